@@ -1,0 +1,95 @@
+/**
+ * @module env — the one place core reads configuration; every variable is validated here.
+ */
+import { z } from "zod";
+
+const bool = z
+  .enum(["true", "false", "1", "0", "yes", "no", ""])
+  .transform((v) => v === "true" || v === "1" || v === "yes");
+const positiveInt = z.coerce.number().int().positive();
+
+const envSchema = z.object({
+  LV_PLUGIN_SELF_URI: z.string().url({ message: "LV_PLUGIN_SELF_URI must be an absolute URL" }),
+  PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  HOST: z.string().default("0.0.0.0"),
+  LV_PLUGIN_COMPONENT_REGISTRATION_SCHEME: z.string().default("https"),
+  LV_PLUGIN_COMPONENT_REGISTRATION_HOSTNAME: z.string().default("backend.leadvertex.com,backend.salesrender.com"),
+  LV_PLUGIN_CHAT_SEND_QUEUE_LIMIT: positiveInt.default(100),
+  LV_PLUGIN_DEBUG: bool.default(false),
+  SWITCHBOARD_DB_PATH: z.string().optional(),
+  SWITCHBOARD_ALLOW_PRIVATE_URLS: bool.default(false),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  SWITCHBOARD_SEND_MAX_ATTEMPTS: positiveInt.default(100),
+  SWITCHBOARD_SEND_MAX_AGE_SECONDS: positiveInt.default(24 * 3600),
+  SWITCHBOARD_SEND_LEASE_SECONDS: positiveInt.default(60),
+  SWITCHBOARD_OUTBOX_MAX_AGE_SECONDS: positiveInt.default(24 * 3600),
+  SWITCHBOARD_RETRY_BASE_MS: positiveInt.default(1000),
+  SWITCHBOARD_RETRY_MAX_MS: positiveInt.default(10 * 60 * 1000),
+  SWITCHBOARD_FILES_DIR: z.string().optional(),
+  SWITCHBOARD_FILE_TTL_HOURS: positiveInt.default(720),
+  SWITCHBOARD_SHUTDOWN_TIMEOUT_MS: positiveInt.default(10_000),
+});
+
+/** Core configuration, resolved from the environment with defaults. */
+export interface CoreConfig {
+  /** Public base URL, always with exactly one trailing `/`. */
+  selfUri: string;
+  /** Path part of selfUri without the trailing `/` (`""` at the root); every route is mounted under it. */
+  basePath: string;
+  port: number | undefined;
+  host: string;
+  issuerScheme: string;
+  issuerHostnames: string[];
+  sendConcurrency: number;
+  debug: boolean;
+  dbPath: string | undefined;
+  allowPrivateUrls: boolean;
+  logLevel: string;
+  send: { maxAttempts: number; maxAgeMs: number; leaseMs: number };
+  outboxMaxAgeMs: number;
+  retry: { baseMs: number; maxMs: number };
+  filesDir: string | undefined;
+  fileTtlMs: number;
+  shutdownTimeoutMs: number;
+}
+
+/** Normalises a base URL to exactly one trailing slash. */
+export function normaliseSelfUri(uri: string): string {
+  return uri.replace(/\/+$/, "") + "/";
+}
+
+/** Reads and validates core configuration; throws one readable error listing every bad variable. */
+export function loadCoreConfig(env: Record<string, string | undefined> = process.env): CoreConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+    throw new Error(`Invalid configuration: ${problems}`);
+  }
+  const e = parsed.data;
+  const selfUri = normaliseSelfUri(e.LV_PLUGIN_SELF_URI);
+  return {
+    selfUri,
+    basePath: new URL(selfUri).pathname.replace(/\/+$/, ""),
+    port: e.PORT,
+    host: e.HOST,
+    issuerScheme: e.LV_PLUGIN_COMPONENT_REGISTRATION_SCHEME.replace(/:$/, "").toLowerCase(),
+    issuerHostnames: e.LV_PLUGIN_COMPONENT_REGISTRATION_HOSTNAME.split(",")
+      .map((h) => h.trim().toLowerCase())
+      .filter(Boolean),
+    sendConcurrency: e.LV_PLUGIN_CHAT_SEND_QUEUE_LIMIT,
+    debug: e.LV_PLUGIN_DEBUG,
+    dbPath: e.SWITCHBOARD_DB_PATH,
+    allowPrivateUrls: e.SWITCHBOARD_ALLOW_PRIVATE_URLS,
+    logLevel: e.LOG_LEVEL,
+    send: {
+      maxAttempts: e.SWITCHBOARD_SEND_MAX_ATTEMPTS,
+      maxAgeMs: e.SWITCHBOARD_SEND_MAX_AGE_SECONDS * 1000,
+      leaseMs: e.SWITCHBOARD_SEND_LEASE_SECONDS * 1000,
+    },
+    outboxMaxAgeMs: e.SWITCHBOARD_OUTBOX_MAX_AGE_SECONDS * 1000,
+    retry: { baseMs: e.SWITCHBOARD_RETRY_BASE_MS, maxMs: e.SWITCHBOARD_RETRY_MAX_MS },
+    filesDir: e.SWITCHBOARD_FILES_DIR,
+    fileTtlMs: e.SWITCHBOARD_FILE_TTL_HOURS * 3600 * 1000,
+    shutdownTimeoutMs: e.SWITCHBOARD_SHUTDOWN_TIMEOUT_MS,
+  };
+}

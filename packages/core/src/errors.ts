@@ -1,0 +1,79 @@
+/**
+ * @module errors — failures named by where they happened, each saying whether a retry can help.
+ */
+
+/** Base class: every Switchboard error says whether retrying the same operation can succeed. */
+export abstract class SwitchboardError extends Error {
+  abstract readonly retryable: boolean;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** The gateway's API answered and refused (Telegram `ok:false`, Twilio error, SMTP 5xx/4xx). */
+export class GatewayRefusedError extends SwitchboardError {
+  readonly retryable: boolean;
+  /** Provider's own error code (Telegram error_code, Twilio code, SMTP reply code). */
+  readonly code: string | number | undefined;
+  /** When the provider told us how long to wait (Telegram retry_after, HTTP Retry-After). */
+  readonly retryAfterMs: number | undefined;
+  constructor(
+    message: string,
+    options: { permanent: boolean; code?: string | number; retryAfterMs?: number; cause?: unknown },
+  ) {
+    super(message, { cause: options.cause });
+    this.retryable = !options.permanent;
+    this.code = options.code;
+    this.retryAfterMs = options.retryAfterMs;
+  }
+}
+
+/** We never got an answer from the gateway's API (DNS, refused, reset, timeout): retry. */
+export class GatewayNetworkError extends SwitchboardError {
+  readonly retryable = true;
+}
+
+/** Our own input cannot be sent as it is (bad contact, unsupported attachment): never retry. */
+export class InvalidInputError extends SwitchboardError {
+  readonly retryable = false;
+}
+
+/** Fetching an attachment or other remote resource failed; `retryable` depends on why. */
+export class FetchError extends SwitchboardError {
+  readonly retryable: boolean;
+  readonly status: number | undefined;
+  constructor(message: string, options: { retryable: boolean; status?: number; cause?: unknown }) {
+    super(message, { cause: options.cause });
+    this.retryable = options.retryable;
+    this.status = options.status;
+  }
+}
+
+/** An error that is also an HTTP answer `{code, message}`; thrown by routes and middleware. */
+export class HttpError extends SwitchboardError {
+  readonly retryable = false;
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+  /** The JSON envelope every error answer uses. */
+  toJSON(): { code: number; message: string } {
+    return { code: this.status, message: this.message };
+  }
+}
+
+/** Per-field validation errors of a settings form: answered as 400 `{group: {field: [messages]}}`. */
+export class SettingsValidationError extends SwitchboardError {
+  readonly retryable = false;
+  constructor(readonly errors: Record<string, Record<string, string[]>>) {
+    super("Settings are not valid");
+  }
+}
+
+/** True when retrying can help: Switchboard errors say so; anything unknown is assumed transient. */
+export function isRetryable(error: unknown): boolean {
+  return error instanceof SwitchboardError ? error.retryable : true;
+}
