@@ -1,0 +1,5 @@
+/**
+ * @module util — small helpers for tests that talk to real servers.
+ */
+export { waitFor, type WaitForOptions } from "./wait-for.js";
+export { freePort } from "./free-port.js";
