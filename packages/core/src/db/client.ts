@@ -1,0 +1,35 @@
+/**
+ * @module db/client — opens the SQLite file (WAL) and applies migrations: core's, then a gateway's.
+ */
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import BetterSqlite3 from "better-sqlite3";
+import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
+import { migrate } from "drizzle-orm/better-sqlite3/migrator";
+import * as schema from "./schema.js";
+
+/** The drizzle database handle, with the raw better-sqlite3 connection at `$client`. */
+export type Database = BetterSQLite3Database<typeof schema> & { $client: BetterSqlite3.Database };
+
+const CORE_MIGRATIONS = fileURLToPath(new URL("../../drizzle", import.meta.url));
+
+/** Opens (creating the directory if needed) and migrates the database. */
+export function openDatabase(path: string, options: { gatewayMigrations?: string; gatewayName?: string } = {}): Database {
+  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+  const sqlite = new BetterSqlite3(path);
+  sqlite.pragma("journal_mode = WAL");
+  // NORMAL is durable in WAL mode against process crashes (only an OS crash can lose the last commits).
+  sqlite.pragma("synchronous = NORMAL");
+  sqlite.pragma("busy_timeout = 5000");
+  sqlite.pragma("foreign_keys = ON");
+  const db = drizzle(sqlite, { schema }) as Database;
+  migrate(db, { migrationsFolder: CORE_MIGRATIONS });
+  if (options.gatewayMigrations) {
+    migrate(db, {
+      migrationsFolder: options.gatewayMigrations,
+      migrationsTable: `__drizzle_migrations_${(options.gatewayName ?? "gateway").replace(/\W/g, "_")}`,
+    });
+  }
+  return db;
+}

@@ -1,0 +1,153 @@
+/**
+ * @module db/schema — core's tables. Every tenant-owned row carries the plugin reference
+ * (company_id, plugin_alias, plugin_id); queries always filter by it.
+ */
+import { sql } from "drizzle-orm";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+const ref = {
+  companyId: text("company_id").notNull(),
+  pluginAlias: text("plugin_alias").notNull(),
+  pluginId: text("plugin_id").notNull(),
+};
+
+/** Public keys of CRM token issuers, fetched once per (issuer origin, pkey). */
+export const publicKeys = sqliteTable(
+  "public_keys",
+  {
+    origin: text("origin").notNull(),
+    keyId: text("key_id").notNull(),
+    pem: text("pem").notNull(),
+    fetchedAt: integer("fetched_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.origin, t.keyId] })],
+);
+
+/** One row per registered plugin instance (tenant). */
+export const registrations = sqliteTable(
+  "registrations",
+  {
+    ...ref,
+    /** Random id used in webhook URLs; survives re-registration. */
+    publicId: text("public_id").notNull(),
+    hpt: text("hpt").notNull(),
+    clusterUri: text("cluster_uri").notNull(),
+    country: text("country").notNull(),
+    currency: text("currency").notNull(),
+    registeredAt: integer("registered_at").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.companyId, t.pluginAlias, t.pluginId] }),
+    uniqueIndex("registrations_public_id").on(t.publicId),
+  ],
+);
+
+/** Settings form data per tenant, as JSON. */
+export const settings = sqliteTable(
+  "settings",
+  {
+    ...ref,
+    data: text("data").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.companyId, t.pluginAlias, t.pluginId] })],
+);
+
+/** The durable send queue: one row per message the CRM handed us. */
+export const outgoing = sqliteTable(
+  "outgoing",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    ...ref,
+    crmMessageId: text("crm_message_id"),
+    /** JSON `{chat, message}` as accepted from the CRM. */
+    payload: text("payload").notNull(),
+    contact: text("contact").notNull(),
+    /** queued | leased | sent | failed */
+    state: text("state").notNull().default("queued"),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: integer("next_attempt_at").notNull(),
+    leaseUntil: integer("lease_until"),
+    lastError: text("last_error"),
+    details: text("details"),
+    /** Highest status reported to the CRM (0 none, 1 sent, 2 delivered, 3 read, 4 error). */
+    statusRank: integer("status_rank").notNull().default(0),
+    createdAt: integer("created_at").notNull(),
+    finishedAt: integer("finished_at"),
+  },
+  (t) => [
+    uniqueIndex("outgoing_crm_message")
+      .on(t.companyId, t.pluginAlias, t.pluginId, t.crmMessageId)
+      .where(sql`crm_message_id IS NOT NULL`),
+    index("outgoing_due").on(t.state, t.nextAttemptAt),
+  ],
+);
+
+/** Gateway message ids of an outgoing message (several when split), each with its own status. */
+export const outgoingParts = sqliteTable(
+  "outgoing_parts",
+  {
+    ...ref,
+    gatewayMessageId: text("gateway_message_id").notNull(),
+    outgoingId: integer("outgoing_id").notNull(),
+    statusRank: integer("status_rank").notNull().default(1),
+    reason: text("reason"),
+  },
+  (t) => [
+    primaryKey({ columns: [t.companyId, t.pluginAlias, t.pluginId, t.gatewayMessageId] }),
+    index("outgoing_parts_outgoing").on(t.outgoingId),
+  ],
+);
+
+/** Requests to the CRM (incoming messages, statuses), stored first and sent with retries. */
+export const crmOutbox = sqliteTable(
+  "crm_outbox",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    ...ref,
+    /** incoming | status */
+    kind: text("kind").notNull(),
+    /** The `body` claim of the request, as JSON. */
+    body: text("body").notNull(),
+    /** Requests with the same key are delivered one at a time, in insertion order. */
+    orderKey: text("order_key").notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: integer("next_attempt_at").notNull(),
+    lastError: text("last_error"),
+    createdAt: integer("created_at").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+  },
+  (t) => [index("crm_outbox_order").on(t.orderKey, t.id), index("crm_outbox_due").on(t.nextAttemptAt)],
+);
+
+/** External event ids already handled (Telegram update_id, Twilio MessageSid, Message-ID). */
+export const seenEvents = sqliteTable(
+  "seen_events",
+  {
+    ...ref,
+    scope: text("scope").notNull(),
+    externalId: text("external_id").notNull(),
+    seenAt: integer("seen_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.companyId, t.pluginAlias, t.pluginId, t.scope, t.externalId] })],
+);
+
+/** Files stored for signed links (e.g. email attachments), on disk under the files directory. */
+export const storedFiles = sqliteTable(
+  "stored_files",
+  {
+    id: text("id").primaryKey(),
+    ...ref,
+    name: text("name").notNull(),
+    contentType: text("content_type").notNull(),
+    size: integer("size").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [index("stored_files_created").on(t.createdAt)],
+);
+
+/** Deployment-wide values, e.g. the secret that signs file links. */
+export const meta = sqliteTable("meta", {
+  key: text("key").primaryKey(),
+  value: text("value").notNull(),
+});

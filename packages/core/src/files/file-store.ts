@@ -1,0 +1,77 @@
+/**
+ * @module files/file-store — bytes kept on disk for signed links (e.g. email attachments), and
+ * the cleaner that removes them after the configured age.
+ */
+import { randomUUID } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { mkdir, rm, stat, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { Readable } from "node:stream";
+import { and, eq, lt } from "drizzle-orm";
+import type { Database } from "../db/client.js";
+import { storedFiles } from "../db/schema.js";
+import type { FileResponse } from "../gateway/types.js";
+import type { PluginReference } from "../protocol/reference.js";
+
+/** Stores and serves tenant files under one directory, partitioned by company and plugin. */
+export class FileStore {
+  constructor(
+    private readonly db: Database,
+    private readonly dir: string,
+  ) {}
+
+  /** Writes a file and returns its id. */
+  async put(ref: PluginReference, file: { name: string; contentType: string; data: Uint8Array }): Promise<string> {
+    const id = randomUUID();
+    const folder = this.folder(ref);
+    await mkdir(folder, { recursive: true });
+    await writeFile(join(folder, id), file.data);
+    this.db
+      .insert(storedFiles)
+      .values({ id, ...ref, name: file.name, contentType: file.contentType, size: file.data.byteLength, createdAt: Date.now() })
+      .run();
+    return id;
+  }
+
+  /** Opens a stored file of this tenant; undefined when it does not exist (or is another tenant's). */
+  async open(ref: PluginReference, id: string): Promise<FileResponse | undefined> {
+    const row = this.db
+      .select()
+      .from(storedFiles)
+      .where(
+        and(
+          eq(storedFiles.id, id),
+          eq(storedFiles.companyId, ref.companyId),
+          eq(storedFiles.pluginAlias, ref.pluginAlias),
+          eq(storedFiles.pluginId, ref.pluginId),
+        ),
+      )
+      .get();
+    if (!row) return undefined;
+    const path = join(this.folder(ref), id);
+    const info = await stat(path).catch(() => undefined);
+    if (!info) return undefined;
+    return {
+      body: Readable.toWeb(createReadStream(path)) as ReadableStream<Uint8Array>,
+      contentType: row.contentType,
+      fileName: row.name,
+      size: info.size,
+    };
+  }
+
+  /** Deletes files older than `maxAgeMs`; returns how many were removed. */
+  async clean(maxAgeMs: number): Promise<number> {
+    const cutoff = Date.now() - maxAgeMs;
+    const old = this.db.select().from(storedFiles).where(lt(storedFiles.createdAt, cutoff)).all();
+    for (const row of old) {
+      await rm(join(this.folder(row), row.id), { force: true });
+      this.db.delete(storedFiles).where(eq(storedFiles.id, row.id)).run();
+    }
+    return old.length;
+  }
+
+  private folder(ref: PluginReference): string {
+    const safe = (s: string) => encodeURIComponent(s).replace(/\./g, "%2E");
+    return join(this.dir, safe(ref.companyId), safe(ref.pluginAlias), safe(ref.pluginId));
+  }
+}

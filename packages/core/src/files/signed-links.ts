@@ -1,0 +1,73 @@
+/**
+ * @module files/signed-links — HMAC-signed, expiring file URLs under LV_PLUGIN_SELF_URI.
+ */
+import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import type { Database } from "../db/client.js";
+import { meta } from "../db/schema.js";
+import { eq } from "drizzle-orm";
+import type { PluginReference } from "../protocol/reference.js";
+
+/** What a signed link points at. */
+export interface LinkTarget {
+  ref: PluginReference;
+  kind: string;
+  key: string;
+  expiresAt: number;
+}
+
+/** Makes and checks signed file links; the secret is generated once and kept in the database. */
+export class SignedLinks {
+  private readonly secret: Buffer;
+
+  constructor(
+    db: Database,
+    private readonly selfUri: string,
+  ) {
+    const row = db.select().from(meta).where(eq(meta.key, "file_link_secret")).get();
+    if (row) {
+      this.secret = Buffer.from(row.value, "base64url");
+    } else {
+      this.secret = randomBytes(32);
+      db.insert(meta).values({ key: "file_link_secret", value: this.secret.toString("base64url") }).onConflictDoNothing().run();
+    }
+  }
+
+  /** A URL serving `kind`/`key` for the tenant until `ttlSeconds` from now. */
+  create(target: Omit<LinkTarget, "expiresAt">, ttlSeconds: number, fileName = "file"): string {
+    const payload = Buffer.from(
+      JSON.stringify([
+        target.ref.companyId,
+        target.ref.pluginAlias,
+        target.ref.pluginId,
+        target.kind,
+        target.key,
+        Math.floor(Date.now() / 1000) + ttlSeconds,
+      ]),
+    ).toString("base64url");
+    const name = encodeURIComponent(fileName.replace(/[/\\]/g, "_") || "file");
+    return `${this.selfUri}files/${payload}.${this.sign(payload)}/${name}`;
+  }
+
+  /** The target of a token, `expired`, or undefined when the signature is wrong. */
+  verify(token: string): LinkTarget | "expired" | undefined {
+    const [payload, signature] = token.split(".");
+    if (!payload || !signature) return undefined;
+    const expected = Buffer.from(this.sign(payload));
+    const given = Buffer.from(signature);
+    if (expected.length !== given.length || !timingSafeEqual(expected, given)) return undefined;
+    let parts: unknown;
+    try {
+      parts = JSON.parse(Buffer.from(payload, "base64url").toString());
+    } catch {
+      return undefined;
+    }
+    if (!Array.isArray(parts) || parts.length !== 6) return undefined;
+    const [companyId, pluginAlias, pluginId, kind, key, exp] = parts as [string, string, string, string, string, number];
+    if (exp * 1000 < Date.now()) return "expired";
+    return { ref: { companyId, pluginAlias, pluginId }, kind, key, expiresAt: exp * 1000 };
+  }
+
+  private sign(payload: string): string {
+    return createHmac("sha256", this.secret).update(payload).digest("base64url");
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * @module gateway/runtime — the services core hands a gateway (see `GatewayRuntime`).
+ */
+import type { Logger } from "pino";
+import type { Database } from "../db/client.js";
+import type { CoreConfig } from "../env.js";
+import type { FileStore } from "../files/file-store.js";
+import type { SignedLinks } from "../files/signed-links.js";
+import { safeFetch } from "../net/safe-fetch.js";
+import type { CrmOutbox } from "../outbox/crm-outbox.js";
+import type { StatusTracker } from "../outbox/status-tracker.js";
+import type { ChatMessage } from "../protocol/chat.js";
+import type { SettingsData } from "../settings/form.js";
+import type { TenantStore } from "../tenants/tenant-store.js";
+import type { GatewayRuntime, IncomingMessage } from "./types.js";
+
+/** Builds the runtime object from core's parts. */
+export function createRuntime<S extends SettingsData>(parts: {
+  config: CoreConfig;
+  logger: Logger;
+  db: Database;
+  tenants: TenantStore<S>;
+  outbox: CrmOutbox;
+  statuses: StatusTracker;
+  links: SignedLinks;
+  files: FileStore;
+}): GatewayRuntime<S> {
+  const { db, tenants, outbox, statuses, links, files, config } = parts;
+  const sqlite = db.$client;
+  const claim = sqlite.prepare(
+    `INSERT OR IGNORE INTO seen_events (company_id, plugin_alias, plugin_id, scope, external_id, seen_at) VALUES (?, ?, ?, ?, ?, ?)`,
+  );
+  const findOutgoing = sqlite.prepare(
+    `SELECT o.payload, o.crm_message_id FROM outgoing_parts p JOIN outgoing o ON o.id = p.outgoing_id
+     WHERE p.company_id = ? AND p.plugin_alias = ? AND p.plugin_id = ? AND p.gateway_message_id = ?`,
+  );
+  const fileTtlSeconds = Math.floor(config.fileTtlMs / 1000);
+
+  const claimOnce: GatewayRuntime<S>["claimOnce"] = (tenant, scope, externalId) =>
+    claim.run(tenant.ref.companyId, tenant.ref.pluginAlias, tenant.ref.pluginId, scope, externalId, Date.now()).changes > 0;
+
+  return {
+    config,
+    logger: parts.logger,
+    db,
+    tenants: {
+      byPublicId: (id) => tenants.byPublicId(id),
+      get: (ref) => tenants.get(ref),
+      all: () => tenants.all(),
+    },
+    claimOnce,
+    forwardIncoming(tenant, message: IncomingMessage, options = {}) {
+      return sqlite.transaction(() => {
+        if (options.externalId !== undefined && !claimOnce(tenant, "incoming", options.externalId)) return false;
+        const body = {
+          chat: { id: message.chat.id ?? null, contact: message.chat.contact, subject: message.chat.subject ?? null },
+          message: { content: message.message.content ?? null, attachments: message.message.attachments ?? [] },
+        };
+        // One customer's messages reach the CRM in the order they came.
+        outbox.enqueue(tenant.ref, "incoming", body, message.chat.contact);
+        return true;
+      })();
+    },
+    reportStatus: (tenant, gatewayMessageId, status, options = {}) =>
+      statuses.report(tenant.ref, gatewayMessageId, status, options.reason),
+    findOutgoing(tenant, gatewayMessageId) {
+      const row = findOutgoing.get(tenant.ref.companyId, tenant.ref.pluginAlias, tenant.ref.pluginId, gatewayMessageId) as
+        | { payload: string; crm_message_id: string | null }
+        | undefined;
+      if (!row) return undefined;
+      return { chat: (JSON.parse(row.payload) as ChatMessage).chat, crmMessageId: row.crm_message_id };
+    },
+    files: {
+      link: (tenant, kind, key, options = {}) =>
+        links.create({ ref: tenant.ref, kind, key }, options.ttlSeconds ?? fileTtlSeconds, options.fileName),
+      async store(tenant, file) {
+        const id = await files.put(tenant.ref, file);
+        return links.create({ ref: tenant.ref, kind: "stored", key: id }, fileTtlSeconds, file.name);
+      },
+    },
+    fetchAttachment: (uri, options = {}) => safeFetch(uri, { ...options, allowPrivate: config.allowPrivateUrls }),
+    publicUrl: (path) => config.selfUri + path.replace(/^\/+/, ""),
+  };
+}

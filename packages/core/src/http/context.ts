@@ -1,0 +1,37 @@
+/**
+ * @module http/context — the typed Hono environment every core route shares, and the core parts it uses.
+ */
+import type { Logger } from "pino";
+import type { CoreConfig } from "../env.js";
+import type { FileStore } from "../files/file-store.js";
+import type { SignedLinks } from "../files/signed-links.js";
+import type { GatewayDefinition, GatewayRuntime } from "../gateway/types.js";
+import type { Language } from "../i18n.js";
+import type { CrmClaims, CrmTokenVerifier } from "../protocol/tokens.js";
+import type { PluginReference } from "../protocol/reference.js";
+import type { SendQueue } from "../queue/send-queue.js";
+import type { TenantStore } from "../tenants/tenant-store.js";
+
+/** Variables set by middleware. */
+export interface AppEnv {
+  Variables: {
+    language: Language;
+    ref: PluginReference;
+    claims: CrmClaims;
+  };
+}
+
+/** What the HTTP layer needs from core. */
+export interface AppDeps {
+  gateway: GatewayDefinition;
+  config: CoreConfig;
+  logger: Logger;
+  verifier: CrmTokenVerifier;
+  tenants: TenantStore;
+  queue: SendQueue;
+  links: SignedLinks;
+  files: FileStore;
+  runtime: GatewayRuntime;
+  /** True once the worker runs and the server may take traffic. */
+  isReady: () => boolean;
+}

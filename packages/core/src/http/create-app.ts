@@ -1,0 +1,43 @@
+/**
+ * @module http/create-app — the gateway's Hono app: core routes plus the gateway's own, under the
+ * path of LV_PLUGIN_SELF_URI. Building it does not listen, so tests can use `app.request()`.
+ */
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { negotiateLanguage } from "../i18n.js";
+import type { AppDeps, AppEnv } from "./context.js";
+import { cors } from "./cors.js";
+import { errorHandler } from "./errors.js";
+import { fileRoutes } from "./routes/files.js";
+import { healthRoutes, publicRoutes } from "./routes/public.js";
+import { registrationRoutes } from "./routes/registration.js";
+import { sendRoutes } from "./routes/send.js";
+import { settingsRoutes } from "./routes/settings.js";
+
+const MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+/** Builds the complete HTTP app of a gateway. */
+export function createApp(deps: AppDeps): Hono<AppEnv> {
+  const root = new Hono<AppEnv>();
+  root.use("*", cors);
+  root.use("*", bodyLimit({ maxSize: MAX_BODY_BYTES }));
+  root.use("*", async (c, next) => {
+    c.set("language", negotiateLanguage(c.req.header("accept-language")));
+    await next();
+  });
+  root.onError(errorHandler(deps.logger, deps.config.debug));
+  root.notFound((c) => c.json({ code: 404, message: "Not found." }, 404));
+
+  const base = deps.config.basePath;
+  const app = base ? root.basePath(base) : root;
+  app.route("/", publicRoutes(deps));
+  app.route("/", healthRoutes(deps));
+  app.route("/", registrationRoutes(deps));
+  app.route("/", settingsRoutes(deps));
+  app.route("/", sendRoutes(deps));
+  app.route("/", fileRoutes(deps));
+  // Probes usually hit the root, whatever path the CRM reaches us under.
+  if (base) root.route("/", healthRoutes(deps));
+  deps.gateway.routes?.(app as unknown as Hono, deps.runtime);
+  return root;
+}

@@ -1,0 +1,40 @@
+/**
+ * @module http/routes/files — serves signed file links (`GET /files/<token>/<name>`).
+ */
+import { Hono } from "hono";
+import { HttpError, SwitchboardError } from "../../errors.js";
+import type { FileResponse } from "../../gateway/types.js";
+import type { AppDeps, AppEnv } from "../context.js";
+
+/** Streams the file behind a valid, unexpired link; anything else is 404/410 without detail. */
+export function fileRoutes(deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  const serve = async (token: string): Promise<Response> => {
+    const target = deps.links.verify(token);
+    if (target === "expired") throw new HttpError(410, "File link has expired");
+    if (!target) throw new HttpError(404, "File not found");
+    const tenant = deps.tenants.get(target.ref);
+    if (!tenant) throw new HttpError(404, "File not found");
+    let file: FileResponse | undefined;
+    try {
+      if (target.kind === "stored") {
+        file = await deps.files.open(target.ref, target.key);
+      } else {
+        const resolver = deps.gateway.files?.[target.kind];
+        file = resolver ? await resolver(tenant, target.key, deps.runtime) : undefined;
+      }
+    } catch (error) {
+      deps.logger.warn({ err: error, kind: target.kind }, "file could not be opened");
+      if (error instanceof SwitchboardError && !error.retryable) throw new HttpError(404, "File not found");
+      throw new HttpError(502, "File could not be fetched from the channel, try again later");
+    }
+    if (!file) throw new HttpError(404, "File not found");
+    const headers: Record<string, string> = { "content-type": file.contentType ?? "application/octet-stream" };
+    if (file.size !== undefined) headers["content-length"] = String(file.size);
+    if (file.fileName) headers["content-disposition"] = `attachment; filename*=UTF-8''${encodeURIComponent(file.fileName)}`;
+    return new Response(file.body as ConstructorParameters<typeof Response>[0], { status: 200, headers });
+  };
+  app.get("/files/:token/:name", (c) => serve(c.req.param("token")));
+  app.get("/files/:token", (c) => serve(c.req.param("token")));
+  return app;
+}

@@ -1,0 +1,28 @@
+/**
+ * @module http/routes/send — `POST /special/send` (§5.7): verify, validate, store, answer 202.
+ */
+import { Hono } from "hono";
+import { HttpError } from "../../errors.js";
+import { parseChatMessage } from "../../protocol/chat.js";
+import type { AppDeps, AppEnv } from "../context.js";
+import { readBody } from "../errors.js";
+
+/** Accepts an outgoing message from the CRM into the durable queue. */
+export function sendRoutes(deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.post("/special/send", async (c) => {
+    const body = await readBody(c);
+    const { claims, ref } = await deps.verifier.verify(body.request);
+    if (!ref || !deps.tenants.get(ref)) throw new HttpError(403, "Plugin was not registered");
+    const parsed = parseChatMessage(claims.body);
+    if (!parsed.ok) throw new HttpError(405, parsed.error);
+    try {
+      deps.queue.enqueue(ref, parsed.value);
+    } catch (error) {
+      deps.logger.error({ err: error }, "could not store an outgoing message");
+      throw new HttpError(500, "Error while sending message via gateway");
+    }
+    return c.body(null, 202);
+  });
+  return app;
+}

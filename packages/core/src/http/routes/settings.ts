@@ -1,0 +1,86 @@
+/**
+ * @module http/routes/settings — the settings form and data (§5.4), autocompletes and previews (§5.5).
+ */
+import { Hono } from "hono";
+import { HttpError, SettingsValidationError } from "../../errors.js";
+import { renderForm, type SettingsData } from "../../settings/form.js";
+import { checkSettings, maskPasswords } from "../../settings/validate.js";
+import type { AppDeps, AppEnv } from "../context.js";
+import { readBody } from "../errors.js";
+import { requirePluginToken, requireSettingsAccess } from "../protected.js";
+
+/** `/protected/*` routes. */
+export function settingsRoutes(deps: AppDeps): Hono<AppEnv> {
+  const { gateway, tenants, runtime } = deps;
+  const app = new Hono<AppEnv>();
+  app.use("/protected/*", requirePluginToken(deps));
+  app.use("/protected/forms/settings", requireSettingsAccess);
+  app.use("/protected/data/settings", requireSettingsAccess);
+
+  app.get("/protected/forms/settings", (c) => c.json(renderForm(gateway.settings, c.get("language"))));
+
+  app.get("/protected/data/settings", (c) => {
+    const data = maskPasswords(gateway.settings, tenants.settings(c.get("ref")));
+    // PHP serialises empty data as [], and the CRM is used to that.
+    return c.json(Object.keys(data).length ? data : []);
+  });
+
+  app.put("/protected/data/settings", async (c) => {
+    const ref = c.get("ref");
+    const body = await readBody(c);
+    const previous = tenants.settings(ref);
+    const checked = checkSettings(gateway.settings, body, previous, c.get("language"));
+    if (!checked.ok) throw new SettingsValidationError(checked.errors);
+    const tenant = tenants.get(ref)!;
+    await gateway.hooks?.verifySettings?.(
+      { ref, publicId: tenant.publicId, settings: checked.data, previous },
+      runtime,
+    );
+    tenants.saveSettings(ref, checked.data);
+    try {
+      await gateway.hooks?.settingsSaved?.(tenants.get(ref)!, runtime);
+    } catch (error) {
+      deps.logger.warn({ err: error }, "settingsSaved hook failed");
+    }
+    return c.json(maskPasswords(gateway.settings, checked.data));
+  });
+
+  app.get("/protected/autocomplete/:name", async (c) => {
+    const complete = gateway.autocompletes?.[c.req.param("name")];
+    if (!complete) throw new HttpError(404, "Autocomplete not found");
+    const many = c.req.queries("query[]");
+    const query = many ?? c.req.query("query");
+    if (query === undefined) throw new HttpError(400, "Parameter query is required");
+    return c.json(
+      (await complete({ ref: c.get("ref"), query, dep: jsonParam(c.req.query("dep")), context: jsonParam(c.req.query("context")) })) ?? [],
+    );
+  });
+
+  app.get("/protected/preview/markdown/:name", async (c) => {
+    const preview = gateway.previews?.[c.req.param("name")];
+    if (!preview) throw new HttpError(404, "Preview not found");
+    const ref = c.get("ref");
+    const markdown = await preview(
+      tenants.get(ref),
+      {
+        ref,
+        settings: tenants.settings(ref) as SettingsData,
+        language: c.get("language"),
+        dep: jsonParam(c.req.query("dep")),
+        context: jsonParam(c.req.query("context")),
+      },
+      runtime,
+    );
+    return c.json(markdown);
+  });
+  return app;
+}
+
+function jsonParam(value: string | undefined): unknown {
+  if (value === undefined || value === "") return [];
+  try {
+    return JSON.parse(value);
+  } catch {
+    throw new HttpError(400, "Parameter is not valid JSON");
+  }
+}

@@ -1,0 +1,20 @@
+/**
+ * @module @switchboard/core — the SalesRender CHAT plugin framework every Switchboard gateway stands on.
+ */
+export * from "./errors.js";
+export * from "./i18n.js";
+export * from "./env.js";
+export * from "./protocol/chat.js";
+export * from "./protocol/reference.js";
+export { CrmTokenVerifier, signCrmRequest, referenceFromClaims, type CrmClaims, type VerifiedToken } from "./protocol/tokens.js";
+export * from "./settings/form.js";
+export { checkSettings, maskPasswords } from "./settings/validate.js";
+export * from "./gateway/types.js";
+export { defineGateway } from "./gateway/define-gateway.js";
+export { safeFetch, type SafeFetchOptions, type Downloaded } from "./net/safe-fetch.js";
+export { isPrivateAddress } from "./net/address-policy.js";
+export { createLogger } from "./logger.js";
+export { openDatabase, type Database } from "./db/client.js";
+export { backoffDelay } from "./queue/backoff.js";
+export { startGateway, type GatewayHandle, type StartGatewayOptions } from "./server/start-gateway.js";
+export { runGateway } from "./server/run-gateway.js";

@@ -1,0 +1,201 @@
+/**
+ * @module outbox/crm-outbox — requests to the CRM (incoming messages, statuses), stored first and
+ * delivered with retries until they succeed, are refused for good, or expire (default 24 h).
+ */
+import type { Statement } from "better-sqlite3";
+import type { Logger } from "pino";
+import type { Database } from "../db/client.js";
+import type { CoreConfig } from "../env.js";
+import { backoffDelay } from "../queue/backoff.js";
+import { Waker } from "../queue/waker.js";
+import { signCrmRequest } from "../protocol/tokens.js";
+import { referenceKey, type PluginReference } from "../protocol/reference.js";
+import type { TenantStore } from "../tenants/tenant-store.js";
+
+/** The two kinds of request a chat plugin makes to the CRM (§6.1, §6.2). */
+export type OutboxKind = "incoming" | "status";
+
+const ENDPOINTS: Record<OutboxKind, { method: string; path: string; success: number; stop: number[] }> = {
+  incoming: { method: "PUT", path: "incoming", success: 201, stop: [405, 418] },
+  status: { method: "PATCH", path: "status", success: 200, stop: [404, 418] },
+};
+
+const CONCURRENCY = 32;
+const HTTP_TIMEOUT_MS = 30_000;
+
+interface OutboxRow {
+  id: number;
+  company_id: string;
+  plugin_alias: string;
+  plugin_id: string;
+  kind: OutboxKind;
+  body: string;
+  order_key: string;
+  attempts: number;
+  created_at: number;
+  expires_at: number;
+}
+
+/** Durable delivery of requests to the CRM; requests sharing an order key go one at a time, in order. */
+export class CrmOutbox {
+  private readonly waker: Waker;
+  private readonly inflightKeys = new Set<string>();
+  private inflight = 0;
+  private stopped = false;
+  private readonly insert: Statement;
+  private readonly dueHeads: Statement;
+  private readonly nextDue: Statement;
+  private readonly remove: Statement;
+  private readonly retry: Statement;
+  private readonly idle = new Set<() => void>();
+
+  constructor(
+    private readonly deps: {
+      db: Database;
+      tenants: TenantStore;
+      config: Pick<CoreConfig, "selfUri" | "outboxMaxAgeMs" | "retry">;
+      logger: Logger;
+    },
+  ) {
+    const sqlite = deps.db.$client;
+    this.insert = sqlite.prepare(
+      `INSERT INTO crm_outbox (company_id, plugin_alias, plugin_id, kind, body, order_key, attempts, next_attempt_at, created_at, expires_at)
+       VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?)`,
+    );
+    // Only the oldest pending row of each order key is eligible, so a retried status never
+    // lets a later one overtake it.
+    this.dueHeads = sqlite.prepare(
+      `SELECT o.* FROM crm_outbox o
+       WHERE o.next_attempt_at <= ? AND o.id = (SELECT MIN(id) FROM crm_outbox i WHERE i.order_key = o.order_key)
+       ORDER BY o.next_attempt_at, o.id LIMIT ?`,
+    );
+    this.nextDue = sqlite.prepare(`SELECT MIN(next_attempt_at) AS t FROM crm_outbox`);
+    this.remove = sqlite.prepare(`DELETE FROM crm_outbox WHERE id = ?`);
+    this.retry = sqlite.prepare(`UPDATE crm_outbox SET attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ?`);
+    this.waker = new Waker(() => this.pump());
+  }
+
+  /** Stores a request for the CRM (call inside the caller's transaction) and wakes the sender. */
+  enqueue(ref: PluginReference, kind: OutboxKind, body: unknown, orderKey: string): void {
+    const now = Date.now();
+    this.insert.run(
+      ref.companyId,
+      ref.pluginAlias,
+      ref.pluginId,
+      kind,
+      JSON.stringify(body),
+      `${kind}:${referenceKey(ref)}:${orderKey}`,
+      now,
+      now,
+      now + this.deps.config.outboxMaxAgeMs,
+    );
+    this.waker.wake();
+  }
+
+  /** Starts delivering what is stored (including what an earlier process left). */
+  start(): void {
+    this.stopped = false;
+    this.waker.wake();
+  }
+
+  /** Stops taking new work and waits up to `timeoutMs` for requests in flight. */
+  async stop(timeoutMs: number): Promise<void> {
+    this.stopped = true;
+    this.waker.cancel();
+    if (this.inflight === 0) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs);
+      this.idle.add(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
+  /** Number of requests waiting for the CRM (for health and tests). */
+  pending(): number {
+    return (this.deps.db.$client.prepare(`SELECT COUNT(*) AS n FROM crm_outbox`).get() as { n: number }).n;
+  }
+
+  private pump(): void {
+    if (this.stopped) return;
+    const now = Date.now();
+    const free = CONCURRENCY - this.inflight;
+    if (free > 0) {
+      const rows = this.dueHeads.all(now, free + this.inflightKeys.size) as OutboxRow[];
+      for (const row of rows) {
+        if (this.inflight >= CONCURRENCY) break;
+        if (this.inflightKeys.has(row.order_key)) continue;
+        this.inflightKeys.add(row.order_key);
+        this.inflight++;
+        void this.deliver(row).finally(() => {
+          this.inflight--;
+          this.inflightKeys.delete(row.order_key);
+          if (this.inflight === 0) for (const fn of this.idle) fn();
+          this.waker.wake();
+        });
+      }
+    }
+    if (this.inflight < CONCURRENCY) {
+      const next = (this.nextDue.get() as { t: number | null }).t;
+      if (next !== null && next > now) this.waker.wakeAt(next);
+    }
+  }
+
+  private async deliver(row: OutboxRow): Promise<void> {
+    const ref = { companyId: row.company_id, pluginAlias: row.plugin_alias, pluginId: row.plugin_id };
+    const log = this.deps.logger.child({ tenant: referenceKey(ref), outboxId: row.id, kind: row.kind });
+    const endpoint = ENDPOINTS[row.kind];
+    const creds = this.deps.tenants.credentials(ref);
+    let failure: string;
+    if (!creds) {
+      failure = "plugin is not registered";
+    } else {
+      try {
+        const request = await signCrmRequest({
+          selfUri: this.deps.config.selfUri,
+          clusterUri: creds.clusterUri,
+          hpt: creds.hpt,
+          ref,
+          body: JSON.parse(row.body),
+        });
+        const url = `${creds.clusterUri.replace(/\/+$/, "")}/companies/${encodeURIComponent(ref.companyId)}/CRM/plugin/chat/${endpoint.path}`;
+        const res = await fetch(url, {
+          method: endpoint.method,
+          headers: {
+            "content-type": "application/json",
+            "user-agent": `SR-PLUGIN-CHAT-BOT/1.0 (+${this.deps.config.selfUri.replace(/\/$/, "")}/info)`,
+          },
+          body: JSON.stringify({
+            request,
+            __task: { createdAt: {}, attempt: { number: row.attempts, limit: 0, interval: 0 } },
+          }),
+          signal: AbortSignal.timeout(HTTP_TIMEOUT_MS),
+        });
+        await res.body?.cancel().catch(() => undefined);
+        if (res.status === endpoint.success) {
+          this.remove.run(row.id);
+          log.debug({ attempts: row.attempts + 1 }, "delivered to CRM");
+          return;
+        }
+        if (endpoint.stop.includes(res.status)) {
+          this.remove.run(row.id);
+          log.warn({ status: res.status }, "CRM refused the request for good; dropped");
+          return;
+        }
+        failure = `HTTP ${res.status}`;
+      } catch (error) {
+        failure = error instanceof Error ? error.message : String(error);
+      }
+    }
+    const attempts = row.attempts + 1;
+    const next = Date.now() + backoffDelay(attempts, this.deps.config.retry);
+    if (next > row.expires_at) {
+      this.remove.run(row.id);
+      log.error({ attempts, failure }, "CRM request expired after retries; dropped");
+      return;
+    }
+    this.retry.run(attempts, next, failure.slice(0, 500), row.id);
+    log.warn({ attempts, failure }, "CRM request failed; will retry");
+  }
+}

@@ -1,0 +1,125 @@
+/**
+ * @module protocol/tokens — verifying CRM-issued RS512 tokens (§3.1) and signing our HS512 ones (§3.5).
+ */
+import { decodeJwt, decodeProtectedHeader, errors as joseErrors, jwtVerify, SignJWT, type JWTPayload } from "jose";
+import type { CoreConfig } from "../env.js";
+import { HttpError } from "../errors.js";
+import type { PublicKeyStore } from "./public-keys.js";
+import type { PluginReference } from "./reference.js";
+
+/** Claims of a verified CRM token, with the plugin reference already extracted. */
+export interface CrmClaims extends JWTPayload {
+  cid?: unknown;
+  plugin?: unknown;
+}
+
+/** A verified CRM token. */
+export interface VerifiedToken {
+  claims: CrmClaims;
+  /** Absent when the token names no company/plugin (callers that need one answer 403). */
+  ref: PluginReference | undefined;
+}
+
+const CLOCK_TOLERANCE_S = 60;
+
+/** Verifies CRM tokens exactly as the PHP framework does, plus exp/nbf and a strict algorithm. */
+export class CrmTokenVerifier {
+  constructor(
+    private readonly config: Pick<CoreConfig, "selfUri" | "issuerScheme" | "issuerHostnames">,
+    private readonly keys: PublicKeyStore,
+  ) {}
+
+  /** Verifies a token; any failure is an `HttpError(403)` whose message says why. */
+  async verify(token: unknown): Promise<VerifiedToken> {
+    if (typeof token !== "string" || token === "") throw new HttpError(403, "Token is missing");
+    let header: ReturnType<typeof decodeProtectedHeader>;
+    let unverified: JWTPayload;
+    try {
+      header = decodeProtectedHeader(token);
+      unverified = decodeJwt(token);
+    } catch {
+      throw new HttpError(403, "Token is malformed");
+    }
+    // Checked before anything else so `none`, HS* and confused-key tokens never reach a verifier.
+    if (header.alg !== "RS512") throw new HttpError(403, "Token must be signed with RS512");
+    const keyId = header.pkey;
+    if (typeof keyId !== "string" || keyId === "") throw new HttpError(403, "Token header has no pkey");
+
+    const aud = typeof unverified.aud === "string" ? unverified.aud : "";
+    if (aud !== this.config.selfUri) throw new HttpError(403, `Audience mismatched '${aud}'`);
+    // The issuer is checked before its key is fetched, so a token cannot make us call arbitrary hosts.
+    const origin = this.issuerOrigin(unverified.iss);
+
+    const key = await this.keys.get(origin, keyId);
+    let claims: JWTPayload;
+    try {
+      ({ payload: claims } = await jwtVerify(token, key, {
+        algorithms: ["RS512"],
+        audience: this.config.selfUri,
+        clockTolerance: CLOCK_TOLERANCE_S,
+      }));
+    } catch (error) {
+      if (error instanceof joseErrors.JWTExpired) throw new HttpError(403, "Token has expired");
+      if (error instanceof joseErrors.JWTClaimValidationFailed) {
+        throw new HttpError(403, `Token claim is not valid: ${error.claim}`);
+      }
+      throw new HttpError(403, "Input token sign was not verified");
+    }
+    const fetched = this.keys.fetchedPem.get(`${origin} ${keyId}`);
+    if (fetched !== undefined) {
+      this.keys.remember(origin, keyId, fetched);
+      this.keys.fetchedPem.delete(`${origin} ${keyId}`);
+    }
+    return { claims, ref: referenceFromClaims(claims) };
+  }
+
+  private issuerOrigin(iss: unknown): string {
+    let url: URL;
+    try {
+      url = new URL(String(iss ?? ""));
+    } catch {
+      throw new HttpError(403, "Issuer is not a valid URI");
+    }
+    const scheme = url.protocol.replace(/:$/, "");
+    if (scheme !== this.config.issuerScheme) {
+      throw new HttpError(403, `Issuer scheme is not '${this.config.issuerScheme}'`);
+    }
+    const host = url.hostname.toLowerCase().replace(/^\[|\]$/g, "");
+    const allowed = this.config.issuerHostnames.some((h) => host === h || host.endsWith(`.${h}`));
+    if (!allowed) {
+      throw new HttpError(403, `Issuer hostname is not in '{${this.config.issuerHostnames.join(",")}}'`);
+    }
+    return url.origin;
+  }
+}
+
+/** The plugin reference from `cid` and `plugin {alias, id}` claims, if they are well formed. */
+export function referenceFromClaims(claims: CrmClaims): PluginReference | undefined {
+  const plugin = claims.plugin as { alias?: unknown; id?: unknown } | undefined;
+  const scalar = (v: unknown) => (typeof v === "string" || typeof v === "number") && String(v) !== "";
+  if (!scalar(claims.cid) || !plugin || typeof plugin !== "object") return undefined;
+  if (!scalar(plugin.alias) || !scalar(plugin.id)) return undefined;
+  return { companyId: String(claims.cid), pluginAlias: String(plugin.alias), pluginId: String(plugin.id) };
+}
+
+/** Signs a request to the CRM: HS512 with the registration's HPT, claims in the protocol's order. */
+export async function signCrmRequest(input: {
+  selfUri: string;
+  clusterUri: string;
+  hpt: string;
+  ref: PluginReference;
+  body: unknown;
+  ttlSeconds?: number;
+}): Promise<string> {
+  const exp = Math.floor(Date.now() / 1000) + (input.ttlSeconds ?? 300);
+  return new SignJWT({
+    iss: input.selfUri,
+    aud: input.clusterUri,
+    cid: input.ref.companyId,
+    plugin: { alias: input.ref.pluginAlias, id: input.ref.pluginId },
+    body: input.body as Record<string, unknown>,
+    exp,
+  })
+    .setProtectedHeader({ typ: "JWT", alg: "HS512" })
+    .sign(new TextEncoder().encode(input.hpt));
+}

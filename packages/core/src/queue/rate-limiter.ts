@@ -1,0 +1,44 @@
+/**
+ * @module queue/rate-limiter — in-memory token buckets for a gateway's declared rate limits.
+ */
+
+/** A token bucket per key: `perSecond` sustained, `burst` at once. */
+export class RateLimiter {
+  private readonly buckets = new Map<string, { tokens: number; updatedAt: number }>();
+
+  constructor(
+    private readonly perSecond: number,
+    private readonly burst: number,
+  ) {}
+
+  /** Milliseconds until `key` may send (0 = now); does not take a token. */
+  waitTime(key: string, now: number): number {
+    const bucket = this.refill(key, now);
+    return bucket.tokens >= 1 ? 0 : Math.ceil(((1 - bucket.tokens) / this.perSecond) * 1000);
+  }
+
+  /** Takes one token for `key` (call only after `waitTime` returned 0). */
+  take(key: string, now: number): void {
+    this.refill(key, now).tokens -= 1;
+  }
+
+  private refill(key: string, now: number) {
+    let bucket = this.buckets.get(key);
+    if (!bucket) {
+      if (this.buckets.size >= 10_000) this.sweep(now);
+      bucket = { tokens: this.burst, updatedAt: now };
+      this.buckets.set(key, bucket);
+    }
+    const elapsed = (now - bucket.updatedAt) / 1000;
+    bucket.tokens = Math.min(this.burst, bucket.tokens + elapsed * this.perSecond);
+    bucket.updatedAt = now;
+    return bucket;
+  }
+
+  // Buckets that refilled completely carry no information; dropping them bounds memory by active chats.
+  private sweep(now: number): void {
+    for (const [key, b] of this.buckets) {
+      if (b.tokens + ((now - b.updatedAt) / 1000) * this.perSecond >= this.burst) this.buckets.delete(key);
+    }
+  }
+}

@@ -1,0 +1,237 @@
+/**
+ * @module queue/send-queue — the durable queue of outgoing messages and its in-process worker.
+ *
+ * A message is stored in the transaction that answers 202; the worker wakes at once (no polling),
+ * leases rows so a crash mid-send re-delivers after the lease expires, honours the gateway's rate
+ * limits, retries transient failures with backoff (or the gateway's retry-after) and reports the
+ * outcome to the CRM as a status.
+ */
+import type { Statement } from "better-sqlite3";
+import type { Logger } from "pino";
+import type { Database } from "../db/client.js";
+import type { CoreConfig } from "../env.js";
+import { GatewayRefusedError, isRetryable } from "../errors.js";
+import type { GatewayDefinition, GatewayRuntime, SendResult } from "../gateway/types.js";
+import type { ChatMessage } from "../protocol/chat.js";
+import { referenceKey, type PluginReference } from "../protocol/reference.js";
+import type { StatusTracker } from "../outbox/status-tracker.js";
+import type { TenantStore } from "../tenants/tenant-store.js";
+import { backoffDelay } from "./backoff.js";
+import { RateLimiter } from "./rate-limiter.js";
+import { Waker } from "./waker.js";
+
+interface OutgoingRow {
+  id: number;
+  company_id: string;
+  plugin_alias: string;
+  plugin_id: string;
+  crm_message_id: string | null;
+  payload: string;
+  contact: string;
+  attempts: number;
+  created_at: number;
+}
+
+/** Dependencies of the send queue. */
+export interface SendQueueDeps {
+  db: Database;
+  tenants: TenantStore;
+  statuses: StatusTracker;
+  gateway: GatewayDefinition;
+  runtime: () => GatewayRuntime;
+  config: Pick<CoreConfig, "sendConcurrency" | "send" | "retry">;
+  logger: Logger;
+}
+
+/** The outgoing message queue with its worker. */
+export class SendQueue {
+  private readonly waker: Waker;
+  private readonly limiters: Array<{ scope: "contact" | "tenant"; limiter: RateLimiter }>;
+  private readonly abort = new AbortController();
+  private inflight = 0;
+  private running = false;
+  private readonly idle = new Set<() => void>();
+  private readonly stmt: Record<
+    "insert" | "claimExpired" | "claimDue" | "defer" | "retry" | "sent" | "failed" | "nextDue" | "nextLease",
+    Statement
+  >;
+
+  constructor(private readonly deps: SendQueueDeps) {
+    const sqlite = deps.db.$client;
+    const claim = (where: string) =>
+      sqlite.prepare(
+        `UPDATE outgoing SET state = 'leased', lease_until = @leaseUntil, attempts = attempts + 1
+         WHERE id IN (SELECT id FROM outgoing WHERE ${where} ORDER BY next_attempt_at, id LIMIT @limit)
+         RETURNING id, company_id, plugin_alias, plugin_id, crm_message_id, payload, contact, attempts, created_at`,
+      );
+    this.stmt = {
+      insert: sqlite.prepare(
+        `INSERT INTO outgoing (company_id, plugin_alias, plugin_id, crm_message_id, payload, contact, state, attempts, next_attempt_at, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, 'queued', 0, ?, ?)
+         ON CONFLICT DO NOTHING`,
+      ),
+      claimExpired: claim(`state = 'leased' AND lease_until <= @now`),
+      claimDue: claim(`state = 'queued' AND next_attempt_at <= @now`),
+      // A rate-limited message is put back without counting the attempt.
+      defer: sqlite.prepare(
+        `UPDATE outgoing SET state = 'queued', lease_until = NULL, attempts = attempts - 1, next_attempt_at = ? WHERE id = ?`,
+      ),
+      retry: sqlite.prepare(
+        `UPDATE outgoing SET state = 'queued', lease_until = NULL, next_attempt_at = ?, last_error = ? WHERE id = ?`,
+      ),
+      sent: sqlite.prepare(
+        `UPDATE outgoing SET state = 'sent', lease_until = NULL, details = ?, last_error = NULL, finished_at = ? WHERE id = ?`,
+      ),
+      failed: sqlite.prepare(
+        `UPDATE outgoing SET state = 'failed', lease_until = NULL, last_error = ?, finished_at = ? WHERE id = ?`,
+      ),
+      nextDue: sqlite.prepare(`SELECT MIN(next_attempt_at) AS t FROM outgoing WHERE state = 'queued'`),
+      nextLease: sqlite.prepare(`SELECT MIN(lease_until) AS t FROM outgoing WHERE state = 'leased'`),
+    };
+    this.limiters = (deps.gateway.rateLimits ?? []).map((rule) => ({
+      scope: rule.scope,
+      limiter: new RateLimiter(rule.perSecond, rule.burst ?? 1),
+    }));
+    this.waker = new Waker(() => this.pump());
+  }
+
+  /**
+   * Stores a message for sending (synchronously: when this returns, it is durable). A CRM message
+   * id already stored for the tenant is not stored again: returns false.
+   */
+  enqueue(ref: PluginReference, message: ChatMessage): boolean {
+    const now = Date.now();
+    const result = this.stmt.insert.run(
+      ref.companyId,
+      ref.pluginAlias,
+      ref.pluginId,
+      message.message.id,
+      JSON.stringify(message),
+      message.chat.contact,
+      now,
+      now,
+    );
+    if (result.changes > 0 && this.running) this.waker.wake();
+    return result.changes > 0;
+  }
+
+  /** Starts the worker; messages left by an earlier process are picked up (leased ones when their lease expires). */
+  start(): void {
+    this.running = true;
+    this.waker.wake();
+  }
+
+  /** Stops taking messages; in-flight sends get `timeoutMs` to finish, then are aborted (and stay leased). */
+  async stop(timeoutMs: number): Promise<void> {
+    this.running = false;
+    this.waker.cancel();
+    if (this.inflight > 0) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, timeoutMs);
+        this.idle.add(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+    this.abort.abort(new Error("Gateway is shutting down"));
+  }
+
+  /** Messages in flight right now. */
+  get inFlight(): number {
+    return this.inflight;
+  }
+
+  private pump(): void {
+    if (!this.running) return;
+    const now = Date.now();
+    const leaseUntil = now + this.deps.config.send.leaseMs;
+    for (const claim of [this.stmt.claimExpired, this.stmt.claimDue]) {
+      while (this.inflight < this.deps.config.sendConcurrency) {
+        const limit = this.deps.config.sendConcurrency - this.inflight;
+        const rows = claim.all({ now, leaseUntil, limit }) as OutgoingRow[];
+        if (rows.length === 0) break;
+        for (const row of rows) this.dispatch(row, now);
+      }
+    }
+    if (this.inflight < this.deps.config.sendConcurrency) {
+      const due = (this.stmt.nextDue.get() as { t: number | null }).t;
+      const lease = (this.stmt.nextLease.get() as { t: number | null }).t;
+      const next = Math.min(due ?? Infinity, lease ?? Infinity);
+      if (Number.isFinite(next)) this.waker.wakeAt(Math.max(next, now + 1));
+    }
+  }
+
+  private dispatch(row: OutgoingRow, now: number): void {
+    const ref = { companyId: row.company_id, pluginAlias: row.plugin_alias, pluginId: row.plugin_id };
+    const keys = this.limiters.map(({ scope }) =>
+      scope === "tenant" ? referenceKey(ref) : `${referenceKey(ref)} ${row.contact}`,
+    );
+    const wait = Math.max(0, ...this.limiters.map(({ limiter }, i) => limiter.waitTime(keys[i]!, now)));
+    if (wait > 0) {
+      this.stmt.defer.run(now + wait, row.id);
+      return;
+    }
+    this.limiters.forEach(({ limiter }, i) => limiter.take(keys[i]!, now));
+    this.inflight++;
+    void this.send(row, ref).finally(() => {
+      this.inflight--;
+      if (this.inflight === 0) for (const fn of this.idle) fn();
+      this.waker.wake();
+    });
+  }
+
+  private async send(row: OutgoingRow, ref: PluginReference): Promise<void> {
+    const logger = this.deps.logger.child({
+      tenant: referenceKey(ref),
+      queueId: row.id,
+      crmMessageId: row.crm_message_id,
+      attempt: row.attempts,
+    });
+    const tenant = this.deps.tenants.get(ref);
+    let result: SendResult;
+    try {
+      if (!tenant) throw new GatewayRefusedError("Plugin is not registered", { permanent: true });
+      const message = JSON.parse(row.payload) as ChatMessage;
+      result = await this.deps.gateway.send(
+        { tenant, runtime: this.deps.runtime(), logger, signal: this.abort.signal },
+        { ...message, queueId: row.id, attempt: row.attempts },
+      );
+    } catch (error) {
+      this.fail(row, ref, error, logger);
+      return;
+    }
+    const ids = typeof result === "string" ? [result] : result.ids;
+    const details = typeof result === "string" ? undefined : result.details;
+    this.deps.db.$client.transaction(() => {
+      this.stmt.sent.run(details ? JSON.stringify(details) : null, Date.now(), row.id);
+      this.deps.statuses.recordParts(ref, row.id, ids);
+      this.deps.statuses.setMessageStatus(ref, row.id, "sent");
+    })();
+    logger.info({ gatewayMessageIds: ids }, "message sent");
+  }
+
+  private fail(row: OutgoingRow, ref: PluginReference, error: unknown, logger: Logger): void {
+    const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    const { maxAttempts, maxAgeMs } = this.deps.config.send;
+    const now = Date.now();
+    const exhausted = row.attempts >= maxAttempts || now - row.created_at >= maxAgeMs;
+    if (isRetryable(error) && !exhausted && this.running) {
+      const retryAfter = error instanceof GatewayRefusedError ? error.retryAfterMs : undefined;
+      const delay = retryAfter ?? backoffDelay(row.attempts, this.deps.config.retry);
+      this.stmt.retry.run(now + delay, reason.slice(0, 1000), row.id);
+      logger.warn({ err: reason, retryInMs: delay }, "send failed; will retry");
+      return;
+    }
+    if (isRetryable(error) && !exhausted) {
+      // Shutting down: leave it queued for the next process, attempt not wasted.
+      this.stmt.defer.run(now, row.id);
+      return;
+    }
+    this.deps.db.$client.transaction(() => {
+      this.stmt.failed.run(reason.slice(0, 1000), now, row.id);
+      this.deps.statuses.setMessageStatus(ref, row.id, "error");
+    })();
+    logger.error({ err: reason, exhausted }, "send failed for good; error status reported");
+  }
+}

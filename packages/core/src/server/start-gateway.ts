@@ -1,0 +1,146 @@
+/**
+ * @module server/start-gateway — wires core together for one gateway and serves it.
+ */
+import { mkdtempSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { serve, type ServerType } from "@hono/node-server";
+import type { Hono } from "hono";
+import type { Logger } from "pino";
+import { openDatabase } from "../db/client.js";
+import { loadCoreConfig, type CoreConfig } from "../env.js";
+import { FileStore } from "../files/file-store.js";
+import { SignedLinks } from "../files/signed-links.js";
+import { createRuntime } from "../gateway/runtime.js";
+import type { GatewayDefinition, GatewayRuntime } from "../gateway/types.js";
+import { createApp } from "../http/create-app.js";
+import { createLogger } from "../logger.js";
+import { CrmOutbox } from "../outbox/crm-outbox.js";
+import { StatusTracker } from "../outbox/status-tracker.js";
+import { PublicKeyStore } from "../protocol/public-keys.js";
+import { CrmTokenVerifier } from "../protocol/tokens.js";
+import { SendQueue } from "../queue/send-queue.js";
+import type { SettingsData } from "../settings/form.js";
+import { TenantStore } from "../tenants/tenant-store.js";
+import { scheduleMaintenance } from "./maintenance.js";
+
+/** Options of {@link startGateway}. */
+export interface StartGatewayOptions {
+  /** Environment variables (core's and nothing else); LV_PLUGIN_SELF_URI defaults to the bound loopback URL. */
+  env?: Record<string, string | undefined>;
+  /** Port to listen on (0 = any free port); default `PORT` or the gateway's default port. */
+  port?: number;
+  host?: string;
+  logger?: Logger;
+}
+
+/** A running gateway. */
+export interface GatewayHandle<S extends SettingsData = SettingsData> {
+  /** LV_PLUGIN_SELF_URI (with trailing slash). */
+  url: string;
+  port: number;
+  app: Hono;
+  config: CoreConfig;
+  runtime: GatewayRuntime<S>;
+  queue: SendQueue;
+  outbox: CrmOutbox;
+  /** Graceful stop: stop accepting, let in-flight sends finish within the deadline, close the database. */
+  stop(options?: { timeoutMs?: number }): Promise<void>;
+}
+
+/** Starts a gateway: migrates its database, starts the workers and listens. */
+export async function startGateway<S extends SettingsData>(
+  gateway: GatewayDefinition<S>,
+  options: StartGatewayOptions = {},
+): Promise<GatewayHandle<S>> {
+  const env = options.env ?? {};
+  const early = loadCoreConfig({ ...env, LV_PLUGIN_SELF_URI: env.LV_PLUGIN_SELF_URI ?? "http://127.0.0.1/" });
+  const port = options.port ?? early.port ?? gateway.defaultPort;
+  const host = options.host ?? (env.HOST ? early.host : env.LV_PLUGIN_SELF_URI ? early.host : "127.0.0.1");
+
+  // Listen first so a port of 0 can become part of the default self URI; requests wait for the app.
+  let handler: ((req: Request) => Response | Promise<Response>) | undefined;
+  const server = await listen(port, host, (req) =>
+    handler ? handler(req) : new Response(JSON.stringify({ code: 503, message: "Starting" }), { status: 503 }),
+  );
+  const bound = (server.address() as AddressInfo).port;
+  const config = loadCoreConfig({ ...env, LV_PLUGIN_SELF_URI: env.LV_PLUGIN_SELF_URI ?? `http://127.0.0.1:${bound}/` });
+  const logger = options.logger ?? createLogger({ level: config.logLevel, name: gateway.name });
+
+  const dbPath = config.dbPath ?? join("data", `${gateway.name}.sqlite`);
+  const db = openDatabase(dbPath, { gatewayMigrations: gateway.migrationsFolder, gatewayName: gateway.name });
+  const filesDir =
+    config.filesDir ??
+    (dbPath === ":memory:" ? mkdtempSync(join(tmpdir(), `switchboard-${gateway.name}-`)) : join(dirname(dbPath), `${gateway.name}-files`));
+
+  const tenants = new TenantStore<S>(db);
+  const verifier = new CrmTokenVerifier(config, new PublicKeyStore(db));
+  const outbox = new CrmOutbox({ db, tenants, config, logger });
+  const statuses = new StatusTracker(db, outbox);
+  const links = new SignedLinks(db, config.selfUri);
+  const files = new FileStore(db, filesDir);
+  const runtime = createRuntime<S>({ config, logger, db, tenants, outbox, statuses, links, files });
+  const queue = new SendQueue({
+    db,
+    tenants: tenants as unknown as TenantStore,
+    statuses,
+    gateway: gateway as unknown as GatewayDefinition,
+    runtime: () => runtime as unknown as GatewayRuntime,
+    config,
+    logger,
+  });
+  let ready = false;
+  const app = createApp({
+    gateway: gateway as unknown as GatewayDefinition,
+    config,
+    logger,
+    verifier,
+    tenants: tenants as unknown as TenantStore,
+    queue,
+    links,
+    files,
+    runtime: runtime as unknown as GatewayRuntime,
+    isReady: () => ready,
+  });
+
+  await gateway.hooks?.start?.(runtime);
+  outbox.start();
+  queue.start();
+  const stopMaintenance = scheduleMaintenance(db, files, config.fileTtlMs, logger);
+  handler = (req) => app.fetch(req);
+  ready = true;
+
+  let stopping: Promise<void> | undefined;
+  return {
+    url: config.selfUri,
+    port: bound,
+    app: app as unknown as Hono,
+    config,
+    runtime,
+    queue,
+    outbox,
+    stop(stopOptions = {}) {
+      stopping ??= (async () => {
+        ready = false;
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        const timeout = stopOptions.timeoutMs ?? config.shutdownTimeoutMs;
+        await queue.stop(timeout);
+        await outbox.stop(Math.min(timeout, 2000));
+        stopMaintenance();
+        await gateway.hooks?.stop?.();
+        (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+        await closed;
+        db.$client.close();
+      })();
+      return stopping;
+    },
+  };
+}
+
+function listen(port: number, hostname: string, fetch: (req: Request) => Response | Promise<Response>): Promise<ServerType> {
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch, port, hostname }, () => resolve(server));
+    server.once("error", reject);
+  });
+}
