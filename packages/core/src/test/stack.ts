@@ -1,0 +1,67 @@
+/**
+ * Starts the CRM simulator and a gateway against it, registered for two companies.
+ */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startCrmSimulator, type CrmSimulator, type PluginRef } from "@switchboard/testkit";
+import type { GatewayDefinition } from "../gateway/types.js";
+import { startGateway, type GatewayHandle } from "../server/start-gateway.js";
+
+/** Two tenants: company 1 and company 2. */
+export const TENANT_A: PluginRef = { companyId: "1", pluginAlias: "echo", pluginId: "11" };
+export const TENANT_B: PluginRef = { companyId: "2", pluginAlias: "echo", pluginId: "22" };
+
+/** A running CRM + gateway. */
+export interface Stack {
+  crm: CrmSimulator;
+  gw: GatewayHandle;
+  dbPath: string;
+  close(): Promise<void>;
+}
+
+/** A fresh temporary SQLite path. */
+export function tempDbPath(): string {
+  return join(mkdtempSync(join(tmpdir(), "switchboard-core-")), "test.sqlite");
+}
+
+/** Starts a CRM simulator and the gateway (registering both tenants unless told not to). */
+export async function startStack(
+  definition: GatewayDefinition,
+  options: { env?: Record<string, string>; register?: boolean; crm?: CrmSimulator; dbPath?: string } = {},
+): Promise<Stack> {
+  const crm = options.crm ?? (await startCrmSimulator());
+  const dbPath = options.dbPath ?? tempDbPath();
+  const gw = await startGateway(definition, {
+    port: 0,
+    env: {
+      ...crm.env,
+      SWITCHBOARD_DB_PATH: dbPath,
+      SWITCHBOARD_ALLOW_PRIVATE_URLS: "true",
+      SWITCHBOARD_RETRY_BASE_MS: "10",
+      SWITCHBOARD_RETRY_MAX_MS: "200",
+      LOG_LEVEL: "silent",
+      ...options.env,
+    },
+  });
+  if (options.register !== false) {
+    for (const ref of [TENANT_A, TENANT_B]) {
+      const res = await crm.register(gw.url, ref);
+      if (res.status !== 200) throw new Error(`registration failed: ${res.status} ${await res.text()}`);
+    }
+  }
+  return {
+    crm,
+    gw,
+    dbPath,
+    async close() {
+      await gw.stop({ timeoutMs: 1000 });
+      if (!options.crm) await crm.close();
+    },
+  };
+}
+
+/** A minimal valid send body. */
+export function textMessage(id: string | null, text = "Hello", contact = "echo://alice") {
+  return { chat: { id: "c-1", contact, subject: null }, message: { id, content: { text, format: "text" }, attachments: [] } };
+}
