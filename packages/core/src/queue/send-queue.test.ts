@@ -1,0 +1,142 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { GatewayNetworkError, GatewayRefusedError, InvalidInputError } from "../errors.js";
+import { createEchoGateway, type EchoGateway } from "../test/echo-gateway.js";
+import { startStack, TENANT_A, TENANT_B, textMessage, type Stack } from "../test/stack.js";
+
+let stack: Stack | undefined;
+afterEach(async () => {
+  await stack?.close();
+  stack = undefined;
+});
+
+async function start(echo: EchoGateway, env: Record<string, string> = {}) {
+  stack = await startStack(echo.definition, { env });
+  return stack;
+}
+
+const webhook = (s: Stack, body: unknown, publicId = s.gw.runtime.tenants.get(TENANT_A)!.publicId) =>
+  fetch(`${s.gw.url}echo/webhook/${publicId}`, { method: "POST", body: JSON.stringify(body) });
+
+describe("send queue", () => {
+  it("delivers a message and reports sent, then forward-only statuses by gateway id", async () => {
+    const echo = createEchoGateway();
+    echo.behave(async () => ({ ids: ["g-1"], details: { segments: 1 } }));
+    const { crm, gw } = await start(echo);
+    expect((await crm.send(gw.url, TENANT_A, textMessage("m-1"))).status).toBe(202);
+    await crm.waitFor(() => crm.statusesOf("m-1").length === 1);
+    expect(echo.calls[0]).toMatchObject({ chat: { contact: "echo://alice" }, message: { id: "m-1", content: { text: "Hello" } }, attempt: 1 });
+
+    expect(await (await webhook(stack!, { status: { of: "g-1", is: "read" } })).json()).toEqual({ moved: true });
+    expect(await (await webhook(stack!, { status: { of: "g-1", is: "delivered" } })).json()).toEqual({ moved: false });
+    await crm.waitFor(() => crm.statusesOf("m-1").length === 2);
+    expect(crm.statusesOf("m-1")).toEqual(["sent", "read"]);
+    // Company B cannot move company A's message, even knowing its gateway id.
+    const b = gw.runtime.tenants.get(TENANT_B)!;
+    expect(gw.runtime.reportStatus(b, "g-1", "error")).toBe(false);
+  });
+
+  it("reports a split message delivered only when every part is, and error when one part fails", async () => {
+    const echo = createEchoGateway();
+    echo.behave(async (m) => ({ ids: [`${m.message.id}-a`, `${m.message.id}-b`] }));
+    const { crm, gw } = await start(echo);
+    await crm.send(gw.url, TENANT_A, textMessage("split"));
+    await crm.send(gw.url, TENANT_A, textMessage("split2"));
+    await crm.waitFor(() => crm.statusesOf("split").length === 1 && crm.statusesOf("split2").length === 1);
+    const a = gw.runtime.tenants.get(TENANT_A)!;
+    expect(gw.runtime.reportStatus(a, "split-a", "delivered")).toBe(false);
+    expect(gw.runtime.reportStatus(a, "split-b", "delivered")).toBe(true);
+    expect(gw.runtime.reportStatus(a, "split2-a", "error")).toBe(true);
+    expect(gw.runtime.reportStatus(a, "split2-b", "delivered")).toBe(false);
+    await crm.waitFor(() => crm.statusesOf("split").length === 2 && crm.statusesOf("split2").length === 2);
+    expect(crm.statusesOf("split")).toEqual(["sent", "delivered"]);
+    expect(crm.statusesOf("split2")).toEqual(["sent", "error"]);
+    expect(gw.runtime.findOutgoing(a, "split-b")).toMatchObject({ crmMessageId: "split", chat: { id: "c-1" } });
+  });
+
+  it("is idempotent per CRM message id and tenant, and still sends messages without an id", async () => {
+    const echo = createEchoGateway();
+    const { crm, gw } = await start(echo);
+    expect((await crm.send(gw.url, TENANT_A, textMessage("dup"))).status).toBe(202);
+    expect((await crm.send(gw.url, TENANT_A, textMessage("dup"))).status).toBe(202);
+    expect((await crm.send(gw.url, TENANT_B, textMessage("dup"))).status).toBe(202);
+    expect((await crm.send(gw.url, TENANT_A, textMessage(null, "no id"))).status).toBe(202);
+    expect((await crm.send(gw.url, TENANT_A, textMessage(null, "no id"))).status).toBe(202);
+    await crm.waitFor(() => echo.calls.length === 4);
+    await crm.waitFor(() => crm.statuses.length === 2);
+    expect(echo.calls.filter((c) => c.message.id === "dup")).toHaveLength(2);
+    expect(crm.statuses.map((s) => s.ref.companyId).sort()).toEqual(["1", "2"]);
+  });
+
+  it("retries transient failures with backoff and then reports sent once", async () => {
+    const echo = createEchoGateway();
+    let n = 0;
+    echo.behave(async (m) => {
+      if (++n < 3) throw new GatewayNetworkError("connection reset");
+      return `ok-${m.queueId}`;
+    });
+    const { crm, gw } = await start(echo);
+    await crm.send(gw.url, TENANT_A, textMessage("flaky"));
+    await crm.waitFor(() => crm.statusesOf("flaky").length === 1);
+    expect(echo.calls.map((c) => c.attempt)).toEqual([1, 2, 3]);
+    expect(crm.statusesOf("flaky")).toEqual(["sent"]);
+  });
+
+  it("waits at least the gateway's retry-after before trying again", async () => {
+    const echo = createEchoGateway();
+    const at: number[] = [];
+    echo.behave(async () => {
+      at.push(Date.now());
+      if (at.length === 1) throw new GatewayRefusedError("Too Many Requests", { permanent: false, code: 429, retryAfterMs: 400 });
+      return "ok";
+    });
+    const { crm, gw } = await start(echo);
+    await crm.send(gw.url, TENANT_A, textMessage("429"));
+    await crm.waitFor(() => crm.statusesOf("429").length === 1);
+    expect(at).toHaveLength(2);
+    expect(at[1]! - at[0]!).toBeGreaterThanOrEqual(390);
+  });
+
+  it("reports error at once for a permanent failure, without retrying", async () => {
+    const echo = createEchoGateway();
+    echo.behave(async () => {
+      throw new InvalidInputError("Contact is not a chat id");
+    });
+    const { crm, gw } = await start(echo);
+    await crm.send(gw.url, TENANT_A, textMessage("perm"));
+    await crm.waitFor(() => crm.statusesOf("perm").length === 1);
+    expect(crm.statusesOf("perm")).toEqual(["error"]);
+    expect(echo.calls).toHaveLength(1);
+    const row = gw.runtime.db.$client.prepare("SELECT state, last_error FROM outgoing WHERE crm_message_id = 'perm'").get();
+    expect(row).toEqual({ state: "failed", last_error: "InvalidInputError: Contact is not a chat id" });
+  });
+
+  it("gives up after the configured attempts and reports error", async () => {
+    const echo = createEchoGateway();
+    echo.behave(async () => {
+      throw new GatewayRefusedError("Internal Server Error", { permanent: false, code: 500 });
+    });
+    const { crm, gw } = await start(echo, { SWITCHBOARD_SEND_MAX_ATTEMPTS: "3" });
+    await crm.send(gw.url, TENANT_A, textMessage("exhaust"));
+    await crm.waitFor(() => crm.statusesOf("exhaust").length === 1);
+    expect(crm.statusesOf("exhaust")).toEqual(["error"]);
+    expect(echo.calls).toHaveLength(3);
+  });
+
+  it("spaces sends to one contact by the gateway's declared rate limit", async () => {
+    const echo = createEchoGateway({ rateLimits: [{ scope: "contact", perSecond: 5, burst: 1 }] });
+    const at: Record<string, number[]> = {};
+    echo.behave(async (m) => {
+      (at[m.chat.contact] ??= []).push(Date.now());
+      return `id-${m.queueId}`;
+    });
+    const { crm, gw } = await start(echo);
+    for (const id of ["r1", "r2", "r3"]) await crm.send(gw.url, TENANT_A, textMessage(id, "x", "echo://same"));
+    await crm.send(gw.url, TENANT_A, textMessage("other", "x", "echo://other"));
+    await crm.waitFor(() => echo.calls.length === 4, 5000);
+    const same = at["echo://same"]!;
+    expect(same[1]! - same[0]!).toBeGreaterThanOrEqual(150);
+    expect(same[2]! - same[1]!).toBeGreaterThanOrEqual(150);
+    // Another contact is not held back by the first one's limit.
+    expect(at["echo://other"]![0]! - same[0]!).toBeLessThan(same[2]! - same[0]!);
+  });
+});
