@@ -69,7 +69,11 @@ export class CrmOutbox {
        WHERE o.next_attempt_at <= ? AND o.id = (SELECT MIN(id) FROM crm_outbox i WHERE i.order_key = o.order_key)
        ORDER BY o.next_attempt_at, o.id LIMIT ?`,
     );
-    this.nextDue = sqlite.prepare(`SELECT MIN(next_attempt_at) AS t FROM crm_outbox`);
+    // Rows behind a head wait for it, so only heads say when there is work next.
+    this.nextDue = sqlite.prepare(
+      `SELECT MIN(o.next_attempt_at) AS t FROM crm_outbox o
+       WHERE o.id = (SELECT MIN(id) FROM crm_outbox i WHERE i.order_key = o.order_key)`,
+    );
     this.remove = sqlite.prepare(`DELETE FROM crm_outbox WHERE id = ?`);
     this.retry = sqlite.prepare(`UPDATE crm_outbox SET attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ?`);
     this.waker = new Waker(() => this.pump());
@@ -138,7 +142,7 @@ export class CrmOutbox {
     }
     if (this.inflight < CONCURRENCY) {
       const next = (this.nextDue.get() as { t: number | null }).t;
-      if (next !== null && next > now) this.waker.wakeAt(next);
+      if (next !== null) this.waker.wakeAt(Math.max(next, now + 1));
     }
   }
 
