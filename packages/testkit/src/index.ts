@@ -2,4 +2,5 @@
  * @module @switchboard/testkit — a CRM simulator, a conformance suite and small helpers for gateway tests.
  */
 export * from "./crm-simulator/index.js";
+export * from "./conformance/index.js";
 export { waitFor, freePort, type WaitForOptions } from "./util/index.js";

@@ -1,0 +1,49 @@
+/**
+ * @module conformance/harness — what a gateway's test file provides so the shared suite can drive it.
+ */
+import type { CrmSimulator } from "../crm-simulator/simulator.js";
+
+/** A tenant of the suite: 0 is company A, 1 is company B. */
+export type TenantIndex = 0 | 1;
+
+/**
+ * Connects the conformance suite to one gateway and its fake provider.
+ *
+ * `start` must pass {@link conformanceEnv}`(crm)` (or at least `crm.env` plus
+ * `SWITCHBOARD_RETRY_BASE_MS: "20"`) to `startGateway`, so transient failures are retried within
+ * milliseconds, and use a fresh database (`SWITCHBOARD_DB_PATH: ":memory:"`).
+ */
+export interface ConformanceHarness {
+  /** Gateway name, used in the `describe()` title. */
+  name: string;
+  /** Starts the gateway (with its fakes) against this CRM; returns its base URL (SELF_URI) and a stop(). */
+  start(crm: CrmSimulator): Promise<{ gatewayUrl: string; stop(): Promise<void> }>;
+  /**
+   * Valid settings data for tenant 0 or 1 (each different, e.g. two bot tokens / accounts). Only
+   * fields of the gateway's form; saving them must succeed against the fake provider.
+   */
+  validSettings(tenant: TenantIndex): Record<string, Record<string, unknown>>;
+  /** A contact the gateway accepts (e.g. "tg://user?id=42", "+15551234567", "alice@example.test"). */
+  contact: string;
+  /**
+   * Texts the fake provider API accepted for a tenant's account, in order (refused attempts are not
+   * included). The suite checks with `includes`, so a gateway may wrap the text (HTML, prefixes).
+   */
+  sentTexts(tenant: TenantIndex): string[];
+  /** Makes the fake provider refuse the next send permanently (e.g. 400/403) or transiently (e.g. 429/5xx). */
+  failNextSend(kind: "permanent" | "transient"): void;
+  /** Delivers a customer message with this text through the gateway's real inbound path for the tenant. */
+  deliverIncoming(tenant: TenantIndex, text: string): Promise<void>;
+}
+
+/** The gateway env the suite expects: the CRM's issuer settings, a memory DB and fast retries. */
+export function conformanceEnv(crm: CrmSimulator): Record<string, string> {
+  return {
+    ...crm.env,
+    SWITCHBOARD_DB_PATH: ":memory:",
+    SWITCHBOARD_ALLOW_PRIVATE_URLS: "true",
+    SWITCHBOARD_RETRY_BASE_MS: "20",
+    SWITCHBOARD_RETRY_MAX_MS: "200",
+    LOG_LEVEL: "silent",
+  };
+}

@@ -1,0 +1,59 @@
+/**
+ * @module conformance/suite-context — the state every case group shares, filled in `beforeAll`.
+ */
+import type { CrmSimulator } from "../crm-simulator/simulator.js";
+import type { PluginRef, SendBody } from "../crm-simulator/types.js";
+import type { ConformanceHarness, TenantIndex } from "./harness.js";
+
+/** The two tenants every suite registers: company A (index 0) and company B (index 1). */
+export const CONFORMANCE_TENANTS: readonly [PluginRef, PluginRef] = [
+  { companyId: "1001", pluginAlias: "switchboard-conformance", pluginId: "11" },
+  { companyId: "2002", pluginAlias: "switchboard-conformance", pluginId: "22" },
+];
+
+/** A company that is never registered. */
+export const UNREGISTERED_TENANT: PluginRef = { companyId: "3003", pluginAlias: "switchboard-conformance", pluginId: "33" };
+
+/** How long the suite waits for asynchronous effects (sends, statuses, incoming). */
+export const WAIT_MS = 10_000;
+
+/** Shared state of a running suite. */
+export interface SuiteContext {
+  harness: ConformanceHarness;
+  crm: CrmSimulator;
+  gatewayUrl: string;
+}
+
+let counter = 0;
+
+/** A CRM message id unique within this process. */
+export function uniqueId(prefix: string): string {
+  return `${prefix}-${Date.now().toString(36)}-${++counter}`;
+}
+
+/** The plugin reference of a suite tenant. */
+export function refOf(tenant: TenantIndex): PluginRef {
+  return CONFORMANCE_TENANTS[tenant];
+}
+
+/** A plain-text outgoing message for the harness's contact. */
+export function textMessage(ctx: SuiteContext, id: string, text: string): SendBody {
+  return {
+    chat: { id: `chat-${id}`, contact: ctx.harness.contact, subject: null },
+    message: { id, content: { text, format: "text" }, attachments: [] },
+  };
+}
+
+/** How many accepted provider sends of a tenant contain `text`. */
+export function timesSent(ctx: SuiteContext, tenant: TenantIndex, text: string): number {
+  return ctx.harness.sentTexts(tenant).filter((t) => t.includes(text)).length;
+}
+
+/** Sends a text as the CRM (asserting 202) and waits until the CRM hears `sent` for it. */
+export async function sendAndWaitSent(ctx: SuiteContext, tenant: TenantIndex, text: string): Promise<string> {
+  const id = uniqueId("marker");
+  const res = await ctx.crm.send(ctx.gatewayUrl, refOf(tenant), textMessage(ctx, id, text));
+  if (res.status !== 202) throw new Error(`send answered ${res.status}: ${await res.text()}`);
+  await ctx.crm.waitFor(() => ctx.crm.statusesOf(id).includes("sent"), WAIT_MS);
+  return id;
+}

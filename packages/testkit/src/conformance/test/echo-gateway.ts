@@ -1,0 +1,89 @@
+/**
+ * @module conformance/test/echo-gateway — the smallest real gateway on core, talking to the echo provider.
+ */
+// Relative import of core's source: testkit must not depend on core as a package (core's tests
+// depend on testkit), but the suite has to be run against a real core gateway somewhere.
+import {
+  defineGateway,
+  GatewayNetworkError,
+  GatewayRefusedError,
+  SettingsValidationError,
+  type GatewayDefinition,
+} from "../../../../core/src/index.js";
+
+const ONE_PIXEL_PNG = Buffer.from(
+  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==",
+  "base64",
+);
+
+type EchoSettings = { account: { apiKey: string; senderName: string } };
+
+/** Builds an echo gateway whose provider API lives at `providerUrl`. */
+export function echoGateway(providerUrl: string): GatewayDefinition {
+  const call = async (path: string, apiKey: string, method: string, body: unknown): Promise<Response> => {
+    try {
+      return await fetch(new URL(path, providerUrl), {
+        method,
+        headers: { authorization: `Bearer ${apiKey}`, "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+    } catch (error) {
+      throw new GatewayNetworkError("[echo] provider unreachable", { cause: error });
+    }
+  };
+
+  return defineGateway({
+    name: "echo",
+    defaultPort: 0,
+    info: {
+      name: { en_US: "Echo chat", ru_RU: "Эхо-чат" },
+      description: { en_US: "Sends through the echo provider", ru_RU: "Отправляет через эхо-провайдера" },
+    },
+    contactType: "uri",
+    capabilities: {
+      subject: false,
+      messages: { formats: ["text"], incoming: true, outgoing: true, writeFirst: true, statuses: ["sent", "error"] },
+      attachments: [],
+    },
+    icon: ONE_PIXEL_PNG,
+    settings: {
+      title: { en_US: "Echo settings", ru_RU: "Настройки эха" },
+      groups: {
+        account: {
+          title: "Account",
+          fields: {
+            apiKey: { type: "password", title: "API key", required: true },
+            senderName: { type: "string", title: "Sender name" },
+          },
+        },
+      },
+    },
+    async send({ tenant }, message) {
+      const { apiKey } = (tenant.settings as EchoSettings).account;
+      const res = await call("send", apiKey, "POST", { to: message.chat.contact, text: message.message.content?.text ?? "" });
+      const body = (await res.json()) as { id?: string; error?: string };
+      if (res.ok && body.id) return body.id;
+      throw new GatewayRefusedError(`[echo] ${body.error ?? res.status}`, { permanent: res.status < 500, code: res.status });
+    },
+    hooks: {
+      async verifySettings({ settings, publicId }, runtime) {
+        const { apiKey } = (settings as EchoSettings).account;
+        const res = await call("webhook", apiKey, "PUT", { url: runtime.publicUrl(`echo/webhook/${publicId}`) });
+        if (!res.ok) throw new SettingsValidationError({ account: { apiKey: ["The provider refused this key"] } });
+      },
+    },
+    routes(app, runtime) {
+      app.post("/echo/webhook/:publicId", async (c) => {
+        const tenant = runtime.tenants.byPublicId(c.req.param("publicId"));
+        if (!tenant) return c.json({ code: 404, message: "Unknown webhook" }, 404);
+        const { id, from, text } = await c.req.json<{ id: string; from: string; text: string }>();
+        runtime.forwardIncoming(
+          tenant,
+          { chat: { contact: from }, message: { content: { text, format: "text" }, attachments: [] } },
+          { externalId: id },
+        );
+        return c.json({ ok: true });
+      });
+    },
+  });
+}
