@@ -135,6 +135,13 @@ describe("requests from the gateway", () => {
     expect(crm.rejected.at(-1)?.reason).toMatch(/no such CRM route: POST/);
   });
 
+  it("a waitFor timeout reports what the CRM rejected", async () => {
+    await plugin.call("incoming", A, incomingBody("bad"), { secret: "nope" });
+    await expect(crm.waitFor(() => crm.incoming.some((r) => r.body.chat.contact === "never"), 50)).rejects.toThrow(
+      /rejected PUT \/companies\/1001\/CRM\/plugin\/chat\/incoming → 401: token signature/,
+    );
+  });
+
   it("keeps the accepted HPT when a re-registration is refused", async () => {
     plugin.refuseRegistrations = true;
     try {
@@ -186,6 +193,16 @@ describe("failure modes", () => {
     await crm.resumeListening();
     expect(crm.url).toBe(url);
     expect((await plugin.call("incoming", A, incomingBody("resumed"))).status).toBe(201);
+  });
+});
+
+describe("closing", () => {
+  it("cannot be resumed once closed", async () => {
+    const other = await startCrmSimulator();
+    await other.close();
+    await other.close();
+    await expect(other.resumeListening()).rejects.toThrow(/closed/);
+    await expect(fetch(`${other.url}pkey/${other.pkeyId}`)).rejects.toThrow();
   });
 });
 

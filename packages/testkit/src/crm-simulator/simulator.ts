@@ -10,6 +10,7 @@ import { GatewayClient } from "./gateway-client.js";
 import { createCrmKeys } from "./keys.js";
 import { Listener } from "./listener.js";
 import { RegistrationBook } from "./registrations.js";
+import { Sleeper } from "./sleeper.js";
 import { TokenMinter, type MintOptions } from "./token-minter.js";
 import type {
   CrmEvent,
@@ -59,8 +60,9 @@ export class CrmSimulator {
   private readonly minter: TokenMinter;
   private readonly client: GatewayClient;
   private readonly listener: Listener;
-  private sleeps = new AbortController();
+  private readonly sleeper = new Sleeper();
   private port = 0;
+  private closed = false;
 
   /** Use {@link startCrmSimulator}. */
   constructor(
@@ -79,7 +81,7 @@ export class CrmSimulator {
       incoming: this.incoming,
       statuses: this.statuses,
       rejected: this.rejected,
-      sleep: (ms) => this.sleep(ms),
+      sleep: (ms) => this.sleeper.sleep(ms),
     });
     this.listener = new Listener(app, host);
   }
@@ -194,21 +196,21 @@ export class CrmSimulator {
     this.failures.set(mode);
   }
 
-  /** Ends every failure: clears `fail()` and resumes listening if stopped. */
+  /** Ends every failure: clears `fail()` and resumes listening if stopped (not after `close()`). */
   async recover(): Promise<void> {
     this.failures.clear();
-    await this.resumeListening();
+    if (!this.closed) await this.resumeListening();
   }
 
   /** Closes the port: the gateway's calls get "connection refused" until {@link resumeListening}. */
   async stopListening(): Promise<void> {
-    this.sleeps.abort();
-    this.sleeps = new AbortController();
+    this.sleeper.wakeAll();
     await this.listener.stop();
   }
 
   /** Listens again on the same port. */
   async resumeListening(): Promise<void> {
+    if (this.closed) throw new Error("The CRM simulator is closed");
     await this.listener.listen(this.port);
   }
 
@@ -222,8 +224,9 @@ export class CrmSimulator {
     return waitFor(predicate, { timeoutMs, message: () => this.describeForTimeout(predicate) });
   }
 
-  /** Stops the server for good. */
+  /** Stops the server for good (safe to call twice). */
   async close(): Promise<void> {
+    this.closed = true;
     await this.stopListening();
   }
 
@@ -234,16 +237,5 @@ export class CrmSimulator {
       ...this.rejected.slice(-5).map((r) => `rejected ${r.method} ${r.path} → ${r.status}: ${r.reason}`),
     ];
     return lines.join("\n  ");
-  }
-
-  private sleep(ms: number): Promise<void> {
-    const signal = this.sleeps.signal;
-    return new Promise((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      signal.addEventListener("abort", () => {
-        clearTimeout(timer);
-        resolve();
-      });
-    });
   }
 }
