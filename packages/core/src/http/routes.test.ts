@@ -15,7 +15,7 @@ describe("public routes", () => {
   it("GET /info describes the gateway in the request's language", async () => {
     const res = await fetch(url("info"));
     expect(res.status).toBe(200);
-    const info = await res.json();
+    const info = await res.json() as any;
     expect(Object.keys(info).sort()).toEqual(["description", "developer", "extra", "languages", "name", "type"]);
     expect(info).toMatchObject({
       name: "Echo chat",
@@ -24,11 +24,11 @@ describe("public routes", () => {
       languages: { current: "en_US", default: "en_US", available: ["en_US", "ru_RU"] },
       developer: { name: "Switchboard", email: "dev@example.org", hostname: "example.org" },
     });
-    const ru = await (await fetch(url("info"), { headers: { "accept-language": "ru-RU,en;q=0.8" } })).json();
+    const ru = await (await fetch(url("info"), { headers: { "accept-language": "ru-RU,en;q=0.8" } })).json() as any;
     expect(ru.name).toBe("Эхо-чат");
     expect(ru.languages.current).toBe("ru_RU");
     // Only the first xx_YY token counts, as in the PHP framework.
-    const fr = await (await fetch(url("info"), { headers: { "accept-language": "fr-FR, ru-RU" } })).json();
+    const fr = await (await fetch(url("info"), { headers: { "accept-language": "fr-FR, ru-RU" } })).json() as any;
     expect(fr.languages.current).toBe("en_US");
   });
 
@@ -38,13 +38,13 @@ describe("public routes", () => {
     expect(Buffer.from(await icon.arrayBuffer()).subarray(1, 4).toString()).toBe("PNG");
     expect(await (await fetch(url("robots.txt"))).text()).toBe("User-agent: *\nDisallow: /");
     expect((await fetch(url("healthz"))).status).toBe(200);
-    expect(await (await fetch(url("readyz"))).json()).toEqual({ status: "ready" });
+    expect(await (await fetch(url("readyz"))).json() as any).toEqual({ status: "ready" });
   });
 
   it("answers unknown paths 404 {code, message}, with CORS headers, and OPTIONS preflight 200", async () => {
     const res = await fetch(url("nope/nothing"));
     expect(res.status).toBe(404);
-    expect(await res.json()).toEqual({ code: 404, message: "Not found." });
+    expect(await res.json() as any).toEqual({ code: 404, message: "Not found." });
     expect(res.headers.get("access-control-allow-origin")).toBe("*");
     const pre = await fetch(url("special/send"), { method: "OPTIONS" });
     expect(pre.status).toBe(200);
@@ -56,14 +56,14 @@ describe("registration", () => {
   it("registers with a valid token and keeps the old registration when a new token is bad", async () => {
     const res = await stack.crm.register(stack.gw.url, TENANT_A);
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ registered: true });
+    expect(await res.json() as any).toEqual({ registered: true });
     const bad = await fetch(url("registration"), {
       method: "PUT",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ registration: "not.a.token" }),
     });
     expect(bad.status).toBe(403);
-    expect(await bad.json()).toEqual({ code: 403, message: "Token is malformed" });
+    expect(await bad.json() as any).toEqual({ code: 403, message: "Token is malformed" });
     // Still registered: protected routes keep working.
     expect((await stack.crm.getSettings(stack.gw.url, TENANT_A)).status).toBe(200);
   });
@@ -73,7 +73,7 @@ describe("registration", () => {
     expect(missing.status).toBe(401);
     const garbage = await fetch(url("registration"), { method: "PUT", headers: { "content-type": "application/json" }, body: "{oops" });
     expect(garbage.status).toBe(400);
-    expect((await garbage.json()).code).toBe(400);
+    expect((await garbage.json() as any).code).toBe(400);
   });
 
   it("accepts a form-encoded registration", async () => {
@@ -94,7 +94,7 @@ describe("settings", () => {
   it("serves the form with translations and PHP's empty-array shapes", async () => {
     const res = await stack.crm.getSettingsForm(stack.gw.url, TENANT_A);
     expect(res.status).toBe(200);
-    const form = await res.json();
+    const form = await res.json() as any;
     expect(form.title).toBe("Echo settings");
     expect(form.groups.main.dependencies).toEqual([]);
     expect(form.groups.main.fields.apiKey).toEqual({
@@ -110,24 +110,24 @@ describe("settings", () => {
 
   it("round-trips data, masks passwords, keeps an omitted password and validates per field", async () => {
     const gw = stack.gw.url;
-    const empty = await (await stack.crm.getSettings(gw, TENANT_A)).json();
+    const empty = await (await stack.crm.getSettings(gw, TENANT_A)).json() as any;
     expect(empty).toEqual({ main: { apiKey: false } });
 
     const saved = await stack.crm.putSettings(gw, TENANT_A, { main: { apiKey: "s3cret", greeting: "hello", retries: "5", junk: 1 }, other: {} });
     expect(saved.status).toBe(200);
-    expect(await saved.json()).toEqual({ main: { apiKey: true, greeting: "hello", retries: 5 } });
+    expect(await saved.json() as any).toEqual({ main: { apiKey: true, greeting: "hello", retries: 5 } });
 
     const kept = await stack.crm.putSettings(gw, TENANT_A, { main: { greeting: "hey" } });
-    expect(await kept.json()).toEqual({ main: { apiKey: true, greeting: "hey", retries: 3 } });
+    expect(await kept.json() as any).toEqual({ main: { apiKey: true, greeting: "hey", retries: 3 } });
     expect(stack.gw.runtime.tenants.get(TENANT_A)!.settings.main!.apiKey).toBe("s3cret");
 
     const invalid = await stack.crm.putSettings(gw, TENANT_A, { main: { apiKey: "", retries: 50 } });
     expect(invalid.status).toBe(400);
-    expect(await invalid.json()).toEqual({ main: { apiKey: ["This field is required"], retries: ["At most 10"] } });
+    expect(await invalid.json() as any).toEqual({ main: { apiKey: ["This field is required"], retries: ["At most 10"] } });
 
     const refused = await stack.crm.putSettings(gw, TENANT_A, { main: { apiKey: "wrong" } });
     expect(refused.status).toBe(400);
-    expect(await refused.json()).toEqual({ main: { apiKey: ["The service refused this key"] } });
+    expect(await refused.json() as any).toEqual({ main: { apiKey: ["The service refused this key"] } });
     // Nothing was saved by the refused attempts.
     expect(stack.gw.runtime.tenants.get(TENANT_A)!.settings.main!.apiKey).toBe("s3cret");
   });
@@ -135,22 +135,22 @@ describe("settings", () => {
   it("needs X-PLUGIN-TOKEN, a registered plugin and the settings claim", async () => {
     const noToken = await fetch(url("protected/data/settings"));
     expect(noToken.status).toBe(401);
-    expect(await noToken.json()).toEqual({ code: 401, message: "X-PLUGIN-TOKEN not found" });
+    expect(await noToken.json() as any).toEqual({ code: 401, message: "X-PLUGIN-TOKEN not found" });
     const unregistered = await stack.crm.getSettings(stack.gw.url, { companyId: "9", pluginAlias: "echo", pluginId: "9" });
     expect(unregistered.status).toBe(403);
-    expect((await unregistered.json()).message).toBe("Plugin was not registered");
+    expect((await unregistered.json() as any).message).toBe("Plugin was not registered");
     const token = stack.crm.pluginToken(stack.gw.url, TENANT_A, { settings: false });
     const noClaim = await fetch(url("protected/data/settings"), { headers: { "x-plugin-token": token } });
     expect(noClaim.status).toBe(403);
-    expect((await noClaim.json()).message).toBe("Access to settings is not allowed");
+    expect((await noClaim.json() as any).message).toBe("Access to settings is not allowed");
   });
 
   it("isolates tenants: company B never sees or changes company A's settings", async () => {
     await stack.crm.putSettings(stack.gw.url, TENANT_A, { main: { apiKey: "a-key", greeting: "from A" } });
-    const b = await (await stack.crm.getSettings(stack.gw.url, TENANT_B)).json();
+    const b = await (await stack.crm.getSettings(stack.gw.url, TENANT_B)).json() as any;
     expect(b).toEqual({ main: { apiKey: false } });
     await stack.crm.putSettings(stack.gw.url, TENANT_B, { main: { apiKey: "b-key", greeting: "from B" } });
-    const a = await (await stack.crm.getSettings(stack.gw.url, TENANT_A)).json();
+    const a = await (await stack.crm.getSettings(stack.gw.url, TENANT_A)).json() as any;
     expect(a.main.greeting).toBe("from A");
     expect(stack.gw.runtime.tenants.get(TENANT_A)!.settings.main!.apiKey).toBe("a-key");
   });
@@ -158,12 +158,12 @@ describe("settings", () => {
   it("answers previews and autocompletes, and 404 for unknown ones", async () => {
     const token = stack.crm.pluginToken(stack.gw.url, TENANT_A);
     const preview = await fetch(url("protected/preview/markdown/status"), { headers: { "x-plugin-token": token } });
-    expect(await preview.json()).toBe("**registered** greeting=from A");
+    expect(await preview.json() as any).toBe("**registered** greeting=from A");
     const auto = await fetch(url("protected/autocomplete/colors?query=gr"), { headers: { "x-plugin-token": token } });
-    expect(await auto.json()).toEqual(["green"]);
+    expect(await auto.json() as any).toEqual(["green"]);
     const unknown = await fetch(url("protected/autocomplete/none?query=x"), { headers: { "x-plugin-token": token } });
     expect(unknown.status).toBe(404);
-    expect((await unknown.json()).code).toBe(404);
+    expect((await unknown.json() as any).code).toBe(404);
   });
 });
 
@@ -183,7 +183,7 @@ describe("POST /special/send", () => {
   ])("answers 405 with the protocol's message for %j", async (body, message) => {
     const res = await stack.crm.send(stack.gw.url, TENANT_A, body as never);
     expect(res.status).toBe(405);
-    expect(await res.json()).toEqual({ code: 405, message });
+    expect(await res.json() as any).toEqual({ code: 405, message });
   });
 
   it("answers 403 for an unregistered plugin and for a missing token", async () => {
@@ -191,7 +191,7 @@ describe("POST /special/send", () => {
     expect(res.status).toBe(403);
     const none = await fetch(url("special/send"), { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
     expect(none.status).toBe(403);
-    expect((await none.json()).code).toBe(403);
+    expect((await none.json() as any).code).toBe(403);
   });
 });
 

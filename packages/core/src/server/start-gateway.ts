@@ -60,9 +60,9 @@ export async function startGateway<S extends SettingsData>(
   const host = options.host ?? (env.HOST ? early.host : env.LV_PLUGIN_SELF_URI ? early.host : "127.0.0.1");
 
   // Listen first so a port of 0 can become part of the default self URI; requests wait for the app.
-  let handler: ((req: Request) => Response | Promise<Response>) | undefined;
+  const route: { handler?: (req: Request) => Response | Promise<Response> } = {};
   const server = await listen(port, host, (req) =>
-    handler ? handler(req) : new Response(JSON.stringify({ code: 503, message: "Starting" }), { status: 503 }),
+    route.handler ? route.handler(req) : new Response(JSON.stringify({ code: 503, message: "Starting" }), { status: 503 }),
   );
   const bound = (server.address() as AddressInfo).port;
   const config = loadCoreConfig({ ...env, LV_PLUGIN_SELF_URI: env.LV_PLUGIN_SELF_URI ?? `http://127.0.0.1:${bound}/` });
@@ -108,7 +108,7 @@ export async function startGateway<S extends SettingsData>(
   outbox.start();
   queue.start();
   const stopMaintenance = scheduleMaintenance(db, files, config.fileTtlMs, logger);
-  handler = (req) => app.fetch(req);
+  route.handler = (req) => app.fetch(req);
   ready = true;
 
   let stopping: Promise<void> | undefined;

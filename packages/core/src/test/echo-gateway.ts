@@ -45,7 +45,7 @@ export interface EchoGateway {
 /** Builds a fresh echo gateway. */
 export function createEchoGateway(options: { rateLimits?: GatewayDefinition["rateLimits"] } = {}): EchoGateway {
   const calls: OutgoingMessage[] = [];
-  let behaviour = async (m: OutgoingMessage): Promise<SendResult> => `echo-${m.queueId}`;
+  let behaviour = async (m: OutgoingMessage, _signal: AbortSignal): Promise<SendResult> => `echo-${m.queueId}`;
   const definition = defineGateway({
     name: "echo",
     defaultPort: 0,
