@@ -1,0 +1,39 @@
+/**
+ * @module webhook/signature — checks `X-Twilio-Signature` against the URL Twilio was given.
+ */
+import twilio from "twilio";
+
+/** Form parameters of a Twilio webhook (a repeated name gives a list). */
+export type TwilioParams = Record<string, string | string[]>;
+
+/** Parses a form body exactly as sent, keeping repeated names. */
+export function parseForm(body: string): TwilioParams {
+  const params: TwilioParams = {};
+  for (const [name, value] of new URLSearchParams(body)) {
+    const existing = params[name];
+    params[name] = existing === undefined ? value : [existing, value].flat();
+  }
+  return params;
+}
+
+/**
+ * True when the signature matches `publicUrl` (built from LV_PLUGIN_SELF_URI, never from the Host
+ * header, so a proxy cannot change it) with the request's query string, keyed by the auth token.
+ * twilio-node also accepts the URL with or without the default port.
+ */
+export function isValidSignature(input: {
+  authToken: string;
+  signature: string | undefined;
+  publicUrl: string;
+  search: string;
+  params: TwilioParams;
+}): boolean {
+  if (!input.signature) return false;
+  return twilio.validateRequest(input.authToken, input.signature, input.publicUrl + input.search, input.params);
+}
+
+/** A single value of a param (the first when repeated). */
+export function param(params: TwilioParams, name: string): string | undefined {
+  const value = params[name];
+  return Array.isArray(value) ? value[0] : value;
+}
