@@ -13,6 +13,11 @@ export async function runGateway<S extends SettingsData>(
   env: Record<string, string | undefined>,
 ): Promise<void> {
   let config;
+  if (!env.LV_PLUGIN_SELF_URI && env.NODE_ENV !== "production") {
+    // A local run needs no setup; production must say where the CRM reaches it.
+    const port = env.PORT ?? String(gateway.defaultPort);
+    env = { ...env, LV_PLUGIN_SELF_URI: `http://localhost:${port}/`, HOST: env.HOST ?? "127.0.0.1" };
+  }
   try {
     config = loadCoreConfig(env);
   } catch (error) {
