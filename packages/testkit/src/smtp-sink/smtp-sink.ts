@@ -31,6 +31,8 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
     allowInsecureAuth: true,
     hideDSN: options.dsn === false,
     disableReverseLookup: true,
+    // close() drops idle client connections (e.g. a sender's pool) after this grace period.
+    closeTimeout: 100,
     size: options.maxBytes,
     rejectOversized: options.maxBytes !== undefined,
     onConnect(_session, callback) {

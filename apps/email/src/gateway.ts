@@ -1,0 +1,78 @@
+/**
+ * @module gateway — the email gateway definition: nodemailer out, its own SMTP server and a
+ * raw-MIME webhook in, threading by Message-ID, statuses from SMTP replies and DSNs.
+ */
+import { defineGateway, type GatewayDefinition } from "@switchboard/core";
+import { MIGRATIONS_FOLDER } from "./db/sqlite.js";
+import { loadIcon } from "./icon.js";
+import { addInboundRoute } from "./inbound/http-route.js";
+import { startInboundServer, type InboundServer, type InboundServerOptions } from "./inbound/smtp-inbound-server.js";
+import { sendMessage } from "./send/send-message.js";
+import { ServiceRegistry } from "./services.js";
+import { settingsForm, INBOUND_PREVIEWER } from "./settings/form.js";
+import { inboundPreviewer } from "./settings/inbound-preview.js";
+import { verifyEmailSettings } from "./settings/verify-settings.js";
+
+/** Options of {@link createEmailGateway}. */
+export interface EmailGatewayOptions {
+  /** The inbound SMTP server; none when absent. Port 0 picks a free port (see `inboundPort`). */
+  inbound?: InboundServerOptions;
+  /** Largest raw message the HTTP inbound route takes (default: the inbound limit, else 25 MiB). */
+  maxBytes?: number;
+}
+
+/** The definition plus the port the inbound SMTP server actually listens on once started. */
+export type EmailGateway = GatewayDefinition & { readonly inboundPort: number | undefined };
+
+const DEFAULT_MAX_BYTES = 26_214_400;
+
+/** Builds the email gateway definition. */
+export function createEmailGateway(options: EmailGatewayOptions = {}): EmailGateway {
+  const registry = new ServiceRegistry();
+  const maxBytes = options.maxBytes ?? options.inbound?.maxBytes ?? DEFAULT_MAX_BYTES;
+  let inbound: InboundServer | undefined;
+
+  const definition = defineGateway({
+    name: "email",
+    defaultPort: 8083,
+    info: {
+      name: { en_US: "Email", ru_RU: "Электронная почта" },
+      description: {
+        en_US: "Customers' email in the CRM chat: threaded replies over your SMTP account, attachments, bounces as errors.",
+        ru_RU: "Письма клиентов в чате CRM: ответы в той же переписке через ваш SMTP, вложения, возвраты как ошибки.",
+      },
+    },
+    contactType: "email",
+    capabilities: {
+      subject: true,
+      messages: {
+        formats: ["text", "markdown", "html"],
+        incoming: true,
+        outgoing: true,
+        writeFirst: true,
+        statuses: ["sent", "delivered", "error"],
+      },
+      attachments: ["file", "image", "voice"],
+    },
+    icon: loadIcon(),
+    settings: settingsForm,
+    migrationsFolder: MIGRATIONS_FOLDER,
+    send: (ctx, message) => sendMessage(registry, ctx, message),
+    routes: (app, runtime) => addInboundRoute(app, runtime, registry, maxBytes),
+    previews: { [INBOUND_PREVIEWER]: inboundPreviewer(registry, () => inbound?.port) },
+    hooks: {
+      verifySettings: (input, runtime) => verifyEmailSettings(input, runtime),
+      settingsSaved: async (tenant, runtime) => registry.for(runtime).transports.invalidate(tenant.ref),
+      start: async (runtime) => {
+        registry.for(runtime);
+        if (options.inbound) inbound = await startInboundServer(options.inbound, runtime, registry);
+      },
+      stop: async () => {
+        await inbound?.close();
+        inbound = undefined;
+        registry.close();
+      },
+    },
+  });
+  return Object.defineProperty(definition, "inboundPort", { get: () => inbound?.port, enumerable: true }) as EmailGateway;
+}

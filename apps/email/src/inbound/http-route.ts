@@ -1,0 +1,57 @@
+/**
+ * @module inbound/http-route — `POST email/inbound/<tenant token>`: a raw RFC 822 message from a
+ * mail provider's inbound webhook or a forwarding rule. The body is the message itself, or a form
+ * with the message in `email` (SendGrid Inbound Parse, raw mode) or `body-mime` (Mailgun).
+ */
+import type { GatewayRuntime } from "@switchboard/core";
+import type { Context, Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import type { ServiceRegistry } from "../services.js";
+import { InboundRejection } from "./inbound-rejection.js";
+import { processMail } from "./process-mail.js";
+
+/** Path of the route under LV_PLUGIN_SELF_URI (also used to build the URL shown in settings). */
+export const INBOUND_ROUTE_PREFIX = "email/inbound/";
+
+const FORM_FIELDS = ["email", "body-mime", "mime", "raw"];
+
+async function rawMessage(c: Context): Promise<Buffer | undefined> {
+  const type = c.req.header("content-type") ?? "";
+  if (/^(multipart\/form-data|application\/x-www-form-urlencoded)/i.test(type)) {
+    const form = await c.req.parseBody();
+    for (const field of FORM_FIELDS) {
+      const value = form[field];
+      if (typeof value === "string" && value.trim()) return Buffer.from(value, "utf8");
+      if (value instanceof File) return Buffer.from(await value.arrayBuffer());
+    }
+    return undefined;
+  }
+  const body = Buffer.from(await c.req.arrayBuffer());
+  return body.length ? body : undefined;
+}
+
+/** Adds the raw-MIME inbound route. */
+export function addInboundRoute(app: Hono, runtime: GatewayRuntime, registry: ServiceRegistry, maxBytes: number): void {
+  app.post(
+    `/${INBOUND_ROUTE_PREFIX}:token`,
+    bodyLimit({
+      maxSize: maxBytes,
+      onError: (c) => c.json({ code: 413, message: `The message is larger than ${maxBytes} bytes` }, 413),
+    }),
+    async (c) => {
+      const services = registry.for(runtime);
+      const ref = services.tokens.findRef(c.req.param("token"));
+      const tenant = ref && runtime.tenants.get(ref);
+      if (!tenant) return c.json({ code: 404, message: "Not found" }, 404);
+      const raw = await rawMessage(c);
+      if (!raw) return c.json({ code: 400, message: "The request carries no message" }, 400);
+      try {
+        const outcome = await processMail(services, tenant, raw);
+        return c.json({ outcome }, 200);
+      } catch (error) {
+        if (error instanceof InboundRejection) return c.json({ code: 400, message: error.message }, 400);
+        throw error;
+      }
+    },
+  );
+}

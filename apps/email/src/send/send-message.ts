@@ -1,0 +1,69 @@
+/**
+ * @module send/send-message — delivers one CRM message as an email: threaded into the customer's
+ * conversation, with a failure DSN requested and bounces addressed to the inbound address.
+ */
+import { InvalidInputError, type OutgoingMessage, type SendContext, type SendResult } from "@switchboard/core";
+import { normaliseAddress, parseMailbox } from "../settings/address.js";
+import { readEmailSettings } from "../settings/email-settings.js";
+import type { ServiceRegistry } from "../services.js";
+import { bracketed, gatewayDomain, outgoingMessageId, replyReferences } from "../threading/message-id.js";
+import { baseSubject, replySubject } from "../threading/subject.js";
+import { classifySmtpError } from "./classify-error.js";
+import { downloadAttachments } from "./download-attachments.js";
+import { renderContent } from "./render-content.js";
+
+/** The gateway's `send`: returns the Message-ID (without brackets) as the gateway message id. */
+export async function sendMessage(registry: ServiceRegistry, ctx: SendContext, message: OutgoingMessage): Promise<SendResult> {
+  const { tenant, runtime } = ctx;
+  const settings = readEmailSettings(tenant.settings);
+  if (!settings) throw new InvalidInputError("Email settings are incomplete: set the SMTP server and the From address");
+  const recipient = parseMailbox(message.chat.contact);
+  if (!recipient) throw new InvalidInputError(`Not an email address: ${message.chat.contact}`);
+  const contact = normaliseAddress(recipient.address);
+  const services = registry.for(runtime);
+
+  const id = outgoingMessageId(services.tokens.getOrCreate(tenant.ref), message.queueId, gatewayDomain(runtime.config.selfUri));
+  const chatId = message.chat.id;
+  const parent = services.conversations.parentForOutgoing(tenant.ref, contact, chatId);
+  const chatSubject = message.chat.subject?.trim() || null;
+  const base = baseSubject(chatSubject) || parent?.subject || baseSubject(settings.defaultSubject);
+  const subject = parent ? replySubject(base) : (chatSubject ?? settings.defaultSubject);
+  const references = parent ? replyReferences(parent.references, parent.messageId) : [];
+  const attachments = await downloadAttachments(runtime, message.message.attachments);
+
+  const transport = services.transports.get(tenant.ref, settings.smtp);
+  let response: string;
+  try {
+    const info = await transport.sendMail({
+      from: { name: settings.from.name, address: settings.from.address },
+      to: recipient.address,
+      replyTo: settings.inboundAddress,
+      subject,
+      messageId: bracketed(id),
+      inReplyTo: parent ? bracketed(parent.messageId) : undefined,
+      references: references.map(bracketed),
+      ...renderContent(message.message.content),
+      attachments,
+      // MAIL FROM is the inbound address, so bounces and DSNs come back to our inbound server.
+      envelope: { from: settings.inboundAddress, to: recipient.address },
+      dsn: { envid: id, ret: "HDRS", notify: "FAILURE", orcpt: recipient.address },
+    });
+    response = info.response;
+  } catch (error) {
+    const failure = classifySmtpError(error);
+    ctx.logger.warn({ messageId: id, err: failure.message }, "email: SMTP send failed");
+    throw failure;
+  }
+
+  services.conversations.recordOutgoing(tenant.ref, {
+    messageId: id,
+    direction: "out",
+    contact,
+    chatId,
+    threadId: parent?.threadId ?? id,
+    subject: base || null,
+    references,
+    createdAt: Date.now(),
+  });
+  return { ids: [id], details: { smtpResponse: response } };
+}

@@ -1,0 +1,47 @@
+/**
+ * @module send/transport-pool — one pooled nodemailer transport per tenant, rebuilt when the
+ * tenant's SMTP settings change and closed on shutdown.
+ */
+import { referenceKey, type PluginReference } from "@switchboard/core";
+import nodemailer, { type Transporter } from "nodemailer";
+import type SMTPPool from "nodemailer/lib/smtp-pool/index.js";
+import type { SmtpSettings } from "../settings/email-settings.js";
+import { smtpConnectionOptions, smtpFingerprint } from "./smtp-options.js";
+
+/** A pooled SMTP transport. */
+export type PooledTransport = Transporter<SMTPPool.SentMessageInfo, SMTPPool.Options>;
+
+/** Keeps the tenants' pooled transports. */
+export class TransportPool {
+  private readonly transports = new Map<string, { fingerprint: string; transport: PooledTransport }>();
+
+  /** The tenant's transport for these settings, created or rebuilt as needed. */
+  get(ref: PluginReference, smtp: SmtpSettings): PooledTransport {
+    const key = referenceKey(ref);
+    const fingerprint = smtpFingerprint(smtp);
+    const current = this.transports.get(key);
+    if (current?.fingerprint === fingerprint) return current.transport;
+    current?.transport.close();
+    const transport = nodemailer.createTransport({
+      ...smtpConnectionOptions(smtp),
+      pool: true,
+      maxConnections: 3,
+      maxMessages: 100,
+    });
+    this.transports.set(key, { fingerprint, transport });
+    return transport;
+  }
+
+  /** Drops a tenant's transport (its settings changed); the next send builds a new one. */
+  invalidate(ref: PluginReference): void {
+    const key = referenceKey(ref);
+    this.transports.get(key)?.transport.close();
+    this.transports.delete(key);
+  }
+
+  /** Closes every transport. */
+  closeAll(): void {
+    for (const { transport } of this.transports.values()) transport.close();
+    this.transports.clear();
+  }
+}

@@ -1,0 +1,101 @@
+/**
+ * @module test/testbed — the email gateway on loopback with everything real around it: the CRM
+ * simulator, one SMTP sink per tenant (its SMTP account), and nodemailer as the customer's mail
+ * program talking to the gateway's inbound SMTP server.
+ */
+import { startGateway, type GatewayHandle, type SettingsData } from "@switchboard/core";
+import { conformanceEnv, startCrmSimulator, type CrmSimulator, type PluginRef, type SendBody } from "@switchboard/testkit";
+import { startSmtpSink, type SmtpSink } from "@switchboard/testkit/smtp";
+import nodemailer from "nodemailer";
+import type Mail from "nodemailer/lib/mailer/index.js";
+import { createEmailGateway, type EmailGateway } from "../gateway.js";
+
+/** The two companies of every testbed: A answers as support@a.test, B as its From address. */
+export const TENANTS: readonly [PluginRef, PluginRef] = [
+  { companyId: "501", pluginAlias: "email", pluginId: "1" },
+  { companyId: "502", pluginAlias: "email", pluginId: "2" },
+];
+
+/** Company A's and B's inbound addresses. */
+export const INBOUND = ["support@a.test", "sales@b.test"] as const;
+
+/** A customer address. */
+export const CUSTOMER = "customer@example.org";
+
+/** A running testbed. */
+export interface Testbed {
+  crm: CrmSimulator;
+  gateway: GatewayHandle;
+  definition: EmailGateway;
+  /** SMTP account of tenant 0 and tenant 1. */
+  sinks: [SmtpSink, SmtpSink];
+  inboundPort: number;
+  settings(tenant: 0 | 1): SettingsData;
+  /** POST /special/send as the CRM for a tenant. */
+  send(tenant: 0 | 1, body: SendBody): Promise<Response>;
+  /** Sends mail as a customer's mail program to the gateway's inbound SMTP server. */
+  mailIn(mail: Mail.Options & { envelope?: Mail.Envelope }): Promise<unknown>;
+  stop(): Promise<void>;
+}
+
+/** Options of {@link startTestbed}. */
+export interface TestbedOptions {
+  /** Inbound size limit (default 1 MiB, to keep oversize tests small). */
+  maxBytes?: number;
+}
+
+/** Starts CRM, sinks and gateway, registers both tenants and saves their settings. */
+export async function startTestbed(options: TestbedOptions = {}): Promise<Testbed> {
+  const crm = await startCrmSimulator();
+  const sinks: [SmtpSink, SmtpSink] = [
+    await startSmtpSink({ auth: { user: "shop-a", password: "pass-a" } }),
+    await startSmtpSink({ auth: { user: "shop-b", password: "pass-b" } }),
+  ];
+  const definition = createEmailGateway({ inbound: { port: 0, host: "127.0.0.1", maxBytes: options.maxBytes ?? 1_048_576 } });
+  const gateway = await startGateway(definition, { env: conformanceEnv(crm), port: 0 });
+  const url = gateway.url;
+  const settings = (tenant: 0 | 1): SettingsData => ({
+    smtp: {
+      host: sinks[tenant].host,
+      port: sinks[tenant].port,
+      secure: false,
+      user: tenant === 0 ? "shop-a" : "shop-b",
+      password: tenant === 0 ? "pass-a" : "pass-b",
+    },
+    mail:
+      tenant === 0
+        ? { from: "Shop A <shop@a.test>", inboundAddress: INBOUND[0], defaultSubject: "Message from Shop A" }
+        : { from: `Shop B <${INBOUND[1]}>`, inboundAddress: "", defaultSubject: "" },
+  });
+  for (const tenant of [0, 1] as const) {
+    const registered = await crm.register(url, TENANTS[tenant]);
+    if (registered.status !== 200) throw new Error(`register: ${registered.status} ${await registered.text()}`);
+    const saved = await crm.putSettings(url, TENANTS[tenant], settings(tenant));
+    if (saved.status !== 200) throw new Error(`settings: ${saved.status} ${await saved.text()}`);
+  }
+  const inboundPort = definition.inboundPort;
+  if (inboundPort === undefined) throw new Error("inbound SMTP server did not start");
+  const customer = nodemailer.createTransport({ host: "127.0.0.1", port: inboundPort, secure: false, ignoreTLS: true });
+  return {
+    crm,
+    gateway,
+    definition,
+    sinks,
+    inboundPort,
+    settings,
+    send: (tenant, body) => crm.send(url, TENANTS[tenant], body),
+    mailIn: (mail) => customer.sendMail(mail),
+    async stop() {
+      customer.close();
+      await gateway.stop();
+      await Promise.all([crm.close(), sinks[0].close(), sinks[1].close()]);
+    },
+  };
+}
+
+let counter = 0;
+
+/** A unique marker for texts and ids within this process. */
+export function unique(prefix: string): string {
+  return `${prefix}-${Date.now().toString(36)}-${++counter}`;
+}

@@ -1,0 +1,55 @@
+/**
+ * @module threading/conversations — which thread an outgoing reply continues, and which CRM
+ * conversation an incoming mail belongs to. Threads are scoped by contact, so replies from
+ * different people to one message never merge into one conversation.
+ */
+import type { GatewayRuntime, PluginReference, Tenant } from "@switchboard/core";
+import type { MessageStore, StoredMessage } from "../db/message-store.js";
+
+/** Where an incoming message belongs: its thread and, when known, the CRM chat. */
+export interface IncomingPlacement {
+  threadId: string;
+  chatId: string | null;
+}
+
+/** Thread lookups over the message store (and core's outgoing log as a fallback). */
+export class Conversations {
+  constructor(
+    private readonly store: MessageStore,
+    private readonly runtime: GatewayRuntime,
+  ) {}
+
+  /**
+   * The message an outgoing one replies to: the newest in the same CRM chat with this contact;
+   * for a chat the CRM has not used yet, the newest unassigned mail from the contact (it answers
+   * that mail); with no chat id at all, the newest message with the contact.
+   */
+  parentForOutgoing(ref: PluginReference, contact: string, chatId: string | null): StoredMessage | undefined {
+    if (chatId === null) return this.store.latest(ref, contact, undefined);
+    return this.store.latest(ref, contact, chatId) ?? this.store.latest(ref, contact, null);
+  }
+
+  /** Records an outgoing message; a chat id the CRM answered with is given to the whole thread. */
+  recordOutgoing(ref: PluginReference, message: StoredMessage): void {
+    this.store.insert(ref, message);
+    if (message.chatId) this.store.adoptThread(ref, message.threadId, message.chatId);
+  }
+
+  /**
+   * Places an incoming mail by the ids it answers (In-Reply-To first, then References newest
+   * first); only messages with the same contact count.
+   */
+  placeIncoming(tenant: Tenant, contact: string, answeredIds: string[]): IncomingPlacement | undefined {
+    for (const id of answeredIds) {
+      const known = this.store.get(tenant.ref, id);
+      if (known && known.contact === contact) {
+        return { threadId: known.threadId, chatId: this.store.threadChatId(tenant.ref, known.threadId) };
+      }
+      const outgoing = known ? undefined : this.runtime.findOutgoing(tenant, id);
+      if (outgoing && outgoing.chat.contact.trim().toLowerCase() === contact) {
+        return { threadId: id, chatId: outgoing.chat.id };
+      }
+    }
+    return undefined;
+  }
+}
