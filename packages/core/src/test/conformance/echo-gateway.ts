@@ -1,15 +1,13 @@
 /**
  * @module conformance/test/echo-gateway — the smallest real gateway on core, talking to the echo provider.
  */
-// Relative import of core's source: testkit must not depend on core as a package (core's tests
-// depend on testkit), but the suite has to be run against a real core gateway somewhere.
 import {
   defineGateway,
   GatewayNetworkError,
   GatewayRefusedError,
   SettingsValidationError,
   type GatewayDefinition,
-} from "../../../../core/src/index.js";
+} from "../../index.js";
 
 const ONE_PIXEL_PNG = Buffer.from(
   "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==",

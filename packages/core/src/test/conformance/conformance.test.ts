@@ -1,8 +1,7 @@
-import { startGateway } from "../../../core/src/index.js";
-import { conformanceEnv } from "./harness.js";
-import { runConformanceSuite } from "./run-conformance-suite.js";
-import { echoGateway } from "./test/echo-gateway.js";
-import { startEchoProvider, type EchoProvider } from "./test/echo-provider.js";
+import { startGateway } from "../../index.js";
+import { conformanceEnv, runConformanceSuite } from "@switchboard/testkit";
+import { echoGateway } from "./echo-gateway.js";
+import { startEchoProvider, type EchoProvider } from "./echo-provider.js";
 
 const KEYS = ["key-company-a", "key-company-b"] as const;
 let provider: EchoProvider | undefined;
