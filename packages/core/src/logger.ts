@@ -1,7 +1,7 @@
 /**
  * @module logger — structured JSON logs (pino) with secrets redacted wherever they appear.
  */
-import { pino, type Logger } from "pino";
+import { pino, type DestinationStream, type Logger } from "pino";
 
 /** Keys whose values never reach a log line, at any depth we log. */
 export const SECRET_KEYS = [
@@ -21,12 +21,15 @@ export const SECRET_KEYS = [
 ];
 
 /** Creates the process logger. */
-export function createLogger(options: { level: string; name: string }): Logger {
+export function createLogger(options: { level: string; name: string }, destination?: DestinationStream): Logger {
   const paths = SECRET_KEYS.flatMap((k) => [k, `*.${k}`, `*.*.${k}`, `headers["${k}"]`]);
-  return pino({
-    name: options.name,
-    level: options.level,
-    redact: { paths, censor: "[redacted]" },
-    base: { gateway: options.name },
-  });
+  return pino(
+    {
+      name: options.name,
+      level: options.level,
+      redact: { paths, censor: "[redacted]" },
+      base: { gateway: options.name },
+    },
+    destination,
+  );
 }
