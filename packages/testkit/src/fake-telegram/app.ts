@@ -29,6 +29,7 @@ export function createFakeTelegramApp(state: FakeTelegramState, baseUrl: () => s
   const app = new Hono();
 
   app.on(["GET", "POST"], "/:botToken{bot[^/]+}/:method", async (c) => {
+    const at = Date.now();
     const token = c.req.param("botToken").slice(3);
     const method = c.req.param("method");
     let call: CallParams;
@@ -50,6 +51,7 @@ export function createFakeTelegramApp(state: FakeTelegramState, baseUrl: () => s
       method,
       params: call.params,
       files: call.files,
+      at,
       ok: result.ok,
       ...(result.ok ? { result: result.result } : { error: result.error }),
     });

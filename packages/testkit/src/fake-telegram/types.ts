@@ -51,6 +51,8 @@ export interface FakeCall {
   method: string;
   params: Record<string, unknown>;
   files: Record<string, UploadedFile>;
+  /** `Date.now()` when the call arrived. */
+  at: number;
   /** The answer given: `ok` with `result`, or the error. */
   ok: boolean;
   result?: unknown;

@@ -1,0 +1,55 @@
+/**
+ * @module files/telegram-file — serves a signed link by streaming the file from Telegram
+ * (`getFile`, then the file download URL) when the CRM downloads it. Nothing is stored here.
+ */
+import { GatewayNetworkError, GatewayRefusedError, InvalidInputError, type FileResolver } from "@switchboard/core";
+import { GrammyError } from "grammy";
+import type { Bots } from "../bot/bots.js";
+import { redactToken } from "../bot/redact.js";
+import type { TelegramSettings } from "../settings/form.js";
+import { parseFileKey } from "./file-key.js";
+
+/** Builds the resolver for links of kind `telegram`. */
+export function createFileResolver(bots: Bots): FileResolver<TelegramSettings> {
+  return async (tenant, key) => {
+    const ref = parseFileKey(key);
+    const token = tenant.settings.main?.botToken;
+    if (!ref) throw new InvalidInputError("Malformed Telegram file link");
+    if (typeof token !== "string" || token === "") throw new InvalidInputError("The tenant has no bot token any more");
+    let filePath: string | undefined;
+    let size: number | undefined;
+    try {
+      const file = await bots.api(token).getFile(ref.fileId);
+      filePath = file.file_path;
+      size = file.file_size;
+    } catch (error) {
+      if (error instanceof GrammyError) {
+        // 400 (unknown file, too big) and 401 (token replaced) will not heal; 429/5xx may.
+        const permanent = error.error_code >= 400 && error.error_code < 500 && error.error_code !== 429;
+        throw new GatewayRefusedError(`Telegram refused getFile (${error.error_code}: ${redactToken(error.description, token)})`, {
+          permanent,
+          code: error.error_code,
+        });
+      }
+      throw new GatewayNetworkError("Telegram Bot API could not be reached for getFile");
+    }
+    if (!filePath) throw new GatewayRefusedError("Telegram gave no download path for the file", { permanent: true });
+    let response: Response;
+    try {
+      response = await fetch(bots.fileUrl(token, filePath));
+    } catch {
+      throw new GatewayNetworkError("Telegram file download could not be started");
+    }
+    if (!response.ok || !response.body) {
+      await response.body?.cancel();
+      throw new GatewayRefusedError(`Telegram file download answered ${response.status}`, { permanent: response.status === 404 });
+    }
+    const length = Number(response.headers.get("content-length") ?? size ?? NaN);
+    return {
+      body: response.body as ReadableStream<Uint8Array>,
+      contentType: ref.mimeType ?? response.headers.get("content-type") ?? undefined,
+      fileName: ref.name,
+      ...(Number.isFinite(length) ? { size: length } : {}),
+    };
+  };
+}

@@ -1,0 +1,40 @@
+/**
+ * @module send/attachments — downloads a CRM attachment (core's URL safety, 50 MB limit) and
+ * wraps it for upload. Uploading always works, while sending by URL only works for some types.
+ */
+import type { Attachment, GatewayRuntime } from "@switchboard/core";
+import { InputFile } from "grammy";
+
+/** Telegram's upload limit for bots. */
+export const UPLOAD_LIMIT_BYTES = 50 * 1024 * 1024;
+/** Photos above this go as documents (sendPhoto refuses them). */
+export const PHOTO_LIMIT_BYTES = 10 * 1024 * 1024;
+
+/** A downloaded attachment, ready to upload. */
+export interface Download {
+  attachment: Attachment;
+  data: Buffer;
+  fileName: string;
+}
+
+/** Downloads an attachment; failures are core's `FetchError`s, retryable or not. */
+export async function download(attachment: Attachment, runtime: Pick<GatewayRuntime, "fetchAttachment">): Promise<Download> {
+  const { data } = await runtime.fetchAttachment(attachment.uri, { maxBytes: UPLOAD_LIMIT_BYTES, timeoutMs: 30_000 });
+  return { attachment, data, fileName: safeFileName(attachment.name, attachment.type) };
+}
+
+/** A fresh upload of the bytes (an `InputFile` is bound to one request). */
+export function toInputFile(file: Download): InputFile {
+  return new InputFile(file.data, file.fileName);
+}
+
+/**
+ * A file name grammY can put in a multipart header: it writes the name unquoted and throws on line
+ * breaks, so quotes, semicolons, slashes and control characters are replaced.
+ */
+export function safeFileName(name: string, type: Attachment["type"]): string {
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what must go.
+  const cleaned = name.replace(/[\u0000-\u001f\u007f"';\\/]+/g, "_").trim().slice(0, 200);
+  if (cleaned !== "" && cleaned !== "." && cleaned !== "..") return cleaned;
+  return type === "image" ? "image.jpg" : type === "voice" ? "voice.ogg" : "file";
+}

@@ -1,0 +1,74 @@
+/**
+ * The whole loop for tests: CRM simulator → Telegram gateway → fake Bot API, with two companies
+ * registered, each with its own bot.
+ */
+import { startGateway, type GatewayHandle } from "@switchboard/core";
+import { conformanceEnv, startCrmSimulator, type CrmSimulator, type PluginRef, type SendBody } from "@switchboard/testkit";
+import { startFakeTelegram, type FakeTelegram } from "@switchboard/testkit/telegram";
+import { createTelegramGateway } from "../gateway.js";
+import type { TelegramSettings } from "../settings/form.js";
+import { startFileServer, type FileServer } from "./file-server.js";
+
+/** Company A and company B, each with its own bot token. */
+export const TENANTS: readonly [PluginRef, PluginRef] = [
+  { companyId: "101", pluginAlias: "telegram", pluginId: "1" },
+  { companyId: "202", pluginAlias: "telegram", pluginId: "2" },
+];
+/** Bot tokens of the two companies (the fake knows both). */
+export const TOKENS = ["111111:AAfirst-company-token-xyz", "222222:BBsecond-company-token-xyz"] as const;
+
+/** A running stack. */
+export interface TelegramStack {
+  fake: FakeTelegram;
+  crm: CrmSimulator;
+  files: FileServer;
+  gw: GatewayHandle<TelegramSettings>;
+  /** The gateway's base URL (LV_PLUGIN_SELF_URI). */
+  url: string;
+  /** Sends as the CRM and asserts the 202. */
+  send(tenant: 0 | 1, body: SendBody): Promise<void>;
+  /** Waits for the CRM to hear `status` for a message id. */
+  waitStatus(id: string, status: "sent" | "error"): Promise<void>;
+  close(): Promise<void>;
+}
+
+let ids = 0;
+/** A CRM message id unique in this process. */
+export function nextId(prefix = "m"): string {
+  return `${prefix}-${Date.now().toString(36)}-${++ids}`;
+}
+
+/** Starts everything; both tenants are registered and (unless `configure: false`) have saved settings. */
+export async function startTelegramStack(options: { configure?: boolean; allowGroups?: boolean } = {}): Promise<TelegramStack> {
+  const fake = await startFakeTelegram();
+  TOKENS.forEach((token, i) => fake.addBot(token, { username: `company_${i}_bot` }));
+  const crm = await startCrmSimulator();
+  const files = await startFileServer();
+  const gw = await startGateway(createTelegramGateway({ apiRoot: fake.url }), { env: conformanceEnv(crm), port: 0 });
+  const url = gw.url;
+  for (const [i, ref] of TENANTS.entries()) {
+    const registered = await crm.register(url, ref);
+    if (registered.status !== 200) throw new Error(`register ${i}: ${registered.status} ${await registered.text()}`);
+    if (options.configure === false) continue;
+    const saved = await crm.putSettings(url, ref, { main: { botToken: TOKENS[i], allowGroups: options.allowGroups ?? false } });
+    if (saved.status !== 200) throw new Error(`settings ${i}: ${saved.status} ${await saved.text()}`);
+  }
+  return {
+    fake,
+    crm,
+    files,
+    gw,
+    url,
+    async send(tenant, body) {
+      const res = await crm.send(url, TENANTS[tenant], body);
+      if (res.status !== 202) throw new Error(`send answered ${res.status}: ${await res.text()}`);
+    },
+    async waitStatus(id, status) {
+      await crm.waitFor(() => crm.statusesOf(id).includes(status), 10_000);
+    },
+    async close() {
+      await gw.stop({ timeoutMs: 1000 });
+      await Promise.all([fake.close(), crm.close(), files.close()]);
+    },
+  };
+}

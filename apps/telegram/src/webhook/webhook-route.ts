@@ -1,0 +1,62 @@
+/**
+ * @module webhook/webhook-route — `POST /telegram/webhook/<publicId>`: grammY's own hono adapter
+ * checks the secret header (401 when missing or wrong), then each new update is stored in core's
+ * durable CRM outbox and acknowledged at once; forwarding happens in the background.
+ */
+import { referenceKey, type GatewayRuntime } from "@switchboard/core";
+import { webhookCallback } from "grammy";
+import type { Context, Hono } from "hono";
+import type { Bots } from "../bot/bots.js";
+import { botIdOf, redactToken } from "../bot/redact.js";
+import type { TelegramSettings } from "../settings/form.js";
+import { fileKey, FILE_KIND } from "../files/file-key.js";
+import { toIncoming } from "./to-incoming.js";
+import { WEBHOOK_ROUTE, webhookSecret } from "./webhook-address.js";
+
+type Handler = (c: Context) => Promise<Response>;
+
+/** Builds the `routes` hook that mounts the webhook. */
+export function createWebhookRoutes(bots: Bots) {
+  return (app: Hono, runtime: GatewayRuntime<TelegramSettings>): void => {
+    // One grammY bot per tenant, rebuilt when the tenant's token changes.
+    const handlers = new Map<string, { token: string; handle: Handler }>();
+
+    const handlerFor = (publicId: string, token: string): Handler => {
+      const known = handlers.get(publicId);
+      if (known?.token === token) return known.handle;
+      const bot = bots.createBot(token);
+      bot.on(["message", "edited_message"], (ctx) => {
+        const tenant = runtime.tenants.byPublicId(publicId);
+        // The token may have changed since this bot was built: never mix two bots' updates.
+        if (!tenant || tenant.settings.main?.botToken !== token) return;
+        const incoming = toIncoming(ctx.update, {
+          allowGroups: tenant.settings.main.allowGroups === true,
+          link: (file) => runtime.files.link(tenant, FILE_KIND, fileKey(file), { fileName: file.name }),
+        });
+        if (!incoming) return;
+        // Telegram redelivers after errors and timeouts: each update_id reaches the CRM once.
+        const fresh = runtime.forwardIncoming(tenant, incoming, { externalId: `update:${botIdOf(token)}:${ctx.update.update_id}` });
+        runtime.logger.debug({ tenant: referenceKey(tenant.ref), update: ctx.update.update_id, fresh }, "telegram update");
+      });
+      const handle = webhookCallback(bot, "hono", { secretToken: webhookSecret(token, publicId) }) as Handler;
+      handlers.set(publicId, { token, handle });
+      return handle;
+    };
+
+    app.post(WEBHOOK_ROUTE, async (c) => {
+      const publicId = c.req.param("publicId") ?? "";
+      const tenant = runtime.tenants.byPublicId(publicId);
+      const token = tenant?.settings.main?.botToken;
+      if (!tenant || typeof token !== "string" || token === "") return c.json({ code: 404, message: "Unknown webhook" }, 404);
+      try {
+        return await handlerFor(publicId, token)(c);
+      } catch (error) {
+        if (error instanceof SyntaxError) return c.json({ code: 400, message: "Update body is not valid JSON" }, 400);
+        // Logged by hand, without the error object: grammY's network errors carry URLs with the token.
+        const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+        runtime.logger.error({ tenant: referenceKey(tenant.ref), err: redactToken(reason, token) }, "telegram update failed");
+        return c.json({ code: 500, message: "Update could not be stored; Telegram will deliver it again" }, 500);
+      }
+    });
+  };
+}
