@@ -69,6 +69,14 @@ describe("fake Twilio", () => {
     expect(second.status).toBe(201);
   });
 
+  it("lets `skip` matching requests through before failing", async () => {
+    fake.failNext({ status: 500, code: 20500, skip: 1 });
+    const form = { To: "+14155550100", From: "+14155550199", Body: "hi" };
+    expect((await post(`/2010-04-01/Accounts/${sid}/Messages.json`, form)).status).toBe(201);
+    expect((await post(`/2010-04-01/Accounts/${sid}/Messages.json`, form)).status).toBe(500);
+    expect((await post(`/2010-04-01/Accounts/${sid}/Messages.json`, form)).status).toBe(201);
+  });
+
   it("drops the connection for a network failure", async () => {
     fake.failNext({ network: true });
     await expect(post(`/2010-04-01/Accounts/${sid}/Messages.json`, { To: "+14155550100", From: "+1415555019", Body: "x" })).rejects.toThrow();

@@ -29,6 +29,8 @@ export interface ScriptedFailure {
   on?: FailureTarget;
   /** How many matching requests fail; default 1. */
   times?: number;
+  /** Let this many matching requests through first (e.g. 1: the second part of a split text fails). */
+  skip?: number;
 }
 
 /** One request the fake received, as the test sees it. */
@@ -57,7 +59,7 @@ export class FakeTwilioState {
   readonly media = new Map<string, FakeMedia>();
   readonly requests: RecordedRequest[] = [];
   private readonly optedOut = new Set<string>();
-  private readonly failures: Array<ScriptedFailure & { left: number }> = [];
+  private readonly failures: Array<ScriptedFailure & { left: number; toSkip: number }> = [];
 
   /** Adds (or replaces) an account with its auth token. */
   addAccount(sid: string = makeSid("AC"), authToken: string = makeSid("AC").slice(2)): FakeAccount {
@@ -99,7 +101,7 @@ export class FakeTwilioState {
 
   /** Queues a failure for the next matching request(s). */
   failNext(failure: ScriptedFailure): void {
-    this.failures.push({ ...failure, left: failure.times ?? 1 });
+    this.failures.push({ ...failure, left: failure.times ?? 1, toSkip: failure.skip ?? 0 });
   }
 
   /** Takes the first scripted failure matching a request kind, if any. */
@@ -107,6 +109,10 @@ export class FakeTwilioState {
     const index = this.failures.findIndex((f) => (f.on ?? "messages") === target || f.on === "any");
     const failure = this.failures[index];
     if (!failure) return undefined;
+    if (failure.toSkip > 0) {
+      failure.toSkip -= 1;
+      return undefined;
+    }
     failure.left -= 1;
     if (failure.left <= 0) this.failures.splice(index, 1);
     return failure;
