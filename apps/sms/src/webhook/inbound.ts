@@ -1,7 +1,7 @@
 /**
  * @module webhook/inbound — customers' SMS/MMS to the CRM, and their STOP/START keywords.
  */
-import type { GatewayRuntime } from "@switchboard/core";
+import type { GatewayRuntime, PluginReference } from "@switchboard/core";
 import type { Context } from "hono";
 import { optChangeOf } from "../opt-out/keywords.js";
 import { optOutStore } from "../opt-out/store.js";
@@ -44,7 +44,7 @@ export function createInboundHandler(apiBaseUrl: string) {
 
 function applyOptChange(
   runtime: GatewayRuntime,
-  ref: Parameters<ReturnType<typeof optOutStore>["get"]>[0],
+  ref: PluginReference,
   contact: string,
   body: string,
   optOutType: string | undefined,
