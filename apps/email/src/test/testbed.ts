@@ -34,7 +34,7 @@ export interface Testbed {
   /** POST /special/send as the CRM for a tenant. */
   send(tenant: 0 | 1, body: SendBody): Promise<Response>;
   /** Sends mail as a customer's mail program to the gateway's inbound SMTP server. */
-  mailIn(mail: Mail.Options & { envelope?: Mail.Envelope }): Promise<unknown>;
+  mailIn(mail: Mail.Options): Promise<unknown>;
   stop(): Promise<void>;
 }
 

@@ -1,0 +1,31 @@
+import { describe, expect, it } from "vitest";
+import { loadEmailEnv } from "./env.js";
+
+describe("loadEmailEnv", () => {
+  it("has no inbound server unless SMTP_INBOUND_PORT is set", () => {
+    expect(loadEmailEnv({})).toEqual({ inbound: undefined, maxBytes: 26_214_400 });
+    expect(loadEmailEnv({ SMTP_INBOUND_PORT: "" }).inbound).toBeUndefined();
+  });
+
+  it("reads port, host, size limit and inline PEM TLS material", () => {
+    const env = loadEmailEnv({
+      SMTP_INBOUND_PORT: "2525",
+      SMTP_INBOUND_HOST: "127.0.0.1",
+      SMTP_INBOUND_MAX_BYTES: "1000",
+      SMTP_INBOUND_TLS_KEY: "-----BEGIN PRIVATE KEY-----\\nabc",
+      SMTP_INBOUND_TLS_CERT: "-----BEGIN CERTIFICATE-----\\ndef",
+    });
+    expect(env.inbound).toEqual({
+      port: 2525,
+      host: "127.0.0.1",
+      maxBytes: 1000,
+      tls: { key: "-----BEGIN PRIVATE KEY-----\nabc", cert: "-----BEGIN CERTIFICATE-----\ndef" },
+    });
+    expect(loadEmailEnv({ SMTP_INBOUND_PORT: "25" }).inbound).toMatchObject({ host: "0.0.0.0", maxBytes: 26_214_400, tls: undefined });
+  });
+
+  it("refuses bad values with one readable error", () => {
+    expect(() => loadEmailEnv({ SMTP_INBOUND_PORT: "70000" })).toThrow(/SMTP_INBOUND_PORT/);
+    expect(() => loadEmailEnv({ SMTP_INBOUND_PORT: "25", SMTP_INBOUND_TLS_KEY: "-----BEGIN x" })).toThrow(/both/);
+  });
+});

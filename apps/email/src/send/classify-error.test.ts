@@ -1,0 +1,33 @@
+import { GatewayNetworkError, GatewayRefusedError, InvalidInputError } from "@switchboard/core";
+import { describe, expect, it } from "vitest";
+import { classifySmtpError } from "./classify-error.js";
+
+function smtpError(fields: Record<string, unknown>): Error {
+  return Object.assign(new Error(String(fields.message ?? "failed")), fields);
+}
+
+describe("classifySmtpError", () => {
+  it("treats 5xx as permanent, with the server's reply as the message", () => {
+    const error = classifySmtpError(smtpError({ code: "EENVELOPE", responseCode: 550, response: "550 5.1.1 No such user" }));
+    expect(error).toBeInstanceOf(GatewayRefusedError);
+    expect(error.retryable).toBe(false);
+    expect(error.message).toBe("550 5.1.1 No such user");
+    expect((error as GatewayRefusedError).code).toBe(550);
+  });
+
+  it("retries 4xx replies and connection failures", () => {
+    const busy = classifySmtpError(smtpError({ code: "EENVELOPE", responseCode: 421, response: "421 Try later" }));
+    expect(busy).toBeInstanceOf(GatewayRefusedError);
+    expect(busy.retryable).toBe(true);
+    const refused = classifySmtpError(smtpError({ code: "ESOCKET", message: "connect ECONNREFUSED 127.0.0.1:2525" }));
+    expect(refused).toBeInstanceOf(GatewayNetworkError);
+    expect(refused.retryable).toBe(true);
+  });
+
+  it("fails for good on authentication and on messages nodemailer cannot send at all", () => {
+    expect(classifySmtpError(smtpError({ code: "EAUTH", message: "Missing credentials for PLAIN" })).retryable).toBe(false);
+    expect(classifySmtpError(smtpError({ code: "EENVELOPE", command: "API", message: "No recipients defined" }))).toBeInstanceOf(
+      InvalidInputError,
+    );
+  });
+});

@@ -1,0 +1,28 @@
+import { describe, expect, it } from "vitest";
+import { parseMailbox } from "./address.js";
+import { claimedInboundAddress, readEmailSettings } from "./email-settings.js";
+
+describe("email settings", () => {
+  it("read the form data with defaults; the inbound address defaults to From, lower-cased", () => {
+    const settings = readEmailSettings({ smtp: { host: "smtp.test", port: null, secure: null, user: "u", password: "p" }, mail: { from: "Shop <Shop@Example.com>" } });
+    expect(settings).toEqual({
+      smtp: { host: "smtp.test", port: 587, secure: false, user: "u", password: "p" },
+      from: { name: "Shop", address: "Shop@Example.com" },
+      inboundAddress: "shop@example.com",
+      defaultSubject: "",
+    });
+    expect(claimedInboundAddress({ mail: { from: "a@b.test", inboundAddress: "Help@B.test" } })).toBe("help@b.test");
+  });
+
+  it("are incomplete without a host or a valid From", () => {
+    expect(readEmailSettings({ smtp: {}, mail: { from: "a@b.test" } })).toBeUndefined();
+    expect(readEmailSettings({ smtp: { host: "h" }, mail: { from: "nope" } })).toBeUndefined();
+    expect(readEmailSettings(undefined)).toBeUndefined();
+  });
+
+  it("accept exactly one mailbox", () => {
+    expect(parseMailbox("a@b.test")).toEqual({ name: "", address: "a@b.test" });
+    expect(parseMailbox("a@b.test, c@d.test")).toBeUndefined();
+    expect(parseMailbox("Name only")).toBeUndefined();
+  });
+});
