@@ -70,6 +70,16 @@ describe("SMS settings", () => {
     expect(before).toContain("off (no delivery statuses)");
     service.inboundRequestUrl = inboundUrl;
     expect(await preview()).toContain("✅");
+
+    const send = await bed.crm.send(bed.url, ref, {
+      chat: { id: null, contact: "+14155550400" },
+      message: { id: "via-service", content: { text: "Sent through a service", format: "text" }, attachments: [] },
+    });
+    expect(send.status).toBe(202);
+    await bed.waitStatus("via-service", "sent");
+    const create = bed.twilio.messageCreates().at(-1)!;
+    expect(create.authUser).toBe(account.sid);
+    expect(Object.fromEntries(create.form)).toEqual({ To: "+14155550400", MessagingServiceSid: service.sid, Body: "Sent through a service" });
   });
 
   it("shows a configured number as configured in the preview", async () => {

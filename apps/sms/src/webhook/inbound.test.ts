@@ -69,6 +69,14 @@ describe("inbound SMS/MMS", () => {
     expect(bed.twilio.requests.slice(before).map((r) => r.status)).toEqual([404, 404, 404, 404]);
   });
 
+  it("never fetches media from outside the Twilio API base, but tells the manager something was sent", async () => {
+    const params = { ...inbound(0, "+14155550310", ""), NumMedia: "1", MediaUrl0: "http://169.254.169.254/latest/meta-data", MediaContentType0: "image/png" };
+    expect((await post(0, params)).status).toBe(200);
+    const got = await bed.crm.waitFor(() => incomingFrom("+14155550310")[0]);
+    expect(got.body.message.attachments).toEqual([]);
+    expect(got.body.message.content?.text).toBe("[1 media file(s) could not be retrieved]");
+  });
+
   it("forwards each MessageSid once", async () => {
     const params = inbound(0, "+14155550304", "only once");
     expect((await post(0, params)).status).toBe(200);

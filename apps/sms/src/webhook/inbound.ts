@@ -27,14 +27,16 @@ export function createInboundHandler(apiBaseUrl: string) {
     // Alphanumeric or short-code senders are not E.164; they are kept as Twilio gave them.
     const contact = toE164(from.replace(/^[a-z]+:/i, "")) ?? from;
     const body = param(params, "Body") ?? "";
-    const attachments = mediaAttachments(tenant, params, runtime, apiBaseUrl);
-    if (!contact || (!body.trim() && attachments.length === 0)) {
+    const { attachments, skipped } = mediaAttachments(tenant, params, runtime, apiBaseUrl);
+    // The manager still learns that something was sent, even when it cannot be shown.
+    const text = skipped ? [body, `[${skipped} media file(s) could not be retrieved]`].filter((t) => t.trim()).join("\n") : body;
+    if (!contact || (!text.trim() && attachments.length === 0)) {
       runtime.logger.info({ sid }, "inbound message without sender or content; nothing to forward");
       return twiml(c);
     }
     const isNew = runtime.forwardIncoming(
       tenant,
-      { chat: { contact }, message: { content: body.trim() ? { text: body, format: "text" } : null, attachments } },
+      { chat: { contact }, message: { content: text.trim() ? { text, format: "text" } : null, attachments } },
       { externalId: sid },
     );
     if (isNew) applyOptChange(runtime, tenant.ref, contact, body, param(params, "OptOutType"));

@@ -45,25 +45,33 @@ export function mediaFileName(mediaSid: string, contentType: string): string {
   return `${mediaSid}.${ext || "bin"}`;
 }
 
+/** Attachments of an inbound message, and how many media items had to be left out. */
+export interface InboundMedia {
+  attachments: Attachment[];
+  skipped: number;
+}
+
 /**
  * One attachment per `NumMedia` item: `image` for image types, else `file`; its URI is a signed,
  * expiring link under LV_PLUGIN_SELF_URI that streams the media from Twilio. Media outside the
- * configured API base are never fetched (they are logged and left out).
+ * configured API base are never fetched: they are counted as skipped (and logged).
  */
 export function mediaAttachments(
   tenant: Tenant,
   params: TwilioParams,
   runtime: GatewayRuntime,
   apiBaseUrl: string,
-): Attachment[] {
+): InboundMedia {
   const count = Math.min(Number(param(params, "NumMedia") ?? 0) || 0, 10);
   const attachments: Attachment[] = [];
+  let skipped = 0;
   for (let i = 0; i < count; i++) {
     const url = param(params, `MediaUrl${i}`) ?? "";
     const contentType = param(params, `MediaContentType${i}`) ?? "application/octet-stream";
     const key = parseMediaUrl(url, apiBaseUrl);
     if (!key) {
       runtime.logger.warn({ mediaUrl: url.slice(0, 200) }, "inbound media URL is not under the Twilio API base; not fetched");
+      skipped += 1;
       continue;
     }
     const name = mediaFileName(key.mediaSid, contentType);
@@ -73,5 +81,5 @@ export function mediaAttachments(
       uri: runtime.files.link(tenant, "media", `${key.accountSid}/${key.messageSid}/${key.mediaSid}`, { fileName: name }),
     });
   }
-  return attachments;
+  return { attachments, skipped };
 }
