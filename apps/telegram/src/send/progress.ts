@@ -24,6 +24,22 @@ const MAX_ENTRIES = 10_000;
 export class SendMemory {
   private readonly progress = new Map<number, Progress>();
   private readonly migrations = new Map<string, number>();
+  private readonly running = new Set<number>();
+
+  /**
+   * Marks a queued message as being sent; false if an earlier attempt is still running (a send
+   * that outlived its queue lease was handed out again: sending twice would duplicate parts).
+   */
+  claim(queueId: number): boolean {
+    if (this.running.has(queueId)) return false;
+    this.running.add(queueId);
+    return true;
+  }
+
+  /** Ends an attempt started with {@link claim}. */
+  release(queueId: number): void {
+    this.running.delete(queueId);
+  }
 
   /** The progress of a queued message, started fresh if unknown. */
   start(queueId: number, chatId: ChatId): Progress {

@@ -3,6 +3,7 @@
  * after a retry), follow a group's migration to its supergroup, and return every message id.
  */
 import {
+  GatewayNetworkError,
   GatewayRefusedError,
   isRetryable,
   referenceKey,
@@ -28,6 +29,9 @@ export function createSender(bots: Bots, memory: SendMemory) {
     const tenantKey = referenceKey(ctx.tenant.ref);
     const contactChat = parseContact(message.chat.contact);
     const steps = planMessage(message.message);
+    if (!memory.claim(message.queueId)) {
+      throw new GatewayNetworkError("An earlier attempt at this message is still uploading; trying again later");
+    }
     const progress = memory.start(message.queueId, memory.migratedTo(tenantKey, contactChat) ?? contactChat);
     const stepContext: StepContext = { api: bots.api(token), runtime: ctx.runtime, signal: ctx.signal };
     try {
@@ -47,6 +51,8 @@ export function createSender(bots: Bots, memory: SendMemory) {
       // Keep the progress only if the queue will try again.
       if (!isRetryable(mapped)) memory.finish(message.queueId);
       throw mapped;
+    } finally {
+      memory.release(message.queueId);
     }
     memory.finish(message.queueId);
     return {

@@ -6,7 +6,7 @@ import type { AddressInfo } from "node:net";
 
 /** A running file server: `put` bytes under a name, get a URL back. */
 export interface FileServer {
-  put(name: string, bytes: Uint8Array, contentType?: string): string;
+  put(name: string, bytes: Uint8Array, contentType?: string, options?: { delayMs?: number }): string;
   /** How many times each path was downloaded. */
   hits: Map<string, number>;
   close(): Promise<void>;
@@ -14,7 +14,7 @@ export interface FileServer {
 
 /** Starts the file server. */
 export async function startFileServer(): Promise<FileServer> {
-  const files = new Map<string, { bytes: Uint8Array; type: string }>();
+  const files = new Map<string, { bytes: Uint8Array; type: string; delayMs: number }>();
   const hits = new Map<string, number>();
   // Plain node:http: the app has no server adapter dependency of its own.
   const server = createServer((req, res) => {
@@ -22,13 +22,14 @@ export async function startFileServer(): Promise<FileServer> {
     hits.set(name, (hits.get(name) ?? 0) + 1);
     const file = files.get(name);
     if (!file) return void res.writeHead(404).end("missing");
-    res.writeHead(200, { "content-type": file.type, "content-length": file.bytes.length }).end(file.bytes);
+    // A slow download keeps a send busy (e.g. past its queue lease).
+    setTimeout(() => res.writeHead(200, { "content-type": file.type, "content-length": file.bytes.length }).end(file.bytes), file.delayMs);
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/files/`;
   return {
-    put(name, bytes, type = "application/octet-stream") {
-      files.set(name, { bytes, type });
+    put(name, bytes, type = "application/octet-stream", options = {}) {
+      files.set(name, { bytes, type, delayMs: options.delayMs ?? 0 });
       return base + encodeURIComponent(name);
     },
     hits,

@@ -39,12 +39,14 @@ export function nextId(prefix = "m"): string {
 }
 
 /** Starts everything; both tenants are registered and (unless `configure: false`) have saved settings. */
-export async function startTelegramStack(options: { configure?: boolean; allowGroups?: boolean } = {}): Promise<TelegramStack> {
+export async function startTelegramStack(
+  options: { configure?: boolean; allowGroups?: boolean; env?: Record<string, string> } = {},
+): Promise<TelegramStack> {
   const fake = await startFakeTelegram();
   TOKENS.forEach((token, i) => fake.addBot(token, { username: `company_${i}_bot` }));
   const crm = await startCrmSimulator();
   const files = await startFileServer();
-  const gw = await startGateway(createTelegramGateway({ apiRoot: fake.url }), { env: conformanceEnv(crm), port: 0 });
+  const gw = await startGateway(createTelegramGateway({ apiRoot: fake.url }), { env: { ...conformanceEnv(crm), ...options.env }, port: 0 });
   const url = gw.url;
   for (const [i, ref] of TENANTS.entries()) {
     const registered = await crm.register(url, ref);
