@@ -55,7 +55,7 @@ export function createConnectionPreview(bots: Bots): MarkdownPreviewer<TelegramS
     let info: WebhookInfo;
     let username: string;
     try {
-      username = (bots.info(token) ?? (await bots.getMe(token))).username;
+      username = (await bots.getMe(token)).username;
       info = await bots.api(token).getWebhookInfo();
     } catch (error) {
       return error instanceof GrammyError && (error.error_code === 401 || error.error_code === 404) ? t("rejected") : t("unreachable");

@@ -51,6 +51,23 @@ describe("fake Bot API", () => {
     expect(bad.json).toMatchObject({ ok: false, error_code: 401, description: "Unauthorized" });
   });
 
+  it("reads form-urlencoded and query parameters, and records every call with its token", async () => {
+    const form = await fetch(`${fake.url}/bot${TOKEN}/sendMessage`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ chat_id: "31", text: "<b>form</b> &amp; co", parse_mode: "HTML" }),
+    });
+    expect(((await form.json()) as any).result.text).toBe("form & co");
+    const query = await fetch(`${fake.url}/bot${TOKEN}/sendMessage?chat_id=32&text=${encodeURIComponent("by query")}`);
+    expect(((await query.json()) as any).result.chat).toMatchObject({ id: 32, type: "private" });
+    expect(fake.calls.slice(-2).map((c) => [c.token, c.method, String(c.params.chat_id), c.ok])).toEqual([
+      [TOKEN, "sendMessage", "31", true],
+      [TOKEN, "sendMessage", "32", true],
+    ]);
+    const unknown = await call("sendSticker", { chat_id: 1 });
+    expect(unknown.status).toBe(404);
+  });
+
   it("rejects HTML that Telegram could not parse", async () => {
     const cases = ["a < b", "fish & chips", "<b>open", "<b><i>x</b></i>", "<div>x</div>", "</b>", "<code><b>x</b></code>"];
     for (const text of cases) {
