@@ -58,7 +58,7 @@ describe("POST email/inbound/<token> (raw RFC 822)", () => {
     expect((await fetch(urls[0]!, { method: "POST", body: form })).status).toBe(200);
     await waitIncoming(bed, sendgrid);
     const mailgun = unique("mailgun");
-    const res = await post(urls[0]!, new URLSearchParams({ "body-mime": rawMail(mailgun) }).toString(), "application/x-www-form-urlencoded");
+    const res = await post(`${urls[0]!}/mime`, new URLSearchParams({ "body-mime": rawMail(mailgun) }).toString(), "application/x-www-form-urlencoded");
     expect(res.status).toBe(200);
     await waitIncoming(bed, mailgun);
   });

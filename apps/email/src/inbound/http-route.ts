@@ -1,7 +1,8 @@
 /**
  * @module inbound/http-route — `POST email/inbound/<tenant token>`: a raw RFC 822 message from a
  * mail provider's inbound webhook or a forwarding rule. The body is the message itself, or a form
- * with the message in `email` (SendGrid Inbound Parse, raw mode) or `body-mime` (Mailgun).
+ * with the message in `email` (SendGrid Inbound Parse, raw mode) or `body-mime` (Mailgun, which
+ * posts raw MIME only to URLs ending in `mime`: `.../email/inbound/<token>/mime` is accepted too).
  */
 import type { GatewayRuntime } from "@switchboard/core";
 import type { Context, Hono } from "hono";
@@ -32,15 +33,19 @@ async function rawMessage(c: Context): Promise<Buffer | undefined> {
 
 /** Adds the raw-MIME inbound route. */
 export function addInboundRoute(app: Hono, runtime: GatewayRuntime, registry: ServiceRegistry, maxBytes: number): void {
+  for (const path of [`/${INBOUND_ROUTE_PREFIX}:token`, `/${INBOUND_ROUTE_PREFIX}:token/mime`]) addRoute(app, path, runtime, registry, maxBytes);
+}
+
+function addRoute(app: Hono, path: string, runtime: GatewayRuntime, registry: ServiceRegistry, maxBytes: number): void {
   app.post(
-    `/${INBOUND_ROUTE_PREFIX}:token`,
+    path,
     bodyLimit({
       maxSize: maxBytes,
       onError: (c) => c.json({ code: 413, message: `The message is larger than ${maxBytes} bytes` }, 413),
     }),
     async (c) => {
       const services = registry.for(runtime);
-      const ref = services.tokens.findRef(c.req.param("token"));
+      const ref = services.tokens.findRef(c.req.param("token") ?? "");
       const tenant = ref && runtime.tenants.get(ref);
       if (!tenant) return c.json({ code: 404, message: "Not found" }, 404);
       const raw = await rawMessage(c);

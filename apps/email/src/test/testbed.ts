@@ -42,6 +42,8 @@ export interface Testbed {
 export interface TestbedOptions {
   /** Inbound size limit (default 1 MiB, to keep oversize tests small). */
   maxBytes?: number;
+  /** PEM key and certificate: the inbound server offers STARTTLS. */
+  tls?: { key: string; cert: string };
 }
 
 /** Starts CRM, sinks and gateway, registers both tenants and saves their settings. */
@@ -51,7 +53,9 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
     await startSmtpSink({ auth: { user: "shop-a", password: "pass-a" } }),
     await startSmtpSink({ auth: { user: "shop-b", password: "pass-b" } }),
   ];
-  const definition = createEmailGateway({ inbound: { port: 0, host: "127.0.0.1", maxBytes: options.maxBytes ?? 1_048_576 } });
+  const definition = createEmailGateway({
+    inbound: { port: 0, host: "127.0.0.1", maxBytes: options.maxBytes ?? 1_048_576, tls: options.tls },
+  });
   const gateway = await startGateway(definition, { env: conformanceEnv(crm), port: 0 });
   const url = gateway.url;
   const settings = (tenant: 0 | 1): SettingsData => ({
