@@ -139,4 +139,16 @@ describe("send queue", () => {
     // Another contact is not held back by the first one's limit.
     expect(at["echo://other"]![0]! - same[0]!).toBeLessThan(same[2]! - same[0]!);
   });
+
+  it("stores concurrent sends in shared transactions, every one durable before its 202", async () => {
+    const echo = createEchoGateway();
+    const { crm, gw } = await start(echo);
+    const ids = Array.from({ length: 60 }, (_, i) => `burst-${i}`);
+    const answers = await Promise.all(ids.map((id) => crm.send(gw.url, TENANT_A, textMessage(id))));
+    expect(answers.map((r) => r.status)).toEqual(ids.map(() => 202));
+    const stored = gw.runtime.db.$client.prepare("SELECT COUNT(*) AS n FROM outgoing WHERE crm_message_id LIKE 'burst-%'").get();
+    expect(stored).toEqual({ n: 60 });
+    await crm.waitFor(() => ids.every((id) => crm.statusesOf(id).length === 1), 10_000);
+    expect(new Set(echo.calls.map((c) => c.message.id)).size).toBe(60);
+  });
 });

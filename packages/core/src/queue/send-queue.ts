@@ -100,19 +100,56 @@ export class SendQueue {
    * id already stored for the tenant is not stored again: returns false.
    */
   enqueue(ref: PluginReference, message: ChatMessage): boolean {
+    const stored = this.insertRow(ref, message);
+    if (stored && this.running) this.waker.wake();
+    return stored;
+  }
+
+  /**
+   * Like {@link enqueue}, but messages arriving in the same tick share one transaction (one WAL
+   * commit for many requests); resolves once the message is durable.
+   */
+  enqueueBatched(ref: PluginReference, message: ChatMessage): Promise<boolean> {
+    return new Promise((resolve, reject) => {
+      this.batch.push({ ref, message, resolve, reject });
+      if (this.batch.length === 1) setImmediate(() => this.flush());
+    });
+  }
+
+  private readonly batch: Array<{
+    ref: PluginReference;
+    message: ChatMessage;
+    resolve: (stored: boolean) => void;
+    reject: (error: unknown) => void;
+  }> = [];
+
+  private flush(): void {
+    const items = this.batch.splice(0);
+    let results: boolean[];
+    try {
+      results = this.deps.db.$client.transaction(() => items.map((i) => this.insertRow(i.ref, i.message)))();
+    } catch (error) {
+      for (const item of items) item.reject(error);
+      return;
+    }
+    items.forEach((item, i) => item.resolve(results[i]!));
+    if (this.running && results.some(Boolean)) this.waker.wake();
+  }
+
+  private insertRow(ref: PluginReference, message: ChatMessage): boolean {
     const now = Date.now();
-    const result = this.stmt.insert.run(
-      ref.companyId,
-      ref.pluginAlias,
-      ref.pluginId,
-      message.message.id,
-      JSON.stringify(message),
-      message.chat.contact,
-      now,
-      now,
+    return (
+      this.stmt.insert.run(
+        ref.companyId,
+        ref.pluginAlias,
+        ref.pluginId,
+        message.message.id,
+        JSON.stringify(message),
+        message.chat.contact,
+        now,
+        now,
+      ).changes > 0
     );
-    if (result.changes > 0 && this.running) this.waker.wake();
-    return result.changes > 0;
   }
 
   /** Starts the worker; messages left by an earlier process are picked up (leased ones when their lease expires). */
