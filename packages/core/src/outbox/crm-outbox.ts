@@ -7,6 +7,7 @@ import type { Logger } from "pino";
 import type { Database } from "../db/client.js";
 import type { CoreConfig } from "../env.js";
 import { backoffDelay } from "../queue/backoff.js";
+import { Inflight } from "../queue/inflight.js";
 import { Waker } from "../queue/waker.js";
 import { signCrmRequest } from "../protocol/tokens.js";
 import { referenceKey, type PluginReference } from "../protocol/reference.js";
@@ -40,14 +41,13 @@ interface OutboxRow {
 export class CrmOutbox {
   private readonly waker: Waker;
   private readonly inflightKeys = new Set<string>();
-  private inflight = 0;
+  private readonly inflight = new Inflight();
   private stopped = false;
   private readonly insert: Statement;
   private readonly dueHeads: Statement;
   private readonly nextDue: Statement;
   private readonly remove: Statement;
   private readonly retry: Statement;
-  private readonly idle = new Set<() => void>();
 
   constructor(
     private readonly deps: {
@@ -106,14 +106,7 @@ export class CrmOutbox {
   async stop(timeoutMs: number): Promise<void> {
     this.stopped = true;
     this.waker.cancel();
-    if (this.inflight === 0) return;
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, timeoutMs);
-      this.idle.add(() => {
-        clearTimeout(timer);
-        resolve();
-      });
-    });
+    await this.inflight.drained(timeoutMs);
   }
 
   /** Number of requests waiting for the CRM (for health and tests). */
@@ -124,23 +117,20 @@ export class CrmOutbox {
   private pump(): void {
     if (this.stopped) return;
     const now = Date.now();
-    const free = CONCURRENCY - this.inflight;
+    const free = CONCURRENCY - this.inflight.size;
     if (free > 0) {
       const rows = this.dueHeads.all(now, free + this.inflightKeys.size) as OutboxRow[];
       for (const row of rows) {
-        if (this.inflight >= CONCURRENCY) break;
+        if (this.inflight.size >= CONCURRENCY) break;
         if (this.inflightKeys.has(row.order_key)) continue;
         this.inflightKeys.add(row.order_key);
-        this.inflight++;
-        void this.deliver(row).finally(() => {
-          this.inflight--;
+        void this.inflight.track(this.deliver(row)).then(() => {
           this.inflightKeys.delete(row.order_key);
-          if (this.inflight === 0) for (const fn of this.idle) fn();
           this.waker.wake();
         });
       }
     }
-    if (this.inflight < CONCURRENCY) {
+    if (this.inflight.size < CONCURRENCY) {
       const next = (this.nextDue.get() as { t: number | null }).t;
       if (next !== null) this.waker.wakeAt(Math.max(next, now + 1));
     }

@@ -17,6 +17,7 @@ import { referenceKey, type PluginReference } from "../protocol/reference.js";
 import type { StatusTracker } from "../outbox/status-tracker.js";
 import type { TenantStore } from "../tenants/tenant-store.js";
 import { backoffDelay } from "./backoff.js";
+import { Inflight } from "./inflight.js";
 import { RateLimiter } from "./rate-limiter.js";
 import { Waker } from "./waker.js";
 
@@ -48,9 +49,8 @@ export class SendQueue {
   private readonly waker: Waker;
   private readonly limiters: Array<{ scope: "contact" | "tenant"; limiter: RateLimiter }>;
   private readonly abort = new AbortController();
-  private inflight = 0;
+  private readonly inflight = new Inflight();
   private running = false;
-  private readonly idle = new Set<() => void>();
   private readonly stmt: Record<
     "insert" | "claimExpired" | "claimDue" | "defer" | "retry" | "sent" | "failed" | "nextDue" | "nextLease",
     Statement
@@ -162,21 +162,13 @@ export class SendQueue {
   async stop(timeoutMs: number): Promise<void> {
     this.running = false;
     this.waker.cancel();
-    if (this.inflight > 0) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, timeoutMs);
-        this.idle.add(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-    }
+    await this.inflight.drained(timeoutMs);
     this.abort.abort(new Error("Gateway is shutting down"));
   }
 
   /** Messages in flight right now. */
   get inFlight(): number {
-    return this.inflight;
+    return this.inflight.size;
   }
 
   private pump(): void {
@@ -184,14 +176,14 @@ export class SendQueue {
     const now = Date.now();
     const leaseUntil = now + this.deps.config.send.leaseMs;
     for (const claim of [this.stmt.claimExpired, this.stmt.claimDue]) {
-      while (this.inflight < this.deps.config.sendConcurrency) {
-        const limit = this.deps.config.sendConcurrency - this.inflight;
+      while (this.inflight.size < this.deps.config.sendConcurrency) {
+        const limit = this.deps.config.sendConcurrency - this.inflight.size;
         const rows = claim.all({ now, leaseUntil, limit }) as OutgoingRow[];
         if (rows.length === 0) break;
         for (const row of rows) this.dispatch(row, now);
       }
     }
-    if (this.inflight < this.deps.config.sendConcurrency) {
+    if (this.inflight.size < this.deps.config.sendConcurrency) {
       const due = (this.stmt.nextDue.get() as { t: number | null }).t;
       const lease = (this.stmt.nextLease.get() as { t: number | null }).t;
       const next = Math.min(due ?? Infinity, lease ?? Infinity);
@@ -210,12 +202,7 @@ export class SendQueue {
       return;
     }
     this.limiters.forEach(({ limiter }, i) => limiter.take(keys[i]!, now));
-    this.inflight++;
-    void this.send(row, ref).finally(() => {
-      this.inflight--;
-      if (this.inflight === 0) for (const fn of this.idle) fn();
-      this.waker.wake();
-    });
+    void this.inflight.track(this.send(row, ref)).then(() => this.waker.wake());
   }
 
   private async send(row: OutgoingRow, ref: PluginReference): Promise<void> {
