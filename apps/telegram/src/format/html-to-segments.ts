@@ -50,11 +50,12 @@ export function htmlToSegments(html: string): Segment[] {
   const push = (text: string) => {
     if (text !== "") out.push({ text, tags: tags() });
   };
-  /** Ends the current line (n = 1) or paragraph (n = 2), unless at the very start. */
+  /** Spaces before a break or a table separator are invisible noise. */
   const trimTrailingSpaces = () => {
     const last = out.at(-1);
     if (last && !literal()) last.text = last.text.replace(/[ \t]+$/, "");
   };
+  /** Ends the current line (n = 1) or paragraph (n = 2), unless at the very start. */
   const breakLine = (n: 1 | 2) => {
     if (out.length === 0) return;
     trimTrailingSpaces();

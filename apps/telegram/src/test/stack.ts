@@ -2,7 +2,7 @@
  * The whole loop for tests: CRM simulator → Telegram gateway → fake Bot API, with two companies
  * registered, each with its own bot.
  */
-import { startGateway, type GatewayHandle } from "@switchboard/core";
+import { startGateway, type GatewayHandle, type StartGatewayOptions } from "@switchboard/core";
 import { conformanceEnv, startCrmSimulator, type CrmSimulator, type PluginRef, type SendBody } from "@switchboard/testkit";
 import { startFakeTelegram, type FakeTelegram } from "@switchboard/testkit/telegram";
 import { createTelegramGateway } from "../gateway.js";
@@ -40,13 +40,17 @@ export function nextId(prefix = "m"): string {
 
 /** Starts everything; both tenants are registered and (unless `configure: false`) have saved settings. */
 export async function startTelegramStack(
-  options: { configure?: boolean; allowGroups?: boolean; env?: Record<string, string> } = {},
+  options: { configure?: boolean; allowGroups?: boolean; env?: Record<string, string>; logger?: StartGatewayOptions["logger"] } = {},
 ): Promise<TelegramStack> {
   const fake = await startFakeTelegram();
   TOKENS.forEach((token, i) => fake.addBot(token, { username: `company_${i}_bot` }));
   const crm = await startCrmSimulator();
   const files = await startFileServer();
-  const gw = await startGateway(createTelegramGateway({ apiRoot: fake.url }), { env: { ...conformanceEnv(crm), ...options.env }, port: 0 });
+  const gw = await startGateway(createTelegramGateway({ apiRoot: fake.url }), {
+    env: { ...conformanceEnv(crm), ...options.env },
+    port: 0,
+    ...(options.logger ? { logger: options.logger } : {}),
+  });
   const url = gw.url;
   for (const [i, ref] of TENANTS.entries()) {
     const registered = await crm.register(url, ref);

@@ -46,6 +46,7 @@ export interface FakeTelegram {
   deliverUpdate(token: string, update: Record<string, unknown>, options?: DeliverOptions): Promise<Response>;
   /** Calls of one method (optionally of one bot). */
   callsTo(method: string, token?: string): FakeCall[];
+  /** Stops the server (calling it again is harmless). */
   close(): Promise<void>;
 }
 
@@ -60,6 +61,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
   });
   url = `http://${host}:${(server.address() as AddressInfo).port}`;
 
+  let closing: Promise<void> | undefined;
   const botOf = (token: string) => {
     const bot = state.bots.get(token);
     if (!bot) throw new Error(`fake-telegram: unknown bot (call addBot first)`);
@@ -99,11 +101,11 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
     },
     callsTo: (method, token) => state.calls.filter((c) => c.method === method && (token === undefined || c.token === token)),
     close: () =>
-      new Promise<void>((resolve, reject) => {
+      (closing ??= new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
         // Keep-alive sockets from clients would hold close() open.
         if ("closeAllConnections" in server) server.closeAllConnections();
-      }),
+      })),
   };
 }
 
