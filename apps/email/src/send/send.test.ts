@@ -160,6 +160,19 @@ describe("sending (CRM → email)", () => {
     }
   });
 
+  it("company B's messages go through B's own account with B's addresses", async () => {
+    const id = unique("tenant-b");
+    bed.sinks[1].reset();
+    await bed.send(1, message(id, { text: `From B ${id}`, format: "text" }));
+    const [mail] = await bed.sinks[1].waitForMessages(1);
+    await bed.crm.waitFor(() => bed.crm.statusesOf(id).includes("sent"));
+    expect(mail!.envelope.user).toBe("shop-b");
+    expect(mail!.envelope.mailFrom).toBe(INBOUND[1]);
+    expect(mail!.parsed.from?.value[0]?.address).toBe(INBOUND[1]);
+    expect(bed.sinks[0].messages).toHaveLength(0);
+    expect(bed.crm.statuses.find((s) => s.body.id === id)?.ref).toEqual(TENANTS[1]);
+  });
+
   it("refuses a contact that is not an email address with `error`", async () => {
     const id = unique("badcontact");
     await bed.send(0, { chat: { id: "c", contact: "not an address", subject: null }, message: { id, content: { text: "x", format: "text" }, attachments: [] } });
