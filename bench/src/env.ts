@@ -1,0 +1,66 @@
+/**
+ * @module env — the one place the bench reads the environment: its own knobs and, in the gateway
+ * child process, which gateway to run.
+ */
+
+/** Knobs of `pnpm bench`. */
+export interface BenchOptions {
+  /** Seconds of each measured autocannon run (default 10). */
+  durationS: number;
+  /** Seconds of each fixed-rate end-to-end run (default 20). */
+  fixedRateS: number;
+  /** Messages queued before the drain (default 100 000). */
+  drainMessages: number;
+  /** Concurrent autocannon connections (default 64). */
+  connections: number;
+  /** Only these scenarios (comma separated names), or all. */
+  only: string[] | undefined;
+  /** Writes a CPU profile of the gateway under accept load into this folder. */
+  cpuProfileDir: string | undefined;
+}
+
+const num = (value: string | undefined, fallback: number) => {
+  const n = Number(value);
+  return value !== undefined && value !== "" && Number.isFinite(n) && n > 0 ? n : fallback;
+};
+
+/** Reads the bench knobs (`BENCH_*`). */
+export function benchOptions(env: Record<string, string | undefined> = process.env): BenchOptions {
+  return {
+    durationS: num(env.BENCH_DURATION_S, 10),
+    fixedRateS: num(env.BENCH_FIXED_RATE_S, 20),
+    drainMessages: num(env.BENCH_DRAIN_MESSAGES, 100_000),
+    connections: num(env.BENCH_CONNECTIONS, 64),
+    only: env.BENCH_ONLY ? env.BENCH_ONLY.split(",").map((s) => s.trim()) : undefined,
+    cpuProfileDir: env.BENCH_CPU_PROF || undefined,
+  };
+}
+
+/** What the gateway child process runs. */
+export interface ChildGatewayEnv {
+  /** `telegram`: the real Telegram gateway; `noop`: a sender that does nothing (queue only). */
+  kind: "telegram" | "noop";
+  /** Bot API root for the Telegram gateway. */
+  apiRoot: string;
+  /** `off` drops the gateway's declared rate limits (Telegram's 30/s per bot). */
+  rateLimits: "on" | "off";
+  /** The whole environment, for core. */
+  env: Record<string, string | undefined>;
+}
+
+/** Reads the gateway child's variables (`BENCH_GATEWAY`, `TELEGRAM_API_ROOT`, `BENCH_RATE_LIMITS`). */
+export function childGatewayEnv(env: Record<string, string | undefined> = process.env): ChildGatewayEnv {
+  return {
+    kind: env.BENCH_GATEWAY === "noop" ? "noop" : "telegram",
+    apiRoot: (env.TELEGRAM_API_ROOT ?? "https://api.telegram.org").replace(/\/+$/, ""),
+    rateLimits: env.BENCH_RATE_LIMITS === "off" ? "off" : "on",
+    env: { ...env },
+  };
+}
+
+/** The environment a child process inherits (plus overrides). */
+export function inheritedEnv(overrides: Record<string, string>): Record<string, string> {
+  const base: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined) base[k] = v;
+  return { ...base, ...overrides };
+}

@@ -1,0 +1,115 @@
+/**
+ * @module gateway/gateway-process — a gateway in its own process, so its memory can be read and it
+ * can be killed with SIGKILL: spawn, wait for `/readyz`, read RSS from /proc, stop or kill.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import { performance } from "node:perf_hooks";
+import { fileURLToPath } from "node:url";
+import { inheritedEnv } from "../env.js";
+
+/** Entry of the bench's gateway child (built). */
+export const CHILD_MAIN = fileURLToPath(new URL("./child-main.js", import.meta.url));
+
+/** What to start. */
+export interface GatewayProcessOptions {
+  /** Script to run (default: the bench's child main). */
+  script?: string;
+  port: number;
+  /** Environment on top of the parent's. */
+  env: Record<string, string>;
+  /** Arguments after the script. */
+  args?: string[];
+  /** Extra node flags (e.g. `--cpu-prof`). */
+  nodeArgs?: string[];
+  /** Where the child's stderr/stdout go (default: discarded unless it fails to start). */
+  log?: (line: string) => void;
+}
+
+/** A running gateway process. */
+export class GatewayProcess {
+  private output = "";
+  private exited: Promise<number | null>;
+
+  private constructor(
+    readonly child: ChildProcess,
+    readonly url: string,
+    readonly startedAt: number,
+  ) {
+    this.exited = new Promise((resolve) => child.once("exit", (code) => resolve(code)));
+    const keep = (chunk: Buffer) => {
+      this.output = (this.output + chunk.toString("utf8")).slice(-8000);
+    };
+    child.stdout?.on("data", keep);
+    child.stderr?.on("data", keep);
+  }
+
+  /** Spawns the process; `ready()` waits for it to answer. */
+  static spawn(options: GatewayProcessOptions): GatewayProcess {
+    const url = `http://127.0.0.1:${options.port}/`;
+    const startedAt = performance.now();
+    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), options.script ?? CHILD_MAIN, ...(options.args ?? [])], {
+      env: inheritedEnv({
+        LV_PLUGIN_SELF_URI: url,
+        PORT: String(options.port),
+        HOST: "127.0.0.1",
+        LOG_LEVEL: "warn",
+        ...options.env,
+      }),
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    return new GatewayProcess(child, url, startedAt);
+  }
+
+  /** Polls `/readyz` until it answers 200; returns milliseconds since spawn. */
+  async ready(timeoutMs = 15_000): Promise<number> {
+    const deadline = performance.now() + timeoutMs;
+    while (performance.now() < deadline) {
+      if (this.child.exitCode !== null) throw new Error(`gateway exited with ${this.child.exitCode}:\n${this.output}`);
+      try {
+        const res = await fetch(`${this.url}readyz`, { signal: AbortSignal.timeout(1000) });
+        await res.body?.cancel();
+        if (res.status === 200) return performance.now() - this.startedAt;
+      } catch {
+        // Not listening yet.
+      }
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    throw new Error(`gateway not ready after ${timeoutMs} ms:\n${this.output}`);
+  }
+
+  /** Current and peak resident memory in MB (Linux /proc). */
+  memory(): { rssMb: number; peakMb: number } {
+    const status = readFileSync(`/proc/${this.child.pid}/status`, "utf8");
+    const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+    return { rssMb: kb("VmRSS") / 1024, peakMb: kb("VmHWM") / 1024 };
+  }
+
+  /** Resets the peak RSS counter, so a later `memory().peakMb` covers only what follows. */
+  resetPeak(): void {
+    try {
+      writeFileSync(`/proc/${this.child.pid}/clear_refs`, "5");
+    } catch {
+      // Older kernels: the peak then covers the whole life of the process.
+    }
+  }
+
+  /** The last lines the process printed. */
+  get recentOutput(): string {
+    return this.output;
+  }
+
+  /** SIGKILL: no shutdown hook runs. */
+  async kill(): Promise<void> {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill("SIGKILL");
+    await this.exited;
+  }
+
+  /** SIGTERM and wait for exit (graceful stop). */
+  async stop(): Promise<void> {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill("SIGTERM");
+    const timer = setTimeout(() => this.child.kill("SIGKILL"), 15_000);
+    await this.exited;
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * @module gateway/noop-gateway — a gateway whose sender does nothing, to measure core's queue alone.
+ * Its sender waits behind a gate until `POST /bench/open` so a backlog can be built first.
+ */
+import { deflateSync } from "node:zlib";
+import { defineGateway, type GatewayDefinition } from "@switchboard/core";
+
+/** Path (under LV_PLUGIN_SELF_URI) that opens the gate; answers how many sends have completed. */
+export const OPEN_GATE_PATH = "bench/open";
+/** Path that answers `{sent}` without opening the gate. */
+export const COUNT_PATH = "bench/count";
+
+/** Builds the do-nothing gateway; `gated: false` starts with the gate open. */
+export function createNoopGateway(options: { gated: boolean }): GatewayDefinition {
+  let open: () => void = () => undefined;
+  const gate = options.gated ? new Promise<void>((resolve) => (open = resolve)) : Promise.resolve();
+  let sent = 0;
+  return defineGateway({
+    name: "noop",
+    defaultPort: 0,
+    info: { name: "No-op", description: "Sends nothing; measures the queue" },
+    contactType: "uri",
+    capabilities: {
+      subject: false,
+      messages: { formats: ["text"], incoming: false, outgoing: true, writeFirst: true, statuses: ["sent"] },
+      attachments: [],
+    },
+    icon: onePixelPng(),
+    settings: { title: "No-op", groups: {} },
+    async send(_ctx, message) {
+      await gate;
+      sent += 1;
+      return `noop-${message.queueId}`;
+    },
+    routes(app) {
+      app.post(`/${OPEN_GATE_PATH}`, (c) => {
+        open();
+        return c.json({ sent });
+      });
+      app.get(`/${COUNT_PATH}`, (c) => c.json({ sent }));
+    },
+  });
+}
+
+function onePixelPng(): Uint8Array {
+  const chunk = (type: string, data: Buffer) => {
+    const out = Buffer.alloc(12 + data.length);
+    out.writeUInt32BE(data.length, 0);
+    Buffer.from(type).copy(out, 4);
+    data.copy(out, 8);
+    return out; // CRC left zero: the icon is never decoded in the bench.
+  };
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk("IHDR", Buffer.from([0, 0, 0, 1, 0, 0, 0, 1, 8, 6, 0, 0, 0])),
+    chunk("IDAT", deflateSync(Buffer.from([0, 0, 0, 0, 0]))),
+    chunk("IEND", Buffer.alloc(0)),
+  ]);
+}

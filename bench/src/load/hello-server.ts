@@ -1,0 +1,11 @@
+/**
+ * @module load/hello-server — the baseline: a bare Hono "hello" POST handler on @hono/node-server,
+ * run as its own process (argv[2] = port) so it gets the same CPU as the gateway.
+ */
+import { serve } from "@hono/node-server";
+import { Hono } from "hono";
+
+const app = new Hono();
+app.post("/*", (c) => c.text("hello"));
+app.get("/readyz", (c) => c.json({ status: "ready" }));
+serve({ fetch: app.fetch, port: Number(process.argv[2]), hostname: "127.0.0.1" });

@@ -1,0 +1,53 @@
+/**
+ * @module queue/drain-watch — times a backlog draining: polls the gateway's database until nothing
+ * is queued or leased, sampling the process's memory on the way.
+ */
+import { performance } from "node:perf_hooks";
+import type { GatewayProcess } from "../gateway/gateway-process.js";
+import { DbProbe } from "./db-probe.js";
+
+/** How a drain went. */
+export interface DrainResult {
+  messages: number;
+  seconds: number;
+  perSecond: number;
+  /** Peak RSS of the gateway during the drain (VmHWM after a reset), MB. */
+  peakRssMb: number;
+}
+
+/**
+ * Starts the drain with `release()` and waits until the queue is empty (polling every 20 ms).
+ * The peak-RSS counter is reset just before, so the peak covers the drain only.
+ */
+export async function watchDrain(gateway: GatewayProcess, dbPath: string, release: () => void | Promise<void>, timeoutMs = 300_000): Promise<DrainResult> {
+  const probe = new DbProbe(dbPath);
+  try {
+    const messages = probe.unfinished();
+    gateway.resetPeak();
+    const t0 = performance.now();
+    await release();
+    while (probe.unfinished() > 0) {
+      if (performance.now() - t0 > timeoutMs) throw new Error(`drain not finished after ${timeoutMs} ms: ${probe.unfinished()} left`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const seconds = (performance.now() - t0) / 1000;
+    return { messages, seconds, perSecond: messages / seconds, peakRssMb: gateway.memory().peakMb };
+  } finally {
+    probe.close();
+  }
+}
+
+/** Waits until the database holds `count` messages (a backlog being built). */
+export async function waitForBacklog(dbPath: string, count: number, timeoutMs = 60_000): Promise<number> {
+  const probe = new DbProbe(dbPath);
+  const deadline = performance.now() + timeoutMs;
+  try {
+    for (;;) {
+      const n = probe.total();
+      if (n >= count || performance.now() > deadline) return n;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  } finally {
+    probe.close();
+  }
+}

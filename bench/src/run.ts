@@ -1,0 +1,50 @@
+/**
+ * @module run — `pnpm bench`: runs every scenario on loopback, prints one table and writes
+ * `bench/results/<date>.json`. Never part of `pnpm test`.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { benchOptions } from "./env.js";
+import { describeMachine, machineLine } from "./report/machine.js";
+import type { ScenarioResult } from "./report/result.js";
+import { renderTable } from "./report/table.js";
+import { acceptScenario } from "./scenarios/accept.js";
+import { drainScenario, queueOnlyScenario } from "./scenarios/drain.js";
+import { e2eScenario } from "./scenarios/e2e-latency.js";
+import { footprintScenario } from "./scenarios/footprint.js";
+import { inboundScenario } from "./scenarios/inbound.js";
+
+const options = benchOptions();
+const log = (line: string) => process.stderr.write(`${line}\n`);
+const machine = describeMachine();
+
+const scenarios: Record<string, (o: typeof options, l: typeof log) => Promise<ScenarioResult>> = {
+  accept: acceptScenario,
+  e2e: e2eScenario,
+  drain: drainScenario,
+  "queue-only": queueOnlyScenario,
+  inbound: inboundScenario,
+  footprint: footprintScenario,
+};
+
+const results: ScenarioResult[] = [];
+log(`Switchboard bench on ${machineLine(machine)}`);
+for (const [name, run] of Object.entries(scenarios)) {
+  if (options.only && !options.only.includes(name)) continue;
+  log(`--- ${name}`);
+  const started = Date.now();
+  try {
+    results.push(await run(options, log));
+  } catch (error) {
+    log(`${name} failed: ${(error as Error).stack ?? String(error)}`);
+    results.push({ scenario: name, figures: [], notes: [`failed: ${(error as Error).message}`] });
+  }
+  log(`--- ${name} done in ${Math.round((Date.now() - started) / 1000)} s`);
+}
+
+process.stdout.write(`\nSwitchboard bench — ${machineLine(machine)}\n\n${renderTable(results)}\n`);
+const dir = fileURLToPath(new URL("../results/", import.meta.url));
+mkdirSync(dir, { recursive: true });
+const file = `${dir}${new Date().toISOString().slice(0, 10)}.json`;
+writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), machine, options, results }, null, 2)}\n`);
+process.stdout.write(`\nWrote ${file}\n`);

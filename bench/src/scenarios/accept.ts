@@ -1,0 +1,94 @@
+/**
+ * @module scenarios/accept — accept rate of signed `POST /special/send` under autocannon, next to a
+ * bare Hono "hello" server under the same load in the same run; every 2xx must be a stored row.
+ */
+import { mkdirSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { freePort } from "@switchboard/testkit";
+import type { BenchOptions } from "../env.js";
+import { sendBodies, startBenchStack } from "../gateway/bench-stack.js";
+import { GatewayProcess } from "../gateway/gateway-process.js";
+import type { LoadResult } from "../load/load-spec.js";
+import { runAutocannon } from "../load/run-autocannon.js";
+import { DbProbe } from "../queue/db-probe.js";
+import { renderProfile, summariseProfile, type ProfileSummary } from "../report/cpu-profile.js";
+import { figure, type ScenarioResult } from "../report/result.js";
+
+const HELLO = fileURLToPath(new URL("../load/hello-server.js", import.meta.url));
+const WARMUP_S = 3;
+const POOL = 2000;
+
+/** Runs the accept-rate comparison. */
+export async function acceptScenario(options: BenchOptions, log: (line: string) => void): Promise<ScenarioResult> {
+  const profileDir = options.cpuProfileDir ? join(options.cpuProfileDir, `accept-${Date.now()}`) : undefined;
+  if (profileDir) mkdirSync(profileDir, { recursive: true });
+  const stack = await startBenchStack({
+    kind: "telegram",
+    nodeArgs: profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [],
+  });
+  // Delivery is held: the accept path is measured alone (the worker fills its 100 slots and waits).
+  stack.api.setMode({ kind: "hold" });
+  const url = `${stack.gateway.url}special/send`;
+  const bodies = sendBodies(stack.crm, stack.gateway.url, POOL, (i) => `Hello from the bench [[a${i}]]`);
+  const load = (target: string, durationS: number) =>
+    runAutocannon({
+      url: target,
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: { kind: "pool", bodies },
+      connections: options.connections,
+      durationS,
+    });
+  log(`accept: warm-up ${WARMUP_S} s, then ${options.durationS} s with ${options.connections} connections`);
+  const warm = await load(url, WARMUP_S);
+  const ours = await load(url, options.durationS);
+  const probe = new DbProbe(stack.dbPath);
+  const stored = probe.total();
+  probe.close();
+  const accepted = warm.ok + ours.ok;
+  let profile: ProfileSummary | undefined;
+  if (profileDir) {
+    await stack.gateway.stop();
+    const file = readdirSync(profileDir).find((f) => f.endsWith(".cpuprofile"));
+    if (file) {
+      profile = summariseProfile(join(profileDir, file));
+      log(renderProfile(profile));
+    }
+  }
+  await stack.close();
+
+  const bare = await measureHello(load, options.durationS);
+  const ratio = ours.requestsPerSecond / bare.requestsPerSecond;
+  // Requests still in flight when autocannon stops are stored but not counted as answered.
+  const missing = Math.max(0, accepted - stored);
+  return {
+    scenario: "1. accept",
+    figures: [
+      figure("gateway requests/s", ours.requestsPerSecond, "req/s"),
+      figure("gateway latency p50", ours.latencyP50Ms, "ms"),
+      figure("gateway latency p99", ours.latencyP99Ms, "ms"),
+      figure("bare Hono requests/s", bare.requestsPerSecond, "req/s"),
+      figure("bare Hono latency p99", bare.latencyP99Ms, "ms"),
+      figure("ratio gateway / bare Hono", ratio * 100, "%", { text: "≥ 30 %", met: ratio >= 0.3 }),
+      figure("accepted (2xx) but not in the database", missing, "msgs", { text: "0", met: missing === 0 }),
+    ],
+    notes: [
+      `${accepted} answers 2xx (warm-up included), ${stored} rows stored (the difference are requests in flight when autocannon stopped); non-2xx ${ours.non2xx + warm.non2xx}, errors ${ours.errors + warm.errors}`,
+      `each request carries one of ${POOL} distinct RS512 tokens (message id null, so every one is queued)`,
+    ],
+    details: { gateway: ours, warmup: warm, bareHono: bare, stored, accepted, ...(profile ? { profile } : {}) },
+  };
+}
+
+async function measureHello(load: (url: string, s: number) => Promise<LoadResult>, durationS: number): Promise<LoadResult> {
+  const port = await freePort();
+  const hello = GatewayProcess.spawn({ script: HELLO, args: [String(port)], port, env: {} });
+  try {
+    await hello.ready();
+    await load(hello.url, WARMUP_S);
+    return await load(hello.url, durationS);
+  } finally {
+    await hello.kill();
+  }
+}

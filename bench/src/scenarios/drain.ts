@@ -1,0 +1,96 @@
+/**
+ * @module scenarios/drain — 100 000 messages already queued, rate limits off, the fake Bot API
+ * answering at once: messages/s until the queue is empty, and the gateway's peak RSS. Also the
+ * same drain with a do-nothing sender (queue only), next to BullMQ on a local Redis.
+ */
+import type { BenchOptions } from "../env.js";
+import { sendBodies, startBenchStack, type BenchStack } from "../gateway/bench-stack.js";
+import { OPEN_GATE_PATH } from "../gateway/noop-gateway.js";
+import { runAutocannon } from "../load/run-autocannon.js";
+import { watchDrain, waitForBacklog, type DrainResult } from "../queue/drain-watch.js";
+import { figure, type ScenarioResult } from "../report/result.js";
+import { bullmqDrain } from "../queue/bullmq-drain.js";
+
+const POOL = 2000;
+
+/** Fills a stack's queue with `count` messages through `/special/send` while delivery is held. */
+async function fill(stack: BenchStack, count: number, connections: number): Promise<{ perSecond: number; stored: number }> {
+  const bodies = sendBodies(stack.crm, stack.gateway.url, POOL, (i) => `Drain [[d${i}]]`);
+  const result = await runAutocannon({
+    url: `${stack.gateway.url}special/send`,
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: { kind: "pool", bodies },
+    connections,
+    durationS: 600,
+    amount: count,
+  });
+  const stored = await waitForBacklog(stack.dbPath, count);
+  if (stored !== count) throw new Error(`backlog has ${stored} messages, expected ${count} (${result.non2xx} non-2xx, ${result.errors} errors)`);
+  return { perSecond: result.requestsPerSecond, stored };
+}
+
+/** Drain through the Telegram gateway and the fake Bot API. */
+export async function drainScenario(options: BenchOptions, log: (line: string) => void): Promise<ScenarioResult> {
+  const stack = await startBenchStack({ kind: "telegram" });
+  try {
+    stack.api.setMode({ kind: "hold" });
+    log(`drain: queueing ${options.drainMessages} messages`);
+    const filled = await fill(stack, options.drainMessages, options.connections);
+    log(`drain: releasing the fake Bot API`);
+    const drain = await watchDrain(stack.gateway, stack.dbPath, () => {
+      stack.api.setMode({ kind: "ok" });
+      stack.api.release();
+    });
+    const rss = stack.gateway.memory();
+    return {
+      scenario: "3. drain",
+      figures: [
+        figure("messages/s until empty", drain.perSecond, "msg/s", { text: "≥ 5000", met: drain.perSecond >= 5000 }),
+        figure("peak RSS while draining", drain.peakRssMb, "MB", { text: "< 200 MB", met: drain.peakRssMb < 200 }),
+        figure("fill rate (accept, delivery held)", filled.perSecond, "req/s"),
+      ],
+      notes: [
+        `${drain.messages} messages in ${drain.seconds.toFixed(2)} s; fake Bot API received ${stack.api.delivered}; RSS after ${rss.rssMb.toFixed(0)} MB, peak over the whole life ${stack.gateway.memory().peakMb.toFixed(0)} MB`,
+      ],
+      details: { drain, filled },
+    };
+  } finally {
+    await stack.close();
+  }
+}
+
+/** Queue only: the no-op sender, then BullMQ with a do-nothing worker at the same concurrency. */
+export async function queueOnlyScenario(options: BenchOptions, log: (line: string) => void): Promise<ScenarioResult> {
+  const concurrency = 100;
+  let ours: DrainResult;
+  const stack = await startBenchStack({ kind: "noop", env: { LV_PLUGIN_CHAT_SEND_QUEUE_LIMIT: String(concurrency) } });
+  try {
+    log(`queue-only: queueing ${options.drainMessages} messages (no-op sender, gate closed)`);
+    await fill(stack, options.drainMessages, options.connections);
+    ours = await watchDrain(stack.gateway, stack.dbPath, async () => {
+      const res = await fetch(`${stack.gateway.url}${OPEN_GATE_PATH}`, { method: "POST" });
+      await res.body?.cancel();
+    });
+  } finally {
+    await stack.close();
+  }
+  const figures = [
+    figure("Switchboard queue, do-nothing sender", ours.perSecond, "jobs/s"),
+    figure("Switchboard queue peak RSS", ours.peakRssMb, "MB"),
+  ];
+  const notes = [`${ours.messages} messages in ${ours.seconds.toFixed(2)} s, concurrency ${concurrency}`];
+  log(`queue-only: BullMQ on a local Redis`);
+  const bull = await bullmqDrain(options.drainMessages, concurrency);
+  if ("skipped" in bull) {
+    notes.push(`BullMQ comparison skipped: ${bull.skipped}`);
+  } else {
+    const ratio = ours.perSecond / bull.perSecond;
+    figures.push(
+      figure("BullMQ + Redis, do-nothing worker", bull.perSecond, "jobs/s"),
+      figure("ratio Switchboard / BullMQ", ratio * 100, "%", { text: "≥ 100 %", met: ratio >= 1 }),
+    );
+    notes.push(`BullMQ: ${bull.jobs} jobs in ${bull.seconds.toFixed(2)} s, concurrency ${concurrency}, removeOnComplete, Redis ${bull.redisVersion} without persistence`);
+  }
+  return { scenario: "3b. queue only", figures, notes, details: { ours, bullmq: bull } };
+}
