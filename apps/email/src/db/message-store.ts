@@ -59,15 +59,18 @@ export class MessageStore {
     return row && toMessage(row);
   }
 
-  /** The newest message with this contact, in chat `chatId` (`null`: in no known chat; `undefined`: any). */
-  latest(ref: PluginReference, contact: string, chatId: string | null | undefined): StoredMessage | undefined {
-    const chatClause = chatId === undefined ? "" : chatId === null ? "AND chat_id IS NULL" : "AND chat_id = @chatId";
+  /**
+   * The newest message with this contact: with a `chatId`, only those in that chat or in no known
+   * chat yet; with `null`, any.
+   */
+  latest(ref: PluginReference, contact: string, chatId: string | null): StoredMessage | undefined {
+    const chatClause = chatId === null ? "" : "AND (chat_id = @chatId OR chat_id IS NULL)";
     const row = this.db
       .prepare(
         `SELECT ${COLUMNS} FROM email_messages WHERE ${REF_WHERE} AND contact = @contact ${chatClause}
          ORDER BY created_at DESC, rowid DESC LIMIT 1`,
       )
-      .get({ ...refParams(ref), contact, chatId: chatId ?? null }) as Row | undefined;
+      .get({ ...refParams(ref), contact, chatId }) as Row | undefined;
     return row && toMessage(row);
   }
 

@@ -26,7 +26,8 @@ export async function sendMessage(registry: ServiceRegistry, ctx: SendContext, m
   const chatId = message.chat.id;
   const parent = services.conversations.parentForOutgoing(tenant.ref, contact, chatId);
   const chatSubject = message.chat.subject?.trim() || null;
-  const base = baseSubject(chatSubject) || parent?.subject || baseSubject(settings.defaultSubject);
+  // A reply keeps its thread's subject: mail programs (Gmail) split a thread whose subject changes.
+  const base = parent?.subject || baseSubject(chatSubject) || baseSubject(settings.defaultSubject);
   const subject = parent ? replySubject(base) : (chatSubject ?? settings.defaultSubject);
   const references = parent ? replyReferences(parent.references, parent.messageId) : [];
   const attachments = await downloadAttachments(runtime, message.message.attachments);

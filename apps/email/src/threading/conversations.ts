@@ -20,13 +20,12 @@ export class Conversations {
   ) {}
 
   /**
-   * The message an outgoing one replies to: the newest in the same CRM chat with this contact;
-   * for a chat the CRM has not used yet, the newest unassigned mail from the contact (it answers
-   * that mail); with no chat id at all, the newest message with the contact.
+   * The message an outgoing one replies to: the newest with this contact that is in the same CRM
+   * chat or in no chat yet (mail the CRM has not answered, which this message answers). Without a
+   * chat id, the newest message with the contact.
    */
   parentForOutgoing(ref: PluginReference, contact: string, chatId: string | null): StoredMessage | undefined {
-    if (chatId === null) return this.store.latest(ref, contact, undefined);
-    return this.store.latest(ref, contact, chatId) ?? this.store.latest(ref, contact, null);
+    return this.store.latest(ref, contact, chatId);
   }
 
   /** Records an outgoing message; a chat id the CRM answered with is given to the whole thread. */

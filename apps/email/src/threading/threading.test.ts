@@ -85,6 +85,18 @@ describe("threading across a conversation", () => {
     expect(chat3.id).toBe(chatId);
   });
 
+  it("a new mail from the customer is what the next answer in their chat replies to", async () => {
+    const contact = `${unique("fay")}@example.org`;
+    const chatId = unique("chat");
+    await crmSends(contact, chatId, "Welcome", "Welcome");
+    const fresh = `<${unique("new")}@mail.example.org>`;
+    const chat = await customerSends(contact, unique("new-topic"), { subject: "Refund", messageId: fresh });
+    expect(chat.id).toBeNull();
+    const answer = await crmSends(contact, chatId, "Refund approved");
+    expect(answer.inReplyTo).toBe(fresh);
+    expect(answer.subject).toBe("Re: Refund");
+  });
+
   it("replies are scoped by contact: someone else answering our mail starts their own conversation", async () => {
     const contact = `${unique("carl")}@example.org`;
     const chatId = unique("chat");
