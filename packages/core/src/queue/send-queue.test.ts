@@ -151,4 +151,28 @@ describe("send queue", () => {
     await crm.waitFor(() => ids.every((id) => crm.statusesOf(id).length === 1), 10_000);
     expect(new Set(echo.calls.map((c) => c.message.id)).size).toBe(60);
   });
+
+  it("never hands out a send again while it still runs past its lease", async () => {
+    const echo = createEchoGateway();
+    let release!: () => void;
+    const slow = new Promise<void>((r) => (release = r));
+    echo.behave(async (m) => {
+      await slow;
+      return `slow-${m.queueId}`;
+    });
+    const { crm, gw } = await start(echo, { SWITCHBOARD_SEND_LEASE_SECONDS: "1" });
+    await crm.send(gw.url, TENANT_A, textMessage("slow"));
+    await crm.waitFor(() => echo.calls.length === 1);
+    // Wait until the lease has expired in the database while the send is still running...
+    await crm.waitFor(
+      () => (gw.runtime.db.$client.prepare("SELECT lease_until AS t FROM outgoing").get() as { t: number }).t < Date.now() - 300,
+      5000,
+    );
+    // ...and let the worker run a few more times (another message wakes it).
+    await crm.send(gw.url, TENANT_A, textMessage("other"));
+    await crm.waitFor(() => echo.calls.length === 2);
+    release();
+    await crm.waitFor(() => crm.statusesOf("slow").length === 1 && crm.statusesOf("other").length === 1);
+    expect(echo.calls.map((c) => c.message.id)).toEqual(["slow", "other"]);
+  });
 });

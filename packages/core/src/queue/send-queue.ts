@@ -50,6 +50,7 @@ export class SendQueue {
   private readonly limiters: Array<{ scope: "contact" | "tenant"; limiter: RateLimiter }>;
   private readonly abort = new AbortController();
   private readonly inflight = new Inflight();
+  private readonly runningIds = new Set<number>();
   private running = false;
   private readonly stmt: Record<
     "insert" | "claimExpired" | "claimDue" | "defer" | "retry" | "sent" | "failed" | "nextDue" | "nextLease",
@@ -70,7 +71,10 @@ export class SendQueue {
          VALUES (?, ?, ?, ?, ?, ?, 'queued', 0, ?, ?)
          ON CONFLICT DO NOTHING`,
       ),
-      claimExpired: claim(`state = 'leased' AND lease_until <= @now`),
+      // A send of this process that outlives its lease is still running: never hand it out twice.
+      claimExpired: claim(
+        `state = 'leased' AND lease_until <= @now AND id NOT IN (SELECT value FROM json_each(@running))`,
+      ),
       claimDue: claim(`state = 'queued' AND next_attempt_at <= @now`),
       // A rate-limited message is put back without counting the attempt.
       defer: sqlite.prepare(
@@ -178,7 +182,10 @@ export class SendQueue {
     for (const claim of [this.stmt.claimExpired, this.stmt.claimDue]) {
       while (this.inflight.size < this.deps.config.sendConcurrency) {
         const limit = this.deps.config.sendConcurrency - this.inflight.size;
-        const rows = claim.all({ now, leaseUntil, limit }) as OutgoingRow[];
+        const running = JSON.stringify([...this.runningIds]);
+        const rows = (claim === this.stmt.claimExpired
+          ? claim.all({ now, leaseUntil, limit, running })
+          : claim.all({ now, leaseUntil, limit })) as OutgoingRow[];
         if (rows.length === 0) break;
         for (const row of rows) this.dispatch(row, now);
       }
@@ -202,7 +209,11 @@ export class SendQueue {
       return;
     }
     this.limiters.forEach(({ limiter }, i) => limiter.take(keys[i]!, now));
-    void this.inflight.track(this.send(row, ref)).then(() => this.waker.wake());
+    this.runningIds.add(row.id);
+    void this.inflight.track(this.send(row, ref)).then(() => {
+      this.runningIds.delete(row.id);
+      this.waker.wake();
+    });
   }
 
   private async send(row: OutgoingRow, ref: PluginReference): Promise<void> {
