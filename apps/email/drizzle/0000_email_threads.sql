@@ -1,3 +1,13 @@
+CREATE TABLE `email_inbound_tokens` (
+	`company_id` text NOT NULL,
+	`plugin_alias` text NOT NULL,
+	`plugin_id` text NOT NULL,
+	`token` text NOT NULL,
+	`created_at` integer NOT NULL,
+	PRIMARY KEY(`company_id`, `plugin_alias`, `plugin_id`)
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `email_inbound_tokens_token` ON `email_inbound_tokens` (`token`);--> statement-breakpoint
 CREATE TABLE `email_messages` (
 	`company_id` text NOT NULL,
 	`plugin_alias` text NOT NULL,
@@ -14,14 +24,4 @@ CREATE TABLE `email_messages` (
 );
 --> statement-breakpoint
 CREATE INDEX `email_messages_contact` ON `email_messages` (`company_id`,`plugin_alias`,`plugin_id`,`contact`,`created_at`);--> statement-breakpoint
-CREATE INDEX `email_messages_thread` ON `email_messages` (`company_id`,`plugin_alias`,`plugin_id`,`thread_id`);--> statement-breakpoint
-CREATE TABLE `email_inbound_tokens` (
-	`company_id` text NOT NULL,
-	`plugin_alias` text NOT NULL,
-	`plugin_id` text NOT NULL,
-	`token` text NOT NULL,
-	`created_at` integer NOT NULL,
-	PRIMARY KEY(`company_id`, `plugin_alias`, `plugin_id`)
-);
---> statement-breakpoint
-CREATE UNIQUE INDEX `email_inbound_tokens_token` ON `email_inbound_tokens` (`token`);
+CREATE INDEX `email_messages_thread` ON `email_messages` (`company_id`,`plugin_alias`,`plugin_id`,`thread_id`);

@@ -3,7 +3,7 @@
  * raw-MIME webhook in, threading by Message-ID, statuses from SMTP replies and DSNs.
  */
 import { defineGateway, type GatewayDefinition } from "@switchboard/core";
-import { MIGRATIONS_FOLDER } from "./db/sqlite.js";
+import { MIGRATIONS_FOLDER } from "./db/tenant-scope.js";
 import { loadIcon } from "./icon.js";
 import { addInboundRoute } from "./inbound/http-route.js";
 import { startInboundServer, type InboundServer, type InboundServerOptions } from "./inbound/smtp-inbound-server.js";

@@ -25,13 +25,13 @@ export class ServiceRegistry {
   for(runtime: GatewayRuntime): EmailServices {
     let services = this.byRuntime.get(runtime);
     if (!services) {
-      const messages = new MessageStore(runtime.db.$client);
+      const messages = new MessageStore(runtime.db);
       const transports = new TransportPool();
       this.pools.add(transports);
       services = {
         runtime,
         messages,
-        tokens: new TokenStore(runtime.db.$client),
+        tokens: new TokenStore(runtime.db),
         conversations: new Conversations(messages, runtime),
         transports,
       };

@@ -2,8 +2,10 @@
  * @module db/message-store — every Message-ID we sent or received, with its conversation.
  * It is what threads replies: the parent of an outgoing reply, the chat of an incoming one.
  */
-import type { PluginReference } from "@switchboard/core";
-import { REF_WHERE, refParams, type Sqlite } from "./sqlite.js";
+import type { Database, PluginReference } from "@switchboard/core";
+import { and, desc, eq, isNotNull, isNull, or, sql } from "drizzle-orm";
+import { emailMessages } from "./schema.js";
+import { ofTenant } from "./tenant-scope.js";
 
 /** One stored message. Ids are kept without angle brackets. */
 export interface StoredMessage {
@@ -22,40 +24,32 @@ export interface StoredMessage {
   createdAt: number;
 }
 
-interface Row {
-  message_id: string;
-  direction: "in" | "out";
-  contact: string;
-  chat_id: string | null;
-  thread_id: string;
-  subject: string | null;
-  refs: string;
-  created_at: number;
-}
+type Row = typeof emailMessages.$inferSelect;
 
-const COLUMNS = "message_id, direction, contact, chat_id, thread_id, subject, refs, created_at";
+// Newest first; rowid breaks ties between messages stored in the same millisecond.
+const NEWEST = [desc(emailMessages.createdAt), desc(sql`rowid`)];
 
 /** Reads and writes `email_messages`. */
 export class MessageStore {
-  constructor(private readonly db: Sqlite) {}
+  constructor(private readonly db: Database) {}
 
   /** Records a message; a Message-ID already stored for the tenant is left as it is. */
   insert(ref: PluginReference, message: StoredMessage): void {
+    const { references, ...columns } = message;
     this.db
-      .prepare(
-        `INSERT INTO email_messages (company_id, plugin_alias, plugin_id, ${COLUMNS})
-         VALUES (@companyId, @pluginAlias, @pluginId, @messageId, @direction, @contact, @chatId, @threadId,
-                 @subject, @refs, @createdAt)
-         ON CONFLICT DO NOTHING`,
-      )
-      .run({ ...refParams(ref), ...message, refs: message.references.join(" ") });
+      .insert(emailMessages)
+      .values({ ...ref, ...columns, refs: references.join(" ") })
+      .onConflictDoNothing()
+      .run();
   }
 
   /** A stored message by its Message-ID. */
   get(ref: PluginReference, messageId: string): StoredMessage | undefined {
     const row = this.db
-      .prepare(`SELECT ${COLUMNS} FROM email_messages WHERE ${REF_WHERE} AND message_id = @messageId`)
-      .get({ ...refParams(ref), messageId }) as Row | undefined;
+      .select()
+      .from(emailMessages)
+      .where(and(ofTenant(emailMessages, ref), eq(emailMessages.messageId, messageId)))
+      .get();
     return row && toMessage(row);
   }
 
@@ -64,44 +58,48 @@ export class MessageStore {
    * chat yet; with `null`, any.
    */
   latest(ref: PluginReference, contact: string, chatId: string | null): StoredMessage | undefined {
-    const chatClause = chatId === null ? "" : "AND (chat_id = @chatId OR chat_id IS NULL)";
+    const inChat = chatId === null ? undefined : or(eq(emailMessages.chatId, chatId), isNull(emailMessages.chatId));
     const row = this.db
-      .prepare(
-        `SELECT ${COLUMNS} FROM email_messages WHERE ${REF_WHERE} AND contact = @contact ${chatClause}
-         ORDER BY created_at DESC, rowid DESC LIMIT 1`,
-      )
-      .get({ ...refParams(ref), contact, chatId }) as Row | undefined;
+      .select()
+      .from(emailMessages)
+      .where(and(ofTenant(emailMessages, ref), eq(emailMessages.contact, contact), inChat))
+      .orderBy(...NEWEST)
+      .limit(1)
+      .get();
     return row && toMessage(row);
   }
 
   /** The newest CRM chat id known for a thread. */
   threadChatId(ref: PluginReference, threadId: string): string | null {
     const row = this.db
-      .prepare(
-        `SELECT chat_id FROM email_messages WHERE ${REF_WHERE} AND thread_id = @threadId AND chat_id IS NOT NULL
-         ORDER BY created_at DESC, rowid DESC LIMIT 1`,
-      )
-      .get({ ...refParams(ref), threadId }) as { chat_id: string } | undefined;
-    return row?.chat_id ?? null;
+      .select({ chatId: emailMessages.chatId })
+      .from(emailMessages)
+      .where(and(ofTenant(emailMessages, ref), eq(emailMessages.threadId, threadId), isNotNull(emailMessages.chatId)))
+      .orderBy(...NEWEST)
+      .limit(1)
+      .get();
+    return row?.chatId ?? null;
   }
 
   /** Gives a thread's messages that have no chat yet the chat the CRM answered it in. */
   adoptThread(ref: PluginReference, threadId: string, chatId: string): void {
     this.db
-      .prepare(`UPDATE email_messages SET chat_id = @chatId WHERE ${REF_WHERE} AND thread_id = @threadId AND chat_id IS NULL`)
-      .run({ ...refParams(ref), threadId, chatId });
+      .update(emailMessages)
+      .set({ chatId })
+      .where(and(ofTenant(emailMessages, ref), eq(emailMessages.threadId, threadId), isNull(emailMessages.chatId)))
+      .run();
   }
 }
 
 function toMessage(row: Row): StoredMessage {
   return {
-    messageId: row.message_id,
+    messageId: row.messageId,
     direction: row.direction,
     contact: row.contact,
-    chatId: row.chat_id,
-    threadId: row.thread_id,
+    chatId: row.chatId,
+    threadId: row.threadId,
     subject: row.subject,
     references: row.refs ? row.refs.split(" ") : [],
-    createdAt: row.created_at,
+    createdAt: row.createdAt,
   };
 }

@@ -1,0 +1,53 @@
+/**
+ * @module db/schema — the email gateway's own tables (migrations in `apps/email/drizzle`).
+ * Regenerate after a change, from apps/email:
+ *   ../../packages/core/node_modules/.bin/drizzle-kit generate --config drizzle.config.ts
+ */
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+const ref = {
+  companyId: text("company_id").notNull(),
+  pluginAlias: text("plugin_alias").notNull(),
+  pluginId: text("plugin_id").notNull(),
+};
+
+/** Every Message-ID sent or received per tenant (without angle brackets), with its conversation. */
+export const emailMessages = sqliteTable(
+  "email_messages",
+  {
+    ...ref,
+    messageId: text("message_id").notNull(),
+    /** `in` (from the customer) or `out` (from the CRM). */
+    direction: text("direction", { enum: ["in", "out"] }).notNull(),
+    /** The customer's address, lower case. */
+    contact: text("contact").notNull(),
+    /** The CRM chat id of the conversation, once known. */
+    chatId: text("chat_id"),
+    /** Message-ID of the first message of the thread. */
+    threadId: text("thread_id").notNull(),
+    /** Subject without reply prefixes. */
+    subject: text("subject"),
+    /** Ancestors, oldest first, space separated: the References of a reply minus this message. */
+    refs: text("refs").notNull().default(""),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.companyId, t.pluginAlias, t.pluginId, t.messageId] }),
+    index("email_messages_contact").on(t.companyId, t.pluginAlias, t.pluginId, t.contact, t.createdAt),
+    index("email_messages_thread").on(t.companyId, t.pluginAlias, t.pluginId, t.threadId),
+  ],
+);
+
+/** The random token of each tenant's raw-MIME webhook URL (also keys its Message-ID hashes). */
+export const emailInboundTokens = sqliteTable(
+  "email_inbound_tokens",
+  {
+    ...ref,
+    token: text("token").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.companyId, t.pluginAlias, t.pluginId] }),
+    uniqueIndex("email_inbound_tokens_token").on(t.token),
+  ],
+);
