@@ -3,13 +3,16 @@
  * can be killed with SIGKILL: spawn, wait for `/readyz`, read RSS from /proc, stop or kill.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { inheritedEnv } from "../env.js";
 
-/** Entry of the bench's gateway child (built). */
-export const CHILD_MAIN = fileURLToPath(new URL("./child-main.js", import.meta.url));
+/** USER_HZ on Linux (the kernel reports thread CPU times in these ticks). */
+const CLOCK_TICKS = 100;
+
+/** Entry of the gateway child, always from dist/ (also when this module runs from source under vitest). */
+export const CHILD_MAIN = fileURLToPath(new URL("../../dist/gateway/child-main.js", import.meta.url));
 
 /** What to start. */
 export interface GatewayProcessOptions {
@@ -83,6 +86,28 @@ export class GatewayProcess {
     const status = readFileSync(`/proc/${this.child.pid}/status`, "utf8");
     const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
     return { rssMb: kb("VmRSS") / 1024, peakMb: kb("VmHWM") / 1024 };
+  }
+
+  /**
+   * CPU seconds used so far: `main` is the JS thread, `other` the rest (libuv threadpool where
+   * WebCrypto and file work run, V8's GC and compiler threads; Node 20 names them all "node").
+   */
+  cpuByThread(): Record<string, number> {
+    const out: Record<string, number> = {};
+    const tasks = `/proc/${this.child.pid}/task`;
+    for (const tid of readdirSync(tasks)) {
+      try {
+        const stat = readFileSync(`${tasks}/${tid}/stat`, "utf8");
+        const name = tid === String(this.child.pid) ? "main" : "other";
+        // Fields after the parenthesised name: utime and stime are the 12th and 13th.
+        const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+        const seconds = (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+        out[name] = (out[name] ?? 0) + seconds;
+      } catch {
+        // The thread ended between the listing and the read.
+      }
+    }
+    return out;
   }
 
   /** Resets the peak RSS counter, so a later `memory().peakMb` covers only what follows. */

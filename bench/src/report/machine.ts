@@ -1,7 +1,7 @@
 /**
  * @module report/machine — the machine every figure was measured on.
  */
-import { cpus, release, totalmem } from "node:os";
+import { cpus, loadavg, release, totalmem } from "node:os";
 
 /** Cores, CPU model, memory, Node and kernel versions. */
 export interface Machine {
@@ -10,6 +10,8 @@ export interface Machine {
   memoryGb: number;
   node: string;
   kernel: string;
+  /** 1-minute load average when the run started (other work on the machine skews every figure). */
+  loadAverage: number;
 }
 
 /** Describes this machine. */
@@ -21,10 +23,11 @@ export function describeMachine(): Machine {
     memoryGb: Math.round(totalmem() / 2 ** 30),
     node: process.version,
     kernel: release(),
+    loadAverage: Math.round(loadavg()[0]! * 100) / 100,
   };
 }
 
 /** One line for the table header: `2 cores (…), 24 GB, Node v20.x`. */
 export function machineLine(m: Machine): string {
-  return `${m.cores} cores (${m.cpu}), ${m.memoryGb} GB RAM, Node ${m.node}, Linux ${m.kernel}`;
+  return `${m.cores} cores (${m.cpu}), ${m.memoryGb} GB RAM, Node ${m.node}, Linux ${m.kernel}, load average ${m.loadAverage} at start`;
 }

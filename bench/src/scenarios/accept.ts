@@ -42,7 +42,10 @@ export async function acceptScenario(options: BenchOptions, log: (line: string) 
     });
   log(`accept: warm-up ${WARMUP_S} s, then ${options.durationS} s with ${options.connections} connections`);
   const warm = await load(url, WARMUP_S);
+  const cpuBefore = stack.gateway.cpuByThread();
   const ours = await load(url, options.durationS);
+  const cpu = cpuPerRequest(cpuBefore, stack.gateway.cpuByThread(), ours.ok);
+  log(`accept: gateway CPU per accepted request by thread (µs): ${JSON.stringify(cpu)}`);
   const probe = new DbProbe(stack.dbPath);
   const stored = probe.total();
   probe.close();
@@ -59,7 +62,7 @@ export async function acceptScenario(options: BenchOptions, log: (line: string) 
   await stack.close();
 
   const bare = await measureHello(load, options.durationS);
-  const ratio = ours.requestsPerSecond / bare.requestsPerSecond;
+  const ratio = ours.requestsPerSecond / bare.load.requestsPerSecond;
   // Requests still in flight when autocannon stops are stored but not counted as answered.
   const missing = Math.max(0, accepted - stored);
   return {
@@ -68,27 +71,49 @@ export async function acceptScenario(options: BenchOptions, log: (line: string) 
       figure("gateway requests/s", ours.requestsPerSecond, "req/s"),
       figure("gateway latency p50", ours.latencyP50Ms, "ms"),
       figure("gateway latency p99", ours.latencyP99Ms, "ms"),
-      figure("bare Hono requests/s", bare.requestsPerSecond, "req/s"),
-      figure("bare Hono latency p99", bare.latencyP99Ms, "ms"),
+      figure("bare Hono requests/s", bare.load.requestsPerSecond, "req/s"),
+      figure("bare Hono latency p99", bare.load.latencyP99Ms, "ms"),
       figure("ratio gateway / bare Hono", ratio * 100, "%", { text: "≥ 30 %", met: ratio >= 0.3 }),
+      figure("gateway CPU per request (all threads)", cpu.total ?? 0, "µs"),
+      figure("gateway CPU per request (JS main thread)", cpu.main ?? 0, "µs"),
+      figure("bare Hono CPU per request (all threads)", bare.cpu.total ?? 0, "µs"),
+      figure("CPU-cost ratio bare Hono / gateway", ((bare.cpu.total ?? 0) / Math.max(1, cpu.total ?? 1)) * 100, "%"),
       figure("accepted (2xx) but not in the database", missing, "msgs", { text: "0", met: missing === 0 }),
     ],
     notes: [
       `${accepted} answers 2xx (warm-up included), ${stored} rows stored (the difference are requests in flight when autocannon stopped); non-2xx ${ours.non2xx + warm.non2xx}, errors ${ours.errors + warm.errors}`,
       `each request carries one of ${POOL} distinct RS512 tokens (message id null, so every one is queued)`,
     ],
-    details: { gateway: ours, warmup: warm, bareHono: bare, stored, accepted, ...(profile ? { profile } : {}) },
+    details: { gateway: ours, cpuPerRequestUs: cpu, warmup: warm, bareHono: bare, stored, accepted, ...(profile ? { profile } : {}) },
   };
 }
 
-async function measureHello(load: (url: string, s: number) => Promise<LoadResult>, durationS: number): Promise<LoadResult> {
+async function measureHello(
+  load: (url: string, s: number) => Promise<LoadResult>,
+  durationS: number,
+): Promise<{ load: LoadResult; cpu: Record<string, number> }> {
   const port = await freePort();
   const hello = GatewayProcess.spawn({ script: HELLO, args: [String(port)], port, env: {} });
   try {
     await hello.ready();
     await load(hello.url, WARMUP_S);
-    return await load(hello.url, durationS);
+    const before = hello.cpuByThread();
+    const result = await load(hello.url, durationS);
+    return { load: result, cpu: cpuPerRequest(before, hello.cpuByThread(), result.ok) };
   } finally {
     await hello.kill();
   }
+}
+
+/** CPU microseconds per request of each thread group between two snapshots. */
+function cpuPerRequest(before: Record<string, number>, after: Record<string, number>, requests: number): Record<string, number> {
+  const out: Record<string, number> = {};
+  let total = 0;
+  for (const [name, seconds] of Object.entries(after)) {
+    const used = seconds - (before[name] ?? 0);
+    total += used;
+    if (used > 0) out[name] = Math.round((used / Math.max(1, requests)) * 1e6);
+  }
+  out.total = Math.round((total / Math.max(1, requests)) * 1e6);
+  return out;
 }
