@@ -39,7 +39,8 @@ export function createSmsGateway(options: SmsGatewayOptions): GatewayDefinition 
       subject: false,
       typing: false,
       messages: {
-        formats: ["text", "markdown", "html"],
+        // Markdown and HTML are still accepted and flattened to plain text; SMS itself has no formatting.
+        formats: ["text"],
         incoming: true,
         outgoing: true,
         writeFirst: true,

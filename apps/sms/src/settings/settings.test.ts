@@ -97,7 +97,7 @@ describe("SMS settings", () => {
       contactType: "phone",
       capabilities: {
         subject: false,
-        messages: { formats: ["text", "markdown", "html"], incoming: true, outgoing: true, writeFirst: true, statuses: ["sent", "delivered", "error"] },
+        messages: { formats: ["text"], incoming: true, outgoing: true, writeFirst: true, statuses: ["sent", "delivered", "error"] },
         attachments: ["image"],
       },
     });
