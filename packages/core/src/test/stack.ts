@@ -33,7 +33,7 @@ export async function startStack(
   const crm = options.crm ?? (await startCrmSimulator());
   const dbPath = options.dbPath ?? tempDbPath();
   const gw = await startGateway(definition, {
-    port: 0,
+    port: options.env?.PORT ? Number(options.env.PORT) : 0,
     env: {
       ...crm.env,
       SWITCHBOARD_DB_PATH: dbPath,
