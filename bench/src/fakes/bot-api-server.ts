@@ -22,7 +22,9 @@ export type BotApiMode =
   /** Destroy the connection as soon as the request arrives. */
   | { kind: "close" }
   /** Answer 429 with `retry_after` seconds. */
-  | { kind: "429"; retryAfter: number };
+  | { kind: "429"; retryAfter: number }
+  /** Answer 429 to each marker's first `refusals` sends, then accept it. */
+  | { kind: "flood429"; retryAfter: number; refusals: number };
 
 /** One sendMessage call and what the fake did with it. */
 export interface SendCall {
@@ -49,6 +51,7 @@ export class BotApiServer {
   private held: Array<() => void> = [];
   private hung = new Set<Socket>();
   private nextMessageId = 1;
+  private readonly refused = new Map<string, number>();
   private readonly sockets = new Set<Socket>();
   private constructor(
     private readonly server: Server,
@@ -143,14 +146,16 @@ export class BotApiServer {
       case "error500":
         record("500");
         return reply(res, 500, { ok: false, error_code: 500, description: "Internal Server Error" });
+      case "flood429": {
+        const refusals = this.refused.get(marker) ?? 0;
+        if (refusals >= mode.refusals) return this.accept(res, marker, chatId, text, at, record);
+        this.refused.set(marker, refusals + 1);
+        record("429");
+        return tooMany(res, mode.retryAfter);
+      }
       case "429":
         record("429");
-        return reply(res, 429, {
-          ok: false,
-          error_code: 429,
-          description: `Too Many Requests: retry after ${mode.retryAfter}`,
-          parameters: { retry_after: mode.retryAfter },
-        });
+        return tooMany(res, mode.retryAfter);
       case "close":
         record("close");
         req.socket.destroy();
@@ -199,6 +204,15 @@ function botInfo(token: string) {
     can_connect_to_business: false,
     has_main_web_app: false,
   };
+}
+
+function tooMany(res: ServerResponse, retryAfter: number): void {
+  reply(res, 429, {
+    ok: false,
+    error_code: 429,
+    description: `Too Many Requests: retry after ${retryAfter}`,
+    parameters: { retry_after: retryAfter },
+  });
 }
 
 function reply(res: ServerResponse, status: number, body: unknown): void {

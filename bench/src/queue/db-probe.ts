@@ -6,7 +6,7 @@ import { openDatabase, type Database } from "@switchboard/core";
 
 // Only parameterless counts are run here.
 type Statement = { get(): unknown };
-type Query = "total" | "unfinished" | "leased" | "outbox" | "sentRows";
+type Query = "total" | "unfinished" | "leased" | "outbox" | "sentRows" | "registrations";
 
 /** Counts rows of core's send queue and CRM outbox. */
 export class DbProbe {
@@ -22,6 +22,7 @@ export class DbProbe {
       leased: sqlite.prepare(`SELECT COUNT(*) AS n FROM outgoing WHERE state = 'leased'`),
       outbox: sqlite.prepare(`SELECT COUNT(*) AS n FROM crm_outbox`),
       sentRows: sqlite.prepare(`SELECT COUNT(*) AS n FROM outgoing WHERE state = 'sent'`),
+      registrations: sqlite.prepare(`SELECT COUNT(*) AS n FROM registrations`),
     };
   }
 
@@ -48,6 +49,11 @@ export class DbProbe {
   /** Requests waiting for the CRM. */
   outboxPending(): number {
     return this.count("outbox");
+  }
+
+  /** Registered tenants. */
+  registrations(): number {
+    return this.count("registrations");
   }
 
   close(): void {
