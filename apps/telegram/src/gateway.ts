@@ -1,10 +1,12 @@
 /**
  * @module gateway — the Telegram gateway definition: bots talk through grammY to the Bot API at
- * `apiRoot`; everything durable (queue, outbox, statuses, files) is core's.
+ * `apiRoot`; everything durable (queue, outbox, statuses, files) is core's, except each tenant's
+ * webhook secret (the gateway's own table).
  */
 import { readFileSync } from "node:fs";
 import { defineGateway, type GatewayDefinition } from "@switchboard/core";
 import { Bots } from "./bot/bots.js";
+import { MIGRATIONS_FOLDER } from "./db/migrations.js";
 import { FILE_KIND } from "./files/file-key.js";
 import { createFileResolver } from "./files/telegram-file.js";
 import { createSender } from "./send/send-message.js";
@@ -62,5 +64,6 @@ export function createTelegramGateway(options: TelegramGatewayOptions): GatewayD
     files: { [FILE_KIND]: createFileResolver(bots) },
     previews: { [CONNECTION_PREVIEW]: createConnectionPreview(bots) },
     hooks: { verifySettings: createSettingsVerifier(bots) },
+    migrationsFolder: MIGRATIONS_FOLDER,
   });
 }

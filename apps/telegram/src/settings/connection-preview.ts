@@ -7,7 +7,8 @@ import type { Language, MarkdownPreviewer } from "@switchboard/core";
 import { GrammyError } from "grammy";
 import type { WebhookInfo } from "grammy/types";
 import type { Bots } from "../bot/bots.js";
-import { redactToken } from "../bot/redact.js";
+import { botIdOf, redactToken } from "../bot/redact.js";
+import { WebhookSecrets } from "../db/webhook-secrets.js";
 import { webhookUrl } from "../webhook/webhook-address.js";
 import type { TelegramSettings } from "./form.js";
 
@@ -26,6 +27,10 @@ const T = {
   },
   bot: { en_US: "Bot", ru_RU: "Бот" },
   webhookOk: { en_US: "✅ Webhook points to this plugin", ru_RU: "✅ Вебхук указывает на этот плагин" },
+  webhookNoSecret: {
+    en_US: "❌ Webhook points to this plugin, but its secret is not stored here, so updates are refused: save the settings to reconnect",
+    ru_RU: "❌ Вебхук указывает на этот плагин, но его секрет здесь не сохранён, и обновления отклоняются: сохраните настройки, чтобы переподключить бота",
+  },
   webhookNone: {
     en_US: "❌ No webhook is set: save the settings to connect the bot",
     ru_RU: "❌ Вебхук не установлен: сохраните настройки, чтобы подключить бота",
@@ -62,7 +67,9 @@ export function createConnectionPreview(bots: Bots): MarkdownPreviewer<TelegramS
     }
     const expected = webhookUrl(runtime, tenant.publicId);
     const lines = [`**${t("bot")}:** [@${md(username)}](https://t.me/${encodeURIComponent(username)})`];
-    lines.push(info.url === expected ? t("webhookOk") : info.url === "" ? t("webhookNone") : t("webhookElsewhere"));
+    const secretStored = new WebhookSecrets(runtime.db).find(tenant.ref, botIdOf(token)) !== undefined;
+    const webhook = info.url === expected ? (secretStored ? "webhookOk" : "webhookNoSecret") : info.url === "" ? "webhookNone" : "webhookElsewhere";
+    lines.push(t(webhook));
     lines.push(`**${t("pending")}:** ${info.pending_update_count}`);
     if (info.last_error_message) {
       const when = info.last_error_date ? new Date(info.last_error_date * 1000).toISOString().replace("T", " ").slice(0, 16) + " UTC — " : "";

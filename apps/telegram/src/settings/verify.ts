@@ -1,12 +1,14 @@
 /**
  * @module settings/verify — saving settings checks the token with getMe and points the bot's
- * webhook at this gateway; a wrong token is a 400 on `main.botToken` and nothing is saved.
+ * webhook at this gateway with a new random secret; a wrong token is a 400 on `main.botToken` and
+ * nothing is saved.
  */
 import { HttpError, SettingsValidationError, type GatewayHooks } from "@switchboard/core";
 import { GrammyError } from "grammy";
 import type { Bots } from "../bot/bots.js";
-import { redactToken } from "../bot/redact.js";
-import { ALLOWED_UPDATES, webhookSecret, webhookUrl } from "../webhook/webhook-address.js";
+import { botIdOf, redactToken } from "../bot/redact.js";
+import { newWebhookSecret, WebhookSecrets } from "../db/webhook-secrets.js";
+import { ALLOWED_UPDATES, webhookUrl } from "../webhook/webhook-address.js";
 import type { TelegramSettings } from "./form.js";
 
 function fieldError(en: string): SettingsValidationError {
@@ -15,6 +17,22 @@ function fieldError(en: string): SettingsValidationError {
 
 /** Builds the `verifySettings` hook. */
 export function createSettingsVerifier(bots: Bots): NonNullable<GatewayHooks<TelegramSettings>["verifySettings"]> {
+  // Saves of one tenant run one after the other: two overlapping ones could leave Telegram with one
+  // save's secret and the table with the other's, and every update would then get a 401.
+  const saving = new Map<string, Promise<void>>();
+  const verify = createVerifier(bots);
+  return (input, runtime) => {
+    const run = (saving.get(input.publicId) ?? Promise.resolve()).then(() => verify(input, runtime));
+    const settled = run.catch(() => undefined);
+    saving.set(input.publicId, settled);
+    void settled.then(() => {
+      if (saving.get(input.publicId) === settled) saving.delete(input.publicId);
+    });
+    return run;
+  };
+}
+
+function createVerifier(bots: Bots): NonNullable<GatewayHooks<TelegramSettings>["verifySettings"]> {
   return async ({ ref, publicId, settings, previous }, runtime) => {
     const token = settings.main.botToken ?? "";
     const sameBot = runtime.tenants
@@ -33,9 +51,12 @@ export function createSettingsVerifier(bots: Bots): NonNullable<GatewayHooks<Tel
       throw unreachable(error, token, "check the token");
     }
     const url = webhookUrl(runtime, publicId);
+    // A new secret on every save; stored only once Telegram took it, so a refused or failed
+    // setWebhook leaves the current one working.
+    const secret = newWebhookSecret();
     try {
       await bots.api(token).setWebhook(url, {
-        secret_token: webhookSecret(token, publicId),
+        secret_token: secret,
         allowed_updates: [...ALLOWED_UPDATES],
         max_connections: 40,
       });
@@ -48,6 +69,7 @@ export function createSettingsVerifier(bots: Bots): NonNullable<GatewayHooks<Tel
       }
       throw unreachable(error, token, "set the webhook");
     }
+    new WebhookSecrets(runtime.db).save(ref, botIdOf(token), secret);
     runtime.logger.info({ tenant: ref, bot: bots.info(token)?.username, webhook: url }, "telegram webhook set");
     await releasePreviousBot(bots, previous as TelegramSettings, token, runtime.logger);
   };

@@ -40,13 +40,21 @@ export function nextId(prefix = "m"): string {
 
 /** Starts everything; both tenants are registered and (unless `configure: false`) have saved settings. */
 export async function startTelegramStack(
-  options: { configure?: boolean; allowGroups?: boolean; env?: Record<string, string>; logger?: StartGatewayOptions["logger"] } = {},
+  options: {
+    configure?: boolean;
+    allowGroups?: boolean;
+    env?: Record<string, string>;
+    logger?: StartGatewayOptions["logger"];
+    /** The API root the gateway uses, given the fake's (e.g. a proxy in front of it). */
+    apiRoot?: (fakeUrl: string) => Promise<string>;
+  } = {},
 ): Promise<TelegramStack> {
   const fake = await startFakeTelegram();
   TOKENS.forEach((token, i) => fake.addBot(token, { username: `company_${i}_bot` }));
   const crm = await startCrmSimulator();
   const files = await startFileServer();
-  const gw = await startGateway(createTelegramGateway({ apiRoot: fake.url }), {
+  const apiRoot = options.apiRoot ? await options.apiRoot(fake.url) : fake.url;
+  const gw = await startGateway(createTelegramGateway({ apiRoot }), {
     env: { ...conformanceEnv(crm), ...options.env },
     port: 0,
     ...(options.logger ? { logger: options.logger } : {}),

@@ -1,29 +1,32 @@
 /**
  * @module webhook/webhook-route — `POST /telegram/webhook/<publicId>`: grammY's own hono adapter
- * checks the secret header (401 when missing or wrong), then each new update is stored in core's
- * durable CRM outbox and acknowledged at once; forwarding happens in the background.
+ * checks the secret header against the tenant's stored random secret (401 when missing or wrong,
+ * and always 401 while the tenant has none), then each new update is stored in core's durable CRM
+ * outbox and acknowledged at once; forwarding happens in the background.
  */
 import { referenceKey, type GatewayRuntime } from "@switchboard/core";
 import { webhookCallback } from "grammy";
 import type { Context, Hono } from "hono";
 import type { Bots } from "../bot/bots.js";
 import { botIdOf, redactToken } from "../bot/redact.js";
+import { WebhookSecrets } from "../db/webhook-secrets.js";
 import type { TelegramSettings } from "../settings/form.js";
 import { fileKey, FILE_KIND } from "../files/file-key.js";
 import { toIncoming } from "./to-incoming.js";
-import { WEBHOOK_ROUTE, webhookSecret } from "./webhook-address.js";
+import { WEBHOOK_ROUTE } from "./webhook-address.js";
 
 type Handler = (c: Context) => Promise<Response>;
 
 /** Builds the `routes` hook that mounts the webhook. */
 export function createWebhookRoutes(bots: Bots) {
   return (app: Hono, runtime: GatewayRuntime<TelegramSettings>): void => {
-    // One grammY bot per tenant, rebuilt when the tenant's token changes.
-    const handlers = new Map<string, { token: string; handle: Handler }>();
+    const secrets = new WebhookSecrets(runtime.db);
+    // One grammY bot per tenant, rebuilt when the tenant's token or secret changes.
+    const handlers = new Map<string, { token: string; secret: string; handle: Handler }>();
 
-    const handlerFor = (publicId: string, token: string): Handler => {
+    const handlerFor = (publicId: string, token: string, secret: string): Handler => {
       const known = handlers.get(publicId);
-      if (known?.token === token) return known.handle;
+      if (known?.token === token && known.secret === secret) return known.handle;
       const bot = bots.createBot(token);
       bot.on(["message", "edited_message"], (ctx) => {
         const tenant = runtime.tenants.byPublicId(publicId);
@@ -38,8 +41,8 @@ export function createWebhookRoutes(bots: Bots) {
         const fresh = runtime.forwardIncoming(tenant, incoming, { externalId: `update:${botIdOf(token)}:${ctx.update.update_id}` });
         runtime.logger.debug({ tenant: referenceKey(tenant.ref), update: ctx.update.update_id, fresh }, "telegram update");
       });
-      const handle = webhookCallback(bot, "hono", { secretToken: webhookSecret(token, publicId) }) as Handler;
-      handlers.set(publicId, { token, handle });
+      const handle = webhookCallback(bot, "hono", { secretToken: secret }) as Handler;
+      handlers.set(publicId, { token, secret, handle });
       return handle;
     };
 
@@ -48,8 +51,12 @@ export function createWebhookRoutes(bots: Bots) {
       const tenant = runtime.tenants.byPublicId(publicId);
       const token = tenant?.settings.main?.botToken;
       if (!tenant || typeof token !== "string" || token === "") return c.json({ code: 404, message: "Unknown webhook" }, 404);
+      // grammY accepts every request when given no secret: without a stored one, nothing gets in
+      // (the connection preview tells the manager to save the settings).
+      const secret = secrets.find(tenant.ref, botIdOf(token));
+      if (secret === undefined) return c.json({ code: 401, message: "Missing or wrong secret token" }, 401);
       try {
-        return await handlerFor(publicId, token)(c);
+        return await handlerFor(publicId, token, secret)(c);
       } catch (error) {
         if (error instanceof SyntaxError) return c.json({ code: 400, message: "Update body is not valid JSON" }, 400);
         // Logged by hand, without the error object: grammY's network errors carry URLs with the token.

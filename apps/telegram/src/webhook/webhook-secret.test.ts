@@ -1,0 +1,140 @@
+import { createLogger } from "@switchboard/core";
+import { UpdateBuilder } from "@switchboard/testkit/telegram";
+import { and, eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { telegramWebhooks } from "../db/schema.js";
+import { WebhookSecrets } from "../db/webhook-secrets.js";
+import { startTelegramStack, TENANTS, TOKENS, type TelegramStack } from "../test/stack.js";
+
+const lines: string[] = [];
+const updates = new UpdateBuilder();
+let stack: TelegramStack;
+let chatCounter = 9000;
+
+beforeAll(async () => {
+  const logger = createLogger({ level: "trace", name: "telegram" }, { write: (line: string) => void lines.push(line) });
+  stack = await startTelegramStack({ logger });
+});
+afterAll(() => stack.close());
+
+const BOT_IDS = ["111111", "222222"] as const;
+
+function hookSecret(tenant: 0 | 1): string {
+  const secret = stack.fake.webhook(TOKENS[tenant])?.secretToken;
+  if (!secret) throw new Error(`bot ${tenant} has no webhook secret`);
+  return secret;
+}
+
+function storedSecret(tenant: 0 | 1): string | undefined {
+  return new WebhookSecrets(stack.gw.runtime.db).find(TENANTS[tenant], BOT_IDS[tenant]);
+}
+
+/** Every secret the gateway ever gave Telegram. */
+function allSecretsSet(): string[] {
+  return stack.fake.callsTo("setWebhook").map((c) => String(c.params.secret_token));
+}
+
+async function save(tenant: 0 | 1): Promise<void> {
+  const res = await stack.crm.putSettings(stack.url, TENANTS[tenant], { main: { allowGroups: false } });
+  expect(res.status).toBe(200);
+}
+
+/** Delivers a text update with `secretToken` (undefined: the one Telegram holds); returns the status. */
+async function deliverText(tenant: 0 | 1, text: string, secretToken?: string | null): Promise<number> {
+  chatCounter += 1;
+  const res = await stack.fake.deliverUpdate(TOKENS[tenant], updates.text({ id: chatCounter }, text), secretToken === undefined ? {} : { secretToken });
+  return res.status;
+}
+
+function forwardedTexts(): (string | undefined)[] {
+  return stack.crm.incoming.map((r) => r.body.message.content?.text);
+}
+
+async function waitForwarded(text: string): Promise<void> {
+  await stack.crm.waitFor(() => forwardedTexts().includes(text), 10_000);
+}
+
+describe("the webhook secret", () => {
+  it("is random and new on every save, even for the same bot; the previous one then gets 401", async () => {
+    const seen = [hookSecret(0)];
+    for (let i = 0; i < 3; i += 1) {
+      await save(0);
+      seen.push(hookSecret(0));
+      expect(storedSecret(0)).toBe(hookSecret(0));
+    }
+    // Same token, same tenant, four different secrets: nothing about it comes from the token.
+    expect(new Set(seen).size).toBe(4);
+    for (const secret of seen) {
+      expect(secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      expect(secret).not.toContain(BOT_IDS[0]);
+      expect(secret).not.toContain(TOKENS[0].split(":")[1]!);
+    }
+    expect(await deliverText(0, "with an old secret", seen[2])).toBe(401);
+    expect(await deliverText(0, "with the current secret")).toBe(200);
+    await waitForwarded("with the current secret");
+    expect(forwardedTexts()).not.toContain("with an old secret");
+  });
+
+  it("differs between tenants, and one tenant's secret does not open the other's webhook", async () => {
+    expect(hookSecret(0)).not.toBe(hookSecret(1));
+    expect(await deliverText(1, "crossed secrets", hookSecret(0))).toBe(401);
+    expect(forwardedTexts()).not.toContain("crossed secrets");
+  });
+
+  it("keeps the current secret when Telegram refuses the new webhook", async () => {
+    const before = hookSecret(0);
+    stack.fake.failNext("setWebhook", { error_code: 400, description: "Bad Request: bad webhook: Failed to resolve host" }, { token: TOKENS[0] });
+    const res = await stack.crm.putSettings(stack.url, TENANTS[0], { main: { allowGroups: false } });
+    expect(res.status).toBe(400);
+    expect(storedSecret(0)).toBe(before);
+    expect(await deliverText(0, "after a refused save")).toBe(200);
+    await waitForwarded("after a refused save");
+  });
+
+  it("lets nothing in while the tenant has no stored secret, until the settings are saved again", async () => {
+    const ref = TENANTS[1];
+    const current = hookSecret(1);
+    stack.gw.runtime.db
+      .delete(telegramWebhooks)
+      .where(and(eq(telegramWebhooks.companyId, ref.companyId), eq(telegramWebhooks.pluginAlias, ref.pluginAlias), eq(telegramWebhooks.pluginId, ref.pluginId)))
+      .run();
+    const statuses = [
+      await deliverText(1, "no secret stored 1"),
+      await deliverText(1, "no secret stored 2", null),
+      await deliverText(1, "no secret stored 3", ""),
+    ];
+    expect(statuses).toEqual([401, 401, 401]);
+    const preview = await stack.crm.request(stack.url, ref, "GET", "protected/preview/markdown/connection");
+    expect(await preview.json()).toContain("secret is not stored here");
+
+    // A secret stored for another bot opens nothing either.
+    new WebhookSecrets(stack.gw.runtime.db).save(ref, "999999", current);
+    expect(await deliverText(1, "secret of another bot", current)).toBe(401);
+
+    await save(1);
+    expect(hookSecret(1)).not.toBe(current);
+    expect(await deliverText(1, "reconnected")).toBe(200);
+    await waitForwarded("reconnected");
+    expect(forwardedTexts().filter((t) => t?.startsWith("no secret stored") || t === "secret of another bot")).toEqual([]);
+  });
+
+  it("never appears in logs or in the settings data and previews the CRM sees", async () => {
+    await save(0);
+    expect(await deliverText(0, "leak check")).toBe(200);
+    await waitForwarded("leak check");
+    const answers: string[] = [];
+    for (const tenant of [0, 1] as const) {
+      answers.push(await (await stack.crm.getSettings(stack.url, TENANTS[tenant])).text());
+      answers.push(await (await stack.crm.request(stack.url, TENANTS[tenant], "GET", "protected/preview/markdown/connection")).text());
+    }
+    expect(answers[0]).toBe(JSON.stringify({ main: { botToken: true, allowGroups: false } }));
+    const everything = [...lines, ...answers, JSON.stringify(stack.crm.events), JSON.stringify(stack.crm.incoming)].join("\n");
+    // The log did record the saves and updates this file made.
+    expect(lines.some((l) => l.includes("telegram webhook set"))).toBe(true);
+    // Every secret of this file: current, replaced, refused by Telegram.
+    const secrets = allSecretsSet();
+    expect(secrets).toEqual(expect.arrayContaining([hookSecret(0), hookSecret(1)]));
+    expect(new Set(secrets).size).toBe(secrets.length);
+    for (const secret of secrets) expect(everything).not.toContain(secret);
+  });
+});
