@@ -1,0 +1,244 @@
+// The inbox: chat list, conversation with delivery ticks, composer, and the protocol events panel.
+import { api, attachmentView, channelIcon, channelLabel, coalesce, el, formatTime, live, safeHtml, showError } from "./common.js";
+
+const state = { conversations: [], current: null, currentId: decodeURIComponent(location.hash.slice(1)) || null, eventFilter: "" };
+const $ = (id) => document.getElementById(id);
+
+const TICKS = {
+  queued: { symbol: "🕓", label: "Queued: waiting for the gateway" },
+  sent: { symbol: "✓", label: "Sent" },
+  delivered: { symbol: "✓✓", label: "Delivered" },
+  read: { symbol: "✓✓", label: "Read" },
+  error: { symbol: "!", label: "Not delivered" },
+};
+
+// ---- chat list ----
+
+const refreshList = coalesce(async () => {
+  state.conversations = await api("GET", "/api/conversations");
+  renderList();
+});
+
+function renderList() {
+  const list = $("chat-list");
+  $("no-chats").hidden = state.conversations.length > 0;
+  list.replaceChildren(
+    ...state.conversations.map((c) => {
+      const last = c.last;
+      const preview = !last ? "" : `${last.direction === "out" ? "You: " : ""}${last.text ?? (last.attachments ? "📎 attachment" : "")}`;
+      return el("li", { class: "chat-item" },
+        el("button", {
+          type: "button",
+          class: "chat-button",
+          "aria-current": c.id === state.currentId ? "true" : undefined,
+          dataset: { id: c.id, channel: c.channel },
+          onclick: () => openConversation(c.id),
+        },
+          channelIcon(c.channel),
+          el("span", { class: "chat-text" },
+            el("span", { class: "chat-name" }, c.name || c.contact),
+            c.name ? el("span", { class: "chat-contact muted small" }, c.contact) : null,
+            c.subject ? el("span", { class: "chat-subject small" }, c.subject) : null,
+            el("span", { class: "chat-preview muted" }, preview.slice(0, 90)),
+          ),
+          el("span", { class: "chat-side" },
+            last ? el("time", { class: "muted small" }, formatTime(last.at)) : null,
+            c.unread > 0 ? el("span", { class: "unread", "aria-label": `${c.unread} unread` }, String(c.unread)) : null,
+          ),
+        ));
+    }),
+  );
+}
+
+// ---- conversation ----
+
+async function openConversation(id) {
+  state.currentId = id;
+  history.replaceState(null, "", `#${encodeURIComponent(id)}`);
+  showError($("composer-error"), null);
+  await refreshCurrent();
+  renderList();
+  $("composer-text").focus();
+}
+
+const refreshCurrent = coalesce(async () => {
+  if (!state.currentId) return;
+  try {
+    state.current = await api("GET", `/api/conversations/${encodeURIComponent(state.currentId)}`);
+  } catch {
+    state.current = null;
+    state.currentId = null;
+  }
+  renderConversation();
+  if (state.current?.unread > 0 && document.visibilityState === "visible") {
+    await api("POST", `/api/conversations/${encodeURIComponent(state.current.id)}/read`);
+  }
+});
+
+function renderConversation() {
+  const c = state.current;
+  $("composer").hidden = !c;
+  if (!c) {
+    $("conversation-title").textContent = "No chat selected";
+    $("conversation-meta").textContent = "Pick a chat on the left, or start one with “New chat”.";
+    $("messages").replaceChildren();
+    return;
+  }
+  const title = $("conversation-title");
+  title.replaceChildren(channelIcon(c.channel), " ", c.name || c.contact);
+  $("conversation-meta").textContent = [channelLabel(c.channel), c.contact, c.subject && `Subject: ${c.subject}`, `chat id ${c.id}`]
+    .filter(Boolean).join(" · ");
+  const list = $("messages");
+  const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
+  list.replaceChildren(...c.messages.map(messageView));
+  if (atBottom || list.dataset.conversation !== c.id) list.scrollTop = list.scrollHeight;
+  list.dataset.conversation = c.id;
+}
+
+function messageView(m) {
+  const body = el("div", { class: "msg-body" });
+  if (m.text !== null) {
+    if (m.format === "html") body.append(safeHtml(m.text, "mail"));
+    else body.append(el("span", { class: m.format === "markdown" ? "markdown" : undefined }, m.text));
+  }
+  const files = m.attachments.map((a) => attachmentView({ url: a.uri, name: a.name, type: a.type }));
+  const tick = m.status ? TICKS[m.status] : null;
+  const failed = m.status === "error";
+  const reason = failed ? m.reason || "The gateway reported an error (the protocol's status call carries no reason)" : m.reason || null;
+  return el("li", { class: `msg ${m.direction}`, dataset: { id: m.id, status: m.status || "" } },
+    body,
+    files.length ? el("div", { class: "msg-files" }, files) : null,
+    el("div", { class: "msg-meta" },
+      m.format !== "text" ? el("span", { class: "format-badge" }, m.format) : null,
+      el("time", { datetime: new Date(m.at).toISOString() }, formatTime(m.at)),
+      tick ? el("span", {
+        class: `tick ${m.status}`,
+        title: reason || tick.label,
+        "aria-label": `Status: ${reason ? `${tick.label}: ${reason}` : tick.label}`,
+        tabindex: reason ? "0" : undefined,
+      }, tick.symbol) : null,
+    ),
+    failed ? el("p", { class: "msg-reason small" }, reason) : null,
+  );
+}
+
+// ---- composer ----
+
+$("composer").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  if (!state.current) return;
+  const button = $("composer-send");
+  const text = $("composer-text").value;
+  const format = $("composer-format").value;
+  const picked = [...$("composer-files").files];
+  if (!text.trim() && picked.length === 0) return;
+  button.disabled = true;
+  showError($("composer-error"), null);
+  try {
+    const files = [];
+    for (const file of picked) {
+      const form = new FormData();
+      form.append("file", file);
+      files.push((await api("POST", "/api/uploads", form)).id);
+    }
+    await api("POST", `/api/conversations/${encodeURIComponent(state.current.id)}/messages`, { text, format, files });
+    $("composer-text").value = "";
+    $("composer-files").value = "";
+  } catch (error) {
+    showError($("composer-error"), error);
+  } finally {
+    button.disabled = false;
+    $("composer-text").focus();
+  }
+});
+
+$("composer-text").addEventListener("keydown", (event) => {
+  if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+    event.preventDefault();
+    $("composer").requestSubmit();
+  }
+});
+
+// ---- new chat (the CRM writes first) ----
+
+const newChat = $("new-chat");
+const placeholders = { telegram: "tg://user?id=5550001", sms: "+14155550123", email: "ann@example.org" };
+$("new-chat-toggle").addEventListener("click", () => {
+  newChat.hidden = !newChat.hidden;
+  $("new-chat-toggle").setAttribute("aria-expanded", String(!newChat.hidden));
+  if (!newChat.hidden) $("new-chat-contact").focus();
+});
+$("new-chat-channel").addEventListener("change", () => {
+  const channel = $("new-chat-channel").value;
+  $("new-chat-contact").placeholder = placeholders[channel];
+  newChat.querySelector(".subject-field").hidden = channel !== "email";
+});
+newChat.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const form = new FormData(newChat);
+  try {
+    const conversation = await api("POST", "/api/conversations", Object.fromEntries(form));
+    newChat.reset();
+    newChat.hidden = true;
+    $("new-chat-toggle").setAttribute("aria-expanded", "false");
+    showError(newChat.querySelector(".error"), null);
+    await refreshList();
+    await openConversation(conversation.id);
+  } catch (error) {
+    showError(newChat.querySelector(".error"), error);
+  }
+});
+
+// ---- protocol events ----
+
+const ARROWS = { "to-gateway": "CRM → gateway", "from-gateway": "gateway → CRM" };
+
+function eventView(e) {
+  const ok = e.status >= 200 && e.status < 300;
+  const details = { claims: e.claims, ...(e.body ? { body: e.body } : {}), ...(e.response ? { answer: e.response } : {}) };
+  return el("li", { class: `event ${ok ? "ok" : "failed"}`, dataset: { channel: e.channel || "", kind: e.kind }, hidden: state.eventFilter && e.channel !== state.eventFilter },
+    el("details", {},
+      el("summary", {},
+        e.channel ? channelIcon(e.channel) : null,
+        el("span", { class: "event-kind" }, e.kind),
+        el("span", { class: `event-status ${ok ? "ok" : "failed"}` }, e.status || "—"),
+        el("span", { class: "event-path" }, `${e.method} ${e.path}`),
+        el("span", { class: "muted small event-dir" }, `${ARROWS[e.direction] || e.direction} · ${formatTime(e.at)}`),
+      ),
+      e.error ? el("p", { class: "error-text small" }, e.error) : null,
+      el("pre", { class: "claims" }, JSON.stringify(details, null, 2)),
+    ));
+}
+
+function addEvent(e) {
+  const list = $("event-list");
+  list.prepend(eventView(e));
+  while (list.children.length > 200) list.lastElementChild.remove();
+}
+
+$("event-filter").addEventListener("change", () => {
+  state.eventFilter = $("event-filter").value;
+  for (const item of $("event-list").children) item.hidden = Boolean(state.eventFilter) && item.dataset.channel !== state.eventFilter;
+});
+
+async function loadEvents() {
+  const events = await api("GET", "/api/protocol-events");
+  $("event-list").replaceChildren(...events.reverse().map(eventView));
+}
+
+// ---- live updates ----
+
+live({
+  ready: () => {
+    refreshList();
+    refreshCurrent();
+    loadEvents();
+  },
+  inbox: ({ conversationId }) => {
+    refreshList();
+    if (conversationId === state.currentId) refreshCurrent();
+  },
+  protocol: addEvent,
+});
+document.addEventListener("visibilitychange", () => document.visibilityState === "visible" && refreshCurrent());
+renderConversation();

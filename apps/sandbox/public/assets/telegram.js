@@ -1,0 +1,66 @@
+// A Telegram user's chat with the company's bot: sends updates through the sandbox, shows the bot's messages.
+import { api, attachmentView, coalesce, el, formatTime, live, remember, remembered, safeHtml, showError } from "./common.js";
+
+const $ = (id) => document.getElementById(id);
+$("user-name").value = remembered("tgName", "Ann Lee");
+$("user-id").value = remembered("tgUser", "5550001");
+
+const userId = () => $("user-id").value.trim();
+
+const refresh = coalesce(async () => {
+  if (!/^\d{1,15}$/.test(userId())) return;
+  const chat = await api("GET", `/api/telegram/chat?user=${encodeURIComponent(userId())}`);
+  $("bot-username").textContent = `@${chat.bot.username} · bot`;
+  $("chat-title").textContent = chat.bot.name;
+  $("empty").hidden = chat.messages.length > 0;
+  const list = $("messages");
+  list.replaceChildren(...chat.messages.map(bubble));
+  list.scrollTop = list.scrollHeight;
+});
+
+function bubble(m) {
+  const body = el("div", { class: "bubble-text" });
+  if (m.html) body.append(safeHtml(m.html, "telegram"));
+  else if (m.text) body.append(m.text);
+  const file = m.file ? attachmentView({ url: m.file.url, name: m.file.name, type: m.file.kind }) : null;
+  return el("li", { class: `bubble ${m.from === "customer" ? "mine" : "theirs"}`, dataset: { from: m.from } },
+    file, m.html || m.text ? body : null, el("time", { class: "bubble-time" }, formatTime(m.at)));
+}
+
+for (const input of [$("user-name"), $("user-id")]) {
+  input.addEventListener("change", () => {
+    remember("tgName", $("user-name").value.trim());
+    remember("tgUser", userId());
+    refresh();
+  });
+}
+
+$("composer").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const text = $("text").value;
+  const file = $("file").files[0];
+  if (!text.trim() && !file) return;
+  const form = new FormData();
+  form.append("user", userId());
+  form.append("name", $("user-name").value);
+  form.append("text", text);
+  if (file) form.append("file", file);
+  $("send").disabled = true;
+  showError($("error"), null);
+  try {
+    await api("POST", "/api/telegram/send", form);
+    $("text").value = "";
+    $("file").value = "";
+    await refresh();
+  } catch (error) {
+    showError($("error"), error);
+  } finally {
+    $("send").disabled = false;
+    $("text").focus();
+  }
+});
+
+live({
+  ready: refresh,
+  telegram: ({ user }) => String(user) === userId() && refresh(),
+});

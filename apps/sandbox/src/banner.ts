@@ -1,0 +1,40 @@
+/**
+ * @module banner — what `pnpm start` prints once everything runs, and how gateway log lines look.
+ */
+import type { Channel } from "./channels.js";
+import type { Sandbox } from "./sandbox.js";
+
+/** The short banner with every URL a person needs. */
+export function formatBanner(sandbox: Sandbox, dataDir: string, startedInMs: number): string {
+  const port = (url: string) => new URL(url).port;
+  const g = sandbox.gatewayUrls;
+  return [
+    "",
+    `  Switchboard sandbox is running (started in ${(startedInMs / 1000).toFixed(1)} s)`,
+    "",
+    `  Inbox (the CRM)     ${sandbox.url}`,
+    `  Telegram customer   ${sandbox.url}customer/telegram`,
+    `  SMS customer        ${sandbox.url}customer/sms`,
+    `  Email customer      ${sandbox.url}customer/email`,
+    "",
+    `  Gateways            telegram :${port(g.telegram)} · sms :${port(g.sms)} · email :${port(g.email)} (inbound SMTP :${sandbox.smtpInboundPort})`,
+    `  Data                ${dataDir}`,
+    "",
+    "  Press Ctrl-C to stop.",
+    "",
+  ].join("\n");
+}
+
+const LEVELS: Record<number, string> = { 10: "trace", 20: "debug", 30: "info", 40: "warn", 50: "error", 60: "fatal" };
+
+/** A gateway's pino line as `[telegram] warn: message {details}`; other lines as they are. */
+export function formatGatewayLine(channel: Channel, line: string): string {
+  try {
+    const entry = JSON.parse(line) as Record<string, unknown>;
+    const { level, msg, time: _time, pid: _pid, hostname: _host, name: _name, ...rest } = entry;
+    const details = Object.keys(rest).length ? ` ${JSON.stringify(rest)}` : "";
+    return `[${channel}] ${LEVELS[Number(level)] ?? "log"}: ${String(msg ?? "")}${details}`;
+  } catch {
+    return `[${channel}] ${line}`;
+  }
+}

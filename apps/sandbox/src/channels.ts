@@ -1,0 +1,45 @@
+/**
+ * @module channels — the three channels of the sandbox, the simulated company and the fake
+ * accounts its gateways are configured with. None of these is a real credential.
+ */
+import type { PluginRef } from "@switchboard/testkit";
+
+/** A channel the sandbox runs a gateway for. */
+export type Channel = "telegram" | "sms" | "email";
+
+/** Every channel, in the order the UI lists them. */
+export const CHANNELS: readonly Channel[] = ["telegram", "sms", "email"];
+
+/** The simulated company's plugin instance of a channel (the alias is the channel name). */
+export function tenantOf(channel: Channel): PluginRef {
+  return { companyId: "1", pluginAlias: channel, pluginId: "1" };
+}
+
+/** The channel a plugin reference belongs to, if it is one of the sandbox's. */
+export function channelOf(ref: PluginRef | undefined): Channel | undefined {
+  const alias = ref?.pluginAlias;
+  return CHANNELS.find((c) => c === alias);
+}
+
+/** The company's bot on the fake Bot API. */
+export const TELEGRAM_BOT = {
+  token: "7000000001:SANDBOX-fake-bot-token-not-a-secret",
+  username: "sandbox_shop_bot",
+  firstName: "Sandbox Shop",
+} as const;
+
+/** The company's account and number on the fake Twilio. */
+export const TWILIO_ACCOUNT = {
+  accountSid: "AC5a4db0c0000000000000000000000001",
+  authToken: "sandbox-fake-twilio-auth-token",
+  number: "+15005550006",
+} as const;
+
+/** The company's SMTP account (the sink) and the address customers write to. */
+export const MAIL_ACCOUNT = {
+  user: "shop",
+  password: "sandbox-fake-smtp-password",
+  address: "shop@sandbox.test",
+  from: "Sandbox Shop <shop@sandbox.test>",
+  defaultSubject: "Message from Sandbox Shop",
+} as const;

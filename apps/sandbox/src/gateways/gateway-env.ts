@@ -1,0 +1,54 @@
+/**
+ * @module gateways/gateway-env — the environment each gateway process gets: core's variables
+ * (public URL, port, SQLite file under the data folder, the simulated CRM as token issuer) and its
+ * channel's variables pointing at the fakes.
+ */
+import { join } from "node:path";
+import type { Channel } from "../channels.js";
+
+/** What the environments are built from. */
+export interface GatewayEnvInput {
+  channel: Channel;
+  port: number;
+  dataDir: string;
+  logLevel: string;
+  /** The CRM simulator's issuer variables (`crm.env`). */
+  crmEnv: Record<string, string>;
+  /** The fakes: Bot API root, Twilio base URL, and the email gateway's inbound SMTP port. */
+  fakes: { telegramApiRoot: string; twilioBaseUrl: string; smtpInboundPort: number };
+  /** Inherited variables (PATH…); the sandbox's own values win over them. */
+  inherited?: Record<string, string | undefined>;
+}
+
+/** The public base URL of a gateway on loopback (trailing slash, as core normalises it). */
+export function gatewayUrl(port: number): string {
+  return `http://127.0.0.1:${port}/`;
+}
+
+/** The full environment of one gateway process. */
+export function gatewayEnv(input: GatewayEnvInput): Record<string, string | undefined> {
+  const core: Record<string, string> = {
+    ...input.crmEnv,
+    LV_PLUGIN_SELF_URI: gatewayUrl(input.port),
+    PORT: String(input.port),
+    HOST: "127.0.0.1",
+    SWITCHBOARD_DB_PATH: join(input.dataDir, `${input.channel}.sqlite`),
+    // Attachments come from the sandbox and the fakes, all on loopback.
+    SWITCHBOARD_ALLOW_PRIVATE_URLS: "true",
+    LOG_LEVEL: input.logLevel,
+    // Ctrl-C should not wait long for sends to a fake.
+    SWITCHBOARD_SHUTDOWN_TIMEOUT_MS: "3000",
+  };
+  const channel: Record<Channel, Record<string, string>> = {
+    telegram: { TELEGRAM_API_ROOT: input.fakes.telegramApiRoot },
+    sms: { TWILIO_API_BASE_URL: input.fakes.twilioBaseUrl },
+    email: { SMTP_INBOUND_PORT: String(input.fakes.smtpInboundPort), SMTP_INBOUND_HOST: "127.0.0.1" },
+  };
+  return { ...withoutGatewayVariables(input.inherited ?? {}), ...core, ...channel[input.channel] };
+}
+
+/** Drops inherited variables meant for a single gateway, so a shell's PORT or DB path cannot leak into all three. */
+function withoutGatewayVariables(env: Record<string, string | undefined>): Record<string, string | undefined> {
+  const drop = /^(PORT|HOST|LV_PLUGIN_.*|SWITCHBOARD_DB_PATH|SWITCHBOARD_FILES_DIR|TELEGRAM_.*|TWILIO_.*|SMTP_INBOUND_.*)$/;
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !drop.test(name)));
+}

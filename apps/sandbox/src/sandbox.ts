@@ -1,0 +1,191 @@
+/**
+ * @module sandbox — the whole system on one machine: the simulated CRM with its inbox, the fake
+ * Bot API, Twilio and SMTP account, and the three gateways as child processes, registered and
+ * configured through the real protocol.
+ */
+import { mkdirSync } from "node:fs";
+import { freePort, startCrmSimulator } from "@switchboard/testkit";
+import { startSmtpSink } from "@switchboard/testkit/smtp";
+import { startFakeTelegram } from "@switchboard/testkit/telegram";
+import { startFakeTwilio } from "@switchboard/testkit/twilio";
+import { CHANNELS, MAIL_ACCOUNT, TELEGRAM_BOT, TWILIO_ACCOUNT, type Channel } from "./channels.js";
+import { EmailCustomers } from "./customers/email-customers.js";
+import { SmsCustomers } from "./customers/sms-customers.js";
+import { TelegramCustomers } from "./customers/telegram-customers.js";
+import type { SandboxConfig } from "./env.js";
+import { UploadStore } from "./files/upload-store.js";
+import { gatewayEnv, gatewayUrl } from "./gateways/gateway-env.js";
+import { startGatewayProcess, type GatewayProcess } from "./gateways/gateway-process.js";
+import { gatewayEntry } from "./gateways/locate.js";
+import { provisionGateway } from "./gateways/provision.js";
+import { bridgeCrmToInbox } from "./inbox/crm-bridge.js";
+import { readLoggedFailure } from "./inbox/gateway-log.js";
+import { InboxStore } from "./inbox/inbox-store.js";
+import { createSandboxApp } from "./web/app.js";
+import { listen } from "./web/listen.js";
+import { LiveHub } from "./web/live-hub.js";
+
+/** Extra options of {@link startSandbox}. */
+export interface SandboxOptions {
+  /** Environment the gateway processes inherit (PATH…). */
+  inherited?: Record<string, string | undefined>;
+  /** Receives each line a gateway prints. */
+  onGatewayOutput?: (channel: Channel, line: string) => void;
+}
+
+/** A running sandbox. */
+export interface Sandbox {
+  /** The inbox: `http://localhost:<port>/`. */
+  url: string;
+  port: number;
+  gatewayUrls: Record<Channel, string>;
+  smtpInboundPort: number;
+  crmUrl: string;
+  /** Stops the gateways (SIGTERM), the web server, the fakes and the CRM. */
+  stop(): Promise<void>;
+}
+
+/** Starts everything; on failure, whatever did start is stopped again before the error is thrown. */
+export async function startSandbox(config: SandboxConfig, options: SandboxOptions = {}): Promise<Sandbox> {
+  const cleanups: Array<() => unknown> = [];
+  const stop = async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  };
+  try {
+    mkdirSync(config.dataDir, { recursive: true });
+    const ports = await resolvePorts(config);
+    const crm = await startCrmSimulator();
+    cleanups.push(() => crm.close());
+    const fakeTelegram = await startFakeTelegram();
+    cleanups.push(() => fakeTelegram.close());
+    fakeTelegram.addBot(TELEGRAM_BOT.token, { username: TELEGRAM_BOT.username, first_name: TELEGRAM_BOT.firstName });
+    const fakeTwilio = await startFakeTwilio();
+    cleanups.push(() => fakeTwilio.close());
+    fakeTwilio.addAccount(TWILIO_ACCOUNT.accountSid, TWILIO_ACCOUNT.authToken);
+    fakeTwilio.addPhoneNumber(TWILIO_ACCOUNT.accountSid, TWILIO_ACCOUNT.number);
+    const sink = await startSmtpSink({ auth: { user: MAIL_ACCOUNT.user, password: MAIL_ACCOUNT.password } });
+    cleanups.push(() => sink.close());
+
+    const gatewayUrls = Object.fromEntries(CHANNELS.map((c) => [c, gatewayUrl(ports.gateways[c])])) as Record<Channel, string>;
+    const hub = new LiveHub();
+    const store = new InboxStore();
+    const uploads = new UploadStore();
+    store.onChange((conversationId) => hub.publish("inbox", { conversationId }));
+    const telegram = new TelegramCustomers(fakeTelegram, uploads, (user) => hub.publish("telegram", { user }));
+    const sms = new SmsCustomers(fakeTwilio, uploads, (phone) => hub.publish("sms", { phone }));
+    const email = new EmailCustomers(sink, ports.smtpInbound, uploads, (address) => hub.publish("email", { address }));
+    cleanups.push(() => [telegram, sms, email].forEach((c) => c.close()));
+    const bridge = bridgeCrmToInbox({
+      crm,
+      store,
+      channelOfUrl: (url) => CHANNELS.find((c) => url.startsWith(gatewayUrls[c])),
+      explainFailure: (channel, contact) => (channel === "telegram" ? telegram : channel === "sms" ? sms : undefined)?.failureReason(contact),
+      onProtocolEvent: (event) => hub.publish("protocol", event),
+    });
+    cleanups.push(() => bridge.stop());
+
+    const publicBase = `http://127.0.0.1:${ports.web}/`;
+    const app = createSandboxApp({
+      crm,
+      store,
+      uploads,
+      hub,
+      gatewayUrls,
+      telegram,
+      sms,
+      email,
+      protocolEvents: () => bridge.history(),
+      publicUrl: (path) => publicBase + path,
+    });
+
+    const onGatewayOutput = (channel: Channel, line: string) => {
+      const failure = readLoggedFailure(line);
+      if (failure) store.annotate(failure.crmMessageId, failure.final ? failure.reason : `Retrying: ${failure.reason}`);
+      options.onGatewayOutput?.(channel, line);
+    };
+    const processes = await startGateways(config, onGatewayOutput, {
+      crmEnv: crm.env,
+      ports,
+      fakeTelegram: fakeTelegram.url,
+      fakeTwilio: fakeTwilio.url,
+      inherited: options.inherited,
+    });
+    cleanups.push(() => Promise.all(processes.map((p) => p.stop())));
+    await Promise.all(CHANNELS.map((c) => provisionGateway(crm, c, gatewayUrls[c], sink)));
+    // Pages open only once every channel works, so nothing a person does can hit a half-set-up gateway.
+    const server = await listen(app, ports.web, "SANDBOX_PORT");
+    cleanups.push(() => server.close());
+
+    return {
+      url: `http://localhost:${server.port}/`,
+      port: server.port,
+      gatewayUrls,
+      smtpInboundPort: ports.smtpInbound,
+      crmUrl: crm.url,
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+interface Ports {
+  web: number;
+  gateways: Record<Channel, number>;
+  smtpInbound: number;
+}
+
+/** Port 0 means "any free port"; the gateways need theirs before they start (it is in their public URL). */
+async function resolvePorts(config: SandboxConfig): Promise<Ports> {
+  const pick = async (port: number) => (port === 0 ? freePort() : port);
+  return {
+    web: await pick(config.port),
+    gateways: {
+      telegram: await pick(config.gatewayPorts.telegram),
+      sms: await pick(config.gatewayPorts.sms),
+      email: await pick(config.gatewayPorts.email),
+    },
+    smtpInbound: await pick(config.smtpInboundPort),
+  };
+}
+
+/** Starts the three gateways side by side; if one fails, the others are stopped and the error says which. */
+async function startGateways(
+  config: SandboxConfig,
+  onOutput: (channel: Channel, line: string) => void,
+  parts: {
+    crmEnv: Record<string, string>;
+    ports: Ports;
+    fakeTelegram: string;
+    fakeTwilio: string;
+    inherited: Record<string, string | undefined> | undefined;
+  },
+): Promise<GatewayProcess[]> {
+  const started = await Promise.allSettled(
+    CHANNELS.map(async (channel) =>
+      startGatewayProcess({
+        name: channel,
+        entry: gatewayEntry(channel),
+        url: gatewayUrl(parts.ports.gateways[channel]),
+        env: gatewayEnv({
+          channel,
+          port: parts.ports.gateways[channel],
+          dataDir: config.dataDir,
+          logLevel: config.logLevel,
+          crmEnv: parts.crmEnv,
+          fakes: { telegramApiRoot: parts.fakeTelegram, twilioBaseUrl: parts.fakeTwilio, smtpInboundPort: parts.ports.smtpInbound },
+          inherited: parts.inherited,
+        }),
+        onOutput: (line) => onOutput(channel, line),
+      }),
+    ),
+  );
+  const running = started.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
+  const failures = started.flatMap((r) => (r.status === "rejected" ? [r.reason as Error] : []));
+  if (failures.length) {
+    await Promise.all(running.map((p) => p.stop()));
+    throw new Error(failures.map((f) => f.message).join("\n"));
+  }
+  return running;
+}
