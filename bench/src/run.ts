@@ -2,7 +2,7 @@
  * @module run — `pnpm bench`: runs every scenario on loopback, prints one table and writes
  * `bench/results/<date>.json`. Never part of `pnpm test`.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { benchOptions } from "./env.js";
 import { describeMachine, machineLine } from "./report/machine.js";
@@ -46,5 +46,10 @@ process.stdout.write(`\nSwitchboard bench — ${machineLine(machine)}\n\n${rende
 const dir = fileURLToPath(new URL("../results/", import.meta.url));
 mkdirSync(dir, { recursive: true });
 const file = `${dir}${new Date().toISOString().slice(0, 10)}.json`;
-writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), machine, options, results }, null, 2)}\n`);
+// A partial run (BENCH_ONLY) replaces its scenarios in the day's file and keeps the others.
+const earlier = existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as { results?: ScenarioResult[] }).results ?? [] : [];
+const merged = [...earlier.filter((r) => !results.some((n) => n.scenario === r.scenario)), ...results].sort((a, b) =>
+  a.scenario.localeCompare(b.scenario, "en", { numeric: true }),
+);
+writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), machine, options, results: merged }, null, 2)}\n`);
 process.stdout.write(`\nWrote ${file}\n`);

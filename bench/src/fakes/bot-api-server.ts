@@ -165,7 +165,11 @@ export class BotApiServer {
         this.hung.add(req.socket);
         return;
       case "hold":
-        this.held.push(() => this.accept(res, marker, chatId, text, performance.now(), record));
+        this.held.push(() => {
+          // The gateway gave up on this call meanwhile (its client timeout): it was never answered.
+          if (req.socket.destroyed) return record("close");
+          this.accept(res, marker, chatId, text, performance.now(), record);
+        });
         return;
       case "ok":
         return this.accept(res, marker, chatId, text, at, record);

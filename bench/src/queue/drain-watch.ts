@@ -13,6 +13,8 @@ export interface DrainResult {
   perSecond: number;
   /** Peak RSS of the gateway during the drain (VmHWM after a reset), MB. */
   peakRssMb: number;
+  /** RSS when the drain started (what building the backlog left), MB. */
+  startRssMb: number;
 }
 
 /**
@@ -24,6 +26,7 @@ export async function watchDrain(gateway: GatewayProcess, dbPath: string, releas
   try {
     const messages = probe.unfinished();
     gateway.resetPeak();
+    const startRssMb = gateway.memory().rssMb;
     const t0 = performance.now();
     await release();
     while (probe.unfinished() > 0) {
@@ -31,7 +34,7 @@ export async function watchDrain(gateway: GatewayProcess, dbPath: string, releas
       await new Promise((r) => setTimeout(r, 20));
     }
     const seconds = (performance.now() - t0) / 1000;
-    return { messages, seconds, perSecond: messages / seconds, peakRssMb: gateway.memory().peakMb };
+    return { messages, seconds, perSecond: messages / seconds, peakRssMb: gateway.memory().peakMb, startRssMb };
   } finally {
     probe.close();
   }

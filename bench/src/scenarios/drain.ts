@@ -51,7 +51,7 @@ export async function drainScenario(options: BenchOptions, log: (line: string) =
         figure("fill rate (accept, delivery held)", filled.perSecond, "req/s"),
       ],
       notes: [
-        `${drain.messages} messages in ${drain.seconds.toFixed(2)} s; fake Bot API received ${stack.api.delivered}; RSS after ${rss.rssMb.toFixed(0)} MB, peak over the whole life ${stack.gateway.memory().peakMb.toFixed(0)} MB`,
+        `${drain.messages} messages in ${drain.seconds.toFixed(2)} s; fake Bot API received ${stack.api.delivered}; RSS ${drain.startRssMb.toFixed(0)} MB when the drain started (left by the fill), ${rss.rssMb.toFixed(0)} MB after`,
       ],
       details: { drain, filled },
     };
@@ -79,7 +79,7 @@ export async function queueOnlyScenario(options: BenchOptions, log: (line: strin
     figure("Switchboard queue, do-nothing sender", ours.perSecond, "jobs/s"),
     figure("Switchboard queue peak RSS", ours.peakRssMb, "MB"),
   ];
-  const notes = [`${ours.messages} messages in ${ours.seconds.toFixed(2)} s, concurrency ${concurrency}`];
+  const notes = [`${ours.messages} messages in ${ours.seconds.toFixed(2)} s, concurrency ${concurrency}; RSS ${ours.startRssMb.toFixed(0)} MB when the drain started`];
   log(`queue-only: BullMQ on a local Redis`);
   const bull = await bullmqDrain(options.drainMessages, concurrency);
   if ("skipped" in bull) {
