@@ -25,7 +25,8 @@ function renderList() {
   list.replaceChildren(
     ...state.conversations.map((c) => {
       const last = c.last;
-      const preview = !last ? "" : `${last.direction === "out" ? "You: " : ""}${last.text ?? (last.attachments ? "📎 attachment" : "")}`;
+      const shown = last?.text && last.format === "html" ? safeHtml(last.text, "mail").textContent : last?.text;
+      const preview = !last ? "" : `${last.direction === "out" ? "You: " : ""}${shown ?? (last.attachments ? "📎 attachment" : "")}`;
       return el("li", { class: "chat-item" },
         el("button", {
           type: "button",
@@ -196,7 +197,7 @@ const ARROWS = { "to-gateway": "CRM → gateway", "from-gateway": "gateway → C
 function eventView(e) {
   const ok = e.status >= 200 && e.status < 300;
   const details = { claims: e.claims, ...(e.body ? { body: e.body } : {}), ...(e.response ? { answer: e.response } : {}) };
-  return el("li", { class: `event ${ok ? "ok" : "failed"}`, dataset: { channel: e.channel || "", kind: e.kind }, hidden: state.eventFilter && e.channel !== state.eventFilter },
+  return el("li", { class: `event ${ok ? "ok" : "failed"}`, dataset: { channel: e.channel || "", kind: e.kind }, hidden: Boolean(state.eventFilter) && e.channel !== state.eventFilter },
     el("details", {},
       el("summary", {},
         e.channel ? channelIcon(e.channel) : null,

@@ -7,10 +7,11 @@ import { createInterface } from "node:readline";
 
 /**
  * Preloaded into every gateway: when the sandbox dies without stopping it (a crash, SIGKILL), the
- * IPC channel closes and the gateway shuts itself down instead of lingering on its port.
+ * gateway is re-parented, notices within half a second and shuts itself down instead of lingering
+ * on its port. The timer is unref'd, so it never keeps a gateway alive by itself.
  */
 const ORPHAN_GUARD =
-  'data:text/javascript,process.channel?.unref();process.on("disconnect",()=>process.kill(process.pid,"SIGTERM"))';
+  'data:text/javascript,const p=process.ppid;setInterval(()=>{if(process.ppid!==p)process.kill(process.pid,"SIGTERM")},500).unref()';
 
 /** What to run. */
 export interface GatewayProcessSpec {
@@ -41,7 +42,7 @@ export interface GatewayProcess {
 export async function startGatewayProcess(spec: GatewayProcessSpec): Promise<GatewayProcess> {
   const child = spawn(process.execPath, ["--enable-source-maps", "--import", ORPHAN_GUARD, spec.entry], {
     env: spec.env,
-    stdio: ["ignore", "pipe", "pipe", "ipc"],
+    stdio: ["ignore", "pipe", "pipe"],
     // Its own process group: Ctrl-C reaches the sandbox only, which then stops each gateway once.
     detached: true,
   });

@@ -193,7 +193,7 @@ function summarise(conversation: Conversation): ConversationSummary {
   return {
     ...rest,
     last: last
-      ? { direction: last.direction, text: last.text, status: last.status, at: last.at, attachments: last.attachments.length }
+      ? { direction: last.direction, text: last.text, format: last.format, status: last.status, at: last.at, attachments: last.attachments.length }
       : null,
   };
 }

@@ -47,5 +47,5 @@ export interface Conversation {
 
 /** A conversation as the chat list shows it. */
 export interface ConversationSummary extends Omit<Conversation, "messages"> {
-  last: Pick<InboxMessage, "direction" | "text" | "status" | "at"> & { attachments: number } | null;
+  last: (Pick<InboxMessage, "direction" | "text" | "format" | "status" | "at"> & { attachments: number }) | null;
 }

@@ -1,0 +1,146 @@
+/**
+ * The sandbox in a real browser: a person writes as a Telegram user, an SMS sender and an email
+ * sender, sees each message arrive in the inbox, answers it, sees the answer arrive on the
+ * customer's side and the delivery tick move. Everything runs for real: the gateways are child
+ * processes, the fakes speak HTTP/SMTP, the inbox updates over Server-Sent Events.
+ */
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startSandbox, type Sandbox } from "../sandbox.js";
+import { launchChromium } from "./browser.js";
+
+/** Screenshots land in the test's output folder (git-ignored). */
+const OUTPUT_DIR = fileURLToPath(new URL("../../test-results/sandbox-e2e/", import.meta.url));
+/** The README's inbox screenshot, rewritten when SANDBOX_README_SCREENSHOT=1. */
+const README_SCREENSHOT = fileURLToPath(new URL("../../docs/inbox.png", import.meta.url));
+
+let sandbox: Sandbox;
+let browser: Browser;
+let context: BrowserContext;
+let inbox: Page;
+let dataDir: string;
+
+beforeAll(async () => {
+  mkdirSync(OUTPUT_DIR, { recursive: true });
+  dataDir = mkdtempSync(join(tmpdir(), "sandbox-e2e-"));
+  sandbox = await startSandbox(
+    { port: 0, gatewayPorts: { telegram: 0, sms: 0, email: 0 }, smtpInboundPort: 0, dataDir, logLevel: "error" },
+    { inherited: process.env },
+  );
+  browser = await launchChromium(process.env.SANDBOX_CHROMIUM);
+  context = await browser.newContext({ viewport: { width: 1440, height: 860 } });
+  context.setDefaultTimeout(20_000);
+  inbox = await context.newPage();
+  await inbox.goto(sandbox.url);
+  await inbox.getByRole("heading", { name: "Chats" }).waitFor();
+}, 90_000);
+
+afterAll(async () => {
+  await context?.close();
+  await browser?.close();
+  await sandbox?.stop();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+}, 30_000);
+
+/** Opens a chat in the inbox by the customer's name and channel. */
+async function openChat(channel: string, name: string): Promise<void> {
+  await inbox.locator(`.chat-button[data-channel="${channel}"]`, { hasText: name }).click();
+  await inbox.locator("#conversation-title", { hasText: name }).waitFor();
+}
+
+/** Answers in the open chat and waits for the answer's tick to reach `status`. */
+async function answer(text: string, format: "text" | "markdown" | "html", status: string, visibleText: string): Promise<void> {
+  await inbox.locator("#composer-format").selectOption(format);
+  await inbox.locator("#composer-text").fill(text);
+  await inbox.getByRole("button", { name: "Send", exact: true }).click();
+  await inbox.locator(`.msg.out[data-status="${status}"]`, { hasText: visibleText }).waitFor();
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(OUTPUT_DIR, `${name}.png`) });
+}
+
+describe("the sandbox in a browser", { timeout: 60_000 }, () => {
+  it("serves every page and lists all three channels' protocol calls (registration and settings)", async () => {
+    for (const kind of ["registration", "settings-put"]) {
+      for (const channel of ["telegram", "sms", "email"]) {
+        await inbox.locator(`.event[data-kind="${kind}"][data-channel="${channel}"]`).first().waitFor({ state: "attached" });
+      }
+    }
+    expect(await inbox.locator("#no-chats").isVisible()).toBe(true);
+  });
+
+  it("Telegram: the customer writes, the inbox answers in markdown, the bot's message arrives formatted and the tick turns to sent", async () => {
+    const customer = await context.newPage();
+    await customer.goto(`${sandbox.url}customer/telegram`);
+    await customer.getByRole("textbox", { name: "Message", exact: true }).fill("Hi! Where is my order #1042?");
+    await customer.getByRole("button", { name: "Send", exact: true }).click();
+    await customer.locator('.bubble[data-from="customer"]', { hasText: "order #1042" }).waitFor();
+
+    // Live: no reload; the chat appears with its unread count.
+    const chat = inbox.locator('.chat-button[data-channel="telegram"]', { hasText: "Ann Lee" });
+    await chat.locator(".unread", { hasText: "1" }).waitFor();
+    await openChat("telegram", "Ann Lee");
+    await inbox.locator(".msg.in", { hasText: "Where is my order #1042?" }).waitFor();
+    await answer("It ships **today**, tracking follows.", "markdown", "sent", "tracking follows");
+
+    const reply = customer.locator('.bubble[data-from="bot"]', { hasText: "It ships today, tracking follows." });
+    await reply.waitFor();
+    expect(await reply.locator("strong").textContent()).toBe("today");
+    await inbox.locator('.event[data-kind="incoming"][data-channel="telegram"]').first().waitFor({ state: "attached" });
+    await shot(customer, "telegram-customer");
+    await customer.close();
+  });
+
+  it("SMS: the customer texts, the inbox answers, the text reaches the phone and moves to delivered when the carrier says so", async () => {
+    const phone = await context.newPage();
+    await phone.goto(`${sandbox.url}customer/sms`);
+    await phone.getByRole("textbox", { name: "Text message" }).fill("Can I change the delivery address?");
+    await phone.getByRole("button", { name: "Send", exact: true }).click();
+
+    await openChat("sms", "Bob Stone");
+    await inbox.locator(".msg.in", { hasText: "change the delivery address" }).waitFor();
+    await answer("Sure, reply with the new address.", "text", "sent", "reply with the new address");
+
+    const text = phone.locator('.bubble[data-from="company"]', { hasText: "Sure, reply with the new address." });
+    await text.waitFor();
+    await text.getByRole("button", { name: "Mark delivered" }).click();
+    await phone.locator('.bubble[data-from="company"][data-status="delivered"]').waitFor();
+    await inbox.locator('.msg.out[data-status="delivered"]', { hasText: "reply with the new address" }).waitFor();
+    await shot(phone, "sms-customer");
+    await phone.close();
+  });
+
+  it("email: the customer mails, the inbox answers in the thread, the reply arrives with Re: subject and the tick turns to sent", async () => {
+    const mail = await context.newPage();
+    await mail.goto(`${sandbox.url}customer/email`);
+    await mail.getByLabel("Subject").fill("Invoice for order 1042");
+    await mail.getByRole("textbox", { name: "Message", exact: true }).fill("Could you send me the invoice, please?");
+    await mail.getByRole("button", { name: "Send", exact: true }).click();
+
+    await openChat("email", "Cleo Park");
+    await inbox.locator(".msg.in", { hasText: "send me the invoice" }).waitFor();
+    expect(await inbox.locator("#conversation-meta").textContent()).toContain("Invoice for order 1042");
+    await answer("<p>Here it is: <b>INV-1042</b>.</p>", "html", "sent", "INV-1042");
+
+    const thread = mail.locator(".thread", { hasText: "Invoice for order 1042" });
+    const reply = thread.locator('.mail-item[data-from="company"]', { hasText: "INV-1042" });
+    await reply.waitFor();
+    expect(await reply.locator(".mail-subject").textContent()).toBe("Re: Invoice for order 1042");
+    expect(await reply.locator(".mail-body strong").textContent()).toBe("INV-1042");
+    await shot(mail, "email-customer");
+    await mail.close();
+  });
+
+  it("shows all three conversations in the inbox (the README's screenshot)", async () => {
+    for (const channel of ["telegram", "sms", "email"]) await inbox.locator(`.chat-button[data-channel="${channel}"]`).waitFor();
+    await openChat("telegram", "Ann Lee");
+    await inbox.locator('.event[data-kind="status"]').first().click();
+    await shot(inbox, "inbox");
+    if (process.env.SANDBOX_README_SCREENSHOT === "1") await inbox.screenshot({ path: README_SCREENSHOT });
+  });
+});
