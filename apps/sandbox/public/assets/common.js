@@ -131,6 +131,23 @@ export function safeHtml(html, kind = "telegram") {
   return fragment;
 }
 
+/**
+ * A preview of a manager's markdown (bold, italic, strike, code, links, headings) as safe HTML;
+ * the gateway does the real conversion for its channel.
+ */
+export function markdownPreview(text) {
+  const escaped = text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  const html = escaped
+    .replace(/```\w*\n?([\s\S]*?)```/g, "<pre>$1</pre>")
+    .replace(/`([^`\n]+)`/g, "<code>$1</code>")
+    .replace(/^#{1,6} +(.+)$/gm, "<b>$1</b>")
+    .replace(/\*\*([^*\n]+)\*\*/g, "<b>$1</b>")
+    .replace(/(^|[\s(])[*_]([^*_\n]+)[*_](?=[\s).,!?:;]|$)/g, "$1<i>$2</i>")
+    .replace(/~~([^~\n]+)~~/g, "<s>$1</s>")
+    .replace(/\[([^\]\n]+)\]\((https?:\/\/[^\s)]+)\)/g, '<a href="$2">$1</a>');
+  return safeHtml(html, "telegram");
+}
+
 const ICONS = {
   telegram:
     '<path d="M21.5 3.6 2.9 10.8c-1.3.5-1.2 1.3-.2 1.6l4.8 1.5 1.8 5.6c.2.6.4.8.9.8.4 0 .6-.2.9-.5l2.3-2.2 4.7 3.5c.9.5 1.5.2 1.7-.8l3.1-14.6c.3-1.3-.5-1.9-1.4-1.5ZM9 14.3l8.6-5.4c.4-.3.8-.1.5.2l-7.1 6.4-.3 3-1.7-4.2Z"/>',
@@ -177,6 +194,26 @@ export function showError(node, error) {
   node.hidden = !error;
 }
 
+/** A paperclip icon. */
+export function fileIcon() {
+  const span = el("span", { class: "file-icon", "aria-hidden": "true" });
+  span.innerHTML = '<svg viewBox="0 0 24 24" focusable="false"><path d="M16.5 6.5v10a4.5 4.5 0 0 1-9 0V5a3 3 0 0 1 6 0v10.5a1.5 1.5 0 0 1-3 0V6.5H9v9a3 3 0 0 0 6 0V5a4.5 4.5 0 0 0-9 0v11.5a6 6 0 0 0 12 0v-10h-1.5Z"/></svg>';
+  return span;
+}
+
+/** Shows which file an attach button holds, with a way to drop it. */
+export function showPickedFile(input, note) {
+  const update = () => {
+    const file = input.files[0];
+    note.hidden = !file;
+    note.replaceChildren();
+    if (!file) return;
+    note.append(fileIcon(), ` ${file.name} `, el("button", { type: "button", class: "secondary small-button", onclick: () => { input.value = ""; update(); } }, "Remove"));
+  };
+  input.addEventListener("change", update);
+  return update;
+}
+
 /** A file link: an image preview for pictures, a download link otherwise. */
 export function attachmentView(attachment) {
   const isImage = attachment.type === "image" || attachment.type === "photo" || /^image\//.test(attachment.contentType || "");
@@ -184,5 +221,5 @@ export function attachmentView(attachment) {
     return el("a", { class: "attachment image", href: attachment.url, target: "_blank", rel: "noopener" },
       el("img", { src: attachment.url, alt: attachment.name || "picture", loading: "lazy" }));
   }
-  return el("a", { class: "attachment file", href: attachment.url, target: "_blank", rel: "noopener" }, `📎 ${attachment.name || "file"}`);
+  return el("a", { class: "attachment file", href: attachment.url, target: "_blank", rel: "noopener" }, fileIcon(), attachment.name || "file");
 }

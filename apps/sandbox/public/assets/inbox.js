@@ -1,11 +1,11 @@
 // The inbox: chat list, conversation with delivery ticks, composer, and the protocol events panel.
-import { api, attachmentView, channelIcon, channelLabel, coalesce, el, formatTime, live, safeHtml, showError } from "./common.js";
+import { api, attachmentView, channelIcon, channelLabel, coalesce, el, formatTime, live, markdownPreview, safeHtml, showError } from "./common.js";
 
 const state = { conversations: [], current: null, currentId: decodeURIComponent(location.hash.slice(1)) || null, eventFilter: "" };
 const $ = (id) => document.getElementById(id);
 
 const TICKS = {
-  queued: { symbol: "🕓", label: "Queued: waiting for the gateway" },
+  queued: { symbol: "◔", label: "Queued: waiting for the gateway" },
   sent: { symbol: "✓", label: "Sent" },
   delivered: { symbol: "✓✓", label: "Delivered" },
   read: { symbol: "✓✓", label: "Read" },
@@ -26,7 +26,7 @@ function renderList() {
     ...state.conversations.map((c) => {
       const last = c.last;
       const shown = last?.text && last.format === "html" ? safeHtml(last.text, "mail").textContent : last?.text;
-      const preview = !last ? "" : `${last.direction === "out" ? "You: " : ""}${shown ?? (last.attachments ? "📎 attachment" : "")}`;
+      const preview = !last ? "" : `${last.direction === "out" ? "You: " : ""}${shown ?? (last.attachments ? "Attachment" : "")}`;
       return el("li", { class: "chat-item" },
         el("button", {
           type: "button",
@@ -100,7 +100,8 @@ function messageView(m) {
   const body = el("div", { class: "msg-body" });
   if (m.text !== null) {
     if (m.format === "html") body.append(safeHtml(m.text, "mail"));
-    else body.append(el("span", { class: m.format === "markdown" ? "markdown" : undefined }, m.text));
+    else if (m.format === "markdown") body.append(markdownPreview(m.text));
+    else body.append(m.text);
   }
   const files = m.attachments.map((a) => attachmentView({ url: a.uri, name: a.name, type: a.type }));
   const tick = m.status ? TICKS[m.status] : null;

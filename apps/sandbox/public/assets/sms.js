@@ -1,8 +1,9 @@
 // A phone texting the company: sends signed Twilio webhooks through the sandbox, shows the company's
 // texts and lets the person play the carrier (delivered / failed → Twilio status callback).
-import { api, attachmentView, coalesce, el, formatTime, live, remember, remembered, showError } from "./common.js";
+import { api, attachmentView, coalesce, el, formatTime, live, remember, remembered, showPickedFile, showError } from "./common.js";
 
 const $ = (id) => document.getElementById(id);
+const resetPicked = showPickedFile($("file"), $("picked"));
 $("name").value = remembered("smsName", "Bob Stone");
 $("phone").value = remembered("smsPhone", "+14155550123");
 const phone = () => $("phone").value.replace(/[\s()-]/g, "");
@@ -65,6 +66,7 @@ $("composer").addEventListener("submit", async (event) => {
     await api("POST", "/api/sms/send", form);
     $("text").value = "";
     $("file").value = "";
+    resetPicked();
     await refresh();
   } catch (error) {
     showError($("error"), error);

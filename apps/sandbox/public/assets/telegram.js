@@ -1,7 +1,8 @@
 // A Telegram user's chat with the company's bot: sends updates through the sandbox, shows the bot's messages.
-import { api, attachmentView, coalesce, el, formatTime, live, remember, remembered, safeHtml, showError } from "./common.js";
+import { api, attachmentView, coalesce, el, formatTime, live, remember, remembered, showPickedFile, safeHtml, showError } from "./common.js";
 
 const $ = (id) => document.getElementById(id);
+const resetPicked = showPickedFile($("file"), $("picked"));
 $("user-name").value = remembered("tgName", "Ann Lee");
 $("user-id").value = remembered("tgUser", "5550001");
 
@@ -51,6 +52,7 @@ $("composer").addEventListener("submit", async (event) => {
     await api("POST", "/api/telegram/send", form);
     $("text").value = "";
     $("file").value = "";
+    resetPicked();
     await refresh();
   } catch (error) {
     showError($("error"), error);

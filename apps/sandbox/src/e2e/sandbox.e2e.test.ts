@@ -12,6 +12,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSandbox, type Sandbox } from "../sandbox.js";
 import { launchChromium } from "./browser.js";
+import { makePng } from "./png.js";
 
 /** Screenshots land in the test's output folder (git-ignored). */
 const OUTPUT_DIR = fileURLToPath(new URL("../../test-results/sandbox-e2e/", import.meta.url));
@@ -91,6 +92,21 @@ describe("the sandbox in a browser", { timeout: 60_000 }, () => {
     const reply = customer.locator('.bubble[data-from="bot"]', { hasText: "It ships today, tracking follows." });
     await reply.waitFor();
     expect(await reply.locator("strong").textContent()).toBe("today");
+
+    // A photo from the customer reaches the inbox as an image the browser loads from the gateway.
+    await customer.locator("#file").setInputFiles({ name: "box.png", mimeType: "image/png", buffer: makePng(64, 48, [200, 90, 40], [250, 200, 120]) });
+    await customer.getByRole("textbox", { name: "Message" }).fill("The box arrived dented");
+    await customer.getByRole("button", { name: "Send", exact: true }).click();
+    const photo = inbox.locator(".msg.in", { hasText: "arrived dented" }).locator("img");
+    await photo.waitFor();
+    await inbox.waitForFunction((img) => img.complete && img.naturalWidth === 64, await photo.elementHandle());
+
+    // And a picture from the inbox reaches the Telegram window as a photo with its caption.
+    await inbox.locator("#composer-files").setInputFiles({ name: "label.png", mimeType: "image/png", buffer: makePng(80, 60, [40, 90, 200], [120, 200, 250]) });
+    await answer("Sorry! Here is a return label.", "text", "sent", "return label");
+    const labelPhoto = customer.locator('.bubble[data-from="bot"]', { hasText: "return label" }).locator("img");
+    await labelPhoto.waitFor();
+    await customer.waitForFunction((img) => img.complete && img.naturalWidth === 80, await labelPhoto.elementHandle());
     await inbox.locator('.event[data-kind="incoming"][data-channel="telegram"]').first().waitFor({ state: "attached" });
     await shot(customer, "telegram-customer");
     await customer.close();
@@ -139,7 +155,7 @@ describe("the sandbox in a browser", { timeout: 60_000 }, () => {
   it("shows all three conversations in the inbox (the README's screenshot)", async () => {
     for (const channel of ["telegram", "sms", "email"]) await inbox.locator(`.chat-button[data-channel="${channel}"]`).waitFor();
     await openChat("telegram", "Ann Lee");
-    await inbox.locator('.event[data-kind="status"]').first().click();
+    await inbox.locator('.event[data-kind="incoming"][data-channel="telegram"] summary').first().click();
     await shot(inbox, "inbox");
     if (process.env.SANDBOX_README_SCREENSHOT === "1") await inbox.screenshot({ path: README_SCREENSHOT });
   });
