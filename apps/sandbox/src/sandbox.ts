@@ -4,7 +4,7 @@
  * configured through the real protocol.
  */
 import { mkdirSync } from "node:fs";
-import { freePort, startCrmSimulator } from "@switchboard/testkit";
+import { startCrmSimulator } from "@switchboard/testkit";
 import { startSmtpSink } from "@switchboard/testkit/smtp";
 import { startFakeTelegram } from "@switchboard/testkit/telegram";
 import { startFakeTwilio } from "@switchboard/testkit/twilio";
@@ -17,6 +17,7 @@ import { UploadStore } from "./files/upload-store.js";
 import { gatewayEnv, gatewayUrl } from "./gateways/gateway-env.js";
 import { startGatewayProcess, type GatewayProcess } from "./gateways/gateway-process.js";
 import { gatewayEntry } from "./gateways/locate.js";
+import { resolvePorts, type SandboxPorts } from "./gateways/ports.js";
 import { provisionGateway } from "./gateways/provision.js";
 import { bridgeCrmToInbox } from "./inbox/crm-bridge.js";
 import { readLoggedFailure } from "./inbox/gateway-log.js";
@@ -130,33 +131,13 @@ export async function startSandbox(config: SandboxConfig, options: SandboxOption
   }
 }
 
-interface Ports {
-  web: number;
-  gateways: Record<Channel, number>;
-  smtpInbound: number;
-}
-
-/** Port 0 means "any free port"; the gateways need theirs before they start (it is in their public URL). */
-async function resolvePorts(config: SandboxConfig): Promise<Ports> {
-  const pick = async (port: number) => (port === 0 ? freePort() : port);
-  return {
-    web: await pick(config.port),
-    gateways: {
-      telegram: await pick(config.gatewayPorts.telegram),
-      sms: await pick(config.gatewayPorts.sms),
-      email: await pick(config.gatewayPorts.email),
-    },
-    smtpInbound: await pick(config.smtpInboundPort),
-  };
-}
-
 /** Starts the three gateways side by side; if one fails, the others are stopped and the error says which. */
 async function startGateways(
   config: SandboxConfig,
   onOutput: (channel: Channel, line: string) => void,
   parts: {
     crmEnv: Record<string, string>;
-    ports: Ports;
+    ports: SandboxPorts;
     fakeTelegram: string;
     fakeTwilio: string;
     inherited: Record<string, string | undefined> | undefined;

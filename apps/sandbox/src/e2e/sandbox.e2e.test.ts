@@ -156,6 +156,7 @@ describe("the sandbox in a browser", { timeout: 60_000 }, () => {
     for (const channel of ["telegram", "sms", "email"]) await inbox.locator(`.chat-button[data-channel="${channel}"]`).waitFor();
     await openChat("telegram", "Ann Lee");
     await inbox.locator('.event[data-kind="incoming"][data-channel="telegram"] summary').first().click();
+    await inbox.locator("#composer-format").selectOption("markdown");
     await shot(inbox, "inbox");
     if (process.env.SANDBOX_README_SCREENSHOT === "1") await inbox.screenshot({ path: README_SCREENSHOT });
   });

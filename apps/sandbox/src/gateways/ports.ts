@@ -1,0 +1,41 @@
+/**
+ * @module gateways/ports — the sandbox's ports, decided before anything starts: a gateway needs
+ * its port in its public URL, and a busy port should be one clear message, not a crashed child.
+ */
+import { createServer } from "node:net";
+import { freePort } from "@switchboard/testkit";
+import type { Channel } from "../channels.js";
+import type { SandboxConfig } from "../env.js";
+
+/** Every port the sandbox listens on. */
+export interface SandboxPorts {
+  web: number;
+  gateways: Record<Channel, number>;
+  smtpInbound: number;
+}
+
+/** Port 0 becomes a free port; a configured port must be free on loopback, or this throws naming its variable. */
+export async function resolvePorts(config: SandboxConfig): Promise<SandboxPorts> {
+  const pick = async (port: number, variable: string) => {
+    if (port === 0) return freePort();
+    if (!(await isFree(port))) throw new Error(`Port ${port} is in use: set ${variable} to another port (0 picks a free one)`);
+    return port;
+  };
+  return {
+    web: await pick(config.port, "SANDBOX_PORT"),
+    gateways: {
+      telegram: await pick(config.gatewayPorts.telegram, "TELEGRAM_PORT"),
+      sms: await pick(config.gatewayPorts.sms, "SMS_PORT"),
+      email: await pick(config.gatewayPorts.email, "EMAIL_PORT"),
+    },
+    smtpInbound: await pick(config.smtpInboundPort, "SMTP_INBOUND_PORT"),
+  };
+}
+
+function isFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once("error", () => resolve(false));
+    server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
+  });
+}
