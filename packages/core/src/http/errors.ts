@@ -1,6 +1,7 @@
 /**
  * @module http/errors — every failure becomes `{code, message}` JSON; nothing else leaks out.
  */
+import type { IncomingMessage } from "node:http";
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { Logger } from "pino";
@@ -9,6 +10,10 @@ import { HttpError, SettingsValidationError } from "../errors.js";
 /** The `onError` handler: known errors answer themselves; anything else is a logged 500. */
 export function errorHandler(logger: Logger, debug: boolean) {
   return (error: Error, c: Context): Response => {
+    // An unread body cannot be skipped on a kept-alive connection: close it after a 413.
+    if ((error instanceof HttpError || error instanceof HTTPException) && error.status === 413) {
+      c.header("connection", "close");
+    }
     if (error instanceof HttpError) return c.json(error.toJSON(), error.status as 400);
     if (error instanceof SettingsValidationError) return c.json(error.errors, 400);
     if (error instanceof HTTPException) {
@@ -28,10 +33,14 @@ export function errorHandler(logger: Logger, debug: boolean) {
 export async function readBody(c: Context): Promise<Record<string, unknown>> {
   const type = c.req.header("content-type") ?? "";
   try {
-    if (type.includes("application/x-www-form-urlencoded") || type.includes("multipart/form-data")) {
+    if (type.includes("application/x-www-form-urlencoded")) {
+      return Object.fromEntries(new URLSearchParams(await readText(c)));
+    }
+    if (type.includes("multipart/form-data")) {
+      if (!c.req.header("content-length")) throw new HttpError(411, "Content-Length is required");
       return (await c.req.parseBody()) as Record<string, unknown>;
     }
-    const text = await c.req.text();
+    const text = await readText(c);
     if (text.trim() === "") return {};
     const parsed: unknown = JSON.parse(text);
     if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
@@ -40,3 +49,25 @@ export async function readBody(c: Context): Promise<Record<string, unknown>> {
   }
   throw new HttpError(400, "Request body must be a JSON object");
 }
+
+/** Upper bound of a request body read by {@link readBody}. */
+export const MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+/**
+ * Reads the body as text. On Node it reads the socket stream directly: going through
+ * `c.req.text()` makes the adapter build a full WHATWG Request (with its AbortSignal) per request,
+ * which costs more CPU than everything else on the send path.
+ */
+async function readText(c: Context): Promise<string> {
+  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+  if (!incoming || incoming.readableDidRead || typeof incoming.on !== "function") return c.req.text();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of incoming as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) throw new HTTPException(413, { message: "Request body is too large" });
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+

@@ -186,6 +186,26 @@ describe("POST /special/send", () => {
     expect(await res.json() as any).toEqual({ code: 405, message });
   });
 
+  it("answers 413 {code, message} for a body over 10 MB, with or without Content-Length", async () => {
+    const big = JSON.stringify({ request: "x".repeat(11 * 1024 * 1024) });
+    const sized = await fetch(url("special/send"), { method: "POST", headers: { "content-type": "application/json" }, body: big });
+    expect(sized.status).toBe(413);
+    expect(await sized.json() as any).toEqual({ code: 413, message: "Request body is too large" });
+    const stream = new ReadableStream({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode(big));
+        controller.close();
+      },
+    });
+    const chunked = await fetch(url("special/send"), {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: stream,
+      duplex: "half",
+    } as RequestInit);
+    expect(chunked.status).toBe(413);
+  });
+
   it("answers 403 for an unregistered plugin and for a missing token", async () => {
     const res = await stack.crm.send(stack.gw.url, { companyId: "77", pluginAlias: "echo", pluginId: "1" }, textMessage("x"));
     expect(res.status).toBe(403);

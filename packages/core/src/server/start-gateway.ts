@@ -60,9 +60,9 @@ export async function startGateway<S extends SettingsData>(
   const host = options.host ?? (env.HOST ? early.host : env.LV_PLUGIN_SELF_URI ? early.host : "127.0.0.1");
 
   // Listen first so a port of 0 can become part of the default self URI; requests wait for the app.
-  const route: { handler?: (req: Request) => Response | Promise<Response> } = {};
-  const server = await listen(port, host, (req) =>
-    route.handler ? route.handler(req) : new Response(JSON.stringify({ code: 503, message: "Starting" }), { status: 503 }),
+  const route: { handler?: Handler } = {};
+  const server = await listen(port, host, (req, env) =>
+    route.handler ? route.handler(req, env) : new Response(JSON.stringify({ code: 503, message: "Starting" }), { status: 503 }),
   );
   const bound = (server.address() as AddressInfo).port;
   const config = loadCoreConfig({ ...env, LV_PLUGIN_SELF_URI: env.LV_PLUGIN_SELF_URI ?? `http://127.0.0.1:${bound}/` });
@@ -108,7 +108,8 @@ export async function startGateway<S extends SettingsData>(
   outbox.start();
   queue.start();
   const stopMaintenance = scheduleMaintenance(db, files, config.fileTtlMs, logger);
-  route.handler = (req) => app.fetch(req);
+  // The Node bindings (incoming/outgoing) travel along so routes can read the socket directly.
+  route.handler = (req, env) => app.fetch(req, env);
   ready = true;
 
   let stopping: Promise<void> | undefined;
@@ -138,7 +139,9 @@ export async function startGateway<S extends SettingsData>(
   };
 }
 
-function listen(port: number, hostname: string, fetch: (req: Request) => Response | Promise<Response>): Promise<ServerType> {
+type Handler = (req: Request, env: unknown) => Response | Promise<Response>;
+
+function listen(port: number, hostname: string, fetch: Handler): Promise<ServerType> {
   return new Promise((resolve, reject) => {
     const server = serve({ fetch, port, hostname }, () => resolve(server));
     server.once("error", reject);
