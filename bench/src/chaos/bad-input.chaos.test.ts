@@ -16,9 +16,12 @@ import { DbProbe } from "../queue/db-probe.js";
 import { startChaosStack } from "./harness/chaos-stack.js";
 import { anyBadToken, contentType, forgedToken, garbageBody, malformedSendBody } from "./harness/malformed.js";
 import { isCodeMessage, isFieldErrors, probe, type Answer } from "./harness/probe-request.js";
+import { chaosSeed } from "./harness/env.js";
 import { summary } from "./harness/summary.js";
 
 const RUNS = 400;
+/** Fixed seeds keep CI deterministic; `CHAOS_SEED` (read in the harness) explores other inputs. */
+const runs = (seedOffset: number) => ({ numRuns: RUNS, seed: chaosSeed() + seedOffset });
 let stack: BenchStack;
 let others: Array<{ name: string; gw: GatewayProcess; dir: string }> = [];
 const tally = { requests: 0, status2xx: 0, status4xx: 0, status5xx: 0, notCodeMessage: 0, knownDeviation: 0 };
@@ -103,7 +106,7 @@ test("POST /special/send: garbage bodies, bad tokens, malformed messages", async
       check(answer);
       expect(answer.status).not.toBe(202);
     }),
-    { numRuns: RUNS },
+    runs(1),
   );
 });
 
@@ -119,7 +122,7 @@ test("PUT /registration: garbage bodies and forged registration tokens", async (
     fc.asyncProperty(body, contentType, async (b, type) => {
       check(await probe(url, { method: "PUT", headers: headersOf(type), body: b }));
     }),
-    { numRuns: RUNS },
+    runs(2),
   );
 });
 
@@ -139,7 +142,7 @@ test("settings: bad X-PLUGIN-TOKENs, and a valid one with malformed data", async
     fc.asyncProperty(anyBadToken(stack.crm, gw, BENCH_TENANT), fc.constantFrom("GET", "PUT"), garbageBody, async (token, method, body) => {
       check(await probe(url, { method, headers: { "x-plugin-token": token, "content-type": "application/json" }, body: method === "PUT" ? body : undefined }));
     }),
-    { numRuns: RUNS },
+    runs(3),
   );
   await fc.assert(
     fc.asyncProperty(badData, contentType, async (body, type) => {
@@ -147,7 +150,7 @@ test("settings: bad X-PLUGIN-TOKENs, and a valid one with malformed data", async
       // then, as long as nothing changes (checked below).
       check(await probe(url, { method: "PUT", headers: headersOf(type, { "x-plugin-token": valid }), body }), { fieldErrors: true });
     }),
-    { numRuns: RUNS },
+    runs(4),
   );
   expect(await (await stack.crm.getSettings(gw, BENCH_TENANT)).text()).toBe(before);
 });
@@ -165,7 +168,7 @@ test("Telegram webhook: unknown ids, wrong secrets, garbage updates", async () =
       const headers = headersOf(type, t.secret ? { "x-telegram-bot-api-secret-token": t.secret } : {});
       check(await probe(t.url, { method: "POST", headers, body }), { allow: (a) => telegramWebhookDeviation(a, body) });
     }),
-    { numRuns: RUNS },
+    runs(5),
   );
 });
 
@@ -181,7 +184,7 @@ test("SMS and email webhooks: unknown tenants, bad signatures, garbage bodies", 
       const target = others.find((o) => path.startsWith(o.name))!;
       check(await probe(target.gw.url + path, { method: "POST", headers: headersOf(type, { "x-twilio-signature": signature }), body }));
     }),
-    { numRuns: RUNS },
+    runs(6),
   );
 });
 

@@ -30,7 +30,8 @@ test("kill -9 mid-send: nothing accepted is lost, duplicates only from in-flight
     const status = await crmSend(stack, messageBody(id, 1000 + (i % 200)));
     if (status === 202) accepted.add(id);
     else refused.push(id);
-    if (!crash && stack.api.delivered >= 1000) {
+    // Mid-delivery: after 1 000 deliveries, or halfway through sending if delivery lags.
+    if (!crash && (stack.api.delivered >= 1000 || i >= MESSAGES / 2)) {
       crash = (async () => {
         await stack.gateway.kill();
         const probe = new DbProbe(stack.dbPath);

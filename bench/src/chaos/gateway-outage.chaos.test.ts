@@ -11,7 +11,8 @@ import { summary } from "./harness/summary.js";
 
 let stack: BenchStack;
 beforeAll(async () => {
-  stack = await startChaosStack();
+  // More send slots than messages: hung calls must not starve the later phases of slots.
+  stack = await startChaosStack({ LV_PLUGIN_CHAT_SEND_QUEUE_LIMIT: "500" });
 });
 afterAll(() => stack?.close());
 

@@ -15,6 +15,31 @@ export interface DrainResult {
   peakRssMb: number;
   /** RSS when the drain started (what building the backlog left), MB. */
   startRssMb: number;
+  /** `process.memoryUsage()` of the gateway when the drain started and the highest values seen during it, MB. */
+  memory: { atStart: MemoryMb; highest: MemoryMb } | undefined;
+}
+
+/** `process.memoryUsage()` in MB. */
+export type MemoryMb = Record<"rss" | "heapTotal" | "heapUsed" | "external" | "arrayBuffers", number>;
+
+/** The gateway's own view of its memory (via the bench child's probe route), or undefined. */
+export async function memoryOf(gateway: GatewayProcess): Promise<MemoryMb | undefined> {
+  try {
+    const res = await fetch(`${gateway.url}bench/memory`, { signal: AbortSignal.timeout(2000) });
+    if (res.status !== 200) return undefined;
+    const raw = (await res.json()) as Record<string, number>;
+    const mb = (k: string) => Math.round(((raw[k] ?? 0) / 2 ** 20) * 10) / 10;
+    return { rss: mb("rss"), heapTotal: mb("heapTotal"), heapUsed: mb("heapUsed"), external: mb("external"), arrayBuffers: mb("arrayBuffers") };
+  } catch {
+    return undefined;
+  }
+}
+
+function highest(a: MemoryMb | undefined, b: MemoryMb | undefined): MemoryMb | undefined {
+  if (!a || !b) return a ?? b;
+  const out = { ...a };
+  for (const k of Object.keys(out) as Array<keyof MemoryMb>) out[k] = Math.max(a[k], b[k]);
+  return out;
 }
 
 /**
@@ -27,14 +52,21 @@ export async function watchDrain(gateway: GatewayProcess, dbPath: string, releas
     const messages = probe.unfinished();
     gateway.resetPeak();
     const startRssMb = gateway.memory().rssMb;
+    const atStart = await memoryOf(gateway);
+    let top = atStart;
+    let lastSample = 0;
     const t0 = performance.now();
     await release();
     while (probe.unfinished() > 0) {
+      if (performance.now() - lastSample > 250) {
+        lastSample = performance.now();
+        top = highest(top, await memoryOf(gateway));
+      }
       if (performance.now() - t0 > timeoutMs) throw new Error(`drain not finished after ${timeoutMs} ms: ${probe.unfinished()} left`);
       await new Promise((r) => setTimeout(r, 20));
     }
     const seconds = (performance.now() - t0) / 1000;
-    return { messages, seconds, perSecond: messages / seconds, peakRssMb: gateway.memory().peakMb, startRssMb };
+    return { messages, seconds, perSecond: messages / seconds, peakRssMb: gateway.memory().peakMb, startRssMb, memory: atStart && top ? { atStart, highest: top } : undefined };
   } finally {
     probe.close();
   }

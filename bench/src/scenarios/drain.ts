@@ -43,6 +43,7 @@ export async function drainScenario(options: BenchOptions, log: (line: string) =
       stack.api.release();
     });
     const rss = stack.gateway.memory();
+    const heap = drain.memory;
     return {
       scenario: "3. drain",
       figures: [
@@ -52,6 +53,7 @@ export async function drainScenario(options: BenchOptions, log: (line: string) =
       ],
       notes: [
         `${drain.messages} messages in ${drain.seconds.toFixed(2)} s; fake Bot API received ${stack.api.delivered}; RSS ${drain.startRssMb.toFixed(0)} MB when the drain started (left by the fill), ${rss.rssMb.toFixed(0)} MB after`,
+        ...(heap ? [`memoryUsage() at the start ${JSON.stringify(heap.atStart)}, highest during the drain ${JSON.stringify(heap.highest)} (MB)`] : []),
       ],
       details: { drain, filled },
     };
@@ -79,7 +81,10 @@ export async function queueOnlyScenario(options: BenchOptions, log: (line: strin
     figure("Switchboard queue, do-nothing sender", ours.perSecond, "jobs/s"),
     figure("Switchboard queue peak RSS", ours.peakRssMb, "MB"),
   ];
-  const notes = [`${ours.messages} messages in ${ours.seconds.toFixed(2)} s, concurrency ${concurrency}; RSS ${ours.startRssMb.toFixed(0)} MB when the drain started`];
+  const notes = [
+    `${ours.messages} messages in ${ours.seconds.toFixed(2)} s, concurrency ${concurrency}; RSS ${ours.startRssMb.toFixed(0)} MB when the drain started`,
+    ...(ours.memory ? [`memoryUsage() at the start ${JSON.stringify(ours.memory.atStart)}, highest during the drain ${JSON.stringify(ours.memory.highest)} (MB)`] : []),
+  ];
   log(`queue-only: BullMQ on a local Redis`);
   const bull = await bullmqDrain(options.drainMessages, concurrency);
   if ("skipped" in bull) {
