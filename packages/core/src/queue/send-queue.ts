@@ -51,6 +51,9 @@ export class SendQueue {
   private readonly abort = new AbortController();
   private readonly inflight = new Inflight();
   private readonly runningIds = new Set<number>();
+  private leaseCheckAt = 0;
+  private readonly finished: Array<{ row: OutgoingRow; ref: PluginReference; ids: string[]; details?: Record<string, unknown>; done: () => void }> = [];
+  private readonly markSent: (items: SendQueue["finished"]) => void;
   private running = false;
   private readonly stmt: Record<
     "insert" | "claimExpired" | "claimDue" | "defer" | "retry" | "sent" | "failed" | "nextDue" | "nextLease",
@@ -90,13 +93,24 @@ export class SendQueue {
         `UPDATE outgoing SET state = 'failed', lease_until = NULL, last_error = ?, finished_at = ? WHERE id = ?`,
       ),
       nextDue: sqlite.prepare(`SELECT MIN(next_attempt_at) AS t FROM outgoing WHERE state = 'queued'`),
-      nextLease: sqlite.prepare(`SELECT MIN(lease_until) AS t FROM outgoing WHERE state = 'leased'`),
+      // Leases of this process's running sends are not "expired work", whatever their time says.
+      nextLease: sqlite.prepare(
+        `SELECT MIN(lease_until) AS t FROM outgoing WHERE state = 'leased' AND id NOT IN (SELECT value FROM json_each(?))`,
+      ),
     };
     this.limiters = (deps.gateway.rateLimits ?? []).map((rule) => ({
       scope: rule.scope,
       limiter: new RateLimiter(rule.perSecond, rule.burst ?? 1),
     }));
     this.waker = new Waker(() => this.pump());
+    this.markSent = sqlite.transaction((items: SendQueue["finished"]) => {
+      const now = Date.now();
+      for (const { row, ref, ids, details } of items) {
+        this.stmt.sent.run(details ? JSON.stringify(details) : null, now, row.id);
+        this.deps.statuses.recordParts(ref, row.id, ids);
+        this.deps.statuses.setMessageStatus(ref, row.id, "sent");
+      }
+    });
   }
 
   /**
@@ -179,21 +193,27 @@ export class SendQueue {
     if (!this.running) return;
     const now = Date.now();
     const leaseUntil = now + this.deps.config.send.leaseMs;
-    for (const claim of [this.stmt.claimExpired, this.stmt.claimDue]) {
-      while (this.inflight.size < this.deps.config.sendConcurrency) {
-        const limit = this.deps.config.sendConcurrency - this.inflight.size;
+    const limit = this.deps.config.sendConcurrency;
+    // Expired leases exist only where a process died mid-send, so they are looked for when the
+    // earliest foreign lease runs out, not on every wake-up.
+    if (now >= this.leaseCheckAt) {
+      while (this.inflight.size < limit) {
         const running = JSON.stringify([...this.runningIds]);
-        const rows = (claim === this.stmt.claimExpired
-          ? claim.all({ now, leaseUntil, limit, running })
-          : claim.all({ now, leaseUntil, limit })) as OutgoingRow[];
+        const rows = this.stmt.claimExpired.all({ now, leaseUntil, limit: limit - this.inflight.size, running }) as OutgoingRow[];
         if (rows.length === 0) break;
         for (const row of rows) this.dispatch(row, now);
       }
+      const lease = (this.stmt.nextLease.get(JSON.stringify([...this.runningIds])) as { t: number | null }).t;
+      this.leaseCheckAt = lease === null ? Infinity : Math.max(lease, now + 1000);
     }
-    if (this.inflight.size < this.deps.config.sendConcurrency) {
+    while (this.inflight.size < limit) {
+      const rows = this.stmt.claimDue.all({ now, leaseUntil, limit: limit - this.inflight.size }) as OutgoingRow[];
+      if (rows.length === 0) break;
+      for (const row of rows) this.dispatch(row, now);
+    }
+    if (this.inflight.size < limit) {
       const due = (this.stmt.nextDue.get() as { t: number | null }).t;
-      const lease = (this.stmt.nextLease.get() as { t: number | null }).t;
-      const next = Math.min(due ?? Infinity, lease ?? Infinity);
+      const next = Math.min(due ?? Infinity, this.leaseCheckAt);
       if (Number.isFinite(next)) this.waker.wakeAt(Math.max(next, now + 1));
     }
   }
@@ -217,33 +237,53 @@ export class SendQueue {
   }
 
   private async send(row: OutgoingRow, ref: PluginReference): Promise<void> {
-    const logger = this.deps.logger.child({
+    const logger = lazyChild(this.deps.logger, () => ({
       tenant: referenceKey(ref),
       queueId: row.id,
       crmMessageId: row.crm_message_id,
       attempt: row.attempts,
-    });
+    }));
     const tenant = this.deps.tenants.get(ref);
     let result: SendResult;
     try {
       if (!tenant) throw new GatewayRefusedError("Plugin is not registered", { permanent: true });
       const message = JSON.parse(row.payload) as ChatMessage;
       result = await this.deps.gateway.send(
-        { tenant, runtime: this.deps.runtime(), logger, signal: this.abort.signal },
+        {
+          tenant,
+          runtime: this.deps.runtime(),
+          get logger() {
+            return logger();
+          },
+          signal: this.abort.signal,
+        },
         { ...message, queueId: row.id, attempt: row.attempts },
       );
     } catch (error) {
-      this.fail(row, ref, error, logger);
+      this.fail(row, ref, error, logger());
       return;
     }
     const ids = typeof result === "string" ? [result] : result.ids;
     const details = typeof result === "string" ? undefined : result.details;
-    this.deps.db.$client.transaction(() => {
-      this.stmt.sent.run(details ? JSON.stringify(details) : null, Date.now(), row.id);
-      this.deps.statuses.recordParts(ref, row.id, ids);
-      this.deps.statuses.setMessageStatus(ref, row.id, "sent");
-    })();
-    logger.info({ gatewayMessageIds: ids }, "message sent");
+    // Sends finishing in the same tick are marked in one transaction; the send counts as done
+    // (for shutdown) only once it is committed.
+    await new Promise<void>((done) => {
+      this.finished.push({ row, ref, ids, details, done });
+      if (this.finished.length === 1) setImmediate(() => this.flushSent());
+    });
+    if (this.deps.logger.isLevelEnabled("debug")) logger().debug({ gatewayMessageIds: ids }, "message sent");
+  }
+
+  private flushSent(): void {
+    const items = this.finished.splice(0);
+    try {
+      this.markSent(items);
+    } catch (error) {
+      // The rows stay leased and are sent again after the lease: at least once, never lost.
+      this.deps.logger.error({ err: error }, "could not record sent messages");
+      this.leaseCheckAt = Math.min(this.leaseCheckAt, Date.now() + this.deps.config.send.leaseMs);
+    }
+    for (const item of items) item.done();
   }
 
   private fail(row: OutgoingRow, ref: PluginReference, error: unknown, logger: Logger): void {
@@ -269,4 +309,10 @@ export class SendQueue {
     })();
     logger.error({ err: reason, exhausted }, "send failed for good; error status reported");
   }
+}
+
+/** A child logger built only if something is logged (building one per message costs CPU). */
+function lazyChild(parent: Logger, bindings: () => Record<string, unknown>): () => Logger {
+  let child: Logger | undefined;
+  return () => (child ??= parent.child(bindings()));
 }
