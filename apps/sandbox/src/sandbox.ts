@@ -80,7 +80,7 @@ export async function startSandbox(config: SandboxConfig, options: SandboxOption
       crm,
       store,
       channelOfUrl: (url) => CHANNELS.find((c) => url.startsWith(gatewayUrls[c])),
-      explainFailure: (channel, contact) => (channel === "telegram" ? telegram : channel === "sms" ? sms : undefined)?.failureReason(contact),
+      explainFailure: (channel, contact) => ({ telegram, sms, email })[channel].failureReason(contact),
       onProtocolEvent: (event) => hub.publish("protocol", event),
     });
     cleanups.push(() => bridge.stop());

@@ -75,6 +75,30 @@ export function coalesce(fn) {
   };
 }
 
+const signatures = new WeakMap();
+
+/**
+ * Brings a list's children in line with `items`, keyed by `keyOf`: unchanged items keep their
+ * element (images do not reload, focus stays), changed ones are rebuilt with `view`.
+ */
+export function renderKeyed(container, items, keyOf, view) {
+  const existing = new Map([...container.children].map((node) => [node.dataset.key, node]));
+  const nodes = items.map((item) => {
+    const key = String(keyOf(item));
+    const signature = JSON.stringify(item);
+    const old = existing.get(key);
+    if (old && signatures.get(old) === signature) return old;
+    const node = view(item);
+    node.dataset.key = key;
+    signatures.set(node, signature);
+    return node;
+  });
+  nodes.forEach((node, i) => {
+    if (container.children[i] !== node) container.insertBefore(node, container.children[i] ?? null);
+  });
+  while (container.children.length > nodes.length) container.lastElementChild.remove();
+}
+
 /** "14:05" for today, else a short date and time. */
 export function formatTime(ms) {
   const date = new Date(ms);

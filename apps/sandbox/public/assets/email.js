@@ -27,14 +27,28 @@ function mailView(mail) {
   const body = el("div", { class: "mail-body" });
   if (!mine && mail.html) body.append(safeHtml(mail.html, "mail"));
   else body.append(mail.text);
-  return el("li", { class: `mail-item ${mine ? "mine" : "theirs"}`, dataset: { from: mail.from } },
+  return el("li", { class: `mail-item ${mine ? "mine" : "theirs"}`, dataset: { from: mail.from, delivery: mail.delivery || "" } },
     el("div", { class: "mail-head" },
       el("strong", {}, mine ? "You" : "Sandbox Shop"),
       el("span", { class: "mail-subject" }, mail.subject),
       el("time", { class: "muted small" }, formatTime(mail.at))),
     body,
     mail.attachments.length ? el("div", { class: "mail-files" }, mail.attachments.map((a) => attachmentView({ url: a.url, name: a.name, contentType: a.contentType }))) : null,
-    mine ? null : el("button", { type: "button", class: "secondary small-button reply", onclick: () => replyTo(mail) }, "Reply"));
+    mine ? null : el("div", { class: "mail-actions" },
+      el("button", { type: "button", class: "secondary small-button reply", onclick: () => replyTo(mail) }, "Reply"),
+      el("span", { class: `mail-delivery ${mail.delivery}` }, `Your mail server: ${mail.delivery}`),
+      mail.delivery === "sent" ? el("button", { type: "button", class: "secondary small-button", onclick: () => report(mail.id, "delivered") }, "Report delivered") : null,
+      mail.delivery === "sent" ? el("button", { type: "button", class: "secondary small-button", onclick: () => report(mail.id, "failed") }, "Bounce") : null));
+}
+
+async function report(id, status) {
+  showError($("error"), null);
+  try {
+    await api("POST", `/api/email/mails/${encodeURIComponent(id)}/delivery`, { status });
+    await refresh();
+  } catch (error) {
+    showError($("error"), error);
+  }
 }
 
 function replyTo(mail) {

@@ -1,5 +1,5 @@
 // The inbox: chat list, conversation with delivery ticks, composer, and the protocol events panel.
-import { api, attachmentView, channelIcon, channelLabel, coalesce, el, formatTime, live, markdownPreview, safeHtml, showError } from "./common.js";
+import { api, attachmentView, channelIcon, channelLabel, coalesce, el, formatTime, live, markdownPreview, renderKeyed, safeHtml, showError } from "./common.js";
 
 const state = { conversations: [], current: null, currentId: decodeURIComponent(location.hash.slice(1)) || null, eventFilter: "" };
 const $ = (id) => document.getElementById(id);
@@ -91,7 +91,8 @@ function renderConversation() {
     .filter(Boolean).join(" · ");
   const list = $("messages");
   const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
-  list.replaceChildren(...c.messages.map(messageView));
+  if (list.dataset.conversation !== c.id) list.replaceChildren();
+  renderKeyed(list, c.messages, (m) => m.id, messageView);
   if (atBottom || list.dataset.conversation !== c.id) list.scrollTop = list.scrollHeight;
   list.dataset.conversation = c.id;
 }

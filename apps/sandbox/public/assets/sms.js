@@ -1,6 +1,6 @@
 // A phone texting the company: sends signed Twilio webhooks through the sandbox, shows the company's
 // texts and lets the person play the carrier (delivered / failed → Twilio status callback).
-import { api, attachmentView, coalesce, el, formatTime, live, remember, remembered, showPickedFile, showError } from "./common.js";
+import { api, attachmentView, coalesce, el, formatTime, live, remember, remembered, renderKeyed, showPickedFile, showError } from "./common.js";
 
 const $ = (id) => document.getElementById(id);
 const resetPicked = showPickedFile($("file"), $("picked"));
@@ -15,7 +15,7 @@ const refresh = coalesce(async () => {
   $("company-number").textContent = thread.companyNumber;
   $("empty").hidden = thread.messages.length > 0;
   const list = $("messages");
-  list.replaceChildren(...thread.messages.map(bubble));
+  renderKeyed(list, thread.messages, (m) => m.id, bubble);
   list.scrollTop = list.scrollHeight;
 });
 

@@ -1,5 +1,5 @@
 // A Telegram user's chat with the company's bot: sends updates through the sandbox, shows the bot's messages.
-import { api, attachmentView, coalesce, el, formatTime, live, remember, remembered, showPickedFile, safeHtml, showError } from "./common.js";
+import { api, attachmentView, coalesce, el, formatTime, live, remember, remembered, renderKeyed, showPickedFile, safeHtml, showError } from "./common.js";
 
 const $ = (id) => document.getElementById(id);
 const resetPicked = showPickedFile($("file"), $("picked"));
@@ -15,7 +15,7 @@ const refresh = coalesce(async () => {
   $("chat-title").textContent = chat.bot.name;
   $("empty").hidden = chat.messages.length > 0;
   const list = $("messages");
-  list.replaceChildren(...chat.messages.map(bubble));
+  renderKeyed(list, chat.messages, (m) => m.id, bubble);
   list.scrollTop = list.scrollHeight;
 });
 

@@ -6,6 +6,7 @@
 import type { SinkMessage, SmtpSink } from "@switchboard/testkit/smtp";
 import nodemailer from "nodemailer";
 import { MAIL_ACCOUNT } from "../channels.js";
+import { BOUNCE_DIAGNOSTIC, deliveryReport } from "./delivery-report.js";
 import type { UploadStore } from "../files/upload-store.js";
 import type { UploadedFile } from "./uploaded-file.js";
 import { watchArray } from "./watch-array.js";
@@ -22,6 +23,8 @@ export interface MailEntry {
   attachments: Array<{ name: string; url: string; contentType: string; size: number }>;
   /** Ids this mail answers, oldest first (References, else In-Reply-To). */
   references: string[];
+  /** The company's mail: what the customer's mail server reported (`sent` until it reports). */
+  delivery: "sent" | "delivered" | "bounced" | null;
   at: number;
 }
 
@@ -43,9 +46,19 @@ export interface OutgoingMail {
   upload?: UploadedFile;
 }
 
+/** Thrown when a report cannot be made (the page shows the message). */
+export class MailReportError extends Error {
+  constructor(readonly status: 404 | 409, message: string) {
+    super(message);
+    this.name = "MailReportError";
+  }
+}
+
 /** The email side of the sandbox. */
 export class EmailCustomers {
   private readonly mailboxes = new Map<string, MailEntry[]>();
+  private readonly companyMails = new Map<string, { entry: MailEntry; sinkIndex: number; recipient: string }>();
+  private readonly bounced = new Set<string>();
   private readonly transport: nodemailer.Transporter;
   private readonly stopWatching: () => void;
 
@@ -98,10 +111,33 @@ export class EmailCustomers {
         ? [{ name: mail.upload.name, url: `/${this.uploads.put(mail.upload).path}`, contentType: mail.upload.contentType, size: mail.upload.bytes.length }]
         : [],
       references,
+      delivery: null,
       at: Date.now(),
     };
     this.append(mail.address, entry);
     return entry;
+  }
+
+  /**
+   * Plays the customer's mail server: sends a delivery report (delivered, or failed with a 550)
+   * about one of the company's mails to the address it came from, the gateway's inbound server.
+   */
+  async report(messageId: string, outcome: "delivered" | "failed"): Promise<void> {
+    const known = this.companyMails.get(messageId);
+    if (!known) throw new MailReportError(404, "No such mail from the company");
+    if (known.entry.delivery !== "sent") throw new MailReportError(409, `This mail was already reported ${known.entry.delivery}`);
+    const { envelope } = this.sink.messages[known.sinkIndex] as SinkMessage;
+    const domain = known.recipient.split("@")[1] ?? "customer.test";
+    const raw = deliveryReport({ messageId, envelopeId: envelope.dsn.envid, to: envelope.mailFrom, recipient: known.recipient, outcome });
+    await this.transport.sendMail({ envelope: { from: `mailer-daemon@${domain}`, to: [envelope.mailFrom] }, raw });
+    known.entry.delivery = outcome === "delivered" ? "delivered" : "bounced";
+    if (outcome === "failed") this.bounced.add(known.recipient);
+    this.onChange(known.recipient);
+  }
+
+  /** Why mail to this address failed, when the customer bounced it. */
+  failureReason(contact: string): string | undefined {
+    return this.bounced.has(normalise(contact)) ? BOUNCE_DIAGNOSTIC : undefined;
   }
 
   /** An attachment of a mail the company sent (by positions in the sink). */
@@ -138,9 +174,13 @@ export class EmailCustomers {
         size: a.size,
       })),
       references: references.length ? references : inReplyTo,
+      delivery: "sent",
       at: Date.now(),
     };
-    for (const recipient of message.envelope.rcptTo) this.append(recipient, entry);
+    for (const recipient of message.envelope.rcptTo) {
+      this.companyMails.set(entry.id, { entry, sinkIndex: index, recipient: normalise(recipient) });
+      this.append(recipient, entry);
+    }
   }
 
   private append(address: string, entry: MailEntry): void {

@@ -61,6 +61,14 @@ async function answer(text: string, format: "text" | "markdown" | "html", status
   await inbox.locator(`.msg.out[data-status="${status}"]`, { hasText: visibleText }).waitFor();
 }
 
+/** Runs in the page: the image inside the element matching `selector` and `text` has loaded at `width`. */
+function imageLoaded({ selector, text, width }: { selector: string; text: string; width: number }): boolean {
+  const doc = (globalThis as unknown as { document: { querySelectorAll(s: string): Iterable<any> } }).document;
+  const item = [...doc.querySelectorAll(selector)].find((node) => String(node.textContent).includes(text));
+  const img = item?.querySelector("img");
+  return Boolean(img?.complete && img.naturalWidth === width);
+}
+
 async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(OUTPUT_DIR, `${name}.png`) });
 }
@@ -97,16 +105,14 @@ describe("the sandbox in a browser", { timeout: 60_000 }, () => {
     await customer.locator("#file").setInputFiles({ name: "box.png", mimeType: "image/png", buffer: makePng(64, 48, [200, 90, 40], [250, 200, 120]) });
     await customer.getByRole("textbox", { name: "Message" }).fill("The box arrived dented");
     await customer.getByRole("button", { name: "Send", exact: true }).click();
-    const photo = inbox.locator(".msg.in", { hasText: "arrived dented" }).locator("img");
-    await photo.waitFor();
-    await inbox.waitForFunction((img) => img.complete && img.naturalWidth === 64, await photo.elementHandle());
+    await inbox.locator(".msg.in", { hasText: "arrived dented" }).locator("img").waitFor();
+    await inbox.waitForFunction(imageLoaded, { selector: ".msg.in", text: "arrived dented", width: 64 });
 
     // And a picture from the inbox reaches the Telegram window as a photo with its caption.
     await inbox.locator("#composer-files").setInputFiles({ name: "label.png", mimeType: "image/png", buffer: makePng(80, 60, [40, 90, 200], [120, 200, 250]) });
     await answer("Sorry! Here is a return label.", "text", "sent", "return label");
-    const labelPhoto = customer.locator('.bubble[data-from="bot"]', { hasText: "return label" }).locator("img");
-    await labelPhoto.waitFor();
-    await customer.waitForFunction((img) => img.complete && img.naturalWidth === 80, await labelPhoto.elementHandle());
+    await customer.locator('.bubble[data-from="bot"]', { hasText: "return label" }).locator("img").waitFor();
+    await customer.waitForFunction(imageLoaded, { selector: '.bubble[data-from="bot"]', text: "return label", width: 80 });
     await inbox.locator('.event[data-kind="incoming"][data-channel="telegram"]').first().waitFor({ state: "attached" });
     await shot(customer, "telegram-customer");
     await customer.close();
@@ -131,7 +137,7 @@ describe("the sandbox in a browser", { timeout: 60_000 }, () => {
     await phone.close();
   });
 
-  it("email: the customer mails, the inbox answers in the thread, the reply arrives with Re: subject and the tick turns to sent", async () => {
+  it("email: the customer mails, the inbox answers in the thread, the reply arrives with Re: subject, the tick turns to sent, then delivered", async () => {
     const mail = await context.newPage();
     await mail.goto(`${sandbox.url}customer/email`);
     await mail.getByLabel("Subject").fill("Invoice for order 1042");
@@ -148,6 +154,11 @@ describe("the sandbox in a browser", { timeout: 60_000 }, () => {
     await reply.waitFor();
     expect(await reply.locator(".mail-subject").textContent()).toBe("Re: Invoice for order 1042");
     expect(await reply.locator(".mail-body strong").textContent()).toBe("INV-1042");
+
+    // The customer's mail server reports the delivery (a DSN to the gateway's inbound server).
+    await reply.getByRole("button", { name: "Report delivered" }).click();
+    await thread.locator('.mail-item[data-from="company"][data-delivery="delivered"]').waitFor();
+    await inbox.locator('.msg.out[data-status="delivered"]', { hasText: "INV-1042" }).waitFor();
     await shot(mail, "email-customer");
     await mail.close();
   });

@@ -88,6 +88,22 @@ describe("sandbox API", { timeout: 30_000 }, () => {
     expect(failed.reason).toMatch(/30003/);
   });
 
+  it("bounces the company's mail on the customer's word: a DSN reaches the gateway and the inbox shows the 550", async () => {
+    const sent = await post("api/email/send", form({ address: "gone@customer.test", name: "Gone", subject: "Hello", text: "hi" }));
+    expect(sent.status).toBe(201);
+    const chat = await conversationOf("gone@customer.test");
+    await post(`api/conversations/${chat.id}/messages`, { text: "welcome" });
+    const mail = await waitFor(async () => {
+      const box = (await (await fetch(url("api/email/mailbox?address=gone@customer.test"))).json()) as any;
+      return box.threads[0]?.mails.find((m: any) => m.from === "company");
+    });
+    await waitFor(async () => (await messagesOf(chat.id)).some((m) => m.status === "sent"));
+    expect((await post(`api/email/mails/${encodeURIComponent(mail.id)}/delivery`, { status: "failed" })).status).toBe(204);
+    const failed = await waitFor(async () => (await messagesOf(chat.id)).find((m) => m.direction === "out" && m.status === "error"));
+    expect(failed.reason).toMatch(/550 5\.1\.1/);
+    expect((await json(await post(`api/email/mails/${encodeURIComponent(mail.id)}/delivery`, { status: "delivered" }))).status).toBe(409);
+  });
+
   it("serves uploads for the gateways, and only media inline", async () => {
     const page = new Blob(["<script>alert(1)</script>"], { type: "text/html" });
     const upload = (await json(await post("api/uploads", form({ file: new File([page], "x.html", { type: "text/html" }) })))).body;

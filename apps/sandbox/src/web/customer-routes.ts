@@ -3,6 +3,7 @@
  * each driving the real gateway through its fake (webhook, signed Twilio form, SMTP).
  */
 import type { Hono } from "hono";
+import { MailReportError } from "../customers/email-customers.js";
 import { SmsCustomerError } from "../customers/sms-customers.js";
 import { WebhookRefusedError } from "../customers/telegram-customers.js";
 import { readUpload } from "../customers/uploaded-file.js";
@@ -88,6 +89,18 @@ function addEmailRoutes(app: Hono, { email, store }: SandboxServices): void {
       const reason = error instanceof Error ? error.message : String(error);
       throw new HttpProblem(502, `The email gateway's SMTP server did not take the mail: ${reason}`);
     }
+  });
+
+  app.post("/api/email/mails/:id/delivery", async (c) => {
+    const body = await readJsonObject(c);
+    if (body.status !== "delivered" && body.status !== "failed") throw new HttpProblem(400, 'status must be "delivered" or "failed"');
+    try {
+      await email.report(c.req.param("id"), body.status);
+    } catch (error) {
+      if (error instanceof MailReportError) throw new HttpProblem(error.status, error.message);
+      throw new HttpProblem(502, `The email gateway's SMTP server did not take the report: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    return c.body(null, 204);
   });
 
   app.get("/api/email/attachments/:mail/:index", (c) => {
