@@ -3,7 +3,7 @@
  * protocol events so far.
  */
 import type { Hono } from "hono";
-import { CHANNELS, type Channel } from "../channels.js";
+import { CHANNELS } from "../channels.js";
 import { readUpload } from "../customers/uploaded-file.js";
 import { attachmentType } from "../files/upload-store.js";
 import { UnknownConversationError } from "../inbox/inbox-store.js";
@@ -94,9 +94,4 @@ function guard(action: () => void): void {
     if (error instanceof UnknownConversationError) throw new HttpProblem(404, "No such conversation");
     throw error;
   }
-}
-
-/** Whether a string names a channel. */
-export function isChannel(value: unknown): value is Channel {
-  return CHANNELS.includes(value as Channel);
 }
