@@ -10,6 +10,7 @@ import { backoffDelay } from "../queue/backoff.js";
 import { Inflight } from "../queue/inflight.js";
 import { Waker } from "../queue/waker.js";
 import { signCrmRequest } from "../protocol/tokens.js";
+import { sendJson } from "../net/post-json.js";
 import { referenceKey, type PluginReference } from "../protocol/reference.js";
 import type { TenantStore } from "../tenants/tenant-store.js";
 
@@ -47,7 +48,7 @@ export class CrmOutbox {
   private readonly dueHeads: Statement;
   private readonly nextDue: Statement;
   private readonly remove: Statement;
-  private readonly retry: Statement;
+  private readonly retry: (row: OutboxRow, attempts: number, next: number, failure: string) => void;
 
   constructor(
     private readonly deps: {
@@ -58,9 +59,13 @@ export class CrmOutbox {
     },
   ) {
     const sqlite = deps.db.$client;
+    // Invariant: a row is never due before the rows ahead of it with the same order key, so the
+    // earliest next_attempt_at of the whole table is a true wake-up time (found through the index).
     this.insert = sqlite.prepare(
       `INSERT INTO crm_outbox (company_id, plugin_alias, plugin_id, kind, body, order_key, attempts, next_attempt_at, created_at, expires_at)
-       VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?)`,
+       VALUES (@companyId, @pluginAlias, @pluginId, @kind, @body, @orderKey, 0,
+         MAX(@now, COALESCE((SELECT MAX(next_attempt_at) FROM crm_outbox WHERE order_key = @orderKey), 0)),
+         @now, @expiresAt)`,
     );
     // Only the oldest pending row of each order key is eligible, so a retried status never
     // lets a later one overtake it.
@@ -70,29 +75,33 @@ export class CrmOutbox {
        ORDER BY o.next_attempt_at, o.id LIMIT ?`,
     );
     // Rows behind a head wait for it, so only heads say when there is work next.
-    this.nextDue = sqlite.prepare(
-      `SELECT MIN(o.next_attempt_at) AS t FROM crm_outbox o
-       WHERE o.id = (SELECT MIN(id) FROM crm_outbox i WHERE i.order_key = o.order_key)`,
-    );
+    this.nextDue = sqlite.prepare(`SELECT MIN(next_attempt_at) AS t FROM crm_outbox`);
     this.remove = sqlite.prepare(`DELETE FROM crm_outbox WHERE id = ?`);
-    this.retry = sqlite.prepare(`UPDATE crm_outbox SET attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ?`);
+    const retryHead = sqlite.prepare(`UPDATE crm_outbox SET attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ?`);
+    const holdFollowers = sqlite.prepare(
+      `UPDATE crm_outbox SET next_attempt_at = MAX(next_attempt_at, ?) WHERE order_key = ? AND id > ?`,
+    );
+    this.retry = sqlite.transaction((row: OutboxRow, attempts: number, next: number, failure: string) => {
+      retryHead.run(attempts, next, failure, row.id);
+      holdFollowers.run(next, row.order_key, row.id);
+    });
     this.waker = new Waker(() => this.pump());
+    this.userAgent = `SR-PLUGIN-CHAT-BOT/1.0 (+${deps.config.selfUri.replace(/\/$/, "")}/info)`;
   }
+
+  private readonly userAgent: string;
 
   /** Stores a request for the CRM (call inside the caller's transaction) and wakes the sender. */
   enqueue(ref: PluginReference, kind: OutboxKind, body: unknown, orderKey: string): void {
     const now = Date.now();
-    this.insert.run(
-      ref.companyId,
-      ref.pluginAlias,
-      ref.pluginId,
+    this.insert.run({
+      ...ref,
       kind,
-      JSON.stringify(body),
-      `${kind}:${referenceKey(ref)}:${orderKey}`,
+      body: JSON.stringify(body),
+      orderKey: `${kind}:${referenceKey(ref)}:${orderKey}`,
       now,
-      now,
-      now + this.deps.config.outboxMaxAgeMs,
-    );
+      expiresAt: now + this.deps.config.outboxMaxAgeMs,
+    });
     this.waker.wake();
   }
 
@@ -138,7 +147,7 @@ export class CrmOutbox {
 
   private async deliver(row: OutboxRow): Promise<void> {
     const ref = { companyId: row.company_id, pluginAlias: row.plugin_alias, pluginId: row.plugin_id };
-    const log = this.deps.logger.child({ tenant: referenceKey(ref), outboxId: row.id, kind: row.kind });
+    const log = () => this.deps.logger.child({ tenant: referenceKey(ref), outboxId: row.id, kind: row.kind });
     const endpoint = ENDPOINTS[row.kind];
     const creds = this.deps.tenants.credentials(ref);
     let failure: string;
@@ -146,7 +155,7 @@ export class CrmOutbox {
       failure = "plugin is not registered";
     } else {
       try {
-        const request = await signCrmRequest({
+        const request = signCrmRequest({
           selfUri: this.deps.config.selfUri,
           clusterUri: creds.clusterUri,
           hpt: creds.hpt,
@@ -154,30 +163,23 @@ export class CrmOutbox {
           body: JSON.parse(row.body),
         });
         const url = `${creds.clusterUri.replace(/\/+$/, "")}/companies/${encodeURIComponent(ref.companyId)}/CRM/plugin/chat/${endpoint.path}`;
-        const res = await fetch(url, {
-          method: endpoint.method,
-          headers: {
-            "content-type": "application/json",
-            "user-agent": `SR-PLUGIN-CHAT-BOT/1.0 (+${this.deps.config.selfUri.replace(/\/$/, "")}/info)`,
-          },
-          body: JSON.stringify({
-            request,
-            __task: { createdAt: {}, attempt: { number: row.attempts, limit: 0, interval: 0 } },
-          }),
-          signal: AbortSignal.timeout(HTTP_TIMEOUT_MS),
-        });
-        await res.body?.cancel().catch(() => undefined);
-        if (res.status === endpoint.success) {
+        const status = await sendJson(
+          url,
+          endpoint.method,
+          JSON.stringify({ request, __task: { createdAt: {}, attempt: { number: row.attempts, limit: 0, interval: 0 } } }),
+          { headers: { "user-agent": this.userAgent }, timeoutMs: HTTP_TIMEOUT_MS },
+        );
+        if (status === endpoint.success) {
           this.remove.run(row.id);
-          log.debug({ attempts: row.attempts + 1 }, "delivered to CRM");
+          log().debug({ attempts: row.attempts + 1 }, "delivered to CRM");
           return;
         }
-        if (endpoint.stop.includes(res.status)) {
+        if (endpoint.stop.includes(status)) {
           this.remove.run(row.id);
-          log.warn({ status: res.status }, "CRM refused the request for good; dropped");
+          log().warn({ status }, "CRM refused the request for good; dropped");
           return;
         }
-        failure = `HTTP ${res.status}`;
+        failure = `HTTP ${status}`;
       } catch (error) {
         failure = error instanceof Error ? error.message : String(error);
       }
@@ -186,10 +188,10 @@ export class CrmOutbox {
     const next = Date.now() + backoffDelay(attempts, this.deps.config.retry);
     if (next > row.expires_at) {
       this.remove.run(row.id);
-      log.error({ attempts, failure }, "CRM request expired after retries; dropped");
+      log().error({ attempts, failure }, "CRM request expired after retries; dropped");
       return;
     }
-    this.retry.run(attempts, next, failure.slice(0, 500), row.id);
-    log.warn({ attempts, failure }, "CRM request failed; will retry");
+    this.retry(row, attempts, next, failure.slice(0, 500));
+    log().warn({ attempts, failure }, "CRM request failed; will retry");
   }
 }

@@ -1,8 +1,8 @@
 /**
  * @module protocol/tokens — verifying CRM-issued RS512 tokens (§3.1) and signing our HS512 ones (§3.5).
  */
-import { verify as verifySignature } from "node:crypto";
-import { decodeJwt, decodeProtectedHeader, SignJWT, type JWTPayload } from "jose";
+import { createHmac, verify as verifySignature } from "node:crypto";
+import { decodeJwt, decodeProtectedHeader, type JWTPayload } from "jose";
 import type { CoreConfig } from "../env.js";
 import { HttpError } from "../errors.js";
 import type { PublicKeyStore } from "./public-keys.js";
@@ -106,24 +106,30 @@ export function referenceFromClaims(claims: CrmClaims): PluginReference | undefi
   return { companyId: String(claims.cid), pluginAlias: String(plugin.alias), pluginId: String(plugin.id) };
 }
 
-/** Signs a request to the CRM: HS512 with the registration's HPT, claims in the protocol's order. */
-export async function signCrmRequest(input: {
+/**
+ * Signs a request to the CRM: HS512 with the registration's HPT, claims in the protocol's order
+ * (iss, aud, cid, plugin, body, exp). Synchronous node:crypto HMAC: the outbox signs every attempt.
+ */
+export function signCrmRequest(input: {
   selfUri: string;
   clusterUri: string;
   hpt: string;
   ref: PluginReference;
   body: unknown;
   ttlSeconds?: number;
-}): Promise<string> {
+}): string {
   const exp = Math.floor(Date.now() / 1000) + (input.ttlSeconds ?? 300);
-  return new SignJWT({
-    iss: input.selfUri,
-    aud: input.clusterUri,
-    cid: input.ref.companyId,
-    plugin: { alias: input.ref.pluginAlias, id: input.ref.pluginId },
-    body: input.body as Record<string, unknown>,
-    exp,
-  })
-    .setProtectedHeader({ typ: "JWT", alg: "HS512" })
-    .sign(new TextEncoder().encode(input.hpt));
+  const header = Buffer.from(JSON.stringify({ typ: "JWT", alg: "HS512" })).toString("base64url");
+  const payload = Buffer.from(
+    JSON.stringify({
+      iss: input.selfUri,
+      aud: input.clusterUri,
+      cid: input.ref.companyId,
+      plugin: { alias: input.ref.pluginAlias, id: input.ref.pluginId },
+      body: input.body,
+      exp,
+    }),
+  ).toString("base64url");
+  const signature = createHmac("sha512", input.hpt).update(`${header}.${payload}`).digest("base64url");
+  return `${header}.${payload}.${signature}`;
 }
