@@ -34,7 +34,7 @@ beforeAll(async () => {
   );
   browser = await launchChromium(process.env.SANDBOX_CHROMIUM);
   context = await browser.newContext({ viewport: { width: 1440, height: 860 } });
-  context.setDefaultTimeout(20_000);
+  context.setDefaultTimeout(30_000);
   inbox = await context.newPage();
   await inbox.goto(sandbox.url);
   await inbox.getByRole("heading", { name: "Chats" }).waitFor();
@@ -73,7 +73,7 @@ async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(OUTPUT_DIR, `${name}.png`) });
 }
 
-describe("the sandbox in a browser", { timeout: 60_000 }, () => {
+describe("the sandbox in a browser", { timeout: 120_000 }, () => {
   it("serves every page and lists all three channels' protocol calls (registration and settings)", async () => {
     for (const kind of ["registration", "settings-put"]) {
       for (const channel of ["telegram", "sms", "email"]) {

@@ -104,6 +104,18 @@ describe("sandbox API", { timeout: 30_000 }, () => {
     expect((await json(await post(`api/email/mails/${encodeURIComponent(mail.id)}/delivery`, { status: "delivered" }))).status).toBe(409);
   });
 
+  it("lets the CRM write first: a new chat's message reaches the Telegram user", async () => {
+    const created = await json(await post("api/conversations", { channel: "telegram", contact: "tg://user?id=6000002" }));
+    expect(created.status).toBe(201);
+    expect((await post(`api/conversations/${created.body.id}/messages`, { text: "Your order is ready", format: "text" })).status).toBe(202);
+    const chat = await waitFor(async () => {
+      const data = (await (await fetch(url("api/telegram/chat?user=6000002"))).json()) as any;
+      return data.messages.find((m: any) => m.from === "bot");
+    });
+    expect(chat.text).toBe("Your order is ready");
+    await waitFor(async () => (await messagesOf(created.body.id)).some((m) => m.status === "sent"));
+  });
+
   it("serves uploads for the gateways, and only media inline", async () => {
     const page = new Blob(["<script>alert(1)</script>"], { type: "text/html" });
     const upload = (await json(await post("api/uploads", form({ file: new File([page], "x.html", { type: "text/html" }) })))).body;
