@@ -3,6 +3,7 @@
  * `bench/results/<date>.json`. Never part of `pnpm test`.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { benchOptions } from "./env.js";
 import { describeMachine, machineLine } from "./report/machine.js";
@@ -33,8 +34,10 @@ for (const [name, run] of Object.entries(scenarios)) {
   if (options.only && !options.only.includes(name)) continue;
   log(`--- ${name}`);
   const started = Date.now();
+  const context = { ranAt: new Date().toISOString(), loadAverageAtStart: Math.round(loadavg()[0]! * 100) / 100 };
   try {
-    results.push(await run(options, log));
+    const result = await run(options, log);
+    results.push({ ...result, details: { ...result.details, ...context } });
   } catch (error) {
     log(`${name} failed: ${(error as Error).stack ?? String(error)}`);
     results.push({ scenario: name, figures: [], notes: [`failed: ${(error as Error).message}`] });

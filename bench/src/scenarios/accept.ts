@@ -63,6 +63,7 @@ export async function acceptScenario(options: BenchOptions, log: (line: string) 
 
   const bare = await measureHello(load, options.durationS, "plain");
   const reading = await measureHello(load, options.durationS, "read-body");
+  const incoming = await measureHello(load, options.durationS, "read-incoming");
   const ratio = ours.requestsPerSecond / bare.load.requestsPerSecond;
   // Requests still in flight when autocannon stops are stored but not counted as answered.
   const missing = Math.max(0, accepted - stored);
@@ -80,6 +81,8 @@ export async function acceptScenario(options: BenchOptions, log: (line: string) 
       figure("bare Hono CPU per request (all threads)", bare.cpu.total ?? 0, "µs"),
       figure("Hono reading the body, requests/s", reading.load.requestsPerSecond, "req/s"),
       figure("Hono reading the body, CPU per request", reading.cpu.total ?? 0, "µs"),
+      figure("Hono reading Node's stream, requests/s", incoming.load.requestsPerSecond, "req/s"),
+      figure("Hono reading Node's stream, CPU per request", incoming.cpu.total ?? 0, "µs"),
       figure("CPU-cost ratio bare Hono / gateway", ((bare.cpu.total ?? 0) / Math.max(1, cpu.total ?? 1)) * 100, "%"),
       figure("accepted (2xx) but not in the database", missing, "msgs", { text: "0", met: missing === 0 }),
     ],
@@ -87,14 +90,14 @@ export async function acceptScenario(options: BenchOptions, log: (line: string) 
       `${accepted} answers 2xx (warm-up included), ${stored} rows stored (the difference are requests in flight when autocannon stopped); non-2xx ${ours.non2xx + warm.non2xx}, errors ${ours.errors + warm.errors}`,
       `each request carries one of ${POOL} distinct RS512 tokens (message id null, so every one is queued)`,
     ],
-    details: { gateway: ours, cpuPerRequestUs: cpu, warmup: warm, bareHono: bare, honoReadingBody: reading, stored, accepted, ...(profile ? { profile } : {}) },
+    details: { gateway: ours, cpuPerRequestUs: cpu, warmup: warm, bareHono: bare, honoReadingBody: reading, honoReadingIncoming: incoming, stored, accepted, ...(profile ? { profile } : {}) },
   };
 }
 
 async function measureHello(
   load: (url: string, s: number) => Promise<LoadResult>,
   durationS: number,
-  variant: "plain" | "read-body",
+  variant: "plain" | "read-body" | "read-incoming",
 ): Promise<{ load: LoadResult; cpu: Record<string, number> }> {
   const port = await freePort();
   const hello = GatewayProcess.spawn({ script: HELLO, args: [String(port), variant], port, env: {} });
