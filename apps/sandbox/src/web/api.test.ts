@@ -33,17 +33,19 @@ const form = (fields: Record<string, string | Blob>) => {
 };
 const post = (path: string, body: FormData | object) =>
   fetch(url(path), body instanceof FormData ? { method: "POST", body } : { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+/** Polls the sandbox over HTTP until a condition holds (generous for a loaded CI machine). */
+const until = <T>(predicate: () => T | Promise<T>) => waitFor(predicate, { timeoutMs: 20_000, intervalMs: 50 });
 const json = async (res: Response) => ({ status: res.status, body: (await res.json()) as any });
 
 async function conversationOf(contact: string): Promise<any> {
-  return waitFor(async () => ((await (await fetch(url("api/conversations"))).json()) as any[]).find((c) => c.contact === contact));
+  return until(async () => ((await (await fetch(url("api/conversations"))).json()) as any[]).find((c) => c.contact === contact));
 }
 
 async function messagesOf(id: string): Promise<any[]> {
   return ((await (await fetch(url(`api/conversations/${id}`))).json()) as any).messages;
 }
 
-describe("sandbox API", { timeout: 30_000 }, () => {
+describe("sandbox API", { timeout: 60_000 }, () => {
   it("answers bad input with {code, message} and the right status", async () => {
     expect(await json(await post("api/telegram/send", form({ user: "abc", text: "hi" })))).toEqual({
       status: 400,
@@ -72,19 +74,19 @@ describe("sandbox API", { timeout: 30_000 }, () => {
     expect((await post("api/sms/send", form({ phone: "+15550001111", text: "from a fictional number" }))).status).toBe(201);
     const fictional = await conversationOf("+15550001111");
     await post(`api/conversations/${fictional.id}/messages`, { text: "answer" });
-    const refused = await waitFor(async () => (await messagesOf(fictional.id)).find((m) => m.direction === "out" && m.status === "error"));
+    const refused = await until(async () => (await messagesOf(fictional.id)).find((m) => m.direction === "out" && m.status === "error"));
     expect(refused).toMatchObject({ status: "error", reason: expect.stringContaining("not a valid phone number") });
 
     // A real-looking number: the customer's phone marks the text failed; Twilio calls the gateway back.
     expect((await post("api/sms/send", form({ phone: "+14155550199", text: "hello" }))).status).toBe(201);
     const chat = await conversationOf("+14155550199");
     await post(`api/conversations/${chat.id}/messages`, { text: "we will call you" });
-    const thread = await waitFor(async () => {
+    const thread = await until(async () => {
       const data = (await (await fetch(url("api/sms/thread?phone=%2B14155550199"))).json()) as any;
       return data.messages.find((m: any) => m.from === "company");
     });
     expect((await post(`api/sms/messages/${thread.id}/status`, { status: "failed" })).status).toBe(204);
-    const failed = await waitFor(async () => (await messagesOf(chat.id)).find((m) => m.direction === "out" && m.status === "error"));
+    const failed = await until(async () => (await messagesOf(chat.id)).find((m) => m.direction === "out" && m.status === "error"));
     expect(failed.reason).toMatch(/30003/);
   });
 
@@ -93,13 +95,13 @@ describe("sandbox API", { timeout: 30_000 }, () => {
     expect(sent.status).toBe(201);
     const chat = await conversationOf("gone@customer.test");
     await post(`api/conversations/${chat.id}/messages`, { text: "welcome" });
-    const mail = await waitFor(async () => {
+    const mail = await until(async () => {
       const box = (await (await fetch(url("api/email/mailbox?address=gone@customer.test"))).json()) as any;
       return box.threads[0]?.mails.find((m: any) => m.from === "company");
     });
-    await waitFor(async () => (await messagesOf(chat.id)).some((m) => m.status === "sent"));
+    await until(async () => (await messagesOf(chat.id)).some((m) => m.status === "sent"));
     expect((await post(`api/email/mails/${encodeURIComponent(mail.id)}/delivery`, { status: "failed" })).status).toBe(204);
-    const failed = await waitFor(async () => (await messagesOf(chat.id)).find((m) => m.direction === "out" && m.status === "error"));
+    const failed = await until(async () => (await messagesOf(chat.id)).find((m) => m.direction === "out" && m.status === "error"));
     expect(failed.reason).toMatch(/550 5\.1\.1/);
     expect((await json(await post(`api/email/mails/${encodeURIComponent(mail.id)}/delivery`, { status: "delivered" }))).status).toBe(409);
   });
@@ -108,12 +110,12 @@ describe("sandbox API", { timeout: 30_000 }, () => {
     const created = await json(await post("api/conversations", { channel: "telegram", contact: "tg://user?id=6000002" }));
     expect(created.status).toBe(201);
     expect((await post(`api/conversations/${created.body.id}/messages`, { text: "Your order is ready", format: "text" })).status).toBe(202);
-    const chat = await waitFor(async () => {
+    const chat = await until(async () => {
       const data = (await (await fetch(url("api/telegram/chat?user=6000002"))).json()) as any;
       return data.messages.find((m: any) => m.from === "bot");
     });
     expect(chat.text).toBe("Your order is ready");
-    await waitFor(async () => (await messagesOf(created.body.id)).some((m) => m.status === "sent"));
+    await until(async () => (await messagesOf(created.body.id)).some((m) => m.status === "sent"));
   });
 
   it("serves uploads for the gateways, and only media inline", async () => {
