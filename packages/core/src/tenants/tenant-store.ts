@@ -31,6 +31,7 @@ const byRef = (ref: PluginReference) =>
 export class TenantStore<S extends SettingsData = SettingsData> {
   private readonly cache = new Map<string, Tenant<S> | null>();
   private readonly publicIds = new Map<string, string>();
+  private readonly secrets = new Map<string, { hpt: string; clusterUri: string }>();
 
   constructor(private readonly db: Database) {}
 
@@ -61,6 +62,7 @@ export class TenantStore<S extends SettingsData = SettingsData> {
       })
       .run();
     this.cache.delete(referenceKey(ref));
+    this.secrets.delete(referenceKey(ref));
     return this.get(ref)!;
   }
 
@@ -78,11 +80,18 @@ export class TenantStore<S extends SettingsData = SettingsData> {
 
   /** The registration secret and CRM address of a tenant (never exposed to gateways). */
   credentials(ref: PluginReference): { hpt: string; clusterUri: string } | undefined {
-    return this.db
-      .select({ hpt: registrations.hpt, clusterUri: registrations.clusterUri })
-      .from(registrations)
-      .where(byRef(ref))
-      .get();
+    const key = referenceKey(ref);
+    let creds = this.secrets.get(key);
+    if (!creds) {
+      creds = this.db
+        .select({ hpt: registrations.hpt, clusterUri: registrations.clusterUri })
+        .from(registrations)
+        .where(byRef(ref))
+        .get();
+      // Cached because the outbox signs every request with it; registration replaces it.
+      if (creds) this.secrets.set(key, creds);
+    }
+    return creds;
   }
 
   /** Finds a tenant by the opaque id in its webhook URLs. */
