@@ -15,8 +15,12 @@ export interface BullmqDrain {
 }
 
 /** Runs the BullMQ drain; `{skipped}` when Redis cannot run on this machine. */
-export async function bullmqDrain(jobs: number, concurrency: number): Promise<BullmqDrain | { skipped: string }> {
-  const redis = await startRedis();
+export async function bullmqDrain(
+  jobs: number,
+  concurrency: number,
+  log: (line: string) => void = () => undefined,
+): Promise<BullmqDrain | { skipped: string }> {
+  const redis = await startRedis(log);
   if ("skipped" in redis) return redis;
   const connection = { host: "127.0.0.1", port: redis.port, maxRetriesPerRequest: null };
   const queue = new Queue("bench", { connection });

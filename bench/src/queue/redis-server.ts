@@ -12,13 +12,29 @@ export interface RedisServer {
   stop(): Promise<void>;
 }
 
-/** Starts redis-server, or says why it could not. */
-export async function startRedis(): Promise<RedisServer | { skipped: string }> {
-  const probe = spawnSync("redis-server", ["--version"], { encoding: "utf8" });
-  if (probe.error || probe.status !== 0) {
-    return { skipped: "redis-server is not installed (as root: apt-get update && apt-get install -y redis-server)" };
+const INSTALL_HINT = "as root: apt-get update && apt-get install -y redis-server";
+
+/** `redis-server --version`, installing Debian's package first when absent and we are root. */
+function redisVersion(log: (line: string) => void): string | { skipped: string } {
+  const probe = () => spawnSync("redis-server", ["--version"], { encoding: "utf8" });
+  let found = probe();
+  if ((found.error || found.status !== 0) && process.getuid?.() === 0 && spawnSync("apt-get", ["--version"]).status === 0) {
+    log("queue-only: redis-server is missing; installing it with apt-get");
+    const install = spawnSync("sh", ["-c", "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server"], {
+      stdio: "ignore",
+      timeout: 300_000,
+    });
+    if (install.status !== 0) return { skipped: `apt-get could not install redis-server (${INSTALL_HINT})` };
+    found = probe();
   }
-  const version = /v=([\d.]+)/.exec(probe.stdout)?.[1] ?? "unknown";
+  if (found.error || found.status !== 0) return { skipped: `redis-server is not installed (${INSTALL_HINT})` };
+  return /v=([\d.]+)/.exec(found.stdout)?.[1] ?? "unknown";
+}
+
+/** Starts redis-server (installing it when absent and possible), or says why it could not. */
+export async function startRedis(log: (line: string) => void = () => undefined): Promise<RedisServer | { skipped: string }> {
+  const version = redisVersion(log);
+  if (typeof version !== "string") return version;
   const port = await freePort();
   const child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], {
     stdio: ["ignore", "pipe", "pipe"],

@@ -86,7 +86,7 @@ export async function queueOnlyScenario(options: BenchOptions, log: (line: strin
     ...(ours.memory ? [`memoryUsage() at the start ${JSON.stringify(ours.memory.atStart)}, highest during the drain ${JSON.stringify(ours.memory.highest)} (MB)`] : []),
   ];
   log(`queue-only: BullMQ on a local Redis`);
-  const bull = await bullmqDrain(options.drainMessages, concurrency);
+  const bull = await bullmqDrain(options.drainMessages, concurrency, log);
   if ("skipped" in bull) {
     notes.push(`BullMQ comparison skipped: ${bull.skipped}`);
   } else {
