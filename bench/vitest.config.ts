@@ -1,3 +1,5 @@
+import { defineProject, mergeConfig } from "vitest/config";
 import { baseTestConfig } from "@switchboard/vitest-config";
 
-export default baseTestConfig;
+// Unit tests of the bench's own helpers; the chaos suite has its own config (vitest.chaos.config.ts).
+export default mergeConfig(baseTestConfig, defineProject({ test: { exclude: ["src/chaos/**", "node_modules/**", "dist/**"] } }));

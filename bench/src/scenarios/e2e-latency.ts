@@ -43,7 +43,8 @@ export async function e2eScenario(options: BenchOptions, log: (line: string) => 
   return { scenario: "2. end-to-end", figures, notes, details };
 }
 
-interface Measurement {
+/** Latencies of one fixed-rate run. */
+export interface Measurement {
   sent: number;
   accepted: number;
   matched: number;
@@ -73,7 +74,7 @@ async function measure(stack: BenchStack, bodies: string[], rate: number, durati
  * POOL / rate seconds (≥ 3 s), far longer than any latency measured, so the k-th 202 of a
  * marker belongs to its k-th arrival.
  */
-function match(accepted: Sent[], arrivals: Map<string, number[]>, sentCount: number): Measurement {
+export function match(accepted: Sent[], arrivals: Map<string, number[]>, sentCount: number): Measurement {
   const byMarker = new Map<string, Sent[]>();
   for (const s of accepted) {
     const list = byMarker.get(s.marker);
