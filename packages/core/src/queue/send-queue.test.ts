@@ -148,9 +148,9 @@ describe("send queue", () => {
     expect(answers.map((r) => r.status)).toEqual(ids.map(() => 202));
     const stored = gw.runtime.db.$client.prepare("SELECT COUNT(*) AS n FROM outgoing WHERE crm_message_id LIKE 'burst-%'").get();
     expect(stored).toEqual({ n: 60 });
-    await crm.waitFor(() => ids.every((id) => crm.statusesOf(id).length === 1), 10_000);
+    await crm.waitFor(() => ids.every((id) => crm.statusesOf(id).length === 1), 45_000);
     expect(new Set(echo.calls.map((c) => c.message.id)).size).toBe(60);
-  });
+  }, 60_000);
 
   it("never hands out a send again while it still runs past its lease", async () => {
     const echo = createEchoGateway();
