@@ -220,7 +220,7 @@ export class CrmSimulator {
   }
 
   /** Polls `predicate` until truthy (default 5 s); the timeout error lists what the CRM rejected. */
-  waitFor<T>(predicate: () => T | Promise<T>, timeoutMs = 5000): ReturnType<typeof waitFor<T>> {
+  waitFor<T>(predicate: () => T | Promise<T>, timeoutMs = 15_000): ReturnType<typeof waitFor<T>> {
     return waitFor(predicate, { timeoutMs, message: () => this.describeForTimeout(predicate) });
   }
 

@@ -4,7 +4,7 @@
 
 /** Options of {@link waitFor}. */
 export interface WaitForOptions {
-  /** Give up after this long (default 5000 ms). */
+  /** Give up after this long (default 15 000 ms: generous, because CI machines are shared and slow; it only delays failures). */
   timeoutMs?: number;
   /** Poll interval (default 10 ms). */
   intervalMs?: number;
@@ -24,7 +24,7 @@ export async function waitFor<T>(
   options: number | WaitForOptions = {},
 ): Promise<Exclude<T, false | null | undefined | 0 | "">> {
   const opts = typeof options === "number" ? { timeoutMs: options } : options;
-  const timeoutMs = opts.timeoutMs ?? 5000;
+  const timeoutMs = opts.timeoutMs ?? 15_000;
   const intervalMs = opts.intervalMs ?? 10;
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
