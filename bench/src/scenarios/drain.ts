@@ -3,7 +3,10 @@
  * answering at once: messages/s until the queue is empty, and the gateway's peak RSS. Also the
  * same drain with a do-nothing sender (queue only), next to BullMQ on a local Redis.
  */
+import { mkdirSync, readdirSync } from "node:fs";
+import { join } from "node:path";
 import type { BenchOptions } from "../env.js";
+import { renderProfile, summariseProfile } from "../report/cpu-profile.js";
 import { sendBodies, startBenchStack, type BenchStack } from "../gateway/bench-stack.js";
 import { OPEN_GATE_PATH } from "../gateway/noop-gateway.js";
 import { runAutocannon } from "../load/run-autocannon.js";
@@ -32,7 +35,12 @@ async function fill(stack: BenchStack, count: number, connections: number): Prom
 
 /** Drain through the Telegram gateway and the fake Bot API. */
 export async function drainScenario(options: BenchOptions, log: (line: string) => void): Promise<ScenarioResult> {
-  const stack = await startBenchStack({ kind: "telegram" });
+  const profileDir = options.cpuProfileDir ? join(options.cpuProfileDir, `drain-${Date.now()}`) : undefined;
+  if (profileDir) mkdirSync(profileDir, { recursive: true });
+  const stack = await startBenchStack({
+    kind: "telegram",
+    nodeArgs: profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [],
+  });
   try {
     stack.api.setMode({ kind: "hold" });
     log(`drain: queueing ${options.drainMessages} messages`);
@@ -44,6 +52,13 @@ export async function drainScenario(options: BenchOptions, log: (line: string) =
     });
     const rss = stack.gateway.memory();
     const heap = drain.memory;
+    const cpuSeconds = Object.values(stack.gateway.cpuByThread()).reduce((a, b) => a + b, 0);
+    if (profileDir) {
+      // The profile covers the whole life: building the backlog (accept) and the drain (send).
+      await stack.gateway.stop();
+      const file = readdirSync(profileDir).find((f) => f.endsWith(".cpuprofile"));
+      if (file) log(renderProfile(summariseProfile(join(profileDir, file), 25)));
+    }
     return {
       scenario: "3. drain",
       figures: [
@@ -55,7 +70,7 @@ export async function drainScenario(options: BenchOptions, log: (line: string) =
         `${drain.messages} messages in ${drain.seconds.toFixed(2)} s; fake Bot API received ${stack.api.delivered}; RSS ${drain.startRssMb.toFixed(0)} MB when the drain started (left by the fill), ${rss.rssMb.toFixed(0)} MB after`,
         ...(heap ? [`memoryUsage() at the start ${JSON.stringify(heap.atStart)}, highest during the drain ${JSON.stringify(heap.highest)} (MB)`] : []),
       ],
-      details: { drain, filled },
+      details: { drain, filled, gatewayCpuSeconds: cpuSeconds },
     };
   } finally {
     await stack.close();
