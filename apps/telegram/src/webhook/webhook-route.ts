@@ -5,6 +5,7 @@
  * outbox and acknowledged at once; forwarding happens in the background.
  */
 import { referenceKey, type GatewayRuntime } from "@switchboard/core";
+import { timingSafeEqual } from "node:crypto";
 import { webhookCallback } from "grammy";
 import type { Context, Hono } from "hono";
 import type { Bots } from "../bot/bots.js";
@@ -54,7 +55,16 @@ export function createWebhookRoutes(bots: Bots) {
       // grammY accepts every request when given no secret: without a stored one, nothing gets in
       // (the connection preview tells the manager to save the settings).
       const secret = secrets.find(tenant.ref, botIdOf(token));
-      if (secret === undefined) return c.json({ code: 401, message: "Missing or wrong secret token" }, 401);
+      // Checked here too (grammY answers a bare 401) so every refusal is `{code, message}` JSON.
+      if (secret === undefined || !sameSecret(c.req.header("x-telegram-bot-api-secret-token"), secret)) {
+        return c.json({ code: 401, message: "Missing or wrong secret token" }, 401);
+      }
+      // Hono keeps the parsed body, so grammY reads the same object; anything but an update is a
+      // 400 (a 500 would make Telegram redeliver it forever).
+      const update: unknown = await c.req.json().catch(() => undefined);
+      if (!update || typeof update !== "object" || Array.isArray(update) || typeof (update as { update_id?: unknown }).update_id !== "number") {
+        return c.json({ code: 400, message: "Body is not a Telegram update" }, 400);
+      }
       try {
         return await handlerFor(publicId, token, secret)(c);
       } catch (error) {
@@ -66,4 +76,10 @@ export function createWebhookRoutes(bots: Bots) {
       }
     });
   };
+}
+
+function sameSecret(given: string | undefined, expected: string): boolean {
+  const a = Buffer.from(given ?? "");
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
 }

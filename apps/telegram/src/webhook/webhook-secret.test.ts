@@ -55,6 +55,27 @@ async function waitForwarded(text: string): Promise<void> {
 }
 
 describe("the webhook secret", () => {
+  it("refuses a wrong secret with 401 {code, message} and a body that is not an update with 400", async () => {
+    await save(0);
+    const url = stack.fake.webhook(TOKENS[0])!.url;
+    const wrong = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": "nope" },
+      body: JSON.stringify(updates.text({ id: 1 }, "x")),
+    });
+    expect(wrong.status).toBe(401);
+    expect(await wrong.json()).toEqual({ code: 401, message: "Missing or wrong secret token" });
+    for (const body of ["null", "0", "[]", "{}", "{oops"]) {
+      const res = await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": hookSecret(0) },
+        body,
+      });
+      expect(res.status, body).toBe(400);
+      expect(((await res.json()) as { code: number }).code).toBe(400);
+    }
+  });
+
   it("is random and new on every save, even for the same bot; the previous one then gets 401", async () => {
     const seen = [hookSecret(0)];
     for (let i = 0; i < 3; i += 1) {
