@@ -5,7 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import type { MessageContent, Tenant } from "@switchboard/core";
-import { simpleParser, type ParsedMail } from "mailparser";
+import type { ParsedMail } from "mailparser";
 import { isEmailAddress, normaliseAddress } from "../settings/address.js";
 import { readEmailSettings } from "../settings/email-settings.js";
 import type { EmailServices } from "../services.js";
@@ -14,7 +14,6 @@ import { baseSubject } from "../threading/subject.js";
 import { isAutoReply } from "./auto-reply.js";
 import { isDeliveryReport, readDeliveryReport, reportOutcome } from "./delivery-report.js";
 import { InboundRejection } from "./inbound-rejection.js";
-import { sanitizeHtmlBody } from "./sanitize-html-body.js";
 import { storeAttachments } from "./store-attachments.js";
 import { stripQuotedText } from "./strip-quoted-text.js";
 
@@ -22,7 +21,9 @@ import { stripQuotedText } from "./strip-quoted-text.js";
 export type InboundOutcome = "forwarded" | "duplicate" | "status" | "ignored";
 
 /** Parses a raw RFC 822 message the way every inbound path needs it. */
-export function parseMail(raw: Buffer): Promise<ParsedMail> {
+export async function parseMail(raw: Buffer): Promise<ParsedMail> {
+  // Loaded on the first inbound mail: an idle gateway (most send-only tenants) never pays ~20 MB for it.
+  const { simpleParser } = await import("mailparser");
   return simpleParser(raw, { skipHtmlToText: true, skipTextToHtml: true, keepCidLinks: true, keepDeliveryStatus: true });
 }
 
@@ -58,7 +59,7 @@ export async function processMail(
   const placement = conversations.placeIncoming(tenant, contact, [...inReplyTo, ...[...references].reverse()]);
   const { attachments, inlineUrls } = await storeAttachments(runtime, tenant, mail.attachments);
   const subject = baseSubject(mail.subject) || null;
-  const content = mailContent(mail, inlineUrls) ?? (attachments.length ? null : { text: subject ?? "(empty message)", format: "text" as const });
+  const content = await mailContent(mail, inlineUrls) ?? (attachments.length ? null : { text: subject ?? "(empty message)", format: "text" as const });
   const chatId = placement?.chatId ?? null;
 
   const forwarded = runtime.forwardIncoming(
@@ -81,10 +82,13 @@ export async function processMail(
 }
 
 /** The text part without quoted history; else the sanitised HTML part. */
-function mailContent(mail: ParsedMail, inlineUrls: ReadonlyMap<string, string>): MessageContent | undefined {
+async function mailContent(mail: ParsedMail, inlineUrls: ReadonlyMap<string, string>): Promise<MessageContent | undefined> {
   const text = mail.text?.trim() ? stripQuotedText(mail.text) : "";
   if (text) return { text, format: "text" };
-  const html = mail.html ? sanitizeHtmlBody(mail.html, inlineUrls) : "";
+  if (!mail.html) return undefined;
+  // sanitize-html is loaded only for the rare HTML-only mail, keeping the idle gateway small.
+  const { sanitizeHtmlBody } = await import("./sanitize-html-body.js");
+  const html = sanitizeHtmlBody(mail.html, inlineUrls);
   return html ? { text: html, format: "html" } : undefined;
 }
 
