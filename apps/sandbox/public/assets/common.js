@@ -247,3 +247,36 @@ export function attachmentView(attachment) {
   }
   return el("a", { class: "attachment file", href: attachment.url, target: "_blank", rel: "noopener" }, fileIcon(), attachment.name || "file");
 }
+
+/**
+ * Wires a customer page's composer (#composer, #text, #file, #picked, #send, #error): posts the text
+ * and file with `fields()` to `url` as multipart, clears it and calls `after()`.
+ */
+export function bindComposer({ url, fields, after }) {
+  const $ = (id) => document.getElementById(id);
+  const resetPicked = showPickedFile($("file"), $("picked"));
+  $("composer").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const text = $("text").value;
+    const file = $("file").files[0];
+    if (!text.trim() && !file) return;
+    const form = new FormData();
+    for (const [key, value] of Object.entries(fields())) form.append(key, value);
+    form.append("text", text);
+    if (file) form.append("file", file);
+    $("send").disabled = true;
+    showError($("error"), null);
+    try {
+      await api("POST", url, form);
+      $("text").value = "";
+      $("file").value = "";
+      resetPicked();
+      await after();
+    } catch (error) {
+      showError($("error"), error);
+    } finally {
+      $("send").disabled = false;
+      $("text").focus();
+    }
+  });
+}

@@ -1,9 +1,8 @@
 // A phone texting the company: sends signed Twilio webhooks through the sandbox, shows the company's
 // texts and lets the person play the carrier (delivered / failed → Twilio status callback).
-import { api, attachmentView, coalesce, el, formatTime, live, remember, remembered, renderKeyed, showPickedFile, showError } from "./common.js";
+import { api, bindComposer, attachmentView, coalesce, el, formatTime, live, remember, remembered, renderKeyed, showError } from "./common.js";
 
 const $ = (id) => document.getElementById(id);
-const resetPicked = showPickedFile($("file"), $("picked"));
 $("name").value = remembered("smsName", "Bob Stone");
 $("phone").value = remembered("smsPhone", "+14155550123");
 const phone = () => $("phone").value.replace(/[\s()-]/g, "");
@@ -50,31 +49,7 @@ for (const input of [$("name"), $("phone")]) {
   });
 }
 
-$("composer").addEventListener("submit", async (event) => {
-  event.preventDefault();
-  const text = $("text").value;
-  const file = $("file").files[0];
-  if (!text.trim() && !file) return;
-  const form = new FormData();
-  form.append("phone", phone());
-  form.append("name", $("name").value);
-  form.append("text", text);
-  if (file) form.append("file", file);
-  $("send").disabled = true;
-  showError($("error"), null);
-  try {
-    await api("POST", "/api/sms/send", form);
-    $("text").value = "";
-    $("file").value = "";
-    resetPicked();
-    await refresh();
-  } catch (error) {
-    showError($("error"), error);
-  } finally {
-    $("send").disabled = false;
-    $("text").focus();
-  }
-});
+bindComposer({ url: "/api/sms/send", fields: () => ({ phone: phone(), name: $("name").value }), after: refresh });
 
 live({
   ready: refresh,

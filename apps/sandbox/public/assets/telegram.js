@@ -1,8 +1,7 @@
 // A Telegram user's chat with the company's bot: sends updates through the sandbox, shows the bot's messages.
-import { api, attachmentView, coalesce, el, formatTime, live, remember, remembered, renderKeyed, showPickedFile, safeHtml, showError } from "./common.js";
+import { api, bindComposer, attachmentView, coalesce, el, formatTime, live, remember, remembered, renderKeyed, safeHtml } from "./common.js";
 
 const $ = (id) => document.getElementById(id);
-const resetPicked = showPickedFile($("file"), $("picked"));
 $("user-name").value = remembered("tgName", "Ann Lee");
 $("user-id").value = remembered("tgUser", "5550001");
 
@@ -36,31 +35,7 @@ for (const input of [$("user-name"), $("user-id")]) {
   });
 }
 
-$("composer").addEventListener("submit", async (event) => {
-  event.preventDefault();
-  const text = $("text").value;
-  const file = $("file").files[0];
-  if (!text.trim() && !file) return;
-  const form = new FormData();
-  form.append("user", userId());
-  form.append("name", $("user-name").value);
-  form.append("text", text);
-  if (file) form.append("file", file);
-  $("send").disabled = true;
-  showError($("error"), null);
-  try {
-    await api("POST", "/api/telegram/send", form);
-    $("text").value = "";
-    $("file").value = "";
-    resetPicked();
-    await refresh();
-  } catch (error) {
-    showError($("error"), error);
-  } finally {
-    $("send").disabled = false;
-    $("text").focus();
-  }
-});
+bindComposer({ url: "/api/telegram/send", fields: () => ({ user: userId(), name: $("user-name").value }), after: refresh });
 
 live({
   ready: refresh,
