@@ -2,21 +2,14 @@ import type { SendBody } from "@switchboard/testkit";
 import { parseTelegramHtml, type FakeSentMessage } from "@switchboard/testkit/telegram";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bytesOf } from "../test/file-server.js";
-import { nextId, startTelegramStack, TOKENS, type TelegramStack } from "../test/stack.js";
+import { freshChat, nextId, startTelegramStack, TOKENS, type TelegramStack } from "../test/stack.js";
 
 let stack: TelegramStack;
-let chatCounter = 5000;
 
 beforeAll(async () => {
   stack = await startTelegramStack();
 });
 afterAll(() => stack.close());
-
-/** A chat nobody else in this file uses (the gateway rate-limits per chat). */
-function freshChat(): number {
-  chatCounter += 1;
-  return chatCounter;
-}
 
 function body(contact: string, content: SendBody["message"]["content"], attachments: SendBody["message"]["attachments"] = []) {
   const id = nextId();

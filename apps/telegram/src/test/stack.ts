@@ -33,6 +33,13 @@ export interface TelegramStack {
 }
 
 let ids = 0;
+let chats = 5000;
+
+/** A chat id no other test in this file uses (the gateway rate-limits per chat). */
+export function freshChat(): number {
+  return ++chats;
+}
+
 /** A CRM message id unique in this process. */
 export function nextId(prefix = "m"): string {
   return `${prefix}-${Date.now().toString(36)}-${++ids}`;

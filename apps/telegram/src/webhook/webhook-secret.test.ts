@@ -4,12 +4,11 @@ import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { telegramWebhooks } from "../db/schema.js";
 import { WebhookSecrets } from "../db/webhook-secrets.js";
-import { startTelegramStack, TENANTS, TOKENS, type TelegramStack } from "../test/stack.js";
+import { freshChat, startTelegramStack, TENANTS, TOKENS, type TelegramStack } from "../test/stack.js";
 
 const lines: string[] = [];
 const updates = new UpdateBuilder();
 let stack: TelegramStack;
-let chatCounter = 9000;
 
 beforeAll(async () => {
   const logger = createLogger({ level: "trace", name: "telegram" }, { write: (line: string) => void lines.push(line) });
@@ -41,8 +40,7 @@ async function save(tenant: 0 | 1): Promise<void> {
 
 /** Delivers a text update with `secretToken` (undefined: the one Telegram holds); returns the status. */
 async function deliverText(tenant: 0 | 1, text: string, secretToken?: string | null): Promise<number> {
-  chatCounter += 1;
-  const res = await stack.fake.deliverUpdate(TOKENS[tenant], updates.text({ id: chatCounter }, text), secretToken === undefined ? {} : { secretToken });
+  const res = await stack.fake.deliverUpdate(TOKENS[tenant], updates.text({ id: freshChat() }, text), secretToken === undefined ? {} : { secretToken });
   return res.status;
 }
 

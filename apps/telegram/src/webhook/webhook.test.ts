@@ -2,21 +2,15 @@ import type { IncomingBody, RecordedRequest } from "@switchboard/testkit";
 import { UpdateBuilder } from "@switchboard/testkit/telegram";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bytesOf } from "../test/file-server.js";
-import { startTelegramStack, TENANTS, TOKENS, type TelegramStack } from "../test/stack.js";
+import { freshChat, startTelegramStack, TENANTS, TOKENS, type TelegramStack } from "../test/stack.js";
 
 let stack: TelegramStack;
 const updates = new UpdateBuilder();
-let chatCounter = 7000;
 
 beforeAll(async () => {
   stack = await startTelegramStack();
 });
 afterAll(() => stack.close());
-
-function freshChat(): number {
-  chatCounter += 1;
-  return chatCounter;
-}
 
 async function deliver(update: Record<string, unknown>, token: string = TOKENS[0]): Promise<Response> {
   const res = await stack.fake.deliverUpdate(token, update);
