@@ -12,7 +12,7 @@ import type { StatusTracker } from "../outbox/status-tracker.js";
 import type { ChatMessage } from "../protocol/chat.js";
 import type { SettingsData } from "../settings/form.js";
 import type { TenantStore } from "../tenants/tenant-store.js";
-import type { GatewayRuntime, IncomingMessage } from "./types.js";
+import type { GatewayRuntime, IncomingMessage, Tenant } from "./types.js";
 
 /** Builds the runtime object from core's parts. */
 export function createRuntime<S extends SettingsData>(parts: {
@@ -39,6 +39,17 @@ export function createRuntime<S extends SettingsData>(parts: {
   const claimOnce: GatewayRuntime<S>["claimOnce"] = (tenant, scope, externalId) =>
     claim.run(tenant.ref.companyId, tenant.ref.pluginAlias, tenant.ref.pluginId, scope, externalId, Date.now()).changes > 0;
 
+  const forward = sqlite.transaction((tenant: Tenant<S>, message: IncomingMessage, externalId?: string): boolean => {
+    if (externalId !== undefined && !claimOnce(tenant, "incoming", externalId)) return false;
+    const body = {
+      chat: { id: message.chat.id ?? null, contact: message.chat.contact, subject: message.chat.subject ?? null },
+      message: { content: message.message.content ?? null, attachments: message.message.attachments ?? [] },
+    };
+    // One customer's messages reach the CRM in the order they came.
+    outbox.enqueue(tenant.ref, "incoming", body, message.chat.contact);
+    return true;
+  });
+
   return {
     config,
     logger: parts.logger,
@@ -49,18 +60,7 @@ export function createRuntime<S extends SettingsData>(parts: {
       all: () => tenants.all(),
     },
     claimOnce,
-    forwardIncoming(tenant, message: IncomingMessage, options = {}) {
-      return sqlite.transaction(() => {
-        if (options.externalId !== undefined && !claimOnce(tenant, "incoming", options.externalId)) return false;
-        const body = {
-          chat: { id: message.chat.id ?? null, contact: message.chat.contact, subject: message.chat.subject ?? null },
-          message: { content: message.message.content ?? null, attachments: message.message.attachments ?? [] },
-        };
-        // One customer's messages reach the CRM in the order they came.
-        outbox.enqueue(tenant.ref, "incoming", body, message.chat.contact);
-        return true;
-      })();
-    },
+    forwardIncoming: (tenant, message, options = {}) => forward(tenant, message, options.externalId),
     reportStatus: (tenant, gatewayMessageId, status, options = {}) =>
       statuses.report(tenant.ref, gatewayMessageId, status, options.reason),
     findOutgoing(tenant, gatewayMessageId) {

@@ -20,6 +20,7 @@ export class StatusTracker {
   private readonly aggregate: Statement;
   private readonly raiseMessage: Statement;
   private readonly insertPart: Statement;
+  private readonly reportTx: (ref: PluginReference, gatewayMessageId: string, status: MessageStatus, reason?: string) => boolean;
 
   constructor(
     private readonly db: Database,
@@ -45,6 +46,18 @@ export class StatusTracker {
       `INSERT OR IGNORE INTO outgoing_parts (company_id, plugin_alias, plugin_id, gateway_message_id, outgoing_id, status_rank)
        VALUES (?, ?, ?, ?, ?, ?)`,
     );
+    this.reportTx = sqlite.transaction(
+      (ref: PluginReference, gatewayMessageId: string, status: MessageStatus, reason?: string): boolean => {
+        const key = [ref.companyId, ref.pluginAlias, ref.pluginId, gatewayMessageId] as const;
+        const part = this.findPart.get(...key) as { outgoing_id: number; status_rank: number } | undefined;
+        const rank = statusRank(status);
+        if (!part || part.status_rank >= rank) return false;
+        this.updatePart.run(rank, reason ?? null, ...key);
+        const agg = this.aggregate.get(part.outgoing_id) as { max: number; min: number };
+        const messageRank = agg.max === ERROR_RANK ? ERROR_RANK : agg.min;
+        return this.setMessageStatus(ref, part.outgoing_id, MESSAGE_STATUSES[messageRank - 1]!);
+      },
+    );
   }
 
   /** Records the gateway ids of a message that was just sent (all at `sent`). Call in a transaction. */
@@ -67,15 +80,6 @@ export class StatusTracker {
 
   /** Applies a status reported by the gateway for one of its message ids; false if nothing moved. */
   report(ref: PluginReference, gatewayMessageId: string, status: MessageStatus, reason?: string): boolean {
-    return this.db.$client.transaction(() => {
-      const key = [ref.companyId, ref.pluginAlias, ref.pluginId, gatewayMessageId] as const;
-      const part = this.findPart.get(...key) as { outgoing_id: number; status_rank: number } | undefined;
-      const rank = statusRank(status);
-      if (!part || part.status_rank >= rank) return false;
-      this.updatePart.run(rank, reason ?? null, ...key);
-      const agg = this.aggregate.get(part.outgoing_id) as { max: number; min: number };
-      const messageRank = agg.max === ERROR_RANK ? ERROR_RANK : agg.min;
-      return this.setMessageStatus(ref, part.outgoing_id, MESSAGE_STATUSES[messageRank - 1]!);
-    })();
+    return this.reportTx(ref, gatewayMessageId, status, reason);
   }
 }

@@ -54,6 +54,7 @@ export class SendQueue {
   private leaseCheckAt = 0;
   private readonly finished: Array<{ row: OutgoingRow; ref: PluginReference; ids: string[]; details?: Record<string, unknown>; done: () => void }> = [];
   private readonly markSent: (items: SendQueue["finished"]) => void;
+  private readonly insertMany: (items: SendQueue["batch"]) => boolean[];
   private running = false;
   private readonly stmt: Record<
     "insert" | "claimExpired" | "claimDue" | "defer" | "retry" | "sent" | "failed" | "nextDue" | "nextLease",
@@ -103,6 +104,7 @@ export class SendQueue {
       limiter: new RateLimiter(rule.perSecond, rule.burst ?? 1),
     }));
     this.waker = new Waker(() => this.pump());
+    this.insertMany = sqlite.transaction((items: SendQueue["batch"]) => items.map((i) => this.insertRow(i.ref, i.message)));
     this.markSent = sqlite.transaction((items: SendQueue["finished"]) => {
       const now = Date.now();
       for (const { row, ref, ids, details } of items) {
@@ -114,20 +116,11 @@ export class SendQueue {
   }
 
   /**
-   * Stores a message for sending (synchronously: when this returns, it is durable). A CRM message
-   * id already stored for the tenant is not stored again: returns false.
+   * Stores a message for sending; messages arriving in the same tick share one transaction (one
+   * WAL commit for many requests). Resolves once the message is durable: true when stored, false
+   * when the tenant already has this CRM message id (idempotency).
    */
-  enqueue(ref: PluginReference, message: ChatMessage): boolean {
-    const stored = this.insertRow(ref, message);
-    if (stored && this.running) this.waker.wake();
-    return stored;
-  }
-
-  /**
-   * Like {@link enqueue}, but messages arriving in the same tick share one transaction (one WAL
-   * commit for many requests); resolves once the message is durable.
-   */
-  enqueueBatched(ref: PluginReference, message: ChatMessage): Promise<boolean> {
+  enqueue(ref: PluginReference, message: ChatMessage): Promise<boolean> {
     return new Promise((resolve, reject) => {
       this.batch.push({ ref, message, resolve, reject });
       if (this.batch.length === 1) setImmediate(() => this.flush());
@@ -145,7 +138,7 @@ export class SendQueue {
     const items = this.batch.splice(0);
     let results: boolean[];
     try {
-      results = this.deps.db.$client.transaction(() => items.map((i) => this.insertRow(i.ref, i.message)))();
+      results = this.insertMany(items);
     } catch (error) {
       for (const item of items) item.reject(error);
       return;

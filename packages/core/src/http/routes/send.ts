@@ -17,7 +17,7 @@ export function sendRoutes(deps: AppDeps): Hono<AppEnv> {
     const parsed = parseChatMessage(claims.body);
     if (!parsed.ok) throw new HttpError(405, parsed.error);
     try {
-      await deps.queue.enqueueBatched(ref, parsed.value);
+      await deps.queue.enqueue(ref, parsed.value);
     } catch (error) {
       deps.logger.error({ err: error }, "could not store an outgoing message");
       throw new HttpError(500, "Error while sending message via gateway");
