@@ -2,4 +2,7 @@ import { defineProject, mergeConfig } from "vitest/config";
 import { baseTestConfig } from "@switchboard/vitest-config";
 
 // Unit tests of the bench's own helpers; the chaos suite has its own config (vitest.chaos.config.ts).
-export default mergeConfig(baseTestConfig, defineProject({ test: { exclude: ["src/chaos/**", "node_modules/**", "dist/**"] } }));
+export default mergeConfig(
+  baseTestConfig,
+  defineProject({ test: { exclude: ["src/chaos/**", "node_modules/**", "dist/**"] } }),
+);

@@ -3,8 +3,21 @@ import config from "@switchboard/eslint-config/base";
 /** The pages' scripts run in the browser: these are the globals they use. */
 const browserGlobals = Object.fromEntries(
   [
-    "document", "window", "location", "history", "localStorage", "console", "fetch", "setTimeout", "clearTimeout",
-    "FormData", "URLSearchParams", "EventSource", "DOMParser", "Node", "requestAnimationFrame",
+    "document",
+    "window",
+    "location",
+    "history",
+    "localStorage",
+    "console",
+    "fetch",
+    "setTimeout",
+    "clearTimeout",
+    "FormData",
+    "URLSearchParams",
+    "EventSource",
+    "DOMParser",
+    "Node",
+    "requestAnimationFrame",
   ].map((name) => [name, "readonly"]),
 );
 

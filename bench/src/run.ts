@@ -50,9 +50,14 @@ const dir = fileURLToPath(new URL("../results/", import.meta.url));
 mkdirSync(dir, { recursive: true });
 const file = `${dir}${new Date().toISOString().slice(0, 10)}.json`;
 // A partial run (BENCH_ONLY) replaces its scenarios in the day's file and keeps the others.
-const earlier = existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as { results?: ScenarioResult[] }).results ?? [] : [];
+const earlier = existsSync(file)
+  ? ((JSON.parse(readFileSync(file, "utf8")) as { results?: ScenarioResult[] }).results ?? [])
+  : [];
 const merged = [...earlier.filter((r) => !results.some((n) => n.scenario === r.scenario)), ...results].sort((a, b) =>
   a.scenario.localeCompare(b.scenario, "en", { numeric: true }),
 );
-writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), machine, options, results: merged }, null, 2)}\n`);
+writeFileSync(
+  file,
+  `${JSON.stringify({ date: new Date().toISOString(), machine, options, results: merged }, null, 2)}\n`,
+);
 process.stdout.write(`\nWrote ${file}\n`);

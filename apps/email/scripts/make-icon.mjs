@@ -17,7 +17,8 @@ function paint(color, inside) {
   for (let y = 0; y < SIZE; y++) {
     for (let x = 0; x < SIZE; x++) {
       let hits = 0;
-      for (let sy = 0; sy < 4; sy++) for (let sx = 0; sx < 4; sx++) if (inside(x + (sx + 0.5) / 4, y + (sy + 0.5) / 4)) hits++;
+      for (let sy = 0; sy < 4; sy++)
+        for (let sx = 0; sx < 4; sx++) if (inside(x + (sx + 0.5) / 4, y + (sy + 0.5) / 4)) hits++;
       if (!hits) continue;
       const alpha = hits / 16;
       const i = (y * SIZE + x) * 4;
@@ -31,7 +32,11 @@ function paint(color, inside) {
   }
 }
 
-const left = 12, right = 116, top = 28, bottom = 100, radius = 10;
+const left = 12,
+  right = 116,
+  top = 28,
+  bottom = 100,
+  radius = 10;
 function inRoundedRect(x, y) {
   if (x < left || x > right || y < top || y > bottom) return false;
   const cx = Math.min(Math.max(x, left + radius), right - radius);
@@ -39,14 +44,21 @@ function inRoundedRect(x, y) {
   return (x - cx) ** 2 + (y - cy) ** 2 <= radius ** 2;
 }
 function nearSegment(x, y, ax, ay, bx, by, width) {
-  const dx = bx - ax, dy = by - ay;
+  const dx = bx - ax,
+    dy = by - ay;
   const t = Math.max(0, Math.min(1, ((x - ax) * dx + (y - ay) * dy) / (dx * dx + dy * dy)));
   return (x - ax - t * dx) ** 2 + (y - ay - t * dy) ** 2 <= (width / 2) ** 2;
 }
 
 paint(BODY, inRoundedRect);
-const midX = (left + right) / 2, foldY = 70;
-paint(FLAP, (x, y) => inRoundedRect(x, y) && (nearSegment(x, y, left + 6, top + 6, midX, foldY, 7) || nearSegment(x, y, right - 6, top + 6, midX, foldY, 7)));
+const midX = (left + right) / 2,
+  foldY = 70;
+paint(
+  FLAP,
+  (x, y) =>
+    inRoundedRect(x, y) &&
+    (nearSegment(x, y, left + 6, top + 6, midX, foldY, 7) || nearSegment(x, y, right - 6, top + 6, midX, foldY, 7)),
+);
 
 const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
   let c = n;

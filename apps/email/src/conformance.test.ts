@@ -28,18 +28,38 @@ runConformanceSuite({
     };
   },
   validSettings: (tenant: TenantIndex) => ({
-    smtp: { host: "127.0.0.1", port: sinks[tenant]!.port, secure: false, user: accounts[tenant].user, password: accounts[tenant].password },
+    smtp: {
+      host: "127.0.0.1",
+      port: sinks[tenant]!.port,
+      secure: false,
+      user: accounts[tenant].user,
+      password: accounts[tenant].password,
+    },
     mail: { from: `Company ${tenant} <${accounts[tenant].address}>`, inboundAddress: "", defaultSubject: "Hello" },
   }),
   contact: "alice@example.test",
   sentTexts: (tenant) => sinks[tenant]!.messages.map((m) => m.parsed.text ?? ""),
   failNextSend(kind) {
-    sinks[0]!.failNext(kind === "permanent" ? { code: 550, message: "5.1.1 No such user" } : { code: 451, message: "4.3.0 Try later", stage: "DATA" });
+    sinks[0]!.failNext(
+      kind === "permanent"
+        ? { code: 550, message: "5.1.1 No such user" }
+        : { code: 451, message: "4.3.0 Try later", stage: "DATA" },
+    );
   },
   async deliverIncoming(tenant, text) {
-    const customer = nodemailer.createTransport({ host: "127.0.0.1", port: inboundPort, secure: false, ignoreTLS: true });
+    const customer = nodemailer.createTransport({
+      host: "127.0.0.1",
+      port: inboundPort,
+      secure: false,
+      ignoreTLS: true,
+    });
     try {
-      await customer.sendMail({ from: "Alice <alice@example.test>", to: accounts[tenant].address, subject: "Question", text });
+      await customer.sendMail({
+        from: "Alice <alice@example.test>",
+        to: accounts[tenant].address,
+        subject: "Question",
+        text,
+      });
     } finally {
       customer.close();
     }

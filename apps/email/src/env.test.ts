@@ -21,7 +21,11 @@ describe("loadEmailEnv", () => {
       maxBytes: 1000,
       tls: { key: "-----BEGIN PRIVATE KEY-----\nabc", cert: "-----BEGIN CERTIFICATE-----\ndef" },
     });
-    expect(loadEmailEnv({ SMTP_INBOUND_PORT: "25" }).inbound).toMatchObject({ host: "0.0.0.0", maxBytes: 26_214_400, tls: undefined });
+    expect(loadEmailEnv({ SMTP_INBOUND_PORT: "25" }).inbound).toMatchObject({
+      host: "0.0.0.0",
+      maxBytes: 26_214_400,
+      tls: undefined,
+    });
   });
 
   it("refuses bad values with one readable error", () => {

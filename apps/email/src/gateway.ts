@@ -38,7 +38,8 @@ export function createEmailGateway(options: EmailGatewayOptions = {}): EmailGate
     info: {
       name: { en_US: "Email", ru_RU: "Электронная почта" },
       description: {
-        en_US: "Customers' email in the CRM chat: threaded replies over your SMTP account, attachments, bounces as errors.",
+        en_US:
+          "Customers' email in the CRM chat: threaded replies over your SMTP account, attachments, bounces as errors.",
         ru_RU: "Письма клиентов в чате CRM: ответы в той же переписке через ваш SMTP, вложения, возвраты как ошибки.",
       },
     },
@@ -74,5 +75,8 @@ export function createEmailGateway(options: EmailGatewayOptions = {}): EmailGate
       },
     },
   });
-  return Object.defineProperty(definition, "inboundPort", { get: () => inbound?.port, enumerable: true }) as EmailGateway;
+  return Object.defineProperty(definition, "inboundPort", {
+    get: () => inbound?.port,
+    enumerable: true,
+  }) as EmailGateway;
 }

@@ -4,7 +4,12 @@ import { readSandboxConfig } from "./env.js";
 describe("readSandboxConfig", () => {
   it("uses the documented ports and ./data/ at the repository root by default", () => {
     const config = readSandboxConfig({});
-    expect(config).toMatchObject({ port: 3000, gatewayPorts: { telegram: 8081, sms: 8082, email: 8083 }, smtpInboundPort: 2525, logLevel: "warn" });
+    expect(config).toMatchObject({
+      port: 3000,
+      gatewayPorts: { telegram: 8081, sms: 8082, email: 8083 },
+      smtpInboundPort: 2525,
+      logLevel: "warn",
+    });
     expect(config.dataDir).toMatch(/\/data\/?$/);
     expect(config.dataDir).not.toMatch(/apps\/sandbox/);
   });

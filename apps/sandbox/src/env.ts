@@ -35,7 +35,11 @@ export function readSandboxConfig(source: Record<string, string | undefined> = p
   };
   const config: SandboxConfig = {
     port: port("SANDBOX_PORT", 3000),
-    gatewayPorts: { telegram: port("TELEGRAM_PORT", 8081), sms: port("SMS_PORT", 8082), email: port("EMAIL_PORT", 8083) },
+    gatewayPorts: {
+      telegram: port("TELEGRAM_PORT", 8081),
+      sms: port("SMS_PORT", 8082),
+      email: port("EMAIL_PORT", 8083),
+    },
     smtpInboundPort: port("SMTP_INBOUND_PORT", 2525),
     dataDir: source.SANDBOX_DATA_DIR?.trim() || DEFAULT_DATA_DIR,
     logLevel: source.LOG_LEVEL?.trim() || "warn",

@@ -67,7 +67,10 @@ export async function startSandbox(config: SandboxConfig, options: SandboxOption
     const sink = await startSmtpSink({ auth: { user: MAIL_ACCOUNT.user, password: MAIL_ACCOUNT.password } });
     cleanups.push(() => sink.close());
 
-    const gatewayUrls = Object.fromEntries(CHANNELS.map((c) => [c, gatewayUrl(ports.gateways[c])])) as Record<Channel, string>;
+    const gatewayUrls = Object.fromEntries(CHANNELS.map((c) => [c, gatewayUrl(ports.gateways[c])])) as Record<
+      Channel,
+      string
+    >;
     const hub = new LiveHub();
     const store = new InboxStore();
     const uploads = new UploadStore();
@@ -155,7 +158,11 @@ async function startGateways(
           dataDir: config.dataDir,
           logLevel: config.logLevel,
           crmEnv: parts.crmEnv,
-          fakes: { telegramApiRoot: parts.fakeTelegram, twilioBaseUrl: parts.fakeTwilio, smtpInboundPort: parts.ports.smtpInbound },
+          fakes: {
+            telegramApiRoot: parts.fakeTelegram,
+            twilioBaseUrl: parts.fakeTwilio,
+            smtpInboundPort: parts.ports.smtpInbound,
+          },
           inherited: parts.inherited,
         }),
         onOutput: (line) => onOutput(channel, line),

@@ -30,7 +30,14 @@ runConformanceSuite({
   },
   validSettings(tenant: TenantIndex) {
     const { account, number } = accounts[tenant]!;
-    return { main: { accountSid: account.sid, authToken: account.authToken, sender: number.phoneNumber, statusCallbacks: true } };
+    return {
+      main: {
+        accountSid: account.sid,
+        authToken: account.authToken,
+        sender: number.phoneNumber,
+        statusCallbacks: true,
+      },
+    };
   },
   contact: "+14155552671",
   sentTexts(tenant: TenantIndex) {
@@ -42,14 +49,21 @@ runConformanceSuite({
   },
   failNextSend(kind) {
     twilio.failNext(
-      kind === "permanent" ? { status: 400, code: 21211, message: "Invalid 'To' number" } : { status: 503, code: 20503, message: "Service unavailable" },
+      kind === "permanent"
+        ? { status: 400, code: 21211, message: "Invalid 'To' number" }
+        : { status: 503, code: 20503, message: "Service unavailable" },
     );
   },
   async deliverIncoming(tenant: TenantIndex, text: string) {
     const { account, number } = accounts[tenant]!;
     const publicId = gateway.runtime.tenants.get(CONFORMANCE_TENANTS[tenant])!.publicId;
     const url = gateway.runtime.publicUrl(`sms/inbound/${publicId}`);
-    const params = twilio.inboundParams({ accountSid: account.sid, from: "+14155552672", to: number.phoneNumber, body: text });
+    const params = twilio.inboundParams({
+      accountSid: account.sid,
+      from: "+14155552672",
+      to: number.phoneNumber,
+      body: text,
+    });
     const res = await twilio.sendInbound(url, params, account.authToken);
     if (res.status !== 200) throw new Error(`inbound webhook answered ${res.status}: ${await res.text()}`);
   },

@@ -5,7 +5,9 @@ describe("SMS env", () => {
   it("defaults TWILIO_API_BASE_URL to Twilio and trims a trailing slash", () => {
     expect(readSmsEnv({})).toEqual({ apiBaseUrl: "https://api.twilio.com" });
     expect(readSmsEnv({ TWILIO_API_BASE_URL: "" })).toEqual({ apiBaseUrl: "https://api.twilio.com" });
-    expect(readSmsEnv({ TWILIO_API_BASE_URL: "http://127.0.0.1:4010/" })).toEqual({ apiBaseUrl: "http://127.0.0.1:4010" });
+    expect(readSmsEnv({ TWILIO_API_BASE_URL: "http://127.0.0.1:4010/" })).toEqual({
+      apiBaseUrl: "http://127.0.0.1:4010",
+    });
   });
 
   it("rejects a base that is not an http(s) URL", () => {

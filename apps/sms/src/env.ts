@@ -22,7 +22,8 @@ export interface SmsEnv {
 export function readSmsEnv(env: Record<string, string | undefined> = process.env): SmsEnv {
   const value = env.TWILIO_API_BASE_URL?.trim() || undefined;
   const parsed = schema.safeParse({ TWILIO_API_BASE_URL: value });
-  if (!parsed.success) throw new Error(`Invalid configuration: ${parsed.error.issues.map((i) => i.message).join("; ")}`);
+  if (!parsed.success)
+    throw new Error(`Invalid configuration: ${parsed.error.issues.map((i) => i.message).join("; ")}`);
   return { apiBaseUrl: parsed.data.TWILIO_API_BASE_URL.replace(/\/+$/, "") };
 }
 

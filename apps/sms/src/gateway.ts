@@ -30,8 +30,10 @@ export function createSmsGateway(options: SmsGatewayOptions): GatewayDefinition 
     info: {
       name: { en_US: "SMS (Twilio)", ru_RU: "SMS (Twilio)" },
       description: {
-        en_US: "Text customers from the CRM through your **Twilio** number: SMS and MMS out, delivery statuses, replies and pictures in, STOP/START opt-outs.",
-        ru_RU: "SMS клиентам из CRM через ваш номер **Twilio**: отправка SMS и MMS, статусы доставки, ответы и картинки клиентов, отписка STOP/START.",
+        en_US:
+          "Text customers from the CRM through your **Twilio** number: SMS and MMS out, delivery statuses, replies and pictures in, STOP/START opt-outs.",
+        ru_RU:
+          "SMS клиентам из CRM через ваш номер **Twilio**: отправка SMS и MMS, статусы доставки, ответы и картинки клиентов, отписка STOP/START.",
       },
     },
     contactType: "phone",

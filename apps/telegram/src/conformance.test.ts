@@ -28,7 +28,10 @@ runConformanceSuite({
   },
   validSettings: (tenant) => ({ main: { botToken: TOKENS[tenant], allowGroups: false } }),
   contact: "tg://user?id=4242",
-  sentTexts: (tenant) => fakeApi().messages.filter((m) => m.token === TOKENS[tenant]).map((m) => m.text ?? ""),
+  sentTexts: (tenant) =>
+    fakeApi()
+      .messages.filter((m) => m.token === TOKENS[tenant])
+      .map((m) => m.text ?? ""),
   failNextSend(kind) {
     const error =
       kind === "permanent"

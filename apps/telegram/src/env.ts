@@ -24,7 +24,9 @@ export interface TelegramEnv {
 export function readEnv(source: Record<string, string | undefined> = process.env): TelegramEnv {
   const parsed = schema.safeParse({ TELEGRAM_API_ROOT: source.TELEGRAM_API_ROOT || undefined });
   if (!parsed.success) {
-    throw new Error(`Invalid configuration: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+    throw new Error(
+      `Invalid configuration: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
+    );
   }
   return { apiRoot: parsed.data.TELEGRAM_API_ROOT, env: { ...source } };
 }

@@ -33,8 +33,10 @@ export function createTelegramGateway(options: TelegramGatewayOptions): GatewayD
     info: {
       name: { en_US: "Telegram", ru_RU: "Telegram" },
       description: {
-        en_US: "Chat with customers through your **Telegram bot**: formatted messages, photos, voice notes and files both ways.",
-        ru_RU: "Переписка с клиентами через вашего **Telegram-бота**: форматированные сообщения, фото, голосовые и файлы в обе стороны.",
+        en_US:
+          "Chat with customers through your **Telegram bot**: formatted messages, photos, voice notes and files both ways.",
+        ru_RU:
+          "Переписка с клиентами через вашего **Telegram-бота**: форматированные сообщения, фото, голосовые и файлы в обе стороны.",
       },
       developer: { name: "Switchboard", email: "dev@switchboard.dev", hostname: "switchboard.dev" },
     },

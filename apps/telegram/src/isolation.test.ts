@@ -36,12 +36,23 @@ describe("two companies, two bots", () => {
   it("routes each bot's updates to its company, even with the same update_id and chat", async () => {
     const update = (text: string) => ({
       update_id: 777,
-      message: { message_id: 1, date: 1, chat: { id: 99, type: "private", first_name: "C" }, from: { id: 99, is_bot: false, first_name: "C" }, text },
+      message: {
+        message_id: 1,
+        date: 1,
+        chat: { id: 99, type: "private", first_name: "C" },
+        from: { id: 99, is_bot: false, first_name: "C" },
+        text,
+      },
     });
     expect((await stack.fake.deliverUpdate(TOKENS[0], update("to company A"))).status).toBe(200);
     expect((await stack.fake.deliverUpdate(TOKENS[1], update("to company B"))).status).toBe(200);
-    await stack.crm.waitFor(() => stack.crm.incoming.filter((r) => r.body.chat.contact === "tg://user?id=99").length === 2, 10_000);
-    const got = stack.crm.incoming.filter((r) => r.body.chat.contact === "tg://user?id=99").map((r) => [r.ref, r.body.message.content?.text]);
+    await stack.crm.waitFor(
+      () => stack.crm.incoming.filter((r) => r.body.chat.contact === "tg://user?id=99").length === 2,
+      10_000,
+    );
+    const got = stack.crm.incoming
+      .filter((r) => r.body.chat.contact === "tg://user?id=99")
+      .map((r) => [r.ref, r.body.message.content?.text]);
     expect(got).toEqual(
       expect.arrayContaining([
         [TENANTS[0], "to company A"],
@@ -56,7 +67,10 @@ describe("two companies, two bots", () => {
     const res = await fetch(b.url, {
       method: "POST",
       headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": a.secretToken! },
-      body: JSON.stringify({ update_id: 1, message: { message_id: 1, date: 1, chat: { id: 5, type: "private" }, text: "cross" } }),
+      body: JSON.stringify({
+        update_id: 1,
+        message: { message_id: 1, date: 1, chat: { id: 5, type: "private" }, text: "cross" },
+      }),
     });
     expect(res.status).toBe(401);
   });

@@ -35,7 +35,12 @@ beforeAll(async () => {
       const gw = GatewayProcess.spawn({
         script: fileURLToPath(new URL(`../../../apps/${name}/dist/main.js`, import.meta.url)),
         port,
-        env: { ...stack.crm.env, SWITCHBOARD_DB_PATH: join(dir, "db.sqlite"), SWITCHBOARD_ALLOW_PRIVATE_URLS: "true", LOG_LEVEL: "fatal" },
+        env: {
+          ...stack.crm.env,
+          SWITCHBOARD_DB_PATH: join(dir, "db.sqlite"),
+          SWITCHBOARD_ALLOW_PRIVATE_URLS: "true",
+          LOG_LEVEL: "fatal",
+        },
       });
       await gw.ready();
       return { name, gw, dir };
@@ -59,13 +64,17 @@ function check(answer: Answer, options: { fieldErrors?: boolean } = {}): void {
   expect(answer.status, `answer ${answer.status}: ${answer.text.slice(0, 200)}`).toBeGreaterThan(0);
   expect(answer.status, answer.text.slice(0, 200)).toBeLessThan(500);
   if (answer.status >= 400) {
-    const ok = isCodeMessage(answer) || (options.fieldErrors === true && answer.status === 400 && isFieldErrors(answer));
+    const ok =
+      isCodeMessage(answer) || (options.fieldErrors === true && answer.status === 400 && isFieldErrors(answer));
     if (!ok) tally.notCodeMessage += 1;
     expect(ok, `not {code, message}: ${answer.status} ${answer.text.slice(0, 200)}`).toBe(true);
   }
 }
 
-const headersOf = (type: string, extra: Record<string, string> = {}) => ({ ...(type ? { "content-type": type } : {}), ...extra });
+const headersOf = (type: string, extra: Record<string, string> = {}) => ({
+  ...(type ? { "content-type": type } : {}),
+  ...extra,
+});
 
 test("POST /special/send: garbage bodies, bad tokens, malformed messages", async () => {
   const url = `${stack.gateway.url}special/send`;
@@ -73,10 +82,13 @@ test("POST /special/send: garbage bodies, bad tokens, malformed messages", async
   const requestBody = fc.oneof(
     garbageBody,
     anyBadToken(stack.crm, gw, BENCH_TENANT).map((t) => JSON.stringify({ request: t })),
-    malformedSendBody.map((b) => JSON.stringify({ request: stack.crm.specialToken(gw, BENCH_TENANT, b as Record<string, unknown>) })),
-    forgedToken(stack.crm, gw, BENCH_TENANT, { chat: { contact: "tg://user?id=5" }, message: { content: { text: "hi", format: "text" } } }).map((t) =>
-      JSON.stringify({ request: t }),
+    malformedSendBody.map((b) =>
+      JSON.stringify({ request: stack.crm.specialToken(gw, BENCH_TENANT, b as Record<string, unknown>) }),
     ),
+    forgedToken(stack.crm, gw, BENCH_TENANT, {
+      chat: { contact: "tg://user?id=5" },
+      message: { content: { text: "hi", format: "text" } },
+    }).map((t) => JSON.stringify({ request: t })),
   );
   await fc.assert(
     fc.asyncProperty(requestBody, contentType, async (body, type) => {
@@ -111,22 +123,41 @@ test("settings: bad X-PLUGIN-TOKENs, and a valid one with malformed data", async
   const valid = stack.crm.pluginToken(gw, BENCH_TENANT);
   const badData = fc.oneof(
     garbageBody,
-    fc.record({ main: fc.oneof(fc.integer(), fc.string(), fc.array(fc.integer()), fc.constant(null)) }).map((d) => JSON.stringify(d)),
     fc
-      .record({ main: fc.record({ botToken: fc.oneof(fc.integer(), fc.boolean(), fc.string({ maxLength: 7 }), fc.constant(null)) }) })
+      .record({ main: fc.oneof(fc.integer(), fc.string(), fc.array(fc.integer()), fc.constant(null)) })
+      .map((d) => JSON.stringify(d)),
+    fc
+      .record({
+        main: fc.record({
+          botToken: fc.oneof(fc.integer(), fc.boolean(), fc.string({ maxLength: 7 }), fc.constant(null)),
+        }),
+      })
       .map((d) => JSON.stringify(d)),
   );
   await fc.assert(
-    fc.asyncProperty(anyBadToken(stack.crm, gw, BENCH_TENANT), fc.constantFrom("GET", "PUT"), garbageBody, async (token, method, body) => {
-      check(await probe(url, { method, headers: { "x-plugin-token": token, "content-type": "application/json" }, body: method === "PUT" ? body : undefined }));
-    }),
+    fc.asyncProperty(
+      anyBadToken(stack.crm, gw, BENCH_TENANT),
+      fc.constantFrom("GET", "PUT"),
+      garbageBody,
+      async (token, method, body) => {
+        check(
+          await probe(url, {
+            method,
+            headers: { "x-plugin-token": token, "content-type": "application/json" },
+            body: method === "PUT" ? body : undefined,
+          }),
+        );
+      },
+    ),
     runs(3),
   );
   await fc.assert(
     fc.asyncProperty(badData, contentType, async (body, type) => {
       // A group that is not an object counts as "nothing submitted" (kept settings): 200 is fine
       // then, as long as nothing changes (checked below).
-      check(await probe(url, { method: "PUT", headers: headersOf(type, { "x-plugin-token": valid }), body }), { fieldErrors: true });
+      check(await probe(url, { method: "PUT", headers: headersOf(type, { "x-plugin-token": valid }), body }), {
+        fieldErrors: true,
+      });
     }),
     runs(4),
   );
@@ -137,7 +168,10 @@ test("Telegram webhook: unknown ids, wrong secrets, garbage updates", async () =
   const hook = stack.api.webhooks.get(BENCH_BOT_TOKEN)!;
   const base = hook.url.slice(0, hook.url.lastIndexOf("/") + 1);
   const target = fc.oneof(
-    fc.record({ url: fc.string({ maxLength: 30 }).map((id) => base + encodeURIComponent(id)), secret: fc.constant(hook.secret) }),
+    fc.record({
+      url: fc.string({ maxLength: 30 }).map((id) => base + encodeURIComponent(id)),
+      secret: fc.constant(hook.secret),
+    }),
     fc.record({ url: fc.constant(hook.url), secret: fc.oneof(fc.string({ maxLength: 80 }), fc.constant("")) }),
     fc.record({ url: fc.constant(hook.url), secret: fc.constant(hook.secret) }),
   );
@@ -158,10 +192,22 @@ test("SMS and email webhooks: unknown tenants, bad signatures, garbage bodies", 
     fc.string({ maxLength: 30 }).map((id) => `email/inbound/${encodeURIComponent(id)}/mime`),
   );
   await fc.assert(
-    fc.asyncProperty(paths, garbageBody, contentType, fc.string({ maxLength: 40 }), async (path, body, type, signature) => {
-      const target = others.find((o) => path.startsWith(o.name))!;
-      check(await probe(target.gw.url + path, { method: "POST", headers: headersOf(type, { "x-twilio-signature": signature }), body }));
-    }),
+    fc.asyncProperty(
+      paths,
+      garbageBody,
+      contentType,
+      fc.string({ maxLength: 40 }),
+      async (path, body, type, signature) => {
+        const target = others.find((o) => path.startsWith(o.name))!;
+        check(
+          await probe(target.gw.url + path, {
+            method: "POST",
+            headers: headersOf(type, { "x-twilio-signature": signature }),
+            body,
+          }),
+        );
+      },
+    ),
     runs(6),
   );
 });

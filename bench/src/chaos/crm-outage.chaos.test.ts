@@ -35,10 +35,13 @@ test("CRM down: incoming and statuses wait, then arrive once each and in order p
     }),
   );
   const probe = new DbProbe(stack.dbPath);
-  const piledUp = await waitFor(() => {
-    const n = probe.outboxPending();
-    return n >= OUTGOING + CHATS * PER_CHAT ? n : 0;
-  }, { timeoutMs: 30_000 });
+  const piledUp = await waitFor(
+    () => {
+      const n = probe.outboxPending();
+      return n >= OUTGOING + CHATS * PER_CHAT ? n : 0;
+    },
+    { timeoutMs: 30_000 },
+  );
   expect(stack.crm.incoming).toHaveLength(0);
 
   await stack.crm.resumeListening();

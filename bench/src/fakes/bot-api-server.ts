@@ -176,7 +176,14 @@ export class BotApiServer {
     }
   }
 
-  private accept(res: ServerResponse, marker: string, chatId: string, text: string, at: number, record: (o: "ok") => void) {
+  private accept(
+    res: ServerResponse,
+    marker: string,
+    chatId: string,
+    text: string,
+    at: number,
+    record: (o: "ok") => void,
+  ) {
     record("ok");
     this.delivered += 1;
     const list = this.arrivals.get(marker);

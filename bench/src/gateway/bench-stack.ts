@@ -63,9 +63,12 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
   let gateway = spawnGateway();
   const readyMs = await gateway.ready();
   const registered = await crm.register(gateway.url, BENCH_TENANT);
-  if (registered.status !== 200) throw new Error(`registration answered ${registered.status}: ${await registered.text()}`);
+  if (registered.status !== 200)
+    throw new Error(`registration answered ${registered.status}: ${await registered.text()}`);
   if (options.kind === "telegram") {
-    const saved = await crm.putSettings(gateway.url, BENCH_TENANT, { main: { botToken: BENCH_BOT_TOKEN, allowGroups: false } });
+    const saved = await crm.putSettings(gateway.url, BENCH_TENANT, {
+      main: { botToken: BENCH_BOT_TOKEN, allowGroups: false },
+    });
     if (saved.status !== 200) throw new Error(`settings answered ${saved.status}: ${await saved.text()}`);
   }
   return {
@@ -90,7 +93,12 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
 }
 
 /** Pre-signed `/special/send` bodies (`{"request": <RS512 token>}`), message id null so each is queued. */
-export function sendBodies(crm: CrmSimulator, gatewayUrl: string, count: number, text: (i: number) => string): string[] {
+export function sendBodies(
+  crm: CrmSimulator,
+  gatewayUrl: string,
+  count: number,
+  text: (i: number) => string,
+): string[] {
   return Array.from({ length: count }, (_, i) =>
     JSON.stringify({
       request: crm.specialToken(gatewayUrl, BENCH_TENANT, {

@@ -51,16 +51,20 @@ export class GatewayProcess {
   static spawn(options: GatewayProcessOptions): GatewayProcess {
     const url = `http://127.0.0.1:${options.port}/`;
     const startedAt = performance.now();
-    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), options.script ?? CHILD_MAIN, ...(options.args ?? [])], {
-      env: inheritedEnv({
-        LV_PLUGIN_SELF_URI: url,
-        PORT: String(options.port),
-        HOST: "127.0.0.1",
-        LOG_LEVEL: "warn",
-        ...options.env,
-      }),
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(
+      process.execPath,
+      [...(options.nodeArgs ?? []), options.script ?? CHILD_MAIN, ...(options.args ?? [])],
+      {
+        env: inheritedEnv({
+          LV_PLUGIN_SELF_URI: url,
+          PORT: String(options.port),
+          HOST: "127.0.0.1",
+          LOG_LEVEL: "warn",
+          ...options.env,
+        }),
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     return new GatewayProcess(child, url, startedAt);
   }
 

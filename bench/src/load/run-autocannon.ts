@@ -17,14 +17,16 @@ export async function runAutocannon(spec: LoadSpec): Promise<LoadResult> {
   const file = join(dir, "spec.json");
   writeFileSync(file, JSON.stringify(spec));
   try {
-    const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, [CHILD, file], { stdio: ["ignore", "pipe", "pipe"] });
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (c: Buffer) => (stdout += c.toString("utf8")));
-      child.stderr.on("data", (c: Buffer) => (stderr += c.toString("utf8")));
-      child.once("exit", (code) => resolve({ code, stdout, stderr }));
-    });
+    const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>(
+      (resolve) => {
+        const child = spawn(process.execPath, [CHILD, file], { stdio: ["ignore", "pipe", "pipe"] });
+        let stdout = "";
+        let stderr = "";
+        child.stdout.on("data", (c: Buffer) => (stdout += c.toString("utf8")));
+        child.stderr.on("data", (c: Buffer) => (stderr += c.toString("utf8")));
+        child.once("exit", (code) => resolve({ code, stdout, stderr }));
+      },
+    );
     const line = stdout.trim().split("\n").pop() ?? "";
     if (code !== 0 || !line.startsWith("{")) throw new Error(`autocannon failed (${code}): ${stderr.slice(-2000)}`);
     return JSON.parse(line) as LoadResult;

@@ -29,7 +29,13 @@ export async function memoryOf(gateway: GatewayProcess): Promise<MemoryMb | unde
     if (res.status !== 200) return undefined;
     const raw = (await res.json()) as Record<string, number>;
     const mb = (k: string) => Math.round(((raw[k] ?? 0) / 2 ** 20) * 10) / 10;
-    return { rss: mb("rss"), heapTotal: mb("heapTotal"), heapUsed: mb("heapUsed"), external: mb("external"), arrayBuffers: mb("arrayBuffers") };
+    return {
+      rss: mb("rss"),
+      heapTotal: mb("heapTotal"),
+      heapUsed: mb("heapUsed"),
+      external: mb("external"),
+      arrayBuffers: mb("arrayBuffers"),
+    };
   } catch {
     return undefined;
   }
@@ -46,7 +52,12 @@ function highest(a: MemoryMb | undefined, b: MemoryMb | undefined): MemoryMb | u
  * Starts the drain with `release()` and waits until the queue is empty (polling every 20 ms).
  * The peak-RSS counter is reset just before, so the peak covers the drain only.
  */
-export async function watchDrain(gateway: GatewayProcess, dbPath: string, release: () => void | Promise<void>, timeoutMs = 300_000): Promise<DrainResult> {
+export async function watchDrain(
+  gateway: GatewayProcess,
+  dbPath: string,
+  release: () => void | Promise<void>,
+  timeoutMs = 300_000,
+): Promise<DrainResult> {
   const probe = new DbProbe(dbPath);
   try {
     const messages = probe.unfinished();
@@ -62,11 +73,19 @@ export async function watchDrain(gateway: GatewayProcess, dbPath: string, releas
         lastSample = performance.now();
         top = highest(top, await memoryOf(gateway));
       }
-      if (performance.now() - t0 > timeoutMs) throw new Error(`drain not finished after ${timeoutMs} ms: ${probe.unfinished()} left`);
+      if (performance.now() - t0 > timeoutMs)
+        throw new Error(`drain not finished after ${timeoutMs} ms: ${probe.unfinished()} left`);
       await new Promise((r) => setTimeout(r, 20));
     }
     const seconds = (performance.now() - t0) / 1000;
-    return { messages, seconds, perSecond: messages / seconds, peakRssMb: gateway.memory().peakMb, startRssMb, memory: atStart && top ? { atStart, highest: top } : undefined };
+    return {
+      messages,
+      seconds,
+      perSecond: messages / seconds,
+      peakRssMb: gateway.memory().peakMb,
+      startRssMb,
+      memory: atStart && top ? { atStart, highest: top } : undefined,
+    };
   } finally {
     probe.close();
   }

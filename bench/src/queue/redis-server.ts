@@ -18,12 +18,20 @@ const INSTALL_HINT = "as root: apt-get update && apt-get install -y redis-server
 function redisVersion(log: (line: string) => void): string | { skipped: string } {
   const probe = () => spawnSync("redis-server", ["--version"], { encoding: "utf8" });
   let found = probe();
-  if ((found.error || found.status !== 0) && process.getuid?.() === 0 && spawnSync("apt-get", ["--version"]).status === 0) {
+  if (
+    (found.error || found.status !== 0) &&
+    process.getuid?.() === 0 &&
+    spawnSync("apt-get", ["--version"]).status === 0
+  ) {
     log("queue-only: redis-server is missing; installing it with apt-get");
-    const install = spawnSync("sh", ["-c", "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server"], {
-      stdio: "ignore",
-      timeout: 300_000,
-    });
+    const install = spawnSync(
+      "sh",
+      ["-c", "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server"],
+      {
+        stdio: "ignore",
+        timeout: 300_000,
+      },
+    );
     if (install.status !== 0) return { skipped: `apt-get could not install redis-server (${INSTALL_HINT})` };
     found = probe();
   }
@@ -32,13 +40,19 @@ function redisVersion(log: (line: string) => void): string | { skipped: string }
 }
 
 /** Starts redis-server (installing it when absent and possible), or says why it could not. */
-export async function startRedis(log: (line: string) => void = () => undefined): Promise<RedisServer | { skipped: string }> {
+export async function startRedis(
+  log: (line: string) => void = () => undefined,
+): Promise<RedisServer | { skipped: string }> {
   const version = redisVersion(log);
   if (typeof version !== "string") return version;
   const port = await freePort();
-  const child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawn(
+    "redis-server",
+    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+    {
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   const ready = await new Promise<boolean>((resolve) => {
     const timer = setTimeout(() => resolve(false), 10_000);
     child.stdout.on("data", (chunk: Buffer) => {

@@ -25,7 +25,11 @@ export interface ProfileSummary {
 
 /** Reads a profile file and summarises it. */
 export function summariseProfile(file: string, top = 15): ProfileSummary {
-  const profile = JSON.parse(readFileSync(file, "utf8")) as { nodes: ProfileNode[]; startTime: number; endTime: number };
+  const profile = JSON.parse(readFileSync(file, "utf8")) as {
+    nodes: ProfileNode[];
+    startTime: number;
+    endTime: number;
+  };
   const hits = profile.nodes.reduce((sum, n) => sum + (n.hitCount ?? 0), 0) || 1;
   const byFunction = new Map<string, number>();
   const byArea = new Map<string, number>();

@@ -90,7 +90,17 @@ export async function acceptScenario(options: BenchOptions, log: (line: string) 
       `${accepted} answers 2xx (warm-up included), ${stored} rows stored (the difference are requests in flight when autocannon stopped); non-2xx ${ours.non2xx + warm.non2xx}, errors ${ours.errors + warm.errors}`,
       `each request carries one of ${POOL} distinct RS512 tokens (message id null, so every one is queued)`,
     ],
-    details: { gateway: ours, cpuPerRequestUs: cpu, warmup: warm, bareHono: bare, honoReadingBody: reading, honoReadingIncoming: incoming, stored, accepted, ...(profile ? { profile } : {}) },
+    details: {
+      gateway: ours,
+      cpuPerRequestUs: cpu,
+      warmup: warm,
+      bareHono: bare,
+      honoReadingBody: reading,
+      honoReadingIncoming: incoming,
+      stored,
+      accepted,
+      ...(profile ? { profile } : {}),
+    },
   };
 }
 
@@ -113,7 +123,11 @@ async function measureHello(
 }
 
 /** CPU microseconds per request of each thread group between two snapshots. */
-function cpuPerRequest(before: Record<string, number>, after: Record<string, number>, requests: number): Record<string, number> {
+function cpuPerRequest(
+  before: Record<string, number>,
+  after: Record<string, number>,
+  requests: number,
+): Record<string, number> {
   const out: Record<string, number> = {};
   let total = 0;
   for (const [name, seconds] of Object.entries(after)) {

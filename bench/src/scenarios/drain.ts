@@ -17,7 +17,11 @@ import { bullmqDrain } from "../queue/bullmq-drain.js";
 const POOL = 2000;
 
 /** Fills a stack's queue with `count` messages through `/special/send` while delivery is held. */
-async function fill(stack: BenchStack, count: number, connections: number): Promise<{ perSecond: number; stored: number }> {
+async function fill(
+  stack: BenchStack,
+  count: number,
+  connections: number,
+): Promise<{ perSecond: number; stored: number }> {
   const bodies = sendBodies(stack.crm, stack.gateway.url, POOL, (i) => `Drain [[d${i}]]`);
   const result = await runAutocannon({
     url: `${stack.gateway.url}special/send`,
@@ -29,7 +33,10 @@ async function fill(stack: BenchStack, count: number, connections: number): Prom
     amount: count,
   });
   const stored = await waitForBacklog(stack.dbPath, count);
-  if (stored !== count) throw new Error(`backlog has ${stored} messages, expected ${count} (${result.non2xx} non-2xx, ${result.errors} errors)`);
+  if (stored !== count)
+    throw new Error(
+      `backlog has ${stored} messages, expected ${count} (${result.non2xx} non-2xx, ${result.errors} errors)`,
+    );
   return { perSecond: result.requestsPerSecond, stored };
 }
 
@@ -68,7 +75,11 @@ export async function drainScenario(options: BenchOptions, log: (line: string) =
       ],
       notes: [
         `${drain.messages} messages in ${drain.seconds.toFixed(2)} s; fake Bot API received ${stack.api.delivered}; RSS ${drain.startRssMb.toFixed(0)} MB when the drain started (left by the fill), ${rss.rssMb.toFixed(0)} MB after`,
-        ...(heap ? [`memoryUsage() at the start ${JSON.stringify(heap.atStart)}, highest during the drain ${JSON.stringify(heap.highest)} (MB)`] : []),
+        ...(heap
+          ? [
+              `memoryUsage() at the start ${JSON.stringify(heap.atStart)}, highest during the drain ${JSON.stringify(heap.highest)} (MB)`,
+            ]
+          : []),
       ],
       details: { drain, filled, gatewayCpuSeconds: cpuSeconds },
     };
@@ -98,7 +109,11 @@ export async function queueOnlyScenario(options: BenchOptions, log: (line: strin
   ];
   const notes = [
     `${ours.messages} messages in ${ours.seconds.toFixed(2)} s, concurrency ${concurrency}; RSS ${ours.startRssMb.toFixed(0)} MB when the drain started`,
-    ...(ours.memory ? [`memoryUsage() at the start ${JSON.stringify(ours.memory.atStart)}, highest during the drain ${JSON.stringify(ours.memory.highest)} (MB)`] : []),
+    ...(ours.memory
+      ? [
+          `memoryUsage() at the start ${JSON.stringify(ours.memory.atStart)}, highest during the drain ${JSON.stringify(ours.memory.highest)} (MB)`,
+        ]
+      : []),
   ];
   log(`queue-only: BullMQ on a local Redis`);
   const bull = await bullmqDrain(options.drainMessages, concurrency, log);
@@ -110,7 +125,9 @@ export async function queueOnlyScenario(options: BenchOptions, log: (line: strin
       figure("BullMQ + Redis, do-nothing worker", bull.perSecond, "jobs/s"),
       figure("ratio Switchboard / BullMQ", ratio * 100, "%", { text: "≥ 100 %", met: ratio >= 1 }),
     );
-    notes.push(`BullMQ: ${bull.jobs} jobs in ${bull.seconds.toFixed(2)} s, concurrency ${concurrency}, removeOnComplete, Redis ${bull.redisVersion} without persistence`);
+    notes.push(
+      `BullMQ: ${bull.jobs} jobs in ${bull.seconds.toFixed(2)} s, concurrency ${concurrency}, removeOnComplete, Redis ${bull.redisVersion} without persistence`,
+    );
   }
   return { scenario: "3b. queue only", figures, notes, details: { ours, bullmq: bull } };
 }

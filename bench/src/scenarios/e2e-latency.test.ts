@@ -2,7 +2,13 @@ import { describe, expect, test } from "vitest";
 import type { Sent } from "../load/fixed-rate.js";
 import { match } from "./e2e-latency.js";
 
-const sent = (marker: string, startedAt: number, answeredAt: number): Sent => ({ index: 0, marker, startedAt, answeredAt, status: 202 });
+const sent = (marker: string, startedAt: number, answeredAt: number): Sent => ({
+  index: 0,
+  marker,
+  startedAt,
+  answeredAt,
+  status: 202,
+});
 
 describe("match (202 → arrival pairing)", () => {
   test("the k-th answer of a reused marker pairs with its k-th arrival", () => {

@@ -29,7 +29,12 @@ export async function e2eScenario(options: BenchOptions, log: (line: string) => 
       figures.push(
         figure(`${rate}/s: 202 → fake API p50`, m.fromAccept.p50, "ms"),
         figure(`${rate}/s: 202 → fake API p95`, m.fromAccept.p95, "ms"),
-        figure(`${rate}/s: 202 → fake API p99`, m.fromAccept.p99, "ms", rate === 1000 ? { text: "< 10 ms", met: m.fromAccept.p99 < 10 } : undefined),
+        figure(
+          `${rate}/s: 202 → fake API p99`,
+          m.fromAccept.p99,
+          "ms",
+          rate === 1000 ? { text: "< 10 ms", met: m.fromAccept.p99 < 10 } : undefined,
+        ),
         figure(`${rate}/s: 202 → fake API max`, m.fromAccept.max, "ms"),
         figure(`${rate}/s: request → 202 p99`, m.acceptLatency.p99, "ms"),
       );

@@ -48,7 +48,9 @@ export async function footprintScenario(_options: BenchOptions, log: (line: stri
             SWITCHBOARD_DB_PATH: join(dir, `${name}.sqlite`),
             SWITCHBOARD_ALLOW_PRIVATE_URLS: "true",
             TELEGRAM_API_ROOT: api.url,
-            ...(name === "email" ? { SMTP_INBOUND_PORT: String(await freePort()), SMTP_INBOUND_HOST: "127.0.0.1" } : {}),
+            ...(name === "email"
+              ? { SMTP_INBOUND_PORT: String(await freePort()), SMTP_INBOUND_HOST: "127.0.0.1" }
+              : {}),
           },
         });
         try {
@@ -57,7 +59,11 @@ export async function footprintScenario(_options: BenchOptions, log: (line: stri
             // One tenant registered (and for Telegram configured), then left alone.
             await crm.register(gw.url, { ...BENCH_TENANT, pluginAlias: name });
             if (name === "telegram") {
-              await crm.putSettings(gw.url, { ...BENCH_TENANT, pluginAlias: name }, { main: { botToken: BENCH_BOT_TOKEN } });
+              await crm.putSettings(
+                gw.url,
+                { ...BENCH_TENANT, pluginAlias: name },
+                { main: { botToken: BENCH_BOT_TOKEN } },
+              );
             }
             await new Promise((r) => setTimeout(r, IDLE_MS));
             idleRss = gw.memory().rssMb;
@@ -71,13 +77,18 @@ export async function footprintScenario(_options: BenchOptions, log: (line: stri
       const median = sorted[Math.floor(sorted.length / 2)]!;
       details[name] = { readyTimes, idleRss };
       figures.push(
-        figure(`${name}: start → /readyz 200 (median of ${STARTS})`, median, "ms", { text: "< 1000 ms", met: median < 1000 }),
+        figure(`${name}: start → /readyz 200 (median of ${STARTS})`, median, "ms", {
+          text: "< 1000 ms",
+          met: median < 1000,
+        }),
         figure(`${name}: idle RSS`, idleRss, "MB", { text: "< 100 MB", met: idleRss < 100 }),
       );
     }
   } finally {
     await Promise.all([api.close(), crm.close()]);
   }
-  notes.push(`start time is from spawn() of \`node dist/main.js\` to the first 200 from /readyz (polled every 5 ms); idle RSS ${IDLE_MS / 1000} s after one tenant registered`);
+  notes.push(
+    `start time is from spawn() of \`node dist/main.js\` to the first 200 from /readyz (polled every 5 ms); idle RSS ${IDLE_MS / 1000} s after one tenant registered`,
+  );
   return { scenario: "5. footprint", figures, notes, details };
 }

@@ -6,7 +6,13 @@ export * from "./i18n.js";
 export * from "./env.js";
 export * from "./protocol/chat.js";
 export * from "./protocol/reference.js";
-export { CrmTokenVerifier, signCrmRequest, referenceFromClaims, type CrmClaims, type VerifiedToken } from "./protocol/tokens.js";
+export {
+  CrmTokenVerifier,
+  signCrmRequest,
+  referenceFromClaims,
+  type CrmClaims,
+  type VerifiedToken,
+} from "./protocol/tokens.js";
 export * from "./settings/form.js";
 export { checkSettings, maskPasswords } from "./settings/validate.js";
 export * from "./gateway/types.js";

@@ -19,5 +19,9 @@ interface TenantColumns {
 
 /** `company_id = … AND plugin_alias = … AND plugin_id = …` for a table. */
 export function ofTenant(table: TenantColumns, ref: PluginReference): SQL {
-  return and(eq(table.companyId, ref.companyId), eq(table.pluginAlias, ref.pluginAlias), eq(table.pluginId, ref.pluginId))!;
+  return and(
+    eq(table.companyId, ref.companyId),
+    eq(table.pluginAlias, ref.pluginAlias),
+    eq(table.pluginId, ref.pluginId),
+  )!;
 }

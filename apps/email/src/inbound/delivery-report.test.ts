@@ -23,15 +23,21 @@ describe("delivery reports", () => {
     const report = readDeliveryReport(mail);
     // ENVID is xtext: +2B is "+".
     expect(report?.originalIds).toEqual(["sb.x+y@gw.test", "sb.orig@gw.test"]);
-    expect(report?.recipients).toEqual([{ action: "failed", status: "5.1.1", diagnostic: "550 5.1.1 User unknown", recipient: "nobody@example.org" }]);
+    expect(report?.recipients).toEqual([
+      { action: "failed", status: "5.1.1", diagnostic: "550 5.1.1 User unknown", recipient: "nobody@example.org" },
+    ]);
     expect(reportOutcome(report!)).toEqual({ status: "error", reason: "550 5.1.1 User unknown" });
   });
 
   it("maps delivered to `delivered` and delays to nothing", () => {
     const recipient = { status: "2.0.0", diagnostic: "", recipient: "a@b" };
-    expect(reportOutcome({ originalIds: [], recipients: [{ ...recipient, action: "delivered" }] })).toEqual({ status: "delivered" });
+    expect(reportOutcome({ originalIds: [], recipients: [{ ...recipient, action: "delivered" }] })).toEqual({
+      status: "delivered",
+    });
     expect(reportOutcome({ originalIds: [], recipients: [{ ...recipient, action: "delayed" }] })).toBeUndefined();
-    expect(reportOutcome({ originalIds: [], recipients: [{ ...recipient, action: "failed", status: "5.0.0" }] })).toEqual({
+    expect(
+      reportOutcome({ originalIds: [], recipients: [{ ...recipient, action: "failed", status: "5.0.0" }] }),
+    ).toEqual({
       status: "error",
       reason: "Delivery failed (5.0.0)",
     });

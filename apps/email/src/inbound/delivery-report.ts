@@ -39,7 +39,9 @@ export function isDeliveryReport(mail: ParsedMail): boolean {
 export function readDeliveryReport(mail: ParsedMail): DeliveryReport | undefined {
   const statusPart = mail.attachments.find((a) => STATUS_TYPES.has(a.contentType));
   if (!statusPart) return undefined;
-  const [messageFields = new Map<string, string>(), ...recipientBlocks] = fieldBlocks(statusPart.content.toString("utf8"));
+  const [messageFields = new Map<string, string>(), ...recipientBlocks] = fieldBlocks(
+    statusPart.content.toString("utf8"),
+  );
   const originalIds: string[] = [];
   const envelopeId = messageFields.get("original-envelope-id");
   if (envelopeId) originalIds.push(decodeXText(envelopeId.trim()));
@@ -94,7 +96,10 @@ function headerValue(headers: string, name: string): string | undefined {
 
 /** `smtp; 550 ...` → `550 ...`, `rfc822; a@b` → `a@b`. */
 function stripType(value: string): string {
-  return value.replace(/^\s*[A-Za-z0-9-]+\s*;\s*/, "").replace(/\s+/g, " ").trim();
+  return value
+    .replace(/^\s*[A-Za-z0-9-]+\s*;\s*/, "")
+    .replace(/\s+/g, " ")
+    .trim();
 }
 
 /** RFC 3461 xtext: `+XX` is a hex-encoded byte. */

@@ -14,7 +14,10 @@ describe("delivery status notifications", () => {
   async function sendOne(contact: string): Promise<{ crmId: string; messageId: string }> {
     const crmId = unique("dsn-msg");
     const before = bed.sinks[0].messages.length;
-    await bed.send(0, { chat: { id: `chat-${crmId}`, contact, subject: "Order" }, message: { id: crmId, content: { text: crmId, format: "text" }, attachments: [] } });
+    await bed.send(0, {
+      chat: { id: `chat-${crmId}`, contact, subject: "Order" },
+      message: { id: crmId, content: { text: crmId, format: "text" }, attachments: [] },
+    });
     const messages = await bed.sinks[0].waitForMessages(before + 1);
     await bed.crm.waitFor(() => bed.crm.statusesOf(crmId).includes("sent"));
     return { crmId, messageId: messages[before]!.parsed.messageId!.slice(1, -1) };
@@ -52,14 +55,30 @@ describe("delivery status notifications", () => {
   it("finds the message by its returned headers when the report has no envelope id", async () => {
     const { crmId, messageId } = await sendOne("gone@example.org");
     await bounce(
-      dsnMessage({ to: INBOUND[0], recipient: "gone@example.org", action: "failed", status: "5.2.1", originalMessageId: messageId, messageId: unique("r") }),
+      dsnMessage({
+        to: INBOUND[0],
+        recipient: "gone@example.org",
+        action: "failed",
+        status: "5.2.1",
+        originalMessageId: messageId,
+        messageId: unique("r"),
+      }),
     );
     await bed.crm.waitFor(() => bed.crm.statusesOf(crmId).includes("error"));
   });
 
   it("a success report gives `delivered`", async () => {
     const { crmId, messageId } = await sendOne("happy@example.org");
-    await bounce(dsnMessage({ to: INBOUND[0], recipient: "happy@example.org", action: "delivered", status: "2.0.0", envelopeId: messageId, messageId: unique("r") }));
+    await bounce(
+      dsnMessage({
+        to: INBOUND[0],
+        recipient: "happy@example.org",
+        action: "delivered",
+        status: "2.0.0",
+        envelopeId: messageId,
+        messageId: unique("r"),
+      }),
+    );
     await bed.crm.waitFor(() => bed.crm.statusesOf(crmId).includes("delivered"));
     expect(bed.crm.statusesOf(crmId)).toEqual(["sent", "delivered"]);
   });
@@ -67,17 +86,44 @@ describe("delivery status notifications", () => {
   it("a delay report changes nothing and is not forwarded", async () => {
     const { crmId, messageId } = await sendOne("slow@example.org");
     const reportId = unique("delay");
-    await bounce(dsnMessage({ to: INBOUND[0], recipient: "slow@example.org", action: "delayed", status: "4.4.7", envelopeId: messageId, messageId: reportId }));
+    await bounce(
+      dsnMessage({
+        to: INBOUND[0],
+        recipient: "slow@example.org",
+        action: "delayed",
+        status: "4.4.7",
+        envelopeId: messageId,
+        messageId: reportId,
+      }),
+    );
     expect(await timesForwarded(bed, reportId)).toBe(0);
     // A later failure still counts: the delay did not end the message's story.
-    await bounce(dsnMessage({ to: INBOUND[0], recipient: "slow@example.org", action: "failed", status: "4.4.7", envelopeId: messageId, messageId: unique("r") }));
+    await bounce(
+      dsnMessage({
+        to: INBOUND[0],
+        recipient: "slow@example.org",
+        action: "failed",
+        status: "4.4.7",
+        envelopeId: messageId,
+        messageId: unique("r"),
+      }),
+    );
     await bed.crm.waitFor(() => bed.crm.statusesOf(crmId).includes("error"));
     expect(bed.crm.statusesOf(crmId)).toEqual(["sent", "error"]);
   });
 
   it("a report about a message that is not ours is forwarded like any other mail", async () => {
     const reportId = unique("foreign");
-    await bounce(dsnMessage({ to: INBOUND[0], recipient: "x@example.org", action: "failed", status: "5.1.1", envelopeId: "someone-else@elsewhere", messageId: reportId }));
+    await bounce(
+      dsnMessage({
+        to: INBOUND[0],
+        recipient: "x@example.org",
+        action: "failed",
+        status: "5.1.1",
+        envelopeId: "someone-else@elsewhere",
+        messageId: reportId,
+      }),
+    );
     const rec = await waitIncoming(bed, reportId);
     expect(rec.body.chat.contact).toBe("mailer-daemon@mx.example.org");
   });

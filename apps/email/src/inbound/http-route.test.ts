@@ -22,7 +22,9 @@ describe("POST email/inbound/<token> (raw RFC 822)", () => {
   beforeAll(async () => {
     bed = await startTestbed({ maxBytes: 50_000 });
     for (const ref of TENANTS) {
-      const preview = (await (await bed.crm.request(bed.gateway.url, ref, "GET", "protected/preview/markdown/inbound")).json()) as string;
+      const preview = (await (
+        await bed.crm.request(bed.gateway.url, ref, "GET", "protected/preview/markdown/inbound")
+      ).json()) as string;
       urls.push(/(http:\/\/\S+\/email\/inbound\/[\w-]+)/.exec(preview)![1]!);
     }
   });
@@ -58,7 +60,11 @@ describe("POST email/inbound/<token> (raw RFC 822)", () => {
     expect((await fetch(urls[0]!, { method: "POST", body: form })).status).toBe(200);
     await waitIncoming(bed, sendgrid);
     const mailgun = unique("mailgun");
-    const res = await post(`${urls[0]!}/mime`, new URLSearchParams({ "body-mime": rawMail(mailgun) }).toString(), "application/x-www-form-urlencoded");
+    const res = await post(
+      `${urls[0]!}/mime`,
+      new URLSearchParams({ "body-mime": rawMail(mailgun) }).toString(),
+      "application/x-www-form-urlencoded",
+    );
     expect(res.status).toBe(200);
     await waitIncoming(bed, mailgun);
   });

@@ -33,7 +33,8 @@ async function rawMessage(c: Context): Promise<Buffer | undefined> {
 
 /** Adds the raw-MIME inbound route. */
 export function addInboundRoute(app: Hono, runtime: GatewayRuntime, registry: ServiceRegistry, maxBytes: number): void {
-  for (const path of [`/${INBOUND_ROUTE_PREFIX}:token`, `/${INBOUND_ROUTE_PREFIX}:token/mime`]) addRoute(app, path, runtime, registry, maxBytes);
+  for (const path of [`/${INBOUND_ROUTE_PREFIX}:token`, `/${INBOUND_ROUTE_PREFIX}:token/mime`])
+    addRoute(app, path, runtime, registry, maxBytes);
 }
 
 function addRoute(app: Hono, path: string, runtime: GatewayRuntime, registry: ServiceRegistry, maxBytes: number): void {

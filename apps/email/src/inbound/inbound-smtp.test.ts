@@ -15,7 +15,12 @@ describe("receiving by SMTP (email → CRM)", () => {
 
   it("forwards the text part with the sender as contact and the subject without reply prefixes", async () => {
     const marker = unique("plain");
-    await bed.mailIn({ from: "Customer <Customer@Example.org>", to: INBOUND[0], subject: "Re: Fwd: Where is my order?", text: `Hello ${marker}` });
+    await bed.mailIn({
+      from: "Customer <Customer@Example.org>",
+      to: INBOUND[0],
+      subject: "Re: Fwd: Where is my order?",
+      text: `Hello ${marker}`,
+    });
     const rec = await waitIncoming(bed, marker);
     expect(rec?.ref).toEqual(TENANTS[0]);
     expect(rec?.body).toEqual({
@@ -81,14 +86,23 @@ describe("receiving by SMTP (email → CRM)", () => {
     // The inline image in the HTML points at its stored copy instead of the unusable cid: link.
     expect(rec?.body.message.content?.text).toContain(`src="${uri("logo.png")}"`);
     // A link with a tampered signature is refused.
-    const forged = uri("order.pdf").replace(/\.(\w)([\w-]*)\//, (_m, first: string, rest: string) => `.${first === "A" ? "B" : "A"}${rest}/`);
+    const forged = uri("order.pdf").replace(
+      /\.(\w)([\w-]*)\//,
+      (_m, first: string, rest: string) => `.${first === "A" ? "B" : "A"}${rest}/`,
+    );
     expect(forged).not.toBe(uri("order.pdf"));
     expect([403, 404]).toContain((await fetch(forged)).status);
   });
 
   it("forwards a Message-ID only once", async () => {
     const marker = unique("dup");
-    const mail = { from: CUSTOMER, to: INBOUND[0], subject: "dup", text: marker, messageId: `<${marker}@customer.example.org>` };
+    const mail = {
+      from: CUSTOMER,
+      to: INBOUND[0],
+      subject: "dup",
+      text: marker,
+      messageId: `<${marker}@customer.example.org>`,
+    };
     await bed.mailIn(mail);
     await bed.mailIn(mail);
     await bed.crm.waitFor(() => incomingWith(bed, marker).length === 1);
@@ -103,7 +117,9 @@ describe("receiving by SMTP (email → CRM)", () => {
 
   it("refuses a message over the size limit with 552 and forwards nothing", async () => {
     const marker = unique("big");
-    const error = await smtpFailure(bed.mailIn({ from: CUSTOMER, to: INBOUND[0], subject: "big", text: marker + "y".repeat(300_000) }));
+    const error = await smtpFailure(
+      bed.mailIn({ from: CUSTOMER, to: INBOUND[0], subject: "big", text: marker + "y".repeat(300_000) }),
+    );
     expect(error.responseCode).toBe(552);
     expect(await timesForwarded(bed, marker)).toBe(0);
   });
@@ -136,7 +152,9 @@ describe("receiving by SMTP (email → CRM)", () => {
   it("delivers a mail to two tenants' addresses to each tenant, and each only once", async () => {
     const marker = unique("both");
     await bed.mailIn({ from: CUSTOMER, to: [INBOUND[0], INBOUND[1]], subject: "both", text: marker });
-    const recs = await bed.crm.waitFor(() => (incomingWith(bed, marker).length === 2 ? incomingWith(bed, marker) : undefined));
+    const recs = await bed.crm.waitFor(() =>
+      incomingWith(bed, marker).length === 2 ? incomingWith(bed, marker) : undefined,
+    );
     expect(recs.map((r) => r.ref.companyId).sort()).toEqual([TENANTS[0].companyId, TENANTS[1].companyId]);
   });
 

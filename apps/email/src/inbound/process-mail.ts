@@ -24,7 +24,12 @@ export type InboundOutcome = "forwarded" | "duplicate" | "status" | "ignored";
 export async function parseMail(raw: Buffer): Promise<ParsedMail> {
   // Loaded on the first inbound mail: an idle gateway (most send-only tenants) never pays ~20 MB for it.
   const { simpleParser } = await import("mailparser");
-  return simpleParser(raw, { skipHtmlToText: true, skipTextToHtml: true, keepCidLinks: true, keepDeliveryStatus: true });
+  return simpleParser(raw, {
+    skipHtmlToText: true,
+    skipTextToHtml: true,
+    keepCidLinks: true,
+    keepDeliveryStatus: true,
+  });
 }
 
 /** Handles one raw mail addressed to `tenant`. Throws `InboundRejection` for mail to refuse. */
@@ -59,7 +64,9 @@ export async function processMail(
   const placement = conversations.placeIncoming(tenant, contact, [...inReplyTo, ...[...references].reverse()]);
   const { attachments, inlineUrls } = await storeAttachments(runtime, tenant, mail.attachments);
   const subject = baseSubject(mail.subject) || null;
-  const content = await mailContent(mail, inlineUrls) ?? (attachments.length ? null : { text: subject ?? "(empty message)", format: "text" as const });
+  const content =
+    (await mailContent(mail, inlineUrls)) ??
+    (attachments.length ? null : { text: subject ?? "(empty message)", format: "text" as const });
   const chatId = placement?.chatId ?? null;
 
   const forwarded = runtime.forwardIncoming(
@@ -77,12 +84,16 @@ export async function processMail(
     references: references.length ? references : inReplyTo.slice(0, 1),
     createdAt: Date.now(),
   });
-  if (isAutoReply(mail)) log.info({ messageId: externalId }, "email: forwarded an automatic reply (never answered automatically)");
+  if (isAutoReply(mail))
+    log.info({ messageId: externalId }, "email: forwarded an automatic reply (never answered automatically)");
   return forwarded ? "forwarded" : "duplicate";
 }
 
 /** The text part without quoted history; else the sanitised HTML part. */
-async function mailContent(mail: ParsedMail, inlineUrls: ReadonlyMap<string, string>): Promise<MessageContent | undefined> {
+async function mailContent(
+  mail: ParsedMail,
+  inlineUrls: ReadonlyMap<string, string>,
+): Promise<MessageContent | undefined> {
   const text = mail.text?.trim() ? stripQuotedText(mail.text) : "";
   if (text) return { text, format: "text" };
   if (!mail.html) return undefined;
@@ -102,7 +113,11 @@ function applyDeliveryReport(services: EmailServices, tenant: Tenant, mail: Pars
   );
   if (!ours) return false;
   const outcome = reportOutcome(report);
-  if (outcome) runtime.reportStatus(tenant, ours, outcome.status, outcome.reason ? { reason: outcome.reason } : undefined);
-  runtime.logger.info({ tenant: tenant.publicId, messageId: ours, outcome: outcome?.status ?? "none" }, "email: delivery report");
+  if (outcome)
+    runtime.reportStatus(tenant, ours, outcome.status, outcome.reason ? { reason: outcome.reason } : undefined);
+  runtime.logger.info(
+    { tenant: tenant.publicId, messageId: ours, outcome: outcome?.status ?? "none" },
+    "email: delivery report",
+  );
   return true;
 }

@@ -10,16 +10,16 @@ describe("sanitizeHtmlBody", () => {
   });
 
   it("drops Gmail and Apple Mail quoted history", () => {
-    expect(sanitizeHtmlBody(`<div>New</div><div class="gmail_quote">On ... wrote:<blockquote>old</blockquote></div>`)).toBe(
-      "<div>New</div>",
-    );
+    expect(
+      sanitizeHtmlBody(`<div>New</div><div class="gmail_quote">On ... wrote:<blockquote>old</blockquote></div>`),
+    ).toBe("<div>New</div>");
     expect(sanitizeHtmlBody(`<p>New</p><blockquote type="cite">old</blockquote>`)).toBe("<p>New</p>");
   });
 
   it("cuts Outlook history at its marker", () => {
-    expect(sanitizeHtmlBody(`<p>New</p><div id="appendonsend"></div><hr><div id="divRplyFwdMsg">From: x</div><p>old</p>`)).toBe(
-      "<p>New</p>",
-    );
+    expect(
+      sanitizeHtmlBody(`<p>New</p><div id="appendonsend"></div><hr><div id="divRplyFwdMsg">From: x</div><p>old</p>`),
+    ).toBe("<p>New</p>");
   });
 
   it("keeps the full body when the quote is all there is", () => {

@@ -8,7 +8,11 @@ import sanitizeHtml from "sanitize-html";
 // Containers mail programs put the quoted history in.
 const QUOTE_CLASSES = ["gmail_quote", "gmail_quote_container", "yahoo_quoted", "moz-cite-prefix", "protonmail_quote"];
 // Outlook puts the history after a marker element rather than inside one: cut from the marker on.
-const OUTLOOK_MARKERS = [/<div[^>]+id=["']?appendonsend/i, /<div[^>]+id=["']?divRplyFwdMsg/i, /<hr[^>]+id=["']?stopSpelling/i];
+const OUTLOOK_MARKERS = [
+  /<div[^>]+id=["']?appendonsend/i,
+  /<div[^>]+id=["']?divRplyFwdMsg/i,
+  /<hr[^>]+id=["']?stopSpelling/i,
+];
 
 function isQuoteContainer(frame: sanitizeHtml.IFrame): boolean {
   if (frame.tag === "blockquote" && frame.attribs.type?.toLowerCase() === "cite") return true;

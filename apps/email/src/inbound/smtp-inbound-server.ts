@@ -56,13 +56,16 @@ export async function startInboundServer(
       callback(smtpError(550, `5.1.1 <${address.address}>: Recipient address rejected: no such mailbox here`));
     },
     onData(stream, session, callback) {
-      readMessage(stream, options.maxBytes).then((raw) => {
-        if (!raw) return callback(); // oversized: smtp-server answers 552 itself (rejectOversized)
-        deliver(raw, session).then(
-          () => callback(null, "OK: message accepted"),
-          (error: unknown) => callback(replyFor(error)),
-        );
-      }, (error: unknown) => callback(replyFor(error)));
+      readMessage(stream, options.maxBytes).then(
+        (raw) => {
+          if (!raw) return callback(); // oversized: smtp-server answers 552 itself (rejectOversized)
+          deliver(raw, session).then(
+            () => callback(null, "OK: message accepted"),
+            (error: unknown) => callback(replyFor(error)),
+          );
+        },
+        (error: unknown) => callback(replyFor(error)),
+      );
     },
   });
   server.on("error", (error) => log.warn({ err: error }, "email: inbound SMTP connection error"));

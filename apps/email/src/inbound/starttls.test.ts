@@ -13,7 +13,11 @@ describe("inbound STARTTLS", () => {
   let bed: Testbed;
   beforeAll(async () => {
     // Files named by SMTP_INBOUND_TLS_KEY / _CERT are read at startup.
-    const env = loadEmailEnv({ SMTP_INBOUND_PORT: "0", SMTP_INBOUND_TLS_KEY: keyPath, SMTP_INBOUND_TLS_CERT: certPath });
+    const env = loadEmailEnv({
+      SMTP_INBOUND_PORT: "0",
+      SMTP_INBOUND_TLS_KEY: keyPath,
+      SMTP_INBOUND_TLS_CERT: certPath,
+    });
     bed = await startTestbed({ tls: env.inbound?.tls });
   });
   afterAll(() => bed.stop());
@@ -35,7 +39,12 @@ describe("inbound STARTTLS", () => {
   it("is not offered without them", async () => {
     const plain = await startTestbed();
     try {
-      const client = nodemailer.createTransport({ host: "127.0.0.1", port: plain.inboundPort, secure: false, requireTLS: true });
+      const client = nodemailer.createTransport({
+        host: "127.0.0.1",
+        port: plain.inboundPort,
+        secure: false,
+        requireTLS: true,
+      });
       const error = await smtpFailure(client.sendMail({ from: CUSTOMER, to: INBOUND[0], subject: "x", text: "x" }));
       expect(error.message).toMatch(/STARTTLS/);
     } finally {

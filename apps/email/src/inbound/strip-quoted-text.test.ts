@@ -3,7 +3,8 @@ import { stripQuotedText } from "./strip-quoted-text.js";
 
 describe("stripQuotedText", () => {
   it("cuts Gmail-style attribution and quote", () => {
-    const text = "Thanks, that works!\n\nOn Mon, 1 Jan 2024 at 10:00, Shop <shop@example.com> wrote:\n> Your order shipped.\n> Regards";
+    const text =
+      "Thanks, that works!\n\nOn Mon, 1 Jan 2024 at 10:00, Shop <shop@example.com> wrote:\n> Your order shipped.\n> Regards";
     expect(stripQuotedText(text)).toBe("Thanks, that works!");
   });
 
@@ -18,9 +19,9 @@ describe("stripQuotedText", () => {
   });
 
   it("cuts Russian attributions", () => {
-    expect(stripQuotedText("Спасибо!\n\n1 янв. 2024 г., в 10:00, Магазин <shop@example.com> написал(а):\n> Заказ отправлен")).toBe(
-      "Спасибо!",
-    );
+    expect(
+      stripQuotedText("Спасибо!\n\n1 янв. 2024 г., в 10:00, Магазин <shop@example.com> написал(а):\n> Заказ отправлен"),
+    ).toBe("Спасибо!");
   });
 
   it("cuts a trailing block of quoted lines", () => {

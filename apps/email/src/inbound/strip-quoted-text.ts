@@ -18,7 +18,9 @@ const ATTRIBUTION = [
 /** Outlook's header block: From: followed by Sent:/Date: within the next lines. */
 function isOutlookHeader(lines: string[], index: number): boolean {
   if (!/^\*?(From|От|Von|De)\s*:\*?\s/i.test(lines[index] ?? "")) return false;
-  return lines.slice(index + 1, index + 4).some((line) => /^\*?(Sent|Date|Отправлено|Дата|Gesendet|Envoyé)\s*:/i.test(line));
+  return lines
+    .slice(index + 1, index + 4)
+    .some((line) => /^\*?(Sent|Date|Отправлено|Дата|Gesendet|Envoyé)\s*:/i.test(line));
 }
 
 function isQuoted(line: string): boolean {

@@ -8,7 +8,9 @@ function smtpError(fields: Record<string, unknown>): Error {
 
 describe("classifySmtpError", () => {
   it("treats 5xx as permanent, with the server's reply as the message", () => {
-    const error = classifySmtpError(smtpError({ code: "EENVELOPE", responseCode: 550, response: "550 5.1.1 No such user" }));
+    const error = classifySmtpError(
+      smtpError({ code: "EENVELOPE", responseCode: 550, response: "550 5.1.1 No such user" }),
+    );
     expect(error).toBeInstanceOf(GatewayRefusedError);
     expect(error.retryable).toBe(false);
     expect(error.message).toBe("550 5.1.1 No such user");
@@ -25,9 +27,11 @@ describe("classifySmtpError", () => {
   });
 
   it("fails for good on authentication and on messages nodemailer cannot send at all", () => {
-    expect(classifySmtpError(smtpError({ code: "EAUTH", message: "Missing credentials for PLAIN" })).retryable).toBe(false);
-    expect(classifySmtpError(smtpError({ code: "EENVELOPE", command: "API", message: "No recipients defined" }))).toBeInstanceOf(
-      InvalidInputError,
+    expect(classifySmtpError(smtpError({ code: "EAUTH", message: "Missing credentials for PLAIN" })).retryable).toBe(
+      false,
     );
+    expect(
+      classifySmtpError(smtpError({ code: "EENVELOPE", command: "API", message: "No recipients defined" })),
+    ).toBeInstanceOf(InvalidInputError);
   });
 });

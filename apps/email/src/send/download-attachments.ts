@@ -6,7 +6,10 @@ import type { Attachment, GatewayRuntime } from "@switchboard/core";
 import type Mail from "nodemailer/lib/mailer/index.js";
 
 /** Downloads every attachment; a failed download fails the send (retryable or not, as core decides). */
-export async function downloadAttachments(runtime: GatewayRuntime, attachments: Attachment[]): Promise<Mail.Attachment[]> {
+export async function downloadAttachments(
+  runtime: GatewayRuntime,
+  attachments: Attachment[],
+): Promise<Mail.Attachment[]> {
   const files: Mail.Attachment[] = [];
   for (const attachment of attachments) {
     const { data, contentType } = await runtime.fetchAttachment(attachment.uri);

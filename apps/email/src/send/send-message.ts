@@ -13,7 +13,11 @@ import { downloadAttachments } from "./download-attachments.js";
 import { renderContent } from "./render-content.js";
 
 /** The gateway's `send`: returns the Message-ID (without brackets) as the gateway message id. */
-export async function sendMessage(registry: ServiceRegistry, ctx: SendContext, message: OutgoingMessage): Promise<SendResult> {
+export async function sendMessage(
+  registry: ServiceRegistry,
+  ctx: SendContext,
+  message: OutgoingMessage,
+): Promise<SendResult> {
   const { tenant, runtime } = ctx;
   const settings = readEmailSettings(tenant.settings);
   if (!settings) throw new InvalidInputError("Email settings are incomplete: set the SMTP server and the From address");
@@ -22,7 +26,11 @@ export async function sendMessage(registry: ServiceRegistry, ctx: SendContext, m
   const contact = normaliseAddress(recipient.address);
   const services = registry.for(runtime);
 
-  const id = outgoingMessageId(services.tokens.getOrCreate(tenant.ref), message.queueId, gatewayDomain(runtime.config.selfUri));
+  const id = outgoingMessageId(
+    services.tokens.getOrCreate(tenant.ref),
+    message.queueId,
+    gatewayDomain(runtime.config.selfUri),
+  );
   const chatId = message.chat.id;
   const parent = services.conversations.parentForOutgoing(tenant.ref, contact, chatId);
   const chatSubject = message.chat.subject?.trim() || null;

@@ -25,7 +25,11 @@ describe("sending (CRM → email)", () => {
   beforeEach(() => bed.sinks[0].reset());
 
   function message(id: string, content: { text: string; format: string } | null, extra: Record<string, unknown> = {}) {
-    return { chat: { id: `chat-${id}`, contact: CUSTOMER, subject: `Order ${id}` }, message: { id, content, attachments: [] }, ...extra };
+    return {
+      chat: { id: `chat-${id}`, contact: CUSTOMER, subject: `Order ${id}` },
+      message: { id, content, attachments: [] },
+      ...extra,
+    };
   }
 
   it("sends text as a single text/plain part, threaded headers set, and reports `sent`", async () => {
@@ -75,7 +79,10 @@ describe("sending (CRM → email)", () => {
 
   it("uses the default subject when the chat has none", async () => {
     const id = unique("nosubj");
-    await bed.send(0, { chat: { id: `chat-${id}`, contact: `x-${id}@example.org`, subject: null }, message: { id, content: { text: "hi", format: "text" }, attachments: [] } });
+    await bed.send(0, {
+      chat: { id: `chat-${id}`, contact: `x-${id}@example.org`, subject: null },
+      message: { id, content: { text: "hi", format: "text" }, attachments: [] },
+    });
     const [mail] = await bed.sinks[0].waitForMessages(1);
     expect(mail!.parsed.subject).toBe("Message from Shop A");
   });
@@ -95,7 +102,11 @@ describe("sending (CRM → email)", () => {
     });
     const [mail] = await bed.sinks[0].waitForMessages(1);
     await bed.crm.waitFor(() => bed.crm.statusesOf(id).includes("sent"));
-    const attachments = mail!.parsed.attachments.map((a) => ({ name: a.filename, type: a.contentType, sha: sha(a.content) }));
+    const attachments = mail!.parsed.attachments.map((a) => ({
+      name: a.filename,
+      type: a.contentType,
+      sha: sha(a.content),
+    }));
     expect(attachments).toEqual([
       { name: "invoice.pdf", type: "application/pdf", sha: sha(PDF) },
       { name: "photo.png", type: "image/png", sha: sha(PNG) },
@@ -143,7 +154,10 @@ describe("sending (CRM → email)", () => {
     const account = { user: "down-b", password: "pass-down" };
     let server = await startSmtpSink({ port, auth: account });
     const settings = bed.settings(1);
-    const put = await bed.crm.putSettings(bed.gateway.url, TENANTS[1], { ...settings, smtp: { ...settings.smtp, port, ...account } });
+    const put = await bed.crm.putSettings(bed.gateway.url, TENANTS[1], {
+      ...settings,
+      smtp: { ...settings.smtp, port, ...account },
+    });
     expect(put.status).toBe(200);
     await server.close();
     try {
@@ -175,7 +189,10 @@ describe("sending (CRM → email)", () => {
 
   it("refuses a contact that is not an email address with `error`", async () => {
     const id = unique("badcontact");
-    await bed.send(0, { chat: { id: "c", contact: "not an address", subject: null }, message: { id, content: { text: "x", format: "text" }, attachments: [] } });
+    await bed.send(0, {
+      chat: { id: "c", contact: "not an address", subject: null },
+      message: { id, content: { text: "x", format: "text" }, attachments: [] },
+    });
     await bed.crm.waitFor(() => bed.crm.statusesOf(id).includes("error"));
   });
 });

@@ -4,7 +4,10 @@ import { claimedInboundAddress, readEmailSettings } from "./email-settings.js";
 
 describe("email settings", () => {
   it("read the form data with defaults; the inbound address defaults to From, lower-cased", () => {
-    const settings = readEmailSettings({ smtp: { host: "smtp.test", port: null, secure: null, user: "u", password: "p" }, mail: { from: "Shop <Shop@Example.com>" } });
+    const settings = readEmailSettings({
+      smtp: { host: "smtp.test", port: null, secure: null, user: "u", password: "p" },
+      mail: { from: "Shop <Shop@Example.com>" },
+    });
     expect(settings).toEqual({
       smtp: { host: "smtp.test", port: 587, secure: false, user: "u", password: "p" },
       from: { name: "Shop", address: "Shop@Example.com" },

@@ -64,7 +64,10 @@ export const settingsForm: SettingsForm = {
         from: {
           type: "string",
           title: { en_US: "From", ru_RU: "Отправитель" },
-          description: { en_US: "shop@example.com or Shop <shop@example.com>", ru_RU: "shop@example.com или Shop <shop@example.com>" },
+          description: {
+            en_US: "shop@example.com or Shop <shop@example.com>",
+            ru_RU: "shop@example.com или Shop <shop@example.com>",
+          },
           required: true,
           validate: mailbox(false),
         },

@@ -26,7 +26,11 @@ describe("settings", () => {
   it("saving verifies the SMTP account: a wrong password answers 400 on the field with the server's reason, and nothing is saved", async () => {
     const before = await get(0);
     const good = bed.settings(0);
-    const res = await put(0, { ...good, smtp: { ...good.smtp, password: "wrong-password" }, mail: { ...good.mail, defaultSubject: "changed" } });
+    const res = await put(0, {
+      ...good,
+      smtp: { ...good.smtp, password: "wrong-password" },
+      mail: { ...good.mail, defaultSubject: "changed" },
+    });
     expect(res.status).toBe(400);
     const body = JSON.stringify(await res.json());
     expect(JSON.parse(body)).toMatchObject({ smtp: { password: [expect.stringContaining("535")] } });
@@ -74,7 +78,9 @@ describe("settings", () => {
     expect(markdown).toContain(INBOUND[0]);
     expect(markdown).toContain("MX 10 127.0.0.1.");
     expect(markdown).toMatch(new RegExp(`${bed.gateway.url}email/inbound/[\\w-]{20,}`));
-    const other = (await (await bed.crm.request(bed.gateway.url, TENANTS[1], "GET", "protected/preview/markdown/inbound")).json()) as string;
+    const other = (await (
+      await bed.crm.request(bed.gateway.url, TENANTS[1], "GET", "protected/preview/markdown/inbound")
+    ).json()) as string;
     const token = (text: string) => /email\/inbound\/([\w-]+)/.exec(text)?.[1];
     expect(token(other)).toBeDefined();
     expect(token(other)).not.toBe(token(markdown));

@@ -2,7 +2,12 @@
  * @module settings/verify-settings — checks new settings before they are saved: the SMTP account
  * must answer `verify()` and no other tenant may receive mail at the same inbound address.
  */
-import { SettingsValidationError, type GatewayRuntime, type PluginReference, type SettingsData } from "@switchboard/core";
+import {
+  SettingsValidationError,
+  type GatewayRuntime,
+  type PluginReference,
+  type SettingsData,
+} from "@switchboard/core";
 import nodemailer from "nodemailer";
 import { smtpConnectionOptions } from "../send/smtp-options.js";
 import { claimedInboundAddress, readEmailSettings } from "./email-settings.js";
@@ -27,7 +32,10 @@ export async function verifyEmailSettings(
     .all()
     .some((tenant) => !sameRef(tenant.ref, input.ref) && claimedInboundAddress(tenant.settings) === claimed);
   if (taken) {
-    const field = typeof input.settings.mail?.inboundAddress === "string" && input.settings.mail.inboundAddress.trim() ? "inboundAddress" : "from";
+    const field =
+      typeof input.settings.mail?.inboundAddress === "string" && input.settings.mail.inboundAddress.trim()
+        ? "inboundAddress"
+        : "from";
     throw new SettingsValidationError({ mail: { [field]: [`${claimed} already receives mail for another account`] } });
   }
   const errors = await checkSmtpAccount(settings.smtp);
@@ -36,7 +44,12 @@ export async function verifyEmailSettings(
 
 /** Connects, says EHLO, upgrades to TLS when offered and logs in; the server's reason on failure. */
 async function checkSmtpAccount(smtp: Parameters<typeof smtpConnectionOptions>[0]): Promise<FieldErrors | undefined> {
-  const transport = nodemailer.createTransport({ ...smtpConnectionOptions(smtp), connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 20_000 });
+  const transport = nodemailer.createTransport({
+    ...smtpConnectionOptions(smtp),
+    connectionTimeout: 10_000,
+    greetingTimeout: 10_000,
+    socketTimeout: 20_000,
+  });
   try {
     await transport.verify();
     return undefined;

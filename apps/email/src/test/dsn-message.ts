@@ -18,7 +18,10 @@ export interface DsnOptions {
 
 /** A raw `multipart/report; report-type=delivery-status` message (RFC 3464). */
 export function dsnMessage(o: DsnOptions): string {
-  const perMessage = ["Reporting-MTA: dns; mx.example.org", ...(o.envelopeId ? [`Original-Envelope-Id: ${o.envelopeId}`] : [])];
+  const perMessage = [
+    "Reporting-MTA: dns; mx.example.org",
+    ...(o.envelopeId ? [`Original-Envelope-Id: ${o.envelopeId}`] : []),
+  ];
   const perRecipient = [
     `Final-Recipient: rfc822; ${o.recipient}`,
     `Action: ${o.action}`,
@@ -26,7 +29,15 @@ export function dsnMessage(o: DsnOptions): string {
     ...(o.diagnostic ? [`Diagnostic-Code: smtp; ${o.diagnostic}`] : []),
   ];
   const returned = o.originalMessageId
-    ? ["--BOUNDARY", "Content-Type: text/rfc822-headers", "", "From: Shop A <shop@a.test>", `To: ${o.recipient}`, `Message-ID: <${o.originalMessageId}>`, ""]
+    ? [
+        "--BOUNDARY",
+        "Content-Type: text/rfc822-headers",
+        "",
+        "From: Shop A <shop@a.test>",
+        `To: ${o.recipient}`,
+        `Message-ID: <${o.originalMessageId}>`,
+        "",
+      ]
     : [];
   return [
     "From: Mail Delivery System <MAILER-DAEMON@mx.example.org>",

@@ -27,7 +27,9 @@ export async function timesForwarded(bed: Testbed, marker: string): Promise<numb
 }
 
 /** The error an SMTP send failed with. */
-export async function smtpFailure(promise: Promise<unknown>): Promise<Error & { responseCode?: number; response?: string }> {
+export async function smtpFailure(
+  promise: Promise<unknown>,
+): Promise<Error & { responseCode?: number; response?: string }> {
   try {
     await promise;
   } catch (error) {

@@ -4,7 +4,13 @@
  * program talking to the gateway's inbound SMTP server.
  */
 import { startGateway, type GatewayHandle, type SettingsData } from "@switchboard/core";
-import { conformanceEnv, startCrmSimulator, type CrmSimulator, type PluginRef, type SendBody } from "@switchboard/testkit";
+import {
+  conformanceEnv,
+  startCrmSimulator,
+  type CrmSimulator,
+  type PluginRef,
+  type SendBody,
+} from "@switchboard/testkit";
 import { startSmtpSink, type SmtpSink } from "@switchboard/testkit/smtp";
 import nodemailer from "nodemailer";
 import type Mail from "nodemailer/lib/mailer/index.js";

@@ -9,7 +9,7 @@ const PREFIX = /^\s*(?:re|fwd?|aw|wg|sv|antw|отв|ответ|пересл)\s*(
 /** The subject with every leading `Re:` / `Fwd:` (and localised) prefix removed. */
 export function baseSubject(subject: string | null | undefined): string {
   let text = (subject ?? "").trim();
-  for (let previous = ""; previous !== text; ) {
+  for (let previous = ""; previous !== text;) {
     previous = text;
     text = text.replace(PREFIX, "").trim();
   }

@@ -12,16 +12,28 @@ describe("threading across a conversation", () => {
   afterAll(() => bed.stop());
 
   /** Sends as the CRM and returns the mail as the customer's server received it. */
-  async function crmSends(contact: string, chatId: string, text: string, subject: string | null = null): Promise<ParsedMail> {
+  async function crmSends(
+    contact: string,
+    chatId: string,
+    text: string,
+    subject: string | null = null,
+  ): Promise<ParsedMail> {
     const before = bed.sinks[0].messages.length;
     const id = unique("crm");
-    await bed.send(0, { chat: { id: chatId, contact, subject }, message: { id, content: { text, format: "text" }, attachments: [] } });
+    await bed.send(0, {
+      chat: { id: chatId, contact, subject },
+      message: { id, content: { text, format: "text" }, attachments: [] },
+    });
     const messages = await bed.sinks[0].waitForMessages(before + 1);
     return messages[before]!.parsed;
   }
 
   /** The customer's mail program answers; returns the chat the CRM put the answer in. */
-  async function customerSends(contact: string, text: string, headers: { subject: string; messageId: string; inReplyTo?: string; references?: string[] }) {
+  async function customerSends(
+    contact: string,
+    text: string,
+    headers: { subject: string; messageId: string; inReplyTo?: string; references?: string[] },
+  ) {
     await bed.mailIn({ from: contact, to: INBOUND[0], text, ...headers });
     return (await waitIncoming(bed, text)).body.chat;
   }
@@ -36,7 +48,12 @@ describe("threading across a conversation", () => {
     expect(m1.subject).toBe("Order 42");
 
     const c1 = `<${unique("c1")}@mail.example.org>`;
-    const chat1 = await customerSends(contact, unique("thanks"), { subject: "Re: Order 42", messageId: c1, inReplyTo: m1.messageId, references: [m1.messageId!] });
+    const chat1 = await customerSends(contact, unique("thanks"), {
+      subject: "Re: Order 42",
+      messageId: c1,
+      inReplyTo: m1.messageId,
+      references: [m1.messageId!],
+    });
     expect(chat1).toEqual({ id: chatId, contact, subject: "Order 42" });
 
     const m2 = await crmSends(contact, chatId, "You are welcome");
@@ -45,7 +62,12 @@ describe("threading across a conversation", () => {
     expect(m2.subject).toBe("Re: Order 42");
 
     const c2 = `<${unique("c2")}@mail.example.org>`;
-    const chat2 = await customerSends(contact, unique("one-more"), { subject: "Re: Order 42", messageId: c2, inReplyTo: m2.messageId, references: [m1.messageId!, c1, m2.messageId!] });
+    const chat2 = await customerSends(contact, unique("one-more"), {
+      subject: "Re: Order 42",
+      messageId: c2,
+      inReplyTo: m2.messageId,
+      references: [m1.messageId!, c1, m2.messageId!],
+    });
     expect(chat2.id).toBe(chatId);
 
     const m3 = await crmSends(contact, chatId, "Sure");
@@ -54,7 +76,11 @@ describe("threading across a conversation", () => {
 
     const c3 = `<${unique("c3")}@mail.example.org>`;
     // Some mail programs send only In-Reply-To; that is enough.
-    const chat3 = await customerSends(contact, unique("bye"), { subject: "Re: Order 42", messageId: c3, inReplyTo: m3.messageId });
+    const chat3 = await customerSends(contact, unique("bye"), {
+      subject: "Re: Order 42",
+      messageId: c3,
+      inReplyTo: m3.messageId,
+    });
     expect(chat3.id).toBe(chatId);
     expect(new Set([m1.messageId, m2.messageId, m3.messageId]).size).toBe(3);
   });
@@ -72,7 +98,12 @@ describe("threading across a conversation", () => {
     expect(m1.subject).toBe("Re: Do you ship to Riga?");
 
     const c2 = `<${unique("c2")}@mail.example.org>`;
-    const chat2 = await customerSends(contact, unique("great"), { subject: "Re: Do you ship to Riga?", messageId: c2, inReplyTo: m1.messageId, references: [c1, m1.messageId!] });
+    const chat2 = await customerSends(contact, unique("great"), {
+      subject: "Re: Do you ship to Riga?",
+      messageId: c2,
+      inReplyTo: m1.messageId,
+      references: [c1, m1.messageId!],
+    });
     expect(chat2.id).toBe(chatId);
 
     const m2 = await crmSends(contact, chatId, "Anything else?");
@@ -81,7 +112,12 @@ describe("threading across a conversation", () => {
 
     // A follow-up to the customer's own first mail lands in the chat the CRM answered in.
     const c3 = `<${unique("c3")}@mail.example.org>`;
-    const chat3 = await customerSends(contact, unique("forgot"), { subject: "Re: Do you ship to Riga?", messageId: c3, inReplyTo: c1, references: [c1] });
+    const chat3 = await customerSends(contact, unique("forgot"), {
+      subject: "Re: Do you ship to Riga?",
+      messageId: c3,
+      inReplyTo: c1,
+      references: [c1],
+    });
     expect(chat3.id).toBe(chatId);
   });
 
@@ -102,7 +138,12 @@ describe("threading across a conversation", () => {
     const chatId = unique("chat");
     const m1 = await crmSends(contact, chatId, "Newsletter");
     const other = `${unique("dora")}@example.org`;
-    const chat = await customerSends(other, unique("forwarded-to-me"), { subject: "Re: x", messageId: `<${unique("o")}@x>`, inReplyTo: m1.messageId, references: [m1.messageId!] });
+    const chat = await customerSends(other, unique("forwarded-to-me"), {
+      subject: "Re: x",
+      messageId: `<${unique("o")}@x>`,
+      inReplyTo: m1.messageId,
+      references: [m1.messageId!],
+    });
     expect(chat).toMatchObject({ id: null, contact: other });
   });
 

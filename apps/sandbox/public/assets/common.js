@@ -109,12 +109,43 @@ export function formatTime(ms) {
 }
 
 const TELEGRAM_TAGS = {
-  b: "strong", strong: "strong", i: "em", em: "em", u: "u", ins: "u", s: "s", strike: "s", del: "s",
-  "tg-spoiler": "span", span: "span", a: "a", code: "code", pre: "pre", blockquote: "blockquote",
+  b: "strong",
+  strong: "strong",
+  i: "em",
+  em: "em",
+  u: "u",
+  ins: "u",
+  s: "s",
+  strike: "s",
+  del: "s",
+  "tg-spoiler": "span",
+  span: "span",
+  a: "a",
+  code: "code",
+  pre: "pre",
+  blockquote: "blockquote",
 };
 const MAIL_TAGS = {
-  ...TELEGRAM_TAGS, p: "p", br: "br", div: "div", ul: "ul", ol: "ol", li: "li", h1: "h3", h2: "h3", h3: "h4",
-  h4: "h4", h5: "h4", h6: "h4", hr: "hr", table: "table", thead: "thead", tbody: "tbody", tr: "tr", td: "td", th: "th",
+  ...TELEGRAM_TAGS,
+  p: "p",
+  br: "br",
+  div: "div",
+  ul: "ul",
+  ol: "ol",
+  li: "li",
+  h1: "h3",
+  h2: "h3",
+  h3: "h4",
+  h4: "h4",
+  h5: "h4",
+  h6: "h4",
+  hr: "hr",
+  table: "table",
+  thead: "thead",
+  tbody: "tbody",
+  tr: "tr",
+  td: "td",
+  th: "th",
 };
 
 /**
@@ -138,7 +169,8 @@ export function safeHtml(html, kind = "telegram") {
         continue;
       }
       const clean = document.createElement(mapped);
-      if (name === "tg-spoiler" || (name === "span" && node.classList.contains("tg-spoiler"))) clean.className = "spoiler";
+      if (name === "tg-spoiler" || (name === "span" && node.classList.contains("tg-spoiler")))
+        clean.className = "spoiler";
       if (name === "a") {
         const href = node.getAttribute("href") || "";
         if (/^(https?:|mailto:|tg:)/i.test(href)) {
@@ -176,13 +208,19 @@ const ICONS = {
   telegram:
     '<path d="M21.5 3.6 2.9 10.8c-1.3.5-1.2 1.3-.2 1.6l4.8 1.5 1.8 5.6c.2.6.4.8.9.8.4 0 .6-.2.9-.5l2.3-2.2 4.7 3.5c.9.5 1.5.2 1.7-.8l3.1-14.6c.3-1.3-.5-1.9-1.4-1.5ZM9 14.3l8.6-5.4c.4-.3.8-.1.5.2l-7.1 6.4-.3 3-1.7-4.2Z"/>',
   sms: '<path d="M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H8l-4 4v-4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2Zm3 6v2h2V9H7Zm4 0v2h2V9h-2Zm4 0v2h2V9h-2Z"/>',
-  email: '<path d="M3 5h18a1 1 0 0 1 1 1v12a1 1 0 0 1-1 1H3a1 1 0 0 1-1-1V6a1 1 0 0 1 1-1Zm1 2.3V17h16V7.3l-8 5.3-8-5.3ZM5.6 7 12 11.2 18.4 7H5.6Z"/>',
+  email:
+    '<path d="M3 5h18a1 1 0 0 1 1 1v12a1 1 0 0 1-1 1H3a1 1 0 0 1-1-1V6a1 1 0 0 1 1-1Zm1 2.3V17h16V7.3l-8 5.3-8-5.3ZM5.6 7 12 11.2 18.4 7H5.6Z"/>',
 };
 const LABELS = { telegram: "Telegram", sms: "SMS", email: "Email" };
 
 /** The channel's icon (an inline SVG with an accessible name). */
 export function channelIcon(channel) {
-  const span = el("span", { class: `channel-icon ${channel}`, role: "img", "aria-label": LABELS[channel] || channel, title: LABELS[channel] || channel });
+  const span = el("span", {
+    class: `channel-icon ${channel}`,
+    role: "img",
+    "aria-label": LABELS[channel] || channel,
+    title: LABELS[channel] || channel,
+  });
   span.innerHTML = `<svg viewBox="0 0 24 24" aria-hidden="true" focusable="false">${ICONS[channel] || ""}</svg>`;
   return span;
 }
@@ -214,14 +252,15 @@ export function remember(key, value) {
 
 /** Shows an error next to a form (role=alert announces it), or clears it. */
 export function showError(node, error) {
-  node.textContent = error ? (error.message || String(error)) : "";
+  node.textContent = error ? error.message || String(error) : "";
   node.hidden = !error;
 }
 
 /** A paperclip icon. */
 export function fileIcon() {
   const span = el("span", { class: "file-icon", "aria-hidden": "true" });
-  span.innerHTML = '<svg viewBox="0 0 24 24" focusable="false"><path d="M16.5 6.5v10a4.5 4.5 0 0 1-9 0V5a3 3 0 0 1 6 0v10.5a1.5 1.5 0 0 1-3 0V6.5H9v9a3 3 0 0 0 6 0V5a4.5 4.5 0 0 0-9 0v11.5a6 6 0 0 0 12 0v-10h-1.5Z"/></svg>';
+  span.innerHTML =
+    '<svg viewBox="0 0 24 24" focusable="false"><path d="M16.5 6.5v10a4.5 4.5 0 0 1-9 0V5a3 3 0 0 1 6 0v10.5a1.5 1.5 0 0 1-3 0V6.5H9v9a3 3 0 0 0 6 0V5a4.5 4.5 0 0 0-9 0v11.5a6 6 0 0 0 12 0v-10h-1.5Z"/></svg>';
   return span;
 }
 
@@ -232,7 +271,22 @@ export function showPickedFile(input, note) {
     note.hidden = !file;
     note.replaceChildren();
     if (!file) return;
-    note.append(fileIcon(), ` ${file.name} `, el("button", { type: "button", class: "secondary small-button", onclick: () => { input.value = ""; update(); } }, "Remove"));
+    note.append(
+      fileIcon(),
+      ` ${file.name} `,
+      el(
+        "button",
+        {
+          type: "button",
+          class: "secondary small-button",
+          onclick: () => {
+            input.value = "";
+            update();
+          },
+        },
+        "Remove",
+      ),
+    );
   };
   input.addEventListener("change", update);
   return update;
@@ -240,12 +294,21 @@ export function showPickedFile(input, note) {
 
 /** A file link: an image preview for pictures, a download link otherwise. */
 export function attachmentView(attachment) {
-  const isImage = attachment.type === "image" || attachment.type === "photo" || /^image\//.test(attachment.contentType || "");
+  const isImage =
+    attachment.type === "image" || attachment.type === "photo" || /^image\//.test(attachment.contentType || "");
   if (isImage) {
-    return el("a", { class: "attachment image", href: attachment.url, target: "_blank", rel: "noopener" },
-      el("img", { src: attachment.url, alt: attachment.name || "picture", loading: "lazy" }));
+    return el(
+      "a",
+      { class: "attachment image", href: attachment.url, target: "_blank", rel: "noopener" },
+      el("img", { src: attachment.url, alt: attachment.name || "picture", loading: "lazy" }),
+    );
   }
-  return el("a", { class: "attachment file", href: attachment.url, target: "_blank", rel: "noopener" }, fileIcon(), attachment.name || "file");
+  return el(
+    "a",
+    { class: "attachment file", href: attachment.url, target: "_blank", rel: "noopener" },
+    fileIcon(),
+    attachment.name || "file",
+  );
 }
 
 /**

@@ -1,5 +1,16 @@
 // A customer's mailbox: writes mail over SMTP (through the sandbox) and shows the company's mail by thread.
-import { api, attachmentView, coalesce, el, formatTime, live, remember, remembered, safeHtml, showError } from "./common.js";
+import {
+  api,
+  attachmentView,
+  coalesce,
+  el,
+  formatTime,
+  live,
+  remember,
+  remembered,
+  safeHtml,
+  showError,
+} from "./common.js";
 
 const $ = (id) => document.getElementById(id);
 $("name").value = remembered("mailName", "Cleo Park");
@@ -17,9 +28,17 @@ const refresh = coalesce(async () => {
 });
 
 function threadView(thread) {
-  return el("li", { class: "thread", dataset: { thread: thread.id } },
-    el("h3", { class: "thread-subject" }, thread.subject || "(no subject)", el("span", { class: "muted small" }, ` · ${thread.mails.length} mail${thread.mails.length === 1 ? "" : "s"}`)),
-    el("ol", { class: "thread-mails" }, thread.mails.map(mailView)));
+  return el(
+    "li",
+    { class: "thread", dataset: { thread: thread.id } },
+    el(
+      "h3",
+      { class: "thread-subject" },
+      thread.subject || "(no subject)",
+      el("span", { class: "muted small" }, ` · ${thread.mails.length} mail${thread.mails.length === 1 ? "" : "s"}`),
+    ),
+    el("ol", { class: "thread-mails" }, thread.mails.map(mailView)),
+  );
 }
 
 function mailView(mail) {
@@ -27,18 +46,51 @@ function mailView(mail) {
   const body = el("div", { class: "mail-body" });
   if (!mine && mail.html) body.append(safeHtml(mail.html, "mail"));
   else body.append(mail.text);
-  return el("li", { class: `mail-item ${mine ? "mine" : "theirs"}`, dataset: { from: mail.from, delivery: mail.delivery || "" } },
-    el("div", { class: "mail-head" },
+  return el(
+    "li",
+    { class: `mail-item ${mine ? "mine" : "theirs"}`, dataset: { from: mail.from, delivery: mail.delivery || "" } },
+    el(
+      "div",
+      { class: "mail-head" },
       el("strong", {}, mine ? "You" : "Sandbox Shop"),
       el("span", { class: "mail-subject" }, mail.subject),
-      el("time", { class: "muted small" }, formatTime(mail.at))),
+      el("time", { class: "muted small" }, formatTime(mail.at)),
+    ),
     body,
-    mail.attachments.length ? el("div", { class: "mail-files" }, mail.attachments.map((a) => attachmentView({ url: a.url, name: a.name, contentType: a.contentType }))) : null,
-    mine ? null : el("div", { class: "mail-actions" },
-      el("button", { type: "button", class: "secondary small-button reply", onclick: () => replyTo(mail) }, "Reply"),
-      el("span", { class: `mail-delivery ${mail.delivery}` }, `Your mail server: ${mail.delivery}`),
-      mail.delivery === "sent" ? el("button", { type: "button", class: "secondary small-button", onclick: () => report(mail.id, "delivered") }, "Report delivered") : null,
-      mail.delivery === "sent" ? el("button", { type: "button", class: "secondary small-button", onclick: () => report(mail.id, "failed") }, "Bounce") : null));
+    mail.attachments.length
+      ? el(
+          "div",
+          { class: "mail-files" },
+          mail.attachments.map((a) => attachmentView({ url: a.url, name: a.name, contentType: a.contentType })),
+        )
+      : null,
+    mine
+      ? null
+      : el(
+          "div",
+          { class: "mail-actions" },
+          el(
+            "button",
+            { type: "button", class: "secondary small-button reply", onclick: () => replyTo(mail) },
+            "Reply",
+          ),
+          el("span", { class: `mail-delivery ${mail.delivery}` }, `Your mail server: ${mail.delivery}`),
+          mail.delivery === "sent"
+            ? el(
+                "button",
+                { type: "button", class: "secondary small-button", onclick: () => report(mail.id, "delivered") },
+                "Report delivered",
+              )
+            : null,
+          mail.delivery === "sent"
+            ? el(
+                "button",
+                { type: "button", class: "secondary small-button", onclick: () => report(mail.id, "failed") },
+                "Bounce",
+              )
+            : null,
+        ),
+  );
 }
 
 async function report(id, status) {

@@ -1,7 +1,25 @@
 // The inbox: chat list, conversation with delivery ticks, composer, and the protocol events panel.
-import { api, attachmentView, channelIcon, channelLabel, coalesce, el, formatTime, live, markdownPreview, renderKeyed, safeHtml, showError } from "./common.js";
+import {
+  api,
+  attachmentView,
+  channelIcon,
+  channelLabel,
+  coalesce,
+  el,
+  formatTime,
+  live,
+  markdownPreview,
+  renderKeyed,
+  safeHtml,
+  showError,
+} from "./common.js";
 
-const state = { conversations: [], current: null, currentId: decodeURIComponent(location.hash.slice(1)) || null, eventFilter: "" };
+const state = {
+  conversations: [],
+  current: null,
+  currentId: decodeURIComponent(location.hash.slice(1)) || null,
+  eventFilter: "",
+};
 const $ = (id) => document.getElementById(id);
 
 const TICKS = {
@@ -26,27 +44,38 @@ function renderList() {
     ...state.conversations.map((c) => {
       const last = c.last;
       const shown = last?.text && last.format === "html" ? safeHtml(last.text, "mail").textContent : last?.text;
-      const preview = !last ? "" : `${last.direction === "out" ? "You: " : ""}${shown ?? (last.attachments ? "Attachment" : "")}`;
-      return el("li", { class: "chat-item" },
-        el("button", {
-          type: "button",
-          class: "chat-button",
-          "aria-current": c.id === state.currentId ? "true" : undefined,
-          dataset: { id: c.id, channel: c.channel },
-          onclick: () => openConversation(c.id),
-        },
+      const preview = !last
+        ? ""
+        : `${last.direction === "out" ? "You: " : ""}${shown ?? (last.attachments ? "Attachment" : "")}`;
+      return el(
+        "li",
+        { class: "chat-item" },
+        el(
+          "button",
+          {
+            type: "button",
+            class: "chat-button",
+            "aria-current": c.id === state.currentId ? "true" : undefined,
+            dataset: { id: c.id, channel: c.channel },
+            onclick: () => openConversation(c.id),
+          },
           channelIcon(c.channel),
-          el("span", { class: "chat-text" },
+          el(
+            "span",
+            { class: "chat-text" },
             el("span", { class: "chat-name" }, c.name || c.contact),
             c.name ? el("span", { class: "chat-contact muted small" }, c.contact) : null,
             c.subject ? el("span", { class: "chat-subject small" }, c.subject) : null,
             el("span", { class: "chat-preview muted" }, preview.slice(0, 90)),
           ),
-          el("span", { class: "chat-side" },
+          el(
+            "span",
+            { class: "chat-side" },
             last ? el("time", { class: "muted small" }, formatTime(last.at)) : null,
             c.unread > 0 ? el("span", { class: "unread", "aria-label": `${c.unread} unread` }, String(c.unread)) : null,
           ),
-        ));
+        ),
+      );
     }),
   );
 }
@@ -87,8 +116,14 @@ function renderConversation() {
   }
   const title = $("conversation-title");
   title.replaceChildren(channelIcon(c.channel), " ", c.name || c.contact);
-  $("conversation-meta").textContent = [channelLabel(c.channel), c.contact, c.subject && `Subject: ${c.subject}`, `chat id ${c.id}`]
-    .filter(Boolean).join(" · ");
+  $("conversation-meta").textContent = [
+    channelLabel(c.channel),
+    c.contact,
+    c.subject && `Subject: ${c.subject}`,
+    `chat id ${c.id}`,
+  ]
+    .filter(Boolean)
+    .join(" · ");
   const list = $("messages");
   const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
   if (list.dataset.conversation !== c.id) list.replaceChildren();
@@ -107,19 +142,31 @@ function messageView(m) {
   const files = m.attachments.map((a) => attachmentView({ url: a.uri, name: a.name, type: a.type }));
   const tick = m.status ? TICKS[m.status] : null;
   const failed = m.status === "error";
-  const reason = failed ? m.reason || "The gateway reported an error (the protocol's status call carries no reason)" : m.reason || null;
-  return el("li", { class: `msg ${m.direction}`, dataset: { id: m.id, status: m.status || "" } },
+  const reason = failed
+    ? m.reason || "The gateway reported an error (the protocol's status call carries no reason)"
+    : m.reason || null;
+  return el(
+    "li",
+    { class: `msg ${m.direction}`, dataset: { id: m.id, status: m.status || "" } },
     body,
     files.length ? el("div", { class: "msg-files" }, files) : null,
-    el("div", { class: "msg-meta" },
+    el(
+      "div",
+      { class: "msg-meta" },
       m.format !== "text" ? el("span", { class: "format-badge" }, m.format) : null,
       el("time", { datetime: new Date(m.at).toISOString() }, formatTime(m.at)),
-      tick ? el("span", {
-        class: `tick ${m.status}`,
-        title: reason || tick.label,
-        "aria-label": `Status: ${reason ? `${tick.label}: ${reason}` : tick.label}`,
-        tabindex: reason ? "0" : undefined,
-      }, tick.symbol) : null,
+      tick
+        ? el(
+            "span",
+            {
+              class: `tick ${m.status}`,
+              title: reason || tick.label,
+              "aria-label": `Status: ${reason ? `${tick.label}: ${reason}` : tick.label}`,
+              tabindex: reason ? "0" : undefined,
+            },
+            tick.symbol,
+          )
+        : null,
     ),
     failed ? el("p", { class: "msg-reason small" }, reason) : null,
   );
@@ -198,10 +245,24 @@ const ARROWS = { "to-gateway": "CRM → gateway", "from-gateway": "gateway → C
 
 function eventView(e) {
   const ok = e.status >= 200 && e.status < 300;
-  const details = { claims: e.claims, ...(e.body ? { body: e.body } : {}), ...(e.response ? { answer: e.response } : {}) };
-  return el("li", { class: `event ${ok ? "ok" : "failed"}`, dataset: { channel: e.channel || "", kind: e.kind }, hidden: Boolean(state.eventFilter) && e.channel !== state.eventFilter },
-    el("details", {},
-      el("summary", {},
+  const details = {
+    claims: e.claims,
+    ...(e.body ? { body: e.body } : {}),
+    ...(e.response ? { answer: e.response } : {}),
+  };
+  return el(
+    "li",
+    {
+      class: `event ${ok ? "ok" : "failed"}`,
+      dataset: { channel: e.channel || "", kind: e.kind },
+      hidden: Boolean(state.eventFilter) && e.channel !== state.eventFilter,
+    },
+    el(
+      "details",
+      {},
+      el(
+        "summary",
+        {},
         e.channel ? channelIcon(e.channel) : null,
         el("span", { class: "event-kind" }, e.kind),
         el("span", { class: `event-status ${ok ? "ok" : "failed"}` }, e.status || "—"),
@@ -210,7 +271,8 @@ function eventView(e) {
       ),
       e.error ? el("p", { class: "error-text small" }, e.error) : null,
       el("pre", { class: "claims" }, JSON.stringify(details, null, 2)),
-    ));
+    ),
+  );
 }
 
 function addEvent(e) {
@@ -221,7 +283,8 @@ function addEvent(e) {
 
 $("event-filter").addEventListener("change", () => {
   state.eventFilter = $("event-filter").value;
-  for (const item of $("event-list").children) item.hidden = Boolean(state.eventFilter) && item.dataset.channel !== state.eventFilter;
+  for (const item of $("event-list").children)
+    item.hidden = Boolean(state.eventFilter) && item.dataset.channel !== state.eventFilter;
 });
 
 async function loadEvents() {

@@ -1,6 +1,18 @@
 // A phone texting the company: sends signed Twilio webhooks through the sandbox, shows the company's
 // texts and lets the person play the carrier (delivered / failed → Twilio status callback).
-import { api, bindComposer, attachmentView, coalesce, el, formatTime, live, remember, remembered, renderKeyed, showError } from "./common.js";
+import {
+  api,
+  bindComposer,
+  attachmentView,
+  coalesce,
+  el,
+  formatTime,
+  live,
+  remember,
+  remembered,
+  renderKeyed,
+  showError,
+} from "./common.js";
 
 const $ = (id) => document.getElementById(id);
 $("name").value = remembered("smsName", "Bob Stone");
@@ -22,13 +34,34 @@ function bubble(m) {
   const mine = m.from === "customer";
   const media = m.media.map((item, i) => attachmentView({ url: item.url, name: `picture ${i + 1}`, type: "image" }));
   const carrier = !mine
-    ? el("div", { class: "carrier" },
+    ? el(
+        "div",
+        { class: "carrier" },
         el("span", { class: `sms-status ${m.status}` }, `Twilio: ${m.status}`),
-        FINAL.includes(m.status) ? null : el("button", { type: "button", class: "secondary small-button", onclick: () => mark(m.id, "delivered") }, "Mark delivered"),
-        FINAL.includes(m.status) ? null : el("button", { type: "button", class: "secondary small-button", onclick: () => mark(m.id, "failed") }, "Mark failed"))
+        FINAL.includes(m.status)
+          ? null
+          : el(
+              "button",
+              { type: "button", class: "secondary small-button", onclick: () => mark(m.id, "delivered") },
+              "Mark delivered",
+            ),
+        FINAL.includes(m.status)
+          ? null
+          : el(
+              "button",
+              { type: "button", class: "secondary small-button", onclick: () => mark(m.id, "failed") },
+              "Mark failed",
+            ),
+      )
     : null;
-  return el("li", { class: `bubble ${mine ? "mine" : "theirs"}`, dataset: { from: m.from, sid: m.id, status: m.status || "" } },
-    media, m.text ? el("div", { class: "bubble-text" }, m.text) : null, el("time", { class: "bubble-time" }, formatTime(m.at)), carrier);
+  return el(
+    "li",
+    { class: `bubble ${mine ? "mine" : "theirs"}`, dataset: { from: m.from, sid: m.id, status: m.status || "" } },
+    media,
+    m.text ? el("div", { class: "bubble-text" }, m.text) : null,
+    el("time", { class: "bubble-time" }, formatTime(m.at)),
+    carrier,
+  );
 }
 
 async function mark(sid, status) {

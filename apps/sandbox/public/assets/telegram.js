@@ -1,5 +1,17 @@
 // A Telegram user's chat with the company's bot: sends updates through the sandbox, shows the bot's messages.
-import { api, bindComposer, attachmentView, coalesce, el, formatTime, live, remember, remembered, renderKeyed, safeHtml } from "./common.js";
+import {
+  api,
+  bindComposer,
+  attachmentView,
+  coalesce,
+  el,
+  formatTime,
+  live,
+  remember,
+  remembered,
+  renderKeyed,
+  safeHtml,
+} from "./common.js";
 
 const $ = (id) => document.getElementById(id);
 $("user-name").value = remembered("tgName", "Ann Lee");
@@ -23,8 +35,13 @@ function bubble(m) {
   if (m.html) body.append(safeHtml(m.html, "telegram"));
   else if (m.text) body.append(m.text);
   const file = m.file ? attachmentView({ url: m.file.url, name: m.file.name, type: m.file.kind }) : null;
-  return el("li", { class: `bubble ${m.from === "customer" ? "mine" : "theirs"}`, dataset: { from: m.from } },
-    file, m.html || m.text ? body : null, el("time", { class: "bubble-time" }, formatTime(m.at)));
+  return el(
+    "li",
+    { class: `bubble ${m.from === "customer" ? "mine" : "theirs"}`, dataset: { from: m.from } },
+    file,
+    m.html || m.text ? body : null,
+    el("time", { class: "bubble-time" }, formatTime(m.at)),
+  );
 }
 
 for (const input of [$("user-name"), $("user-id")]) {
@@ -35,7 +52,11 @@ for (const input of [$("user-name"), $("user-id")]) {
   });
 }
 
-bindComposer({ url: "/api/telegram/send", fields: () => ({ user: userId(), name: $("user-name").value }), after: refresh });
+bindComposer({
+  url: "/api/telegram/send",
+  fields: () => ({ user: userId(), name: $("user-name").value }),
+  after: refresh,
+});
 
 live({
   ready: refresh,

@@ -36,7 +36,9 @@ export function deliveryReport(input: ReportInput): string {
     `--${boundary}`,
     "Content-Type: text/plain; charset=us-ascii",
     "",
-    failed ? `Your message to ${input.recipient} could not be delivered.` : `Your message to ${input.recipient} was delivered.`,
+    failed
+      ? `Your message to ${input.recipient} could not be delivered.`
+      : `Your message to ${input.recipient} was delivered.`,
     "",
     `--${boundary}`,
     "Content-Type: message/delivery-status",

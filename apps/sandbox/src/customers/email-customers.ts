@@ -48,7 +48,10 @@ export interface OutgoingMail {
 
 /** Thrown when a report cannot be made (the page shows the message). */
 export class MailReportError extends Error {
-  constructor(readonly status: 404 | 409, message: string) {
+  constructor(
+    readonly status: 404 | 409,
+    message: string,
+  ) {
     super(message);
     this.name = "MailReportError";
   }
@@ -68,7 +71,12 @@ export class EmailCustomers {
     private readonly uploads: UploadStore,
     private readonly onChange: (address: string) => void,
   ) {
-    this.transport = nodemailer.createTransport({ host: "127.0.0.1", port: inboundPort, secure: false, ignoreTLS: true });
+    this.transport = nodemailer.createTransport({
+      host: "127.0.0.1",
+      port: inboundPort,
+      secure: false,
+      ignoreTLS: true,
+    });
     this.stopWatching = watchArray(sink.messages, (message, index) => this.noticeCompanyMail(message, index));
   }
 
@@ -99,7 +107,9 @@ export class EmailCustomers {
       subject: mail.subject,
       text: mail.text,
       ...(parent ? { inReplyTo: `<${parent.id}>`, references: references.map((id) => `<${id}>`) } : {}),
-      attachments: mail.upload ? [{ filename: mail.upload.name, content: mail.upload.bytes, contentType: mail.upload.contentType }] : [],
+      attachments: mail.upload
+        ? [{ filename: mail.upload.name, content: mail.upload.bytes, contentType: mail.upload.contentType }]
+        : [],
     })) as { messageId: string };
     const entry: MailEntry = {
       id: stripBrackets(info.messageId),
@@ -108,7 +118,14 @@ export class EmailCustomers {
       text: mail.text,
       html: null,
       attachments: mail.upload
-        ? [{ name: mail.upload.name, url: `/${this.uploads.put(mail.upload).path}`, contentType: mail.upload.contentType, size: mail.upload.bytes.length }]
+        ? [
+            {
+              name: mail.upload.name,
+              url: `/${this.uploads.put(mail.upload).path}`,
+              contentType: mail.upload.contentType,
+              size: mail.upload.bytes.length,
+            },
+          ]
         : [],
       references,
       delivery: null,
@@ -125,10 +142,17 @@ export class EmailCustomers {
   async report(messageId: string, outcome: "delivered" | "failed"): Promise<void> {
     const known = this.companyMails.get(messageId);
     if (!known) throw new MailReportError(404, "No such mail from the company");
-    if (known.entry.delivery !== "sent") throw new MailReportError(409, `This mail was already reported ${known.entry.delivery}`);
+    if (known.entry.delivery !== "sent")
+      throw new MailReportError(409, `This mail was already reported ${known.entry.delivery}`);
     const { envelope } = this.sink.messages[known.sinkIndex] as SinkMessage;
     const domain = known.recipient.split("@")[1] ?? "customer.test";
-    const raw = deliveryReport({ messageId, envelopeId: envelope.dsn.envid, to: envelope.mailFrom, recipient: known.recipient, outcome });
+    const raw = deliveryReport({
+      messageId,
+      envelopeId: envelope.dsn.envid,
+      to: envelope.mailFrom,
+      recipient: known.recipient,
+      outcome,
+    });
     await this.transport.sendMail({ envelope: { from: `mailer-daemon@${domain}`, to: [envelope.mailFrom] }, raw });
     known.entry.delivery = outcome === "delivered" ? "delivered" : "bounced";
     if (outcome === "failed") this.bounced.add(known.recipient);
@@ -141,10 +165,17 @@ export class EmailCustomers {
   }
 
   /** An attachment of a mail the company sent (by positions in the sink). */
-  attachment(mailIndex: number, attachmentIndex: number): { name: string; contentType: string; bytes: Buffer } | undefined {
+  attachment(
+    mailIndex: number,
+    attachmentIndex: number,
+  ): { name: string; contentType: string; bytes: Buffer } | undefined {
     const attachment = this.sink.messages[mailIndex]?.parsed.attachments[attachmentIndex];
     if (!attachment) return undefined;
-    return { name: attachment.filename ?? `attachment-${attachmentIndex}`, contentType: attachment.contentType, bytes: attachment.content };
+    return {
+      name: attachment.filename ?? `attachment-${attachmentIndex}`,
+      contentType: attachment.contentType,
+      bytes: attachment.content,
+    };
   }
 
   /** Stops watching the sink and closes the SMTP client. */

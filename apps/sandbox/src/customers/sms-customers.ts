@@ -26,7 +26,10 @@ const FAILURE = { code: 30003, message: "Unreachable destination handset" };
 
 /** Thrown when the SMS side cannot do what was asked (the page shows the message). */
 export class SmsCustomerError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
     this.name = "SmsCustomerError";
   }
@@ -55,18 +58,30 @@ export class SmsCustomers {
   /** The thread of one phone number with the company, oldest first. */
   thread(phone: string): SmsThreadEntry[] {
     // Twilio's status changes in place on the fake's record: read it live.
-    return (this.threads.get(phone) ?? []).map((e) => (e.from === "company" ? { ...e, status: this.companyTexts.get(e.id)?.status ?? e.status } : e));
+    return (this.threads.get(phone) ?? []).map((e) =>
+      e.from === "company" ? { ...e, status: this.companyTexts.get(e.id)?.status ?? e.status } : e,
+    );
   }
 
   /** Texts the company from `phone` (an MMS when a picture is attached); resolves once the gateway took it. */
   async send(phone: string, text: string, upload: UploadedFile | undefined): Promise<SmsThreadEntry> {
     const inboundUrl = this.fake.state.numbers.find((n) => n.phoneNumber === TWILIO_ACCOUNT.number)?.smsUrl;
-    if (!inboundUrl) throw new SmsCustomerError(503, "The company's number has no inbound webhook: the SMS gateway is not connected");
+    if (!inboundUrl)
+      throw new SmsCustomerError(503, "The company's number has no inbound webhook: the SMS gateway is not connected");
     const media = upload ? [{ contentType: upload.contentType, data: upload.bytes }] : [];
-    const params = this.fake.inboundParams({ accountSid: TWILIO_ACCOUNT.accountSid, from: phone, to: TWILIO_ACCOUNT.number, body: text, media });
+    const params = this.fake.inboundParams({
+      accountSid: TWILIO_ACCOUNT.accountSid,
+      from: phone,
+      to: TWILIO_ACCOUNT.number,
+      body: text,
+      media,
+    });
     const response = await this.fake.sendInbound(inboundUrl, params, TWILIO_ACCOUNT.authToken);
     if (!response.ok) {
-      throw new SmsCustomerError(502, `The SMS gateway answered ${response.status} to the webhook: ${(await response.text()).slice(0, 300)}`);
+      throw new SmsCustomerError(
+        502,
+        `The SMS gateway answered ${response.status} to the webhook: ${(await response.text()).slice(0, 300)}`,
+      );
     }
     const entry: SmsThreadEntry = {
       id: String(params.MessageSid),
@@ -85,15 +100,20 @@ export class SmsCustomers {
     const message = this.fake.messages.find((m) => m.sid === sid && m.accountSid === TWILIO_ACCOUNT.accountSid);
     if (!message) throw new SmsCustomerError(404, `No text ${sid.slice(0, 40)} was sent by the company`);
     if (!message.statusCallback) throw new SmsCustomerError(409, "This text was sent without a status callback");
-    if (outcome === "failed") this.failures.set(message.to, `Twilio: failed, error ${FAILURE.code} (${FAILURE.message})`);
+    if (outcome === "failed")
+      this.failures.set(message.to, `Twilio: failed, error ${FAILURE.code} (${FAILURE.message})`);
     const response = await this.fake.deliver(sid, outcome, outcome === "failed" ? FAILURE : undefined);
-    if (!response.ok) throw new SmsCustomerError(502, `The SMS gateway answered ${response.status} to the status callback`);
+    if (!response.ok)
+      throw new SmsCustomerError(502, `The SMS gateway answered ${response.status} to the status callback`);
     this.onChange(message.to);
   }
 
   /** Why a text to this number failed, when the customer page made it fail or Twilio refused it. */
   failureReason(contact: string): string | undefined {
-    const refused = this.fake.messageCreates().filter((r) => r.form.get("To") === contact && r.status >= 400).at(-1);
+    const refused = this.fake
+      .messageCreates()
+      .filter((r) => r.form.get("To") === contact && r.status >= 400)
+      .at(-1);
     return this.failures.get(contact) ?? (refused ? `Twilio refused the message (HTTP ${refused.status})` : undefined);
   }
 

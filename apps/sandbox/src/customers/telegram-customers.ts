@@ -29,7 +29,10 @@ export interface TelegramChatEntry {
 
 /** Thrown when the gateway does not take an update (the page shows the answer). */
 export class WebhookRefusedError extends Error {
-  constructor(readonly status: number, detail: string) {
+  constructor(
+    readonly status: number,
+    detail: string,
+  ) {
     super(`The Telegram gateway answered ${status} to the update: ${detail.slice(0, 300)}`);
     this.name = "WebhookRefusedError";
   }
@@ -65,7 +68,12 @@ export class TelegramCustomers {
   /** Sends a text (and/or a photo or document) as the user; resolves once the gateway took the update. */
   async send(user: TelegramUser, text: string, upload: UploadedFile | undefined): Promise<TelegramChatEntry> {
     const [firstName = "Customer", ...rest] = user.name.trim().split(/\s+/);
-    const from = { id: user.id, is_bot: false, first_name: firstName, ...(rest.length ? { last_name: rest.join(" ") } : {}) };
+    const from = {
+      id: user.id,
+      is_bot: false,
+      first_name: firstName,
+      ...(rest.length ? { last_name: rest.join(" ") } : {}),
+    };
     const fields: Record<string, unknown> = { from, chat: { id: user.id, type: "private", first_name: firstName } };
     let file: TelegramChatEntry["file"] = null;
     if (upload) {
@@ -78,7 +86,14 @@ export class TelegramCustomers {
     const update = this.builder.message({ id: user.id, type: "private" }, fields);
     const response = await this.fake.deliverUpdate(TELEGRAM_BOT.token, update);
     if (!response.ok) throw new WebhookRefusedError(response.status, await response.text());
-    const entry: TelegramChatEntry = { id: `u${String(update.update_id)}`, from: "customer", text: text || null, html: null, file, at: Date.now() };
+    const entry: TelegramChatEntry = {
+      id: `u${String(update.update_id)}`,
+      from: "customer",
+      text: text || null,
+      html: null,
+      file,
+      at: Date.now(),
+    };
     this.append(user.id, entry);
     return entry;
   }
@@ -130,7 +145,10 @@ export class TelegramCustomers {
     this.fake.putFile(TELEGRAM_BOT.token, fileId, upload.bytes, `${photo ? "photos" : "documents"}/${upload.name}`);
     const base = { file_id: fileId, file_unique_id: `u-${fileId}`, file_size: upload.bytes.length };
     if (photo) return { kind: "photo", fields: { photo: [{ ...base, width: 800, height: 600 }] } };
-    return { kind: "document", fields: { document: { ...base, file_name: upload.name, mime_type: upload.contentType } } };
+    return {
+      kind: "document",
+      fields: { document: { ...base, file_name: upload.name, mime_type: upload.contentType } },
+    };
   }
 
   private append(userId: number, entry: TelegramChatEntry): void {

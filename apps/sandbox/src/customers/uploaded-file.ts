@@ -21,7 +21,11 @@ export async function readUpload(value: unknown): Promise<UploadedFile | undefin
 
 /** A file name without folders or control characters, never empty. */
 export function safeFileName(name: string): string {
-  // eslint-disable-next-line no-control-regex
-  const clean = name.replace(/^.*[\\/]/, "").replace(/[\u0000-\u001f\u007f"]/g, "").trim().slice(0, 120);
+  const clean = name
+    .replace(/^.*[\\/]/, "")
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what must go.
+    .replace(/[\u0000-\u001f\u007f"]/g, "")
+    .trim()
+    .slice(0, 120);
   return clean || "file";
 }

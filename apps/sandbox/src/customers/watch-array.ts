@@ -4,7 +4,11 @@
  */
 
 /** Calls `onNew` with each entry appended to `array` (in order) until the returned stop function runs. */
-export function watchArray<T>(array: readonly T[], onNew: (entry: T, index: number) => void, intervalMs = 100): () => void {
+export function watchArray<T>(
+  array: readonly T[],
+  onNew: (entry: T, index: number) => void,
+  intervalMs = 100,
+): () => void {
   let seen = array.length;
   const timer = setInterval(() => {
     // A fake may forget its entries (a reset); start over from what is there.

@@ -49,6 +49,7 @@ export function gatewayEnv(input: GatewayEnvInput): Record<string, string | unde
 
 /** Drops inherited variables meant for a single gateway, so a shell's PORT or DB path cannot leak into all three. */
 function withoutGatewayVariables(env: Record<string, string | undefined>): Record<string, string | undefined> {
-  const drop = /^(PORT|HOST|LV_PLUGIN_.*|SWITCHBOARD_DB_PATH|SWITCHBOARD_FILES_DIR|TELEGRAM_.*|TWILIO_.*|SMTP_INBOUND_.*)$/;
+  const drop =
+    /^(PORT|HOST|LV_PLUGIN_.*|SWITCHBOARD_DB_PATH|SWITCHBOARD_FILES_DIR|TELEGRAM_.*|TWILIO_.*|SMTP_INBOUND_.*)$/;
   return Object.fromEntries(Object.entries(env).filter(([name]) => !drop.test(name)));
 }

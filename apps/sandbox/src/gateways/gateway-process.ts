@@ -75,7 +75,11 @@ export async function startGatewayProcess(spec: GatewayProcessSpec): Promise<Gat
   return handle;
 }
 
-async function waitUntilReady(spec: GatewayProcessSpec, exited: Promise<number | null>, output: () => string): Promise<void> {
+async function waitUntilReady(
+  spec: GatewayProcessSpec,
+  exited: Promise<number | null>,
+  output: () => string,
+): Promise<void> {
   const deadline = Date.now() + (spec.readyTimeoutMs ?? 30_000);
   let exitCode: number | null | undefined;
   void exited.then((code) => (exitCode = code));

@@ -19,7 +19,9 @@ export function gatewayEntry(channel: Channel): string {
   const packageName = PACKAGES[channel];
   const entry = join(dirname(require.resolve(`${packageName}/package.json`)), "dist", "main.js");
   if (!existsSync(entry)) {
-    throw new Error(`${packageName} is not built (${entry} is missing): run "pnpm turbo run build --filter=@switchboard/sandbox..."`);
+    throw new Error(
+      `${packageName} is not built (${entry} is missing): run "pnpm turbo run build --filter=@switchboard/sandbox..."`,
+    );
   }
   return entry;
 }

@@ -18,7 +18,8 @@ export interface SandboxPorts {
 export async function resolvePorts(config: SandboxConfig): Promise<SandboxPorts> {
   const pick = async (port: number, variable: string) => {
     if (port === 0) return freePort();
-    if (!(await isFree(port))) throw new Error(`Port ${port} is in use: set ${variable} to another port (0 picks a free one)`);
+    if (!(await isFree(port)))
+      throw new Error(`Port ${port} is in use: set ${variable} to another port (0 picks a free one)`);
     return port;
   };
   return {

@@ -7,7 +7,10 @@ import type { CrmSimulator } from "@switchboard/testkit";
 import { MAIL_ACCOUNT, TELEGRAM_BOT, TWILIO_ACCOUNT, tenantOf, type Channel } from "../channels.js";
 
 /** The settings the sandbox saves for a channel; `smtp` is the sink's address for email. */
-export function settingsFor(channel: Channel, smtp: { host: string; port: number }): Record<string, Record<string, unknown>> {
+export function settingsFor(
+  channel: Channel,
+  smtp: { host: string; port: number },
+): Record<string, Record<string, unknown>> {
   switch (channel) {
     case "telegram":
       return { main: { botToken: TELEGRAM_BOT.token, allowGroups: false } };
@@ -22,8 +25,18 @@ export function settingsFor(channel: Channel, smtp: { host: string; port: number
       };
     case "email":
       return {
-        smtp: { host: smtp.host, port: smtp.port, secure: false, user: MAIL_ACCOUNT.user, password: MAIL_ACCOUNT.password },
-        mail: { from: MAIL_ACCOUNT.from, inboundAddress: MAIL_ACCOUNT.address, defaultSubject: MAIL_ACCOUNT.defaultSubject },
+        smtp: {
+          host: smtp.host,
+          port: smtp.port,
+          secure: false,
+          user: MAIL_ACCOUNT.user,
+          password: MAIL_ACCOUNT.password,
+        },
+        mail: {
+          from: MAIL_ACCOUNT.from,
+          inboundAddress: MAIL_ACCOUNT.address,
+          defaultSubject: MAIL_ACCOUNT.defaultSubject,
+        },
       };
   }
 }

@@ -51,7 +51,10 @@ export class InboxStore {
   conversationWith(channel: Channel, contact: string, subject: string | null = null): Conversation {
     const key = normaliseContact(channel, contact);
     const existing = [...this.conversations.values()].find(
-      (c) => c.channel === channel && c.contact === key && (channel !== "email" || subject === null || c.subject === subject),
+      (c) =>
+        c.channel === channel &&
+        c.contact === key &&
+        (channel !== "email" || subject === null || c.subject === subject),
     );
     if (existing) return existing;
     const conversation: Conversation = {
@@ -72,7 +75,9 @@ export class InboxStore {
   receive(channel: Channel, arrival: Arrival): { conversation: Conversation; message: InboxMessage } {
     const byId = arrival.chat.id ? this.conversations.get(arrival.chat.id) : undefined;
     const conversation =
-      byId?.channel === channel ? byId : this.conversationWith(channel, arrival.chat.contact, arrival.chat.subject ?? null);
+      byId?.channel === channel
+        ? byId
+        : this.conversationWith(channel, arrival.chat.contact, arrival.chat.subject ?? null);
     const message: InboxMessage = {
       id: `in-${randomUUID().slice(0, 8)}`,
       direction: "in",
@@ -193,7 +198,14 @@ function summarise(conversation: Conversation): ConversationSummary {
   return {
     ...rest,
     last: last
-      ? { direction: last.direction, text: last.text, format: last.format, status: last.status, at: last.at, attachments: last.attachments.length }
+      ? {
+          direction: last.direction,
+          text: last.text,
+          format: last.format,
+          status: last.status,
+          at: last.at,
+          attachments: last.attachments.length,
+        }
       : null,
   };
 }

@@ -36,17 +36,37 @@ describe("protocol events for the panel", () => {
       },
       () => undefined,
     );
-    expect(event).toMatchObject({ path: "/protected/data/settings", channel: "telegram", status: 200, body: { main: { botToken: "•••" } } });
+    expect(event).toMatchObject({
+      path: "/protected/data/settings",
+      channel: "telegram",
+      status: 200,
+      body: { main: { botToken: "•••" } },
+    });
     const incoming = toProtocolEvent(
-      { seq: 4, at: 1, direction: "from-gateway", kind: "incoming", method: "PUT", url: "http://127.0.0.1:9/x", claims: { plugin: { alias: "sms", id: "1" }, cid: "1" }, requestBody: { request: "jwt" }, status: 201 },
+      {
+        seq: 4,
+        at: 1,
+        direction: "from-gateway",
+        kind: "incoming",
+        method: "PUT",
+        url: "http://127.0.0.1:9/x",
+        claims: { plugin: { alias: "sms", id: "1" }, cid: "1" },
+        requestBody: { request: "jwt" },
+        status: 201,
+      },
       () => undefined,
     );
     expect([incoming.channel, incoming.body]).toEqual(["sms", null]);
   });
 
   it("reads a gateway's send failure from its log line, final or retried", () => {
-    const line = (msg: string) => JSON.stringify({ level: 50, msg, crmMessageId: "m-1", err: "InvalidInputError: bad number" });
-    expect(readLoggedFailure(line("send failed for good; error status reported"))).toEqual({ crmMessageId: "m-1", reason: "bad number", final: true });
+    const line = (msg: string) =>
+      JSON.stringify({ level: 50, msg, crmMessageId: "m-1", err: "InvalidInputError: bad number" });
+    expect(readLoggedFailure(line("send failed for good; error status reported"))).toEqual({
+      crmMessageId: "m-1",
+      reason: "bad number",
+      final: true,
+    });
     expect(readLoggedFailure(line("send failed; will retry"))?.final).toBe(false);
     expect(readLoggedFailure(JSON.stringify({ msg: "message sent", crmMessageId: "m-1" }))).toBeUndefined();
     expect(readLoggedFailure("not json")).toBeUndefined();

@@ -31,7 +31,11 @@ export async function sendFromInbox(deps: SendDeps, conversationId: string, draf
   try {
     const response = await deps.crm.send(deps.gatewayUrls[conversation.channel], tenantOf(conversation.channel), body);
     if (response.status !== 202) {
-      deps.store.applyStatus(message.id, "error", `The gateway refused it (${response.status}): ${await answerText(response)}`);
+      deps.store.applyStatus(
+        message.id,
+        "error",
+        `The gateway refused it (${response.status}): ${await answerText(response)}`,
+      );
     }
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);

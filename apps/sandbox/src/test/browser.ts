@@ -21,7 +21,9 @@ const ARGS = [
 /** Launches headless Chromium; a missing browser is a readable error, not a skipped test. */
 export async function launchChromium(executablePath = CHROMIUM_PATH): Promise<Browser> {
   if (!existsSync(executablePath)) {
-    throw new Error(`${executablePath} is missing: install it with "apt-get update && apt-get install -y chromium" (.ci/run does)`);
+    throw new Error(
+      `${executablePath} is missing: install it with "apt-get update && apt-get install -y chromium" (.ci/run does)`,
+    );
   }
   return chromium.launch({ executablePath, args: ARGS, headless: true });
 }

@@ -25,7 +25,12 @@ function chunk(type: string, data: Buffer): Buffer {
 }
 
 /** A `width`×`height` PNG with a diagonal two-colour pattern. */
-export function makePng(width: number, height: number, a: [number, number, number], b: [number, number, number]): Buffer {
+export function makePng(
+  width: number,
+  height: number,
+  a: [number, number, number],
+  b: [number, number, number],
+): Buffer {
   const rows: Buffer[] = [];
   for (let y = 0; y < height; y++) {
     const row = Buffer.alloc(1 + width * 3);

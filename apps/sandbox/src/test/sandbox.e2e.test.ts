@@ -54,7 +54,12 @@ async function openChat(channel: string, name: string): Promise<void> {
 }
 
 /** Answers in the open chat and waits for the answer's tick to reach `status`. */
-async function answer(text: string, format: "text" | "markdown" | "html", status: string, visibleText: string): Promise<void> {
+async function answer(
+  text: string,
+  format: "text" | "markdown" | "html",
+  status: string,
+  visibleText: string,
+): Promise<void> {
   await inbox.locator("#composer-format").selectOption(format);
   await inbox.locator("#composer-text").fill(text);
   await inbox.getByRole("button", { name: "Send", exact: true }).click();
@@ -77,7 +82,10 @@ describe("the sandbox in a browser", { timeout: 120_000 }, () => {
   it("serves every page and lists all three channels' protocol calls (registration and settings)", async () => {
     for (const kind of ["registration", "settings-put"]) {
       for (const channel of ["telegram", "sms", "email"]) {
-        await inbox.locator(`.event[data-kind="${kind}"][data-channel="${channel}"]`).first().waitFor({ state: "attached" });
+        await inbox
+          .locator(`.event[data-kind="${kind}"][data-channel="${channel}"]`)
+          .first()
+          .waitFor({ state: "attached" });
       }
     }
     expect(await inbox.locator("#no-chats").isVisible()).toBe(true);
@@ -102,17 +110,29 @@ describe("the sandbox in a browser", { timeout: 120_000 }, () => {
     expect(await reply.locator("strong").textContent()).toBe("today");
 
     // A photo from the customer reaches the inbox as an image the browser loads from the gateway.
-    await customer.locator("#file").setInputFiles({ name: "box.png", mimeType: "image/png", buffer: makePng(64, 48, [200, 90, 40], [250, 200, 120]) });
+    await customer.locator("#file").setInputFiles({
+      name: "box.png",
+      mimeType: "image/png",
+      buffer: makePng(64, 48, [200, 90, 40], [250, 200, 120]),
+    });
     await customer.getByRole("textbox", { name: "Message" }).fill("The box arrived dented");
     await customer.getByRole("button", { name: "Send", exact: true }).click();
     await inbox.locator(".msg.in", { hasText: "arrived dented" }).locator("img").waitFor();
     await inbox.waitForFunction(imageLoaded, { selector: ".msg.in", text: "arrived dented", width: 64 });
 
     // And a picture from the inbox reaches the Telegram window as a photo with its caption.
-    await inbox.locator("#composer-files").setInputFiles({ name: "label.png", mimeType: "image/png", buffer: makePng(80, 60, [40, 90, 200], [120, 200, 250]) });
+    await inbox.locator("#composer-files").setInputFiles({
+      name: "label.png",
+      mimeType: "image/png",
+      buffer: makePng(80, 60, [40, 90, 200], [120, 200, 250]),
+    });
     await answer("Sorry! Here is a return label.", "text", "sent", "return label");
     await customer.locator('.bubble[data-from="bot"]', { hasText: "return label" }).locator("img").waitFor();
-    await customer.waitForFunction(imageLoaded, { selector: '.bubble[data-from="bot"]', text: "return label", width: 80 });
+    await customer.waitForFunction(imageLoaded, {
+      selector: '.bubble[data-from="bot"]',
+      text: "return label",
+      width: 80,
+    });
     await inbox.locator('.event[data-kind="incoming"][data-channel="telegram"]').first().waitFor({ state: "attached" });
     await shot(customer, "telegram-customer");
     await customer.close();
@@ -164,7 +184,8 @@ describe("the sandbox in a browser", { timeout: 120_000 }, () => {
   });
 
   it("shows all three conversations in the inbox (the README's screenshot)", async () => {
-    for (const channel of ["telegram", "sms", "email"]) await inbox.locator(`.chat-button[data-channel="${channel}"]`).waitFor();
+    for (const channel of ["telegram", "sms", "email"])
+      await inbox.locator(`.chat-button[data-channel="${channel}"]`).waitFor();
     await openChat("telegram", "Ann Lee");
     await inbox.locator('.event[data-kind="incoming"][data-channel="telegram"] summary').first().click();
     await inbox.locator("#composer-format").selectOption("markdown");

@@ -22,7 +22,9 @@ export function addCustomerRoutes(app: Hono, services: SandboxServices): void {
 }
 
 function addTelegramRoutes(app: Hono, { telegram, store }: SandboxServices): void {
-  app.get("/api/telegram/chat", (c) => c.json({ bot: telegram.bot, messages: telegram.chat(telegramUserId(c.req.query("user"))) }));
+  app.get("/api/telegram/chat", (c) =>
+    c.json({ bot: telegram.bot, messages: telegram.chat(telegramUserId(c.req.query("user"))) }),
+  );
 
   app.post("/api/telegram/send", async (c) => {
     const form = await readForm(c);
@@ -47,7 +49,9 @@ function addTelegramRoutes(app: Hono, { telegram, store }: SandboxServices): voi
 }
 
 function addSmsRoutes(app: Hono, { sms, store }: SandboxServices): void {
-  app.get("/api/sms/thread", (c) => c.json({ companyNumber: sms.companyNumber, messages: sms.thread(phone(c.req.query("phone"))) }));
+  app.get("/api/sms/thread", (c) =>
+    c.json({ companyNumber: sms.companyNumber, messages: sms.thread(phone(c.req.query("phone"))) }),
+  );
 
   app.post("/api/sms/send", async (c) => {
     const form = await readForm(c);
@@ -55,7 +59,8 @@ function addSmsRoutes(app: Hono, { sms, store }: SandboxServices): void {
     const upload = await readUpload(form.file);
     const message = text(form.text, 1600, true);
     if (!message && !upload) throw new HttpProblem(400, "Write a text or attach a picture");
-    if (upload && !upload.contentType.startsWith("image/")) throw new HttpProblem(400, "An MMS can carry pictures only");
+    if (upload && !upload.contentType.startsWith("image/"))
+      throw new HttpProblem(400, "An MMS can carry pictures only");
     const name = text(form.name, 64);
     if (name) store.rememberName("sms", from, name);
     return c.json(await smsCall(() => sms.send(from, message, upload)), 201);
@@ -63,7 +68,8 @@ function addSmsRoutes(app: Hono, { sms, store }: SandboxServices): void {
 
   app.post("/api/sms/messages/:sid/status", async (c) => {
     const body = await readJsonObject(c);
-    if (body.status !== "delivered" && body.status !== "failed") throw new HttpProblem(400, 'status must be "delivered" or "failed"');
+    if (body.status !== "delivered" && body.status !== "failed")
+      throw new HttpProblem(400, 'status must be "delivered" or "failed"');
     const outcome = body.status;
     await smsCall(() => sms.mark(c.req.param("sid"), outcome));
     return c.body(null, 204);
@@ -71,7 +77,9 @@ function addSmsRoutes(app: Hono, { sms, store }: SandboxServices): void {
 }
 
 function addEmailRoutes(app: Hono, { email, store }: SandboxServices): void {
-  app.get("/api/email/mailbox", (c) => c.json({ companyAddress: email.companyAddress, threads: email.threads(address(c.req.query("address"))) }));
+  app.get("/api/email/mailbox", (c) =>
+    c.json({ companyAddress: email.companyAddress, threads: email.threads(address(c.req.query("address"))) }),
+  );
 
   app.post("/api/email/send", async (c) => {
     const form = await readForm(c);
@@ -93,12 +101,16 @@ function addEmailRoutes(app: Hono, { email, store }: SandboxServices): void {
 
   app.post("/api/email/mails/:id/delivery", async (c) => {
     const body = await readJsonObject(c);
-    if (body.status !== "delivered" && body.status !== "failed") throw new HttpProblem(400, 'status must be "delivered" or "failed"');
+    if (body.status !== "delivered" && body.status !== "failed")
+      throw new HttpProblem(400, 'status must be "delivered" or "failed"');
     try {
       await email.report(c.req.param("id"), body.status);
     } catch (error) {
       if (error instanceof MailReportError) throw new HttpProblem(error.status, error.message);
-      throw new HttpProblem(502, `The email gateway's SMTP server did not take the report: ${error instanceof Error ? error.message : String(error)}`);
+      throw new HttpProblem(
+        502,
+        `The email gateway's SMTP server did not take the report: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
     return c.body(null, 204);
   });
@@ -112,7 +124,8 @@ function addEmailRoutes(app: Hono, { email, store }: SandboxServices): void {
 
 function telegramUserId(value: unknown): number {
   const id = Number(text(value, 20));
-  if (!Number.isSafeInteger(id) || id <= 0) throw new HttpProblem(400, "user must be a Telegram user id (a positive number)");
+  if (!Number.isSafeInteger(id) || id <= 0)
+    throw new HttpProblem(400, "user must be a Telegram user id (a positive number)");
   return id;
 }
 
@@ -140,6 +153,16 @@ async function smsCall<T>(call: () => Promise<T>): Promise<T> {
 /** The Bot API keeps no content type with a file; its name tells photos apart. */
 function contentTypeOf(name: string): string {
   const extension = /\.(\w+)$/.exec(name)?.[1]?.toLowerCase();
-  const known: Record<string, string> = { jpg: "image/jpeg", jpeg: "image/jpeg", png: "image/png", gif: "image/gif", webp: "image/webp", ogg: "audio/ogg", mp3: "audio/mpeg", pdf: "application/pdf", txt: "text/plain" };
+  const known: Record<string, string> = {
+    jpg: "image/jpeg",
+    jpeg: "image/jpeg",
+    png: "image/png",
+    gif: "image/gif",
+    webp: "image/webp",
+    ogg: "audio/ogg",
+    mp3: "audio/mpeg",
+    pdf: "application/pdf",
+    txt: "text/plain",
+  };
   return (extension && known[extension]) || "application/octet-stream";
 }

@@ -32,7 +32,8 @@ export function addInboxRoutes(app: Hono, services: SandboxServices): void {
     const channel = CHANNELS.find((ch) => ch === body.channel);
     const contact = text(body.contact, 200);
     if (!channel) throw new HttpProblem(400, `channel must be one of ${CHANNELS.join(", ")}`);
-    if (!contact) throw new HttpProblem(400, "contact is required (a tg://user?id=… link, a phone number or an email address)");
+    if (!contact)
+      throw new HttpProblem(400, "contact is required (a tg://user?id=… link, a phone number or an email address)");
     const subject = channel === "email" ? text(body.subject, 200) || null : null;
     return c.json(store.conversationWith(channel, contact, subject), 201);
   });
@@ -57,20 +58,23 @@ export function addInboxRoutes(app: Hono, services: SandboxServices): void {
     const attachments = readAttachments(body.files, services);
     const messageText = text(body.text, 20_000, true);
     if (!messageText && attachments.length === 0) throw new HttpProblem(400, "Write a text or attach a file");
-    const message = await sendFromInbox(
-      { crm: services.crm, store, gatewayUrls: services.gatewayUrls },
-      id,
-      { text: messageText, format, attachments },
-    );
+    const message = await sendFromInbox({ crm: services.crm, store, gatewayUrls: services.gatewayUrls }, id, {
+      text: messageText,
+      format,
+      attachments,
+    });
     return c.json(message, 202);
   });
 
   app.post("/api/uploads", async (c) => {
     const form = await readForm(c);
     const upload = await readUpload(form.file);
-    if (!upload) throw new HttpProblem(400, "Choose a file (form field \"file\")");
+    if (!upload) throw new HttpProblem(400, 'Choose a file (form field "file")');
     const stored = uploads.put(upload);
-    return c.json({ id: stored.id, name: stored.name, contentType: stored.contentType, size: stored.bytes.length }, 201);
+    return c.json(
+      { id: stored.id, name: stored.name, contentType: stored.contentType, size: stored.bytes.length },
+      201,
+    );
   });
 
   app.get("/api/protocol-events", (c) => c.json(services.protocolEvents()));
@@ -79,7 +83,8 @@ export function addInboxRoutes(app: Hono, services: SandboxServices): void {
 /** Uploaded file ids → protocol attachments with URLs the gateways can download. */
 function readAttachments(value: unknown, services: SandboxServices): InboxAttachment[] {
   if (value === undefined || value === null) return [];
-  if (!Array.isArray(value) || value.length > 10) throw new HttpProblem(400, "files must be a list of up to 10 upload ids");
+  if (!Array.isArray(value) || value.length > 10)
+    throw new HttpProblem(400, "files must be a list of up to 10 upload ids");
   return value.map((id) => {
     const stored = typeof id === "string" ? services.uploads.get(id) : undefined;
     if (!stored) throw new HttpProblem(400, "Unknown upload id: upload the file again");

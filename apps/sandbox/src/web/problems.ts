@@ -17,9 +17,11 @@ export class HttpProblem extends Error {
 /** The error answer for anything thrown in a route. */
 export function problemResponse(error: unknown, c: Context): Response {
   if (error instanceof HttpProblem) return c.json({ code: error.status, message: error.message }, error.status);
-  const status = typeof (error as { status?: unknown }).status === "number" ? (error as { status: number }).status : 500;
+  const status =
+    typeof (error as { status?: unknown }).status === "number" ? (error as { status: number }).status : 500;
   const known = status >= 400 && status < 600 && status !== 500;
-  const message = error instanceof Error && known ? error.message : "Something went wrong in the sandbox; see its console";
+  const message =
+    error instanceof Error && known ? error.message : "Something went wrong in the sandbox; see its console";
   if (!known) console.error("[sandbox]", error);
   return c.json({ code: status, message }, status as 500);
 }
@@ -27,7 +29,8 @@ export function problemResponse(error: unknown, c: Context): Response {
 /** Reads a JSON object body, or fails with 400. */
 export async function readJsonObject(c: Context): Promise<Record<string, unknown>> {
   const body: unknown = await c.req.json().catch(() => undefined);
-  if (typeof body !== "object" || body === null || Array.isArray(body)) throw new HttpProblem(400, "The body must be a JSON object");
+  if (typeof body !== "object" || body === null || Array.isArray(body))
+    throw new HttpProblem(400, "The body must be a JSON object");
   return body as Record<string, unknown>;
 }
 

@@ -57,7 +57,11 @@ async function fetchHeaders(url: string, authorization: string, timeoutMs: numbe
   const timer = setTimeout(() => controller.abort(), timeoutMs);
   try {
     // Twilio redirects media to its CDN; fetch drops Authorization on a cross-origin redirect.
-    return await fetch(url, { headers: { Authorization: authorization }, redirect: "follow", signal: controller.signal });
+    return await fetch(url, {
+      headers: { Authorization: authorization },
+      redirect: "follow",
+      signal: controller.signal,
+    });
   } catch (error) {
     throw new FetchError(`[sms] Twilio media download failed: ${(error as Error).name}`, { retryable: true });
   } finally {

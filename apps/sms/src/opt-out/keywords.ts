@@ -4,7 +4,16 @@
  */
 
 /** Opt-out keywords (Twilio's default set, which it also enforces on long codes). */
-export const OPT_OUT_KEYWORDS = ["STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT"] as const;
+export const OPT_OUT_KEYWORDS = [
+  "STOP",
+  "STOPALL",
+  "UNSUBSCRIBE",
+  "CANCEL",
+  "END",
+  "QUIT",
+  "REVOKE",
+  "OPTOUT",
+] as const;
 /** Opt-in keywords. */
 export const OPT_IN_KEYWORDS = ["START", "YES", "UNSTOP"] as const;
 

@@ -32,8 +32,7 @@ export class OptOutStore {
   /** The opt-out of a number (E.164) for a tenant, if it opted out. */
   get(ref: PluginReference, phone: string): OptOut | undefined {
     const row = this.select.get(ref.companyId, ref.pluginAlias, ref.pluginId, phone) as
-      | { keyword: string; opted_out_at: number }
-      | undefined;
+      { keyword: string; opted_out_at: number } | undefined;
     return row && { keyword: row.keyword, optedOutAt: row.opted_out_at };
   }
 

@@ -47,7 +47,12 @@ export function readTwilioFailure(status: number, body: unknown, retryAfter: str
   const record = json && typeof json === "object" ? (json as Record<string, unknown>) : {};
   const code = Number(record.code);
   const message = typeof record.message === "string" ? record.message : undefined;
-  return { status, code: Number.isInteger(code) && code > 0 ? code : undefined, message, retryAfterMs: parseRetryAfter(retryAfter) };
+  return {
+    status,
+    code: Number.isInteger(code) && code > 0 ? code : undefined,
+    message,
+    retryAfterMs: parseRetryAfter(retryAfter),
+  };
 }
 
 /** `Retry-After` in seconds or as an HTTP date, in milliseconds (capped to an hour). */

@@ -7,7 +7,9 @@ describe("flattening markdown and HTML", () => {
       format: "markdown",
       text: "# Order shipped\n\n**Tracking:** see [the carrier](https://track.test/a?b=1&c=2) or https://x.test\n\n- one\n- two",
     });
-    expect(text).toBe("Order shipped\n\nTracking: see the carrier (https://track.test/a?b=1&c=2) or https://x.test\n\n• one\n• two");
+    expect(text).toBe(
+      "Order shipped\n\nTracking: see the carrier (https://track.test/a?b=1&c=2) or https://x.test\n\n• one\n• two",
+    );
   });
 
   it("turns HTML into text, decoding entities and dropping scripts", () => {
@@ -19,6 +21,8 @@ describe("flattening markdown and HTML", () => {
   });
 
   it("leaves plain text as it is, trimmed", () => {
-    expect(contentToPlainText({ format: "text", text: "  *not* <b>markup</b>\r\n\n\n\nbye  " })).toBe("*not* <b>markup</b>\n\nbye");
+    expect(contentToPlainText({ format: "text", text: "  *not* <b>markup</b>\r\n\n\n\nbye  " })).toBe(
+      "*not* <b>markup</b>\n\nbye",
+    );
   });
 });

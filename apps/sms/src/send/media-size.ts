@@ -22,7 +22,11 @@ export async function headContentLength(
   const host = url.hostname.replace(/^\[|\]$/g, "");
   if (!options.allowPrivate && (host === "localhost" || (isIP(host) && isPrivateAddress(host)))) return undefined;
   try {
-    const res = await fetch(url, { method: "HEAD", redirect: "follow", signal: AbortSignal.timeout(options.timeoutMs ?? 5000) });
+    const res = await fetch(url, {
+      method: "HEAD",
+      redirect: "follow",
+      signal: AbortSignal.timeout(options.timeoutMs ?? 5000),
+    });
     const length = Number(res.headers.get("content-length"));
     return res.ok && Number.isSafeInteger(length) && length >= 0 ? length : undefined;
   } catch {

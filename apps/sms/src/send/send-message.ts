@@ -45,9 +45,12 @@ export function createSend(deps: SenderDeps) {
       );
     }
 
-    const plan = await planAttachments(message.message.attachments, (uri) => sizeOf(uri, runtime.config.allowPrivateUrls));
+    const plan = await planAttachments(message.message.attachments, (uri) =>
+      sizeOf(uri, runtime.config.allowPrivateUrls),
+    );
     const text = composeText(message.message.content, plan.links);
-    if (text.bodies.length === 0 && plan.mediaUrls.length === 0) throw new InvalidInputError("[sms] The message is empty");
+    if (text.bodies.length === 0 && plan.mediaUrls.length === 0)
+      throw new InvalidInputError("[sms] The message is empty");
     const bodies = text.bodies.length ? text.bodies : [""];
 
     const sender = settings.parsedSender;

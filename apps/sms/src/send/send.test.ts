@@ -75,7 +75,11 @@ describe("sending SMS and MMS", () => {
   });
 
   it("sends several images as one MMS with MediaUrls, other files as links", async () => {
-    const images = [1, 2, 3].map((n) => ({ name: `p${n}.png`, uri: files.uri(1000 * n, `p${n}.png`), type: "image" as const }));
+    const images = [1, 2, 3].map((n) => ({
+      name: `p${n}.png`,
+      uri: files.uri(1000 * n, `p${n}.png`),
+      type: "image" as const,
+    }));
     const pdf = { name: "invoice.pdf", uri: files.uri(10, "invoice.pdf"), type: "file" as const };
     const id = await bed.send(0, {
       chat: { contact: "+14155550105" },
@@ -92,8 +96,15 @@ describe("sending SMS and MMS", () => {
   it("keeps MMS within 10 media and 5 MB; the rest become links", async () => {
     const big = { name: "big.png", uri: files.uri(4_500_000, "big.png"), type: "image" as const };
     const tooBig = { name: "too-big.png", uri: files.uri(1_000_000, "too-big.png"), type: "image" as const };
-    const small = Array.from({ length: 10 }, (_, n) => ({ name: `s${n}.png`, uri: files.uri(100, `s${n}.png`), type: "image" as const }));
-    const id = await bed.send(0, { chat: { contact: "+14155550106" }, message: { content: null, attachments: [big, tooBig, ...small] } });
+    const small = Array.from({ length: 10 }, (_, n) => ({
+      name: `s${n}.png`,
+      uri: files.uri(100, `s${n}.png`),
+      type: "image" as const,
+    }));
+    const id = await bed.send(0, {
+      chat: { contact: "+14155550106" },
+      message: { content: null, attachments: [big, tooBig, ...small] },
+    });
     await bed.waitStatus(id, "sent");
     const req = createsTo("+14155550106")[0]!;
     expect(req.form.getAll("MediaUrl")).toEqual([big.uri, ...small.slice(0, 9).map((s) => s.uri)]);

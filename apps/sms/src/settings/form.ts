@@ -42,11 +42,17 @@ export const settingsForm: SettingsForm = {
         accountSid: {
           type: "string",
           title: "Account SID",
-          description: { en_US: "Starts with AC, from the Twilio Console", ru_RU: "Начинается с AC, из консоли Twilio" },
+          description: {
+            en_US: "Starts with AC, from the Twilio Console",
+            ru_RU: "Начинается с AC, из консоли Twilio",
+          },
           required: true,
           validate: (v) =>
             typeof v === "string" && !ACCOUNT_SID.test(v)
-              ? { en_US: "An Account SID is AC followed by 32 hex digits", ru_RU: "Account SID — это AC и 32 шестнадцатеричные цифры" }
+              ? {
+                  en_US: "An Account SID is AC followed by 32 hex digits",
+                  ru_RU: "Account SID — это AC и 32 шестнадцатеричные цифры",
+                }
               : undefined,
         },
         authToken: { type: "password", title: "Auth Token", required: true },
@@ -100,7 +106,9 @@ export function requireSettings(data: SettingsData): SmsSettings & { parsedSende
   const settings = readSettings(data);
   const parsedSender = settings && parseSender(settings.sender);
   if (!settings || !parsedSender) {
-    throw new GatewayRefusedError("[sms] The SMS gateway is not set up: save the Twilio settings first", { permanent: true });
+    throw new GatewayRefusedError("[sms] The SMS gateway is not set up: save the Twilio settings first", {
+      permanent: true,
+    });
   }
   return { ...settings, parsedSender };
 }

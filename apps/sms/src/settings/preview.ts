@@ -32,7 +32,11 @@ const T = {
   unknown: { en_US: "⚠️ Could not check with Twilio right now", ru_RU: "⚠️ Не удалось проверить в Twilio" },
 } as const;
 
-async function currentInboundUrl(clients: TwilioClients, settings: SmsSettings, sender: Sender): Promise<string | null> {
+async function currentInboundUrl(
+  clients: TwilioClients,
+  settings: SmsSettings,
+  sender: Sender,
+): Promise<string | null> {
   const client = clients.for(settings);
   if (sender.kind === "service") {
     return (await client.messaging.v1.services(sender.serviceSid).fetch()).inboundRequestUrl ?? null;

@@ -17,8 +17,15 @@ describe("SMS settings", () => {
     expect(bed.inboundUrl(0)).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/gw\/sms\/sms\/inbound\/[\w-]+$/);
     const check = bed.twilio.requests.find((r) => r.path === `/2010-04-01/Accounts/${account.sid}.json`);
     expect(check?.authenticated).toBe(true);
-    const saved = (await (await bed.crm.getSettings(bed.url, bed.tenants[0]!.ref)).json()) as { main: Record<string, unknown> };
-    expect(saved.main).toEqual({ accountSid: account.sid, authToken: true, sender: number.phoneNumber, statusCallbacks: true });
+    const saved = (await (await bed.crm.getSettings(bed.url, bed.tenants[0]!.ref)).json()) as {
+      main: Record<string, unknown>;
+    };
+    expect(saved.main).toEqual({
+      accountSid: account.sid,
+      authToken: true,
+      sender: number.phoneNumber,
+      statusCallbacks: true,
+    });
   });
 
   it("answers 400 on authToken for wrong credentials and saves nothing", async () => {
@@ -43,11 +50,15 @@ describe("SMS settings", () => {
       main: { accountSid: account.sid, authToken: account.authToken, sender: "+14155559999" },
     });
     expect(res.status).toBe(400);
-    expect(((await res.json()) as { main: Record<string, string[]> }).main.sender?.[0]).toMatch(/not a phone number of this Twilio account/);
+    expect(((await res.json()) as { main: Record<string, string[]> }).main.sender?.[0]).toMatch(
+      /not a phone number of this Twilio account/,
+    );
   });
 
   it("validates the form: Account SID format and sender format", async () => {
-    const res = await bed.crm.putSettings(bed.url, ref, { main: { accountSid: "AC123", authToken: "x", sender: "12345" } });
+    const res = await bed.crm.putSettings(bed.url, ref, {
+      main: { accountSid: "AC123", authToken: "x", sender: "12345" },
+    });
     expect(res.status).toBe(400);
     const body = (await res.json()) as { main: Record<string, string[]> };
     expect(Object.keys(body.main).sort()).toEqual(["accountSid", "sender"]);
@@ -62,7 +73,8 @@ describe("SMS settings", () => {
     expect(res.status, await res.clone().text()).toBe(200);
     const tenant = bed.gateway.runtime.tenants.get(ref)!;
     const inboundUrl = bed.gateway.runtime.publicUrl(`sms/inbound/${tenant.publicId}`);
-    const preview = async () => (await (await bed.crm.request(bed.url, ref, "GET", "protected/preview/markdown/setup")).json()) as string;
+    const preview = async () =>
+      (await (await bed.crm.request(bed.url, ref, "GET", "protected/preview/markdown/setup")).json()) as string;
     const before = await preview();
     expect(before).toContain(service.sid);
     expect(before).toContain(inboundUrl);
@@ -79,7 +91,11 @@ describe("SMS settings", () => {
     await bed.waitStatus("via-service", "sent");
     const create = bed.twilio.messageCreates().at(-1)!;
     expect(create.authUser).toBe(account.sid);
-    expect(Object.fromEntries(create.form)).toEqual({ To: "+14155550400", MessagingServiceSid: service.sid, Body: "Sent through a service" });
+    expect(Object.fromEntries(create.form)).toEqual({
+      To: "+14155550400",
+      MessagingServiceSid: service.sid,
+      Body: "Sent through a service",
+    });
   });
 
   it("shows a configured number as configured in the preview", async () => {
@@ -97,12 +113,22 @@ describe("SMS settings", () => {
       contactType: "phone",
       capabilities: {
         subject: false,
-        messages: { formats: ["text"], incoming: true, outgoing: true, writeFirst: true, statuses: ["sent", "delivered", "error"] },
+        messages: {
+          formats: ["text"],
+          incoming: true,
+          outgoing: true,
+          writeFirst: true,
+          statuses: ["sent", "delivered", "error"],
+        },
         attachments: ["image"],
       },
     });
     const icon = await fetch(`${bed.url}icon.png`);
     expect(icon.headers.get("content-type")).toContain("image/png");
-    expect(Buffer.from(await icon.arrayBuffer()).subarray(1, 4).toString()).toBe("PNG");
+    expect(
+      Buffer.from(await icon.arrayBuffer())
+        .subarray(1, 4)
+        .toString(),
+    ).toBe("PNG");
   });
 });

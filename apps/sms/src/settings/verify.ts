@@ -26,7 +26,8 @@ function explain(error: unknown, step: "account" | "sender"): SettingsValidation
   if (code === 20003 || code === 401) {
     return fieldError("authToken", "Twilio rejected this Account SID and Auth Token (error 20003)");
   }
-  if (step === "account") return fieldError("accountSid", `Twilio could not find this account (error ${code ?? "unknown"})`);
+  if (step === "account")
+    return fieldError("accountSid", `Twilio could not find this account (error ${code ?? "unknown"})`);
   return fieldError("sender", `Twilio refused to look up the sender (error ${code ?? "unknown"})`);
 }
 

@@ -42,21 +42,18 @@ export async function startSmsTestbed(tenantCount = 1): Promise<SmsTestbed> {
   const crm = await startCrmSimulator();
   const twilio = await startFakeTwilio();
   const port = await freePort();
-  const gateway = await startGateway(
-    createSmsGateway({ apiBaseUrl: twilio.url, mediaRetryDelaysMs: [10, 20, 40] }),
-    {
-      port,
-      env: {
-        ...crm.env,
-        LV_PLUGIN_SELF_URI: `http://127.0.0.1:${port}/gw/sms/`,
-        SWITCHBOARD_DB_PATH: ":memory:",
-        SWITCHBOARD_ALLOW_PRIVATE_URLS: "true",
-        SWITCHBOARD_RETRY_BASE_MS: "20",
-        SWITCHBOARD_RETRY_MAX_MS: "200",
-        LOG_LEVEL: "silent",
-      },
+  const gateway = await startGateway(createSmsGateway({ apiBaseUrl: twilio.url, mediaRetryDelaysMs: [10, 20, 40] }), {
+    port,
+    env: {
+      ...crm.env,
+      LV_PLUGIN_SELF_URI: `http://127.0.0.1:${port}/gw/sms/`,
+      SWITCHBOARD_DB_PATH: ":memory:",
+      SWITCHBOARD_ALLOW_PRIVATE_URLS: "true",
+      SWITCHBOARD_RETRY_BASE_MS: "20",
+      SWITCHBOARD_RETRY_MAX_MS: "200",
+      LOG_LEVEL: "silent",
     },
-  );
+  });
   const url = gateway.url;
   const tenants: TestTenant[] = [];
   for (let i = 0; i < tenantCount; i++) {
@@ -65,7 +62,12 @@ export async function startSmsTestbed(tenantCount = 1): Promise<SmsTestbed> {
     const account = twilio.addAccount();
     const number = twilio.addPhoneNumber(account.sid, `+1415555${String(100 + i).padStart(4, "0")}`);
     const res = await crm.putSettings(url, ref, {
-      main: { accountSid: account.sid, authToken: account.authToken, sender: number.phoneNumber, statusCallbacks: true },
+      main: {
+        accountSid: account.sid,
+        authToken: account.authToken,
+        sender: number.phoneNumber,
+        statusCallbacks: true,
+      },
     });
     expect(res.status, await res.clone().text()).toBe(200);
     tenants.push({ ref, account, number });
@@ -87,7 +89,10 @@ export async function startSmsTestbed(tenantCount = 1): Promise<SmsTestbed> {
       return id;
     },
     sendText(index, contact, text) {
-      return bed.send(index, { chat: { id: null, contact }, message: { content: { text, format: "text" }, attachments: [] } });
+      return bed.send(index, {
+        chat: { id: null, contact },
+        message: { content: { text, format: "text" }, attachments: [] },
+      });
     },
     async waitStatus(id, status) {
       await crm.waitFor(() => crm.statusesOf(id).includes(status as "sent"), 10_000);

@@ -8,10 +8,24 @@ describe("inbound SMS/MMS", () => {
   });
   afterAll(() => bed.stop());
 
-  const inbound = (tenant: number, from: string, body: string, extra: Partial<Parameters<SmsTestbed["twilio"]["inboundParams"]>[0]> = {}) =>
-    bed.twilio.inboundParams({ accountSid: bed.tenants[tenant]!.account.sid, from, to: bed.tenants[tenant]!.number.phoneNumber, body, ...extra });
-  const post = (tenant: number, params: Record<string, string | string[]>, token: string | null = bed.tenants[tenant]!.account.authToken) =>
-    bed.twilio.sendInbound(bed.inboundUrl(tenant), params, token);
+  const inbound = (
+    tenant: number,
+    from: string,
+    body: string,
+    extra: Partial<Parameters<SmsTestbed["twilio"]["inboundParams"]>[0]> = {},
+  ) =>
+    bed.twilio.inboundParams({
+      accountSid: bed.tenants[tenant]!.account.sid,
+      from,
+      to: bed.tenants[tenant]!.number.phoneNumber,
+      body,
+      ...extra,
+    });
+  const post = (
+    tenant: number,
+    params: Record<string, string | string[]>,
+    token: string | null = bed.tenants[tenant]!.account.authToken,
+  ) => bed.twilio.sendInbound(bed.inboundUrl(tenant), params, token);
   const incomingFrom = (contact: string) => bed.crm.incoming.filter((r) => r.body.chat.contact === contact);
 
   it("forwards an SMS to the CRM and answers empty TwiML at once", async () => {
@@ -57,7 +71,9 @@ describe("inbound SMS/MMS", () => {
   });
 
   it("answers 502 (try later) when the media never shows up", async () => {
-    const params = inbound(0, "+14155550303", "pic", { media: [{ contentType: "image/jpeg", data: new Uint8Array([1, 2, 3]) }] });
+    const params = inbound(0, "+14155550303", "pic", {
+      media: [{ contentType: "image/jpeg", data: new Uint8Array([1, 2, 3]) }],
+    });
     await post(0, params);
     const got = await bed.crm.waitFor(() => incomingFrom("+14155550303")[0]);
     // The test bed retries a 404 three times (10, 20, 40 ms apart): four answers in all.
@@ -70,7 +86,12 @@ describe("inbound SMS/MMS", () => {
   });
 
   it("never fetches media from outside the Twilio API base, but tells the manager something was sent", async () => {
-    const params = { ...inbound(0, "+14155550310", ""), NumMedia: "1", MediaUrl0: "http://169.254.169.254/latest/meta-data", MediaContentType0: "image/png" };
+    const params = {
+      ...inbound(0, "+14155550310", ""),
+      NumMedia: "1",
+      MediaUrl0: "http://169.254.169.254/latest/meta-data",
+      MediaContentType0: "image/png",
+    };
     expect((await post(0, params)).status).toBe(200);
     const got = await bed.crm.waitFor(() => incomingFrom("+14155550310")[0]);
     expect(got.body.message.attachments).toEqual([]);
@@ -83,7 +104,10 @@ describe("inbound SMS/MMS", () => {
     expect((await post(0, params)).status).toBe(200);
     await post(0, inbound(0, "+14155550304", "second message"));
     await bed.crm.waitFor(() => incomingFrom("+14155550304").length === 2);
-    expect(incomingFrom("+14155550304").map((r) => r.body.message.content?.text)).toEqual(["only once", "second message"]);
+    expect(incomingFrom("+14155550304").map((r) => r.body.message.content?.text)).toEqual([
+      "only once",
+      "second message",
+    ]);
   });
 
   it("rejects forged and unsigned webhooks with 403 and forwards nothing", async () => {
@@ -93,7 +117,11 @@ describe("inbound SMS/MMS", () => {
     expect((await post(0, params, bed.tenants[1]!.account.authToken)).status).toBe(403);
     const tampered = { ...params, Body: "tampered" };
     expect((await post(0, params)).status).toBe(200);
-    const sig = (await import("@switchboard/testkit/twilio")).twilioSignature(bed.tenants[0]!.account.authToken, bed.inboundUrl(0), params);
+    const sig = (await import("@switchboard/testkit/twilio")).twilioSignature(
+      bed.tenants[0]!.account.authToken,
+      bed.inboundUrl(0),
+      params,
+    );
     const res = await fetch(bed.inboundUrl(0), {
       method: "POST",
       headers: { "content-type": "application/x-www-form-urlencoded", "x-twilio-signature": sig },
@@ -105,7 +133,10 @@ describe("inbound SMS/MMS", () => {
   });
 
   it("accepts a Messaging Service payload on the same URL", async () => {
-    const params = inbound(0, "+14155550306", "via service", { messagingServiceSid: "MG" + "1".repeat(32), to: "+14155559998" });
+    const params = inbound(0, "+14155550306", "via service", {
+      messagingServiceSid: "MG" + "1".repeat(32),
+      to: "+14155559998",
+    });
     expect((await post(0, params)).status).toBe(200);
     await bed.crm.waitFor(() => incomingFrom("+14155550306")[0]);
   });
@@ -118,7 +149,9 @@ describe("inbound SMS/MMS", () => {
     const id = await bed.sendText(0, customer, "Are you there?");
     await bed.waitStatus(id, "error");
     expect(bed.twilio.messageCreates().length).toBe(before);
-    const row = bed.gateway.runtime.db.$client.prepare(`SELECT last_error FROM outgoing WHERE crm_message_id = ?`).get(id) as { last_error: string };
+    const row = bed.gateway.runtime.db.$client
+      .prepare(`SELECT last_error FROM outgoing WHERE crm_message_id = ?`)
+      .get(id) as { last_error: string };
     expect(row.last_error).toContain("opted out");
 
     // The other tenant is not affected by this tenant's opt-out.
@@ -137,6 +170,14 @@ describe("inbound SMS/MMS", () => {
     const got = await bed.crm.waitFor(() => incomingFrom("+14155550308")[0]);
     expect(got.ref).toEqual(bed.tenants[1]!.ref);
     // Tenant B's signature on tenant A's URL is refused.
-    expect((await bed.twilio.sendInbound(bed.inboundUrl(0), inbound(1, "+14155550309", "x"), bed.tenants[1]!.account.authToken)).status).toBe(403);
+    expect(
+      (
+        await bed.twilio.sendInbound(
+          bed.inboundUrl(0),
+          inbound(1, "+14155550309", "x"),
+          bed.tenants[1]!.account.authToken,
+        )
+      ).status,
+    ).toBe(403);
   });
 });

@@ -29,7 +29,9 @@ export function createInboundHandler(apiBaseUrl: string) {
     const body = param(params, "Body") ?? "";
     const { attachments, skipped } = mediaAttachments(tenant, params, runtime, apiBaseUrl);
     // The manager still learns that something was sent, even when it cannot be shown.
-    const text = skipped ? [body, `[${skipped} media file(s) could not be retrieved]`].filter((t) => t.trim()).join("\n") : body;
+    const text = skipped
+      ? [body, `[${skipped} media file(s) could not be retrieved]`].filter((t) => t.trim()).join("\n")
+      : body;
     if (!contact || (!text.trim() && attachments.length === 0)) {
       runtime.logger.info({ sid }, "inbound message without sender or content; nothing to forward");
       return twiml(c);

@@ -16,7 +16,9 @@ describe("inbound media URLs", () => {
     expect(parseMediaUrl(`http://127.0.0.1:9/base${path}`, "http://127.0.0.1:9/base/")).toBeDefined();
     expect(parseMediaUrl(`https://evil.test${path}`, "https://api.twilio.com")).toBeUndefined();
     expect(parseMediaUrl(`https://api.twilio.com.evil.test${path}`, "https://api.twilio.com")).toBeUndefined();
-    expect(parseMediaUrl(`https://api.twilio.com/2010-04-01/Accounts/${AC}.json`, "https://api.twilio.com")).toBeUndefined();
+    expect(
+      parseMediaUrl(`https://api.twilio.com/2010-04-01/Accounts/${AC}.json`, "https://api.twilio.com"),
+    ).toBeUndefined();
   });
 
   it("names files by media SID and content type", () => {

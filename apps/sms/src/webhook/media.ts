@@ -4,7 +4,8 @@
 import type { Attachment, GatewayRuntime, Tenant } from "@switchboard/core";
 import { param, type TwilioParams } from "./signature.js";
 
-const MEDIA_PATH = /^\/2010-04-01\/Accounts\/(AC[0-9a-fA-F]{32})\/Messages\/([A-Z]{2}[0-9a-fA-F]{32})\/Media\/(ME[0-9a-fA-F]{32})$/;
+const MEDIA_PATH =
+  /^\/2010-04-01\/Accounts\/(AC[0-9a-fA-F]{32})\/Messages\/([A-Z]{2}[0-9a-fA-F]{32})\/Media\/(ME[0-9a-fA-F]{32})$/;
 
 const EXTENSIONS: Record<string, string> = {
   "image/jpeg": "jpg",
@@ -70,7 +71,10 @@ export function mediaAttachments(
     const contentType = param(params, `MediaContentType${i}`) ?? "application/octet-stream";
     const key = parseMediaUrl(url, apiBaseUrl);
     if (!key) {
-      runtime.logger.warn({ mediaUrl: url.slice(0, 200) }, "inbound media URL is not under the Twilio API base; not fetched");
+      runtime.logger.warn(
+        { mediaUrl: url.slice(0, 200) },
+        "inbound media URL is not under the Twilio API base; not fetched",
+      );
       skipped += 1;
       continue;
     }
@@ -78,7 +82,9 @@ export function mediaAttachments(
     attachments.push({
       name,
       type: contentType.toLowerCase().startsWith("image/") ? "image" : "file",
-      uri: runtime.files.link(tenant, "media", `${key.accountSid}/${key.messageSid}/${key.mediaSid}`, { fileName: name }),
+      uri: runtime.files.link(tenant, "media", `${key.accountSid}/${key.messageSid}/${key.mediaSid}`, {
+        fileName: name,
+      }),
     });
   }
   return { attachments, skipped };

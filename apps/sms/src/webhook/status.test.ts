@@ -49,13 +49,21 @@ describe("status callbacks", () => {
 
   it("rejects forged and unsigned callbacks with 403 and records nothing", async () => {
     const { id, sid } = await sent("+14155550203");
-    const forged = await bed.twilio.sendStatusCallback(bed.statusUrl(0), callbackParams(sid, "failed", { ErrorCode: "30007" }), "f".repeat(32));
+    const forged = await bed.twilio.sendStatusCallback(
+      bed.statusUrl(0),
+      callbackParams(sid, "failed", { ErrorCode: "30007" }),
+      "f".repeat(32),
+    );
     expect(forged.status).toBe(403);
     expect(await forged.json()).toEqual({ code: 403, message: "Invalid Twilio signature" });
     const unsigned = await bed.twilio.sendStatusCallback(bed.statusUrl(0), callbackParams(sid, "failed"), null);
     expect(unsigned.status).toBe(403);
     // Another tenant's valid token does not open this tenant's route.
-    const otherTenant = await bed.twilio.sendStatusCallback(bed.statusUrl(0), callbackParams(sid, "failed"), bed.tenants[1]!.account.authToken);
+    const otherTenant = await bed.twilio.sendStatusCallback(
+      bed.statusUrl(0),
+      callbackParams(sid, "failed"),
+      bed.tenants[1]!.account.authToken,
+    );
     expect(otherTenant.status).toBe(403);
     // A signature over a URL built from a different host (a proxy's Host header) does not count.
     const hostUrl = bed.statusUrl(0).replace("127.0.0.1", "localhost");
@@ -63,7 +71,10 @@ describe("status callbacks", () => {
     const { twilioSignature } = await import("@switchboard/testkit/twilio");
     const wrongHost = await fetch(bed.statusUrl(0), {
       method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded", "x-twilio-signature": twilioSignature(bed.tenants[0]!.account.authToken, hostUrl, params) },
+      headers: {
+        "content-type": "application/x-www-form-urlencoded",
+        "x-twilio-signature": twilioSignature(bed.tenants[0]!.account.authToken, hostUrl, params),
+      },
       body: new URLSearchParams(params),
     });
     expect(wrongHost.status).toBe(403);
@@ -101,14 +112,23 @@ describe("status callbacks", () => {
   });
 
   it("answers 404 for an unknown tenant id", async () => {
-    const res = await bed.twilio.sendStatusCallback(bed.statusUrl(0).replace(/[^/]+$/, "nope"), callbackParams("SM1", "delivered"), "x");
+    const res = await bed.twilio.sendStatusCallback(
+      bed.statusUrl(0).replace(/[^/]+$/, "nope"),
+      callbackParams("SM1", "delivered"),
+      "x",
+    );
     expect(res.status).toBe(404);
   });
 
   it("sends no StatusCallback when delivery statuses are off", async () => {
     const { ref, account, number } = bed.tenants[1]!;
     const res = await bed.crm.putSettings(bed.url, ref, {
-      main: { accountSid: account.sid, authToken: account.authToken, sender: number.phoneNumber, statusCallbacks: false },
+      main: {
+        accountSid: account.sid,
+        authToken: account.authToken,
+        sender: number.phoneNumber,
+        statusCallbacks: false,
+      },
     });
     expect(res.status).toBe(200);
     const id = await bed.sendText(1, "+14155550208", "no callbacks");

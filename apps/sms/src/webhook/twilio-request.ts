@@ -37,7 +37,10 @@ export async function verifyTwilioRequest(
     params,
   });
   if (!valid) {
-    runtime.logger.warn({ tenant: tenant.publicId, path: c.req.path }, "rejected a Twilio webhook with a bad or missing signature");
+    runtime.logger.warn(
+      { tenant: tenant.publicId, path: c.req.path },
+      "rejected a Twilio webhook with a bad or missing signature",
+    );
     throw new HttpError(403, "Invalid Twilio signature");
   }
   return { tenant, settings, params };

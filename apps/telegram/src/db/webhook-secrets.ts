@@ -33,7 +33,10 @@ export class WebhookSecrets {
     this.db
       .insert(telegramWebhooks)
       .values({ ...ref, ...row })
-      .onConflictDoUpdate({ target: [telegramWebhooks.companyId, telegramWebhooks.pluginAlias, telegramWebhooks.pluginId], set: row })
+      .onConflictDoUpdate({
+        target: [telegramWebhooks.companyId, telegramWebhooks.pluginAlias, telegramWebhooks.pluginId],
+        set: row,
+      })
       .run();
   }
 

@@ -26,10 +26,13 @@ export function createFileResolver(bots: Bots): FileResolver<TelegramSettings> {
       if (error instanceof GrammyError) {
         // 400 (unknown file, too big) and 401 (token replaced) will not heal; 429/5xx may.
         const permanent = error.error_code >= 400 && error.error_code < 500 && error.error_code !== 429;
-        throw new GatewayRefusedError(`Telegram refused getFile (${error.error_code}: ${redactToken(error.description, token)})`, {
-          permanent,
-          code: error.error_code,
-        });
+        throw new GatewayRefusedError(
+          `Telegram refused getFile (${error.error_code}: ${redactToken(error.description, token)})`,
+          {
+            permanent,
+            code: error.error_code,
+          },
+        );
       }
       throw new GatewayNetworkError("Telegram Bot API could not be reached for getFile");
     }
@@ -42,7 +45,9 @@ export function createFileResolver(bots: Bots): FileResolver<TelegramSettings> {
     }
     if (!response.ok || !response.body) {
       await response.body?.cancel();
-      throw new GatewayRefusedError(`Telegram file download answered ${response.status}`, { permanent: response.status === 404 });
+      throw new GatewayRefusedError(`Telegram file download answered ${response.status}`, {
+        permanent: response.status === 404,
+      });
     }
     const length = Number(response.headers.get("content-length") ?? size ?? NaN);
     return {

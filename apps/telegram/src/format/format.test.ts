@@ -19,7 +19,11 @@ function render(text: string, format: "text" | "markdown" | "html") {
 describe("formatting", () => {
   it("sends text verbatim without a parse mode", () => {
     const out = render("  a < b & c *not bold* _x_ <b>no</b>  ", "text");
-    expect(out).toEqual({ html: "a < b & c *not bold* _x_ <b>no</b>", visible: "a < b & c *not bold* _x_ <b>no</b>", parseMode: undefined });
+    expect(out).toEqual({
+      html: "a < b & c *not bold* _x_ <b>no</b>",
+      visible: "a < b & c *not bold* _x_ <b>no</b>",
+      parseMode: undefined,
+    });
   });
 
   it("converts markdown to Telegram HTML", () => {
@@ -31,21 +35,35 @@ describe("formatting", () => {
   });
 
   it("keeps markdown structure readable: headings, lists, quotes, code blocks, line breaks", () => {
-    const md = "# Title\nfirst line\nsecond line\n\n- one\n- two\n\n1. a\n2. b\n\n> quoted\n\n```js\nif (a < b && c) {}\n```";
+    const md =
+      "# Title\nfirst line\nsecond line\n\n- one\n- two\n\n1. a\n2. b\n\n> quoted\n\n```js\nif (a < b && c) {}\n```";
     const out = render(md, "markdown");
-    expect(out.visible).toBe("Title\n\nfirst line\nsecond line\n\n• one\n• two\n\n1. a\n2. b\n\nquoted\n\nif (a < b && c) {}");
+    expect(out.visible).toBe(
+      "Title\n\nfirst line\nsecond line\n\n• one\n• two\n\n1. a\n2. b\n\nquoted\n\nif (a < b && c) {}",
+    );
     expect(out.html).toContain("<b>Title</b>");
     expect(out.html).toContain('<pre><code class="language-js">if (a &lt; b &amp;&amp; c) {}</code></pre>');
     expect(out.html).toContain("<blockquote>quoted</blockquote>\n\n<pre>");
   });
 
   it("never fails on nasty characters in markdown", () => {
-    for (const md of ["a * b _ c", "5 < 6 & 7 > 3", "<script>alert(1)</script>x", "**unclosed", "_", "[a](javascript:alert(1))", "<notatag> & more", "&amp; &lt;"]) {
+    for (const md of [
+      "a * b _ c",
+      "5 < 6 & 7 > 3",
+      "<script>alert(1)</script>x",
+      "**unclosed",
+      "_",
+      "[a](javascript:alert(1))",
+      "<notatag> & more",
+      "&amp; &lt;",
+    ]) {
       expect(() => render(md, "markdown"), md).not.toThrow();
     }
     expect(render("[a](javascript:alert(1))", "markdown").html).toBe("a");
     expect(render("<script>alert(1)</script>x", "markdown").visible).toBe("<script>alert(1)</script>x");
-    expect(render("I <3 you, <dolor> & <u>under</u>", "markdown").html).toBe("I &lt;3 you, &lt;dolor&gt; &amp; <u>under</u>");
+    expect(render("I <3 you, <dolor> & <u>under</u>", "markdown").html).toBe(
+      "I &lt;3 you, &lt;dolor&gt; &amp; <u>under</u>",
+    );
   });
 
   it("reduces HTML to Telegram's tags and strips everything else to text", () => {
@@ -63,7 +81,15 @@ describe("formatting", () => {
   });
 
   it("survives broken HTML: unclosed, misnested and stray tags", () => {
-    for (const html of ["<b>open", "<b><i>x</b></i>", "</p>stray", "a < b", "<a href='https://x.test'><a href='https://y.test'>n</a></a>", "<code><b>x</b></code>", "<blockquote><blockquote>q</blockquote></blockquote>"]) {
+    for (const html of [
+      "<b>open",
+      "<b><i>x</b></i>",
+      "</p>stray",
+      "a < b",
+      "<a href='https://x.test'><a href='https://y.test'>n</a></a>",
+      "<code><b>x</b></code>",
+      "<blockquote><blockquote>q</blockquote></blockquote>",
+    ]) {
       expect(() => render(html, "html"), html).not.toThrow();
     }
     expect(render("a < b & c", "html").html).toBe("a &lt; b &amp; c");

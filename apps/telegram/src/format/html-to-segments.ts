@@ -22,7 +22,20 @@ const INLINE: Record<string, Tag["name"]> = {
 /** Elements whose content is never shown. */
 const HIDDEN = new Set(["script", "style", "head", "title", "template", "noscript", "iframe", "object"]);
 const PARAGRAPHS = new Set(["p", "h1", "h2", "h3", "h4", "h5", "h6", "table", "ul", "ol", "pre", "blockquote", "hr"]);
-const LINES = new Set(["div", "li", "tr", "dt", "dd", "section", "article", "header", "footer", "figure", "figcaption", "address"]);
+const LINES = new Set([
+  "div",
+  "li",
+  "tr",
+  "dt",
+  "dd",
+  "section",
+  "article",
+  "header",
+  "footer",
+  "figure",
+  "figcaption",
+  "address",
+]);
 const LINK_SCHEMES = /^(https?:|tg:|mailto:)/i;
 
 interface Open {
@@ -79,14 +92,16 @@ export function htmlToSegments(html: string): Segment[] {
     else if (!verbatim && INLINE[name]) tag = { name: INLINE[name] };
     else if (!verbatim && name === "span" && /\btg-spoiler\b/.test(attrs.class ?? "")) tag = { name: "tg-spoiler" };
     else if (!verbatim && name === "blockquote" && !inside("blockquote")) tag = { name: "blockquote" };
-    else if (!verbatim && name === "a" && !inside("a") && LINK_SCHEMES.test(attrs.href ?? "")) tag = { name: "a", href: attrs.href };
+    else if (!verbatim && name === "a" && !inside("a") && LINK_SCHEMES.test(attrs.href ?? ""))
+      tag = { name: "a", href: attrs.href };
     else if (/^h[1-6]$/.test(name) && !verbatim) tag = { name: "b" };
     stack.push({ name, tag });
     if (hidden > 0) return;
     if (name === "br") push("\n");
     else if (name === "hr") push("———");
     else if (name === "img") pushImage(attrs);
-    else if (name === "ul" || name === "ol") lists.push({ ordered: name === "ol", next: Number(attrs.start ?? 1) || 1 });
+    else if (name === "ul" || name === "ol")
+      lists.push({ ordered: name === "ol", next: Number(attrs.start ?? 1) || 1 });
     else if (name === "li") pushBullet();
     else if (name === "tr") cells.push(0);
     else if ((name === "td" || name === "th") && cells.length > 0) {

@@ -52,7 +52,10 @@ function slice(segments: readonly Segment[], from: number, to: number): Segment[
   for (const segment of segments) {
     const end = offset + segment.text.length;
     if (end > from && offset < to) {
-      out.push({ text: segment.text.slice(Math.max(0, from - offset), Math.min(segment.text.length, to - offset)), tags: segment.tags });
+      out.push({
+        text: segment.text.slice(Math.max(0, from - offset), Math.min(segment.text.length, to - offset)),
+        tags: segment.tags,
+      });
     }
     offset = end;
     if (offset >= to) break;

@@ -18,7 +18,10 @@ export interface Download {
 }
 
 /** Downloads an attachment; failures are core's `FetchError`s, retryable or not. */
-export async function download(attachment: Attachment, runtime: Pick<GatewayRuntime, "fetchAttachment">): Promise<Download> {
+export async function download(
+  attachment: Attachment,
+  runtime: Pick<GatewayRuntime, "fetchAttachment">,
+): Promise<Download> {
   const { data } = await runtime.fetchAttachment(attachment.uri, { maxBytes: UPLOAD_LIMIT_BYTES, timeoutMs: 30_000 });
   return { attachment, data, fileName: safeFileName(attachment.name, attachment.type) };
 }
@@ -33,8 +36,11 @@ export function toInputFile(file: Download): InputFile {
  * breaks, so quotes, semicolons, slashes and control characters are replaced.
  */
 export function safeFileName(name: string, type: Attachment["type"]): string {
-  // eslint-disable-next-line no-control-regex -- control characters are exactly what must go.
-  const cleaned = name.replace(/[\u0000-\u001f\u007f"';\\/]+/g, "_").trim().slice(0, 200);
+  const cleaned = name
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what must go.
+    .replace(/[\u0000-\u001f\u007f"';\\/]+/g, "_")
+    .trim()
+    .slice(0, 200);
   if (cleaned !== "" && cleaned !== "." && cleaned !== "..") return cleaned;
   return type === "image" ? "image.jpg" : type === "voice" ? "voice.ogg" : "file";
 }

@@ -13,7 +13,9 @@ export function migratedChatId(error: unknown): number | undefined {
 
 /** True when Telegram refused the photo itself (size, dimensions), so it can go as a document. */
 export function isPhotoRejected(error: unknown): boolean {
-  return error instanceof GrammyError && error.error_code === 400 && /PHOTO|IMAGE_PROCESS_FAILED/i.test(error.description);
+  return (
+    error instanceof GrammyError && error.error_code === 400 && /PHOTO|IMAGE_PROCESS_FAILED/i.test(error.description)
+  );
 }
 
 /**
@@ -40,7 +42,8 @@ export function toSendError(error: unknown, token: string): Error {
 }
 
 function hint(message: string, code: number): string {
-  if (code === 401 || code === 404) return `${message}; the bot token was revoked or is wrong: paste a new one from @BotFather in the settings`;
+  if (code === 401 || code === 404)
+    return `${message}; the bot token was revoked or is wrong: paste a new one from @BotFather in the settings`;
   if (code === 403) return `${message}; the user blocked the bot or the bot was removed from the chat`;
   return message;
 }

@@ -31,7 +31,9 @@ export function planMessage(message: Pick<Message, "content" | "attachments">): 
     first.caption = text;
     return media;
   }
-  const textSteps: SendStep[] = text ? splitSegments(text, TEXT_LIMIT).map((segments) => ({ kind: "text", segments, html })) : [];
+  const textSteps: SendStep[] = text
+    ? splitSegments(text, TEXT_LIMIT).map((segments) => ({ kind: "text", segments, html }))
+    : [];
   return [...textSteps, ...media];
 }
 

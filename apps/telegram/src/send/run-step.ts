@@ -42,7 +42,11 @@ export async function runStep(ctx: StepContext, chatId: ChatId, step: SendStep):
   const sent: Message[] = [];
   let pending: Caption = caption;
   if (photos.length >= 2) {
-    const media: InputMediaPhoto[] = photos.map((f, i) => ({ type: "photo", media: toInputFile(f), ...(i === 0 ? pending : {}) }));
+    const media: InputMediaPhoto[] = photos.map((f, i) => ({
+      type: "photo",
+      media: toInputFile(f),
+      ...(i === 0 ? pending : {}),
+    }));
     sent.push(...(await ctx.api.sendMediaGroup(chatId, media, {}, grammySignal(ctx.signal))));
     pending = {};
   }

@@ -24,7 +24,9 @@ export function createSender(bots: Bots, memory: SendMemory) {
   return async function send(ctx: SendContext<TelegramSettings>, message: OutgoingMessage): Promise<SendResult> {
     const token = ctx.tenant.settings.main?.botToken;
     if (typeof token !== "string" || token === "") {
-      throw new GatewayRefusedError("No bot token is configured: open the plugin settings and paste it", { permanent: true });
+      throw new GatewayRefusedError("No bot token is configured: open the plugin settings and paste it", {
+        permanent: true,
+      });
     }
     const tenantKey = referenceKey(ctx.tenant.ref);
     const contactChat = parseContact(message.chat.contact);
@@ -37,10 +39,14 @@ export function createSender(bots: Bots, memory: SendMemory) {
     try {
       for (; progress.done < steps.length; progress.done += 1) {
         const step = steps[progress.done]!;
-        const messages = await runWithMigration(progress, () => runStep(stepContext, progress.chatId, step), (to) => {
-          memory.rememberMigration(tenantKey, progress.chatId, to);
-          ctx.logger.info({ to }, "group migrated to a supergroup; resending there");
-        });
+        const messages = await runWithMigration(
+          progress,
+          () => runStep(stepContext, progress.chatId, step),
+          (to) => {
+            memory.rememberMigration(tenantKey, progress.chatId, to);
+            ctx.logger.info({ to }, "group migrated to a supergroup; resending there");
+          },
+        );
         for (const m of messages) {
           progress.ids.push(`${m.chat.id}:${m.message_id}`);
           progress.messageIds.push(m.message_id);
@@ -67,7 +73,11 @@ export function createSender(bots: Bots, memory: SendMemory) {
 }
 
 /** Runs a call; if Telegram says the group became a supergroup, switches the chat and runs it again once. */
-async function runWithMigration<T>(progress: Progress, call: () => Promise<T>, onMigrate: (to: number) => void): Promise<T> {
+async function runWithMigration<T>(
+  progress: Progress,
+  call: () => Promise<T>,
+  onMigrate: (to: number) => void,
+): Promise<T> {
   try {
     return await call();
   } catch (error) {

@@ -9,7 +9,12 @@ import { planMessage } from "./plan.js";
 const TOKEN = "123456:AAsecret-part-of-the-token";
 
 function grammyError(error_code: number, description: string, parameters: Record<string, number> = {}) {
-  return new GrammyError("Call to 'sendMessage' failed!", { ok: false, error_code, description, parameters }, "sendMessage", {});
+  return new GrammyError(
+    "Call to 'sendMessage' failed!",
+    { ok: false, error_code, description, parameters },
+    "sendMessage",
+    {},
+  );
 }
 
 describe("contacts", () => {
@@ -22,10 +27,16 @@ describe("contacts", () => {
     ["@acme_channel", "@acme_channel"],
   ])("%s → %s", (contact, chatId) => expect(parseContact(contact)).toBe(chatId));
 
-  it.each(["tg://user?id=-5", "tg://chat?id=0", "tg://user?id=abc", "@abc", "https://t.me/acme", "+15551234567", "", "tg://resolve?domain=x"])(
-    "rejects %j as invalid input",
-    (contact) => expect(() => parseContact(contact)).toThrow(InvalidInputError),
-  );
+  it.each([
+    "tg://user?id=-5",
+    "tg://chat?id=0",
+    "tg://user?id=abc",
+    "@abc",
+    "https://t.me/acme",
+    "+15551234567",
+    "",
+    "tg://resolve?domain=x",
+  ])("rejects %j as invalid input", (contact) => expect(() => parseContact(contact)).toThrow(InvalidInputError));
 
   it("names private chats by user and groups by chat", () => {
     expect(contactOf({ id: 5, type: "private" })).toBe("tg://user?id=5");
@@ -50,7 +61,10 @@ describe("error classification", () => {
 
   it("keeps the token out of network error messages and drops the cause that holds the URL", () => {
     const inner = new Error(`request to http://127.0.0.1:1/bot${TOKEN}/sendMessage failed, reason: ECONNREFUSED`);
-    const error = toSendError(new HttpError(`Network request for 'sendMessage' failed! ${inner.message}`, inner), TOKEN);
+    const error = toSendError(
+      new HttpError(`Network request for 'sendMessage' failed! ${inner.message}`, inner),
+      TOKEN,
+    );
     expect(error).toBeInstanceOf(GatewayNetworkError);
     expect(error.message).not.toContain("secret-part");
     expect(error.cause).toBeUndefined();
@@ -63,7 +77,9 @@ describe("error classification", () => {
 
 describe("planning", () => {
   it("refuses a message that formats to nothing", () => {
-    expect(() => planMessage({ content: { text: "<img>", format: "html" }, attachments: [] })).toThrow(InvalidInputError);
+    expect(() => planMessage({ content: { text: "<img>", format: "html" }, attachments: [] })).toThrow(
+      InvalidInputError,
+    );
   });
 
   it("puts a short text as the caption of the first media item", () => {

@@ -11,16 +11,28 @@ beforeAll(async () => {
 });
 afterAll(() => stack.close());
 
-function body(contact: string, content: SendBody["message"]["content"], attachments: SendBody["message"]["attachments"] = []) {
+function body(
+  contact: string,
+  content: SendBody["message"]["content"],
+  attachments: SendBody["message"]["attachments"] = [],
+) {
   const id = nextId();
-  return { id, body: { chat: { id: null, contact, subject: null }, message: { id, content, attachments } } satisfies SendBody };
+  return {
+    id,
+    body: { chat: { id: null, contact, subject: null }, message: { id, content, attachments } } satisfies SendBody,
+  };
 }
 
 function sentTo(chatId: number | string): FakeSentMessage[] {
   return stack.fake.messages.filter((m) => m.token === TOKENS[0] && m.chatId === String(chatId));
 }
 
-async function sendAndWait(contact: string, content: SendBody["message"]["content"], attachments: SendBody["message"]["attachments"] = [], status: "sent" | "error" = "sent") {
+async function sendAndWait(
+  contact: string,
+  content: SendBody["message"]["content"],
+  attachments: SendBody["message"]["attachments"] = [],
+  status: "sent" | "error" = "sent",
+) {
   const msg = body(contact, content, attachments);
   await stack.send(0, msg.body);
   await stack.waitStatus(msg.id, status);
@@ -52,13 +64,25 @@ describe("sending text", () => {
     const contact = `tg://user?id=${chat}`;
     const nasty = "5 < 6 & 7 > 3, a*b*c, snake_case_name, <b>not a tag</b> &amp;";
     await sendAndWait(contact, { text: nasty, format: "text" });
-    await sendAndWait(contact, { text: `**Hi** ${nasty.replace("<b>not a tag</b> ", "")} \`x<y>\``, format: "markdown" });
-    await sendAndWait(contact, { text: `<p>Hi <b>you</b> &amp; 5 &lt; 6 <font color=red>red</font> a*b_c</p><script>x()</script>`, format: "html" });
+    await sendAndWait(contact, {
+      text: `**Hi** ${nasty.replace("<b>not a tag</b> ", "")} \`x<y>\``,
+      format: "markdown",
+    });
+    await sendAndWait(contact, {
+      text: `<p>Hi <b>you</b> &amp; 5 &lt; 6 <font color=red>red</font> a*b_c</p><script>x()</script>`,
+      format: "html",
+    });
     const [text, markdown, html] = sentTo(chat);
     expect(text).toMatchObject({ parseMode: undefined, text: nasty });
     expect(markdown?.parseMode).toBe("HTML");
-    expect(markdown?.raw).toBe("<b>Hi</b> 5 &lt; 6 &amp; 7 &gt; 3, a<i>b</i>c, snake_case_name, &amp; <code>x&lt;y&gt;</code>");
-    expect(html).toMatchObject({ parseMode: "HTML", text: "Hi you & 5 < 6 red a*b_c", raw: "Hi <b>you</b> &amp; 5 &lt; 6 red a*b_c" });
+    expect(markdown?.raw).toBe(
+      "<b>Hi</b> 5 &lt; 6 &amp; 7 &gt; 3, a<i>b</i>c, snake_case_name, &amp; <code>x&lt;y&gt;</code>",
+    );
+    expect(html).toMatchObject({
+      parseMode: "HTML",
+      text: "Hi you & 5 < 6 red a*b_c",
+      raw: "Hi <b>you</b> &amp; 5 &lt; 6 red a*b_c",
+    });
   });
 
   it("splits a 10 000-character message into parts of at most 4096, on paragraph boundaries", async () => {
@@ -84,7 +108,9 @@ describe("sending attachments", () => {
     const chat = freshChat();
     const bytes = bytesOf(70_000, 3);
     const uri = stack.files.put("cat.jpg", bytes, "image/jpeg");
-    await sendAndWait(`tg://user?id=${chat}`, { text: "Your **cat**", format: "markdown" }, [{ name: "cat.jpg", uri, type: "image" }]);
+    await sendAndWait(`tg://user?id=${chat}`, { text: "Your **cat**", format: "markdown" }, [
+      { name: "cat.jpg", uri, type: "image" },
+    ]);
     const [photo, ...rest] = sentTo(chat);
     expect(rest).toEqual([]);
     expect(photo).toMatchObject({ method: "sendPhoto", raw: "Your <b>cat</b>", parseMode: "HTML" });
@@ -116,7 +142,11 @@ describe("sending attachments", () => {
     });
     await sendAndWait(`tg://user?id=${chat}`, { text: "Twelve pictures", format: "text" }, images);
     const sent = sentTo(chat);
-    expect(sent.map((m) => m.method)).toEqual([...Array(10).fill("sendMediaGroup"), "sendMediaGroup", "sendMediaGroup"]);
+    expect(sent.map((m) => m.method)).toEqual([
+      ...Array(10).fill("sendMediaGroup"),
+      "sendMediaGroup",
+      "sendMediaGroup",
+    ]);
     const groups = new Set(sent.map((m) => m.mediaGroupId));
     expect(groups.size).toBe(2);
     expect(sent.filter((m) => m.mediaGroupId === sent[0]?.mediaGroupId)).toHaveLength(10);
@@ -127,7 +157,9 @@ describe("sending attachments", () => {
   it("sends a text too long for a caption as its own message before the files", async () => {
     const chat = freshChat();
     const long = "Long caption. ".repeat(100);
-    await sendAndWait(`tg://user?id=${chat}`, { text: long, format: "text" }, [{ name: "a.jpg", uri: stack.files.put(`a-${chat}.jpg`, bytesOf(100)), type: "image" }]);
+    await sendAndWait(`tg://user?id=${chat}`, { text: long, format: "text" }, [
+      { name: "a.jpg", uri: stack.files.put(`a-${chat}.jpg`, bytesOf(100)), type: "image" },
+    ]);
     const sent = sentTo(chat);
     expect(sent.map((m) => [m.method, m.text?.length])).toEqual([
       ["sendMessage", long.trim().length],
@@ -137,7 +169,12 @@ describe("sending attachments", () => {
 
   it("fails an attachment that cannot be downloaded with an error status", async () => {
     const chat = freshChat();
-    await sendAndWait(`tg://user?id=${chat}`, { text: "see file", format: "text" }, [{ name: "x.pdf", uri: stack.files.put("gone", bytesOf(1)).replace("gone", "missing"), type: "file" }], "error");
+    await sendAndWait(
+      `tg://user?id=${chat}`,
+      { text: "see file", format: "text" },
+      [{ name: "x.pdf", uri: stack.files.put("gone", bytesOf(1)).replace("gone", "missing"), type: "file" }],
+      "error",
+    );
     expect(sentTo(chat)).toEqual([]);
   });
 });
@@ -145,9 +182,15 @@ describe("sending attachments", () => {
 describe("errors", () => {
   it("waits retry_after on 429, then sends once", async () => {
     const chat = freshChat();
-    stack.fake.failNext("sendMessage", { error_code: 429, description: "Too Many Requests: retry after 1", parameters: { retry_after: 1 } }, { chatId: chat });
+    stack.fake.failNext(
+      "sendMessage",
+      { error_code: 429, description: "Too Many Requests: retry after 1", parameters: { retry_after: 1 } },
+      { chatId: chat },
+    );
     const id = await sendAndWait(`tg://user?id=${chat}`, { text: "patient", format: "text" });
-    const calls = stack.fake.calls.filter((c) => c.method === "sendMessage" && String(c.params.chat_id) === String(chat));
+    const calls = stack.fake.calls.filter(
+      (c) => c.method === "sendMessage" && String(c.params.chat_id) === String(chat),
+    );
     expect(calls.map((c) => c.ok)).toEqual([false, true]);
     expect(calls[1]!.at - calls[0]!.at).toBeGreaterThanOrEqual(1000);
     expect(stack.crm.statusesOf(id)).toEqual(["sent"]);
@@ -156,7 +199,9 @@ describe("errors", () => {
   it("retries 5xx and resumes a multi-part message where it failed", async () => {
     const chat = freshChat();
     stack.fake.failNext("sendPhoto", { error_code: 502, description: "Bad Gateway" }, { chatId: chat });
-    await sendAndWait(`tg://user?id=${chat}`, { text: "caption ".repeat(200), format: "text" }, [{ name: "p.jpg", uri: stack.files.put(`p-${chat}.jpg`, bytesOf(50)), type: "image" }]);
+    await sendAndWait(`tg://user?id=${chat}`, { text: "caption ".repeat(200), format: "text" }, [
+      { name: "p.jpg", uri: stack.files.put(`p-${chat}.jpg`, bytesOf(50)), type: "image" },
+    ]);
     const calls = stack.fake.calls.filter((c) => String(c.params.chat_id) === String(chat));
     expect(calls.map((c) => [c.method, c.ok])).toEqual([
       ["sendMessage", true],
@@ -167,7 +212,11 @@ describe("errors", () => {
 
   it("reports error at once, without retrying, when the user blocked the bot (403)", async () => {
     const chat = freshChat();
-    stack.fake.failNext("sendMessage", { error_code: 403, description: "Forbidden: bot was blocked by the user" }, { chatId: chat, times: 5 });
+    stack.fake.failNext(
+      "sendMessage",
+      { error_code: 403, description: "Forbidden: bot was blocked by the user" },
+      { chatId: chat, times: 5 },
+    );
     const id = await sendAndWait(`tg://user?id=${chat}`, { text: "hello?", format: "text" }, [], "error");
     expect(stack.fake.calls.filter((c) => String(c.params.chat_id) === String(chat))).toHaveLength(1);
     expect(stack.crm.statusesOf(id)).toEqual(["error"]);
@@ -175,7 +224,11 @@ describe("errors", () => {
 
   it("reports error at once for a chat Telegram does not know (400 chat not found)", async () => {
     const chat = freshChat();
-    stack.fake.failNext("sendMessage", { error_code: 400, description: "Bad Request: chat not found" }, { chatId: chat, times: 5 });
+    stack.fake.failNext(
+      "sendMessage",
+      { error_code: 400, description: "Bad Request: chat not found" },
+      { chatId: chat, times: 5 },
+    );
     await sendAndWait(`tg://user?id=${chat}`, { text: "anyone?", format: "text" }, [], "error");
     expect(stack.fake.calls.filter((c) => String(c.params.chat_id) === String(chat))).toHaveLength(1);
   });
@@ -185,7 +238,11 @@ describe("errors", () => {
     const next = -1_000_000_000_000 + old;
     stack.fake.failNext(
       "sendMessage",
-      { error_code: 400, description: "Bad Request: group chat was upgraded to a supergroup chat", parameters: { migrate_to_chat_id: next } },
+      {
+        error_code: 400,
+        description: "Bad Request: group chat was upgraded to a supergroup chat",
+        parameters: { migrate_to_chat_id: next },
+      },
       { chatId: old },
     );
     const id = await sendAndWait(`tg://chat?id=${old}`, { text: "moved?", format: "text" });

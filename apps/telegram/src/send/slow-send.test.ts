@@ -16,7 +16,11 @@ it("uploads once when a slow send outlives its queue lease", async () => {
   const id = nextId("slow");
   await stack.send(0, {
     chat: { contact: "tg://user?id=31337" },
-    message: { id, content: { text: "slow one", format: "text" }, attachments: [{ name: "slow.pdf", uri, type: "file" }] },
+    message: {
+      id,
+      content: { text: "slow one", format: "text" },
+      attachments: [{ name: "slow.pdf", uri, type: "file" }],
+    },
   });
   await stack.waitStatus(id, "sent");
   expect(stack.files.hits.get("slow.pdf")).toBe(1);

@@ -18,8 +18,10 @@ const T = {
     ru_RU: "**Не подключено.** Вставьте токен бота из @BotFather и сохраните.",
   },
   rejected: {
-    en_US: "❌ **Telegram rejects the saved bot token.** It was revoked or replaced in @BotFather: paste the new one and save.",
-    ru_RU: "❌ **Telegram отклоняет сохранённый токен.** Его отозвали или заменили в @BotFather: вставьте новый и сохраните.",
+    en_US:
+      "❌ **Telegram rejects the saved bot token.** It was revoked or replaced in @BotFather: paste the new one and save.",
+    ru_RU:
+      "❌ **Telegram отклоняет сохранённый токен.** Его отозвали или заменили в @BotFather: вставьте новый и сохраните.",
   },
   unreachable: {
     en_US: "⚠️ Telegram could not be reached right now; the status will show when it answers.",
@@ -28,8 +30,10 @@ const T = {
   bot: { en_US: "Bot", ru_RU: "Бот" },
   webhookOk: { en_US: "✅ Webhook points to this plugin", ru_RU: "✅ Вебхук указывает на этот плагин" },
   webhookNoSecret: {
-    en_US: "❌ Webhook points to this plugin, but its secret is not stored here, so updates are refused: save the settings to reconnect",
-    ru_RU: "❌ Вебхук указывает на этот плагин, но его секрет здесь не сохранён, и обновления отклоняются: сохраните настройки, чтобы переподключить бота",
+    en_US:
+      "❌ Webhook points to this plugin, but its secret is not stored here, so updates are refused: save the settings to reconnect",
+    ru_RU:
+      "❌ Вебхук указывает на этот плагин, но его секрет здесь не сохранён, и обновления отклоняются: сохраните настройки, чтобы переподключить бота",
   },
   webhookNone: {
     en_US: "❌ No webhook is set: save the settings to connect the bot",
@@ -37,7 +41,8 @@ const T = {
   },
   webhookElsewhere: {
     en_US: "❌ Webhook points elsewhere (another service took the bot?): save the settings to connect it here again",
-    ru_RU: "❌ Вебхук указывает в другое место (бота подключили к другому сервису?): сохраните настройки, чтобы вернуть его",
+    ru_RU:
+      "❌ Вебхук указывает в другое место (бота подключили к другому сервису?): сохраните настройки, чтобы вернуть его",
   },
   pending: { en_US: "Updates waiting for delivery", ru_RU: "Обновлений ждут доставки" },
   lastError: { en_US: "Last delivery error", ru_RU: "Последняя ошибка доставки" },
@@ -63,16 +68,27 @@ export function createConnectionPreview(bots: Bots): MarkdownPreviewer<TelegramS
       username = (await bots.getMe(token)).username;
       info = await bots.api(token).getWebhookInfo();
     } catch (error) {
-      return error instanceof GrammyError && (error.error_code === 401 || error.error_code === 404) ? t("rejected") : t("unreachable");
+      return error instanceof GrammyError && (error.error_code === 401 || error.error_code === 404)
+        ? t("rejected")
+        : t("unreachable");
     }
     const expected = webhookUrl(runtime, tenant.publicId);
     const lines = [`**${t("bot")}:** [@${md(username)}](https://t.me/${encodeURIComponent(username)})`];
     const secretStored = new WebhookSecrets(runtime.db).find(tenant.ref, botIdOf(token)) !== undefined;
-    const webhook = info.url === expected ? (secretStored ? "webhookOk" : "webhookNoSecret") : info.url === "" ? "webhookNone" : "webhookElsewhere";
+    const webhook =
+      info.url === expected
+        ? secretStored
+          ? "webhookOk"
+          : "webhookNoSecret"
+        : info.url === ""
+          ? "webhookNone"
+          : "webhookElsewhere";
     lines.push(t(webhook));
     lines.push(`**${t("pending")}:** ${info.pending_update_count}`);
     if (info.last_error_message) {
-      const when = info.last_error_date ? new Date(info.last_error_date * 1000).toISOString().replace("T", " ").slice(0, 16) + " UTC — " : "";
+      const when = info.last_error_date
+        ? new Date(info.last_error_date * 1000).toISOString().replace("T", " ").slice(0, 16) + " UTC — "
+        : "";
       lines.push(`**${t("lastError")}:** ${when}${md(redactToken(info.last_error_message, token))}`);
     }
     lines.push(`**${t("groups")}:** ${settings.main?.allowGroups ? t("groupsOn") : t("groupsOff")}`);

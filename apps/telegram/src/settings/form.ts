@@ -19,8 +19,10 @@ const TOKEN_SHAPE = /^\d{3,20}:[A-Za-z0-9_-]{8,}$/;
 export const settingsForm: SettingsForm = {
   title: { en_US: "Telegram bot", ru_RU: "Telegram-бот" },
   description: {
-    en_US: "Create a bot with @BotFather in Telegram, paste its token here and save. Customers write to the bot; managers answer from the CRM.",
-    ru_RU: "Создайте бота через @BotFather в Telegram, вставьте его токен и сохраните. Клиенты пишут боту, менеджеры отвечают из CRM.",
+    en_US:
+      "Create a bot with @BotFather in Telegram, paste its token here and save. Customers write to the bot; managers answer from the CRM.",
+    ru_RU:
+      "Создайте бота через @BotFather в Telegram, вставьте его токен и сохраните. Клиенты пишут боту, менеджеры отвечают из CRM.",
   },
   groups: {
     main: {
@@ -30,15 +32,19 @@ export const settingsForm: SettingsForm = {
           type: "password",
           title: { en_US: "Bot token", ru_RU: "Токен бота" },
           description: {
-            en_US: "From @BotFather, looks like 123456789:AA… Saving checks it with Telegram and connects the bot's webhook to this plugin.",
-            ru_RU: "Выдаёт @BotFather, вида 123456789:AA… При сохранении токен проверяется в Telegram и вебхук бота подключается к плагину.",
+            en_US:
+              "From @BotFather, looks like 123456789:AA… Saving checks it with Telegram and connects the bot's webhook to this plugin.",
+            ru_RU:
+              "Выдаёт @BotFather, вида 123456789:AA… При сохранении токен проверяется в Telegram и вебхук бота подключается к плагину.",
           },
           required: true,
           validate: (value) =>
             typeof value === "string" && !TOKEN_SHAPE.test(value)
               ? {
-                  en_US: "This does not look like a bot token (digits, a colon, then letters): copy it from @BotFather again",
-                  ru_RU: "Это не похоже на токен бота (цифры, двоеточие, затем буквы): скопируйте его из @BotFather ещё раз",
+                  en_US:
+                    "This does not look like a bot token (digits, a colon, then letters): copy it from @BotFather again",
+                  ru_RU:
+                    "Это не похоже на токен бота (цифры, двоеточие, затем буквы): скопируйте его из @BotFather ещё раз",
                 }
               : undefined,
         },
@@ -46,8 +52,10 @@ export const settingsForm: SettingsForm = {
           type: "boolean",
           title: { en_US: "Accept group chats", ru_RU: "Принимать групповые чаты" },
           description: {
-            en_US: "Off: only private chats with the bot reach the CRM. On: groups the bot is in become conversations too (with privacy mode on, the bot only sees commands and replies to it).",
-            ru_RU: "Выключено: в CRM попадают только личные чаты с ботом. Включено: группы, где состоит бот, тоже становятся диалогами (в режиме приватности бот видит только команды и ответы ему).",
+            en_US:
+              "Off: only private chats with the bot reach the CRM. On: groups the bot is in become conversations too (with privacy mode on, the bot only sees commands and replies to it).",
+            ru_RU:
+              "Выключено: в CRM попадают только личные чаты с ботом. Включено: группы, где состоит бот, тоже становятся диалогами (в режиме приватности бот видит только команды и ответы ему).",
           },
           default: false,
         },

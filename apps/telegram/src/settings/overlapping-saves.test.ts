@@ -37,8 +37,17 @@ it("leaves Telegram and the gateway with the same secret when two saves overlap"
   expect(new WebhookSecrets(stack.gw.runtime.db).find(TENANTS[0], "111111")).toBe(telegramHas);
   const res = await stack.fake.deliverUpdate(TOKENS[0], {
     update_id: 1,
-    message: { message_id: 1, date: 1, chat: { id: 5, type: "private", first_name: "C" }, from: { id: 5, is_bot: false, first_name: "C" }, text: "after overlapping saves" },
+    message: {
+      message_id: 1,
+      date: 1,
+      chat: { id: 5, type: "private", first_name: "C" },
+      from: { id: 5, is_bot: false, first_name: "C" },
+      text: "after overlapping saves",
+    },
   });
   expect(res.status).toBe(200);
-  await stack.crm.waitFor(() => stack.crm.incoming.some((r) => r.body.message.content?.text === "after overlapping saves"), 10_000);
+  await stack.crm.waitFor(
+    () => stack.crm.incoming.some((r) => r.body.message.content?.text === "after overlapping saves"),
+    10_000,
+  );
 });

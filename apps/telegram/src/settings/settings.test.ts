@@ -18,7 +18,9 @@ async function preview(tenant: 0 | 1): Promise<string> {
 describe("settings", () => {
   it("describes the form with the exact field names the CRM uses", async () => {
     const res = await stack.crm.getSettingsForm(stack.url, TENANTS[0]);
-    const form = (await res.json()) as { groups: { main: { fields: Record<string, { definition: string; default: unknown }> } } };
+    const form = (await res.json()) as {
+      groups: { main: { fields: Record<string, { definition: string; default: unknown }> } };
+    };
     expect(form.groups.main.fields.botToken?.definition).toBe("password");
     expect(form.groups.main.fields.allowGroups).toMatchObject({ definition: "boolean", default: false });
     expect(form.groups.main.fields.status?.definition).toBe("markdownPreview");
@@ -52,7 +54,9 @@ describe("settings", () => {
 
   it("checks the token with getMe, then sets a secret webhook under LV_PLUGIN_SELF_URI", async () => {
     const calls = stack.fake.calls.length;
-    const res = await stack.crm.putSettings(stack.url, TENANTS[0], { main: { botToken: TOKENS[0], allowGroups: true } });
+    const res = await stack.crm.putSettings(stack.url, TENANTS[0], {
+      main: { botToken: TOKENS[0], allowGroups: true },
+    });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ main: { botToken: true, allowGroups: true } });
     const made = stack.fake.calls.slice(calls);

@@ -35,9 +35,7 @@ export function createSettingsVerifier(bots: Bots): NonNullable<GatewayHooks<Tel
 function createVerifier(bots: Bots): NonNullable<GatewayHooks<TelegramSettings>["verifySettings"]> {
   return async ({ ref, publicId, settings, previous }, runtime) => {
     const token = settings.main.botToken ?? "";
-    const sameBot = runtime.tenants
-      .all()
-      .find((t) => t.publicId !== publicId && t.settings.main?.botToken === token);
+    const sameBot = runtime.tenants.all().find((t) => t.publicId !== publicId && t.settings.main?.botToken === token);
     if (sameBot) {
       // One bot has one webhook: a second tenant would silently steal the first one's messages.
       throw fieldError("This bot is already connected to another plugin instance; create a separate bot for each one");
@@ -76,7 +74,12 @@ function createVerifier(bots: Bots): NonNullable<GatewayHooks<TelegramSettings>[
 }
 
 /** The old bot would keep posting here with a secret that no longer matches: tell it to stop. */
-async function releasePreviousBot(bots: Bots, previous: TelegramSettings, token: string, logger: { warn: (o: object, m: string) => void }) {
+async function releasePreviousBot(
+  bots: Bots,
+  previous: TelegramSettings,
+  token: string,
+  logger: { warn: (o: object, m: string) => void },
+) {
   const old = previous.main?.botToken;
   if (typeof old !== "string" || old === "" || old === token) return;
   try {

@@ -23,7 +23,10 @@ export async function startFileServer(): Promise<FileServer> {
     const file = files.get(name);
     if (!file) return void res.writeHead(404).end("missing");
     // A slow download keeps a send busy (e.g. past its queue lease).
-    setTimeout(() => res.writeHead(200, { "content-type": file.type, "content-length": file.bytes.length }).end(file.bytes), file.delayMs);
+    setTimeout(
+      () => res.writeHead(200, { "content-type": file.type, "content-length": file.bytes.length }).end(file.bytes),
+      file.delayMs,
+    );
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/files/`;

@@ -34,16 +34,24 @@ export async function startHoldingProxy(target: string): Promise<HoldingProxy> {
         const method = (req.url ?? "").split("?")[0]!.split("/").at(-1)!;
         const hold = holds.get(method);
         holds.delete(method);
-        const headers = Object.fromEntries(Object.entries(req.headers).filter(([k]) => !["host", "content-length", "connection"].includes(k))) as Record<string, string>;
+        const headers = Object.fromEntries(
+          Object.entries(req.headers).filter(([k]) => !["host", "content-length", "connection"].includes(k)),
+        ) as Record<string, string>;
         const body = chunks.length ? Buffer.concat(chunks) : undefined;
-        const answer = await fetch(target + (req.url ?? ""), { method: req.method ?? "GET", headers, ...(body ? { body } : {}) });
+        const answer = await fetch(target + (req.url ?? ""), {
+          method: req.method ?? "GET",
+          headers,
+          ...(body ? { body } : {}),
+        });
         const bytes = Buffer.from(await answer.arrayBuffer());
         if (hold) {
           hold.arrived();
           await hold.released;
         }
         counts.set(method, (counts.get(method) ?? 0) + 1);
-        res.writeHead(answer.status, { "content-type": answer.headers.get("content-type") ?? "application/json" }).end(bytes);
+        res
+          .writeHead(answer.status, { "content-type": answer.headers.get("content-type") ?? "application/json" })
+          .end(bytes);
       })().catch(() => res.writeHead(502).end());
     });
   });

@@ -3,7 +3,13 @@
  * registered, each with its own bot.
  */
 import { startGateway, type GatewayHandle, type StartGatewayOptions } from "@switchboard/core";
-import { conformanceEnv, startCrmSimulator, type CrmSimulator, type PluginRef, type SendBody } from "@switchboard/testkit";
+import {
+  conformanceEnv,
+  startCrmSimulator,
+  type CrmSimulator,
+  type PluginRef,
+  type SendBody,
+} from "@switchboard/testkit";
 import { startFakeTelegram, type FakeTelegram } from "@switchboard/testkit/telegram";
 import { createTelegramGateway } from "../gateway.js";
 import type { TelegramSettings } from "../settings/form.js";
@@ -71,7 +77,9 @@ export async function startTelegramStack(
     const registered = await crm.register(url, ref);
     if (registered.status !== 200) throw new Error(`register ${i}: ${registered.status} ${await registered.text()}`);
     if (options.configure === false) continue;
-    const saved = await crm.putSettings(url, ref, { main: { botToken: TOKENS[i], allowGroups: options.allowGroups ?? false } });
+    const saved = await crm.putSettings(url, ref, {
+      main: { botToken: TOKENS[i], allowGroups: options.allowGroups ?? false },
+    });
     if (saved.status !== 200) throw new Error(`settings ${i}: ${saved.status} ${await saved.text()}`);
   }
   return {

@@ -37,7 +37,18 @@ export function mediaOf(m: Message): MediaFile[] {
     const largest = m.photo.reduce((a, b) => (b.width * b.height >= a.width * a.height ? b : a));
     out.push(file(largest.file_id, largest.file_unique_id, "image", "photo", "jpg", "image/jpeg", largest.file_size));
   }
-  if (m.voice) out.push(file(m.voice.file_id, m.voice.file_unique_id, "voice", "voice", "ogg", m.voice.mime_type ?? "audio/ogg", m.voice.file_size));
+  if (m.voice)
+    out.push(
+      file(
+        m.voice.file_id,
+        m.voice.file_unique_id,
+        "voice",
+        "voice",
+        "ogg",
+        m.voice.mime_type ?? "audio/ogg",
+        m.voice.file_size,
+      ),
+    );
   if (m.audio) {
     const a = m.audio;
     out.push(file(a.file_id, a.file_unique_id, "file", "audio", "mp3", a.mime_type, a.file_size, a.file_name));
@@ -46,7 +57,18 @@ export function mediaOf(m: Message): MediaFile[] {
     const v = m.video;
     out.push(file(v.file_id, v.file_unique_id, "file", "video", "mp4", v.mime_type, v.file_size, v.file_name));
   }
-  if (m.video_note) out.push(file(m.video_note.file_id, m.video_note.file_unique_id, "file", "video_note", "mp4", "video/mp4", m.video_note.file_size));
+  if (m.video_note)
+    out.push(
+      file(
+        m.video_note.file_id,
+        m.video_note.file_unique_id,
+        "file",
+        "video_note",
+        "mp4",
+        "video/mp4",
+        m.video_note.file_size,
+      ),
+    );
   // An animation (GIF) also arrives as `document`; take it once.
   if (m.document) {
     const d = m.document;
@@ -54,7 +76,11 @@ export function mediaOf(m: Message): MediaFile[] {
   }
   if (m.sticker) {
     const s = m.sticker;
-    const [ext, mime] = s.is_animated ? ["tgs", "application/x-tgsticker"] : s.is_video ? ["webm", "video/webm"] : ["webp", "image/webp"];
+    const [ext, mime] = s.is_animated
+      ? ["tgs", "application/x-tgsticker"]
+      : s.is_video
+        ? ["webm", "video/webm"]
+        : ["webp", "image/webp"];
     out.push(file(s.file_id, s.file_unique_id, "image", "sticker", ext, mime, s.file_size));
   }
   return out;

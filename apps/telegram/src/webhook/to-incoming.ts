@@ -29,7 +29,9 @@ export function toIncoming(update: Update, options: IncomingOptions): IncomingMe
   const attachments: Attachment[] = [];
   for (const file of mediaOf(message)) {
     if (file.size !== undefined && file.size > DOWNLOAD_LIMIT_BYTES) {
-      lines.push(`[${file.name}: ${(file.size / 1024 / 1024).toFixed(1)} MB — Telegram does not let bots download files over 20 MB]`);
+      lines.push(
+        `[${file.name}: ${(file.size / 1024 / 1024).toFixed(1)} MB — Telegram does not let bots download files over 20 MB]`,
+      );
     } else {
       attachments.push({ name: file.name, uri: options.link(file), type: file.type });
     }
@@ -47,7 +49,8 @@ export function toIncoming(update: Update, options: IncomingOptions): IncomingMe
 
 function senderName(message: Message): string {
   const from = message.from;
-  if (!from) return (message.sender_chat && "title" in message.sender_chat ? message.sender_chat.title : undefined) ?? "Someone";
+  if (!from)
+    return (message.sender_chat && "title" in message.sender_chat ? message.sender_chat.title : undefined) ?? "Someone";
   const name = [from.first_name, from.last_name].filter(Boolean).join(" ");
   return from.username ? `${name} (@${from.username})` : name;
 }

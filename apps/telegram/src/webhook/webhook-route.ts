@@ -39,8 +39,13 @@ export function createWebhookRoutes(bots: Bots) {
         });
         if (!incoming) return;
         // Telegram redelivers after errors and timeouts: each update_id reaches the CRM once.
-        const fresh = runtime.forwardIncoming(tenant, incoming, { externalId: `update:${botIdOf(token)}:${ctx.update.update_id}` });
-        runtime.logger.debug({ tenant: referenceKey(tenant.ref), update: ctx.update.update_id, fresh }, "telegram update");
+        const fresh = runtime.forwardIncoming(tenant, incoming, {
+          externalId: `update:${botIdOf(token)}:${ctx.update.update_id}`,
+        });
+        runtime.logger.debug(
+          { tenant: referenceKey(tenant.ref), update: ctx.update.update_id, fresh },
+          "telegram update",
+        );
       });
       const handle = webhookCallback(bot, "hono", { secretToken: secret }) as Handler;
       handlers.set(publicId, { token, secret, handle });
@@ -51,7 +56,8 @@ export function createWebhookRoutes(bots: Bots) {
       const publicId = c.req.param("publicId") ?? "";
       const tenant = runtime.tenants.byPublicId(publicId);
       const token = tenant?.settings.main?.botToken;
-      if (!tenant || typeof token !== "string" || token === "") return c.json({ code: 404, message: "Unknown webhook" }, 404);
+      if (!tenant || typeof token !== "string" || token === "")
+        return c.json({ code: 404, message: "Unknown webhook" }, 404);
       // grammY accepts every request when given no secret: without a stored one, nothing gets in
       // (the connection preview tells the manager to save the settings).
       const secret = secrets.find(tenant.ref, botIdOf(token));
@@ -62,7 +68,12 @@ export function createWebhookRoutes(bots: Bots) {
       // Hono keeps the parsed body, so grammY reads the same object; anything but an update is a
       // 400 (a 500 would make Telegram redeliver it forever).
       const update: unknown = await c.req.json().catch(() => undefined);
-      if (!update || typeof update !== "object" || Array.isArray(update) || typeof (update as { update_id?: unknown }).update_id !== "number") {
+      if (
+        !update ||
+        typeof update !== "object" ||
+        Array.isArray(update) ||
+        typeof (update as { update_id?: unknown }).update_id !== "number"
+      ) {
         return c.json({ code: 400, message: "Body is not a Telegram update" }, 400);
       }
       try {
@@ -71,7 +82,10 @@ export function createWebhookRoutes(bots: Bots) {
         if (error instanceof SyntaxError) return c.json({ code: 400, message: "Update body is not valid JSON" }, 400);
         // Logged by hand, without the error object: grammY's network errors carry URLs with the token.
         const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-        runtime.logger.error({ tenant: referenceKey(tenant.ref), err: redactToken(reason, token) }, "telegram update failed");
+        runtime.logger.error(
+          { tenant: referenceKey(tenant.ref), err: redactToken(reason, token) },
+          "telegram update failed",
+        );
         return c.json({ code: 500, message: "Update could not be stored; Telegram will deliver it again" }, 500);
       }
     });

@@ -40,7 +40,11 @@ async function save(tenant: 0 | 1): Promise<void> {
 
 /** Delivers a text update with `secretToken` (undefined: the one Telegram holds); returns the status. */
 async function deliverText(tenant: 0 | 1, text: string, secretToken?: string | null): Promise<number> {
-  const res = await stack.fake.deliverUpdate(TOKENS[tenant], updates.text({ id: freshChat() }, text), secretToken === undefined ? {} : { secretToken });
+  const res = await stack.fake.deliverUpdate(
+    TOKENS[tenant],
+    updates.text({ id: freshChat() }, text),
+    secretToken === undefined ? {} : { secretToken },
+  );
   return res.status;
 }
 
@@ -102,7 +106,11 @@ describe("the webhook secret", () => {
 
   it("keeps the current secret when Telegram refuses the new webhook", async () => {
     const before = hookSecret(0);
-    stack.fake.failNext("setWebhook", { error_code: 400, description: "Bad Request: bad webhook: Failed to resolve host" }, { token: TOKENS[0] });
+    stack.fake.failNext(
+      "setWebhook",
+      { error_code: 400, description: "Bad Request: bad webhook: Failed to resolve host" },
+      { token: TOKENS[0] },
+    );
     const res = await stack.crm.putSettings(stack.url, TENANTS[0], { main: { allowGroups: false } });
     expect(res.status).toBe(400);
     expect(storedSecret(0)).toBe(before);
@@ -115,7 +123,13 @@ describe("the webhook secret", () => {
     const current = hookSecret(1);
     stack.gw.runtime.db
       .delete(telegramWebhooks)
-      .where(and(eq(telegramWebhooks.companyId, ref.companyId), eq(telegramWebhooks.pluginAlias, ref.pluginAlias), eq(telegramWebhooks.pluginId, ref.pluginId)))
+      .where(
+        and(
+          eq(telegramWebhooks.companyId, ref.companyId),
+          eq(telegramWebhooks.pluginAlias, ref.pluginAlias),
+          eq(telegramWebhooks.pluginId, ref.pluginId),
+        ),
+      )
       .run();
     const statuses = [
       await deliverText(1, "no secret stored 1"),
@@ -134,7 +148,9 @@ describe("the webhook secret", () => {
     expect(hookSecret(1)).not.toBe(current);
     expect(await deliverText(1, "reconnected")).toBe(200);
     await waitForwarded("reconnected");
-    expect(forwardedTexts().filter((t) => t?.startsWith("no secret stored") || t === "secret of another bot")).toEqual([]);
+    expect(forwardedTexts().filter((t) => t?.startsWith("no secret stored") || t === "secret of another bot")).toEqual(
+      [],
+    );
   });
 
   it("never appears in logs or in the settings data and previews the CRM sees", async () => {
@@ -144,10 +160,19 @@ describe("the webhook secret", () => {
     const answers: string[] = [];
     for (const tenant of [0, 1] as const) {
       answers.push(await (await stack.crm.getSettings(stack.url, TENANTS[tenant])).text());
-      answers.push(await (await stack.crm.request(stack.url, TENANTS[tenant], "GET", "protected/preview/markdown/connection")).text());
+      answers.push(
+        await (
+          await stack.crm.request(stack.url, TENANTS[tenant], "GET", "protected/preview/markdown/connection")
+        ).text(),
+      );
     }
     expect(answers[0]).toBe(JSON.stringify({ main: { botToken: true, allowGroups: false } }));
-    const everything = [...lines, ...answers, JSON.stringify(stack.crm.events), JSON.stringify(stack.crm.incoming)].join("\n");
+    const everything = [
+      ...lines,
+      ...answers,
+      JSON.stringify(stack.crm.events),
+      JSON.stringify(stack.crm.incoming),
+    ].join("\n");
     // The log did record the saves and updates this file made.
     expect(lines.some((l) => l.includes("telegram webhook set"))).toBe(true);
     // Every secret of this file: current, replaced, refused by Telegram.

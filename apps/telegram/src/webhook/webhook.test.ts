@@ -50,13 +50,16 @@ describe("receiving", () => {
     stack.fake.putFile(TOKENS[0], "photo-big", big, "photos/file_9.jpg");
     stack.fake.putFile(TOKENS[0], "photo-small", bytesOf(100, 12), "photos/file_8.jpg");
     await deliver(
-      updates.message({ id: chat }, {
-        caption: "my receipt",
-        photo: [
-          { file_id: "photo-small", file_unique_id: "s1", width: 90, height: 60, file_size: 100 },
-          { file_id: "photo-big", file_unique_id: "b1", width: 1280, height: 853, file_size: big.length },
-        ],
-      }),
+      updates.message(
+        { id: chat },
+        {
+          caption: "my receipt",
+          photo: [
+            { file_id: "photo-small", file_unique_id: "s1", width: 90, height: 60, file_size: 100 },
+            { file_id: "photo-big", file_unique_id: "b1", width: 1280, height: 853, file_size: big.length },
+          ],
+        },
+      ),
     );
     const got = await incomingWithText("my receipt");
     const [attachment, ...rest] = got.body.message.attachments ?? [];
@@ -70,7 +73,10 @@ describe("receiving", () => {
     expect(res.headers.get("content-type")).toBe("image/jpeg");
     expect(Buffer.compare(Buffer.from(await res.arrayBuffer()), big)).toBe(0);
     // A forged or altered link serves nothing.
-    const forged = attachment!.uri.replace(/files\/([^.]+)\.([^/]+)/, (_m, payload: string, sig: string) => `files/${payload}.${sig.slice(1)}x`);
+    const forged = attachment!.uri.replace(
+      /files\/([^.]+)\.([^/]+)/,
+      (_m, payload: string, sig: string) => `files/${payload}.${sig.slice(1)}x`,
+    );
     expect((await fetch(forged)).status).toBe(404);
   });
 
@@ -80,16 +86,53 @@ describe("receiving", () => {
     const doc = bytesOf(6000, 22);
     stack.fake.putFile(TOKENS[0], "voice-1", voice);
     stack.fake.putFile(TOKENS[0], "doc-1", doc);
-    await deliver(updates.message({ id: chat }, { voice: { file_id: "voice-1", file_unique_id: "v1", duration: 3, mime_type: "audio/ogg", file_size: voice.length } }));
     await deliver(
-      updates.message({ id: chat }, {
-        caption: "the contract",
-        document: { file_id: "doc-1", file_unique_id: "d1", file_name: "Contract №5.pdf", mime_type: "application/pdf", file_size: doc.length },
-      }),
+      updates.message(
+        { id: chat },
+        {
+          voice: {
+            file_id: "voice-1",
+            file_unique_id: "v1",
+            duration: 3,
+            mime_type: "audio/ogg",
+            file_size: voice.length,
+          },
+        },
+      ),
     );
-    await deliver(updates.message({ id: chat }, { caption: "clip", video: { file_id: "vid-1", file_unique_id: "vi1", width: 1, height: 1, duration: 1 } }));
-    await deliver(updates.message({ id: chat }, { caption: "song", audio: { file_id: "aud-1", file_unique_id: "au1", duration: 1 } }));
-    await deliver(updates.message({ id: chat }, { caption: "circle", video_note: { file_id: "vn-1", file_unique_id: "vn1", length: 1, duration: 1 } }));
+    await deliver(
+      updates.message(
+        { id: chat },
+        {
+          caption: "the contract",
+          document: {
+            file_id: "doc-1",
+            file_unique_id: "d1",
+            file_name: "Contract №5.pdf",
+            mime_type: "application/pdf",
+            file_size: doc.length,
+          },
+        },
+      ),
+    );
+    await deliver(
+      updates.message(
+        { id: chat },
+        { caption: "clip", video: { file_id: "vid-1", file_unique_id: "vi1", width: 1, height: 1, duration: 1 } },
+      ),
+    );
+    await deliver(
+      updates.message(
+        { id: chat },
+        { caption: "song", audio: { file_id: "aud-1", file_unique_id: "au1", duration: 1 } },
+      ),
+    );
+    await deliver(
+      updates.message(
+        { id: chat },
+        { caption: "circle", video_note: { file_id: "vn-1", file_unique_id: "vn1", length: 1, duration: 1 } },
+      ),
+    );
     await incomingWithText("circle");
     const got = incomingFrom(`tg://user?id=${chat}`).map((r) => r.body.message);
     expect(got.map((m) => [m.content?.text ?? null, m.attachments?.map((a) => `${a.type}:${a.name}`)])).toEqual([
@@ -109,18 +152,47 @@ describe("receiving", () => {
 
   it("turns stickers into images and locations, venues and contacts into readable text", async () => {
     const chat = freshChat();
-    await deliver(updates.message({ id: chat }, { sticker: { file_id: "st-1", file_unique_id: "st1", type: "regular", width: 1, height: 1, is_animated: false, is_video: false, emoji: "👍" } }));
+    await deliver(
+      updates.message(
+        { id: chat },
+        {
+          sticker: {
+            file_id: "st-1",
+            file_unique_id: "st1",
+            type: "regular",
+            width: 1,
+            height: 1,
+            is_animated: false,
+            is_video: false,
+            emoji: "👍",
+          },
+        },
+      ),
+    );
     await deliver(updates.message({ id: chat }, { location: { latitude: 55.75, longitude: 37.61 } }));
-    await deliver(updates.message({ id: chat }, { contact: { phone_number: "+79001234567", first_name: "Ivan", last_name: "Petrov" } }));
+    await deliver(
+      updates.message(
+        { id: chat },
+        { contact: { phone_number: "+79001234567", first_name: "Ivan", last_name: "Petrov" } },
+      ),
+    );
     await incomingWithText("👤 Contact: Ivan Petrov, +79001234567");
     const got = incomingFrom(`tg://user?id=${chat}`).map((r) => r.body.message);
-    expect(got[0]).toMatchObject({ content: { text: "👍" }, attachments: [{ type: "image", name: "sticker_st1.webp" }] });
+    expect(got[0]).toMatchObject({
+      content: { text: "👍" },
+      attachments: [{ type: "image", name: "sticker_st1.webp" }],
+    });
     expect(got[1]?.content?.text).toBe("📍 Location: https://maps.google.com/?q=55.75,37.61");
   });
 
   it("mentions files too big for bots to download instead of linking them", async () => {
     const chat = freshChat();
-    await deliver(updates.message({ id: chat }, { document: { file_id: "huge", file_unique_id: "h", file_name: "movie.mkv", file_size: 30 * 1024 * 1024 } }));
+    await deliver(
+      updates.message(
+        { id: chat },
+        { document: { file_id: "huge", file_unique_id: "h", file_name: "movie.mkv", file_size: 30 * 1024 * 1024 } },
+      ),
+    );
     const got = await stack.crm.waitFor(() => incomingFrom(`tg://user?id=${chat}`)[0], 10_000);
     expect(got.body.message.attachments).toEqual([]);
     expect(got.body.message.content?.text).toContain("movie.mkv: 30.0 MB");
@@ -134,7 +206,10 @@ describe("receiving", () => {
 
   it("ignores service messages and other chats' joins without an error", async () => {
     const chat = freshChat();
-    const res = await stack.fake.deliverUpdate(TOKENS[0], updates.message({ id: chat }, { new_chat_members: [{ id: 5, is_bot: false, first_name: "X" }] }));
+    const res = await stack.fake.deliverUpdate(
+      TOKENS[0],
+      updates.message({ id: chat }, { new_chat_members: [{ id: 5, is_bot: false, first_name: "X" }] }),
+    );
     expect(res.status).toBe(200);
     await deliver(updates.text({ id: chat }, `marker ${chat}`));
     await incomingWithText(`marker ${chat}`);
@@ -145,11 +220,17 @@ describe("receiving", () => {
 describe("webhook security and delivery", () => {
   it("answers 401 to a missing or wrong secret and forwards nothing", async () => {
     const chat = freshChat();
-    const wrong = await stack.fake.deliverUpdate(TOKENS[0], updates.text({ id: chat }, "forged 1"), { secretToken: "not-the-secret" });
-    const missing = await stack.fake.deliverUpdate(TOKENS[0], updates.text({ id: chat }, "forged 2"), { secretToken: null });
+    const wrong = await stack.fake.deliverUpdate(TOKENS[0], updates.text({ id: chat }, "forged 1"), {
+      secretToken: "not-the-secret",
+    });
+    const missing = await stack.fake.deliverUpdate(TOKENS[0], updates.text({ id: chat }, "forged 2"), {
+      secretToken: null,
+    });
     // The other tenant's secret does not open this tenant's webhook either.
     const otherSecret = stack.fake.webhook(TOKENS[1])!.secretToken!;
-    const crossed = await stack.fake.deliverUpdate(TOKENS[0], updates.text({ id: chat }, "forged 3"), { secretToken: otherSecret });
+    const crossed = await stack.fake.deliverUpdate(TOKENS[0], updates.text({ id: chat }, "forged 3"), {
+      secretToken: otherSecret,
+    });
     expect([wrong.status, missing.status, crossed.status]).toEqual([401, 401, 401]);
     await deliver(updates.text({ id: chat }, `genuine ${chat}`));
     await incomingWithText(`genuine ${chat}`);
@@ -164,7 +245,11 @@ describe("webhook security and delivery", () => {
 
   it("answers 400 to a body that is not JSON", async () => {
     const hook = stack.fake.webhook(TOKENS[0])!;
-    const res = await fetch(hook.url, { method: "POST", headers: { "x-telegram-bot-api-secret-token": hook.secretToken! }, body: "{not json" });
+    const res = await fetch(hook.url, {
+      method: "POST",
+      headers: { "x-telegram-bot-api-secret-token": hook.secretToken! },
+      body: "{not json",
+    });
     expect(res.status).toBe(400);
   });
 
@@ -176,7 +261,10 @@ describe("webhook security and delivery", () => {
     await deliver(update);
     await deliver(updates.text({ id: chat }, `after ${chat}`));
     await incomingWithText(`after ${chat}`);
-    expect(incomingFrom(`tg://user?id=${chat}`).map((r) => r.body.message.content?.text)).toEqual([`once ${chat}`, `after ${chat}`]);
+    expect(incomingFrom(`tg://user?id=${chat}`).map((r) => r.body.message.content?.text)).toEqual([
+      `once ${chat}`,
+      `after ${chat}`,
+    ]);
   });
 
   it("ignores group chats unless allowGroups is on, then uses tg://chat contacts with the sender's name", async () => {

@@ -31,10 +31,25 @@ export const fakeJwt = fc
   .map(([header, payload, sig]) => `${b64(header)}.${b64(payload)}.${Buffer.from(sig).toString("base64url")}`);
 
 /** What can be wrong with a token the CRM key (or another) signed. */
-const FORGERIES = ["none", "HS512", "RS256", "wrongAud", "wrongIss", "expired", "noPkey", "unknownTenant", "noCid"] as const;
+const FORGERIES = [
+  "none",
+  "HS512",
+  "RS256",
+  "wrongAud",
+  "wrongIss",
+  "expired",
+  "noPkey",
+  "unknownTenant",
+  "noCid",
+] as const;
 
 /** Tokens with a valid structure but something wrong; `body` is put in the `body` claim. */
-export function forgedToken(crm: CrmSimulator, gatewayUrl: string, ref: PluginRef, body: unknown = {}): fc.Arbitrary<string> {
+export function forgedToken(
+  crm: CrmSimulator,
+  gatewayUrl: string,
+  ref: PluginRef,
+  body: unknown = {},
+): fc.Arbitrary<string> {
   return fc.constantFrom(...FORGERIES).map((kind) => {
     const claims: Record<string, unknown> = { ...crm.claimsFor(gatewayUrl, ref), body, settings: true };
     switch (kind) {
@@ -68,10 +83,16 @@ export function anyBadToken(crm: CrmSimulator, gatewayUrl: string, ref: PluginRe
 
 /** True when a `/special/send` body claim would be a deliverable message (the generator avoids those). */
 export function looksDeliverable(body: unknown): boolean {
-  const b = body as { chat?: { contact?: unknown }; message?: { content?: { text?: unknown }; attachments?: unknown } } | null;
+  const b = body as {
+    chat?: { contact?: unknown };
+    message?: { content?: { text?: unknown }; attachments?: unknown };
+  } | null;
   if (!b || typeof b !== "object" || typeof b.chat?.contact !== "string") return false;
   const text = b.message?.content?.text;
-  return (typeof text === "string" && text.trim() !== "") || (Array.isArray(b.message?.attachments) && b.message.attachments.length > 0);
+  return (
+    (typeof text === "string" && text.trim() !== "") ||
+    (Array.isArray(b.message?.attachments) && b.message.attachments.length > 0)
+  );
 }
 
 /** Send bodies that are malformed: wrong types, missing parts, empty texts. */
@@ -79,12 +100,18 @@ export const malformedSendBody: fc.Arbitrary<unknown> = fc
   .oneof(
     fc.anything({ maxDepth: 3 }),
     fc.record({
-      chat: fc.oneof(fc.anything({ maxDepth: 2 }), fc.record({ contact: fc.oneof(fc.string(), fc.integer(), fc.constant(null)) })),
+      chat: fc.oneof(
+        fc.anything({ maxDepth: 2 }),
+        fc.record({ contact: fc.oneof(fc.string(), fc.integer(), fc.constant(null)) }),
+      ),
       message: fc.oneof(
         fc.anything({ maxDepth: 2 }),
         fc.record({
           id: fc.oneof(fc.string(), fc.integer(), fc.constant(null)),
-          content: fc.oneof(fc.constant(null), fc.record({ text: fc.oneof(fc.constant(""), fc.constant("   "), fc.integer()), format: fc.string() })),
+          content: fc.oneof(
+            fc.constant(null),
+            fc.record({ text: fc.oneof(fc.constant(""), fc.constant("   "), fc.integer()), format: fc.string() }),
+          ),
           attachments: fc.oneof(fc.constant([]), fc.anything({ maxDepth: 1 })),
         }),
       ),

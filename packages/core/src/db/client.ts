@@ -15,7 +15,10 @@ export type Database = BetterSQLite3Database<typeof schema> & { $client: BetterS
 const CORE_MIGRATIONS = fileURLToPath(new URL("../../drizzle", import.meta.url));
 
 /** Opens (creating the directory if needed) and migrates the database. */
-export function openDatabase(path: string, options: { gatewayMigrations?: string; gatewayName?: string } = {}): Database {
+export function openDatabase(
+  path: string,
+  options: { gatewayMigrations?: string; gatewayName?: string } = {},
+): Database {
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
   const sqlite = new BetterSqlite3(path);
   sqlite.pragma("journal_mode = WAL");

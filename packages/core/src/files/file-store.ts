@@ -28,7 +28,14 @@ export class FileStore {
     await writeFile(join(folder, id), file.data);
     this.db
       .insert(storedFiles)
-      .values({ id, ...ref, name: file.name, contentType: file.contentType, size: file.data.byteLength, createdAt: Date.now() })
+      .values({
+        id,
+        ...ref,
+        name: file.name,
+        contentType: file.contentType,
+        size: file.data.byteLength,
+        createdAt: Date.now(),
+      })
       .run();
     return id;
   }

@@ -28,7 +28,10 @@ export class SignedLinks {
       this.secret = Buffer.from(row.value, "base64url");
     } else {
       this.secret = randomBytes(32);
-      db.insert(meta).values({ key: "file_link_secret", value: this.secret.toString("base64url") }).onConflictDoNothing().run();
+      db.insert(meta)
+        .values({ key: "file_link_secret", value: this.secret.toString("base64url") })
+        .onConflictDoNothing()
+        .run();
     }
   }
 
@@ -62,7 +65,14 @@ export class SignedLinks {
       return undefined;
     }
     if (!Array.isArray(parts) || parts.length !== 6) return undefined;
-    const [companyId, pluginAlias, pluginId, kind, key, exp] = parts as [string, string, string, string, string, number];
+    const [companyId, pluginAlias, pluginId, kind, key, exp] = parts as [
+      string,
+      string,
+      string,
+      string,
+      string,
+      number,
+    ];
     if (exp * 1000 < Date.now()) return "expired";
     return { ref: { companyId, pluginAlias, pluginId }, kind, key, expiresAt: exp * 1000 };
   }

@@ -37,7 +37,8 @@ export function createRuntime<S extends SettingsData>(parts: {
   const fileTtlSeconds = Math.floor(config.fileTtlMs / 1000);
 
   const claimOnce: GatewayRuntime<S>["claimOnce"] = (tenant, scope, externalId) =>
-    claim.run(tenant.ref.companyId, tenant.ref.pluginAlias, tenant.ref.pluginId, scope, externalId, Date.now()).changes > 0;
+    claim.run(tenant.ref.companyId, tenant.ref.pluginAlias, tenant.ref.pluginId, scope, externalId, Date.now())
+      .changes > 0;
 
   const forward = sqlite.transaction((tenant: Tenant<S>, message: IncomingMessage, externalId?: string): boolean => {
     if (externalId !== undefined && !claimOnce(tenant, "incoming", externalId)) return false;
@@ -64,9 +65,12 @@ export function createRuntime<S extends SettingsData>(parts: {
     reportStatus: (tenant, gatewayMessageId, status, options = {}) =>
       statuses.report(tenant.ref, gatewayMessageId, status, options.reason),
     findOutgoing(tenant, gatewayMessageId) {
-      const row = findOutgoing.get(tenant.ref.companyId, tenant.ref.pluginAlias, tenant.ref.pluginId, gatewayMessageId) as
-        | { payload: string; crm_message_id: string | null }
-        | undefined;
+      const row = findOutgoing.get(
+        tenant.ref.companyId,
+        tenant.ref.pluginAlias,
+        tenant.ref.pluginId,
+        gatewayMessageId,
+      ) as { payload: string; crm_message_id: string | null } | undefined;
       if (!row) return undefined;
       return { chat: (JSON.parse(row.payload) as ChatMessage).chat, crmMessageId: row.crm_message_id };
     },

@@ -4,14 +4,7 @@
 import type { Hono } from "hono";
 import type { Logger } from "pino";
 import type { Language, Text } from "../i18n.js";
-import type {
-  AttachmentType,
-  Chat,
-  ChatMessage,
-  Message,
-  MessageFormat,
-  MessageStatus,
-} from "../protocol/chat.js";
+import type { AttachmentType, Chat, ChatMessage, Message, MessageFormat, MessageStatus } from "../protocol/chat.js";
 import type { PluginReference } from "../protocol/reference.js";
 import type { SettingsData, SettingsForm } from "../settings/form.js";
 import type { CoreConfig } from "../env.js";

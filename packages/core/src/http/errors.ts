@@ -70,4 +70,3 @@ async function readText(c: Context): Promise<string> {
   }
   return Buffer.concat(chunks).toString("utf8");
 }
-

@@ -15,7 +15,7 @@ describe("public routes", () => {
   it("GET /info describes the gateway in the request's language", async () => {
     const res = await fetch(url("info"));
     expect(res.status).toBe(200);
-    const info = await res.json() as any;
+    const info = (await res.json()) as any;
     expect(Object.keys(info).sort()).toEqual(["description", "developer", "extra", "languages", "name", "type"]);
     expect(info).toMatchObject({
       name: "Echo chat",
@@ -24,27 +24,31 @@ describe("public routes", () => {
       languages: { current: "en_US", default: "en_US", available: ["en_US", "ru_RU"] },
       developer: { name: "Switchboard", email: "dev@example.org", hostname: "example.org" },
     });
-    const ru = await (await fetch(url("info"), { headers: { "accept-language": "ru-RU,en;q=0.8" } })).json() as any;
+    const ru = (await (await fetch(url("info"), { headers: { "accept-language": "ru-RU,en;q=0.8" } })).json()) as any;
     expect(ru.name).toBe("Эхо-чат");
     expect(ru.languages.current).toBe("ru_RU");
     // Only the first xx_YY token counts, as in the PHP framework.
-    const fr = await (await fetch(url("info"), { headers: { "accept-language": "fr-FR, ru-RU" } })).json() as any;
+    const fr = (await (await fetch(url("info"), { headers: { "accept-language": "fr-FR, ru-RU" } })).json()) as any;
     expect(fr.languages.current).toBe("en_US");
   });
 
   it("serves the icon, robots.txt and health probes", async () => {
     const icon = await fetch(url("icon.png"));
     expect(icon.headers.get("content-type")).toBe("image/png");
-    expect(Buffer.from(await icon.arrayBuffer()).subarray(1, 4).toString()).toBe("PNG");
+    expect(
+      Buffer.from(await icon.arrayBuffer())
+        .subarray(1, 4)
+        .toString(),
+    ).toBe("PNG");
     expect(await (await fetch(url("robots.txt"))).text()).toBe("User-agent: *\nDisallow: /");
     expect((await fetch(url("healthz"))).status).toBe(200);
-    expect(await (await fetch(url("readyz"))).json() as any).toEqual({ status: "ready" });
+    expect((await (await fetch(url("readyz"))).json()) as any).toEqual({ status: "ready" });
   });
 
   it("answers unknown paths 404 {code, message}, with CORS headers, and OPTIONS preflight 200", async () => {
     const res = await fetch(url("nope/nothing"));
     expect(res.status).toBe(404);
-    expect(await res.json() as any).toEqual({ code: 404, message: "Not found." });
+    expect((await res.json()) as any).toEqual({ code: 404, message: "Not found." });
     expect(res.headers.get("access-control-allow-origin")).toBe("*");
     const pre = await fetch(url("special/send"), { method: "OPTIONS" });
     expect(pre.status).toBe(200);
@@ -56,28 +60,41 @@ describe("registration", () => {
   it("registers with a valid token and keeps the old registration when a new token is bad", async () => {
     const res = await stack.crm.register(stack.gw.url, TENANT_A);
     expect(res.status).toBe(200);
-    expect(await res.json() as any).toEqual({ registered: true });
+    expect((await res.json()) as any).toEqual({ registered: true });
     const bad = await fetch(url("registration"), {
       method: "PUT",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ registration: "not.a.token" }),
     });
     expect(bad.status).toBe(403);
-    expect(await bad.json() as any).toEqual({ code: 403, message: "Token is malformed" });
+    expect((await bad.json()) as any).toEqual({ code: 403, message: "Token is malformed" });
     // Still registered: protected routes keep working.
     expect((await stack.crm.getSettings(stack.gw.url, TENANT_A)).status).toBe(200);
   });
 
   it("answers 401 without a token and 400 for a body that is not JSON", async () => {
-    const missing = await fetch(url("registration"), { method: "PUT", headers: { "content-type": "application/json" }, body: "{}" });
+    const missing = await fetch(url("registration"), {
+      method: "PUT",
+      headers: { "content-type": "application/json" },
+      body: "{}",
+    });
     expect(missing.status).toBe(401);
-    const garbage = await fetch(url("registration"), { method: "PUT", headers: { "content-type": "application/json" }, body: "{oops" });
+    const garbage = await fetch(url("registration"), {
+      method: "PUT",
+      headers: { "content-type": "application/json" },
+      body: "{oops",
+    });
     expect(garbage.status).toBe(400);
-    expect((await garbage.json() as any).code).toBe(400);
+    expect(((await garbage.json()) as any).code).toBe(400);
   });
 
   it("accepts a form-encoded registration", async () => {
-    const claims = { ...stack.crm.claimsFor(stack.gw.url, TENANT_B), HPT: "x".repeat(64), country: "RU", currency: "RUB" };
+    const claims = {
+      ...stack.crm.claimsFor(stack.gw.url, TENANT_B),
+      HPT: "x".repeat(64),
+      country: "RU",
+      currency: "RUB",
+    };
     const token = stack.crm.mintToken({ claims });
     const res = await fetch(url("registration"), {
       method: "PUT",
@@ -94,7 +111,7 @@ describe("settings", () => {
   it("serves the form with translations and PHP's empty-array shapes", async () => {
     const res = await stack.crm.getSettingsForm(stack.gw.url, TENANT_A);
     expect(res.status).toBe(200);
-    const form = await res.json() as any;
+    const form = (await res.json()) as any;
     expect(form.title).toBe("Echo settings");
     expect(form.groups.main.dependencies).toEqual([]);
     expect(form.groups.main.fields.apiKey).toEqual({
@@ -110,24 +127,29 @@ describe("settings", () => {
 
   it("round-trips data, masks passwords, keeps an omitted password and validates per field", async () => {
     const gw = stack.gw.url;
-    const empty = await (await stack.crm.getSettings(gw, TENANT_A)).json() as any;
+    const empty = (await (await stack.crm.getSettings(gw, TENANT_A)).json()) as any;
     expect(empty).toEqual({ main: { apiKey: false } });
 
-    const saved = await stack.crm.putSettings(gw, TENANT_A, { main: { apiKey: "s3cret", greeting: "hello", retries: "5", junk: 1 }, other: {} });
+    const saved = await stack.crm.putSettings(gw, TENANT_A, {
+      main: { apiKey: "s3cret", greeting: "hello", retries: "5", junk: 1 },
+      other: {},
+    });
     expect(saved.status).toBe(200);
-    expect(await saved.json() as any).toEqual({ main: { apiKey: true, greeting: "hello", retries: 5 } });
+    expect((await saved.json()) as any).toEqual({ main: { apiKey: true, greeting: "hello", retries: 5 } });
 
     const kept = await stack.crm.putSettings(gw, TENANT_A, { main: { greeting: "hey" } });
-    expect(await kept.json() as any).toEqual({ main: { apiKey: true, greeting: "hey", retries: 3 } });
+    expect((await kept.json()) as any).toEqual({ main: { apiKey: true, greeting: "hey", retries: 3 } });
     expect(stack.gw.runtime.tenants.get(TENANT_A)!.settings.main!.apiKey).toBe("s3cret");
 
     const invalid = await stack.crm.putSettings(gw, TENANT_A, { main: { apiKey: "", retries: 50 } });
     expect(invalid.status).toBe(400);
-    expect(await invalid.json() as any).toEqual({ main: { apiKey: ["This field is required"], retries: ["At most 10"] } });
+    expect((await invalid.json()) as any).toEqual({
+      main: { apiKey: ["This field is required"], retries: ["At most 10"] },
+    });
 
     const refused = await stack.crm.putSettings(gw, TENANT_A, { main: { apiKey: "wrong" } });
     expect(refused.status).toBe(400);
-    expect(await refused.json() as any).toEqual({ main: { apiKey: ["The service refused this key"] } });
+    expect((await refused.json()) as any).toEqual({ main: { apiKey: ["The service refused this key"] } });
     // Nothing was saved by the refused attempts.
     expect(stack.gw.runtime.tenants.get(TENANT_A)!.settings.main!.apiKey).toBe("s3cret");
   });
@@ -135,22 +157,26 @@ describe("settings", () => {
   it("needs X-PLUGIN-TOKEN, a registered plugin and the settings claim", async () => {
     const noToken = await fetch(url("protected/data/settings"));
     expect(noToken.status).toBe(401);
-    expect(await noToken.json() as any).toEqual({ code: 401, message: "X-PLUGIN-TOKEN not found" });
-    const unregistered = await stack.crm.getSettings(stack.gw.url, { companyId: "9", pluginAlias: "echo", pluginId: "9" });
+    expect((await noToken.json()) as any).toEqual({ code: 401, message: "X-PLUGIN-TOKEN not found" });
+    const unregistered = await stack.crm.getSettings(stack.gw.url, {
+      companyId: "9",
+      pluginAlias: "echo",
+      pluginId: "9",
+    });
     expect(unregistered.status).toBe(403);
-    expect((await unregistered.json() as any).message).toBe("Plugin was not registered");
+    expect(((await unregistered.json()) as any).message).toBe("Plugin was not registered");
     const token = stack.crm.pluginToken(stack.gw.url, TENANT_A, { settings: false });
     const noClaim = await fetch(url("protected/data/settings"), { headers: { "x-plugin-token": token } });
     expect(noClaim.status).toBe(403);
-    expect((await noClaim.json() as any).message).toBe("Access to settings is not allowed");
+    expect(((await noClaim.json()) as any).message).toBe("Access to settings is not allowed");
   });
 
   it("isolates tenants: company B never sees or changes company A's settings", async () => {
     await stack.crm.putSettings(stack.gw.url, TENANT_A, { main: { apiKey: "a-key", greeting: "from A" } });
-    const b = await (await stack.crm.getSettings(stack.gw.url, TENANT_B)).json() as any;
+    const b = (await (await stack.crm.getSettings(stack.gw.url, TENANT_B)).json()) as any;
     expect(b).toEqual({ main: { apiKey: false } });
     await stack.crm.putSettings(stack.gw.url, TENANT_B, { main: { apiKey: "b-key", greeting: "from B" } });
-    const a = await (await stack.crm.getSettings(stack.gw.url, TENANT_A)).json() as any;
+    const a = (await (await stack.crm.getSettings(stack.gw.url, TENANT_A)).json()) as any;
     expect(a.main.greeting).toBe("from A");
     expect(stack.gw.runtime.tenants.get(TENANT_A)!.settings.main!.apiKey).toBe("a-key");
   });
@@ -158,12 +184,12 @@ describe("settings", () => {
   it("answers previews and autocompletes, and 404 for unknown ones", async () => {
     const token = stack.crm.pluginToken(stack.gw.url, TENANT_A);
     const preview = await fetch(url("protected/preview/markdown/status"), { headers: { "x-plugin-token": token } });
-    expect(await preview.json() as any).toBe("**registered** greeting=from A");
+    expect((await preview.json()) as any).toBe("**registered** greeting=from A");
     const auto = await fetch(url("protected/autocomplete/colors?query=gr"), { headers: { "x-plugin-token": token } });
-    expect(await auto.json() as any).toEqual(["green"]);
+    expect((await auto.json()) as any).toEqual(["green"]);
     const unknown = await fetch(url("protected/autocomplete/none?query=x"), { headers: { "x-plugin-token": token } });
     expect(unknown.status).toBe(404);
-    expect((await unknown.json() as any).code).toBe(404);
+    expect(((await unknown.json()) as any).code).toBe(404);
   });
 });
 
@@ -176,21 +202,31 @@ describe("POST /special/send", () => {
   });
 
   it.each([
-    [{ chat: { contact: "x" }, message: { content: { text: "   ", format: "text" } } }, "Message text should not be empty"],
+    [
+      { chat: { contact: "x" }, message: { content: { text: "   ", format: "text" } } },
+      "Message text should not be empty",
+    ],
     [{ chat: { contact: "x" }, message: { attachments: [] } }, "Message should contain content or attachmetns"],
     [{ chat: {}, message: { content: { text: "hi", format: "text" } } }, "Can not parse chat & message data"],
-    [{ chat: { contact: "x" }, message: { attachments: [{ name: "a", uri: "http://a", type: "video" }] } }, "Can not parse chat & message data"],
+    [
+      { chat: { contact: "x" }, message: { attachments: [{ name: "a", uri: "http://a", type: "video" }] } },
+      "Can not parse chat & message data",
+    ],
   ])("answers 405 with the protocol's message for %j", async (body, message) => {
     const res = await stack.crm.send(stack.gw.url, TENANT_A, body as never);
     expect(res.status).toBe(405);
-    expect(await res.json() as any).toEqual({ code: 405, message });
+    expect((await res.json()) as any).toEqual({ code: 405, message });
   });
 
   it("answers 413 {code, message} for a body over 10 MB, with or without Content-Length", async () => {
     const big = JSON.stringify({ request: "x".repeat(11 * 1024 * 1024) });
-    const sized = await fetch(url("special/send"), { method: "POST", headers: { "content-type": "application/json" }, body: big });
+    const sized = await fetch(url("special/send"), {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: big,
+    });
     expect(sized.status).toBe(413);
-    expect(await sized.json() as any).toEqual({ code: 413, message: "Request body is too large" });
+    expect((await sized.json()) as any).toEqual({ code: 413, message: "Request body is too large" });
     const stream = new ReadableStream({
       start(controller) {
         controller.enqueue(new TextEncoder().encode(big));
@@ -207,11 +243,19 @@ describe("POST /special/send", () => {
   });
 
   it("answers 403 for an unregistered plugin and for a missing token", async () => {
-    const res = await stack.crm.send(stack.gw.url, { companyId: "77", pluginAlias: "echo", pluginId: "1" }, textMessage("x"));
+    const res = await stack.crm.send(
+      stack.gw.url,
+      { companyId: "77", pluginAlias: "echo", pluginId: "1" },
+      textMessage("x"),
+    );
     expect(res.status).toBe(403);
-    const none = await fetch(url("special/send"), { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+    const none = await fetch(url("special/send"), {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{}",
+    });
     expect(none.status).toBe(403);
-    expect((await none.json() as any).code).toBe(403);
+    expect(((await none.json()) as any).code).toBe(403);
   });
 });
 
@@ -225,7 +269,11 @@ describe("signed file links", () => {
     expect(await res.text()).toBe("file:abc");
 
     const bytes = Buffer.from([0, 1, 2, 250, 255]);
-    const stored = await stack.gw.runtime.files.store(tenant, { name: "b.bin", contentType: "application/octet-stream", data: bytes });
+    const stored = await stack.gw.runtime.files.store(tenant, {
+      name: "b.bin",
+      contentType: "application/octet-stream",
+      data: bytes,
+    });
     const got = await fetch(stored);
     expect(Buffer.from(await got.arrayBuffer())).toEqual(bytes);
     expect(got.headers.get("content-disposition")).toContain("b.bin");

@@ -25,20 +25,30 @@ beforeAll(async () => {
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
 async function failure(promise: Promise<unknown>): Promise<FetchError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(FetchError);
   return error as FetchError;
 }
 
 describe("safeFetch", () => {
   it("refuses loopback, private and link-local addresses unless allowed", async () => {
-    for (const uri of [`${base}/file`, "http://10.1.2.3/x", "http://[::1]/x", "http://169.254.169.254/latest/meta-data"]) {
+    for (const uri of [
+      `${base}/file`,
+      "http://10.1.2.3/x",
+      "http://[::1]/x",
+      "http://169.254.169.254/latest/meta-data",
+    ]) {
       const error = await failure(safeFetch(uri));
       expect(error.retryable).toBe(false);
       expect(error.message).toMatch(/private address/);
     }
     // A name that resolves to loopback is refused at connect time, too.
-    expect((await failure(safeFetch(`http://localhost:${new URL(base).port}/file`))).message).toMatch(/private address/);
+    expect((await failure(safeFetch(`http://localhost:${new URL(base).port}/file`))).message).toMatch(
+      /private address/,
+    );
   });
 
   it("downloads, follows redirects, and enforces the size limit when allowed on loopback", async () => {

@@ -97,7 +97,9 @@ function request(url: URL, options: SafeFetchOptions, deadline: number): Promise
           chunks.push(chunk);
         });
         res.on("end", () => resolve({ data: Buffer.concat(chunks), contentType: res.headers["content-type"] }));
-        res.on("error", (error) => reject(new FetchError("Attachment download was interrupted", { retryable: true, cause: error })));
+        res.on("error", (error) =>
+          reject(new FetchError("Attachment download was interrupted", { retryable: true, cause: error })),
+        );
       },
     );
     req.on("timeout", () => req.destroy(new Error("timeout")));

@@ -9,14 +9,19 @@ afterEach(async () => {
 });
 
 const post = (s: Stack, body: unknown, ref = TENANT_A) =>
-  fetch(`${s.gw.url}echo/webhook/${s.gw.runtime.tenants.get(ref)!.publicId}`, { method: "POST", body: JSON.stringify(body) });
+  fetch(`${s.gw.url}echo/webhook/${s.gw.runtime.tenants.get(ref)!.publicId}`, {
+    method: "POST",
+    body: JSON.stringify(body),
+  });
 
 describe("CRM outbox", () => {
   it("forwards incoming messages signed HS512 with the tenant's HPT, once per external id, scoped per tenant", async () => {
     const s = (stack = await startStack(createEchoGateway().definition));
     expect(await (await post(s, { id: "u1", from: "echo://bob", text: "hi" })).json()).toEqual({ forwarded: true });
     expect(await (await post(s, { id: "u1", from: "echo://bob", text: "hi" })).json()).toEqual({ forwarded: false });
-    expect(await (await post(s, { id: "u1", from: "echo://bob", text: "hi from B" }, TENANT_B)).json()).toEqual({ forwarded: true });
+    expect(await (await post(s, { id: "u1", from: "echo://bob", text: "hi from B" }, TENANT_B)).json()).toEqual({
+      forwarded: true,
+    });
     await s.crm.waitFor(() => s.crm.incoming.length === 2);
     const a = s.crm.incoming.find((i) => i.ref.companyId === "1")!;
     expect(a.body).toEqual({
@@ -42,7 +47,11 @@ describe("CRM outbox", () => {
     gw.runtime.reportStatus(tenant, "g-o-1", "delivered");
     gw.runtime.reportStatus(tenant, "g-o-1", "read");
     const lastErrors = () =>
-      (gw.runtime.db.$client.prepare("SELECT DISTINCT last_error AS e FROM crm_outbox WHERE attempts > 0").all() as Array<{ e: string }>).map((r) => r.e);
+      (
+        gw.runtime.db.$client
+          .prepare("SELECT DISTINCT last_error AS e FROM crm_outbox WHERE attempts > 0")
+          .all() as Array<{ e: string }>
+      ).map((r) => r.e);
     // Failed attempts happen while the CRM answers 500...
     await crm.waitFor(() => lastErrors().includes("HTTP 500"));
     // ...then while the CRM is gone completely (connection refused).
@@ -53,7 +62,13 @@ describe("CRM outbox", () => {
     await crm.recover();
     await crm.waitFor(() => crm.incoming.length === 5 && crm.statuses.length === 3, 10_000);
     expect(crm.statusesOf("o-1")).toEqual(["sent", "delivered", "read"]);
-    expect(crm.incoming.map((i) => i.body.message.content?.text)).toEqual(["msg 0", "msg 1", "msg 2", "msg 3", "msg 4"]);
+    expect(crm.incoming.map((i) => i.body.message.content?.text)).toEqual([
+      "msg 0",
+      "msg 1",
+      "msg 2",
+      "msg 3",
+      "msg 4",
+    ]);
     // The CRM has answered; the row goes once the gateway has read that answer.
     await crm.waitFor(() => gw.outbox.pending() === 0);
   });
@@ -69,7 +84,9 @@ describe("CRM outbox", () => {
   });
 
   it("gives up on a request after the outbox lifetime", async () => {
-    const s = (stack = await startStack(createEchoGateway().definition, { env: { SWITCHBOARD_OUTBOX_MAX_AGE_SECONDS: "1" } }));
+    const s = (stack = await startStack(createEchoGateway().definition, {
+      env: { SWITCHBOARD_OUTBOX_MAX_AGE_SECONDS: "1" },
+    }));
     s.crm.fail({ status: 503 });
     await post(s, { id: "old", from: "echo://eve", text: "lost cause" });
     await s.crm.waitFor(() => s.gw.outbox.pending() === 0, 5000);

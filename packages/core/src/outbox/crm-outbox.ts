@@ -77,7 +77,9 @@ export class CrmOutbox {
     // Rows behind a head wait for it, so only heads say when there is work next.
     this.nextDue = sqlite.prepare(`SELECT MIN(next_attempt_at) AS t FROM crm_outbox`);
     this.remove = sqlite.prepare(`DELETE FROM crm_outbox WHERE id = ?`);
-    const retryHead = sqlite.prepare(`UPDATE crm_outbox SET attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ?`);
+    const retryHead = sqlite.prepare(
+      `UPDATE crm_outbox SET attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ?`,
+    );
     const holdFollowers = sqlite.prepare(
       `UPDATE crm_outbox SET next_attempt_at = MAX(next_attempt_at, ?) WHERE order_key = ? AND id > ?`,
     );
@@ -166,7 +168,10 @@ export class CrmOutbox {
         const status = await sendJson(
           url,
           endpoint.method,
-          JSON.stringify({ request, __task: { createdAt: {}, attempt: { number: row.attempts, limit: 0, interval: 0 } } }),
+          JSON.stringify({
+            request,
+            __task: { createdAt: {}, attempt: { number: row.attempts, limit: 0, interval: 0 } },
+          }),
           { headers: { "user-agent": this.userAgent }, timeoutMs: HTTP_TIMEOUT_MS },
         );
         if (status === endpoint.success) {

@@ -20,7 +20,12 @@ export class StatusTracker {
   private readonly aggregate: Statement;
   private readonly raiseMessage: Statement;
   private readonly insertPart: Statement;
-  private readonly reportTx: (ref: PluginReference, gatewayMessageId: string, status: MessageStatus, reason?: string) => boolean;
+  private readonly reportTx: (
+    ref: PluginReference,
+    gatewayMessageId: string,
+    status: MessageStatus,
+    reason?: string,
+  ) => boolean;
 
   constructor(
     private readonly db: Database,

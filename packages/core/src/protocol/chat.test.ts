@@ -4,7 +4,10 @@ import { parseChatMessage, SEND_ERRORS } from "./chat.js";
 
 describe("parseChatMessage", () => {
   it("trims text, defaults optional fields and keeps numeric ids as strings", () => {
-    const parsed = parseChatMessage({ chat: { id: 5, contact: "tg://user?id=1" }, message: { id: 9, content: { text: "  hi  ", format: "html" } } });
+    const parsed = parseChatMessage({
+      chat: { id: 5, contact: "tg://user?id=1" },
+      message: { id: 9, content: { text: "  hi  ", format: "html" } },
+    });
     expect(parsed).toEqual({
       ok: true,
       value: {
@@ -15,8 +18,16 @@ describe("parseChatMessage", () => {
   });
 
   it("accepts attachments without content and rejects unknown formats", () => {
-    expect(parseChatMessage({ chat: { contact: "x" }, message: { content: null, attachments: [{ name: "a.pdf", uri: "https://f/a.pdf", type: "file" }] } }).ok).toBe(true);
-    expect(parseChatMessage({ chat: { contact: "x" }, message: { content: { text: "a", format: "rtf" } } })).toEqual({ ok: false, error: SEND_ERRORS.unparsable });
+    expect(
+      parseChatMessage({
+        chat: { contact: "x" },
+        message: { content: null, attachments: [{ name: "a.pdf", uri: "https://f/a.pdf", type: "file" }] },
+      }).ok,
+    ).toBe(true);
+    expect(parseChatMessage({ chat: { contact: "x" }, message: { content: { text: "a", format: "rtf" } } })).toEqual({
+      ok: false,
+      error: SEND_ERRORS.unparsable,
+    });
     expect(parseChatMessage("nonsense")).toEqual({ ok: false, error: SEND_ERRORS.unparsable });
   });
 });

@@ -41,11 +41,7 @@ export class PublicKeyStore {
 
   /** Persists a key once a token signed with it has verified (so junk never lands in the DB). */
   remember(origin: string, keyId: string, pem: string): void {
-    this.db
-      .insert(publicKeys)
-      .values({ origin, keyId, pem, fetchedAt: Date.now() })
-      .onConflictDoNothing()
-      .run();
+    this.db.insert(publicKeys).values({ origin, keyId, pem, fetchedAt: Date.now() }).onConflictDoNothing().run();
   }
 
   /** The PEM text fetched for a key, if this process fetched it (to persist after verification). */

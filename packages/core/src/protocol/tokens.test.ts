@@ -27,7 +27,11 @@ describe("CRM token verification", () => {
   });
 
   it.each([
-    ["an audience of another plugin", { aud: "https://other.plugin.test/" }, "Audience mismatched 'https://other.plugin.test/'"],
+    [
+      "an audience of another plugin",
+      { aud: "https://other.plugin.test/" },
+      "Audience mismatched 'https://other.plugin.test/'",
+    ],
     ["an issuer with the wrong scheme", { iss: "https://127.0.0.1/" }, "Issuer scheme is not 'http'"],
     ["an issuer host outside the allow-list", { iss: "http://evil.test/" }, "Issuer hostname is not in '{127.0.0.1}'"],
     ["an expired token", { exp: Math.floor(Date.now() / 1000) - 3600 }, "Token has expired"],
@@ -43,28 +47,44 @@ describe("CRM token verification", () => {
       Buffer.from(JSON.stringify(claims())).toString("base64url"),
       "",
     ].join(".");
-    expect(await sendWith(none)).toEqual({ status: 403, body: { code: 403, message: "Token must be signed with RS512" } });
-    const confused = stack.crm.mintToken({ claims: claims(), alg: "HS512", key: new TextEncoder().encode(stack.crm.publicKeyPem) });
+    expect(await sendWith(none)).toEqual({
+      status: 403,
+      body: { code: 403, message: "Token must be signed with RS512" },
+    });
+    const confused = stack.crm.mintToken({
+      claims: claims(),
+      alg: "HS512",
+      key: new TextEncoder().encode(stack.crm.publicKeyPem),
+    });
     expect((await sendWith(confused)).body?.message).toBe("Token must be signed with RS512");
   });
 
   it("rejects a token signed by another key under the CRM's pkey, and one without pkey", async () => {
     const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
     const other = stack.crm.mintToken({ claims: claims(), key: privateKey });
-    expect(await sendWith(other)).toEqual({ status: 403, body: { code: 403, message: "Input token sign was not verified" } });
+    expect(await sendWith(other)).toEqual({
+      status: 403,
+      body: { code: 403, message: "Input token sign was not verified" },
+    });
     const noKid = stack.crm.mintToken({ claims: claims(), header: { pkey: undefined } });
     expect((await sendWith(noKid)).body?.message).toBe("Token header has no pkey");
   });
 
   it("rejects a pkey the issuer does not serve, without caching the failure", async () => {
-    const unknown = stack.crm.mintToken({ claims: claims(), header: { pkey: createHash("md5").update("nope").digest("hex") } });
+    const unknown = stack.crm.mintToken({
+      claims: claims(),
+      header: { pkey: createHash("md5").update("nope").digest("hex") },
+    });
     const result = await sendWith(unknown);
     expect(result.status).toBe(403);
     expect(result.body?.message).toMatch(/could not be fetched/);
   });
 
   it("caches the issuer's public key in the database after the first verification", () => {
-    const rows = stack.gw.runtime.db.$client.prepare("SELECT origin, key_id, pem FROM public_keys").all() as Array<{ key_id: string; pem: string }>;
+    const rows = stack.gw.runtime.db.$client.prepare("SELECT origin, key_id, pem FROM public_keys").all() as Array<{
+      key_id: string;
+      pem: string;
+    }>;
     expect(rows).toHaveLength(1);
     expect(rows[0]!.key_id).toBe(stack.crm.pkeyId);
     expect(rows[0]!.pem.trim()).toBe(stack.crm.publicKeyPem.trim());

@@ -24,7 +24,11 @@ describe("send queue", () => {
     const { crm, gw } = await start(echo);
     expect((await crm.send(gw.url, TENANT_A, textMessage("m-1"))).status).toBe(202);
     await crm.waitFor(() => crm.statusesOf("m-1").length === 1);
-    expect(echo.calls[0]).toMatchObject({ chat: { contact: "echo://alice" }, message: { id: "m-1", content: { text: "Hello" } }, attempt: 1 });
+    expect(echo.calls[0]).toMatchObject({
+      chat: { contact: "echo://alice" },
+      message: { id: "m-1", content: { text: "Hello" } },
+      attempt: 1,
+    });
 
     expect(await (await webhook(stack!, { status: { of: "g-1", is: "read" } })).json()).toEqual({ moved: true });
     expect(await (await webhook(stack!, { status: { of: "g-1", is: "delivered" } })).json()).toEqual({ moved: false });
@@ -86,7 +90,8 @@ describe("send queue", () => {
     const at: number[] = [];
     echo.behave(async () => {
       at.push(Date.now());
-      if (at.length === 1) throw new GatewayRefusedError("Too Many Requests", { permanent: false, code: 429, retryAfterMs: 400 });
+      if (at.length === 1)
+        throw new GatewayRefusedError("Too Many Requests", { permanent: false, code: 429, retryAfterMs: 400 });
       return "ok";
     });
     const { crm, gw } = await start(echo);
@@ -106,7 +111,9 @@ describe("send queue", () => {
     await crm.waitFor(() => crm.statusesOf("perm").length === 1);
     expect(crm.statusesOf("perm")).toEqual(["error"]);
     expect(echo.calls).toHaveLength(1);
-    const row = gw.runtime.db.$client.prepare("SELECT state, last_error FROM outgoing WHERE crm_message_id = 'perm'").get();
+    const row = gw.runtime.db.$client
+      .prepare("SELECT state, last_error FROM outgoing WHERE crm_message_id = 'perm'")
+      .get();
     expect(row).toEqual({ state: "failed", last_error: "InvalidInputError: Contact is not a chat id" });
   });
 
@@ -146,7 +153,9 @@ describe("send queue", () => {
     const ids = Array.from({ length: 60 }, (_, i) => `burst-${i}`);
     const answers = await Promise.all(ids.map((id) => crm.send(gw.url, TENANT_A, textMessage(id))));
     expect(answers.map((r) => r.status)).toEqual(ids.map(() => 202));
-    const stored = gw.runtime.db.$client.prepare("SELECT COUNT(*) AS n FROM outgoing WHERE crm_message_id LIKE 'burst-%'").get();
+    const stored = gw.runtime.db.$client
+      .prepare("SELECT COUNT(*) AS n FROM outgoing WHERE crm_message_id LIKE 'burst-%'")
+      .get();
     expect(stored).toEqual({ n: 60 });
     await crm.waitFor(() => ids.every((id) => crm.statusesOf(id).length === 1), 45_000);
     expect(new Set(echo.calls.map((c) => c.message.id)).size).toBe(60);
@@ -165,7 +174,9 @@ describe("send queue", () => {
     await crm.waitFor(() => echo.calls.length === 1);
     // Wait until the lease has expired in the database while the send is still running...
     await crm.waitFor(
-      () => (gw.runtime.db.$client.prepare("SELECT lease_until AS t FROM outgoing").get() as { t: number }).t < Date.now() - 300,
+      () =>
+        (gw.runtime.db.$client.prepare("SELECT lease_until AS t FROM outgoing").get() as { t: number }).t <
+        Date.now() - 300,
       5000,
     );
     // ...and let the worker run a few more times (another message wakes it).

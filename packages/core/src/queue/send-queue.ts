@@ -52,7 +52,13 @@ export class SendQueue {
   private readonly inflight = new Inflight();
   private readonly runningIds = new Set<number>();
   private leaseCheckAt = 0;
-  private readonly finished: Array<{ row: OutgoingRow; ref: PluginReference; ids: string[]; details?: Record<string, unknown>; done: () => void }> = [];
+  private readonly finished: Array<{
+    row: OutgoingRow;
+    ref: PluginReference;
+    ids: string[];
+    details?: Record<string, unknown>;
+    done: () => void;
+  }> = [];
   private readonly markSent: (items: SendQueue["finished"]) => void;
   private readonly insertMany: (items: SendQueue["batch"]) => boolean[];
   private running = false;
@@ -104,7 +110,9 @@ export class SendQueue {
       limiter: new RateLimiter(rule.perSecond, rule.burst ?? 1),
     }));
     this.waker = new Waker(() => this.pump());
-    this.insertMany = sqlite.transaction((items: SendQueue["batch"]) => items.map((i) => this.insertRow(i.ref, i.message)));
+    this.insertMany = sqlite.transaction((items: SendQueue["batch"]) =>
+      items.map((i) => this.insertRow(i.ref, i.message)),
+    );
     this.markSent = sqlite.transaction((items: SendQueue["finished"]) => {
       const now = Date.now();
       for (const { row, ref, ids, details } of items) {
@@ -192,7 +200,12 @@ export class SendQueue {
     if (now >= this.leaseCheckAt) {
       while (this.inflight.size < limit) {
         const running = JSON.stringify([...this.runningIds]);
-        const rows = this.stmt.claimExpired.all({ now, leaseUntil, limit: limit - this.inflight.size, running }) as OutgoingRow[];
+        const rows = this.stmt.claimExpired.all({
+          now,
+          leaseUntil,
+          limit: limit - this.inflight.size,
+          running,
+        }) as OutgoingRow[];
         if (rows.length === 0) break;
         for (const row of rows) this.dispatch(row, now);
       }

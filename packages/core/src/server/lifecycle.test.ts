@@ -25,7 +25,12 @@ describe("gateway lifecycle", () => {
     // The "crash": the first process is gone without finishing anything (its queue is stuck at its limit).
     const second = createEchoGateway();
     // Same public URL as before (the CRM knows the plugin by it), on a new port.
-    const restarted = await startStack(second.definition, { crm, dbPath, register: false, env: { LV_PLUGIN_SELF_URI: dying.gw.url } });
+    const restarted = await startStack(second.definition, {
+      crm,
+      dbPath,
+      register: false,
+      env: { LV_PLUGIN_SELF_URI: dying.gw.url },
+    });
     stacks.push(restarted);
     await crm.waitFor(() => crm.statusesOf("crash-1").length === 1, 5000);
     expect(second.calls.map((c) => [c.message.id, c.attempt])).toEqual([["crash-1", 2]]);
@@ -54,7 +59,12 @@ describe("gateway lifecycle", () => {
     expect(echo.calls.map((c) => c.message.id)).toEqual(["s-1"]);
 
     const again = createEchoGateway();
-    const restarted = await startStack(again.definition, { crm, dbPath, register: false, env: { LV_PLUGIN_SELF_URI: s.gw.url } });
+    const restarted = await startStack(again.definition, {
+      crm,
+      dbPath,
+      register: false,
+      env: { LV_PLUGIN_SELF_URI: s.gw.url },
+    });
     stacks.push(restarted);
     await crm.waitFor(() => ["s-1", "s-2", "s-3"].every((id) => crm.statusesOf(id).length === 1));
     expect(again.calls.map((c) => c.message.id)).toEqual(["s-2", "s-3"]);
@@ -64,9 +74,9 @@ describe("gateway lifecycle", () => {
   it("refuses to start with an invalid configuration, naming the variable", async () => {
     const { loadCoreConfig } = await import("../env.js");
     expect(() => loadCoreConfig({ LV_PLUGIN_SELF_URI: "not a url" })).toThrow(/LV_PLUGIN_SELF_URI/);
-    expect(() => loadCoreConfig({ LV_PLUGIN_SELF_URI: "https://x.test/p", LV_PLUGIN_CHAT_SEND_QUEUE_LIMIT: "0" })).toThrow(
-      /LV_PLUGIN_CHAT_SEND_QUEUE_LIMIT/,
-    );
+    expect(() =>
+      loadCoreConfig({ LV_PLUGIN_SELF_URI: "https://x.test/p", LV_PLUGIN_CHAT_SEND_QUEUE_LIMIT: "0" }),
+    ).toThrow(/LV_PLUGIN_CHAT_SEND_QUEUE_LIMIT/);
     const ok = loadCoreConfig({ LV_PLUGIN_SELF_URI: "https://x.test/plug//" });
     expect(ok.selfUri).toBe("https://x.test/plug/");
     expect(ok.basePath).toBe("/plug");

@@ -30,7 +30,9 @@ describe("maintenance", () => {
     const files = new FileStore(db, mkdtempSync(join(tmpdir(), "sb-files-")));
     const long = Date.now() - 31 * 24 * 3600_000;
     const sqlite = db.$client;
-    sqlite.prepare("INSERT INTO seen_events VALUES ('1','a','2','update','1', ?), ('1','a','2','update','2', ?)").run(long, Date.now());
+    sqlite
+      .prepare("INSERT INTO seen_events VALUES ('1','a','2','update','1', ?), ('1','a','2','update','2', ?)")
+      .run(long, Date.now());
     const insert = sqlite.prepare(
       "INSERT INTO outgoing (company_id, plugin_alias, plugin_id, payload, contact, state, next_attempt_at, created_at, finished_at) VALUES ('1','a','2','{}','c', ?, 0, ?, ?)",
     );

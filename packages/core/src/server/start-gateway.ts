@@ -62,7 +62,9 @@ export async function startGateway<S extends SettingsData>(
   // Listen first so a port of 0 can become part of the default self URI; requests wait for the app.
   const route: { handler?: Handler } = {};
   const server = await listen(port, host, (req, env) =>
-    route.handler ? route.handler(req, env) : new Response(JSON.stringify({ code: 503, message: "Starting" }), { status: 503 }),
+    route.handler
+      ? route.handler(req, env)
+      : new Response(JSON.stringify({ code: 503, message: "Starting" }), { status: 503 }),
   );
   const bound = (server.address() as AddressInfo).port;
   const config = loadCoreConfig({ ...env, LV_PLUGIN_SELF_URI: env.LV_PLUGIN_SELF_URI ?? `http://127.0.0.1:${bound}/` });
@@ -72,7 +74,9 @@ export async function startGateway<S extends SettingsData>(
   const db = openDatabase(dbPath, { gatewayMigrations: gateway.migrationsFolder, gatewayName: gateway.name });
   const filesDir =
     config.filesDir ??
-    (dbPath === ":memory:" ? mkdtempSync(join(tmpdir(), `switchboard-${gateway.name}-`)) : join(dirname(dbPath), `${gateway.name}-files`));
+    (dbPath === ":memory:"
+      ? mkdtempSync(join(tmpdir(), `switchboard-${gateway.name}-`))
+      : join(dirname(dbPath), `${gateway.name}-files`));
 
   const tenants = new TenantStore<S>(db);
   const verifier = new CrmTokenVerifier(config, new PublicKeyStore(db));

@@ -5,14 +5,7 @@ import { translate, translateOptional, type Language, type Text } from "../i18n.
 
 /** Field types of the SalesRender form component that gateways use. */
 export type FieldType =
-  | "string"
-  | "password"
-  | "boolean"
-  | "integer"
-  | "float"
-  | "markdown"
-  | "markdownPreview"
-  | "listOfEnum";
+  "string" | "password" | "boolean" | "integer" | "float" | "markdown" | "markdownPreview" | "listOfEnum";
 
 /** A value as stored in settings data. */
 export type FieldValue = unknown;

@@ -15,8 +15,7 @@ const MESSAGES = {
 
 /** Result of checking submitted settings: cleaned data, or per-field errors. */
 export type SettingsCheck =
-  | { ok: true; data: SettingsData }
-  | { ok: false; errors: Record<string, Record<string, string[]>> };
+  { ok: true; data: SettingsData } | { ok: false; errors: Record<string, Record<string, string[]>> };
 
 /**
  * Keeps stored passwords the request omits, fills defaults, coerces obvious scalar forms
@@ -32,7 +31,8 @@ export function checkSettings(
   const errors: Record<string, Record<string, string[]>> = {};
   for (const [groupName, group] of Object.entries(form.groups)) {
     const input = submitted[groupName];
-    const groupInput = input && typeof input === "object" && !Array.isArray(input) ? (input as Record<string, unknown>) : {};
+    const groupInput =
+      input && typeof input === "object" && !Array.isArray(input) ? (input as Record<string, unknown>) : {};
     const out: Record<string, unknown> = {};
     for (const [fieldName, field] of Object.entries(group.fields)) {
       if (field.type === "markdownPreview") continue;

@@ -75,7 +75,12 @@ export function createEchoGateway(options: { rateLimits?: GatewayDefinition["rat
           fields: {
             apiKey: { type: "password", title: { en_US: "API key", ru_RU: "Ключ API" }, required: true },
             greeting: { type: "string", title: "Greeting", default: "hi" },
-            retries: { type: "integer", title: "Retries", default: 3, validate: (v) => ((v as number) > 10 ? "At most 10" : undefined) },
+            retries: {
+              type: "integer",
+              title: "Retries",
+              default: 3,
+              validate: (v) => ((v as number) > 10 ? "At most 10" : undefined),
+            },
             status: { type: "markdownPreview", title: "Status", previewer: "status" },
           },
         },
@@ -94,15 +99,29 @@ export function createEchoGateway(options: { rateLimits?: GatewayDefinition["rat
       },
     },
     previews: {
-      status: (tenant, input) => `**${tenant ? "registered" : "unknown"}** greeting=${String(input.settings.main?.greeting)}`,
+      status: (tenant, input) =>
+        `**${tenant ? "registered" : "unknown"}** greeting=${String(input.settings.main?.greeting)}`,
     },
-    autocompletes: { colors: ({ query }) => ["red", "green"].filter((c) => String(query).length === 0 || c.startsWith(String(query))) },
-    files: { echo: async (_tenant, key) => ({ body: Buffer.from(`file:${key}`), contentType: "text/plain", fileName: "echo.txt" }) },
+    autocompletes: {
+      colors: ({ query }) => ["red", "green"].filter((c) => String(query).length === 0 || c.startsWith(String(query))),
+    },
+    files: {
+      echo: async (_tenant, key) => ({
+        body: Buffer.from(`file:${key}`),
+        contentType: "text/plain",
+        fileName: "echo.txt",
+      }),
+    },
     routes(app, runtime) {
       app.post("/echo/webhook/:publicId", async (c) => {
         const tenant = runtime.tenants.byPublicId(c.req.param("publicId"));
         if (!tenant) return c.json({ code: 404, message: "Unknown webhook" }, 404);
-        const body = (await c.req.json()) as { id?: string; from: string; text: string; status?: { of: string; is: "delivered" | "read" | "error" } };
+        const body = (await c.req.json()) as {
+          id?: string;
+          from: string;
+          text: string;
+          status?: { of: string; is: "delivered" | "read" | "error" };
+        };
         if (body.status) return c.json({ moved: runtime.reportStatus(tenant, body.status.of, body.status.is) });
         const forwarded = runtime.forwardIncoming(
           tenant,

@@ -63,5 +63,8 @@ export async function startStack(
 
 /** A minimal valid send body. */
 export function textMessage(id: string | null, text = "Hello", contact = "echo://alice") {
-  return { chat: { id: "c-1", contact, subject: null }, message: { id, content: { text, format: "text" }, attachments: [] } };
+  return {
+    chat: { id: "c-1", contact, subject: null },
+    message: { id, content: { text, format: "text" }, attachments: [] },
+  };
 }

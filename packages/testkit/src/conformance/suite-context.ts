@@ -12,7 +12,11 @@ export const CONFORMANCE_TENANTS: readonly [PluginRef, PluginRef] = [
 ];
 
 /** A company that is never registered. */
-export const UNREGISTERED_TENANT: PluginRef = { companyId: "3003", pluginAlias: "switchboard-conformance", pluginId: "33" };
+export const UNREGISTERED_TENANT: PluginRef = {
+  companyId: "3003",
+  pluginAlias: "switchboard-conformance",
+  pluginId: "33",
+};
 
 /** How long the suite waits for asynchronous effects (sends, statuses, incoming). */
 export const WAIT_MS = 10_000;

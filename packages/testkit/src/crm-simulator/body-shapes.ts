@@ -27,7 +27,12 @@ export function incomingBodyProblem(body: Record<string, unknown>): string | und
   if (!Array.isArray(attachments)) return "body.message.attachments must be an array";
   for (const a of attachments) {
     const att = asObject(a);
-    if (!att || typeof att.name !== "string" || typeof att.uri !== "string" || !ATTACHMENT_TYPES.includes(String(att.type))) {
+    if (
+      !att ||
+      typeof att.name !== "string" ||
+      typeof att.uri !== "string" ||
+      !ATTACHMENT_TYPES.includes(String(att.type))
+    ) {
       return "every attachment must be {name, uri, type: file|image|voice}";
     }
   }

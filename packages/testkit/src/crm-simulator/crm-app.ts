@@ -52,7 +52,14 @@ export function createCrmApp(state: CrmAppState): Hono {
     const body = await readJson(c.req.raw);
     const reason = `no such CRM route: ${c.req.method} ${c.req.path}`;
     state.rejected.push({ method: c.req.method, path: c.req.path, status: 404, reason, body, at: Date.now() });
-    state.log.record({ direction: "from-gateway", kind: "unknown", method: c.req.method, url: c.req.url, status: 404, error: reason });
+    state.log.record({
+      direction: "from-gateway",
+      kind: "unknown",
+      method: c.req.method,
+      url: c.req.url,
+      status: 404,
+      error: reason,
+    });
     return c.json({ code: 404, message: "Not found." }, 404);
   });
 

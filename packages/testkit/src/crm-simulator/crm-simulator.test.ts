@@ -81,7 +81,10 @@ describe("tokens the CRM mints", () => {
     const expired = crm.mintToken({ claims: { ...claims, exp: 1000 } });
     await expect(jwtVerify(expired, key)).rejects.toThrow(/exp/);
     const noPkey = crm.mintToken({ claims, header: { pkey: undefined } });
-    expect(JSON.parse(Buffer.from(noPkey.split(".")[0] ?? "", "base64url").toString())).toEqual({ typ: "JWT", alg: "RS512" });
+    expect(JSON.parse(Buffer.from(noPkey.split(".")[0] ?? "", "base64url").toString())).toEqual({
+      typ: "JWT",
+      alg: "RS512",
+    });
   });
 
   it("serves only its own key id", async () => {
@@ -114,7 +117,17 @@ describe("requests from the gateway", () => {
     ["a numeric cid", { cid: 1001 }, 403, /cid must be a string/],
     ["an expired token", { exp: Math.floor(Date.now() / 1000) - 3600 }, 401, /expired/],
     ["a path company that is not the token's", { pathCompanyId: "2002" }, 403, /does not match/],
-    ["a message id on an incoming message", { body: { ...incomingBody("x"), message: { id: "m", content: null, attachments: [{ name: "a", uri: "u", type: "file" }] } } }, 400, /message\.id/],
+    [
+      "a message id on an incoming message",
+      {
+        body: {
+          ...incomingBody("x"),
+          message: { id: "m", content: null, attachments: [{ name: "a", uri: "u", type: "file" }] },
+        },
+      },
+      400,
+      /message\.id/,
+    ],
   ])("refuses %s", async (_what, options, status, reason) => {
     const before = crm.incoming.length;
     const res = await plugin.call("incoming", A, incomingBody("forged"), options);

@@ -29,7 +29,15 @@ export class GatewayClient {
   /** PUTs a registration token; when the gateway answers 2xx the new HPT replaces the old one. */
   async register(gatewayUrl: string, ref: PluginRef, extraClaims?: Record<string, unknown>): Promise<Response> {
     const { token, hpt } = this.minter.registration(gatewayUrl, ref, extraClaims);
-    const res = await this.call({ kind: "registration", method: "PUT", gatewayUrl, path: "registration", ref, token, body: { registration: token } });
+    const res = await this.call({
+      kind: "registration",
+      method: "PUT",
+      gatewayUrl,
+      path: "registration",
+      ref,
+      token,
+      body: { registration: token },
+    });
     if (res.ok) this.book.remember(gatewayUrl, ref, hpt);
     return res;
   }
@@ -72,7 +80,15 @@ export class GatewayClient {
   /** POST /special/send `{request: <token with claim body>}`. */
   send(gatewayUrl: string, ref: PluginRef, body: SendBody | Record<string, unknown>): Promise<Response> {
     const token = this.minter.special(gatewayUrl, ref, body);
-    return this.call({ kind: "send", method: "POST", gatewayUrl, path: "special/send", ref, token, body: { request: token } });
+    return this.call({
+      kind: "send",
+      method: "POST",
+      gatewayUrl,
+      path: "special/send",
+      ref,
+      token,
+      body: { request: token },
+    });
   }
 
   private async call(spec: CallSpec): Promise<Response> {

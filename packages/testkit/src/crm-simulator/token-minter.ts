@@ -49,7 +49,11 @@ export class TokenMinter {
   }
 
   /** A registration token with a fresh HPT secret; the caller remembers the HPT if it is accepted. */
-  registration(gatewayUrl: string, ref: PluginRef, extraClaims: Record<string, unknown> = {}): { token: string; hpt: string } {
+  registration(
+    gatewayUrl: string,
+    ref: PluginRef,
+    extraClaims: Record<string, unknown> = {},
+  ): { token: string; hpt: string } {
     const hpt = randomBytes(32).toString("base64url");
     const claims = { ...this.claimsFor(gatewayUrl, ref), HPT: hpt, country: "RU", currency: "RUB", ...extraClaims };
     return { token: this.mint({ claims }), hpt: String(claims.HPT) };

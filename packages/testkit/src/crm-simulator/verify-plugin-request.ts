@@ -49,7 +49,10 @@ export async function verifyPluginRequest(
   }
   const hpt = book.find(iss, ref);
   if (hpt === undefined) {
-    return refuse(403, `no registration for company ${ref.companyId} plugin ${ref.pluginAlias}/${ref.pluginId} at ${iss}`);
+    return refuse(
+      403,
+      `no registration for company ${ref.companyId} plugin ${ref.pluginAlias}/${ref.pluginId} at ${iss}`,
+    );
   }
   try {
     const { payload } = await jwtVerify(token, new TextEncoder().encode(hpt), {

@@ -15,10 +15,7 @@ const METHODS: Record<string, MethodHandler> = { ...botMethods, ...sendMethods }
 function answer(c: Context, result: MethodResult): Response {
   if (result.ok) return c.json({ ok: true, result: result.result });
   const { error_code, description, parameters } = result.error;
-  return c.json(
-    { ok: false, error_code, description, ...(parameters ? { parameters } : {}) },
-    error_code as 400,
-  );
+  return c.json({ ok: false, error_code, description, ...(parameters ? { parameters } : {}) }, error_code as 400);
 }
 
 const UNAUTHORIZED: FakeApiError = { error_code: 401, description: "Unauthorized" };
@@ -36,7 +33,10 @@ export function createFakeTelegramApp(state: FakeTelegramState, baseUrl: () => s
     try {
       call = await readParams(c);
     } catch (error) {
-      return answer(c, { ok: false, error: { error_code: 400, description: `Bad Request: ${(error as Error).message}` } });
+      return answer(c, {
+        ok: false,
+        error: { error_code: 400, description: `Bad Request: ${(error as Error).message}` },
+      });
     }
     const bot = state.bots.get(token);
     const handler = METHODS[method];

@@ -69,7 +69,15 @@ describe("fake Bot API", () => {
   });
 
   it("rejects HTML that Telegram could not parse", async () => {
-    const cases = ["a < b", "fish & chips", "<b>open", "<b><i>x</b></i>", "<div>x</div>", "</b>", "<code><b>x</b></code>"];
+    const cases = [
+      "a < b",
+      "fish & chips",
+      "<b>open",
+      "<b><i>x</b></i>",
+      "<div>x</div>",
+      "</b>",
+      "<code><b>x</b></code>",
+    ];
     for (const text of cases) {
       const res = await call("sendMessage", { chat_id: 5, text, parse_mode: "HTML" });
       expect(res.status, text).toBe(400);
@@ -99,7 +107,11 @@ describe("fake Bot API", () => {
       { chat_id: "77", caption: "<i>pic</i>", parse_mode: "HTML", photo: "attach://abc" },
       { abc: { name: "my photo.jpg", bytes } },
     );
-    const res = await fetch(`${fake.url}/bot${TOKEN}/sendPhoto`, { method: "POST", headers: { "content-type": mp.type }, body: mp.body });
+    const res = await fetch(`${fake.url}/bot${TOKEN}/sendPhoto`, {
+      method: "POST",
+      headers: { "content-type": mp.type },
+      body: mp.body,
+    });
     const json = (await res.json()) as any;
     expect(json.ok).toBe(true);
     const sent = fake.messages.at(-1)!;
@@ -142,7 +154,11 @@ describe("fake Bot API", () => {
   });
 
   it("plays scripted failures once, for the matching chat only", async () => {
-    fake.failNext("sendMessage", { error_code: 429, description: "Too Many Requests: retry after 3", parameters: { retry_after: 3 } }, { chatId: 9 });
+    fake.failNext(
+      "sendMessage",
+      { error_code: 429, description: "Too Many Requests: retry after 3", parameters: { retry_after: 3 } },
+      { chatId: 9 },
+    );
     expect((await call("sendMessage", { chat_id: 8, text: "other chat" })).status).toBe(200);
     const limited = await call("sendMessage", { chat_id: 9, text: "hi" });
     expect(limited.status).toBe(429);
@@ -165,12 +181,16 @@ describe("fake Bot API", () => {
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
       const bad = await call("setWebhook", { url, secret_token: "has space" });
       expect(bad.status).toBe(400);
-      expect((await call("setWebhook", { url, secret_token: "s3cret", allowed_updates: ["message"] })).json.result).toBe(true);
+      expect(
+        (await call("setWebhook", { url, secret_token: "s3cret", allowed_updates: ["message"] })).json.result,
+      ).toBe(true);
       const updates = new UpdateBuilder();
       const update = updates.text({ id: 77 }, "hello");
       expect((await fake.deliverUpdate(TOKEN, update)).status).toBe(200);
       expect(received).toEqual([{ secret: "s3cret", body: update }]);
-      expect((await fake.deliverUpdate(TOKEN, updates.text({ id: 77 }, "x"), { secretToken: "wrong" })).status).toBe(401);
+      expect((await fake.deliverUpdate(TOKEN, updates.text({ id: 77 }, "x"), { secretToken: "wrong" })).status).toBe(
+        401,
+      );
       const info = (await call("getWebhookInfo", {})).json.result;
       expect(info).toMatchObject({ url, pending_update_count: 1, allowed_updates: ["message"] });
       expect(info.last_error_message).toContain("401");

@@ -41,7 +41,10 @@ export interface FakeTelegram {
   /** The webhook the bot set, if any. */
   webhook(token: string): FakeWebhook | undefined;
   /** Sets webhook health fields (pending count, last error), as Telegram would after failures. */
-  setWebhookHealth(token: string, health: Partial<Pick<FakeWebhook, "pendingUpdateCount" | "lastErrorDate" | "lastErrorMessage">>): void;
+  setWebhookHealth(
+    token: string,
+    health: Partial<Pick<FakeWebhook, "pendingUpdateCount" | "lastErrorDate" | "lastErrorMessage">>,
+  ): void;
   /** Posts an update to the URL the bot set with setWebhook, with its secret; returns the answer. */
   deliverUpdate(token: string, update: Record<string, unknown>, options?: DeliverOptions): Promise<Response>;
   /** Calls of one method (optionally of one bot). */
@@ -75,7 +78,8 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
     addBot: (token, info) => state.addBot(token, info),
     removeBot: (token) => void state.bots.delete(token),
     failNext: (method, error, opts) => state.failNext(method, error, opts),
-    putFile: (token, fileId, bytes, filePath) => void state.storeFile(botOf(token), Buffer.from(bytes), fileId, filePath),
+    putFile: (token, fileId, bytes, filePath) =>
+      void state.storeFile(botOf(token), Buffer.from(bytes), fileId, filePath),
     webhook: (token) => state.bots.get(token)?.webhook,
     setWebhookHealth: (token, health) => {
       const hook = botOf(token).webhook;
@@ -99,7 +103,8 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
       else recordFailure(hook, `Wrong response from the webhook: ${response.status} ${response.statusText}`);
       return response;
     },
-    callsTo: (method, token) => state.calls.filter((c) => c.method === method && (token === undefined || c.token === token)),
+    callsTo: (method, token) =>
+      state.calls.filter((c) => c.method === method && (token === undefined || c.token === token)),
     close: () =>
       (closing ??= new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));

@@ -53,9 +53,10 @@ export function parseTelegramHtml(html: string): ParsedText {
       text += decoded;
       i += match[0].length;
     } else if (ch === "<") {
-      const tag = /^<(\/?)([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[a-zA-Z-]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>"']+))?)*)\s*>/.exec(
-        html.slice(i),
-      );
+      const tag =
+        /^<(\/?)([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[a-zA-Z-]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>"']+))?)*)\s*>/.exec(
+          html.slice(i),
+        );
       if (!tag) return fail("Unsupported start tag or unescaped '<'");
       const [whole, slash, rawName = "", attrs = ""] = tag;
       const name = rawName.toLowerCase();
@@ -70,7 +71,8 @@ export function parseTelegramHtml(html: string): ParsedText {
         }
       } else {
         if (!ALLOWED_TAGS.has(name)) return fail(`Unsupported start tag "${name}"`);
-        if (name === "span" && !/class\s*=\s*["']?tg-spoiler/.test(attrs)) return fail(`Tag "span" must have class "tg-spoiler"`);
+        if (name === "span" && !/class\s*=\s*["']?tg-spoiler/.test(attrs))
+          return fail(`Tag "span" must have class "tg-spoiler"`);
         if (name === "a" && !/href\s*=/.test(attrs)) return fail(`Tag "a" must have attribute "href"`);
         // Telegram silently drops entities nested in code; a gateway that emits them has a bug.
         const inside = open.at(-1);

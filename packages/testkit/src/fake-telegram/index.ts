@@ -6,7 +6,12 @@
  * // start the gateway with TELEGRAM_API_ROOT = fake.url, save settings, then:
  * await fake.deliverUpdate("123:abc", new UpdateBuilder().text({ id: 77 }, "hi"));
  */
-export { startFakeTelegram, type FakeTelegram, type FakeTelegramOptions, type DeliverOptions } from "./fake-telegram.js";
+export {
+  startFakeTelegram,
+  type FakeTelegram,
+  type FakeTelegramOptions,
+  type DeliverOptions,
+} from "./fake-telegram.js";
 export { parseTelegramHtml, parseMessageText, visibleLength, type ParsedText } from "./html.js";
 export { UpdateBuilder, type UpdateChat } from "./updates.js";
 export type { UploadedFile } from "./params.js";

@@ -46,7 +46,12 @@ export async function readParams(c: Context): Promise<CallParams> {
     const body = Buffer.from(await c.req.arrayBuffer());
     for (const part of parseMultipart(body, boundary)) {
       if (part.filename !== undefined) {
-        files[part.name] = { part: part.name, fileName: part.filename, contentType: part.contentType, bytes: part.data };
+        files[part.name] = {
+          part: part.name,
+          fileName: part.filename,
+          contentType: part.contentType,
+          bytes: part.data,
+        };
       } else {
         params[part.name] = decodeField(part.name, part.data.toString("utf8"));
       }

@@ -23,12 +23,21 @@ function readChatId(params: Record<string, unknown>): Checked<string> {
   return { ok: true, value: id };
 }
 
-function readText(value: unknown, parseMode: unknown, limit: number, kind: "message" | "caption"): Checked<string | undefined> {
+function readText(
+  value: unknown,
+  parseMode: unknown,
+  limit: number,
+  kind: "message" | "caption",
+): Checked<string | undefined> {
   if (value === undefined || value === null) return { ok: true, value: undefined };
   const parsed = parseMessageText(String(value), parseMode);
-  if (!parsed.ok) return { ok: false, answer: { ok: false, error: { error_code: 400, description: parsed.description } } };
+  if (!parsed.ok)
+    return { ok: false, answer: { ok: false, error: { error_code: 400, description: parsed.description } } };
   if (visibleLength(parsed.text) > limit) {
-    return { ok: false, answer: badRequest(kind === "message" ? "message is too long" : "message caption is too long") };
+    return {
+      ok: false,
+      answer: badRequest(kind === "message" ? "message is too long" : "message caption is too long"),
+    };
   }
   return { ok: true, value: parsed.text };
 }
@@ -43,18 +52,31 @@ function readFile(input: MethodInput, kind: string, value: unknown, field: strin
       return { ok: false, answer: { ok: false, error: { error_code: 413, description: "Request Entity Too Large" } } };
     }
     const stored = state.storeFile(bot, upload.bytes);
-    return { ok: true, value: { kind, fileId: stored.fileId, fileName: upload.fileName, bytes: upload.bytes, reference: undefined } };
+    return {
+      ok: true,
+      value: { kind, fileId: stored.fileId, fileName: upload.fileName, bytes: upload.bytes, reference: undefined },
+    };
   }
   if (value === undefined) return { ok: false, answer: badRequest(`there is no ${field} in the request`) };
   const ref = String(value);
   if (/^https?:\/\//.test(ref) || bot.files.has(ref)) {
-    return { ok: true, value: { kind, fileId: bot.files.has(ref) ? ref : `url-${ref}`, fileName: undefined, bytes: undefined, reference: ref } };
+    return {
+      ok: true,
+      value: {
+        kind,
+        fileId: bot.files.has(ref) ? ref : `url-${ref}`,
+        fileName: undefined,
+        bytes: undefined,
+        reference: ref,
+      },
+    };
   }
   return { ok: false, answer: badRequest("wrong remote file identifier specified: Wrong string length") };
 }
 
 function chatObject(chatId: string): Record<string, unknown> {
-  if (chatId.startsWith("@")) return { id: -1_000_000_000_000 - chatId.length, type: "channel", username: chatId.slice(1) };
+  if (chatId.startsWith("@"))
+    return { id: -1_000_000_000_000 - chatId.length, type: "channel", username: chatId.slice(1) };
   const id = Number(chatId);
   if (id > 0) return { id, type: "private", first_name: "Customer" };
   return chatId.startsWith("-100") ? { id, type: "supergroup", title: "Group" } : { id, type: "group", title: "Group" };
@@ -101,7 +123,15 @@ const sendMessage: MethodHandler = (input) => {
   const text = readText(input.params.text, parseMode, TEXT_LIMIT, "message");
   if (!text.ok) return text.answer;
   if (text.value === undefined || text.value.trim() === "") return badRequest("message text is empty");
-  return ok(deliver(input, "sendMessage", chat.value, { raw: String(input.params.text), visible: text.value, parseMode }, undefined));
+  return ok(
+    deliver(
+      input,
+      "sendMessage",
+      chat.value,
+      { raw: String(input.params.text), visible: text.value, parseMode },
+      undefined,
+    ),
+  );
 };
 
 function sendFile(method: string, field: string): MethodHandler {
@@ -129,14 +159,24 @@ const sendMediaGroup: MethodHandler = (input) => {
   const kinds = new Set(media.map((m: { type?: unknown }) => GROUPABLE[String(m?.type)] ?? "invalid"));
   if (kinds.has("invalid")) return badRequest("unsupported media type in the media group");
   if (kinds.size > 1) return badRequest("document, audio and visual media can't be mixed in one media group");
-  const items: Array<{ file: FakeSentFile; raw: string | undefined; visible: string | undefined; parseMode: string | undefined }> = [];
+  const items: Array<{
+    file: FakeSentFile;
+    raw: string | undefined;
+    visible: string | undefined;
+    parseMode: string | undefined;
+  }> = [];
   for (const item of media as Array<Record<string, unknown>>) {
     const parseMode = item.parse_mode as string | undefined;
     const caption = readText(item.caption, parseMode, CAPTION_LIMIT, "caption");
     if (!caption.ok) return caption.answer;
     const file = readFile(input, String(item.type), item.media, "media");
     if (!file.ok) return file.answer;
-    items.push({ file: file.value, raw: item.caption === undefined ? undefined : String(item.caption), visible: caption.value, parseMode });
+    items.push({
+      file: file.value,
+      raw: item.caption === undefined ? undefined : String(item.caption),
+      visible: caption.value,
+      parseMode,
+    });
   }
   const group = input.state.nextMediaGroupId();
   return ok(items.map((i) => deliver(input, "sendMediaGroup", chat.value, i, i.file, group)));

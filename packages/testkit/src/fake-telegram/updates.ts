@@ -43,11 +43,20 @@ export class UpdateBuilder {
   private messageBody(chat: UpdateChat, fields: Record<string, unknown>): Record<string, unknown> {
     this.messageId += 1;
     const type = chat.type ?? (chat.id > 0 ? "private" : "supergroup");
-    const from = { id: chat.id > 0 ? chat.id : 4242, is_bot: false, first_name: "Ann", last_name: "Lee", username: "ann_lee" };
+    const from = {
+      id: chat.id > 0 ? chat.id : 4242,
+      is_bot: false,
+      first_name: "Ann",
+      last_name: "Lee",
+      username: "ann_lee",
+    };
     return {
       message_id: this.messageId,
       date: Math.floor(Date.now() / 1000),
-      chat: type === "private" ? { id: chat.id, type, first_name: "Ann" } : { id: chat.id, type, title: chat.title ?? "Group" },
+      chat:
+        type === "private"
+          ? { id: chat.id, type, first_name: "Ann" }
+          : { id: chat.id, type, title: chat.title ?? "Group" },
       from,
       ...fields,
     };

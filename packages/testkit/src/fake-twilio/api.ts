@@ -55,7 +55,8 @@ function createMessage(state: FakeTwilioState): Handler {
       return fail(c, 400, 21705, "The Messaging Service Sid is invalid.");
     }
     if (!body && mediaUrls.length === 0) return fail(c, 400, 21602, "Message body is required.");
-    if (body.length > 1600) return fail(c, 400, 21617, "The concatenated message body exceeds the 1600 character limit.");
+    if (body.length > 1600)
+      return fail(c, 400, 21617, "The concatenated message body exceeds the 1600 character limit.");
     if (mediaUrls.length > 10) return fail(c, 400, 21623, "Too many media URLs: at most 10 are allowed.");
     if (state.isOptedOut(account.sid, to.replace(/^whatsapp:/, ""))) {
       return fail(c, 400, 21610, "Attempt to send to unsubscribed recipient");
@@ -80,7 +81,12 @@ function createMessage(state: FakeTwilioState): Handler {
 
 function routes(state: FakeTwilioState): Route[] {
   return [
-    { method: "GET", pattern: new RegExp(`^${A}\\.json$`), target: "accounts", handle: (c, _r, a) => c.json(accountJson(a)) },
+    {
+      method: "GET",
+      pattern: new RegExp(`^${A}\\.json$`),
+      target: "accounts",
+      handle: (c, _r, a) => c.json(accountJson(a)),
+    },
     { method: "POST", pattern: new RegExp(`^${A}/Messages\\.json$`), target: "messages", handle: createMessage(state) },
     {
       method: "GET",
@@ -199,7 +205,11 @@ function answer(
     const status = failure.status ?? 500;
     const headers: Record<string, string> = {};
     if (failure.retryAfterSeconds != null) headers["Retry-After"] = String(failure.retryAfterSeconds);
-    const body = errorJson(status, failure.code ?? (status === 429 ? 20429 : 20500), failure.message ?? "Scripted failure");
+    const body = errorJson(
+      status,
+      failure.code ?? (status === 429 ? 20429 : 20500),
+      failure.message ?? "Scripted failure",
+    );
     return c.json(body, status as 400, headers);
   }
   if (account.status !== "active" && route.target !== "accounts") {

@@ -25,17 +25,23 @@ describe("fake Twilio", () => {
   };
 
   it("answers 401 code 20003 to wrong credentials and records the request", async () => {
-    const res = await fetch(`${fake.url}/2010-04-01/Accounts/${sid}.json`, { headers: { Authorization: basic(sid, "nope") } });
+    const res = await fetch(`${fake.url}/2010-04-01/Accounts/${sid}.json`, {
+      headers: { Authorization: basic(sid, "nope") },
+    });
     expect(res.status).toBe(401);
     expect(await res.json()).toMatchObject({ code: 20003, status: 401 });
     expect(fake.requests.at(-1)).toMatchObject({ authenticated: false, status: 401, target: "accounts" });
   });
 
   it("serves the account to its own credentials only", async () => {
-    const res = await fetch(`${fake.url}/2010-04-01/Accounts/${sid}.json`, { headers: { Authorization: basic(sid, token) } });
+    const res = await fetch(`${fake.url}/2010-04-01/Accounts/${sid}.json`, {
+      headers: { Authorization: basic(sid, token) },
+    });
     expect(await res.json()).toMatchObject({ sid, status: "active" });
     const other = fake.addAccount();
-    const cross = await fetch(`${fake.url}/2010-04-01/Accounts/${other.sid}.json`, { headers: { Authorization: basic(sid, token) } });
+    const cross = await fetch(`${fake.url}/2010-04-01/Accounts/${other.sid}.json`, {
+      headers: { Authorization: basic(sid, token) },
+    });
     expect(cross.status).toBe(404);
   });
 
@@ -50,7 +56,10 @@ describe("fake Twilio", () => {
     const json = (await res.json()) as Record<string, unknown>;
     expect(json).toMatchObject({ status: "queued", num_segments: "2", num_media: "2" });
     expect(String(json.sid)).toMatch(/^MM[0-9a-f]{32}$/);
-    expect(fake.messageCreates().at(-1)?.form.getAll("MediaUrl")).toEqual(["https://a.test/1.png", "https://a.test/2.png"]);
+    expect(fake.messageCreates().at(-1)?.form.getAll("MediaUrl")).toEqual([
+      "https://a.test/1.png",
+      "https://a.test/2.png",
+    ]);
   });
 
   it("refuses an invalid To with 21211", async () => {
@@ -79,24 +88,37 @@ describe("fake Twilio", () => {
 
   it("drops the connection for a network failure", async () => {
     fake.failNext({ network: true });
-    await expect(post(`/2010-04-01/Accounts/${sid}/Messages.json`, { To: "+14155550100", From: "+1415555019", Body: "x" })).rejects.toThrow();
+    await expect(
+      post(`/2010-04-01/Accounts/${sid}/Messages.json`, { To: "+14155550100", From: "+1415555019", Body: "x" }),
+    ).rejects.toThrow();
     expect(fake.messageCreates().at(-1)?.status).toBe(0);
   });
 
   it("lists numbers by PhoneNumber and updates their SmsUrl", async () => {
     const number = fake.addPhoneNumber(sid, "+14155550123");
-    const list = await fetch(`${fake.url}/2010-04-01/Accounts/${sid}/IncomingPhoneNumbers.json?PhoneNumber=%2B14155550123`, {
-      headers: { Authorization: basic(sid, token) },
-    });
+    const list = await fetch(
+      `${fake.url}/2010-04-01/Accounts/${sid}/IncomingPhoneNumbers.json?PhoneNumber=%2B14155550123`,
+      {
+        headers: { Authorization: basic(sid, token) },
+      },
+    );
     const page = (await list.json()) as { incoming_phone_numbers: Array<{ sid: string }> };
     expect(page.incoming_phone_numbers.map((n) => n.sid)).toEqual([number.sid]);
-    await post(`/2010-04-01/Accounts/${sid}/IncomingPhoneNumbers/${number.sid}.json`, { SmsUrl: "https://gw.test/in", SmsMethod: "POST" });
+    await post(`/2010-04-01/Accounts/${sid}/IncomingPhoneNumbers/${number.sid}.json`, {
+      SmsUrl: "https://gw.test/in",
+      SmsMethod: "POST",
+    });
     expect(number.smsUrl).toBe("https://gw.test/in");
   });
 
   it("serves inbound media behind basic auth, and scripted 404s first", async () => {
     const data = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]);
-    const params = fake.inboundParams({ accountSid: sid, from: "+14155550100", to: "+14155550123", media: [{ contentType: "image/png", data }] });
+    const params = fake.inboundParams({
+      accountSid: sid,
+      from: "+14155550100",
+      to: "+14155550123",
+      media: [{ contentType: "image/png", data }],
+    });
     const url = String(params.MediaUrl0);
     expect(url.startsWith(fake.url)).toBe(true);
     expect((await fetch(url)).status).toBe(401);
@@ -128,7 +150,12 @@ describe("fake Twilio", () => {
     await new Promise((r) => server.once("listening", r));
     const hook = `http://127.0.0.1:${(server.address() as { port: number }).port}/hook`;
     try {
-      const res = await post(`/2010-04-01/Accounts/${sid}/Messages.json`, { To: "+14155550100", From: "+14155550199", Body: "hi", StatusCallback: hook });
+      const res = await post(`/2010-04-01/Accounts/${sid}/Messages.json`, {
+        To: "+14155550100",
+        From: "+14155550199",
+        Body: "hi",
+        StatusCallback: hook,
+      });
       const { sid: messageSid } = (await res.json()) as { sid: string };
       await fake.deliver(messageSid, "delivered");
       const form = Object.fromEntries(new URLSearchParams(received[0]?.body));

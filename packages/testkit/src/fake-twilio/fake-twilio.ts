@@ -5,7 +5,14 @@
 import type { AddressInfo } from "node:net";
 import { serve, type ServerType } from "@hono/node-server";
 import { createFakeTwilioApp } from "./api.js";
-import { makeSid, type FakeAccount, type FakeMedia, type FakeMessage, type FakeMessagingService, type FakePhoneNumber } from "./resources.js";
+import {
+  makeSid,
+  type FakeAccount,
+  type FakeMedia,
+  type FakeMessage,
+  type FakeMessagingService,
+  type FakePhoneNumber,
+} from "./resources.js";
 import { encodeForm, twilioSignature, type WebhookParams } from "./signature.js";
 import { FakeTwilioState, type RecordedRequest, type ScriptedFailure } from "./state.js";
 

@@ -66,9 +66,13 @@ describe("smtp sink", () => {
     it("answers scripted replies at MAIL, DATA and CONNECT", async () => {
       const client = transport(sink);
       sink.failNext({ code: 421, stage: "MAIL", message: "Try later" });
-      expect((await sendError(client.sendMail({ from: "a@x.test", to: "b@x.test", text: "1" }))).responseCode).toBe(421);
+      expect((await sendError(client.sendMail({ from: "a@x.test", to: "b@x.test", text: "1" }))).responseCode).toBe(
+        421,
+      );
       sink.failNext({ code: 552, stage: "DATA", message: "Mailbox full" });
-      expect((await sendError(client.sendMail({ from: "a@x.test", to: "b@x.test", text: "2" }))).responseCode).toBe(552);
+      expect((await sendError(client.sendMail({ from: "a@x.test", to: "b@x.test", text: "2" }))).responseCode).toBe(
+        552,
+      );
       sink.failNext({ code: 421, stage: "CONNECT" });
       const connectError = await sendError(client.sendMail({ from: "a@x.test", to: "b@x.test", text: "3" }));
       expect(connectError.message).toMatch(/421/);

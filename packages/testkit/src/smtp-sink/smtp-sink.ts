@@ -64,7 +64,8 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
             for (const wake of waiters) wake();
             callback(null, "OK: queued as sink-" + messages.length);
           },
-          (error: unknown) => callback(Object.assign(new Error(`Cannot parse message: ${String(error)}`), { responseCode: 451 })),
+          (error: unknown) =>
+            callback(Object.assign(new Error(`Cannot parse message: ${String(error)}`), { responseCode: 451 })),
         );
       });
     },

@@ -31,7 +31,8 @@ export function fileRoutes(deps: AppDeps): Hono<AppEnv> {
     if (!file) throw new HttpError(404, "File not found");
     const headers: Record<string, string> = { "content-type": file.contentType ?? "application/octet-stream" };
     if (file.size !== undefined) headers["content-length"] = String(file.size);
-    if (file.fileName) headers["content-disposition"] = `attachment; filename*=UTF-8''${encodeURIComponent(file.fileName)}`;
+    if (file.fileName)
+      headers["content-disposition"] = `attachment; filename*=UTF-8''${encodeURIComponent(file.fileName)}`;
     return new Response(file.body as ConstructorParameters<typeof Response>[0], { status: 200, headers });
   };
   app.get("/files/:token/:name", (c) => serve(c.req.param("token")));

@@ -23,7 +23,10 @@ export function publicRoutes(deps: AppDeps): Hono<AppEnv> {
       developer: {
         name: developer.name,
         email: developer.email.toLowerCase(),
-        hostname: developer.hostname.toLowerCase().replace(/^[a-z]+:\/\//, "").replace(/\/+$/, ""),
+        hostname: developer.hostname
+          .toLowerCase()
+          .replace(/^[a-z]+:\/\//, "")
+          .replace(/\/+$/, ""),
       },
     });
   });

@@ -52,7 +52,12 @@ export function settingsRoutes(deps: AppDeps): Hono<AppEnv> {
     const query = many ?? c.req.query("query");
     if (query === undefined) throw new HttpError(400, "Parameter query is required");
     return c.json(
-      (await complete({ ref: c.get("ref"), query, dep: jsonParam(c.req.query("dep")), context: jsonParam(c.req.query("context")) })) ?? [],
+      (await complete({
+        ref: c.get("ref"),
+        query,
+        dep: jsonParam(c.req.query("dep")),
+        context: jsonParam(c.req.query("context")),
+      })) ?? [],
     );
   });
 

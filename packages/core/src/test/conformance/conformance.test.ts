@@ -20,7 +20,9 @@ runConformanceSuite({
       },
     };
   },
-  validSettings: (tenant) => ({ account: { apiKey: KEYS[tenant], senderName: tenant === 0 ? "Company A" : "Company B" } }),
+  validSettings: (tenant) => ({
+    account: { apiKey: KEYS[tenant], senderName: tenant === 0 ? "Company A" : "Company B" },
+  }),
   contact: "echo://alice",
   sentTexts: (tenant) => provider?.accepted(KEYS[tenant]) ?? [],
   failNextSend: (kind) => provider?.failNextSend(kind),

@@ -58,10 +58,16 @@ export function echoGateway(providerUrl: string): GatewayDefinition {
     },
     async send({ tenant }, message) {
       const { apiKey } = (tenant.settings as EchoSettings).account;
-      const res = await call("send", apiKey, "POST", { to: message.chat.contact, text: message.message.content?.text ?? "" });
+      const res = await call("send", apiKey, "POST", {
+        to: message.chat.contact,
+        text: message.message.content?.text ?? "",
+      });
       const body = (await res.json()) as { id?: string; error?: string };
       if (res.ok && body.id) return body.id;
-      throw new GatewayRefusedError(`[echo] ${body.error ?? res.status}`, { permanent: res.status < 500, code: res.status });
+      throw new GatewayRefusedError(`[echo] ${body.error ?? res.status}`, {
+        permanent: res.status < 500,
+        code: res.status,
+      });
     },
     hooks: {
       async verifySettings({ settings, publicId }, runtime) {

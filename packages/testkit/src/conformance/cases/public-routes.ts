@@ -41,7 +41,11 @@ export function publicRouteCases(ctx: SuiteContext): void {
     expect(body.extra.capabilities.attachments).toEqual(expect.any(Array));
     expect(body.languages.current).toBe("en_US");
     expect(body.languages.available).toEqual(expect.arrayContaining(["en_US", "ru_RU"]));
-    expect(body.developer).toMatchObject({ name: expect.any(String), email: expect.any(String), hostname: expect.any(String) });
+    expect(body.developer).toMatchObject({
+      name: expect.any(String),
+      email: expect.any(String),
+      hostname: expect.any(String),
+    });
   });
 
   it("GET /info answers in ru_RU when Accept-Language asks for it first", async () => {

@@ -112,7 +112,10 @@ export async function startTinyPlugin(): Promise<TinyPlugin> {
     return fetch(url, {
       method: endpoint === "incoming" ? "PUT" : "PATCH",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ request: token, __task: { createdAt: {}, attempt: { number: 0, limit: 5, interval: 5 } } }),
+      body: JSON.stringify({
+        request: token,
+        __task: { createdAt: {}, attempt: { number: 0, limit: 5, interval: 5 } },
+      }),
     });
   }
 
