@@ -19,6 +19,7 @@ export * from "./gateway/types.js";
 export { defineGateway } from "./gateway/define-gateway.js";
 export { safeFetch, type SafeFetchOptions, type Downloaded } from "./net/safe-fetch.js";
 export { isPrivateAddress } from "./net/address-policy.js";
+export { declaredLength } from "./net/content-length.js";
 export { createLogger } from "./logger.js";
 export { openDatabase, type Database } from "./db/client.js";
 export { backoffDelay } from "./queue/backoff.js";

@@ -2,7 +2,7 @@
  * @module files/media-resolver — streams an inbound MMS media item from Twilio to whoever holds its
  * signed link (the CRM), with the account's credentials.
  */
-import { FetchError, HttpError, type FileResolver } from "@switchboard/core";
+import { declaredLength, FetchError, HttpError, type FileResolver } from "@switchboard/core";
 import { readSettings } from "../settings/form.js";
 
 const KEY = /^(AC[0-9a-fA-F]{32})\/([A-Z]{2}[0-9a-fA-F]{32})\/(ME[0-9a-fA-F]{32})$/;
@@ -31,11 +31,12 @@ export function createMediaResolver(options: MediaResolverOptions): FileResolver
     for (let attempt = 0; ; attempt++) {
       const res = await fetchHeaders(url, authorization, options.timeoutMs ?? 20_000);
       if (res.ok && res.body) {
-        const length = Number(res.headers.get("content-length"));
+        // A chunked answer has no Content-Length: the size stays unknown, never 0.
+        const size = declaredLength(res.headers.get("content-length"));
         return {
           body: res.body,
           contentType: res.headers.get("content-type") ?? undefined,
-          size: Number.isSafeInteger(length) && length >= 0 ? length : undefined,
+          ...(size !== undefined ? { size } : {}),
         };
       }
       await res.body?.cancel();

@@ -2,7 +2,7 @@
  * @module send/media-size — the size of an image at a CRM URI, from a HEAD request.
  */
 import { isIP } from "node:net";
-import { isPrivateAddress } from "@switchboard/core";
+import { declaredLength, isPrivateAddress } from "@switchboard/core";
 
 /**
  * Content-Length of `uri` from a short HEAD request, or undefined when it cannot be learned (no
@@ -27,8 +27,7 @@ export async function headContentLength(
       redirect: "follow",
       signal: AbortSignal.timeout(options.timeoutMs ?? 5000),
     });
-    const length = Number(res.headers.get("content-length"));
-    return res.ok && Number.isSafeInteger(length) && length >= 0 ? length : undefined;
+    return res.ok ? declaredLength(res.headers.get("content-length")) : undefined;
   } catch {
     return undefined;
   }

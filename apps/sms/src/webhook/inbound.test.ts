@@ -70,6 +70,20 @@ describe("inbound SMS/MMS", () => {
     expect(new Uint8Array(await (await fetch(file!.uri)).arrayBuffer())).toEqual(pdf);
   });
 
+  it("streams media Twilio sends chunked (no Content-Length) whole, never as an empty file", async () => {
+    const jpeg = new Uint8Array([0xff, 0xd8, ...Array.from({ length: 70_000 }, (_, i) => (i * 7) % 256)]);
+    const params = inbound(0, "+14155550320", "chunked", {
+      media: [{ contentType: "image/jpeg", data: jpeg, chunked: true }],
+    });
+    expect((await post(0, params)).status).toBe(200);
+    const got = await bed.crm.waitFor(() => incomingFrom("+14155550320")[0]);
+    const res = await fetch(got.body.message.attachments![0]!.uri);
+    expect(res.status).toBe(200);
+    const length = res.headers.get("content-length");
+    expect(new Uint8Array(await res.arrayBuffer())).toEqual(jpeg);
+    expect(length).toBeNull();
+  });
+
   it("answers 502 (try later) when the media never shows up", async () => {
     const params = inbound(0, "+14155550303", "pic", {
       media: [{ contentType: "image/jpeg", data: new Uint8Array([1, 2, 3]) }],

@@ -2,7 +2,13 @@
  * @module files/telegram-file — serves a signed link by streaming the file from Telegram
  * (`getFile`, then the file download URL) when the CRM downloads it. Nothing is stored here.
  */
-import { GatewayNetworkError, GatewayRefusedError, InvalidInputError, type FileResolver } from "@switchboard/core";
+import {
+  declaredLength,
+  GatewayNetworkError,
+  GatewayRefusedError,
+  InvalidInputError,
+  type FileResolver,
+} from "@switchboard/core";
 import { GrammyError } from "grammy";
 import type { Bots } from "../bot/bots.js";
 import { redactToken } from "../bot/redact.js";
@@ -17,11 +23,9 @@ export function createFileResolver(bots: Bots): FileResolver<TelegramSettings> {
     if (!ref) throw new InvalidInputError("Malformed Telegram file link");
     if (typeof token !== "string" || token === "") throw new InvalidInputError("The tenant has no bot token any more");
     let filePath: string | undefined;
-    let size: number | undefined;
     try {
       const file = await bots.api(token).getFile(ref.fileId);
       filePath = file.file_path;
-      size = file.file_size;
     } catch (error) {
       if (error instanceof GrammyError) {
         // 400 (unknown file, too big) and 401 (token replaced) will not heal; 429/5xx may.
@@ -49,12 +53,13 @@ export function createFileResolver(bots: Bots): FileResolver<TelegramSettings> {
         permanent: response.status === 404,
       });
     }
-    const length = Number(response.headers.get("content-length") ?? size ?? NaN);
+    // Only the download's own header: getFile's file_size may not match the bytes sent chunked.
+    const length = declaredLength(response.headers.get("content-length"));
     return {
       body: response.body as ReadableStream<Uint8Array>,
       contentType: ref.mimeType ?? response.headers.get("content-type") ?? undefined,
       fileName: ref.name,
-      ...(Number.isFinite(length) ? { size: length } : {}),
+      ...(length !== undefined ? { size: length } : {}),
     };
   };
 }

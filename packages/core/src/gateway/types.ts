@@ -78,6 +78,7 @@ export interface FileResponse {
   body: ReadableStream<Uint8Array> | Uint8Array;
   contentType?: string;
   fileName?: string;
+  /** Exact byte count, only when known: a stream of unknown length leaves it unset (sent chunked). */
   size?: number;
 }
 

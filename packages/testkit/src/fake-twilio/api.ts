@@ -138,7 +138,18 @@ function routes(state: FakeTwilioState): Route[] {
         if (!media || media.accountSid !== a.sid || media.messageSid !== m[2]) {
           return fail(c, 404, 20404, "The requested resource was not found");
         }
-        return c.body(Buffer.from(media.data), 200, { "Content-Type": media.contentType });
+        if (!media.chunked) return c.body(Buffer.from(media.data), 200, { "Content-Type": media.contentType });
+        // Two chunks from a stream: the Node server sends Transfer-Encoding: chunked, no length.
+        const half = Math.floor(media.data.length / 2);
+        const parts = [media.data.slice(0, half), media.data.slice(half)];
+        const stream = new ReadableStream<Uint8Array>({
+          pull: (controller) => {
+            const next = parts.shift();
+            if (next) controller.enqueue(next);
+            else controller.close();
+          },
+        });
+        return c.body(stream, 200, { "Content-Type": media.contentType });
       },
     },
     {

@@ -129,6 +129,20 @@ describe("fake Twilio", () => {
     expect(new Uint8Array(await ok.arrayBuffer())).toEqual(data);
   });
 
+  it("serves media chunked, without Content-Length, when asked", async () => {
+    const data = new Uint8Array(Array.from({ length: 3000 }, (_, i) => i % 256));
+    const params = fake.inboundParams({
+      accountSid: sid,
+      from: "+14155550100",
+      to: "+14155550123",
+      media: [{ contentType: "image/jpeg", data, chunked: true }],
+    });
+    const res = await fetch(String(params.MediaUrl0), { headers: { Authorization: basic(sid, token) } });
+    expect(res.headers.get("content-length")).toBeNull();
+    expect(res.headers.get("transfer-encoding")).toBe("chunked");
+    expect(new Uint8Array(await res.arrayBuffer())).toEqual(data);
+  });
+
   it("signs like Twilio: HMAC-SHA1 over URL + sorted name/value pairs", () => {
     const url = "https://example.test/hook?x=1";
     const params = { b: "2", a: "1", c: ["z", "y"] };

@@ -20,6 +20,8 @@ import { FakeTwilioState, type RecordedRequest, type ScriptedFailure } from "./s
 export interface InboundMedia {
   contentType: string;
   data: Uint8Array;
+  /** Serve it chunked, with no Content-Length header. */
+  chunked?: boolean;
 }
 
 /** What an inbound message looks like before the fake turns it into Twilio's webhook params. */
@@ -90,7 +92,7 @@ export async function startFakeTwilio(options: { port?: number } = {}): Promise<
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   const addMedia: FakeTwilio["addMedia"] = (accountSid, messageSid, media) => {
-    const stored = state.addMedia(accountSid, messageSid, media.contentType, media.data);
+    const stored = state.addMedia(accountSid, messageSid, media.contentType, media.data, media.chunked);
     return { ...stored, url: `${url}/2010-04-01/Accounts/${accountSid}/Messages/${messageSid}/Media/${stored.sid}` };
   };
 

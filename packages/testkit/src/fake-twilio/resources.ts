@@ -55,6 +55,8 @@ export interface FakeMedia {
   messageSid: string;
   contentType: string;
   data: Uint8Array;
+  /** Served chunked, without Content-Length (as a CDN streaming the file may answer). */
+  chunked: boolean;
 }
 
 const GSM7 =

@@ -119,8 +119,8 @@ export class FakeTwilioState {
   }
 
   /** Stores media for an inbound MMS. */
-  addMedia(accountSid: string, messageSid: string, contentType: string, data: Uint8Array): FakeMedia {
-    const media: FakeMedia = { sid: makeSid("ME"), accountSid, messageSid, contentType, data };
+  addMedia(accountSid: string, messageSid: string, contentType: string, data: Uint8Array, chunked = false): FakeMedia {
+    const media: FakeMedia = { sid: makeSid("ME"), accountSid, messageSid, contentType, data, chunked };
     this.media.set(media.sid, media);
     return media;
   }

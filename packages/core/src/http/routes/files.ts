@@ -30,7 +30,9 @@ export function fileRoutes(deps: AppDeps): Hono<AppEnv> {
     }
     if (!file) throw new HttpError(404, "File not found");
     const headers: Record<string, string> = { "content-type": file.contentType ?? "application/octet-stream" };
-    if (file.size !== undefined) headers["content-length"] = String(file.size);
+    // A wrong length truncates the download or hangs it: declare only what is known for sure.
+    const size = file.body instanceof Uint8Array ? file.body.byteLength : file.size;
+    if (size !== undefined && Number.isSafeInteger(size) && size >= 0) headers["content-length"] = String(size);
     if (file.fileName)
       headers["content-disposition"] = `attachment; filename*=UTF-8''${encodeURIComponent(file.fileName)}`;
     return new Response(file.body as ConstructorParameters<typeof Response>[0], { status: 200, headers });
