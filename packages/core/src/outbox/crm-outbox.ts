@@ -6,8 +6,9 @@ import type { Statement } from "better-sqlite3";
 import type { Logger } from "pino";
 import type { Database } from "../db/client.js";
 import type { CoreConfig } from "../env.js";
-import { backoffDelay } from "../queue/backoff.js";
+import { backoffDelay, MIN_ATTEMPTS_BEFORE_EXPIRY } from "../queue/backoff.js";
 import { Inflight } from "../queue/inflight.js";
+import type { Clock } from "../queue/clock.js";
 import { Waker } from "../queue/waker.js";
 import { signCrmRequest } from "../protocol/tokens.js";
 import { sendJson } from "../net/post-json.js";
@@ -56,6 +57,8 @@ export class CrmOutbox {
       tenants: TenantStore;
       config: Pick<CoreConfig, "selfUri" | "outboxMaxAgeMs" | "retry">;
       logger: Logger;
+      /** Scheduling time (due times, expiry): immune to wall-clock steps. */
+      clock: Clock;
     },
   ) {
     const sqlite = deps.db.$client;
@@ -87,7 +90,7 @@ export class CrmOutbox {
       retryHead.run(attempts, next, failure, row.id);
       holdFollowers.run(next, row.order_key, row.id);
     });
-    this.waker = new Waker(() => this.pump());
+    this.waker = new Waker(() => this.pump(), deps.clock);
     this.userAgent = `SR-PLUGIN-CHAT-BOT/1.0 (+${deps.config.selfUri.replace(/\/$/, "")}/info)`;
   }
 
@@ -95,7 +98,7 @@ export class CrmOutbox {
 
   /** Stores a request for the CRM (call inside the caller's transaction) and wakes the sender. */
   enqueue(ref: PluginReference, kind: OutboxKind, body: unknown, orderKey: string): void {
-    const now = Date.now();
+    const now = this.deps.clock.now();
     this.insert.run({
       ...ref,
       kind,
@@ -127,7 +130,7 @@ export class CrmOutbox {
 
   private pump(): void {
     if (this.stopped) return;
-    const now = Date.now();
+    const now = this.deps.clock.now();
     const free = CONCURRENCY - this.inflight.size;
     if (free > 0) {
       const rows = this.dueHeads.all(now, free + this.inflightKeys.size) as OutboxRow[];
@@ -190,8 +193,8 @@ export class CrmOutbox {
       }
     }
     const attempts = row.attempts + 1;
-    const next = Date.now() + backoffDelay(attempts, this.deps.config.retry);
-    if (next > row.expires_at) {
+    const next = this.deps.clock.now() + backoffDelay(attempts, this.deps.config.retry);
+    if (next > row.expires_at && attempts >= MIN_ATTEMPTS_BEFORE_EXPIRY) {
       this.remove.run(row.id);
       log().error({ attempts, failure }, "CRM request expired after retries; dropped");
       return;

@@ -8,3 +8,9 @@ export function backoffDelay(attempt: number, options: { baseMs: number; maxMs: 
   // Jitter spreads retries of many messages failing together (an outage) so they do not stampede.
   return Math.round(exp * (0.5 + Math.random() * 0.5));
 }
+
+/**
+ * A message or CRM request expires by age only after this many failed attempts too, so that age
+ * alone (a clock set forward between two runs) never turns pending work into errors.
+ */
+export const MIN_ATTEMPTS_BEFORE_EXPIRY = 3;

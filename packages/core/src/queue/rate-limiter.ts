@@ -2,7 +2,7 @@
  * @module queue/rate-limiter — in-memory token buckets for a gateway's declared rate limits.
  */
 
-/** A token bucket per key: `perSecond` sustained, `burst` at once. */
+/** A token bucket per key: `perSecond` sustained, `burst` at once; `now` is a monotonic time in ms. */
 export class RateLimiter {
   private readonly buckets = new Map<string, { tokens: number; updatedAt: number }>();
 
@@ -29,7 +29,8 @@ export class RateLimiter {
       bucket = { tokens: this.burst, updatedAt: now };
       this.buckets.set(key, bucket);
     }
-    const elapsed = (now - bucket.updatedAt) / 1000;
+    // Never negative: a clock that went backwards must not drain the bucket (it would stall the key).
+    const elapsed = Math.max(0, now - bucket.updatedAt) / 1000;
     bucket.tokens = Math.min(this.burst, bucket.tokens + elapsed * this.perSecond);
     bucket.updatedAt = now;
     return bucket;

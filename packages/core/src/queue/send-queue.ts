@@ -16,7 +16,8 @@ import type { ChatMessage } from "../protocol/chat.js";
 import { referenceKey, type PluginReference } from "../protocol/reference.js";
 import type { StatusTracker } from "../outbox/status-tracker.js";
 import type { TenantStore } from "../tenants/tenant-store.js";
-import { backoffDelay } from "./backoff.js";
+import { backoffDelay, MIN_ATTEMPTS_BEFORE_EXPIRY } from "./backoff.js";
+import type { Clock } from "./clock.js";
 import { Inflight } from "./inflight.js";
 import { RateLimiter } from "./rate-limiter.js";
 import { Waker } from "./waker.js";
@@ -42,6 +43,8 @@ export interface SendQueueDeps {
   runtime: () => GatewayRuntime;
   config: Pick<CoreConfig, "sendConcurrency" | "send" | "retry">;
   logger: Logger;
+  /** Scheduling time (due times, leases, rate limits, age): immune to wall-clock steps. */
+  clock: Clock;
 }
 
 /** The outgoing message queue with its worker. */
@@ -109,12 +112,12 @@ export class SendQueue {
       scope: rule.scope,
       limiter: new RateLimiter(rule.perSecond, rule.burst ?? 1),
     }));
-    this.waker = new Waker(() => this.pump());
+    this.waker = new Waker(() => this.pump(), deps.clock);
     this.insertMany = sqlite.transaction((items: SendQueue["batch"]) =>
       items.map((i) => this.insertRow(i.ref, i.message)),
     );
     this.markSent = sqlite.transaction((items: SendQueue["finished"]) => {
-      const now = Date.now();
+      const now = this.deps.clock.now();
       for (const { row, ref, ids, details } of items) {
         this.stmt.sent.run(details ? JSON.stringify(details) : null, now, row.id);
         this.deps.statuses.recordParts(ref, row.id, ids);
@@ -156,7 +159,7 @@ export class SendQueue {
   }
 
   private insertRow(ref: PluginReference, message: ChatMessage): boolean {
-    const now = Date.now();
+    const now = this.deps.clock.now();
     return (
       this.stmt.insert.run(
         ref.companyId,
@@ -192,7 +195,7 @@ export class SendQueue {
 
   private pump(): void {
     if (!this.running) return;
-    const now = Date.now();
+    const now = this.deps.clock.now();
     const leaseUntil = now + this.deps.config.send.leaseMs;
     const limit = this.deps.config.sendConcurrency;
     // Expired leases exist only where a process died mid-send, so they are looked for when the
@@ -287,7 +290,7 @@ export class SendQueue {
     } catch (error) {
       // The rows stay leased and are sent again after the lease: at least once, never lost.
       this.deps.logger.error({ err: error }, "could not record sent messages");
-      this.leaseCheckAt = Math.min(this.leaseCheckAt, Date.now() + this.deps.config.send.leaseMs);
+      this.leaseCheckAt = Math.min(this.leaseCheckAt, this.deps.clock.now() + this.deps.config.send.leaseMs);
     }
     for (const item of items) item.done();
   }
@@ -295,8 +298,9 @@ export class SendQueue {
   private fail(row: OutgoingRow, ref: PluginReference, error: unknown, logger: Logger): void {
     const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     const { maxAttempts, maxAgeMs } = this.deps.config.send;
-    const now = Date.now();
-    const exhausted = row.attempts >= maxAttempts || now - row.created_at >= maxAgeMs;
+    const now = this.deps.clock.now();
+    const exhausted =
+      row.attempts >= maxAttempts || (now - row.created_at >= maxAgeMs && row.attempts >= MIN_ATTEMPTS_BEFORE_EXPIRY);
     if (isRetryable(error) && !exhausted && this.running) {
       const retryAfter = error instanceof GatewayRefusedError ? error.retryAfterMs : undefined;
       const delay = retryAfter ?? backoffDelay(row.attempts, this.deps.config.retry);

@@ -1,6 +1,7 @@
 /**
  * @module queue/waker — runs a pump soon (coalescing many wake-ups) or at a given time, never twice at once.
  */
+import type { Clock } from "./clock.js";
 
 /** Schedules a synchronous pump function: `wake()` for "now", `wakeAt(t)` for the next due time. */
 export class Waker {
@@ -8,7 +9,10 @@ export class Waker {
   private timer: NodeJS.Timeout | undefined;
   private timerAt = Infinity;
 
-  constructor(private readonly pump: () => void) {}
+  constructor(
+    private readonly pump: () => void,
+    private readonly clock: Clock,
+  ) {}
 
   /** Runs the pump on the next turn of the event loop; many calls in one turn run it once. */
   wake(): void {
@@ -20,13 +24,13 @@ export class Waker {
     });
   }
 
-  /** Runs the pump at time `at` (ms since epoch), unless an earlier run is already planned. */
+  /** Runs the pump at time `at` (the clock's ms), unless an earlier run is already planned. */
   wakeAt(at: number): void {
     if (this.timer && this.timerAt <= at) return;
     if (this.timer) clearTimeout(this.timer);
     this.timerAt = at;
     // setTimeout overflows past ~24.8 days; waking early is harmless, the pump re-plans.
-    const delay = Math.min(Math.max(at - Date.now(), 0), 2 ** 31 - 1);
+    const delay = Math.min(Math.max(at - this.clock.now(), 0), 2 ** 31 - 1);
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.timerAt = Infinity;

@@ -8,7 +8,7 @@ import { dirname, join } from "node:path";
 import { serve, type ServerType } from "@hono/node-server";
 import type { Hono } from "hono";
 import type { Logger } from "pino";
-import { openDatabase } from "../db/client.js";
+import { openDatabase, type Database } from "../db/client.js";
 import { loadCoreConfig, type CoreConfig } from "../env.js";
 import { FileStore } from "../files/file-store.js";
 import { SignedLinks } from "../files/signed-links.js";
@@ -20,6 +20,7 @@ import { CrmOutbox } from "../outbox/crm-outbox.js";
 import { StatusTracker } from "../outbox/status-tracker.js";
 import { PublicKeyStore } from "../protocol/public-keys.js";
 import { CrmTokenVerifier } from "../protocol/tokens.js";
+import { steadyClock } from "../queue/clock.js";
 import { SendQueue } from "../queue/send-queue.js";
 import type { SettingsData } from "../settings/form.js";
 import { TenantStore } from "../tenants/tenant-store.js";
@@ -78,9 +79,10 @@ export async function startGateway<S extends SettingsData>(
       ? mkdtempSync(join(tmpdir(), `switchboard-${gateway.name}-`))
       : join(dirname(dbPath), `${gateway.name}-files`));
 
+  const clock = steadyClock({ notBefore: newestScheduledTime(db) });
   const tenants = new TenantStore<S>(db);
   const verifier = new CrmTokenVerifier(config, new PublicKeyStore(db));
-  const outbox = new CrmOutbox({ db, tenants, config, logger });
+  const outbox = new CrmOutbox({ db, tenants, config, logger, clock });
   const statuses = new StatusTracker(db, outbox);
   const links = new SignedLinks(db, config.selfUri);
   const files = new FileStore(db, filesDir);
@@ -93,6 +95,7 @@ export async function startGateway<S extends SettingsData>(
     runtime: () => runtime as unknown as GatewayRuntime,
     config,
     logger,
+    clock,
   });
   let ready = false;
   const app = createApp({
@@ -141,6 +144,16 @@ export async function startGateway<S extends SettingsData>(
       return stopping;
     },
   };
+}
+
+/** The newest creation time the queue and the outbox stored (their rows only grow in id). */
+function newestScheduledTime(db: Database): number {
+  const newest = (table: "outgoing" | "crm_outbox") =>
+    (
+      db.$client.prepare(`SELECT created_at AS t FROM ${table} ORDER BY id DESC LIMIT 1`).get() as
+        { t: number } | undefined
+    )?.t ?? 0;
+  return Math.max(newest("outgoing"), newest("crm_outbox"));
 }
 
 type Handler = (req: Request, env: unknown) => Response | Promise<Response>;
