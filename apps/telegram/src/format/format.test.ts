@@ -66,6 +66,17 @@ describe("formatting", () => {
     );
   });
 
+  it("writes mailto: and tel: links out as plain addresses, once", () => {
+    expect(render('<b><a href="mailto:a@b.c?subject=x">Mail</a></b> <a href="tel:+1">  </a>', "html")).toMatchObject({
+      html: "<b>Mail (a@b.c)</b> +1",
+      visible: "Mail (a@b.c) +1",
+    });
+    expect(render('<a href="tel:+44%2020%207946">+44 (20) 7946</a> <a href="mailto:%zz">x</a>', "html").visible).toBe(
+      "+44 (20) 7946 x (%zz)",
+    );
+    expect(render('<img src="mailto:a@b.c" alt="logo">', "html").html).toBe("logo");
+  });
+
   it("reduces HTML to Telegram's tags and strips everything else to text", () => {
     const out = render(
       '<div><h2>Hi</h2><p>Dear <strong>Ann</strong>, <span style="color:red">see</span> <em>this</em> &amp; <u>that</u>.</p>' +

@@ -36,11 +36,37 @@ const LINES = new Set([
   "figcaption",
   "address",
 ]);
-const LINK_SCHEMES = /^(https?:|tg:|mailto:)/i;
+/** Schemes Telegram keeps in a link; it reads any other href as a host (`http://mailto:a@b.c/`). */
+const LINK_SCHEMES = /^(https?:|tg:)/i;
 
 interface Open {
   name: string;
   tag: Tag | undefined;
+  /** For a mailto:/tel: link: the address, written out after the link text unless it is in it. */
+  address?: { value: string; start: number };
+}
+
+/**
+ * The address of a `mailto:` or `tel:` href, or undefined. Telegram links addresses and phone
+ * numbers in plain text by itself, so they are sent as text instead of a broken link.
+ */
+function addressOf(href: string): string | undefined {
+  const match = /^(mailto|tel):([^?;#]*)/i.exec(href.trim());
+  if (!match?.[2]) return undefined;
+  let value = match[2];
+  try {
+    value = decodeURIComponent(value);
+  } catch {
+    // A stray `%` keeps the href as written.
+  }
+  return value.trim() || undefined;
+}
+
+/** Whether link text already shows the address (phone numbers compared by their digits). */
+function shows(text: string, address: string): boolean {
+  if (text.toLowerCase().includes(address.toLowerCase())) return true;
+  const digits = address.replace(/\D/g, "");
+  return /^\+?[\d\s().-]+$/.test(address) && digits !== "" && text.replace(/\D/g, "").includes(digits);
 }
 
 /** Converts HTML (a CRM message, or marked's output) into Telegram-safe segments. */
@@ -84,6 +110,7 @@ export function htmlToSegments(html: string): Segment[] {
     if (PARAGRAPHS.has(name) && !nestedList) breakLine(2);
     else if (LINES.has(name) || nestedList) breakLine(1);
     let tag: Tag | undefined;
+    let address: Open["address"];
     const verbatim = inside("code") || inside("pre");
     if (name === "code" && !inside("code")) {
       const language = inside("pre") ? /language-([\w+#.-]+)/.exec(attrs.class ?? "")?.[1] : undefined;
@@ -95,7 +122,11 @@ export function htmlToSegments(html: string): Segment[] {
     else if (!verbatim && name === "a" && !inside("a") && LINK_SCHEMES.test(attrs.href ?? ""))
       tag = { name: "a", href: attrs.href };
     else if (/^h[1-6]$/.test(name) && !verbatim) tag = { name: "b" };
-    stack.push({ name, tag });
+    if (name === "a" && !tag) {
+      const value = addressOf(attrs.href ?? "");
+      if (value) address = { value, start: out.length };
+    }
+    stack.push({ name, tag, ...(address ? { address } : {}) });
     if (hidden > 0) return;
     if (name === "br") push("\n");
     else if (name === "hr") push("———");
@@ -134,7 +165,17 @@ export function htmlToSegments(html: string): Segment[] {
     // Pop up to the matching element; htmlparser2 reports implied closes, so this stays balanced.
     const index = stack.map((o) => o.name).lastIndexOf(name);
     if (index < 0) return;
+    const closing = stack[index];
     stack.length = index;
+    if (closing?.address && hidden === 0) {
+      const { value, start } = closing.address;
+      const text = out
+        .slice(start)
+        .map((segment) => segment.text)
+        .join("");
+      if (text.trim() === "") push(value);
+      else if (!shows(text, value)) push(` (${value})`);
+    }
     if (HIDDEN.has(name)) hidden = Math.max(0, hidden - 1);
     if (name === "ul" || name === "ol") lists.pop();
     if (name === "tr") cells.pop();

@@ -85,6 +85,24 @@ describe("sending text", () => {
     });
   });
 
+  it("sends mailto: and tel: links as plain addresses (Telegram would make them http://mailto:… links)", async () => {
+    const chat = freshChat();
+    const contact = `tg://user?id=${chat}`;
+    await sendAndWait(contact, {
+      text: "[mail me](mailto:sales@shop.test?subject=Order) or <sales@shop.test>, [web](https://shop.test/)",
+      format: "markdown",
+    });
+    await sendAndWait(contact, {
+      text: '<a href="tel:+1%20555%200100">call us</a>, <a href="tel:+15550100">+1 555 0100</a>, <a href="MAILTO:a@b.c">a@b.c</a>',
+      format: "html",
+    });
+    const [markdown, html] = sentTo(chat);
+    expect(markdown?.text).toBe("mail me (sales@shop.test) or sales@shop.test, web");
+    expect(markdown?.links).toEqual([{ text: "web", url: "https://shop.test/" }]);
+    expect(html?.text).toBe("call us (+1 555 0100), +1 555 0100, a@b.c");
+    expect(html?.links).toEqual([]);
+  });
+
   it("splits a 10 000-character message into parts of at most 4096, on paragraph boundaries", async () => {
     const chat = freshChat();
     const paragraphs = Array.from({ length: 10 }, (_, i) => `**Part ${i}** ` + `word & <more> `.repeat(75).trim());

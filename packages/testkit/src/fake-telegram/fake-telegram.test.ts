@@ -92,6 +92,17 @@ describe("fake Bot API", () => {
     expect(good.json.result.text).toBe("bold & it <tag> 😀 l x");
   });
 
+  it("records links with the URL Telegram makes of them: other schemes become broken http links", async () => {
+    const text =
+      '<a href="https://x.test/?a=1&amp;b=2">web</a> <a href="mailto:a@b.c">mail</a> <a href=\'tel:+123\'>call</a>';
+    expect((await call("sendMessage", { chat_id: 6, text, parse_mode: "HTML" })).status).toBe(200);
+    expect(fake.messages.at(-1)?.links).toEqual([
+      { text: "web", url: "https://x.test/?a=1&b=2" },
+      { text: "mail", url: "http://mailto:a@b.c/" },
+      { text: "call", url: "http://tel:+123/" },
+    ]);
+  });
+
   it("counts the 4096 limit after parsing", async () => {
     const exact = `<b>${"x".repeat(4096)}</b>`;
     expect((await call("sendMessage", { chat_id: 5, text: exact, parse_mode: "HTML" })).status).toBe(200);

@@ -25,12 +25,27 @@ const ALLOWED_TAGS = new Set([
 
 const NAMED_ENTITIES: Record<string, string> = { lt: "<", gt: ">", amp: "&", quot: '"' };
 
-/** Result of parsing: the visible text, or the Bot API's 400 description. */
-export type ParsedText = { ok: true; text: string } | { ok: false; description: string };
+/** A `text_link` entity: the visible text and the URL Telegram made of the href. */
+export interface ParsedLink {
+  text: string;
+  url: string;
+}
+
+/** Result of parsing: the visible text and its links, or the Bot API's 400 description. */
+export type ParsedText = { ok: true; text: string; links: ParsedLink[] } | { ok: false; description: string };
+
+/**
+ * The URL a `text_link` gets: Telegram keeps http(s), tg and ton links and reads anything else as
+ * a host name, so `mailto:a@b.c` turns into the broken link `http://mailto:a@b.c/`.
+ */
+export function telegramLinkUrl(href: string): string {
+  if (/^(https?|tg|ton):/i.test(href)) return href;
+  return `http://${href}${href.includes("/") ? "" : "/"}`;
+}
 
 /** Visible text of a message given its parse mode; HTML is validated like Telegram does. */
 export function parseMessageText(text: string, parseMode: unknown): ParsedText {
-  if (parseMode == null || parseMode === "") return { ok: true, text };
+  if (parseMode == null || parseMode === "") return { ok: true, text, links: [] };
   if (parseMode === "HTML") return parseTelegramHtml(text);
   return { ok: false, description: `Bad Request: unsupported parse_mode ${String(parseMode)}` };
 }
@@ -38,6 +53,8 @@ export function parseMessageText(text: string, parseMode: unknown): ParsedText {
 /** Parses Telegram HTML: known tags only, properly nested and closed; `<` and `&` only as markup. */
 export function parseTelegramHtml(html: string): ParsedText {
   const open: string[] = [];
+  const openLinks: Array<{ href: string; start: number }> = [];
+  const links: ParsedLink[] = [];
   let text = "";
   let i = 0;
   const fail = (what: string): ParsedText => ({
@@ -69,6 +86,8 @@ export function parseTelegramHtml(html: string): ParsedText {
               : `Unmatched end tag, expected "</${expected}>", found "</${name}>"`,
           );
         }
+        const link = name === "a" ? openLinks.pop() : undefined;
+        if (link) links.push({ text: text.slice(link.start), url: telegramLinkUrl(link.href) });
       } else {
         if (!ALLOWED_TAGS.has(name)) return fail(`Unsupported start tag "${name}"`);
         if (name === "span" && !/class\s*=\s*["']?tg-spoiler/.test(attrs))
@@ -80,6 +99,7 @@ export function parseTelegramHtml(html: string): ParsedText {
           return fail(`Entity "${name}" can't be nested in "${inside}"`);
         }
         open.push(name);
+        if (name === "a") openLinks.push({ href: hrefOf(attrs), start: text.length });
       }
       i += whole.length;
     } else {
@@ -89,7 +109,17 @@ export function parseTelegramHtml(html: string): ParsedText {
   }
   const unclosed = open.pop();
   if (unclosed !== undefined) return fail(`Can't find end tag corresponding to start tag "${unclosed}"`);
-  return { ok: true, text };
+  return { ok: true, text, links };
+}
+
+/** The `href` attribute's value, entities decoded. */
+function hrefOf(attrs: string): string {
+  const match = /href\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+))/i.exec(attrs);
+  const raw = match?.[1] ?? match?.[2] ?? match?.[3] ?? "";
+  return raw.replace(
+    /&(#\d{1,7}|#x[0-9a-fA-F]{1,6}|[a-zA-Z]+);/g,
+    (whole, body: string) => decodeEntity(body) ?? whole,
+  );
 }
 
 function decodeEntity(body: string): string | undefined {

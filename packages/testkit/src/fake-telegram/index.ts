@@ -12,7 +12,14 @@ export {
   type FakeTelegramOptions,
   type DeliverOptions,
 } from "./fake-telegram.js";
-export { parseTelegramHtml, parseMessageText, visibleLength, type ParsedText } from "./html.js";
+export {
+  parseTelegramHtml,
+  parseMessageText,
+  telegramLinkUrl,
+  visibleLength,
+  type ParsedLink,
+  type ParsedText,
+} from "./html.js";
 export { UpdateBuilder, type UpdateChat } from "./updates.js";
 export type { UploadedFile } from "./params.js";
 export type {

@@ -2,7 +2,7 @@
  * @module fake-telegram/send-methods — sendMessage, sendPhoto, sendDocument, sendVoice and
  * sendMediaGroup, with the Bot API's checks: chat id, parse errors, 4096/1024 limits, file inputs.
  */
-import { parseMessageText, visibleLength } from "./html.js";
+import { parseMessageText, visibleLength, type ParsedLink } from "./html.js";
 import { badRequest, ok, unixNow, type MethodHandler, type MethodInput, type MethodResult } from "./method.js";
 import type { FakeSentFile, FakeSentMessage } from "./types.js";
 
@@ -28,7 +28,7 @@ function readText(
   parseMode: unknown,
   limit: number,
   kind: "message" | "caption",
-): Checked<string | undefined> {
+): Checked<{ visible: string; links: ParsedLink[] } | undefined> {
   if (value === undefined || value === null) return { ok: true, value: undefined };
   const parsed = parseMessageText(String(value), parseMode);
   if (!parsed.ok)
@@ -39,7 +39,7 @@ function readText(
       answer: badRequest(kind === "message" ? "message is too long" : "message caption is too long"),
     };
   }
-  return { ok: true, value: parsed.text };
+  return { ok: true, value: { visible: parsed.text, links: parsed.links } };
 }
 
 /** Resolves a file input: `attach://<part>`, a part named like the field, a URL or a known file_id. */
@@ -87,7 +87,11 @@ function deliver(
   input: MethodInput,
   method: string,
   chatId: string,
-  text: { raw: string | undefined; visible: string | undefined; parseMode: string | undefined },
+  text: {
+    raw: string | undefined;
+    parsed: { visible: string; links: ParsedLink[] } | undefined;
+    parseMode: string | undefined;
+  },
   file: FakeSentFile | undefined,
   mediaGroupId?: string,
 ): Record<string, unknown> {
@@ -98,7 +102,8 @@ function deliver(
     chatId,
     messageId,
     raw: text.raw,
-    text: text.visible,
+    text: text.parsed?.visible,
+    links: text.parsed?.links ?? [],
     parseMode: text.parseMode,
     file,
     mediaGroupId,
@@ -106,8 +111,8 @@ function deliver(
   input.state.messages.push(sent);
   const message: Record<string, unknown> = { message_id: messageId, date: unixNow(), chat: chatObject(chatId) };
   if (mediaGroupId) message.media_group_id = mediaGroupId;
-  if (!file) return { ...message, text: text.visible };
-  if (text.visible !== undefined) message.caption = text.visible;
+  if (!file) return { ...message, text: text.parsed?.visible };
+  if (text.parsed !== undefined) message.caption = text.parsed.visible;
   const size = file.bytes?.length ?? 0;
   const base = { file_id: file.fileId, file_unique_id: `u-${file.fileId}`, file_size: size };
   if (file.kind === "photo") message.photo = [{ ...base, width: 90, height: 90 }];
@@ -122,13 +127,13 @@ const sendMessage: MethodHandler = (input) => {
   const parseMode = input.params.parse_mode as string | undefined;
   const text = readText(input.params.text, parseMode, TEXT_LIMIT, "message");
   if (!text.ok) return text.answer;
-  if (text.value === undefined || text.value.trim() === "") return badRequest("message text is empty");
+  if (text.value === undefined || text.value.visible.trim() === "") return badRequest("message text is empty");
   return ok(
     deliver(
       input,
       "sendMessage",
       chat.value,
-      { raw: String(input.params.text), visible: text.value, parseMode },
+      { raw: String(input.params.text), parsed: text.value, parseMode },
       undefined,
     ),
   );
@@ -144,7 +149,7 @@ function sendFile(method: string, field: string): MethodHandler {
     const file = readFile(input, field, input.params[field], field);
     if (!file.ok) return file.answer;
     const raw = input.params.caption === undefined ? undefined : String(input.params.caption);
-    return ok(deliver(input, method, chat.value, { raw, visible: caption.value, parseMode }, file.value));
+    return ok(deliver(input, method, chat.value, { raw, parsed: caption.value, parseMode }, file.value));
   };
 }
 
@@ -162,7 +167,7 @@ const sendMediaGroup: MethodHandler = (input) => {
   const items: Array<{
     file: FakeSentFile;
     raw: string | undefined;
-    visible: string | undefined;
+    parsed: { visible: string; links: ParsedLink[] } | undefined;
     parseMode: string | undefined;
   }> = [];
   for (const item of media as Array<Record<string, unknown>>) {
@@ -174,7 +179,7 @@ const sendMediaGroup: MethodHandler = (input) => {
     items.push({
       file: file.value,
       raw: item.caption === undefined ? undefined : String(item.caption),
-      visible: caption.value,
+      parsed: caption.value,
       parseMode,
     });
   }

@@ -81,6 +81,8 @@ export interface FakeSentMessage {
   raw: string | undefined;
   /** The visible text after parsing (what the user sees). */
   text: string | undefined;
+  /** The links in it, with the URL Telegram made of each href. */
+  links: Array<{ text: string; url: string }>;
   parseMode: string | undefined;
   file: FakeSentFile | undefined;
   mediaGroupId: string | undefined;
