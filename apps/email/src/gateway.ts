@@ -60,7 +60,10 @@ export function createEmailGateway(options: EmailGatewayOptions = {}): EmailGate
     migrationsFolder: MIGRATIONS_FOLDER,
     send: (ctx, message) => sendMessage(registry, ctx, message),
     routes: (app, runtime) => addInboundRoute(app, runtime, registry, maxBytes),
-    previews: { [INBOUND_PREVIEWER]: inboundPreviewer(registry, () => inbound?.port) },
+    // The preview shows the tenant's inbound webhook URL, whose token lets anyone post mail in.
+    previews: {
+      [INBOUND_PREVIEWER]: { settingsAccess: true, render: inboundPreviewer(registry, () => inbound?.port) },
+    },
     hooks: {
       verifySettings: (input, runtime) => verifyEmailSettings(input, runtime),
       settingsSaved: async (tenant, runtime) => registry.for(runtime).transports.invalidate(tenant.ref),

@@ -15,6 +15,8 @@ export {
 } from "./protocol/tokens.js";
 export * from "./settings/form.js";
 export { checkSettings, maskPasswords } from "./settings/validate.js";
+export { withoutPasswords } from "./settings/redact-passwords.js";
+export { ownEntry } from "./util/own-entry.js";
 export * from "./gateway/types.js";
 export { defineGateway } from "./gateway/define-gateway.js";
 export { safeFetch, type SafeFetchOptions, type Downloaded } from "./net/safe-fetch.js";

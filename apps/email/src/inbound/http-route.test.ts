@@ -22,9 +22,9 @@ describe("POST email/inbound/<token> (raw RFC 822)", () => {
   beforeAll(async () => {
     bed = await startTestbed({ maxBytes: 50_000 });
     for (const ref of TENANTS) {
-      const preview = (await (
+      const { markdown: preview } = (await (
         await bed.crm.request(bed.gateway.url, ref, "GET", "protected/preview/markdown/inbound")
-      ).json()) as string;
+      ).json()) as { markdown: string };
       urls.push(/(http:\/\/\S+\/email\/inbound\/[\w-]+)/.exec(preview)![1]!);
     }
   });

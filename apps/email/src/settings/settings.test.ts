@@ -74,13 +74,13 @@ describe("settings", () => {
   it("the inbound preview shows the inbound address, the MX setup and the tenant's webhook URL", async () => {
     const res = await bed.crm.request(bed.gateway.url, TENANTS[0], "GET", "protected/preview/markdown/inbound");
     expect(res.status).toBe(200);
-    const markdown = (await res.json()) as string;
+    const { markdown } = (await res.json()) as { markdown: string };
     expect(markdown).toContain(INBOUND[0]);
     expect(markdown).toContain("MX 10 127.0.0.1.");
     expect(markdown).toMatch(new RegExp(`${bed.gateway.url}email/inbound/[\\w-]{20,}`));
-    const other = (await (
+    const { markdown: other } = (await (
       await bed.crm.request(bed.gateway.url, TENANTS[1], "GET", "protected/preview/markdown/inbound")
-    ).json()) as string;
+    ).json()) as { markdown: string };
     const token = (text: string) => /email\/inbound\/([\w-]+)/.exec(text)?.[1];
     expect(token(other)).toBeDefined();
     expect(token(other)).not.toBe(token(markdown));

@@ -74,7 +74,11 @@ describe("SMS settings", () => {
     const tenant = bed.gateway.runtime.tenants.get(ref)!;
     const inboundUrl = bed.gateway.runtime.publicUrl(`sms/inbound/${tenant.publicId}`);
     const preview = async () =>
-      (await (await bed.crm.request(bed.url, ref, "GET", "protected/preview/markdown/setup")).json()) as string;
+      (
+        (await (await bed.crm.request(bed.url, ref, "GET", "protected/preview/markdown/setup")).json()) as {
+          markdown: string;
+        }
+      ).markdown;
     const before = await preview();
     expect(before).toContain(service.sid);
     expect(before).toContain(inboundUrl);
@@ -100,7 +104,7 @@ describe("SMS settings", () => {
 
   it("shows a configured number as configured in the preview", async () => {
     const res = await bed.crm.request(bed.url, bed.tenants[0]!.ref, "GET", "protected/preview/markdown/setup");
-    const markdown = (await res.json()) as string;
+    const { markdown } = (await res.json()) as { markdown: string };
     expect(markdown).toContain(bed.tenants[0]!.number.phoneNumber);
     expect(markdown).toContain(bed.inboundUrl(0));
     expect(markdown).toContain(bed.statusUrl(0));

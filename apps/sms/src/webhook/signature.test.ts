@@ -1,7 +1,7 @@
 import { twilioSignature } from "@switchboard/testkit/twilio";
 import twilio from "twilio";
 import { describe, expect, it } from "vitest";
-import { isValidSignature, parseForm } from "./signature.js";
+import { isValidSignature, param, parseForm } from "./signature.js";
 
 const token = "12345678901234567890123456789012";
 const url = "https://gw.example.test/sms/sms/inbound/pub123";
@@ -32,6 +32,25 @@ describe("Twilio signatures", () => {
   it("includes the query string Twilio was given", () => {
     const signature = twilioSignature(token, `${url}?x=1`, params);
     expect(isValidSignature({ authToken: token, signature, publicUrl: url, search: "?x=1", params })).toBe(true);
+  });
+
+  it("keeps fields named like Object's properties as plain fields, signed like any other", () => {
+    const nasty = { __proto__x: "0", constructor: "c", toString: "t", hasOwnProperty: "h", Body: "hi" };
+    const body = new URLSearchParams([...Object.entries(nasty), ["__proto__", "p"]]).toString();
+    const form = parseForm(body);
+    expect(Object.keys(form).sort()).toEqual([
+      "Body",
+      "__proto__",
+      "__proto__x",
+      "constructor",
+      "hasOwnProperty",
+      "toString",
+    ]);
+    expect(form.constructor).toBe("c");
+    expect(param(form, "__proto__")).toBe("p");
+    expect(param(parseForm("Body=x"), "constructor")).toBeUndefined();
+    const signature = twilioSignature(token, url, Object.fromEntries(new URLSearchParams(body)));
+    expect(isValidSignature({ authToken: token, signature, publicUrl: url, search: "", params: form })).toBe(true);
   });
 
   it("parses repeated form names as lists", () => {

@@ -8,7 +8,8 @@ export type TwilioParams = Record<string, string | string[]>;
 
 /** Parses a form body exactly as sent, keeping repeated names. */
 export function parseForm(body: string): TwilioParams {
-  const params: TwilioParams = {};
+  // Names come from the sender: `__proto__` or `constructor` must be plain fields, not Object's.
+  const params: TwilioParams = Object.create(null) as TwilioParams;
   for (const [name, value] of new URLSearchParams(body)) {
     const existing = params[name];
     params[name] = existing === undefined ? value : [existing, value].flat();
@@ -34,6 +35,6 @@ export function isValidSignature(input: {
 
 /** A single value of a param (the first when repeated). */
 export function param(params: TwilioParams, name: string): string | undefined {
-  const value = params[name];
+  const value = Object.hasOwn(params, name) ? params[name] : undefined;
   return Array.isArray(value) ? value[0] : value;
 }

@@ -91,6 +91,11 @@ describe("formatting", () => {
     );
   });
 
+  it("treats tags named like Object's own properties as unknown tags", () => {
+    const out = render("<constructor>a</constructor> <toString>b</toString> <valueOf>c</valueOf> <b>d</b>", "html");
+    expect(out.html).toBe("a b c <b>d</b>");
+  });
+
   it("survives broken HTML: unclosed, misnested and stray tags", () => {
     for (const html of [
       "<b>open",

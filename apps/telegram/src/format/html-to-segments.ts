@@ -116,7 +116,7 @@ export function htmlToSegments(html: string): Segment[] {
       const language = inside("pre") ? /language-([\w+#.-]+)/.exec(attrs.class ?? "")?.[1] : undefined;
       tag = { name: "code", ...(language ? { language } : {}) };
     } else if (!verbatim && name === "pre") tag = { name: "pre" };
-    else if (!verbatim && INLINE[name]) tag = { name: INLINE[name] };
+    else if (!verbatim && Object.hasOwn(INLINE, name)) tag = { name: INLINE[name]! };
     else if (!verbatim && name === "span" && /\btg-spoiler\b/.test(attrs.class ?? "")) tag = { name: "tg-spoiler" };
     else if (!verbatim && name === "blockquote" && !inside("blockquote")) tag = { name: "blockquote" };
     else if (!verbatim && name === "a" && !inside("a") && LINK_SCHEMES.test(attrs.href ?? ""))

@@ -12,7 +12,7 @@ afterAll(() => stack.close());
 async function preview(tenant: 0 | 1): Promise<string> {
   const res = await stack.crm.request(stack.url, TENANTS[tenant], "GET", "protected/preview/markdown/connection");
   expect(res.status).toBe(200);
-  return (await res.json()) as string;
+  return ((await res.json()) as { markdown: string }).markdown;
 }
 
 describe("settings", () => {
@@ -128,7 +128,7 @@ describe("settings", () => {
     const res = await fetch(`${stack.url}protected/preview/markdown/connection`, {
       headers: { "x-plugin-token": token, "accept-language": "ru-RU" },
     });
-    expect(await res.json()).toContain("Вебхук указывает на этот плагин");
+    expect(((await res.json()) as { markdown: string }).markdown).toContain("Вебхук указывает на этот плагин");
   });
 
   it("moving a tenant to a new bot releases the old bot's webhook", async () => {

@@ -138,7 +138,7 @@ describe("the webhook secret", () => {
     ];
     expect(statuses).toEqual([401, 401, 401]);
     const preview = await stack.crm.request(stack.url, ref, "GET", "protected/preview/markdown/connection");
-    expect(await preview.json()).toContain("secret is not stored here");
+    expect(((await preview.json()) as { markdown: string }).markdown).toContain("secret is not stored here");
 
     // A secret stored for another bot opens nothing either.
     new WebhookSecrets(stack.gw.runtime.db).save(ref, "999999", current);

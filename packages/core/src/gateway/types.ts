@@ -96,6 +96,14 @@ export type MarkdownPreviewer<S extends SettingsData = SettingsData> = (
   runtime: GatewayRuntime<S>,
 ) => Promise<string> | string;
 
+/**
+ * A markdown preview field's renderer. The object form with `settingsAccess: true` answers only
+ * tokens with the `settings` claim: use it for a preview that shows something secret (a webhook
+ * URL carrying a token). A preview never shows a credential either way.
+ */
+export type MarkdownPreview<S extends SettingsData = SettingsData> =
+  MarkdownPreviewer<S> | { render: MarkdownPreviewer<S>; settingsAccess: true };
+
 /** Answers `GET /protected/autocomplete/:name`. */
 export type Autocompleter = (input: {
   ref: PluginReference;
@@ -198,7 +206,7 @@ export interface GatewayDefinition<S extends SettingsData = SettingsData> {
   /** Adds webhook routes; they are mounted under the path of LV_PLUGIN_SELF_URI. */
   routes?(app: Hono, runtime: GatewayRuntime<S>): void;
   files?: Record<string, FileResolver<S>>;
-  previews?: Record<string, MarkdownPreviewer<S>>;
+  previews?: Record<string, MarkdownPreview<S>>;
   autocompletes?: Record<string, Autocompleter>;
   hooks?: GatewayHooks<S>;
   /** The gateway's own drizzle migrations folder (absolute path), applied at start after core's. */

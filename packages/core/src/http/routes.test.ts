@@ -184,12 +184,58 @@ describe("settings", () => {
   it("answers previews and autocompletes, and 404 for unknown ones", async () => {
     const token = stack.crm.pluginToken(stack.gw.url, TENANT_A);
     const preview = await fetch(url("protected/preview/markdown/status"), { headers: { "x-plugin-token": token } });
-    expect((await preview.json()) as any).toBe("**registered** greeting=from A");
+    // The PHP form component's shape: {markdown}.
+    expect((await preview.json()) as any).toEqual({ markdown: "**registered** greeting=from A" });
     const auto = await fetch(url("protected/autocomplete/colors?query=gr"), { headers: { "x-plugin-token": token } });
     expect((await auto.json()) as any).toEqual(["green"]);
     const unknown = await fetch(url("protected/autocomplete/none?query=x"), { headers: { "x-plugin-token": token } });
     expect(unknown.status).toBe(404);
     expect(((await unknown.json()) as any).code).toBe(404);
+  });
+});
+
+describe("name-keyed tables", () => {
+  const inherited = ["constructor", "__proto__", "hasOwnProperty", "valueOf", "toString"];
+
+  it.each(inherited)("a preview, autocomplete or file kind named %s is 404 {code, message}", async (name) => {
+    await stack.crm.putSettings(stack.gw.url, TENANT_A, { main: { apiKey: "never-shown-key" } });
+    const token = stack.crm.pluginToken(stack.gw.url, TENANT_A, { settings: false });
+    const headers = { "x-plugin-token": token };
+    const preview = await fetch(url(`protected/preview/markdown/${name}`), { headers });
+    const previewText = await preview.text();
+    expect(preview.status).toBe(404);
+    expect(JSON.parse(previewText)).toEqual({ code: 404, message: "Preview not found" });
+    expect(previewText).not.toContain("never-shown-key");
+    const auto = await fetch(url(`protected/autocomplete/${name}?query=a`), { headers });
+    expect(auto.status).toBe(404);
+    expect((await auto.json()) as any).toEqual({ code: 404, message: "Autocomplete not found" });
+    const link = stack.gw.runtime.files.link(stack.gw.runtime.tenants.get(TENANT_A)!, name, "k");
+    const file = await fetch(link);
+    expect(file.status).toBe(404);
+    expect((await file.json()) as any).toEqual({ code: 404, message: "File not found" });
+  });
+});
+
+describe("previews", () => {
+  it("hide a stored password whatever the renderer wrote", async () => {
+    await stack.crm.putSettings(stack.gw.url, TENANT_B, { main: { apiKey: "b-secret-key", greeting: "b-secret-key" } });
+    const res = await stack.crm.request(stack.gw.url, TENANT_B, "GET", "protected/preview/markdown/status");
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    expect(text).not.toContain("b-secret-key");
+    expect(JSON.parse(text)).toEqual({ markdown: "**registered** greeting=[hidden]" });
+  });
+
+  it("declared as secret need the settings claim; others do not", async () => {
+    const withClaim = await stack.crm.request(stack.gw.url, TENANT_A, "GET", "protected/preview/markdown/webhook");
+    expect(withClaim.status).toBe(200);
+    expect(((await withClaim.json()) as any).markdown).toContain("/echo/webhook/");
+    const token = stack.crm.pluginToken(stack.gw.url, TENANT_A, { settings: false });
+    const without = await fetch(url("protected/preview/markdown/webhook"), { headers: { "x-plugin-token": token } });
+    expect(without.status).toBe(403);
+    expect((await without.json()) as any).toEqual({ code: 403, message: "Access to settings is not allowed" });
+    const open = await fetch(url("protected/preview/markdown/status"), { headers: { "x-plugin-token": token } });
+    expect(open.status).toBe(200);
   });
 });
 

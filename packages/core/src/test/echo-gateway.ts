@@ -101,6 +101,10 @@ export function createEchoGateway(options: { rateLimits?: GatewayDefinition["rat
     previews: {
       status: (tenant, input) =>
         `**${tenant ? "registered" : "unknown"}** greeting=${String(input.settings.main?.greeting)}`,
+      webhook: {
+        settingsAccess: true,
+        render: (tenant, _input, runtime) => `Post to \`${runtime.publicUrl(`echo/webhook/${tenant?.publicId}`)}\``,
+      },
     },
     autocompletes: {
       colors: ({ query }) => ["red", "green"].filter((c) => String(query).length === 0 || c.startsWith(String(query))),

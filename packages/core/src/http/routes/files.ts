@@ -4,6 +4,7 @@
 import { Hono } from "hono";
 import { HttpError, SwitchboardError } from "../../errors.js";
 import type { FileResponse } from "../../gateway/types.js";
+import { ownEntry } from "../../util/own-entry.js";
 import type { AppDeps, AppEnv } from "../context.js";
 
 /** Streams the file behind a valid, unexpired link; anything else is 404/410 without detail. */
@@ -20,7 +21,7 @@ export function fileRoutes(deps: AppDeps): Hono<AppEnv> {
       if (target.kind === "stored") {
         file = await deps.files.open(target.ref, target.key);
       } else {
-        const resolver = deps.gateway.files?.[target.kind];
+        const resolver = ownEntry(deps.gateway.files, target.kind);
         file = resolver ? await resolver(tenant, target.key, deps.runtime) : undefined;
       }
     } catch (error) {

@@ -5,6 +5,8 @@ import { Hono } from "hono";
 import { HttpError, SettingsValidationError } from "../../errors.js";
 import { renderForm, type SettingsData } from "../../settings/form.js";
 import { checkSettings, maskPasswords } from "../../settings/validate.js";
+import { withoutPasswords } from "../../settings/redact-passwords.js";
+import { ownEntry } from "../../util/own-entry.js";
 import type { AppDeps, AppEnv } from "../context.js";
 import { readBody } from "../errors.js";
 import { requirePluginToken, requireSettingsAccess } from "../protected.js";
@@ -46,7 +48,7 @@ export function settingsRoutes(deps: AppDeps): Hono<AppEnv> {
   });
 
   app.get("/protected/autocomplete/:name", async (c) => {
-    const complete = gateway.autocompletes?.[c.req.param("name")];
+    const complete = ownEntry(gateway.autocompletes, c.req.param("name"));
     if (!complete) throw new HttpError(404, "Autocomplete not found");
     const many = c.req.queries("query[]");
     const query = many ?? c.req.query("query");
@@ -62,21 +64,28 @@ export function settingsRoutes(deps: AppDeps): Hono<AppEnv> {
   });
 
   app.get("/protected/preview/markdown/:name", async (c) => {
-    const preview = gateway.previews?.[c.req.param("name")];
-    if (!preview) throw new HttpError(404, "Preview not found");
+    const entry = ownEntry(gateway.previews, c.req.param("name"));
+    if (!entry) throw new HttpError(404, "Preview not found");
+    const render = typeof entry === "function" ? entry : entry.render;
+    if (typeof entry !== "function" && entry.settingsAccess && c.get("claims").settings !== true) {
+      throw new HttpError(403, "Access to settings is not allowed");
+    }
     const ref = c.get("ref");
-    const markdown = await preview(
+    const settings = tenants.settings(ref) as SettingsData;
+    const markdown = await render(
       tenants.get(ref),
       {
         ref,
-        settings: tenants.settings(ref) as SettingsData,
+        settings,
         language: c.get("language"),
         dep: jsonParam(c.req.query("dep")),
         context: jsonParam(c.req.query("context")),
       },
       runtime,
     );
-    return c.json(markdown);
+    if (typeof markdown !== "string") throw new Error("A markdown preview rendered something that is not text");
+    // The PHP form component's markdown preview answers {markdown}; the CRM shows that key.
+    return c.json({ markdown: withoutPasswords(markdown, gateway.settings, settings, deps.logger) });
   });
   return app;
 }
