@@ -2,9 +2,10 @@
  * @module webhook/webhook-route — `POST /telegram/webhook/<publicId>`: grammY's own hono adapter
  * checks the secret header against the tenant's stored random secret (401 when missing or wrong,
  * and always 401 while the tenant has none), then each new update is stored in core's durable CRM
- * outbox and acknowledged at once; forwarding happens in the background.
+ * outbox and acknowledged at once; forwarding happens in the background. A body that is not an
+ * update gets 400; an update of the wrong shape is logged and acknowledged (200), never a 5xx.
  */
-import { referenceKey, type GatewayRuntime } from "@switchboard/core";
+import { referenceKey, type GatewayRuntime, type IncomingMessage } from "@switchboard/core";
 import { timingSafeEqual } from "node:crypto";
 import { webhookCallback } from "grammy";
 import type { Context, Hono } from "hono";
@@ -14,6 +15,7 @@ import { WebhookSecrets } from "../db/webhook-secrets.js";
 import type { TelegramSettings } from "../settings/form.js";
 import { fileKey, FILE_KIND } from "../files/file-key.js";
 import { toIncoming } from "./to-incoming.js";
+import { checkUpdate } from "./update-shape.js";
 import { WEBHOOK_ROUTE } from "./webhook-address.js";
 
 type Handler = (c: Context) => Promise<Response>;
@@ -33,10 +35,20 @@ export function createWebhookRoutes(bots: Bots) {
         const tenant = runtime.tenants.byPublicId(publicId);
         // The token may have changed since this bot was built: never mix two bots' updates.
         if (!tenant || tenant.settings.main?.botToken !== token) return;
-        const incoming = toIncoming(ctx.update, {
-          allowGroups: tenant.settings.main.allowGroups === true,
-          link: (file) => runtime.files.link(tenant, FILE_KIND, fileKey(file), { fileName: file.name }),
-        });
+        let incoming: IncomingMessage | undefined;
+        try {
+          incoming = toIncoming(ctx.update, {
+            allowGroups: tenant.settings.main.allowGroups === true,
+            link: (file) => runtime.files.link(tenant, FILE_KIND, fileKey(file), { fileName: file.name }),
+          });
+        } catch (error) {
+          // checkUpdate passed it, yet it cannot be read: no redelivery can fix that, so no 5xx.
+          runtime.logger.warn(
+            { tenant: referenceKey(tenant.ref), update: ctx.update.update_id, err: (error as Error).name },
+            "telegram update could not be read; ignored",
+          );
+          return;
+        }
         if (!incoming) return;
         // Telegram redelivers after errors and timeouts: each update_id reaches the CRM once.
         const fresh = runtime.forwardIncoming(tenant, incoming, {
@@ -65,16 +77,17 @@ export function createWebhookRoutes(bots: Bots) {
       if (secret === undefined || !sameSecret(c.req.header("x-telegram-bot-api-secret-token"), secret)) {
         return c.json({ code: 401, message: "Missing or wrong secret token" }, 401);
       }
-      // Hono keeps the parsed body, so grammY reads the same object; anything but an update is a
-      // 400 (a 500 would make Telegram redeliver it forever).
-      const update: unknown = await c.req.json().catch(() => undefined);
-      if (
-        !update ||
-        typeof update !== "object" ||
-        Array.isArray(update) ||
-        typeof (update as { update_id?: unknown }).update_id !== "number"
-      ) {
-        return c.json({ code: 400, message: "Body is not a Telegram update" }, 400);
+      // Hono keeps the parsed body, so grammY reads the same object. Anything but an update is a
+      // 400; an update we cannot read is acknowledged and logged: a 5xx would make Telegram
+      // redeliver it forever, and no retry can make it readable.
+      const check = checkUpdate(await c.req.json().catch(() => undefined));
+      if (check.kind === "not-an-update") return c.json({ code: 400, message: "Body is not a Telegram update" }, 400);
+      if (check.kind === "unreadable") {
+        runtime.logger.warn(
+          { tenant: referenceKey(tenant.ref), update: check.updateId, problems: check.problems },
+          "telegram update has fields of the wrong shape; ignored",
+        );
+        return c.body(null, 200);
       }
       try {
         return await handlerFor(publicId, token, secret)(c);
