@@ -67,15 +67,41 @@ describe("receiving by SMTP (email → CRM)", () => {
         { filename: "order.pdf", content: PDF, contentType: "application/pdf" },
         { filename: "logo.png", content: PNG, contentType: "image/png", cid: "logo@customer" },
         { filename: "voice.ogg", content: Buffer.from("OggS voice"), contentType: "audio/ogg" },
+        { filename: "invoice.html", content: Buffer.from("<script>alert(1)</script>"), contentType: "text/html" },
+        {
+          filename: "chart.svg",
+          content: Buffer.from("<svg><script>alert(1)</script></svg>"),
+          contentType: "image/svg+xml",
+        },
       ],
     });
     const rec = await waitIncoming(bed, marker);
     const attachments = rec?.body.message.attachments ?? [];
     expect(attachments.map((a) => [a.name, a.type]).sort()).toEqual([
+      ["chart.svg", "image"],
+      ["invoice.html", "file"],
       ["logo.png", "image"],
       ["order.pdf", "file"],
       ["voice.ogg", "voice"],
     ]);
+    const served = new Map<string, [string | null, string | null, string | null]>();
+    for (const a of attachments) {
+      const res = await fetch(a.uri);
+      await res.arrayBuffer();
+      served.set(a.name, [
+        res.headers.get("content-disposition")?.split(";")[0] ?? null,
+        res.headers.get("x-content-type-options"),
+        res.headers.get("content-security-policy"),
+      ]);
+    }
+    const csp = "sandbox; default-src 'none'";
+    expect(Object.fromEntries(served)).toEqual({
+      "chart.svg": ["attachment", "nosniff", csp],
+      "invoice.html": ["attachment", "nosniff", csp],
+      "logo.png": ["inline", "nosniff", csp],
+      "order.pdf": ["inline", "nosniff", csp],
+      "voice.ogg": ["inline", "nosniff", csp],
+    });
     const uri = (name: string): string => attachments.find((a) => a.name === name)!.uri;
     for (const a of attachments) expect(a.uri.startsWith(bed.gateway.url)).toBe(true);
     const pdf = await fetch(uri("order.pdf"));

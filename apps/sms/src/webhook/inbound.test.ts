@@ -84,6 +84,38 @@ describe("inbound SMS/MMS", () => {
     expect(length).toBeNull();
   });
 
+  it("serves SVG and HTML media as downloads that cannot run script; photos inline; all nosniff and sandboxed", async () => {
+    const svg = new TextEncoder().encode(
+      '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(document.domain)</script></svg>',
+    );
+    const html = new TextEncoder().encode("<html><script>alert(document.cookie)</script></html>");
+    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]);
+    const params = inbound(0, "+14155550330", "look", {
+      media: [
+        { contentType: "image/svg+xml", data: svg },
+        { contentType: "text/html", data: html },
+        { contentType: "image/png", data: png },
+      ],
+    });
+    expect((await post(0, params)).status).toBe(200);
+    const got = await bed.crm.waitFor(() => incomingFrom("+14155550330")[0]);
+    const answers = await Promise.all(got.body.message.attachments!.map((a) => fetch(a.uri)));
+    const headers = answers.map((res) => [
+      res.status,
+      res.headers.get("content-type"),
+      res.headers.get("content-disposition")?.split(";")[0],
+      res.headers.get("x-content-type-options"),
+      res.headers.get("content-security-policy"),
+    ]);
+    const csp = "sandbox; default-src 'none'";
+    expect(headers).toEqual([
+      [200, "image/svg+xml", "attachment", "nosniff", csp],
+      [200, "text/html", "attachment", "nosniff", csp],
+      [200, "image/png", "inline", "nosniff", csp],
+    ]);
+    expect(new Uint8Array(await answers[0]!.arrayBuffer())).toEqual(svg);
+  });
+
   it("answers 502 (try later) when the media never shows up", async () => {
     const params = inbound(0, "+14155550303", "pic", {
       media: [{ contentType: "image/jpeg", data: new Uint8Array([1, 2, 3]) }],

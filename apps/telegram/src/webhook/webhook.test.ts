@@ -147,6 +147,11 @@ describe("receiving", () => {
     const docRes = await fetch(got[1]!.attachments![0]!.uri);
     expect(docRes.headers.get("content-type")).toBe("application/pdf");
     expect(docRes.headers.get("content-disposition")).toContain(encodeURIComponent("Contract №5.pdf"));
+    expect(docRes.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(docRes.headers.get("content-security-policy")).toBe("sandbox; default-src 'none'");
+    // A voice note is inert media: it may play in the browser, still nosniff and sandboxed.
+    expect(voiceRes.headers.get("content-disposition")).toMatch(/^inline/);
+    expect(voiceRes.headers.get("x-content-type-options")).toBe("nosniff");
     expect(Buffer.compare(Buffer.from(await docRes.arrayBuffer()), doc)).toBe(0);
   });
 

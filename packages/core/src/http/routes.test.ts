@@ -305,6 +305,45 @@ describe("POST /special/send", () => {
   });
 });
 
+describe("file answers", () => {
+  const SAFE = { "x-content-type-options": "nosniff", "content-security-policy": "sandbox; default-src 'none'" };
+
+  it.each([
+    ["image/svg+xml", "image/svg+xml", "attachment"],
+    ["text/html; charset=utf-8", "text/html", "attachment"],
+    ["application/xhtml+xml", "application/xhtml+xml", "attachment"],
+    ["text/plain", "text/plain", "attachment"],
+    ["IMAGE/SVG+XML", "image/svg+xml", "attachment"],
+    ["text/html\r\nx-evil: 1", "application/octet-stream", "attachment"],
+    ["", "application/octet-stream", "attachment"],
+    ["image/png; q=1", "image/png", "inline"],
+    ["image/jpeg", "image/jpeg", "inline"],
+    ["audio/ogg", "audio/ogg", "inline"],
+    ["video/mp4", "video/mp4", "inline"],
+    ["application/pdf", "application/pdf", "inline"],
+  ])("a file the channel calls %j is served as %s, %s, nosniff and sandboxed", async (claimed, type, disposition) => {
+    const tenant = stack.gw.runtime.tenants.get(TENANT_A)!;
+    const res = await fetch(stack.gw.runtime.files.link(tenant, "typed", claimed));
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe(type);
+    expect(res.headers.get("content-disposition")).toBe(`${disposition}; filename*=UTF-8''media`);
+    expect(Object.fromEntries(Object.keys(SAFE).map((h) => [h, res.headers.get(h)]))).toEqual(SAFE);
+  });
+
+  it("stored files get the same headers", async () => {
+    const tenant = stack.gw.runtime.tenants.get(TENANT_A)!;
+    const link = await stack.gw.runtime.files.store(tenant, {
+      name: "page.html",
+      contentType: "text/html",
+      data: Buffer.from("<script>alert(1)</script>"),
+    });
+    const res = await fetch(link);
+    expect(res.headers.get("content-disposition")).toBe("attachment; filename*=UTF-8''page.html");
+    expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(res.headers.get("content-security-policy")).toBe("sandbox; default-src 'none'");
+  });
+});
+
 describe("signed file links", () => {
   it("serves a gateway file and a stored file, and refuses tampered or foreign links", async () => {
     const tenant = stack.gw.runtime.tenants.get(TENANT_A)!;

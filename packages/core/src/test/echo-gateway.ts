@@ -115,6 +115,12 @@ export function createEchoGateway(options: { rateLimits?: GatewayDefinition["rat
         contentType: "text/plain",
         fileName: "echo.txt",
       }),
+      // Serves a file of whatever type the key names, as a channel's media could claim.
+      typed: async (_tenant, key) => ({
+        body: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'),
+        contentType: key,
+        fileName: "media",
+      }),
     },
     routes(app, runtime) {
       app.post("/echo/webhook/:publicId", async (c) => {

@@ -6,6 +6,7 @@ import { HttpError, SwitchboardError } from "../../errors.js";
 import type { FileResponse } from "../../gateway/types.js";
 import { ownEntry } from "../../util/own-entry.js";
 import type { AppDeps, AppEnv } from "../context.js";
+import { fileHeaders } from "../file-headers.js";
 
 /** Streams the file behind a valid, unexpired link; anything else is 404/410 without detail. */
 export function fileRoutes(deps: AppDeps): Hono<AppEnv> {
@@ -30,12 +31,10 @@ export function fileRoutes(deps: AppDeps): Hono<AppEnv> {
       throw new HttpError(502, "File could not be fetched from the channel, try again later");
     }
     if (!file) throw new HttpError(404, "File not found");
-    const headers: Record<string, string> = { "content-type": file.contentType ?? "application/octet-stream" };
+    const headers = fileHeaders(file);
     // A wrong length truncates the download or hangs it: declare only what is known for sure.
     const size = file.body instanceof Uint8Array ? file.body.byteLength : file.size;
     if (size !== undefined && Number.isSafeInteger(size) && size >= 0) headers["content-length"] = String(size);
-    if (file.fileName)
-      headers["content-disposition"] = `attachment; filename*=UTF-8''${encodeURIComponent(file.fileName)}`;
     return new Response(file.body as ConstructorParameters<typeof Response>[0], { status: 200, headers });
   };
   app.get("/files/:token/:name", (c) => serve(c.req.param("token")));
