@@ -8,6 +8,7 @@ describe("readSandboxConfig", () => {
       port: 3000,
       gatewayPorts: { telegram: 8081, sms: 8082, email: 8083 },
       smtpInboundPort: 2525,
+      crmPort: 3001,
       logLevel: "warn",
     });
     expect(config.dataDir).toMatch(/\/data\/?$/);

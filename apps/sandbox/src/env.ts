@@ -11,6 +11,11 @@ export interface SandboxConfig {
   gatewayPorts: { telegram: number; sms: number; email: number };
   /** The email gateway's inbound SMTP port (0: a free port). */
   smtpInboundPort: number;
+  /**
+   * The simulated CRM's port (default 0: a free one). Gateways pin each tenant to the origin of
+   * the CRM that registered it, so a sandbox restarted on the same data needs the same port.
+   */
+  crmPort?: number;
   /** Folder of the gateways' SQLite files. */
   dataDir: string;
   /** Log level of the gateway processes. */
@@ -41,6 +46,7 @@ export function readSandboxConfig(source: Record<string, string | undefined> = p
       email: port("EMAIL_PORT", 8083),
     },
     smtpInboundPort: port("SMTP_INBOUND_PORT", 2525),
+    crmPort: port("SANDBOX_CRM_PORT", 3001),
     dataDir: source.SANDBOX_DATA_DIR?.trim() || DEFAULT_DATA_DIR,
     logLevel: source.LOG_LEVEL?.trim() || "warn",
   };

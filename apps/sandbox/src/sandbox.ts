@@ -55,7 +55,7 @@ export async function startSandbox(config: SandboxConfig, options: SandboxOption
   try {
     mkdirSync(config.dataDir, { recursive: true });
     const ports = await resolvePorts(config);
-    const crm = await startCrmSimulator();
+    const crm = await startCrmSimulator({ port: ports.crm });
     cleanups.push(() => crm.close());
     const fakeTelegram = await startFakeTelegram();
     cleanups.push(() => fakeTelegram.close());

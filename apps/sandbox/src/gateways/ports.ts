@@ -12,6 +12,7 @@ export interface SandboxPorts {
   web: number;
   gateways: Record<Channel, number>;
   smtpInbound: number;
+  crm: number;
 }
 
 /** Port 0 becomes a free port; a configured port must be free on loopback, or this throws naming its variable. */
@@ -30,6 +31,7 @@ export async function resolvePorts(config: SandboxConfig): Promise<SandboxPorts>
       email: await pick(config.gatewayPorts.email, "EMAIL_PORT"),
     },
     smtpInbound: await pick(config.smtpInboundPort, "SMTP_INBOUND_PORT"),
+    crm: await pick(config.crmPort ?? 0, "SANDBOX_CRM_PORT"),
   };
 }
 

@@ -35,6 +35,16 @@ export const registrations = sqliteTable(
     country: text("country").notNull(),
     currency: text("currency").notNull(),
     registeredAt: integer("registered_at").notNull(),
+    /**
+     * Origin (scheme://host[:port]) of the `iss` that registered the tenant: every later token for
+     * it must come from the same origin. NULL only for rows older than this column whose
+     * cluster_uri could not be parsed; the next registration adopts its issuer.
+     */
+    issuer: text("issuer"),
+    /** `iat` of the registration token in force: an older registration is refused (replay). */
+    tokenIat: integer("token_iat"),
+    /** `jti` of the registration token in force, when it had one. */
+    tokenJti: text("token_jti"),
   },
   (t) => [
     primaryKey({ columns: [t.companyId, t.pluginAlias, t.pluginId] }),

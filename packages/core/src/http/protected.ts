@@ -3,23 +3,39 @@
  */
 import type { MiddlewareHandler } from "hono";
 import { HttpError } from "../errors.js";
+import type { PluginReference } from "../protocol/reference.js";
+import type { VerifiedToken } from "../protocol/tokens.js";
+import type { TenantStore } from "../tenants/tenant-store.js";
 import type { AppDeps, AppEnv } from "./context.js";
 
-/** Verifies X-PLUGIN-TOKEN and requires a registered plugin; sets `ref` and `claims`. */
+/**
+ * The registered tenant a verified token speaks for. A token from another issuer than the one
+ * the tenant is pinned to gets the same answer as an unregistered plugin, so it learns nothing.
+ */
+export function registeredReference(tenants: TenantStore, token: VerifiedToken): PluginReference {
+  const { ref, issuer } = token;
+  const registration = ref && tenants.credentials(ref);
+  // A NULL issuer is a legacy row that has not adopted one yet: it keeps working as before.
+  if (!ref || !registration || (registration.issuer !== null && registration.issuer !== issuer)) {
+    throw new HttpError(403, "Plugin was not registered");
+  }
+  return ref;
+}
+
+/** Verifies X-PLUGIN-TOKEN and requires a plugin registered by the same issuer; sets `ref` and `claims`. */
 export function requirePluginToken(deps: Pick<AppDeps, "verifier" | "tenants">): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const token = c.req.header("x-plugin-token");
     if (!token) throw new HttpError(401, "X-PLUGIN-TOKEN not found");
-    const { claims, ref } = await deps.verifier.verify(token);
-    if (!ref || !deps.tenants.get(ref)) throw new HttpError(403, "Plugin was not registered");
-    c.set("ref", ref);
-    c.set("claims", claims);
+    const verified = await deps.verifier.verify(token);
+    c.set("ref", registeredReference(deps.tenants, verified));
+    c.set("claims", verified.claims);
     await next();
   };
 }
 
-/** Settings routes also need a truthy `settings` claim. */
+/** Settings routes also need the `settings` claim, and only the boolean `true` counts. */
 export const requireSettingsAccess: MiddlewareHandler<AppEnv> = async (c, next) => {
-  if (!c.get("claims").settings) throw new HttpError(403, "Access to settings is not allowed");
+  if (c.get("claims").settings !== true) throw new HttpError(403, "Access to settings is not allowed");
   await next();
 };

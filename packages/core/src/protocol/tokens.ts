@@ -19,6 +19,8 @@ export interface VerifiedToken {
   claims: CrmClaims;
   /** Absent when the token names no company/plugin (callers that need one answer 403). */
   ref: PluginReference | undefined;
+  /** Origin (`scheme://host[:port]`) of the token's `iss`, as checked against the allow-list. */
+  issuer: string;
 }
 
 const CLOCK_TOLERANCE_S = 60;
@@ -30,7 +32,10 @@ export class CrmTokenVerifier {
     private readonly keys: PublicKeyStore,
   ) {}
 
-  /** Verifies a token; any failure is an `HttpError(403)` whose message says why. */
+  /**
+   * Verifies a token; a failure is an `HttpError` whose message says why: 401 for a token
+   * without `exp` (it would never expire), 403 for everything else.
+   */
   async verify(token: unknown): Promise<VerifiedToken> {
     if (typeof token !== "string" || token === "") throw new HttpError(403, "Token is missing");
     let header: ReturnType<typeof decodeProtectedHeader>;
@@ -63,18 +68,23 @@ export class CrmTokenVerifier {
     if (!valid) throw new HttpError(403, "Input token sign was not verified");
     const claims = unverified;
     const now = Math.floor(Date.now() / 1000);
-    if (claims.exp !== undefined && (typeof claims.exp !== "number" || claims.exp < now - CLOCK_TOLERANCE_S)) {
+    if (claims.exp === undefined) throw new HttpError(401, "Token has no exp claim");
+    if (typeof claims.exp !== "number" || claims.exp < now - CLOCK_TOLERANCE_S) {
       throw new HttpError(403, "Token has expired");
     }
     if (claims.nbf !== undefined && (typeof claims.nbf !== "number" || claims.nbf > now + CLOCK_TOLERANCE_S)) {
       throw new HttpError(403, "Token claim is not valid: nbf");
+    }
+    // A registration from the future would make every later, genuine one look outdated.
+    if (claims.iat !== undefined && (typeof claims.iat !== "number" || claims.iat > now + CLOCK_TOLERANCE_S)) {
+      throw new HttpError(403, "Token claim is not valid: iat");
     }
     const fetched = this.keys.fetchedPem.get(`${origin} ${keyId}`);
     if (fetched !== undefined) {
       this.keys.remember(origin, keyId, fetched);
       this.keys.fetchedPem.delete(`${origin} ${keyId}`);
     }
-    return { claims, ref: referenceFromClaims(claims) };
+    return { claims, ref: referenceFromClaims(claims), issuer: origin };
   }
 
   private issuerOrigin(iss: unknown): string {

@@ -81,6 +81,8 @@ export async function startGateway<S extends SettingsData>(
 
   const clock = steadyClock({ notBefore: newestScheduledTime(db) });
   const tenants = new TenantStore<S>(db);
+  const pinned = tenants.pinLegacyIssuers();
+  if (pinned > 0) logger.info({ tenants: pinned }, "pinned registrations to the issuer of their cluster URI");
   const verifier = new CrmTokenVerifier(config, new PublicKeyStore(db));
   const outbox = new CrmOutbox({ db, tenants, config, logger, clock });
   const statuses = new StatusTracker(db, outbox);

@@ -3,9 +3,9 @@
  * (this process is the only writer of its database).
  */
 import { randomBytes } from "node:crypto";
-import { and, eq } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 import type { Database } from "../db/client.js";
-import { registrations, settings as settingsTable } from "../db/schema.js";
+import { registrations, seenEvents, settings as settingsTable } from "../db/schema.js";
 import type { Tenant } from "../gateway/types.js";
 import { referenceKey, type PluginReference } from "../protocol/reference.js";
 import type { SettingsData } from "../settings/form.js";
@@ -16,9 +16,49 @@ export interface RegistrationInput {
   clusterUri: string;
   country: string;
   currency: string;
+  /** Origin of the token's `iss`; the tenant is pinned to it. */
+  issuer: string;
+  /** The token's `iat` and `jti`, when it had them (replay protection). */
+  iat?: number;
+  jti?: string;
 }
 
+/** Why a registration was refused (nothing was changed). */
+export type RegistrationRefusal = "foreign-issuer" | "outdated" | "replayed";
+
+/** The outcome of {@link TenantStore.register}. */
+export type RegistrationResult<S extends SettingsData> =
+  { ok: true; tenant: Tenant<S>; adoptedIssuer: boolean } | { ok: false; refusal: RegistrationRefusal };
+
+/** What core keeps private about a registration: the signing secret and where the tenant belongs. */
+export interface RegistrationSecrets {
+  hpt: string;
+  clusterUri: string;
+  /** Issuer origin the tenant is pinned to; null until a legacy row adopts one. */
+  issuer: string | null;
+}
+
+/** seen_events scope of the registration token ids already used per tenant. */
+const REGISTRATION_JTI_SCOPE = "registration";
+
 type RegistrationRow = typeof registrations.$inferSelect;
+type Transaction = Parameters<Parameters<Database["transaction"]>[0]>[0];
+
+const refColumns = {
+  companyId: registrations.companyId,
+  pluginAlias: registrations.pluginAlias,
+  pluginId: registrations.pluginId,
+};
+
+/** `scheme://host[:port]` of a URL, or undefined when it is not one. */
+function originOf(uri: string): string | undefined {
+  try {
+    const origin = new URL(uri).origin;
+    return origin === "null" ? undefined : origin;
+  } catch {
+    return undefined;
+  }
+}
 
 const byRef = (ref: PluginReference) =>
   and(
@@ -31,13 +71,66 @@ const byRef = (ref: PluginReference) =>
 export class TenantStore<S extends SettingsData = SettingsData> {
   private readonly cache = new Map<string, Tenant<S> | null>();
   private readonly publicIds = new Map<string, string>();
-  private readonly secrets = new Map<string, { hpt: string; clusterUri: string }>();
+  private readonly secrets = new Map<string, RegistrationSecrets>();
 
   constructor(private readonly db: Database) {}
 
-  /** Creates or replaces a registration; the public id survives re-registration. */
-  register(ref: PluginReference, input: RegistrationInput): Tenant<S> {
-    const existing = this.db.select().from(registrations).where(byRef(ref)).get();
+  /**
+   * Pins registrations stored before issuers were recorded to the origin of their cluster URI,
+   * which is the `iss` of the token that registered them; returns how many rows were pinned.
+   */
+  pinLegacyIssuers(): number {
+    const legacy = this.db
+      .select({ ...refColumns, clusterUri: registrations.clusterUri })
+      .from(registrations)
+      .where(isNull(registrations.issuer))
+      .all();
+    let pinned = 0;
+    for (const row of legacy) {
+      const issuer = originOf(row.clusterUri);
+      if (!issuer) continue;
+      this.db.update(registrations).set({ issuer }).where(byRef(row)).run();
+      pinned++;
+    }
+    return pinned;
+  }
+
+  /**
+   * Creates or replaces a registration; the public id survives re-registration. Refused, with
+   * nothing changed, when the tenant is pinned to another issuer or the token is older than (or
+   * the same as) one already used.
+   */
+  register(ref: PluginReference, input: RegistrationInput): RegistrationResult<S> {
+    const outcome = this.db.transaction((tx): { refusal: RegistrationRefusal } | { adoptedIssuer: boolean } => {
+      const existing = tx.select().from(registrations).where(byRef(ref)).get();
+      if (existing?.issuer != null && existing.issuer !== input.issuer) return { refusal: "foreign-issuer" };
+      // A token without iat cannot prove it is newer than one that had it.
+      if (existing?.tokenIat != null && (input.iat === undefined || input.iat < existing.tokenIat)) {
+        return { refusal: "outdated" };
+      }
+      if (input.jti !== undefined) {
+        const fresh = tx
+          .insert(seenEvents)
+          .values({ ...ref, scope: REGISTRATION_JTI_SCOPE, externalId: input.jti, seenAt: Date.now() })
+          .onConflictDoNothing()
+          .run();
+        if (fresh.changes === 0) return { refusal: "replayed" };
+      }
+      this.write(tx, ref, input, existing);
+      return { adoptedIssuer: existing !== undefined && existing.issuer == null };
+    });
+    if ("refusal" in outcome) return { ok: false, refusal: outcome.refusal };
+    this.cache.delete(referenceKey(ref));
+    this.secrets.delete(referenceKey(ref));
+    return { ok: true, tenant: this.get(ref)!, adoptedIssuer: outcome.adoptedIssuer };
+  }
+
+  private write(
+    tx: Transaction,
+    ref: PluginReference,
+    input: RegistrationInput,
+    existing: RegistrationRow | undefined,
+  ) {
     const row: RegistrationRow = {
       ...ref,
       publicId: existing?.publicId ?? randomBytes(16).toString("base64url"),
@@ -46,24 +139,18 @@ export class TenantStore<S extends SettingsData = SettingsData> {
       country: input.country,
       currency: input.currency,
       registeredAt: Math.floor(Date.now() / 1000),
+      issuer: input.issuer,
+      tokenIat: input.iat ?? null,
+      tokenJti: input.jti ?? null,
     };
-    this.db
-      .insert(registrations)
+    const { companyId: _c, pluginAlias: _a, pluginId: _p, publicId: _id, ...changed } = row;
+    tx.insert(registrations)
       .values(row)
       .onConflictDoUpdate({
         target: [registrations.companyId, registrations.pluginAlias, registrations.pluginId],
-        set: {
-          hpt: row.hpt,
-          clusterUri: row.clusterUri,
-          country: row.country,
-          currency: row.currency,
-          registeredAt: row.registeredAt,
-        },
+        set: changed,
       })
       .run();
-    this.cache.delete(referenceKey(ref));
-    this.secrets.delete(referenceKey(ref));
-    return this.get(ref)!;
   }
 
   /** The tenant of a reference, or undefined when it never registered. */
@@ -78,13 +165,13 @@ export class TenantStore<S extends SettingsData = SettingsData> {
     return tenant ?? undefined;
   }
 
-  /** The registration secret and CRM address of a tenant (never exposed to gateways). */
-  credentials(ref: PluginReference): { hpt: string; clusterUri: string } | undefined {
+  /** The registration secret, CRM address and pinned issuer of a tenant (never exposed to gateways). */
+  credentials(ref: PluginReference): RegistrationSecrets | undefined {
     const key = referenceKey(ref);
     let creds = this.secrets.get(key);
     if (!creds) {
       creds = this.db
-        .select({ hpt: registrations.hpt, clusterUri: registrations.clusterUri })
+        .select({ hpt: registrations.hpt, clusterUri: registrations.clusterUri, issuer: registrations.issuer })
         .from(registrations)
         .where(byRef(ref))
         .get();

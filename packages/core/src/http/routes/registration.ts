@@ -3,8 +3,17 @@
  */
 import { Hono } from "hono";
 import { HttpError } from "../../errors.js";
+import { referenceKey } from "../../protocol/reference.js";
+import type { RegistrationRefusal } from "../../tenants/tenant-store.js";
 import type { AppDeps, AppEnv } from "../context.js";
 import { readBody } from "../errors.js";
+
+const REFUSALS = new Map<RegistrationRefusal, [status: number, message: string]>([
+  // Says nothing about the registration in force, only that this issuer cannot replace it.
+  ["foreign-issuer", [403, "Plugin is registered by another issuer"]],
+  ["outdated", [409, "Registration token is older than the registration in force"]],
+  ["replayed", [409, "Registration token was already used"]],
+]);
 
 /** Registers (or re-registers) a plugin instance from a CRM registration token. */
 export function registrationRoutes(deps: AppDeps): Hono<AppEnv> {
@@ -13,16 +22,34 @@ export function registrationRoutes(deps: AppDeps): Hono<AppEnv> {
     const body = await readBody(c);
     const token = body.registration;
     if (typeof token !== "string" || token === "") throw new HttpError(401, "Registration token not found");
-    const { claims, ref } = await deps.verifier.verify(token);
+    const { claims, ref, issuer } = await deps.verifier.verify(token);
     if (!ref) throw new HttpError(403, "Registration token has no company or plugin");
     const hpt = claims.HPT ?? claims.LVPT;
     if (typeof hpt !== "string" || hpt === "") throw new HttpError(403, "Registration token has no HPT");
-    const { country, currency } = claims;
+    const { country, currency, jti } = claims;
     if (typeof country !== "string" || typeof currency !== "string") {
       throw new HttpError(403, "Registration token has no country or currency");
     }
-    deps.tenants.register(ref, { hpt, clusterUri: String(claims.iss), country, currency });
-    deps.logger.info({ tenant: `${ref.companyId}/${ref.pluginAlias}/${ref.pluginId}` }, "plugin registered");
+    if (jti !== undefined && (typeof jti !== "string" || jti === "")) {
+      throw new HttpError(403, "Token claim is not valid: jti");
+    }
+    const result = deps.tenants.register(ref, {
+      hpt,
+      clusterUri: String(claims.iss),
+      country,
+      currency,
+      issuer,
+      iat: claims.iat,
+      jti,
+    });
+    const tenant = referenceKey(ref);
+    if (!result.ok) {
+      deps.logger.warn({ tenant, issuer, refusal: result.refusal }, "registration refused");
+      const [status, message] = REFUSALS.get(result.refusal)!;
+      throw new HttpError(status, message);
+    }
+    if (result.adoptedIssuer) deps.logger.info({ tenant, issuer }, "registration pinned to its issuer");
+    deps.logger.info({ tenant }, "plugin registered");
     return c.json({ registered: true });
   });
   return app;

@@ -6,14 +6,16 @@ import { HttpError } from "../../errors.js";
 import { parseChatMessage } from "../../protocol/chat.js";
 import type { AppDeps, AppEnv } from "../context.js";
 import { readBody } from "../errors.js";
+import { registeredReference } from "../protected.js";
 
 /** Accepts an outgoing message from the CRM into the durable queue. */
 export function sendRoutes(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.post("/special/send", async (c) => {
     const body = await readBody(c);
-    const { claims, ref } = await deps.verifier.verify(body.request);
-    if (!ref || !deps.tenants.get(ref)) throw new HttpError(403, "Plugin was not registered");
+    const verified = await deps.verifier.verify(body.request);
+    const ref = registeredReference(deps.tenants, verified);
+    const { claims } = verified;
     const parsed = parseChatMessage(claims.body);
     if (!parsed.ok) throw new HttpError(405, parsed.error);
     try {
