@@ -264,6 +264,31 @@ describe("POST /special/send", () => {
     expect((await res.json()) as any).toEqual({ code: 405, message });
   });
 
+  it("queues a message whose content is empty but not null when it has attachments (202), as PHP does", async () => {
+    const attachments = [{ name: "a.txt", uri: "http://127.0.0.1:9/a.txt", type: "file" }];
+    for (const [i, content] of [{}, [], "", false].entries()) {
+      const id = `empty-content-${i}`;
+      const res = await stack.crm.send(stack.gw.url, TENANT_A, {
+        chat: { contact: "echo://empty" },
+        message: { id, content, attachments },
+      } as never);
+      expect(res.status, JSON.stringify(content)).toBe(202);
+      const call = await stack.crm.waitFor(() => echo.calls.find((c) => c.message.id === id));
+      expect(call.message.content).toBeNull();
+      expect(call.message.attachments).toEqual(attachments);
+    }
+  });
+
+  it("sends a message in an unknown format as plain text instead of refusing it", async () => {
+    const res = await stack.crm.send(stack.gw.url, TENANT_A, {
+      chat: { contact: "echo://rtf" },
+      message: { id: "rtf-1", content: { text: "{\\rtf1 hi}", format: "rtf" } },
+    } as never);
+    expect(res.status).toBe(202);
+    const call = await stack.crm.waitFor(() => echo.calls.find((c) => c.message.id === "rtf-1"));
+    expect(call.message.content).toEqual({ text: "{\\rtf1 hi}", format: "text" });
+  });
+
   it("answers 413 {code, message} for a body over 10 MB, with or without Content-Length", async () => {
     const big = JSON.stringify({ request: "x".repeat(11 * 1024 * 1024) });
     const sized = await fetch(url("special/send"), {

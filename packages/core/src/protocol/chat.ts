@@ -24,8 +24,14 @@ export const attachmentSchema = z.object({
 
 export const contentSchema = z.object({
   text: z.string(),
-  // The PHP original does not validate the format; we accept only what the protocol names.
   format: z.enum(MESSAGE_FORMATS),
+});
+
+// What a send may carry: PHP does not validate the format, so any string (or number, which PHP
+// turns into one) gets through and the gateway sends an unknown one as plain text.
+const sentContentSchema = z.object({
+  text: z.string(),
+  format: z.union([z.string(), z.number().transform(String)]),
 });
 
 export const chatSchema = z.object({
@@ -36,7 +42,7 @@ export const chatSchema = z.object({
 
 export const messageSchema = z.object({
   id: id.nullish(),
-  content: contentSchema.nullish(),
+  content: z.unknown().optional(),
   attachments: z.array(attachmentSchema).nullish(),
 });
 
@@ -72,8 +78,24 @@ export const SEND_ERRORS = {
   unparsable: "Can not parse chat & message data",
 } as const;
 
-/** Result of parsing a send body: the message, or the protocol's 405 text explaining why not. */
-export type ParseResult = { ok: true; value: ChatMessage } | { ok: false; error: string };
+/**
+ * Result of parsing a send body: the message (with the format the CRM gave when it was not one
+ * the protocol names, and was replaced by `text`), or the protocol's 405 text explaining why not.
+ */
+export type ParseResult = { ok: true; value: ChatMessage; unknownFormat?: string } | { ok: false; error: string };
+
+/** PHP's `if ($content)`: null, false, 0, "", "0" and an empty array or object mean no content. */
+function isPhpFalsy(value: unknown): boolean {
+  if (value === null || value === undefined || value === false || value === 0 || value === "" || value === "0") {
+    return true;
+  }
+  if (Array.isArray(value)) return value.length === 0;
+  return typeof value === "object" && Object.keys(value).length === 0;
+}
+
+function isMessageFormat(format: string): format is MessageFormat {
+  return (MESSAGE_FORMATS as readonly string[]).includes(format);
+}
 
 const bodySchema = z.object({ chat: chatSchema, message: messageSchema });
 
@@ -83,10 +105,15 @@ export function parseChatMessage(body: unknown): ParseResult {
   if (!parsed.success) return { ok: false, error: SEND_ERRORS.unparsable };
   const { chat, message } = parsed.data;
   let content: MessageContent | null = null;
-  if (message.content) {
-    const text = message.content.text.trim();
+  let unknownFormat: string | undefined;
+  if (!isPhpFalsy(message.content)) {
+    const given = sentContentSchema.safeParse(message.content);
+    if (!given.success) return { ok: false, error: SEND_ERRORS.unparsable };
+    const text = given.data.text.trim();
     if (text === "") return { ok: false, error: SEND_ERRORS.emptyText };
-    content = { text, format: message.content.format };
+    const format = given.data.format;
+    if (!isMessageFormat(format)) unknownFormat = format;
+    content = { text, format: isMessageFormat(format) ? format : "text" };
   }
   const attachments = message.attachments ?? [];
   if (!content && attachments.length === 0) return { ok: false, error: SEND_ERRORS.noContent };
@@ -96,6 +123,7 @@ export function parseChatMessage(body: unknown): ParseResult {
       chat: { id: chat.id ?? null, contact: chat.contact, subject: chat.subject ?? null },
       message: { id: message.id ?? null, content, attachments },
     },
+    ...(unknownFormat === undefined ? {} : { unknownFormat }),
   };
 }
 

@@ -18,6 +18,12 @@ export function sendRoutes(deps: AppDeps): Hono<AppEnv> {
     const { claims } = verified;
     const parsed = parseChatMessage(claims.body);
     if (!parsed.ok) throw new HttpError(405, parsed.error);
+    if (parsed.unknownFormat !== undefined) {
+      deps.logger.warn(
+        { format: parsed.unknownFormat.slice(0, 50), crmMessageId: parsed.value.message.id },
+        "unknown message format; sending it as plain text",
+      );
+    }
     try {
       await deps.queue.enqueue(ref, parsed.value);
     } catch (error) {
