@@ -3,4 +3,12 @@
  */
 export * from "./crm-simulator/index.js";
 export * from "./conformance/index.js";
-export { waitFor, freePort, type WaitForOptions } from "./util/index.js";
+export {
+  waitFor,
+  freePort,
+  findSystemProgram,
+  requireSystemProgram,
+  MissingSystemProgramError,
+  type SystemProgram,
+  type WaitForOptions,
+} from "./util/index.js";

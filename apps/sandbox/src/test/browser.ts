@@ -18,7 +18,7 @@ const ARGS = [
   "--disable-sync",
 ];
 
-/** Launches headless Chromium; a missing browser is a readable error, not a skipped test. */
+/** Launches headless Chromium (the test skips or fails first, through requireSystemProgram, when it is missing). */
 export async function launchChromium(executablePath = CHROMIUM_PATH): Promise<Browser> {
   if (!existsSync(executablePath)) {
     throw new Error(

@@ -3,3 +3,9 @@
  */
 export { waitFor, type WaitForOptions } from "./wait-for.js";
 export { freePort } from "./free-port.js";
+export {
+  findSystemProgram,
+  requireSystemProgram,
+  MissingSystemProgramError,
+  type SystemProgram,
+} from "./system-program.js";
