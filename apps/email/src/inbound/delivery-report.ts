@@ -5,6 +5,7 @@
  */
 import type { ParsedMail } from "mailparser";
 import { parseMessageIds } from "../threading/message-id.js";
+import { returnedMessageIds } from "./returned-message.js";
 
 /** What one recipient's part of a report says. */
 export interface RecipientReport {
@@ -27,26 +28,34 @@ export interface DeliveryReport {
 const STATUS_TYPES = new Set(["message/delivery-status", "message/global-delivery-status"]);
 const RETURNED_TYPES = new Set(["text/rfc822-headers", "message/rfc822", "message/global-headers", "message/global"]);
 
+/** The value and parameters of the top-level Content-Type, lower-cased (MIME types are case-insensitive). */
+export function reportType(mail: ParsedMail): { type: string; reportType: string } {
+  const header = mail.headers.get("content-type");
+  if (!header || typeof header !== "object" || !("value" in header) || typeof header.value !== "string")
+    return { type: "", reportType: "" };
+  const params = (header as { params?: Record<string, string> }).params ?? {};
+  const reportTypeParam = Object.entries(params).find(([name]) => name.toLowerCase() === "report-type")?.[1] ?? "";
+  return { type: header.value.toLowerCase(), reportType: reportTypeParam.toLowerCase() };
+}
+
 /** True when the message is a delivery status notification. */
 export function isDeliveryReport(mail: ParsedMail): boolean {
-  const type = mail.headers.get("content-type");
-  if (!type || typeof type !== "object" || !("value" in type)) return false;
-  const params = (type as { params?: Record<string, string> }).params ?? {};
-  return type.value === "multipart/report" && params["report-type"]?.toLowerCase() === "delivery-status";
+  const { type, reportType: kind } = reportType(mail);
+  return type === "multipart/report" && kind === "delivery-status";
 }
 
 /** Reads a delivery report; undefined when it has no machine-readable status part. Needs `keepDeliveryStatus`. */
-export function readDeliveryReport(mail: ParsedMail): DeliveryReport | undefined {
-  const statusPart = mail.attachments.find((a) => STATUS_TYPES.has(a.contentType));
+export function readDeliveryReport(mail: ParsedMail, raw?: Buffer): DeliveryReport | undefined {
+  const statusPart = mail.attachments.find((a) => STATUS_TYPES.has(a.contentType.toLowerCase()));
   if (!statusPart) return undefined;
-  const [messageFields = new Map<string, string>(), ...recipientBlocks] = fieldBlocks(
-    statusPart.content.toString("utf8"),
-  );
+  const { message: messageFields, recipients: recipientBlocks } = statusFields(statusPart.content.toString("utf8"));
   const originalIds: string[] = [];
   const envelopeId = messageFields.get("original-envelope-id");
   if (envelopeId) originalIds.push(decodeXText(envelopeId.trim()));
-  const returned = mail.attachments.find((a) => RETURNED_TYPES.has(a.contentType));
-  if (returned) originalIds.push(...parseMessageIds(headerValue(returned.content.toString("utf8"), "message-id")));
+  for (const returned of mail.attachments.filter((a) => RETURNED_TYPES.has(a.contentType.toLowerCase())))
+    originalIds.push(...parseMessageIds(headerValue(returned.content.toString("utf8"), "message-id")));
+  // A returned message sent inline is merged into the text by mailparser: read its headers from the raw mail.
+  if (raw) originalIds.push(...returnedMessageIds(raw, mail));
   originalIds.push(...parseMessageIds(mail.inReplyTo), ...parseMessageIds(mail.references).reverse());
   const recipients = recipientBlocks
     .filter((fields) => fields.has("action"))
@@ -59,11 +68,18 @@ export function readDeliveryReport(mail: ParsedMail): DeliveryReport | undefined
   return { originalIds: [...new Set(originalIds)], recipients };
 }
 
-/** The status a report gives our message: error on any failure, delivered when all were delivered. */
-export function reportOutcome(report: DeliveryReport): { status: "error" | "delivered"; reason?: string } | undefined {
+/**
+ * The status a report gives our message: error on any failure, delivered when all were delivered.
+ * `humanReason` (the report's text part) is the reason when no recipient says why.
+ */
+export function reportOutcome(
+  report: DeliveryReport,
+  humanReason?: string,
+): { status: "error" | "delivered"; reason?: string } | undefined {
   const failed = report.recipients.find((r) => r.action === "failed");
   if (failed) {
-    const reason = failed.diagnostic || (failed.status ? `Delivery failed (${failed.status})` : "Delivery failed");
+    const reason =
+      failed.diagnostic || humanReason || (failed.status ? `Delivery failed (${failed.status})` : "Delivery failed");
     return { status: "error", reason };
   }
   if (report.recipients.length > 0 && report.recipients.every((r) => r.action === "delivered")) {
@@ -72,20 +88,40 @@ export function reportOutcome(report: DeliveryReport): { status: "error" | "deli
   return undefined;
 }
 
-/** Header-style field blocks separated by blank lines, names lower-cased, folded lines joined. */
-function fieldBlocks(text: string): Array<Map<string, string>> {
-  return text
-    .replace(/\r\n/g, "\n")
-    .split(/\n\s*\n/)
-    .map((block) => {
-      const fields = new Map<string, string>();
-      for (const line of block.replace(/\n[ \t]+/g, " ").split("\n")) {
-        const match = /^([A-Za-z0-9-]+)\s*:\s*(.*)$/.exec(line);
-        if (match?.[1] && !fields.has(match[1].toLowerCase())) fields.set(match[1].toLowerCase(), match[2] ?? "");
-      }
-      return fields;
-    })
-    .filter((fields) => fields.size > 0);
+const RECIPIENT_START = new Set(["original-recipient", "final-recipient"]);
+
+/**
+ * The per-message fields and each recipient's fields. Blocks are separated by blank lines, but
+ * some MTAs write them without one: a recipient block also starts at `Original-Recipient` or
+ * `Final-Recipient` once the current block has fields of its own.
+ */
+function statusFields(text: string): { message: Map<string, string>; recipients: Array<Map<string, string>> } {
+  const blocks: Array<Map<string, string>> = [new Map()];
+  for (const line of text
+    .replace(/\r\n?/g, "\n")
+    .replace(/\n[ \t]+/g, " ")
+    .split("\n")) {
+    let current = blocks[blocks.length - 1]!;
+    if (line.trim() === "") {
+      if (current.size) blocks.push(new Map());
+      continue;
+    }
+    const match = /^([A-Za-z0-9-]+)\s*:\s*(.*)$/.exec(line);
+    if (!match?.[1]) continue;
+    const name = match[1].toLowerCase();
+    const startsRecipient =
+      RECIPIENT_START.has(name) &&
+      current.size > 0 &&
+      !(name === "final-recipient" && current.size === 1 && current.has("original-recipient"));
+    if (startsRecipient || current.has(name)) blocks.push((current = new Map()));
+    current.set(name, match[2] ?? "");
+  }
+  const filled = blocks.filter((fields) => fields.size > 0);
+  const first = filled[0];
+  const isRecipient = (fields: Map<string, string>): boolean =>
+    fields.has("final-recipient") || fields.has("original-recipient") || fields.has("action");
+  if (first && !isRecipient(first)) return { message: first, recipients: filled.slice(1) };
+  return { message: new Map(), recipients: filled };
 }
 
 function headerValue(headers: string, name: string): string | undefined {

@@ -88,4 +88,26 @@ describe("POST email/inbound/<token> (raw RFC 822)", () => {
     expect(await big.json()).toMatchObject({ code: 413 });
     expect(await timesForwarded(bed, marker)).toBe(0);
   });
+
+  it("accepts a bounce without a usable From (`MAILER-DAEMON <>`): no 400, no chat", async () => {
+    const marker = unique("hook-bounce");
+    const res = await post(
+      urls[0]!,
+      [
+        "From: MAILER-DAEMON <>",
+        `To: ${INBOUND[0]}`,
+        "Subject: failure notice",
+        `Message-ID: <${marker}@mx.example.net>`,
+        "",
+        `Hi. This is the qmail-send program at mx.example.net. ${marker}`,
+        "",
+        "<gone@example.net>:",
+        "Sorry, no mailbox here by that name. (#5.1.1)",
+        "",
+      ].join("\r\n"),
+    );
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ outcome: "ignored" });
+    expect(await timesForwarded(bed, marker)).toBe(0);
+  });
 });

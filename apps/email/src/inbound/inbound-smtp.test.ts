@@ -49,7 +49,7 @@ describe("receiving by SMTP (email → CRM)", () => {
       from: CUSTOMER,
       to: INBOUND[0],
       subject: "html",
-      html: `<p onmouseover="steal()">Hi <b>${marker}</b></p><script>alert(1)</script><div class="gmail_quote">old</div>`,
+      html: `<p onmouseover="steal()">Hi <b>${marker}</b></p><script>alert(1)</script><div class="gmail_quote"><div class="gmail_attr">On Wed, 30 Apr 2025 at 15:19, Shop A &lt;shop@a.test&gt; wrote:</div><blockquote class="gmail_quote">old</blockquote></div>`,
     });
     const rec = await waitIncoming(bed, marker);
     expect(rec?.body.message.content?.format).toBe("html");

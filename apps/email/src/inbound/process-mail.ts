@@ -1,10 +1,10 @@
 /**
  * @module inbound/process-mail — one raw incoming mail for one tenant, from bytes to the CRM:
- * delivery reports become statuses, our own mail is ignored, everything else is forwarded once
- * into the conversation it answers.
+ * bounces become statuses and other mail-system notifications are logged, our own mail is
+ * ignored, everything else is forwarded once into the conversation it answers.
  */
 import { createHash } from "node:crypto";
-import type { MessageContent, Tenant } from "@switchboard/core";
+import type { Tenant } from "@switchboard/core";
 import type { ParsedMail } from "mailparser";
 import { isEmailAddress, normaliseAddress } from "../settings/address.js";
 import { readEmailSettings } from "../settings/email-settings.js";
@@ -12,10 +12,11 @@ import type { EmailServices } from "../services.js";
 import { parseMessageIds } from "../threading/message-id.js";
 import { baseSubject } from "../threading/subject.js";
 import { isAutoReply } from "./auto-reply.js";
-import { isDeliveryReport, readDeliveryReport, reportOutcome } from "./delivery-report.js";
+import { installFlowedDecoder } from "./flowed-text.js";
 import { InboundRejection } from "./inbound-rejection.js";
+import { mailContent } from "./mail-content.js";
+import { handleNotification } from "./notifications.js";
 import { storeAttachments } from "./store-attachments.js";
-import { stripQuotedText } from "./strip-quoted-text.js";
 
 /** What became of an incoming mail. */
 export type InboundOutcome = "forwarded" | "duplicate" | "status" | "ignored";
@@ -24,6 +25,7 @@ export type InboundOutcome = "forwarded" | "duplicate" | "status" | "ignored";
 export async function parseMail(raw: Buffer): Promise<ParsedMail> {
   // Loaded on the first inbound mail: an idle gateway (most send-only tenants) never pays ~20 MB for it.
   const { simpleParser } = await import("mailparser");
+  installFlowedDecoder();
   return simpleParser(raw, {
     skipHtmlToText: true,
     skipTextToHtml: true,
@@ -43,7 +45,9 @@ export async function processMail(
   const log = runtime.logger.child({ tenant: tenant.publicId });
   const mail = await parseMail(raw);
 
-  if (isDeliveryReport(mail) && applyDeliveryReport(services, tenant, mail)) return "status";
+  // Before the sender check: bounces often come `From: MAILER-DAEMON <>`, and a 550 would lose them.
+  const notification = handleNotification(services, tenant, mail, raw, envelope);
+  if (notification) return notification;
 
   const sender = mail.from?.value[0]?.address || envelope.mailFrom || "";
   if (!isEmailAddress(sender)) throw new InboundRejection(550, "5.1.7 The message has no valid From address");
@@ -87,37 +91,4 @@ export async function processMail(
   if (isAutoReply(mail))
     log.info({ messageId: externalId }, "email: forwarded an automatic reply (never answered automatically)");
   return forwarded ? "forwarded" : "duplicate";
-}
-
-/** The text part without quoted history; else the sanitised HTML part. */
-async function mailContent(
-  mail: ParsedMail,
-  inlineUrls: ReadonlyMap<string, string>,
-): Promise<MessageContent | undefined> {
-  const text = mail.text?.trim() ? stripQuotedText(mail.text) : "";
-  if (text) return { text, format: "text" };
-  if (!mail.html) return undefined;
-  // sanitize-html is loaded only for the rare HTML-only mail, keeping the idle gateway small.
-  const { sanitizeHtmlBody } = await import("./sanitize-html-body.js");
-  const html = sanitizeHtmlBody(mail.html, inlineUrls);
-  return html ? { text: html, format: "html" } : undefined;
-}
-
-/** Applies a delivery report to the message it is about; false when that is not one of ours. */
-function applyDeliveryReport(services: EmailServices, tenant: Tenant, mail: ParsedMail): boolean {
-  const report = readDeliveryReport(mail);
-  if (!report) return false;
-  const { messages, runtime } = services;
-  const ours = report.originalIds.find(
-    (id) => messages.get(tenant.ref, id)?.direction === "out" || runtime.findOutgoing(tenant, id) !== undefined,
-  );
-  if (!ours) return false;
-  const outcome = reportOutcome(report);
-  if (outcome)
-    runtime.reportStatus(tenant, ours, outcome.status, outcome.reason ? { reason: outcome.reason } : undefined);
-  runtime.logger.info(
-    { tenant: tenant.publicId, messageId: ours, outcome: outcome?.status ?? "none" },
-    "email: delivery report",
-  );
-  return true;
 }

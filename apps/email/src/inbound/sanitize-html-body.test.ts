@@ -10,10 +10,25 @@ describe("sanitizeHtmlBody", () => {
   });
 
   it("drops Gmail and Apple Mail quoted history", () => {
+    const attribution = "On Wed, 30 Apr 2025 at 15:19, Shop &lt;shop@a.test&gt; wrote:";
     expect(
-      sanitizeHtmlBody(`<div>New</div><div class="gmail_quote">On ... wrote:<blockquote>old</blockquote></div>`),
+      sanitizeHtmlBody(
+        `<div>New</div><div class="gmail_quote"><div class="gmail_attr">${attribution}<br></div><blockquote class="gmail_quote">old</blockquote></div>`,
+      ),
     ).toBe("<div>New</div>");
-    expect(sanitizeHtmlBody(`<p>New</p><blockquote type="cite">old</blockquote>`)).toBe("<p>New</p>");
+    expect(sanitizeHtmlBody(`<p>New</p><blockquote type="cite"><div>${attribution}</div>old</blockquote>`)).toBe(
+      "<p>New</p>",
+    );
+  });
+
+  it("keeps a quote the customer made on purpose (no attribution) and text below a quote", () => {
+    const own = `<div>As you wrote:</div><blockquote class="gmail_quote" style="margin:0 0 0 .8ex">free shipping</blockquote><div>Where is it?</div>`;
+    expect(sanitizeHtmlBody(own)).toBe(own.replace(' class="gmail_quote" style="margin:0 0 0 .8ex"', ""));
+    expect(
+      sanitizeHtmlBody(
+        `<div>Hi,</div><div>30.04.2025, 15:19, "Shop" &lt;shop@a.test&gt;:</div><blockquote><div>Which size?</div></blockquote><div>Size M please</div>`,
+      ),
+    ).toBe("<div>Hi,</div><div>Size M please</div>");
   });
 
   it("cuts Outlook history at its marker", () => {

@@ -42,3 +42,92 @@ describe("stripQuotedText", () => {
     expect(stripQuotedText("  Hello,\n\nI want to order.\n-- \nAnna  ")).toBe("Hello,\n\nI want to order.\n-- \nAnna");
   });
 });
+
+describe("stripQuotedText never loses what the customer wrote", () => {
+  it("keeps the answer written below the quote (issue 11 item 6)", () => {
+    const text = "Hi,\nOn Wed, 30 Apr 2025 at 15:19, Shop <shop@a.test> wrote:\n> Which size?\n\nSize M please";
+    expect(stripQuotedText(text)).toBe("Hi,\nSize M please");
+  });
+
+  it("keeps text between two quoted blocks (talon would cut from the first quote to the last)", () => {
+    const text = [
+      "Thanks!",
+      "",
+      "On Wed, 30 Apr 2025 at 15:19, Shop <shop@a.test> wrote:",
+      "> Which size?",
+      "",
+      "M, and blue if you have it.",
+      "",
+      "On Tue, 29 Apr 2025 at 10:00, Shop <shop@a.test> wrote:",
+      "> Your order is ready.",
+    ].join("\n");
+    expect(stripQuotedText(text)).toBe("Thanks!\n\nM, and blue if you have it.");
+  });
+
+  it("keeps a customer's own line with a date and an address (talon takes it for an attribution)", () => {
+    const text = "Hello,\nI ordered on 12/03/2025 with anna@example.org\nand nothing arrived.";
+    expect(stripQuotedText(text)).toBe(text);
+  });
+
+  it("keeps a customer's own `From:` line (talon takes it for an Outlook header)", () => {
+    const text = "Hi,\nFrom: Anna, order 1234\nThe parcel is damaged.";
+    expect(stripQuotedText(text)).toBe(text);
+  });
+
+  it("keeps inline answers with their questions", () => {
+    const text =
+      "On Wed, 30 Apr 2025 at 15:19, Shop <shop@a.test> wrote:\n> Colour?\nRed\n> Size?\nM\n> Address?\nBerlin";
+    expect(stripQuotedText(text)).toBe(text);
+  });
+
+  it("keeps a forward whole: Gmail, Apple Mail, Thunderbird's `Original Message` with a Fwd subject", () => {
+    const gmail =
+      "Please see below.\n\n---------- Forwarded message ---------\nFrom: Shop <shop@a.test>\nDate: Wed, 30 Apr 2025 at 15:19\nSubject: Invoice 77\nTo: <anna@example.org>\n\nInvoice 77: 49.00 EUR";
+    expect(stripQuotedText(gmail)).toBe(gmail);
+    const apple =
+      "FYI\n\nBegin forwarded message:\n\nFrom: Shop <shop@a.test>\nSubject: Order confirmation\nDate: 30 April 2025 at 15:19:00 CEST\nTo: anna@example.org\n\nOrder 1234 confirmed.";
+    expect(stripQuotedText(apple)).toBe(apple);
+    const thunderbird =
+      "See the confirmation.\n\n-------- Original Message --------\nSubject: Booking\nDate: Wed, 30 Apr 2025 15:19:00 +0200\nFrom: Hotel <hotel@example.com>\nTo: anna@example.org\n\nBooking 55 confirmed.";
+    expect(stripQuotedText(thunderbird, { subject: "Fwd: Booking" })).toBe(thunderbird);
+    // The same separator in a reply is history.
+    expect(stripQuotedText(thunderbird, { subject: "Re: Booking" })).toBe("See the confirmation.");
+  });
+
+  it("keeps an Outlook forward (FW:) whose history is an unquoted header block", () => {
+    const text =
+      "Here it is.\n\n________________________________\nFrom: Shop <shop@a.test>\nSent: Wednesday, April 30, 2025 3:19 PM\nTo: Anna\nSubject: Invoice\n\nInvoice 77";
+    expect(stripQuotedText(text, { subject: "FW: Invoice" })).toBe(text);
+    expect(stripQuotedText(text, { subject: "RE: Invoice" })).toBe("Here it is.");
+  });
+
+  it("recognises attributions talon does not know (Russian Gmail without a verb, Spanish, Finnish)", () => {
+    expect(
+      stripQuotedText("Да, спасибо\n\nср, 30 апр. 2025 г. в 15:19, Магазин <shop@a.test>:\n> Подтверждаете?"),
+    ).toBe("Да, спасибо");
+    expect(
+      stripQuotedText("Sí\n\nEl mié, 30 abr 2025 a las 15:19, Tienda (<shop@a.test>) escribió:\n> ¿Confirma?"),
+    ).toBe("Sí");
+    expect(stripQuotedText("Kyllä\n\nke 30.4.2025 klo 15.19 Kauppa (shop@a.test) kirjoitti:\n> Vahvistatko?")).toBe(
+      "Kyllä",
+    );
+  });
+
+  it("recognises Outlook header blocks in other languages, indented and with *bold* labels", () => {
+    expect(
+      stripQuotedText(
+        "Danke\n\n-----Ursprüngliche Nachricht-----\nVon: Shop <shop@a.test>\nGesendet: Mittwoch, 30. April 2025 15:19\nAn: Anna\nBetreff: Bestellung\n\nalt",
+      ),
+    ).toBe("Danke");
+    expect(
+      stripQuotedText(
+        "Ok\n\n*From:* Shop <shop@a.test>\n*Sent:* Wednesday, April 30, 2025 3:19 PM\n*To:* Anna\n*Subject:* Order\n\nold",
+      ),
+    ).toBe("Ok");
+    expect(
+      stripQuotedText(
+        "Oui\n\n    De : Boutique <shop@a.test>\n    Envoyé : mercredi 30 avril 2025 15:19\n    À : Anna\n    Objet : Commande\n\n    ancien",
+      ),
+    ).toBe("Oui");
+  });
+});

@@ -1,59 +1,113 @@
 /**
- * @module inbound/strip-quoted-text — removes the quoted history mail programs put below a reply,
- * so the CRM shows only what the customer wrote now.
+ * @module inbound/strip-quoted-text — removes the quoted history mail programs put around a reply,
+ * so the CRM shows what the customer wrote now, and never loses a word of it.
+ *
+ * Reply detection is planer's (the JavaScript port of Mailgun's talon): it marks each line and
+ * finds the quotation, including inline answers between quotes. Our own rules, each only where
+ * talon is wrong for a support inbox:
+ * - attributions and separators in the languages talon does not know are marked as splitters;
+ * - a forward keeps everything (talon only knows Gmail's English marker; customers forward
+ *   invoices and confirmations);
+ * - never-lose: talon's cut is taken only when every line it removes is certainly history
+ *   (quoted `>` lines, blank lines, attribution lines, or what follows an Outlook header block).
+ *   Otherwise — talon cuts "everything after the first splitter", and takes a date with an
+ *   address or a `From:` line in the customer's own text for one — only those certain parts go.
  */
+import { markMessageLines, processMarkedLines } from "planer";
+import { attributionAt, headerBlockAt, isForwardMarker, isForwardSubject, separatorAt } from "./reply-markers.js";
 
-// Lines that introduce quoted history in common mail programs and languages.
-const ATTRIBUTION = [
-  /^On\s.{1,300}\swrote:\s*$/i, // Gmail, Apple Mail, Thunderbird
-  /^-{2,}\s*Original Message\s*-{2,}\s*$/i, // Outlook (plain)
-  /^_{20,}\s*$/, // Outlook separator before From:/Sent:
-  /^Le\s.{1,300}\sa écrit\s*:\s*$/i,
-  /^Am\s.{1,300}\sschrieb\s.{0,200}:\s*$/i,
-  /^El\s.{1,300}\sescribió:\s*$/i,
-  /^.{0,300}(пишет|написал|написала|написал\(а\))\s*:\s*$/i,
-  /^-{2,}\s*Исходное сообщение\s*-{2,}\s*$/i,
-];
-
-/** Outlook's header block: From: followed by Sent:/Date: within the next lines. */
-function isOutlookHeader(lines: string[], index: number): boolean {
-  if (!/^\*?(From|От|Von|De)\s*:\*?\s/i.test(lines[index] ?? "")) return false;
-  return lines
-    .slice(index + 1, index + 4)
-    .some((line) => /^\*?(Sent|Date|Отправлено|Дата|Gesendet|Envoyé)\s*:/i.test(line));
+/** What else is known about the mail whose text is stripped. */
+export interface StripContext {
+  subject?: string;
 }
 
-function isQuoted(line: string): boolean {
-  return /^\s*>/.test(line);
-}
+type Kind = "text" | "blank" | "quoted" | "attribution" | "history";
 
-/** Index of the first line of the quoted history, or -1. */
-function quoteStart(lines: string[]): number {
+/** Each line's kind by our own certain rules; `history` runs from a header block or separator to the end. */
+function classify(lines: readonly string[]): Kind[] {
+  const kinds: Kind[] = [];
   for (let i = 0; i < lines.length; i++) {
-    const line = (lines[i] ?? "").trim();
-    if (ATTRIBUTION.some((pattern) => pattern.test(line)) || isOutlookHeader(lines, i)) return i;
-    // "On Mon, 1 Jan 2024 at 10:00, Name <address>" wrapped onto a second line ending in "wrote:".
-    if (/^On\s/i.test(line) && /\swrote:\s*$/i.test(lines[i + 1] ?? "")) return i;
-  }
-  // A trailing block of "> " lines (possibly with blank lines), without attribution.
-  let start = -1;
-  for (let i = lines.length - 1; i >= 0; i--) {
     const line = lines[i] ?? "";
-    if (isQuoted(line)) start = i;
-    else if (line.trim() !== "") break;
+    if (separatorAt(lines, i) || headerBlockAt(lines, i)) {
+      for (let j = i; j < lines.length; j++) kinds[j] = "history";
+      break;
+    }
+    if (line.trim() === "") kinds[i] = "blank";
+    else if (/^\s*>/.test(line)) kinds[i] = "quoted";
+    else {
+      const n = attributionAt(lines, i);
+      for (let j = 0; j < Math.max(n, 1); j++) kinds[i + j] = n ? "attribution" : "text";
+      i += Math.max(n, 1) - 1;
+    }
   }
-  return start;
+  return kinds;
+}
+
+/** Index of the next line after `index` that is neither blank nor attribution, or -1. */
+function nextContent(kinds: readonly Kind[], index: number): number {
+  for (let i = index + 1; i < kinds.length; i++) if (kinds[i] !== "blank" && kinds[i] !== "attribution") return i;
+  return -1;
 }
 
 /**
- * The new text of a reply: everything above the quoted history. When the cut would leave
- * nothing (a mail that is only a quote, or a top line we misread), the full text is kept.
+ * Lines our own rules may remove: history, attributions directly followed by a quote, and the
+ * quote blocks after them or at the very end. A quote between two texts without an attribution
+ * is an inline answer's context and stays.
  */
-export function stripQuotedText(text: string): string {
-  const lines = text.replace(/\r\n?/g, "\n").split("\n");
-  const start = quoteStart(lines);
-  const full = text.replace(/\r\n?/g, "\n").trim();
-  if (start < 0) return full;
-  const kept = lines.slice(0, start).join("\n").trim();
-  return kept === "" ? full : kept;
+function certainHistory(kinds: readonly Kind[]): boolean[] {
+  const removable = kinds.map((k) => k === "history");
+  for (let i = 0; i < kinds.length; i++) {
+    const attributed = kinds[i] === "attribution" && kinds[nextContent(kinds, i)] === "quoted";
+    const trailing = kinds[i] === "quoted" && kinds.slice(i).every((k) => k === "quoted" || k === "blank");
+    if (!attributed && !trailing) continue;
+    let j = i;
+    while (j < kinds.length && (kinds[j] === "attribution" || kinds[j] === "quoted" || kinds[j] === "blank")) {
+      if (kinds[j] === "attribution" && j > i && kinds[nextContent(kinds, j)] !== "quoted") break;
+      removable[j++] = true;
+    }
+    i = j - 1;
+  }
+  return removable;
+}
+
+/** Talon's markers, with our splitters added where talon does not know the language. */
+function markers(lines: string[], kinds: readonly Kind[]): string {
+  const talon = markMessageLines(lines).slice(0, lines.length).split("");
+  for (let i = 0; i < lines.length; i++) {
+    if (kinds[i] === "attribution") talon[i] = "s";
+    else if (kinds[i] === "history" && kinds[i - 1] !== "history") talon[i] = "s";
+  }
+  return talon.join("");
+}
+
+/**
+ * The new text of a reply. Quoted history is removed; text written above, below or between
+ * quotes is kept; a forward is kept whole. When the cut would leave nothing, the full text is kept.
+ */
+export function stripQuotedText(text: string, context: StripContext = {}): string {
+  const full = text.replace(/\r\n?/g, "\n");
+  const lines = full.split("\n");
+  const kinds = classify(lines);
+  const forwarded =
+    isForwardSubject(context.subject) || lines.some((line, i) => kinds[i] === "text" && isForwardMarker(line));
+  if (forwarded) return full.trim();
+
+  const removable = certainHistory(kinds);
+  const flags: { wereLinesDeleted?: boolean; firstLine?: number; lastLine?: number } = {};
+  processMarkedLines([...lines], markers(lines, kinds), flags);
+  let keep = lines.map(() => true);
+  if (flags.wereLinesDeleted && flags.firstLine !== undefined && flags.lastLine !== undefined) {
+    const cut = lines.map((_, i) => i >= flags.firstLine! && i < flags.lastLine!);
+    const talonLosesText = cut.some((isCut, i) => isCut && !removable[i] && kinds[i] !== "blank");
+    keep = talonLosesText ? removable.map((r) => !r) : cut.map((c) => !c);
+  } else if (removable.some((r, i) => r && kinds[i] === "history")) {
+    // Talon missed an Outlook block in a language it does not know; it is history all the same.
+    keep = kinds.map((k) => k !== "history");
+  }
+  const kept = lines
+    .filter((_, i) => keep[i])
+    .join("\n")
+    .replace(/\n{3,}/g, "\n\n") // the gap a removed quote leaves between two paragraphs
+    .trim();
+  return kept === "" ? full.trim() : kept;
 }

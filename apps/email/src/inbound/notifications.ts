@@ -1,0 +1,93 @@
+/**
+ * @module inbound/notifications — mail written by mail systems, never a customer's chat: delivery
+ * reports (RFC 3464), plain-text failure notices, and abuse/DMARC feedback reports (RFC 5965).
+ * A bounce about one of our messages sets its status; any other is logged and dropped, and none
+ * is ever refused (a refusal of a bounce goes nowhere: its envelope sender is empty).
+ */
+import type { Tenant } from "@switchboard/core";
+import type { ParsedMail } from "mailparser";
+import type { EmailServices } from "../services.js";
+import { parseMessageIds } from "../threading/message-id.js";
+import { isDeliveryReport, readDeliveryReport, reportOutcome, reportType } from "./delivery-report.js";
+import { failureReason, isDelayWarning, isFailureNotice, type NoticeEnvelope } from "./failure-notice.js";
+import { returnedMessageIds } from "./returned-message.js";
+
+/** What a notification did: set a status, or nothing (logged). */
+export type NotificationOutcome = "status" | "ignored";
+
+/** The status a notification gives our message, if any. */
+export interface BounceResult {
+  originalIds: string[];
+  outcome?: { status: "error" | "delivered"; reason?: string };
+}
+
+/** True for an abuse or DMARC feedback report (`multipart/report; report-type=feedback-report`). */
+export function isFeedbackReport(mail: ParsedMail): boolean {
+  const { type, reportType: kind } = reportType(mail);
+  return type === "multipart/report" && kind === "feedback-report";
+}
+
+/** Reads a bounce: which messages it may be about and what it says; undefined for mail that is no bounce. */
+export function readBounce(mail: ParsedMail, raw: Buffer, envelope: NoticeEnvelope = {}): BounceResult | undefined {
+  if (isDeliveryReport(mail)) {
+    const report = readDeliveryReport(mail, raw);
+    if (report) {
+      const delayOnly = report.recipients.length > 0 && report.recipients.every((r) => r.action === "delayed");
+      const usable = report.recipients.some((r) => r.action !== "");
+      // Tied to a message but with no usable recipient: the text part still says what happened.
+      if (!usable && !isDelayWarning(mail.text ?? "", mail.subject ?? ""))
+        return { originalIds: report.originalIds, outcome: { status: "error", reason: failureReason(mail) } };
+      const outcome = delayOnly ? undefined : reportOutcome(report, failureReason(mail));
+      return { originalIds: report.originalIds, outcome };
+    }
+  }
+  if (!isDeliveryReport(mail) && !isFailureNotice(mail, envelope)) return undefined;
+  const originalIds = [
+    ...returnedMessageIds(raw, mail),
+    ...parseMessageIds(mail.inReplyTo),
+    ...parseMessageIds(mail.references).reverse(),
+  ];
+  const delay = isDelayWarning(mail.text ?? "", mail.subject ?? "");
+  return {
+    originalIds: [...new Set(originalIds)],
+    outcome: delay ? undefined : { status: "error", reason: failureReason(mail) },
+  };
+}
+
+/**
+ * Handles a mail-system notification for `tenant`; undefined when the mail is none (then it is a
+ * customer's mail). Never throws a rejection: bounces are accepted even without a usable From.
+ */
+export function handleNotification(
+  services: EmailServices,
+  tenant: Tenant,
+  mail: ParsedMail,
+  raw: Buffer,
+  envelope: NoticeEnvelope,
+): NotificationOutcome | undefined {
+  const { runtime, messages } = services;
+  const log = runtime.logger.child({ tenant: tenant.publicId });
+  const reportId = parseMessageIds(mail.messageId)[0];
+  if (isFeedbackReport(mail)) {
+    const feedbackType = /^Feedback-Type:\s*(\S+)/im.exec(raw.toString("latin1"))?.[1] ?? "unknown";
+    log.warn(
+      { reportId, feedbackType, originalIds: returnedMessageIds(raw, mail) },
+      "email: feedback report received (abuse/DMARC), not forwarded",
+    );
+    return "ignored";
+  }
+  const bounce = readBounce(mail, raw, envelope);
+  if (!bounce) return undefined;
+  const ours = bounce.originalIds.find(
+    (id) => messages.get(tenant.ref, id)?.direction === "out" || runtime.findOutgoing(tenant, id) !== undefined,
+  );
+  if (!ours) {
+    log.info({ reportId, candidates: bounce.originalIds.length }, "email: bounce about no message of ours, dropped");
+    return "ignored";
+  }
+  const { outcome } = bounce;
+  if (outcome)
+    runtime.reportStatus(tenant, ours, outcome.status, outcome.reason ? { reason: outcome.reason } : undefined);
+  log.info({ messageId: ours, reportId, outcome: outcome?.status ?? "none" }, "email: delivery report");
+  return "status";
+}
