@@ -92,7 +92,11 @@ export async function drainScenario(options: BenchOptions, log: (line: string) =
 export async function queueOnlyScenario(options: BenchOptions, log: (line: string) => void): Promise<ScenarioResult> {
   const concurrency = 100;
   let ours: DrainResult;
-  const stack = await startBenchStack({ kind: "noop", env: { LV_PLUGIN_CHAT_SEND_QUEUE_LIMIT: String(concurrency) } });
+  // One tenant may use every slot here, as BullMQ's single worker does.
+  const stack = await startBenchStack({
+    kind: "noop",
+    env: { LV_PLUGIN_CHAT_SEND_QUEUE_LIMIT: String(concurrency), SWITCHBOARD_SEND_TENANT_LIMIT: String(concurrency) },
+  });
   try {
     log(`queue-only: queueing ${options.drainMessages} messages (no-op sender, gate closed)`);
     await fill(stack, options.drainMessages, options.connections);

@@ -15,6 +15,10 @@ const envSchema = z.object({
   LV_PLUGIN_COMPONENT_REGISTRATION_SCHEME: z.string().default("https"),
   LV_PLUGIN_COMPONENT_REGISTRATION_HOSTNAME: z.string().default("backend.leadvertex.com,backend.salesrender.com"),
   LV_PLUGIN_CHAT_SEND_QUEUE_LIMIT: positiveInt.default(100),
+  /** Sends in flight per tenant; default a quarter of LV_PLUGIN_CHAT_SEND_QUEUE_LIMIT. */
+  SWITCHBOARD_SEND_TENANT_LIMIT: positiveInt.optional(),
+  /** Requests in flight to one CRM cluster (origin of its cluster URI), out of the outbox's 32. */
+  SWITCHBOARD_OUTBOX_CLUSTER_LIMIT: positiveInt.default(8),
   LV_PLUGIN_DEBUG: bool.default(false),
   SWITCHBOARD_DB_PATH: z.string().optional(),
   SWITCHBOARD_ALLOW_PRIVATE_URLS: bool.default(false),
@@ -41,6 +45,10 @@ export interface CoreConfig {
   issuerScheme: string;
   issuerHostnames: string[];
   sendConcurrency: number;
+  /** Sends in flight for one tenant at most (never more than `sendConcurrency`). */
+  sendTenantConcurrency: number;
+  /** Requests in flight to one CRM cluster at most. */
+  outboxClusterConcurrency: number;
   debug: boolean;
   dbPath: string | undefined;
   allowPrivateUrls: boolean;
@@ -77,6 +85,11 @@ export function loadCoreConfig(env: Record<string, string | undefined> = process
       .map((h) => h.trim().toLowerCase())
       .filter(Boolean),
     sendConcurrency: e.LV_PLUGIN_CHAT_SEND_QUEUE_LIMIT,
+    sendTenantConcurrency: Math.min(
+      e.SWITCHBOARD_SEND_TENANT_LIMIT ?? Math.ceil(e.LV_PLUGIN_CHAT_SEND_QUEUE_LIMIT / 4),
+      e.LV_PLUGIN_CHAT_SEND_QUEUE_LIMIT,
+    ),
+    outboxClusterConcurrency: e.SWITCHBOARD_OUTBOX_CLUSTER_LIMIT,
     debug: e.LV_PLUGIN_DEBUG,
     dbPath: e.SWITCHBOARD_DB_PATH,
     allowPrivateUrls: e.SWITCHBOARD_ALLOW_PRIVATE_URLS,

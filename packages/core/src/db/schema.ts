@@ -89,7 +89,8 @@ export const outgoing = sqliteTable(
     uniqueIndex("outgoing_crm_message")
       .on(t.companyId, t.pluginAlias, t.pluginId, t.crmMessageId)
       .where(sql`crm_message_id IS NOT NULL`),
-    index("outgoing_due").on(t.state, t.nextAttemptAt),
+    // The worker claims due rows tenant by tenant; leased rows are found by the same prefix.
+    index("outgoing_tenant_due").on(t.state, t.companyId, t.pluginAlias, t.pluginId, t.nextAttemptAt),
   ],
 );
 
@@ -127,7 +128,11 @@ export const crmOutbox = sqliteTable(
     createdAt: integer("created_at").notNull(),
     expiresAt: integer("expires_at").notNull(),
   },
-  (t) => [index("crm_outbox_order").on(t.orderKey, t.id), index("crm_outbox_due").on(t.nextAttemptAt)],
+  (t) => [
+    index("crm_outbox_order").on(t.orderKey, t.id),
+    // The outbox looks for due heads tenant by tenant.
+    index("crm_outbox_tenant_due").on(t.companyId, t.pluginAlias, t.pluginId, t.nextAttemptAt),
+  ],
 );
 
 /** External event ids already handled (Telegram update_id, Twilio MessageSid, Message-ID). */

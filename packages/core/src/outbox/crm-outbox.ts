@@ -7,6 +7,7 @@ import type { Logger } from "pino";
 import type { Database } from "../db/client.js";
 import type { CoreConfig } from "../env.js";
 import { backoffDelay, MIN_ATTEMPTS_BEFORE_EXPIRY } from "../queue/backoff.js";
+import { FairShare } from "../queue/fair-share.js";
 import { Inflight } from "../queue/inflight.js";
 import type { Clock } from "../queue/clock.js";
 import { Waker } from "../queue/waker.js";
@@ -43,11 +44,16 @@ interface OutboxRow {
 export class CrmOutbox {
   private readonly waker: Waker;
   private readonly inflightKeys = new Set<string>();
+  /** Requests in flight per tenant (their heads are still in the table). */
+  private readonly tenantInflight = new Map<string, number>();
+  /** Tenants with pending requests, served in turn; the cap is per CRM cluster (its origin). */
+  private readonly fair: FairShare<PluginReference>;
+  private readonly pendingTenants: Statement;
+  private readonly tenantNextDue: Statement;
   private readonly inflight = new Inflight();
   private stopped = false;
   private readonly insert: Statement;
   private readonly dueHeads: Statement;
-  private readonly nextDue: Statement;
   private readonly remove: Statement;
   private readonly retry: (row: OutboxRow, attempts: number, next: number, failure: string) => void;
 
@@ -55,7 +61,7 @@ export class CrmOutbox {
     private readonly deps: {
       db: Database;
       tenants: TenantStore;
-      config: Pick<CoreConfig, "selfUri" | "outboxMaxAgeMs" | "retry">;
+      config: Pick<CoreConfig, "selfUri" | "outboxMaxAgeMs" | "retry" | "outboxClusterConcurrency">;
       logger: Logger;
       /** Scheduling time (due times, expiry): immune to wall-clock steps. */
       clock: Clock;
@@ -71,14 +77,21 @@ export class CrmOutbox {
          @now, @expiresAt)`,
     );
     // Only the oldest pending row of each order key is eligible, so a retried status never
-    // lets a later one overtake it.
+    // lets a later one overtake it. One tenant at a time, through the tenant's due index.
+    const tenant = `company_id = @companyId AND plugin_alias = @pluginAlias AND plugin_id = @pluginId`;
     this.dueHeads = sqlite.prepare(
       `SELECT o.* FROM crm_outbox o
-       WHERE o.next_attempt_at <= ? AND o.id = (SELECT MIN(id) FROM crm_outbox i WHERE i.order_key = o.order_key)
-       ORDER BY o.next_attempt_at, o.id LIMIT ?`,
+       WHERE o.${tenant.replace(/ AND /g, " AND o.")} AND o.next_attempt_at <= @now
+         AND o.id = (SELECT MIN(id) FROM crm_outbox i WHERE i.order_key = o.order_key)
+       ORDER BY o.next_attempt_at, o.id LIMIT @limit`,
     );
-    // Rows behind a head wait for it, so only heads say when there is work next.
-    this.nextDue = sqlite.prepare(`SELECT MIN(next_attempt_at) AS t FROM crm_outbox`);
+    // Rows behind a head wait for it, so the earliest time of a tenant's rows is its next work.
+    this.tenantNextDue = sqlite.prepare(`SELECT MIN(next_attempt_at) AS t FROM crm_outbox WHERE ${tenant}`);
+    this.pendingTenants = sqlite.prepare(
+      `SELECT company_id, plugin_alias, plugin_id, MIN(next_attempt_at) AS t FROM crm_outbox
+       GROUP BY company_id, plugin_alias, plugin_id`,
+    );
+    this.fair = new FairShare(Math.min(deps.config.outboxClusterConcurrency, CONCURRENCY));
     this.remove = sqlite.prepare(`DELETE FROM crm_outbox WHERE id = ?`);
     const retryHead = sqlite.prepare(
       `UPDATE crm_outbox SET attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ?`,
@@ -107,11 +120,21 @@ export class CrmOutbox {
       now,
       expiresAt: now + this.deps.config.outboxMaxAgeMs,
     });
+    this.fair.hint(referenceKey(ref), ref, now);
     this.waker.wake();
   }
 
   /** Starts delivering what is stored (including what an earlier process left). */
   start(): void {
+    for (const row of this.pendingTenants.all() as Array<{
+      company_id: string;
+      plugin_alias: string;
+      plugin_id: string;
+      t: number;
+    }>) {
+      const ref = { companyId: row.company_id, pluginAlias: row.plugin_alias, pluginId: row.plugin_id };
+      this.fair.hint(referenceKey(ref), ref, row.t);
+    }
     this.stopped = false;
     this.waker.wake();
   }
@@ -131,22 +154,68 @@ export class CrmOutbox {
   private pump(): void {
     if (this.stopped) return;
     const now = this.deps.clock.now();
-    const free = CONCURRENCY - this.inflight.size;
-    if (free > 0) {
-      const rows = this.dueHeads.all(now, free + this.inflightKeys.size) as OutboxRow[];
-      for (const row of rows) {
-        if (this.inflight.size >= CONCURRENCY) break;
-        if (this.inflightKeys.has(row.order_key)) continue;
-        this.inflightKeys.add(row.order_key);
-        void this.inflight.track(this.deliver(row)).then(() => {
-          this.inflightKeys.delete(row.order_key);
-          this.waker.wake();
-        });
+    // Round-robin over tenants with due requests, each round an equal share of the free slots,
+    // within the cap of the tenant's CRM cluster: a CRM that answers slowly holds its cap, no more.
+    let turns = this.fair.ready(now);
+    while (this.inflight.size < CONCURRENCY && turns.length > 0) {
+      const share = Math.max(1, Math.floor((CONCURRENCY - this.inflight.size) / turns.length));
+      const again: typeof turns = [];
+      for (const turn of turns) {
+        const free = CONCURRENCY - this.inflight.size;
+        if (free <= 0) break;
+        const cluster = this.clusterOf(turn.ref);
+        const room = Math.min(share, free, this.fair.room(cluster));
+        if (room <= 0) continue;
+        // Heads already in flight come back from the query too: ask for that many more.
+        const limit = room + (this.tenantInflight.get(turn.key) ?? 0);
+        const heads = this.dueHeads.all({ ...turn.ref, now, limit }) as OutboxRow[];
+        this.fair.served(turn.key);
+        let started = 0;
+        for (const row of heads) {
+          if (started >= room) break;
+          if (this.inflightKeys.has(row.order_key)) continue;
+          this.begin(row, turn.key, cluster);
+          started++;
+        }
+        if (heads.length < limit) {
+          this.fair.settle(turn.key, (this.tenantNextDue.get(turn.ref) as { t: number | null }).t);
+        } else if (started > 0) {
+          again.push(turn);
+        }
       }
+      turns = again;
     }
     if (this.inflight.size < CONCURRENCY) {
-      const next = (this.nextDue.get() as { t: number | null }).t;
+      const next = this.fair.nextAfter(now);
       if (next !== null) this.waker.wakeAt(Math.max(next, now + 1));
+    }
+  }
+
+  private begin(row: OutboxRow, tenantKey: string, cluster: string): void {
+    const ref = { companyId: row.company_id, pluginAlias: row.plugin_alias, pluginId: row.plugin_id };
+    this.inflightKeys.add(row.order_key);
+    this.tenantInflight.set(tenantKey, (this.tenantInflight.get(tenantKey) ?? 0) + 1);
+    this.fair.start(cluster);
+    void this.inflight.track(this.deliver(row)).then(() => {
+      this.inflightKeys.delete(row.order_key);
+      const n = (this.tenantInflight.get(tenantKey) ?? 1) - 1;
+      if (n <= 0) this.tenantInflight.delete(tenantKey);
+      else this.tenantInflight.set(tenantKey, n);
+      this.fair.finish(cluster);
+      // The next row of this order key may be due now; the pump asks the tenant's rows.
+      this.fair.hint(tenantKey, ref, this.deps.clock.now());
+      this.waker.wake();
+    });
+  }
+
+  /** The CRM cluster a tenant's requests go to (the origin of its cluster URI), for the per-cluster cap. */
+  private clusterOf(ref: PluginReference): string {
+    const uri = this.deps.tenants.credentials(ref)?.clusterUri;
+    if (!uri) return "";
+    try {
+      return new URL(uri).origin;
+    } catch {
+      return uri;
     }
   }
 

@@ -18,6 +18,7 @@ import type { StatusTracker } from "../outbox/status-tracker.js";
 import type { TenantStore } from "../tenants/tenant-store.js";
 import { backoffDelay, MIN_ATTEMPTS_BEFORE_EXPIRY } from "./backoff.js";
 import type { Clock } from "./clock.js";
+import { FairShare } from "./fair-share.js";
 import { Inflight } from "./inflight.js";
 import { RateLimiter } from "./rate-limiter.js";
 import { Waker } from "./waker.js";
@@ -41,7 +42,7 @@ export interface SendQueueDeps {
   statuses: StatusTracker;
   gateway: GatewayDefinition;
   runtime: () => GatewayRuntime;
-  config: Pick<CoreConfig, "sendConcurrency" | "send" | "retry">;
+  config: Pick<CoreConfig, "sendConcurrency" | "sendTenantConcurrency" | "send" | "retry">;
   logger: Logger;
   /** Scheduling time (due times, leases, rate limits, age): immune to wall-clock steps. */
   clock: Clock;
@@ -55,6 +56,8 @@ export class SendQueue {
   private readonly inflight = new Inflight();
   private readonly runningIds = new Set<number>();
   private leaseCheckAt = 0;
+  /** Tenants with queued work, served in turn, each with at most `sendTenantConcurrency` sends in flight. */
+  private readonly fair: FairShare<PluginReference>;
   private readonly finished: Array<{
     row: OutgoingRow;
     ref: PluginReference;
@@ -66,18 +69,22 @@ export class SendQueue {
   private readonly insertMany: (items: SendQueue["batch"]) => boolean[];
   private running = false;
   private readonly stmt: Record<
-    "insert" | "claimExpired" | "claimDue" | "defer" | "retry" | "sent" | "failed" | "nextDue" | "nextLease",
+    | "insert"
+    | "releaseExpired"
+    | "claimDue"
+    | "defer"
+    | "retry"
+    | "sent"
+    | "failed"
+    | "tenantNextDue"
+    | "queuedTenants"
+    | "nextLease",
     Statement
   >;
 
   constructor(private readonly deps: SendQueueDeps) {
     const sqlite = deps.db.$client;
-    const claim = (where: string) =>
-      sqlite.prepare(
-        `UPDATE outgoing SET state = 'leased', lease_until = @leaseUntil, attempts = attempts + 1
-         WHERE id IN (SELECT id FROM outgoing WHERE ${where} ORDER BY next_attempt_at, id LIMIT @limit)
-         RETURNING id, company_id, plugin_alias, plugin_id, crm_message_id, payload, contact, attempts, created_at`,
-      );
+    const tenant = `company_id = @companyId AND plugin_alias = @pluginAlias AND plugin_id = @pluginId`;
     this.stmt = {
       insert: sqlite.prepare(
         `INSERT INTO outgoing (company_id, plugin_alias, plugin_id, crm_message_id, payload, contact, state, attempts, next_attempt_at, created_at)
@@ -85,10 +92,20 @@ export class SendQueue {
          ON CONFLICT DO NOTHING`,
       ),
       // A send of this process that outlives its lease is still running: never hand it out twice.
-      claimExpired: claim(
-        `state = 'leased' AND lease_until <= @now AND id NOT IN (SELECT value FROM json_each(@running))`,
+      // Rows of a process that died mid-send go back to the queue (their attempt stays counted)
+      // and take their tenant's turn like any other.
+      releaseExpired: sqlite.prepare(
+        `UPDATE outgoing SET state = 'queued', lease_until = NULL
+         WHERE state = 'leased' AND lease_until <= @now AND id NOT IN (SELECT value FROM json_each(@running))
+         RETURNING company_id, plugin_alias, plugin_id`,
       ),
-      claimDue: claim(`state = 'queued' AND next_attempt_at <= @now`),
+      // One tenant's due rows, oldest first, through the (state, tenant, next_attempt_at) index.
+      claimDue: sqlite.prepare(
+        `UPDATE outgoing SET state = 'leased', lease_until = @leaseUntil, attempts = attempts + 1
+         WHERE id IN (SELECT id FROM outgoing WHERE state = 'queued' AND ${tenant} AND next_attempt_at <= @now
+                      ORDER BY next_attempt_at, id LIMIT @limit)
+         RETURNING id, company_id, plugin_alias, plugin_id, crm_message_id, payload, contact, attempts, created_at`,
+      ),
       // A rate-limited message is put back without counting the attempt.
       defer: sqlite.prepare(
         `UPDATE outgoing SET state = 'queued', lease_until = NULL, attempts = attempts - 1, next_attempt_at = ? WHERE id = ?`,
@@ -102,7 +119,13 @@ export class SendQueue {
       failed: sqlite.prepare(
         `UPDATE outgoing SET state = 'failed', lease_until = NULL, last_error = ?, finished_at = ? WHERE id = ?`,
       ),
-      nextDue: sqlite.prepare(`SELECT MIN(next_attempt_at) AS t FROM outgoing WHERE state = 'queued'`),
+      tenantNextDue: sqlite.prepare(
+        `SELECT MIN(next_attempt_at) AS t FROM outgoing WHERE state = 'queued' AND ${tenant}`,
+      ),
+      queuedTenants: sqlite.prepare(
+        `SELECT company_id, plugin_alias, plugin_id, MIN(next_attempt_at) AS t FROM outgoing WHERE state = 'queued'
+         GROUP BY company_id, plugin_alias, plugin_id`,
+      ),
       // Leases of this process's running sends are not "expired work", whatever their time says.
       nextLease: sqlite.prepare(
         `SELECT MIN(lease_until) AS t FROM outgoing WHERE state = 'leased' AND id NOT IN (SELECT value FROM json_each(?))`,
@@ -113,6 +136,7 @@ export class SendQueue {
       limiter: new RateLimiter(rule.perSecond, rule.burst ?? 1),
     }));
     this.waker = new Waker(() => this.pump(), deps.clock);
+    this.fair = new FairShare(Math.min(deps.config.sendTenantConcurrency, deps.config.sendConcurrency));
     this.insertMany = sqlite.transaction((items: SendQueue["batch"]) =>
       items.map((i) => this.insertRow(i.ref, i.message)),
     );
@@ -154,7 +178,11 @@ export class SendQueue {
       for (const item of items) item.reject(error);
       return;
     }
-    items.forEach((item, i) => item.resolve(results[i]!));
+    const now = this.deps.clock.now();
+    items.forEach((item, i) => {
+      if (results[i]) this.fair.hint(referenceKey(item.ref), item.ref, now);
+      item.resolve(results[i]!);
+    });
     if (this.running && results.some(Boolean)) this.waker.wake();
   }
 
@@ -176,6 +204,10 @@ export class SendQueue {
 
   /** Starts the worker; messages left by an earlier process are picked up (leased ones when their lease expires). */
   start(): void {
+    for (const row of this.stmt.queuedTenants.all() as Array<RefRow & { t: number }>) {
+      const ref = refOf(row);
+      this.fair.hint(referenceKey(ref), ref, row.t);
+    }
     this.running = true;
     this.waker.wake();
   }
@@ -201,48 +233,63 @@ export class SendQueue {
     // Expired leases exist only where a process died mid-send, so they are looked for when the
     // earliest foreign lease runs out, not on every wake-up.
     if (now >= this.leaseCheckAt) {
-      while (this.inflight.size < limit) {
-        const running = JSON.stringify([...this.runningIds]);
-        const rows = this.stmt.claimExpired.all({
-          now,
-          leaseUntil,
-          limit: limit - this.inflight.size,
-          running,
-        }) as OutgoingRow[];
-        if (rows.length === 0) break;
-        for (const row of rows) this.dispatch(row, now);
+      const running = JSON.stringify([...this.runningIds]);
+      for (const row of this.stmt.releaseExpired.all({ now, running }) as RefRow[]) {
+        const ref = refOf(row);
+        this.fair.hint(referenceKey(ref), ref, now);
       }
-      const lease = (this.stmt.nextLease.get(JSON.stringify([...this.runningIds])) as { t: number | null }).t;
+      const lease = (this.stmt.nextLease.get(running) as { t: number | null }).t;
       this.leaseCheckAt = lease === null ? Infinity : Math.max(lease, now + 1000);
     }
-    while (this.inflight.size < limit) {
-      const rows = this.stmt.claimDue.all({ now, leaseUntil, limit: limit - this.inflight.size }) as OutgoingRow[];
-      if (rows.length === 0) break;
-      for (const row of rows) this.dispatch(row, now);
+    // Round-robin over tenants with due work: each round offers every tenant an equal share of the
+    // free slots (within its own cap), so a tenant whose sends hang keeps its cap and no more.
+    let turns = this.fair.ready(now);
+    while (this.inflight.size < limit && turns.length > 0) {
+      const share = Math.max(1, Math.floor((limit - this.inflight.size) / turns.length));
+      const again: typeof turns = [];
+      for (const turn of turns) {
+        const free = limit - this.inflight.size;
+        if (free <= 0) break;
+        const room = Math.min(share, free, this.fair.room(turn.key));
+        if (room <= 0) continue;
+        const rows = this.stmt.claimDue.all({ ...turn.ref, now, leaseUntil, limit: room }) as OutgoingRow[];
+        this.fair.served(turn.key);
+        let started = 0;
+        for (const row of rows) if (this.dispatch(row, turn.key, now)) started++;
+        if (rows.length < room) {
+          this.fair.settle(turn.key, (this.stmt.tenantNextDue.get(turn.ref) as { t: number | null }).t);
+        } else if (started > 0) {
+          again.push(turn);
+        }
+        // A tenant whose whole batch was rate-limited waits for its deferred time (already hinted).
+      }
+      turns = again;
     }
     if (this.inflight.size < limit) {
-      const due = (this.stmt.nextDue.get() as { t: number | null }).t;
-      const next = Math.min(due ?? Infinity, this.leaseCheckAt);
+      const next = Math.min(this.fair.nextAfter(now) ?? Infinity, this.leaseCheckAt);
       if (Number.isFinite(next)) this.waker.wakeAt(Math.max(next, now + 1));
     }
   }
 
-  private dispatch(row: OutgoingRow, now: number): void {
-    const ref = { companyId: row.company_id, pluginAlias: row.plugin_alias, pluginId: row.plugin_id };
-    const keys = this.limiters.map(({ scope }) =>
-      scope === "tenant" ? referenceKey(ref) : `${referenceKey(ref)} ${row.contact}`,
-    );
+  /** Starts a claimed row's send, or puts it back when a rate limit says wait; true when started. */
+  private dispatch(row: OutgoingRow, tenantKey: string, now: number): boolean {
+    const ref = refOf(row);
+    const keys = this.limiters.map(({ scope }) => (scope === "tenant" ? tenantKey : `${tenantKey} ${row.contact}`));
     const wait = Math.max(0, ...this.limiters.map(({ limiter }, i) => limiter.waitTime(keys[i]!, now)));
     if (wait > 0) {
       this.stmt.defer.run(now + wait, row.id);
-      return;
+      this.fair.hint(tenantKey, ref, now + wait);
+      return false;
     }
     this.limiters.forEach(({ limiter }, i) => limiter.take(keys[i]!, now));
     this.runningIds.add(row.id);
+    this.fair.start(tenantKey);
     void this.inflight.track(this.send(row, ref)).then(() => {
       this.runningIds.delete(row.id);
+      this.fair.finish(tenantKey);
       this.waker.wake();
     });
+    return true;
   }
 
   private async send(row: OutgoingRow, ref: PluginReference): Promise<void> {
@@ -305,6 +352,7 @@ export class SendQueue {
       const retryAfter = error instanceof GatewayRefusedError ? error.retryAfterMs : undefined;
       const delay = retryAfter ?? backoffDelay(row.attempts, this.deps.config.retry);
       this.stmt.retry.run(now + delay, reason.slice(0, 1000), row.id);
+      this.fair.hint(referenceKey(ref), ref, now + delay);
       logger.warn({ err: reason, retryInMs: delay }, "send failed; will retry");
       return;
     }
@@ -319,6 +367,12 @@ export class SendQueue {
     })();
     logger.error({ err: reason, exhausted }, "send failed for good; error status reported");
   }
+}
+
+type RefRow = Pick<OutgoingRow, "company_id" | "plugin_alias" | "plugin_id">;
+
+function refOf(row: RefRow): PluginReference {
+  return { companyId: row.company_id, pluginAlias: row.plugin_alias, pluginId: row.plugin_id };
 }
 
 /** A child logger built only if something is logged (building one per message costs CPU). */
