@@ -32,6 +32,8 @@ const envSchema = z.object({
   SWITCHBOARD_FILES_DIR: z.string().optional(),
   SWITCHBOARD_FILE_TTL_HOURS: positiveInt.default(720),
   SWITCHBOARD_SHUTDOWN_TIMEOUT_MS: positiveInt.default(10_000),
+  SWITCHBOARD_DOWNLOAD_DEADLINE_MS: positiveInt.default(30_000),
+  SWITCHBOARD_DOWNLOAD_BUDGET_MB: positiveInt.default(64),
 });
 
 /** Core configuration, resolved from the environment with defaults. */
@@ -59,6 +61,10 @@ export interface CoreConfig {
   filesDir: string | undefined;
   fileTtlMs: number;
   shutdownTimeoutMs: number;
+  /** Total deadline of one attachment download, from connecting to the last byte. */
+  downloadDeadlineMs: number;
+  /** Bytes of attachment downloads held in memory at once, across the process. */
+  downloadBudgetBytes: number;
 }
 
 /** Normalises a base URL to exactly one trailing slash. */
@@ -104,5 +110,7 @@ export function loadCoreConfig(env: Record<string, string | undefined> = process
     filesDir: e.SWITCHBOARD_FILES_DIR,
     fileTtlMs: e.SWITCHBOARD_FILE_TTL_HOURS * 3600 * 1000,
     shutdownTimeoutMs: e.SWITCHBOARD_SHUTDOWN_TIMEOUT_MS,
+    downloadDeadlineMs: e.SWITCHBOARD_DOWNLOAD_DEADLINE_MS,
+    downloadBudgetBytes: e.SWITCHBOARD_DOWNLOAD_BUDGET_MB * 1024 * 1024,
   };
 }

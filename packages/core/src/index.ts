@@ -19,7 +19,25 @@ export { withoutPasswords } from "./settings/redact-passwords.js";
 export { ownEntry } from "./util/own-entry.js";
 export * from "./gateway/types.js";
 export { defineGateway } from "./gateway/define-gateway.js";
-export { safeFetch, type SafeFetchOptions, type Downloaded } from "./net/safe-fetch.js";
+export {
+  safeFetch,
+  safeHead,
+  safeStream,
+  type SafeFetchOptions,
+  type Downloaded,
+  type DownloadStream,
+} from "./net/safe-fetch.js";
+export {
+  guardedRequest,
+  readAll,
+  type GuardedRequestOptions,
+  type GuardedResponse,
+  type RequestBody,
+  type Resolver,
+} from "./net/guarded-request.js";
+export { createGuardedFetch, type GuardedFetchOptions, type GuardedFetchInit } from "./net/guarded-fetch.js";
+export { configureOutbound, outboundPolicy, type OutboundPolicy } from "./net/outbound-policy.js";
+export { ByteBudget } from "./net/byte-budget.js";
 export { isPrivateAddress } from "./net/address-policy.js";
 export { declaredLength } from "./net/content-length.js";
 export { createLogger } from "./logger.js";

@@ -2,7 +2,7 @@
  * @module files/media-resolver — streams an inbound MMS media item from Twilio to whoever holds its
  * signed link (the CRM), with the account's credentials.
  */
-import { declaredLength, FetchError, HttpError, type FileResolver } from "@switchboard/core";
+import { createGuardedFetch, declaredLength, FetchError, HttpError, type FileResolver } from "@switchboard/core";
 import { readSettings } from "../settings/form.js";
 
 const KEY = /^(AC[0-9a-fA-F]{32})\/([A-Z]{2}[0-9a-fA-F]{32})\/(ME[0-9a-fA-F]{32})$/;
@@ -12,7 +12,7 @@ export interface MediaResolverOptions {
   apiBaseUrl: string;
   /** Delays before each retry of a 404 (media can lag the webhook). Default 0.5 s, 1 s, 2 s. */
   retryDelaysMs?: number[];
-  /** Time to get the answer's headers, per try. Default 20 s. */
+  /** Total deadline of one try, body included (core's guarded request). Default 60 s. */
   timeoutMs?: number;
 }
 
@@ -20,6 +20,13 @@ export interface MediaResolverOptions {
 export function createMediaResolver(options: MediaResolverOptions): FileResolver {
   const delays = options.retryDelaysMs ?? [500, 1000, 2000];
   const base = options.apiBaseUrl.replace(/\/+$/, "");
+  // Twilio redirects media to its CDN; each hop is checked again and Authorization is dropped on a
+  // cross-origin hop, as fetch does.
+  const fetchMedia = createGuardedFetch({
+    deadlineMs: options.timeoutMs ?? 60_000,
+    what: "Twilio media",
+    maxRedirects: 5,
+  });
   return async (tenant, key) => {
     const match = key.match(KEY);
     const settings = readSettings(tenant.settings);
@@ -29,7 +36,10 @@ export function createMediaResolver(options: MediaResolverOptions): FileResolver
     const url = `${base}/2010-04-01/Accounts/${accountSid}/Messages/${messageSid}/Media/${mediaSid}`;
     const authorization = "Basic " + Buffer.from(`${settings.accountSid}:${settings.authToken}`).toString("base64");
     for (let attempt = 0; ; attempt++) {
-      const res = await fetchHeaders(url, authorization, options.timeoutMs ?? 20_000);
+      const res = await fetchMedia(url, { headers: { Authorization: authorization } }).catch((error: unknown) => {
+        if (error instanceof FetchError) throw error;
+        throw new FetchError(`[sms] Twilio media download failed: ${(error as Error).name}`, { retryable: true });
+      });
       if (res.ok && res.body) {
         // A chunked answer has no Content-Length: the size stays unknown, never 0.
         const size = declaredLength(res.headers.get("content-length"));
@@ -50,22 +60,4 @@ export function createMediaResolver(options: MediaResolverOptions): FileResolver
       });
     }
   };
-}
-
-/** Fetches with a deadline on the answer's headers only, so a large body may stream for longer. */
-async function fetchHeaders(url: string, authorization: string, timeoutMs: number): Promise<Response> {
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), timeoutMs);
-  try {
-    // Twilio redirects media to its CDN; fetch drops Authorization on a cross-origin redirect.
-    return await fetch(url, {
-      headers: { Authorization: authorization },
-      redirect: "follow",
-      signal: controller.signal,
-    });
-  } catch (error) {
-    throw new FetchError(`[sms] Twilio media download failed: ${(error as Error).name}`, { retryable: true });
-  } finally {
-    clearTimeout(timer);
-  }
 }

@@ -1,33 +1,24 @@
 /**
- * @module send/media-size — the size of an image at a CRM URI, from a HEAD request.
+ * @module send/media-size — the size of an image at a CRM URI, from a HEAD request through core's
+ * guarded request (address policy on the resolved address and on every redirect hop, total deadline).
  */
-import { isIP } from "node:net";
-import { declaredLength, isPrivateAddress } from "@switchboard/core";
+import { safeHead, type Resolver } from "@switchboard/core";
 
 /**
  * Content-Length of `uri` from a short HEAD request, or undefined when it cannot be learned (no
- * header, error, timeout, or a private address while those are not allowed). Nothing is downloaded.
+ * header, error, deadline, or an address the policy refuses). Nothing is downloaded.
  */
 export async function headContentLength(
   uri: string,
-  options: { allowPrivate: boolean; timeoutMs?: number },
+  options: { allowPrivate: boolean; timeoutMs?: number; resolve?: Resolver },
 ): Promise<number | undefined> {
-  let url: URL;
   try {
-    url = new URL(uri);
-  } catch {
-    return undefined;
-  }
-  if (url.protocol !== "http:" && url.protocol !== "https:") return undefined;
-  const host = url.hostname.replace(/^\[|\]$/g, "");
-  if (!options.allowPrivate && (host === "localhost" || (isIP(host) && isPrivateAddress(host)))) return undefined;
-  try {
-    const res = await fetch(url, {
-      method: "HEAD",
-      redirect: "follow",
-      signal: AbortSignal.timeout(options.timeoutMs ?? 5000),
+    const { size } = await safeHead(uri, {
+      allowPrivate: options.allowPrivate,
+      timeoutMs: options.timeoutMs ?? 5000,
+      ...(options.resolve ? { resolve: options.resolve } : {}),
     });
-    return res.ok ? declaredLength(res.headers.get("content-length")) : undefined;
+    return size;
   } catch {
     return undefined;
   }

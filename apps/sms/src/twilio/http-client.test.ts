@@ -1,5 +1,9 @@
-import { describe, expect, it } from "vitest";
-import { rewriteToBase } from "./http-client.js";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { configureOutbound, FetchError, GatewayNetworkError } from "@switchboard/core";
+import twilio from "twilio";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BaseUrlRequestClient, rewriteToBase } from "./http-client.js";
 
 describe("API base rewriting", () => {
   it("leaves Twilio's own hosts alone with the default base", () => {
@@ -14,5 +18,52 @@ describe("API base rewriting", () => {
     expect(rewriteToBase("https://messaging.twilio.com/v1/Services/MG1", "http://proxy.test/twilio/")).toBe(
       "http://proxy.test/twilio/v1/Services/MG1",
     );
+  });
+});
+
+describe("the Twilio HTTP client", () => {
+  let server: Server;
+  let base: string;
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      if (req.url?.startsWith("/2010-04-01/Accounts/AC1/Messages.json")) {
+        // Headers at once, then one byte every 100 ms: never idle long enough for an idle timeout.
+        res.writeHead(201, { "content-type": "application/json" });
+        const timer = setInterval(() => res.write(" "), 100);
+        res.on("close", () => clearInterval(timer));
+        return;
+      }
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ sid: "AC1", status: "active" }));
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => {
+    configureOutbound({ allowPrivate: false, downloadDeadlineMs: 30_000, downloadBudgetBytes: 64 * 1024 * 1024 });
+    return new Promise<void>((r) => server.close(() => r()));
+  });
+  const client = (deadlineMs?: number) =>
+    twilio("AC1", "secret", { httpClient: new BaseUrlRequestClient(base, deadlineMs), autoRetry: false });
+
+  it("goes through core's address policy: a loopback base is refused unless private URLs are allowed", async () => {
+    configureOutbound({ allowPrivate: false, downloadDeadlineMs: 30_000, downloadBudgetBytes: 64 * 1024 * 1024 });
+    const refused = await client()
+      .api.v2010.accounts("AC1")
+      .fetch()
+      .catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(FetchError);
+    expect((refused as FetchError).message).toMatch(/private address/);
+    configureOutbound({ allowPrivate: true, downloadDeadlineMs: 30_000, downloadBudgetBytes: 64 * 1024 * 1024 });
+    expect((await client().api.v2010.accounts("AC1").fetch()).status).toBe("active");
+  });
+
+  it("fails a call whose answer trickles past the total deadline as a retryable network error", async () => {
+    configureOutbound({ allowPrivate: true, downloadDeadlineMs: 30_000, downloadBudgetBytes: 64 * 1024 * 1024 });
+    const error = await client(400)
+      .messages.create({ to: "+14155550100", from: "+14155550199", body: "hi" })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(GatewayNetworkError);
+    expect((error as GatewayNetworkError).retryable).toBe(true);
+    expect((error as Error).message).toMatch(/did not complete within 400 ms/);
   });
 });

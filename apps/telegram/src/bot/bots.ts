@@ -2,11 +2,32 @@
  * @module bot/bots — grammY clients per bot token, all pointed at the configured API root.
  * API calls never retry inside grammY: the durable queue owns retries.
  */
-import { Api, Bot } from "grammy";
+import { createGuardedFetch } from "@switchboard/core";
+import { Api, Bot, type ApiClientOptions } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 
 /** API calls must end well within the send queue's lease, or a slow upload could be sent twice. */
 const CALL_TIMEOUT_SECONDS = 45;
+
+/**
+ * Every Bot API call goes through core's guarded request (address policy on the API root's
+ * resolved address, total deadline) rather than grammY's own node-fetch. grammY's timeout already
+ * counts from the start of the call; the guard's deadline is the same bound, enforced below it.
+ */
+const guardedFetch = createGuardedFetch({
+  deadlineMs: CALL_TIMEOUT_SECONDS * 1000,
+  what: "Telegram Bot API call",
+  keepAlive: true,
+});
+
+/** grammY's client options: the API root, the deadline and the guarded fetch. */
+function clientOptions(apiRoot: string): ApiClientOptions {
+  return {
+    apiRoot,
+    timeoutSeconds: CALL_TIMEOUT_SECONDS,
+    fetch: guardedFetch as unknown as NonNullable<ApiClientOptions["fetch"]>,
+  };
+}
 
 /** The AbortSignal type grammY's Node build declares (a polyfill's); native signals work at run time. */
 export type GrammySignal = NonNullable<Parameters<Api["getMe"]>[0]>;
@@ -29,7 +50,7 @@ export class Bots {
   api(token: string): Api {
     let api = this.apis.get(token);
     if (!api) {
-      api = new Api(token, { apiRoot: this.apiRoot, timeoutSeconds: CALL_TIMEOUT_SECONDS });
+      api = new Api(token, clientOptions(this.apiRoot));
       this.apis.set(token, api);
     }
     return api;
@@ -52,7 +73,7 @@ export class Bots {
     const botInfo = this.infos.get(token);
     return new Bot(token, {
       ...(botInfo ? { botInfo } : {}),
-      client: { apiRoot: this.apiRoot, timeoutSeconds: CALL_TIMEOUT_SECONDS },
+      client: clientOptions(this.apiRoot),
     });
   }
 

@@ -3,6 +3,7 @@
  * (`getFile`, then the file download URL) when the CRM downloads it. Nothing is stored here.
  */
 import {
+  createGuardedFetch,
   declaredLength,
   GatewayNetworkError,
   GatewayRefusedError,
@@ -14,6 +15,9 @@ import type { Bots } from "../bot/bots.js";
 import { redactToken } from "../bot/redact.js";
 import type { TelegramSettings } from "../settings/form.js";
 import { parseFileKey } from "./file-key.js";
+
+// Bots download at most 20 MB; a minute is plenty, and a trickling peer cannot hold the CRM's request longer.
+const fetchFile = createGuardedFetch({ deadlineMs: 60_000, what: "Telegram file download" });
 
 /** Builds the resolver for links of kind `telegram`. */
 export function createFileResolver(bots: Bots): FileResolver<TelegramSettings> {
@@ -43,7 +47,7 @@ export function createFileResolver(bots: Bots): FileResolver<TelegramSettings> {
     if (!filePath) throw new GatewayRefusedError("Telegram gave no download path for the file", { permanent: true });
     let response: Response;
     try {
-      response = await fetch(bots.fileUrl(token, filePath));
+      response = await fetchFile(bots.fileUrl(token, filePath));
     } catch {
       throw new GatewayNetworkError("Telegram file download could not be started");
     }

@@ -2,7 +2,7 @@
  * @module send/errors — Bot API failures as Switchboard errors, so the queue knows what to do:
  * wait `retry_after` on 429, give up at once on blocked users and unknown chats, retry the rest.
  */
-import { GatewayNetworkError, GatewayRefusedError } from "@switchboard/core";
+import { FetchError, GatewayNetworkError, GatewayRefusedError } from "@switchboard/core";
 import { GrammyError, HttpError } from "grammy";
 import { redactToken } from "../bot/redact.js";
 
@@ -35,7 +35,11 @@ export function toSendError(error: unknown, token: string): Error {
     return new GatewayRefusedError(hint(what, code), { permanent, code });
   }
   if (error instanceof HttpError) {
-    return new GatewayNetworkError(`Telegram Bot API could not be reached: ${redactToken(error.message, token)}`);
+    const inner = error.error;
+    // An attachment streamed into the upload failed: its own error says whether a retry can help.
+    if (inner instanceof FetchError && inner.message.startsWith("Attachment")) return inner;
+    const why = inner instanceof FetchError ? ` (${inner.message})` : "";
+    return new GatewayNetworkError(`Telegram Bot API could not be reached: ${redactToken(error.message + why, token)}`);
   }
   // Anything else (attachment download failures, invalid input) already says what happened.
   return error instanceof Error ? error : new GatewayNetworkError(redactToken(String(error), token));

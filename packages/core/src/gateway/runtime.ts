@@ -6,7 +6,7 @@ import type { Database } from "../db/client.js";
 import type { CoreConfig } from "../env.js";
 import type { FileStore } from "../files/file-store.js";
 import type { SignedLinks } from "../files/signed-links.js";
-import { safeFetch } from "../net/safe-fetch.js";
+import { safeFetch, safeStream } from "../net/safe-fetch.js";
 import type { CrmOutbox } from "../outbox/crm-outbox.js";
 import type { StatusTracker } from "../outbox/status-tracker.js";
 import type { ChatMessage } from "../protocol/chat.js";
@@ -83,6 +83,7 @@ export function createRuntime<S extends SettingsData>(parts: {
       },
     },
     fetchAttachment: (uri, options = {}) => safeFetch(uri, { ...options, allowPrivate: config.allowPrivateUrls }),
+    openAttachment: (uri, options = {}) => safeStream(uri, { ...options, allowPrivate: config.allowPrivateUrls }),
     publicUrl: (path) => config.selfUri + path.replace(/^\/+/, ""),
   };
 }

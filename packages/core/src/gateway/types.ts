@@ -1,6 +1,7 @@
 /**
  * @module gateway/types — the one contract a channel gateway implements, and what core gives it back.
  */
+import type { Readable } from "node:stream";
 import type { Hono } from "hono";
 import type { Logger } from "pino";
 import type { Language, Text } from "../i18n.js";
@@ -160,11 +161,19 @@ export interface GatewayRuntime<S extends SettingsData = SettingsData> {
     /** Stores bytes on disk for this tenant and returns a signed URL serving them. */
     store(tenant: Tenant<S>, file: { name: string; contentType: string; data: Uint8Array }): Promise<string>;
   };
-  /** Downloads an attachment URI with core's URL safety, size and time limits. */
+  /** Downloads an attachment URI with core's URL safety, size and total time limits, into memory. */
   fetchAttachment(
     uri: string,
     options?: { maxBytes?: number; timeoutMs?: number; headers?: Record<string, string> },
   ): Promise<{ data: Buffer; contentType: string | undefined }>;
+  /**
+   * Opens an attachment URI as a stream (same limits), for channels that can upload a stream: its
+   * chunks count against the process's download budget until the reader takes them.
+   */
+  openAttachment(
+    uri: string,
+    options?: { maxBytes?: number; timeoutMs?: number; headers?: Record<string, string> },
+  ): Promise<{ body: Readable; contentType: string | undefined; size: number | undefined }>;
   /** An absolute public URL under LV_PLUGIN_SELF_URI for a relative path (no leading slash). */
   publicUrl(path: string): string;
 }

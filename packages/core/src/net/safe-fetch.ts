@@ -1,21 +1,23 @@
 /**
- * @module net/safe-fetch — downloads attachment URIs with an SSRF guard (checked on the resolved
- * address at connect time, so DNS rebinding cannot slip through), a size limit and a time limit.
+ * @module net/safe-fetch — attachment downloads through the guarded request (address policy on
+ * every hop, total deadline), within a size limit and the process's budget of bytes in flight.
  */
-import { lookup as dnsLookup, type LookupAddress } from "node:dns";
-import http from "node:http";
-import https from "node:https";
-import { isIP } from "node:net";
+import { Readable } from "node:stream";
 import { FetchError } from "../errors.js";
-import { isPrivateAddress } from "./address-policy.js";
+import { declaredLength } from "./content-length.js";
+import { guardedRequest, type GuardedResponse, type Resolver } from "./guarded-request.js";
+import { outboundPolicy } from "./outbound-policy.js";
 
-/** Options of {@link safeFetch}. */
+/** Options of {@link safeFetch}, {@link safeStream} and {@link safeHead}. */
 export interface SafeFetchOptions {
   maxBytes?: number;
+  /** Total deadline (default: the process's download deadline, `SWITCHBOARD_DOWNLOAD_DEADLINE_MS`). */
   timeoutMs?: number;
   headers?: Record<string, string>;
   allowPrivate?: boolean;
   maxRedirects?: number;
+  signal?: AbortSignal;
+  resolve?: Resolver;
 }
 
 /** A downloaded resource. */
@@ -24,112 +26,122 @@ export interface Downloaded {
   contentType: string | undefined;
 }
 
+/** A download being streamed: read `body` once; the deadline and size limit still apply. */
+export interface DownloadStream {
+  body: Readable;
+  contentType: string | undefined;
+  /** Declared Content-Length, when the server sent one. */
+  size: number | undefined;
+}
+
 const DEFAULT_MAX_BYTES = 50 * 1024 * 1024;
 
-/** Downloads `uri` (http/https only); throws `FetchError` saying whether a retry can help. */
+/**
+ * Downloads `uri` (http/https only) into memory; throws `FetchError` saying whether a retry can
+ * help. Before the body is read, its size (declared, or else the size limit) is reserved from the
+ * process's download budget, waiting while other downloads hold it; the socket is not read
+ * meanwhile. Reserving all at once means two half-done downloads can never wait for each other.
+ */
 export async function safeFetch(uri: string, options: SafeFetchOptions = {}): Promise<Downloaded> {
-  let url: URL;
-  try {
-    url = new URL(uri);
-  } catch {
-    throw new FetchError("Attachment URI is not a valid URL", { retryable: false });
-  }
-  const deadline = Date.now() + (options.timeoutMs ?? 30_000);
-  for (let redirects = 0; ; redirects++) {
-    const res = await request(url, options, deadline);
-    if ("redirect" in res) {
-      if (redirects >= (options.maxRedirects ?? 5)) {
-        throw new FetchError("Attachment URI redirects too many times", { retryable: false });
-      }
-      url = new URL(res.redirect, url);
-      continue;
-    }
-    return res;
-  }
-}
-
-function request(url: URL, options: SafeFetchOptions, deadline: number): Promise<Downloaded | { redirect: string }> {
-  if (url.protocol !== "http:" && url.protocol !== "https:") {
-    return Promise.reject(new FetchError(`Attachment URI scheme ${url.protocol} is not allowed`, { retryable: false }));
-  }
-  const host = url.hostname.replace(/^\[|\]$/g, "");
-  if (!options.allowPrivate && isIP(host) && isPrivateAddress(host)) {
-    return Promise.reject(new FetchError("Attachment URI points to a private address", { retryable: false }));
-  }
+  const res = await open(uri, "GET", options);
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
-  const client = url.protocol === "https:" ? https : http;
-  return new Promise((resolve, reject) => {
-    const req = client.get(
-      url,
-      {
-        headers: { "user-agent": "Switchboard/1.0", ...options.headers },
-        timeout: Math.max(deadline - Date.now(), 1),
-        lookup: options.allowPrivate ? undefined : guardedLookup,
-      },
-      (res) => {
-        const status = res.statusCode ?? 0;
-        if (status >= 300 && status < 400 && res.headers.location) {
-          res.resume();
-          resolve({ redirect: res.headers.location });
-          return;
-        }
-        if (status < 200 || status >= 300) {
-          res.resume();
-          const retryable = status >= 500 || status === 408 || status === 429;
-          reject(new FetchError(`Attachment download failed with HTTP ${status}`, { retryable, status }));
-          return;
-        }
-        const declared = Number(res.headers["content-length"] ?? NaN);
-        if (declared > maxBytes) {
-          res.destroy();
-          reject(new FetchError(`Attachment is larger than ${maxBytes} bytes`, { retryable: false }));
-          return;
-        }
-        const chunks: Buffer[] = [];
-        let size = 0;
-        res.on("data", (chunk: Buffer) => {
-          size += chunk.length;
-          if (size > maxBytes) {
-            res.destroy();
-            reject(new FetchError(`Attachment is larger than ${maxBytes} bytes`, { retryable: false }));
-            return;
-          }
-          chunks.push(chunk);
-        });
-        res.on("end", () => resolve({ data: Buffer.concat(chunks), contentType: res.headers["content-type"] }));
-        res.on("error", (error) =>
-          reject(new FetchError("Attachment download was interrupted", { retryable: true, cause: error })),
-        );
-      },
-    );
-    req.on("timeout", () => req.destroy(new Error("timeout")));
-    req.on("error", (error) => {
-      if (error instanceof FetchError) return reject(error);
-      const blockedAddress = (error as { code?: string }).code === "ESWITCHBOARD_PRIVATE";
-      reject(
-        blockedAddress
-          ? new FetchError("Attachment URI resolves to a private address", { retryable: false })
-          : new FetchError(`Attachment download failed: ${error.message}`, { retryable: true, cause: error }),
-      );
-    });
-  });
+  const declared = contentLength(res);
+  if (declared !== undefined && declared > maxBytes) {
+    res.body.destroy();
+    throw tooLarge(maxBytes);
+  }
+  const budget = outboundPolicy().downloadBudget;
+  const reserved = Math.min(declared ?? maxBytes, Math.max(budget.limit, 1));
+  await budget.take(reserved);
+  try {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of res.body as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > maxBytes) {
+        res.body.destroy();
+        throw tooLarge(maxBytes);
+      }
+      chunks.push(chunk);
+    }
+    return { data: Buffer.concat(chunks), contentType: res.headers["content-type"] };
+  } finally {
+    budget.give(reserved);
+  }
 }
 
-// Checks every address the name resolves to; refusing here refuses the connection itself.
-function guardedLookup(
-  hostname: string,
-  options: object,
-  callback: (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void,
-): void {
-  dnsLookup(hostname, { ...options, all: true }, (err, addresses) => {
-    if (err) return callback(err, []);
-    const list = addresses as LookupAddress[];
-    if (list.some((a) => isPrivateAddress(a.address))) {
-      const blocked = Object.assign(new Error("private address"), { code: "ESWITCHBOARD_PRIVATE" });
-      return callback(blocked, []);
-    }
-    const all = (options as { all?: boolean }).all;
-    if (all) return callback(null, list);
-    callback(null, list[0]!.address, list[0]!.family);
+/**
+ * Opens a download and hands its body over as a stream. Each chunk is held against the process's
+ * budget until the reader has taken it, so many parallel downloads wait instead of growing memory.
+ */
+export async function safeStream(uri: string, options: SafeFetchOptions = {}): Promise<DownloadStream> {
+  const res = await open(uri, "GET", options);
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  const declared = contentLength(res);
+  if (declared !== undefined && declared > maxBytes) {
+    res.body.destroy();
+    throw tooLarge(maxBytes);
+  }
+  return {
+    body: Readable.from(metered(res, maxBytes), { objectMode: false }),
+    contentType: res.headers["content-type"],
+    size: declared,
+  };
+}
+
+/** Size and type of `uri` from a HEAD request; nothing is downloaded. */
+export async function safeHead(
+  uri: string,
+  options: SafeFetchOptions = {},
+): Promise<{ size: number | undefined; contentType: string | undefined }> {
+  const res = await open(uri, "HEAD", options);
+  res.body.resume();
+  return { size: contentLength(res), contentType: res.headers["content-type"] };
+}
+
+async function open(uri: string, method: string, options: SafeFetchOptions): Promise<GuardedResponse> {
+  const res = await guardedRequest(uri, {
+    method,
+    what: "Attachment download",
+    deadlineMs: options.timeoutMs ?? outboundPolicy().downloadDeadlineMs,
+    maxRedirects: options.maxRedirects ?? 5,
+    ...(options.headers ? { headers: options.headers } : {}),
+    ...(options.allowPrivate !== undefined ? { allowPrivate: options.allowPrivate } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.resolve ? { resolve: options.resolve } : {}),
   });
+  if (res.status < 200 || res.status >= 300) {
+    res.body.resume();
+    const status = res.status;
+    const retryable = status >= 500 || status === 408 || status === 429;
+    throw new FetchError(`Attachment download failed with HTTP ${status}`, { retryable, status });
+  }
+  return res;
+}
+
+async function* metered(res: GuardedResponse, maxBytes: number): AsyncGenerator<Buffer> {
+  const budget = outboundPolicy().downloadBudget;
+  let size = 0;
+  try {
+    for await (const chunk of res.body as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > maxBytes) throw tooLarge(maxBytes);
+      await budget.take(chunk.length);
+      try {
+        yield chunk;
+      } finally {
+        budget.give(chunk.length);
+      }
+    }
+  } finally {
+    if (!res.body.readableEnded) res.body.destroy();
+  }
+}
+
+function contentLength(res: GuardedResponse): number | undefined {
+  return declaredLength(res.headers["content-length"]);
+}
+
+function tooLarge(maxBytes: number): FetchError {
+  return new FetchError(`Attachment is larger than ${maxBytes} bytes`, { retryable: false });
 }

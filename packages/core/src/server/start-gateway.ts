@@ -13,6 +13,7 @@ import { loadCoreConfig, type CoreConfig } from "../env.js";
 import { FileStore } from "../files/file-store.js";
 import { SignedLinks } from "../files/signed-links.js";
 import { createRuntime } from "../gateway/runtime.js";
+import { configureOutbound } from "../net/outbound-policy.js";
 import type { GatewayDefinition, GatewayRuntime } from "../gateway/types.js";
 import { createApp } from "../http/create-app.js";
 import { createLogger } from "../logger.js";
@@ -70,6 +71,11 @@ export async function startGateway<S extends SettingsData>(
   const bound = (server.address() as AddressInfo).port;
   const config = loadCoreConfig({ ...env, LV_PLUGIN_SELF_URI: env.LV_PLUGIN_SELF_URI ?? `http://127.0.0.1:${bound}/` });
   const logger = options.logger ?? createLogger({ level: config.logLevel, name: gateway.name });
+  configureOutbound({
+    allowPrivate: config.allowPrivateUrls,
+    downloadDeadlineMs: config.downloadDeadlineMs,
+    downloadBudgetBytes: config.downloadBudgetBytes,
+  });
 
   const dbPath = config.dbPath ?? join("data", `${gateway.name}.sqlite`);
   const db = openDatabase(dbPath, { gatewayMigrations: gateway.migrationsFolder, gatewayName: gateway.name });
