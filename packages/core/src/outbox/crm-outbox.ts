@@ -13,6 +13,7 @@ import type { Clock } from "../queue/clock.js";
 import { Waker } from "../queue/waker.js";
 import { signCrmRequest } from "../protocol/tokens.js";
 import { sendJson } from "../net/post-json.js";
+import { taskAttempt } from "./task-attempt.js";
 import { referenceKey, type PluginReference } from "../protocol/reference.js";
 import type { TenantStore } from "../tenants/tenant-store.js";
 
@@ -242,7 +243,7 @@ export class CrmOutbox {
           endpoint.method,
           JSON.stringify({
             request,
-            __task: { createdAt: {}, attempt: { number: row.attempts, limit: 0, interval: 0 } },
+            __task: { createdAt: {}, attempt: taskAttempt(row.attempts, this.deps.config) },
           }),
           { headers: { "user-agent": this.userAgent }, timeoutMs: HTTP_TIMEOUT_MS },
         );
