@@ -3,6 +3,7 @@ import { conformanceEnv, runConformanceSuite, type TenantIndex } from "@switchbo
 import { startSmtpSink, type SmtpSink } from "@switchboard/testkit/smtp";
 import nodemailer from "nodemailer";
 import { createEmailGateway } from "./gateway.js";
+import { TEST_OUTBOUND, TEST_TLS } from "./test/testbed.js";
 
 // Each company has its own SMTP account (a sink) and inbound address.
 const accounts = [
@@ -15,8 +16,14 @@ let inboundPort = 0;
 runConformanceSuite({
   name: "email",
   async start(crm) {
-    sinks = [await startSmtpSink({ auth: accounts[0] }), await startSmtpSink({ auth: accounts[1] })];
-    const definition = createEmailGateway({ inbound: { port: 0, host: "127.0.0.1", maxBytes: 1_048_576 } });
+    sinks = [
+      await startSmtpSink({ auth: accounts[0], tls: TEST_TLS }),
+      await startSmtpSink({ auth: accounts[1], tls: TEST_TLS }),
+    ];
+    const definition = createEmailGateway({
+      inbound: { port: 0, host: "127.0.0.1", maxBytes: 1_048_576 },
+      outbound: TEST_OUTBOUND,
+    });
     const gateway = await startGateway(definition, { env: conformanceEnv(crm), port: 0 });
     inboundPort = definition.inboundPort ?? 0;
     return {

@@ -3,7 +3,7 @@ import { loadEmailEnv } from "./env.js";
 
 describe("loadEmailEnv", () => {
   it("has no inbound server unless SMTP_INBOUND_PORT is set", () => {
-    expect(loadEmailEnv({})).toEqual({ inbound: undefined, maxBytes: 26_214_400 });
+    expect(loadEmailEnv({})).toEqual({ inbound: undefined, maxBytes: 26_214_400, allowPrivateSmtp: false });
     expect(loadEmailEnv({ SMTP_INBOUND_PORT: "" }).inbound).toBeUndefined();
   });
 
@@ -26,6 +26,12 @@ describe("loadEmailEnv", () => {
       maxBytes: 26_214_400,
       tls: undefined,
     });
+  });
+
+  it("reads SWITCHBOARD_ALLOW_PRIVATE_SMTP", () => {
+    expect(loadEmailEnv({ SWITCHBOARD_ALLOW_PRIVATE_SMTP: "true" }).allowPrivateSmtp).toBe(true);
+    expect(loadEmailEnv({ SWITCHBOARD_ALLOW_PRIVATE_SMTP: "0" }).allowPrivateSmtp).toBe(false);
+    expect(() => loadEmailEnv({ SWITCHBOARD_ALLOW_PRIVATE_SMTP: "maybe" })).toThrow(/SWITCHBOARD_ALLOW_PRIVATE_SMTP/);
   });
 
   it("refuses bad values with one readable error", () => {

@@ -5,12 +5,17 @@ import { readFileSync } from "node:fs";
 import { z } from "zod";
 import type { InboundServerOptions } from "./inbound/smtp-inbound-server.js";
 
+const bool = z
+  .enum(["true", "false", "1", "0", "yes", "no"])
+  .transform((v) => v === "true" || v === "1" || v === "yes");
+
 const schema = z.object({
   SMTP_INBOUND_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   SMTP_INBOUND_HOST: z.string().min(1).default("0.0.0.0"),
   SMTP_INBOUND_MAX_BYTES: z.coerce.number().int().positive().default(26_214_400),
   SMTP_INBOUND_TLS_KEY: z.string().optional(),
   SMTP_INBOUND_TLS_CERT: z.string().optional(),
+  SWITCHBOARD_ALLOW_PRIVATE_SMTP: bool.default(false),
 });
 
 /** The email gateway's settings from the environment. */
@@ -19,6 +24,8 @@ export interface EmailEnv {
   inbound: InboundServerOptions | undefined;
   /** Largest accepted message, also for the raw-MIME HTTP route. */
   maxBytes: number;
+  /** `SWITCHBOARD_ALLOW_PRIVATE_SMTP`: tenants may use SMTP servers on loopback and private networks. */
+  allowPrivateSmtp: boolean;
 }
 
 /** A PEM value given inline, or the path of a PEM file. */
@@ -49,6 +56,7 @@ export function loadEmailEnv(env: Record<string, string | undefined> = process.e
         ? undefined
         : { port: e.SMTP_INBOUND_PORT, host: e.SMTP_INBOUND_HOST, maxBytes: e.SMTP_INBOUND_MAX_BYTES, tls },
     maxBytes: e.SMTP_INBOUND_MAX_BYTES,
+    allowPrivateSmtp: e.SWITCHBOARD_ALLOW_PRIVATE_SMTP,
   };
 }
 

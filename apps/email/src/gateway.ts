@@ -8,7 +8,7 @@ import { loadIcon } from "./icon.js";
 import { addInboundRoute } from "./inbound/http-route.js";
 import { startInboundServer, type InboundServer, type InboundServerOptions } from "./inbound/smtp-inbound-server.js";
 import { sendMessage } from "./send/send-message.js";
-import { ServiceRegistry } from "./services.js";
+import { ServiceRegistry, type OutboundSmtpOptions } from "./services.js";
 import { settingsForm, INBOUND_PREVIEWER } from "./settings/form.js";
 import { inboundPreviewer } from "./settings/inbound-preview.js";
 import { verifyEmailSettings } from "./settings/verify-settings.js";
@@ -19,6 +19,8 @@ export interface EmailGatewayOptions {
   inbound?: InboundServerOptions;
   /** Largest raw message the HTTP inbound route takes (default: the inbound limit, else 25 MiB). */
   maxBytes?: number;
+  /** Tenants' SMTP servers: private relays allowed (`SWITCHBOARD_ALLOW_PRIVATE_SMTP`), extra CA, host lookup. */
+  outbound?: OutboundSmtpOptions;
 }
 
 /** The definition plus the port the inbound SMTP server actually listens on once started. */
@@ -28,7 +30,7 @@ const DEFAULT_MAX_BYTES = 26_214_400;
 
 /** Builds the email gateway definition. */
 export function createEmailGateway(options: EmailGatewayOptions = {}): EmailGateway {
-  const registry = new ServiceRegistry();
+  const registry = new ServiceRegistry(options.outbound ?? { allowPrivate: false });
   const maxBytes = options.maxBytes ?? options.inbound?.maxBytes ?? DEFAULT_MAX_BYTES;
   let inbound: InboundServer | undefined;
 
@@ -65,7 +67,7 @@ export function createEmailGateway(options: EmailGatewayOptions = {}): EmailGate
       [INBOUND_PREVIEWER]: { settingsAccess: true, render: inboundPreviewer(registry, () => inbound?.port) },
     },
     hooks: {
-      verifySettings: (input, runtime) => verifyEmailSettings(input, runtime),
+      verifySettings: (input, runtime) => verifyEmailSettings(input, runtime, registry.outbound),
       settingsSaved: async (tenant, runtime) => registry.for(runtime).transports.invalidate(tenant.ref),
       start: async (runtime) => {
         registry.for(runtime);

@@ -6,4 +6,11 @@ import { loadEmailEnv, processEnv } from "./env.js";
 import { createEmailGateway } from "./gateway.js";
 
 const env = loadEmailEnv(processEnv());
-await runGateway(createEmailGateway({ inbound: env.inbound, maxBytes: env.maxBytes }), processEnv());
+await runGateway(
+  createEmailGateway({
+    inbound: env.inbound,
+    maxBytes: env.maxBytes,
+    outbound: { allowPrivate: env.allowPrivateSmtp },
+  }),
+  processEnv(),
+);

@@ -26,6 +26,27 @@ describe("classifySmtpError", () => {
     expect(refused.retryable).toBe(true);
   });
 
+  it("keeps a real SMTP reply on one line, but never repeats what a non-SMTP peer said", () => {
+    const refused = classifySmtpError(
+      smtpError({ code: "EENVELOPE", responseCode: 550, response: "550 5.1.1 No such\r\nBcc: x@evil.test user" }),
+    );
+    expect(refused.message).toBe("550 5.1.1 No such Bcc: x@evil.test user");
+    const banner = classifySmtpError(
+      smtpError({
+        code: "EPROTOCOL",
+        message: "Invalid greeting. response=SSH-2.0-OpenSSH_9.6",
+        response: "SSH-2.0-OpenSSH_9.6",
+      }),
+    );
+    expect(banner).toBeInstanceOf(GatewayNetworkError);
+    expect(banner.message).not.toContain("SSH");
+    const greeting = classifySmtpError(
+      smtpError({ code: "ECONNECTION", responseCode: 554, response: "554 internal-host-7 says go away" }),
+    );
+    expect(greeting.retryable).toBe(false);
+    expect(greeting.message).not.toContain("internal-host-7");
+  });
+
   it("fails for good on authentication and on messages nodemailer cannot send at all", () => {
     expect(classifySmtpError(smtpError({ code: "EAUTH", message: "Missing credentials for PLAIN" })).retryable).toBe(
       false,

@@ -1,8 +1,9 @@
 /**
  * @module send/classify-error — nodemailer failures as Switchboard errors: SMTP 5xx is permanent,
- * 4xx and connection trouble are retried.
+ * 4xx and connection trouble are retried, a server without the required encryption is permanent.
  */
 import { GatewayNetworkError, GatewayRefusedError, InvalidInputError, SwitchboardError } from "@switchboard/core";
+import { NO_STARTTLS_TEXT, smtpFailureText } from "./smtp-failure.js";
 
 interface NodemailerError extends Error {
   code?: string;
@@ -11,22 +12,41 @@ interface NodemailerError extends Error {
   command?: string;
 }
 
-/** Turns whatever `sendMail` threw into a Switchboard error whose message is the server's reply. */
+/** Longest part of a server's reply kept as a status reason. */
+const MAX_REPLY_LENGTH = 500;
+
+/**
+ * Turns whatever `sendMail` threw into a Switchboard error. A real SMTP reply to our mail (e.g.
+ * `550 5.1.1 No such user`) is kept as the message, because it says why; connection failures get
+ * fixed texts (see send/smtp-failure).
+ */
 export function classifySmtpError(error: unknown): SwitchboardError {
   if (error instanceof SwitchboardError) return error;
   const e = (error ?? {}) as NodemailerError;
-  const reply = (e.response ?? e.message ?? String(error)).trim();
   const code = e.responseCode;
-  if (typeof code === "number" && code >= 500) {
-    return new GatewayRefusedError(reply, { permanent: true, code, cause: error });
-  }
-  if (typeof code === "number" && code >= 400) {
-    return new GatewayRefusedError(reply, { permanent: false, code, cause: error });
-  }
+  const text = smtpFailureText(error);
   // Refused before any SMTP exchange: the message itself is unusable (e.g. no recipients).
-  if (e.command === "API" && e.code === "EENVELOPE") return new InvalidInputError(reply, { cause: error });
+  if (e.command === "API" && e.code === "EENVELOPE") return new InvalidInputError(text, { cause: error });
   if (e.code === "EAUTH") {
-    return new GatewayRefusedError(`SMTP authentication failed: ${reply}`, { permanent: true, cause: error });
+    return new GatewayRefusedError(`SMTP authentication failed: ${text}`, { permanent: true, code, cause: error });
   }
-  return new GatewayNetworkError(`SMTP server unreachable: ${reply}`, { cause: error });
+  // Trying again cannot make the server offer encryption; the tenant has to change the settings.
+  if (text === NO_STARTTLS_TEXT) return new GatewayRefusedError(text, { permanent: true, code, cause: error });
+  if (typeof code === "number" && code >= 400) {
+    // The server's answer to our envelope or message is its own reason (no such user, mailbox full).
+    const answered = e.code === "EENVELOPE" || e.code === "EMESSAGE";
+    return new GatewayRefusedError(answered ? reply(e) : text, { permanent: code >= 500, code, cause: error });
+  }
+  return new GatewayNetworkError(`SMTP server unreachable: ${text}`, { cause: error });
+}
+
+/** The server's reply to MAIL, RCPT or DATA, on one line and bounded. */
+function reply(e: NodemailerError): string {
+  const text = e.response ?? e.message ?? "";
+  return [...text]
+    .map((c) => (c < " " || c === "\u007f" ? " " : c))
+    .join("")
+    .replace(/ +/g, " ")
+    .trim()
+    .slice(0, MAX_REPLY_LENGTH);
 }

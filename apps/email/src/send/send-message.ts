@@ -3,7 +3,7 @@
  * conversation, with a failure DSN requested and bounces addressed to the inbound address.
  */
 import { InvalidInputError, type OutgoingMessage, type SendContext, type SendResult } from "@switchboard/core";
-import { normaliseAddress, parseMailbox } from "../settings/address.js";
+import { isEmailAddress, MAX_ADDRESS_LENGTH, normaliseAddress } from "../settings/address.js";
 import { readEmailSettings } from "../settings/email-settings.js";
 import type { ServiceRegistry } from "../services.js";
 import { bracketed, gatewayDomain, outgoingMessageId, replyReferences } from "../threading/message-id.js";
@@ -11,6 +11,18 @@ import { baseSubject, replySubject } from "../threading/subject.js";
 import { classifySmtpError } from "./classify-error.js";
 import { downloadAttachments } from "./download-attachments.js";
 import { renderContent } from "./render-content.js";
+import { resolveSmtpDestination } from "./smtp-destination.js";
+
+/**
+ * The chat's contact as the one recipient: exactly one bare address. Anything else (a display
+ * name, a list, a line break followed by a header) would add recipients or headers.
+ */
+function recipientOf(contact: string): string {
+  const address = contact.trim();
+  if (isEmailAddress(address)) return address;
+  const shown = JSON.stringify(contact.slice(0, MAX_ADDRESS_LENGTH));
+  throw new InvalidInputError(`The contact must be exactly one bare email address (user@example.com), got ${shown}`);
+}
 
 /** The gateway's `send`: returns the Message-ID (without brackets) as the gateway message id. */
 export async function sendMessage(
@@ -21,9 +33,8 @@ export async function sendMessage(
   const { tenant, runtime } = ctx;
   const settings = readEmailSettings(tenant.settings);
   if (!settings) throw new InvalidInputError("Email settings are incomplete: set the SMTP server and the From address");
-  const recipient = parseMailbox(message.chat.contact);
-  if (!recipient) throw new InvalidInputError(`Not an email address: ${message.chat.contact}`);
-  const contact = normaliseAddress(recipient.address);
+  const recipient = recipientOf(message.chat.contact);
+  const contact = normaliseAddress(recipient);
   const services = registry.for(runtime);
 
   const id = outgoingMessageId(
@@ -40,12 +51,13 @@ export async function sendMessage(
   const references = parent ? replyReferences(parent.references, parent.messageId) : [];
   const attachments = await downloadAttachments(runtime, message.message.attachments);
 
-  const transport = services.transports.get(tenant.ref, settings.smtp);
   let response: string;
   try {
+    const destination = await resolveSmtpDestination(settings.smtp.host, services.outbound);
+    const transport = services.transports.get(tenant.ref, settings.smtp, destination);
     const info = await transport.sendMail({
       from: { name: settings.from.name, address: settings.from.address },
-      to: recipient.address,
+      to: recipient,
       replyTo: settings.inboundAddress,
       subject,
       messageId: bracketed(id),
@@ -54,8 +66,8 @@ export async function sendMessage(
       ...renderContent(message.message.content),
       attachments,
       // MAIL FROM is the inbound address, so bounces and DSNs come back to our inbound server.
-      envelope: { from: settings.inboundAddress, to: recipient.address },
-      dsn: { envid: id, ret: "HDRS", notify: "FAILURE", orcpt: recipient.address },
+      envelope: { from: settings.inboundAddress, to: recipient },
+      dsn: { envid: id, ret: "HDRS", notify: "FAILURE", orcpt: recipient },
     });
     response = info.response;
   } catch (error) {

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startFileServer, type FileServer } from "../test/file-server.js";
 import { freePort, waitFor } from "@switchboard/testkit";
 import { startSmtpSink } from "@switchboard/testkit/smtp";
-import { CUSTOMER, INBOUND, startTestbed, TENANTS, unique, type Testbed } from "../test/testbed.js";
+import { CUSTOMER, INBOUND, startTestbed, TENANTS, TEST_TLS, unique, type Testbed } from "../test/testbed.js";
 
 const PDF = Buffer.from("%PDF-1.4\n% fake but byte-exact\n" + "x".repeat(3000));
 const PNG = Buffer.from("89504e470d0a1a0a0000000d49484452", "hex");
@@ -152,7 +152,7 @@ describe("sending (CRM → email)", () => {
   it("an unreachable SMTP server is retried until it is back, then `sent`", async () => {
     const port = await freePort();
     const account = { user: "down-b", password: "pass-down" };
-    let server = await startSmtpSink({ port, auth: account });
+    let server = await startSmtpSink({ port, auth: account, tls: TEST_TLS });
     const settings = bed.settings(1);
     const put = await bed.crm.putSettings(bed.gateway.url, TENANTS[1], {
       ...settings,
@@ -165,7 +165,7 @@ describe("sending (CRM → email)", () => {
       await bed.send(1, message(id, { text: `While down ${id}`, format: "text" }));
       // Core records each failed attempt; wait for a few so the outage is real, then come back.
       await waitFor(() => attemptsOf(bed, id) >= 2, 5000);
-      server = await startSmtpSink({ port, auth: account });
+      server = await startSmtpSink({ port, auth: account, tls: TEST_TLS });
       await bed.crm.waitFor(() => bed.crm.statusesOf(id).includes("sent"));
       expect(server.messages.map((m) => m.parsed.text?.trim())).toEqual([`While down ${id}`]);
     } finally {
@@ -195,7 +195,72 @@ describe("sending (CRM → email)", () => {
     });
     await bed.crm.waitFor(() => bed.crm.statusesOf(id).includes("error"));
   });
+
+  it.each([
+    ["a header after a line break", `${CUSTOMER}\r\nBcc: victim@evil.test`],
+    ["a bare line feed", `${CUSTOMER}\nBcc: victim@evil.test`],
+    ["a display name and another address", `"shown" <other@evil.test>`],
+    ["a list", `${CUSTOMER}, victim@evil.test`],
+    ["a group", `friends: ${CUSTOMER}, victim@evil.test;`],
+  ])("a contact with %s is a permanent `error` and mails no one", async (_what, contact) => {
+    const id = unique("inject");
+    await bed.send(0, {
+      chat: { id: `chat-${id}`, contact, subject: null },
+      message: { id, content: { text: `Injected ${id}`, format: "text" }, attachments: [] },
+    });
+    await bed.crm.waitFor(() => bed.crm.statusesOf(id).includes("error"));
+    expect(outgoingRow(bed, id)).toMatchObject({
+      attempts: 1,
+      lastError: expect.stringContaining("exactly one bare email address"),
+    });
+    // A later message getting through shows nothing of the refused one was sent meanwhile.
+    const next = unique("after-inject");
+    await bed.send(0, message(next, { text: `Next ${next}`, format: "text" }));
+    await bed.crm.waitFor(() => bed.crm.statusesOf(next).includes("sent"));
+    expect(bed.sinks[0].messages.map((m) => m.envelope.rcptTo)).toEqual([[CUSTOMER]]);
+  });
+
+  it("logs in and sends over STARTTLS by default", async () => {
+    const id = unique("tls");
+    await bed.send(0, message(id, { text: `Secure ${id}`, format: "text" }));
+    const [mail] = await bed.sinks[0].waitForMessages(1);
+    expect(mail!.envelope).toMatchObject({ secure: true, user: "shop-a" });
+  });
+
+  it("a server that stops offering STARTTLS gets neither the login nor the mail: permanent `error` with the reason", async () => {
+    const port = await freePort();
+    const account = { user: "strip-b", password: "pass-strip" };
+    const secure = await startSmtpSink({ port, auth: account, tls: TEST_TLS });
+    const settings = bed.settings(1);
+    const put = await bed.crm.putSettings(bed.gateway.url, TENANTS[1], {
+      ...settings,
+      smtp: { ...settings.smtp, port, ...account },
+    });
+    expect(put.status).toBe(200);
+    await secure.close();
+    // Same address, STARTTLS stripped (a downgrade on the way, or a reconfigured server).
+    const stripped = await startSmtpSink({ port, auth: account });
+    try {
+      const id = unique("stripped");
+      await bed.send(1, message(id, { text: `Stripped ${id}`, format: "text" }));
+      await bed.crm.waitFor(() => bed.crm.statusesOf(id).includes("error"));
+      expect(outgoingRow(bed, id)).toMatchObject({
+        attempts: 1,
+        lastError: expect.stringMatching(/does not offer encryption \(STARTTLS\)/),
+      });
+      expect(stripped.messages).toHaveLength(0);
+    } finally {
+      await stripped.close();
+      await bed.crm.putSettings(bed.gateway.url, TENANTS[1], settings);
+    }
+  });
 });
+
+function outgoingRow(bed: Testbed, crmMessageId: string): { attempts: number; lastError: string | null } | undefined {
+  return bed.gateway.runtime.db.$client
+    .prepare("SELECT attempts, last_error AS lastError FROM outgoing WHERE crm_message_id = ?")
+    .get(crmMessageId) as { attempts: number; lastError: string | null } | undefined;
+}
 
 function attemptsOf(bed: Testbed, crmMessageId: string): number {
   const row = bed.gateway.runtime.db.$client

@@ -1,16 +1,35 @@
 /**
- * @module send/smtp-options — nodemailer SMTP options from a tenant's SMTP settings.
+ * @module send/smtp-options — nodemailer SMTP options from a tenant's SMTP settings and its checked destination.
  */
-import type SMTPConnection from "nodemailer/lib/smtp-connection/index.js";
+import type SMTPTransport from "nodemailer/lib/smtp-transport/index.js";
 import type { SmtpSettings } from "../settings/email-settings.js";
+import type { SmtpDestination } from "./smtp-destination.js";
+
+/** What every outgoing SMTP connection of a gateway shares. */
+export interface SmtpClientOptions {
+  /** Extra trusted CA certificates (PEM) for servers with a private CA, e.g. tests' self-signed certificate. */
+  ca?: string;
+}
 
 /** Connection options shared by the pooled sender and the settings check. */
-export function smtpConnectionOptions(smtp: SmtpSettings): SMTPConnection.Options {
+export function smtpConnectionOptions(
+  smtp: SmtpSettings,
+  destination: SmtpDestination,
+  client: SmtpClientOptions = {},
+): SMTPTransport.Options {
   return {
-    host: smtp.host,
+    // The checked address, not the name: a second DNS answer could point somewhere else.
+    host: destination.address,
     port: smtp.port,
-    // Without implicit TLS nodemailer still upgrades with STARTTLS whenever the server offers it.
     secure: smtp.secure,
+    // Without implicit TLS the login and the mail must go over STARTTLS, unless the tenant ticked
+    // "allow unencrypted connection"; then STARTTLS is still used whenever the server offers it.
+    requireTLS: !smtp.secure && !smtp.allowPlaintext,
+    tls: {
+      servername: destination.servername,
+      minVersion: "TLSv1.2",
+      ...(client.ca ? { ca: client.ca } : {}),
+    },
     auth: smtp.user ? { user: smtp.user, pass: smtp.password } : undefined,
     connectionTimeout: 15_000,
     greetingTimeout: 15_000,
@@ -21,7 +40,15 @@ export function smtpConnectionOptions(smtp: SmtpSettings): SMTPConnection.Option
   };
 }
 
-/** A fingerprint of the settings a transport was built from, to notice changes. */
-export function smtpFingerprint(smtp: SmtpSettings): string {
-  return JSON.stringify([smtp.host, smtp.port, smtp.secure, smtp.user, smtp.password]);
+/** A fingerprint of the settings and address a transport was built from, to notice changes. */
+export function smtpFingerprint(smtp: SmtpSettings, destination: SmtpDestination): string {
+  return JSON.stringify([
+    smtp.host,
+    smtp.port,
+    smtp.secure,
+    smtp.allowPlaintext,
+    smtp.user,
+    smtp.password,
+    destination.address,
+  ]);
 }

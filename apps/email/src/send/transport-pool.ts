@@ -6,7 +6,8 @@ import { referenceKey, type PluginReference } from "@switchboard/core";
 import nodemailer, { type Transporter } from "nodemailer";
 import type SMTPPool from "nodemailer/lib/smtp-pool/index.js";
 import type { SmtpSettings } from "../settings/email-settings.js";
-import { smtpConnectionOptions, smtpFingerprint } from "./smtp-options.js";
+import type { SmtpDestination } from "./smtp-destination.js";
+import { smtpConnectionOptions, smtpFingerprint, type SmtpClientOptions } from "./smtp-options.js";
 
 /** A pooled SMTP transport. */
 export type PooledTransport = Transporter<SMTPPool.SentMessageInfo, SMTPPool.Options>;
@@ -15,15 +16,17 @@ export type PooledTransport = Transporter<SMTPPool.SentMessageInfo, SMTPPool.Opt
 export class TransportPool {
   private readonly transports = new Map<string, { fingerprint: string; transport: PooledTransport }>();
 
-  /** The tenant's transport for these settings, created or rebuilt as needed. */
-  get(ref: PluginReference, smtp: SmtpSettings): PooledTransport {
+  constructor(private readonly client: SmtpClientOptions = {}) {}
+
+  /** The tenant's transport for these settings and checked address, created or rebuilt as needed. */
+  get(ref: PluginReference, smtp: SmtpSettings, destination: SmtpDestination): PooledTransport {
     const key = referenceKey(ref);
-    const fingerprint = smtpFingerprint(smtp);
+    const fingerprint = smtpFingerprint(smtp, destination);
     const current = this.transports.get(key);
     if (current?.fingerprint === fingerprint) return current.transport;
     current?.transport.close();
     const transport = nodemailer.createTransport({
-      ...smtpConnectionOptions(smtp),
+      ...smtpConnectionOptions(smtp, destination, this.client),
       pool: true,
       maxConnections: 3,
       maxMessages: 100,

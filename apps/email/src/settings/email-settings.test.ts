@@ -9,7 +9,7 @@ describe("email settings", () => {
       mail: { from: "Shop <Shop@Example.com>" },
     });
     expect(settings).toEqual({
-      smtp: { host: "smtp.test", port: 587, secure: false, user: "u", password: "p" },
+      smtp: { host: "smtp.test", port: 587, secure: false, allowPlaintext: false, user: "u", password: "p" },
       from: { name: "Shop", address: "Shop@Example.com" },
       inboundAddress: "shop@example.com",
       defaultSubject: "",
@@ -27,5 +27,18 @@ describe("email settings", () => {
     expect(parseMailbox("a@b.test")).toEqual({ name: "", address: "a@b.test" });
     expect(parseMailbox("a@b.test, c@d.test")).toBeUndefined();
     expect(parseMailbox("Name only")).toBeUndefined();
+  });
+
+  it("refuse address-like values over 320 characters before parsing them", () => {
+    const long = `${"x".repeat(300)}@${"d".repeat(30)}.test`;
+    expect(parseMailbox(long)).toBeUndefined();
+    expect(parseMailbox(`Shop <${"a".repeat(90_000)}@b.test>`)).toBeUndefined();
+    expect(
+      readEmailSettings({ smtp: { host: "h" }, mail: { from: `${"N".repeat(90_000)} <a@b.test>` } }),
+    ).toBeUndefined();
+    expect(claimedInboundAddress({ mail: { from: "a@b.test", inboundAddress: `${"x".repeat(400)}@b.test` } })).toBe(
+      undefined,
+    );
+    expect(parseMailbox(`${"N".repeat(290)} <a@b.test>`)).toEqual({ name: "N".repeat(290), address: "a@b.test" });
   });
 });

@@ -1,15 +1,19 @@
 /**
  * @module settings/email-settings — the tenant's settings data read into a typed, defaulted object.
+ * Each settings object is read once: the inbound server looks every tenant's address up per RCPT,
+ * and address parsing must not run again for every recipient of every connection.
  */
 import type { SettingsData } from "@switchboard/core";
-import { normaliseAddress, parseMailbox, type Mailbox } from "./address.js";
+import { MAX_ADDRESS_LENGTH, normaliseAddress, parseMailbox, type Mailbox } from "./address.js";
 
 /** SMTP account used for outgoing mail. */
 export interface SmtpSettings {
   host: string;
   port: number;
-  /** Implicit TLS (port 465 style); otherwise STARTTLS is used when the server offers it. */
+  /** Implicit TLS (port 465 style); otherwise STARTTLS, required unless `allowPlaintext`. */
   secure: boolean;
+  /** The tenant ticked "allow unencrypted connection": log in and send without TLS when none is offered. */
+  allowPlaintext: boolean;
   user: string;
   password: string;
 }
@@ -23,22 +27,41 @@ export interface EmailSettings {
   defaultSubject: string;
 }
 
+/** Longest host name (RFC 1035). */
+const MAX_HOST_LENGTH = 253;
+
+const readCache = new WeakMap<SettingsData, EmailSettings | null>();
+const claimCache = new WeakMap<SettingsData, string | null>();
+
 /** Reads settings data; undefined when the required parts are missing or invalid (not configured). */
 export function readEmailSettings(data: SettingsData | undefined): EmailSettings | undefined {
-  const smtp = data?.smtp ?? {};
-  const mail = data?.mail ?? {};
+  if (!data) return undefined;
+  let settings = readCache.get(data);
+  if (settings === undefined) {
+    settings = read(data) ?? null;
+    readCache.set(data, settings);
+  }
+  return settings ?? undefined;
+}
+
+function read(data: SettingsData): EmailSettings | undefined {
+  const smtp = data.smtp ?? {};
+  const mail = data.mail ?? {};
   const host = str(smtp.host);
   const from = parseMailbox(str(mail.from));
-  if (!host || !from) return undefined;
+  if (!host || host.length > MAX_HOST_LENGTH || !from) return undefined;
   const inbound = str(mail.inboundAddress);
   const inboundMailbox = inbound ? parseMailbox(inbound) : from;
   if (!inboundMailbox) return undefined;
+  const user = str(smtp.user);
+  if (user.length > MAX_ADDRESS_LENGTH) return undefined;
   return {
     smtp: {
       host,
       port: toPort(smtp.port),
-      secure: smtp.secure === true || smtp.secure === "true" || smtp.secure === 1,
-      user: str(smtp.user),
+      secure: flag(smtp.secure),
+      allowPlaintext: flag(smtp.allowPlaintext),
+      user,
       password: typeof smtp.password === "string" ? smtp.password : "",
     },
     from,
@@ -49,13 +72,23 @@ export function readEmailSettings(data: SettingsData | undefined): EmailSettings
 
 /** The inbound address a settings form claims (explicit, else the from address), lower case. */
 export function claimedInboundAddress(data: SettingsData | undefined): string | undefined {
-  const mail = data?.mail ?? {};
-  const mailbox = parseMailbox(str(mail.inboundAddress) || str(mail.from));
-  return mailbox ? normaliseAddress(mailbox.address) : undefined;
+  if (!data) return undefined;
+  let claimed = claimCache.get(data);
+  if (claimed === undefined) {
+    const mail = data.mail ?? {};
+    const mailbox = parseMailbox(str(mail.inboundAddress) || str(mail.from));
+    claimed = mailbox ? normaliseAddress(mailbox.address) : null;
+    claimCache.set(data, claimed);
+  }
+  return claimed ?? undefined;
 }
 
 function str(value: unknown): string {
   return typeof value === "string" ? value.trim() : typeof value === "number" ? String(value) : "";
+}
+
+function flag(value: unknown): boolean {
+  return value === true || value === "true" || value === 1;
 }
 
 function toPort(value: unknown): number {

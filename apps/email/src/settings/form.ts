@@ -2,7 +2,7 @@
  * @module settings/form — the settings form: SMTP account (`smtp`), addresses (`mail`), inbound help (`inbound`).
  */
 import type { FieldValue, SettingsForm, Text } from "@switchboard/core";
-import { parseMailbox } from "./address.js";
+import { MAX_ADDRESS_LENGTH, parseMailbox } from "./address.js";
 
 /** Name of the markdown previewer that shows the inbound address, MX setup and webhook URL. */
 export const INBOUND_PREVIEWER = "inbound";
@@ -12,12 +12,23 @@ const mailboxError: Text = {
   ru_RU: "Укажите адрес (shop@example.com) или имя и адрес (Shop <shop@example.com>)",
 };
 
+function tooLong(max: number): Text {
+  return { en_US: `At most ${max} characters`, ru_RU: `Не больше ${max} символов` };
+}
+
 function mailbox(optional: boolean) {
   return (value: FieldValue): Text | undefined => {
     const text = typeof value === "string" ? value.trim() : "";
     if (optional && text === "") return undefined;
+    // Checked before parsing: a parser's cost grows with its input.
+    if (text.length > MAX_ADDRESS_LENGTH) return tooLong(MAX_ADDRESS_LENGTH);
     return parseMailbox(text) ? undefined : mailboxError;
   };
+}
+
+function maxLength(max: number) {
+  return (value: FieldValue): Text | undefined =>
+    typeof value === "string" && value.trim().length > max ? tooLong(max) : undefined;
 }
 
 function port(value: FieldValue): Text | undefined {
@@ -43,18 +54,38 @@ export const settingsForm: SettingsForm = {
         ru_RU: "SMTP-аккаунт для отправки писем. Проверяется при сохранении.",
       },
       fields: {
-        host: { type: "string", title: { en_US: "SMTP server", ru_RU: "SMTP-сервер" }, required: true },
+        host: {
+          type: "string",
+          title: { en_US: "SMTP server", ru_RU: "SMTP-сервер" },
+          required: true,
+          validate: maxLength(253),
+        },
         port: { type: "integer", title: { en_US: "Port", ru_RU: "Порт" }, default: 587, validate: port },
         secure: {
           type: "boolean",
           title: { en_US: "Implicit TLS (port 465)", ru_RU: "TLS с самого начала (порт 465)" },
           description: {
-            en_US: "Off: STARTTLS is used when the server offers it.",
-            ru_RU: "Выключено: STARTTLS используется, если сервер его предлагает.",
+            en_US: "Off: the connection is upgraded with STARTTLS.",
+            ru_RU: "Выключено: соединение шифруется командой STARTTLS.",
           },
           default: false,
         },
-        user: { type: "string", title: { en_US: "User name", ru_RU: "Имя пользователя" } },
+        allowPlaintext: {
+          type: "boolean",
+          title: { en_US: "Allow unencrypted connection", ru_RU: "Разрешить незашифрованное соединение" },
+          description: {
+            en_US:
+              "Only for a server that offers no encryption at all: the password and every message then travel in clear text.",
+            ru_RU:
+              "Только для сервера, который совсем не поддерживает шифрование: пароль и все письма тогда передаются открытым текстом.",
+          },
+          default: false,
+        },
+        user: {
+          type: "string",
+          title: { en_US: "User name", ru_RU: "Имя пользователя" },
+          validate: maxLength(MAX_ADDRESS_LENGTH),
+        },
         password: { type: "password", title: { en_US: "Password", ru_RU: "Пароль" } },
       },
     },

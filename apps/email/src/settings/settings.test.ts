@@ -1,6 +1,8 @@
+import { createServer, type Server } from "node:net";
 import { freePort } from "@switchboard/testkit";
+import { startSmtpSink } from "@switchboard/testkit/smtp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { INBOUND, startTestbed, TENANTS, type Testbed } from "../test/testbed.js";
+import { CUSTOMER, INBOUND, startTestbed, TENANTS, unique, type Testbed } from "../test/testbed.js";
 
 describe("settings", () => {
   let bed: Testbed;
@@ -16,9 +18,17 @@ describe("settings", () => {
     const form = (await (await bed.crm.getSettingsForm(bed.gateway.url, TENANTS[0])).json()) as {
       groups: Record<string, { fields: Record<string, { definition: string; default: unknown }> }>;
     };
-    expect(Object.keys(form.groups.smtp!.fields)).toEqual(["host", "port", "secure", "user", "password"]);
+    expect(Object.keys(form.groups.smtp!.fields)).toEqual([
+      "host",
+      "port",
+      "secure",
+      "allowPlaintext",
+      "user",
+      "password",
+    ]);
     expect(form.groups.smtp!.fields.port).toMatchObject({ definition: "integer", default: 587 });
     expect(form.groups.smtp!.fields.secure).toMatchObject({ definition: "boolean", default: false });
+    expect(form.groups.smtp!.fields.allowPlaintext).toMatchObject({ definition: "boolean", default: false });
     expect(form.groups.smtp!.fields.password!.definition).toBe("password");
     expect(Object.keys(form.groups.mail!.fields)).toEqual(["from", "inboundAddress", "defaultSubject"]);
   });
@@ -33,7 +43,9 @@ describe("settings", () => {
     });
     expect(res.status).toBe(400);
     const body = JSON.stringify(await res.json());
-    expect(JSON.parse(body)).toMatchObject({ smtp: { password: [expect.stringContaining("535")] } });
+    expect(JSON.parse(body)).toMatchObject({
+      smtp: { password: [expect.stringMatching(/refused the user name or password \(SMTP 535\)/)] },
+    });
     expect(body).not.toContain("wrong-password");
     expect(await get(0)).toEqual(before);
   });
@@ -43,6 +55,89 @@ describe("settings", () => {
     const res = await put(0, { ...good, smtp: { ...good.smtp, port: await freePort() } });
     expect(res.status).toBe(400);
     expect(await res.json()).toMatchObject({ smtp: { host: [expect.stringMatching(/ECONNREFUSED|connect/i)] } });
+  });
+
+  it("a server without STARTTLS answers 400 on smtp.allowPlaintext; ticked, saving and sending work in clear text", async () => {
+    const plain = await startSmtpSink({ auth: { user: "plain", password: "pass-plain" } });
+    const b = bed.settings(1);
+    const smtp = { ...b.smtp, host: plain.host, port: plain.port, user: "plain", password: "pass-plain" };
+    try {
+      const refused = await put(1, { ...b, smtp });
+      expect(refused.status).toBe(400);
+      expect(await refused.json()).toEqual({
+        smtp: {
+          allowPlaintext: [
+            expect.stringMatching(/does not offer encryption \(STARTTLS\).*Allow unencrypted connection/),
+          ],
+        },
+      });
+      const allowed = await put(1, { ...b, smtp: { ...smtp, allowPlaintext: true } });
+      expect(allowed.status).toBe(200);
+      expect(await allowed.json()).toMatchObject({ smtp: { allowPlaintext: true } });
+      const id = unique("plain");
+      await bed.send(1, {
+        chat: { id: `chat-${id}`, contact: CUSTOMER, subject: "clear" },
+        message: { id, content: { text: id, format: "text" }, attachments: [] },
+      });
+      const [mail] = await plain.waitForMessages(1);
+      expect(mail!.envelope).toMatchObject({ secure: false, user: "plain" });
+    } finally {
+      expect((await put(1, b)).status).toBe(200);
+      await plain.close();
+    }
+  });
+
+  it("ticking allowPlaintext still uses STARTTLS when the server offers it", async () => {
+    const b = bed.settings(1);
+    expect((await put(1, { ...b, smtp: { ...b.smtp, allowPlaintext: true } })).status).toBe(200);
+    try {
+      const id = unique("opportunistic");
+      bed.sinks[1].reset();
+      await bed.send(1, {
+        chat: { id: `chat-${id}`, contact: CUSTOMER, subject: "tls" },
+        message: { id, content: { text: id, format: "text" }, attachments: [] },
+      });
+      const [mail] = await bed.sinks[1].waitForMessages(1);
+      expect(mail!.envelope.secure).toBe(true);
+    } finally {
+      expect((await put(1, b)).status).toBe(200);
+    }
+  });
+
+  it("something that is not an SMTP server answers 400 on the host without repeating what it said", async () => {
+    const banner = "SSH-2.0-OpenSSH_9.6p1 internal-build-host-7\r\n";
+    const ssh: Server = createServer((socket) => socket.end(banner));
+    await new Promise<void>((resolve) => ssh.listen(0, "127.0.0.1", resolve));
+    const port = (ssh.address() as { port: number }).port;
+    try {
+      const good = bed.settings(0);
+      const res = await put(0, { ...good, smtp: { ...good.smtp, port } });
+      expect(res.status).toBe(400);
+      const body = await res.text();
+      expect(JSON.parse(body)).toEqual({
+        smtp: { host: [expect.stringMatching(/does not answer like an SMTP server|closed the connection/)] },
+      });
+      expect(body).not.toMatch(/SSH|OpenSSH|internal-build-host/);
+    } finally {
+      await new Promise((resolve) => ssh.close(resolve));
+    }
+  });
+
+  it("address-like fields over 320 characters answer 400 without being parsed", async () => {
+    const good = bed.settings(0);
+    const huge = `${"N".repeat(90_000)} <shop@a.test>`;
+    const started = performance.now();
+    const res = await put(0, {
+      ...good,
+      smtp: { ...good.smtp, user: "u".repeat(321) },
+      mail: { ...good.mail, from: huge, inboundAddress: `${"x".repeat(400)}@a.test` },
+    });
+    console.warn(`90 KB From refused in ${Math.round(performance.now() - started)} ms`);
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({
+      smtp: { user: ["At most 320 characters"] },
+      mail: { from: ["At most 320 characters"], inboundAddress: ["At most 320 characters"] },
+    });
   });
 
   it("a bad From address answers 400 on mail.from", async () => {

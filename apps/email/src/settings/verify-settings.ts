@@ -1,6 +1,7 @@
 /**
- * @module settings/verify-settings — checks new settings before they are saved: the SMTP account
- * must answer `verify()` and no other tenant may receive mail at the same inbound address.
+ * @module settings/verify-settings — checks new settings before they are saved: the SMTP host must
+ * be allowed by the address policy, the account must answer `verify()` over TLS (unless the tenant
+ * allowed unencrypted connections), and no other tenant may receive mail at the same inbound address.
  */
 import {
   SettingsValidationError,
@@ -9,8 +10,11 @@ import {
   type SettingsData,
 } from "@switchboard/core";
 import nodemailer from "nodemailer";
+import type { OutboundSmtpOptions } from "../services.js";
+import { PrivateSmtpHostError, resolveSmtpDestination, UnresolvableSmtpHostError } from "../send/smtp-destination.js";
+import { NO_STARTTLS_TEXT, smtpFailureText } from "../send/smtp-failure.js";
 import { smtpConnectionOptions } from "../send/smtp-options.js";
-import { claimedInboundAddress, readEmailSettings } from "./email-settings.js";
+import { claimedInboundAddress, readEmailSettings, type SmtpSettings } from "./email-settings.js";
 
 type FieldErrors = Record<string, Record<string, string[]>>;
 
@@ -22,6 +26,7 @@ function sameRef(a: PluginReference, b: PluginReference): boolean {
 export async function verifyEmailSettings(
   input: { ref: PluginReference; settings: SettingsData },
   runtime: GatewayRuntime,
+  outbound: OutboundSmtpOptions,
 ): Promise<void> {
   const settings = readEmailSettings(input.settings);
   if (!settings) {
@@ -38,14 +43,23 @@ export async function verifyEmailSettings(
         : "from";
     throw new SettingsValidationError({ mail: { [field]: [`${claimed} already receives mail for another account`] } });
   }
-  const errors = await checkSmtpAccount(settings.smtp);
+  const errors = await checkSmtpAccount(settings.smtp, outbound);
   if (errors) throw new SettingsValidationError(errors);
 }
 
-/** Connects, says EHLO, upgrades to TLS when offered and logs in; the server's reason on failure. */
-async function checkSmtpAccount(smtp: Parameters<typeof smtpConnectionOptions>[0]): Promise<FieldErrors | undefined> {
+/** Resolves and checks the host, connects, says EHLO, upgrades to TLS and logs in; a fixed reason on failure. */
+async function checkSmtpAccount(smtp: SmtpSettings, outbound: OutboundSmtpOptions): Promise<FieldErrors | undefined> {
+  let destination;
+  try {
+    destination = await resolveSmtpDestination(smtp.host, outbound);
+  } catch (error) {
+    if (error instanceof PrivateSmtpHostError || error instanceof UnresolvableSmtpHostError) {
+      return { smtp: { host: [error.message] } };
+    }
+    throw error;
+  }
   const transport = nodemailer.createTransport({
-    ...smtpConnectionOptions(smtp),
+    ...smtpConnectionOptions(smtp, destination, outbound),
     connectionTimeout: 10_000,
     greetingTimeout: 10_000,
     socketTimeout: 20_000,
@@ -54,10 +68,12 @@ async function checkSmtpAccount(smtp: Parameters<typeof smtpConnectionOptions>[0
     await transport.verify();
     return undefined;
   } catch (error) {
-    const e = error as Error & { code?: string; response?: string };
-    const reason = (e.response ?? e.message).trim();
-    const field = e.code === "EAUTH" ? (smtp.user ? "password" : "user") : "host";
-    return { smtp: { [field]: [`SMTP check failed: ${reason}`] } };
+    const code = (error as { code?: string }).code;
+    const text = smtpFailureText(error);
+    // Shown next to the checkbox that would allow it, which is the only way round it.
+    if (text === NO_STARTTLS_TEXT) return { smtp: { allowPlaintext: [text] } };
+    const field = code === "EAUTH" ? (smtp.user ? "password" : "user") : "host";
+    return { smtp: { [field]: [`SMTP check failed: ${text}`] } };
   } finally {
     transport.close();
   }

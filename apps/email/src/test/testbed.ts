@@ -3,6 +3,7 @@
  * simulator, one SMTP sink per tenant (its SMTP account), and nodemailer as the customer's mail
  * program talking to the gateway's inbound SMTP server.
  */
+import { readFileSync } from "node:fs";
 import { startGateway, type GatewayHandle, type SettingsData } from "@switchboard/core";
 import {
   conformanceEnv,
@@ -14,7 +15,19 @@ import {
 import { startSmtpSink, type SmtpSink } from "@switchboard/testkit/smtp";
 import nodemailer from "nodemailer";
 import type Mail from "nodemailer/lib/mailer/index.js";
-import { createEmailGateway, type EmailGateway } from "../gateway.js";
+import { createEmailGateway, type EmailGateway, type EmailGatewayOptions } from "../gateway.js";
+
+/** A self-signed certificate for localhost / 127.0.0.1, made for these tests only. */
+export const TEST_TLS = {
+  key: readFileSync(new URL("./fixtures/test-key.pem", import.meta.url), "utf8"),
+  cert: readFileSync(new URL("./fixtures/test-cert.pem", import.meta.url), "utf8"),
+};
+
+/**
+ * How the testbed's gateway reaches SMTP servers: they are all on loopback (the operator switch
+ * `SWITCHBOARD_ALLOW_PRIVATE_SMTP`), and they use the test certificate.
+ */
+export const TEST_OUTBOUND = { allowPrivate: true, ca: TEST_TLS.cert } as const;
 
 /** The two companies of every testbed: A answers as support@a.test, B as its From address. */
 export const TENANTS: readonly [PluginRef, PluginRef] = [
@@ -33,7 +46,7 @@ export interface Testbed {
   crm: CrmSimulator;
   gateway: GatewayHandle;
   definition: EmailGateway;
-  /** SMTP account of tenant 0 and tenant 1. */
+  /** SMTP account of tenant 0 and tenant 1 (STARTTLS with {@link TEST_TLS}). */
   sinks: [SmtpSink, SmtpSink];
   inboundPort: number;
   settings(tenant: 0 | 1): SettingsData;
@@ -50,17 +63,20 @@ export interface TestbedOptions {
   maxBytes?: number;
   /** PEM key and certificate: the inbound server offers STARTTLS. */
   tls?: { key: string; cert: string };
+  /** Outbound SMTP options (default {@link TEST_OUTBOUND}). */
+  outbound?: EmailGatewayOptions["outbound"];
 }
 
 /** Starts CRM, sinks and gateway, registers both tenants and saves their settings. */
 export async function startTestbed(options: TestbedOptions = {}): Promise<Testbed> {
   const crm = await startCrmSimulator();
   const sinks: [SmtpSink, SmtpSink] = [
-    await startSmtpSink({ auth: { user: "shop-a", password: "pass-a" } }),
-    await startSmtpSink({ auth: { user: "shop-b", password: "pass-b" } }),
+    await startSmtpSink({ auth: { user: "shop-a", password: "pass-a" }, tls: TEST_TLS }),
+    await startSmtpSink({ auth: { user: "shop-b", password: "pass-b" }, tls: TEST_TLS }),
   ];
   const definition = createEmailGateway({
     inbound: { port: 0, host: "127.0.0.1", maxBytes: options.maxBytes ?? 1_048_576, tls: options.tls },
+    outbound: options.outbound ?? TEST_OUTBOUND,
   });
   const gateway = await startGateway(definition, { env: conformanceEnv(crm), port: 0 });
   const url = gateway.url;

@@ -4,7 +4,7 @@
  * from the SMTP sink that serves as the company's SMTP account.
  */
 import type { SinkMessage, SmtpSink } from "@switchboard/testkit/smtp";
-import nodemailer from "nodemailer";
+import nodemailer, { type Transporter } from "nodemailer";
 import { MAIL_ACCOUNT } from "../channels.js";
 import { BOUNCE_DIAGNOSTIC, deliveryReport } from "./delivery-report.js";
 import type { UploadStore } from "../files/upload-store.js";
@@ -62,7 +62,7 @@ export class EmailCustomers {
   private readonly mailboxes = new Map<string, MailEntry[]>();
   private readonly companyMails = new Map<string, { entry: MailEntry; sinkIndex: number; recipient: string }>();
   private readonly bounced = new Set<string>();
-  private readonly transport: nodemailer.Transporter;
+  private readonly transport: Transporter;
   private readonly stopWatching: () => void;
 
   constructor(

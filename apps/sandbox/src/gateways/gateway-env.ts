@@ -42,7 +42,12 @@ export function gatewayEnv(input: GatewayEnvInput): Record<string, string | unde
   const channel: Record<Channel, Record<string, string>> = {
     telegram: { TELEGRAM_API_ROOT: input.fakes.telegramApiRoot },
     sms: { TWILIO_API_BASE_URL: input.fakes.twilioBaseUrl },
-    email: { SMTP_INBOUND_PORT: String(input.fakes.smtpInboundPort), SMTP_INBOUND_HOST: "127.0.0.1" },
+    email: {
+      SMTP_INBOUND_PORT: String(input.fakes.smtpInboundPort),
+      SMTP_INBOUND_HOST: "127.0.0.1",
+      // The company's SMTP account is the sandbox's sink on loopback.
+      SWITCHBOARD_ALLOW_PRIVATE_SMTP: "true",
+    },
   };
   return { ...withoutGatewayVariables(input.inherited ?? {}), ...core, ...channel[input.channel] };
 }

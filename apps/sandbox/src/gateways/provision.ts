@@ -29,6 +29,8 @@ export function settingsFor(
           host: smtp.host,
           port: smtp.port,
           secure: false,
+          // The sandbox's SMTP sink on loopback speaks no TLS; a real account never needs this.
+          allowPlaintext: true,
           user: MAIL_ACCOUNT.user,
           password: MAIL_ACCOUNT.password,
         },

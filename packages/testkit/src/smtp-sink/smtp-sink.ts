@@ -25,8 +25,9 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
     name: "smtp-sink.test",
     logger: false,
     secure: false,
-    hideSTARTTLS: true,
-    disabledCommands: auth ? ["STARTTLS"] : ["STARTTLS", "AUTH"],
+    hideSTARTTLS: !options.tls,
+    ...(options.tls ? { key: options.tls.key, cert: options.tls.cert } : {}),
+    disabledCommands: [...(options.tls ? [] : ["STARTTLS"]), ...(auth ? [] : ["AUTH"])],
     authOptional: !auth,
     allowInsecureAuth: true,
     hideDSN: options.dsn === false,
@@ -108,6 +109,7 @@ function envelopeOf(session: SMTPServerSession): SinkEnvelope {
     rcptTo: rcptTo.map((rcpt) => rcpt.address),
     dsn: { ret: dsn?.ret ?? null, envid: dsn?.envid ?? null, notify },
     user: typeof session.user === "string" ? session.user : null,
+    secure: session.secure,
   };
 }
 

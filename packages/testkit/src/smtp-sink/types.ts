@@ -29,6 +29,8 @@ export interface SinkEnvelope {
   };
   /** User name the client authenticated as, when it did. */
   user: string | null;
+  /** The session was encrypted (STARTTLS) when the message came. */
+  secure: boolean;
 }
 
 /** One message the sink accepted: envelope, raw RFC 822 bytes and the mailparser result. */
@@ -50,6 +52,8 @@ export interface SmtpSinkOptions {
   dsn?: boolean;
   /** Advertised SIZE limit in bytes; larger messages get 552. */
   maxBytes?: number;
+  /** PEM key and certificate: STARTTLS is offered (default: plain text only, no STARTTLS). */
+  tls?: { key: string; cert: string };
 }
 
 /** A running SMTP sink. */
