@@ -20,6 +20,14 @@ describe("loadEmailEnv", () => {
       host: "127.0.0.1",
       maxBytes: 1000,
       tls: { key: "-----BEGIN PRIVATE KEY-----\nabc", cert: "-----BEGIN CERTIFICATE-----\ndef" },
+      limits: {
+        maxRecipients: 100,
+        maxClients: 200,
+        maxPerIp: 20,
+        messagesPerMinute: 120,
+        idleTimeoutMs: 60_000,
+        sessionTimeoutMs: 600_000,
+      },
     });
     expect(loadEmailEnv({ SMTP_INBOUND_PORT: "25" }).inbound).toMatchObject({
       host: "0.0.0.0",
@@ -32,6 +40,27 @@ describe("loadEmailEnv", () => {
     expect(loadEmailEnv({ SWITCHBOARD_ALLOW_PRIVATE_SMTP: "true" }).allowPrivateSmtp).toBe(true);
     expect(loadEmailEnv({ SWITCHBOARD_ALLOW_PRIVATE_SMTP: "0" }).allowPrivateSmtp).toBe(false);
     expect(() => loadEmailEnv({ SWITCHBOARD_ALLOW_PRIVATE_SMTP: "maybe" })).toThrow(/SWITCHBOARD_ALLOW_PRIVATE_SMTP/);
+  });
+
+  it("reads the inbound limits", () => {
+    const env = loadEmailEnv({
+      SMTP_INBOUND_PORT: "25",
+      SMTP_INBOUND_MAX_RECIPIENTS: "5",
+      SMTP_INBOUND_MAX_CLIENTS: "50",
+      SMTP_INBOUND_MAX_PER_IP: "3",
+      SMTP_INBOUND_MESSAGES_PER_MINUTE: "10",
+      SMTP_INBOUND_IDLE_TIMEOUT_SECONDS: "30",
+      SMTP_INBOUND_SESSION_TIMEOUT_SECONDS: "120",
+    });
+    expect(env.inbound?.limits).toEqual({
+      maxRecipients: 5,
+      maxClients: 50,
+      maxPerIp: 3,
+      messagesPerMinute: 10,
+      idleTimeoutMs: 30_000,
+      sessionTimeoutMs: 120_000,
+    });
+    expect(() => loadEmailEnv({ SMTP_INBOUND_MAX_PER_IP: "0" })).toThrow(/SMTP_INBOUND_MAX_PER_IP/);
   });
 
   it("refuses bad values with one readable error", () => {

@@ -3,11 +3,14 @@
  */
 import { readFileSync } from "node:fs";
 import { z } from "zod";
+import { DEFAULT_INBOUND_LIMITS } from "./inbound/client-limits.js";
 import type { InboundServerOptions } from "./inbound/smtp-inbound-server.js";
 
 const bool = z
   .enum(["true", "false", "1", "0", "yes", "no"])
   .transform((v) => v === "true" || v === "1" || v === "yes");
+
+const count = z.coerce.number().int().positive();
 
 const schema = z.object({
   SMTP_INBOUND_PORT: z.coerce.number().int().min(0).max(65535).optional(),
@@ -15,6 +18,12 @@ const schema = z.object({
   SMTP_INBOUND_MAX_BYTES: z.coerce.number().int().positive().default(26_214_400),
   SMTP_INBOUND_TLS_KEY: z.string().optional(),
   SMTP_INBOUND_TLS_CERT: z.string().optional(),
+  SMTP_INBOUND_MAX_RECIPIENTS: count.default(DEFAULT_INBOUND_LIMITS.maxRecipients),
+  SMTP_INBOUND_MAX_CLIENTS: count.default(DEFAULT_INBOUND_LIMITS.maxClients),
+  SMTP_INBOUND_MAX_PER_IP: count.default(DEFAULT_INBOUND_LIMITS.maxPerIp),
+  SMTP_INBOUND_MESSAGES_PER_MINUTE: count.default(DEFAULT_INBOUND_LIMITS.messagesPerMinute),
+  SMTP_INBOUND_IDLE_TIMEOUT_SECONDS: count.default(DEFAULT_INBOUND_LIMITS.idleTimeoutMs / 1000),
+  SMTP_INBOUND_SESSION_TIMEOUT_SECONDS: count.default(DEFAULT_INBOUND_LIMITS.sessionTimeoutMs / 1000),
   SWITCHBOARD_ALLOW_PRIVATE_SMTP: bool.default(false),
 });
 
@@ -54,7 +63,20 @@ export function loadEmailEnv(env: Record<string, string | undefined> = process.e
     inbound:
       e.SMTP_INBOUND_PORT === undefined
         ? undefined
-        : { port: e.SMTP_INBOUND_PORT, host: e.SMTP_INBOUND_HOST, maxBytes: e.SMTP_INBOUND_MAX_BYTES, tls },
+        : {
+            port: e.SMTP_INBOUND_PORT,
+            host: e.SMTP_INBOUND_HOST,
+            maxBytes: e.SMTP_INBOUND_MAX_BYTES,
+            tls,
+            limits: {
+              maxRecipients: e.SMTP_INBOUND_MAX_RECIPIENTS,
+              maxClients: e.SMTP_INBOUND_MAX_CLIENTS,
+              maxPerIp: e.SMTP_INBOUND_MAX_PER_IP,
+              messagesPerMinute: e.SMTP_INBOUND_MESSAGES_PER_MINUTE,
+              idleTimeoutMs: e.SMTP_INBOUND_IDLE_TIMEOUT_SECONDS * 1000,
+              sessionTimeoutMs: e.SMTP_INBOUND_SESSION_TIMEOUT_SECONDS * 1000,
+            },
+          },
     maxBytes: e.SMTP_INBOUND_MAX_BYTES,
     allowPrivateSmtp: e.SWITCHBOARD_ALLOW_PRIVATE_SMTP,
   };

@@ -2,10 +2,13 @@
  * @module inbound/smtp-inbound-server — the gateway's own MX: an smtp-server that accepts mail for
  * the tenants' inbound addresses only (550 at RCPT otherwise), refuses oversized mail with 552 and
  * hands each message to `processMail` before answering, so a 250 means the CRM will get it.
+ * Limits keep one client from holding it: connections in total and per client address, messages
+ * per minute per client address, recipients per message, idle and total session time.
  */
 import type { GatewayRuntime, Tenant } from "@switchboard/core";
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from "smtp-server";
 import type { ServiceRegistry } from "../services.js";
+import { ClientLimits, DEFAULT_INBOUND_LIMITS, type InboundLimits } from "./client-limits.js";
 import { InboundRejection } from "./inbound-rejection.js";
 import { processMail } from "./process-mail.js";
 import { tenantForAddress } from "./recipients.js";
@@ -17,6 +20,8 @@ export interface InboundServerOptions {
   maxBytes: number;
   /** PEM key and certificate: STARTTLS is offered when set. */
   tls?: { key: string; cert: string };
+  /** Per-client and per-session limits (defaults: {@link DEFAULT_INBOUND_LIMITS}). */
+  limits?: Partial<InboundLimits>;
 }
 
 type SmtpError = Error & { responseCode: number };
@@ -38,6 +43,10 @@ export async function startInboundServer(
   registry: ServiceRegistry,
 ): Promise<InboundServer> {
   const log = runtime.logger.child({ component: "smtp-inbound" });
+  const limits: InboundLimits = { ...DEFAULT_INBOUND_LIMITS, ...options.limits };
+  const clients = new ClientLimits(limits);
+  const sessionTimers = new Map<string, NodeJS.Timeout>();
+  const clientOf = (session: SMTPServerSession): string => session.remoteAddress || "unknown";
   const server = new SMTPServer({
     logger: false,
     banner: "Switchboard email gateway",
@@ -51,6 +60,32 @@ export async function startInboundServer(
     disableReverseLookup: true,
     // On shutdown, idle client connections get 421 after this grace period instead of 30 s.
     closeTimeout: 3000,
+    maxClients: limits.maxClients,
+    maxRecipients: limits.maxRecipients,
+    socketTimeout: limits.idleTimeoutMs,
+    onConnect(session, callback) {
+      const client = clientOf(session);
+      if (!clients.connect(client, session.id)) {
+        log.warn({ client }, "email: inbound SMTP client over its connection limit");
+        return callback(smtpError(421, "4.7.0 Too many connections from your address, try again later"));
+      }
+      // The idle timeout does not stop a client that keeps talking slowly; this ends any session.
+      const timer = setTimeout(() => endSession(session.id), limits.sessionTimeoutMs);
+      timer.unref();
+      sessionTimers.set(session.id, timer);
+      callback();
+    },
+    onClose(session) {
+      const timer = sessionTimers.get(session.id);
+      if (!timer) return; // refused at connect: never counted
+      clearTimeout(timer);
+      sessionTimers.delete(session.id);
+      clients.disconnect(clientOf(session), session.id);
+    },
+    onMailFrom(_address, session, callback) {
+      if (clients.startMessage(clientOf(session))) return callback();
+      callback(smtpError(451, "4.7.1 Too many messages from your address, slow down and try again later"));
+    },
     onRcptTo(address, _session, callback) {
       if (tenantForAddress(runtime, address.address)) return callback();
       callback(smtpError(550, `5.1.1 <${address.address}>: Recipient address rejected: no such mailbox here`));
@@ -69,6 +104,16 @@ export async function startInboundServer(
     },
   });
   server.on("error", (error) => log.warn({ err: error }, "email: inbound SMTP connection error"));
+  const sweeper = setInterval(() => clients.sweep(), 60_000);
+  sweeper.unref();
+
+  function endSession(id: string): void {
+    for (const connection of server.connections) {
+      if (connection.id !== id) continue;
+      log.info({ client: connection.remoteAddress }, "email: inbound SMTP session over its time limit");
+      connection.send(421, "4.4.2 Session time limit reached, closing connection");
+    }
+  }
 
   async function deliver(raw: Buffer, session: SMTPServerSession): Promise<void> {
     const tenants = new Map<string, Tenant>();
@@ -98,7 +143,16 @@ export async function startInboundServer(
     });
   });
   log.info({ port, host: options.host, tls: Boolean(options.tls) }, "email: inbound SMTP server listening");
-  return { port, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return {
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        clearInterval(sweeper);
+        for (const timer of sessionTimers.values()) clearTimeout(timer);
+        sessionTimers.clear();
+        server.close(() => resolve());
+      }),
+  };
 }
 
 /** Reads the DATA stream; undefined when it went over the limit (the rest is drained, not kept). */

@@ -16,6 +16,7 @@ import { startSmtpSink, type SmtpSink } from "@switchboard/testkit/smtp";
 import nodemailer from "nodemailer";
 import type Mail from "nodemailer/lib/mailer/index.js";
 import { createEmailGateway, type EmailGateway, type EmailGatewayOptions } from "../gateway.js";
+import type { InboundLimits } from "../inbound/client-limits.js";
 
 /** A self-signed certificate for localhost / 127.0.0.1, made for these tests only. */
 export const TEST_TLS = {
@@ -63,6 +64,8 @@ export interface TestbedOptions {
   maxBytes?: number;
   /** PEM key and certificate: the inbound server offers STARTTLS. */
   tls?: { key: string; cert: string };
+  /** Limits of the inbound SMTP server (defaults: production's). */
+  limits?: Partial<InboundLimits>;
   /** Outbound SMTP options (default {@link TEST_OUTBOUND}). */
   outbound?: EmailGatewayOptions["outbound"];
 }
@@ -75,7 +78,13 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
     await startSmtpSink({ auth: { user: "shop-b", password: "pass-b" }, tls: TEST_TLS }),
   ];
   const definition = createEmailGateway({
-    inbound: { port: 0, host: "127.0.0.1", maxBytes: options.maxBytes ?? 1_048_576, tls: options.tls },
+    inbound: {
+      port: 0,
+      host: "127.0.0.1",
+      maxBytes: options.maxBytes ?? 1_048_576,
+      tls: options.tls,
+      limits: options.limits,
+    },
     outbound: options.outbound ?? TEST_OUTBOUND,
   });
   const gateway = await startGateway(definition, { env: conformanceEnv(crm), port: 0 });
