@@ -24,7 +24,9 @@ export function openDatabase(
   sqlite.pragma("journal_mode = WAL");
   // NORMAL is durable in WAL mode against process crashes (only an OS crash can lose the last commits).
   sqlite.pragma("synchronous = NORMAL");
-  sqlite.pragma("busy_timeout = 5000");
+  // Waiting for another process's write lock blocks the event loop: wait briefly, then fail with
+  // SQLITE_BUSY and let the caller retry asynchronously (workers) or answer 503 (routes).
+  sqlite.pragma("busy_timeout = 10");
   sqlite.pragma("foreign_keys = ON");
   const db = drizzle(sqlite, { schema }) as Database;
   migrate(db, { migrationsFolder: CORE_MIGRATIONS });

@@ -2,6 +2,7 @@
  * @module http/context — the typed Hono environment every core route shares, and the core parts it uses.
  */
 import type { Logger } from "pino";
+import type { StorageHealth } from "../db/storage-health.js";
 import type { CoreConfig } from "../env.js";
 import type { FileStore } from "../files/file-store.js";
 import type { SignedLinks } from "../files/signed-links.js";
@@ -32,6 +33,8 @@ export interface AppDeps {
   links: SignedLinks;
   files: FileStore;
   runtime: GatewayRuntime;
-  /** True once the worker runs and the server may take traffic. */
+  /** True once the worker runs and the server may take traffic (and while the database takes writes). */
   isReady: () => boolean;
+  /** Told about every request that failed because the database refused a write. */
+  storage?: Pick<StorageHealth, "failed">;
 }

@@ -30,7 +30,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     c.set("language", negotiateLanguage(c.req.header("accept-language")));
     await next();
   });
-  root.onError(errorHandler(deps.logger, deps.config.debug));
+  root.onError(errorHandler(deps.logger, deps.config.debug, (error) => deps.storage?.failed(error)));
   root.notFound((c) => c.json({ code: 404, message: "Not found." }, 404));
 
   const base = deps.config.basePath;

@@ -5,11 +5,21 @@ import type { IncomingMessage } from "node:http";
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { Logger } from "pino";
+import { isStorageUnavailable } from "../db/storage-health.js";
 import { HttpError, SettingsValidationError } from "../errors.js";
 
+/** Seconds a client is asked to wait when the database refuses writes. */
+const STORAGE_RETRY_AFTER_S = 5;
+
 /** The `onError` handler: known errors answer themselves; anything else is a logged 500. */
-export function errorHandler(logger: Logger, debug: boolean) {
+export function errorHandler(logger: Logger, debug: boolean, onStorageUnavailable?: (error: Error) => void) {
   return (error: Error, c: Context): Response => {
+    // Nothing was committed, so nothing was acknowledged: the caller retries (CRM, webhooks).
+    if (isStorageUnavailable(error)) {
+      onStorageUnavailable?.(error);
+      c.header("retry-after", String(STORAGE_RETRY_AFTER_S));
+      return c.json({ code: 503, message: "The database is busy or full; try again shortly" }, 503);
+    }
     // An unread body cannot be skipped on a kept-alive connection: close it after a 413.
     if ((error instanceof HttpError || error instanceof HTTPException) && error.status === 413) {
       c.header("connection", "close");

@@ -5,6 +5,7 @@
 import type { Statement } from "better-sqlite3";
 import type { Logger } from "pino";
 import type { Database } from "../db/client.js";
+import { isStorageUnavailable, type StorageHealth } from "../db/storage-health.js";
 import type { CoreConfig } from "../env.js";
 import { backoffDelay, MIN_ATTEMPTS_BEFORE_EXPIRY } from "../queue/backoff.js";
 import { FairShare } from "../queue/fair-share.js";
@@ -53,6 +54,8 @@ export class CrmOutbox {
   private readonly tenantNextDue: Statement;
   private readonly inflight = new Inflight();
   private stopped = false;
+  private pumpFailures = 0;
+  private abort = new AbortController();
   private readonly insert: Statement;
   private readonly dueHeads: Statement;
   private readonly remove: Statement;
@@ -66,6 +69,8 @@ export class CrmOutbox {
       logger: Logger;
       /** Scheduling time (due times, expiry): immune to wall-clock steps. */
       clock: Clock;
+      /** Where writes refused by the database are reported and waited out. */
+      storage: StorageHealth;
     },
   ) {
     const sqlite = deps.db.$client;
@@ -137,6 +142,7 @@ export class CrmOutbox {
       this.fair.hint(referenceKey(ref), ref, row.t);
     }
     this.stopped = false;
+    if (this.abort.signal.aborted) this.abort = new AbortController();
     this.waker.wake();
   }
 
@@ -145,6 +151,7 @@ export class CrmOutbox {
     this.stopped = true;
     this.waker.cancel();
     await this.inflight.drained(timeoutMs);
+    this.abort.abort(new Error("Gateway is shutting down"));
   }
 
   /** Number of requests waiting for the CRM (for health and tests). */
@@ -154,6 +161,19 @@ export class CrmOutbox {
 
   private pump(): void {
     if (this.stopped) return;
+    try {
+      this.fill();
+      this.pumpFailures = 0;
+    } catch (error) {
+      // The database refused (or something unexpected broke): never crash, try again later.
+      if (isStorageUnavailable(error)) this.deps.storage.failed(error);
+      else this.deps.logger.error({ err: error }, "CRM outbox failed; retrying");
+      this.waker.wakeAt(this.deps.clock.now() + backoffDelay(++this.pumpFailures, { baseMs: 100, maxMs: 5000 }));
+    }
+  }
+
+  /** Starts due requests, tenant by tenant, in the free slots. */
+  private fill(): void {
     const now = this.deps.clock.now();
     // Round-robin over tenants with due requests, each round an equal share of the free slots,
     // within the cap of the tenant's CRM cluster: a CRM that answers slowly holds its cap, no more.
@@ -220,6 +240,11 @@ export class CrmOutbox {
     }
   }
 
+  /** A write that waits out a busy or full database; given up at shutdown (the row is then sent again). */
+  private write(fn: () => unknown): Promise<unknown> {
+    return this.deps.storage.write(fn, this.abort.signal);
+  }
+
   private async deliver(row: OutboxRow): Promise<void> {
     const ref = { companyId: row.company_id, pluginAlias: row.plugin_alias, pluginId: row.plugin_id };
     const log = () => this.deps.logger.child({ tenant: referenceKey(ref), outboxId: row.id, kind: row.kind });
@@ -248,12 +273,12 @@ export class CrmOutbox {
           { headers: { "user-agent": this.userAgent }, timeoutMs: HTTP_TIMEOUT_MS },
         );
         if (status === endpoint.success) {
-          this.remove.run(row.id);
+          await this.write(() => this.remove.run(row.id));
           log().debug({ attempts: row.attempts + 1 }, "delivered to CRM");
           return;
         }
         if (endpoint.stop.includes(status)) {
-          this.remove.run(row.id);
+          await this.write(() => this.remove.run(row.id));
           log().warn({ status }, "CRM refused the request for good; dropped");
           return;
         }
@@ -265,11 +290,11 @@ export class CrmOutbox {
     const attempts = row.attempts + 1;
     const next = this.deps.clock.now() + backoffDelay(attempts, this.deps.config.retry);
     if (next > row.expires_at && attempts >= MIN_ATTEMPTS_BEFORE_EXPIRY) {
-      this.remove.run(row.id);
+      await this.write(() => this.remove.run(row.id));
       log().error({ attempts, failure }, "CRM request expired after retries; dropped");
       return;
     }
-    this.retry(row, attempts, next, failure.slice(0, 500));
+    await this.write(() => this.retry(row, attempts, next, failure.slice(0, 500)));
     log().warn({ attempts, failure }, "CRM request failed; will retry");
   }
 }

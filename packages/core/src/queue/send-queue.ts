@@ -9,6 +9,7 @@
 import type { Statement } from "better-sqlite3";
 import type { Logger } from "pino";
 import type { Database } from "../db/client.js";
+import { isStorageUnavailable, type StorageHealth } from "../db/storage-health.js";
 import type { CoreConfig } from "../env.js";
 import { GatewayRefusedError, isRetryable } from "../errors.js";
 import type { GatewayDefinition, GatewayRuntime, SendResult } from "../gateway/types.js";
@@ -46,7 +47,12 @@ export interface SendQueueDeps {
   logger: Logger;
   /** Scheduling time (due times, leases, rate limits, age): immune to wall-clock steps. */
   clock: Clock;
+  /** Where writes refused by the database are reported and waited out. */
+  storage: StorageHealth;
 }
+
+/** Backoff of the worker while the database refuses its claims. */
+const PUMP_RETRY = { baseMs: 100, maxMs: 5000 };
 
 /** The outgoing message queue with its worker. */
 export class SendQueue {
@@ -68,6 +74,7 @@ export class SendQueue {
   private readonly markSent: (items: SendQueue["finished"]) => void;
   private readonly insertMany: (items: SendQueue["batch"]) => boolean[];
   private running = false;
+  private pumpFailures = 0;
   private readonly stmt: Record<
     | "insert"
     | "releaseExpired"
@@ -175,6 +182,7 @@ export class SendQueue {
     try {
       results = this.insertMany(items);
     } catch (error) {
+      this.deps.storage.failed(error);
       for (const item of items) item.reject(error);
       return;
     }
@@ -227,6 +235,21 @@ export class SendQueue {
 
   private pump(): void {
     if (!this.running) return;
+    try {
+      this.fill();
+      this.pumpFailures = 0;
+    } catch (error) {
+      // The database refused (or something unexpected broke): never crash, try again later.
+      if (isStorageUnavailable(error)) this.deps.storage.failed(error);
+      else this.deps.logger.error({ err: error }, "send worker failed; retrying");
+      // Rows claimed before the failure stay leased: look for expired leases again.
+      this.leaseCheckAt = 0;
+      this.waker.wakeAt(this.deps.clock.now() + backoffDelay(++this.pumpFailures, PUMP_RETRY));
+    }
+  }
+
+  /** Claims due work, tenant by tenant, into the free slots. */
+  private fill(): void {
     const now = this.deps.clock.now();
     const leaseUntil = now + this.deps.config.send.leaseMs;
     const limit = this.deps.config.sendConcurrency;
@@ -316,7 +339,7 @@ export class SendQueue {
         { ...message, queueId: row.id, attempt: row.attempts },
       );
     } catch (error) {
-      this.fail(row, ref, error, logger());
+      await this.fail(row, ref, error, logger());
       return;
     }
     const ids = typeof result === "string" ? [result] : result.ids;
@@ -325,24 +348,35 @@ export class SendQueue {
     // (for shutdown) only once it is committed.
     await new Promise<void>((done) => {
       this.finished.push({ row, ref, ids, details, done });
-      if (this.finished.length === 1) setImmediate(() => this.flushSent());
+      if (this.finished.length === 1) setImmediate(() => void this.flushSent());
     });
     if (this.deps.logger.isLevelEnabled("debug")) logger().debug({ gatewayMessageIds: ids }, "message sent");
   }
 
-  private flushSent(): void {
+  private async flushSent(): Promise<void> {
     const items = this.finished.splice(0);
     try {
-      this.markSent(items);
+      // A busy or full database is waited out; the sends keep their slots meanwhile.
+      await this.deps.storage.write(() => this.markSent(items), this.abort.signal);
     } catch (error) {
-      // The rows stay leased and are sent again after the lease: at least once, never lost.
+      // Shutting down (or a bug): the rows stay leased and are sent again after the lease, at least once.
       this.deps.logger.error({ err: error }, "could not record sent messages");
       this.leaseCheckAt = Math.min(this.leaseCheckAt, this.deps.clock.now() + this.deps.config.send.leaseMs);
     }
     for (const item of items) item.done();
   }
 
-  private fail(row: OutgoingRow, ref: PluginReference, error: unknown, logger: Logger): void {
+  private async fail(row: OutgoingRow, ref: PluginReference, error: unknown, logger: Logger): Promise<void> {
+    try {
+      await this.deps.storage.write(() => this.recordFailure(row, ref, error, logger), this.abort.signal);
+    } catch (writeError) {
+      // Shutting down (or a bug): the row stays leased and is tried again after the lease.
+      logger.error({ err: writeError }, "could not record a failed send");
+      this.leaseCheckAt = Math.min(this.leaseCheckAt, this.deps.clock.now() + this.deps.config.send.leaseMs);
+    }
+  }
+
+  private recordFailure(row: OutgoingRow, ref: PluginReference, error: unknown, logger: Logger): void {
     const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     const { maxAttempts, maxAgeMs } = this.deps.config.send;
     const now = this.deps.clock.now();

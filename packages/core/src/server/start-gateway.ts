@@ -9,6 +9,7 @@ import { serve, type ServerType } from "@hono/node-server";
 import type { Hono } from "hono";
 import type { Logger } from "pino";
 import { openDatabase, type Database } from "../db/client.js";
+import { StorageHealth } from "../db/storage-health.js";
 import { loadCoreConfig, type CoreConfig } from "../env.js";
 import { FileStore } from "../files/file-store.js";
 import { SignedLinks } from "../files/signed-links.js";
@@ -85,12 +86,13 @@ export async function startGateway<S extends SettingsData>(
       ? mkdtempSync(join(tmpdir(), `switchboard-${gateway.name}-`))
       : join(dirname(dbPath), `${gateway.name}-files`));
 
+  const storage = new StorageHealth(db.$client, logger);
   const clock = steadyClock({ notBefore: newestScheduledTime(db) });
   const tenants = new TenantStore<S>(db);
   const pinned = tenants.pinLegacyIssuers();
   if (pinned > 0) logger.info({ tenants: pinned }, "pinned registrations to the issuer of their cluster URI");
   const verifier = new CrmTokenVerifier(config, new PublicKeyStore(db));
-  const outbox = new CrmOutbox({ db, tenants, config, logger, clock });
+  const outbox = new CrmOutbox({ db, tenants, config, logger, clock, storage });
   const statuses = new StatusTracker(db, outbox);
   const links = new SignedLinks(db, config.selfUri);
   const files = new FileStore(db, filesDir);
@@ -104,6 +106,7 @@ export async function startGateway<S extends SettingsData>(
     config,
     logger,
     clock,
+    storage,
   });
   let ready = false;
   const app = createApp({
@@ -116,7 +119,8 @@ export async function startGateway<S extends SettingsData>(
     links,
     files,
     runtime: runtime as unknown as GatewayRuntime,
-    isReady: () => ready,
+    isReady: () => ready && storage.available,
+    storage,
   });
 
   await gateway.hooks?.start?.(runtime);
@@ -147,6 +151,7 @@ export async function startGateway<S extends SettingsData>(
         await gateway.hooks?.stop?.();
         (server as { closeAllConnections?: () => void }).closeAllConnections?.();
         await closed;
+        storage.close();
         db.$client.close();
       })();
       return stopping;

@@ -2,6 +2,7 @@
  * @module http/routes/send — `POST /special/send` (§5.7): verify, validate, store, answer 202.
  */
 import { Hono } from "hono";
+import { isStorageUnavailable } from "../../db/storage-health.js";
 import { HttpError } from "../../errors.js";
 import { parseChatMessage } from "../../protocol/chat.js";
 import type { AppDeps, AppEnv } from "../context.js";
@@ -27,6 +28,7 @@ export function sendRoutes(deps: AppDeps): Hono<AppEnv> {
     try {
       await deps.queue.enqueue(ref, parsed.value);
     } catch (error) {
+      if (isStorageUnavailable(error)) throw error; // a 503 with Retry-After (http/errors.ts)
       deps.logger.error({ err: error }, "could not store an outgoing message");
       throw new HttpError(500, "Error while sending message via gateway");
     }
