@@ -2,6 +2,7 @@
  * @module env — the one place core reads configuration; every variable is validated here.
  */
 import { z } from "zod";
+import { DEFAULT_UPLOAD_LIMITS, parseUploadLimits, type UploadLimits } from "./files/upload-limits.js";
 
 const bool = z
   .enum(["true", "false", "1", "0", "yes", "no", ""])
@@ -32,6 +33,17 @@ const envSchema = z.object({
   SWITCHBOARD_FILES_DIR: z.string().optional(),
   SWITCHBOARD_FILE_TTL_HOURS: positiveInt.default(720),
   SWITCHBOARD_SHUTDOWN_TIMEOUT_MS: positiveInt.default(10_000),
+  SWITCHBOARD_UPLOAD_LIMITS: z
+    .string()
+    .default(DEFAULT_UPLOAD_LIMITS)
+    .transform((value, ctx) => {
+      try {
+        return parseUploadLimits(value);
+      } catch (error) {
+        ctx.addIssue({ code: "custom", message: (error as Error).message });
+        return z.NEVER;
+      }
+    }),
   SWITCHBOARD_DOWNLOAD_DEADLINE_MS: positiveInt.default(30_000),
   SWITCHBOARD_DOWNLOAD_BUDGET_MB: positiveInt.default(64),
 });
@@ -61,6 +73,8 @@ export interface CoreConfig {
   filesDir: string | undefined;
   fileTtlMs: number;
   shutdownTimeoutMs: number;
+  /** `SWITCHBOARD_UPLOAD_LIMITS`: extension → bytes for `POST /protected/upload`; empty = uploads off. */
+  uploadLimits: UploadLimits;
   /** Total deadline of one attachment download, from connecting to the last byte. */
   downloadDeadlineMs: number;
   /** Bytes of attachment downloads held in memory at once, across the process. */
@@ -110,6 +124,7 @@ export function loadCoreConfig(env: Record<string, string | undefined> = process
     filesDir: e.SWITCHBOARD_FILES_DIR,
     fileTtlMs: e.SWITCHBOARD_FILE_TTL_HOURS * 3600 * 1000,
     shutdownTimeoutMs: e.SWITCHBOARD_SHUTDOWN_TIMEOUT_MS,
+    uploadLimits: e.SWITCHBOARD_UPLOAD_LIMITS,
     downloadDeadlineMs: e.SWITCHBOARD_DOWNLOAD_DEADLINE_MS,
     downloadBudgetBytes: e.SWITCHBOARD_DOWNLOAD_BUDGET_MB * 1024 * 1024,
   };

@@ -40,8 +40,12 @@ export class FileStore {
     return id;
   }
 
-  /** Opens a stored file of this tenant; undefined when it does not exist (or is another tenant's). */
-  async open(ref: PluginReference, id: string): Promise<FileResponse | undefined> {
+  /**
+   * Opens a stored file of this tenant; undefined when it does not exist, is another tenant's, or
+   * is older than `maxAgeMs` (files behind a URL without an expiry of its own, such as uploads,
+   * end with the cleaner's age even before the cleaner runs).
+   */
+  async open(ref: PluginReference, id: string, options: { maxAgeMs?: number } = {}): Promise<FileResponse | undefined> {
     const row = this.db
       .select()
       .from(storedFiles)
@@ -55,6 +59,7 @@ export class FileStore {
       )
       .get();
     if (!row) return undefined;
+    if (options.maxAgeMs !== undefined && row.createdAt < Date.now() - options.maxAgeMs) return undefined;
     const path = join(this.folder(ref), id);
     const info = await stat(path).catch(() => undefined);
     if (!info) return undefined;

@@ -13,14 +13,18 @@ import { healthRoutes, publicRoutes } from "./routes/public.js";
 import { registrationRoutes } from "./routes/registration.js";
 import { sendRoutes } from "./routes/send.js";
 import { settingsRoutes } from "./routes/settings.js";
+import { uploadRoutes } from "./routes/upload.js";
 
 /** Builds the complete HTTP app of a gateway. */
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const root = new Hono<AppEnv>();
+  const uploadPrefix = `${deps.config.basePath}/protected/upload`;
   root.use("*", cors);
   // Checked on the header only: hono's bodyLimit touches the body, which makes the Node adapter
   // build a full Request per call; readBody enforces the same bound on bodies without a length.
   root.use("*", async (c, next) => {
+    // Uploads read their body with their own, explicit limit (SWITCHBOARD_UPLOAD_LIMITS).
+    if (c.req.path.startsWith(uploadPrefix)) return next();
     if (Number(c.req.header("content-length") ?? 0) > MAX_BODY_BYTES) {
       throw new HttpError(413, "Request body is too large");
     }
@@ -38,6 +42,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route("/", publicRoutes(deps));
   app.route("/", healthRoutes(deps));
   app.route("/", registrationRoutes(deps));
+  // Before the settings routes: their `/protected/*` token check would otherwise run a second time.
+  app.route("/", uploadRoutes(deps));
   app.route("/", settingsRoutes(deps));
   app.route("/", sendRoutes(deps));
   app.route("/", fileRoutes(deps));
