@@ -60,7 +60,8 @@ describe("uploads with per-extension limits (jpg=1KiB, PNG=2KiB, no *)", () => {
     const { uri } = (await res.json()) as { uri: string };
     const publicId = stack.gw.runtime.tenants.get(TENANT_A)!.publicId;
     expect(uri).toMatch(new RegExp(`^${stack.gw.url}uploaded/${publicId}/[0-9a-f-]{36}\\.png$`));
-    expect(uri).not.toContain(TENANT_A.companyId + "/");
+    // Named by the tenant's random public id, never by company and plugin id as PHP does.
+    expect(new URL(uri).pathname).not.toContain(`/${TENANT_A.companyId}/${TENANT_A.pluginId}/`);
     const got = await fetch(uri);
     expect(got.status).toBe(200);
     expect(new Uint8Array(await got.arrayBuffer())).toEqual(png);
