@@ -62,7 +62,7 @@ export function readDeliveryReport(mail: ParsedMail, raw?: Buffer): DeliveryRepo
     .map((fields) => ({
       action: (fields.get("action") ?? "").trim().toLowerCase(),
       status: (fields.get("status") ?? "").trim(),
-      diagnostic: stripType(fields.get("diagnostic-code") ?? ""),
+      diagnostic: joinContinuations(stripType(fields.get("diagnostic-code") ?? "")),
       recipient: stripType(fields.get("final-recipient") ?? fields.get("original-recipient") ?? ""),
     }));
   return { originalIds: [...new Set(originalIds)], recipients };
@@ -136,6 +136,15 @@ function stripType(value: string): string {
     .replace(/^\s*[A-Za-z0-9-]+\s*;\s*/, "")
     .replace(/\s+/g, " ")
     .trim();
+}
+
+/** `550-5.1.1 a 550-5.1.1 b 550 5.1.1 c` (a multi-line SMTP reply, unfolded) → `550-5.1.1 a b c`. */
+function joinContinuations(diagnostic: string): string {
+  const first = /^([45]\d\d)[- ]((?:[245]\.\d{1,3}\.\d{1,3})?)/.exec(diagnostic);
+  if (!first) return diagnostic;
+  const [head, code, enhanced] = first;
+  const prefix = new RegExp(`\\s${code}[- ]${enhanced ? `${enhanced.replace(/\./g, "\\.")}\\s+` : ""}`, "g");
+  return (head + diagnostic.slice(head.length).replace(prefix, " ")).replace(/\s+/g, " ").trim();
 }
 
 /** RFC 3461 xtext: `+XX` is a hex-encoded byte. */

@@ -77,8 +77,8 @@ export function isDelayWarning(text: string, subject: string): boolean {
 
 // Where the copy of the returned message starts: nothing below it is the MTA's own words.
 const COPY_MARKER =
-  /^[ \t]*(-{2,}.*(copy of the message|original message|below this line|returned message|message header|header of the original|undelivered message|исходное сообщение|текст исходного).*|Original message headers:|Original message follows|[-=]*\s*Original message\s*[-=]*|(Return-Path|Received|DKIM-Signature|Message-ID|MIME-Version):.*)$/imu;
-const SMTP_REPLY = /\b[45]\d\d(?:[ -]#?[245]\.\d{1,3}\.\d{1,3})?[ -]\S/u;
+  /^[ \t]*(-{2,}.*(copy of the message|original message|below this line|returned message|message header|header of the original|undelivered message|исходное сообщение|текст исходного).*|Original message headers:|Original message follows|Below (this line )?is a copy of the (original )?message.*|[-=]*\s*Original message\s*[-=]*|(Return-Path|Received|DKIM-Signature|Message-ID|MIME-Version):.*)$/imu;
+const SMTP_REPLY = /\b[45]\d\d:?(?:[ -]#?[245]\.\d{1,3}\.\d{1,3})?[ -]\S/u;
 const ENHANCED_CODE = /\(#?[45]\.\d{1,3}\.\d{1,3}\)|#[45]\.\d{1,3}\.\d{1,3}/u;
 
 /** The MTA's own text: everything above the copy of the returned message. */
@@ -99,13 +99,26 @@ export function failureReason(mail: ParsedMail): string {
     .filter(Boolean);
   for (const paragraph of paragraphs) {
     const match = SMTP_REPLY.exec(paragraph);
-    if (match) return clip(paragraph.slice(match.index));
+    if (match) return clip(balanced(paragraph.slice(match.index)));
   }
   const coded = paragraphs.find((p) => ENHANCED_CODE.test(p));
   if (coded) return clip(coded);
   const failed = headerText(mail.headers.get("x-failed-recipients")).trim();
+  // Exim and mail.ru: the failed address, then what the remote side said, without a code.
+  const addresses = failed ? failed.split(/\s*,\s*/) : [];
+  const explained = paragraphs.find((p) =>
+    addresses.some((a) => p.includes(a) && p.replace(a, "").trim().split(/\s+/).length >= 4),
+  );
+  if (explained) return clip(explained);
   if (failed) return `Delivery failed to ${failed}`;
   return clip(`Delivery failed: ${mail.subject?.trim() || "the mail system returned the message"}`);
+}
+
+/** Drops a closing parenthesis left over from `(reason: 550 …)`. */
+function balanced(text: string): string {
+  const opens = (text.match(/\(/g) ?? []).length;
+  const closes = (text.match(/\)/g) ?? []).length;
+  return closes > opens ? text.replace(/\)\s*$/, "") : text;
 }
 
 function clip(text: string): string {

@@ -64,16 +64,28 @@ function textLines(node: ChildNode | Document): string[] {
     .filter(Boolean);
 }
 
-/** The node before `el`, skipping whitespace and `<br>`s. */
-function previousContent(el: Element): ChildNode | undefined {
+const INLINE = new Set(["a", "span", "b", "i", "u", "em", "strong", "font", "small"]);
+
+function isBlank(node: ChildNode): boolean {
+  if (node.type === "text") return DomUtils.textContent(node).trim() === "";
+  return node.type === "tag" && (node as Element).name === "br";
+}
+
+/**
+ * What stands right before `el`: the previous block element, or the run of inline nodes (text,
+ * links, spans) since the last line break, as mail.ru and Yandex write `… от Name <addr>:<br>`.
+ */
+function precedingLine(el: Element): ChildNode[] {
   let node = el.prev;
-  while (node) {
-    const isBlank = node.type === "text" && DomUtils.textContent(node).trim() === "";
-    const isBreak = node.type === "tag" && (node as Element).name === "br";
-    if (!isBlank && !isBreak) break;
+  while (node && isBlank(node)) node = node.prev;
+  if (!node) return [];
+  if (node.type === "tag" && !INLINE.has((node as Element).name)) return [node];
+  const run: ChildNode[] = [];
+  while (node && !(node.type === "tag" && !INLINE.has((node as Element).name))) {
+    run.unshift(node);
     node = node.prev;
   }
-  return node ?? undefined;
+  return run;
 }
 
 /** True while `node` is still in the document (not inside a removed subtree). */
@@ -83,11 +95,17 @@ function attached(node: ChildNode): boolean {
   return current !== null;
 }
 
-/** True when `node` (a `<div>`, Thunderbird's `moz-cite-prefix`, Yandex's or mail.ru's line) is an attribution. */
-function isAttribution(node: ChildNode): boolean {
-  if (node.type === "tag" && (hasClass(node as Element, "moz-cite-prefix") || hasClass(node as Element, "gmail_attr")))
+/** True when `nodes` (a `<div>`, Thunderbird's `moz-cite-prefix`, Yandex's or mail.ru's line) are an attribution. */
+function isAttribution(nodes: ChildNode[]): boolean {
+  const [first] = nodes;
+  if (!first) return false;
+  if (
+    nodes.length === 1 &&
+    first.type === "tag" &&
+    (hasClass(first as Element, "moz-cite-prefix") || hasClass(first as Element, "gmail_attr"))
+  )
     return true;
-  const lines = textLines(node);
+  const lines = textLines({ type: "root", children: nodes } as unknown as Document);
   return lines.length > 0 && lines.length <= 3 && attributionAt(lines, 0) === lines.length;
 }
 
@@ -105,6 +123,22 @@ function cutAfterMarker(doc: Document): void {
   DomUtils.removeElement(marker);
 }
 
+/** The `type="cite"` quote that follows `quote` with no visible text in between, if any. */
+function nextQuoteWithoutTextBetween(doc: Document, quote: Element): Element | undefined {
+  const texts = DomUtils.filter((node) => node.type === "text" && DomUtils.textContent(node).trim() !== "", doc);
+  const inQuote = (node: ChildNode): boolean => {
+    for (let p: ChildNode | null = node; p; p = p.parent as ChildNode | null) if (p === quote) return true;
+    return false;
+  };
+  const lastInside = texts.findLastIndex((node) => inQuote(node as ChildNode));
+  const next = texts[lastInside + 1] as ChildNode | undefined;
+  if (lastInside < 0 || !next) return undefined;
+  for (let p = next.parent; p && p.type !== "root"; p = p.parent)
+    if ((p as Element).name === "blockquote" && (p as Element).attribs.type?.toLowerCase() === "cite")
+      return p as Element;
+  return undefined;
+}
+
 /**
  * `html` without the quoted history, or unchanged when the mail is a forward (the forwarded
  * content is what the customer sends us).
@@ -116,15 +150,20 @@ export function removeHtmlQuotedHistory(html: string, subject?: string): string 
   for (const el of DomUtils.findAll(isQuoteContainer, doc.children)) DomUtils.removeElement(el);
   for (const quote of DomUtils.findAll((el) => el.name === "blockquote", doc.children)) {
     if (!attached(quote)) continue;
-    const before = previousContent(quote);
-    if (before && isAttribution(before)) {
-      DomUtils.removeElement(before);
+    const before = precedingLine(quote);
+    if (isAttribution(before)) {
+      for (const node of before) DomUtils.removeElement(node);
       DomUtils.removeElement(quote);
       continue;
     }
-    // Apple Mail writes the attribution as the quote's first line.
+    // Apple Mail writes the attribution as the quote's first line, on iOS as a quote of its own
+    // followed by the quoted message in the next `type="cite"` quote.
     const inside = textLines(quote).slice(0, 3);
-    if (quote.attribs.type?.toLowerCase() === "cite" && attributionAt(inside, 0) > 0) DomUtils.removeElement(quote);
+    if (quote.attribs.type?.toLowerCase() === "cite" && attributionAt(inside, 0) > 0) {
+      const next = nextQuoteWithoutTextBetween(doc, quote);
+      DomUtils.removeElement(quote);
+      if (next) DomUtils.removeElement(next);
+    }
   }
   return DomUtils.getOuterHTML(doc);
 }

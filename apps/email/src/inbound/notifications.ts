@@ -1,6 +1,7 @@
 /**
  * @module inbound/notifications — mail written by mail systems, never a customer's chat: delivery
- * reports (RFC 3464), plain-text failure notices, and abuse/DMARC feedback reports (RFC 5965).
+ * reports (RFC 3464), plain-text failure notices, abuse/DMARC feedback reports (RFC 5965) and DMARC
+ * aggregate reports.
  * A bounce about one of our messages sets its status; any other is logged and dropped, and none
  * is ever refused (a refusal of a bounce goes nowhere: its envelope sender is empty).
  */
@@ -25,6 +26,14 @@ export interface BounceResult {
 export function isFeedbackReport(mail: ParsedMail): boolean {
   const { type, reportType: kind } = reportType(mail);
   return type === "multipart/report" && kind === "feedback-report";
+}
+
+// RFC 7489 §7.2.1.1: the subject every DMARC aggregate report carries.
+const DMARC_AGGREGATE_SUBJECT = /^\s*Report\s+domain:\s*\S+\s+Submitter:\s*\S+/i;
+
+/** True for a DMARC aggregate report (`rua`): XML statistics about our domain, never a customer's mail. */
+export function isDmarcAggregateReport(mail: ParsedMail): boolean {
+  return DMARC_AGGREGATE_SUBJECT.test(mail.subject ?? "");
 }
 
 /** Reads a bounce: which messages it may be about and what it says; undefined for mail that is no bounce. */
@@ -68,6 +77,10 @@ export function handleNotification(
   const { runtime, messages } = services;
   const log = runtime.logger.child({ tenant: tenant.publicId });
   const reportId = parseMessageIds(mail.messageId)[0];
+  if (isDmarcAggregateReport(mail)) {
+    log.info({ reportId, subject: mail.subject }, "email: DMARC aggregate report received, not forwarded");
+    return "ignored";
+  }
   if (isFeedbackReport(mail)) {
     const feedbackType = /^Feedback-Type:\s*(\S+)/im.exec(raw.toString("latin1"))?.[1] ?? "unknown";
     log.warn(

@@ -51,14 +51,32 @@ const FROM_LABEL =
 const OTHER_LABEL =
   /^\s*\*?(Sent|Date|To|Subject|Cc|Gesendet|Datum|An|Betreff|Envoyé|Envoyé le|À|A|Objet|Enviado|Enviada|Enviado el|Fecha|Para|Asunto|Inviato|Data|Oggetto|Assunto|Verzonden|Aan|Onderwerp|Wysłano|Wysłane|Do|Temat|Sendt|Til|Emne|Skickat|Till|Ämne|Lähetetty|Päivämäärä|Vastaanottaja|Aihe|Отправлено|Дата|Кому|Тема|Копия)\s*:\*?(\s|$)/iu;
 
-/** True when an Outlook-style header block (`From:` then `Sent:`/`To:`/`Subject:` …) starts at `index`. */
+/**
+ * True when an Outlook-style header block starts at `index`: consecutive label lines, one of them
+ * `From:`, with at least one other (`Sent:`/`To:`/`Subject:` …). GMX and Web.de put `Gesendet:` first.
+ */
 export function headerBlockAt(lines: readonly string[], index: number): boolean {
-  if (!FROM_LABEL.test(lines[index] ?? "")) return false;
-  return lines.slice(index + 1, index + 5).some((line) => OTHER_LABEL.test(line));
+  let from = false;
+  let other = false;
+  for (let i = index; i < index + 6 && i < lines.length; i++) {
+    const line = lines[i] ?? "";
+    if (FROM_LABEL.test(line)) from = true;
+    else if (OTHER_LABEL.test(line)) other = true;
+    else break;
+    if (
+      i === index &&
+      !from &&
+      !/^\s*\*?(Sent|Gesendet|Date|Datum|Envoyé|Enviado|Inviato|Verzonden|Wysłano|Sendt|Skickat|Lähetetty|Отправлено|Дата)\s*:/iu.test(
+        line,
+      )
+    )
+      return false;
+  }
+  return from && other;
 }
 
 const SEPARATOR =
-  /^\s*-{2,}\s*(Original Message|Reply Message|Ursprüngliche Nachricht|Originalnachricht|Antwort Nachricht|Message d'origine|Mensaje original|Messaggio originale|Mensagem original|Mensagem Original|Oorspronkelijk bericht|Origineel bericht|Wiadomość oryginalna|Oryginalna wiadomość|Oprindelig meddelelse|Opprinnelig melding|Ursprungligt meddelande|Alkuperäinen viesti|Исходное сообщение|Оригинальное сообщение)\s*-{2,}\s*$/iu;
+  /^\s*-{2,}\s*(Original Message|Reply Message|Ursprüngliche Nachricht|Originalnachricht|Original-Nachricht|Antwort Nachricht|Message d'origine|Mensaje original|Messaggio originale|Mensagem original|Mensagem Original|Oorspronkelijk bericht|Origineel bericht|Wiadomość oryginalna|Oryginalna wiadomość|Oprindelig meddelelse|Opprinnelig melding|Ursprungligt meddelande|Alkuperäinen viesti|Исходное сообщение|Оригинальное сообщение)\s*-{2,}\s*$/iu;
 
 /** True for an "-----Original Message-----"-style separator, or Outlook's underscore rule before a header block. */
 export function separatorAt(lines: readonly string[], index: number): boolean {

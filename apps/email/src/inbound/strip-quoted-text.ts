@@ -10,6 +10,7 @@
  *   invoices and confirmations);
  * - never-lose: talon's cut is taken only when every line it removes is certainly history
  *   (quoted `>` lines, blank lines, attribution lines, or what follows an Outlook header block).
+ *   (Lines talon marks as splitters are attributions to it, but text to us unless our rules agree.)
  *   Otherwise — talon cuts "everything after the first splitter", and takes a date with an
  *   address or a `From:` line in the customer's own text for one — only those certain parts go.
  */
@@ -98,7 +99,10 @@ export function stripQuotedText(text: string, context: StripContext = {}): strin
   let keep = lines.map(() => true);
   if (flags.wereLinesDeleted && flags.firstLine !== undefined && flags.lastLine !== undefined) {
     const cut = lines.map((_, i) => i >= flags.firstLine! && i < flags.lastLine!);
-    const talonLosesText = cut.some((isCut, i) => isCut && !removable[i] && kinds[i] !== "blank");
+    // Quoted lines are never the customer's new words; everything else talon cuts must be history.
+    const talonLosesText = cut.some(
+      (isCut, i) => isCut && !removable[i] && kinds[i] !== "blank" && kinds[i] !== "quoted",
+    );
     keep = talonLosesText ? removable.map((r) => !r) : cut.map((c) => !c);
   } else if (removable.some((r, i) => r && kinds[i] === "history")) {
     // Talon missed an Outlook block in a language it does not know; it is history all the same.
