@@ -1,6 +1,6 @@
 /**
  * Bad input, property-based: thousands of malformed bodies and tokens against `/special/send`,
- * `/registration`, settings and every gateway's webhooks. Never a 5xx, never a crash, errors
+ * `/registration`, settings, previews, autocompletes, uploads and every gateway's webhooks. Never a 5xx, never a crash, errors
  * always `{code, message}` JSON (settings validation: the protocol's field errors), nothing stored.
  */
 import { mkdtempSync, rmSync } from "node:fs";
@@ -209,6 +209,56 @@ test("SMS and email webhooks: unknown tenants, bad signatures, garbage bodies", 
       },
     ),
     runs(6),
+  );
+});
+
+test("previews, autocompletes, uploads and uploaded files of every gateway: any name, any token, garbage bodies", async () => {
+  const gateways = [stack.gateway.url, ...others.map((o) => o.gw.url)];
+  // Registered everywhere, so valid tokens reach the routes instead of stopping at 403.
+  for (const url of gateways.slice(1)) expect((await stack.crm.register(url, BENCH_TENANT)).status).toBe(200);
+  const name = fc.oneof(
+    fc.constantFrom("constructor", "__proto__", "hasOwnProperty", "valueOf", "toString", "connection", "setup"),
+    fc.constantFrom("inbound", "image", "voice", ""),
+    fc.string({ maxLength: 20 }),
+  );
+  const route = fc.constantFrom("preview", "autocomplete", "upload", "uploadNamed", "uploaded");
+  const tokenKind = fc.constantFrom("settings", "no-settings", "garbage");
+  const multipart = (fileName: string, type: string, data: string) =>
+    `--b\r\nContent-Disposition: form-data; name="file"; filename="${fileName}"\r\nContent-Type: ${type}\r\n\r\n${data}\r\n--b--\r\n`;
+  await fc.assert(
+    fc.asyncProperty(
+      fc.constantFrom(...gateways),
+      route,
+      name,
+      tokenKind,
+      fc.oneof(
+        garbageBody,
+        fc.tuple(name, fc.string(), fc.string()).map(([n, t, d]) => multipart(n, t, d)),
+      ),
+      fc.string({ maxLength: 30 }),
+      async (gw, kind, n, tokenOf, body, query) => {
+        const token =
+          tokenOf === "garbage" ? query : stack.crm.pluginToken(gw, BENCH_TENANT, { settings: tokenOf === "settings" });
+        const headers = { "x-plugin-token": token };
+        const q = encodeURIComponent(query);
+        const name = encodeURIComponent(n);
+        const answer =
+          kind === "preview"
+            ? await probe(`${gw}protected/preview/markdown/${name}?dep=${q}&context=${q}`, { method: "GET", headers })
+            : kind === "autocomplete"
+              ? await probe(`${gw}protected/autocomplete/${name}?query=${q}&dep=${q}`, { method: "GET", headers })
+              : kind === "uploaded"
+                ? await probe(`${gw}uploaded/${name}/${q}`, { method: "GET" })
+                : await probe(`${gw}protected/upload${kind === "uploadNamed" ? `/${name}` : ""}`, {
+                    method: "POST",
+                    headers: { ...headers, "content-type": "multipart/form-data; boundary=b" },
+                    body,
+                  });
+        check(answer);
+        expect(answer.text).not.toContain(BENCH_BOT_TOKEN.split(":")[1]);
+      },
+    ),
+    runs(7),
   );
 });
 
