@@ -3,6 +3,7 @@ import { conformanceEnv, runConformanceSuite, type TenantIndex } from "@switchbo
 import { startSmtpSink, type SmtpSink } from "@switchboard/testkit/smtp";
 import nodemailer from "nodemailer";
 import { createEmailGateway } from "./gateway.js";
+import { fixedDnsResolver } from "./test/fixed-dns.js";
 import { TEST_OUTBOUND, TEST_TLS } from "./test/testbed.js";
 
 // Each company has its own SMTP account (a sink) and inbound address.
@@ -23,6 +24,7 @@ runConformanceSuite({
     const definition = createEmailGateway({
       inbound: { port: 0, host: "127.0.0.1", maxBytes: 1_048_576 },
       outbound: TEST_OUTBOUND,
+      checks: { dns: fixedDnsResolver(new Map()), verifiedDomains: ["company-a.test", "company-b.test"] },
     });
     const gateway = await startGateway(definition, { env: conformanceEnv(crm), port: 0 });
     inboundPort = definition.inboundPort ?? 0;

@@ -3,7 +3,16 @@ import { loadEmailEnv } from "./env.js";
 
 describe("loadEmailEnv", () => {
   it("has no inbound server unless SMTP_INBOUND_PORT is set", () => {
-    expect(loadEmailEnv({})).toEqual({ inbound: undefined, maxBytes: 26_214_400, allowPrivateSmtp: false });
+    expect(loadEmailEnv({})).toEqual({
+      inbound: undefined,
+      maxBytes: 26_214_400,
+      allowPrivateSmtp: false,
+      verifiedDomains: [],
+    });
+    expect(loadEmailEnv({ SMTP_INBOUND_VERIFIED_DOMAINS: " Help.Example.com, ,b.test" }).verifiedDomains).toEqual([
+      "help.example.com",
+      "b.test",
+    ]);
     expect(loadEmailEnv({ SMTP_INBOUND_PORT: "" }).inbound).toBeUndefined();
   });
 

@@ -25,6 +25,7 @@ const schema = z.object({
   SMTP_INBOUND_IDLE_TIMEOUT_SECONDS: count.default(DEFAULT_INBOUND_LIMITS.idleTimeoutMs / 1000),
   SMTP_INBOUND_SESSION_TIMEOUT_SECONDS: count.default(DEFAULT_INBOUND_LIMITS.sessionTimeoutMs / 1000),
   SWITCHBOARD_ALLOW_PRIVATE_SMTP: bool.default(false),
+  SMTP_INBOUND_VERIFIED_DOMAINS: z.string().default(""),
 });
 
 /** The email gateway's settings from the environment. */
@@ -35,6 +36,8 @@ export interface EmailEnv {
   maxBytes: number;
   /** `SWITCHBOARD_ALLOW_PRIVATE_SMTP`: tenants may use SMTP servers on loopback and private networks. */
   allowPrivateSmtp: boolean;
+  /** `SMTP_INBOUND_VERIFIED_DOMAINS`: inbound domains the operator vouches for (no TXT proof needed). */
+  verifiedDomains: string[];
 }
 
 /** A PEM value given inline, or the path of a PEM file. */
@@ -79,6 +82,9 @@ export function loadEmailEnv(env: Record<string, string | undefined> = process.e
           },
     maxBytes: e.SMTP_INBOUND_MAX_BYTES,
     allowPrivateSmtp: e.SWITCHBOARD_ALLOW_PRIVATE_SMTP,
+    verifiedDomains: e.SMTP_INBOUND_VERIFIED_DOMAINS.split(",")
+      .map((d) => d.trim().toLowerCase())
+      .filter(Boolean),
   };
 }
 

@@ -8,7 +8,7 @@ import { loadIcon } from "./icon.js";
 import { addInboundRoute } from "./inbound/http-route.js";
 import { startInboundServer, type InboundServer, type InboundServerOptions } from "./inbound/smtp-inbound-server.js";
 import { sendMessage } from "./send/send-message.js";
-import { ServiceRegistry, type OutboundSmtpOptions } from "./services.js";
+import { ServiceRegistry, type InboundCheckOptions, type OutboundSmtpOptions } from "./services.js";
 import { settingsForm, INBOUND_PREVIEWER } from "./settings/form.js";
 import { inboundPreviewer } from "./settings/inbound-preview.js";
 import { verifyEmailSettings } from "./settings/verify-settings.js";
@@ -21,6 +21,8 @@ export interface EmailGatewayOptions {
   maxBytes?: number;
   /** Tenants' SMTP servers: private relays allowed (`SWITCHBOARD_ALLOW_PRIVATE_SMTP`), extra CA, host lookup. */
   outbound?: OutboundSmtpOptions;
+  /** Inbound checks: DNS resolver (tests: fixed records) and pre-verified domains (`SMTP_INBOUND_VERIFIED_DOMAINS`). */
+  checks?: InboundCheckOptions;
 }
 
 /** The definition plus the port the inbound SMTP server actually listens on once started. */
@@ -30,7 +32,7 @@ const DEFAULT_MAX_BYTES = 26_214_400;
 
 /** Builds the email gateway definition. */
 export function createEmailGateway(options: EmailGatewayOptions = {}): EmailGateway {
-  const registry = new ServiceRegistry(options.outbound ?? { allowPrivate: false });
+  const registry = new ServiceRegistry(options.outbound ?? { allowPrivate: false }, options.checks);
   const maxBytes = options.maxBytes ?? options.inbound?.maxBytes ?? DEFAULT_MAX_BYTES;
   let inbound: InboundServer | undefined;
 
@@ -68,7 +70,11 @@ export function createEmailGateway(options: EmailGatewayOptions = {}): EmailGate
     },
     hooks: {
       verifySettings: (input, runtime) => verifyEmailSettings(input, runtime, registry.outbound),
-      settingsSaved: async (tenant, runtime) => registry.for(runtime).transports.invalidate(tenant.ref),
+      settingsSaved: async (tenant, runtime) => {
+        const services = registry.for(runtime);
+        services.transports.invalidate(tenant.ref);
+        services.domains.forget(tenant.ref);
+      },
       start: async (runtime) => {
         registry.for(runtime);
         if (options.inbound) inbound = await startInboundServer(options.inbound, runtime, registry);

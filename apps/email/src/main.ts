@@ -11,6 +11,7 @@ await runGateway(
     inbound: env.inbound,
     maxBytes: env.maxBytes,
     outbound: { allowPrivate: env.allowPrivateSmtp },
+    checks: { verifiedDomains: env.verifiedDomains },
   }),
   processEnv(),
 );

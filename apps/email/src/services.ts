@@ -4,6 +4,8 @@
 import type { GatewayRuntime } from "@switchboard/core";
 import { MessageStore } from "./db/message-store.js";
 import { TokenStore } from "./db/token-store.js";
+import { systemDnsResolver, type DnsResolver } from "./inbound/dns-resolver.js";
+import { DomainVerifier } from "./inbound/domain-verification.js";
 import type { SmtpDestinationPolicy } from "./send/smtp-destination.js";
 import type { SmtpClientOptions } from "./send/smtp-options.js";
 import { TransportPool } from "./send/transport-pool.js";
@@ -11,6 +13,14 @@ import { Conversations } from "./threading/conversations.js";
 
 /** How the gateway talks to tenants' SMTP servers: which destinations are allowed, which CAs are trusted. */
 export type OutboundSmtpOptions = SmtpDestinationPolicy & SmtpClientOptions;
+
+/** How the gateway checks inbound mail: its DNS resolver and the operator's pre-verified domains. */
+export interface InboundCheckOptions {
+  /** Default: the system resolver. Tests pass fixed records. */
+  dns?: DnsResolver;
+  /** `SMTP_INBOUND_VERIFIED_DOMAINS`: inbound domains that need no TXT proof. */
+  verifiedDomains?: readonly string[];
+}
 
 /** What sending and receiving share: stores, thread lookups and SMTP transports. */
 export interface EmailServices {
@@ -20,6 +30,9 @@ export interface EmailServices {
   conversations: Conversations;
   transports: TransportPool;
   outbound: OutboundSmtpOptions;
+  /** The DNS resolver of inbound checks (domain proofs, SPF, DKIM, DMARC). */
+  dns: DnsResolver;
+  domains: DomainVerifier;
 }
 
 /** Hands out one set of services per runtime (tests start several gateways in one process). */
@@ -27,7 +40,16 @@ export class ServiceRegistry {
   private readonly byRuntime = new WeakMap<GatewayRuntime, EmailServices>();
   private readonly pools = new Set<TransportPool>();
 
-  constructor(readonly outbound: OutboundSmtpOptions = { allowPrivate: false }) {}
+  private readonly dns: DnsResolver;
+  private readonly verifiedDomains: ReadonlySet<string>;
+
+  constructor(
+    readonly outbound: OutboundSmtpOptions = { allowPrivate: false },
+    inbound: InboundCheckOptions = {},
+  ) {
+    this.dns = inbound.dns ?? systemDnsResolver();
+    this.verifiedDomains = new Set((inbound.verifiedDomains ?? []).map((d) => d.trim().toLowerCase()).filter(Boolean));
+  }
 
   /** The services of a runtime, created on first use. */
   for(runtime: GatewayRuntime): EmailServices {
@@ -36,13 +58,16 @@ export class ServiceRegistry {
       const messages = new MessageStore(runtime.db);
       const transports = new TransportPool(this.outbound);
       this.pools.add(transports);
+      const tokens = new TokenStore(runtime.db);
       services = {
         runtime,
         messages,
-        tokens: new TokenStore(runtime.db),
+        tokens,
         conversations: new Conversations(messages, runtime),
         transports,
         outbound: this.outbound,
+        dns: this.dns,
+        domains: new DomainVerifier(tokens, this.dns, this.verifiedDomains),
       };
       this.byRuntime.set(runtime, services);
     }

@@ -11,6 +11,8 @@ import type { ServiceRegistry } from "../services.js";
 import { ClientLimits, DEFAULT_INBOUND_LIMITS, type InboundLimits } from "./client-limits.js";
 import { InboundRejection } from "./inbound-rejection.js";
 import { processMail } from "./process-mail.js";
+import { domainOf } from "../settings/address.js";
+import type { DomainProof } from "./domain-verification.js";
 import { tenantForAddress } from "./recipients.js";
 
 /** Where and how the inbound SMTP server listens. */
@@ -86,9 +88,18 @@ export async function startInboundServer(
       if (clients.startMessage(clientOf(session))) return callback();
       callback(smtpError(451, "4.7.1 Too many messages from your address, slow down and try again later"));
     },
-    onRcptTo(address, _session, callback) {
-      if (tenantForAddress(runtime, address.address)) return callback();
-      callback(smtpError(550, `5.1.1 <${address.address}>: Recipient address rejected: no such mailbox here`));
+    onRcptTo(address, session, callback) {
+      const tenant = tenantForAddress(runtime, address.address);
+      if (!tenant) {
+        return callback(smtpError(550, `5.1.1 <${address.address}>: Recipient address rejected: no such mailbox here`));
+      }
+      registry
+        .for(runtime)
+        .domains.check(tenant.ref, domainOf(address.address))
+        .then(
+          (proof) => callback(proof === "verified" ? undefined : unprovenDomain(address.address, proof, session)),
+          (error: unknown) => callback(replyFor(error)),
+        );
     },
     onData(stream, session, callback) {
       readMessage(stream, options.maxBytes).then(
@@ -126,6 +137,19 @@ export async function startInboundServer(
       const outcome = await processMail(registry.for(runtime), tenant, raw, { mailFrom });
       log.debug({ tenant: tenant.publicId, outcome }, "email: inbound SMTP message");
     }
+  }
+
+  /**
+   * An address whose tenant has not proved its domain (any tenant could claim any address on a
+   * shared MX). Refused for good, except a bounce (never 550) or when DNS could not answer: 450.
+   */
+  function unprovenDomain(address: string, proof: DomainProof, session: SMTPServerSession): SmtpError {
+    const bounce = !session.envelope.mailFrom || !session.envelope.mailFrom.address;
+    if (proof === "unknown" || bounce) {
+      return smtpError(450, `4.7.1 <${address}>: the domain's verification cannot be confirmed now, try again later`);
+    }
+    log.info({ tenant: tenantForAddress(runtime, address)?.publicId }, "email: RCPT for an unverified inbound domain");
+    return smtpError(550, `5.7.1 <${address}>: Recipient address rejected: its domain is not verified on this gateway`);
   }
 
   function replyFor(error: unknown): SmtpError {

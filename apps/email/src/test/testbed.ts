@@ -17,6 +17,7 @@ import nodemailer from "nodemailer";
 import type Mail from "nodemailer/lib/mailer/index.js";
 import { createEmailGateway, type EmailGateway, type EmailGatewayOptions } from "../gateway.js";
 import type { InboundLimits } from "../inbound/client-limits.js";
+import { fixedDnsResolver, type DnsRecords } from "./fixed-dns.js";
 
 /** A self-signed certificate for localhost / 127.0.0.1, made for these tests only. */
 export const TEST_TLS = {
@@ -50,6 +51,8 @@ export interface Testbed {
   /** SMTP account of tenant 0 and tenant 1 (STARTTLS with {@link TEST_TLS}). */
   sinks: [SmtpSink, SmtpSink];
   inboundPort: number;
+  /** The records the gateway's DNS resolver answers from (it never asks the network). */
+  dns: DnsRecords;
   settings(tenant: 0 | 1): SettingsData;
   /** POST /special/send as the CRM for a tenant. */
   send(tenant: 0 | 1, body: SendBody): Promise<Response>;
@@ -64,6 +67,8 @@ export interface TestbedOptions {
   maxBytes?: number;
   /** PEM key and certificate: the inbound server offers STARTTLS. */
   tls?: { key: string; cert: string };
+  /** Inbound domains the operator vouches for (default: both tenants' domains, a.test and b.test). */
+  verifiedDomains?: string[];
   /** Limits of the inbound SMTP server (defaults: production's). */
   limits?: Partial<InboundLimits>;
   /** Outbound SMTP options (default {@link TEST_OUTBOUND}). */
@@ -73,6 +78,7 @@ export interface TestbedOptions {
 /** Starts CRM, sinks and gateway, registers both tenants and saves their settings. */
 export async function startTestbed(options: TestbedOptions = {}): Promise<Testbed> {
   const crm = await startCrmSimulator();
+  const dns: DnsRecords = new Map();
   const sinks: [SmtpSink, SmtpSink] = [
     await startSmtpSink({ auth: { user: "shop-a", password: "pass-a" }, tls: TEST_TLS }),
     await startSmtpSink({ auth: { user: "shop-b", password: "pass-b" }, tls: TEST_TLS }),
@@ -86,6 +92,7 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
       limits: options.limits,
     },
     outbound: options.outbound ?? TEST_OUTBOUND,
+    checks: { dns: fixedDnsResolver(dns), verifiedDomains: options.verifiedDomains ?? ["a.test", "b.test"] },
   });
   const gateway = await startGateway(definition, { env: conformanceEnv(crm), port: 0 });
   const url = gateway.url;
@@ -117,6 +124,7 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
     definition,
     sinks,
     inboundPort,
+    dns,
     settings,
     send: (tenant, body) => crm.send(url, TENANTS[tenant], body),
     mailIn: (mail) => customer.sendMail(mail),

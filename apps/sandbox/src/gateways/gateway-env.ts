@@ -4,7 +4,7 @@
  * channel's variables pointing at the fakes.
  */
 import { join } from "node:path";
-import type { Channel } from "../channels.js";
+import { MAIL_ACCOUNT, type Channel } from "../channels.js";
 
 /** What the environments are built from. */
 export interface GatewayEnvInput {
@@ -47,6 +47,8 @@ export function gatewayEnv(input: GatewayEnvInput): Record<string, string | unde
       SMTP_INBOUND_HOST: "127.0.0.1",
       // The company's SMTP account is the sandbox's sink on loopback.
       SWITCHBOARD_ALLOW_PRIVATE_SMTP: "true",
+      // The sandbox owns its made-up domain; no DNS record can prove it.
+      SMTP_INBOUND_VERIFIED_DOMAINS: MAIL_ACCOUNT.address.split("@")[1]!,
     },
   };
   return { ...withoutGatewayVariables(input.inherited ?? {}), ...core, ...channel[input.channel] };
