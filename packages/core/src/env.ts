@@ -32,6 +32,8 @@ const envSchema = z.object({
   SWITCHBOARD_RETRY_MAX_MS: positiveInt.default(10 * 60 * 1000),
   SWITCHBOARD_FILES_DIR: z.string().optional(),
   SWITCHBOARD_FILE_TTL_HOURS: positiveInt.default(720),
+  /** Bytes of stored files (e.g. inbound email attachments) one tenant may keep, in MiB. */
+  SWITCHBOARD_TENANT_FILES_QUOTA_MB: positiveInt.default(1024),
   SWITCHBOARD_SHUTDOWN_TIMEOUT_MS: positiveInt.default(10_000),
   SWITCHBOARD_UPLOAD_LIMITS: z
     .string()
@@ -72,6 +74,8 @@ export interface CoreConfig {
   retry: { baseMs: number; maxMs: number };
   filesDir: string | undefined;
   fileTtlMs: number;
+  /** Stored files one tenant may keep, in bytes. */
+  tenantFilesQuotaBytes: number;
   shutdownTimeoutMs: number;
   /** `SWITCHBOARD_UPLOAD_LIMITS`: extension → bytes for `POST /protected/upload`; empty = uploads off. */
   uploadLimits: UploadLimits;
@@ -123,6 +127,7 @@ export function loadCoreConfig(env: Record<string, string | undefined> = process
     retry: { baseMs: e.SWITCHBOARD_RETRY_BASE_MS, maxMs: e.SWITCHBOARD_RETRY_MAX_MS },
     filesDir: e.SWITCHBOARD_FILES_DIR,
     fileTtlMs: e.SWITCHBOARD_FILE_TTL_HOURS * 3600 * 1000,
+    tenantFilesQuotaBytes: e.SWITCHBOARD_TENANT_FILES_QUOTA_MB * 1024 * 1024,
     shutdownTimeoutMs: e.SWITCHBOARD_SHUTDOWN_TIMEOUT_MS,
     uploadLimits: e.SWITCHBOARD_UPLOAD_LIMITS,
     downloadDeadlineMs: e.SWITCHBOARD_DOWNLOAD_DEADLINE_MS,

@@ -39,6 +39,11 @@ export class InvalidInputError extends SwitchboardError {
   readonly retryable = false;
 }
 
+/** A tenant's stored files would exceed its quota (`SWITCHBOARD_TENANT_FILES_QUOTA_MB`): not stored, never retried. */
+export class FileQuotaExceededError extends SwitchboardError {
+  readonly retryable = false;
+}
+
 /** Fetching an attachment or other remote resource failed; `retryable` depends on why. */
 export class FetchError extends SwitchboardError {
   readonly retryable: boolean;

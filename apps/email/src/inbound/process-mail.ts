@@ -4,7 +4,7 @@
  * ignored, everything else is forwarded once into the conversation it answers.
  */
 import { createHash } from "node:crypto";
-import type { Tenant } from "@switchboard/core";
+import type { MessageContent, Tenant } from "@switchboard/core";
 import type { ParsedMail } from "mailparser";
 import { isEmailAddress, normaliseAddress } from "../settings/address.js";
 import { readEmailSettings } from "../settings/email-settings.js";
@@ -20,6 +20,17 @@ import { storeAttachments } from "./store-attachments.js";
 
 /** What became of an incoming mail. */
 export type InboundOutcome = "forwarded" | "duplicate" | "status" | "ignored";
+
+/** The message text with a line per attachment that could not be stored. */
+function withNotes(content: MessageContent | null, notes: string[]): MessageContent | null {
+  if (notes.length === 0) return content;
+  if (!content) return { text: notes.join("\n"), format: "text" };
+  if (content.format === "html") {
+    const escaped = notes.map((n) => `<p>${n.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")}</p>`);
+    return { ...content, text: content.text + escaped.join("") };
+  }
+  return { ...content, text: `${content.text}\n\n${notes.join("\n")}` };
+}
 
 /** Parses a raw RFC 822 message the way every inbound path needs it. */
 export async function parseMail(raw: Buffer): Promise<ParsedMail> {
@@ -66,11 +77,13 @@ export async function processMail(
   const references = parseMessageIds(mail.references);
   const inReplyTo = parseMessageIds(mail.inReplyTo);
   const placement = conversations.placeIncoming(tenant, contact, [...inReplyTo, ...[...references].reverse()]);
-  const { attachments, inlineUrls } = await storeAttachments(runtime, tenant, mail.attachments);
+  const { attachments, inlineUrls, notes } = await storeAttachments(runtime, tenant, mail.attachments);
   const subject = baseSubject(mail.subject) || null;
-  const content =
+  const content = withNotes(
     (await mailContent(mail, inlineUrls)) ??
-    (attachments.length ? null : { text: subject ?? "(empty message)", format: "text" as const });
+      (attachments.length || notes.length ? null : { text: subject ?? "(empty message)", format: "text" as const }),
+    notes,
+  );
   const chatId = placement?.chatId ?? null;
 
   const forwarded = runtime.forwardIncoming(

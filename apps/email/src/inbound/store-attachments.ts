@@ -2,13 +2,15 @@
  * @module inbound/store-attachments — stores an incoming mail's attachments (inline images too)
  * and gives each a signed, expiring URL under LV_PLUGIN_SELF_URI.
  */
-import type { Attachment, GatewayRuntime, Tenant } from "@switchboard/core";
+import { FileQuotaExceededError, type Attachment, type GatewayRuntime, type Tenant } from "@switchboard/core";
 import type { Attachment as MailAttachment } from "mailparser";
 
 /** The stored attachments for the CRM, and the URLs of inline parts by Content-ID. */
 export interface StoredAttachments {
   attachments: Attachment[];
   inlineUrls: Map<string, string>;
+  /** One line per attachment that could not be stored (the tenant's storage quota), for the message text. */
+  notes: string[];
 }
 
 const EXTENSIONS: Record<string, string> = {
@@ -40,12 +42,25 @@ export async function storeAttachments(
 ): Promise<StoredAttachments> {
   const attachments: Attachment[] = [];
   const inlineUrls = new Map<string, string>();
+  const notes: string[] = [];
   for (const [index, part] of parts.entries()) {
     const name = fileName(part, index);
     const contentType = part.contentType || "application/octet-stream";
-    const uri = await runtime.files.store(tenant, { name, contentType, data: new Uint8Array(part.content) });
+    let uri: string;
+    try {
+      uri = await runtime.files.store(tenant, { name, contentType, data: new Uint8Array(part.content) });
+    } catch (error) {
+      // The words still reach the CRM; the manager learns which file is missing and why.
+      if (!(error instanceof FileQuotaExceededError)) throw error;
+      runtime.logger.warn(
+        { tenant: tenant.publicId, file: name },
+        "email: attachment not stored, storage quota reached",
+      );
+      notes.push(`[attachment not stored, the storage quota is reached: ${name}]`);
+      continue;
+    }
     attachments.push({ name, uri, type: kind(contentType) });
     if (part.cid) inlineUrls.set(part.cid, uri);
   }
-  return { attachments, inlineUrls };
+  return { attachments, inlineUrls, notes };
 }

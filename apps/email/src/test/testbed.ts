@@ -73,6 +73,8 @@ export interface TestbedOptions {
   limits?: Partial<InboundLimits>;
   /** Outbound SMTP options (default {@link TEST_OUTBOUND}). */
   outbound?: EmailGatewayOptions["outbound"];
+  /** More environment variables for the gateway. */
+  env?: Record<string, string>;
 }
 
 /** Starts CRM, sinks and gateway, registers both tenants and saves their settings. */
@@ -94,7 +96,7 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
     outbound: options.outbound ?? TEST_OUTBOUND,
     checks: { dns: fixedDnsResolver(dns), verifiedDomains: options.verifiedDomains ?? ["a.test", "b.test"] },
   });
-  const gateway = await startGateway(definition, { env: conformanceEnv(crm), port: 0 });
+  const gateway = await startGateway(definition, { env: { ...conformanceEnv(crm), ...options.env }, port: 0 });
   const url = gateway.url;
   const settings = (tenant: 0 | 1): SettingsData => ({
     smtp: {

@@ -7,21 +7,67 @@ import { createReadStream } from "node:fs";
 import { mkdir, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Readable } from "node:stream";
-import { and, eq, lt } from "drizzle-orm";
+import { and, eq, lt, sql } from "drizzle-orm";
 import type { Database } from "../db/client.js";
 import { storedFiles } from "../db/schema.js";
+import { FileQuotaExceededError } from "../errors.js";
 import type { FileResponse } from "../gateway/types.js";
-import type { PluginReference } from "../protocol/reference.js";
+import { referenceKey, type PluginReference } from "../protocol/reference.js";
 
 /** Stores and serves tenant files under one directory, partitioned by company and plugin. */
 export class FileStore {
+  /** Bytes stored per tenant, read from the table on first use and kept up to date here. */
+  private readonly usage = new Map<string, number>();
+
   constructor(
     private readonly db: Database,
     private readonly dir: string,
+    private readonly options: { quotaBytes?: number } = {},
   ) {}
 
-  /** Writes a file and returns its id. */
+  /** Writes a file and returns its id; throws {@link FileQuotaExceededError} when the tenant's quota would be exceeded. */
   async put(ref: PluginReference, file: { name: string; contentType: string; data: Uint8Array }): Promise<string> {
+    const size = file.data.byteLength;
+    const release = this.reserve(ref, size);
+    try {
+      return await this.write(ref, file);
+    } catch (error) {
+      release();
+      throw error;
+    }
+  }
+
+  /** Counts `size` bytes against the tenant's quota (before writing, so parallel puts cannot overshoot). */
+  private reserve(ref: PluginReference, size: number): () => void {
+    const key = referenceKey(ref);
+    const used = this.usage.get(key) ?? this.storedBytes(ref);
+    const quota = this.options.quotaBytes ?? Infinity;
+    if (used + size > quota) {
+      this.usage.set(key, used);
+      throw new FileQuotaExceededError(
+        `Storage quota reached: ${Math.ceil(used / 1048576)} of ${Math.floor(quota / 1048576)} MiB used, the file has ${Math.ceil(size / 1048576)} MiB`,
+      );
+    }
+    this.usage.set(key, used + size);
+    return () => this.usage.set(key, Math.max(0, (this.usage.get(key) ?? size) - size));
+  }
+
+  private storedBytes(ref: PluginReference): number {
+    const row = this.db
+      .select({ bytes: sql<number>`coalesce(sum(${storedFiles.size}), 0)` })
+      .from(storedFiles)
+      .where(
+        and(
+          eq(storedFiles.companyId, ref.companyId),
+          eq(storedFiles.pluginAlias, ref.pluginAlias),
+          eq(storedFiles.pluginId, ref.pluginId),
+        ),
+      )
+      .get();
+    return row?.bytes ?? 0;
+  }
+
+  private async write(ref: PluginReference, file: { name: string; contentType: string; data: Uint8Array }) {
     const id = randomUUID();
     const folder = this.folder(ref);
     await mkdir(folder, { recursive: true });
@@ -78,6 +124,9 @@ export class FileStore {
     for (const row of old) {
       await rm(join(this.folder(row), row.id), { force: true });
       this.db.delete(storedFiles).where(eq(storedFiles.id, row.id)).run();
+      const key = referenceKey(row);
+      const used = this.usage.get(key);
+      if (used !== undefined) this.usage.set(key, Math.max(0, used - row.size));
     }
     return old.length;
   }

@@ -180,3 +180,23 @@ describe("uploads switched off (SWITCHBOARD_UPLOAD_LIMITS empty)", () => {
     }
   });
 });
+
+describe("uploads over the tenant's storage quota (SWITCHBOARD_TENANT_FILES_QUOTA_MB=1)", () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack(createEchoGateway().definition, {
+      env: { SWITCHBOARD_UPLOAD_LIMITS: "*=1MiB", SWITCHBOARD_TENANT_FILES_QUOTA_MB: "1" },
+    });
+  });
+  afterAll(() => stack.close());
+
+  it("answers 413 {code, message} once a tenant's files would pass the quota; another tenant still uploads", async () => {
+    expect((await upload(stack, "protected/upload", fileForm("a.bin", Math.round(0.6 * MiB)))).status).toBe(200);
+    const refused = await upload(stack, "protected/upload", fileForm("b.bin", Math.round(0.6 * MiB)));
+    expect(refused.status).toBe(413);
+    expect(await refused.json()).toMatchObject({ code: 413, message: expect.stringMatching(/^Storage quota reached/) });
+    expect(
+      (await upload(stack, "protected/upload", fileForm("c.bin", Math.round(0.6 * MiB)), { ref: TENANT_B })).status,
+    ).toBe(200);
+  });
+});

@@ -95,7 +95,7 @@ export async function startGateway<S extends SettingsData>(
   const outbox = new CrmOutbox({ db, tenants, config, logger, clock, storage });
   const statuses = new StatusTracker(db, outbox);
   const links = new SignedLinks(db, config.selfUri);
-  const files = new FileStore(db, filesDir);
+  const files = new FileStore(db, filesDir, { quotaBytes: config.tenantFilesQuotaBytes });
   const runtime = createRuntime<S>({ config, logger, db, tenants, outbox, statuses, links, files });
   const queue = new SendQueue({
     db,

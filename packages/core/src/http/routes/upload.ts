@@ -8,7 +8,7 @@
  * permissions}` (PHP's 400 has an empty body; ours says why).
  */
 import { Hono, type Context } from "hono";
-import { HttpError } from "../../errors.js";
+import { FileQuotaExceededError, HttpError } from "../../errors.js";
 import { permissionsJson, uploadLimitFor, type UploadLimits } from "../../files/upload-limits.js";
 import type { AppDeps, AppEnv } from "../context.js";
 import { fileHeaders } from "../file-headers.js";
@@ -49,11 +49,17 @@ export function uploadRoutes(deps: AppDeps): Hono<AppEnv> {
 
     const ref = c.get("ref");
     const tenant = deps.tenants.get(ref)!;
-    const id = await deps.files.put(ref, {
-      name: file.name,
-      contentType: file.type,
-      data: new Uint8Array(await file.arrayBuffer()),
-    });
+    let id: string;
+    try {
+      id = await deps.files.put(ref, {
+        name: file.name,
+        contentType: file.type,
+        data: new Uint8Array(await file.arrayBuffer()),
+      });
+    } catch (error) {
+      if (error instanceof FileQuotaExceededError) return refuse(c, 413, error.message);
+      throw error;
+    }
     return c.json({
       uri: `${deps.config.selfUri}${UPLOADED_PATH}${tenant.publicId}/${id}.${encodeURIComponent(extension)}`,
     });
