@@ -36,6 +36,7 @@ export {
   type Resolver,
 } from "./net/guarded-request.js";
 export { createGuardedFetch, type GuardedFetchOptions, type GuardedFetchInit } from "./net/guarded-fetch.js";
+export { BodyTooLargeError, DEFAULT_BODY_LIMIT, readBoundedBody, readBoundedText } from "./http/bounded-body.js";
 export { configureOutbound, outboundPolicy, type OutboundPolicy } from "./net/outbound-policy.js";
 export { ByteBudget } from "./net/byte-budget.js";
 export { isPrivateAddress } from "./net/address-policy.js";

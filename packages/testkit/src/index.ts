@@ -11,4 +11,6 @@ export {
   MissingSystemProgramError,
   type SystemProgram,
   type WaitForOptions,
+  postChunkedFlood,
+  type FloodResult,
 } from "./util/index.js";

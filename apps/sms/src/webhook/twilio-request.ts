@@ -2,10 +2,13 @@
  * @module webhook/twilio-request — the checks every Twilio webhook passes before it is acted on:
  * a known tenant with saved credentials, and a valid signature over its public URL.
  */
-import { HttpError, type GatewayRuntime, type Tenant } from "@switchboard/core";
+import { HttpError, readBoundedText, type GatewayRuntime, type Tenant } from "@switchboard/core";
 import type { Context } from "hono";
 import { readSettings, type SmsSettings } from "../settings/form.js";
 import { isValidSignature, parseForm, type TwilioParams } from "./signature.js";
+
+/** Twilio's webhook forms are a few KB (a 1600-character body, ten media URLs); 1 MiB is generous. */
+export const WEBHOOK_BODY_LIMIT = 1024 * 1024;
 
 /** A verified webhook call. */
 export interface VerifiedTwilioRequest {
@@ -28,7 +31,7 @@ export async function verifyTwilioRequest(
   if (!tenant) throw new HttpError(404, "Unknown webhook");
   const settings = readSettings(tenant.settings);
   if (!settings) throw new HttpError(403, "Twilio settings are not saved, so the signature cannot be checked");
-  const params = parseForm(await c.req.text());
+  const params = parseForm(await readBoundedText(c, WEBHOOK_BODY_LIMIT));
   const valid = isValidSignature({
     authToken: settings.authToken,
     signature: c.req.header("x-twilio-signature"),

@@ -5,7 +5,7 @@
  * outbox and acknowledged at once; forwarding happens in the background. A body that is not an
  * update gets 400; an update of the wrong shape is logged and acknowledged (200), never a 5xx.
  */
-import { referenceKey, type GatewayRuntime, type IncomingMessage } from "@switchboard/core";
+import { readBoundedText, referenceKey, type GatewayRuntime, type IncomingMessage } from "@switchboard/core";
 import { timingSafeEqual } from "node:crypto";
 import { webhookCallback } from "grammy";
 import type { Context, Hono } from "hono";
@@ -19,6 +19,9 @@ import { checkUpdate } from "./update-shape.js";
 import { WEBHOOK_ROUTE } from "./webhook-address.js";
 
 type Handler = (c: Context) => Promise<Response>;
+
+/** Updates are a few KB (a 4096-character message and its entities); 1 MiB is generous. */
+export const UPDATE_BODY_LIMIT = 1024 * 1024;
 
 /** Builds the `routes` hook that mounts the webhook. */
 export function createWebhookRoutes(bots: Bots) {
@@ -77,10 +80,13 @@ export function createWebhookRoutes(bots: Bots) {
       if (secret === undefined || !sameSecret(c.req.header("x-telegram-bot-api-secret-token"), secret)) {
         return c.json({ code: 401, message: "Missing or wrong secret token" }, 401);
       }
-      // Hono keeps the parsed body, so grammY reads the same object. Anything but an update is a
-      // 400; an update we cannot read is acknowledged and logged: a 5xx would make Telegram
-      // redeliver it forever, and no retry can make it readable.
-      const check = checkUpdate(await c.req.json().catch(() => undefined));
+      // Read once, bounded; Hono's body cache then hands grammY the same text. Anything but an
+      // update is a 400; an update we cannot read is acknowledged and logged: a 5xx would make
+      // Telegram redeliver it forever, and no retry can make it readable.
+      const text = await readBoundedText(c, UPDATE_BODY_LIMIT);
+      // Hono caches body promises here (typed as values); grammY's `c.req.json()` reads this text.
+      (c.req.bodyCache as Record<string, unknown>).text = Promise.resolve(text);
+      const check = checkUpdate(parseJson(text));
       if (check.kind === "not-an-update") return c.json({ code: 400, message: "Body is not a Telegram update" }, 400);
       if (check.kind === "unreadable") {
         runtime.logger.warn(
@@ -103,6 +109,14 @@ export function createWebhookRoutes(bots: Bots) {
       }
     });
   };
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }
 
 function sameSecret(given: string | undefined, expected: string): boolean {

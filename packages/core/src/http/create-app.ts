@@ -3,11 +3,10 @@
  * path of LV_PLUGIN_SELF_URI. Building it does not listen, so tests can use `app.request()`.
  */
 import { Hono } from "hono";
-import { HttpError } from "../errors.js";
 import { negotiateLanguage } from "../i18n.js";
 import type { AppDeps, AppEnv } from "./context.js";
 import { cors } from "./cors.js";
-import { errorHandler, MAX_BODY_BYTES } from "./errors.js";
+import { errorHandler } from "./errors.js";
 import { fileRoutes } from "./routes/files.js";
 import { healthRoutes, publicRoutes } from "./routes/public.js";
 import { registrationRoutes } from "./routes/registration.js";
@@ -18,18 +17,10 @@ import { uploadRoutes } from "./routes/upload.js";
 /** Builds the complete HTTP app of a gateway. */
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const root = new Hono<AppEnv>();
-  const uploadPrefix = `${deps.config.basePath}/protected/upload`;
   root.use("*", cors);
-  // Checked on the header only: hono's bodyLimit touches the body, which makes the Node adapter
-  // build a full Request per call; readBody enforces the same bound on bodies without a length.
-  root.use("*", async (c, next) => {
-    // Uploads read their body with their own, explicit limit (SWITCHBOARD_UPLOAD_LIMITS).
-    if (c.req.path.startsWith(uploadPrefix)) return next();
-    if (Number(c.req.header("content-length") ?? 0) > MAX_BODY_BYTES) {
-      throw new HttpError(413, "Request body is too large");
-    }
-    await next();
-  });
+  // No body limit here: each route reads its body with readBoundedBody and its own limit (core's
+  // 10 MiB, email's 25 MiB raw-MIME webhook, a gateway's small webhooks), which refuses a declared
+  // Content-Length over it before reading and counts the bytes of every other body as they arrive.
   root.use("*", async (c, next) => {
     c.set("language", negotiateLanguage(c.req.header("accept-language")));
     await next();

@@ -1,12 +1,12 @@
 /**
  * @module http/errors — every failure becomes `{code, message}` JSON; nothing else leaks out.
  */
-import type { IncomingMessage } from "node:http";
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { Logger } from "pino";
 import { isStorageUnavailable } from "../db/storage-health.js";
 import { HttpError, SettingsValidationError } from "../errors.js";
+import { BodyTooLargeError, DEFAULT_BODY_LIMIT, readBoundedBody } from "./bounded-body.js";
 
 /** Seconds a client is asked to wait when the database refuses writes. */
 const STORAGE_RETRY_AFTER_S = 5;
@@ -20,8 +20,13 @@ export function errorHandler(logger: Logger, debug: boolean, onStorageUnavailabl
       c.header("retry-after", String(STORAGE_RETRY_AFTER_S));
       return c.json({ code: 503, message: "The database is busy or full; try again shortly" }, 503);
     }
-    // An unread body cannot be skipped on a kept-alive connection: close it after a 413.
-    if ((error instanceof HttpError || error instanceof HTTPException) && error.status === 413) {
+    // An unread body cannot be skipped on a kept-alive connection: close it after a 413. The
+    // bounded reader handles its own (it drains the rest briefly so the client reads the answer).
+    if (
+      (error instanceof HttpError || error instanceof HTTPException) &&
+      error.status === 413 &&
+      !(error instanceof BodyTooLargeError)
+    ) {
       c.header("connection", "close");
     }
     if (error instanceof HttpError) return c.json(error.toJSON(), error.status as 400);
@@ -39,44 +44,28 @@ export function errorHandler(logger: Logger, debug: boolean, onStorageUnavailabl
   };
 }
 
-/** Reads a JSON or form body as an object; malformed bodies are a 400, not a crash. */
-export async function readBody(c: Context): Promise<Record<string, unknown>> {
+/**
+ * Reads a JSON or form body as an object, at most `maxBytes` (413 past it, see
+ * {@link readBoundedBody}); malformed bodies are a 400, not a crash.
+ */
+export async function readBody(c: Context, maxBytes: number = DEFAULT_BODY_LIMIT): Promise<Record<string, unknown>> {
   const type = c.req.header("content-type") ?? "";
+  const raw = await readBoundedBody(c, maxBytes);
   try {
     if (type.includes("application/x-www-form-urlencoded")) {
-      return Object.fromEntries(new URLSearchParams(await readText(c)));
+      return Object.fromEntries(new URLSearchParams(raw.toString("utf8")));
     }
     if (type.includes("multipart/form-data")) {
-      if (!c.req.header("content-length")) throw new HttpError(411, "Content-Length is required");
-      return (await c.req.parseBody()) as Record<string, unknown>;
+      // Only here is a WHATWG object built: the bytes are already in, bounded.
+      const form = await new Response(raw, { headers: { "content-type": type } }).formData();
+      return Object.fromEntries(form) as Record<string, unknown>;
     }
-    const text = await readText(c);
+    const text = raw.toString("utf8");
     if (text.trim() === "") return {};
     const parsed: unknown = JSON.parse(text);
     if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
-  } catch (error) {
-    if (error instanceof HTTPException) throw error;
+  } catch {
+    // Falls through to the 400 below.
   }
   throw new HttpError(400, "Request body must be a JSON object");
-}
-
-/** Upper bound of a request body read by {@link readBody}. */
-export const MAX_BODY_BYTES = 10 * 1024 * 1024;
-
-/**
- * Reads the body as text. On Node it reads the socket stream directly: going through
- * `c.req.text()` makes the adapter build a full WHATWG Request (with its AbortSignal) per request,
- * which costs more CPU than everything else on the send path.
- */
-async function readText(c: Context): Promise<string> {
-  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
-  if (!incoming || incoming.readableDidRead || typeof incoming.on !== "function") return c.req.text();
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of incoming as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw new HTTPException(413, { message: "Request body is too large" });
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString("utf8");
 }

@@ -297,7 +297,7 @@ describe("POST /special/send", () => {
       body: big,
     });
     expect(sized.status).toBe(413);
-    expect((await sized.json()) as any).toEqual({ code: 413, message: "Request body is too large" });
+    expect((await sized.json()) as any).toEqual({ code: 413, message: "Request body is larger than 10485760 bytes" });
     const stream = new ReadableStream({
       start(controller) {
         controller.enqueue(new TextEncoder().encode(big));

@@ -9,3 +9,4 @@ export {
   MissingSystemProgramError,
   type SystemProgram,
 } from "./system-program.js";
+export { postChunkedFlood, type FloodResult } from "./chunked-flood.js";

@@ -13,6 +13,7 @@ import { permissionsJson, uploadLimitFor, type UploadLimits } from "../../files/
 import type { AppDeps, AppEnv } from "../context.js";
 import { fileHeaders } from "../file-headers.js";
 import { requirePluginToken } from "../protected.js";
+import { BodyTooLargeError, readBoundedBody } from "../bounded-body.js";
 
 /** Uploader names besides the default one, as the PHP chat example registers them. */
 const UPLOADER_NAMES = new Set(["image", "voice"]);
@@ -105,21 +106,12 @@ async function readMultipart(c: Context<AppEnv>, maxBytes: number): Promise<Form
   }
 }
 
-/** The body, or `too-large` as soon as more than `maxBytes` arrived (a declared length is checked first). */
+/** The body, or `too-large` as soon as more than `maxBytes` arrived (core's bounded reader). */
 async function readLimited(c: Context<AppEnv>, maxBytes: number): Promise<Uint8Array | "too-large"> {
-  if (Number(c.req.header("content-length") ?? 0) > maxBytes) return "too-large";
-  const reader = c.req.raw.body?.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const next = await reader?.read();
-    if (!next || next.done) break;
-    size += next.value.byteLength;
-    if (size > maxBytes) {
-      await reader!.cancel().catch(() => undefined);
-      return "too-large";
-    }
-    chunks.push(next.value);
+  try {
+    return await readBoundedBody(c, maxBytes);
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) return "too-large";
+    throw error;
   }
-  return Buffer.concat(chunks, size);
 }
