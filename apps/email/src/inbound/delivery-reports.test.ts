@@ -1,3 +1,4 @@
+import { createConnection } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dsnMessage } from "../test/dsn-message.js";
 import { timesForwarded } from "../test/inbound-helpers.js";
@@ -289,4 +290,56 @@ describe("delivery status notifications", () => {
     );
     expect(await timesForwarded(bed, reportId)).toBe(0);
   });
+
+  it("accepts `MAIL FROM:<>` on the wire and answers 250 to a bounce it cannot match", async () => {
+    const replies = await rawSmtp(bed.inboundPort, [
+      "EHLO mx.example.net",
+      "MAIL FROM:<>",
+      `RCPT TO:<${INBOUND[0]}>`,
+      "DATA",
+      [
+        "From: MAILER-DAEMON <>",
+        `To: ${INBOUND[0]}`,
+        "Subject: failure notice",
+        "",
+        "Hi. This is the qmail-send program at mx.example.net.",
+        "",
+        "<gone@example.net>:",
+        "Sorry, no mailbox here by that name. (#5.1.1)",
+        ".",
+      ].join("\r\n"),
+      "QUIT",
+    ]);
+    expect(replies.map((r) => r.slice(0, 3))).toEqual(["220", "250", "250", "250", "354", "250", "221"]);
+  });
 });
+
+/** Talks SMTP line by line; returns the first line of each reply (greeting included). */
+async function rawSmtp(port: number, commands: string[]): Promise<string[]> {
+  const socket = createConnection({ host: "127.0.0.1", port });
+  socket.setEncoding("utf8");
+  const replies: string[] = [];
+  let buffer = "";
+  let wanted = 1;
+  let notify: (() => void) | undefined;
+  socket.on("data", (chunk: string) => {
+    buffer += chunk;
+    let end: number;
+    while ((end = buffer.indexOf("\r\n")) >= 0) {
+      const line = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      if (/^\d{3} /.test(line)) replies.push(line); // the last line of a (multi-line) reply
+    }
+    if (replies.length >= wanted) notify?.();
+  });
+  const reply = (): Promise<void> =>
+    replies.length >= wanted ? Promise.resolve() : new Promise<void>((resolve) => (notify = resolve));
+  await reply();
+  for (const command of commands) {
+    wanted++;
+    socket.write(`${command}\r\n`);
+    await reply();
+  }
+  socket.end();
+  return replies;
+}

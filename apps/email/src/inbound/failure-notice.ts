@@ -12,30 +12,35 @@ export interface NoticeEnvelope {
   mailFrom?: string;
 }
 
-const DAEMON_SENDER = /^(mailer-daemon|mail-daemon|maildaemon|postmaster|mail\.delivery\.system|mailerdaemon)$/i;
+const DAEMON_SENDER =
+  /^(mailer-daemon|mail-daemon|maildaemon|mailerdaemon|postmaster|mail-delivery-system|mail-delivery-subsystem)$/i;
 
 const BOUNCE_SUBJECT =
-  /^\s*(failure notice|undeliver(ed|able)\b|undelivered mail returned to sender|mail delivery (failed|failure|system)|delivery status notification \((failure|delay)\)|returned mail|mail system error|delivery failure|delivery has failed|message not delivered|non[- ]?delivery|warning: could not send message|could not send message|message delivery failure|delayed mail|nicht zustellbar|unzustellbar|non remis|non distribuable|no se puede entregar|no entregado|non recapitabile|recapito non riuscito|não entregue|onbestelbaar|niedostarczalne|kan ikke leveres|kunne ikke leveres|kunde inte levereras|ei voitu toimittaa|toimitus epäonnistui|недоставленное сообщение|не удалось доставить|сообщение не доставлено|ошибка доставки)/iu;
+  /^\s*(failure notice|undeliver(ed|able)\b|undelivered mail returned to sender|mail delivery (failed|failure|system)|delivery status notification \((failure|delay)\)|returned mail|mail system error|delivery failure|delivery has failed|message not delivered|non[- ]?delivery|warning: could not send message|could not send message|message delivery failure|delayed mail|mail failure|nicht zustellbar|unzustellbar|non remis|non distribuable|no se puede entregar|non recapitabile|não entregue|onbestelbaar|niedostarczalne|kan ikke leveres|kunde inte levereras|ei voitu toimittaa|недоставленное сообщение|сообщение не доставлено)/iu;
 
+// What MTAs write, not what a customer writing about an undelivered parcel would: a human's mail
+// with a bounce-like subject must still reach the CRM.
 const BODY_MARKERS = [
   /This is the mail system at host/i, // Postfix
   /I'm sorry to have to inform you that your message could not/i, // Postfix
   /This is the qmail-send program/i, // qmail
   /I wasn't able to deliver your message/i, // qmail
   /This message was created automatically by mail delivery software/i, // Exim
-  /could not be delivered to one or more of its recipients/i, // Exim
-  /Sorry, we were unable to deliver your message/i, // Yahoo
+  /A message that you sent could not be delivered to one or more of its/i, // Exim
+  /Sorry, we were unable to deliver your message to the following address/i, // Yahoo
   /Delivery to the following recipients? failed/i, // Gmail
-  /Your message wasn't delivered|Your message couldn't be delivered/i, // Gmail, Microsoft 365
+  /Your message wasn't delivered to .+ because/i, // Gmail
+  /Your message to .+ couldn't be delivered/i, // Microsoft 365
   /Delivery has failed to these recipients or groups/i, // Exchange
+  /Your message did not reach some or all of the intended recipients/i, // Exchange 2003
   /This is the MAILER-DAEMON, please DO NOT REPLY/i, // OpenSMTPD
   /An error has occurred while attempting to deliver a message/i, // OpenSMTPD
   /The following addresses had permanent fatal errors/i, // Sendmail
   /Transcript of session follows/i, // Sendmail
-  /Это письмо создано автоматически/iu, // mail.ru
-  /(не может быть доставлено|не было доставлено|не удалось доставить)/iu, // mail.ru, Yandex
+  /Это письмо создано автоматически сервером/iu, // mail.ru
+  /не может быть доставлено одному или нескольким/iu, // mail.ru
+  /Сообщение не было доставлено по следующим адресам/iu, // Yandex
   /Diese Nachricht wurde automatisch von einem Mail-System erstellt/i,
-  /message could not be delivered|was not delivered|could not be delivered|undeliverable/i,
 ];
 
 // Delay warnings: the MTA still retries, so the message's status does not change.
@@ -57,7 +62,7 @@ export function fromMailSystem(mail: ParsedMail): boolean {
   const local = address.includes("@") ? address.slice(0, address.lastIndexOf("@")) : address;
   if (DAEMON_SENDER.test(local.trim())) return true;
   // `From: MAILER-DAEMON <>` or `From: Mail Delivery System` with no domain.
-  return !address.includes("@") && DAEMON_SENDER.test((from.name ?? "").replace(/\s+/g, "-"));
+  return !address.includes("@") && DAEMON_SENDER.test((from.name ?? "").trim().replace(/\s+/g, "-"));
 }
 
 /** True when a mail is a plain-text bounce (see the module comment). */

@@ -64,6 +64,21 @@ export function readBounce(mail: ParsedMail, raw: Buffer, envelope: NoticeEnvelo
 }
 
 /**
+ * The envelope, or for mail that came without one (the webhook route) the sender that the last
+ * MTA recorded in `Return-Path` (`<>` for a bounce).
+ */
+export function knownEnvelope(raw: Buffer, envelope: NoticeEnvelope): NoticeEnvelope {
+  if (envelope.mailFrom !== undefined) return envelope;
+  const head =
+    raw
+      .subarray(0, 64 * 1024)
+      .toString("latin1")
+      .split(/\r?\n\r?\n/, 1)[0] ?? "";
+  const returnPath = /^Return-Path:[ \t]*<([^>]*)>/im.exec(head);
+  return returnPath ? { mailFrom: returnPath[1] } : envelope;
+}
+
+/**
  * Handles a mail-system notification for `tenant`; undefined when the mail is none (then it is a
  * customer's mail). Never throws a rejection: bounces are accepted even without a usable From.
  */
@@ -89,7 +104,7 @@ export function handleNotification(
     );
     return "ignored";
   }
-  const bounce = readBounce(mail, raw, envelope);
+  const bounce = readBounce(mail, raw, knownEnvelope(raw, envelope));
   if (!bounce) return undefined;
   const ours = bounce.originalIds.find(
     (id) => messages.get(tenant.ref, id)?.direction === "out" || runtime.findOutgoing(tenant, id) !== undefined,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { extractFrom } from "planer";
 import { stripQuotedText } from "./strip-quoted-text.js";
 
 describe("stripQuotedText", () => {
@@ -65,7 +66,7 @@ describe("stripQuotedText never loses what the customer wrote", () => {
   });
 
   it("keeps a customer's own line with a date and an address (talon takes it for an attribution)", () => {
-    const text = "Hello,\nI ordered on 12/03/2025 with anna@example.org\nand nothing arrived.";
+    const text = "Hello,\n12.03.2025 I ordered as anna@example.org\nand nothing arrived.";
     expect(stripQuotedText(text)).toBe(text);
   });
 
@@ -129,5 +130,40 @@ describe("stripQuotedText never loses what the customer wrote", () => {
         "Oui\n\n    De : Boutique <shop@a.test>\n    Envoyé : mercredi 30 avril 2025 15:19\n    À : Anna\n    Objet : Commande\n\n    ancien",
       ),
     ).toBe("Oui");
+  });
+});
+
+// Each own rule exists because planer (talon) alone is wrong for a support inbox here.
+describe("where talon alone loses a customer's words", () => {
+  it("cuts from the first quote to the last, taking the answer between them", () => {
+    const text =
+      "Thanks!\n\nOn Wed, 30 Apr 2025 at 15:19, Shop <shop@a.test> wrote:\n> Which size?\n\nL please.\n\nOn Tue, 29 Apr 2025 at 10:00, Shop <shop@a.test> wrote:\n> Received.";
+    expect(extractFrom(text, "text/plain")).toBe("Thanks!");
+    expect(stripQuotedText(text)).toBe("Thanks!\n\nL please.");
+  });
+
+  it("takes a customer's line starting with a date and holding an address for an attribution", () => {
+    const text = "Hello,\n12.03.2025 I ordered as anna@example.org\nand nothing arrived.";
+    expect(extractFrom(text, "text/plain")).toBe("Hello,");
+    expect(stripQuotedText(text)).toBe(text);
+  });
+
+  it("takes a customer's `From:` line for an Outlook header and drops the rest", () => {
+    const text = "Hi,\nFrom: Anna, order 1234\nThe parcel is damaged.";
+    expect(extractFrom(text, "text/plain")).toBe("Hi,");
+    expect(stripQuotedText(text)).toBe(text);
+  });
+
+  it("drops an Apple Mail or Outlook forward's content (only Gmail's English marker is known)", () => {
+    const text =
+      "FYI\n\nBegin forwarded message:\n\nFrom: Shop <shop@a.test>\nDate: 30 April 2025 at 15:19:00 CEST\nSubject: Invoice\n\nInvoice 77";
+    expect(extractFrom(text, "text/plain")).toBe("FYI\n\nBegin forwarded message:");
+    expect(stripQuotedText(text)).toBe(text);
+  });
+
+  it("does not know Russian, Spanish or Finnish attributions", () => {
+    const text = "Да, спасибо\n\nср, 30 апр. 2025 г. в 15:19, Магазин <shop@a.test>:\n> Подтверждаете?";
+    expect(extractFrom(text, "text/plain")).toBe(text);
+    expect(stripQuotedText(text)).toBe("Да, спасибо");
   });
 });
