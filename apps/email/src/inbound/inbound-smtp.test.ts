@@ -120,6 +120,33 @@ describe("receiving by SMTP (email → CRM)", () => {
     expect([403, 404]).toContain((await fetch(forged)).status);
   });
 
+  it("names an unnamed attachment of a type called like Object's properties plainly", async () => {
+    const marker = unique("proto-type");
+    const raw = [
+      `From: ${CUSTOMER}`,
+      `To: ${INBOUND[0]}`,
+      "Subject: odd type",
+      `Message-ID: <${marker}@example.org>`,
+      "MIME-Version: 1.0",
+      "Content-Type: multipart/mixed; boundary=zz",
+      "",
+      "--zz",
+      "Content-Type: text/plain",
+      "",
+      marker,
+      "--zz",
+      "Content-Type: constructor",
+      "Content-Disposition: attachment",
+      "",
+      "AAAA",
+      "--zz--",
+      "",
+    ].join("\r\n");
+    await bed.mailIn({ envelope: { from: CUSTOMER, to: [INBOUND[0]] }, raw });
+    const rec = await waitIncoming(bed, marker);
+    expect(rec.body.message.attachments?.map((a) => a.name)).toEqual(["attachment-1"]);
+  });
+
   it("forwards a Message-ID only once", async () => {
     const marker = unique("dup");
     const mail = {

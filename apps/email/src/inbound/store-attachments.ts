@@ -2,7 +2,7 @@
  * @module inbound/store-attachments — stores an incoming mail's attachments (inline images too)
  * and gives each a signed, expiring URL under LV_PLUGIN_SELF_URI.
  */
-import { FileQuotaExceededError, type Attachment, type GatewayRuntime, type Tenant } from "@switchboard/core";
+import { FileQuotaExceededError, ownEntry, type Attachment, type GatewayRuntime, type Tenant } from "@switchboard/core";
 import type { Attachment as MailAttachment } from "mailparser";
 
 /** The stored attachments for the CRM, and the URLs of inline parts by Content-ID. */
@@ -31,7 +31,7 @@ function kind(contentType: string): Attachment["type"] {
 function fileName(part: MailAttachment, index: number): string {
   const name = part.filename?.trim();
   if (name) return name;
-  return `attachment-${index + 1}${EXTENSIONS[part.contentType] ?? ""}`;
+  return `attachment-${index + 1}${ownEntry(EXTENSIONS, part.contentType) ?? ""}`;
 }
 
 /** Stores every attachment of the mail for the tenant. */

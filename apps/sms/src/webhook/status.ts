@@ -1,7 +1,7 @@
 /**
  * @module webhook/status — Twilio's delivery status callbacks as CRM statuses.
  */
-import type { GatewayRuntime, MessageStatus } from "@switchboard/core";
+import { ownEntry, type GatewayRuntime, type MessageStatus } from "@switchboard/core";
 import type { Context } from "hono";
 import { optOutStore } from "../opt-out/store.js";
 import { toE164 } from "../send/phone.js";
@@ -37,7 +37,7 @@ export function mapTwilioStatus(status: string): MessageStatus | undefined {
 
 /** The reason stored with an error status: Twilio's status, code and message. */
 export function errorReason(status: string, code: string | undefined, message: string | undefined): string {
-  const hint = code ? ERROR_HINTS[code] : undefined;
+  const hint = code ? ownEntry(ERROR_HINTS, code) : undefined;
   return [`Twilio: ${status}`, code && `error ${code}`, message, hint].filter(Boolean).join(", ");
 }
 
