@@ -1,10 +1,11 @@
 /**
  * Builds what the chaos suite runs as child processes (the bench's gateway main, and the SMS and
- * email gateways for their webhooks): node runs them from dist/, so they must be current.
+ * email gateways for their webhooks): node runs them from dist/, so they must be current. A failed
+ * build fails the suite (`pnpm test:chaos` also builds them first through turbo's dependsOn).
  */
-import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { buildOrThrow, ChaosBuildError } from "./build.js";
 
 const root = fileURLToPath(new URL("../../../../", import.meta.url));
 const ENTRIES = [
@@ -16,15 +17,12 @@ const ENTRIES = [
 
 /** vitest global setup. */
 export default function setup(): void {
-  const filters = ["@switchboard/bench...", "@switchboard/sms", "@switchboard/email"].map((f) => `--filter=${f}`);
-  const result = spawnSync("pnpm", ["exec", "turbo", "run", "build", ...filters, "--output-logs=errors-only"], {
+  // The bench and its dependencies, the SMS and email gateways included (devDependencies).
+  buildOrThrow({
+    command: "pnpm",
+    args: ["exec", "turbo", "run", "build", "--filter=@switchboard/bench...", "--output-logs=errors-only"],
     cwd: root,
-    stdio: "inherit",
   });
-  if (result.status === 0) return;
   const missing = ENTRIES.filter((entry) => !existsSync(root + entry));
-  if (missing.length > 0)
-    throw new Error(`building the gateways for the chaos suite failed; missing ${missing.join(", ")}`);
-  // A package mid-edit in a shared working tree: run against its last good build rather than not at all.
-  console.warn("chaos: the build failed; running against the existing dist/ of every gateway");
+  if (missing.length > 0) throw new ChaosBuildError(`chaos: the build left no ${missing.join(", ")}`);
 }
