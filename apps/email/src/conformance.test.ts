@@ -1,5 +1,5 @@
 import { startGateway } from "@switchboard/core";
-import { conformanceEnv, runConformanceSuite, type TenantIndex } from "@switchboard/testkit";
+import { conformanceEnv, runConformanceSuite, type TenantIndex } from "@switchboard/testkit/conformance";
 import { startSmtpSink, type SmtpSink } from "@switchboard/testkit/smtp";
 import nodemailer from "nodemailer";
 import { createEmailGateway } from "./gateway.js";

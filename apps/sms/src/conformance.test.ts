@@ -1,5 +1,10 @@
 import { startGateway, type GatewayHandle } from "@switchboard/core";
-import { CONFORMANCE_TENANTS, conformanceEnv, runConformanceSuite, type TenantIndex } from "@switchboard/testkit";
+import {
+  CONFORMANCE_TENANTS,
+  conformanceEnv,
+  runConformanceSuite,
+  type TenantIndex,
+} from "@switchboard/testkit/conformance";
 import { startFakeTwilio, type FakeAccount, type FakePhoneNumber, type FakeTwilio } from "@switchboard/testkit/twilio";
 import { createSmsGateway } from "./gateway.js";
 

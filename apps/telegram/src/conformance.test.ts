@@ -1,5 +1,5 @@
 import { startGateway } from "@switchboard/core";
-import { conformanceEnv, runConformanceSuite } from "@switchboard/testkit";
+import { conformanceEnv, runConformanceSuite } from "@switchboard/testkit/conformance";
 import { startFakeTelegram, UpdateBuilder, type FakeTelegram } from "@switchboard/testkit/telegram";
 import { createTelegramGateway } from "./gateway.js";
 

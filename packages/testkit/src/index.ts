@@ -1,8 +1,9 @@
 /**
- * @module @switchboard/testkit — a CRM simulator, a conformance suite and small helpers for gateway tests.
+ * @module @switchboard/testkit — a CRM simulator and small helpers for gateway tests. The conformance
+ * suite is `@switchboard/testkit/conformance`: it needs vitest, which nothing else here may load
+ * (the sandbox runs this package at run time).
  */
 export * from "./crm-simulator/index.js";
-export * from "./conformance/index.js";
 export {
   waitFor,
   freePort,

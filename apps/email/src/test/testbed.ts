@@ -5,13 +5,8 @@
  */
 import { readFileSync } from "node:fs";
 import { startGateway, type GatewayHandle, type SettingsData } from "@switchboard/core";
-import {
-  conformanceEnv,
-  startCrmSimulator,
-  type CrmSimulator,
-  type PluginRef,
-  type SendBody,
-} from "@switchboard/testkit";
+import { startCrmSimulator, type CrmSimulator, type PluginRef, type SendBody } from "@switchboard/testkit";
+import { conformanceEnv } from "@switchboard/testkit/conformance";
 import { startSmtpSink, type SmtpSink } from "@switchboard/testkit/smtp";
 import nodemailer from "nodemailer";
 import type Mail from "nodemailer/lib/mailer/index.js";

@@ -3,13 +3,8 @@
  * registered, each with its own bot.
  */
 import { startGateway, type GatewayHandle, type StartGatewayOptions } from "@switchboard/core";
-import {
-  conformanceEnv,
-  startCrmSimulator,
-  type CrmSimulator,
-  type PluginRef,
-  type SendBody,
-} from "@switchboard/testkit";
+import { startCrmSimulator, type CrmSimulator, type PluginRef, type SendBody } from "@switchboard/testkit";
+import { conformanceEnv } from "@switchboard/testkit/conformance";
 import { startFakeTelegram, type FakeTelegram } from "@switchboard/testkit/telegram";
 import { createTelegramGateway } from "../gateway.js";
 import type { TelegramSettings } from "../settings/form.js";

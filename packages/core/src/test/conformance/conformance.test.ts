@@ -1,5 +1,5 @@
 import { startGateway } from "../../index.js";
-import { conformanceEnv, runConformanceSuite } from "@switchboard/testkit";
+import { conformanceEnv, runConformanceSuite } from "@switchboard/testkit/conformance";
 import { echoGateway } from "./echo-gateway.js";
 import { startEchoProvider, type EchoProvider } from "./echo-provider.js";
 
