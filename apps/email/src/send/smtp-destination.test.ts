@@ -1,4 +1,5 @@
-import { conformanceEnv, startCrmSimulator, type CrmSimulator } from "@switchboard/testkit";
+import { startCrmSimulator, type CrmSimulator } from "@switchboard/testkit";
+import { conformanceEnv } from "@switchboard/testkit/conformance";
 import { startGateway, type GatewayHandle } from "@switchboard/core";
 import { startSmtpSink, type SmtpSink } from "@switchboard/testkit/smtp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
