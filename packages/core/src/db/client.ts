@@ -21,12 +21,11 @@ export function openDatabase(
 ): Database {
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
   const sqlite = new BetterSqlite3(path);
+  // Nothing is served while opening and migrating: a lock held by another process may be waited for.
+  sqlite.pragma("busy_timeout = 5000");
   sqlite.pragma("journal_mode = WAL");
   // NORMAL is durable in WAL mode against process crashes (only an OS crash can lose the last commits).
   sqlite.pragma("synchronous = NORMAL");
-  // Waiting for another process's write lock blocks the event loop: wait briefly, then fail with
-  // SQLITE_BUSY and let the caller retry asynchronously (workers) or answer 503 (routes).
-  sqlite.pragma("busy_timeout = 10");
   sqlite.pragma("foreign_keys = ON");
   const db = drizzle(sqlite, { schema }) as Database;
   migrate(db, { migrationsFolder: CORE_MIGRATIONS });
@@ -36,5 +35,8 @@ export function openDatabase(
       migrationsTable: `__drizzle_migrations_${(options.gatewayName ?? "gateway").replace(/\W/g, "_")}`,
     });
   }
+  // Once serving, waiting for a lock blocks the event loop: wait briefly, then fail with
+  // SQLITE_BUSY and let the caller retry asynchronously (workers) or answer 503 (routes).
+  sqlite.pragma("busy_timeout = 10");
   return db;
 }

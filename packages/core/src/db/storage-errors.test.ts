@@ -1,8 +1,11 @@
+import { spawn } from "node:child_process";
+import { once } from "node:events";
 import BetterSqlite3 from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { GatewayNetworkError } from "../errors.js";
 import { createEchoGateway } from "../test/echo-gateway.js";
-import { startStack, TENANT_A, textMessage, type Stack } from "../test/stack.js";
+import { startStack, tempDbPath, TENANT_A, textMessage, type Stack } from "../test/stack.js";
+import { openDatabase } from "./client.js";
 
 let stack: Stack | undefined;
 let other: BetterSqlite3.Database | undefined;
@@ -113,4 +116,20 @@ describe("storage errors", () => {
     expect((await crm.send(gw.url, TENANT_A, textMessage("after-full"))).status).toBe(202);
     await crm.waitFor(() => [...accepted, "after-full"].every((id) => crm.statusesOf(id).length === 1), 30_000);
   }, 60_000);
+
+  it("at start-up (nothing served yet) waits for a lock another process holds briefly, instead of failing", async () => {
+    const path = tempDbPath();
+    const script = `
+      const db = new (require("better-sqlite3"))(process.argv[1]);
+      db.pragma("journal_mode = WAL");
+      db.exec("BEGIN IMMEDIATE");
+      process.stdout.write("locked\\n");
+      setTimeout(() => { db.exec("COMMIT"); db.close(); }, 500);`;
+    const child = spawn(process.execPath, ["-e", script, path], { stdio: ["ignore", "pipe", "inherit"] });
+    await once(child.stdout!, "data");
+    const db = openDatabase(path);
+    expect(db.$client.pragma("busy_timeout", { simple: true })).toBe(10);
+    db.$client.close();
+    await once(child, "exit");
+  });
 });
