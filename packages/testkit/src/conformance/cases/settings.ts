@@ -5,7 +5,7 @@ import { expect, it } from "vitest";
 import type { TenantIndex } from "../harness.js";
 import { refOf, type SuiteContext } from "../suite-context.js";
 
-type Form = { groups: Record<string, { fields: Record<string, { definition: string }> }> };
+type Form = { groups: Record<string, { fields: Record<string, { definition: string; previewer?: string }> }> };
 
 /** What GET settings should answer for data saved as `data`: password fields become "is set" booleans. */
 function masked(form: Form, data: Record<string, Record<string, unknown>>): Record<string, Record<string, unknown>> {
@@ -57,6 +57,36 @@ export function settingsCases(ctx: SuiteContext): void {
         if (form.groups[group]?.fields[field]?.definition === "password" && typeof value === "string" && value !== "") {
           expect(text).not.toContain(value);
         }
+      }
+    }
+  });
+
+  it("every markdown preview of the form answers {markdown} and shows no password; inherited names are 404", async () => {
+    const form = await formOf(ctx);
+    const previewers = Object.values(form.groups).flatMap((g) =>
+      Object.values(g.fields).flatMap((f) => (f.definition === "markdownPreview" && f.previewer ? [f.previewer] : [])),
+    );
+    const passwords = Object.entries(ctx.harness.validSettings(0)).flatMap(([group, fields]) =>
+      Object.entries(fields).flatMap(([field, value]) =>
+        form.groups[group]?.fields[field]?.definition === "password" && typeof value === "string" && value.length >= 4
+          ? [value]
+          : [],
+      ),
+    );
+    for (const name of previewers) {
+      const res = await ctx.crm.request(ctx.gatewayUrl, refOf(0), "GET", `protected/preview/markdown/${name}`);
+      const text = await res.text();
+      expect(res.status, text).toBe(200);
+      expect(typeof (JSON.parse(text) as { markdown?: unknown }).markdown, text).toBe("string");
+      for (const password of passwords) expect(text).not.toContain(password);
+    }
+    for (const name of ["constructor", "__proto__", "hasOwnProperty", "valueOf", "toString"]) {
+      for (const path of [`protected/preview/markdown/${name}`, `protected/autocomplete/${name}?query=a`]) {
+        const res = await ctx.crm.request(ctx.gatewayUrl, refOf(0), "GET", path);
+        const text = await res.text();
+        expect(res.status, `${path}: ${text}`).toBe(404);
+        expect(JSON.parse(text)).toMatchObject({ code: 404, message: expect.any(String) });
+        for (const password of passwords) expect(text).not.toContain(password);
       }
     }
   });
