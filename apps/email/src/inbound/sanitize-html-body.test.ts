@@ -47,4 +47,12 @@ describe("sanitizeHtmlBody", () => {
       `<p>Look <img src="https://gw.test/files/1" alt="logo" /></p>`,
     );
   });
+
+  it("keeps a deeply nested body whole instead of failing on it", () => {
+    const depth = 20_000;
+    const html = "<div>".repeat(depth) + "hello" + "</div>".repeat(depth) + "<blockquote>mine</blockquote>";
+    const clean = sanitizeHtmlBody(html);
+    expect(clean).toContain("hello");
+    expect(clean).toContain("<blockquote>mine</blockquote>");
+  });
 });

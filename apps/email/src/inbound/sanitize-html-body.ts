@@ -23,8 +23,28 @@ function sanitize(html: string): string {
   }).trim();
 }
 
+// html-to-text and our quote detection walk the tree recursively: thousands of nested elements
+// overflow the stack. Such a mail is kept whole rather than refused (a 451 is retried forever).
+function isTooDeep(error: unknown): boolean {
+  return error instanceof RangeError;
+}
+
 function hasVisibleContent(html: string): boolean {
-  return convert(html, { wordwrap: false }).trim() !== "" || /<img\s/i.test(html);
+  try {
+    return convert(html, { wordwrap: false }).trim() !== "" || /<img\s/i.test(html);
+  } catch (error) {
+    if (isTooDeep(error)) return true;
+    throw error;
+  }
+}
+
+function withoutQuotedHistory(html: string, subject: string | undefined): string {
+  try {
+    return removeHtmlQuotedHistory(html, subject);
+  } catch (error) {
+    if (isTooDeep(error)) return html;
+    throw error;
+  }
 }
 
 /**
@@ -40,6 +60,6 @@ export function sanitizeHtmlBody(
     const url = inlineUrls.get(decodeURIComponent(cid));
     return url ? `${quote}${url}` : match;
   });
-  const reply = sanitize(removeHtmlQuotedHistory(withImages, context.subject));
+  const reply = sanitize(withoutQuotedHistory(withImages, context.subject));
   return hasVisibleContent(reply) ? reply : sanitize(withImages);
 }

@@ -167,3 +167,19 @@ describe("where talon alone loses a customer's words", () => {
     expect(stripQuotedText(text)).toBe("Да, спасибо");
   });
 });
+
+describe("stripQuotedText on hostile or huge input", () => {
+  it("stays fast on long lines that make talon's patterns backtrack, and keeps them", () => {
+    const line = "On " + "a, ".repeat(30_000);
+    const started = performance.now();
+    expect(stripQuotedText(`Hi\n${line}\n${line}\nBye`)).toBe(`Hi\n${line}\n${line}\nBye`);
+    // Unbounded, talon needs minutes here; the bound is generous for a loaded CI machine.
+    expect(performance.now() - started).toBeLessThan(5_000);
+  });
+
+  it("strips a mail longer than talon reads with our own rules", () => {
+    const body = Array.from({ length: 1500 }, (_, i) => `line ${i}`).join("\n");
+    const text = `${body}\n\nOn Wed, 30 Apr 2025 at 15:19, Shop <shop@a.test> wrote:\n> old`;
+    expect(stripQuotedText(text)).toBe(body);
+  });
+});

@@ -71,9 +71,17 @@ function certainHistory(kinds: readonly Kind[]): boolean[] {
   return removable;
 }
 
+// Talon's splitter patterns backtrack quadratically on long lines (a 24 KB line starting "On "
+// with many commas takes over a second), and no attribution or quote marker is that long.
+const TALON_LINE_CHARS = 200;
+// Beyond this many lines talon itself gives up (its own MAX_LINES_COUNT); our rules alone decide.
+const TALON_MAX_LINES = 1000;
+
 /** Talon's markers, with our splitters added where talon does not know the language. */
 function markers(lines: string[], kinds: readonly Kind[]): string {
-  const talon = markMessageLines(lines).slice(0, lines.length).split("");
+  const talon = markMessageLines(lines.map((line) => line.slice(0, TALON_LINE_CHARS)))
+    .slice(0, lines.length)
+    .split("");
   for (let i = 0; i < lines.length; i++) {
     if (kinds[i] === "attribution") talon[i] = "s";
     else if (kinds[i] === "history" && kinds[i - 1] !== "history") talon[i] = "s";
@@ -95,7 +103,7 @@ export function stripQuotedText(text: string, context: StripContext = {}): strin
 
   const removable = certainHistory(kinds);
   const flags: { wereLinesDeleted?: boolean; firstLine?: number; lastLine?: number } = {};
-  processMarkedLines([...lines], markers(lines, kinds), flags);
+  if (lines.length <= TALON_MAX_LINES) processMarkedLines([...lines], markers(lines, kinds), flags);
   let keep = lines.map(() => true);
   if (flags.wereLinesDeleted && flags.firstLine !== undefined && flags.lastLine !== undefined) {
     const cut = lines.map((_, i) => i >= flags.firstLine! && i < flags.lastLine!);
@@ -104,6 +112,8 @@ export function stripQuotedText(text: string, context: StripContext = {}): strin
       (isCut, i) => isCut && !removable[i] && kinds[i] !== "blank" && kinds[i] !== "quoted",
     );
     keep = talonLosesText ? removable.map((r) => !r) : cut.map((c) => !c);
+  } else if (lines.length > TALON_MAX_LINES) {
+    keep = removable.map((r) => !r);
   } else if (removable.some((r, i) => r && kinds[i] === "history")) {
     // Talon missed an Outlook block in a language it does not know; it is history all the same.
     keep = kinds.map((k) => k !== "history");
