@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { parseChatMessage } from "../protocol/chat.js";
 import { createEchoGateway } from "../test/echo-gateway.js";
 import { startStack, TENANT_A, TENANT_B, textMessage, type Stack } from "../test/stack.js";
 
@@ -73,4 +74,24 @@ describe("send queue fairness", () => {
     // the first rounds (4 already in flight, then about one of B's per one of A's).
     expect(lastSmall).toBeLessThan(4 + 2 * small.length + 4);
   }, 60_000);
+
+  it("a tenant whose claimed batch is all rate-limited is woken when its messages fall due", async () => {
+    const echo = createEchoGateway({ rateLimits: [{ scope: "tenant", perSecond: 4, burst: 1 }] });
+    const { crm, gw } = (stack = await startStack(echo.definition, {
+      env: { LV_PLUGIN_CHAT_SEND_QUEUE_LIMIT: "8", SWITCHBOARD_SEND_TENANT_LIMIT: "2" },
+    }));
+    await crm.send(gw.url, TENANT_A, textMessage("first"));
+    await crm.waitFor(() => crm.statusesOf("first").length === 1);
+    // In one tick (one batch, one wake-up): nothing in flight, the tenant's bucket empty, more
+    // due messages than the tenant's cap, so the first claimed batch is all put back.
+    const burst = ["r-1", "r-2", "r-3"];
+    await Promise.all(
+      burst.map((id, i) => {
+        const parsed = parseChatMessage(textMessage(id, "x", `echo://c${i}`));
+        if (!parsed.ok) throw new Error(parsed.error);
+        return gw.queue.enqueue(TENANT_A, parsed.value);
+      }),
+    );
+    await crm.waitFor(() => burst.every((id) => crm.statusesOf(id).length === 1), 10_000);
+  });
 });

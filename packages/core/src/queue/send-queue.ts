@@ -277,14 +277,15 @@ export class SendQueue {
         if (room <= 0) continue;
         const rows = this.stmt.claimDue.all({ ...turn.ref, now, leaseUntil, limit: room }) as OutgoingRow[];
         this.fair.served(turn.key);
-        let started = 0;
-        for (const row of rows) if (this.dispatch(row, turn.key, now)) started++;
+        for (const row of rows) this.dispatch(row, turn.key, now);
+        // Fewer than asked: nothing else is due, the tenant's rows say when it is next. Otherwise
+        // it comes round again; that ends, as every claimed row is either running or put back to
+        // a later time, so the tenant is settled once its due rows are all handed out or deferred.
         if (rows.length < room) {
           this.fair.settle(turn.key, (this.stmt.tenantNextDue.get(turn.ref) as { t: number | null }).t);
-        } else if (started > 0) {
+        } else {
           again.push(turn);
         }
-        // A tenant whose whole batch was rate-limited waits for its deferred time (already hinted).
       }
       turns = again;
     }
@@ -294,15 +295,15 @@ export class SendQueue {
     }
   }
 
-  /** Starts a claimed row's send, or puts it back when a rate limit says wait; true when started. */
-  private dispatch(row: OutgoingRow, tenantKey: string, now: number): boolean {
+  /** Starts a claimed row's send, or puts it back to when a rate limit lets it go. */
+  private dispatch(row: OutgoingRow, tenantKey: string, now: number): void {
     const ref = refOf(row);
     const keys = this.limiters.map(({ scope }) => (scope === "tenant" ? tenantKey : `${tenantKey} ${row.contact}`));
     const wait = Math.max(0, ...this.limiters.map(({ limiter }, i) => limiter.waitTime(keys[i]!, now)));
     if (wait > 0) {
       this.stmt.defer.run(now + wait, row.id);
       this.fair.hint(tenantKey, ref, now + wait);
-      return false;
+      return;
     }
     this.limiters.forEach(({ limiter }, i) => limiter.take(keys[i]!, now));
     this.runningIds.add(row.id);
@@ -312,7 +313,6 @@ export class SendQueue {
       this.fair.finish(tenantKey);
       this.waker.wake();
     });
-    return true;
   }
 
   private async send(row: OutgoingRow, ref: PluginReference): Promise<void> {
