@@ -8,7 +8,9 @@ describe("loadEmailEnv", () => {
       maxBytes: 26_214_400,
       allowPrivateSmtp: false,
       verifiedDomains: [],
+      senderChecks: true,
     });
+    expect(loadEmailEnv({ SMTP_INBOUND_SENDER_CHECKS: "false" }).senderChecks).toBe(false);
     expect(loadEmailEnv({ SMTP_INBOUND_VERIFIED_DOMAINS: " Help.Example.com, ,b.test" }).verifiedDomains).toEqual([
       "help.example.com",
       "b.test",

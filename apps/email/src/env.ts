@@ -26,6 +26,7 @@ const schema = z.object({
   SMTP_INBOUND_SESSION_TIMEOUT_SECONDS: count.default(DEFAULT_INBOUND_LIMITS.sessionTimeoutMs / 1000),
   SWITCHBOARD_ALLOW_PRIVATE_SMTP: bool.default(false),
   SMTP_INBOUND_VERIFIED_DOMAINS: z.string().default(""),
+  SMTP_INBOUND_SENDER_CHECKS: bool.default(true),
 });
 
 /** The email gateway's settings from the environment. */
@@ -38,6 +39,8 @@ export interface EmailEnv {
   allowPrivateSmtp: boolean;
   /** `SMTP_INBOUND_VERIFIED_DOMAINS`: inbound domains the operator vouches for (no TXT proof needed). */
   verifiedDomains: string[];
+  /** `SMTP_INBOUND_SENDER_CHECKS`: SPF, DKIM and DMARC checks of inbound mail. */
+  senderChecks: boolean;
 }
 
 /** A PEM value given inline, or the path of a PEM file. */
@@ -85,6 +88,7 @@ export function loadEmailEnv(env: Record<string, string | undefined> = process.e
     verifiedDomains: e.SMTP_INBOUND_VERIFIED_DOMAINS.split(",")
       .map((d) => d.trim().toLowerCase())
       .filter(Boolean),
+    senderChecks: e.SMTP_INBOUND_SENDER_CHECKS,
   };
 }
 

@@ -11,7 +11,7 @@ await runGateway(
     inbound: env.inbound,
     maxBytes: env.maxBytes,
     outbound: { allowPrivate: env.allowPrivateSmtp },
-    checks: { verifiedDomains: env.verifiedDomains },
+    checks: { verifiedDomains: env.verifiedDomains, senderChecks: env.senderChecks },
   }),
   processEnv(),
 );

@@ -20,6 +20,8 @@ export interface InboundCheckOptions {
   dns?: DnsResolver;
   /** `SMTP_INBOUND_VERIFIED_DOMAINS`: inbound domains that need no TXT proof. */
   verifiedDomains?: readonly string[];
+  /** `SMTP_INBOUND_SENDER_CHECKS`: SPF, DKIM and DMARC of inbound mail (default on). */
+  senderChecks?: boolean;
 }
 
 /** What sending and receiving share: stores, thread lookups and SMTP transports. */
@@ -33,6 +35,8 @@ export interface EmailServices {
   /** The DNS resolver of inbound checks (domain proofs, SPF, DKIM, DMARC). */
   dns: DnsResolver;
   domains: DomainVerifier;
+  /** Whether inbound mail gets SPF, DKIM and DMARC checks. */
+  checkSenders: boolean;
 }
 
 /** Hands out one set of services per runtime (tests start several gateways in one process). */
@@ -42,12 +46,14 @@ export class ServiceRegistry {
 
   private readonly dns: DnsResolver;
   private readonly verifiedDomains: ReadonlySet<string>;
+  private readonly senderChecks: boolean;
 
   constructor(
     readonly outbound: OutboundSmtpOptions = { allowPrivate: false },
     inbound: InboundCheckOptions = {},
   ) {
     this.dns = inbound.dns ?? systemDnsResolver();
+    this.senderChecks = inbound.senderChecks ?? true;
     this.verifiedDomains = new Set((inbound.verifiedDomains ?? []).map((d) => d.trim().toLowerCase()).filter(Boolean));
   }
 
@@ -68,6 +74,7 @@ export class ServiceRegistry {
         outbound: this.outbound,
         dns: this.dns,
         domains: new DomainVerifier(tokens, this.dns, this.verifiedDomains),
+        checkSenders: this.senderChecks,
       };
       this.byRuntime.set(runtime, services);
     }

@@ -16,6 +16,7 @@ import { installFlowedDecoder } from "./flowed-text.js";
 import { InboundRejection } from "./inbound-rejection.js";
 import { mailContent } from "./mail-content.js";
 import { handleNotification } from "./notifications.js";
+import { withSenderWarning } from "./sender-authenticity.js";
 import { storeAttachments } from "./store-attachments.js";
 
 /** What became of an incoming mail. */
@@ -50,7 +51,7 @@ export async function processMail(
   services: EmailServices,
   tenant: Tenant,
   raw: Buffer,
-  envelope: { mailFrom?: string } = {},
+  envelope: { mailFrom?: string; senderWarning?: string } = {},
 ): Promise<InboundOutcome> {
   const { runtime, messages, conversations } = services;
   const log = runtime.logger.child({ tenant: tenant.publicId });
@@ -79,10 +80,13 @@ export async function processMail(
   const placement = conversations.placeIncoming(tenant, contact, [...inReplyTo, ...[...references].reverse()]);
   const { attachments, inlineUrls, notes } = await storeAttachments(runtime, tenant, mail.attachments);
   const subject = baseSubject(mail.subject) || null;
-  const content = withNotes(
-    (await mailContent(mail, inlineUrls)) ??
-      (attachments.length || notes.length ? null : { text: subject ?? "(empty message)", format: "text" as const }),
-    notes,
+  const content = withSenderWarning(
+    withNotes(
+      (await mailContent(mail, inlineUrls)) ??
+        (attachments.length || notes.length ? null : { text: subject ?? "(empty message)", format: "text" as const }),
+      notes,
+    ),
+    envelope.senderWarning,
   );
   const chatId = placement?.chatId ?? null;
 

@@ -11,6 +11,7 @@ import type { ServiceRegistry } from "../services.js";
 import { ClientLimits, DEFAULT_INBOUND_LIMITS, type InboundLimits } from "./client-limits.js";
 import { InboundRejection } from "./inbound-rejection.js";
 import { processMail } from "./process-mail.js";
+import { checkSender } from "./sender-authenticity.js";
 import { domainOf } from "../settings/address.js";
 import type { DomainProof } from "./domain-verification.js";
 import { tenantForAddress } from "./recipients.js";
@@ -49,6 +50,7 @@ export async function startInboundServer(
   const clients = new ClientLimits(limits);
   const sessionTimers = new Map<string, NodeJS.Timeout>();
   const clientOf = (session: SMTPServerSession): string => session.remoteAddress || "unknown";
+  const mta = new URL(runtime.config.selfUri).hostname;
   const server = new SMTPServer({
     logger: false,
     banner: "Switchboard email gateway",
@@ -133,8 +135,18 @@ export async function startInboundServer(
       if (tenant) tenants.set(tenant.publicId, tenant);
     }
     const mailFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : undefined;
+    const services = registry.for(runtime);
+    const verdict = services.checkSenders
+      ? await checkSender(
+          raw,
+          { ip: session.remoteAddress, helo: session.hostNameAppearsAs, mailFrom },
+          services.dns,
+          mta,
+        )
+      : undefined;
+    if (verdict) log.info({ ...verdict, warning: undefined }, "email: inbound sender checks");
     for (const tenant of tenants.values()) {
-      const outcome = await processMail(registry.for(runtime), tenant, raw, { mailFrom });
+      const outcome = await processMail(services, tenant, raw, { mailFrom, senderWarning: verdict?.warning });
       log.debug({ tenant: tenant.publicId, outcome }, "email: inbound SMTP message");
     }
   }

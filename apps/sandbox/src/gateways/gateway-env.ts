@@ -49,6 +49,8 @@ export function gatewayEnv(input: GatewayEnvInput): Record<string, string | unde
       SWITCHBOARD_ALLOW_PRIVATE_SMTP: "true",
       // The sandbox owns its made-up domain; no DNS record can prove it.
       SMTP_INBOUND_VERIFIED_DOMAINS: MAIL_ACCOUNT.address.split("@")[1]!,
+      // No DNS to ask on a machine without network: SPF/DKIM/DMARC lookups would only wait.
+      SMTP_INBOUND_SENDER_CHECKS: "false",
     },
   };
   return { ...withoutGatewayVariables(input.inherited ?? {}), ...core, ...channel[input.channel] };
