@@ -183,3 +183,12 @@ describe("stripQuotedText on hostile or huge input", () => {
     expect(stripQuotedText(text)).toBe(body);
   });
 });
+
+describe("stripQuotedText on a very long mail", () => {
+  it("takes linear time on tens of thousands of inline answers", () => {
+    const text = Array.from({ length: 100_000 }, (_, i) => (i % 2 ? `answer ${i}` : `> question ${i}`)).join("\n");
+    const started = performance.now();
+    expect(stripQuotedText(text)).toBe(text);
+    expect(performance.now() - started).toBeLessThan(3_000);
+  });
+});

@@ -10,9 +10,9 @@
  *   invoices and confirmations);
  * - never-lose: talon's cut is taken only when every line it removes is certainly history
  *   (quoted `>` lines, blank lines, attribution lines, or what follows an Outlook header block).
- *   (Lines talon marks as splitters are attributions to it, but text to us unless our rules agree.)
- *   Otherwise — talon cuts "everything after the first splitter", and takes a date with an
- *   address or a `From:` line in the customer's own text for one — only those certain parts go.
+ *   Otherwise only those certain parts go: talon cuts everything after its first splitter, and
+ *   takes a customer's line starting with a date and holding an address, or starting with
+ *   `From:`, for one.
  */
 import { markMessageLines, processMarkedLines } from "planer";
 import { attributionAt, headerBlockAt, isForwardMarker, isForwardSubject, separatorAt } from "./reply-markers.js";
@@ -57,9 +57,13 @@ function nextContent(kinds: readonly Kind[], index: number): number {
  */
 function certainHistory(kinds: readonly Kind[]): boolean[] {
   const removable = kinds.map((k) => k === "history");
+  // From here on, only quoted and blank lines: the trailing quote.
+  let trailingFrom = kinds.length;
+  while (trailingFrom > 0 && (kinds[trailingFrom - 1] === "quoted" || kinds[trailingFrom - 1] === "blank"))
+    trailingFrom--;
   for (let i = 0; i < kinds.length; i++) {
     const attributed = kinds[i] === "attribution" && kinds[nextContent(kinds, i)] === "quoted";
-    const trailing = kinds[i] === "quoted" && kinds.slice(i).every((k) => k === "quoted" || k === "blank");
+    const trailing = kinds[i] === "quoted" && i >= trailingFrom;
     if (!attributed && !trailing) continue;
     let j = i;
     while (j < kinds.length && (kinds[j] === "attribution" || kinds[j] === "quoted" || kinds[j] === "blank")) {
