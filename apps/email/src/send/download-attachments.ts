@@ -1,21 +1,46 @@
 /**
- * @module send/download-attachments — fetches the CRM's attachment URIs (with core's URL safety and
- * size limits) into nodemailer attachments with their names and content types.
+ * @module send/download-attachments — the CRM's attachment URIs as nodemailer attachments that
+ * stream: each one is downloaded (core's URL safety, size limit, total deadline and byte budget)
+ * only when nodemailer writes it into the message, so a 50 MB file is never held whole in memory.
  */
+import { Readable } from "node:stream";
 import type { Attachment, GatewayRuntime } from "@switchboard/core";
 import type Mail from "nodemailer/lib/mailer/index.js";
 
-/** Downloads every attachment; a failed download fails the send (retryable or not, as core decides). */
-export async function downloadAttachments(
-  runtime: GatewayRuntime,
+/** The streaming attachments of one mail, and the download failure that stopped it, if any. */
+export interface StreamedAttachments {
+  attachments: Mail.Attachment[];
+  /**
+   * The first download that failed. nodemailer may report a broken attachment stream as its own
+   * generic stream error; this is the real reason, retryable or not as core decided.
+   */
+  failure(): Error | undefined;
+}
+
+/**
+ * One streaming attachment per CRM attachment. A download that fails fails the send; the SMTP
+ * transaction is then abandoned, never finished with half a file. Without the server's content
+ * type up front, nodemailer derives it from the file name.
+ */
+export function downloadAttachments(
+  runtime: Pick<GatewayRuntime, "openAttachment">,
   attachments: Attachment[],
-): Promise<Mail.Attachment[]> {
-  const files: Mail.Attachment[] = [];
-  for (const attachment of attachments) {
-    const { data, contentType } = await runtime.fetchAttachment(attachment.uri);
-    // Without a usable type nodemailer derives one from the file name.
-    const type = contentType && contentType !== "application/octet-stream" ? contentType : undefined;
-    files.push({ filename: attachment.name, content: data, contentType: type });
+): StreamedAttachments {
+  let failed: Error | undefined;
+  async function* lazyDownload(uri: string): AsyncGenerator<Buffer> {
+    try {
+      const { body } = await runtime.openAttachment(uri);
+      for await (const chunk of body) yield chunk as Buffer;
+    } catch (error) {
+      failed ??= error instanceof Error ? error : new Error(String(error));
+      throw error;
+    }
   }
-  return files;
+  return {
+    attachments: attachments.map((attachment) => ({
+      filename: attachment.name,
+      content: Readable.from(lazyDownload(attachment.uri)),
+    })),
+    failure: () => failed,
+  };
 }

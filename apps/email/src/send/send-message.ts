@@ -49,7 +49,7 @@ export async function sendMessage(
   const base = parent?.subject || baseSubject(chatSubject) || baseSubject(settings.defaultSubject);
   const subject = parent ? replySubject(base) : (chatSubject ?? settings.defaultSubject);
   const references = parent ? replyReferences(parent.references, parent.messageId) : [];
-  const attachments = await downloadAttachments(runtime, message.message.attachments);
+  const downloads = downloadAttachments(runtime, message.message.attachments);
 
   let response: string;
   try {
@@ -64,14 +64,14 @@ export async function sendMessage(
       inReplyTo: parent ? bracketed(parent.messageId) : undefined,
       references: references.map(bracketed),
       ...renderContent(message.message.content),
-      attachments,
+      attachments: downloads.attachments,
       // MAIL FROM is the inbound address, so bounces and DSNs come back to our inbound server.
       envelope: { from: settings.inboundAddress, to: recipient },
       dsn: { envid: id, ret: "HDRS", notify: "FAILURE", orcpt: recipient },
     });
     response = info.response;
   } catch (error) {
-    const failure = classifySmtpError(error);
+    const failure = downloads.failure() ?? classifySmtpError(error);
     ctx.logger.warn({ messageId: id, err: failure.message }, "email: SMTP send failed");
     throw failure;
   }

@@ -1,6 +1,8 @@
 /**
- * @module send/attachments — downloads a CRM attachment (core's URL safety, 50 MB limit) and
- * wraps it for upload. Uploading always works, while sending by URL only works for some types.
+ * @module send/attachments — downloads a CRM attachment (core's URL safety, 50 MB limit, total
+ * deadline, byte budget) and wraps it for upload. Uploading always works, while sending by URL only
+ * works for some types. Files and voice notes stream from the CRM into the upload; images are held
+ * in memory, since their size picks sendPhoto or sendDocument and a refused photo is sent again.
  */
 import type { Attachment, GatewayRuntime } from "@switchboard/core";
 import { InputFile } from "grammy";
@@ -22,8 +24,19 @@ export async function download(
   attachment: Attachment,
   runtime: Pick<GatewayRuntime, "fetchAttachment">,
 ): Promise<Download> {
-  const { data } = await runtime.fetchAttachment(attachment.uri, { maxBytes: UPLOAD_LIMIT_BYTES, timeoutMs: 30_000 });
+  const { data } = await runtime.fetchAttachment(attachment.uri, { maxBytes: UPLOAD_LIMIT_BYTES });
   return { attachment, data, fileName: safeFileName(attachment.name, attachment.type) };
+}
+
+/**
+ * An upload that downloads the attachment only when grammY writes the request, chunk by chunk:
+ * the file is never held whole. A failed download fails the upload with core's `FetchError`.
+ */
+export function streamedInputFile(attachment: Attachment, runtime: Pick<GatewayRuntime, "openAttachment">): InputFile {
+  return new InputFile(
+    async () => (await runtime.openAttachment(attachment.uri, { maxBytes: UPLOAD_LIMIT_BYTES })).body,
+    safeFileName(attachment.name, attachment.type),
+  );
 }
 
 /** A fresh upload of the bytes (an `InputFile` is bound to one request). */

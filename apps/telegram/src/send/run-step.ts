@@ -8,7 +8,7 @@ import { grammySignal } from "../bot/bots.js";
 import type { InputMediaPhoto, Message } from "grammy/types";
 import { renderForApi } from "../format/format-content.js";
 import type { Segment } from "../format/segments.js";
-import { download, PHOTO_LIMIT_BYTES, toInputFile, type Download } from "./attachments.js";
+import { download, PHOTO_LIMIT_BYTES, streamedInputFile, toInputFile, type Download } from "./attachments.js";
 import type { ChatId } from "./contact.js";
 import { isPhotoRejected } from "./errors.js";
 import type { SendStep } from "./plan.js";
@@ -16,7 +16,7 @@ import type { SendStep } from "./plan.js";
 /** What a step needs: the bot's API, core's downloader and the shutdown signal. */
 export interface StepContext {
   api: Api;
-  runtime: Pick<GatewayRuntime, "fetchAttachment">;
+  runtime: Pick<GatewayRuntime, "fetchAttachment" | "openAttachment">;
   signal: AbortSignal;
 }
 
@@ -35,7 +35,15 @@ export async function runStep(ctx: StepContext, chatId: ChatId, step: SendStep):
     return [await ctx.api.sendMessage(chatId, text, parse_mode ? { parse_mode } : {}, grammySignal(ctx.signal))];
   }
   const caption = captionOf(step.caption, step.html);
-  if (step.kind === "file") return [await sendFile(ctx, chatId, await download(step.attachment, ctx.runtime), caption)];
+  if (step.kind === "file") {
+    const { attachment } = step;
+    if (attachment.type === "image")
+      return [await sendImage(ctx, chatId, await download(attachment, ctx.runtime), caption)];
+    const file = streamedInputFile(attachment, ctx.runtime);
+    const signal = grammySignal(ctx.signal);
+    if (attachment.type === "voice") return [await ctx.api.sendVoice(chatId, file, caption, signal)];
+    return [await ctx.api.sendDocument(chatId, file, caption, signal)];
+  }
   const files = await Promise.all(step.attachments.map((a) => download(a, ctx.runtime)));
   const photos = files.filter((f) => f.data.length <= PHOTO_LIMIT_BYTES);
   const oversized = files.filter((f) => f.data.length > PHOTO_LIMIT_BYTES);
@@ -51,7 +59,7 @@ export async function runStep(ctx: StepContext, chatId: ChatId, step: SendStep):
     pending = {};
   }
   for (const file of photos.length === 1 ? photos : []) {
-    sent.push(await sendFile(ctx, chatId, file, pending));
+    sent.push(await sendImage(ctx, chatId, file, pending));
     pending = {};
   }
   for (const file of oversized) {
@@ -61,21 +69,14 @@ export async function runStep(ctx: StepContext, chatId: ChatId, step: SendStep):
   return sent;
 }
 
-async function sendFile(ctx: StepContext, chatId: ChatId, file: Download, caption: Caption): Promise<Message> {
+async function sendImage(ctx: StepContext, chatId: ChatId, file: Download, caption: Caption): Promise<Message> {
   const { api, signal } = ctx;
-  switch (file.attachment.type) {
-    case "voice":
-      return api.sendVoice(chatId, toInputFile(file), caption, grammySignal(signal));
-    case "image":
-      if (file.data.length <= PHOTO_LIMIT_BYTES) {
-        try {
-          return await api.sendPhoto(chatId, toInputFile(file), caption, grammySignal(signal));
-        } catch (error) {
-          if (!isPhotoRejected(error)) throw error;
-        }
-      }
-      return api.sendDocument(chatId, toInputFile(file), caption, grammySignal(signal));
-    default:
-      return api.sendDocument(chatId, toInputFile(file), caption, grammySignal(signal));
+  if (file.data.length <= PHOTO_LIMIT_BYTES) {
+    try {
+      return await api.sendPhoto(chatId, toInputFile(file), caption, grammySignal(signal));
+    } catch (error) {
+      if (!isPhotoRejected(error)) throw error;
+    }
   }
+  return api.sendDocument(chatId, toInputFile(file), caption, grammySignal(signal));
 }

@@ -173,7 +173,7 @@ export function guardedRequest(target: string | URL, options: GuardedRequestOpti
 export async function readAll(res: GuardedResponse, maxBytes: number, what = "Answer"): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of res.body as AsyncIterable<Buffer>) {
+  for await (const chunk of bodyChunks(res, what)) {
     size += chunk.length;
     if (size > maxBytes) {
       const error = new FetchError(`${what} is larger than ${maxBytes} bytes`, { retryable: false });
@@ -183,6 +183,19 @@ export async function readAll(res: GuardedResponse, maxBytes: number, what = "An
     chunks.push(chunk);
   }
   return Buffer.concat(chunks);
+}
+
+/**
+ * The chunks of an answer's body; a connection that breaks mid-body fails as a retryable
+ * `FetchError` (Node's own `aborted`/`ECONNRESET` errors become one).
+ */
+export async function* bodyChunks(res: GuardedResponse, what = "Download"): AsyncGenerator<Buffer> {
+  try {
+    for await (const chunk of res.body as AsyncIterable<Buffer>) yield chunk;
+  } catch (error) {
+    if (error instanceof FetchError) throw error;
+    throw new FetchError(`${what} was interrupted: ${describe(error as Error)}`, { retryable: true, cause: error });
+  }
 }
 
 function writeBody(

@@ -5,7 +5,7 @@
 import { Readable } from "node:stream";
 import { FetchError } from "../errors.js";
 import { declaredLength } from "./content-length.js";
-import { guardedRequest, type GuardedResponse, type Resolver } from "./guarded-request.js";
+import { bodyChunks, guardedRequest, type GuardedResponse, type Resolver } from "./guarded-request.js";
 import { outboundPolicy } from "./outbound-policy.js";
 
 /** Options of {@link safeFetch}, {@link safeStream} and {@link safeHead}. */
@@ -35,6 +35,7 @@ export interface DownloadStream {
 }
 
 const DEFAULT_MAX_BYTES = 50 * 1024 * 1024;
+const WHAT = "Attachment download";
 
 /**
  * Downloads `uri` (http/https only) into memory; throws `FetchError` saying whether a retry can
@@ -51,12 +52,13 @@ export async function safeFetch(uri: string, options: SafeFetchOptions = {}): Pr
     throw tooLarge(maxBytes);
   }
   const budget = outboundPolicy().downloadBudget;
-  const reserved = Math.min(declared ?? maxBytes, Math.max(budget.limit, 1));
+  // A file larger than the whole budget is let through alone (see ByteBudget.take).
+  const reserved = declared ?? maxBytes;
   await budget.take(reserved);
   try {
     const chunks: Buffer[] = [];
     let size = 0;
-    for await (const chunk of res.body as AsyncIterable<Buffer>) {
+    for await (const chunk of bodyChunks(res, WHAT)) {
       size += chunk.length;
       if (size > maxBytes) {
         res.body.destroy();
@@ -102,7 +104,7 @@ export async function safeHead(
 async function open(uri: string, method: string, options: SafeFetchOptions): Promise<GuardedResponse> {
   const res = await guardedRequest(uri, {
     method,
-    what: "Attachment download",
+    what: WHAT,
     deadlineMs: options.timeoutMs ?? outboundPolicy().downloadDeadlineMs,
     maxRedirects: options.maxRedirects ?? 5,
     ...(options.headers ? { headers: options.headers } : {}),
@@ -123,7 +125,7 @@ async function* metered(res: GuardedResponse, maxBytes: number): AsyncGenerator<
   const budget = outboundPolicy().downloadBudget;
   let size = 0;
   try {
-    for await (const chunk of res.body as AsyncIterable<Buffer>) {
+    for await (const chunk of bodyChunks(res, WHAT)) {
       size += chunk.length;
       if (size > maxBytes) throw tooLarge(maxBytes);
       await budget.take(chunk.length);
