@@ -29,6 +29,14 @@ describe("email settings", () => {
     expect(parseMailbox("Name only")).toBeUndefined();
   });
 
+  it("are read once per settings object: the inbound server looks them up for every RCPT", () => {
+    const data = { smtp: { host: "smtp.test" }, mail: { from: "Shop <shop@a.test>" } };
+    const first = readEmailSettings(data);
+    expect(readEmailSettings(data)).toBe(first);
+    // Saved settings are a new object, read afresh.
+    expect(readEmailSettings({ ...data, mail: { from: "Shop <help@a.test>" } })?.inboundAddress).toBe("help@a.test");
+  });
+
   it("refuse address-like values over 320 characters before parsing them", () => {
     const long = `${"x".repeat(300)}@${"d".repeat(30)}.test`;
     expect(parseMailbox(long)).toBeUndefined();
