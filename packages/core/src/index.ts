@@ -43,6 +43,7 @@ export { isPrivateAddress } from "./net/address-policy.js";
 export { declaredLength } from "./net/content-length.js";
 export { createLogger } from "./logger.js";
 export { openDatabase, type Database } from "./db/client.js";
+export { isStorageUnavailable } from "./db/storage-health.js";
 export { backoffDelay } from "./queue/backoff.js";
 export { startGateway, type GatewayHandle, type StartGatewayOptions } from "./server/start-gateway.js";
 export { runGateway } from "./server/run-gateway.js";

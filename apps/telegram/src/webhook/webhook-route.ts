@@ -5,7 +5,13 @@
  * outbox and acknowledged at once; forwarding happens in the background. A body that is not an
  * update gets 400; an update of the wrong shape is logged and acknowledged (200), never a 5xx.
  */
-import { readBoundedText, referenceKey, type GatewayRuntime, type IncomingMessage } from "@switchboard/core";
+import {
+  isStorageUnavailable,
+  readBoundedText,
+  referenceKey,
+  type GatewayRuntime,
+  type IncomingMessage,
+} from "@switchboard/core";
 import { timingSafeEqual } from "node:crypto";
 import { webhookCallback } from "grammy";
 import type { Context, Hono } from "hono";
@@ -99,6 +105,8 @@ export function createWebhookRoutes(bots: Bots) {
         return await handlerFor(publicId, token, secret)(c);
       } catch (error) {
         if (error instanceof SyntaxError) return c.json({ code: 400, message: "Update body is not valid JSON" }, 400);
+        // A busy or full database: core answers 503 with Retry-After and marks /readyz (Telegram delivers again).
+        if (isStorageUnavailable(error)) throw error;
         // Logged by hand, without the error object: grammY's network errors carry URLs with the token.
         const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
         runtime.logger.error(

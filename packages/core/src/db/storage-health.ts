@@ -14,10 +14,17 @@ const PROBE_RETRY = { baseMs: 200, maxMs: 5000 };
 // A probe row larger than a page, so that a full database (or page limit) fails the probe too.
 const PROBE_BYTES = 16 * 1024;
 
-/** True for SQLite errors after which the same write can succeed later (busy, locked, full, I/O). */
+/**
+ * True for SQLite errors after which the same write can succeed later (busy, locked, full, I/O),
+ * also when wrapped (`cause`, or grammY's `BotError.error` around a webhook handler's failure).
+ */
 export function isStorageUnavailable(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return error instanceof Error && typeof code === "string" && NOT_NOW.test(code);
+  for (let e = error, depth = 0; e instanceof Error && depth < 5; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === "string" && NOT_NOW.test(code)) return true;
+    e = e.cause ?? (e as { error?: unknown }).error;
+  }
+  return false;
 }
 
 /** Tracks whether the database takes writes; while it does not, a probe checks for recovery. */
