@@ -6,7 +6,8 @@ import { eq, and } from "drizzle-orm";
 import { createPublicKey, type KeyObject } from "node:crypto";
 import type { Database } from "../db/client.js";
 import { publicKeys } from "../db/schema.js";
-import { HttpError } from "../errors.js";
+import { FetchError, HttpError } from "../errors.js";
+import { guardedRequest, readAll } from "../net/guarded-request.js";
 
 const MAX_PEM_BYTES = 16 * 1024;
 const FETCH_TIMEOUT_MS = 5000;
@@ -70,15 +71,23 @@ export class PublicKeyStore {
 
   private async fetchPem(origin: string, keyId: string): Promise<string> {
     const url = `${origin}/pkey/${encodeURIComponent(keyId)}`;
-    let res: Response;
+    // Through core's guarded request like every outbound call (address policy, total deadline),
+    // and read at most MAX_PEM_BYTES: an issuer cannot make us buffer an endless answer.
+    let pem: Buffer;
     try {
-      res = await fetch(url, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS), redirect: "error" });
-    } catch {
+      const res = await guardedRequest(url, { deadlineMs: FETCH_TIMEOUT_MS, what: "Issuer public key fetch" });
+      if (res.status < 200 || res.status >= 300) {
+        res.body.resume();
+        throw new HttpError(403, `Issuer public key could not be fetched (HTTP ${res.status})`);
+      }
+      pem = await readAll(res, MAX_PEM_BYTES, "Issuer public key");
+    } catch (error) {
+      if (error instanceof HttpError) throw error;
+      if (error instanceof FetchError && /larger than/.test(error.message)) {
+        throw new HttpError(403, "Issuer public key is too large");
+      }
       throw new HttpError(403, "Issuer public key could not be fetched");
     }
-    if (!res.ok) throw new HttpError(403, `Issuer public key could not be fetched (HTTP ${res.status})`);
-    const text = await res.text();
-    if (text.length > MAX_PEM_BYTES) throw new HttpError(403, "Issuer public key is too large");
-    return text;
+    return pem.toString("utf8");
   }
 }
