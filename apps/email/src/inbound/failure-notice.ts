@@ -12,8 +12,9 @@ export interface NoticeEnvelope {
   mailFrom?: string;
 }
 
+// Never a person. (`postmaster` can be: a small company's role address writing to support.)
 const DAEMON_SENDER =
-  /^(mailer-daemon|mail-daemon|maildaemon|mailerdaemon|postmaster|mail-delivery-system|mail-delivery-subsystem)$/i;
+  /^(mailer-daemon|mail-daemon|maildaemon|mailerdaemon|mail-delivery-system|mail-delivery-subsystem)$/i;
 
 const BOUNCE_SUBJECT =
   /^\s*(failure notice|undeliver(ed|able)\b|undelivered mail returned to sender|mail delivery (failed|failure|system)|delivery status notification \((failure|delay)\)|returned mail|mail system error|delivery failure|delivery has failed|message not delivered|non[- ]?delivery|warning: could not send message|could not send message|message delivery failure|delayed mail|mail failure|nicht zustellbar|unzustellbar|non remis|non distribuable|no se puede entregar|non recapitabile|não entregue|onbestelbaar|niedostarczalne|kan ikke leveres|kunde inte levereras|ei voitu toimittaa|недоставленное сообщение|сообщение не доставлено)/iu;
@@ -54,25 +55,30 @@ function headerText(value: HeaderValue | undefined): string {
   return "value" in value && typeof value.value === "string" ? value.value : "";
 }
 
-/** True when the mail comes from a mail system rather than a person: MAILER-DAEMON, postmaster, or no address. */
-export function fromMailSystem(mail: ParsedMail): boolean {
+/** Which kind of mail-system sender wrote the mail: MAILER-DAEMON (or one without an address), postmaster, or none. */
+export function mailSystemSender(mail: ParsedMail): "daemon" | "postmaster" | undefined {
   const from = mail.from?.value[0];
-  if (!from) return false;
+  if (!from) return undefined;
   const address = from.address ?? "";
-  const local = address.includes("@") ? address.slice(0, address.lastIndexOf("@")) : address;
-  if (DAEMON_SENDER.test(local.trim())) return true;
+  const local = (address.includes("@") ? address.slice(0, address.lastIndexOf("@")) : address).trim();
+  if (DAEMON_SENDER.test(local)) return "daemon";
+  if (/^postmaster$/i.test(local)) return "postmaster";
   // `From: MAILER-DAEMON <>` or `From: Mail Delivery System` with no domain.
-  return !address.includes("@") && DAEMON_SENDER.test((from.name ?? "").trim().replace(/\s+/g, "-"));
+  if (!address.includes("@") && DAEMON_SENDER.test((from.name ?? "").trim().replace(/\s+/g, "-"))) return "daemon";
+  return undefined;
 }
 
 /** True when a mail is a plain-text bounce (see the module comment). */
 export function isFailureNotice(mail: ParsedMail, envelope: NoticeEnvelope): boolean {
   if (mail.headers.has("x-failed-recipients")) return true;
-  if (fromMailSystem(mail)) return true;
+  const sender = mailSystemSender(mail);
+  if (sender === "daemon") return true;
   const subject = BOUNCE_SUBJECT.test(mail.subject ?? "");
   const body = BODY_MARKERS.some((marker) => marker.test(mail.text ?? ""));
+  const nullSender = envelope.mailFrom === "";
+  if (sender === "postmaster") return subject || body || nullSender;
   // A null sender alone is also every RFC 3834 vacation reply: those are customers' mail.
-  return (envelope.mailFrom === "" && (subject || body)) || (subject && body);
+  return (nullSender && (subject || body)) || (subject && body);
 }
 
 /** True when the notice only says that delivery is delayed. */

@@ -52,4 +52,18 @@ describe("telling bounces from customers' mail", () => {
     );
     expect(readBounce(await parseMail(raw), raw, { mailFrom: "" })).toBeUndefined();
   });
+
+  it("a postmaster writing as a person is a customer; a postmaster's bounce is a bounce", async () => {
+    const human = Buffer.from(
+      "From: Postmaster <postmaster@smallshop.example>\r\nSubject: Wholesale prices\r\n\r\nDo you sell in bulk?\r\n",
+    );
+    expect(readBounce(await parseMail(human), human, { mailFrom: "postmaster@smallshop.example" })).toBeUndefined();
+    const ndr = Buffer.from(
+      "From: postmaster@corp.example\r\nSubject: Undeliverable: Order\r\n\r\nDelivery has failed to these recipients or groups:\r\n\r\nx@corp.example\r\n550 5.1.1 not found\r\n",
+    );
+    expect(readBounce(await parseMail(ndr), ndr, { mailFrom: "postmaster@corp.example" })?.outcome).toEqual({
+      status: "error",
+      reason: "550 5.1.1 not found",
+    });
+  });
 });
