@@ -102,6 +102,17 @@ describe("stripQuotedText never loses what the customer wrote", () => {
     expect(stripQuotedText(text, { subject: "RE: Invoice" })).toBe("Here it is.");
   });
 
+  it("recognises attributions wrapped after the address or over three lines", () => {
+    expect(stripQuotedText("Yes.\n\nOn Wed, 30 Apr 2025 at 15:19, Shop A <shop@a.test>\nwrote:\n> Shall we?")).toBe(
+      "Yes.",
+    );
+    expect(
+      stripQuotedText(
+        "Yes.\n\nOn Wednesday, 30 April 2025 at 15:19:44 British Summer Time,\nShop A Customer Service\n<shop@a.test> wrote:\n> Shall we?",
+      ),
+    ).toBe("Yes.");
+  });
+
   it("recognises attributions talon does not know (Russian Gmail without a verb, Spanish, Finnish)", () => {
     expect(
       stripQuotedText("Да, спасибо\n\nср, 30 апр. 2025 г. в 15:19, Магазин <shop@a.test>:\n> Подтверждаете?"),
