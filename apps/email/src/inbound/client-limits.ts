@@ -2,6 +2,7 @@
  * @module inbound/client-limits — per-client fairness of the inbound SMTP server: connections per
  * client address and messages per minute per client address, on a monotonic clock.
  */
+import { isIP } from "node:net";
 
 /** The inbound server's limits (each from an `SMTP_INBOUND_*` variable). */
 export interface InboundLimits {
@@ -30,6 +31,25 @@ export const DEFAULT_INBOUND_LIMITS: InboundLimits = {
 };
 
 const MINUTE_MS = 60_000;
+
+/**
+ * The key a client's connections and messages are counted under: its IPv4 address, or the /64
+ * network of an IPv6 address (one subscriber usually holds a whole /64 and could rotate through it).
+ */
+export function clientKey(address: string): string {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (mapped) return mapped[1]!;
+  if (isIP(address) !== 6) return address;
+  const [head = "", tail] = address.toLowerCase().split("::");
+  const left = head ? head.split(":") : [];
+  const right = tail ? tail.split(":") : [];
+  const groups =
+    tail === undefined ? left : [...left, ...Array<string>(8 - left.length - right.length).fill("0"), ...right];
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.replace(/^0+(?=.)/, ""))
+    .join(":")}::/64`;
+}
 
 /** Counts open connections and recent messages per client address. */
 export class ClientLimits {

@@ -33,20 +33,20 @@ const CHECK_DEADLINE_MS = 15_000;
 /** The marker that starts the warning line, easy to spot and to search for in the CRM. */
 export const UNVERIFIED_SENDER_MARKER = "⚠️ [Unverified sender]";
 
-/** Checks a raw mail; undefined when the checks could not run (no verdict, no warning). */
+/** Checks a raw mail; undefined when the checks could not run (no verdict, no warning: the mail goes on). */
 export async function checkSender(
   raw: Buffer,
   origin: MailOrigin,
   resolver: DnsResolver,
   mta: string,
 ): Promise<SenderVerdict | undefined> {
-  // Loaded with the first inbound mail, like mailparser: an idle gateway never pays for it.
-  const { authenticate } = await import("mailauth");
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<undefined>((resolve) => {
     timer = setTimeout(() => resolve(undefined), CHECK_DEADLINE_MS);
   });
   try {
+    // Loaded with the first inbound mail, like mailparser: an idle gateway never pays for it.
+    const { authenticate } = await import("mailauth");
     const result = await Promise.race([
       authenticate(raw, {
         ip: origin.ip,

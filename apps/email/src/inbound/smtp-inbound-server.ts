@@ -8,7 +8,7 @@
 import type { GatewayRuntime, Tenant } from "@switchboard/core";
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from "smtp-server";
 import type { ServiceRegistry } from "../services.js";
-import { ClientLimits, DEFAULT_INBOUND_LIMITS, type InboundLimits } from "./client-limits.js";
+import { ClientLimits, clientKey, DEFAULT_INBOUND_LIMITS, type InboundLimits } from "./client-limits.js";
 import { InboundRejection } from "./inbound-rejection.js";
 import { processMail } from "./process-mail.js";
 import { checkSender } from "./sender-authenticity.js";
@@ -49,7 +49,7 @@ export async function startInboundServer(
   const limits: InboundLimits = { ...DEFAULT_INBOUND_LIMITS, ...options.limits };
   const clients = new ClientLimits(limits);
   const sessionTimers = new Map<string, NodeJS.Timeout>();
-  const clientOf = (session: SMTPServerSession): string => session.remoteAddress || "unknown";
+  const clientOf = (session: SMTPServerSession): string => clientKey(session.remoteAddress || "unknown");
   const mta = new URL(runtime.config.selfUri).hostname;
   const server = new SMTPServer({
     logger: false,
