@@ -12,7 +12,7 @@ export interface MediaResolverOptions {
   apiBaseUrl: string;
   /** Delays before each retry of a 404 (media can lag the webhook). Default 0.5 s, 1 s, 2 s. */
   retryDelaysMs?: number[];
-  /** Total deadline of one try, body included (core's guarded request). Default 60 s. */
+  /** Total deadline of one try, body included, as the CRM reads it (core's guarded request). Default 120 s. */
   timeoutMs?: number;
 }
 
@@ -23,7 +23,7 @@ export function createMediaResolver(options: MediaResolverOptions): FileResolver
   // Twilio redirects media to its CDN; each hop is checked again and Authorization is dropped on a
   // cross-origin hop, as fetch does.
   const fetchMedia = createGuardedFetch({
-    deadlineMs: options.timeoutMs ?? 60_000,
+    deadlineMs: options.timeoutMs ?? 120_000,
     what: "Twilio media",
     maxRedirects: 5,
   });

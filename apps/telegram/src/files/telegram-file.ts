@@ -16,8 +16,9 @@ import { redactToken } from "../bot/redact.js";
 import type { TelegramSettings } from "../settings/form.js";
 import { parseFileKey } from "./file-key.js";
 
-// Bots download at most 20 MB; a minute is plenty, and a trickling peer cannot hold the CRM's request longer.
-const fetchFile = createGuardedFetch({ deadlineMs: 60_000, what: "Telegram file download" });
+// Bots download at most 20 MB, streamed on to the CRM as it reads: five minutes allow a slow CRM
+// (about 70 KB/s) while a trickling peer still cannot hold the request open for ever.
+const fetchFile = createGuardedFetch({ deadlineMs: 300_000, what: "Telegram file download" });
 
 /** Builds the resolver for links of kind `telegram`. */
 export function createFileResolver(bots: Bots): FileResolver<TelegramSettings> {

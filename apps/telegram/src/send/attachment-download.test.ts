@@ -71,6 +71,23 @@ describe("attachment downloads while sending to Telegram", () => {
     });
   }
 
+  it("streams an image over the photo limit straight into sendDocument, byte for byte", async () => {
+    const chat = freshChat();
+    const id = nextId();
+    const bytes = Buffer.alloc(11 * 1024 * 1024);
+    for (let i = 0; i < bytes.length; i += 4096) bytes[i] = i % 251;
+    const uri = stack.files.put(`big-${chat}.jpg`, bytes, "image/jpeg");
+    await stack.send(0, {
+      chat: { id: null, contact: `tg://user?id=${chat}`, subject: null },
+      message: { id, content: null, attachments: [{ name: "big.jpg", uri, type: "image" }] },
+    });
+    await stack.waitStatus(id, "sent");
+    const [sent, ...rest] = sentTo(chat);
+    expect(rest).toEqual([]);
+    expect(sent).toMatchObject({ method: "sendDocument" });
+    expect(Buffer.compare(sent!.file!.bytes!, bytes)).toBe(0);
+  });
+
   it("never uploads half a file: a streamed download that breaks mid-way fails the upload", async () => {
     const { chat, id } = await sendDocument("/cut/1");
     expect(requests.get("/cut/1")).toBe(2);

@@ -39,6 +39,27 @@ export function streamedInputFile(attachment: Attachment, runtime: Pick<GatewayR
   );
 }
 
+/**
+ * An image as it will be sent: in memory when it may go as a photo (its size decides, and a
+ * refused photo is uploaded again as a document), or still streaming when its declared size is
+ * over the photo limit, so it can only go as a document and is never held whole.
+ */
+export type OpenedImage = { kind: "photo"; file: Download } | { kind: "document"; upload: InputFile };
+
+/** Opens an image download and reads it into memory only when it may be sent as a photo. */
+export async function openImage(
+  attachment: Attachment,
+  runtime: Pick<GatewayRuntime, "openAttachment">,
+): Promise<OpenedImage> {
+  const fileName = safeFileName(attachment.name, attachment.type);
+  const { body, size } = await runtime.openAttachment(attachment.uri, { maxBytes: UPLOAD_LIMIT_BYTES });
+  if (size !== undefined && size > PHOTO_LIMIT_BYTES)
+    return { kind: "document", upload: new InputFile(body, fileName) };
+  const chunks: Buffer[] = [];
+  for await (const chunk of body) chunks.push(chunk as Buffer);
+  return { kind: "photo", file: { attachment, data: Buffer.concat(chunks), fileName } };
+}
+
 /** A fresh upload of the bytes (an `InputFile` is bound to one request). */
 export function toInputFile(file: Download): InputFile {
   return new InputFile(file.data, file.fileName);

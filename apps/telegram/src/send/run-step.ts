@@ -8,7 +8,14 @@ import { grammySignal } from "../bot/bots.js";
 import type { InputMediaPhoto, Message } from "grammy/types";
 import { renderForApi } from "../format/format-content.js";
 import type { Segment } from "../format/segments.js";
-import { download, PHOTO_LIMIT_BYTES, streamedInputFile, toInputFile, type Download } from "./attachments.js";
+import {
+  download,
+  openImage,
+  PHOTO_LIMIT_BYTES,
+  streamedInputFile,
+  toInputFile,
+  type Download,
+} from "./attachments.js";
 import type { ChatId } from "./contact.js";
 import { isPhotoRejected } from "./errors.js";
 import type { SendStep } from "./plan.js";
@@ -37,8 +44,13 @@ export async function runStep(ctx: StepContext, chatId: ChatId, step: SendStep):
   const caption = captionOf(step.caption, step.html);
   if (step.kind === "file") {
     const { attachment } = step;
-    if (attachment.type === "image")
-      return [await sendImage(ctx, chatId, await download(attachment, ctx.runtime), caption)];
+    if (attachment.type === "image") {
+      const image = await openImage(attachment, ctx.runtime);
+      if (image.kind === "document") {
+        return [await ctx.api.sendDocument(chatId, image.upload, caption, grammySignal(ctx.signal))];
+      }
+      return [await sendImage(ctx, chatId, image.file, caption)];
+    }
     const file = streamedInputFile(attachment, ctx.runtime);
     const signal = grammySignal(ctx.signal);
     if (attachment.type === "voice") return [await ctx.api.sendVoice(chatId, file, caption, signal)];
