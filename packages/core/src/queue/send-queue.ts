@@ -72,6 +72,7 @@ export class SendQueue {
     done: () => void;
   }> = [];
   private readonly markSent: (items: SendQueue["finished"]) => void;
+  private readonly claimAll: (now: number) => Claimed[];
   private readonly insertMany: (items: SendQueue["batch"]) => boolean[];
   private running = false;
   private pumpFailures = 0;
@@ -147,6 +148,8 @@ export class SendQueue {
     this.insertMany = sqlite.transaction((items: SendQueue["batch"]) =>
       items.map((i) => this.insertRow(i.ref, i.message)),
     );
+    // All claims of one wake-up share one transaction (one commit, however many tenants).
+    this.claimAll = sqlite.transaction((now: number) => this.claim(now));
     this.markSent = sqlite.transaction((items: SendQueue["finished"]) => {
       const now = this.deps.clock.now();
       for (const { row, ref, ids, details } of items) {
@@ -248,11 +251,22 @@ export class SendQueue {
     }
   }
 
-  /** Claims due work, tenant by tenant, into the free slots. */
+  /** Claims due work, tenant by tenant, into the free slots, and starts it once the claims are committed. */
   private fill(): void {
     const now = this.deps.clock.now();
+    const claimed = this.claimAll(now);
+    for (const { row, tenantKey } of claimed) this.launch(row, tenantKey);
+    if (this.inflight.size < this.deps.config.sendConcurrency) {
+      const next = Math.min(this.fair.nextAfter(now) ?? Infinity, this.leaseCheckAt);
+      if (Number.isFinite(next)) this.waker.wakeAt(Math.max(next, now + 1));
+    }
+  }
+
+  /** The claims of one wake-up (inside one transaction); each counts against its tenant's cap at once. */
+  private claim(now: number): Claimed[] {
     const leaseUntil = now + this.deps.config.send.leaseMs;
     const limit = this.deps.config.sendConcurrency;
+    const claimed: Claimed[] = [];
     // Expired leases exist only where a process died mid-send, so they are looked for when the
     // earliest foreign lease runs out, not on every wake-up.
     if (now >= this.leaseCheckAt) {
@@ -264,51 +278,62 @@ export class SendQueue {
       const lease = (this.stmt.nextLease.get(running) as { t: number | null }).t;
       this.leaseCheckAt = lease === null ? Infinity : Math.max(lease, now + 1000);
     }
-    // Round-robin over tenants with due work: each round offers every tenant an equal share of the
-    // free slots (within its own cap), so a tenant whose sends hang keeps its cap and no more.
-    let turns = this.fair.ready(now);
-    while (this.inflight.size < limit && turns.length > 0) {
-      const share = Math.max(1, Math.floor((limit - this.inflight.size) / turns.length));
-      const again: typeof turns = [];
-      for (const turn of turns) {
-        const free = limit - this.inflight.size;
-        if (free <= 0) break;
-        const room = Math.min(share, free, this.fair.room(turn.key));
-        if (room <= 0) continue;
-        const rows = this.stmt.claimDue.all({ ...turn.ref, now, leaseUntil, limit: room }) as OutgoingRow[];
-        this.fair.served(turn.key);
-        for (const row of rows) this.dispatch(row, turn.key, now);
-        // Fewer than asked: nothing else is due, the tenant's rows say when it is next. Otherwise
-        // it comes round again; that ends, as every claimed row is either running or put back to
-        // a later time, so the tenant is settled once its due rows are all handed out or deferred.
-        if (rows.length < room) {
-          this.fair.settle(turn.key, (this.stmt.tenantNextDue.get(turn.ref) as { t: number | null }).t);
-        } else {
-          again.push(turn);
+    try {
+      // Round-robin over tenants with due work: each round offers every tenant an equal share of
+      // the free slots (within its own cap), so a tenant whose sends hang keeps its cap and no more.
+      const free = () => limit - this.inflight.size - claimed.length;
+      let turns = this.fair.ready(now);
+      while (free() > 0 && turns.length > 0) {
+        const share = Math.max(1, Math.floor(free() / turns.length));
+        const again: typeof turns = [];
+        for (const turn of turns) {
+          if (free() <= 0) break;
+          const room = Math.min(share, free(), this.fair.room(turn.key));
+          if (room <= 0) continue;
+          const rows = this.stmt.claimDue.all({ ...turn.ref, now, leaseUntil, limit: room }) as OutgoingRow[];
+          this.fair.served(turn.key);
+          for (const row of rows) {
+            if (!this.admit(row, turn.key, now)) continue;
+            this.fair.start(turn.key);
+            claimed.push({ row, tenantKey: turn.key });
+          }
+          // Fewer than asked: nothing else is due, the tenant's rows say when it is next. Otherwise
+          // it comes round again; that ends, as every claimed row is either taken or put back to
+          // a later time, so the tenant is settled once its due rows are all taken or deferred.
+          if (rows.length < room) {
+            this.fair.settle(turn.key, (this.stmt.tenantNextDue.get(turn.ref) as { t: number | null }).t);
+          } else {
+            again.push(turn);
+          }
         }
+        turns = again;
       }
-      turns = again;
+    } catch (error) {
+      // Rolled back: nothing of this wake-up was claimed.
+      for (const { tenantKey } of claimed) this.fair.finish(tenantKey);
+      throw error;
     }
-    if (this.inflight.size < limit) {
-      const next = Math.min(this.fair.nextAfter(now) ?? Infinity, this.leaseCheckAt);
-      if (Number.isFinite(next)) this.waker.wakeAt(Math.max(next, now + 1));
-    }
+    return claimed;
   }
 
-  /** Starts a claimed row's send, or puts it back to when a rate limit lets it go. */
-  private dispatch(row: OutgoingRow, tenantKey: string, now: number): void {
-    const ref = refOf(row);
+  /** True when the rate limits let a claimed row go now; otherwise puts it back to when they will. */
+  private admit(row: OutgoingRow, tenantKey: string, now: number): boolean {
     const keys = this.limiters.map(({ scope }) => (scope === "tenant" ? tenantKey : `${tenantKey} ${row.contact}`));
     const wait = Math.max(0, ...this.limiters.map(({ limiter }, i) => limiter.waitTime(keys[i]!, now)));
     if (wait > 0) {
       this.stmt.defer.run(now + wait, row.id);
-      this.fair.hint(tenantKey, ref, now + wait);
-      return;
+      this.fair.hint(tenantKey, refOf(row), now + wait);
+      return false;
     }
+    // Taken now: should the claims roll back, the tokens are spent without a send (a short pause, never a burst).
     this.limiters.forEach(({ limiter }, i) => limiter.take(keys[i]!, now));
+    return true;
+  }
+
+  /** Starts the send of a committed claim (already counted against its tenant's cap). */
+  private launch(row: OutgoingRow, tenantKey: string): void {
     this.runningIds.add(row.id);
-    this.fair.start(tenantKey);
-    void this.inflight.track(this.send(row, ref)).then(() => {
+    void this.inflight.track(this.send(row, refOf(row))).then(() => {
       this.runningIds.delete(row.id);
       this.fair.finish(tenantKey);
       this.waker.wake();
@@ -404,6 +429,12 @@ export class SendQueue {
 }
 
 type RefRow = Pick<OutgoingRow, "company_id" | "plugin_alias" | "plugin_id">;
+
+/** A row claimed in one wake-up, with its tenant's key. */
+interface Claimed {
+  row: OutgoingRow;
+  tenantKey: string;
+}
 
 function refOf(row: RefRow): PluginReference {
   return { companyId: row.company_id, pluginAlias: row.plugin_alias, pluginId: row.plugin_id };
