@@ -60,7 +60,7 @@ export class StorageHealth {
   succeeded(): void {
     if (!this.down) return;
     clearTimeout(this.down.timer);
-    this.logger.warn({ downForMs: Date.now() - this.down.since }, "the database takes writes again");
+    this.logger.info({ downForMs: Date.now() - this.down.since }, "the database takes writes again");
     this.down = undefined;
   }
 
