@@ -3,6 +3,7 @@
  * raw-MIME webhook in, threading by Message-ID, statuses from SMTP replies and DSNs.
  */
 import { defineGateway, type GatewayDefinition } from "@switchboard/core";
+import { emailInboundTokens } from "./db/schema.js";
 import { MIGRATIONS_FOLDER } from "./db/tenant-scope.js";
 import { loadIcon } from "./icon.js";
 import { addInboundRoute } from "./inbound/http-route.js";
@@ -62,6 +63,7 @@ export function createEmailGateway(options: EmailGatewayOptions = {}): EmailGate
     icon: loadIcon(),
     settings: settingsForm,
     migrationsFolder: MIGRATIONS_FOLDER,
+    secretColumns: [emailInboundTokens.token],
     send: (ctx, message) => sendMessage(registry, ctx, message),
     routes: (app, runtime) => addInboundRoute(app, runtime, registry, maxBytes),
     // The preview shows the tenant's inbound webhook URL, whose token lets anyone post mail in.

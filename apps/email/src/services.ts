@@ -64,7 +64,7 @@ export class ServiceRegistry {
       const messages = new MessageStore(runtime.db);
       const transports = new TransportPool(this.outbound);
       this.pools.add(transports);
-      const tokens = new TokenStore(runtime.db);
+      const tokens = new TokenStore(runtime);
       services = {
         runtime,
         messages,

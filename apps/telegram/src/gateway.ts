@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { defineGateway, type GatewayDefinition } from "@switchboard/core";
 import { Bots } from "./bot/bots.js";
 import { MIGRATIONS_FOLDER } from "./db/migrations.js";
+import { telegramWebhooks } from "./db/schema.js";
 import { FILE_KIND } from "./files/file-key.js";
 import { createFileResolver } from "./files/telegram-file.js";
 import { createSender } from "./send/send-message.js";
@@ -67,5 +68,6 @@ export function createTelegramGateway(options: TelegramGatewayOptions): GatewayD
     previews: { [CONNECTION_PREVIEW]: createConnectionPreview(bots) },
     hooks: { verifySettings: createSettingsVerifier(bots) },
     migrationsFolder: MIGRATIONS_FOLDER,
+    secretColumns: [telegramWebhooks.secret],
   });
 }

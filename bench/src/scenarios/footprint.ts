@@ -2,6 +2,7 @@
  * @module scenarios/footprint — each gateway's production main: time from process start to
  * `/readyz` answering 200, and resident memory once idle with one registered tenant.
  */
+import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -45,6 +46,8 @@ export async function footprintScenario(_options: BenchOptions, log: (line: stri
           env: {
             ...crm.env,
             NODE_ENV: "production",
+            // Production refuses to start without one (secrets at rest are sealed with it).
+            SWITCHBOARD_SECRET_KEY: randomBytes(32).toString("base64"),
             SWITCHBOARD_DB_PATH: join(dir, `${name}.sqlite`),
             SWITCHBOARD_ALLOW_PRIVATE_URLS: "true",
             TELEGRAM_API_ROOT: api.url,

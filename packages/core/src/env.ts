@@ -3,6 +3,7 @@
  */
 import { z } from "zod";
 import { DEFAULT_UPLOAD_LIMITS, parseUploadLimits, type UploadLimits } from "./files/upload-limits.js";
+import { SecretKey } from "./secrets/secret-key.js";
 
 const bool = z
   .enum(["true", "false", "1", "0", "yes", "no", ""])
@@ -48,6 +49,9 @@ const envSchema = z.object({
     }),
   SWITCHBOARD_DOWNLOAD_DEADLINE_MS: positiveInt.default(30_000),
   SWITCHBOARD_DOWNLOAD_BUDGET_MB: positiveInt.default(64),
+  SWITCHBOARD_SECRET_KEY: z.string().optional(),
+  SWITCHBOARD_SECRET_KEYS_OLD: z.string().optional(),
+  NODE_ENV: z.string().optional(),
 });
 
 /** Core configuration, resolved from the environment with defaults. */
@@ -83,6 +87,38 @@ export interface CoreConfig {
   downloadDeadlineMs: number;
   /** Bytes of attachment downloads held in memory at once, across the process. */
   downloadBudgetBytes: number;
+  /** NODE_ENV=production: no generated secret key, no default self URI. */
+  production: boolean;
+  /** Seals secrets at rest (SWITCHBOARD_SECRET_KEY); undefined outside production means "generate one". */
+  secretKey: SecretKey | undefined;
+  /** Keys that still open secrets sealed before a rotation (SWITCHBOARD_SECRET_KEYS_OLD). */
+  oldSecretKeys: SecretKey[];
+}
+
+const KEY_FORMAT = "must be 32 bytes given as base64 (44 characters, `openssl rand -base64 32`) or hex (64 characters)";
+
+/** The secret keys of the environment, with a problem per bad variable (never quoting a key). */
+function readSecretKeys(e: {
+  SWITCHBOARD_SECRET_KEY?: string;
+  SWITCHBOARD_SECRET_KEYS_OLD?: string;
+  NODE_ENV?: string;
+}) {
+  const problems: string[] = [];
+  const given = e.SWITCHBOARD_SECRET_KEY?.trim() ?? "";
+  const secretKey = given === "" ? undefined : SecretKey.parse(given);
+  if (given !== "" && !secretKey) problems.push(`SWITCHBOARD_SECRET_KEY: ${KEY_FORMAT}`);
+  if (given === "" && e.NODE_ENV === "production") {
+    problems.push("SWITCHBOARD_SECRET_KEY: required when NODE_ENV=production (`openssl rand -base64 32` makes one)");
+  }
+  const oldSecretKeys: SecretKey[] = [];
+  const old = (e.SWITCHBOARD_SECRET_KEYS_OLD ?? "").split(",").map((k) => k.trim());
+  old.forEach((text, i) => {
+    if (text === "") return;
+    const key = SecretKey.parse(text);
+    if (key) oldSecretKeys.push(key);
+    else problems.push(`SWITCHBOARD_SECRET_KEYS_OLD: entry ${i + 1} ${KEY_FORMAT}`);
+  });
+  return { secretKey, oldSecretKeys, problems };
 }
 
 /** Normalises a base URL to exactly one trailing slash. */
@@ -98,6 +134,8 @@ export function loadCoreConfig(env: Record<string, string | undefined> = process
     throw new Error(`Invalid configuration: ${problems}`);
   }
   const e = parsed.data;
+  const keys = readSecretKeys(e);
+  if (keys.problems.length) throw new Error(`Invalid configuration: ${keys.problems.join("; ")}`);
   const selfUri = normaliseSelfUri(e.LV_PLUGIN_SELF_URI);
   return {
     selfUri,
@@ -132,5 +170,8 @@ export function loadCoreConfig(env: Record<string, string | undefined> = process
     uploadLimits: e.SWITCHBOARD_UPLOAD_LIMITS,
     downloadDeadlineMs: e.SWITCHBOARD_DOWNLOAD_DEADLINE_MS,
     downloadBudgetBytes: e.SWITCHBOARD_DOWNLOAD_BUDGET_MB * 1024 * 1024,
+    production: e.NODE_ENV === "production",
+    secretKey: keys.secretKey,
+    oldSecretKeys: keys.oldSecretKeys,
   };
 }

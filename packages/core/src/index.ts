@@ -44,6 +44,8 @@ export { declaredLength } from "./net/content-length.js";
 export { createLogger } from "./logger.js";
 export { openDatabase, type Database } from "./db/client.js";
 export { isStorageUnavailable } from "./db/storage-health.js";
+export { Keyring, SecretUnreadableError, isSealed, type SecretBox } from "./secrets/keyring.js";
+export { SecretKey } from "./secrets/secret-key.js";
 export { backoffDelay } from "./queue/backoff.js";
 export { startGateway, type GatewayHandle, type StartGatewayOptions } from "./server/start-gateway.js";
 export { runGateway } from "./server/run-gateway.js";

@@ -11,6 +11,8 @@ export {
   requireSystemProgram,
   MissingSystemProgramError,
   type SystemProgram,
+  databaseBytes,
+  secretsOnDisk,
   type WaitForOptions,
   postChunkedFlood,
   type FloodResult,

@@ -43,11 +43,14 @@ export const emailInboundTokens = sqliteTable(
   "email_inbound_tokens",
   {
     ...ref,
+    /** Sealed with `runtime.secrets`. */
     token: text("token").notNull(),
+    /** SHA-256 (hex) of the token, to find a tenant by the token in a URL; NULL only until the start that fills it. */
+    tokenHash: text("token_hash"),
     createdAt: integer("created_at").notNull(),
   },
   (t) => [
     primaryKey({ columns: [t.companyId, t.pluginAlias, t.pluginId] }),
-    uniqueIndex("email_inbound_tokens_token").on(t.token),
+    uniqueIndex("email_inbound_tokens_hash").on(t.tokenHash),
   ],
 );

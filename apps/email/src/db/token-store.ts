@@ -1,16 +1,47 @@
 /**
  * @module db/token-store — the random per-tenant token of the raw-MIME inbound webhook URL.
- * It also keys the tenant's Message-ID hashes, so it never leaves the settings preview.
+ * It also keys the tenant's Message-ID hashes, so it never leaves the settings preview. Stored
+ * sealed (`runtime.secrets`), with its SHA-256 to find the tenant of a URL: the token is 24
+ * random bytes, so the hash gives nothing away.
  */
-import { randomBytes } from "node:crypto";
-import type { Database, PluginReference } from "@switchboard/core";
-import { eq } from "drizzle-orm";
+import { createHash, randomBytes } from "node:crypto";
+import type { GatewayRuntime, PluginReference } from "@switchboard/core";
+import { eq, isNull } from "drizzle-orm";
 import { emailInboundTokens } from "./schema.js";
 import { ofTenant } from "./tenant-scope.js";
 
+const refColumns = {
+  companyId: emailInboundTokens.companyId,
+  pluginAlias: emailInboundTokens.pluginAlias,
+  pluginId: emailInboundTokens.pluginId,
+};
+
+function hashOf(token: string): string {
+  return createHash("sha256").update(token).digest("hex");
+}
+
 /** Reads and creates rows of `email_inbound_tokens`. */
 export class TokenStore {
-  constructor(private readonly db: Database) {}
+  private readonly db: GatewayRuntime["db"];
+  private readonly box: GatewayRuntime["secrets"];
+
+  /** Also fills the hash of tokens stored before it existed. */
+  constructor(runtime: Pick<GatewayRuntime, "db" | "secrets">) {
+    this.db = runtime.db;
+    this.box = runtime.secrets;
+    const unhashed = this.db
+      .select({ token: emailInboundTokens.token, ...refColumns })
+      .from(emailInboundTokens)
+      .where(isNull(emailInboundTokens.tokenHash))
+      .all();
+    for (const { token, ...ref } of unhashed) {
+      this.db
+        .update(emailInboundTokens)
+        .set({ tokenHash: hashOf(this.box.open(token)) })
+        .where(ofTenant(emailInboundTokens, ref))
+        .run();
+    }
+  }
 
   /** The tenant's token, created on first use. */
   getOrCreate(ref: PluginReference): string {
@@ -19,10 +50,11 @@ export class TokenStore {
       .from(emailInboundTokens)
       .where(ofTenant(emailInboundTokens, ref))
       .get();
-    if (existing) return existing.token;
+    if (existing) return this.box.open(existing.token);
+    const token = randomBytes(24).toString("base64url");
     this.db
       .insert(emailInboundTokens)
-      .values({ ...ref, token: randomBytes(24).toString("base64url"), createdAt: Date.now() })
+      .values({ ...ref, token: this.box.seal(token), tokenHash: hashOf(token), createdAt: Date.now() })
       .onConflictDoNothing()
       .run();
     return this.getOrCreate(ref);
@@ -31,13 +63,9 @@ export class TokenStore {
   /** The tenant a token belongs to. */
   findRef(token: string): PluginReference | undefined {
     return this.db
-      .select({
-        companyId: emailInboundTokens.companyId,
-        pluginAlias: emailInboundTokens.pluginAlias,
-        pluginId: emailInboundTokens.pluginId,
-      })
+      .select(refColumns)
       .from(emailInboundTokens)
-      .where(eq(emailInboundTokens.token, token))
+      .where(eq(emailInboundTokens.tokenHash, hashOf(token)))
       .get();
   }
 }

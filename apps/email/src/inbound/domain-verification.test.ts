@@ -94,11 +94,11 @@ describe("inbound domain verification (shared MX)", () => {
   });
 
   it("derives a different token for each tenant from its secret inbound token", async () => {
-    const verifier = new DomainVerifier(new TokenStore(bed.gateway.runtime.db), fixedDnsResolver(new Map()), new Set());
+    const verifier = new DomainVerifier(new TokenStore(bed.gateway.runtime), fixedDnsResolver(new Map()), new Set());
     const a = verifier.recordFor(TENANTS[0], "a.test");
     expect(a).toEqual(await record());
     expect(verifier.recordFor(TENANTS[1], "a.test").value).not.toBe(a.value);
-    const inboundToken = new TokenStore(bed.gateway.runtime.db).getOrCreate(TENANTS[0]);
+    const inboundToken = new TokenStore(bed.gateway.runtime).getOrCreate(TENANTS[0]);
     expect(a.value).not.toContain(inboundToken);
   });
 });

@@ -37,8 +37,14 @@ export interface SmsTestbed {
 
 let counter = 0;
 
-/** Starts the bed with `tenantCount` configured tenants (different companies and accounts). */
-export async function startSmsTestbed(tenantCount = 1): Promise<SmsTestbed> {
+/**
+ * Starts the bed with `tenantCount` configured tenants (different companies and accounts);
+ * `options.env` adds core variables (e.g. a database file and its secret key).
+ */
+export async function startSmsTestbed(
+  tenantCount = 1,
+  options: { env?: Record<string, string> } = {},
+): Promise<SmsTestbed> {
   const crm = await startCrmSimulator();
   const twilio = await startFakeTwilio();
   const port = await freePort();
@@ -52,6 +58,7 @@ export async function startSmsTestbed(tenantCount = 1): Promise<SmsTestbed> {
       SWITCHBOARD_RETRY_BASE_MS: "20",
       SWITCHBOARD_RETRY_MAX_MS: "200",
       LOG_LEVEL: "silent",
+      ...options.env,
     },
   });
   const url = gateway.url;

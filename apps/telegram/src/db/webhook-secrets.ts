@@ -3,7 +3,7 @@
  * each settings save, stored once Telegram accepted it, looked up by the webhook route.
  */
 import { randomBytes } from "node:crypto";
-import type { Database, PluginReference } from "@switchboard/core";
+import type { GatewayRuntime, PluginReference } from "@switchboard/core";
 import { and, eq } from "drizzle-orm";
 import { telegramWebhooks } from "./schema.js";
 
@@ -23,13 +23,19 @@ function ofTenant(ref: PluginReference) {
   );
 }
 
-/** Reads and writes `telegram_webhooks`. */
+/** Reads and writes `telegram_webhooks`; the secret is stored sealed (`runtime.secrets`). */
 export class WebhookSecrets {
-  constructor(private readonly db: Database) {}
+  private readonly db: GatewayRuntime["db"];
+  private readonly box: GatewayRuntime["secrets"];
+
+  constructor(runtime: Pick<GatewayRuntime, "db" | "secrets">) {
+    this.db = runtime.db;
+    this.box = runtime.secrets;
+  }
 
   /** Records the secret a tenant's webhook was just set with on bot `botId`, replacing the previous one. */
   save(ref: PluginReference, botId: string, secret: string): void {
-    const row = { botId, secret, updatedAt: Date.now() };
+    const row = { botId, secret: this.box.seal(secret), updatedAt: Date.now() };
     this.db
       .insert(telegramWebhooks)
       .values({ ...ref, ...row })
@@ -47,6 +53,7 @@ export class WebhookSecrets {
       .from(telegramWebhooks)
       .where(ofTenant(ref))
       .get();
-    return row && row.botId === botId && row.secret !== "" ? row.secret : undefined;
+    if (!row || row.botId !== botId || row.secret === "") return undefined;
+    return this.box.open(row.secret);
   }
 }

@@ -74,7 +74,7 @@ export function createConnectionPreview(bots: Bots): MarkdownPreviewer<TelegramS
     }
     const expected = webhookUrl(runtime, tenant.publicId);
     const lines = [`**${t("bot")}:** [@${md(username)}](https://t.me/${encodeURIComponent(username)})`];
-    const secretStored = new WebhookSecrets(runtime.db).find(tenant.ref, botIdOf(token)) !== undefined;
+    const secretStored = new WebhookSecrets(runtime).find(tenant.ref, botIdOf(token)) !== undefined;
     const webhook =
       info.url === expected
         ? secretStored

@@ -34,7 +34,7 @@ it("leaves Telegram and the gateway with the same secret when two saves overlap"
   expect([(await first).status, (await second).status]).toEqual([200, 200]);
 
   const telegramHas = stack.fake.webhook(TOKENS[0])?.secretToken;
-  expect(new WebhookSecrets(stack.gw.runtime.db).find(TENANTS[0], "111111")).toBe(telegramHas);
+  expect(new WebhookSecrets(stack.gw.runtime).find(TENANTS[0], "111111")).toBe(telegramHas);
   const res = await stack.fake.deliverUpdate(TOKENS[0], {
     update_id: 1,
     message: {

@@ -71,7 +71,7 @@ describe("settings", () => {
     expect(hook.secretToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(hook.allowedUpdates).toEqual(["message", "edited_message"]);
     // The secret Telegram got is the one stored for the tenant and this bot.
-    expect(new WebhookSecrets(stack.gw.runtime.db).find(TENANTS[0], "111111")).toBe(hook.secretToken);
+    expect(new WebhookSecrets(stack.gw.runtime).find(TENANTS[0], "111111")).toBe(hook.secretToken);
   });
 
   it("keeps the stored token when the CRM re-saves masked settings", async () => {
@@ -141,7 +141,7 @@ describe("settings", () => {
     expect(stack.fake.webhook(TOKENS[0])).toBeUndefined();
     expect(stack.fake.webhook(third)?.secretToken).not.toBe(before);
     // The stored secret now belongs to the new bot only.
-    const secrets = new WebhookSecrets(stack.gw.runtime.db);
+    const secrets = new WebhookSecrets(stack.gw.runtime);
     expect(secrets.find(TENANTS[0], "333333")).toBe(stack.fake.webhook(third)?.secretToken);
     expect(secrets.find(TENANTS[0], "111111")).toBeUndefined();
   });

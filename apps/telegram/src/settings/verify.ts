@@ -67,7 +67,7 @@ function createVerifier(bots: Bots): NonNullable<GatewayHooks<TelegramSettings>[
       }
       throw unreachable(error, token, "set the webhook");
     }
-    new WebhookSecrets(runtime.db).save(ref, botIdOf(token), secret);
+    new WebhookSecrets(runtime).save(ref, botIdOf(token), secret);
     runtime.logger.info({ tenant: ref, bot: bots.info(token)?.username, webhook: url }, "telegram webhook set");
     await releasePreviousBot(bots, previous as TelegramSettings, token, runtime.logger);
   };

@@ -25,7 +25,7 @@ function hookSecret(tenant: 0 | 1): string {
 }
 
 function storedSecret(tenant: 0 | 1): string | undefined {
-  return new WebhookSecrets(stack.gw.runtime.db).find(TENANTS[tenant], BOT_IDS[tenant]);
+  return new WebhookSecrets(stack.gw.runtime).find(TENANTS[tenant], BOT_IDS[tenant]);
 }
 
 /** Every secret the gateway ever gave Telegram. */
@@ -141,7 +141,7 @@ describe("the webhook secret", () => {
     expect(((await preview.json()) as { markdown: string }).markdown).toContain("secret is not stored here");
 
     // A secret stored for another bot opens nothing either.
-    new WebhookSecrets(stack.gw.runtime.db).save(ref, "999999", current);
+    new WebhookSecrets(stack.gw.runtime).save(ref, "999999", current);
     expect(await deliverText(1, "secret of another bot", current)).toBe(401);
 
     await save(1);

@@ -1,12 +1,12 @@
 /**
  * @module db/client — opens the SQLite file (WAL) and applies migrations: core's, then a gateway's.
  */
-import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import BetterSqlite3 from "better-sqlite3";
 import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
+import { makePrivateDirSync, makePrivateFileSync, restrictExistingFilesSync } from "./private-files.js";
 import * as schema from "./schema.js";
 
 /** The drizzle database handle, with the raw better-sqlite3 connection at `$client`. */
@@ -14,12 +14,17 @@ export type Database = BetterSQLite3Database<typeof schema> & { $client: BetterS
 
 const CORE_MIGRATIONS = fileURLToPath(new URL("../../drizzle", import.meta.url));
 
-/** Opens (creating the directory if needed) and migrates the database. */
+/** Opens (creating the directory if needed) and migrates the database; its files are 0600, a created folder 0700. */
 export function openDatabase(
   path: string,
   options: { gatewayMigrations?: string; gatewayName?: string } = {},
 ): Database {
-  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+  const file = path !== ":memory:" && !path.startsWith("file:");
+  if (file) {
+    makePrivateDirSync(dirname(path));
+    // Created before SQLite opens it: SQLite gives the -wal and -shm files the database's mode.
+    makePrivateFileSync(path);
+  }
   const sqlite = new BetterSqlite3(path);
   // Nothing is served while opening and migrating: a lock held by another process may be waited for.
   sqlite.pragma("busy_timeout = 5000");
@@ -28,6 +33,9 @@ export function openDatabase(
   sqlite.pragma("synchronous = NORMAL");
   sqlite.pragma("foreign_keys = ON");
   const db = drizzle(sqlite, { schema }) as Database;
+  // A migration that drops an index or a column must not leave its old (maybe secret) content in
+  // free pages of the file.
+  sqlite.pragma("secure_delete = ON");
   migrate(db, { migrationsFolder: CORE_MIGRATIONS });
   if (options.gatewayMigrations) {
     migrate(db, {
@@ -35,6 +43,8 @@ export function openDatabase(
       migrationsTable: `__drizzle_migrations_${(options.gatewayName ?? "gateway").replace(/\W/g, "_")}`,
     });
   }
+  sqlite.pragma("secure_delete = OFF");
+  if (file) restrictExistingFilesSync([`${path}-wal`, `${path}-shm`]);
   // Once serving, waiting for a lock blocks the event loop: wait briefly, then fail with
   // SQLITE_BUSY and let the caller retry asynchronously (workers) or answer 503 (routes).
   sqlite.pragma("busy_timeout = 10");

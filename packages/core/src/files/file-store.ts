@@ -4,17 +4,18 @@
  */
 import { randomUUID } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { mkdir, rm, stat, writeFile } from "node:fs/promises";
+import { chmod, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { and, eq, lt, sql } from "drizzle-orm";
 import type { Database } from "../db/client.js";
+import { makePrivateDir, PRIVATE_FILE_MODE } from "../db/private-files.js";
 import { storedFiles } from "../db/schema.js";
 import { FileQuotaExceededError } from "../errors.js";
 import type { FileResponse } from "../gateway/types.js";
 import { referenceKey, type PluginReference } from "../protocol/reference.js";
 
-/** Stores and serves tenant files under one directory, partitioned by company and plugin. */
+/** Stores and serves tenant files (0600, folders 0700) under one directory, partitioned by company and plugin. */
 export class FileStore {
   /** Bytes stored per tenant, read from the table on first use and kept up to date here. */
   private readonly usage = new Map<string, number>();
@@ -70,8 +71,10 @@ export class FileStore {
   private async write(ref: PluginReference, file: { name: string; contentType: string; data: Uint8Array }) {
     const id = randomUUID();
     const folder = this.folder(ref);
-    await mkdir(folder, { recursive: true });
-    await writeFile(join(folder, id), file.data);
+    await makePrivateDir(folder);
+    const path = join(folder, id);
+    await writeFile(path, file.data, { mode: PRIVATE_FILE_MODE });
+    await chmod(path, PRIVATE_FILE_MODE);
     this.db
       .insert(storedFiles)
       .values({

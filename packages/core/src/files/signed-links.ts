@@ -6,6 +6,8 @@ import type { Database } from "../db/client.js";
 import { meta } from "../db/schema.js";
 import { eq } from "drizzle-orm";
 import type { PluginReference } from "../protocol/reference.js";
+import type { SecretBox } from "../secrets/keyring.js";
+import { FILE_LINK_SECRET_KEY } from "../secrets/reseal.js";
 
 /** What a signed link points at. */
 export interface LinkTarget {
@@ -15,21 +17,22 @@ export interface LinkTarget {
   expiresAt: number;
 }
 
-/** Makes and checks signed file links; the secret is generated once and kept in the database. */
+/** Makes and checks signed file links; the secret is generated once and kept, sealed, in the database. */
 export class SignedLinks {
   private readonly secret: Buffer;
 
   constructor(
     db: Database,
     private readonly selfUri: string,
+    box: SecretBox,
   ) {
-    const row = db.select().from(meta).where(eq(meta.key, "file_link_secret")).get();
+    const row = db.select().from(meta).where(eq(meta.key, FILE_LINK_SECRET_KEY)).get();
     if (row) {
-      this.secret = Buffer.from(row.value, "base64url");
+      this.secret = Buffer.from(box.open(row.value), "base64url");
     } else {
       this.secret = randomBytes(32);
       db.insert(meta)
-        .values({ key: "file_link_secret", value: this.secret.toString("base64url") })
+        .values({ key: FILE_LINK_SECRET_KEY, value: box.seal(this.secret.toString("base64url")) })
         .onConflictDoNothing()
         .run();
     }

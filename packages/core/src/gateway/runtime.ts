@@ -10,6 +10,7 @@ import { safeFetch, safeStream } from "../net/safe-fetch.js";
 import type { CrmOutbox } from "../outbox/crm-outbox.js";
 import type { StatusTracker } from "../outbox/status-tracker.js";
 import type { ChatMessage } from "../protocol/chat.js";
+import type { SecretBox } from "../secrets/keyring.js";
 import type { SettingsData } from "../settings/form.js";
 import type { TenantStore } from "../tenants/tenant-store.js";
 import type { GatewayRuntime, IncomingMessage, Tenant } from "./types.js";
@@ -24,6 +25,7 @@ export function createRuntime<S extends SettingsData>(parts: {
   statuses: StatusTracker;
   links: SignedLinks;
   files: FileStore;
+  secrets: SecretBox;
 }): GatewayRuntime<S> {
   const { db, tenants, outbox, statuses, links, files, config } = parts;
   const sqlite = db.$client;
@@ -85,5 +87,6 @@ export function createRuntime<S extends SettingsData>(parts: {
     fetchAttachment: (uri, options = {}) => safeFetch(uri, { ...options, allowPrivate: config.allowPrivateUrls }),
     openAttachment: (uri, options = {}) => safeStream(uri, { ...options, allowPrivate: config.allowPrivateUrls }),
     publicUrl: (path) => config.selfUri + path.replace(/^\/+/, ""),
+    secrets: { seal: (plaintext) => parts.secrets.seal(plaintext), open: (stored) => parts.secrets.open(stored) },
   };
 }

@@ -10,6 +10,7 @@ import type { PluginReference } from "../protocol/reference.js";
 import type { SettingsData, SettingsForm } from "../settings/form.js";
 import type { CoreConfig } from "../env.js";
 import type { Database } from "../db/client.js";
+import type { AnySQLiteColumn } from "drizzle-orm/sqlite-core";
 
 /** What `/info` says the gateway can do (`extra.capabilities`, §9). */
 export interface Capabilities {
@@ -176,6 +177,11 @@ export interface GatewayRuntime<S extends SettingsData = SettingsData> {
   ): Promise<{ body: Readable; contentType: string | undefined; size: number | undefined }>;
   /** An absolute public URL under LV_PLUGIN_SELF_URI for a relative path (no leading slash). */
   publicUrl(path: string): string;
+  /**
+   * Encryption at rest for the gateway's own secrets (AES-256-GCM under SWITCHBOARD_SECRET_KEY):
+   * store `seal(secret)`, read back with `open(stored)`; list the column in `secretColumns`.
+   */
+  secrets: { seal(plaintext: string): string; open(stored: string): string };
 }
 
 /** Hooks around settings and the process life. */
@@ -218,6 +224,8 @@ export interface GatewayDefinition<S extends SettingsData = SettingsData> {
   previews?: Record<string, MarkdownPreview<S>>;
   autocompletes?: Record<string, Autocompleter>;
   hooks?: GatewayHooks<S>;
+  /** Text columns of the gateway's own tables holding `runtime.secrets.seal`ed values; re-encrypted at start after a key rotation. */
+  secretColumns?: AnySQLiteColumn[];
   /** The gateway's own drizzle migrations folder (absolute path), applied at start after core's. */
   migrationsFolder?: string;
 }

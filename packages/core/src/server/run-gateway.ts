@@ -26,7 +26,15 @@ export async function runGateway<S extends SettingsData>(
     return;
   }
   const logger = createLogger({ level: config.logLevel, name: gateway.name });
-  const handle = await startGateway(gateway, { env, logger, host: config.host });
+  let handle;
+  try {
+    handle = await startGateway(gateway, { env, logger, host: config.host });
+  } catch (error) {
+    // E.g. a stored secret no configured key opens: one clear line, never a key, and exit 1
+    // (a start hook may have left servers open that would keep the process alive).
+    logger.fatal({ err: error }, `${gateway.name} gateway could not start`);
+    process.exit(1);
+  }
   logger.info({ url: handle.url, port: handle.port, host: config.host }, `${gateway.name} gateway listening`);
   const shutdown = (signal: string) => {
     logger.info({ signal }, "shutting down");

@@ -22,6 +22,8 @@ import { CrmOutbox } from "../outbox/crm-outbox.js";
 import { StatusTracker } from "../outbox/status-tracker.js";
 import { PublicKeyStore } from "../protocol/public-keys.js";
 import { CrmTokenVerifier } from "../protocol/tokens.js";
+import { openKeyring } from "../secrets/open-keyring.js";
+import { CORE_SECRET_COLUMNS, resealSecrets } from "../secrets/reseal.js";
 import { steadyClock } from "../queue/clock.js";
 import { SendQueue } from "../queue/send-queue.js";
 import type { SettingsData } from "../settings/form.js";
@@ -79,7 +81,14 @@ export async function startGateway<S extends SettingsData>(
   });
 
   const dbPath = config.dbPath ?? join("data", `${gateway.name}.sqlite`);
-  const db = openDatabase(dbPath, { gatewayMigrations: gateway.migrationsFolder, gatewayName: gateway.name });
+  let opened: ReturnType<typeof openStorage>;
+  try {
+    opened = openStorage(gateway, dbPath, config, logger);
+  } catch (error) {
+    server.close();
+    throw error;
+  }
+  const { db, keyring } = opened;
   const filesDir =
     config.filesDir ??
     (dbPath === ":memory:"
@@ -88,15 +97,15 @@ export async function startGateway<S extends SettingsData>(
 
   const storage = new StorageHealth(db.$client, logger);
   const clock = steadyClock({ notBefore: newestScheduledTime(db) });
-  const tenants = new TenantStore<S>(db);
+  const tenants = new TenantStore<S>(db, keyring);
   const pinned = tenants.pinLegacyIssuers();
   if (pinned > 0) logger.info({ tenants: pinned }, "pinned registrations to the issuer of their cluster URI");
   const verifier = new CrmTokenVerifier(config, new PublicKeyStore(db));
   const outbox = new CrmOutbox({ db, tenants, config, logger, clock, storage });
   const statuses = new StatusTracker(db, outbox);
-  const links = new SignedLinks(db, config.selfUri);
+  const links = new SignedLinks(db, config.selfUri, keyring);
   const files = new FileStore(db, filesDir, { quotaBytes: config.tenantFilesQuotaBytes });
-  const runtime = createRuntime<S>({ config, logger, db, tenants, outbox, statuses, links, files });
+  const runtime = createRuntime<S>({ config, logger, db, tenants, outbox, statuses, links, files, secrets: keyring });
   const queue = new SendQueue({
     db,
     tenants: tenants as unknown as TenantStore,
@@ -167,6 +176,25 @@ function newestScheduledTime(db: Database): number {
         { t: number } | undefined
     )?.t ?? 0;
   return Math.max(newest("outgoing"), newest("crm_outbox"));
+}
+
+/**
+ * Opens and migrates the database, then its keyring, and re-encrypts every secret not sealed with
+ * the current key (a rotation, or plaintext from before encryption). A key that cannot open a
+ * stored secret fails the start, with the database closed again.
+ */
+function openStorage(gateway: GatewayDefinition<never>, dbPath: string, config: CoreConfig, logger: Logger) {
+  const db = openDatabase(dbPath, { gatewayMigrations: gateway.migrationsFolder, gatewayName: gateway.name });
+  try {
+    const keyring = openKeyring(config, dbPath, logger);
+    const gatewaySecrets = (gateway.secretColumns ?? []).map((column) => ({ column }));
+    const resealed = resealSecrets(db, keyring, [...CORE_SECRET_COLUMNS, ...gatewaySecrets]);
+    if (resealed > 0) logger.info({ secrets: resealed, key: keyring.currentKeyId }, "re-encrypted stored secrets");
+    return { db, keyring };
+  } catch (error) {
+    db.$client.close();
+    throw error;
+  }
 }
 
 type Handler = (req: Request, env: unknown) => Response | Promise<Response>;

@@ -1,10 +1,15 @@
+import { randomBytes } from "node:crypto";
 import { startCrmSimulator, type CrmSimulator } from "@switchboard/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../db/client.js";
 import { registeredReference } from "../http/protected.js";
 import { createEchoGateway, type EchoGateway } from "../test/echo-gateway.js";
 import { startStack, TENANT_A, tempDbPath, textMessage, type Stack } from "../test/stack.js";
+import { Keyring } from "../secrets/keyring.js";
+import { SecretKey } from "../secrets/secret-key.js";
 import { TenantStore } from "./tenant-store.js";
+
+const keyring = new Keyring(new SecretKey(randomBytes(32)));
 
 /**
  * Two allow-listed CRMs (both on 127.0.0.1, different ports, so different issuer origins) whose
@@ -94,12 +99,12 @@ describe("registrations stored before issuers were pinned", () => {
   it("are pinned to the origin of their cluster URI at start", () => {
     const path = tempDbPath();
     const db = openDatabase(path);
-    new TenantStore(db).register(ref, { ...input, issuer: "http://127.0.0.1:1111" });
+    new TenantStore(db, keyring).register(ref, { ...input, issuer: "http://127.0.0.1:1111" });
     db.$client.prepare(`UPDATE registrations SET issuer = NULL`).run();
     db.$client.close();
 
     const reopened = openDatabase(path);
-    const tenants = new TenantStore(reopened);
+    const tenants = new TenantStore(reopened, keyring);
     expect(tenants.pinLegacyIssuers()).toBe(1);
     expect(tenants.credentials(ref)?.issuer).toBe("http://127.0.0.1:1111");
     expect(tenants.register(ref, { ...input, issuer: "http://127.0.0.1:2222" })).toEqual({
@@ -111,12 +116,12 @@ describe("registrations stored before issuers were pinned", () => {
 
   it("keep working without an issuer until the next registration adopts one", () => {
     const db = openDatabase(tempDbPath());
-    const tenants = new TenantStore(db);
+    const tenants = new TenantStore(db, keyring);
     tenants.register(ref, { ...input, issuer: "http://127.0.0.1:1111" });
     db.$client.prepare(`UPDATE registrations SET issuer = NULL, cluster_uri = 'not a url'`).run();
     expect(tenants.pinLegacyIssuers()).toBe(0);
 
-    const fresh = new TenantStore(db);
+    const fresh = new TenantStore(db, keyring);
     expect(fresh.credentials(ref)?.issuer).toBeNull();
     // Protected requests work as before while the row has no issuer.
     expect(registeredReference(fresh, { ref, issuer: "http://127.0.0.1:3333", claims: {} })).toEqual(ref);

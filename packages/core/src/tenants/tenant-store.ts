@@ -7,6 +7,7 @@ import { and, eq, isNull } from "drizzle-orm";
 import type { Database } from "../db/client.js";
 import { registrations, seenEvents, settings as settingsTable } from "../db/schema.js";
 import type { Tenant } from "../gateway/types.js";
+import type { SecretBox } from "../secrets/keyring.js";
 import { referenceKey, type PluginReference } from "../protocol/reference.js";
 import type { SettingsData } from "../settings/form.js";
 
@@ -67,13 +68,19 @@ const byRef = (ref: PluginReference) =>
     eq(registrations.pluginId, ref.pluginId),
   );
 
-/** Reads and writes tenants; every read is scoped by a plugin reference or a public id. */
+/**
+ * Reads and writes tenants; every read is scoped by a plugin reference or a public id. HPTs and
+ * settings data are sealed at rest; callers only ever see them open.
+ */
 export class TenantStore<S extends SettingsData = SettingsData> {
   private readonly cache = new Map<string, Tenant<S> | null>();
   private readonly publicIds = new Map<string, string>();
   private readonly secrets = new Map<string, RegistrationSecrets>();
 
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly box: SecretBox,
+  ) {}
 
   /**
    * Pins registrations stored before issuers were recorded to the origin of their cluster URI,
@@ -134,7 +141,7 @@ export class TenantStore<S extends SettingsData = SettingsData> {
     const row: RegistrationRow = {
       ...ref,
       publicId: existing?.publicId ?? randomBytes(16).toString("base64url"),
-      hpt: input.hpt,
+      hpt: this.box.seal(input.hpt),
       clusterUri: input.clusterUri,
       country: input.country,
       currency: input.currency,
@@ -176,7 +183,10 @@ export class TenantStore<S extends SettingsData = SettingsData> {
         .where(byRef(ref))
         .get();
       // Cached because the outbox signs every request with it; registration replaces it.
-      if (creds) this.secrets.set(key, creds);
+      if (creds) {
+        creds = { ...creds, hpt: this.box.open(creds.hpt) };
+        this.secrets.set(key, creds);
+      }
     }
     return creds;
   }
@@ -215,12 +225,12 @@ export class TenantStore<S extends SettingsData = SettingsData> {
         ),
       )
       .get();
-    return (row ? JSON.parse(row.data) : {}) as S;
+    return (row ? JSON.parse(this.box.open(row.data)) : {}) as S;
   }
 
-  /** Replaces the settings data of a reference. */
+  /** Replaces the settings data of a reference (sealed whole: its password fields are credentials). */
   saveSettings(ref: PluginReference, data: S): void {
-    const json = JSON.stringify(data);
+    const json = this.box.seal(JSON.stringify(data));
     this.db
       .insert(settingsTable)
       .values({ ...ref, data: json, updatedAt: Date.now() })

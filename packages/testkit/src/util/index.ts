@@ -10,3 +10,4 @@ export {
   type SystemProgram,
 } from "./system-program.js";
 export { postChunkedFlood, type FloodResult } from "./chunked-flood.js";
+export { databaseBytes, secretsOnDisk } from "./database-bytes.js";

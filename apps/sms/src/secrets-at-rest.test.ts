@@ -1,0 +1,77 @@
+import { randomBytes } from "node:crypto";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Keyring, SecretKey, startGateway, type GatewayHandle } from "@switchboard/core";
+import { secretsOnDisk } from "@switchboard/testkit";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createSmsGateway } from "./gateway.js";
+import { startSmsTestbed, type SmsTestbed } from "./test/testbed.js";
+
+const dbPath = join(mkdtempSync(join(tmpdir(), "sms-at-rest-")), "sms.sqlite");
+const oldKey = randomBytes(32).toString("hex");
+const newKey = randomBytes(32).toString("base64");
+
+let bed: SmsTestbed;
+let restarted: GatewayHandle | undefined;
+beforeAll(async () => {
+  bed = await startSmsTestbed(2, { env: { SWITCHBOARD_DB_PATH: dbPath, SWITCHBOARD_SECRET_KEY: oldKey } });
+});
+afterAll(async () => {
+  await restarted?.stop({ timeoutMs: 1000 });
+  await bed.stop();
+});
+
+const authTokens = () => bed.tenants.map((t) => t.account.authToken);
+
+describe("SMS secrets at rest", () => {
+  it("keeps the Twilio auth tokens out of the database files", () => {
+    expect(authTokens().every((t) => t.length >= 16)).toBe(true);
+    expect(secretsOnDisk(dbPath, authTokens())).toEqual([]);
+  });
+
+  it("checks webhook signatures with the auth token after a key rotation, re-encrypted with the new key", async () => {
+    const { port } = bed.gateway;
+    const selfUri = bed.gateway.url;
+    await bed.gateway.stop({ timeoutMs: 1000 });
+    restarted = await startGateway(createSmsGateway({ apiBaseUrl: bed.twilio.url }), {
+      port,
+      env: {
+        ...bed.crm.env,
+        LV_PLUGIN_SELF_URI: selfUri,
+        SWITCHBOARD_DB_PATH: dbPath,
+        SWITCHBOARD_SECRET_KEY: newKey,
+        SWITCHBOARD_SECRET_KEYS_OLD: oldKey,
+        SWITCHBOARD_ALLOW_PRIVATE_URLS: "true",
+        SWITCHBOARD_RETRY_BASE_MS: "20",
+        SWITCHBOARD_RETRY_MAX_MS: "200",
+        LOG_LEVEL: "silent",
+      },
+    });
+    // Kept-alive sockets to the stopped process fail once each; use them up first.
+    await bed.crm.waitFor(async () => (await fetch(`${selfUri}healthz`).catch(() => undefined))?.ok);
+
+    const tenant = bed.tenants[1]!;
+    const inboundUrl = restarted.runtime.publicUrl(
+      `sms/inbound/${restarted.runtime.tenants.get(tenant.ref)!.publicId}`,
+    );
+    const params = bed.twilio.inboundParams({
+      accountSid: tenant.account.sid,
+      from: "+14155550999",
+      to: tenant.number.phoneNumber,
+      body: "after the rotation",
+    });
+    const res = await bed.twilio.sendInbound(inboundUrl, params, tenant.account.authToken);
+    expect(res.status).toBe(200);
+    const got = await bed.crm.waitFor(() => bed.crm.incoming.find((r) => r.body.chat.contact === "+14155550999"));
+    expect(got.ref).toEqual(tenant.ref);
+    // A wrong token still fails: the stored one was really opened, not skipped.
+    expect((await bed.twilio.sendInbound(inboundUrl, params, "x".repeat(32))).status).toBe(403);
+
+    const stored = restarted.runtime.db.$client.prepare(`SELECT data FROM settings`).all() as { data: string }[];
+    expect(stored).toHaveLength(2);
+    const current = new Keyring(SecretKey.parse(newKey)!);
+    for (const { data } of stored) expect(current.isCurrent(data)).toBe(true);
+    expect(secretsOnDisk(dbPath, authTokens())).toEqual([]);
+  });
+});
