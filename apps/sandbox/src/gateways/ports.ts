@@ -31,7 +31,8 @@ export async function resolvePorts(config: SandboxConfig): Promise<SandboxPorts>
       email: await pick(config.gatewayPorts.email, "EMAIL_PORT"),
     },
     smtpInbound: await pick(config.smtpInboundPort, "SMTP_INBOUND_PORT"),
-    crm: await pick(config.crmPort ?? 0, "SANDBOX_CRM_PORT"),
+    // 0: the simulator binds a free port itself (picking one here could hand out a gateway's).
+    crm: config.crmPort ? await pick(config.crmPort, "SANDBOX_CRM_PORT") : 0,
   };
 }
 
