@@ -58,7 +58,9 @@ function agentFor(protocol: string, allowPrivate: boolean): http.Agent {
   let agent = agents.get(key);
   if (!agent) {
     const Agent = protocol === "https:" ? https.Agent : http.Agent;
-    agent = new Agent({ keepAlive: true, maxSockets: 64 });
+    // No socket cap: the send queue and the outbox bound concurrency. A pool of 64 sockets per
+    // origin let 64 hung Bot API calls hold every later call of every tenant (chaos gateway-outage).
+    agent = new Agent({ keepAlive: true });
     agents.set(key, agent);
   }
   return agent;
