@@ -104,16 +104,21 @@ export class TenantStore<S extends SettingsData = SettingsData> {
 
   /**
    * Creates or replaces a registration; the public id survives re-registration. Refused, with
-   * nothing changed, when the tenant is pinned to another issuer or the token is older than (or
-   * the same as) one already used.
+   * nothing changed, when the tenant is pinned to another issuer or the token is older than one
+   * already used or was used before; re-sending the token in force is a no-op that succeeds.
    */
   register(ref: PluginReference, input: RegistrationInput): RegistrationResult<S> {
-    const outcome = this.db.transaction((tx): { refusal: RegistrationRefusal } | { adoptedIssuer: boolean } => {
+    type Outcome = { refusal: RegistrationRefusal } | { adoptedIssuer: boolean; unchanged?: true };
+    const outcome = this.db.transaction((tx): Outcome => {
       const existing = tx.select().from(registrations).where(byRef(ref)).get();
       if (existing?.issuer != null && existing.issuer !== input.issuer) return { refusal: "foreign-issuer" };
       // A token without iat cannot prove it is newer than one that had it.
       if (existing?.tokenIat != null && (input.iat === undefined || input.iat < existing.tokenIat)) {
         return { refusal: "outdated" };
+      }
+      // The CRM retrying the registration in force (its answer was lost) changes nothing: not a replay.
+      if (input.jti !== undefined && existing?.tokenJti === input.jti && existing.issuer === input.issuer) {
+        return { adoptedIssuer: false, unchanged: true };
       }
       if (input.jti !== undefined) {
         const fresh = tx
@@ -127,6 +132,7 @@ export class TenantStore<S extends SettingsData = SettingsData> {
       return { adoptedIssuer: existing !== undefined && existing.issuer == null };
     });
     if ("refusal" in outcome) return { ok: false, refusal: outcome.refusal };
+    if (outcome.unchanged) return { ok: true, tenant: this.get(ref)!, adoptedIssuer: false };
     this.cache.delete(referenceKey(ref));
     this.secrets.delete(referenceKey(ref));
     return { ok: true, tenant: this.get(ref)!, adoptedIssuer: outcome.adoptedIssuer };
