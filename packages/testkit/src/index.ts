@@ -16,4 +16,6 @@ export {
   type WaitForOptions,
   postChunkedFlood,
   type FloodResult,
+  startMisbehavingFileServer,
+  type MisbehavingFileServer,
 } from "./util/index.js";

@@ -1,5 +1,4 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { startMisbehavingFileServer, type MisbehavingFileServer } from "@switchboard/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CUSTOMER, startTestbed, unique, type Testbed } from "../test/testbed.js";
 
@@ -8,37 +7,16 @@ const DEADLINE_MS = 600;
 
 describe("attachment downloads while sending mail", () => {
   let bed: Testbed;
-  let server: Server;
-  let base: string;
-  const requests = new Map<string, number>();
+  let files: MisbehavingFileServer;
   beforeAll(async () => {
-    server = createServer((req, res) => {
-      const path = req.url ?? "/";
-      requests.set(path, (requests.get(path) ?? 0) + 1);
-      if (path.startsWith("/trickle")) {
-        // One byte every 100 ms: never idle long enough for an idle timeout, never done.
-        res.writeHead(200, { "content-type": "application/pdf" });
-        const timer = setInterval(() => res.write("x"), 100);
-        res.on("close", () => clearInterval(timer));
-        return;
-      }
-      if (path.startsWith("/cut")) {
-        // Half of the declared bytes, then the connection breaks.
-        res.writeHead(200, { "content-type": "application/pdf", "content-length": 2 * 1024 * 1024 });
-        res.write(Buffer.alloc(1024 * 1024, 1), () => res.destroy());
-        return;
-      }
-      res.writeHead(404).end();
-    });
-    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    files = await startMisbehavingFileServer();
     bed = await startTestbed({
       env: { SWITCHBOARD_DOWNLOAD_DEADLINE_MS: String(DEADLINE_MS), SWITCHBOARD_SEND_MAX_ATTEMPTS: "2" },
     });
   });
   afterAll(async () => {
     await bed.stop();
-    await new Promise<void>((r) => server.close(() => r()));
+    await files.close();
   });
 
   const sendWith = async (path: string) => {
@@ -48,7 +26,7 @@ describe("attachment downloads while sending mail", () => {
       message: {
         id,
         content: { text: "See attached", format: "text" },
-        attachments: [{ name: "scan.pdf", uri: `${base}${path}`, type: "file" }],
+        attachments: [{ name: "scan.pdf", uri: `${files.base}${path}`, type: "file" }],
       },
     });
     return id;
@@ -64,7 +42,7 @@ describe("attachment downloads while sending mail", () => {
     const id = await sendWith("/trickle/1");
     await bed.crm.waitFor(() => bed.crm.statusesOf(id).includes("error"), 20_000);
     // Transient: the queue tried again before giving up (SWITCHBOARD_SEND_MAX_ATTEMPTS=2).
-    expect(requests.get("/trickle/1")).toBe(2);
+    expect(files.requests.get("/trickle/1")).toBe(2);
     expect(lastError(id)).toMatch(new RegExp(`did not complete within ${DEADLINE_MS} ms`));
     expect(bed.sinks[0].messages.filter((m) => m.raw.toString().includes(id))).toHaveLength(0);
   });
@@ -72,7 +50,7 @@ describe("attachment downloads while sending mail", () => {
   it("never sends half a file: a download that breaks mid-way abandons the mail", async () => {
     const id = await sendWith("/cut/1");
     await bed.crm.waitFor(() => bed.crm.statusesOf(id).includes("error"), 20_000);
-    expect(requests.get("/cut/1")).toBe(2);
+    expect(files.requests.get("/cut/1")).toBe(2);
     expect(lastError(id)).toMatch(/Attachment download/);
     expect(bed.sinks[0].messages.filter((m) => m.raw.toString().includes(id))).toHaveLength(0);
   });

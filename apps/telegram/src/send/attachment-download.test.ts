@@ -1,5 +1,4 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { startMisbehavingFileServer, type MisbehavingFileServer } from "@switchboard/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freshChat, nextId, startTelegramStack, TOKENS, type TelegramStack } from "../test/stack.js";
 
@@ -8,37 +7,16 @@ const DEADLINE_MS = 600;
 
 describe("attachment downloads while sending to Telegram", () => {
   let stack: TelegramStack;
-  let server: Server;
-  let base: string;
-  const requests = new Map<string, number>();
+  let files: MisbehavingFileServer;
   beforeAll(async () => {
-    server = createServer((req, res) => {
-      const path = req.url ?? "/";
-      requests.set(path, (requests.get(path) ?? 0) + 1);
-      if (path.startsWith("/trickle")) {
-        // One byte every 100 ms: never idle long enough for an idle timeout, never done.
-        res.writeHead(200, { "content-type": "application/pdf" });
-        const timer = setInterval(() => res.write("x"), 100);
-        res.on("close", () => clearInterval(timer));
-        return;
-      }
-      if (path.startsWith("/cut")) {
-        // Half of the declared bytes, then the connection breaks.
-        res.writeHead(200, { "content-type": "application/pdf", "content-length": 2 * 1024 * 1024 });
-        res.write(Buffer.alloc(1024 * 1024, 1), () => res.destroy());
-        return;
-      }
-      res.writeHead(404).end();
-    });
-    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    files = await startMisbehavingFileServer();
     stack = await startTelegramStack({
       env: { SWITCHBOARD_DOWNLOAD_DEADLINE_MS: String(DEADLINE_MS), SWITCHBOARD_SEND_MAX_ATTEMPTS: "2" },
     });
   });
   afterAll(async () => {
     await stack.close();
-    await new Promise<void>((r) => server.close(() => r()));
+    await files.close();
   });
 
   const sendDocument = async (path: string, type: "file" | "voice" | "image" = "file") => {
@@ -46,7 +24,7 @@ describe("attachment downloads while sending to Telegram", () => {
     const id = nextId();
     await stack.send(0, {
       chat: { id: null, contact: `tg://user?id=${chat}`, subject: null },
-      message: { id, content: null, attachments: [{ name: "scan.pdf", uri: `${base}${path}`, type }] },
+      message: { id, content: null, attachments: [{ name: "scan.pdf", uri: `${files.base}${path}`, type }] },
     });
     await stack.waitStatus(id, "error");
     return { chat, id };
@@ -65,7 +43,7 @@ describe("attachment downloads while sending to Telegram", () => {
       const path = `/trickle/${type}`;
       const { chat, id } = await sendDocument(path, type);
       // Transient: the queue tried again before giving up (SWITCHBOARD_SEND_MAX_ATTEMPTS=2).
-      expect(requests.get(path)).toBe(2);
+      expect(files.requests.get(path)).toBe(2);
       expect(lastError(id)).toMatch(new RegExp(`did not complete within ${DEADLINE_MS} ms`));
       expect(sentTo(chat)).toEqual([]);
     });
@@ -90,7 +68,7 @@ describe("attachment downloads while sending to Telegram", () => {
 
   it("never uploads half a file: a streamed download that breaks mid-way fails the upload", async () => {
     const { chat, id } = await sendDocument("/cut/1");
-    expect(requests.get("/cut/1")).toBe(2);
+    expect(files.requests.get("/cut/1")).toBe(2);
     expect(lastError(id)).toMatch(/Attachment download was interrupted/);
     expect(sentTo(chat)).toEqual([]);
   });

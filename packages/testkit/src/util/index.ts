@@ -11,3 +11,4 @@ export {
 } from "./system-program.js";
 export { postChunkedFlood, type FloodResult } from "./chunked-flood.js";
 export { databaseBytes, secretsOnDisk } from "./database-bytes.js";
+export { startMisbehavingFileServer, type MisbehavingFileServer } from "./misbehaving-file-server.js";
