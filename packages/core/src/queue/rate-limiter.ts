@@ -4,7 +4,7 @@
 
 /** A token bucket per key: `perSecond` sustained, `burst` at once; `now` is a monotonic time in ms. */
 export class RateLimiter {
-  private readonly buckets = new Map<string, { tokens: number; updatedAt: number }>();
+  private readonly buckets = new Map<string, { tokens: number; updatedAt: number; heldUntil: number }>();
 
   constructor(
     private readonly perSecond: number,
@@ -17,7 +17,22 @@ export class RateLimiter {
     return bucket.tokens >= 1 ? 0 : Math.ceil(((1 - bucket.tokens) / this.perSecond) * 1000);
   }
 
-  /** Takes one token for `key` (call only after `waitTime` returned 0). */
+  /**
+   * When `key` may send next, in whole milliseconds (`now` when it may send now); does not take a
+   * token. While the bucket holds rows back, each answer is no earlier than the one before and a
+   * fresh token does not let a newer row past them, so held rows keep their order (a chat's
+   * messages stay in order). Rounding each row's own wait instead let a later row get an earlier
+   * due time.
+   */
+  readyAt(key: string, now: number): number {
+    const bucket = this.refill(key, now);
+    if (bucket.tokens >= 1 && now >= bucket.heldUntil) return now;
+    const refilled = bucket.tokens >= 1 ? now : now + ((1 - bucket.tokens) / this.perSecond) * 1000;
+    bucket.heldUntil = Math.max(bucket.heldUntil, Math.ceil(refilled));
+    return bucket.heldUntil;
+  }
+
+  /** Takes one token for `key` (call only after `waitTime` returned 0 or `readyAt` returned `now`). */
   take(key: string, now: number): void {
     this.refill(key, now).tokens -= 1;
   }
@@ -26,7 +41,7 @@ export class RateLimiter {
     let bucket = this.buckets.get(key);
     if (!bucket) {
       if (this.buckets.size >= 10_000) this.sweep(now);
-      bucket = { tokens: this.burst, updatedAt: now };
+      bucket = { tokens: this.burst, updatedAt: now, heldUntil: 0 };
       this.buckets.set(key, bucket);
     }
     // Never negative: a clock that went backwards must not drain the bucket (it would stall the key).
@@ -39,7 +54,9 @@ export class RateLimiter {
   // Buckets that refilled completely carry no information; dropping them bounds memory by active chats.
   private sweep(now: number): void {
     for (const [key, b] of this.buckets) {
-      if (b.tokens + ((now - b.updatedAt) / 1000) * this.perSecond >= this.burst) this.buckets.delete(key);
+      if (now >= b.heldUntil && b.tokens + ((now - b.updatedAt) / 1000) * this.perSecond >= this.burst) {
+        this.buckets.delete(key);
+      }
     }
   }
 }

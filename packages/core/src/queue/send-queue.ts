@@ -319,10 +319,10 @@ export class SendQueue {
   /** True when the rate limits let a claimed row go now; otherwise puts it back to when they will. */
   private admit(row: OutgoingRow, tenantKey: string, now: number): boolean {
     const keys = this.limiters.map(({ scope }) => (scope === "tenant" ? tenantKey : `${tenantKey} ${row.contact}`));
-    const wait = Math.max(0, ...this.limiters.map(({ limiter }, i) => limiter.waitTime(keys[i]!, now)));
-    if (wait > 0) {
-      this.stmt.defer.run(now + wait, row.id);
-      this.fair.hint(tenantKey, refOf(row), now + wait);
+    const ready = Math.max(now, ...this.limiters.map(({ limiter }, i) => limiter.readyAt(keys[i]!, now)));
+    if (ready > now) {
+      this.stmt.defer.run(ready, row.id);
+      this.fair.hint(tenantKey, refOf(row), ready);
       return false;
     }
     // Taken now: should the claims roll back, the tokens are spent without a send (a short pause, never a burst).
