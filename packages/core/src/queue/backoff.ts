@@ -1,12 +1,19 @@
 /**
  * @module queue/backoff — exponential backoff with jitter, shared by the send queue and the CRM outbox.
  */
+import { GatewayRefusedError } from "../errors.js";
 
-/** Delay before retry number `attempt` (1-based): base·2^(attempt−1), capped, with ±50% jitter. */
+/** Delay before retry number `attempt` (1-based): base·2^(attempt−1), capped, then jittered down to 50–100% of that (never above the cap). */
 export function backoffDelay(attempt: number, options: { baseMs: number; maxMs: number }): number {
   const exp = Math.min(options.maxMs, options.baseMs * 2 ** Math.min(Math.max(attempt - 1, 0), 30));
   // Jitter spreads retries of many messages failing together (an outage) so they do not stampede.
   return Math.round(exp * (0.5 + Math.random() * 0.5));
+}
+
+/** Delay before retrying after `error`: the channel's own retry-after when it gave one, else {@link backoffDelay}. */
+export function retryDelay(error: unknown, attempt: number, options: { baseMs: number; maxMs: number }): number {
+  const retryAfter = error instanceof GatewayRefusedError ? error.retryAfterMs : undefined;
+  return retryAfter ?? backoffDelay(attempt, options);
 }
 
 /**

@@ -1,6 +1,7 @@
 /**
  * @module queue/rate-limiter — in-memory token buckets for a gateway's declared rate limits.
  */
+import type { RateLimitRule } from "../gateway/types.js";
 
 /** A token bucket per key: `perSecond` sustained, `burst` at once; `now` is a monotonic time in ms. */
 export class RateLimiter {
@@ -58,5 +59,28 @@ export class RateLimiter {
         this.buckets.delete(key);
       }
     }
+  }
+}
+
+/** A gateway's declared rate limits, each kept per tenant or per contact of a tenant. */
+export class RateLimits {
+  private readonly limits: Array<{ scope: RateLimitRule["scope"]; limiter: RateLimiter }>;
+
+  constructor(rules: readonly RateLimitRule[]) {
+    this.limits = rules.map((rule) => ({
+      scope: rule.scope,
+      limiter: new RateLimiter(rule.perSecond, rule.burst ?? 1),
+    }));
+  }
+
+  /**
+   * `now` when every limit lets a send to `contact` go now (a token is then taken from each);
+   * otherwise the time they will, by {@link RateLimiter.readyAt}, with no token taken.
+   */
+  admit(tenantKey: string, contact: string, now: number): number {
+    const keys = this.limits.map(({ scope }) => (scope === "tenant" ? tenantKey : `${tenantKey} ${contact}`));
+    const ready = Math.max(now, ...this.limits.map(({ limiter }, i) => limiter.readyAt(keys[i]!, now)));
+    if (ready === now) this.limits.forEach(({ limiter }, i) => limiter.take(keys[i]!, now));
+    return ready;
   }
 }

@@ -17,11 +17,11 @@ import type { ChatMessage } from "../protocol/chat.js";
 import { referenceKey, type PluginReference } from "../protocol/reference.js";
 import type { StatusTracker } from "../outbox/status-tracker.js";
 import type { TenantStore } from "../tenants/tenant-store.js";
-import { backoffDelay, MIN_ATTEMPTS_BEFORE_EXPIRY } from "./backoff.js";
+import { backoffDelay, MIN_ATTEMPTS_BEFORE_EXPIRY, retryDelay } from "./backoff.js";
 import type { Clock } from "./clock.js";
 import { FairShare } from "./fair-share.js";
 import { Inflight } from "./inflight.js";
-import { RateLimiter } from "./rate-limiter.js";
+import { RateLimits } from "./rate-limiter.js";
 import { Waker } from "./waker.js";
 
 interface OutgoingRow {
@@ -57,7 +57,7 @@ const PUMP_RETRY = { baseMs: 100, maxMs: 5000 };
 /** The outgoing message queue with its worker. */
 export class SendQueue {
   private readonly waker: Waker;
-  private readonly limiters: Array<{ scope: "contact" | "tenant"; limiter: RateLimiter }>;
+  private readonly limits: RateLimits;
   private readonly abort = new AbortController();
   private readonly inflight = new Inflight();
   private readonly runningIds = new Set<number>();
@@ -139,10 +139,7 @@ export class SendQueue {
         `SELECT MIN(lease_until) AS t FROM outgoing WHERE state = 'leased' AND id NOT IN (SELECT value FROM json_each(?))`,
       ),
     };
-    this.limiters = (deps.gateway.rateLimits ?? []).map((rule) => ({
-      scope: rule.scope,
-      limiter: new RateLimiter(rule.perSecond, rule.burst ?? 1),
-    }));
+    this.limits = new RateLimits(deps.gateway.rateLimits ?? []);
     this.waker = new Waker(() => this.pump(), deps.clock);
     this.fair = new FairShare(Math.min(deps.config.sendTenantConcurrency, deps.config.sendConcurrency));
     this.insertMany = sqlite.transaction((items: SendQueue["batch"]) =>
@@ -318,15 +315,13 @@ export class SendQueue {
 
   /** True when the rate limits let a claimed row go now; otherwise puts it back to when they will. */
   private admit(row: OutgoingRow, tenantKey: string, now: number): boolean {
-    const keys = this.limiters.map(({ scope }) => (scope === "tenant" ? tenantKey : `${tenantKey} ${row.contact}`));
-    const ready = Math.max(now, ...this.limiters.map(({ limiter }, i) => limiter.readyAt(keys[i]!, now)));
+    // Tokens are taken on admission: should the claims roll back, they are spent without a send (a short pause, never a burst).
+    const ready = this.limits.admit(tenantKey, row.contact, now);
     if (ready > now) {
       this.stmt.defer.run(ready, row.id);
       this.fair.hint(tenantKey, refOf(row), ready);
       return false;
     }
-    // Taken now: should the claims roll back, the tokens are spent without a send (a short pause, never a burst).
-    this.limiters.forEach(({ limiter }, i) => limiter.take(keys[i]!, now));
     return true;
   }
 
@@ -408,8 +403,7 @@ export class SendQueue {
     const exhausted =
       row.attempts >= maxAttempts || (now - row.created_at >= maxAgeMs && row.attempts >= MIN_ATTEMPTS_BEFORE_EXPIRY);
     if (isRetryable(error) && !exhausted && this.running) {
-      const retryAfter = error instanceof GatewayRefusedError ? error.retryAfterMs : undefined;
-      const delay = retryAfter ?? backoffDelay(row.attempts, this.deps.config.retry);
+      const delay = retryDelay(error, row.attempts, this.deps.config.retry);
       this.stmt.retry.run(now + delay, reason.slice(0, 1000), row.id);
       this.fair.hint(referenceKey(ref), ref, now + delay);
       logger.warn({ err: reason, retryInMs: delay }, "send failed; will retry");
