@@ -32,4 +32,18 @@ describe("rate limiter: rows it holds back keep their order", () => {
     limiter.take("chat", 5.5);
     expect(limiter.readyAt("chat", 6)).toBe(6);
   });
+
+  it("a backward clock step does not keep rows held until a time from before it", () => {
+    const limiter = new RateLimiter(20, 1);
+    limiter.take("chat", 1_000_000);
+    const held = limiter.readyAt("chat", 1_000_001);
+    expect(held).toBeGreaterThan(1_000_001);
+    // An hour back: the bucket is as it was (never drained), and nothing holds it to the old time.
+    expect(limiter.readyAt("chat", 1_000_001 - 3_600_000)).toBeLessThan(held - 3_000_000);
+  });
+
+  it("works with negative times", () => {
+    const limiter = new RateLimiter(1, 1);
+    expect(limiter.readyAt("chat", -5000)).toBe(-5000);
+  });
 });

@@ -12,12 +12,6 @@ export class RateLimiter {
     private readonly burst: number,
   ) {}
 
-  /** Milliseconds until `key` may send (0 = now); does not take a token. */
-  waitTime(key: string, now: number): number {
-    const bucket = this.refill(key, now);
-    return bucket.tokens >= 1 ? 0 : Math.ceil(((1 - bucket.tokens) / this.perSecond) * 1000);
-  }
-
   /**
    * When `key` may send next, in whole milliseconds (`now` when it may send now); does not take a
    * token. While the bucket holds rows back, each answer is no earlier than the one before and a
@@ -33,7 +27,7 @@ export class RateLimiter {
     return bucket.heldUntil;
   }
 
-  /** Takes one token for `key` (call only after `waitTime` returned 0 or `readyAt` returned `now`). */
+  /** Takes one token for `key` (call only after `readyAt` returned `now`). */
   take(key: string, now: number): void {
     this.refill(key, now).tokens -= 1;
   }
@@ -42,10 +36,12 @@ export class RateLimiter {
     let bucket = this.buckets.get(key);
     if (!bucket) {
       if (this.buckets.size >= 10_000) this.sweep(now);
-      bucket = { tokens: this.burst, updatedAt: now, heldUntil: 0 };
+      bucket = { tokens: this.burst, updatedAt: now, heldUntil: -Infinity };
       this.buckets.set(key, bucket);
     }
-    // Never negative: a clock that went backwards must not drain the bucket (it would stall the key).
+    // Never negative: a clock that went backwards must not drain the bucket (it would stall the key),
+    // nor keep rows held until a time from before the step.
+    if (now < bucket.updatedAt) bucket.heldUntil = -Infinity;
     const elapsed = Math.max(0, now - bucket.updatedAt) / 1000;
     bucket.tokens = Math.min(this.burst, bucket.tokens + elapsed * this.perSecond);
     bucket.updatedAt = now;
