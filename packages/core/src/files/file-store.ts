@@ -11,6 +11,7 @@ import { and, eq, lt, sql } from "drizzle-orm";
 import type { Database } from "../db/client.js";
 import { makePrivateDir, PRIVATE_FILE_MODE } from "../db/private-files.js";
 import { storedFiles } from "../db/schema.js";
+import { tenantRows } from "../db/tenant-rows.js";
 import { FileQuotaExceededError } from "../errors.js";
 import type { FileResponse } from "../gateway/types.js";
 import { referenceKey, type PluginReference } from "../protocol/reference.js";
@@ -57,13 +58,7 @@ export class FileStore {
     const row = this.db
       .select({ bytes: sql<number>`coalesce(sum(${storedFiles.size}), 0)` })
       .from(storedFiles)
-      .where(
-        and(
-          eq(storedFiles.companyId, ref.companyId),
-          eq(storedFiles.pluginAlias, ref.pluginAlias),
-          eq(storedFiles.pluginId, ref.pluginId),
-        ),
-      )
+      .where(tenantRows(storedFiles, ref))
       .get();
     return row?.bytes ?? 0;
   }
@@ -98,14 +93,7 @@ export class FileStore {
     const row = this.db
       .select()
       .from(storedFiles)
-      .where(
-        and(
-          eq(storedFiles.id, id),
-          eq(storedFiles.companyId, ref.companyId),
-          eq(storedFiles.pluginAlias, ref.pluginAlias),
-          eq(storedFiles.pluginId, ref.pluginId),
-        ),
-      )
+      .where(and(eq(storedFiles.id, id), tenantRows(storedFiles, ref)))
       .get();
     if (!row) return undefined;
     if (options.maxAgeMs !== undefined && row.createdAt < Date.now() - options.maxAgeMs) return undefined;

@@ -3,9 +3,10 @@
  * (this process is the only writer of its database).
  */
 import { randomBytes } from "node:crypto";
-import { and, eq, isNull } from "drizzle-orm";
+import { eq, isNull } from "drizzle-orm";
 import type { Database } from "../db/client.js";
 import { registrations, seenEvents, settings as settingsTable } from "../db/schema.js";
+import { tenantRows } from "../db/tenant-rows.js";
 import type { Tenant } from "../gateway/types.js";
 import type { SecretBox } from "../secrets/keyring.js";
 import { referenceKey, type PluginReference } from "../protocol/reference.js";
@@ -61,12 +62,7 @@ function originOf(uri: string): string | undefined {
   }
 }
 
-const byRef = (ref: PluginReference) =>
-  and(
-    eq(registrations.companyId, ref.companyId),
-    eq(registrations.pluginAlias, ref.pluginAlias),
-    eq(registrations.pluginId, ref.pluginId),
-  );
+const byRef = (ref: PluginReference) => tenantRows(registrations, ref);
 
 /**
  * Reads and writes tenants; every read is scoped by a plugin reference or a public id. HPTs and
@@ -223,13 +219,7 @@ export class TenantStore<S extends SettingsData = SettingsData> {
     const row = this.db
       .select({ data: settingsTable.data })
       .from(settingsTable)
-      .where(
-        and(
-          eq(settingsTable.companyId, ref.companyId),
-          eq(settingsTable.pluginAlias, ref.pluginAlias),
-          eq(settingsTable.pluginId, ref.pluginId),
-        ),
-      )
+      .where(tenantRows(settingsTable, ref))
       .get();
     return (row ? JSON.parse(this.box.open(row.data)) : {}) as S;
   }
