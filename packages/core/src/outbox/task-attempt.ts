@@ -3,7 +3,7 @@
  * policy told in the PHP queue's terms, so the CRM sees real numbers instead of zeros.
  */
 import type { CoreConfig } from "../env.js";
-import { MIN_ATTEMPTS_BEFORE_EXPIRY } from "../queue/backoff.js";
+import { fullBackoff, MIN_ATTEMPTS_BEFORE_EXPIRY } from "../queue/backoff.js";
 
 /** PHP's TaskAttempt as it travels: failed attempts so far, attempts in all, seconds between attempts. */
 export interface TaskAttempt {
@@ -24,12 +24,8 @@ export function taskAttempt(failedSoFar: number, policy: RetryPolicy): TaskAttem
   return {
     number: failedSoFar,
     limit: attemptLimit(policy),
-    interval: Math.max(1, Math.ceil(fullDelay(failedSoFar + 1, policy.retry) / 1000)),
+    interval: Math.max(1, Math.ceil(fullBackoff(failedSoFar + 1, policy.retry) / 1000)),
   };
-}
-
-function fullDelay(attempt: number, retry: RetryPolicy["retry"]): number {
-  return Math.min(retry.maxMs, retry.baseMs * 2 ** Math.min(Math.max(attempt - 1, 0), 30));
 }
 
 const limits = new Map<string, number>();
@@ -42,13 +38,13 @@ function attemptLimit(policy: RetryPolicy): number {
   // tiny base and a long lifetime cost no loop of millions of steps.
   let attempts = 1;
   let elapsed = 0;
-  while (fullDelay(attempts, policy.retry) < policy.retry.maxMs) {
-    const wait = fullDelay(attempts, policy.retry);
+  while (fullBackoff(attempts, policy.retry) < policy.retry.maxMs) {
+    const wait = fullBackoff(attempts, policy.retry);
     if (elapsed + wait > policy.outboxMaxAgeMs) break;
     elapsed += wait;
     attempts += 1;
   }
-  if (fullDelay(attempts, policy.retry) >= policy.retry.maxMs && elapsed <= policy.outboxMaxAgeMs) {
+  if (fullBackoff(attempts, policy.retry) >= policy.retry.maxMs && elapsed <= policy.outboxMaxAgeMs) {
     attempts += Math.floor((policy.outboxMaxAgeMs - elapsed) / policy.retry.maxMs);
   }
   const limit = Math.max(attempts, MIN_ATTEMPTS_BEFORE_EXPIRY);

@@ -3,11 +3,15 @@
  */
 import { GatewayRefusedError } from "../errors.js";
 
-/** Delay before retry number `attempt` (1-based): base·2^(attempt−1), capped, then jittered down to 50–100% of that (never above the cap). */
+/** The longest delay before retry number `attempt` (1-based): base·2^(attempt−1), capped. */
+export function fullBackoff(attempt: number, options: { baseMs: number; maxMs: number }): number {
+  return Math.min(options.maxMs, options.baseMs * 2 ** Math.min(Math.max(attempt - 1, 0), 30));
+}
+
+/** Delay before retry number `attempt` (1-based): {@link fullBackoff} jittered down to 50–100% of it (never above the cap). */
 export function backoffDelay(attempt: number, options: { baseMs: number; maxMs: number }): number {
-  const exp = Math.min(options.maxMs, options.baseMs * 2 ** Math.min(Math.max(attempt - 1, 0), 30));
   // Jitter spreads retries of many messages failing together (an outage) so they do not stampede.
-  return Math.round(exp * (0.5 + Math.random() * 0.5));
+  return Math.round(fullBackoff(attempt, options) * (0.5 + Math.random() * 0.5));
 }
 
 /** Delay before retrying after `error`: the channel's own retry-after when it gave one, else {@link backoffDelay}. */
