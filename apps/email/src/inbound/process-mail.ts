@@ -12,6 +12,7 @@ import type { EmailServices } from "../services.js";
 import { parseMessageIds } from "../threading/message-id.js";
 import { baseSubject } from "../threading/subject.js";
 import { isAutoReply } from "./auto-reply.js";
+import { escapeHtml } from "./escape-html.js";
 import { installFlowedDecoder } from "./flowed-text.js";
 import { InboundRejection } from "./inbound-rejection.js";
 import { mailContent } from "./mail-content.js";
@@ -27,8 +28,7 @@ function withNotes(content: MessageContent | null, notes: string[]): MessageCont
   if (notes.length === 0) return content;
   if (!content) return { text: notes.join("\n"), format: "text" };
   if (content.format === "html") {
-    const escaped = notes.map((n) => `<p>${n.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")}</p>`);
-    return { ...content, text: content.text + escaped.join("") };
+    return { ...content, text: content.text + notes.map((n) => `<p>${escapeHtml(n)}</p>`).join("") };
   }
   return { ...content, text: `${content.text}\n\n${notes.join("\n")}` };
 }

@@ -5,6 +5,7 @@
  */
 import type { MessageContent } from "@switchboard/core";
 import type { DnsResolver } from "./dns-resolver.js";
+import { escapeHtml } from "./escape-html.js";
 
 /** What the SMTP session (or a provider's webhook) tells about where a mail came from. */
 export interface MailOrigin {
@@ -90,8 +91,4 @@ export function withSenderWarning(content: MessageContent | null, warning: strin
   if (content.format === "html")
     return { ...content, text: `<p><strong>${escapeHtml(warning)}</strong></p>${content.text}` };
   return { ...content, text: `${warning}\n\n${content.text}` };
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
