@@ -3,14 +3,7 @@
  * 4xx and connection trouble are retried, a server without the required encryption is permanent.
  */
 import { GatewayNetworkError, GatewayRefusedError, InvalidInputError, SwitchboardError } from "@switchboard/core";
-import { NO_STARTTLS_TEXT, smtpFailureText } from "./smtp-failure.js";
-
-interface NodemailerError extends Error {
-  code?: string;
-  responseCode?: number;
-  response?: string;
-  command?: string;
-}
+import { NO_STARTTLS_TEXT, smtpFailureText, type NodemailerError } from "./smtp-failure.js";
 
 /** Longest part of a server's reply kept as a status reason. */
 const MAX_REPLY_LENGTH = 500;

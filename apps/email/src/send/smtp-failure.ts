@@ -4,11 +4,13 @@
  * what answers on some host and port.
  */
 
-interface NodemailerError extends Error {
+/** The fields nodemailer sets on the errors it throws. */
+export interface NodemailerError extends Error {
   code?: string;
   responseCode?: number;
+  /** The server's reply line(s), when the failure is an SMTP answer. */
+  response?: string;
   command?: string;
-  cause?: unknown;
 }
 
 /** Text shown when the server offers no STARTTLS and the tenant did not allow unencrypted connections. */
