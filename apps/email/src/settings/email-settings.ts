@@ -28,7 +28,7 @@ export interface EmailSettings {
 }
 
 /** Longest host name (RFC 1035). */
-const MAX_HOST_LENGTH = 253;
+export const MAX_HOST_LENGTH = 253;
 
 const readCache = new WeakMap<SettingsData, EmailSettings | null>();
 const claimCache = new WeakMap<SettingsData, string | null>();

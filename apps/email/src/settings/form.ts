@@ -3,6 +3,7 @@
  */
 import type { FieldValue, SettingsForm, Text } from "@switchboard/core";
 import { MAX_ADDRESS_LENGTH, parseMailbox } from "./address.js";
+import { MAX_HOST_LENGTH } from "./email-settings.js";
 
 /** Name of the markdown previewer that shows the inbound address, MX setup and webhook URL. */
 export const INBOUND_PREVIEWER = "inbound";
@@ -58,7 +59,7 @@ export const settingsForm: SettingsForm = {
           type: "string",
           title: { en_US: "SMTP server", ru_RU: "SMTP-сервер" },
           required: true,
-          validate: maxLength(253),
+          validate: maxLength(MAX_HOST_LENGTH),
         },
         port: { type: "integer", title: { en_US: "Port", ru_RU: "Порт" }, default: 587, validate: port },
         secure: {
