@@ -99,7 +99,8 @@ export async function startInboundServer(
         .for(runtime)
         .domains.check(tenant.ref, domainOf(address.address))
         .then(
-          (proof) => callback(proof === "verified" ? undefined : unprovenDomain(address.address, proof, session)),
+          (proof) =>
+            callback(proof === "verified" ? undefined : unprovenDomain(tenant, address.address, proof, session)),
           (error: unknown) => callback(replyFor(error)),
         );
     },
@@ -155,12 +156,12 @@ export async function startInboundServer(
    * An address whose tenant has not proved its domain (any tenant could claim any address on a
    * shared MX). Refused for good, except a bounce (never 550) or when DNS could not answer: 450.
    */
-  function unprovenDomain(address: string, proof: DomainProof, session: SMTPServerSession): SmtpError {
+  function unprovenDomain(tenant: Tenant, address: string, proof: DomainProof, session: SMTPServerSession): SmtpError {
     const bounce = !session.envelope.mailFrom || !session.envelope.mailFrom.address;
     if (proof === "unknown" || bounce) {
       return smtpError(450, `4.7.1 <${address}>: the domain's verification cannot be confirmed now, try again later`);
     }
-    log.info({ tenant: tenantForAddress(runtime, address)?.publicId }, "email: RCPT for an unverified inbound domain");
+    log.info({ tenant: tenant.publicId }, "email: RCPT for an unverified inbound domain");
     return smtpError(550, `5.7.1 <${address}>: Recipient address rejected: its domain is not verified on this gateway`);
   }
 
