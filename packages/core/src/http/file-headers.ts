@@ -1,8 +1,9 @@
 /**
- * @module http/file-headers — the headers of every file answer served from the gateway's origin
- * (signed links, stored files, uploads). What a customer sent must never run as a page of our
+ * @module http/file-headers — every file answer served from the gateway's origin (signed links,
+ * stored files, uploads) and its headers. What a customer sent must never run as a page of our
  * origin in the CRM user's browser: an SVG or HTML "image" would otherwise execute its script.
  */
+import type { FileResponse } from "../gateway/types.js";
 
 // Types a browser shows without running anything: raster images, audio, video and PDF (its
 // viewer is sandboxed by the CSP below). Everything else, SVG and HTML first, is a download.
@@ -63,4 +64,13 @@ export function fileHeaders(file: { contentType?: string; fileName?: string }): 
     "x-content-type-options": "nosniff",
     "content-security-policy": "sandbox; default-src 'none'",
   };
+}
+
+/** The 200 answer serving `file`, with {@link fileHeaders} and a Content-Length only where it is certain. */
+export function fileResponse(file: FileResponse): Response {
+  const headers = fileHeaders(file);
+  // A wrong length truncates the download or hangs it: declare only what is known for sure.
+  const size = file.body instanceof Uint8Array ? file.body.byteLength : file.size;
+  if (size !== undefined && Number.isSafeInteger(size) && size >= 0) headers["content-length"] = String(size);
+  return new Response(file.body as ConstructorParameters<typeof Response>[0], { status: 200, headers });
 }

@@ -6,7 +6,7 @@ import { HttpError, SwitchboardError } from "../../errors.js";
 import type { FileResponse } from "../../gateway/types.js";
 import { ownEntry } from "../../util/own-entry.js";
 import type { AppDeps, AppEnv } from "../context.js";
-import { fileHeaders } from "../file-headers.js";
+import { fileResponse } from "../file-headers.js";
 
 /** Streams the file behind a valid, unexpired link; anything else is 404/410 without detail. */
 export function fileRoutes(deps: AppDeps): Hono<AppEnv> {
@@ -31,11 +31,7 @@ export function fileRoutes(deps: AppDeps): Hono<AppEnv> {
       throw new HttpError(502, "File could not be fetched from the channel, try again later");
     }
     if (!file) throw new HttpError(404, "File not found");
-    const headers = fileHeaders(file);
-    // A wrong length truncates the download or hangs it: declare only what is known for sure.
-    const size = file.body instanceof Uint8Array ? file.body.byteLength : file.size;
-    if (size !== undefined && Number.isSafeInteger(size) && size >= 0) headers["content-length"] = String(size);
-    return new Response(file.body as ConstructorParameters<typeof Response>[0], { status: 200, headers });
+    return fileResponse(file);
   };
   app.get("/files/:token/:name", (c) => serve(c.req.param("token")));
   app.get("/files/:token", (c) => serve(c.req.param("token")));

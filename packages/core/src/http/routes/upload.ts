@@ -11,7 +11,7 @@ import { Hono, type Context } from "hono";
 import { FileQuotaExceededError, HttpError } from "../../errors.js";
 import { permissionsJson, uploadLimitFor, type UploadLimits } from "../../files/upload-limits.js";
 import type { AppDeps, AppEnv } from "../context.js";
-import { fileHeaders } from "../file-headers.js";
+import { fileResponse } from "../file-headers.js";
 import { requirePluginToken } from "../protected.js";
 import { BodyTooLargeError, readBoundedBody } from "../bounded-body.js";
 
@@ -79,9 +79,7 @@ export function uploadRoutes(deps: AppDeps): Hono<AppEnv> {
     const id = /^([0-9a-f-]{36})(?:\.|$)/.exec(c.req.param("file"))?.[1];
     const file = tenant && id ? await deps.files.open(tenant.ref, id, { maxAgeMs: deps.config.fileTtlMs }) : undefined;
     if (!file) throw new HttpError(404, "File not found");
-    const headers = fileHeaders(file);
-    if (file.size !== undefined) headers["content-length"] = String(file.size);
-    return new Response(file.body as ConstructorParameters<typeof Response>[0], { status: 200, headers });
+    return fileResponse(file);
   });
   return app;
 }
