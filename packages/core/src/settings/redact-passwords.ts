@@ -3,6 +3,7 @@
  * stored password of the tenant appears in it, whatever the gateway's renderer wrote.
  */
 import type { Logger } from "pino";
+import { ownEntry } from "../util/own-entry.js";
 import { passwordFields, type SettingsData, type SettingsForm } from "./form.js";
 
 /** Mask put where a password stood. */
@@ -15,8 +16,7 @@ const MIN_SECRET_LENGTH = 4;
 export function withoutPasswords(text: string, form: SettingsForm, settings: SettingsData, logger?: Logger): string {
   let out = text;
   for (const [group, field] of passwordFields(form)) {
-    const groupData = Object.hasOwn(settings, group) ? settings[group] : undefined;
-    const value = groupData && Object.hasOwn(groupData, field) ? groupData[field] : undefined;
+    const value = ownEntry(ownEntry(settings, group), field);
     if (typeof value !== "string" || value.length < MIN_SECRET_LENGTH || !out.includes(value)) continue;
     out = out.replaceAll(value, REDACTED);
     logger?.warn({ field: `${group}.${field}` }, "a preview contained a stored password; it was hidden");
