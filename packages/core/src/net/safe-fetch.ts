@@ -44,13 +44,9 @@ const WHAT = "Attachment download";
  * meanwhile. Reserving all at once means two half-done downloads can never wait for each other.
  */
 export async function safeFetch(uri: string, options: SafeFetchOptions = {}): Promise<Downloaded> {
-  const res = await open(uri, "GET", options);
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  const res = await openDownload(uri, maxBytes, options);
   const declared = contentLength(res);
-  if (declared !== undefined && declared > maxBytes) {
-    res.body.destroy();
-    throw tooLarge(maxBytes);
-  }
   const budget = outboundPolicy().downloadBudget;
   // A file larger than the whole budget is let through alone (see ByteBudget.take).
   const reserved = declared ?? maxBytes;
@@ -77,17 +73,12 @@ export async function safeFetch(uri: string, options: SafeFetchOptions = {}): Pr
  * budget until the reader has taken it, so many parallel downloads wait instead of growing memory.
  */
 export async function safeStream(uri: string, options: SafeFetchOptions = {}): Promise<DownloadStream> {
-  const res = await open(uri, "GET", options);
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
-  const declared = contentLength(res);
-  if (declared !== undefined && declared > maxBytes) {
-    res.body.destroy();
-    throw tooLarge(maxBytes);
-  }
+  const res = await openDownload(uri, maxBytes, options);
   return {
     body: Readable.from(metered(res, maxBytes), { objectMode: false }),
     contentType: res.headers["content-type"],
-    size: declared,
+    size: contentLength(res),
   };
 }
 
@@ -117,6 +108,17 @@ async function open(uri: string, method: string, options: SafeFetchOptions): Pro
     const status = res.status;
     const retryable = status >= 500 || status === 408 || status === 429;
     throw new FetchError(`Attachment download failed with HTTP ${status}`, { retryable, status });
+  }
+  return res;
+}
+
+// A GET whose body, when declared larger than `maxBytes`, is refused before a byte of it is read.
+async function openDownload(uri: string, maxBytes: number, options: SafeFetchOptions): Promise<GuardedResponse> {
+  const res = await open(uri, "GET", options);
+  const declared = contentLength(res);
+  if (declared !== undefined && declared > maxBytes) {
+    res.body.destroy();
+    throw tooLarge(maxBytes);
   }
   return res;
 }
