@@ -18,4 +18,7 @@ export {
   type FloodResult,
   startMisbehavingFileServer,
   type MisbehavingFileServer,
+  jsonPaths,
+  withValueAt,
+  WRONG_KIND_VALUES,
 } from "./util/index.js";

@@ -3,11 +3,12 @@
  * updates with one field broken, Twilio webhook parameters, raw MIME, SMTP sessions, and settings
  * data for each gateway (SMTP hosts stay on loopback: no input here may leave the machine).
  */
+import { jsonPaths, withValueAt, WRONG_KIND_VALUES } from "@switchboard/testkit";
 import fc from "fast-check";
 
 /** A value of the wrong kind for almost any field. */
 export const wrongValue: fc.Arbitrary<unknown> = fc.oneof(
-  fc.constantFrom("7001", "-1", "", "x", -1, -7001, 0, 1.5, 2 ** 60, -(2 ** 60), true, null, [], {}, [1], { id: 1 }),
+  fc.constantFrom(...WRONG_KIND_VALUES),
   fc.jsonValue({ maxDepth: 2 }),
 );
 
@@ -28,20 +29,6 @@ const TELEGRAM_MESSAGES: Array<Record<string, unknown>> = [
   { contact: { phone_number: "+15550100", first_name: "Ann" } },
 ];
 
-function pathsOf(value: unknown, prefix: string[] = []): string[][] {
-  if (value === null || typeof value !== "object") return [prefix];
-  const entries = Array.isArray(value) ? value.map((v, i) => [String(i), v] as const) : Object.entries(value);
-  return [prefix, ...entries.flatMap(([key, child]) => pathsOf(child, [...prefix, key]))];
-}
-
-function replaced(value: unknown, path: string[], next: unknown): unknown {
-  if (path.length === 0) return next;
-  const [head, ...rest] = path;
-  const copy: Record<string, unknown> = Array.isArray(value) ? ({ ...value } as never) : { ...(value as object) };
-  copy[head!] = replaced(copy[head!], rest, next);
-  return Array.isArray(value) ? Object.values(copy) : copy;
-}
-
 /** A Telegram update (message or edit) with exactly one field, at any depth, replaced by a wrong value. */
 export function malformedUpdate(updateIds: () => number): fc.Arbitrary<Record<string, unknown>> {
   const templates = TELEGRAM_MESSAGES.flatMap((fields) =>
@@ -51,7 +38,7 @@ export function malformedUpdate(updateIds: () => number): fc.Arbitrary<Record<st
     })),
   );
   const cases = templates.flatMap((template) =>
-    pathsOf(template)
+    jsonPaths(template)
       .filter((path) => path[0] !== "update_id")
       .map((path) => ({ template, path })),
   );
@@ -59,7 +46,7 @@ export function malformedUpdate(updateIds: () => number): fc.Arbitrary<Record<st
     .tuple(fc.constantFrom(...cases), wrongValue)
     .map(
       ([{ template, path }, value]) =>
-        ({ ...(replaced(template, path, value) as object), update_id: updateIds() }) as Record<string, unknown>,
+        ({ ...(withValueAt(template, path, value) as object), update_id: updateIds() }) as Record<string, unknown>,
     );
 }
 
