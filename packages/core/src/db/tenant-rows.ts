@@ -21,3 +21,24 @@ export function tenantRows(table: ReferenceColumns, ref: PluginReference): SQL {
     eq(table.pluginId, ref.pluginId),
   )!;
 }
+
+/**
+ * The same filter in raw SQL (the queue and the outbox), with `alias.` before each column when
+ * given; bind the reference as `@companyId`, `@pluginAlias`, `@pluginId`.
+ */
+export function tenantRowsSql(alias?: string): string {
+  const c = alias ? `${alias}.` : "";
+  return `${c}company_id = @companyId AND ${c}plugin_alias = @pluginAlias AND ${c}plugin_id = @pluginId`;
+}
+
+/** The plugin reference columns of a row read with raw SQL. */
+export interface ReferenceRow {
+  company_id: string;
+  plugin_alias: string;
+  plugin_id: string;
+}
+
+/** The plugin reference of a row read with raw SQL. */
+export function referenceOfRow(row: ReferenceRow): PluginReference {
+  return { companyId: row.company_id, pluginAlias: row.plugin_alias, pluginId: row.plugin_id };
+}

@@ -6,6 +6,7 @@ import type { Statement } from "better-sqlite3";
 import type { Logger } from "pino";
 import type { Database } from "../db/client.js";
 import { isStorageUnavailable, type StorageHealth } from "../db/storage-health.js";
+import { referenceOfRow, tenantRowsSql, type ReferenceRow } from "../db/tenant-rows.js";
 import type { CoreConfig } from "../env.js";
 import { backoffDelay, MIN_ATTEMPTS_BEFORE_EXPIRY } from "../queue/backoff.js";
 import { FairShare } from "../queue/fair-share.js";
@@ -84,15 +85,14 @@ export class CrmOutbox {
     );
     // Only the oldest pending row of each order key is eligible, so a retried status never
     // lets a later one overtake it. One tenant at a time, through the tenant's due index.
-    const tenant = `company_id = @companyId AND plugin_alias = @pluginAlias AND plugin_id = @pluginId`;
     this.dueHeads = sqlite.prepare(
       `SELECT o.* FROM crm_outbox o
-       WHERE o.${tenant.replace(/ AND /g, " AND o.")} AND o.next_attempt_at <= @now
+       WHERE ${tenantRowsSql("o")} AND o.next_attempt_at <= @now
          AND o.id = (SELECT MIN(id) FROM crm_outbox i WHERE i.order_key = o.order_key)
        ORDER BY o.next_attempt_at, o.id LIMIT @limit`,
     );
     // Rows behind a head wait for it, so the earliest time of a tenant's rows is its next work.
-    this.tenantNextDue = sqlite.prepare(`SELECT MIN(next_attempt_at) AS t FROM crm_outbox WHERE ${tenant}`);
+    this.tenantNextDue = sqlite.prepare(`SELECT MIN(next_attempt_at) AS t FROM crm_outbox WHERE ${tenantRowsSql()}`);
     this.pendingTenants = sqlite.prepare(
       `SELECT company_id, plugin_alias, plugin_id, MIN(next_attempt_at) AS t FROM crm_outbox
        GROUP BY company_id, plugin_alias, plugin_id`,
@@ -132,13 +132,8 @@ export class CrmOutbox {
 
   /** Starts delivering what is stored (including what an earlier process left). */
   start(): void {
-    for (const row of this.pendingTenants.all() as Array<{
-      company_id: string;
-      plugin_alias: string;
-      plugin_id: string;
-      t: number;
-    }>) {
-      const ref = { companyId: row.company_id, pluginAlias: row.plugin_alias, pluginId: row.plugin_id };
+    for (const row of this.pendingTenants.all() as Array<ReferenceRow & { t: number }>) {
+      const ref = referenceOfRow(row);
       this.fair.hint(referenceKey(ref), ref, row.t);
     }
     this.stopped = false;
@@ -213,7 +208,7 @@ export class CrmOutbox {
   }
 
   private begin(row: OutboxRow, tenantKey: string, cluster: string): void {
-    const ref = { companyId: row.company_id, pluginAlias: row.plugin_alias, pluginId: row.plugin_id };
+    const ref = referenceOfRow(row);
     this.inflightKeys.add(row.order_key);
     this.tenantInflight.set(tenantKey, (this.tenantInflight.get(tenantKey) ?? 0) + 1);
     this.fair.start(cluster);
@@ -246,7 +241,7 @@ export class CrmOutbox {
   }
 
   private async deliver(row: OutboxRow): Promise<void> {
-    const ref = { companyId: row.company_id, pluginAlias: row.plugin_alias, pluginId: row.plugin_id };
+    const ref = referenceOfRow(row);
     const log = () => this.deps.logger.child({ tenant: referenceKey(ref), outboxId: row.id, kind: row.kind });
     const endpoint = ENDPOINTS[row.kind];
     const creds = this.deps.tenants.credentials(ref);

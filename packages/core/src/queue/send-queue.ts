@@ -10,6 +10,7 @@ import type { Statement } from "better-sqlite3";
 import type { Logger } from "pino";
 import type { Database } from "../db/client.js";
 import { isStorageUnavailable, type StorageHealth } from "../db/storage-health.js";
+import { referenceOfRow, tenantRowsSql, type ReferenceRow } from "../db/tenant-rows.js";
 import type { CoreConfig } from "../env.js";
 import { GatewayRefusedError, isRetryable } from "../errors.js";
 import type { GatewayDefinition, GatewayRuntime, SendResult } from "../gateway/types.js";
@@ -92,7 +93,7 @@ export class SendQueue {
 
   constructor(private readonly deps: SendQueueDeps) {
     const sqlite = deps.db.$client;
-    const tenant = `company_id = @companyId AND plugin_alias = @pluginAlias AND plugin_id = @pluginId`;
+    const tenant = tenantRowsSql();
     this.stmt = {
       insert: sqlite.prepare(
         `INSERT INTO outgoing (company_id, plugin_alias, plugin_id, crm_message_id, payload, contact, state, attempts, next_attempt_at, created_at)
@@ -212,8 +213,8 @@ export class SendQueue {
 
   /** Starts the worker; messages left by an earlier process are picked up (leased ones when their lease expires). */
   start(): void {
-    for (const row of this.stmt.queuedTenants.all() as Array<RefRow & { t: number }>) {
-      const ref = refOf(row);
+    for (const row of this.stmt.queuedTenants.all() as Array<ReferenceRow & { t: number }>) {
+      const ref = referenceOfRow(row);
       this.fair.hint(referenceKey(ref), ref, row.t);
     }
     this.running = true;
@@ -268,8 +269,8 @@ export class SendQueue {
     // earliest foreign lease runs out, not on every wake-up.
     if (now >= this.leaseCheckAt) {
       const running = JSON.stringify([...this.runningIds]);
-      for (const row of this.stmt.releaseExpired.all({ now, running }) as RefRow[]) {
-        const ref = refOf(row);
+      for (const row of this.stmt.releaseExpired.all({ now, running }) as ReferenceRow[]) {
+        const ref = referenceOfRow(row);
         this.fair.hint(referenceKey(ref), ref, now);
       }
       const lease = (this.stmt.nextLease.get(running) as { t: number | null }).t;
@@ -319,7 +320,7 @@ export class SendQueue {
     const ready = this.limits.admit(tenantKey, row.contact, now);
     if (ready > now) {
       this.stmt.defer.run(ready, row.id);
-      this.fair.hint(tenantKey, refOf(row), ready);
+      this.fair.hint(tenantKey, referenceOfRow(row), ready);
       return false;
     }
     return true;
@@ -328,7 +329,7 @@ export class SendQueue {
   /** Starts the send of a committed claim (already counted against its tenant's cap). */
   private launch(row: OutgoingRow, tenantKey: string): void {
     this.runningIds.add(row.id);
-    void this.inflight.track(this.send(row, refOf(row))).then(() => {
+    void this.inflight.track(this.send(row, referenceOfRow(row))).then(() => {
       this.runningIds.delete(row.id);
       this.fair.finish(tenantKey);
       this.waker.wake();
@@ -422,16 +423,10 @@ export class SendQueue {
   }
 }
 
-type RefRow = Pick<OutgoingRow, "company_id" | "plugin_alias" | "plugin_id">;
-
 /** A row claimed in one wake-up, with its tenant's key. */
 interface Claimed {
   row: OutgoingRow;
   tenantKey: string;
-}
-
-function refOf(row: RefRow): PluginReference {
-  return { companyId: row.company_id, pluginAlias: row.plugin_alias, pluginId: row.plugin_id };
 }
 
 /** A child logger built only if something is logged (building one per message costs CPU). */
