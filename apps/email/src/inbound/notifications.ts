@@ -38,7 +38,8 @@ export function isDmarcAggregateReport(mail: ParsedMail): boolean {
 
 /** Reads a bounce: which messages it may be about and what it says; undefined for mail that is no bounce. */
 export function readBounce(mail: ParsedMail, raw: Buffer, envelope: NoticeEnvelope = {}): BounceResult | undefined {
-  if (isDeliveryReport(mail)) {
+  const dsn = isDeliveryReport(mail);
+  if (dsn) {
     const report = readDeliveryReport(mail, raw);
     if (report) {
       const delayOnly = report.recipients.length > 0 && report.recipients.every((r) => r.action === "delayed");
@@ -50,7 +51,7 @@ export function readBounce(mail: ParsedMail, raw: Buffer, envelope: NoticeEnvelo
       return { originalIds: report.originalIds, outcome };
     }
   }
-  if (!isDeliveryReport(mail) && !isFailureNotice(mail, envelope)) return undefined;
+  if (!dsn && !isFailureNotice(mail, envelope)) return undefined;
   const originalIds = [
     ...returnedMessageIds(raw, mail),
     ...parseMessageIds(mail.inReplyTo),
