@@ -91,7 +91,7 @@ export class ClientLimits {
     return true;
   }
 
-  /** Drops addresses with nothing open and no message in the last minute (called now and then). */
+  /** Forgets the message times of addresses that sent nothing in the last minute (called now and then). */
   sweep(): void {
     const now = this.now();
     for (const [address, times] of this.messages) {
