@@ -8,7 +8,7 @@ import type { Database } from "../db/client.js";
 import { isStorageUnavailable, type StorageHealth } from "../db/storage-health.js";
 import { referenceOfRow, tenantRowsSql, type ReferenceRow } from "../db/tenant-rows.js";
 import type { CoreConfig } from "../env.js";
-import { backoffDelay, MIN_ATTEMPTS_BEFORE_EXPIRY } from "../queue/backoff.js";
+import { backoffDelay, MIN_ATTEMPTS_BEFORE_EXPIRY, WORKER_RETRY } from "../queue/backoff.js";
 import { FairShare } from "../queue/fair-share.js";
 import { Inflight } from "../queue/inflight.js";
 import type { Clock } from "../queue/clock.js";
@@ -163,7 +163,7 @@ export class CrmOutbox {
       // The database refused (or something unexpected broke): never crash, try again later.
       if (isStorageUnavailable(error)) this.deps.storage.failed(error);
       else this.deps.logger.error({ err: error }, "CRM outbox failed; retrying");
-      this.waker.wakeAt(this.deps.clock.now() + backoffDelay(++this.pumpFailures, { baseMs: 100, maxMs: 5000 }));
+      this.waker.wakeAt(this.deps.clock.now() + backoffDelay(++this.pumpFailures, WORKER_RETRY));
     }
   }
 

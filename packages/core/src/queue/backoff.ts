@@ -25,3 +25,6 @@ export function retryDelay(error: unknown, attempt: number, options: { baseMs: n
  * alone (a clock set forward between two runs) never turns pending work into errors.
  */
 export const MIN_ATTEMPTS_BEFORE_EXPIRY = 3;
+
+/** Backoff of a worker (the send queue, the CRM outbox) while the database refuses its claims. */
+export const WORKER_RETRY = { baseMs: 100, maxMs: 5000 };

@@ -18,7 +18,7 @@ import type { ChatMessage } from "../protocol/chat.js";
 import { referenceKey, type PluginReference } from "../protocol/reference.js";
 import type { StatusTracker } from "../outbox/status-tracker.js";
 import type { TenantStore } from "../tenants/tenant-store.js";
-import { backoffDelay, MIN_ATTEMPTS_BEFORE_EXPIRY, retryDelay } from "./backoff.js";
+import { backoffDelay, MIN_ATTEMPTS_BEFORE_EXPIRY, retryDelay, WORKER_RETRY } from "./backoff.js";
 import type { Clock } from "./clock.js";
 import { FairShare } from "./fair-share.js";
 import { Inflight } from "./inflight.js";
@@ -51,9 +51,6 @@ export interface SendQueueDeps {
   /** Where writes refused by the database are reported and waited out. */
   storage: StorageHealth;
 }
-
-/** Backoff of the worker while the database refuses its claims. */
-const PUMP_RETRY = { baseMs: 100, maxMs: 5000 };
 
 /** The outgoing message queue with its worker. */
 export class SendQueue {
@@ -245,7 +242,7 @@ export class SendQueue {
       else this.deps.logger.error({ err: error }, "send worker failed; retrying");
       // Rows claimed before the failure stay leased: look for expired leases again.
       this.leaseCheckAt = 0;
-      this.waker.wakeAt(this.deps.clock.now() + backoffDelay(++this.pumpFailures, PUMP_RETRY));
+      this.waker.wakeAt(this.deps.clock.now() + backoffDelay(++this.pumpFailures, WORKER_RETRY));
     }
   }
 
