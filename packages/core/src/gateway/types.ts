@@ -10,6 +10,7 @@ import type { PluginReference } from "../protocol/reference.js";
 import type { SettingsData, SettingsForm } from "../settings/form.js";
 import type { CoreConfig } from "../env.js";
 import type { Database } from "../db/client.js";
+import type { SecretBox } from "../secrets/keyring.js";
 import type { AnySQLiteColumn } from "drizzle-orm/sqlite-core";
 
 /** What `/info` says the gateway can do (`extra.capabilities`, §9). */
@@ -181,7 +182,7 @@ export interface GatewayRuntime<S extends SettingsData = SettingsData> {
    * Encryption at rest for the gateway's own secrets (AES-256-GCM under SWITCHBOARD_SECRET_KEY):
    * store `seal(secret)`, read back with `open(stored)`; list the column in `secretColumns`.
    */
-  secrets: { seal(plaintext: string): string; open(stored: string): string };
+  secrets: SecretBox;
 }
 
 /** Hooks around settings and the process life. */
