@@ -86,13 +86,11 @@ export function createWebhookRoutes(bots: Bots) {
       if (secret === undefined || !sameSecret(c.req.header("x-telegram-bot-api-secret-token"), secret)) {
         return c.json({ code: 401, message: "Missing or wrong secret token" }, 401);
       }
-      // Read once, bounded; Hono's body cache then hands grammY the same text. Anything but an
-      // update is a 400; an update we cannot read is acknowledged and logged: a 5xx would make
-      // Telegram redeliver it forever, and no retry can make it readable.
-      const text = await readBoundedText(c, UPDATE_BODY_LIMIT);
-      // Hono caches body promises here (typed as values); grammY's `c.req.json()` reads this text.
-      (c.req.bodyCache as Record<string, unknown>).text = Promise.resolve(text);
-      const check = checkUpdate(parseJson(text));
+      // Read once, bounded, and parsed once. Anything but an update is a 400; an update we cannot
+      // read is acknowledged and logged: a 5xx would make Telegram redeliver it forever, and no
+      // retry can make it readable.
+      const body = parseJson(await readBoundedText(c, UPDATE_BODY_LIMIT));
+      const check = checkUpdate(body);
       if (check.kind === "not-an-update") return c.json({ code: 400, message: "Body is not a Telegram update" }, 400);
       if (check.kind === "unreadable") {
         runtime.logger.warn(
@@ -101,10 +99,12 @@ export function createWebhookRoutes(bots: Bots) {
         );
         return c.body(null, 200);
       }
+      // Hono caches body promises here (typed as values): grammY's `c.req.json()` gets the object
+      // just checked instead of parsing the text again.
+      (c.req.bodyCache as Record<string, unknown>).json = Promise.resolve(body);
       try {
         return await handlerFor(publicId, token, secret)(c);
       } catch (error) {
-        if (error instanceof SyntaxError) return c.json({ code: 400, message: "Update body is not valid JSON" }, 400);
         // A busy or full database: core answers 503 with Retry-After and marks /readyz (Telegram delivers again).
         if (isStorageUnavailable(error)) throw error;
         // Logged by hand, without the error object: grammY's network errors carry URLs with the token.
