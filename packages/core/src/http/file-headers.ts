@@ -39,21 +39,16 @@ const INLINE_TYPES = new Set([
 const MEDIA_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*$/;
 
 /** The bare media type of a Content-Type value, or `application/octet-stream` when it is not one. */
-export function mediaTypeOf(contentType: string | undefined): string {
+function mediaTypeOf(contentType: string | undefined): string {
   const type = (contentType ?? "").split(";")[0]!.trim().toLowerCase();
   return MEDIA_TYPE.test(type) ? type : "application/octet-stream";
-}
-
-/** True when a file of this type may be shown in the browser instead of downloaded. */
-export function isInlineType(contentType: string | undefined): boolean {
-  return INLINE_TYPES.has(mediaTypeOf(contentType));
 }
 
 /**
  * Content-Type, Content-Disposition (`attachment` unless the type is on the inert allow-list),
  * `nosniff` and a sandboxing CSP, so the browser neither guesses a type nor runs anything.
  */
-export function fileHeaders(file: { contentType?: string; fileName?: string }): Record<string, string> {
+function fileHeaders(file: { contentType?: string; fileName?: string }): Record<string, string> {
   const type = mediaTypeOf(file.contentType);
   const disposition = INLINE_TYPES.has(type) ? "inline" : "attachment";
   return {

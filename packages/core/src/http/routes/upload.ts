@@ -22,10 +22,10 @@ const UPLOADER_NAMES = new Set(["image", "voice"]);
 const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
 
 /** Path under LV_PLUGIN_SELF_URI where uploads are served. */
-export const UPLOADED_PATH = "uploaded/";
+const UPLOADED_PATH = "uploaded/";
 
 /** The largest body an upload route reads: the largest permitted file plus multipart framing. */
-export function uploadBodyLimit(limits: UploadLimits): number {
+function uploadBodyLimit(limits: UploadLimits): number {
   return Math.max(0, ...limits.values()) + MULTIPART_OVERHEAD_BYTES;
 }
 
@@ -85,7 +85,7 @@ export function uploadRoutes(deps: AppDeps): Hono<AppEnv> {
 }
 
 /** PHP's `pathinfo($name, PATHINFO_EXTENSION)`, lower-cased: what follows the last dot of the base name. */
-export function extensionOf(fileName: string): string {
+function extensionOf(fileName: string): string {
   const base = fileName.slice(fileName.lastIndexOf("/") + 1);
   const dot = base.lastIndexOf(".");
   return dot < 0 ? "" : base.slice(dot + 1).toLowerCase();
