@@ -24,18 +24,16 @@ export class BodyTooLargeError extends HttpError {
  * request, which costs more CPU than everything else on the send path.
  */
 export async function readBoundedBody(c: Context, maxBytes: number = DEFAULT_BODY_LIMIT): Promise<Buffer> {
+  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+  const socket = incoming && typeof incoming.on === "function" ? incoming : undefined;
   try {
     const declared = Number(c.req.header("content-length") ?? NaN);
     if (declared > maxBytes) throw new BodyTooLargeError(maxBytes);
-    const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
-    if (incoming && typeof incoming.on === "function" && !incoming.readableDidRead && !incoming.readableEnded) {
-      return await readSocket(incoming, maxBytes);
-    }
+    if (socket && !socket.readableDidRead && !socket.readableEnded) return await readSocket(socket, maxBytes);
     return await readWebStream(c.req.raw.body, maxBytes);
   } catch (error) {
     if (error instanceof BodyTooLargeError) {
-      const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
-      if (incoming && typeof incoming.on === "function") discardRest(incoming);
+      if (socket) discardRest(socket);
       else c.header("connection", "close");
     }
     throw error;
