@@ -23,12 +23,15 @@ function readChatId(params: Record<string, unknown>): Checked<string> {
   return { ok: true, value: id };
 }
 
+/** A text or caption as Telegram shows it: the visible text and its links. */
+type VisibleText = { visible: string; links: ParsedLink[] };
+
 function readText(
   value: unknown,
   parseMode: unknown,
   limit: number,
   kind: "message" | "caption",
-): Checked<{ visible: string; links: ParsedLink[] } | undefined> {
+): Checked<VisibleText | undefined> {
   if (value === undefined || value === null) return { ok: true, value: undefined };
   const parsed = parseMessageText(String(value), parseMode);
   if (!parsed.ok)
@@ -89,7 +92,7 @@ function deliver(
   chatId: string,
   text: {
     raw: string | undefined;
-    parsed: { visible: string; links: ParsedLink[] } | undefined;
+    parsed: VisibleText | undefined;
     parseMode: string | undefined;
   },
   file: FakeSentFile | undefined,
@@ -167,7 +170,7 @@ const sendMediaGroup: MethodHandler = (input) => {
   const items: Array<{
     file: FakeSentFile;
     raw: string | undefined;
-    parsed: { visible: string; links: ParsedLink[] } | undefined;
+    parsed: VisibleText | undefined;
     parseMode: string | undefined;
   }> = [];
   for (const item of media as Array<Record<string, unknown>>) {

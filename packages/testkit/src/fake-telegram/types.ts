@@ -1,6 +1,7 @@
 /**
  * @module fake-telegram/types — what the fake Bot API records and what tests script with.
  */
+import type { ParsedLink } from "./html.js";
 import type { UploadedFile } from "./params.js";
 
 /** `getMe` result of a fake bot. */
@@ -82,7 +83,7 @@ export interface FakeSentMessage {
   /** The visible text after parsing (what the user sees). */
   text: string | undefined;
   /** The links in it, with the URL Telegram made of each href. */
-  links: Array<{ text: string; url: string }>;
+  links: ParsedLink[];
   parseMode: string | undefined;
   file: FakeSentFile | undefined;
   mediaGroupId: string | undefined;
