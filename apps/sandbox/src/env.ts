@@ -12,8 +12,8 @@ export interface SandboxConfig {
   /** The email gateway's inbound SMTP port (0: a free port). */
   smtpInboundPort: number;
   /**
-   * The simulated CRM's port (default 0: a free one). Gateways pin each tenant to the origin of
-   * the CRM that registered it, so a sandbox restarted on the same data needs the same port.
+   * The simulated CRM's port (default 3001; 0 or unset: a free one). Gateways pin each tenant to
+   * the origin of the CRM that registered it, so a sandbox restarted on the same data needs the same port.
    */
   crmPort?: number;
   /** Folder of the gateways' SQLite files. */
