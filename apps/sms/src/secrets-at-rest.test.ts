@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Keyring, SecretKey, startGateway, type GatewayHandle } from "@switchboard/core";
 import { secretsOnDisk } from "@switchboard/testkit";
+import { conformanceEnv } from "@switchboard/testkit/conformance";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSmsGateway } from "./gateway.js";
 import { startSmsTestbed, type SmsTestbed } from "./test/testbed.js";
@@ -37,15 +38,11 @@ describe("SMS secrets at rest", () => {
     restarted = await startGateway(createSmsGateway({ apiBaseUrl: bed.twilio.url }), {
       port,
       env: {
-        ...bed.crm.env,
+        ...conformanceEnv(bed.crm),
         LV_PLUGIN_SELF_URI: selfUri,
         SWITCHBOARD_DB_PATH: dbPath,
         SWITCHBOARD_SECRET_KEY: newKey,
         SWITCHBOARD_SECRET_KEYS_OLD: oldKey,
-        SWITCHBOARD_ALLOW_PRIVATE_URLS: "true",
-        SWITCHBOARD_RETRY_BASE_MS: "20",
-        SWITCHBOARD_RETRY_MAX_MS: "200",
-        LOG_LEVEL: "silent",
       },
     });
     // Kept-alive sockets to the stopped process fail once each; use them up first.

@@ -4,6 +4,7 @@
  */
 import { startGateway, type GatewayHandle, type Tenant } from "@switchboard/core";
 import { freePort, startCrmSimulator, type CrmSimulator, type PluginRef, type SendBody } from "@switchboard/testkit";
+import { conformanceEnv } from "@switchboard/testkit/conformance";
 import { startFakeTwilio, type FakeAccount, type FakePhoneNumber, type FakeTwilio } from "@switchboard/testkit/twilio";
 import { expect } from "vitest";
 import { createSmsGateway } from "../gateway.js";
@@ -51,13 +52,8 @@ export async function startSmsTestbed(
   const gateway = await startGateway(createSmsGateway({ apiBaseUrl: twilio.url, mediaRetryDelaysMs: [10, 20, 40] }), {
     port,
     env: {
-      ...crm.env,
+      ...conformanceEnv(crm),
       LV_PLUGIN_SELF_URI: `http://127.0.0.1:${port}/gw/sms/`,
-      SWITCHBOARD_DB_PATH: ":memory:",
-      SWITCHBOARD_ALLOW_PRIVATE_URLS: "true",
-      SWITCHBOARD_RETRY_BASE_MS: "20",
-      SWITCHBOARD_RETRY_MAX_MS: "200",
-      LOG_LEVEL: "silent",
       ...options.env,
     },
   });
