@@ -21,6 +21,10 @@ describe("API base rewriting", () => {
   });
 });
 
+/** Core's outbound policy with the given private-address rule (the other settings as core's defaults). */
+const outbound = (allowPrivate: boolean) =>
+  configureOutbound({ allowPrivate, downloadDeadlineMs: 30_000, downloadBudgetBytes: 64 * 1024 * 1024 });
+
 describe("the Twilio HTTP client", () => {
   let server: Server;
   let base: string;
@@ -39,26 +43,26 @@ describe("the Twilio HTTP client", () => {
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
   afterAll(() => {
-    configureOutbound({ allowPrivate: false, downloadDeadlineMs: 30_000, downloadBudgetBytes: 64 * 1024 * 1024 });
+    outbound(false);
     return new Promise<void>((r) => server.close(() => r()));
   });
   const client = (deadlineMs?: number) =>
     twilio("AC1", "secret", { httpClient: new BaseUrlRequestClient(base, deadlineMs), autoRetry: false });
 
   it("goes through core's address policy: a loopback base is refused unless private URLs are allowed", async () => {
-    configureOutbound({ allowPrivate: false, downloadDeadlineMs: 30_000, downloadBudgetBytes: 64 * 1024 * 1024 });
+    outbound(false);
     const refused = await client()
       .api.v2010.accounts("AC1")
       .fetch()
       .catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(FetchError);
     expect((refused as FetchError).message).toMatch(/private address/);
-    configureOutbound({ allowPrivate: true, downloadDeadlineMs: 30_000, downloadBudgetBytes: 64 * 1024 * 1024 });
+    outbound(true);
     expect((await client().api.v2010.accounts("AC1").fetch()).status).toBe("active");
   });
 
   it("fails a call whose answer trickles past the total deadline as a retryable network error", async () => {
-    configureOutbound({ allowPrivate: true, downloadDeadlineMs: 30_000, downloadBudgetBytes: 64 * 1024 * 1024 });
+    outbound(true);
     const error = await client(400)
       .messages.create({ to: "+14155550100", from: "+14155550199", body: "hi" })
       .catch((e: unknown) => e);
