@@ -49,7 +49,7 @@ describe("attachment downloads while sending to Telegram", () => {
     });
   }
 
-  it("streams an image over the photo limit straight into sendDocument, byte for byte", async () => {
+  it("sends an image over the photo limit as a document, byte for byte", async () => {
     const chat = freshChat();
     const id = nextId();
     const bytes = Buffer.alloc(11 * 1024 * 1024);

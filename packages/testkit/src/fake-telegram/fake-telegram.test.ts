@@ -145,6 +145,15 @@ describe("fake Bot API", () => {
       ],
     });
     expect(mixed.status).toBe(400);
+    // Names of Object's properties are no media types (the table was a plain object).
+    const inherited = await call("sendMediaGroup", {
+      chat_id: 1,
+      media: [
+        { type: "constructor", media: "https://x.test/a.jpg" },
+        { type: "constructor", media: "https://x.test/b.jpg" },
+      ],
+    });
+    expect(inherited.json.description).toBe("Bad Request: unsupported media type in the media group");
     const long = await call("sendMediaGroup", {
       chat_id: 1,
       media: [

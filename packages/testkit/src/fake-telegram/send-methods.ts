@@ -156,7 +156,12 @@ function sendFile(method: string, field: string): MethodHandler {
   };
 }
 
-const GROUPABLE: Record<string, string> = { photo: "visual", video: "visual", document: "document", audio: "audio" };
+const GROUPABLE = new Map([
+  ["photo", "visual"],
+  ["video", "visual"],
+  ["document", "document"],
+  ["audio", "audio"],
+]);
 
 const sendMediaGroup: MethodHandler = (input) => {
   const chat = readChatId(input.params);
@@ -164,7 +169,7 @@ const sendMediaGroup: MethodHandler = (input) => {
   const media = input.params.media;
   if (!Array.isArray(media)) return badRequest("can't parse media JSON object");
   if (media.length < 2 || media.length > 10) return badRequest("wrong number of media: must include 2-10 items");
-  const kinds = new Set(media.map((m: { type?: unknown }) => GROUPABLE[String(m?.type)] ?? "invalid"));
+  const kinds = new Set(media.map((m: { type?: unknown }) => GROUPABLE.get(String(m?.type)) ?? "invalid"));
   if (kinds.has("invalid")) return badRequest("unsupported media type in the media group");
   if (kinds.size > 1) return badRequest("document, audio and visual media can't be mixed in one media group");
   const items: Array<{
