@@ -11,8 +11,8 @@ export abstract class SwitchboardError extends Error {
   }
 }
 
-/** The gateway's API answered and refused (Telegram `ok:false`, Twilio error, SMTP 5xx/4xx). */
-export class GatewayRefusedError extends SwitchboardError {
+/** The channel's API answered and refused (Telegram `ok:false`, Twilio error, SMTP 5xx/4xx). */
+export class ChannelRefusedError extends SwitchboardError {
   readonly retryable: boolean;
   /** Provider's own error code (Telegram error_code, Twilio code, SMTP reply code). */
   readonly code: string | number | undefined;
@@ -29,8 +29,8 @@ export class GatewayRefusedError extends SwitchboardError {
   }
 }
 
-/** We never got an answer from the gateway's API (DNS, refused, reset, timeout): retry. */
-export class GatewayNetworkError extends SwitchboardError {
+/** We never got an answer from the channel's API (DNS, refused, reset, timeout): retry. */
+export class ChannelNetworkError extends SwitchboardError {
   readonly retryable = true;
 }
 

@@ -1,4 +1,4 @@
-import { GatewayNetworkError, GatewayRefusedError, InvalidInputError } from "@switchboard/core";
+import { ChannelNetworkError, ChannelRefusedError, InvalidInputError } from "@switchboard/core";
 import { describe, expect, it } from "vitest";
 import { classifySmtpError } from "./classify-error.js";
 
@@ -11,18 +11,18 @@ describe("classifySmtpError", () => {
     const error = classifySmtpError(
       smtpError({ code: "EENVELOPE", responseCode: 550, response: "550 5.1.1 No such user" }),
     );
-    expect(error).toBeInstanceOf(GatewayRefusedError);
+    expect(error).toBeInstanceOf(ChannelRefusedError);
     expect(error.retryable).toBe(false);
     expect(error.message).toBe("550 5.1.1 No such user");
-    expect((error as GatewayRefusedError).code).toBe(550);
+    expect((error as ChannelRefusedError).code).toBe(550);
   });
 
   it("retries 4xx replies and connection failures", () => {
     const busy = classifySmtpError(smtpError({ code: "EENVELOPE", responseCode: 421, response: "421 Try later" }));
-    expect(busy).toBeInstanceOf(GatewayRefusedError);
+    expect(busy).toBeInstanceOf(ChannelRefusedError);
     expect(busy.retryable).toBe(true);
     const refused = classifySmtpError(smtpError({ code: "ESOCKET", message: "connect ECONNREFUSED 127.0.0.1:2525" }));
-    expect(refused).toBeInstanceOf(GatewayNetworkError);
+    expect(refused).toBeInstanceOf(ChannelNetworkError);
     expect(refused.retryable).toBe(true);
   });
 
@@ -38,7 +38,7 @@ describe("classifySmtpError", () => {
         response: "SSH-2.0-OpenSSH_9.6",
       }),
     );
-    expect(banner).toBeInstanceOf(GatewayNetworkError);
+    expect(banner).toBeInstanceOf(ChannelNetworkError);
     expect(banner.message).not.toContain("SSH");
     const greeting = classifySmtpError(
       smtpError({ code: "ECONNECTION", responseCode: 554, response: "554 internal-host-7 says go away" }),

@@ -2,7 +2,7 @@
  * @module send/classify-error — nodemailer failures as Switchboard errors: SMTP 5xx is permanent,
  * 4xx and connection trouble are retried, a server without the required encryption is permanent.
  */
-import { GatewayNetworkError, GatewayRefusedError, InvalidInputError, SwitchboardError } from "@switchboard/core";
+import { ChannelNetworkError, ChannelRefusedError, InvalidInputError, SwitchboardError } from "@switchboard/core";
 import { NO_STARTTLS_TEXT, smtpFailureText, type NodemailerError } from "./smtp-failure.js";
 
 /** Longest part of a server's reply kept as a status reason. */
@@ -21,16 +21,16 @@ export function classifySmtpError(error: unknown): SwitchboardError {
   // Refused before any SMTP exchange: the message itself is unusable (e.g. no recipients).
   if (e.command === "API" && e.code === "EENVELOPE") return new InvalidInputError(text, { cause: error });
   if (e.code === "EAUTH") {
-    return new GatewayRefusedError(`SMTP authentication failed: ${text}`, { permanent: true, code, cause: error });
+    return new ChannelRefusedError(`SMTP authentication failed: ${text}`, { permanent: true, code, cause: error });
   }
   // Trying again cannot make the server offer encryption; the tenant has to change the settings.
-  if (text === NO_STARTTLS_TEXT) return new GatewayRefusedError(text, { permanent: true, code, cause: error });
+  if (text === NO_STARTTLS_TEXT) return new ChannelRefusedError(text, { permanent: true, code, cause: error });
   if (typeof code === "number" && code >= 400) {
     // The server's answer to our envelope or message is its own reason (no such user, mailbox full).
     const answered = e.code === "EENVELOPE" || e.code === "EMESSAGE";
-    return new GatewayRefusedError(answered ? reply(e) : text, { permanent: code >= 500, code, cause: error });
+    return new ChannelRefusedError(answered ? reply(e) : text, { permanent: code >= 500, code, cause: error });
   }
-  return new GatewayNetworkError(`SMTP server unreachable: ${text}`, { cause: error });
+  return new ChannelNetworkError(`SMTP server unreachable: ${text}`, { cause: error });
 }
 
 /** The server's reply to MAIL, RCPT or DATA, on one line and bounded. */

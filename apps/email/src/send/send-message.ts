@@ -24,7 +24,7 @@ function recipientOf(contact: string): string {
   throw new InvalidInputError(`The contact must be exactly one bare email address (user@example.com), got ${shown}`);
 }
 
-/** The gateway's `send`: returns the Message-ID (without brackets) as the gateway message id. */
+/** The gateway's `send`: returns the Message-ID (without brackets) as the channel message id. */
 export async function sendMessage(
   registry: ServiceRegistry,
   ctx: SendContext,

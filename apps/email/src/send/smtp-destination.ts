@@ -5,7 +5,7 @@
  */
 import { lookup as dnsLookup } from "node:dns/promises";
 import { isIP } from "node:net";
-import { GatewayNetworkError, InvalidInputError, isPrivateAddress } from "@switchboard/core";
+import { ChannelNetworkError, InvalidInputError, isPrivateAddress } from "@switchboard/core";
 
 /** Resolves a host name to all its addresses (`dns.lookup` with `all: true` by default; tests may replace it). */
 export type HostLookup = (host: string) => Promise<string[]>;
@@ -32,7 +32,7 @@ export class PrivateSmtpHostError extends InvalidInputError {
 }
 
 /** The SMTP host name does not resolve (retryable: DNS failures are often passing). */
-export class UnresolvableSmtpHostError extends GatewayNetworkError {
+export class UnresolvableSmtpHostError extends ChannelNetworkError {
   constructor(cause: unknown) {
     super("The SMTP server name could not be resolved", { cause });
   }

@@ -1,11 +1,11 @@
-import { GatewayRefusedError } from "@switchboard/core";
+import { ChannelRefusedError } from "@switchboard/core";
 import { describe, expect, it } from "vitest";
 import { classifyTwilioFailure, parseRetryAfter, readTwilioFailure } from "./classify-error.js";
 
 describe("classifying Twilio failures", () => {
   it.each([21610, 21211, 21614, 21408, 20003])("code %i is permanent", (code) => {
     const error = classifyTwilioFailure({ status: code === 20003 ? 401 : 400, code, message: "m" });
-    expect(error).toBeInstanceOf(GatewayRefusedError);
+    expect(error).toBeInstanceOf(ChannelRefusedError);
     expect(error.retryable).toBe(false);
     expect(error.code).toBe(code);
     expect(error.message).toContain(`Twilio ${code}`);

@@ -2,7 +2,7 @@
  * @module send/classify-error — a Twilio API failure as a Switchboard error that says whether to retry.
  * @see https://www.twilio.com/docs/api/errors
  */
-import { GatewayNetworkError, GatewayRefusedError } from "@switchboard/core";
+import { ChannelNetworkError, ChannelRefusedError } from "@switchboard/core";
 
 /** Twilio error codes that never succeed on retry, with what they mean for a manager. */
 export const PERMANENT_CODES: Readonly<Record<number, string>> = {
@@ -29,12 +29,12 @@ export interface TwilioFailure {
  * Known permanent codes, and any other 4xx, are permanent; 429 (honouring Retry-After), 408 and
  * 5xx are transient, so the send queue retries them.
  */
-export function classifyTwilioFailure(failure: TwilioFailure): GatewayRefusedError {
+export function classifyTwilioFailure(failure: TwilioFailure): ChannelRefusedError {
   const { status, code, retryAfterMs } = failure;
   const known = code !== undefined ? PERMANENT_CODES[code] : undefined;
   const transient = !known && (status === 429 || status === 408 || status >= 500 || code === 20429);
   const what = [`Twilio ${code ?? "HTTP " + status}`, failure.message, known].filter(Boolean).join(": ");
-  return new GatewayRefusedError(`[sms] ${what}`, {
+  return new ChannelRefusedError(`[sms] ${what}`, {
     permanent: !transient,
     code: code ?? status,
     retryAfterMs: transient ? retryAfterMs : undefined,
@@ -64,11 +64,11 @@ export function parseRetryAfter(value: string | undefined): number | undefined {
 }
 
 /** A request that got no answer at all (refused, reset, DNS, timeout). */
-export function networkFailure(error: unknown): GatewayNetworkError {
+export function networkFailure(error: unknown): ChannelNetworkError {
   const e = error as { code?: unknown; message?: unknown };
   const why = typeof e?.code === "string" ? e.code : typeof e?.message === "string" ? e.message : "no answer";
   // The original error is not attached: HTTP client errors carry request headers (basic auth).
-  return new GatewayNetworkError(`[sms] Twilio did not answer: ${why}`);
+  return new ChannelNetworkError(`[sms] Twilio did not answer: ${why}`);
 }
 
 function safeJson(text: string): unknown {

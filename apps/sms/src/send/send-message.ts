@@ -2,8 +2,8 @@
  * @module send/send-message — delivers one CRM message as SMS/MMS through Twilio.
  */
 import {
-  GatewayNetworkError,
-  GatewayRefusedError,
+  ChannelNetworkError,
+  ChannelRefusedError,
   InvalidInputError,
   type OutgoingMessage,
   type SendContext,
@@ -39,7 +39,7 @@ export function createSend(deps: SenderDeps) {
     const optOuts = optOutStore(runtime.db);
     const optedOut = optOuts.get(tenant.ref, to);
     if (optedOut) {
-      throw new GatewayRefusedError(
+      throw new ChannelRefusedError(
         `[sms] ${to} has opted out (texted ${optedOut.keyword}), so nothing was sent; they can text START to opt back in`,
         { permanent: true, code: OPTED_OUT },
       );
@@ -66,12 +66,12 @@ export function createSend(deps: SenderDeps) {
     for (const [index, body] of bodies.entries()) {
       let sid = already.get(index);
       if (!sid) {
-        if (ctx.signal.aborted) throw new GatewayNetworkError("[sms] Shutting down before every part was sent");
+        if (ctx.signal.aborted) throw new ChannelNetworkError("[sms] Shutting down before every part was sent");
         try {
           const media = index === 0 && plan.mediaUrls.length ? { mediaUrl: plan.mediaUrls } : {};
           sid = (await client.messages.create({ ...common, ...media, ...(body ? { body } : {}) })).sid;
         } catch (error) {
-          if (error instanceof GatewayRefusedError && error.code === OPTED_OUT) optOuts.optOut(tenant.ref, to, "21610");
+          if (error instanceof ChannelRefusedError && error.code === OPTED_OUT) optOuts.optOut(tenant.ref, to, "21610");
           throw error;
         }
         parts.record(tenant.ref, message.queueId, index, sid);

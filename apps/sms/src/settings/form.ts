@@ -1,7 +1,7 @@
 /**
  * @module settings/form — the SMS settings form (group `main`) and reading saved settings.
  */
-import { GatewayRefusedError, type SettingsData, type SettingsForm } from "@switchboard/core";
+import { ChannelRefusedError, type SettingsData, type SettingsForm } from "@switchboard/core";
 import { toE164 } from "../send/phone.js";
 
 const ACCOUNT_SID = /^AC[0-9a-fA-F]{32}$/;
@@ -106,7 +106,7 @@ export function requireSettings(data: SettingsData): SmsSettings & { parsedSende
   const settings = readSettings(data);
   const parsedSender = settings && parseSender(settings.sender);
   if (!settings || !parsedSender) {
-    throw new GatewayRefusedError("[sms] The SMS gateway is not set up: save the Twilio settings first", {
+    throw new ChannelRefusedError("[sms] The SMS gateway is not set up: save the Twilio settings first", {
       permanent: true,
     });
   }

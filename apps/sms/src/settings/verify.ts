@@ -3,8 +3,8 @@
  * sender number's inbound SMS webhook at this gateway.
  */
 import {
-  GatewayNetworkError,
-  GatewayRefusedError,
+  ChannelNetworkError,
+  ChannelRefusedError,
   SettingsValidationError,
   type GatewayRuntime,
   type SettingsData,
@@ -19,10 +19,10 @@ function fieldError(field: "accountSid" | "authToken" | "sender", message: strin
 
 /** Explains a failed Twilio call as an error on the field the user has to fix. */
 function explain(error: unknown, step: "account" | "sender"): SettingsValidationError {
-  if (error instanceof GatewayNetworkError) {
+  if (error instanceof ChannelNetworkError) {
     return fieldError("accountSid", "Could not reach Twilio to check these credentials; try again in a moment");
   }
-  const code = error instanceof GatewayRefusedError ? error.code : undefined;
+  const code = error instanceof ChannelRefusedError ? error.code : undefined;
   if (code === 20003 || code === 401) {
     return fieldError("authToken", "Twilio rejected this Account SID and Auth Token (error 20003)");
   }
@@ -63,7 +63,7 @@ async function checkService(client: TwilioClient, serviceSid: string): Promise<v
   try {
     await client.messaging.v1.services(serviceSid).fetch();
   } catch (error) {
-    if (error instanceof GatewayRefusedError && (error.code === 20404 || error.code === 404)) {
+    if (error instanceof ChannelRefusedError && (error.code === 20404 || error.code === 404)) {
       throw fieldError("sender", "This Messaging Service does not exist in this Twilio account");
     }
     throw explain(error, "sender");

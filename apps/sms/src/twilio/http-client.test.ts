@@ -1,6 +1,6 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { configureOutbound, FetchError, GatewayNetworkError } from "@switchboard/core";
+import { configureOutbound, FetchError, ChannelNetworkError } from "@switchboard/core";
 import twilio from "twilio";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BaseUrlRequestClient, rewriteToBase } from "./http-client.js";
@@ -66,8 +66,8 @@ describe("the Twilio HTTP client", () => {
     const error = await client(400)
       .messages.create({ to: "+14155550100", from: "+14155550199", body: "hi" })
       .catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(GatewayNetworkError);
-    expect((error as GatewayNetworkError).retryable).toBe(true);
+    expect(error).toBeInstanceOf(ChannelNetworkError);
+    expect((error as ChannelNetworkError).retryable).toBe(true);
     expect((error as Error).message).toMatch(/did not complete within 400 ms/);
   });
 });

@@ -5,8 +5,8 @@
 import {
   createGuardedFetch,
   declaredLength,
-  GatewayNetworkError,
-  GatewayRefusedError,
+  ChannelNetworkError,
+  ChannelRefusedError,
   InvalidInputError,
   type FileResolver,
 } from "@switchboard/core";
@@ -35,7 +35,7 @@ export function createFileResolver(bots: Bots): FileResolver<TelegramSettings> {
       if (error instanceof GrammyError) {
         // 400 (unknown file, too big) and 401 (token replaced) will not heal; 429/5xx may.
         const permanent = error.error_code >= 400 && error.error_code < 500 && error.error_code !== 429;
-        throw new GatewayRefusedError(
+        throw new ChannelRefusedError(
           `Telegram refused getFile (${error.error_code}: ${redactToken(error.description, token)})`,
           {
             permanent,
@@ -43,18 +43,18 @@ export function createFileResolver(bots: Bots): FileResolver<TelegramSettings> {
           },
         );
       }
-      throw new GatewayNetworkError("Telegram Bot API could not be reached for getFile");
+      throw new ChannelNetworkError("Telegram Bot API could not be reached for getFile");
     }
-    if (!filePath) throw new GatewayRefusedError("Telegram gave no download path for the file", { permanent: true });
+    if (!filePath) throw new ChannelRefusedError("Telegram gave no download path for the file", { permanent: true });
     let response: Response;
     try {
       response = await fetchFile(bots.fileUrl(token, filePath));
     } catch {
-      throw new GatewayNetworkError("Telegram file download could not be started");
+      throw new ChannelNetworkError("Telegram file download could not be started");
     }
     if (!response.ok || !response.body) {
       await response.body?.cancel();
-      throw new GatewayRefusedError(`Telegram file download answered ${response.status}`, {
+      throw new ChannelRefusedError(`Telegram file download answered ${response.status}`, {
         permanent: response.status === 404,
       });
     }

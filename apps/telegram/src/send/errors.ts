@@ -2,7 +2,7 @@
  * @module send/errors — Bot API failures as Switchboard errors, so the queue knows what to do:
  * wait `retry_after` on 429, give up at once on blocked users and unknown chats, retry the rest.
  */
-import { FetchError, GatewayNetworkError, GatewayRefusedError } from "@switchboard/core";
+import { FetchError, ChannelNetworkError, ChannelRefusedError } from "@switchboard/core";
 import { GrammyError, HttpError } from "grammy";
 import { redactToken } from "../bot/redact.js";
 
@@ -28,21 +28,21 @@ export function toSendError(error: unknown, token: string): Error {
     const code = error.error_code;
     if (code === 429) {
       const seconds = error.parameters.retry_after ?? 1;
-      return new GatewayRefusedError(what, { permanent: false, code, retryAfterMs: seconds * 1000 });
+      return new ChannelRefusedError(what, { permanent: false, code, retryAfterMs: seconds * 1000 });
     }
     // 5xx and 409 (conflicts while Telegram reconfigures) pass; every 4xx means this request is wrong for good.
     const permanent = code >= 400 && code < 500 && code !== 409;
-    return new GatewayRefusedError(hint(what, code), { permanent, code });
+    return new ChannelRefusedError(hint(what, code), { permanent, code });
   }
   if (error instanceof HttpError) {
     const inner = error.error;
     // An attachment streamed into the upload failed: its own error says whether a retry can help.
     if (inner instanceof FetchError && inner.message.startsWith("Attachment")) return inner;
     const why = inner instanceof FetchError ? ` (${inner.message})` : "";
-    return new GatewayNetworkError(`Telegram Bot API could not be reached: ${redactToken(error.message + why, token)}`);
+    return new ChannelNetworkError(`Telegram Bot API could not be reached: ${redactToken(error.message + why, token)}`);
   }
   // Anything else (attachment download failures, invalid input) already says what happened.
-  return error instanceof Error ? error : new GatewayNetworkError(redactToken(String(error), token));
+  return error instanceof Error ? error : new ChannelNetworkError(redactToken(String(error), token));
 }
 
 function hint(message: string, code: number): string {

@@ -3,8 +3,8 @@
  * after a retry), follow a group's migration to its supergroup, and return every message id.
  */
 import {
-  GatewayNetworkError,
-  GatewayRefusedError,
+  ChannelNetworkError,
+  ChannelRefusedError,
   isRetryable,
   referenceKey,
   type OutgoingMessage,
@@ -24,7 +24,7 @@ export function createSender(bots: Bots, memory: SendMemory) {
   return async function send(ctx: SendContext<TelegramSettings>, message: OutgoingMessage): Promise<SendResult> {
     const token = ctx.tenant.settings.main?.botToken;
     if (typeof token !== "string" || token === "") {
-      throw new GatewayRefusedError("No bot token is configured: open the plugin settings and paste it", {
+      throw new ChannelRefusedError("No bot token is configured: open the plugin settings and paste it", {
         permanent: true,
       });
     }
@@ -32,7 +32,7 @@ export function createSender(bots: Bots, memory: SendMemory) {
     const contactChat = parseContact(message.chat.contact);
     const steps = planMessage(message.message);
     if (!memory.claim(message.queueId)) {
-      throw new GatewayNetworkError("An earlier attempt at this message is still uploading; trying again later");
+      throw new ChannelNetworkError("An earlier attempt at this message is still uploading; trying again later");
     }
     const progress = memory.start(message.queueId, memory.migratedTo(tenantKey, contactChat) ?? contactChat);
     const stepContext: StepContext = { api: bots.api(token), runtime: ctx.runtime, signal: ctx.signal };

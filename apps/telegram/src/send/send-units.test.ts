@@ -1,4 +1,4 @@
-import { GatewayNetworkError, GatewayRefusedError, InvalidInputError, isRetryable } from "@switchboard/core";
+import { ChannelNetworkError, ChannelRefusedError, InvalidInputError, isRetryable } from "@switchboard/core";
 import { GrammyError, HttpError } from "grammy";
 import { describe, expect, it } from "vitest";
 import { redactToken } from "../bot/redact.js";
@@ -47,9 +47,9 @@ describe("contacts", () => {
 describe("error classification", () => {
   it("turns 429 into a retry after retry_after seconds", () => {
     const error = toSendError(grammyError(429, "Too Many Requests: retry after 7", { retry_after: 7 }), TOKEN);
-    expect(error).toBeInstanceOf(GatewayRefusedError);
+    expect(error).toBeInstanceOf(ChannelRefusedError);
     expect(isRetryable(error)).toBe(true);
-    expect((error as GatewayRefusedError).retryAfterMs).toBe(7000);
+    expect((error as ChannelRefusedError).retryAfterMs).toBe(7000);
   });
 
   it("treats 4xx as permanent and 5xx as retryable", () => {
@@ -65,7 +65,7 @@ describe("error classification", () => {
       new HttpError(`Network request for 'sendMessage' failed! ${inner.message}`, inner),
       TOKEN,
     );
-    expect(error).toBeInstanceOf(GatewayNetworkError);
+    expect(error).toBeInstanceOf(ChannelNetworkError);
     expect(error.message).not.toContain("secret-part");
     expect(error.cause).toBeUndefined();
   });

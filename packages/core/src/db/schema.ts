@@ -99,13 +99,13 @@ export const outgoingParts = sqliteTable(
   "outgoing_parts",
   {
     ...ref,
-    gatewayMessageId: text("gateway_message_id").notNull(),
+    channelMessageId: text("gateway_message_id").notNull(),
     outgoingId: integer("outgoing_id").notNull(),
     statusRank: integer("status_rank").notNull().default(1),
     reason: text("reason"),
   },
   (t) => [
-    primaryKey({ columns: [t.companyId, t.pluginAlias, t.pluginId, t.gatewayMessageId] }),
+    primaryKey({ columns: [t.companyId, t.pluginAlias, t.pluginId, t.channelMessageId] }),
     index("outgoing_parts_outgoing").on(t.outgoingId),
   ],
 );

@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { once } from "node:events";
 import BetterSqlite3 from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
-import { GatewayNetworkError } from "../errors.js";
+import { ChannelNetworkError } from "../errors.js";
 import { createEchoGateway } from "../test/echo-gateway.js";
 import { startStack, tempDbPath, TENANT_A, textMessage, type Stack } from "../test/stack.js";
 import { openDatabase } from "./client.js";
@@ -71,7 +71,7 @@ describe("storage errors", () => {
   it("the send worker waits out a locked database when a retry falls due, and sends it once the lock is gone", async () => {
     const echo = createEchoGateway();
     echo.behave(async (m) => {
-      if (m.attempt === 1) throw new GatewayNetworkError("connection reset");
+      if (m.attempt === 1) throw new ChannelNetworkError("connection reset");
       return `id-${m.queueId}`;
     });
     const s = (stack = await startStack(echo.definition, {

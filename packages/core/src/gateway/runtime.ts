@@ -64,14 +64,14 @@ export function createRuntime<S extends SettingsData>(parts: {
     },
     claimOnce,
     forwardIncoming: (tenant, message, options = {}) => forward(tenant, message, options.externalId),
-    reportStatus: (tenant, gatewayMessageId, status, options = {}) =>
-      statuses.report(tenant.ref, gatewayMessageId, status, options.reason),
-    findOutgoing(tenant, gatewayMessageId) {
+    reportStatus: (tenant, channelMessageId, status, options = {}) =>
+      statuses.report(tenant.ref, channelMessageId, status, options.reason),
+    findOutgoing(tenant, channelMessageId) {
       const row = findOutgoing.get(
         tenant.ref.companyId,
         tenant.ref.pluginAlias,
         tenant.ref.pluginId,
-        gatewayMessageId,
+        channelMessageId,
       ) as { payload: string; crm_message_id: string | null } | undefined;
       if (!row) return undefined;
       return { chat: (JSON.parse(row.payload) as ChatMessage).chat, crmMessageId: row.crm_message_id };

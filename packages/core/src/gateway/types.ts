@@ -52,11 +52,11 @@ export interface OutgoingMessage extends ChatMessage {
   attempt: number;
 }
 
-/** What a successful send returns: the gateway's message id(s) and details worth storing. */
+/** What a successful send returns: the channel's message id(s) and details worth storing. */
 export type SendResult =
   | string
   | {
-      /** Ids the gateway gave the message (several when it was split); statuses are reported by them. */
+      /** Ids the channel gave the message (several when it was split); statuses are reported by them. */
       ids: string[];
       /** Stored with the message as JSON (e.g. SMS segment count and encoding). */
       details?: Record<string, unknown>;
@@ -144,17 +144,17 @@ export interface GatewayRuntime<S extends SettingsData = SettingsData> {
    */
   forwardIncoming(tenant: Tenant<S>, message: IncomingMessage, options?: { externalId?: string }): boolean;
   /**
-   * Reports a status of an outgoing message by the id the gateway gave it. Statuses only move
+   * Reports a status of an outgoing message by the id the channel gave it. Statuses only move
    * forward and each reaches the CRM once; returns false when nothing new was reported.
    */
   reportStatus(
     tenant: Tenant<S>,
-    gatewayMessageId: string,
+    channelMessageId: string,
     status: MessageStatus,
     options?: { reason?: string },
   ): boolean;
-  /** The outgoing message a gateway message id belongs to (e.g. to thread an email reply). */
-  findOutgoing(tenant: Tenant<S>, gatewayMessageId: string): { chat: Chat; crmMessageId: string | null } | undefined;
+  /** The outgoing message a channel message id belongs to (e.g. to thread an email reply). */
+  findOutgoing(tenant: Tenant<S>, channelMessageId: string): { chat: Chat; crmMessageId: string | null } | undefined;
   /** Records an external event id once per tenant and scope; false if it was seen before. */
   claimOnce(tenant: Tenant<S>, scope: string, externalId: string): boolean;
   files: {

@@ -10,7 +10,7 @@ import type { CrmOutbox } from "./crm-outbox.js";
 const ERROR_RANK = statusRank("error");
 
 /**
- * Tracks the status of each part (gateway message id) of an outgoing message. The message's status
+ * Tracks the status of each part (channel message id) of an outgoing message. The message's status
  * is the lowest of its parts' (all parts must be delivered for the message to be), or error when
  * any part failed; the CRM hears each step of that aggregate once, in order.
  */
@@ -22,7 +22,7 @@ export class StatusTracker {
   private readonly insertPart: Statement;
   private readonly reportTx: (
     ref: PluginReference,
-    gatewayMessageId: string,
+    channelMessageId: string,
     status: MessageStatus,
     reason?: string,
   ) => boolean;
@@ -52,8 +52,8 @@ export class StatusTracker {
        VALUES (?, ?, ?, ?, ?, ?)`,
     );
     this.reportTx = sqlite.transaction(
-      (ref: PluginReference, gatewayMessageId: string, status: MessageStatus, reason?: string): boolean => {
-        const key = [ref.companyId, ref.pluginAlias, ref.pluginId, gatewayMessageId] as const;
+      (ref: PluginReference, channelMessageId: string, status: MessageStatus, reason?: string): boolean => {
+        const key = [ref.companyId, ref.pluginAlias, ref.pluginId, channelMessageId] as const;
         const part = this.findPart.get(...key) as { outgoing_id: number; status_rank: number } | undefined;
         const rank = statusRank(status);
         if (!part || part.status_rank >= rank) return false;
@@ -84,7 +84,7 @@ export class StatusTracker {
   }
 
   /** Applies a status reported by the gateway for one of its message ids; false if nothing moved. */
-  report(ref: PluginReference, gatewayMessageId: string, status: MessageStatus, reason?: string): boolean {
-    return this.reportTx(ref, gatewayMessageId, status, reason);
+  report(ref: PluginReference, channelMessageId: string, status: MessageStatus, reason?: string): boolean {
+    return this.reportTx(ref, channelMessageId, status, reason);
   }
 }

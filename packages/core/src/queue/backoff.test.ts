@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { loadCoreConfig } from "../env.js";
-import { GatewayNetworkError, GatewayRefusedError } from "../errors.js";
+import { ChannelNetworkError, ChannelRefusedError } from "../errors.js";
 import { backoffDelay, retryDelay } from "./backoff.js";
 
 const RETRY = { baseMs: 1000, maxMs: 60_000 };
@@ -71,7 +71,7 @@ describe("backoffDelay", () => {
 
 describe("retryDelay", () => {
   const refused = (retryAfterMs?: number) =>
-    new GatewayRefusedError("Too Many Requests", { permanent: false, code: 429, retryAfterMs });
+    new ChannelRefusedError("Too Many Requests", { permanent: false, code: 429, retryAfterMs });
 
   it("waits exactly the channel's retry-after, whatever the attempt and the cap", () => {
     jitter(0);
@@ -85,7 +85,7 @@ describe("retryDelay", () => {
   it("falls back to the backoff when the channel gave no retry-after", () => {
     jitter(0.999_999_999);
     expect(retryDelay(refused(), 3, RETRY)).toBe(4000);
-    expect(retryDelay(new GatewayNetworkError("connect ECONNREFUSED"), 3, RETRY)).toBe(4000);
+    expect(retryDelay(new ChannelNetworkError("connect ECONNREFUSED"), 3, RETRY)).toBe(4000);
     expect(retryDelay(new Error("boom"), 10, RETRY)).toBe(60_000);
   });
 });

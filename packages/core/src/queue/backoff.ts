@@ -1,7 +1,7 @@
 /**
  * @module queue/backoff — exponential backoff with jitter, shared by the send queue and the CRM outbox.
  */
-import { GatewayRefusedError } from "../errors.js";
+import { ChannelRefusedError } from "../errors.js";
 
 /** The longest delay before retry number `attempt` (1-based): base·2^(attempt−1), capped. */
 export function fullBackoff(attempt: number, options: { baseMs: number; maxMs: number }): number {
@@ -16,7 +16,7 @@ export function backoffDelay(attempt: number, options: { baseMs: number; maxMs: 
 
 /** Delay before retrying after `error`: the channel's own retry-after when it gave one, else {@link backoffDelay}. */
 export function retryDelay(error: unknown, attempt: number, options: { baseMs: number; maxMs: number }): number {
-  const retryAfter = error instanceof GatewayRefusedError ? error.retryAfterMs : undefined;
+  const retryAfter = error instanceof ChannelRefusedError ? error.retryAfterMs : undefined;
   return retryAfter ?? backoffDelay(attempt, options);
 }
 

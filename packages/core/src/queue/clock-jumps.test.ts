@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { GatewayNetworkError } from "../errors.js";
+import { ChannelNetworkError } from "../errors.js";
 import { createEchoGateway } from "../test/echo-gateway.js";
 import { startStack, TENANT_A, textMessage, type Stack } from "../test/stack.js";
 import { steadyClock } from "./clock.js";
@@ -52,7 +52,7 @@ describe("wall-clock steps", () => {
     echo.behave(async (m) => {
       if (m.attempt > 1) return `ok-${m.queueId}`;
       await stepped;
-      throw new GatewayNetworkError("connection reset");
+      throw new ChannelNetworkError("connection reset");
     });
     const { crm, gw } = (stack = await startStack(echo.definition));
     await crm.send(gw.url, TENANT_A, textMessage("pending"));

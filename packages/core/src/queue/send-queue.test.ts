@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { GatewayNetworkError, GatewayRefusedError, InvalidInputError } from "../errors.js";
+import { ChannelNetworkError, ChannelRefusedError, InvalidInputError } from "../errors.js";
 import { createEchoGateway, type EchoGateway } from "../test/echo-gateway.js";
 import { startStack, TENANT_A, TENANT_B, textMessage, type Stack } from "../test/stack.js";
 
@@ -75,7 +75,7 @@ describe("send queue", () => {
     const echo = createEchoGateway();
     let n = 0;
     echo.behave(async (m) => {
-      if (++n < 3) throw new GatewayNetworkError("connection reset");
+      if (++n < 3) throw new ChannelNetworkError("connection reset");
       return `ok-${m.queueId}`;
     });
     const { crm, gw } = await start(echo);
@@ -91,7 +91,7 @@ describe("send queue", () => {
     echo.behave(async () => {
       at.push(Date.now());
       if (at.length === 1)
-        throw new GatewayRefusedError("Too Many Requests", { permanent: false, code: 429, retryAfterMs: 400 });
+        throw new ChannelRefusedError("Too Many Requests", { permanent: false, code: 429, retryAfterMs: 400 });
       return "ok";
     });
     const { crm, gw } = await start(echo);
@@ -120,7 +120,7 @@ describe("send queue", () => {
   it("gives up after the configured attempts and reports error", async () => {
     const echo = createEchoGateway();
     echo.behave(async () => {
-      throw new GatewayRefusedError("Internal Server Error", { permanent: false, code: 500 });
+      throw new ChannelRefusedError("Internal Server Error", { permanent: false, code: 500 });
     });
     const { crm, gw } = await start(echo, { SWITCHBOARD_SEND_MAX_ATTEMPTS: "3" });
     await crm.send(gw.url, TENANT_A, textMessage("exhaust"));

@@ -12,7 +12,7 @@ import type { Database } from "../db/client.js";
 import { isStorageUnavailable, type StorageHealth } from "../db/storage-health.js";
 import { referenceOfRow, tenantRowsSql, type ReferenceRow } from "../db/tenant-rows.js";
 import type { CoreConfig } from "../env.js";
-import { GatewayRefusedError, isRetryable } from "../errors.js";
+import { ChannelRefusedError, isRetryable } from "../errors.js";
 import type { GatewayDefinition, GatewayRuntime, SendResult } from "../gateway/types.js";
 import type { ChatMessage } from "../protocol/chat.js";
 import { referenceKey, type PluginReference } from "../protocol/reference.js";
@@ -343,7 +343,7 @@ export class SendQueue {
     const tenant = this.deps.tenants.get(ref);
     let result: SendResult;
     try {
-      if (!tenant) throw new GatewayRefusedError("Plugin is not registered", { permanent: true });
+      if (!tenant) throw new ChannelRefusedError("Plugin is not registered", { permanent: true });
       const message = JSON.parse(row.payload) as ChatMessage;
       result = await this.deps.gateway.send(
         {
@@ -368,7 +368,7 @@ export class SendQueue {
       this.finished.push({ row, ref, ids, details, done });
       if (this.finished.length === 1) setImmediate(() => void this.flushSent());
     });
-    if (this.deps.logger.isLevelEnabled("debug")) logger().debug({ gatewayMessageIds: ids }, "message sent");
+    if (this.deps.logger.isLevelEnabled("debug")) logger().debug({ channelMessageIds: ids }, "message sent");
   }
 
   private async flushSent(): Promise<void> {

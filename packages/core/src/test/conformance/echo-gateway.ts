@@ -3,8 +3,8 @@
  */
 import {
   defineGateway,
-  GatewayNetworkError,
-  GatewayRefusedError,
+  ChannelNetworkError,
+  ChannelRefusedError,
   SettingsValidationError,
   type GatewayDefinition,
 } from "../../index.js";
@@ -26,7 +26,7 @@ export function echoGateway(providerUrl: string): GatewayDefinition {
         body: JSON.stringify(body),
       });
     } catch (error) {
-      throw new GatewayNetworkError("[echo] provider unreachable", { cause: error });
+      throw new ChannelNetworkError("[echo] provider unreachable", { cause: error });
     }
   };
 
@@ -64,7 +64,7 @@ export function echoGateway(providerUrl: string): GatewayDefinition {
       });
       const body = (await res.json()) as { id?: string; error?: string };
       if (res.ok && body.id) return body.id;
-      throw new GatewayRefusedError(`[echo] ${body.error ?? res.status}`, {
+      throw new ChannelRefusedError(`[echo] ${body.error ?? res.status}`, {
         permanent: res.status < 500,
         code: res.status,
       });
