@@ -27,7 +27,7 @@ runConformanceSuite({
       checks: { dns: fixedDnsResolver(new Map()), verifiedDomains: ["company-a.test", "company-b.test"] },
     });
     const gateway = await startGateway(definition, { env: conformanceEnv(crm), port: 0 });
-    inboundPort = definition.inboundPort ?? 0;
+    inboundPort = gateway.instance.inboundPort ?? 0;
     return {
       gatewayUrl: gateway.url,
       async stop() {

@@ -2,14 +2,14 @@
  * @module gateway — the email gateway definition: nodemailer out, its own SMTP server and a
  * raw-MIME webhook in, threading by Message-ID, statuses from SMTP replies and DSNs.
  */
-import { defineGateway, type GatewayDefinition } from "@switchboard/core";
+import { defineGateway } from "@switchboard/core";
 import { emailInboundTokens } from "./db/schema.js";
 import { MIGRATIONS_FOLDER } from "./db/tenant-scope.js";
 import { loadIcon } from "./icon.js";
 import { addInboundRoute } from "./inbound/http-route.js";
-import { startInboundServer, type InboundServer, type InboundServerOptions } from "./inbound/smtp-inbound-server.js";
+import { startInboundServer, type InboundServerOptions } from "./inbound/smtp-inbound-server.js";
 import { sendMessage } from "./send/send-message.js";
-import { ServiceRegistry, type InboundCheckOptions, type OutboundSmtpOptions } from "./services.js";
+import { createServices, type InboundCheckOptions, type OutboundSmtpOptions } from "./services.js";
 import { settingsForm, INBOUND_PREVIEWER } from "./settings/form.js";
 import { inboundPreviewer } from "./settings/inbound-preview.js";
 import { verifyEmailSettings } from "./settings/verify-settings.js";
@@ -26,18 +26,12 @@ export interface EmailGatewayOptions {
   checks?: InboundCheckOptions;
 }
 
-/** The definition plus the port the inbound SMTP server actually listens on once started. */
-export type EmailGateway = GatewayDefinition & { readonly inboundPort: number | undefined };
-
 const DEFAULT_MAX_BYTES = 26_214_400;
 
 /** Builds the email gateway definition. */
-export function createEmailGateway(options: EmailGatewayOptions = {}): EmailGateway {
-  const registry = new ServiceRegistry(options.outbound ?? { allowPrivate: false }, options.checks);
+export function createEmailGateway(options: EmailGatewayOptions = {}) {
   const maxBytes = options.maxBytes ?? options.inbound?.maxBytes ?? DEFAULT_MAX_BYTES;
-  let inbound: InboundServer | undefined;
-
-  const definition = defineGateway({
+  return defineGateway({
     name: "email",
     defaultPort: 8083,
     info: {
@@ -64,32 +58,32 @@ export function createEmailGateway(options: EmailGatewayOptions = {}): EmailGate
     settings: settingsForm,
     migrationsFolder: MIGRATIONS_FOLDER,
     secretColumns: [emailInboundTokens.token],
-    send: (ctx, message) => sendMessage(registry, ctx, message),
-    routes: (app, runtime) => addInboundRoute(app, runtime, registry, maxBytes),
-    // The preview shows the tenant's inbound webhook URL, whose token lets anyone post mail in.
-    previews: {
-      [INBOUND_PREVIEWER]: { settingsAccess: true, render: inboundPreviewer(registry, () => inbound?.port) },
-    },
-    hooks: {
-      verifySettings: (input, runtime) => verifyEmailSettings(input, runtime, registry.outbound),
-      settingsSaved: async (tenant, runtime) => {
-        const services = registry.for(runtime);
-        services.transports.invalidate(tenant.ref);
-        services.domains.forget(tenant.ref);
-      },
-      start: async (runtime) => {
-        registry.for(runtime);
-        if (options.inbound) inbound = await startInboundServer(options.inbound, runtime, registry);
-      },
-      stop: async () => {
-        await inbound?.close();
-        inbound = undefined;
-        registry.close();
-      },
+    async setup(runtime) {
+      const outbound = options.outbound ?? { allowPrivate: false };
+      const services = createServices(runtime, outbound, options.checks);
+      const inbound = options.inbound ? await startInboundServer(options.inbound, services) : undefined;
+      return {
+        send: (ctx, message) => sendMessage(services, ctx, message),
+        routes: (app) => addInboundRoute(app, services, maxBytes),
+        // The preview shows the tenant's inbound webhook URL, whose token lets anyone post mail in.
+        previews: {
+          [INBOUND_PREVIEWER]: { settingsAccess: true, render: inboundPreviewer(services, inbound?.port) },
+        },
+        verifySettings: (input) => verifyEmailSettings(input, runtime, outbound),
+        settingsSaved: (tenant) => {
+          services.transports.invalidate(tenant.ref);
+          services.domains.forget(tenant.ref);
+        },
+        async close() {
+          await inbound?.close();
+          services.close();
+        },
+        /** The port the inbound SMTP server listens on; none when it was not asked for. */
+        inboundPort: inbound?.port,
+      };
     },
   });
-  return Object.defineProperty(definition, "inboundPort", {
-    get: () => inbound?.port,
-    enumerable: true,
-  }) as EmailGateway;
 }
+
+/** The email gateway definition (its settings, environment and instance types). */
+export type EmailGateway = ReturnType<typeof createEmailGateway>;

@@ -13,5 +13,5 @@ await runGateway(
     outbound: { allowPrivate: env.allowPrivateSmtp },
     checks: { verifiedDomains: env.verifiedDomains, senderChecks: env.senderChecks },
   }),
-  processEnv(),
+  () => ({ core: processEnv(), gateway: undefined }),
 );

@@ -1,5 +1,5 @@
 /**
- * @module services — the gateway's stateful parts, built once per runtime.
+ * @module services — the gateway's stateful parts, built once by its `setup`.
  */
 import type { GatewayRuntime } from "@switchboard/core";
 import { MessageStore } from "./db/message-store.js";
@@ -39,51 +39,27 @@ export interface EmailServices {
   checkSenders: boolean;
 }
 
-/** Hands out one set of services per runtime (tests start several gateways in one process). */
-export class ServiceRegistry {
-  private readonly byRuntime = new WeakMap<GatewayRuntime, EmailServices>();
-  private readonly pools = new Set<TransportPool>();
-
-  private readonly dns: DnsResolver;
-  private readonly verifiedDomains: ReadonlySet<string>;
-  private readonly senderChecks: boolean;
-
-  constructor(
-    readonly outbound: OutboundSmtpOptions = { allowPrivate: false },
-    inbound: InboundCheckOptions = {},
-  ) {
-    this.dns = inbound.dns ?? systemDnsResolver();
-    this.senderChecks = inbound.senderChecks ?? true;
-    this.verifiedDomains = new Set((inbound.verifiedDomains ?? []).map((d) => d.trim().toLowerCase()).filter(Boolean));
-  }
-
-  /** The services of a runtime, created on first use. */
-  for(runtime: GatewayRuntime): EmailServices {
-    let services = this.byRuntime.get(runtime);
-    if (!services) {
-      const messages = new MessageStore(runtime.db);
-      const transports = new TransportPool(this.outbound);
-      this.pools.add(transports);
-      const tokens = new TokenStore(runtime);
-      services = {
-        runtime,
-        messages,
-        tokens,
-        conversations: new Conversations(messages, runtime),
-        transports,
-        outbound: this.outbound,
-        dns: this.dns,
-        domains: new DomainVerifier(tokens, this.dns, this.verifiedDomains),
-        checkSenders: this.senderChecks,
-      };
-      this.byRuntime.set(runtime, services);
-    }
-    return services;
-  }
-
-  /** Closes every SMTP transport. */
-  close(): void {
-    for (const pool of this.pools) pool.closeAll();
-    this.pools.clear();
-  }
+/** Builds the services of one running gateway (its `setup` holds them; `close` ends the SMTP transports). */
+export function createServices(
+  runtime: GatewayRuntime,
+  outbound: OutboundSmtpOptions = { allowPrivate: false },
+  inbound: InboundCheckOptions = {},
+): EmailServices & { close(): void } {
+  const dns = inbound.dns ?? systemDnsResolver();
+  const verifiedDomains = new Set((inbound.verifiedDomains ?? []).map((d) => d.trim().toLowerCase()).filter(Boolean));
+  const messages = new MessageStore(runtime.db);
+  const transports = new TransportPool(outbound);
+  const tokens = new TokenStore(runtime);
+  return {
+    runtime,
+    messages,
+    tokens,
+    conversations: new Conversations(messages, runtime),
+    transports,
+    outbound,
+    dns,
+    domains: new DomainVerifier(tokens, dns, verifiedDomains),
+    checkSenders: inbound.senderChecks ?? true,
+    close: () => transports.closeAll(),
+  };
 }

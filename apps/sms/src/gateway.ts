@@ -3,7 +3,7 @@
  */
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { defineGateway, type GatewayDefinition } from "@switchboard/core";
+import { defineGateway } from "@switchboard/core";
 import { createMediaResolver } from "./files/media-resolver.js";
 import { createSend } from "./send/send-message.js";
 import { settingsForm } from "./settings/form.js";
@@ -21,7 +21,7 @@ export interface SmsGatewayOptions {
 }
 
 /** Builds the SMS gateway definition. */
-export function createSmsGateway(options: SmsGatewayOptions): GatewayDefinition {
+export function createSmsGateway(options: SmsGatewayOptions) {
   const apiBaseUrl = options.apiBaseUrl.replace(/\/+$/, "");
   const clients = new TwilioClients(apiBaseUrl);
   return defineGateway({
@@ -52,11 +52,16 @@ export function createSmsGateway(options: SmsGatewayOptions): GatewayDefinition 
     },
     icon: readFileSync(fileURLToPath(new URL("../assets/icon.png", import.meta.url))),
     settings: settingsForm,
-    send: createSend({ clients }),
-    routes: createWebhookRoutes(apiBaseUrl),
-    files: { media: createMediaResolver({ apiBaseUrl, retryDelaysMs: options.mediaRetryDelaysMs }) },
-    previews: { setup: createSetupPreview(clients) },
-    hooks: { verifySettings: createVerifySettings(clients) },
+    setup: (runtime) => ({
+      send: createSend({ clients, runtime }),
+      routes: createWebhookRoutes(apiBaseUrl, runtime),
+      files: { media: createMediaResolver({ apiBaseUrl, retryDelaysMs: options.mediaRetryDelaysMs }) },
+      previews: { setup: createSetupPreview(clients, runtime) },
+      verifySettings: createVerifySettings(clients, runtime),
+    }),
     migrationsFolder: fileURLToPath(new URL("../drizzle", import.meta.url)),
   });
 }
+
+/** The SMS gateway definition (its settings, environment and instance types). */
+export type SmsGateway = ReturnType<typeof createSmsGateway>;

@@ -13,4 +13,4 @@ try {
   console.error(`[sms] ${(error as Error).message}`);
   process.exit(1);
 }
-await runGateway(createSmsGateway({ apiBaseUrl }), env);
+await runGateway(createSmsGateway({ apiBaseUrl }), () => ({ core: env, gateway: undefined }));

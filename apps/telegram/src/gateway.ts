@@ -4,7 +4,7 @@
  * webhook secret (the gateway's own table).
  */
 import { readFileSync } from "node:fs";
-import { defineGateway, type GatewayDefinition } from "@switchboard/core";
+import { defineGateway } from "@switchboard/core";
 import { Bots } from "./bot/bots.js";
 import { MIGRATIONS_FOLDER } from "./db/migrations.js";
 import { telegramWebhooks } from "./db/schema.js";
@@ -13,7 +13,7 @@ import { createFileResolver } from "./files/telegram-file.js";
 import { createSender } from "./send/send-message.js";
 import { SendMemory } from "./send/progress.js";
 import { createConnectionPreview } from "./settings/connection-preview.js";
-import { CONNECTION_PREVIEW, settingsForm, type TelegramSettings } from "./settings/form.js";
+import { CONNECTION_PREVIEW, settingsForm } from "./settings/form.js";
 import { createSettingsVerifier } from "./settings/verify.js";
 import { createWebhookRoutes } from "./webhook/webhook-route.js";
 
@@ -26,9 +26,9 @@ export interface TelegramGatewayOptions {
 const icon = readFileSync(new URL("../assets/icon.png", import.meta.url));
 
 /** Builds the gateway definition for `startGateway` / `runGateway`. */
-export function createTelegramGateway(options: TelegramGatewayOptions): GatewayDefinition<TelegramSettings> {
+export function createTelegramGateway(options: TelegramGatewayOptions) {
   const bots = new Bots(options.apiRoot.replace(/\/+$/, ""));
-  return defineGateway<TelegramSettings>({
+  return defineGateway({
     name: "telegram",
     defaultPort: 8081,
     info: {
@@ -57,17 +57,22 @@ export function createTelegramGateway(options: TelegramGatewayOptions): GatewayD
     },
     icon,
     settings: settingsForm,
-    send: createSender(bots, new SendMemory()),
     // Telegram's own limits: about 1 message/s per chat (short bursts allowed) and 30/s per bot.
     rateLimits: [
       { scope: "contact", perSecond: 1, burst: 3 },
       { scope: "tenant", perSecond: 30 },
     ],
-    routes: createWebhookRoutes(bots),
-    files: { [FILE_KIND]: createFileResolver(bots) },
-    previews: { [CONNECTION_PREVIEW]: createConnectionPreview(bots) },
-    hooks: { verifySettings: createSettingsVerifier(bots) },
+    setup: (runtime) => ({
+      send: createSender(bots, new SendMemory(), runtime),
+      routes: createWebhookRoutes(bots, runtime),
+      files: { [FILE_KIND]: createFileResolver(bots) },
+      previews: { [CONNECTION_PREVIEW]: createConnectionPreview(bots, runtime) },
+      verifySettings: createSettingsVerifier(bots, runtime),
+    }),
     migrationsFolder: MIGRATIONS_FOLDER,
     secretColumns: [telegramWebhooks.secret],
   });
 }
+
+/** The Telegram gateway definition (its settings, environment and instance types). */
+export type TelegramGateway = ReturnType<typeof createTelegramGateway>;

@@ -6,4 +6,4 @@ import { readEnv } from "./env.js";
 import { createTelegramGateway } from "./gateway.js";
 
 const { apiRoot, env } = readEnv();
-await runGateway(createTelegramGateway({ apiRoot }), env);
+await runGateway(createTelegramGateway({ apiRoot }), () => ({ core: env, gateway: undefined }));

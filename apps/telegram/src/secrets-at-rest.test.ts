@@ -8,7 +8,7 @@ import { conformanceEnv } from "@switchboard/testkit/conformance";
 import { UpdateBuilder } from "@switchboard/testkit/telegram";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTelegramGateway } from "./gateway.js";
-import type { TelegramSettings } from "./settings/form.js";
+import type { TelegramGateway } from "./gateway.js";
 import { freshChat, startTelegramStack, TENANTS, TOKENS, type TelegramStack } from "./test/stack.js";
 
 const dbPath = join(mkdtempSync(join(tmpdir(), "telegram-at-rest-")), "telegram.sqlite");
@@ -17,7 +17,7 @@ const newKey = randomBytes(32).toString("hex");
 const updates = new UpdateBuilder();
 
 let stack: TelegramStack;
-let restarted: GatewayHandle<TelegramSettings> | undefined;
+let restarted: GatewayHandle<TelegramGateway> | undefined;
 beforeAll(async () => {
   stack = await startTelegramStack({ env: { SWITCHBOARD_DB_PATH: dbPath, SWITCHBOARD_SECRET_KEY: oldKey } });
 });

@@ -4,7 +4,8 @@
  * run by core's production `runGateway`. It adds one route, `GET /bench/memory`, so the bench can
  * tell V8 heap from native memory.
  */
-import { runGateway, type GatewayDefinition } from "@switchboard/core";
+import { runGateway, type AnyGateway } from "@switchboard/core";
+import type { Hono } from "hono";
 import { createTelegramGateway } from "@switchboard/telegram/dist/gateway.js";
 import { childGatewayEnv } from "../env.js";
 import { createNoopGateway } from "./noop-gateway.js";
@@ -13,17 +14,21 @@ import { createNoopGateway } from "./noop-gateway.js";
 export const MEMORY_PATH = "bench/memory";
 
 const config = childGatewayEnv();
-let definition: GatewayDefinition =
-  config.kind === "noop"
-    ? createNoopGateway({ gated: true })
-    : (createTelegramGateway({ apiRoot: config.apiRoot }) as unknown as GatewayDefinition);
+let definition: AnyGateway =
+  config.kind === "noop" ? createNoopGateway({ gated: true }) : createTelegramGateway({ apiRoot: config.apiRoot });
 if (config.rateLimits === "off") definition = { ...definition, rateLimits: [] };
-const routes = definition.routes;
+const setup = definition.setup;
 definition = {
   ...definition,
-  routes(app, runtime) {
-    routes?.(app, runtime);
-    app.get(`/${MEMORY_PATH}`, (c) => c.json(process.memoryUsage()));
+  async setup(runtime, env) {
+    const instance = await setup(runtime, env);
+    return {
+      ...instance,
+      routes(app: Hono) {
+        instance.routes?.(app);
+        app.get(`/${MEMORY_PATH}`, (c) => c.json(process.memoryUsage()));
+      },
+    };
   },
 };
-await runGateway(definition, config.env);
+await runGateway(definition, () => ({ core: config.env, gateway: undefined }));

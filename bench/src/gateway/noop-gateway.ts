@@ -3,7 +3,7 @@
  * Its sender waits behind a gate until `POST /bench/open` so a backlog can be built first.
  */
 import { deflateSync } from "node:zlib";
-import { defineGateway, type GatewayDefinition } from "@switchboard/core";
+import { defineGateway } from "@switchboard/core";
 
 /** Path (under LV_PLUGIN_SELF_URI) that opens the gate; answers how many sends have completed. */
 export const OPEN_GATE_PATH = "bench/open";
@@ -11,7 +11,7 @@ export const OPEN_GATE_PATH = "bench/open";
 export const COUNT_PATH = "bench/count";
 
 /** Builds the do-nothing gateway; `gated: false` starts with the gate open. */
-export function createNoopGateway(options: { gated: boolean }): GatewayDefinition {
+export function createNoopGateway(options: { gated: boolean }) {
   let open: () => void = () => undefined;
   const gate = options.gated ? new Promise<void>((resolve) => (open = resolve)) : Promise.resolve();
   let sent = 0;
@@ -27,18 +27,20 @@ export function createNoopGateway(options: { gated: boolean }): GatewayDefinitio
     },
     icon: onePixelPng(),
     settings: { title: "No-op", groups: {} },
-    async send(_ctx, message) {
-      await gate;
-      sent += 1;
-      return `noop-${message.queueId}`;
-    },
-    routes(app) {
-      app.post(`/${OPEN_GATE_PATH}`, (c) => {
-        open();
-        return c.json({ sent });
-      });
-      app.get(`/${COUNT_PATH}`, (c) => c.json({ sent }));
-    },
+    setup: () => ({
+      async send(_ctx, message) {
+        await gate;
+        sent += 1;
+        return `noop-${message.queueId}`;
+      },
+      routes(app) {
+        app.post(`/${OPEN_GATE_PATH}`, (c) => {
+          open();
+          return c.json({ sent });
+        });
+        app.get(`/${COUNT_PATH}`, (c) => c.json({ sent }));
+      },
+    }),
   });
 }
 

@@ -1,6 +1,7 @@
 /**
  * @module errors — failures named by where they happened, each saying whether a retry can help.
  */
+import type { Text } from "./i18n.js";
 
 /** Base class: every Switchboard error says whether retrying the same operation can succeed. */
 export abstract class SwitchboardError extends Error {
@@ -70,10 +71,13 @@ export class HttpError extends SwitchboardError {
   }
 }
 
-/** Per-field validation errors of a settings form: answered as 400 `{group: {field: [messages]}}`. */
+/**
+ * Per-field validation errors of a settings form: answered as 400 `{group: {field: [messages]}}`,
+ * each message translated into the request's language.
+ */
 export class SettingsValidationError extends SwitchboardError {
   readonly retryable = false;
-  constructor(readonly errors: Record<string, Record<string, string[]>>) {
+  constructor(readonly errors: Record<string, Record<string, Text[]>>) {
     super("Settings are not valid");
   }
 }
@@ -81,4 +85,9 @@ export class SettingsValidationError extends SwitchboardError {
 /** True when retrying can help: Switchboard errors say so; anything unknown is assumed transient. */
 export function isRetryable(error: unknown): boolean {
   return error instanceof SwitchboardError ? error.retryable : true;
+}
+
+/** A channel's webhook request that cannot be read (not a form, not an update): answered 400, never retried. */
+export class WebhookInputError extends SwitchboardError {
+  readonly retryable = false;
 }

@@ -48,4 +48,5 @@ export { Keyring, SecretUnreadableError, isSealed, type SecretBox } from "./secr
 export { SecretKey } from "./secrets/secret-key.js";
 export { backoffDelay } from "./queue/backoff.js";
 export { startGateway, type GatewayHandle, type StartGatewayOptions } from "./server/start-gateway.js";
-export { runGateway } from "./server/run-gateway.js";
+export { runGateway, type GatewayEnvironment } from "./server/run-gateway.js";
+export { DEFAULT_WEBHOOK_LIMIT } from "./webhooks/webhook-routes.js";

@@ -6,9 +6,9 @@
  * When the provider passes the connecting client's IP (`sender_ip`, SendGrid) the mail gets the
  * same SPF, DKIM and DMARC checks as mail to the gateway's own SMTP server.
  */
-import { readBoundedBody, type GatewayRuntime } from "@switchboard/core";
+import { readBoundedBody } from "@switchboard/core";
 import type { Context, Hono } from "hono";
-import type { ServiceRegistry } from "../services.js";
+import type { EmailServices } from "../services.js";
 import { InboundRejection } from "./inbound-rejection.js";
 import { isIP } from "node:net";
 import { processMail } from "./process-mail.js";
@@ -65,16 +65,16 @@ function originOf(form: FormData): MailOrigin | undefined {
 }
 
 /** Adds the raw-MIME inbound route. */
-export function addInboundRoute(app: Hono, runtime: GatewayRuntime, registry: ServiceRegistry, maxBytes: number): void {
+export function addInboundRoute(app: Hono, services: EmailServices, maxBytes: number): void {
   for (const path of [`/${INBOUND_ROUTE_PREFIX}:token`, `/${INBOUND_ROUTE_PREFIX}:token/mime`])
-    addRoute(app, path, runtime, registry, maxBytes);
+    addRoute(app, path, services, maxBytes);
 }
 
-function addRoute(app: Hono, path: string, runtime: GatewayRuntime, registry: ServiceRegistry, maxBytes: number): void {
+function addRoute(app: Hono, path: string, services: EmailServices, maxBytes: number): void {
+  const { runtime } = services;
   // The body is read through core's bounded reader with this route's own limit (the raw message
   // size, 25 MiB by default), counted as it arrives: core's 10 MiB default does not apply here.
   app.post(path, async (c) => {
-    const services = registry.for(runtime);
     const ref = services.tokens.findRef(c.req.param("token") ?? "");
     const tenant = ref && runtime.tenants.get(ref);
     if (!tenant) return c.json({ code: 404, message: "Not found" }, 404);

@@ -5,9 +5,9 @@
  * Limits keep one client from holding it: connections in total and per client address, messages
  * per minute per client address, recipients per message, idle and total session time.
  */
-import type { GatewayRuntime, Tenant } from "@switchboard/core";
+import type { Tenant } from "@switchboard/core";
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from "smtp-server";
-import type { ServiceRegistry } from "../services.js";
+import type { EmailServices } from "../services.js";
 import { ClientLimits, clientKey, DEFAULT_INBOUND_LIMITS, type InboundLimits } from "./client-limits.js";
 import { InboundRejection } from "./inbound-rejection.js";
 import { processMail } from "./process-mail.js";
@@ -42,9 +42,9 @@ export interface InboundServer {
 /** Starts the inbound SMTP server; resolves once it listens. */
 export async function startInboundServer(
   options: InboundServerOptions,
-  runtime: GatewayRuntime,
-  registry: ServiceRegistry,
+  services: EmailServices,
 ): Promise<InboundServer> {
+  const { runtime } = services;
   const log = runtime.logger.child({ component: "smtp-inbound" });
   const limits: InboundLimits = { ...DEFAULT_INBOUND_LIMITS, ...options.limits };
   const clients = new ClientLimits(limits);
@@ -95,14 +95,10 @@ export async function startInboundServer(
       if (!tenant) {
         return callback(smtpError(550, `5.1.1 <${address.address}>: Recipient address rejected: no such mailbox here`));
       }
-      registry
-        .for(runtime)
-        .domains.check(tenant.ref, domainOf(address.address))
-        .then(
-          (proof) =>
-            callback(proof === "verified" ? undefined : unprovenDomain(tenant, address.address, proof, session)),
-          (error: unknown) => callback(replyFor(error)),
-        );
+      services.domains.check(tenant.ref, domainOf(address.address)).then(
+        (proof) => callback(proof === "verified" ? undefined : unprovenDomain(tenant, address.address, proof, session)),
+        (error: unknown) => callback(replyFor(error)),
+      );
     },
     onData(stream, session, callback) {
       readMessage(stream, options.maxBytes).then(
@@ -136,7 +132,6 @@ export async function startInboundServer(
       if (tenant) tenants.set(tenant.publicId, tenant);
     }
     const mailFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : undefined;
-    const services = registry.for(runtime);
     const verdict = services.checkSenders
       ? await checkSender(
           raw,

@@ -5,7 +5,7 @@
 import { InvalidInputError, type OutgoingMessage, type SendContext, type SendResult } from "@switchboard/core";
 import { isEmailAddress, MAX_ADDRESS_LENGTH, normaliseAddress } from "../settings/address.js";
 import { readEmailSettings } from "../settings/email-settings.js";
-import type { ServiceRegistry } from "../services.js";
+import type { EmailServices } from "../services.js";
 import { bracketed, gatewayDomain, outgoingMessageId, replyReferences } from "../threading/message-id.js";
 import { baseSubject, replySubject } from "../threading/subject.js";
 import { classifySmtpError } from "./classify-error.js";
@@ -26,16 +26,16 @@ function recipientOf(contact: string): string {
 
 /** The gateway's `send`: returns the Message-ID (without brackets) as the channel message id. */
 export async function sendMessage(
-  registry: ServiceRegistry,
+  services: EmailServices,
   ctx: SendContext,
   message: OutgoingMessage,
 ): Promise<SendResult> {
-  const { tenant, runtime } = ctx;
+  const { tenant } = ctx;
+  const { runtime } = services;
   const settings = readEmailSettings(tenant.settings);
   if (!settings) throw new InvalidInputError("Email settings are incomplete: set the SMTP server and the From address");
   const recipient = recipientOf(message.chat.contact);
   const contact = normaliseAddress(recipient);
-  const services = registry.for(runtime);
 
   const id = outgoingMessageId(
     services.tokens.getOrCreate(tenant.ref),

@@ -4,9 +4,9 @@
  * the tenant's raw-MIME webhook URL (its token is shown nowhere else), and the DNS TXT record that
  * proves the domain before the gateway's MX accepts mail for it.
  */
-import type { GatewayRuntime, MarkdownPreviewer, SettingsData, Tenant } from "@switchboard/core";
+import type { MarkdownPreviewer, SettingsData, Tenant } from "@switchboard/core";
 import { INBOUND_ROUTE_PREFIX } from "../inbound/http-route.js";
-import type { ServiceRegistry } from "../services.js";
+import type { EmailServices } from "../services.js";
 import type { DomainVerifier } from "../inbound/domain-verification.js";
 import { domainOf } from "./address.js";
 import { claimedInboundAddress } from "./email-settings.js";
@@ -32,15 +32,15 @@ async function domainProof(domains: DomainVerifier, tenant: Tenant, domain: stri
 }
 
 /** Builds the previewer; `inboundPort` says whether and where the inbound SMTP server listens. */
-export function inboundPreviewer(registry: ServiceRegistry, inboundPort: () => number | undefined): MarkdownPreviewer {
-  return async (tenant: Tenant | undefined, input: { settings: SettingsData }, runtime: GatewayRuntime) => {
+export function inboundPreviewer(services: EmailServices, inboundPort: number | undefined): MarkdownPreviewer {
+  const { runtime } = services;
+  return async (tenant: Tenant | undefined, input: { settings: SettingsData }) => {
     const address = claimedInboundAddress(input.settings) ?? claimedInboundAddress(tenant?.settings);
     if (!tenant || !address) return "Save the settings with a From address to see how to receive mail.";
     const domain = domainOf(address);
     const host = new URL(runtime.config.selfUri).hostname;
-    const services = registry.for(runtime);
     const url = runtime.publicUrl(INBOUND_ROUTE_PREFIX + services.tokens.getOrCreate(tenant.ref));
-    const port = inboundPort();
+    const port = inboundPort;
     const smtp =
       port === undefined
         ? "The gateway's own SMTP server is switched off on this installation; use forwarding (below)."

@@ -112,7 +112,7 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
     const saved = await crm.putSettings(url, TENANTS[tenant], settings(tenant));
     if (saved.status !== 200) throw new Error(`settings: ${saved.status} ${await saved.text()}`);
   }
-  const inboundPort = definition.inboundPort;
+  const inboundPort = gateway.instance.inboundPort;
   if (inboundPort === undefined) throw new Error("inbound SMTP server did not start");
   const customer = nodemailer.createTransport({ host: "127.0.0.1", port: inboundPort, secure: false, ignoreTLS: true });
   return {

@@ -6,6 +6,7 @@ import {
   ChannelRefusedError,
   InvalidInputError,
   type OutgoingMessage,
+  type GatewayRuntime,
   type SendContext,
   type SendResult,
 } from "@switchboard/core";
@@ -25,6 +26,7 @@ const OPTED_OUT = 21610;
 /** Dependencies of the sender. */
 export interface SenderDeps {
   clients: TwilioClients;
+  runtime: GatewayRuntime;
   /** Size of an image URI, for the MMS 5 MB limit (default: a HEAD request). */
   sizeOf?: (uri: string, allowPrivate: boolean) => Promise<number | undefined>;
 }
@@ -33,7 +35,8 @@ export interface SenderDeps {
 export function createSend(deps: SenderDeps) {
   const sizeOf = deps.sizeOf ?? ((uri, allowPrivate) => headContentLength(uri, { allowPrivate }));
   return async (ctx: SendContext, message: OutgoingMessage): Promise<SendResult> => {
-    const { tenant, runtime } = ctx;
+    const { tenant } = ctx;
+    const { runtime } = deps;
     const settings = requireSettings(tenant.settings);
     const to = contactToE164(message.chat.contact, tenant.registration.country);
     const optOuts = optOutStore(runtime.db);

@@ -46,12 +46,8 @@ async function currentInboundUrl(
 }
 
 /** Renders the setup preview for a tenant (from its saved settings, checked live with Twilio). */
-export function createSetupPreview(clients: TwilioClients) {
-  return async (
-    tenant: Tenant | undefined,
-    input: { settings: SettingsData; language: Language },
-    runtime: GatewayRuntime,
-  ): Promise<string> => {
+export function createSetupPreview(clients: TwilioClients, runtime: GatewayRuntime) {
+  return async (tenant: Tenant | undefined, input: { settings: SettingsData; language: Language }): Promise<string> => {
     const t = (text: { en_US: string; ru_RU: string }) => text[input.language] ?? text.en_US;
     const settings = readSettings(input.settings);
     const sender = settings && parseSender(settings.sender);

@@ -74,8 +74,8 @@ async function checkService(client: TwilioClient, serviceSid: string): Promise<v
  * The `verifySettings` hook: wrong credentials are a 400 on `authToken`, an unknown sender a 400
  * on `sender`; nothing is saved then. A phone-number sender gets its inbound URL configured.
  */
-export function createVerifySettings(clients: TwilioClients) {
-  return async (input: { publicId: string; settings: SettingsData }, runtime: GatewayRuntime): Promise<void> => {
+export function createVerifySettings(clients: TwilioClients, runtime: GatewayRuntime) {
+  return async (input: { publicId: string; settings: SettingsData }): Promise<void> => {
     const settings = readSettings(input.settings);
     const sender: Sender | undefined = settings && parseSender(settings.sender);
     // The form's own validators already reported missing or malformed fields.

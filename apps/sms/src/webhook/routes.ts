@@ -7,9 +7,9 @@ import { createInboundHandler } from "./inbound.js";
 import { handleStatusCallback } from "./status.js";
 
 /** Adds `POST sms/inbound/:publicId` and `POST sms/status/:publicId` (under LV_PLUGIN_SELF_URI). */
-export function createWebhookRoutes(apiBaseUrl: string) {
+export function createWebhookRoutes(apiBaseUrl: string, runtime: GatewayRuntime) {
   const inbound = createInboundHandler(apiBaseUrl);
-  return (app: Hono, runtime: GatewayRuntime): void => {
+  return (app: Hono): void => {
     app.post("/sms/inbound/:publicId", (c) => inbound(c, runtime));
     app.post("/sms/status/:publicId", (c) => handleStatusCallback(c, runtime));
   };

@@ -7,6 +7,7 @@ import {
   ChannelRefusedError,
   isRetryable,
   referenceKey,
+  type GatewayRuntime,
   type OutgoingMessage,
   type SendContext,
   type SendResult,
@@ -20,7 +21,7 @@ import type { Progress, SendMemory } from "./progress.js";
 import { runStep, type StepContext } from "./run-step.js";
 
 /** Builds the `send` function of the gateway definition. */
-export function createSender(bots: Bots, memory: SendMemory) {
+export function createSender(bots: Bots, memory: SendMemory, runtime: GatewayRuntime<TelegramSettings>) {
   return async function send(ctx: SendContext<TelegramSettings>, message: OutgoingMessage): Promise<SendResult> {
     const token = ctx.tenant.settings.main?.botToken;
     if (typeof token !== "string" || token === "") {
@@ -35,7 +36,7 @@ export function createSender(bots: Bots, memory: SendMemory) {
       throw new ChannelNetworkError("An earlier attempt at this message is still uploading; trying again later");
     }
     const progress = memory.start(message.queueId, memory.migratedTo(tenantKey, contactChat) ?? contactChat);
-    const stepContext: StepContext = { api: bots.api(token), runtime: ctx.runtime, signal: ctx.signal };
+    const stepContext: StepContext = { api: bots.api(token), runtime, signal: ctx.signal };
     try {
       for (; progress.done < steps.length; progress.done += 1) {
         const step = steps[progress.done]!;

@@ -3,7 +3,7 @@
  * whether its webhook points here, how many updates wait and Telegram's last delivery error —
  * what a manager needs to see when "messages are not arriving".
  */
-import type { Language, MarkdownPreviewer } from "@switchboard/core";
+import type { GatewayRuntime, Language, MarkdownPreviewer } from "@switchboard/core";
 import { GrammyError } from "grammy";
 import type { WebhookInfo } from "grammy/types";
 import type { Bots } from "../bot/bots.js";
@@ -57,8 +57,11 @@ function md(text: string): string {
 }
 
 /** Builds the connection previewer. */
-export function createConnectionPreview(bots: Bots): MarkdownPreviewer<TelegramSettings> {
-  return async (tenant, { settings, language }, runtime) => {
+export function createConnectionPreview(
+  bots: Bots,
+  runtime: GatewayRuntime<TelegramSettings>,
+): MarkdownPreviewer<TelegramSettings> {
+  return async (tenant, { settings, language }) => {
     const t = (key: keyof typeof T) => T[key][language];
     const token = settings.main?.botToken;
     if (!tenant || typeof token !== "string" || token === "") return t("notConnected");

@@ -2,12 +2,7 @@
  * @module settings/form — the settings form: group `main` with `botToken`, `allowGroups` and a
  * live connection status (the names are fixed: the CRM and our tools use them).
  */
-import type { SettingsData, SettingsForm } from "@switchboard/core";
-
-/** Settings data of a Telegram tenant. */
-export interface TelegramSettings extends SettingsData {
-  main: { botToken?: string; allowGroups?: boolean };
-}
+import { defineSettingsForm, type SettingsOf } from "@switchboard/core";
 
 /** Name of the markdown previewer showing the connection state. */
 export const CONNECTION_PREVIEW = "connection";
@@ -16,7 +11,7 @@ export const CONNECTION_PREVIEW = "connection";
 const TOKEN_SHAPE = /^\d{3,20}:[A-Za-z0-9_-]{8,}$/;
 
 /** The settings form of the gateway. */
-export const settingsForm: SettingsForm = {
+export const settingsForm = defineSettingsForm({
   title: { en_US: "Telegram bot", ru_RU: "Telegram-бот" },
   description: {
     en_US:
@@ -67,4 +62,7 @@ export const settingsForm: SettingsForm = {
       },
     },
   },
-};
+});
+
+/** Settings data of a Telegram tenant, as the form declares it. */
+export type TelegramSettings = SettingsOf<typeof settingsForm>;

@@ -3,7 +3,7 @@
  * webhook at this gateway with a new random secret; a wrong token is a 400 on `main.botToken` and
  * nothing is saved.
  */
-import { HttpError, SettingsValidationError, type GatewayHooks } from "@switchboard/core";
+import { HttpError, SettingsValidationError, type GatewayInstance, type GatewayRuntime } from "@switchboard/core";
 import { GrammyError } from "grammy";
 import type { Bots } from "../bot/bots.js";
 import { botIdOf, redactToken } from "../bot/redact.js";
@@ -16,13 +16,16 @@ function fieldError(en: string): SettingsValidationError {
 }
 
 /** Builds the `verifySettings` hook. */
-export function createSettingsVerifier(bots: Bots): NonNullable<GatewayHooks<TelegramSettings>["verifySettings"]> {
+type Verify = NonNullable<GatewayInstance<TelegramSettings>["verifySettings"]>;
+
+/** Builds the `verifySettings` check. */
+export function createSettingsVerifier(bots: Bots, runtime: GatewayRuntime<TelegramSettings>): Verify {
   // Saves of one tenant run one after the other: two overlapping ones could leave Telegram with one
   // save's secret and the table with the other's, and every update would then get a 401.
   const saving = new Map<string, Promise<void>>();
-  const verify = createVerifier(bots);
-  return (input, runtime) => {
-    const run = (saving.get(input.publicId) ?? Promise.resolve()).then(() => verify(input, runtime));
+  const verify = createVerifier(bots, runtime);
+  return (input) => {
+    const run = (saving.get(input.publicId) ?? Promise.resolve()).then(() => verify(input));
     const settled = run.catch(() => undefined);
     saving.set(input.publicId, settled);
     void settled.then(() => {
@@ -32,8 +35,8 @@ export function createSettingsVerifier(bots: Bots): NonNullable<GatewayHooks<Tel
   };
 }
 
-function createVerifier(bots: Bots): NonNullable<GatewayHooks<TelegramSettings>["verifySettings"]> {
-  return async ({ ref, publicId, settings, previous }, runtime) => {
+function createVerifier(bots: Bots, runtime: GatewayRuntime<TelegramSettings>): Verify {
+  return async ({ ref, publicId, settings, previous }) => {
     const token = settings.main.botToken ?? "";
     const sameBot = runtime.tenants.all().find((t) => t.publicId !== publicId && t.settings.main?.botToken === token);
     if (sameBot) {

@@ -7,7 +7,7 @@ import { startCrmSimulator, type CrmSimulator, type PluginRef, type SendBody } f
 import { conformanceEnv } from "@switchboard/testkit/conformance";
 import { startFakeTelegram, type FakeTelegram } from "@switchboard/testkit/telegram";
 import { createTelegramGateway } from "../gateway.js";
-import type { TelegramSettings } from "../settings/form.js";
+import type { TelegramGateway } from "../gateway.js";
 import { startFileServer, type FileServer } from "./file-server.js";
 
 /** Company A and company B, each with its own bot token. */
@@ -23,7 +23,7 @@ export interface TelegramStack {
   fake: FakeTelegram;
   crm: CrmSimulator;
   files: FileServer;
-  gw: GatewayHandle<TelegramSettings>;
+  gw: GatewayHandle<TelegramGateway>;
   /** The gateway's base URL (LV_PLUGIN_SELF_URI). */
   url: string;
   /** Sends as the CRM and asserts the 202. */

@@ -30,8 +30,8 @@ type Handler = (c: Context) => Promise<Response>;
 export const UPDATE_BODY_LIMIT = 1024 * 1024;
 
 /** Builds the `routes` hook that mounts the webhook. */
-export function createWebhookRoutes(bots: Bots) {
-  return (app: Hono, runtime: GatewayRuntime<TelegramSettings>): void => {
+export function createWebhookRoutes(bots: Bots, runtime: GatewayRuntime<TelegramSettings>) {
+  return (app: Hono): void => {
     const secrets = new WebhookSecrets(runtime);
     // One grammY bot per tenant, rebuilt when the tenant's token or secret changes.
     const handlers = new Map<string, { token: string; secret: string; handle: Handler }>();

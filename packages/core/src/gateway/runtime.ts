@@ -11,22 +11,23 @@ import type { CrmOutbox } from "../outbox/crm-outbox.js";
 import type { StatusTracker } from "../outbox/status-tracker.js";
 import type { ChatMessage } from "../protocol/chat.js";
 import type { SecretBox } from "../secrets/keyring.js";
-import type { SettingsData } from "../settings/form.js";
 import type { TenantStore } from "../tenants/tenant-store.js";
 import type { GatewayRuntime, IncomingMessage, Tenant } from "./types.js";
+import { referenceKey } from "../protocol/reference.js";
+import { storeEvents } from "../webhooks/store-events.js";
 
 /** Builds the runtime object from core's parts. */
-export function createRuntime<S extends SettingsData>(parts: {
+export function createRuntime(parts: {
   config: CoreConfig;
   logger: Logger;
   db: Database;
-  tenants: TenantStore<S>;
+  tenants: TenantStore;
   outbox: CrmOutbox;
   statuses: StatusTracker;
   links: SignedLinks;
   files: FileStore;
   secrets: SecretBox;
-}): GatewayRuntime<S> {
+}): GatewayRuntime {
   const { db, tenants, outbox, statuses, links, files, config } = parts;
   const sqlite = db.$client;
   const claim = sqlite.prepare(
@@ -38,11 +39,11 @@ export function createRuntime<S extends SettingsData>(parts: {
   );
   const fileTtlSeconds = Math.floor(config.fileTtlMs / 1000);
 
-  const claimOnce: GatewayRuntime<S>["claimOnce"] = (tenant, scope, externalId) =>
+  const claimOnce: GatewayRuntime["claimOnce"] = (tenant, scope, externalId) =>
     claim.run(tenant.ref.companyId, tenant.ref.pluginAlias, tenant.ref.pluginId, scope, externalId, Date.now())
       .changes > 0;
 
-  const forward = sqlite.transaction((tenant: Tenant<S>, message: IncomingMessage, externalId?: string): boolean => {
+  const forward = sqlite.transaction((tenant: Tenant, message: IncomingMessage, externalId?: string): boolean => {
     if (externalId !== undefined && !claimOnce(tenant, "incoming", externalId)) return false;
     const body = {
       chat: { id: message.chat.id ?? null, contact: message.chat.contact, subject: message.chat.subject ?? null },
@@ -53,7 +54,7 @@ export function createRuntime<S extends SettingsData>(parts: {
     return true;
   });
 
-  return {
+  const runtime: GatewayRuntime = {
     config,
     logger: parts.logger,
     db,
@@ -88,5 +89,13 @@ export function createRuntime<S extends SettingsData>(parts: {
     openAttachment: (uri, options = {}) => safeStream(uri, { ...options, allowPrivate: config.allowPrivateUrls }),
     publicUrl: (path) => config.selfUri + path.replace(/^\/+/, ""),
     secrets: { seal: (plaintext) => parts.secrets.seal(plaintext), open: (stored) => parts.secrets.open(stored) },
+    storeEvents: (tenant, events) =>
+      storeEvents(db, runtime, tenant, events, (error) =>
+        parts.logger.error(
+          { err: error, tenant: referenceKey(tenant.ref) },
+          "an event's follow-up failed after it was stored",
+        ),
+      ),
   };
+  return runtime;
 }

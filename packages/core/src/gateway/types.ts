@@ -7,7 +7,7 @@ import type { Logger } from "pino";
 import type { Language, Text } from "../i18n.js";
 import type { AttachmentType, Chat, ChatMessage, Message, MessageFormat, MessageStatus } from "../protocol/chat.js";
 import type { PluginReference } from "../protocol/reference.js";
-import type { SettingsData, SettingsForm } from "../settings/form.js";
+import type { SettingsData, SettingsForm, SettingsOf } from "../settings/form.js";
 import type { CoreConfig } from "../env.js";
 import type { Database } from "../db/client.js";
 import type { SecretBox } from "../secrets/keyring.js";
@@ -35,7 +35,7 @@ export interface Developer {
 }
 
 /** One registered tenant as a gateway sees it. */
-export interface Tenant<S extends SettingsData = SettingsData> {
+export interface Tenant<S = SettingsData> {
   ref: PluginReference;
   /** Random, stable, URL-safe id of this tenant, for webhook URLs (never the company id). */
   publicId: string;
@@ -62,10 +62,9 @@ export type SendResult =
       details?: Record<string, unknown>;
     };
 
-/** Passed to `send`: the tenant, core services, a logger and an abort signal for shutdown. */
-export interface SendContext<S extends SettingsData = SettingsData> {
+/** Passed to `send`: the tenant, a logger bound to the message and an abort signal for shutdown. */
+export interface SendContext<S = SettingsData> {
   tenant: Tenant<S>;
-  runtime: GatewayRuntime<S>;
   logger: Logger;
   signal: AbortSignal;
 }
@@ -86,17 +85,12 @@ export interface FileResponse {
 }
 
 /** Opens the file behind a signed link of kind `kind` (`key` was given when the link was made). */
-export type FileResolver<S extends SettingsData = SettingsData> = (
-  tenant: Tenant<S>,
-  key: string,
-  runtime: GatewayRuntime<S>,
-) => Promise<FileResponse>;
+export type FileResolver<S = SettingsData> = (tenant: Tenant<S>, key: string) => Promise<FileResponse>;
 
 /** Renders a markdown preview field of the settings form for a tenant. */
-export type MarkdownPreviewer<S extends SettingsData = SettingsData> = (
+export type MarkdownPreviewer<S = SettingsData> = (
   tenant: Tenant<S> | undefined,
   input: { ref: PluginReference; settings: S; language: Language; dep: unknown; context: unknown },
-  runtime: GatewayRuntime<S>,
 ) => Promise<string> | string;
 
 /**
@@ -104,7 +98,7 @@ export type MarkdownPreviewer<S extends SettingsData = SettingsData> = (
  * tokens with the `settings` claim: use it for a preview that shows something secret (a webhook
  * URL carrying a token). A preview never shows a credential either way.
  */
-export type MarkdownPreview<S extends SettingsData = SettingsData> =
+export type MarkdownPreview<S = SettingsData> =
   MarkdownPreviewer<S> | { render: MarkdownPreviewer<S>; settingsAccess: true };
 
 /** Answers `GET /protected/autocomplete/:name`. */
@@ -126,7 +120,7 @@ export interface RateLimitRule {
 }
 
 /** Everything core gives a gateway at run time. */
-export interface GatewayRuntime<S extends SettingsData = SettingsData> {
+export interface GatewayRuntime<S = SettingsData> {
   config: CoreConfig;
   logger: Logger;
   /** The SQLite database, for the gateway's own tables (created by its migrations). */
@@ -155,6 +149,11 @@ export interface GatewayRuntime<S extends SettingsData = SettingsData> {
   ): boolean;
   /** The outgoing message a channel message id belongs to (e.g. to thread an email reply). */
   findOutgoing(tenant: Tenant<S>, channelMessageId: string): { chat: Chat; crmMessageId: string | null } | undefined;
+  /**
+   * Stores events that came some other way than a declared webhook (email's own SMTP server), as
+   * a webhook's are: atomically, each `externalId` once, `onStored` after commit.
+   */
+  storeEvents(tenant: Tenant<S>, events: readonly WebhookEvent[]): { fresh: number; repeated: number };
   /** Records an external event id once per tenant and scope; false if it was seen before. */
   claimOnce(tenant: Tenant<S>, scope: string, externalId: string): boolean;
   files: {
@@ -185,26 +184,128 @@ export interface GatewayRuntime<S extends SettingsData = SettingsData> {
   secrets: SecretBox;
 }
 
-/** Hooks around settings and the process life. */
-export interface GatewayHooks<S extends SettingsData = SettingsData> {
+/** Settings once saved: the form's checks filled every group. */
+export type SavedSettings<S> = { [K in keyof S]-?: NonNullable<S[K]> };
+
+/** What `verifySettings` is given: the checked settings about to be saved, and the request's language. */
+export interface SettingsToVerify<S = SettingsData> {
+  ref: PluginReference;
+  publicId: string;
+  settings: SavedSettings<S>;
+  previous: S | Record<string, never>;
+  /** The CRM request's language: errors thrown as `SettingsValidationError` may be `Text`, core translates them. */
+  language: Language;
+}
+
+/** A webhook request as a gateway's `verify` and `parse` see it: the body is already read, within the limit. */
+export interface WebhookRequest {
+  method: string;
+  /** The full URL the request came to (as our server saw it). */
+  url: string;
+  /** The public URL of this request under LV_PLUGIN_SELF_URI, with its query (what signers like Twilio sign). */
+  publicUrl: string;
+  /** Route parameters (`:publicId`, `:token`). */
+  params: Readonly<Record<string, string>>;
+  headers: Headers;
+  /** The raw body, at most the webhook's `maxBytes`. */
+  body: Buffer;
+  /** The body as UTF-8 text. */
+  text(): string;
+  /** The body as JSON: `undefined` when it is not JSON. */
+  json(): unknown;
+  /** The body as an `application/x-www-form-urlencoded` form. */
+  form(): URLSearchParams;
+}
+
+/** Why a webhook request was refused: answered as `{code, message}` with this status. */
+export interface WebhookRefusal {
+  status: 401 | 403;
+  message: string;
+}
+
+/** A customer's message a webhook carries, forwarded to the CRM once per `externalId`. */
+export interface IncomingEvent {
+  kind: "incoming";
+  message: IncomingMessage;
+  /** The channel's id of this event (Telegram update, Twilio MessageSid): a redelivery is forwarded once. */
+  externalId?: string;
+  /** Runs once the event was stored and only when it was new (e.g. apply an SMS STOP keyword). */
+  onStored?: () => void;
+}
+
+/** A status of one of our outgoing messages, by the id the channel gave it. */
+export interface StatusEvent {
+  kind: "status";
+  channelMessageId: string;
+  status: MessageStatus;
+  /** Why, for `error`: stored with the status and shown in the CRM. */
+  reason?: string;
+}
+
+/** What a webhook request means: events for core to store, and optionally the answer the channel expects. */
+export type WebhookEvent = IncomingEvent | StatusEvent;
+
+/** The answer to a webhook request when the channel expects something besides an empty 200. */
+export interface WebhookReply {
+  status?: 200 | 201 | 202 | 204;
+  body?: string;
+  headers?: Record<string, string>;
+}
+
+/** What `parse` returns: the events (none to ignore the request) and the reply. */
+export interface ParsedWebhook {
+  events: WebhookEvent[];
+  reply?: WebhookReply;
+}
+
+/**
+ * One webhook a channel calls. Core owns the route: it reads the body within `maxBytes` (413
+ * past it), finds the tenant (404), runs `verify` (401/403), `parse` (400 on `WebhookInputError`
+ * or any failure to read the request, never 500), stores the events (each `externalId` once),
+ * answers at once and forwards them to the CRM in the background.
+ */
+export interface WebhookDefinition<S = SettingsData> {
+  /** Route under LV_PLUGIN_SELF_URI, with `:params` (several paths for one webhook are allowed). */
+  path: string | readonly string[];
+  /** Largest body taken (default 1 MiB). */
+  maxBytes?: number;
+  /** Finds the tenant from the route parameters; default: the `:publicId` parameter. */
+  tenant?: (params: Readonly<Record<string, string>>) => Tenant<S> | undefined;
+  /** Checks the signature or secret: `true`, or why not (`false` is a 401 with a generic message). */
+  verify?: (request: WebhookRequest, tenant: Tenant<S>) => boolean | WebhookRefusal | Promise<boolean | WebhookRefusal>;
+  /** Turns the verified request into events. */
+  parse: (request: WebhookRequest, tenant: Tenant<S>) => ParsedWebhook | Promise<ParsedWebhook>;
+}
+
+/** What `setup` returns: the running gateway's behaviour, its state held in the closure. */
+export interface GatewayInstance<S = SettingsData> {
+  /** Delivers one message; throw a Switchboard error (permanent or not) to fail it. */
+  send(ctx: SendContext<S>, message: OutgoingMessage): Promise<SendResult>;
+  /** The webhooks the channel calls, by name (the name is used in logs and metrics). */
+  webhooks?: Record<string, WebhookDefinition<S>>;
+  /** Resolvers of signed file links, by kind. */
+  files?: Record<string, FileResolver<S>>;
+  /** Markdown preview fields of the settings form, by previewer name. */
+  previews?: Record<string, MarkdownPreview<S>>;
+  autocompletes?: Record<string, Autocompleter>;
   /**
    * Checks new settings against the real service before they are saved; throw
    * `SettingsValidationError` for a 400 on the fields. May also apply them (e.g. set a webhook).
    */
-  verifySettings?(
-    input: { ref: PluginReference; publicId: string; settings: S; previous: S },
-    runtime: GatewayRuntime<S>,
-  ): Promise<void>;
-  /** Called after settings were saved. */
-  settingsSaved?(tenant: Tenant<S>, runtime: GatewayRuntime<S>): Promise<void>;
-  /** Called once the runtime is ready, before the HTTP server listens (e.g. start an SMTP server). */
-  start?(runtime: GatewayRuntime<S>): Promise<void>;
-  /** Called on shutdown. */
-  stop?(): Promise<void>;
+  verifySettings?(input: SettingsToVerify<S>): Promise<void>;
+  /** Called after settings were saved (e.g. drop a cached connection). */
+  settingsSaved?(tenant: Tenant<S>): Promise<void> | void;
+  /** Called on shutdown, after the queue stopped: close servers and connections the closure opened. */
+  close?(): Promise<void> | void;
+  /**
+   * @deprecated Transitional, while the apps move their webhooks to `webhooks`; removed within issue 12.
+   * Adds raw routes under LV_PLUGIN_SELF_URI.
+   */
+  routes?(app: Hono): void;
 }
 
-/** The whole definition of a gateway: what `defineGateway` takes. */
-export interface GatewayDefinition<S extends SettingsData = SettingsData> {
+/** The static half of a gateway, and `setup`, which core calls once per running gateway. */
+export interface GatewayDefinition<S = SettingsData, E = void, I extends GatewayInstance<S> = GatewayInstance<S>> {
   /** Short machine name: `telegram`, `sms`, `email` (default DB file, logs). */
   name: string;
   /** HTTP port when `PORT` is not set. */
@@ -216,17 +317,32 @@ export interface GatewayDefinition<S extends SettingsData = SettingsData> {
   /** PNG bytes served at `/icon.png`. */
   icon: Uint8Array;
   settings: SettingsForm;
-  /** Delivers one message; throw a Switchboard error (permanent or not) to fail it. */
-  send(ctx: SendContext<S>, message: OutgoingMessage): Promise<SendResult>;
   rateLimits?: RateLimitRule[];
-  /** Adds webhook routes; they are mounted under the path of LV_PLUGIN_SELF_URI. */
-  routes?(app: Hono, runtime: GatewayRuntime<S>): void;
-  files?: Record<string, FileResolver<S>>;
-  previews?: Record<string, MarkdownPreview<S>>;
-  autocompletes?: Record<string, Autocompleter>;
-  hooks?: GatewayHooks<S>;
-  /** Text columns of the gateway's own tables holding `runtime.secrets.seal`ed values; re-encrypted at start after a key rotation. */
-  secretColumns?: AnySQLiteColumn[];
   /** The gateway's own drizzle migrations folder (absolute path), applied at start after core's. */
   migrationsFolder?: string;
+  /** Text columns of the gateway's own tables holding `runtime.secrets.seal`ed values; re-encrypted at start after a key rotation. */
+  secretColumns?: AnySQLiteColumn[];
+  /**
+   * Builds the running gateway from core's services and the gateway's own environment (`env`,
+   * read by the app's `env.ts`). Everything stateful lives in its closure; it may start servers
+   * (they are closed in `close`). What it returns besides the contract is the handle's `instance`.
+   */
+  setup(runtime: GatewayRuntime<S>, env: E): I | Promise<I>;
 }
+
+/** The settings type of a gateway definition. */
+export type SettingsOfGateway<G> = G extends { setup(runtime: GatewayRuntime<infer S>, env: never): unknown }
+  ? S
+  : never;
+
+/** The environment type a gateway's `setup` takes. */
+export type EnvOfGateway<G> = G extends { setup(runtime: never, env: infer E): unknown } ? E : never;
+
+/** What a gateway definition's `setup` returns. */
+export type InstanceOfGateway<G> = G extends { setup(runtime: never, env: never): infer R } ? Awaited<R> : never;
+
+/** A definition as core's wiring sees it, whatever its settings, environment and instance types. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyGateway = GatewayDefinition<any, any, any>;
+
+export type { SettingsOf };

@@ -6,7 +6,7 @@ import type { StorageHealth } from "../db/storage-health.js";
 import type { CoreConfig } from "../env.js";
 import type { FileStore } from "../files/file-store.js";
 import type { SignedLinks } from "../files/signed-links.js";
-import type { GatewayDefinition, GatewayRuntime } from "../gateway/types.js";
+import type { AnyGateway, GatewayInstance, GatewayRuntime } from "../gateway/types.js";
 import type { Language } from "../i18n.js";
 import type { CrmClaims, CrmTokenVerifier } from "../protocol/tokens.js";
 import type { PluginReference } from "../protocol/reference.js";
@@ -24,7 +24,10 @@ export interface AppEnv {
 
 /** What the HTTP layer needs from core. */
 export interface AppDeps {
-  gateway: GatewayDefinition;
+  /** The gateway's static half (info, form, capabilities). */
+  gateway: AnyGateway;
+  /** What its `setup` returned: send, webhooks, files, previews, settings checks. */
+  instance: GatewayInstance;
   config: CoreConfig;
   logger: Logger;
   verifier: CrmTokenVerifier;

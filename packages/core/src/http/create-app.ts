@@ -13,6 +13,7 @@ import { registrationRoutes } from "./routes/registration.js";
 import { sendRoutes } from "./routes/send.js";
 import { settingsRoutes } from "./routes/settings.js";
 import { uploadRoutes } from "./routes/upload.js";
+import { webhookRoutes } from "../webhooks/webhook-routes.js";
 
 /** Builds the complete HTTP app of a gateway. */
 export function createApp(deps: AppDeps): Hono<AppEnv> {
@@ -38,8 +39,9 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route("/", settingsRoutes(deps));
   app.route("/", sendRoutes(deps));
   app.route("/", fileRoutes(deps));
+  app.route("/", webhookRoutes(deps, deps.instance));
+  deps.instance.routes?.(app as unknown as Hono);
   // Probes usually hit the root, whatever path the CRM reaches us under.
   if (base) root.route("/", healthRoutes(deps));
-  deps.gateway.routes?.(app as unknown as Hono, deps.runtime);
   return root;
 }

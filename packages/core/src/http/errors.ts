@@ -6,6 +6,7 @@ import { HTTPException } from "hono/http-exception";
 import type { Logger } from "pino";
 import { isStorageUnavailable } from "../db/storage-health.js";
 import { HttpError, SettingsValidationError } from "../errors.js";
+import { DEFAULT_LANGUAGE, translate, type Language } from "../i18n.js";
 import { BodyTooLargeError, DEFAULT_BODY_LIMIT, readBoundedBody } from "./bounded-body.js";
 
 /** Seconds a client is asked to wait when the database refuses writes. */
@@ -30,7 +31,10 @@ export function errorHandler(logger: Logger, debug: boolean, onStorageUnavailabl
       c.header("connection", "close");
     }
     if (error instanceof HttpError) return c.json(error.toJSON(), error.status as 400);
-    if (error instanceof SettingsValidationError) return c.json(error.errors, 400);
+    if (error instanceof SettingsValidationError) {
+      const language = (c.get("language") as Language | undefined) ?? DEFAULT_LANGUAGE;
+      return c.json(translateErrors(error.errors, language), 400);
+    }
     if (error instanceof HTTPException) {
       const status = error.status;
       const message = status === 413 ? "Request body is too large" : error.message || "Bad request";
@@ -42,6 +46,17 @@ export function errorHandler(logger: Logger, debug: boolean, onStorageUnavailabl
     }
     return c.json({ code: 500, message: "Internal plugin error" }, 500);
   };
+}
+
+function translateErrors(errors: SettingsValidationError["errors"], language: Language) {
+  return Object.fromEntries(
+    Object.entries(errors).map(([group, fields]) => [
+      group,
+      Object.fromEntries(
+        Object.entries(fields).map(([field, texts]) => [field, texts.map((t) => translate(t, language))]),
+      ),
+    ]),
+  );
 }
 
 /**

@@ -13,7 +13,7 @@ import { isStorageUnavailable, type StorageHealth } from "../db/storage-health.j
 import { referenceOfRow, tenantRowsSql, type ReferenceRow } from "../db/tenant-rows.js";
 import type { CoreConfig } from "../env.js";
 import { ChannelRefusedError, isRetryable } from "../errors.js";
-import type { GatewayDefinition, GatewayRuntime, SendResult } from "../gateway/types.js";
+import type { GatewayInstance, RateLimitRule, SendResult } from "../gateway/types.js";
 import type { ChatMessage } from "../protocol/chat.js";
 import { referenceKey, type PluginReference } from "../protocol/reference.js";
 import type { StatusTracker } from "../outbox/status-tracker.js";
@@ -42,8 +42,9 @@ export interface SendQueueDeps {
   db: Database;
   tenants: TenantStore;
   statuses: StatusTracker;
-  gateway: GatewayDefinition;
-  runtime: () => GatewayRuntime;
+  /** The running gateway's `send`. */
+  send: GatewayInstance["send"];
+  rateLimits: readonly RateLimitRule[];
   config: Pick<CoreConfig, "sendConcurrency" | "sendTenantConcurrency" | "send" | "retry">;
   logger: Logger;
   /** Scheduling time (due times, leases, rate limits, age): immune to wall-clock steps. */
@@ -137,7 +138,7 @@ export class SendQueue {
         `SELECT MIN(lease_until) AS t FROM outgoing WHERE state = 'leased' AND id NOT IN (SELECT value FROM json_each(?))`,
       ),
     };
-    this.limits = new RateLimits(deps.gateway.rateLimits ?? []);
+    this.limits = new RateLimits(deps.rateLimits);
     this.waker = new Waker(() => this.pump(), deps.clock);
     this.fair = new FairShare(Math.min(deps.config.sendTenantConcurrency, deps.config.sendConcurrency));
     this.insertMany = sqlite.transaction((items: SendQueue["batch"]) =>
@@ -345,10 +346,9 @@ export class SendQueue {
     try {
       if (!tenant) throw new ChannelRefusedError("Plugin is not registered", { permanent: true });
       const message = JSON.parse(row.payload) as ChatMessage;
-      result = await this.deps.gateway.send(
+      result = await this.deps.send(
         {
           tenant,
-          runtime: this.deps.runtime(),
           get logger() {
             return logger();
           },

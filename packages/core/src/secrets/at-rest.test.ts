@@ -81,7 +81,7 @@ async function servesTenant(stack: Stack, text: string) {
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ from: "echo://erin", text }),
   });
-  expect(await hook.json()).toEqual({ forwarded: true });
+  expect(hook.status).toBe(200);
   await crm.waitFor(() => crm.incoming.some((r) => r.body.message.content?.text === text));
   await crm.waitFor(() => echo.calls.some((m) => m.message.id === `send-${text}`));
 }

@@ -1,24 +1,37 @@
 /**
- * @module server/run-gateway — the production entry point: start, log, and stop cleanly on signals.
+ * @module server/run-gateway — the production entry point: read the environment, start, log, and
+ * stop cleanly on signals.
  */
-import type { GatewayDefinition } from "../gateway/types.js";
+import type { AnyGateway, EnvOfGateway } from "../gateway/types.js";
 import { createLogger } from "../logger.js";
 import { loadCoreConfig } from "../env.js";
-import type { SettingsData } from "../settings/form.js";
-import { startGateway } from "./start-gateway.js";
+import { startGateway, type StartGatewayOptions } from "./start-gateway.js";
 
-/** Runs a gateway until SIGTERM/SIGINT; in-flight sends get the shutdown deadline, the rest stay queued. */
-export async function runGateway<S extends SettingsData>(
-  gateway: GatewayDefinition<S>,
-  env: Record<string, string | undefined>,
+/** What an app's `env.ts` reads: core's variables, and the gateway's own environment for `setup`. */
+export interface GatewayEnvironment<E> {
+  core: Record<string, string | undefined>;
+  gateway: E;
+}
+
+/**
+ * Runs a gateway until SIGTERM/SIGINT; in-flight sends get the shutdown deadline, the rest stay
+ * queued. `readEnv` is the app's one reader of `process.env`; whatever it or core's configuration
+ * refuses is printed as one `[name] …` line and the process exits 1.
+ */
+export async function runGateway<G extends AnyGateway>(
+  gateway: G,
+  readEnv: () => GatewayEnvironment<EnvOfGateway<G>>,
 ): Promise<void> {
+  let env: Record<string, string | undefined>;
+  let gatewayEnv: EnvOfGateway<G>;
   let config;
-  if (!env.LV_PLUGIN_SELF_URI && env.NODE_ENV !== "production") {
-    // A local run needs no setup; production must say where the CRM reaches it.
-    const port = env.PORT ?? String(gateway.defaultPort);
-    env = { ...env, LV_PLUGIN_SELF_URI: `http://localhost:${port}/`, HOST: env.HOST ?? "127.0.0.1" };
-  }
   try {
+    ({ core: env, gateway: gatewayEnv } = readEnv());
+    if (!env.LV_PLUGIN_SELF_URI && env.NODE_ENV !== "production") {
+      // A local run needs no setup; production must say where the CRM reaches it.
+      const port = env.PORT ?? String(gateway.defaultPort);
+      env = { ...env, LV_PLUGIN_SELF_URI: `http://localhost:${port}/`, HOST: env.HOST ?? "127.0.0.1" };
+    }
     config = loadCoreConfig(env);
   } catch (error) {
     console.error(`[${gateway.name}] ${(error as Error).message}`);
@@ -28,10 +41,14 @@ export async function runGateway<S extends SettingsData>(
   const logger = createLogger({ level: config.logLevel, name: gateway.name });
   let handle;
   try {
-    handle = await startGateway(gateway, { env, logger, host: config.host });
+    const options: StartGatewayOptions<EnvOfGateway<G>> = { env, gatewayEnv, logger, host: config.host };
+    handle = await (startGateway as (g: AnyGateway, o: typeof options) => ReturnType<typeof startGateway<G>>)(
+      gateway,
+      options,
+    );
   } catch (error) {
     // E.g. a stored secret no configured key opens: one clear line, never a key, and exit 1
-    // (a start hook may have left servers open that would keep the process alive).
+    // (a setup may have left servers open that would keep the process alive).
     logger.fatal({ err: error }, `${gateway.name} gateway could not start`);
     process.exit(1);
   }

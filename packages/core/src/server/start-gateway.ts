@@ -15,7 +15,14 @@ import { FileStore } from "../files/file-store.js";
 import { SignedLinks } from "../files/signed-links.js";
 import { createRuntime } from "../gateway/runtime.js";
 import { configureOutbound } from "../net/outbound-policy.js";
-import type { GatewayDefinition, GatewayRuntime } from "../gateway/types.js";
+import type { GatewayRuntime } from "../gateway/types.js";
+import type {
+  AnyGateway,
+  EnvOfGateway,
+  GatewayInstance,
+  InstanceOfGateway,
+  SettingsOfGateway,
+} from "../gateway/types.js";
 import { createApp } from "../http/create-app.js";
 import { createLogger } from "../logger.js";
 import { CrmOutbox } from "../outbox/crm-outbox.js";
@@ -26,28 +33,30 @@ import { openKeyring } from "../secrets/open-keyring.js";
 import { CORE_SECRET_COLUMNS, resealSecrets } from "../secrets/reseal.js";
 import { steadyClock } from "../queue/clock.js";
 import { SendQueue } from "../queue/send-queue.js";
-import type { SettingsData } from "../settings/form.js";
 import { TenantStore } from "../tenants/tenant-store.js";
 import { scheduleMaintenance } from "./maintenance.js";
 
 /** Options of {@link startGateway}. */
-export interface StartGatewayOptions {
+export interface StartGatewayOptions<E = unknown> {
   /** Environment variables (core's and nothing else); LV_PLUGIN_SELF_URI defaults to the bound loopback URL. */
   env?: Record<string, string | undefined>;
+  /** The gateway's own environment, passed to its `setup` (what its `env.ts` reads). */
+  gatewayEnv?: E;
   /** Port to listen on (0 = any free port); default `PORT` or the gateway's default port. */
   port?: number;
   host?: string;
   logger?: Logger;
 }
 
-/** A running gateway. */
-export interface GatewayHandle<S extends SettingsData = SettingsData> {
+/** A running gateway; `instance` is what its `setup` returned (e.g. email's inbound SMTP port). */
+export interface GatewayHandle<G extends AnyGateway = AnyGateway> {
   /** LV_PLUGIN_SELF_URI (with trailing slash). */
   url: string;
   port: number;
   app: Hono;
   config: CoreConfig;
-  runtime: GatewayRuntime<S>;
+  runtime: GatewayRuntime<SettingsOfGateway<G>>;
+  instance: InstanceOfGateway<G>;
   queue: SendQueue;
   outbox: CrmOutbox;
   /** Graceful stop: stop accepting, let in-flight sends finish within the deadline, close the database. */
@@ -55,10 +64,12 @@ export interface GatewayHandle<S extends SettingsData = SettingsData> {
 }
 
 /** Starts a gateway: migrates its database, starts the workers and listens. */
-export async function startGateway<S extends SettingsData>(
-  gateway: GatewayDefinition<S>,
-  options: StartGatewayOptions = {},
-): Promise<GatewayHandle<S>> {
+export async function startGateway<G extends AnyGateway>(
+  gateway: G,
+  ...[options = {}]: undefined extends EnvOfGateway<G>
+    ? [options?: StartGatewayOptions<EnvOfGateway<G>>]
+    : [options: StartGatewayOptions<EnvOfGateway<G>> & { gatewayEnv: EnvOfGateway<G> }]
+): Promise<GatewayHandle<G>> {
   const env = options.env ?? {};
   const early = loadCoreConfig({ ...env, LV_PLUGIN_SELF_URI: env.LV_PLUGIN_SELF_URI ?? "http://127.0.0.1/" });
   const port = options.port ?? early.port ?? gateway.defaultPort;
@@ -97,7 +108,7 @@ export async function startGateway<S extends SettingsData>(
 
   const storage = new StorageHealth(db.$client, logger);
   const clock = steadyClock({ notBefore: newestScheduledTime(db) });
-  const tenants = new TenantStore<S>(db, keyring);
+  const tenants = new TenantStore(db, keyring);
   const pinned = tenants.pinLegacyIssuers();
   if (pinned > 0) logger.info({ tenants: pinned }, "pinned registrations to the issuer of their cluster URI");
   const verifier = new CrmTokenVerifier(config, new PublicKeyStore(db));
@@ -105,13 +116,23 @@ export async function startGateway<S extends SettingsData>(
   const statuses = new StatusTracker(db, outbox);
   const links = new SignedLinks(db, config.selfUri, keyring);
   const files = new FileStore(db, filesDir, { quotaBytes: config.tenantFilesQuotaBytes });
-  const runtime = createRuntime<S>({ config, logger, db, tenants, outbox, statuses, links, files, secrets: keyring });
+  const runtime = createRuntime({ config, logger, db, tenants, outbox, statuses, links, files, secrets: keyring });
+  let instance: GatewayInstance;
+  try {
+    // The one place the gateway's state comes to be: its closure, for the life of this handle.
+    instance = await gateway.setup(runtime, options.gatewayEnv);
+  } catch (error) {
+    server.close();
+    storage.close();
+    db.$client.close();
+    throw error;
+  }
   const queue = new SendQueue({
     db,
-    tenants: tenants as unknown as TenantStore,
+    tenants,
     statuses,
-    gateway: gateway as unknown as GatewayDefinition,
-    runtime: () => runtime as unknown as GatewayRuntime,
+    send: (ctx, message) => instance.send(ctx, message),
+    rateLimits: gateway.rateLimits ?? [],
     config,
     logger,
     clock,
@@ -119,20 +140,20 @@ export async function startGateway<S extends SettingsData>(
   });
   let ready = false;
   const app = createApp({
-    gateway: gateway as unknown as GatewayDefinition,
+    gateway,
+    instance,
     config,
     logger,
     verifier,
-    tenants: tenants as unknown as TenantStore,
+    tenants,
     queue,
     links,
     files,
-    runtime: runtime as unknown as GatewayRuntime,
+    runtime,
     isReady: () => ready && storage.available,
     storage,
   });
 
-  await gateway.hooks?.start?.(runtime);
   outbox.start();
   queue.start();
   const stopMaintenance = scheduleMaintenance(db, files, config.fileTtlMs, logger);
@@ -146,7 +167,9 @@ export async function startGateway<S extends SettingsData>(
     port: bound,
     app: app as unknown as Hono,
     config,
-    runtime,
+    // Stored settings passed the form's checks on save, so they have the form's type.
+    runtime: runtime as GatewayRuntime<SettingsOfGateway<G>>,
+    instance: instance as InstanceOfGateway<G>,
     queue,
     outbox,
     stop(stopOptions = {}) {
@@ -157,7 +180,7 @@ export async function startGateway<S extends SettingsData>(
         await queue.stop(timeout);
         await outbox.stop(Math.min(timeout, 2000));
         stopMaintenance();
-        await gateway.hooks?.stop?.();
+        await instance.close?.();
         (server as { closeAllConnections?: () => void }).closeAllConnections?.();
         await closed;
         storage.close();
@@ -183,7 +206,7 @@ function newestScheduledTime(db: Database): number {
  * the current key (a rotation, or plaintext from before encryption). A key that cannot open a
  * stored secret fails the start, with the database closed again.
  */
-function openStorage(gateway: GatewayDefinition<never>, dbPath: string, config: CoreConfig, logger: Logger) {
+function openStorage(gateway: AnyGateway, dbPath: string, config: CoreConfig, logger: Logger) {
   const db = openDatabase(dbPath, { gatewayMigrations: gateway.migrationsFolder, gatewayName: gateway.name });
   try {
     const keyring = openKeyring(config, dbPath, logger);

@@ -48,6 +48,44 @@ export interface SettingsForm {
 /** Settings data: `{group: {field: value}}`. */
 export type SettingsData = Record<string, Record<string, FieldValue>>;
 
+/** The value type a field of type `T` holds once settings are saved. */
+type ValueOfType<T> = T extends "boolean"
+  ? boolean
+  : T extends "integer" | "float"
+    ? number
+    : T extends "listOfEnum"
+      ? string[]
+      : string;
+
+type FieldsOf<G> = G extends { fields: infer F } ? F : never;
+/** Names of a group's fields that hold data (a markdown preview holds none). */
+type DataFields<F> = { [K in keyof F]: F[K] extends { type: "markdownPreview" } ? never : K }[keyof F];
+type RequiredFields<F> = { [K in DataFields<F>]: F[K] extends { required: true } ? K : never }[DataFields<F>];
+
+/** A saved group: required fields always hold a value; the others may be null. */
+type GroupValues<F> = { [K in RequiredFields<F>]: F[K] extends { type: infer T } ? ValueOfType<T> : never } & {
+  [K in Exclude<DataFields<F>, RequiredFields<F>>]: (F[K] extends { type: infer T } ? ValueOfType<T> : never) | null;
+};
+
+/**
+ * The settings type a form declares: every group is absent until the settings are first saved,
+ * then holds every field. Declare the form with {@link defineSettingsForm} so its field types are literal.
+ */
+export type SettingsOf<F> = F extends { groups: infer G }
+  ? string extends keyof G
+    ? SettingsData
+    : {
+        -readonly [K in keyof G]?: {
+          -readonly [P in keyof GroupValues<FieldsOf<G[K]>>]: GroupValues<FieldsOf<G[K]>>[P];
+        };
+      }
+  : SettingsData;
+
+/** Declares a settings form, keeping its literal field types so `SettingsOf<typeof form>` is exact. */
+export function defineSettingsForm<const F extends SettingsForm>(form: F): F {
+  return form;
+}
+
 /** The form definition as the CRM expects it, in one language. */
 export function renderForm(form: SettingsForm, language: Language): unknown {
   const groups: Record<string, unknown> = {};

@@ -4,8 +4,9 @@
  */
 import { deflateSync } from "node:zlib";
 import { defineGateway } from "../gateway/define-gateway.js";
-import type { GatewayDefinition, OutgoingMessage, SendResult } from "../gateway/types.js";
-import { SettingsValidationError } from "../errors.js";
+import type { GatewayDefinition, OutgoingMessage, SendResult, WebhookEvent } from "../gateway/types.js";
+import { defineSettingsForm } from "../settings/form.js";
+import { SettingsValidationError, WebhookInputError } from "../errors.js";
 
 /** A 1x1 transparent PNG, enough to be a valid image. */
 export function tinyPng(): Uint8Array {
@@ -67,7 +68,7 @@ export function createEchoGateway(options: { rateLimits?: GatewayDefinition["rat
       attachments: ["file"],
     },
     icon: tinyPng(),
-    settings: {
+    settings: defineSettingsForm({
       title: { en_US: "Echo settings", ru_RU: "Настройки эха" },
       groups: {
         main: {
@@ -85,62 +86,72 @@ export function createEchoGateway(options: { rateLimits?: GatewayDefinition["rat
           },
         },
       },
-    },
+    }),
     rateLimits: options.rateLimits,
-    send: (_ctx, message) => {
-      calls.push(message);
-      return behaviour(message, _ctx.signal);
-    },
-    hooks: {
+    setup: (runtime) => ({
+      send: (ctx, message) => {
+        calls.push(message);
+        return behaviour(message, ctx.signal);
+      },
       async verifySettings({ settings }) {
         if (settings.main?.apiKey === "wrong") {
-          throw new SettingsValidationError({ main: { apiKey: ["The service refused this key"] } });
+          throw new SettingsValidationError({
+            main: { apiKey: [{ en_US: "The service refused this key", ru_RU: "Сервис не принял этот ключ" }] },
+          });
         }
       },
-    },
-    previews: {
-      status: (tenant, input) =>
-        `**${tenant ? "registered" : "unknown"}** greeting=${String(input.settings.main?.greeting)}`,
-      webhook: {
-        settingsAccess: true,
-        render: (tenant, _input, runtime) => `Post to \`${runtime.publicUrl(`echo/webhook/${tenant?.publicId}`)}\``,
+      previews: {
+        status: (tenant, input) =>
+          `**${tenant ? "registered" : "unknown"}** greeting=${String(input.settings.main?.greeting)}`,
+        webhook: {
+          settingsAccess: true,
+          render: (tenant) => `Post to \`${runtime.publicUrl(`echo/webhook/${tenant?.publicId}`)}\``,
+        },
       },
-    },
-    autocompletes: {
-      colors: ({ query }) => ["red", "green"].filter((c) => String(query).length === 0 || c.startsWith(String(query))),
-    },
-    files: {
-      echo: async (_tenant, key) => ({
-        body: Buffer.from(`file:${key}`),
-        contentType: "text/plain",
-        fileName: "echo.txt",
-      }),
-      // Serves a file of whatever type the key names, as a channel's media could claim.
-      typed: async (_tenant, key) => ({
-        body: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'),
-        contentType: key,
-        fileName: "media",
-      }),
-    },
-    routes(app, runtime) {
-      app.post("/echo/webhook/:publicId", async (c) => {
-        const tenant = runtime.tenants.byPublicId(c.req.param("publicId"));
-        if (!tenant) return c.json({ code: 404, message: "Unknown webhook" }, 404);
-        const body = (await c.req.json()) as {
-          id?: string;
-          from: string;
-          text: string;
-          status?: { of: string; is: "delivered" | "read" | "error" };
-        };
-        if (body.status) return c.json({ moved: runtime.reportStatus(tenant, body.status.of, body.status.is) });
-        const forwarded = runtime.forwardIncoming(
-          tenant,
-          { chat: { contact: body.from }, message: { content: { text: body.text, format: "text" }, attachments: [] } },
-          { externalId: body.id },
-        );
-        return c.json({ forwarded });
-      });
-    },
+      autocompletes: {
+        colors: ({ query }) =>
+          ["red", "green"].filter((c) => String(query).length === 0 || c.startsWith(String(query))),
+      },
+      files: {
+        echo: async (_tenant, key) => ({
+          body: Buffer.from(`file:${key}`),
+          contentType: "text/plain",
+          fileName: "echo.txt",
+        }),
+        // Serves a file of whatever type the key names, as a channel's media could claim.
+        typed: async (_tenant, key) => ({
+          body: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'),
+          contentType: key,
+          fileName: "media",
+        }),
+      },
+      webhooks: {
+        // `{id?, from, text}` is a customer's message; `{status: {of, is}}` a status of ours.
+        update: {
+          path: "echo/webhook/:publicId",
+          maxBytes: 64 * 1024,
+          verify: (request) => request.headers.get("x-echo-secret") !== "wrong",
+          parse: (request) => ({ events: [echoEvent(request.json())] }),
+        },
+      },
+    }),
   });
   return { definition, calls, behave: (fn) => (behaviour = fn) };
+}
+
+function echoEvent(body: unknown): WebhookEvent {
+  if (!body || typeof body !== "object") throw new WebhookInputError("Body must be a JSON object");
+  const { id, from, text, status } = body as {
+    id?: string;
+    from?: string;
+    text?: string;
+    status?: { of: string; is: "delivered" | "read" | "error" };
+  };
+  if (status) return { kind: "status", channelMessageId: status.of, status: status.is };
+  if (typeof from !== "string" || typeof text !== "string") throw new WebhookInputError("from and text are required");
+  return {
+    kind: "incoming",
+    message: { chat: { contact: from }, message: { content: { text, format: "text" }, attachments: [] } },
+    externalId: id,
+  };
 }

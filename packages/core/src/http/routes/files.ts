@@ -22,8 +22,8 @@ export function fileRoutes(deps: AppDeps): Hono<AppEnv> {
       if (target.kind === "stored") {
         file = await deps.files.open(target.ref, target.key);
       } else {
-        const resolver = ownEntry(deps.gateway.files, target.kind);
-        file = resolver ? await resolver(tenant, target.key, deps.runtime) : undefined;
+        const resolver = ownEntry(deps.instance.files, target.kind);
+        file = resolver ? await resolver(tenant, target.key) : undefined;
       }
     } catch (error) {
       deps.logger.warn({ err: error, kind: target.kind }, "file could not be opened");

@@ -13,7 +13,7 @@ import { requirePluginToken, requireSettingsAccess } from "../protected.js";
 
 /** `/protected/*` routes. */
 export function settingsRoutes(deps: AppDeps): Hono<AppEnv> {
-  const { gateway, tenants, runtime } = deps;
+  const { gateway, instance, tenants } = deps;
   const app = new Hono<AppEnv>();
   app.use("/protected/*", requirePluginToken(deps));
   app.use("/protected/forms/settings", requireSettingsAccess);
@@ -34,13 +34,16 @@ export function settingsRoutes(deps: AppDeps): Hono<AppEnv> {
     const checked = checkSettings(gateway.settings, body, previous, c.get("language"));
     if (!checked.ok) throw new SettingsValidationError(checked.errors);
     const tenant = tenants.get(ref)!;
-    await gateway.hooks?.verifySettings?.(
-      { ref, publicId: tenant.publicId, settings: checked.data, previous },
-      runtime,
-    );
+    await instance.verifySettings?.({
+      ref,
+      publicId: tenant.publicId,
+      settings: checked.data,
+      previous,
+      language: c.get("language"),
+    });
     tenants.saveSettings(ref, checked.data);
     try {
-      await gateway.hooks?.settingsSaved?.(tenants.get(ref)!, runtime);
+      await instance.settingsSaved?.(tenants.get(ref)!);
     } catch (error) {
       deps.logger.warn({ err: error }, "settingsSaved hook failed");
     }
@@ -48,7 +51,7 @@ export function settingsRoutes(deps: AppDeps): Hono<AppEnv> {
   });
 
   app.get("/protected/autocomplete/:name", async (c) => {
-    const complete = ownEntry(gateway.autocompletes, c.req.param("name"));
+    const complete = ownEntry(instance.autocompletes, c.req.param("name"));
     if (!complete) throw new HttpError(404, "Autocomplete not found");
     const many = c.req.queries("query[]");
     const query = many ?? c.req.query("query");
@@ -64,7 +67,7 @@ export function settingsRoutes(deps: AppDeps): Hono<AppEnv> {
   });
 
   app.get("/protected/preview/markdown/:name", async (c) => {
-    const entry = ownEntry(gateway.previews, c.req.param("name"));
+    const entry = ownEntry(instance.previews, c.req.param("name"));
     if (!entry) throw new HttpError(404, "Preview not found");
     const render = typeof entry === "function" ? entry : entry.render;
     if (typeof entry !== "function" && entry.settingsAccess && c.get("claims").settings !== true) {
@@ -72,17 +75,13 @@ export function settingsRoutes(deps: AppDeps): Hono<AppEnv> {
     }
     const ref = c.get("ref");
     const settings = tenants.settings(ref) as SettingsData;
-    const markdown = await render(
-      tenants.get(ref),
-      {
-        ref,
-        settings,
-        language: c.get("language"),
-        dep: jsonParam(c.req.query("dep")),
-        context: jsonParam(c.req.query("context")),
-      },
-      runtime,
-    );
+    const markdown = await render(tenants.get(ref), {
+      ref,
+      settings,
+      language: c.get("language"),
+      dep: jsonParam(c.req.query("dep")),
+      context: jsonParam(c.req.query("context")),
+    });
     if (typeof markdown !== "string") throw new Error("A markdown preview rendered something that is not text");
     // The PHP form component's markdown preview answers {markdown}; the CRM shows that key.
     return c.json({ markdown: withoutPasswords(markdown, gateway.settings, settings, deps.logger) });

@@ -6,7 +6,7 @@ import {
   ChannelNetworkError,
   ChannelRefusedError,
   SettingsValidationError,
-  type GatewayDefinition,
+  WebhookInputError,
 } from "../../index.js";
 
 const ONE_PIXEL_PNG = Buffer.from(
@@ -14,10 +14,8 @@ const ONE_PIXEL_PNG = Buffer.from(
   "base64",
 );
 
-type EchoSettings = { account: { apiKey: string; senderName: string } };
-
 /** Builds an echo gateway whose provider API lives at `providerUrl`. */
-export function echoGateway(providerUrl: string): GatewayDefinition {
+export function echoGateway(providerUrl: string) {
   const call = async (path: string, apiKey: string, method: string, body: unknown): Promise<Response> => {
     try {
       return await fetch(new URL(path, providerUrl), {
@@ -56,38 +54,44 @@ export function echoGateway(providerUrl: string): GatewayDefinition {
         },
       },
     },
-    async send({ tenant }, message) {
-      const { apiKey } = (tenant.settings as EchoSettings).account;
-      const res = await call("send", apiKey, "POST", {
-        to: message.chat.contact,
-        text: message.message.content?.text ?? "",
-      });
-      const body = (await res.json()) as { id?: string; error?: string };
-      if (res.ok && body.id) return body.id;
-      throw new ChannelRefusedError(`[echo] ${body.error ?? res.status}`, {
-        permanent: res.status < 500,
-        code: res.status,
-      });
-    },
-    hooks: {
-      async verifySettings({ settings, publicId }, runtime) {
-        const { apiKey } = (settings as EchoSettings).account;
+    setup: (runtime) => ({
+      async send({ tenant }, message) {
+        const { apiKey } = tenant.settings.account!;
+        const res = await call("send", apiKey, "POST", {
+          to: message.chat.contact,
+          text: message.message.content?.text ?? "",
+        });
+        const body = (await res.json()) as { id?: string; error?: string };
+        if (res.ok && body.id) return body.id;
+        throw new ChannelRefusedError(`[echo] ${body.error ?? res.status}`, {
+          permanent: res.status < 500,
+          code: res.status,
+        });
+      },
+      async verifySettings({ settings, publicId }) {
+        const { apiKey } = settings.account!;
         const res = await call("webhook", apiKey, "PUT", { url: runtime.publicUrl(`echo/webhook/${publicId}`) });
         if (!res.ok) throw new SettingsValidationError({ account: { apiKey: ["The provider refused this key"] } });
       },
-    },
-    routes(app, runtime) {
-      app.post("/echo/webhook/:publicId", async (c) => {
-        const tenant = runtime.tenants.byPublicId(c.req.param("publicId"));
-        if (!tenant) return c.json({ code: 404, message: "Unknown webhook" }, 404);
-        const { id, from, text } = await c.req.json<{ id: string; from: string; text: string }>();
-        runtime.forwardIncoming(
-          tenant,
-          { chat: { contact: from }, message: { content: { text, format: "text" }, attachments: [] } },
-          { externalId: id },
-        );
-        return c.json({ ok: true });
-      });
-    },
+      webhooks: {
+        message: {
+          path: "echo/webhook/:publicId",
+          parse(request) {
+            const { id, from, text } = (request.json() ?? {}) as { id?: string; from?: string; text?: string };
+            if (typeof from !== "string" || typeof text !== "string")
+              throw new WebhookInputError("from and text are required");
+            return {
+              events: [
+                {
+                  kind: "incoming",
+                  message: { chat: { contact: from }, message: { content: { text, format: "text" }, attachments: [] } },
+                  externalId: id,
+                },
+              ],
+            };
+          },
+        },
+      },
+    }),
   });
 }

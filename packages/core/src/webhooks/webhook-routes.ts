@@ -1,0 +1,77 @@
+/**
+ * @module webhooks/webhook-routes — the HTTP around every webhook a gateway declares: body within
+ * its limit, tenant lookup, the gateway's `verify` and `parse`, storing the events once, and the
+ * answer. Refusals are `{code, message}` (404 unknown tenant, 401/403 refused, 413 too large, 400
+ * unreadable); a request that parses to nothing is acknowledged; nothing a channel sends is a 500.
+ */
+import type { Context } from "hono";
+import { Hono } from "hono";
+import { isStorageUnavailable } from "../db/storage-health.js";
+import { HttpError, WebhookInputError } from "../errors.js";
+import type { GatewayInstance, Tenant, WebhookDefinition, WebhookRefusal } from "../gateway/types.js";
+import { readBoundedBody } from "../http/bounded-body.js";
+import type { AppDeps, AppEnv } from "../http/context.js";
+import { referenceKey } from "../protocol/reference.js";
+import { webhookRequest } from "./webhook-request.js";
+
+/** Largest webhook body by default: channels' webhooks are a few KB. */
+export const DEFAULT_WEBHOOK_LIMIT = 1024 * 1024;
+
+const REFUSED: WebhookRefusal = { status: 401, message: "Missing or wrong webhook signature or secret" };
+
+/** Mounts every declared webhook of a running gateway (paths relative to LV_PLUGIN_SELF_URI). */
+export function webhookRoutes(deps: AppDeps, instance: GatewayInstance): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  for (const [name, webhook] of Object.entries(instance.webhooks ?? {})) {
+    const paths = typeof webhook.path === "string" ? [webhook.path] : webhook.path;
+    for (const path of paths) app.post(`/${path.replace(/^\/+/, "")}`, (c) => handleWebhook(c, deps, name, webhook));
+  }
+  return app;
+}
+
+async function handleWebhook(c: Context<AppEnv>, deps: AppDeps, name: string, webhook: WebhookDefinition) {
+  const { runtime, logger, config } = deps;
+  const params = c.req.param() as Record<string, string>;
+  const tenant: Tenant | undefined = webhook.tenant
+    ? webhook.tenant(params)
+    : runtime.tenants.byPublicId(params.publicId ?? "");
+  if (!tenant) throw new HttpError(404, "Unknown webhook");
+  const log = logger.child({ tenant: referenceKey(tenant.ref), webhook: name });
+  const body = await readBoundedBody(c, webhook.maxBytes ?? DEFAULT_WEBHOOK_LIMIT);
+  const url = new URL(c.req.url);
+  const relative = url.pathname.slice(config.basePath.length).replace(/^\/+/, "");
+  const request = webhookRequest({
+    method: c.req.method,
+    url: c.req.url,
+    publicUrl: runtime.publicUrl(relative) + url.search,
+    params,
+    headers: c.req.raw.headers,
+    body,
+  });
+
+  const verdict = webhook.verify ? await webhook.verify(request, tenant) : true;
+  if (verdict !== true) {
+    const refusal = verdict === false ? REFUSED : verdict;
+    log.warn({ status: refusal.status }, "webhook refused");
+    throw new HttpError(refusal.status, refusal.message);
+  }
+
+  let parsed;
+  try {
+    parsed = await webhook.parse(request, tenant);
+  } catch (error) {
+    if (isStorageUnavailable(error)) throw error;
+    if (error instanceof HttpError) throw error;
+    // Nothing the channel sends is our 500: it would redeliver the same unreadable request forever.
+    if (!(error instanceof WebhookInputError)) log.error({ err: error }, "webhook could not be parsed");
+    throw new HttpError(
+      400,
+      error instanceof WebhookInputError ? error.message : "The webhook request could not be read",
+    );
+  }
+
+  const stored = runtime.storeEvents(tenant, parsed.events);
+  log.debug({ events: parsed.events.length, ...stored }, "webhook");
+  const reply = parsed.reply;
+  return new Response(reply?.body ?? null, { status: reply?.status ?? 200, headers: reply?.headers });
+}
