@@ -2,7 +2,7 @@ import { startGateway } from "@switchboard/core";
 import { conformanceEnv, runConformanceSuite, type TenantIndex } from "@switchboard/testkit/conformance";
 import { startSmtpSink, type SmtpSink } from "@switchboard/testkit/smtp";
 import nodemailer from "nodemailer";
-import { createEmailGateway } from "./gateway.js";
+import { email } from "./gateway.js";
 import { fixedDnsResolver } from "./test/fixed-dns.js";
 import { TEST_OUTBOUND, TEST_TLS } from "./test/testbed.js";
 
@@ -21,12 +21,15 @@ runConformanceSuite({
       await startSmtpSink({ auth: accounts[0], tls: TEST_TLS }),
       await startSmtpSink({ auth: accounts[1], tls: TEST_TLS }),
     ];
-    const definition = createEmailGateway({
-      inbound: { port: 0, host: "127.0.0.1", maxBytes: 1_048_576 },
-      outbound: TEST_OUTBOUND,
-      checks: { dns: fixedDnsResolver(new Map()), verifiedDomains: ["company-a.test", "company-b.test"] },
+    const gateway = await startGateway(email, {
+      env: conformanceEnv(crm),
+      gatewayEnv: {
+        inbound: { port: 0, host: "127.0.0.1", maxBytes: 1_048_576 },
+        outbound: TEST_OUTBOUND,
+        checks: { dns: fixedDnsResolver(new Map()), verifiedDomains: ["company-a.test", "company-b.test"] },
+      },
+      port: 0,
     });
-    const gateway = await startGateway(definition, { env: conformanceEnv(crm), port: 0 });
     inboundPort = gateway.instance.inboundPort ?? 0;
     return {
       gatewayUrl: gateway.url,

@@ -1,25 +1,25 @@
 import { describe, expect, it } from "vitest";
-import { loadEmailEnv } from "./env.js";
+import { readEmailEnv } from "./env.js";
 
-describe("loadEmailEnv", () => {
+const gatewayEnv = (source: Record<string, string>) => readEmailEnv(source).gateway;
+
+describe("readEmailEnv", () => {
   it("has no inbound server unless SMTP_INBOUND_PORT is set", () => {
-    expect(loadEmailEnv({})).toEqual({
+    expect(gatewayEnv({})).toEqual({
       inbound: undefined,
       maxBytes: 26_214_400,
-      allowPrivateSmtp: false,
-      verifiedDomains: [],
-      senderChecks: true,
+      outbound: { allowPrivate: false },
+      checks: { verifiedDomains: [], senderChecks: true },
     });
-    expect(loadEmailEnv({ SMTP_INBOUND_SENDER_CHECKS: "false" }).senderChecks).toBe(false);
-    expect(loadEmailEnv({ SMTP_INBOUND_VERIFIED_DOMAINS: " Help.Example.com, ,b.test" }).verifiedDomains).toEqual([
-      "help.example.com",
-      "b.test",
-    ]);
-    expect(loadEmailEnv({ SMTP_INBOUND_PORT: "" }).inbound).toBeUndefined();
+    expect(gatewayEnv({ SMTP_INBOUND_SENDER_CHECKS: "false" }).checks?.senderChecks).toBe(false);
+    expect(gatewayEnv({ SMTP_INBOUND_VERIFIED_DOMAINS: " Help.Example.com, ,b.test" }).checks?.verifiedDomains).toEqual(
+      ["help.example.com", "b.test"],
+    );
+    expect(gatewayEnv({ SMTP_INBOUND_PORT: "" }).inbound).toBeUndefined();
   });
 
   it("reads port, host, size limit and inline PEM TLS material", () => {
-    const env = loadEmailEnv({
+    const env = gatewayEnv({
       SMTP_INBOUND_PORT: "2525",
       SMTP_INBOUND_HOST: "127.0.0.1",
       SMTP_INBOUND_MAX_BYTES: "1000",
@@ -40,7 +40,7 @@ describe("loadEmailEnv", () => {
         sessionTimeoutMs: 600_000,
       },
     });
-    expect(loadEmailEnv({ SMTP_INBOUND_PORT: "25" }).inbound).toMatchObject({
+    expect(gatewayEnv({ SMTP_INBOUND_PORT: "25" }).inbound).toMatchObject({
       host: "0.0.0.0",
       maxBytes: 26_214_400,
       tls: undefined,
@@ -48,13 +48,13 @@ describe("loadEmailEnv", () => {
   });
 
   it("reads SWITCHBOARD_ALLOW_PRIVATE_SMTP", () => {
-    expect(loadEmailEnv({ SWITCHBOARD_ALLOW_PRIVATE_SMTP: "true" }).allowPrivateSmtp).toBe(true);
-    expect(loadEmailEnv({ SWITCHBOARD_ALLOW_PRIVATE_SMTP: "0" }).allowPrivateSmtp).toBe(false);
-    expect(() => loadEmailEnv({ SWITCHBOARD_ALLOW_PRIVATE_SMTP: "maybe" })).toThrow(/SWITCHBOARD_ALLOW_PRIVATE_SMTP/);
+    expect(gatewayEnv({ SWITCHBOARD_ALLOW_PRIVATE_SMTP: "true" }).outbound?.allowPrivate).toBe(true);
+    expect(gatewayEnv({ SWITCHBOARD_ALLOW_PRIVATE_SMTP: "0" }).outbound?.allowPrivate).toBe(false);
+    expect(() => gatewayEnv({ SWITCHBOARD_ALLOW_PRIVATE_SMTP: "maybe" })).toThrow(/SWITCHBOARD_ALLOW_PRIVATE_SMTP/);
   });
 
   it("reads the inbound limits", () => {
-    const env = loadEmailEnv({
+    const env = gatewayEnv({
       SMTP_INBOUND_PORT: "25",
       SMTP_INBOUND_MAX_RECIPIENTS: "5",
       SMTP_INBOUND_MAX_CLIENTS: "50",
@@ -71,11 +71,16 @@ describe("loadEmailEnv", () => {
       idleTimeoutMs: 30_000,
       sessionTimeoutMs: 120_000,
     });
-    expect(() => loadEmailEnv({ SMTP_INBOUND_MAX_PER_IP: "0" })).toThrow(/SMTP_INBOUND_MAX_PER_IP/);
+    expect(() => gatewayEnv({ SMTP_INBOUND_MAX_PER_IP: "0" })).toThrow(/SMTP_INBOUND_MAX_PER_IP/);
+  });
+
+  it("hands core its variables unchanged", () => {
+    const source = { LV_PLUGIN_SELF_URI: "https://gw.example/", SMTP_INBOUND_PORT: "25" };
+    expect(readEmailEnv(source).core).toBe(source);
   });
 
   it("refuses bad values with one readable error", () => {
-    expect(() => loadEmailEnv({ SMTP_INBOUND_PORT: "70000" })).toThrow(/SMTP_INBOUND_PORT/);
-    expect(() => loadEmailEnv({ SMTP_INBOUND_PORT: "25", SMTP_INBOUND_TLS_KEY: "-----BEGIN x" })).toThrow(/both/);
+    expect(() => gatewayEnv({ SMTP_INBOUND_PORT: "70000" })).toThrow(/SMTP_INBOUND_PORT/);
+    expect(() => gatewayEnv({ SMTP_INBOUND_PORT: "25", SMTP_INBOUND_TLS_KEY: "-----BEGIN x" })).toThrow(/both/);
   });
 });

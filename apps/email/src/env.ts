@@ -1,10 +1,13 @@
 /**
- * @module env — the email gateway's own configuration: the inbound SMTP server. Core reads the rest.
+ * @module env — the one reader of the email gateway's environment: its inbound SMTP server,
+ * outbound SMTP policy and inbound checks. Core's own variables are handed to core as they are.
  */
 import { readFileSync } from "node:fs";
+import type { GatewayEnvironment } from "@switchboard/core";
 import { z } from "zod";
 import { DEFAULT_INBOUND_LIMITS } from "./inbound/client-limits.js";
 import type { InboundServerOptions } from "./inbound/smtp-inbound-server.js";
+import type { InboundCheckOptions, OutboundSmtpOptions } from "./services.js";
 
 const bool = z
   .enum(["true", "false", "1", "0", "yes", "no"])
@@ -29,18 +32,16 @@ const schema = z.object({
   SMTP_INBOUND_SENDER_CHECKS: bool.default(true),
 });
 
-/** The email gateway's settings from the environment. */
+/** The email gateway's own environment: what its `setup` is given (tests build it directly). */
 export interface EmailEnv {
-  /** Undefined when `SMTP_INBOUND_PORT` is not set: no inbound SMTP server. */
-  inbound: InboundServerOptions | undefined;
-  /** Largest accepted message, also for the raw-MIME HTTP route. */
-  maxBytes: number;
-  /** `SWITCHBOARD_ALLOW_PRIVATE_SMTP`: tenants may use SMTP servers on loopback and private networks. */
-  allowPrivateSmtp: boolean;
-  /** `SMTP_INBOUND_VERIFIED_DOMAINS`: inbound domains the operator vouches for (no TXT proof needed). */
-  verifiedDomains: string[];
-  /** `SMTP_INBOUND_SENDER_CHECKS`: SPF, DKIM and DMARC checks of inbound mail. */
-  senderChecks: boolean;
+  /** The inbound SMTP server; none when absent (`SMTP_INBOUND_PORT` unset). Port 0 picks a free port. */
+  inbound?: InboundServerOptions;
+  /** Largest raw message the HTTP inbound webhook takes (default: the inbound server's limit, else 25 MiB). */
+  maxBytes?: number;
+  /** Tenants' SMTP servers: private relays allowed (`SWITCHBOARD_ALLOW_PRIVATE_SMTP`), extra CA, host lookup. */
+  outbound?: OutboundSmtpOptions;
+  /** Inbound checks: DNS resolver (tests: fixed records), pre-verified domains, SPF/DKIM/DMARC on or off. */
+  checks?: InboundCheckOptions;
 }
 
 /** A PEM value given inline, or the path of a PEM file. */
@@ -48,9 +49,12 @@ function pem(value: string): string {
   return value.includes("-----BEGIN") ? value.replace(/\\n/g, "\n") : readFileSync(value, "utf8");
 }
 
-/** Reads and validates the email variables; throws one readable error listing every bad one. */
-export function loadEmailEnv(env: Record<string, string | undefined> = process.env): EmailEnv {
-  const blankless = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
+/**
+ * Reads and validates the email variables; throws one readable error listing every bad one. Core's
+ * variables go to core unchanged (it validates them itself).
+ */
+export function readEmailEnv(source: Record<string, string | undefined> = process.env): GatewayEnvironment<EmailEnv> {
+  const blankless = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
   const parsed = schema.safeParse(blankless);
   if (!parsed.success) {
     throw new Error(
@@ -65,34 +69,35 @@ export function loadEmailEnv(env: Record<string, string | undefined> = process.e
     e.SMTP_INBOUND_TLS_KEY && e.SMTP_INBOUND_TLS_CERT
       ? { key: pem(e.SMTP_INBOUND_TLS_KEY), cert: pem(e.SMTP_INBOUND_TLS_CERT) }
       : undefined;
-  return {
-    inbound:
-      e.SMTP_INBOUND_PORT === undefined
-        ? undefined
-        : {
-            port: e.SMTP_INBOUND_PORT,
-            host: e.SMTP_INBOUND_HOST,
-            maxBytes: e.SMTP_INBOUND_MAX_BYTES,
-            tls,
-            limits: {
-              maxRecipients: e.SMTP_INBOUND_MAX_RECIPIENTS,
-              maxClients: e.SMTP_INBOUND_MAX_CLIENTS,
-              maxPerIp: e.SMTP_INBOUND_MAX_PER_IP,
-              messagesPerMinute: e.SMTP_INBOUND_MESSAGES_PER_MINUTE,
-              idleTimeoutMs: e.SMTP_INBOUND_IDLE_TIMEOUT_SECONDS * 1000,
-              sessionTimeoutMs: e.SMTP_INBOUND_SESSION_TIMEOUT_SECONDS * 1000,
-            },
+  const inbound: InboundServerOptions | undefined =
+    e.SMTP_INBOUND_PORT === undefined
+      ? undefined
+      : {
+          port: e.SMTP_INBOUND_PORT,
+          host: e.SMTP_INBOUND_HOST,
+          maxBytes: e.SMTP_INBOUND_MAX_BYTES,
+          tls,
+          limits: {
+            maxRecipients: e.SMTP_INBOUND_MAX_RECIPIENTS,
+            maxClients: e.SMTP_INBOUND_MAX_CLIENTS,
+            maxPerIp: e.SMTP_INBOUND_MAX_PER_IP,
+            messagesPerMinute: e.SMTP_INBOUND_MESSAGES_PER_MINUTE,
+            idleTimeoutMs: e.SMTP_INBOUND_IDLE_TIMEOUT_SECONDS * 1000,
+            sessionTimeoutMs: e.SMTP_INBOUND_SESSION_TIMEOUT_SECONDS * 1000,
           },
-    maxBytes: e.SMTP_INBOUND_MAX_BYTES,
-    allowPrivateSmtp: e.SWITCHBOARD_ALLOW_PRIVATE_SMTP,
-    verifiedDomains: e.SMTP_INBOUND_VERIFIED_DOMAINS.split(",")
-      .map((d) => d.trim().toLowerCase())
-      .filter(Boolean),
-    senderChecks: e.SMTP_INBOUND_SENDER_CHECKS,
+        };
+  return {
+    core: source,
+    gateway: {
+      inbound,
+      maxBytes: e.SMTP_INBOUND_MAX_BYTES,
+      outbound: { allowPrivate: e.SWITCHBOARD_ALLOW_PRIVATE_SMTP },
+      checks: {
+        verifiedDomains: e.SMTP_INBOUND_VERIFIED_DOMAINS.split(",")
+          .map((d) => d.trim().toLowerCase())
+          .filter(Boolean),
+        senderChecks: e.SMTP_INBOUND_SENDER_CHECKS,
+      },
+    },
   };
-}
-
-/** The process environment, for core's `runGateway`. */
-export function processEnv(): Record<string, string | undefined> {
-  return process.env;
 }

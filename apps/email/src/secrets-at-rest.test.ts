@@ -6,7 +6,7 @@ import { Keyring, openDatabase, SecretKey, startGateway, type GatewayHandle } fr
 import { secretsOnDisk } from "@switchboard/testkit";
 import { conformanceEnv } from "@switchboard/testkit/conformance";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createEmailGateway } from "./gateway.js";
+import { email } from "./gateway.js";
 import { INBOUND_ROUTE_PREFIX } from "./inbound/http-route.js";
 import { INBOUND_PREVIEWER } from "./settings/form.js";
 import { CUSTOMER, INBOUND, startTestbed, TENANTS, type Testbed } from "./test/testbed.js";
@@ -63,18 +63,16 @@ describe("email secrets at rest", () => {
     legacy.$client.close();
     expect(secretsOnDisk(dbPath, [inboundToken])).toEqual([inboundToken]);
 
-    restarted = await startGateway(
-      createEmailGateway({ inbound: { port: 0, host: "127.0.0.1", maxBytes: 1_048_576 } }),
-      {
-        env: {
-          ...conformanceEnv(bed.crm),
-          SWITCHBOARD_DB_PATH: dbPath,
-          SWITCHBOARD_SECRET_KEY: newKey,
-          SWITCHBOARD_SECRET_KEYS_OLD: oldKey,
-        },
-        port,
+    restarted = await startGateway(email, {
+      env: {
+        ...conformanceEnv(bed.crm),
+        SWITCHBOARD_DB_PATH: dbPath,
+        SWITCHBOARD_SECRET_KEY: newKey,
+        SWITCHBOARD_SECRET_KEYS_OLD: oldKey,
       },
-    );
+      gatewayEnv: { inbound: { port: 0, host: "127.0.0.1", maxBytes: 1_048_576 } },
+      port,
+    });
     // Kept-alive sockets to the stopped process fail once each; use them up first.
     await bed.crm.waitFor(async () => (await fetch(`${restarted!.url}healthz`).catch(() => undefined))?.ok);
 

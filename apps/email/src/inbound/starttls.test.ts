@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import nodemailer from "nodemailer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadEmailEnv } from "../env.js";
+import { readEmailEnv } from "../env.js";
 import { smtpFailure, waitIncoming } from "../test/inbound-helpers.js";
 import { CUSTOMER, INBOUND, startTestbed, unique, type Testbed } from "../test/testbed.js";
 
@@ -13,12 +13,12 @@ describe("inbound STARTTLS", () => {
   let bed: Testbed;
   beforeAll(async () => {
     // Files named by SMTP_INBOUND_TLS_KEY / _CERT are read at startup.
-    const env = loadEmailEnv({
+    const env = readEmailEnv({
       SMTP_INBOUND_PORT: "0",
       SMTP_INBOUND_TLS_KEY: keyPath,
       SMTP_INBOUND_TLS_CERT: certPath,
     });
-    bed = await startTestbed({ tls: env.inbound?.tls });
+    bed = await startTestbed({ tls: env.gateway.inbound?.tls });
   });
   afterAll(() => bed.stop());
 

@@ -3,7 +3,7 @@ import { conformanceEnv } from "@switchboard/testkit/conformance";
 import { startGateway, type GatewayHandle } from "@switchboard/core";
 import { startSmtpSink, type SmtpSink } from "@switchboard/testkit/smtp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createEmailGateway } from "../gateway.js";
+import { email } from "../gateway.js";
 import { CUSTOMER, TENANTS, TEST_TLS, unique } from "../test/testbed.js";
 import { PrivateSmtpHostError, resolveSmtpDestination, UnresolvableSmtpHostError } from "./smtp-destination.js";
 
@@ -61,8 +61,9 @@ describe("SMTP destinations (address policy)", () => {
     beforeAll(async () => {
       crm = await startCrmSimulator();
       sink = await startSmtpSink({ auth: { user: "u", password: "p" }, tls: TEST_TLS });
-      gateway = await startGateway(createEmailGateway({ outbound: { allowPrivate: false, ca: TEST_TLS.cert } }), {
+      gateway = await startGateway(email, {
         env: conformanceEnv(crm),
+        gatewayEnv: { outbound: { allowPrivate: false, ca: TEST_TLS.cert } },
         port: 0,
       });
       expect((await crm.register(gateway.url, TENANTS[0])).status).toBe(200);

@@ -10,7 +10,8 @@ import { conformanceEnv } from "@switchboard/testkit/conformance";
 import { startSmtpSink, type SmtpSink } from "@switchboard/testkit/smtp";
 import nodemailer from "nodemailer";
 import type Mail from "nodemailer/lib/mailer/index.js";
-import { createEmailGateway, type EmailGateway, type EmailGatewayOptions } from "../gateway.js";
+import type { EmailEnv } from "../env.js";
+import { email, type EmailGateway } from "../gateway.js";
 import type { InboundLimits } from "../inbound/client-limits.js";
 import { fixedDnsResolver, type DnsRecords } from "./fixed-dns.js";
 
@@ -41,8 +42,7 @@ export const CUSTOMER = "customer@example.org";
 /** A running testbed. */
 export interface Testbed {
   crm: CrmSimulator;
-  gateway: GatewayHandle;
-  definition: EmailGateway;
+  gateway: GatewayHandle<EmailGateway>;
   /** SMTP account of tenant 0 and tenant 1 (STARTTLS with {@link TEST_TLS}). */
   sinks: [SmtpSink, SmtpSink];
   inboundPort: number;
@@ -67,7 +67,7 @@ export interface TestbedOptions {
   /** Limits of the inbound SMTP server (defaults: production's). */
   limits?: Partial<InboundLimits>;
   /** Outbound SMTP options (default {@link TEST_OUTBOUND}). */
-  outbound?: EmailGatewayOptions["outbound"];
+  outbound?: EmailEnv["outbound"];
   /** More environment variables for the gateway. */
   env?: Record<string, string>;
 }
@@ -80,18 +80,21 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
     await startSmtpSink({ auth: { user: "shop-a", password: "pass-a" }, tls: TEST_TLS }),
     await startSmtpSink({ auth: { user: "shop-b", password: "pass-b" }, tls: TEST_TLS }),
   ];
-  const definition = createEmailGateway({
-    inbound: {
-      port: 0,
-      host: "127.0.0.1",
-      maxBytes: options.maxBytes ?? 1_048_576,
-      tls: options.tls,
-      limits: options.limits,
+  const gateway = await startGateway(email, {
+    env: { ...conformanceEnv(crm), ...options.env },
+    gatewayEnv: {
+      inbound: {
+        port: 0,
+        host: "127.0.0.1",
+        maxBytes: options.maxBytes ?? 1_048_576,
+        tls: options.tls,
+        limits: options.limits,
+      },
+      outbound: options.outbound ?? TEST_OUTBOUND,
+      checks: { dns: fixedDnsResolver(dns), verifiedDomains: options.verifiedDomains ?? ["a.test", "b.test"] },
     },
-    outbound: options.outbound ?? TEST_OUTBOUND,
-    checks: { dns: fixedDnsResolver(dns), verifiedDomains: options.verifiedDomains ?? ["a.test", "b.test"] },
+    port: 0,
   });
-  const gateway = await startGateway(definition, { env: { ...conformanceEnv(crm), ...options.env }, port: 0 });
   const url = gateway.url;
   const settings = (tenant: 0 | 1): SettingsData => ({
     smtp: {
@@ -118,7 +121,6 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
   return {
     crm,
     gateway,
-    definition,
     sinks,
     inboundPort,
     dns,
