@@ -58,9 +58,11 @@ export class GatewayClient {
     return this.withPluginToken("settings-get", "GET", gatewayUrl, ref, "protected/data/settings");
   }
 
-  /** PUT /protected/data/settings with `data` as JSON. */
-  putSettings(gatewayUrl: string, ref: PluginRef, data: unknown): Promise<Response> {
-    return this.withPluginToken("settings-put", "PUT", gatewayUrl, ref, "protected/data/settings", data);
+  /** PUT /protected/data/settings with `data` as JSON (in `language`, as the CRM's Accept-Language). */
+  putSettings(gatewayUrl: string, ref: PluginRef, data: unknown, language?: string): Promise<Response> {
+    return this.withPluginToken("settings-put", "PUT", gatewayUrl, ref, "protected/data/settings", data, {
+      language,
+    });
   }
 
   /** Any X-PLUGIN-TOKEN call (autocomplete, previews...); `path` is relative to the gateway base. */
@@ -71,10 +73,12 @@ export class GatewayClient {
     ref: PluginRef,
     path: string,
     body?: unknown,
-    options: { settings?: boolean } = {},
+    options: { settings?: boolean; language?: string } = {},
   ): Promise<Response> {
-    const token = this.minter.plugin(gatewayUrl, ref, options);
-    return this.call({ kind, method, gatewayUrl, path, ref, token, headers: { "x-plugin-token": token }, body });
+    const token = this.minter.plugin(gatewayUrl, ref, { settings: options.settings });
+    const headers: Record<string, string> = { "x-plugin-token": token };
+    if (options.language) headers["accept-language"] = options.language;
+    return this.call({ kind, method, gatewayUrl, path, ref, token, headers, body });
   }
 
   /** POST /special/send `{request: <token with claim body>}`. */

@@ -168,9 +168,9 @@ export class CrmSimulator {
     return this.client.getSettings(gatewayUrl, ref);
   }
 
-  /** PUT /protected/data/settings. */
-  putSettings(gatewayUrl: string, ref: PluginRef, data: unknown): Promise<Response> {
-    return this.client.putSettings(gatewayUrl, ref, data);
+  /** PUT /protected/data/settings (`language`: the CRM user's, sent as Accept-Language). */
+  putSettings(gatewayUrl: string, ref: PluginRef, data: unknown, language?: string): Promise<Response> {
+    return this.client.putSettings(gatewayUrl, ref, data, language);
   }
 
   /** Any other X-PLUGIN-TOKEN call, e.g. `request(gw, ref, "GET", "protected/autocomplete/x?query=a")`. */
