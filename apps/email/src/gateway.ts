@@ -7,13 +7,13 @@ import type { EmailEnv } from "./env.js";
 import { emailInboundTokens } from "./db/schema.js";
 import { MIGRATIONS_FOLDER } from "./db/tenant-scope.js";
 import { loadIcon } from "./icon.js";
-import { addInboundRoute } from "./inbound/http-route.js";
 import { startInboundServer } from "./inbound/smtp-inbound-server.js";
 import { sendMessage } from "./send/send-message.js";
 import { createServices } from "./services.js";
 import { settingsForm, INBOUND_PREVIEWER } from "./settings/form.js";
 import { inboundPreviewer } from "./settings/inbound-preview.js";
 import { verifyEmailSettings } from "./settings/verify-settings.js";
+import { inboundWebhook } from "./webhook/inbound-webhook.js";
 
 const DEFAULT_MAX_BYTES = 26_214_400;
 
@@ -52,7 +52,7 @@ export const email = defineGateway({
     const inbound = env.inbound ? await startInboundServer(env.inbound, services) : undefined;
     return {
       send: (ctx, message) => sendMessage(services, ctx, message),
-      routes: (app) => addInboundRoute(app, services, maxBytes),
+      webhooks: { inbound: inboundWebhook(services, maxBytes) },
       // The preview shows the tenant's inbound webhook URL, whose token lets anyone post mail in.
       previews: {
         [INBOUND_PREVIEWER]: { settingsAccess: true, render: inboundPreviewer(services, inbound?.port) },

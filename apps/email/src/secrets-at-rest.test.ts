@@ -7,7 +7,7 @@ import { secretsOnDisk } from "@switchboard/testkit";
 import { conformanceEnv } from "@switchboard/testkit/conformance";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { email } from "./gateway.js";
-import { INBOUND_ROUTE_PREFIX } from "./inbound/http-route.js";
+import { INBOUND_ROUTE_PREFIX } from "./webhook/inbound-webhook.js";
 import { INBOUND_PREVIEWER } from "./settings/form.js";
 import { CUSTOMER, INBOUND, startTestbed, TENANTS, type Testbed } from "./test/testbed.js";
 

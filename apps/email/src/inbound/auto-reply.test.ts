@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { isAutoReply } from "./auto-reply.js";
-import { parseMail } from "./process-mail.js";
+import { parseMail } from "./parse-mail.js";
 
 const mail = (headers: string) => parseMail(Buffer.from(`From: a@b.test\r\n${headers}\r\n\r\nbody`));
 

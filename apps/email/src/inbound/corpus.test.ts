@@ -3,7 +3,7 @@ import { envelopeSender, loadCorpus, type CorpusCase } from "../test/corpus.js";
 import { INBOUND, startTestbed, unique, type Testbed } from "../test/testbed.js";
 import { mailContent } from "./mail-content.js";
 import { isDmarcAggregateReport, isFeedbackReport, readBounce } from "./notifications.js";
-import { parseMail } from "./process-mail.js";
+import { parseMail } from "./parse-mail.js";
 
 const corpus = loadCorpus();
 const OUR_ID = "sb.Corpus0Id0000000000000@gw.test";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { dsnMessage } from "../test/dsn-message.js";
 import { isDeliveryReport, readDeliveryReport, reportOutcome } from "./delivery-report.js";
-import { parseMail } from "./process-mail.js";
+import { parseMail } from "./parse-mail.js";
 
 describe("delivery reports", () => {
   it("reads the envelope id, the returned Message-ID and each recipient's result", async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { decodeFlowed } from "./flowed-text.js";
 import { mailContent } from "./mail-content.js";
-import { parseMail } from "./process-mail.js";
+import { parseMail } from "./parse-mail.js";
 
 function flowedMail(body: string, params = "format=flowed"): Buffer {
   return Buffer.from(

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { knownEnvelope, readBounce } from "./notifications.js";
-import { parseMail } from "./process-mail.js";
+import { parseMail } from "./parse-mail.js";
 
 const bounceBody = [
   "From: Mail Delivery Service <delivery@mailservice.example>",

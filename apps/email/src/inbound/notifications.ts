@@ -2,19 +2,17 @@
  * @module inbound/notifications — mail written by mail systems, never a customer's chat: delivery
  * reports (RFC 3464), plain-text failure notices, abuse/DMARC feedback reports (RFC 5965) and DMARC
  * aggregate reports.
- * A bounce about one of our messages sets its status; any other is logged and dropped, and none
+ * A bounce about one of our messages is a status event; any other is logged and dropped, and none
  * is ever refused (a refusal of a bounce goes nowhere: its envelope sender is empty).
  */
-import type { Tenant } from "@switchboard/core";
+import { referenceKey, type Tenant } from "@switchboard/core";
 import type { ParsedMail } from "mailparser";
 import type { EmailServices } from "../services.js";
 import { parseMessageIds } from "../threading/message-id.js";
 import { isDeliveryReport, readDeliveryReport, reportOutcome, reportType } from "./delivery-report.js";
 import { failureReason, isDelayWarning, isFailureNotice, type NoticeEnvelope } from "./failure-notice.js";
+import type { MailEvents } from "./mail-events.js";
 import { returnedMessageIds } from "./returned-message.js";
-
-/** What a notification did: set a status, or nothing (logged). */
-export type NotificationOutcome = "status" | "ignored";
 
 /** The status a notification gives our message, if any. */
 export interface BounceResult {
@@ -80,22 +78,23 @@ export function knownEnvelope(raw: Buffer, envelope: NoticeEnvelope): NoticeEnve
 }
 
 /**
- * Handles a mail-system notification for `tenant`; undefined when the mail is none (then it is a
- * customer's mail). Never throws a rejection: bounces are accepted even without a usable From.
+ * The events of a mail-system notification for `tenant` (a status at most); undefined when the
+ * mail is none (then it is a customer's mail). Never throws a rejection: bounces are accepted even
+ * without a usable From.
  */
-export function handleNotification(
+export function notificationEvents(
   services: EmailServices,
   tenant: Tenant,
   mail: ParsedMail,
   raw: Buffer,
   envelope: NoticeEnvelope,
-): NotificationOutcome | undefined {
+): MailEvents | undefined {
   const { runtime, messages } = services;
-  const log = runtime.logger.child({ tenant: tenant.publicId });
+  const log = runtime.logger.child({ tenant: referenceKey(tenant.ref) });
   const reportId = parseMessageIds(mail.messageId)[0];
   if (isDmarcAggregateReport(mail)) {
     log.info({ reportId, subject: mail.subject }, "email: DMARC aggregate report received, not forwarded");
-    return "ignored";
+    return { outcome: "ignored", events: [] };
   }
   if (isFeedbackReport(mail)) {
     const feedbackType = /^Feedback-Type:\s*(\S+)/im.exec(raw.toString("latin1"))?.[1] ?? "unknown";
@@ -103,7 +102,7 @@ export function handleNotification(
       { reportId, feedbackType, originalIds: returnedMessageIds(raw, mail) },
       "email: feedback report received (abuse/DMARC), not forwarded",
     );
-    return "ignored";
+    return { outcome: "ignored", events: [] };
   }
   const bounce = readBounce(mail, raw, knownEnvelope(raw, envelope));
   if (!bounce) return undefined;
@@ -112,11 +111,12 @@ export function handleNotification(
   );
   if (!ours) {
     log.info({ reportId, candidates: bounce.originalIds.length }, "email: bounce about no message of ours, dropped");
-    return "ignored";
+    return { outcome: "ignored", events: [] };
   }
   const { outcome } = bounce;
-  if (outcome)
-    runtime.reportStatus(tenant, ours, outcome.status, outcome.reason ? { reason: outcome.reason } : undefined);
   log.info({ messageId: ours, reportId, outcome: outcome?.status ?? "none" }, "email: delivery report");
-  return "status";
+  return {
+    outcome: "status",
+    events: outcome ? [{ kind: "status", channelMessageId: ours, status: outcome.status, reason: outcome.reason }] : [],
+  };
 }

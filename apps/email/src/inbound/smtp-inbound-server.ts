@@ -1,16 +1,17 @@
 /**
  * @module inbound/smtp-inbound-server — the gateway's own MX: an smtp-server that accepts mail for
  * the tenants' inbound addresses only (550 at RCPT otherwise), refuses oversized mail with 552 and
- * hands each message to `processMail` before answering, so a 250 means the CRM will get it.
+ * stores each message's events (`mailEvents`, then `runtime.storeEvents`) before answering, so a
+ * 250 means the CRM will get it.
  * Limits keep one client from holding it: connections in total and per client address, messages
  * per minute per client address, recipients per message, idle and total session time.
  */
-import type { Tenant } from "@switchboard/core";
+import { referenceKey, type Tenant } from "@switchboard/core";
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from "smtp-server";
 import type { EmailServices } from "../services.js";
 import { ClientLimits, clientKey, DEFAULT_INBOUND_LIMITS, type InboundLimits } from "./client-limits.js";
 import { InboundRejection } from "./inbound-rejection.js";
-import { processMail } from "./process-mail.js";
+import { mailEvents } from "./mail-events.js";
 import { checkSender } from "./sender-authenticity.js";
 import { domainOf } from "../settings/address.js";
 import type { DomainProof } from "./domain-verification.js";
@@ -142,8 +143,14 @@ export async function startInboundServer(
       : undefined;
     if (verdict) log.info({ ...verdict, warning: undefined }, "email: inbound sender checks");
     for (const tenant of tenants.values()) {
-      const outcome = await processMail(services, tenant, raw, { mailFrom, senderWarning: verdict?.warning });
-      log.debug({ tenant: tenant.publicId, outcome }, "email: inbound SMTP message");
+      const { outcome, events } = await mailEvents(services, tenant, raw, {
+        mailFrom,
+        senderWarning: verdict?.warning,
+      });
+      // The same atomic store as a webhook's: the 250 only follows once the events are stored.
+      const stored = runtime.storeEvents(tenant, events);
+      const said = outcome === "forwarded" && stored.fresh === 0 ? "duplicate" : outcome;
+      log.debug({ tenant: referenceKey(tenant.ref), outcome: said }, "email: inbound SMTP message");
     }
   }
 
@@ -156,7 +163,7 @@ export async function startInboundServer(
     if (proof === "unknown" || bounce) {
       return smtpError(450, `4.7.1 <${address}>: the domain's verification cannot be confirmed now, try again later`);
     }
-    log.info({ tenant: tenant.publicId }, "email: RCPT for an unverified inbound domain");
+    log.info({ tenant: referenceKey(tenant.ref) }, "email: RCPT for an unverified inbound domain");
     return smtpError(550, `5.7.1 <${address}>: Recipient address rejected: its domain is not verified on this gateway`);
   }
 

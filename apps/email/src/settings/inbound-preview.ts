@@ -5,7 +5,7 @@
  * proves the domain before the gateway's MX accepts mail for it.
  */
 import type { MarkdownPreviewer, SettingsData, Tenant } from "@switchboard/core";
-import { INBOUND_ROUTE_PREFIX } from "../inbound/http-route.js";
+import { INBOUND_ROUTE_PREFIX } from "../webhook/inbound-webhook.js";
 import type { EmailServices } from "../services.js";
 import type { DomainVerifier } from "../inbound/domain-verification.js";
 import { domainOf } from "./address.js";

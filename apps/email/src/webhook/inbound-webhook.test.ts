@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { dsnMessage } from "../test/dsn-message.js";
 import { timesForwarded, waitIncoming } from "../test/inbound-helpers.js";
 import { CUSTOMER, INBOUND, startTestbed, TENANTS, unique, type Testbed } from "../test/testbed.js";
 
@@ -72,7 +73,7 @@ describe("POST email/inbound/<token> (raw RFC 822)", () => {
   it("answers 404 for a wrong token", async () => {
     const res = await post(urls[0]!.replace(/[\w-]+$/, "not-a-token"), rawMail(unique("x")));
     expect(res.status).toBe(404);
-    expect(await res.json()).toEqual({ code: 404, message: "Not found" });
+    expect(await res.json()).toEqual({ code: 404, message: "Unknown webhook" });
   });
 
   it("answers 400 for an empty body or a message without a sender, and 413 over the size limit", async () => {
@@ -109,5 +110,51 @@ describe("POST email/inbound/<token> (raw RFC 822)", () => {
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ outcome: "ignored" });
     expect(await timesForwarded(bed, marker)).toBe(0);
+  });
+
+  it("sets the status of our message from a delivery report posted to it: `{outcome: status}`", async () => {
+    const crmId = unique("hook-dsn");
+    const before = bed.sinks[0].messages.length;
+    await bed.send(0, {
+      chat: { id: `chat-${crmId}`, contact: "gone@example.org", subject: "Order" },
+      message: { id: crmId, content: { text: crmId, format: "text" }, attachments: [] },
+    });
+    const messageId = (await bed.sinks[0].waitForMessages(before + 1))[before]!.parsed.messageId!.slice(1, -1);
+    await bed.crm.waitFor(() => bed.crm.statusesOf(crmId).includes("sent"));
+    const res = await post(
+      urls[0]!,
+      dsnMessage({
+        to: INBOUND[0],
+        recipient: "gone@example.org",
+        action: "failed",
+        status: "5.1.1",
+        diagnostic: "550 5.1.1 User unknown",
+        envelopeId: messageId,
+        originalMessageId: messageId,
+        messageId: unique("hook-report"),
+      }),
+    );
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toMatch(/^application\/json/);
+    expect(await res.json()).toEqual({ outcome: "status" });
+    await bed.crm.waitFor(() => bed.crm.statusesOf(crmId).includes("error"));
+    expect(bed.crm.statusesOf(crmId)).toEqual(["sent", "error"]);
+  });
+
+  it("shares the SMTP server's dedupe and threading: mail it took is a duplicate here, and a reply threads", async () => {
+    const marker = unique("both-paths");
+    await bed.mailIn({ envelope: { from: CUSTOMER, to: [INBOUND[0]] }, raw: rawMail(marker) });
+    const first = await waitIncoming(bed, marker);
+    const again = await post(urls[0]!, rawMail(marker));
+    expect(await again.json()).toEqual({ outcome: "duplicate" });
+    expect(await timesForwarded(bed, marker)).toBe(1);
+    // The threading row was written once the message was stored: the CRM's answer replies to it.
+    const before = bed.sinks[0].messages.length;
+    await bed.send(0, {
+      chat: { id: "chat-" + marker, contact: CUSTOMER, subject: first.body.chat.subject ?? null },
+      message: { id: unique("answer"), content: { text: "Thanks", format: "text" }, attachments: [] },
+    });
+    const answer = (await bed.sinks[0].waitForMessages(before + 1))[before]!;
+    expect(answer.parsed.inReplyTo).toBe(`<${marker}@customer.example.org>`);
   });
 });

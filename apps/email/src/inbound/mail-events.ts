@@ -1,11 +1,18 @@
 /**
- * @module inbound/process-mail — one raw incoming mail for one tenant, from bytes to the CRM:
- * bounces become statuses and other mail-system notifications are logged, our own mail is
- * ignored, everything else is forwarded once into the conversation it answers.
+ * @module inbound/mail-events — one raw incoming mail for one tenant, from bytes to the events core
+ * stores: a bounce becomes a status, other mail-system notifications and our own mail are logged
+ * and dropped, and a customer's mail is one incoming message placed in the conversation it answers.
+ * Both inbound paths share it: the SMTP server stores the events with `runtime.storeEvents`, the
+ * webhook returns them from its `parse`.
  */
 import { createHash } from "node:crypto";
-import type { MessageContent, Tenant } from "@switchboard/core";
-import type { ParsedMail } from "mailparser";
+import {
+  referenceKey,
+  type IncomingEvent,
+  type MessageContent,
+  type Tenant,
+  type WebhookEvent,
+} from "@switchboard/core";
 import { isEmailAddress, normaliseAddress } from "../settings/address.js";
 import { readEmailSettings } from "../settings/email-settings.js";
 import type { EmailServices } from "../services.js";
@@ -13,15 +20,27 @@ import { parseMessageIds } from "../threading/message-id.js";
 import { baseSubject } from "../threading/subject.js";
 import { isAutoReply } from "./auto-reply.js";
 import { escapeHtml } from "./escape-html.js";
-import { installFlowedDecoder } from "./flowed-text.js";
 import { InboundRejection } from "./inbound-rejection.js";
 import { mailContent } from "./mail-content.js";
-import { handleNotification } from "./notifications.js";
+import { notificationEvents } from "./notifications.js";
+import { parseMail } from "./parse-mail.js";
 import { withSenderWarning } from "./sender-authenticity.js";
 import { storeAttachments } from "./store-attachments.js";
 
 /** What became of an incoming mail. */
 export type InboundOutcome = "forwarded" | "duplicate" | "status" | "ignored";
+
+/** What one mail means: the events to store (none to drop it) and the outcome to report. */
+export interface MailEvents {
+  outcome: InboundOutcome;
+  events: WebhookEvent[];
+}
+
+/** How the mail arrived: the envelope sender, and a warning when SPF/DKIM/DMARC did not pass. */
+export interface MailEnvelope {
+  mailFrom?: string;
+  senderWarning?: string;
+}
 
 /** The message text with a line per attachment that could not be stored. */
 function withNotes(content: MessageContent | null, notes: string[]): MessageContent | null {
@@ -33,32 +52,23 @@ function withNotes(content: MessageContent | null, notes: string[]): MessageCont
   return { ...content, text: `${content.text}\n\n${notes.join("\n")}` };
 }
 
-/** Parses a raw RFC 822 message the way every inbound path needs it. */
-export async function parseMail(raw: Buffer): Promise<ParsedMail> {
-  // Loaded on the first inbound mail: an idle gateway (most send-only tenants) never pays ~20 MB for it.
-  const { simpleParser } = await import("mailparser");
-  installFlowedDecoder();
-  return simpleParser(raw, {
-    skipHtmlToText: true,
-    skipTextToHtml: true,
-    keepCidLinks: true,
-    keepDeliveryStatus: true,
-  });
-}
-
-/** Handles one raw mail addressed to `tenant`. Throws `InboundRejection` for mail to refuse. */
-export async function processMail(
+/**
+ * The events of one raw mail addressed to `tenant`. Throws `InboundRejection` for mail to refuse.
+ * Attachments are stored here (their links go into the message); the message itself is stored by
+ * the caller, and its threading row once it was (`onStored`).
+ */
+export async function mailEvents(
   services: EmailServices,
   tenant: Tenant,
   raw: Buffer,
-  envelope: { mailFrom?: string; senderWarning?: string } = {},
-): Promise<InboundOutcome> {
+  envelope: MailEnvelope = {},
+): Promise<MailEvents> {
   const { runtime, messages, conversations } = services;
-  const log = runtime.logger.child({ tenant: tenant.publicId });
+  const log = runtime.logger.child({ tenant: referenceKey(tenant.ref) });
   const mail = await parseMail(raw);
 
   // Before the sender check: bounces often come `From: MAILER-DAEMON <>`, and a 550 would lose them.
-  const notification = handleNotification(services, tenant, mail, raw, envelope);
+  const notification = notificationEvents(services, tenant, mail, raw, envelope);
   if (notification) return notification;
 
   const sender = mail.from?.value[0]?.address || envelope.mailFrom || "";
@@ -68,12 +78,14 @@ export async function processMail(
   const messageId = parseMessageIds(mail.messageId)[0];
   if (settings && (contact === normaliseAddress(settings.from.address) || contact === settings.inboundAddress)) {
     log.info({ messageId }, "email: ignored mail from our own address");
-    return "ignored";
+    return { outcome: "ignored", events: [] };
   }
   const externalId = messageId ?? `sha256.${createHash("sha256").update(raw).digest("hex")}`;
   const known = messages.get(tenant.ref, externalId);
-  if (known?.direction === "out") return "ignored"; // our own message came back (forwarding loop, BCC)
-  if (known) return "duplicate"; // before storing attachments again: re-deliveries must not fill the disk
+  // Our own message came back (forwarding loop, BCC).
+  if (known?.direction === "out") return { outcome: "ignored", events: [] };
+  // Before storing attachments again: re-deliveries must not fill the disk.
+  if (known) return { outcome: "duplicate", events: [] };
 
   const references = parseMessageIds(mail.references);
   const inReplyTo = parseMessageIds(mail.inReplyTo);
@@ -89,23 +101,28 @@ export async function processMail(
     envelope.senderWarning,
   );
   const chatId = placement?.chatId ?? null;
+  const autoReply = isAutoReply(mail);
 
-  const forwarded = runtime.forwardIncoming(
-    tenant,
-    { chat: { id: chatId, contact, subject }, message: { content, attachments } },
-    { externalId },
-  );
-  messages.insert(tenant.ref, {
-    messageId: externalId,
-    direction: "in",
-    contact,
-    chatId,
-    threadId: placement?.threadId ?? references[0] ?? externalId,
-    subject,
-    references: references.length ? references : inReplyTo.slice(0, 1),
-    createdAt: Date.now(),
-  });
-  if (isAutoReply(mail))
-    log.info({ messageId: externalId }, "email: forwarded an automatic reply (never answered automatically)");
-  return forwarded ? "forwarded" : "duplicate";
+  const incoming: IncomingEvent = {
+    kind: "incoming",
+    message: { chat: { id: chatId, contact, subject }, message: { content, attachments } },
+    externalId,
+    // Only once the message is stored, and only the first time: until then a redelivery must not
+    // find it known (it would be answered "duplicate" and never reach the CRM).
+    onStored: () => {
+      messages.insert(tenant.ref, {
+        messageId: externalId,
+        direction: "in",
+        contact,
+        chatId,
+        threadId: placement?.threadId ?? references[0] ?? externalId,
+        subject,
+        references: references.length ? references : inReplyTo.slice(0, 1),
+        createdAt: Date.now(),
+      });
+      if (autoReply)
+        log.info({ messageId: externalId }, "email: forwarded an automatic reply (never answered automatically)");
+    },
+  };
+  return { outcome: "forwarded", events: [incoming] };
 }
