@@ -1,7 +1,7 @@
 import { createLogger } from "@switchboard/core";
 import { UpdateBuilder } from "@switchboard/testkit/telegram";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { bytesOf } from "./test/file-server.js";
+import { bytesOf } from "@switchboard/testkit";
 import { nextId, startTelegramStack, TENANTS, TOKENS, type TelegramStack } from "./test/stack.js";
 
 const lines: string[] = [];

@@ -21,4 +21,7 @@ export {
   jsonPaths,
   withValueAt,
   WRONG_KIND_VALUES,
+  startFileServer,
+  bytesOf,
+  type FileServer,
 } from "./util/index.js";

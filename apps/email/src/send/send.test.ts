@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startFileServer, type FileServer } from "../test/file-server.js";
+import { startFileServer, type FileServer } from "@switchboard/testkit";
 import { freePort, waitFor } from "@switchboard/testkit";
 import { startSmtpSink } from "@switchboard/testkit/smtp";
 import { CUSTOMER, INBOUND, startTestbed, TENANTS, TEST_TLS, unique, type Testbed } from "../test/testbed.js";
@@ -13,10 +13,9 @@ describe("sending (CRM → email)", () => {
   let files: FileServer;
   beforeAll(async () => {
     bed = await startTestbed();
-    files = await startFileServer({
-      "/invoice.pdf": { body: PDF, contentType: "application/pdf" },
-      "/photo": { body: PNG, contentType: "image/png" },
-    });
+    files = await startFileServer();
+    files.put("invoice.pdf", PDF, "application/pdf");
+    files.put("photo", PNG, "image/png");
   });
   afterAll(async () => {
     await bed.stop();
@@ -95,8 +94,8 @@ describe("sending (CRM → email)", () => {
         id,
         content: { text: "See attached", format: "text" },
         attachments: [
-          { name: "invoice.pdf", uri: files.url("/invoice.pdf"), type: "file" },
-          { name: "photo.png", uri: files.url("/photo"), type: "image" },
+          { name: "invoice.pdf", uri: files.put("invoice.pdf", PDF, "application/pdf"), type: "file" },
+          { name: "photo.png", uri: files.put("photo", PNG, "image/png"), type: "image" },
         ],
       },
     });
@@ -117,7 +116,11 @@ describe("sending (CRM → email)", () => {
     const id = unique("att404");
     await bed.send(0, {
       ...message(id, null),
-      message: { id, content: null, attachments: [{ name: "gone.pdf", uri: files.url("/gone.pdf"), type: "file" }] },
+      message: {
+        id,
+        content: null,
+        attachments: [{ name: "gone.pdf", uri: files.put("gone", PDF).replace("gone", "gone.pdf"), type: "file" }],
+      },
     });
     await bed.crm.waitFor(() => bed.crm.statusesOf(id).includes("error"));
     expect(bed.sinks[0].messages).toHaveLength(0);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startFileServer, type FileServer } from "../test/file-server.js";
+import { startFileServer, type FileServer } from "@switchboard/testkit";
 import { sentDetails, startSmsTestbed, type SmsTestbed } from "../test/testbed.js";
 
 describe("sending SMS and MMS", () => {
@@ -77,10 +77,10 @@ describe("sending SMS and MMS", () => {
   it("sends several images as one MMS with MediaUrls, other files as links", async () => {
     const images = [1, 2, 3].map((n) => ({
       name: `p${n}.png`,
-      uri: files.uri(1000 * n, `p${n}.png`),
+      uri: files.sized(1000 * n, `p${n}.png`),
       type: "image" as const,
     }));
-    const pdf = { name: "invoice.pdf", uri: files.uri(10, "invoice.pdf"), type: "file" as const };
+    const pdf = { name: "invoice.pdf", uri: files.sized(10, "invoice.pdf"), type: "file" as const };
     const id = await bed.send(0, {
       chat: { contact: "+14155550105" },
       message: { content: { text: "Photos", format: "text" }, attachments: [...images, pdf] },
@@ -94,11 +94,11 @@ describe("sending SMS and MMS", () => {
   });
 
   it("keeps MMS within 10 media and 5 MB; the rest become links", async () => {
-    const big = { name: "big.png", uri: files.uri(4_500_000, "big.png"), type: "image" as const };
-    const tooBig = { name: "too-big.png", uri: files.uri(1_000_000, "too-big.png"), type: "image" as const };
+    const big = { name: "big.png", uri: files.sized(4_500_000, "big.png"), type: "image" as const };
+    const tooBig = { name: "too-big.png", uri: files.sized(1_000_000, "too-big.png"), type: "image" as const };
     const small = Array.from({ length: 10 }, (_, n) => ({
       name: `s${n}.png`,
-      uri: files.uri(100, `s${n}.png`),
+      uri: files.sized(100, `s${n}.png`),
       type: "image" as const,
     }));
     const id = await bed.send(0, {

@@ -1,7 +1,7 @@
 import type { SendBody } from "@switchboard/testkit";
 import { parseTelegramHtml, type FakeSentMessage } from "@switchboard/testkit/telegram";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { bytesOf } from "../test/file-server.js";
+import { bytesOf } from "@switchboard/testkit";
 import { freshChat, nextId, startTelegramStack, TOKENS, type TelegramStack } from "../test/stack.js";
 
 let stack: TelegramStack;

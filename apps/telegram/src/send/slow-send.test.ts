@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { bytesOf } from "../test/file-server.js";
+import { bytesOf } from "@switchboard/testkit";
 import { nextId, startTelegramStack, TOKENS, type TelegramStack } from "../test/stack.js";
 
 let stack: TelegramStack;

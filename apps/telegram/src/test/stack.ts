@@ -3,12 +3,18 @@
  * registered, each with its own bot.
  */
 import { startGateway, type GatewayHandle, type StartGatewayOptions } from "@switchboard/core";
-import { startCrmSimulator, type CrmSimulator, type PluginRef, type SendBody } from "@switchboard/testkit";
 import { conformanceEnv } from "@switchboard/testkit/conformance";
 import { startFakeTelegram, type FakeTelegram } from "@switchboard/testkit/telegram";
 import { createTelegramGateway } from "../gateway.js";
 import type { TelegramGateway } from "../gateway.js";
-import { startFileServer, type FileServer } from "./file-server.js";
+import {
+  startCrmSimulator,
+  startFileServer,
+  type CrmSimulator,
+  type FileServer,
+  type PluginRef,
+  type SendBody,
+} from "@switchboard/testkit";
 
 /** Company A and company B, each with its own bot token. */
 export const TENANTS: readonly [PluginRef, PluginRef] = [

@@ -1,7 +1,7 @@
 import type { IncomingBody, RecordedRequest } from "@switchboard/testkit";
 import { UpdateBuilder } from "@switchboard/testkit/telegram";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { bytesOf } from "../test/file-server.js";
+import { bytesOf } from "@switchboard/testkit";
 import { freshChat, startTelegramStack, TENANTS, TOKENS, type TelegramStack } from "../test/stack.js";
 
 let stack: TelegramStack;

@@ -13,3 +13,4 @@ export { postChunkedFlood, type FloodResult } from "./chunked-flood.js";
 export { databaseBytes, secretsOnDisk } from "./database-bytes.js";
 export { startMisbehavingFileServer, type MisbehavingFileServer } from "./misbehaving-file-server.js";
 export { jsonPaths, withValueAt, WRONG_KIND_VALUES } from "./json-paths.js";
+export { startFileServer, bytesOf, type FileServer } from "./file-server.js";
