@@ -44,6 +44,7 @@ export { declaredLength } from "./net/content-length.js";
 export { createLogger } from "./logger.js";
 export { openDatabase, type Database } from "./db/client.js";
 export { isStorageUnavailable } from "./db/storage-health.js";
+export { tenantColumns, tenantRows, type ReferenceColumns } from "./db/tenant-rows.js";
 export { Keyring, SecretUnreadableError, isSealed, type SecretBox } from "./secrets/keyring.js";
 export { SecretKey } from "./secrets/secret-key.js";
 export { backoffDelay } from "./queue/backoff.js";

@@ -26,6 +26,7 @@ export function openDatabase(
     makePrivateFileSync(path);
   }
   const sqlite = new BetterSqlite3(path);
+  // Connection settings are PRAGMAs, which only exist as raw SQL.
   // Nothing is served while opening and migrating: a lock held by another process may be waited for.
   sqlite.pragma("busy_timeout = 5000");
   sqlite.pragma("journal_mode = WAL");

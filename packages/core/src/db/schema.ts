@@ -4,12 +4,7 @@
  */
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
-
-const ref = {
-  companyId: text("company_id").notNull(),
-  pluginAlias: text("plugin_alias").notNull(),
-  pluginId: text("plugin_id").notNull(),
-};
+import { tenantColumns } from "./tenant-rows.js";
 
 /** Public keys of CRM token issuers, fetched once per (issuer origin, pkey). */
 export const publicKeys = sqliteTable(
@@ -27,7 +22,7 @@ export const publicKeys = sqliteTable(
 export const registrations = sqliteTable(
   "registrations",
   {
-    ...ref,
+    ...tenantColumns(),
     /** Random id used in webhook URLs; survives re-registration. */
     publicId: text("public_id").notNull(),
     hpt: text("hpt").notNull(),
@@ -56,7 +51,7 @@ export const registrations = sqliteTable(
 export const settings = sqliteTable(
   "settings",
   {
-    ...ref,
+    ...tenantColumns(),
     data: text("data").notNull(),
     updatedAt: integer("updated_at").notNull(),
   },
@@ -68,7 +63,7 @@ export const outgoing = sqliteTable(
   "outgoing",
   {
     id: integer("id").primaryKey({ autoIncrement: true }),
-    ...ref,
+    ...tenantColumns(),
     crmMessageId: text("crm_message_id"),
     /** JSON `{chat, message}` as accepted from the CRM. */
     payload: text("payload").notNull(),
@@ -98,7 +93,7 @@ export const outgoing = sqliteTable(
 export const outgoingParts = sqliteTable(
   "outgoing_parts",
   {
-    ...ref,
+    ...tenantColumns(),
     channelMessageId: text("gateway_message_id").notNull(),
     outgoingId: integer("outgoing_id").notNull(),
     statusRank: integer("status_rank").notNull().default(1),
@@ -115,7 +110,7 @@ export const crmOutbox = sqliteTable(
   "crm_outbox",
   {
     id: integer("id").primaryKey({ autoIncrement: true }),
-    ...ref,
+    ...tenantColumns(),
     /** incoming | status */
     kind: text("kind").notNull(),
     /** The `body` claim of the request, as JSON. */
@@ -139,7 +134,7 @@ export const crmOutbox = sqliteTable(
 export const seenEvents = sqliteTable(
   "seen_events",
   {
-    ...ref,
+    ...tenantColumns(),
     scope: text("scope").notNull(),
     externalId: text("external_id").notNull(),
     seenAt: integer("seen_at").notNull(),
@@ -152,7 +147,7 @@ export const storedFiles = sqliteTable(
   "stored_files",
   {
     id: text("id").primaryKey(),
-    ...ref,
+    ...tenantColumns(),
     name: text("name").notNull(),
     contentType: text("content_type").notNull(),
     size: integer("size").notNull(),

@@ -37,6 +37,8 @@ export class StorageHealth {
     private readonly sqlite: BetterSqlite3.Database,
     private readonly logger: Logger,
   ) {
+    // Raw SQL on purpose: the probe drives its own BEGIN IMMEDIATE … ROLLBACK on the connection, and
+    // its row is never committed, so it reads or writes no data the query builder would.
     this.probeWrite = sqlite.prepare(`INSERT OR REPLACE INTO meta (key, value) VALUES ('storage-probe', ?)`);
   }
 

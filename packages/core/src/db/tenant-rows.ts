@@ -1,10 +1,22 @@
 /**
- * @module db/tenant-rows — the filter that scopes a query to one tenant's rows, for every table
- * carrying the plugin reference columns.
+ * @module db/tenant-rows — the plugin reference columns every tenant-owned table carries (core's
+ * and the gateways'), and the filter that scopes a query to one tenant's rows.
  */
 import { and, eq, type SQL } from "drizzle-orm";
-import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
+import { text, type SQLiteColumn } from "drizzle-orm/sqlite-core";
 import type { PluginReference } from "../protocol/reference.js";
+
+/**
+ * The tenant reference columns (`company_id`, `plugin_alias`, `plugin_id`, text not null), to
+ * spread into a table definition: `sqliteTable("x", { ...tenantColumns(), … })`.
+ */
+export function tenantColumns() {
+  return {
+    companyId: text("company_id").notNull(),
+    pluginAlias: text("plugin_alias").notNull(),
+    pluginId: text("plugin_id").notNull(),
+  };
+}
 
 /** The plugin reference columns every tenant-owned table has. */
 export interface ReferenceColumns {

@@ -30,6 +30,8 @@ export const CORE_SECRET_COLUMNS: readonly SecretColumn[] = [
  * plaintext or old ciphertext (of these values, or of what migrations just dropped) stays behind in the files.
  */
 export function resealSecrets(db: Database, keyring: Keyring, columns: readonly SecretColumn[]): number {
+  // PRAGMAs have no query builder form; the rows themselves are read and rewritten with it, by
+  // `rowid` because the pass walks columns of any table, whatever its primary key.
   const sqlite = db.$client;
   const secureDelete = sqlite.pragma("secure_delete", { simple: true });
   const busyTimeout = sqlite.pragma("busy_timeout", { simple: true });

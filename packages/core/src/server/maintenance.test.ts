@@ -36,10 +36,16 @@ describe("maintenance", () => {
     const insert = sqlite.prepare(
       "INSERT INTO outgoing (company_id, plugin_alias, plugin_id, payload, contact, state, next_attempt_at, created_at, finished_at) VALUES ('1','a','2','{}','c', ?, 0, ?, ?)",
     );
-    insert.run("sent", long, long);
-    insert.run("queued", long, null);
+    const sent = insert.run("sent", long, long).lastInsertRowid;
+    const queued = insert.run("queued", long, null).lastInsertRowid;
+    const part = sqlite.prepare(
+      "INSERT INTO outgoing_parts (company_id, plugin_alias, plugin_id, gateway_message_id, outgoing_id) VALUES ('1','a','2', ?, ?)",
+    );
+    part.run("m-sent", sent);
+    part.run("m-queued", queued);
     const result = await runMaintenance(db, files, 3600_000);
     expect(result).toMatchObject({ seen: 1, finished: 1 });
     expect(sqlite.prepare("SELECT state FROM outgoing").all()).toEqual([{ state: "queued" }]);
+    expect(sqlite.prepare("SELECT gateway_message_id AS id FROM outgoing_parts").all()).toEqual([{ id: "m-queued" }]);
   });
 });

@@ -1,8 +1,10 @@
 /**
  * @module server/maintenance — periodic clean-up: expired stored files, old dedupe ids, old finished messages.
  */
+import { and, inArray, isNotNull, lt } from "drizzle-orm";
 import type { Logger } from "pino";
 import type { Database } from "../db/client.js";
+import { outgoing, outgoingParts, seenEvents } from "../db/schema.js";
 import type { FileStore } from "../files/file-store.js";
 
 const HOUR = 3600_000;
@@ -12,17 +14,15 @@ const HISTORY_MS = 30 * 24 * HOUR;
 /** Runs one clean-up pass; returns what was removed. */
 export async function runMaintenance(db: Database, files: FileStore, fileTtlMs: number) {
   const cutoff = Date.now() - HISTORY_MS;
-  const sqlite = db.$client;
   const removedFiles = await files.clean(fileTtlMs);
-  const seen = sqlite.prepare(`DELETE FROM seen_events WHERE seen_at < ?`).run(cutoff).changes;
-  const finished = sqlite.transaction(() => {
-    sqlite
-      .prepare(
-        `DELETE FROM outgoing_parts WHERE outgoing_id IN (SELECT id FROM outgoing WHERE finished_at IS NOT NULL AND finished_at < ?)`,
-      )
-      .run(cutoff);
-    return sqlite.prepare(`DELETE FROM outgoing WHERE finished_at IS NOT NULL AND finished_at < ?`).run(cutoff).changes;
-  })();
+  const seen = db.delete(seenEvents).where(lt(seenEvents.seenAt, cutoff)).run().changes;
+  const finished = db.transaction((tx) => {
+    const old = and(isNotNull(outgoing.finishedAt), lt(outgoing.finishedAt, cutoff));
+    tx.delete(outgoingParts)
+      .where(inArray(outgoingParts.outgoingId, tx.select({ id: outgoing.id }).from(outgoing).where(old)))
+      .run();
+    return tx.delete(outgoing).where(old).run().changes;
+  });
   return { removedFiles, seen, finished };
 }
 

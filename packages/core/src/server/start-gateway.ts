@@ -6,9 +6,11 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { serve, type ServerType } from "@hono/node-server";
+import { desc } from "drizzle-orm";
 import type { Hono } from "hono";
 import type { Logger } from "pino";
 import { openDatabase, type Database } from "../db/client.js";
+import { crmOutbox, outgoing } from "../db/schema.js";
 import { StorageHealth } from "../db/storage-health.js";
 import { loadCoreConfig, type CoreConfig } from "../env.js";
 import { FileStore } from "../files/file-store.js";
@@ -193,12 +195,9 @@ export async function startGateway<G extends AnyGateway>(
 
 /** The newest creation time the queue and the outbox stored (their rows only grow in id). */
 function newestScheduledTime(db: Database): number {
-  const newest = (table: "outgoing" | "crm_outbox") =>
-    (
-      db.$client.prepare(`SELECT created_at AS t FROM ${table} ORDER BY id DESC LIMIT 1`).get() as
-        { t: number } | undefined
-    )?.t ?? 0;
-  return Math.max(newest("outgoing"), newest("crm_outbox"));
+  const newest = (table: typeof outgoing | typeof crmOutbox) =>
+    db.select({ t: table.createdAt }).from(table).orderBy(desc(table.id)).limit(1).get()?.t ?? 0;
+  return Math.max(newest(outgoing), newest(crmOutbox));
 }
 
 /**
