@@ -1,6 +1,7 @@
-// Read by drizzle-kit (command in src/db/schema.ts); a plain object so tsc needs no drizzle-kit types.
-export default {
+import { defineConfig } from "drizzle-kit";
+
+export default defineConfig({
   dialect: "sqlite",
   schema: "./src/db/schema.ts",
   out: "./drizzle",
-};
+});

@@ -5,7 +5,7 @@
 import { defineGateway } from "@switchboard/core";
 import type { EmailEnv } from "./env.js";
 import { emailInboundTokens } from "./db/schema.js";
-import { MIGRATIONS_FOLDER } from "./db/tenant-scope.js";
+import { MIGRATIONS_FOLDER } from "./db/migrations.js";
 import { loadIcon } from "./icon.js";
 import { startInboundServer } from "./inbound/smtp-inbound-server.js";
 import { sendMessage } from "./send/send-message.js";

@@ -2,10 +2,9 @@
  * @module db/message-store — every Message-ID we sent or received, with its conversation.
  * It is what threads replies: the parent of an outgoing reply, the chat of an incoming one.
  */
-import type { Database, PluginReference } from "@switchboard/core";
+import { tenantRows, type Database, type PluginReference } from "@switchboard/core";
 import { and, desc, eq, isNotNull, isNull, or, sql } from "drizzle-orm";
 import { emailMessages } from "./schema.js";
-import { ofTenant } from "./tenant-scope.js";
 
 /** One stored message. Ids are kept without angle brackets. */
 export interface StoredMessage {
@@ -48,7 +47,7 @@ export class MessageStore {
     const row = this.db
       .select()
       .from(emailMessages)
-      .where(and(ofTenant(emailMessages, ref), eq(emailMessages.messageId, messageId)))
+      .where(and(tenantRows(emailMessages, ref), eq(emailMessages.messageId, messageId)))
       .get();
     return row && toMessage(row);
   }
@@ -62,7 +61,7 @@ export class MessageStore {
     const row = this.db
       .select()
       .from(emailMessages)
-      .where(and(ofTenant(emailMessages, ref), eq(emailMessages.contact, contact), inChat))
+      .where(and(tenantRows(emailMessages, ref), eq(emailMessages.contact, contact), inChat))
       .orderBy(...NEWEST)
       .limit(1)
       .get();
@@ -74,7 +73,7 @@ export class MessageStore {
     const row = this.db
       .select({ chatId: emailMessages.chatId })
       .from(emailMessages)
-      .where(and(ofTenant(emailMessages, ref), eq(emailMessages.threadId, threadId), isNotNull(emailMessages.chatId)))
+      .where(and(tenantRows(emailMessages, ref), eq(emailMessages.threadId, threadId), isNotNull(emailMessages.chatId)))
       .orderBy(...NEWEST)
       .limit(1)
       .get();
@@ -86,7 +85,7 @@ export class MessageStore {
     this.db
       .update(emailMessages)
       .set({ chatId })
-      .where(and(ofTenant(emailMessages, ref), eq(emailMessages.threadId, threadId), isNull(emailMessages.chatId)))
+      .where(and(tenantRows(emailMessages, ref), eq(emailMessages.threadId, threadId), isNull(emailMessages.chatId)))
       .run();
   }
 }

@@ -1,21 +1,15 @@
 /**
  * @module db/schema — the email gateway's own tables (migrations in `apps/email/drizzle`).
- * Regenerate after a change, from apps/email:
- *   ../../packages/core/node_modules/.bin/drizzle-kit generate --config drizzle.config.ts
+ * Regenerate after a change: `pnpm --filter @switchboard/email db:generate`.
  */
+import { tenantColumns } from "@switchboard/core";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
-
-const ref = {
-  companyId: text("company_id").notNull(),
-  pluginAlias: text("plugin_alias").notNull(),
-  pluginId: text("plugin_id").notNull(),
-};
 
 /** Every Message-ID sent or received per tenant (without angle brackets), with its conversation. */
 export const emailMessages = sqliteTable(
   "email_messages",
   {
-    ...ref,
+    ...tenantColumns(),
     messageId: text("message_id").notNull(),
     /** `in` (from the customer) or `out` (from the CRM). */
     direction: text("direction", { enum: ["in", "out"] }).notNull(),
@@ -42,7 +36,7 @@ export const emailMessages = sqliteTable(
 export const emailInboundTokens = sqliteTable(
   "email_inbound_tokens",
   {
-    ...ref,
+    ...tenantColumns(),
     /** Sealed with `runtime.secrets`. */
     token: text("token").notNull(),
     /** SHA-256 (hex) of the token, to find a tenant by the token in a URL; NULL only until the start that fills it. */

@@ -5,10 +5,9 @@
  * random bytes, so the hash gives nothing away.
  */
 import { createHash, randomBytes } from "node:crypto";
-import type { GatewayRuntime, PluginReference } from "@switchboard/core";
+import { tenantRows, type GatewayRuntime, type PluginReference } from "@switchboard/core";
 import { eq, isNull } from "drizzle-orm";
 import { emailInboundTokens } from "./schema.js";
-import { ofTenant } from "./tenant-scope.js";
 
 const refColumns = {
   companyId: emailInboundTokens.companyId,
@@ -38,7 +37,7 @@ export class TokenStore {
       this.db
         .update(emailInboundTokens)
         .set({ tokenHash: hashOf(this.box.open(token)) })
-        .where(ofTenant(emailInboundTokens, ref))
+        .where(tenantRows(emailInboundTokens, ref))
         .run();
     }
   }
@@ -48,7 +47,7 @@ export class TokenStore {
     const existing = this.db
       .select({ token: emailInboundTokens.token })
       .from(emailInboundTokens)
-      .where(ofTenant(emailInboundTokens, ref))
+      .where(tenantRows(emailInboundTokens, ref))
       .get();
     if (existing) return this.box.open(existing.token);
     const token = randomBytes(24).toString("base64url");

@@ -1,8 +1,8 @@
 /**
  * @module db/schema — the Telegram gateway's own tables (migrations in `apps/telegram/drizzle`).
- * Regenerate after a change, from apps/telegram:
- *   ../../packages/core/node_modules/.bin/drizzle-kit generate --config drizzle.config.ts --name <what>
+ * Regenerate after a change: `pnpm --filter @switchboard/telegram db:generate --name <what>`.
  */
+import { tenantColumns } from "@switchboard/core";
 import { integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
 /**
@@ -12,9 +12,7 @@ import { integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core"
 export const telegramWebhooks = sqliteTable(
   "telegram_webhooks",
   {
-    companyId: text("company_id").notNull(),
-    pluginAlias: text("plugin_alias").notNull(),
-    pluginId: text("plugin_id").notNull(),
+    ...tenantColumns(),
     /** The numeric id of the bot the webhook was set on (the public half of its token). */
     botId: text("bot_id").notNull(),
     secret: text("secret").notNull(),

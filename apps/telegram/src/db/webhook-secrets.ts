@@ -3,8 +3,7 @@
  * each settings save, stored once Telegram accepted it, looked up by the webhook route.
  */
 import { randomBytes } from "node:crypto";
-import type { GatewayRuntime, PluginReference } from "@switchboard/core";
-import { and, eq } from "drizzle-orm";
+import { tenantRows, type GatewayRuntime, type PluginReference } from "@switchboard/core";
 import { telegramWebhooks } from "./schema.js";
 
 /**
@@ -13,14 +12,6 @@ import { telegramWebhooks } from "./schema.js";
  */
 export function newWebhookSecret(): string {
   return randomBytes(32).toString("base64url");
-}
-
-function ofTenant(ref: PluginReference) {
-  return and(
-    eq(telegramWebhooks.companyId, ref.companyId),
-    eq(telegramWebhooks.pluginAlias, ref.pluginAlias),
-    eq(telegramWebhooks.pluginId, ref.pluginId),
-  );
 }
 
 /** Reads and writes `telegram_webhooks`; the secret is stored sealed (`runtime.secrets`). */
@@ -51,7 +42,7 @@ export class WebhookSecrets {
     const row = this.db
       .select({ botId: telegramWebhooks.botId, secret: telegramWebhooks.secret })
       .from(telegramWebhooks)
-      .where(ofTenant(ref))
+      .where(tenantRows(telegramWebhooks, ref))
       .get();
     if (!row || row.botId !== botId || row.secret === "") return undefined;
     return this.box.open(row.secret);
