@@ -1,6 +1,7 @@
-// Read by drizzle-kit (see db/schema.ts for the command); a plain object so tsc needs no drizzle-kit types.
-export default {
+import { defineConfig } from "drizzle-kit";
+
+export default defineConfig({
   dialect: "sqlite",
-  schema: "./db/schema.ts",
+  schema: "./src/db/schema.ts",
   out: "./drizzle",
-};
+});

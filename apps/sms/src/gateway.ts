@@ -4,6 +4,7 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { defineGateway } from "@switchboard/core";
+import { MIGRATIONS_FOLDER } from "./db/migrations.js";
 import { createMediaResolver } from "./files/media-resolver.js";
 import { createSend } from "./send/send-message.js";
 import { settingsForm } from "./settings/form.js";
@@ -59,7 +60,7 @@ export function createSmsGateway(options: SmsGatewayOptions) {
       previews: { setup: createSetupPreview(clients, runtime) },
       verifySettings: createVerifySettings(clients, runtime),
     }),
-    migrationsFolder: fileURLToPath(new URL("../drizzle", import.meta.url)),
+    migrationsFolder: MIGRATIONS_FOLDER,
   });
 }
 

@@ -10,7 +10,7 @@ import {
   type SendContext,
   type SendResult,
 } from "@switchboard/core";
-import { optOutStore } from "../opt-out/store.js";
+import { OptOuts } from "../db/opt-outs.js";
 import { requireSettings } from "../settings/form.js";
 import type { TwilioClients } from "../twilio/client.js";
 import { statusPath } from "../webhook/paths.js";
@@ -39,7 +39,7 @@ export function createSend(deps: SenderDeps) {
     const { runtime } = deps;
     const settings = requireSettings(tenant.settings);
     const to = contactToE164(message.chat.contact, tenant.registration.country);
-    const optOuts = optOutStore(runtime.db);
+    const optOuts = new OptOuts(runtime.db);
     const optedOut = optOuts.get(tenant.ref, to);
     if (optedOut) {
       throw new ChannelRefusedError(

@@ -4,7 +4,7 @@
 import type { GatewayRuntime, PluginReference } from "@switchboard/core";
 import type { Context } from "hono";
 import { optChangeOf } from "../opt-out/keywords.js";
-import { optOutStore } from "../opt-out/store.js";
+import { OptOuts } from "../db/opt-outs.js";
 import { toE164 } from "../send/phone.js";
 import { mediaAttachments } from "./media.js";
 import { inboundPath } from "./paths.js";
@@ -55,7 +55,7 @@ function applyOptChange(
 ): void {
   const change = optChangeOf(body, optOutType);
   if (!change) return;
-  const store = optOutStore(runtime.db);
+  const store = new OptOuts(runtime.db);
   if (change.action === "opt-out") store.optOut(ref, contact, change.keyword);
   else store.optIn(ref, contact);
   runtime.logger.info({ action: change.action, keyword: change.keyword }, "recipient changed their SMS opt-in");

@@ -3,7 +3,7 @@
  */
 import { ownEntry, type GatewayRuntime, type MessageStatus } from "@switchboard/core";
 import type { Context } from "hono";
-import { optOutStore } from "../opt-out/store.js";
+import { OptOuts } from "../db/opt-outs.js";
 import { toE164 } from "../send/phone.js";
 import { statusPath } from "./paths.js";
 import { param } from "./signature.js";
@@ -56,7 +56,7 @@ export async function handleStatusCallback(c: Context, runtime: GatewayRuntime):
   const moved = runtime.reportStatus(tenant, sid, status, reason ? { reason } : {});
   if (code === "21610") {
     const to = toE164(param(params, "To") ?? "");
-    if (to) optOutStore(runtime.db).optOut(tenant.ref, to, "21610");
+    if (to) new OptOuts(runtime.db).optOut(tenant.ref, to, "21610");
   }
   runtime.logger.debug({ sid, twilioStatus, status, moved }, "status callback");
   return c.body(null, 204);
