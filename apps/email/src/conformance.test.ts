@@ -1,8 +1,17 @@
 import { startGateway } from "@switchboard/core";
-import { conformanceEnv, runConformanceSuite, type TenantIndex } from "@switchboard/testkit/conformance";
+import type { CrmSimulator } from "@switchboard/testkit";
+import {
+  CONFORMANCE_TENANTS,
+  conformanceEnv,
+  runConformanceSuite,
+  type TenantIndex,
+  type WebhookCredentials,
+} from "@switchboard/testkit/conformance";
 import { startSmtpSink, type SmtpSink } from "@switchboard/testkit/smtp";
 import nodemailer from "nodemailer";
+import type Mail from "nodemailer/lib/mailer/index.js";
 import { email } from "./gateway.js";
+import { dsnMessage } from "./test/dsn-message.js";
 import { fixedDnsResolver } from "./test/fixed-dns.js";
 import { TEST_OUTBOUND, TEST_TLS } from "./test/testbed.js";
 
@@ -13,10 +22,65 @@ const accounts = [
 ] as const;
 let sinks: SmtpSink[] = [];
 let inboundPort = 0;
+let crm: CrmSimulator;
+let gatewayUrl = "";
+/** Largest raw message taken, by SMTP and by the raw-MIME webhook. */
+const MAX_BYTES = 1_048_576;
+/** Every suite message comes from this one customer. */
+const CUSTOMER = "alice@example.test";
+let mails = 0;
+const webhookUrls = new Map<TenantIndex, string>();
+
+/** Sends a mail to the gateway's inbound SMTP server, as the customer's mail server does. */
+async function mailIn(mail: Mail.Options): Promise<void> {
+  const customer = nodemailer.createTransport({ host: "127.0.0.1", port: inboundPort, secure: false, ignoreTLS: true });
+  try {
+    await customer.sendMail(mail);
+  } finally {
+    customer.close();
+  }
+}
+
+/** The tenant's raw-MIME webhook URL: its token is shown only in the inbound settings preview. */
+async function webhookUrl(tenant: TenantIndex): Promise<string> {
+  const known = webhookUrls.get(tenant);
+  if (known) return known;
+  const res = await crm.request(gatewayUrl, CONFORMANCE_TENANTS[tenant], "GET", "protected/preview/markdown/inbound");
+  const { markdown } = (await res.json()) as { markdown: string };
+  const url = /(http:\/\/\S+\/email\/inbound\/[\w-]+)/.exec(markdown)?.[1];
+  if (!url) throw new Error(`the inbound preview shows no webhook URL: ${markdown}`);
+  webhookUrls.set(tenant, url);
+  return url;
+}
+
+/** The webhook URL with a wrong token, or none. */
+function withCredentials(url: string, credentials: WebhookCredentials): string {
+  const token = url.slice(url.lastIndexOf("/") + 1);
+  if (credentials === "valid") return url;
+  const wrong = [...token].map((c) => (c === "A" ? "B" : "A")).join("");
+  return url.slice(0, url.length - token.length) + (credentials === "wrong" ? wrong : "");
+}
+
+/** A plain-text mail from the customer to the tenant, with its own Message-ID. */
+function rawMail(tenant: TenantIndex, text: string): string {
+  return [
+    `From: Alice <${CUSTOMER}>`,
+    `To: ${accounts[tenant].address}`,
+    "Subject: Question",
+    `Message-ID: <conformance-${++mails}.${Date.now()}@example.test>`,
+    `Date: ${new Date().toUTCString()}`,
+    "MIME-Version: 1.0",
+    "Content-Type: text/plain; charset=utf-8",
+    "",
+    text,
+    "",
+  ].join("\r\n");
+}
 
 runConformanceSuite({
   name: "email",
-  async start(crm) {
+  async start(simulator) {
+    crm = simulator;
     sinks = [
       await startSmtpSink({ auth: accounts[0], tls: TEST_TLS }),
       await startSmtpSink({ auth: accounts[1], tls: TEST_TLS }),
@@ -24,13 +88,14 @@ runConformanceSuite({
     const gateway = await startGateway(email, {
       env: conformanceEnv(crm),
       gatewayEnv: {
-        inbound: { port: 0, host: "127.0.0.1", maxBytes: 1_048_576 },
+        inbound: { port: 0, host: "127.0.0.1", maxBytes: MAX_BYTES },
         outbound: TEST_OUTBOUND,
         checks: { dns: fixedDnsResolver(new Map()), verifiedDomains: ["company-a.test", "company-b.test"] },
       },
       port: 0,
     });
     inboundPort = gateway.instance.inboundPort ?? 0;
+    gatewayUrl = gateway.url;
     return {
       gatewayUrl: gateway.url,
       async stop() {
@@ -49,7 +114,7 @@ runConformanceSuite({
     },
     mail: { from: `Company ${tenant} <${accounts[tenant].address}>`, inboundAddress: "", defaultSubject: "Hello" },
   }),
-  contact: "alice@example.test",
+  contact: CUSTOMER,
   sentTexts: (tenant) => sinks[tenant]!.messages.map((m) => m.parsed.text ?? ""),
   failNextSend(kind) {
     sinks[0]!.failNext(
@@ -59,21 +124,47 @@ runConformanceSuite({
     );
   },
   async deliverIncoming(tenant, text) {
-    const customer = nodemailer.createTransport({
-      host: "127.0.0.1",
-      port: inboundPort,
-      secure: false,
-      ignoreTLS: true,
+    await mailIn({ from: `Alice <${CUSTOMER}>`, to: accounts[tenant].address, subject: "Question", text });
+  },
+  webhook: {
+    authentication: "url-token",
+    maxBytes: MAX_BYTES,
+    message(tenant, text, credentials = "valid") {
+      // One Message-ID, posted again as it is: a provider's webhook retrying the same mail.
+      const raw = rawMail(tenant, text);
+      return async () =>
+        fetch(withCredentials(await webhookUrl(tenant), credentials), {
+          method: "POST",
+          headers: { "content-type": "message/rfc822" },
+          body: raw,
+        });
+    },
+  },
+  async deliverAttachment(tenant, text, file) {
+    await mailIn({
+      from: `Alice <${CUSTOMER}>`,
+      to: accounts[tenant].address,
+      subject: "A file",
+      text,
+      attachments: [{ filename: file.name, contentType: file.contentType, content: Buffer.from(file.data) }],
     });
-    try {
-      await customer.sendMail({
-        from: "Alice <alice@example.test>",
-        to: accounts[tenant].address,
-        subject: "Question",
-        text,
-      });
-    } finally {
-      customer.close();
-    }
+  },
+  async reportStatus(tenant, sentText, status) {
+    if (status === "read") throw new Error("email has no read receipts (its capabilities do not list `read`)");
+    const sent = sinks[tenant]!.messages.find((m) => m.parsed.text?.includes(sentText));
+    const messageId = sent?.parsed.messageId?.replace(/^<|>$/g, "");
+    if (!messageId) throw new Error(`the SMTP account of tenant ${tenant} got no message with ${sentText}`);
+    const raw = dsnMessage({
+      to: accounts[tenant].address,
+      recipient: CUSTOMER,
+      action: status === "delivered" ? "delivered" : "failed",
+      status: status === "delivered" ? "2.0.0" : "5.1.1",
+      ...(status === "error" ? { diagnostic: `550 5.1.1 <${CUSTOMER}>: Recipient address rejected` } : {}),
+      envelopeId: messageId,
+      originalMessageId: messageId,
+      messageId: `report-${++mails}@mx.example.org`,
+    });
+    // A delivery report comes with an empty envelope sender, as RFC 3464 asks.
+    await mailIn({ envelope: { from: "", to: [accounts[tenant].address] }, raw });
   },
 });

@@ -5,12 +5,37 @@ import {
   runConformanceSuite,
   type TenantIndex,
 } from "@switchboard/testkit/conformance";
-import { startFakeTwilio, type FakeAccount, type FakePhoneNumber, type FakeTwilio } from "@switchboard/testkit/twilio";
+import {
+  postSignedForm,
+  startFakeTwilio,
+  type FakeAccount,
+  type FakePhoneNumber,
+  type FakeTwilio,
+  type InboundInput,
+} from "@switchboard/testkit/twilio";
 import { createSmsGateway } from "./gateway.js";
 
 let twilio: FakeTwilio;
 let gateway: GatewayHandle;
 const accounts: Array<{ account: FakeAccount; number: FakePhoneNumber }> = [];
+/** Twilio's webhook forms are a few KB; the gateway takes up to 1 MiB. */
+const WEBHOOK_LIMIT = 1024 * 1024;
+/** Every suite message comes from this one customer. */
+const CUSTOMER = "+14155552672";
+/** What a Twilio `MessageStatus` callback says for each CRM status the suite asks for. */
+const TWILIO_STATUS = { delivered: "delivered", read: "read", error: "undelivered" } as const;
+
+/** The tenant's inbound webhook URL, as Twilio was given it. */
+function inboundUrl(tenant: TenantIndex): string {
+  const publicId = gateway.runtime.tenants.get(CONFORMANCE_TENANTS[tenant])!.publicId;
+  return gateway.runtime.publicUrl(`sms/inbound/${publicId}`);
+}
+
+/** Webhook params of a message from the suite's customer to the tenant's number. */
+function inboundParams(tenant: TenantIndex, input: Pick<InboundInput, "body" | "media">) {
+  const { account, number } = accounts[tenant]!;
+  return twilio.inboundParams({ accountSid: account.sid, from: CUSTOMER, to: number.phoneNumber, ...input });
+}
 
 runConformanceSuite({
   name: "sms",
@@ -60,16 +85,31 @@ runConformanceSuite({
     );
   },
   async deliverIncoming(tenant: TenantIndex, text: string) {
-    const { account, number } = accounts[tenant]!;
-    const publicId = gateway.runtime.tenants.get(CONFORMANCE_TENANTS[tenant])!.publicId;
-    const url = gateway.runtime.publicUrl(`sms/inbound/${publicId}`);
-    const params = twilio.inboundParams({
-      accountSid: account.sid,
-      from: "+14155552672",
-      to: number.phoneNumber,
-      body: text,
-    });
-    const res = await twilio.sendInbound(url, params, account.authToken);
+    const params = inboundParams(tenant, { body: text });
+    const res = await twilio.sendInbound(inboundUrl(tenant), params, accounts[tenant]!.account.authToken);
     if (res.status !== 200) throw new Error(`inbound webhook answered ${res.status}: ${await res.text()}`);
+  },
+  webhook: {
+    authentication: "signature",
+    maxBytes: WEBHOOK_LIMIT,
+    message(tenant, text, credentials = "valid") {
+      // One MessageSid, posted again as it is: Twilio retries the same request.
+      const params = inboundParams(tenant, { body: text });
+      const token = { valid: accounts[tenant]!.account.authToken, wrong: "0".repeat(32), missing: null }[credentials];
+      return () => postSignedForm(inboundUrl(tenant), params, token);
+    },
+  },
+  async deliverAttachment(tenant, text, file) {
+    const params = inboundParams(tenant, { body: text, media: [{ contentType: file.contentType, data: file.data }] });
+    const res = await twilio.sendInbound(inboundUrl(tenant), params, accounts[tenant]!.account.authToken);
+    if (res.status !== 200) throw new Error(`inbound webhook answered ${res.status}: ${await res.text()}`);
+  },
+  async reportStatus(tenant, sentText, status) {
+    const { account } = accounts[tenant]!;
+    const message = twilio.messages.find((m) => m.accountSid === account.sid && m.body.includes(sentText));
+    if (!message) throw new Error(`Twilio took no message with ${JSON.stringify(sentText)} for tenant ${tenant}`);
+    const error = status === "error" ? { code: 30003, message: "Unreachable destination handset" } : undefined;
+    const res = await twilio.deliver(message.sid, TWILIO_STATUS[status], error);
+    if (!res.ok) throw new Error(`status callback answered ${res.status}: ${await res.text()}`);
   },
 });

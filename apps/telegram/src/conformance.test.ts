@@ -4,8 +4,13 @@ import { startFakeTelegram, UpdateBuilder, type FakeTelegram } from "@switchboar
 import { createTelegramGateway } from "./gateway.js";
 
 const TOKENS = ["510001:AAconformance-first-token", "520002:BBconformance-second-token"] as const;
+/** The Telegram webhook's body limit (updates are a few KB). */
+const UPDATE_LIMIT = 1024 * 1024;
+/** Every suite message comes from this one customer. */
+const CUSTOMER = { id: 4242 };
 const updates = new UpdateBuilder();
 let fake: FakeTelegram | undefined;
+let files = 0;
 
 function fakeApi(): FakeTelegram {
   if (!fake) throw new Error("the fake Bot API is not running");
@@ -40,7 +45,31 @@ runConformanceSuite({
     fakeApi().failNext("sendMessage", error, { token: TOKENS[0] });
   },
   async deliverIncoming(tenant, text) {
-    const res = await fakeApi().deliverUpdate(TOKENS[tenant], updates.text({ id: 4242 }, text));
+    const res = await fakeApi().deliverUpdate(TOKENS[tenant], updates.text(CUSTOMER, text));
     if (res.status !== 200) throw new Error(`webhook answered ${res.status}`);
   },
+  webhook: {
+    authentication: "signature",
+    maxBytes: UPDATE_LIMIT,
+    message(tenant, text, credentials = "valid") {
+      // One update, posted again as it is: Telegram redelivers the same update_id.
+      const update = updates.text(CUSTOMER, text);
+      const secretToken = { valid: undefined, wrong: "not-the-secret-token", missing: null }[credentials];
+      return () => fakeApi().deliverUpdate(TOKENS[tenant], update, { secretToken });
+    },
+  },
+  async deliverAttachment(tenant, text, file) {
+    const fileId = `conformance-file-${++files}`;
+    fakeApi().putFile(TOKENS[tenant], fileId, file.data, `documents/${file.name}`);
+    const document = {
+      file_id: fileId,
+      file_unique_id: `unique-${files}`,
+      file_name: file.name,
+      mime_type: file.contentType,
+      file_size: file.data.byteLength,
+    };
+    const res = await fakeApi().deliverUpdate(TOKENS[tenant], updates.message(CUSTOMER, { caption: text, document }));
+    if (res.status !== 200) throw new Error(`webhook answered ${res.status}`);
+  },
+  // No reportStatus: the Bot API tells bots nothing about delivery, and the capabilities say `sent`/`error` only.
 });

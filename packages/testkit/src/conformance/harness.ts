@@ -34,7 +34,56 @@ export interface ConformanceHarness {
   failNextSend(kind: "permanent" | "transient"): void;
   /** Delivers a customer message with this text through the gateway's real inbound path for the tenant. */
   deliverIncoming(tenant: TenantIndex, text: string): Promise<void>;
+  /** The channel's HTTP webhook, driven with the requests the channel really sends. */
+  webhook: WebhookHarness;
+  /**
+   * Delivers a customer message with `text` and this file through the channel's real inbound path.
+   * Absent only for a channel that takes no files: its capabilities then list no attachment types.
+   */
+  deliverAttachment?(tenant: TenantIndex, text: string, file: CustomerFile): Promise<void>;
+  /**
+   * Makes the channel report `status` for the message the gateway sent with `sentText` (Twilio's
+   * status callback, an email delivery report), the way the channel does. Absent only for a channel
+   * without delivery statuses (Telegram): its capabilities then list `sent` and `error` only.
+   */
+  reportStatus?(tenant: TenantIndex, sentText: string, status: ChannelStatus): Promise<void>;
 }
+
+/** How the webhook tells the channel's requests from forgeries. */
+export type WebhookAuthentication =
+  /** A signature or secret header on each request (Twilio, Telegram): refused with 401 or 403. */
+  | "signature"
+  /** An unguessable token in the URL (email's raw-MIME webhook): a wrong one is an unknown webhook, 404. */
+  | "url-token";
+
+/** Which credentials a webhook request carries. */
+export type WebhookCredentials = "valid" | "wrong" | "missing";
+
+/** One webhook request, built once: calling it again posts the same request, as the channel redelivers an event. */
+export type WebhookPost = () => Promise<Response>;
+
+/** The channel's inbound webhook. */
+export interface WebhookHarness {
+  authentication: WebhookAuthentication;
+  /** The webhook's body limit in bytes: a body one byte longer must be answered 413. */
+  maxBytes: number;
+  /**
+   * Builds the request the channel posts for a customer message with `text` to the tenant, as one
+   * channel event (its own event id: Telegram update_id, Twilio MessageSid, Message-ID). Every
+   * message comes from the same customer, so the gateway forwards them to the CRM in order.
+   */
+  message(tenant: TenantIndex, text: string, credentials?: WebhookCredentials): WebhookPost;
+}
+
+/** A file a customer sends. */
+export interface CustomerFile {
+  name: string;
+  contentType: string;
+  data: Uint8Array;
+}
+
+/** A status a channel reports for a message it took (`sent` is ours: the channel accepted it). */
+export type ChannelStatus = "delivered" | "read" | "error";
 
 /** The gateway env the suite expects: the CRM's issuer settings, a memory DB and fast retries. */
 export function conformanceEnv(crm: CrmSimulator): Record<string, string> {

@@ -2,5 +2,15 @@
  * @module conformance — the shared protocol suite every gateway's tests run.
  */
 export { runConformanceSuite } from "./run-conformance-suite.js";
-export { conformanceEnv, type ConformanceHarness, type TenantIndex } from "./harness.js";
+export {
+  conformanceEnv,
+  type ChannelStatus,
+  type ConformanceHarness,
+  type CustomerFile,
+  type TenantIndex,
+  type WebhookAuthentication,
+  type WebhookCredentials,
+  type WebhookHarness,
+  type WebhookPost,
+} from "./harness.js";
 export { CONFORMANCE_TENANTS, UNREGISTERED_TENANT } from "./suite-context.js";

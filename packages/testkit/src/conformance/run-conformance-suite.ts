@@ -3,7 +3,10 @@
  */
 import { afterAll, beforeAll, describe } from "vitest";
 import { startCrmSimulator } from "../crm-simulator/simulator.js";
+import { attachmentInCases } from "./cases/attachments-in.js";
+import { channelStatusCases } from "./cases/channel-statuses.js";
 import { deliveryCases } from "./cases/delivery.js";
+import { inboundWebhookCases } from "./cases/inbound-webhook.js";
 import { incomingCases } from "./cases/incoming.js";
 import { isolationCases } from "./cases/isolation.js";
 import { publicRouteCases } from "./cases/public-routes.js";
@@ -41,6 +44,9 @@ export function runConformanceSuite(harness: ConformanceHarness): void {
     describe("settings", () => settingsCases(ctx));
     describe("outgoing messages", () => deliveryCases(ctx));
     describe("incoming messages", () => incomingCases(ctx));
+    describe("inbound webhook", () => inboundWebhookCases(ctx));
+    describe("incoming attachments", () => attachmentInCases(ctx));
+    describe("channel statuses", () => channelStatusCases(ctx));
     describe("tenant isolation", () => isolationCases(ctx));
   });
 }

@@ -2,7 +2,7 @@
  * @module conformance/suite-context — the state every case group shares, filled in `beforeAll`.
  */
 import type { CrmSimulator } from "../crm-simulator/simulator.js";
-import type { PluginRef, SendBody } from "../crm-simulator/types.js";
+import type { IncomingBody, PluginRef, RecordedRequest, SendBody, StatusValue } from "../crm-simulator/types.js";
 import type { ConformanceHarness, TenantIndex } from "./harness.js";
 
 /** The two tenants every suite registers: company A (index 0) and company B (index 1). */
@@ -60,4 +60,27 @@ export async function sendAndWaitSent(ctx: SuiteContext, tenant: TenantIndex, te
   if (res.status !== 202) throw new Error(`send answered ${res.status}: ${await res.text()}`);
   await ctx.crm.waitFor(() => ctx.crm.statusesOf(id).includes("sent"), WAIT_MS);
   return id;
+}
+
+/** Incoming CRM calls whose text contains `marker`. */
+export function incomingWith(ctx: SuiteContext, marker: string): RecordedRequest<IncomingBody>[] {
+  return ctx.crm.incoming.filter((r) => r.body.message.content?.text.includes(marker));
+}
+
+/** Waits until the CRM got a customer message containing `marker`; returns the first. */
+export function waitIncoming(ctx: SuiteContext, marker: string): Promise<RecordedRequest<IncomingBody>> {
+  return ctx.crm.waitFor(() => incomingWith(ctx, marker)[0], WAIT_MS);
+}
+
+/** The `extra.capabilities` the gateway's `/info` declares. */
+export interface DeclaredCapabilities {
+  messages: { statuses: StatusValue[] } & Record<string, unknown>;
+  attachments: string[];
+}
+
+/** Reads `extra.capabilities` from `GET /info`. */
+export async function capabilitiesOf(ctx: SuiteContext): Promise<DeclaredCapabilities> {
+  const res = await ctx.crm.getInfo(ctx.gatewayUrl);
+  if (res.status !== 200) throw new Error(`GET /info answered ${res.status}`);
+  return ((await res.json()) as { extra: { capabilities: DeclaredCapabilities } }).extra.capabilities;
 }

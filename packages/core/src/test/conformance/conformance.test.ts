@@ -1,10 +1,16 @@
 import { startGateway } from "../../index.js";
 import { conformanceEnv, runConformanceSuite } from "@switchboard/testkit/conformance";
-import { echoGateway } from "./echo-gateway.js";
+import { ECHO_WEBHOOK_LIMIT, echoGateway } from "./echo-gateway.js";
 import { startEchoProvider, type EchoProvider } from "./echo-provider.js";
 
 const KEYS = ["key-company-a", "key-company-b"] as const;
 let provider: EchoProvider | undefined;
+let events = 0;
+
+function running(): EchoProvider {
+  if (!provider) throw new Error("the echo provider is not running");
+  return provider;
+}
 
 runConformanceSuite({
   name: "echo",
@@ -26,5 +32,14 @@ runConformanceSuite({
   contact: "echo://alice",
   sentTexts: (tenant) => provider?.accepted(KEYS[tenant]) ?? [],
   failNextSend: (kind) => provider?.failNextSend(kind),
-  deliverIncoming: async (tenant, text) => provider?.deliver(KEYS[tenant], "echo://customer", text),
+  deliverIncoming: async (tenant, text) => running().deliver(KEYS[tenant], "echo://customer", text),
+  webhook: {
+    authentication: "signature",
+    maxBytes: ECHO_WEBHOOK_LIMIT,
+    message(tenant, text, credentials) {
+      const event = { id: `conformance-${++events}`, from: "echo://customer", text };
+      return () => running().post(KEYS[tenant], event, credentials);
+    },
+  },
+  // The echo channel has no files and no delivery statuses: its capabilities say so.
 });

@@ -1,6 +1,7 @@
 /**
  * @module conformance/test/echo-gateway — the smallest real gateway on core, talking to the echo provider.
  */
+import { timingSafeEqual } from "node:crypto";
 import {
   defineGateway,
   ChannelNetworkError,
@@ -8,11 +9,15 @@ import {
   SettingsValidationError,
   WebhookInputError,
 } from "../../index.js";
+import { ECHO_SIGNATURE_HEADER, echoSignature } from "./echo-provider.js";
 
 const ONE_PIXEL_PNG = Buffer.from(
   "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==",
   "base64",
 );
+
+/** The echo webhook's body limit: its events are a few hundred bytes. */
+export const ECHO_WEBHOOK_LIMIT = 64 * 1024;
 
 /** Builds an echo gateway whose provider API lives at `providerUrl`. */
 export function echoGateway(providerUrl: string) {
@@ -76,6 +81,12 @@ export function echoGateway(providerUrl: string) {
       webhooks: {
         message: {
           path: "echo/webhook/:publicId",
+          maxBytes: ECHO_WEBHOOK_LIMIT,
+          verify(request, tenant) {
+            const given = Buffer.from(request.headers.get(ECHO_SIGNATURE_HEADER) ?? "");
+            const expected = Buffer.from(echoSignature(tenant.settings.account!.apiKey, request.text()));
+            return given.length === expected.length && timingSafeEqual(given, expected);
+          },
           parse(request) {
             const { id, from, text } = (request.json() ?? {}) as { id?: string; from?: string; text?: string };
             if (typeof from !== "string" || typeof text !== "string")

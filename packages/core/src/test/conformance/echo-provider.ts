@@ -2,6 +2,7 @@
  * @module conformance/test/echo-provider — a tiny messaging "provider" API for the echo gateway:
  * accounts by API key, a send endpoint with scripted failures, and a webhook it delivers customer messages to.
  */
+import { createHmac } from "node:crypto";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
@@ -10,6 +11,21 @@ import { Hono } from "hono";
 interface Account {
   accepted: string[];
   webhook?: string;
+}
+
+/** A customer message as the provider posts it to an account's webhook. */
+export interface EchoEvent {
+  id: string;
+  from: string;
+  text: string;
+}
+
+/** The signature header the provider puts on each webhook request: HMAC-SHA256 of the body under the API key. */
+export const ECHO_SIGNATURE_HEADER = "x-echo-signature";
+
+/** The signature of a webhook body for an account. */
+export function echoSignature(apiKey: string, body: string): string {
+  return createHmac("sha256", apiKey).update(body).digest("hex");
 }
 
 /** A running fake provider. */
@@ -21,6 +37,8 @@ export interface EchoProvider {
   failNextSend(kind: "permanent" | "transient"): void;
   /** Posts a customer message to the account's webhook, as a real provider would. */
   deliver(apiKey: string, from: string, text: string): Promise<void>;
+  /** Posts this event to the account's webhook, signed (or with a wrong or no signature); returns the answer. */
+  post(apiKey: string, event: EchoEvent, signature?: "valid" | "wrong" | "missing"): Promise<Response>;
   close(): Promise<void>;
 }
 
@@ -51,6 +69,17 @@ export async function startEchoProvider(apiKeys: string[]): Promise<EchoProvider
     return c.json({ ok: true });
   });
 
+  const post: EchoProvider["post"] = (apiKey, event, signature = "valid") => {
+    const webhook = accounts.get(apiKey)?.webhook;
+    if (!webhook) throw new Error(`echo provider: no webhook set for ${apiKey}`);
+    const body = JSON.stringify(event);
+    const headers: Record<string, string> = { "content-type": "application/json" };
+    if (signature !== "missing") {
+      headers[ECHO_SIGNATURE_HEADER] = echoSignature(signature === "valid" ? apiKey : `not-${apiKey}`, body);
+    }
+    return fetch(webhook, { method: "POST", headers, body });
+  };
+
   const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }) as Server;
   await new Promise<void>((resolve) => server.once("listening", () => resolve()));
 
@@ -58,14 +87,9 @@ export async function startEchoProvider(apiKeys: string[]): Promise<EchoProvider
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
     accepted: (apiKey) => accounts.get(apiKey)?.accepted ?? [],
     failNextSend: (kind) => (failNext = kind),
+    post,
     async deliver(apiKey, from, text) {
-      const webhook = accounts.get(apiKey)?.webhook;
-      if (!webhook) throw new Error(`echo provider: no webhook set for ${apiKey}`);
-      const res = await fetch(webhook, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ id: `in-${++seq}`, from, text }),
-      });
+      const res = await post(apiKey, { id: `in-${++seq}`, from, text });
       if (!res.ok) throw new Error(`echo provider: webhook answered ${res.status}: ${await res.text()}`);
     },
     close: () =>

@@ -1,0 +1,73 @@
+/**
+ * @module conformance/cases/inbound-webhook — the channel's webhook: forgeries refused, redeliveries
+ * forwarded once, oversized bodies refused, every refusal a `{code, message}` JSON answer.
+ */
+import { expect, it } from "vitest";
+import type { WebhookCredentials } from "../harness.js";
+import { incomingWith, refOf, uniqueId, waitIncoming, type SuiteContext } from "../suite-context.js";
+
+/**
+ * Posts a valid message after `what` and waits for it in the CRM. The gateway forwards one
+ * customer's messages in order, so once this one arrived, anything `what` forwarded has too.
+ */
+async function markerAfter(ctx: SuiteContext, what: string): Promise<void> {
+  const marker = `Marker after ${what} ${uniqueId("marker")}`;
+  const res = await ctx.harness.webhook.message(0, marker)();
+  expect(res.status, await res.clone().text()).toBeLessThan(300);
+  await waitIncoming(ctx, marker);
+}
+
+/** Expects a `{code, message}` JSON answer with the response's own status as its code. */
+async function expectErrorJson(res: Response): Promise<void> {
+  expect(res.headers.get("content-type")).toMatch(/^application\/json/);
+  expect(await res.json()).toMatchObject({ code: res.status, message: expect.any(String) });
+}
+
+/** Cases for the inbound webhook. */
+export function inboundWebhookCases(ctx: SuiteContext): void {
+  it("a valid webhook request is acknowledged and its message reaches the CRM for that company", async () => {
+    for (const tenant of [0, 1] as const) {
+      const text = `Through the webhook ${uniqueId("hook")}`;
+      const res = await ctx.harness.webhook.message(tenant, text)();
+      expect(res.status, await res.clone().text()).toBeGreaterThanOrEqual(200);
+      expect(res.status).toBeLessThan(300);
+      const rec = await waitIncoming(ctx, text);
+      expect(rec.ref).toEqual(refOf(tenant));
+    }
+  });
+
+  it.each<WebhookCredentials>(["wrong", "missing"])(
+    "a request with %s credentials is refused with {code, message} and nothing reaches the CRM",
+    async (credentials) => {
+      const text = `Forged with ${credentials} credentials ${uniqueId("forged")}`;
+      const res = await ctx.harness.webhook.message(0, text, credentials)();
+      // A token in the URL is what finds the tenant: a wrong one is no webhook at all.
+      const refusals = ctx.harness.webhook.authentication === "signature" ? [401, 403] : [404];
+      expect(refusals, await res.clone().text()).toContain(res.status);
+      await expectErrorJson(res);
+      await markerAfter(ctx, "a forgery");
+      expect(incomingWith(ctx, text)).toEqual([]);
+    },
+  );
+
+  it("a redelivered event reaches the CRM once, and both deliveries are acknowledged", async () => {
+    const text = `Delivered twice ${uniqueId("redelivered")}`;
+    const post = ctx.harness.webhook.message(0, text);
+    const first = await post();
+    const second = await post();
+    expect(first.status, await first.clone().text()).toBeLessThan(300);
+    expect(second.status, await second.clone().text()).toBeLessThan(300);
+    await markerAfter(ctx, "a redelivery");
+    expect(incomingWith(ctx, text)).toHaveLength(1);
+  });
+
+  it("a body over the webhook's limit is answered 413 {code, message} and nothing reaches the CRM", async () => {
+    const marker = `Oversized ${uniqueId("oversized")} `;
+    const text = marker + "x".repeat(ctx.harness.webhook.maxBytes + 1 - marker.length);
+    const res = await ctx.harness.webhook.message(0, text)();
+    expect(res.status).toBe(413);
+    await expectErrorJson(res);
+    await markerAfter(ctx, "an oversized body");
+    expect(incomingWith(ctx, marker)).toEqual([]);
+  });
+}
