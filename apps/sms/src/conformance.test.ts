@@ -13,13 +13,12 @@ import {
   type FakeTwilio,
   type InboundInput,
 } from "@switchboard/testkit/twilio";
-import { createSmsGateway } from "./gateway.js";
+import { sms, type SmsGateway } from "./gateway.js";
+import { WEBHOOK_BODY_LIMIT } from "./webhook/twilio-request.js";
 
 let twilio: FakeTwilio;
-let gateway: GatewayHandle;
+let gateway: GatewayHandle<SmsGateway>;
 const accounts: Array<{ account: FakeAccount; number: FakePhoneNumber }> = [];
-/** Twilio's webhook forms are a few KB; the gateway takes up to 1 MiB. */
-const WEBHOOK_LIMIT = 1024 * 1024;
 /** Every suite message comes from this one customer. */
 const CUSTOMER = "+14155552672";
 /** What a Twilio `MessageStatus` callback says for each CRM status the suite asks for. */
@@ -46,8 +45,9 @@ runConformanceSuite({
       const account = twilio.addAccount();
       accounts.push({ account, number: twilio.addPhoneNumber(account.sid, `+1415555020${i}`) });
     }
-    gateway = await startGateway(createSmsGateway({ apiBaseUrl: twilio.url, mediaRetryDelaysMs: [10] }), {
+    gateway = await startGateway(sms, {
       port: 0,
+      gatewayEnv: { apiBaseUrl: twilio.url, mediaRetryDelaysMs: [10] },
       env: conformanceEnv(crm),
     });
     return {
@@ -91,7 +91,7 @@ runConformanceSuite({
   },
   webhook: {
     authentication: "signature",
-    maxBytes: WEBHOOK_LIMIT,
+    maxBytes: WEBHOOK_BODY_LIMIT,
     message(tenant, text, credentials = "valid") {
       // One MessageSid, posted again as it is: Twilio retries the same request.
       const params = inboundParams(tenant, { body: text });

@@ -6,7 +6,7 @@ import { Keyring, SecretKey, startGateway, type GatewayHandle } from "@switchboa
 import { secretsOnDisk } from "@switchboard/testkit";
 import { conformanceEnv } from "@switchboard/testkit/conformance";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createSmsGateway } from "./gateway.js";
+import { sms } from "./gateway.js";
 import { startSmsTestbed, type SmsTestbed } from "./test/testbed.js";
 
 const dbPath = join(mkdtempSync(join(tmpdir(), "sms-at-rest-")), "sms.sqlite");
@@ -35,8 +35,9 @@ describe("SMS secrets at rest", () => {
     const { port } = bed.gateway;
     const selfUri = bed.gateway.url;
     await bed.gateway.stop({ timeoutMs: 1000 });
-    restarted = await startGateway(createSmsGateway({ apiBaseUrl: bed.twilio.url }), {
+    restarted = await startGateway(sms, {
       port,
+      gatewayEnv: { apiBaseUrl: bed.twilio.url },
       env: {
         ...conformanceEnv(bed.crm),
         LV_PLUGIN_SELF_URI: selfUri,

@@ -3,7 +3,7 @@
  * signed link (the CRM), with the account's credentials.
  */
 import { createGuardedFetch, declaredLength, FetchError, HttpError, type FileResolver } from "@switchboard/core";
-import { readSettings } from "../settings/form.js";
+import type { SmsSettings } from "../settings/form.js";
 
 const KEY = /^(AC[0-9a-fA-F]{32})\/([A-Z]{2}[0-9a-fA-F]{32})\/(ME[0-9a-fA-F]{32})$/;
 
@@ -17,7 +17,7 @@ export interface MediaResolverOptions {
 }
 
 /** The `media` file resolver: `key` is `<AccountSid>/<MessageSid>/<MediaSid>`. */
-export function createMediaResolver(options: MediaResolverOptions): FileResolver {
+export function createMediaResolver(options: MediaResolverOptions): FileResolver<SmsSettings> {
   const delays = options.retryDelaysMs ?? [500, 1000, 2000];
   const base = options.apiBaseUrl.replace(/\/+$/, "");
   // Twilio redirects media to its CDN; each hop is checked again and Authorization is dropped on a
@@ -29,12 +29,12 @@ export function createMediaResolver(options: MediaResolverOptions): FileResolver
   });
   return async (tenant, key) => {
     const match = key.match(KEY);
-    const settings = readSettings(tenant.settings);
+    const account = tenant.settings.main;
     // Only the account whose credentials we hold; the key came from a link we signed.
-    if (!match || !settings || settings.accountSid !== match[1]) throw new HttpError(404, "Media not found");
+    if (!match || !account || account.accountSid !== match[1]) throw new HttpError(404, "Media not found");
     const [, accountSid, messageSid, mediaSid] = match;
     const url = `${base}/2010-04-01/Accounts/${accountSid}/Messages/${messageSid}/Media/${mediaSid}`;
-    const authorization = "Basic " + Buffer.from(`${settings.accountSid}:${settings.authToken}`).toString("base64");
+    const authorization = "Basic " + Buffer.from(`${account.accountSid}:${account.authToken}`).toString("base64");
     for (let attempt = 0; ; attempt++) {
       const res = await fetchMedia(url, { headers: { Authorization: authorization } }).catch((error: unknown) => {
         if (error instanceof FetchError) throw error;

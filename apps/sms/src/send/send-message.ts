@@ -10,36 +10,40 @@ import {
   type SendContext,
   type SendResult,
 } from "@switchboard/core";
-import { OptOuts } from "../db/opt-outs.js";
-import { requireSettings } from "../settings/form.js";
+import type { OptOuts } from "../db/opt-outs.js";
+import { senderOf, type SmsSettings } from "../settings/form.js";
 import type { TwilioClients } from "../twilio/client.js";
 import { statusPath } from "../webhook/paths.js";
 import { planAttachments } from "./attachments.js";
 import { composeText } from "./compose.js";
 import { headContentLength } from "./media-size.js";
-import { contactToE164 } from "./phone.js";
-import { sentParts } from "./sent-parts.js";
+import { contactToE164 } from "../contact/phone.js";
+import type { SentParts } from "./sent-parts.js";
 
 /** Twilio's code for a recipient who opted out; mirrored locally so later sends stop at once. */
 const OPTED_OUT = 21610;
 
-/** Dependencies of the sender. */
+/** What the sender needs from the running gateway. */
 export interface SenderDeps {
   clients: TwilioClients;
-  runtime: GatewayRuntime;
-  /** Size of an image URI, for the MMS 5 MB limit (default: a HEAD request). */
-  sizeOf?: (uri: string, allowPrivate: boolean) => Promise<number | undefined>;
+  runtime: GatewayRuntime<SmsSettings>;
+  optOuts: OptOuts;
+  sentParts: SentParts;
 }
 
 /** The gateway's `send`: one Twilio message per body part (media on the first), ids in order. */
-export function createSend(deps: SenderDeps) {
-  const sizeOf = deps.sizeOf ?? ((uri, allowPrivate) => headContentLength(uri, { allowPrivate }));
-  return async (ctx: SendContext, message: OutgoingMessage): Promise<SendResult> => {
+export function createSender(deps: SenderDeps) {
+  const { runtime, optOuts } = deps;
+  return async (ctx: SendContext<SmsSettings>, message: OutgoingMessage): Promise<SendResult> => {
     const { tenant } = ctx;
-    const { runtime } = deps;
-    const settings = requireSettings(tenant.settings);
+    const saved = senderOf(tenant.settings);
+    if (!saved) {
+      throw new ChannelRefusedError("[sms] The SMS gateway is not set up: save the Twilio settings first", {
+        permanent: true,
+      });
+    }
+    const { account, sender } = saved;
     const to = contactToE164(message.chat.contact, tenant.registration.country);
-    const optOuts = new OptOuts(runtime.db);
     const optedOut = optOuts.get(tenant.ref, to);
     if (optedOut) {
       throw new ChannelRefusedError(
@@ -49,21 +53,20 @@ export function createSend(deps: SenderDeps) {
     }
 
     const plan = await planAttachments(message.message.attachments, (uri) =>
-      sizeOf(uri, runtime.config.allowPrivateUrls),
+      headContentLength(uri, { allowPrivate: runtime.config.allowPrivateUrls }),
     );
     const text = composeText(message.message.content, plan.links);
     if (text.bodies.length === 0 && plan.mediaUrls.length === 0)
       throw new InvalidInputError("[sms] The message is empty");
     const bodies = text.bodies.length ? text.bodies : [""];
 
-    const sender = settings.parsedSender;
     const common = {
       to,
       ...(sender.kind === "number" ? { from: sender.phoneNumber } : { messagingServiceSid: sender.serviceSid }),
-      ...(settings.statusCallbacks ? { statusCallback: runtime.publicUrl(statusPath(tenant.publicId)) } : {}),
+      ...(account.statusCallbacks !== false ? { statusCallback: runtime.publicUrl(statusPath(tenant.publicId)) } : {}),
     };
-    const client = deps.clients.for(settings);
-    const parts = sentParts(runtime.db);
+    const client = deps.clients.for(account);
+    const parts = deps.sentParts;
     const already = parts.created(message.queueId);
     const sids: string[] = [];
     for (const [index, body] of bodies.entries()) {

@@ -38,12 +38,3 @@ export class SentParts {
     this.prune.run(Date.now() - KEEP_MS);
   }
 }
-
-const stores = new WeakMap<Database, SentParts>();
-
-/** The store of a database (one per open database). */
-export function sentParts(db: Database): SentParts {
-  let store = stores.get(db);
-  if (!store) stores.set(db, (store = new SentParts(db)));
-  return store;
-}

@@ -1,20 +1,11 @@
 /**
- * @module settings/form — the SMS settings form (group `main`) and reading saved settings.
+ * @module settings/form — the SMS settings form (group `main`), its typed settings and the sender they name.
  */
-import { ChannelRefusedError, type SettingsData, type SettingsForm } from "@switchboard/core";
-import { toE164 } from "../send/phone.js";
+import { defineSettingsForm, type SettingsOf } from "@switchboard/core";
+import { toE164 } from "../contact/phone.js";
 
 const ACCOUNT_SID = /^AC[0-9a-fA-F]{32}$/;
 const SERVICE_SID = /^MG[0-9a-fA-F]{32}$/;
-
-/** Saved SMS settings, typed. */
-export interface SmsSettings {
-  accountSid: string;
-  authToken: string;
-  /** E.164 number, or a Messaging Service SID (`MG…`). */
-  sender: string;
-  statusCallbacks: boolean;
-}
 
 /** How messages are sent: from a number, or through a Messaging Service. */
 export type Sender = { kind: "number"; phoneNumber: string } | { kind: "service"; serviceSid: string };
@@ -29,7 +20,7 @@ export function parseSender(value: string): Sender | undefined {
 }
 
 /** The settings form. */
-export const settingsForm: SettingsForm = {
+export const settingsForm = defineSettingsForm({
   title: { en_US: "SMS (Twilio)", ru_RU: "SMS (Twilio)" },
   description: {
     en_US: "Your Twilio account and the number (or Messaging Service) that sends and receives texts.",
@@ -90,25 +81,17 @@ export const settingsForm: SettingsForm = {
       },
     },
   },
-};
+});
 
-/** Saved settings, or undefined when they are incomplete (never saved). */
-export function readSettings(data: SettingsData): SmsSettings | undefined {
-  const main = data.main ?? {};
-  const { accountSid, authToken, sender, statusCallbacks } = main;
-  if (typeof accountSid !== "string" || typeof authToken !== "string" || typeof sender !== "string") return undefined;
-  if (!accountSid || !authToken || !sender) return undefined;
-  return { accountSid, authToken, sender, statusCallbacks: statusCallbacks !== false };
-}
+/** The SMS settings as stored: `main` is absent until they are first saved. */
+export type SmsSettings = SettingsOf<typeof settingsForm>;
 
-/** Saved settings, or a permanent send error saying the gateway is not set up. */
-export function requireSettings(data: SettingsData): SmsSettings & { parsedSender: Sender } {
-  const settings = readSettings(data);
-  const parsedSender = settings && parseSender(settings.sender);
-  if (!settings || !parsedSender) {
-    throw new ChannelRefusedError("[sms] The SMS gateway is not set up: save the Twilio settings first", {
-      permanent: true,
-    });
-  }
-  return { ...settings, parsedSender };
+/** The saved Twilio account group: credentials, the sender field and whether to ask for statuses. */
+export type TwilioAccount = NonNullable<SmsSettings["main"]>;
+
+/** The saved account and the sender it names; undefined until settings with a valid sender are saved. */
+export function senderOf(settings: SmsSettings): { account: TwilioAccount; sender: Sender } | undefined {
+  const account = settings.main;
+  const sender = account && parseSender(account.sender);
+  return account && sender ? { account, sender } : undefined;
 }

@@ -2,10 +2,10 @@
  * @module settings/preview — the "Webhook" preview of the settings form: the sender, the inbound URL
  * to use, and whether Twilio is already set to call it.
  */
-import type { GatewayRuntime, Language, SettingsData, Tenant } from "@switchboard/core";
+import { translate, type GatewayRuntime, type MarkdownPreviewer, type Text } from "@switchboard/core";
 import type { TwilioClients } from "../twilio/client.js";
 import { inboundPath, statusPath } from "../webhook/paths.js";
-import { parseSender, readSettings, type Sender, type SmsSettings } from "./form.js";
+import { senderOf, type Sender, type SmsSettings, type TwilioAccount } from "./form.js";
 
 const T = {
   notSaved: {
@@ -30,14 +30,14 @@ const T = {
       "«Send a webhook» (Request URL, HTTP POST).",
   },
   unknown: { en_US: "⚠️ Could not check with Twilio right now", ru_RU: "⚠️ Не удалось проверить в Twilio" },
-} as const;
+} satisfies Record<string, Text>;
 
 async function currentInboundUrl(
   clients: TwilioClients,
-  settings: SmsSettings,
+  account: TwilioAccount,
   sender: Sender,
 ): Promise<string | null> {
-  const client = clients.for(settings);
+  const client = clients.for(account);
   if (sender.kind === "service") {
     return (await client.messaging.v1.services(sender.serviceSid).fetch()).inboundRequestUrl ?? null;
   }
@@ -46,23 +46,26 @@ async function currentInboundUrl(
 }
 
 /** Renders the setup preview for a tenant (from its saved settings, checked live with Twilio). */
-export function createSetupPreview(clients: TwilioClients, runtime: GatewayRuntime) {
-  return async (tenant: Tenant | undefined, input: { settings: SettingsData; language: Language }): Promise<string> => {
-    const t = (text: { en_US: string; ru_RU: string }) => text[input.language] ?? text.en_US;
-    const settings = readSettings(input.settings);
-    const sender = settings && parseSender(settings.sender);
-    if (!tenant || !settings || !sender) return t(T.notSaved);
+export function createSetupPreview(
+  clients: TwilioClients,
+  runtime: GatewayRuntime<SmsSettings>,
+): MarkdownPreviewer<SmsSettings> {
+  return async (tenant, input) => {
+    const t = (text: Text) => translate(text, input.language);
+    const saved = senderOf(input.settings);
+    if (!tenant || !saved) return t(T.notSaved);
+    const { account, sender } = saved;
     const inboundUrl = runtime.publicUrl(inboundPath(tenant.publicId));
     const lines = [
       `**${t(T.sender)}:** ${sender.kind === "number" ? sender.phoneNumber : `Messaging Service ${sender.serviceSid}`}`,
       "",
       `**${t(T.inbound)}:** \`${inboundUrl}\``,
       "",
-      `**${t(T.status)}:** ${settings.statusCallbacks ? `\`${runtime.publicUrl(statusPath(tenant.publicId))}\`` : t(T.statusOff)}`,
+      `**${t(T.status)}:** ${account.statusCallbacks !== false ? `\`${runtime.publicUrl(statusPath(tenant.publicId))}\`` : t(T.statusOff)}`,
       "",
     ];
     try {
-      const current = await currentInboundUrl(clients, settings, sender);
+      const current = await currentInboundUrl(clients, account, sender);
       lines.push(current === inboundUrl ? t(T.configured) : t(sender.kind === "number" ? T.number : T.service));
     } catch (error) {
       runtime.logger.warn({ err: (error as Error).message }, "setup preview could not reach Twilio");

@@ -44,6 +44,32 @@ describe("SMS settings", () => {
     expect(stored).toEqual({ main: { authToken: false } });
   });
 
+  it("explains a refused check, and renders the preview, in the request's language", async () => {
+    const account = bed.twilio.addAccount();
+    const number = bed.twilio.addPhoneNumber(account.sid, "+14155559002");
+    const refused = await bed.crm.putSettings(
+      bed.url,
+      bed.tenants[0]!.ref,
+      { main: { accountSid: account.sid, authToken: "f".repeat(32), sender: number.phoneNumber } },
+      "ru-RU",
+    );
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as { main: Record<string, string[]> }).main).toEqual({
+      authToken: ["Twilio не принял этот Account SID и Auth Token (ошибка 20003)"],
+    });
+
+    const tenant = bed.tenant(0);
+    const preview = await bed.gateway.instance.previews.setup(tenant, {
+      ref: tenant.ref,
+      settings: tenant.settings,
+      language: "ru_RU",
+      dep: null,
+      context: null,
+    });
+    expect(preview).toContain("**Адрес для входящих:**");
+    expect(preview).toContain("✅ Twilio отправляет входящие сюда.");
+  });
+
   it("answers 400 on sender for a number the account does not own", async () => {
     const account = bed.twilio.addAccount();
     const res = await bed.crm.putSettings(bed.url, ref, {

@@ -7,7 +7,8 @@ import { freePort, startCrmSimulator, type CrmSimulator, type PluginRef, type Se
 import { conformanceEnv } from "@switchboard/testkit/conformance";
 import { startFakeTwilio, type FakeAccount, type FakePhoneNumber, type FakeTwilio } from "@switchboard/testkit/twilio";
 import { expect } from "vitest";
-import { createSmsGateway } from "../gateway.js";
+import { sms, type SmsGateway } from "../gateway.js";
+import type { SmsSettings } from "../settings/form.js";
 
 /** One configured tenant: its CRM reference and its Twilio account and number. */
 export interface TestTenant {
@@ -20,11 +21,11 @@ export interface TestTenant {
 export interface SmsTestbed {
   crm: CrmSimulator;
   twilio: FakeTwilio;
-  gateway: GatewayHandle;
+  gateway: GatewayHandle<SmsGateway>;
   /** LV_PLUGIN_SELF_URI of the gateway (with a path, to prove routes live under it). */
   url: string;
   tenants: TestTenant[];
-  tenant(index: number): Tenant;
+  tenant(index: number): Tenant<SmsSettings>;
   inboundUrl(index: number): string;
   statusUrl(index: number): string;
   /** Sends as the CRM (asserting 202) and returns the CRM message id. */
@@ -49,8 +50,9 @@ export async function startSmsTestbed(
   const crm = await startCrmSimulator();
   const twilio = await startFakeTwilio();
   const port = await freePort();
-  const gateway = await startGateway(createSmsGateway({ apiBaseUrl: twilio.url, mediaRetryDelaysMs: [10, 20, 40] }), {
+  const gateway = await startGateway(sms, {
     port,
+    gatewayEnv: { apiBaseUrl: twilio.url, mediaRetryDelaysMs: [10, 20, 40] },
     env: {
       ...conformanceEnv(crm),
       LV_PLUGIN_SELF_URI: `http://127.0.0.1:${port}/gw/sms/`,
@@ -75,7 +77,7 @@ export async function startSmsTestbed(
     expect(res.status, await res.clone().text()).toBe(200);
     tenants.push({ ref, account, number });
   }
-  const tenant = (index: number): Tenant => gateway.runtime.tenants.get(tenants[index]!.ref)!;
+  const tenant = (index: number): Tenant<SmsSettings> => gateway.runtime.tenants.get(tenants[index]!.ref)!;
   const bed: SmsTestbed = {
     crm,
     twilio,

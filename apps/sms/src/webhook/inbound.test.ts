@@ -226,4 +226,62 @@ describe("inbound SMS/MMS", () => {
       ).status,
     ).toBe(403);
   });
+
+  it("answers 400 {code, message} to an inbound message without MessageSid and forwards nothing", async () => {
+    const params = inbound(0, "+14155550340", "no sid");
+    delete params.MessageSid;
+    delete params.SmsSid;
+    const res = await post(0, params);
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({ code: 400, message: "MessageSid is missing" });
+    await post(0, inbound(0, "+14155550340", "marker"));
+    await bed.crm.waitFor(() => incomingFrom("+14155550340")[0]);
+    expect(incomingFrom("+14155550340").map((r) => r.body.message.content?.text)).toEqual(["marker"]);
+  });
+
+  it("acknowledges a message without sender or content with empty TwiML and forwards nothing", async () => {
+    const empty = await post(0, inbound(0, "+14155550341", "   "));
+    const noSender = await post(0, inbound(0, "", "who sent this?"));
+    for (const res of [empty, noSender]) {
+      expect(res.status).toBe(200);
+      expect(res.headers.get("content-type")).toBe("text/xml; charset=utf-8");
+      expect(await res.text()).toBe("<Response></Response>");
+    }
+    await post(0, inbound(0, "+14155550341", "marker"));
+    await bed.crm.waitFor(() => incomingFrom("+14155550341")[0]);
+    expect(incomingFrom("+14155550341").map((r) => r.body.message.content?.text)).toEqual(["marker"]);
+    expect(bed.crm.incoming.some((r) => r.body.message.content?.text === "who sent this?")).toBe(false);
+  });
+
+  it("checks the signature over the public URL with the query string Twilio was given", async () => {
+    const url = `${bed.inboundUrl(0)}?source=console`;
+    const params = inbound(0, "+14155550342", "with a query");
+    expect((await bed.twilio.sendInbound(url, params, bed.tenants[0]!.account.authToken)).status).toBe(200);
+    // Signed over the URL without its query: not what Twilio was given.
+    const { twilioSignature } = await import("@switchboard/testkit/twilio");
+    const res = await fetch(url, {
+      method: "POST",
+      headers: {
+        "content-type": "application/x-www-form-urlencoded",
+        "x-twilio-signature": twilioSignature(bed.tenants[0]!.account.authToken, bed.inboundUrl(0), params),
+      },
+      body: new URLSearchParams(params as Record<string, string>),
+    });
+    expect(res.status).toBe(403);
+    await bed.crm.waitFor(() => incomingFrom("+14155550342")[0]);
+    expect(incomingFrom("+14155550342")).toHaveLength(1);
+  });
+
+  it("answers 403 {code, message} while the tenant's Twilio settings are not saved", async () => {
+    const ref = { companyId: "1999", pluginAlias: "sms", pluginId: "99" };
+    expect((await bed.crm.register(bed.url, ref)).status).toBe(200);
+    const tenant = bed.gateway.runtime.tenants.get(ref)!;
+    const url = bed.gateway.runtime.publicUrl(`sms/inbound/${tenant.publicId}`);
+    const res = await bed.twilio.sendInbound(url, inbound(0, "+14155550343", "too early"), "x".repeat(32));
+    expect(res.status).toBe(403);
+    expect(await res.json()).toEqual({
+      code: 403,
+      message: "Twilio settings are not saved, so the signature cannot be checked",
+    });
+  });
 });

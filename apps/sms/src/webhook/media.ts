@@ -2,6 +2,7 @@
  * @module webhook/media — the media of an inbound MMS as CRM attachments behind signed links.
  */
 import type { Attachment, GatewayRuntime, Tenant } from "@switchboard/core";
+import type { SmsSettings } from "../settings/form.js";
 import { param, type TwilioParams } from "./signature.js";
 
 const MEDIA_PATH =
@@ -58,9 +59,9 @@ export interface InboundMedia {
  * configured API base are never fetched: they are counted as skipped (and logged).
  */
 export function mediaAttachments(
-  tenant: Tenant,
+  tenant: Tenant<SmsSettings>,
   params: TwilioParams,
-  runtime: GatewayRuntime,
+  runtime: GatewayRuntime<SmsSettings>,
   apiBaseUrl: string,
 ): InboundMedia {
   const count = Math.min(Number(param(params, "NumMedia") ?? 0) || 0, 10);

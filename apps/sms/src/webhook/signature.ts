@@ -18,19 +18,18 @@ export function parseForm(body: string): TwilioParams {
 }
 
 /**
- * True when the signature matches `publicUrl` (built from LV_PLUGIN_SELF_URI, never from the Host
- * header, so a proxy cannot change it) with the request's query string, keyed by the auth token.
- * twilio-node also accepts the URL with or without the default port.
+ * True when the signature matches `url` (the public URL Twilio was given, with its query string)
+ * and the form, keyed by the auth token. twilio-node also accepts the URL with or without the
+ * default port.
  */
 export function isValidSignature(input: {
   authToken: string;
   signature: string | undefined;
-  publicUrl: string;
-  search: string;
+  url: string;
   params: TwilioParams;
 }): boolean {
   if (!input.signature) return false;
-  return twilio.validateRequest(input.authToken, input.signature, input.publicUrl + input.search, input.params);
+  return twilio.validateRequest(input.authToken, input.signature, input.url, input.params);
 }
 
 /** A single value of a param (the first when repeated). */

@@ -111,6 +111,18 @@ describe("status callbacks", () => {
     await bed.waitStatus(id, "delivered");
   });
 
+  it("acknowledges a callback without MessageSid or with a status that means nothing new: 204, no body", async () => {
+    const token = bed.tenants[0]!.account.authToken;
+    const noSid = callbackParams("", "delivered");
+    delete (noSid as Record<string, string>).MessageSid;
+    delete (noSid as Record<string, string>).SmsSid;
+    for (const params of [noSid, callbackParams("SM" + "0".repeat(32), "accepted")]) {
+      const res = await bed.twilio.sendStatusCallback(bed.statusUrl(0), params, token);
+      expect(res.status).toBe(204);
+      expect(await res.text()).toBe("");
+    }
+  });
+
   it("answers 404 for an unknown tenant id", async () => {
     const res = await bed.twilio.sendStatusCallback(
       bed.statusUrl(0).replace(/[^/]+$/, "nope"),

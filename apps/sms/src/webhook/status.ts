@@ -1,13 +1,19 @@
 /**
  * @module webhook/status — Twilio's delivery status callbacks as CRM statuses.
  */
-import { ownEntry, type GatewayRuntime, type MessageStatus } from "@switchboard/core";
-import type { Context } from "hono";
-import { OptOuts } from "../db/opt-outs.js";
-import { toE164 } from "../send/phone.js";
-import { statusPath } from "./paths.js";
+import {
+  ownEntry,
+  type GatewayRuntime,
+  type MessageStatus,
+  type WebhookDefinition,
+  type WebhookReply,
+} from "@switchboard/core";
+import { toE164 } from "../contact/phone.js";
+import type { OptOuts } from "../db/opt-outs.js";
+import type { SmsSettings } from "../settings/form.js";
+import { STATUS_ROUTE } from "./paths.js";
 import { param } from "./signature.js";
-import { verifyTwilioRequest } from "./twilio-request.js";
+import { twilioParams, verifyTwilioRequest, WEBHOOK_BODY_LIMIT } from "./twilio-request.js";
 
 /** What common delivery error codes mean, for the error reason. */
 const ERROR_HINTS: Record<string, string> = {
@@ -19,6 +25,15 @@ const ERROR_HINTS: Record<string, string> = {
   "30008": "the carrier gave no reason",
   "21610": "the recipient has opted out (STOP)",
 };
+
+/** What the status callback needs from the running gateway. */
+export interface StatusDeps {
+  runtime: GatewayRuntime<SmsSettings>;
+  optOuts: OptOuts;
+}
+
+/** Twilio expects no body from a status callback. */
+const NO_CONTENT: WebhookReply = { status: 204 };
 
 /** The CRM status a Twilio `MessageStatus` means; queued/sending/sent and the rest add nothing. */
 export function mapTwilioStatus(status: string): MessageStatus | undefined {
@@ -42,22 +57,31 @@ export function errorReason(status: string, code: string | undefined, message: s
 }
 
 /**
- * Handles a status callback: verified like inbound, then reported by MessageSid. Core keeps
- * statuses forward-only and reports each once, so late or repeated callbacks change nothing.
+ * The status callback: verified like inbound, then a status by MessageSid. Core keeps statuses
+ * forward-only and reports each once, so late or repeated callbacks change nothing. A 21610
+ * (the recipient opted out) is mirrored locally so later sends stop at once.
  */
-export async function handleStatusCallback(c: Context, runtime: GatewayRuntime): Promise<Response> {
-  const { tenant, params } = await verifyTwilioRequest(c, runtime, statusPath);
-  const sid = param(params, "MessageSid") ?? param(params, "SmsSid");
-  const twilioStatus = param(params, "MessageStatus") ?? param(params, "SmsStatus") ?? "";
-  const status = mapTwilioStatus(twilioStatus);
-  if (!sid || !status) return c.body(null, 204);
-  const code = param(params, "ErrorCode");
-  const reason = status === "error" ? errorReason(twilioStatus, code, param(params, "ErrorMessage")) : undefined;
-  const moved = runtime.reportStatus(tenant, sid, status, reason ? { reason } : {});
-  if (code === "21610") {
-    const to = toE164(param(params, "To") ?? "");
-    if (to) new OptOuts(runtime.db).optOut(tenant.ref, to, "21610");
-  }
-  runtime.logger.debug({ sid, twilioStatus, status, moved }, "status callback");
-  return c.body(null, 204);
+export function statusWebhook(deps: StatusDeps): WebhookDefinition<SmsSettings> {
+  return {
+    path: STATUS_ROUTE,
+    maxBytes: WEBHOOK_BODY_LIMIT,
+    verify: verifyTwilioRequest(deps.runtime.logger),
+    parse(request, tenant) {
+      const params = twilioParams(request);
+      const sid = param(params, "MessageSid") ?? param(params, "SmsSid");
+      const twilioStatus = param(params, "MessageStatus") ?? param(params, "SmsStatus") ?? "";
+      const status = mapTwilioStatus(twilioStatus);
+      if (!sid || !status) return { events: [], reply: NO_CONTENT };
+      const code = param(params, "ErrorCode");
+      if (code === "21610") {
+        const to = toE164(param(params, "To") ?? "");
+        if (to) deps.optOuts.optOut(tenant.ref, to, "21610");
+      }
+      const reason = status === "error" ? errorReason(twilioStatus, code, param(params, "ErrorMessage")) : undefined;
+      return {
+        events: [{ kind: "status", channelMessageId: sid, status, ...(reason ? { reason } : {}) }],
+        reply: NO_CONTENT,
+      };
+    },
+  };
 }

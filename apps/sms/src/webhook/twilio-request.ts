@@ -1,50 +1,47 @@
 /**
- * @module webhook/twilio-request — the checks every Twilio webhook passes before it is acted on:
- * a known tenant with saved credentials, and a valid signature over its public URL.
+ * @module webhook/twilio-request — the check every Twilio webhook passes before it is parsed: saved
+ * credentials, and a valid signature over the public URL and the form.
  */
-import { HttpError, readBoundedText, type GatewayRuntime, type Tenant } from "@switchboard/core";
-import type { Context } from "hono";
-import { readSettings, type SmsSettings } from "../settings/form.js";
+import {
+  referenceKey,
+  type GatewayRuntime,
+  type Tenant,
+  type WebhookRefusal,
+  type WebhookRequest,
+} from "@switchboard/core";
+import type { SmsSettings } from "../settings/form.js";
 import { isValidSignature, parseForm, type TwilioParams } from "./signature.js";
 
 /** Twilio's webhook forms are a few KB (a 1600-character body, ten media URLs); 1 MiB is generous. */
 export const WEBHOOK_BODY_LIMIT = 1024 * 1024;
 
-/** A verified webhook call. */
-export interface VerifiedTwilioRequest {
-  tenant: Tenant;
-  settings: SmsSettings;
-  params: TwilioParams;
+/** The form parameters of a webhook request (repeated names kept, as Twilio signed them). */
+export function twilioParams(request: WebhookRequest): TwilioParams {
+  return parseForm(request.text());
 }
 
 /**
- * Resolves the tenant of `/<kind>/:publicId` and verifies the signature; 404 for an unknown
- * tenant, 403 (nothing recorded) for a missing or bad signature or credentials not yet saved.
+ * The `verify` of both webhooks: 403 when the tenant's credentials are not saved yet (nothing to
+ * check the signature with) or `X-Twilio-Signature` does not match the request's public URL (built
+ * from LV_PLUGIN_SELF_URI, never from the Host header, so a proxy cannot change it) and its form.
  */
-export async function verifyTwilioRequest(
-  c: Context,
-  runtime: GatewayRuntime,
-  path: (publicId: string) => string,
-): Promise<VerifiedTwilioRequest> {
-  const publicId = c.req.param("publicId") ?? "";
-  const tenant = runtime.tenants.byPublicId(publicId);
-  if (!tenant) throw new HttpError(404, "Unknown webhook");
-  const settings = readSettings(tenant.settings);
-  if (!settings) throw new HttpError(403, "Twilio settings are not saved, so the signature cannot be checked");
-  const params = parseForm(await readBoundedText(c, WEBHOOK_BODY_LIMIT));
-  const valid = isValidSignature({
-    authToken: settings.authToken,
-    signature: c.req.header("x-twilio-signature"),
-    publicUrl: runtime.publicUrl(path(publicId)),
-    search: new URL(c.req.url).search,
-    params,
-  });
-  if (!valid) {
-    runtime.logger.warn(
-      { tenant: tenant.publicId, path: c.req.path },
+export function verifyTwilioRequest(logger: GatewayRuntime["logger"]) {
+  return (request: WebhookRequest, tenant: Tenant<SmsSettings>): true | WebhookRefusal => {
+    const account = tenant.settings.main;
+    if (!account) {
+      return { status: 403, message: "Twilio settings are not saved, so the signature cannot be checked" };
+    }
+    const valid = isValidSignature({
+      authToken: account.authToken,
+      signature: request.headers.get("x-twilio-signature") ?? undefined,
+      url: request.publicUrl,
+      params: twilioParams(request),
+    });
+    if (valid) return true;
+    logger.warn(
+      { tenant: referenceKey(tenant.ref), path: new URL(request.url).pathname },
       "rejected a Twilio webhook with a bad or missing signature",
     );
-    throw new HttpError(403, "Invalid Twilio signature");
-  }
-  return { tenant, settings, params };
+    return { status: 403, message: "Invalid Twilio signature" };
+  };
 }

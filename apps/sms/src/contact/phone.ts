@@ -1,5 +1,5 @@
 /**
- * @module send/phone — phone numbers in E.164, the only form Twilio accepts.
+ * @module contact/phone — phone numbers in E.164, the only form Twilio accepts.
  */
 import { isSupportedCountry, parsePhoneNumberFromString, type CountryCode } from "libphonenumber-js";
 import { InvalidInputError } from "@switchboard/core";
