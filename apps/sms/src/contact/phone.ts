@@ -23,6 +23,6 @@ export function toE164(raw: string, defaultCountry?: string): string | undefined
 /** Like {@link toE164} but a contact that is not a valid number is a permanent send error. */
 export function contactToE164(contact: string, defaultCountry?: string): string {
   const e164 = toE164(contact, defaultCountry);
-  if (!e164) throw new InvalidInputError(`[sms] "${contact}" is not a valid phone number`);
+  if (!e164) throw new InvalidInputError(`Twilio: "${contact}" is not a valid phone number`);
   return e164;
 }

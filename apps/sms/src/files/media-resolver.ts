@@ -38,7 +38,7 @@ export function createMediaResolver(options: MediaResolverOptions): FileResolver
     for (let attempt = 0; ; attempt++) {
       const res = await fetchMedia(url, { headers: { Authorization: authorization } }).catch((error: unknown) => {
         if (error instanceof FetchError) throw error;
-        throw new FetchError(`[sms] Twilio media download failed: ${(error as Error).name}`, { retryable: true });
+        throw new FetchError(`Twilio: media download failed: ${(error as Error).name}`, { retryable: true });
       });
       if (res.ok && res.body) {
         // A chunked answer has no Content-Length: the size stays unknown, never 0.
@@ -54,7 +54,7 @@ export function createMediaResolver(options: MediaResolverOptions): FileResolver
         await new Promise((resolve) => setTimeout(resolve, delays[attempt]));
         continue;
       }
-      throw new FetchError(`[sms] Twilio answered ${res.status} for media ${mediaSid}`, {
+      throw new FetchError(`Twilio: answered ${res.status} for media ${mediaSid}`, {
         retryable: res.status === 404 || res.status === 429 || res.status >= 500,
         status: res.status,
       });

@@ -8,7 +8,7 @@ describe("classifying Twilio failures", () => {
     expect(error).toBeInstanceOf(ChannelRefusedError);
     expect(error.retryable).toBe(false);
     expect(error.code).toBe(code);
-    expect(error.message).toContain(`Twilio ${code}`);
+    expect(error.message).toMatch(new RegExp(`^Twilio: error ${code}: m: `));
   });
 
   it("retries 429 with its Retry-After, and 5xx", () => {

@@ -6,7 +6,7 @@ import { ChannelNetworkError, ChannelRefusedError } from "@switchboard/core";
 
 /** Twilio error codes that never succeed on retry, with what they mean for a manager. */
 export const PERMANENT_CODES: Readonly<Record<number, string>> = {
-  20003: "Twilio rejected the Account SID / Auth Token: check the SMS settings",
+  20003: "the Account SID / Auth Token were rejected: check the SMS settings",
   21211: "the recipient's phone number is not valid",
   21408: "sending to this region is not enabled in the Twilio account (Messaging Geo Permissions)",
   21610: "the recipient has opted out (replied STOP); they must text START to receive messages again",
@@ -33,8 +33,10 @@ export function classifyTwilioFailure(failure: TwilioFailure): ChannelRefusedErr
   const { status, code, retryAfterMs } = failure;
   const known = code !== undefined ? PERMANENT_CODES[code] : undefined;
   const transient = !known && (status === 429 || status === 408 || status >= 500 || code === 20429);
-  const what = [`Twilio ${code ?? "HTTP " + status}`, failure.message, known].filter(Boolean).join(": ");
-  return new ChannelRefusedError(`[sms] ${what}`, {
+  const what = [code !== undefined ? `error ${code}` : `HTTP ${status}`, failure.message, known]
+    .filter(Boolean)
+    .join(": ");
+  return new ChannelRefusedError(`Twilio: ${what}`, {
     permanent: !transient,
     code: code ?? status,
     retryAfterMs: transient ? retryAfterMs : undefined,
@@ -68,7 +70,7 @@ export function networkFailure(error: unknown): ChannelNetworkError {
   const e = error as { code?: unknown; message?: unknown };
   const why = typeof e?.code === "string" ? e.code : typeof e?.message === "string" ? e.message : "no answer";
   // The original error is not attached: HTTP client errors carry request headers (basic auth).
-  return new ChannelNetworkError(`[sms] Twilio did not answer: ${why}`);
+  return new ChannelNetworkError(`Twilio: did not answer: ${why}`);
 }
 
 function safeJson(text: string): unknown {

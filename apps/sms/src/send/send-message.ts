@@ -38,7 +38,7 @@ export function createSender(deps: SenderDeps) {
     const { tenant } = ctx;
     const saved = senderOf(tenant.settings);
     if (!saved) {
-      throw new ChannelRefusedError("[sms] The SMS gateway is not set up: save the Twilio settings first", {
+      throw new ChannelRefusedError("Twilio: the SMS gateway is not set up: save the Twilio settings first", {
         permanent: true,
       });
     }
@@ -47,7 +47,7 @@ export function createSender(deps: SenderDeps) {
     const optedOut = optOuts.get(tenant.ref, to);
     if (optedOut) {
       throw new ChannelRefusedError(
-        `[sms] ${to} has opted out (texted ${optedOut.keyword}), so nothing was sent; they can text START to opt back in`,
+        `Twilio: ${to} has opted out (texted ${optedOut.keyword}), so nothing was sent; they can text START to opt back in`,
         { permanent: true, code: OPTED_OUT },
       );
     }
@@ -57,7 +57,7 @@ export function createSender(deps: SenderDeps) {
     );
     const text = composeText(message.message.content, plan.links);
     if (text.bodies.length === 0 && plan.mediaUrls.length === 0)
-      throw new InvalidInputError("[sms] The message is empty");
+      throw new InvalidInputError("Twilio: the message is empty");
     const bodies = text.bodies.length ? text.bodies : [""];
 
     const common = {
@@ -72,7 +72,7 @@ export function createSender(deps: SenderDeps) {
     for (const [index, body] of bodies.entries()) {
       let sid = already.get(index);
       if (!sid) {
-        if (ctx.signal.aborted) throw new ChannelNetworkError("[sms] Shutting down before every part was sent");
+        if (ctx.signal.aborted) throw new ChannelNetworkError("Twilio: shutting down before every part was sent");
         try {
           const media = index === 0 && plan.mediaUrls.length ? { mediaUrl: plan.mediaUrls } : {};
           sid = (await client.messages.create({ ...common, ...media, ...(body ? { body } : {}) })).sid;
