@@ -40,19 +40,16 @@ export function benchOptions(env: Record<string, string | undefined> = process.e
 export interface ChildGatewayEnv {
   /** `telegram`: the real Telegram gateway; `noop`: a sender that does nothing (queue only). */
   kind: "telegram" | "noop";
-  /** Bot API root for the Telegram gateway. */
-  apiRoot: string;
   /** `off` drops the gateway's declared rate limits (Telegram's 30/s per bot). */
   rateLimits: "on" | "off";
-  /** The whole environment, for core. */
+  /** The whole environment, for core and the gateway's own `env.ts`. */
   env: Record<string, string | undefined>;
 }
 
-/** Reads the gateway child's variables (`BENCH_GATEWAY`, `TELEGRAM_API_ROOT`, `BENCH_RATE_LIMITS`). */
+/** Reads the gateway child's variables (`BENCH_GATEWAY`, `BENCH_RATE_LIMITS`; the Telegram gateway reads its own). */
 export function childGatewayEnv(env: Record<string, string | undefined> = process.env): ChildGatewayEnv {
   return {
     kind: env.BENCH_GATEWAY === "noop" ? "noop" : "telegram",
-    apiRoot: (env.TELEGRAM_API_ROOT ?? "https://api.telegram.org").replace(/\/+$/, ""),
     rateLimits: env.BENCH_RATE_LIMITS === "off" ? "off" : "on",
     env: { ...env },
   };

@@ -1,7 +1,7 @@
 import { startGateway } from "@switchboard/core";
 import { conformanceEnv, runConformanceSuite } from "@switchboard/testkit/conformance";
 import { startFakeTelegram, UpdateBuilder, type FakeTelegram } from "@switchboard/testkit/telegram";
-import { createTelegramGateway } from "./gateway.js";
+import { telegram } from "./gateway.js";
 
 const TOKENS = ["510001:AAconformance-first-token", "520002:BBconformance-second-token"] as const;
 /** The Telegram webhook's body limit (updates are a few KB). */
@@ -22,7 +22,7 @@ runConformanceSuite({
   async start(crm) {
     fake = await startFakeTelegram();
     for (const token of TOKENS) fake.addBot(token);
-    const gw = await startGateway(createTelegramGateway({ apiRoot: fake.url }), { env: conformanceEnv(crm), port: 0 });
+    const gw = await startGateway(telegram, { env: conformanceEnv(crm), gatewayEnv: { apiRoot: fake.url }, port: 0 });
     return {
       gatewayUrl: gw.url,
       async stop() {

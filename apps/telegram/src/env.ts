@@ -1,6 +1,7 @@
 /**
  * @module env — the one place the Telegram gateway reads its environment.
  */
+import type { GatewayEnvironment } from "@switchboard/core";
 import { z } from "zod";
 
 const schema = z.object({
@@ -12,21 +13,21 @@ const schema = z.object({
     .transform((url) => url.replace(/\/+$/, "")),
 });
 
-/** The gateway's own settings plus the whole environment for core. */
+/** The Telegram gateway's own environment (`setup`'s second argument). */
 export interface TelegramEnv {
-  /** Bot API root for API calls and file downloads (no trailing slash). */
+  /** Bot API root for API calls and file downloads (`TELEGRAM_API_ROOT`, no trailing slash). */
   apiRoot: string;
-  /** Every variable, handed to core's `runGateway` (it validates its own). */
-  env: Record<string, string | undefined>;
 }
 
-/** Reads and validates the environment; throws one readable error for bad values. */
-export function readEnv(source: Record<string, string | undefined> = process.env): TelegramEnv {
+/** Reads and validates the environment: core's variables for core, `TELEGRAM_API_ROOT` for the gateway. */
+export function readTelegramEnv(
+  source: Record<string, string | undefined> = process.env,
+): GatewayEnvironment<TelegramEnv> {
   const parsed = schema.safeParse({ TELEGRAM_API_ROOT: source.TELEGRAM_API_ROOT || undefined });
   if (!parsed.success) {
     throw new Error(
       `Invalid configuration: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
     );
   }
-  return { apiRoot: parsed.data.TELEGRAM_API_ROOT, env: { ...source } };
+  return { core: { ...source }, gateway: { apiRoot: parsed.data.TELEGRAM_API_ROOT } };
 }

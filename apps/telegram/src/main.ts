@@ -1,9 +1,8 @@
 /**
- * @module main — production entry: read the environment, build the gateway, serve it.
+ * @module main — production entry: read the environment, run the Telegram gateway.
  */
 import { runGateway } from "@switchboard/core";
-import { readEnv } from "./env.js";
-import { createTelegramGateway } from "./gateway.js";
+import { readTelegramEnv } from "./env.js";
+import { telegram } from "./gateway.js";
 
-const { apiRoot, env } = readEnv();
-await runGateway(createTelegramGateway({ apiRoot }), () => ({ core: env, gateway: undefined }));
+await runGateway(telegram, readTelegramEnv);

@@ -7,8 +7,7 @@ import { databaseBytes, secretsOnDisk } from "@switchboard/testkit";
 import { conformanceEnv } from "@switchboard/testkit/conformance";
 import { UpdateBuilder } from "@switchboard/testkit/telegram";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTelegramGateway } from "./gateway.js";
-import type { TelegramGateway } from "./gateway.js";
+import { telegram, type TelegramGateway } from "./gateway.js";
 import { freshChat, startTelegramStack, TENANTS, TOKENS, type TelegramStack } from "./test/stack.js";
 
 const dbPath = join(mkdtempSync(join(tmpdir(), "telegram-at-rest-")), "telegram.sqlite");
@@ -42,7 +41,8 @@ describe("Telegram secrets at rest", () => {
   it("serves the webhook after the key is rotated into SWITCHBOARD_SECRET_KEYS_OLD, re-encrypted", async () => {
     await stack.gw.stop({ timeoutMs: 1000 });
     // Same port, so the URL Telegram and the CRM know stays valid.
-    restarted = await startGateway(createTelegramGateway({ apiRoot: stack.fake.url }), {
+    restarted = await startGateway(telegram, {
+      gatewayEnv: { apiRoot: stack.fake.url },
       env: {
         ...conformanceEnv(stack.crm),
         SWITCHBOARD_DB_PATH: dbPath,

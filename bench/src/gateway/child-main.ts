@@ -4,9 +4,10 @@
  * run by core's production `runGateway`. It adds one route, `GET /bench/memory`, so the bench can
  * tell V8 heap from native memory.
  */
-import { runGateway, type AnyGateway } from "@switchboard/core";
+import { runGateway, type AnyGateway, type GatewayEnvironment } from "@switchboard/core";
 import type { Hono } from "hono";
-import { createTelegramGateway } from "@switchboard/telegram/dist/gateway.js";
+import { readTelegramEnv } from "@switchboard/telegram/dist/env.js";
+import { telegram } from "@switchboard/telegram/dist/gateway.js";
 import { childGatewayEnv } from "../env.js";
 import { createNoopGateway } from "./noop-gateway.js";
 
@@ -14,21 +15,26 @@ import { createNoopGateway } from "./noop-gateway.js";
 export const MEMORY_PATH = "bench/memory";
 
 const config = childGatewayEnv();
-let definition: AnyGateway =
-  config.kind === "noop" ? createNoopGateway({ gated: true }) : createTelegramGateway({ apiRoot: config.apiRoot });
-if (config.rateLimits === "off") definition = { ...definition, rateLimits: [] };
-const setup = definition.setup;
-definition = {
-  ...definition,
-  async setup(runtime, env) {
-    const instance = await setup(runtime, env);
-    return {
-      ...instance,
-      routes(app: Hono) {
-        instance.routes?.(app);
-        app.get(`/${MEMORY_PATH}`, (c) => c.json(process.memoryUsage()));
-      },
-    };
-  },
-};
-await runGateway(definition, () => ({ core: config.env, gateway: undefined }));
+
+/** The gateway as measured: its rate limits dropped when asked, and the memory probe added. */
+function measured(gateway: AnyGateway): AnyGateway {
+  return {
+    ...gateway,
+    ...(config.rateLimits === "off" ? { rateLimits: [] } : {}),
+    async setup(runtime, env) {
+      const instance = await gateway.setup(runtime, env);
+      return {
+        ...instance,
+        routes(app: Hono) {
+          instance.routes?.(app);
+          app.get(`/${MEMORY_PATH}`, (c) => c.json(process.memoryUsage()));
+        },
+      };
+    },
+  };
+}
+
+// The Telegram gateway reads its own variables (TELEGRAM_API_ROOT) from the child's environment.
+const readEnv = (): GatewayEnvironment<unknown> =>
+  config.kind === "noop" ? { core: config.env, gateway: undefined } : readTelegramEnv(config.env);
+await runGateway(measured(config.kind === "noop" ? createNoopGateway({ gated: true }) : telegram), readEnv);

@@ -3,7 +3,7 @@
  * API calls never retry inside grammY: the durable queue owns retries.
  */
 import { createGuardedFetch } from "@switchboard/core";
-import { Api, Bot, type ApiClientOptions } from "grammy";
+import { Api, type ApiClientOptions } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 
 /** API calls must end well within the send queue's lease, or a slow upload could be sent twice. */
@@ -56,7 +56,7 @@ export class Bots {
     return api;
   }
 
-  /** Calls `getMe` and remembers the answer (webhook bots then start without another call). */
+  /** Calls `getMe` and remembers the answer. */
   async getMe(token: string, signal?: AbortSignal): Promise<UserFromGetMe> {
     const info = await this.api(token).getMe(grammySignal(signal));
     this.infos.set(token, info);
@@ -66,15 +66,6 @@ export class Bots {
   /** The remembered `getMe` answer, if any. */
   info(token: string): UserFromGetMe | undefined {
     return this.infos.get(token);
-  }
-
-  /** A new grammY `Bot` for a token (webhook handling), initialised from the remembered info. */
-  createBot(token: string): Bot {
-    const botInfo = this.infos.get(token);
-    return new Bot(token, {
-      ...(botInfo ? { botInfo } : {}),
-      client: clientOptions(this.apiRoot),
-    });
   }
 
   /** The URL a file of the bot is downloaded from (contains the token: never log or hand it out). */

@@ -25,8 +25,9 @@ export function createFileResolver(bots: Bots): FileResolver<TelegramSettings> {
   return async (tenant, key) => {
     const ref = parseFileKey(key);
     const token = tenant.settings.main?.botToken;
-    if (!ref) throw new InvalidInputError("Malformed Telegram file link");
-    if (typeof token !== "string" || token === "") throw new InvalidInputError("The tenant has no bot token any more");
+    if (!ref) throw new InvalidInputError("Telegram: malformed file link");
+    if (typeof token !== "string" || token === "")
+      throw new InvalidInputError("Telegram: the tenant has no bot token any more");
     let filePath: string | undefined;
     try {
       const file = await bots.api(token).getFile(ref.fileId);
@@ -36,25 +37,26 @@ export function createFileResolver(bots: Bots): FileResolver<TelegramSettings> {
         // 400 (unknown file, too big) and 401 (token replaced) will not heal; 429/5xx may.
         const permanent = error.error_code >= 400 && error.error_code < 500 && error.error_code !== 429;
         throw new ChannelRefusedError(
-          `Telegram refused getFile (${error.error_code}: ${redactToken(error.description, token)})`,
+          `Telegram: getFile refused (${error.error_code}: ${redactToken(error.description, token)})`,
           {
             permanent,
             code: error.error_code,
           },
         );
       }
-      throw new ChannelNetworkError("Telegram Bot API could not be reached for getFile");
+      throw new ChannelNetworkError("Telegram: the Bot API could not be reached for getFile");
     }
-    if (!filePath) throw new ChannelRefusedError("Telegram gave no download path for the file", { permanent: true });
+    if (!filePath)
+      throw new ChannelRefusedError("Telegram: no download path was given for the file", { permanent: true });
     let response: Response;
     try {
       response = await fetchFile(bots.fileUrl(token, filePath));
     } catch {
-      throw new ChannelNetworkError("Telegram file download could not be started");
+      throw new ChannelNetworkError("Telegram: the file download could not be started");
     }
     if (!response.ok || !response.body) {
       await response.body?.cancel();
-      throw new ChannelRefusedError(`Telegram file download answered ${response.status}`, {
+      throw new ChannelRefusedError(`Telegram: the file download answered ${response.status}`, {
         permanent: response.status === 404,
       });
     }

@@ -24,7 +24,7 @@ export function isPhotoRejected(error: unknown): boolean {
  */
 export function toSendError(error: unknown, token: string): Error {
   if (error instanceof GrammyError) {
-    const what = `Telegram refused ${error.method} (${error.error_code}: ${redactToken(error.description, token)})`;
+    const what = `Telegram: ${error.method} refused (${error.error_code}: ${redactToken(error.description, token)})`;
     const code = error.error_code;
     if (code === 429) {
       const seconds = error.parameters.retry_after ?? 1;
@@ -39,10 +39,12 @@ export function toSendError(error: unknown, token: string): Error {
     // An attachment streamed into the upload failed: its own error says whether a retry can help.
     if (inner instanceof FetchError && inner.message.startsWith("Attachment")) return inner;
     const why = inner instanceof FetchError ? ` (${inner.message})` : "";
-    return new ChannelNetworkError(`Telegram Bot API could not be reached: ${redactToken(error.message + why, token)}`);
+    return new ChannelNetworkError(
+      `Telegram: the Bot API could not be reached: ${redactToken(error.message + why, token)}`,
+    );
   }
   // Anything else (attachment download failures, invalid input) already says what happened.
-  return error instanceof Error ? error : new ChannelNetworkError(redactToken(String(error), token));
+  return error instanceof Error ? error : new ChannelNetworkError(`Telegram: ${redactToken(String(error), token)}`);
 }
 
 function hint(message: string, code: number): string {

@@ -24,7 +24,7 @@ export function planMessage(message: Pick<Message, "content" | "attachments">): 
   const text = formatted && visibleLength(formatted.segments) > 0 ? formatted.segments : undefined;
   const media = mediaSteps(message.attachments, html);
   if (!text && media.length === 0) {
-    throw new InvalidInputError("Message has no text left after formatting and no attachments");
+    throw new InvalidInputError("Telegram: the message has no text left after formatting and no attachments");
   }
   const first = media[0];
   if (text && first && visibleLength(text) <= CAPTION_LIMIT) {

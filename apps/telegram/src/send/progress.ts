@@ -3,7 +3,7 @@
  * part, say) resumes there instead of sending the first parts again; and which groups moved to a
  * supergroup, so later messages go straight to the new chat.
  */
-import type { ChatId } from "./contact.js";
+import type { ChatId } from "../contact/contact.js";
 
 /** The parts of one queued message delivered so far. */
 export interface Progress {

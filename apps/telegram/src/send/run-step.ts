@@ -16,7 +16,7 @@ import {
   toInputFile,
   type Download,
 } from "./attachments.js";
-import type { ChatId } from "./contact.js";
+import type { ChatId } from "../contact/contact.js";
 import { isPhotoRejected } from "./errors.js";
 import type { SendStep } from "./plan.js";
 

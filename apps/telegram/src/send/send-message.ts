@@ -14,7 +14,7 @@ import {
 } from "@switchboard/core";
 import type { Bots } from "../bot/bots.js";
 import type { TelegramSettings } from "../settings/form.js";
-import { parseContact } from "./contact.js";
+import { parseContact } from "../contact/contact.js";
 import { migratedChatId, toSendError } from "./errors.js";
 import { planMessage } from "./plan.js";
 import type { Progress, SendMemory } from "./progress.js";
@@ -25,7 +25,7 @@ export function createSender(bots: Bots, memory: SendMemory, runtime: GatewayRun
   return async function send(ctx: SendContext<TelegramSettings>, message: OutgoingMessage): Promise<SendResult> {
     const token = ctx.tenant.settings.main?.botToken;
     if (typeof token !== "string" || token === "") {
-      throw new ChannelRefusedError("No bot token is configured: open the plugin settings and paste it", {
+      throw new ChannelRefusedError("Telegram: no bot token is configured: open the plugin settings and paste it", {
         permanent: true,
       });
     }
@@ -33,7 +33,9 @@ export function createSender(bots: Bots, memory: SendMemory, runtime: GatewayRun
     const contactChat = parseContact(message.chat.contact);
     const steps = planMessage(message.message);
     if (!memory.claim(message.queueId)) {
-      throw new ChannelNetworkError("An earlier attempt at this message is still uploading; trying again later");
+      throw new ChannelNetworkError(
+        "Telegram: an earlier attempt at this message is still uploading; trying again later",
+      );
     }
     const progress = memory.start(message.queueId, memory.migratedTo(tenantKey, contactChat) ?? contactChat);
     const stepContext: StepContext = { api: bots.api(token), runtime, signal: ctx.signal };

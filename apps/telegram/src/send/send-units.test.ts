@@ -2,7 +2,7 @@ import { ChannelNetworkError, ChannelRefusedError, InvalidInputError, isRetryabl
 import { GrammyError, HttpError } from "grammy";
 import { describe, expect, it } from "vitest";
 import { redactToken } from "../bot/redact.js";
-import { contactOf, parseContact } from "./contact.js";
+import { contactOf, parseContact } from "../contact/contact.js";
 import { toSendError } from "./errors.js";
 import { planMessage } from "./plan.js";
 

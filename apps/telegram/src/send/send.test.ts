@@ -238,6 +238,11 @@ describe("errors", () => {
     const id = await sendAndWait(`tg://user?id=${chat}`, { text: "hello?", format: "text" }, [], "error");
     expect(stack.fake.calls.filter((c) => String(c.params.chat_id) === String(chat))).toHaveLength(1);
     expect(stack.crm.statusesOf(id)).toEqual(["error"]);
+    // The reason stored with the error says which channel refused, in the app's one prefix.
+    const row = stack.gw.runtime.db.$client.prepare("SELECT last_error FROM outgoing WHERE crm_message_id = ?").get(id);
+    expect((row as { last_error: string }).last_error).toBe(
+      "ChannelRefusedError: Telegram: sendMessage refused (403: Forbidden: bot was blocked by the user); the user blocked the bot or the bot was removed from the chat",
+    );
   });
 
   it("reports error at once for a chat Telegram does not know (400 chat not found)", async () => {

@@ -3,12 +3,12 @@
  * whether its webhook points here, how many updates wait and Telegram's last delivery error —
  * what a manager needs to see when "messages are not arriving".
  */
-import type { GatewayRuntime, Language, MarkdownPreviewer } from "@switchboard/core";
+import { translate, type GatewayRuntime, type MarkdownPreviewer, type Text } from "@switchboard/core";
 import { GrammyError } from "grammy";
 import type { WebhookInfo } from "grammy/types";
 import type { Bots } from "../bot/bots.js";
 import { botIdOf, redactToken } from "../bot/redact.js";
-import { WebhookSecrets } from "../db/webhook-secrets.js";
+import type { WebhookSecrets } from "../db/webhook-secrets.js";
 import { webhookUrl } from "../webhook/webhook-address.js";
 import type { TelegramSettings } from "./form.js";
 
@@ -49,7 +49,7 @@ const T = {
   groups: { en_US: "Group chats", ru_RU: "Групповые чаты" },
   groupsOn: { en_US: "accepted", ru_RU: "принимаются" },
   groupsOff: { en_US: "ignored (private chats only)", ru_RU: "игнорируются (только личные чаты)" },
-} satisfies Record<string, Record<Language, string>>;
+} satisfies Record<string, Text>;
 
 /** Escapes text from Telegram (bot names, error messages) for the markdown preview. */
 function md(text: string): string {
@@ -60,9 +60,10 @@ function md(text: string): string {
 export function createConnectionPreview(
   bots: Bots,
   runtime: GatewayRuntime<TelegramSettings>,
+  secrets: WebhookSecrets,
 ): MarkdownPreviewer<TelegramSettings> {
   return async (tenant, { settings, language }) => {
-    const t = (key: keyof typeof T) => T[key][language];
+    const t = (key: keyof typeof T) => translate(T[key], language);
     const token = settings.main?.botToken;
     if (!tenant || typeof token !== "string" || token === "") return t("notConnected");
     let info: WebhookInfo;
@@ -77,7 +78,7 @@ export function createConnectionPreview(
     }
     const expected = webhookUrl(runtime, tenant.publicId);
     const lines = [`**${t("bot")}:** [@${md(username)}](https://t.me/${encodeURIComponent(username)})`];
-    const secretStored = new WebhookSecrets(runtime).find(tenant.ref, botIdOf(token)) !== undefined;
+    const secretStored = secrets.find(tenant.ref, botIdOf(token)) !== undefined;
     const webhook =
       info.url === expected
         ? secretStored

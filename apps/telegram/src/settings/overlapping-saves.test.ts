@@ -1,6 +1,5 @@
 import { waitFor } from "@switchboard/testkit";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { WebhookSecrets } from "../db/webhook-secrets.js";
 import { startHoldingProxy, type HoldingProxy } from "../test/holding-proxy.js";
 import { startTelegramStack, TENANTS, TOKENS, type TelegramStack } from "../test/stack.js";
 
@@ -34,7 +33,7 @@ it("leaves Telegram and the gateway with the same secret when two saves overlap"
   expect([(await first).status, (await second).status]).toEqual([200, 200]);
 
   const telegramHas = stack.fake.webhook(TOKENS[0])?.secretToken;
-  expect(new WebhookSecrets(stack.gw.runtime).find(TENANTS[0], "111111")).toBe(telegramHas);
+  expect(stack.gw.instance.webhookSecrets.find(TENANTS[0], "111111")).toBe(telegramHas);
   const res = await stack.fake.deliverUpdate(TOKENS[0], {
     update_id: 1,
     message: {

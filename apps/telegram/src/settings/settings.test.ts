@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { WebhookSecrets } from "../db/webhook-secrets.js";
 import { startTelegramStack, TENANTS, TOKENS, type TelegramStack } from "../test/stack.js";
 
 let stack: TelegramStack;
@@ -71,7 +70,7 @@ describe("settings", () => {
     expect(hook.secretToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(hook.allowedUpdates).toEqual(["message", "edited_message"]);
     // The secret Telegram got is the one stored for the tenant and this bot.
-    expect(new WebhookSecrets(stack.gw.runtime).find(TENANTS[0], "111111")).toBe(hook.secretToken);
+    expect(stack.gw.instance.webhookSecrets.find(TENANTS[0], "111111")).toBe(hook.secretToken);
   });
 
   it("keeps the stored token when the CRM re-saves masked settings", async () => {
@@ -131,6 +130,21 @@ describe("settings", () => {
     expect(((await res.json()) as { markdown: string }).markdown).toContain("Вебхук указывает на этот плагин");
   });
 
+  it("refuses a wrong token in Russian when the CRM asks for it", async () => {
+    const token = stack.crm.pluginToken(stack.url, TENANTS[1], { settings: true });
+    const res = await fetch(`${stack.url}protected/data/settings`, {
+      method: "PUT",
+      headers: { "x-plugin-token": token, "accept-language": "ru-RU", "content-type": "application/json" },
+      body: JSON.stringify({ main: { botToken: "999999:ZZwrong-token-never-issued" } }),
+    });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({
+      main: {
+        botToken: ["Telegram не принимает этот токен бота (401 Unauthorized): скопируйте его из @BotFather ещё раз"],
+      },
+    });
+  });
+
   it("moving a tenant to a new bot releases the old bot's webhook", async () => {
     const third = "333333:CCthird-token-for-switching";
     stack.fake.addBot(third);
@@ -141,7 +155,7 @@ describe("settings", () => {
     expect(stack.fake.webhook(TOKENS[0])).toBeUndefined();
     expect(stack.fake.webhook(third)?.secretToken).not.toBe(before);
     // The stored secret now belongs to the new bot only.
-    const secrets = new WebhookSecrets(stack.gw.runtime);
+    const secrets = stack.gw.instance.webhookSecrets;
     expect(secrets.find(TENANTS[0], "333333")).toBe(stack.fake.webhook(third)?.secretToken);
     expect(secrets.find(TENANTS[0], "111111")).toBeUndefined();
   });

@@ -3,27 +3,39 @@
  * webhook at this gateway with a new random secret; a wrong token is a 400 on `main.botToken` and
  * nothing is saved.
  */
-import { HttpError, SettingsValidationError, type GatewayInstance, type GatewayRuntime } from "@switchboard/core";
+import {
+  HttpError,
+  referenceKey,
+  SettingsValidationError,
+  type GatewayInstance,
+  type GatewayRuntime,
+  type Text,
+} from "@switchboard/core";
 import { GrammyError } from "grammy";
 import type { Bots } from "../bot/bots.js";
 import { botIdOf, redactToken } from "../bot/redact.js";
-import { newWebhookSecret, WebhookSecrets } from "../db/webhook-secrets.js";
+import { newWebhookSecret, type WebhookSecrets } from "../db/webhook-secrets.js";
 import { ALLOWED_UPDATES, webhookUrl } from "../webhook/webhook-address.js";
 import type { TelegramSettings } from "./form.js";
 
-function fieldError(en: string): SettingsValidationError {
-  return new SettingsValidationError({ main: { botToken: [en] } });
+/** A refusal on `main.botToken`, in both languages (core answers the one the CRM asked for). */
+function fieldError(message: Text): SettingsValidationError {
+  return new SettingsValidationError({ main: { botToken: [message] } });
 }
 
 /** Builds the `verifySettings` hook. */
 type Verify = NonNullable<GatewayInstance<TelegramSettings>["verifySettings"]>;
 
 /** Builds the `verifySettings` check. */
-export function createSettingsVerifier(bots: Bots, runtime: GatewayRuntime<TelegramSettings>): Verify {
+export function createSettingsVerifier(
+  bots: Bots,
+  runtime: GatewayRuntime<TelegramSettings>,
+  secrets: WebhookSecrets,
+): Verify {
   // Saves of one tenant run one after the other: two overlapping ones could leave Telegram with one
   // save's secret and the table with the other's, and every update would then get a 401.
   const saving = new Map<string, Promise<void>>();
-  const verify = createVerifier(bots, runtime);
+  const verify = createVerifier(bots, runtime, secrets);
   return (input) => {
     const run = (saving.get(input.publicId) ?? Promise.resolve()).then(() => verify(input));
     const settled = run.catch(() => undefined);
@@ -35,19 +47,25 @@ export function createSettingsVerifier(bots: Bots, runtime: GatewayRuntime<Teleg
   };
 }
 
-function createVerifier(bots: Bots, runtime: GatewayRuntime<TelegramSettings>): Verify {
+function createVerifier(bots: Bots, runtime: GatewayRuntime<TelegramSettings>, secrets: WebhookSecrets): Verify {
   return async ({ ref, publicId, settings, previous }) => {
     const token = settings.main.botToken ?? "";
     const sameBot = runtime.tenants.all().find((t) => t.publicId !== publicId && t.settings.main?.botToken === token);
     if (sameBot) {
       // One bot has one webhook: a second tenant would silently steal the first one's messages.
-      throw fieldError("This bot is already connected to another plugin instance; create a separate bot for each one");
+      throw fieldError({
+        en_US: "This bot is already connected to another plugin instance; create a separate bot for each one",
+        ru_RU: "Этот бот уже подключён к другому экземпляру плагина; создайте отдельного бота для каждого",
+      });
     }
     try {
       await bots.getMe(token);
     } catch (error) {
       if (error instanceof GrammyError && (error.error_code === 401 || error.error_code === 404)) {
-        throw fieldError("Telegram does not accept this bot token (401 Unauthorized): copy it from @BotFather again");
+        throw fieldError({
+          en_US: "Telegram does not accept this bot token (401 Unauthorized): copy it from @BotFather again",
+          ru_RU: "Telegram не принимает этот токен бота (401 Unauthorized): скопируйте его из @BotFather ещё раз",
+        });
       }
       throw unreachable(error, token, "check the token");
     }
@@ -63,15 +81,23 @@ function createVerifier(bots: Bots, runtime: GatewayRuntime<TelegramSettings>): 
       });
     } catch (error) {
       if (error instanceof GrammyError) {
-        throw fieldError(
-          `Telegram refused this plugin's webhook address ${url} (${redactToken(error.description, token)}). ` +
+        const reason = redactToken(error.description, token);
+        throw fieldError({
+          en_US:
+            `Telegram refused this plugin's webhook address ${url} (${reason}). ` +
             "Telegram needs a public HTTPS URL on port 443, 80, 88 or 8443",
-        );
+          ru_RU:
+            `Telegram отклонил адрес вебхука этого плагина ${url} (${reason}). ` +
+            "Telegram нужен публичный HTTPS-адрес с портом 443, 80, 88 или 8443",
+        });
       }
       throw unreachable(error, token, "set the webhook");
     }
-    new WebhookSecrets(runtime).save(ref, botIdOf(token), secret);
-    runtime.logger.info({ tenant: ref, bot: bots.info(token)?.username, webhook: url }, "telegram webhook set");
+    secrets.save(ref, botIdOf(token), secret);
+    runtime.logger.info(
+      { tenant: referenceKey(ref), bot: bots.info(token)?.username, webhook: url },
+      "telegram webhook set",
+    );
     await releasePreviousBot(bots, previous as TelegramSettings, token, runtime.logger);
   };
 }
@@ -94,5 +120,5 @@ async function releasePreviousBot(
 
 function unreachable(error: unknown, token: string, what: string): HttpError {
   const reason = error instanceof Error ? redactToken(error.message, token) : "unknown error";
-  return new HttpError(502, `Telegram could not be reached to ${what} (${reason}); try saving again`);
+  return new HttpError(502, `Telegram: could not be reached to ${what} (${reason}); try saving again`);
 }

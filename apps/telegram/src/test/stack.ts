@@ -5,8 +5,7 @@
 import { startGateway, type GatewayHandle, type StartGatewayOptions } from "@switchboard/core";
 import { conformanceEnv } from "@switchboard/testkit/conformance";
 import { startFakeTelegram, type FakeTelegram } from "@switchboard/testkit/telegram";
-import { createTelegramGateway } from "../gateway.js";
-import type { TelegramGateway } from "../gateway.js";
+import { telegram, type TelegramGateway } from "../gateway.js";
 import {
   startCrmSimulator,
   startFileServer,
@@ -68,8 +67,9 @@ export async function startTelegramStack(
   const crm = await startCrmSimulator();
   const files = await startFileServer();
   const apiRoot = options.apiRoot ? await options.apiRoot(fake.url) : fake.url;
-  const gw = await startGateway(createTelegramGateway({ apiRoot }), {
+  const gw = await startGateway(telegram, {
     env: { ...conformanceEnv(crm), ...options.env },
+    gatewayEnv: { apiRoot },
     port: 0,
     ...(options.logger ? { logger: options.logger } : {}),
   });

@@ -1,7 +1,7 @@
 import { postChunkedFlood } from "@switchboard/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTelegramStack, TOKENS, type TelegramStack } from "../test/stack.js";
-import { UPDATE_BODY_LIMIT } from "./webhook-route.js";
+import { UPDATE_BODY_LIMIT } from "./update-webhook.js";
 
 const FLOOD_BYTES = 150 * 1024 * 1024;
 

@@ -4,7 +4,7 @@
  */
 import type { Attachment, IncomingMessage } from "@switchboard/core";
 import type { Message, Update } from "grammy/types";
-import { contactOf } from "../send/contact.js";
+import { contactOf } from "../contact/contact.js";
 import { describeSharedItems, mediaOf, DOWNLOAD_LIMIT_BYTES, type MediaFile } from "./media.js";
 
 /** How to treat an update: which chats are accepted and how file links are made. */

@@ -3,8 +3,8 @@
  */
 import type { GatewayRuntime } from "@switchboard/core";
 
-/** Path of the webhook route, under LV_PLUGIN_SELF_URI. */
-export const WEBHOOK_ROUTE = "/telegram/webhook/:publicId";
+/** Path of the update webhook, under LV_PLUGIN_SELF_URI. */
+export const WEBHOOK_PATH = "telegram/webhook/:publicId";
 
 /** The update types the gateway handles (given to setWebhook as `allowed_updates`). */
 export const ALLOWED_UPDATES = ["message", "edited_message"] as const;

@@ -3,7 +3,6 @@ import { UpdateBuilder } from "@switchboard/testkit/telegram";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { telegramWebhooks } from "../db/schema.js";
-import { WebhookSecrets } from "../db/webhook-secrets.js";
 import { freshChat, startTelegramStack, TENANTS, TOKENS, type TelegramStack } from "../test/stack.js";
 
 const lines: string[] = [];
@@ -25,7 +24,7 @@ function hookSecret(tenant: 0 | 1): string {
 }
 
 function storedSecret(tenant: 0 | 1): string | undefined {
-  return new WebhookSecrets(stack.gw.runtime).find(TENANTS[tenant], BOT_IDS[tenant]);
+  return stack.gw.instance.webhookSecrets.find(TENANTS[tenant], BOT_IDS[tenant]);
 }
 
 /** Every secret the gateway ever gave Telegram. */
@@ -141,7 +140,7 @@ describe("the webhook secret", () => {
     expect(((await preview.json()) as { markdown: string }).markdown).toContain("secret is not stored here");
 
     // A secret stored for another bot opens nothing either.
-    new WebhookSecrets(stack.gw.runtime).save(ref, "999999", current);
+    stack.gw.instance.webhookSecrets.save(ref, "999999", current);
     expect(await deliverText(1, "secret of another bot", current)).toBe(401);
 
     await save(1);

@@ -248,6 +248,24 @@ describe("webhook security and delivery", () => {
     expect(await res.json()).toEqual({ code: 404, message: "Unknown webhook" });
   });
 
+  it("answers 401 {code, message} while a registered tenant has no bot token yet", async () => {
+    const ref = { companyId: "303", pluginAlias: "telegram", pluginId: "3" };
+    expect((await stack.crm.register(stack.url, ref)).status).toBe(200);
+    const publicId = stack.gw.runtime.tenants.get(ref)!.publicId;
+    for (const secretToken of [undefined, "", "anything"]) {
+      const res = await fetch(`${stack.url}telegram/webhook/${publicId}`, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          ...(secretToken === undefined ? {} : { "x-telegram-bot-api-secret-token": secretToken }),
+        },
+        body: JSON.stringify(updates.text({ id: freshChat() }, "to a bot not connected yet")),
+      });
+      expect(res.status).toBe(401);
+      expect(await res.json()).toEqual({ code: 401, message: "Missing or wrong secret token" });
+    }
+  });
+
   it("answers 400 to a body that is not JSON", async () => {
     const hook = stack.fake.webhook(TOKENS[0])!;
     const res = await fetch(hook.url, {

@@ -1,5 +1,6 @@
 /**
- * @module send/contact — which Telegram chat a CRM contact names.
+ * @module contact/contact — which Telegram chat a CRM contact names (outgoing), and the contact an
+ * incoming chat is known by.
  */
 import { InvalidInputError } from "@switchboard/core";
 
@@ -24,7 +25,7 @@ export function parseContact(contact: string): ChatId {
     if (uri[1]?.toLowerCase() === "user" ? id > 0 : id !== 0) return id;
   }
   throw new InvalidInputError(
-    `Contact "${contact.slice(0, 100)}" is not a Telegram chat: use tg://user?id=<id>, tg://chat?id=<id>, a numeric chat id or @channelusername`,
+    `Telegram: contact "${contact.slice(0, 100)}" is not a Telegram chat: use tg://user?id=<id>, tg://chat?id=<id>, a numeric chat id or @channelusername`,
   );
 }
 
