@@ -2,10 +2,9 @@ import { startGateway } from "@switchboard/core";
 import { conformanceEnv, runConformanceSuite } from "@switchboard/testkit/conformance";
 import { startFakeTelegram, UpdateBuilder, type FakeTelegram } from "@switchboard/testkit/telegram";
 import { telegram } from "./gateway.js";
+import { UPDATE_BODY_LIMIT } from "./webhook/update-webhook.js";
 
 const TOKENS = ["510001:AAconformance-first-token", "520002:BBconformance-second-token"] as const;
-/** The Telegram webhook's body limit (updates are a few KB). */
-const UPDATE_LIMIT = 1024 * 1024;
 /** Every suite message comes from this one customer. */
 const CUSTOMER = { id: 4242 };
 const updates = new UpdateBuilder();
@@ -50,7 +49,7 @@ runConformanceSuite({
   },
   webhook: {
     authentication: "signature",
-    maxBytes: UPDATE_LIMIT,
+    maxBytes: UPDATE_BODY_LIMIT,
     message(tenant, text, credentials = "valid") {
       // One update, posted again as it is: Telegram redelivers the same update_id.
       const update = updates.text(CUSTOMER, text);
