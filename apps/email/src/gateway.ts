@@ -12,7 +12,7 @@ import { sendMessage } from "./send/send-message.js";
 import { createServices } from "./services.js";
 import { settingsForm, INBOUND_PREVIEWER } from "./settings/form.js";
 import { inboundPreviewer } from "./settings/inbound-preview.js";
-import { verifyEmailSettings } from "./settings/verify-settings.js";
+import { verifySettings } from "./settings/verify-settings.js";
 import { inboundWebhook } from "./webhook/inbound-webhook.js";
 
 const DEFAULT_MAX_BYTES = 26_214_400;
@@ -57,7 +57,7 @@ export const email = defineGateway({
       previews: {
         [INBOUND_PREVIEWER]: { settingsAccess: true, render: inboundPreviewer(services, inbound?.port) },
       },
-      verifySettings: (input) => verifyEmailSettings(input, runtime, outbound),
+      verifySettings: (input) => verifySettings(input, runtime, outbound),
       settingsSaved: (tenant) => {
         services.transports.invalidate(tenant.ref);
         services.domains.forget(tenant.ref);

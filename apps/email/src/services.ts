@@ -2,6 +2,7 @@
  * @module services — the gateway's stateful parts, built once by its `setup`.
  */
 import type { GatewayRuntime } from "@switchboard/core";
+import type { EmailSettings } from "./settings/form.js";
 import { MessageStore } from "./db/message-store.js";
 import { TokenStore } from "./db/token-store.js";
 import { systemDnsResolver, type DnsResolver } from "./inbound/dns-resolver.js";
@@ -26,7 +27,7 @@ export interface InboundCheckOptions {
 
 /** What sending and receiving share: stores, thread lookups and SMTP transports. */
 export interface EmailServices {
-  runtime: GatewayRuntime;
+  runtime: GatewayRuntime<EmailSettings>;
   messages: MessageStore;
   tokens: TokenStore;
   conversations: Conversations;
@@ -41,7 +42,7 @@ export interface EmailServices {
 
 /** Builds the services of one running gateway (its `setup` holds them; `close` ends the SMTP transports). */
 export function createServices(
-  runtime: GatewayRuntime,
+  runtime: GatewayRuntime<EmailSettings>,
   outbound: OutboundSmtpOptions = { allowPrivate: false },
   inbound: InboundCheckOptions = {},
 ): EmailServices & { close(): void } {

@@ -14,7 +14,8 @@ import {
   type WebhookEvent,
 } from "@switchboard/core";
 import { isEmailAddress, normaliseAddress } from "../settings/address.js";
-import { readEmailSettings } from "../settings/email-settings.js";
+import type { EmailSettings } from "../settings/form.js";
+import { tenantAddresses } from "../settings/tenant-addresses.js";
 import type { EmailServices } from "../services.js";
 import { parseMessageIds } from "../threading/message-id.js";
 import { baseSubject } from "../threading/subject.js";
@@ -59,7 +60,7 @@ function withNotes(content: MessageContent | null, notes: string[]): MessageCont
  */
 export async function mailEvents(
   services: EmailServices,
-  tenant: Tenant,
+  tenant: Tenant<EmailSettings>,
   raw: Buffer,
   envelope: MailEnvelope = {},
 ): Promise<MailEvents> {
@@ -74,9 +75,9 @@ export async function mailEvents(
   const sender = mail.from?.value[0]?.address || envelope.mailFrom || "";
   if (!isEmailAddress(sender)) throw new InboundRejection(550, "5.1.7 The message has no valid From address");
   const contact = normaliseAddress(sender);
-  const settings = readEmailSettings(tenant.settings);
+  const ours = tenantAddresses(tenant.settings.mail);
   const messageId = parseMessageIds(mail.messageId)[0];
-  if (settings && (contact === normaliseAddress(settings.from.address) || contact === settings.inboundAddress)) {
+  if (ours && (contact === normaliseAddress(ours.from.address) || contact === ours.inboundAddress)) {
     log.info({ messageId }, "email: ignored mail from our own address");
     return { outcome: "ignored", events: [] };
   }

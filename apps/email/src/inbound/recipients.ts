@@ -3,10 +3,14 @@
  */
 import type { GatewayRuntime, Tenant } from "@switchboard/core";
 import { normaliseAddress } from "../settings/address.js";
-import { claimedInboundAddress } from "../settings/email-settings.js";
+import type { EmailSettings } from "../settings/form.js";
+import { claimedInboundAddress } from "../settings/tenant-addresses.js";
 
 /** The tenant whose inbound address (or From address when none is set) this is, case-insensitively. */
-export function tenantForAddress(runtime: GatewayRuntime, address: string): Tenant | undefined {
+export function tenantForAddress(
+  runtime: GatewayRuntime<EmailSettings>,
+  address: string,
+): Tenant<EmailSettings> | undefined {
   const wanted = normaliseAddress(address);
-  return runtime.tenants.all().find((tenant) => claimedInboundAddress(tenant.settings) === wanted);
+  return runtime.tenants.all().find((tenant) => claimedInboundAddress(tenant.settings.mail) === wanted);
 }

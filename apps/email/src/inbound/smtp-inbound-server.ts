@@ -9,6 +9,7 @@
 import { referenceKey, type Tenant } from "@switchboard/core";
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from "smtp-server";
 import type { EmailServices } from "../services.js";
+import type { EmailSettings } from "../settings/form.js";
 import { ClientLimits, clientKey, DEFAULT_INBOUND_LIMITS, type InboundLimits } from "./client-limits.js";
 import { InboundRejection } from "./inbound-rejection.js";
 import { mailEvents } from "./mail-events.js";
@@ -127,7 +128,7 @@ export async function startInboundServer(
   }
 
   async function deliver(raw: Buffer, session: SMTPServerSession): Promise<void> {
-    const tenants = new Map<string, Tenant>();
+    const tenants = new Map<string, Tenant<EmailSettings>>();
     for (const rcpt of session.envelope.rcptTo) {
       const tenant = tenantForAddress(runtime, rcpt.address);
       if (tenant) tenants.set(tenant.publicId, tenant);

@@ -13,7 +13,7 @@ describe("classifySmtpError", () => {
     );
     expect(error).toBeInstanceOf(ChannelRefusedError);
     expect(error.retryable).toBe(false);
-    expect(error.message).toBe("550 5.1.1 No such user");
+    expect(error.message).toBe("SMTP: 550 5.1.1 No such user");
     expect((error as ChannelRefusedError).code).toBe(550);
   });
 
@@ -30,7 +30,7 @@ describe("classifySmtpError", () => {
     const refused = classifySmtpError(
       smtpError({ code: "EENVELOPE", responseCode: 550, response: "550 5.1.1 No such\r\nBcc: x@evil.test user" }),
     );
-    expect(refused.message).toBe("550 5.1.1 No such Bcc: x@evil.test user");
+    expect(refused.message).toBe("SMTP: 550 5.1.1 No such Bcc: x@evil.test user");
     const banner = classifySmtpError(
       smtpError({
         code: "EPROTOCOL",
@@ -54,5 +54,22 @@ describe("classifySmtpError", () => {
     expect(
       classifySmtpError(smtpError({ code: "EENVELOPE", command: "API", message: "No recipients defined" })),
     ).toBeInstanceOf(InvalidInputError);
+  });
+
+  it("starts every failure of the channel with the one prefix `SMTP: `", () => {
+    const failures = [
+      smtpError({ code: "EAUTH", responseCode: 535, message: "Invalid login" }),
+      smtpError({ code: "ESOCKET", message: "connect ECONNREFUSED 127.0.0.1:2525" }),
+      smtpError({ code: "ETLS", command: "STARTTLS", message: "no STARTTLS" }),
+      smtpError({ code: "EENVELOPE", responseCode: 452, response: "452 4.2.2 Mailbox full" }),
+      smtpError({ code: "ETIMEDOUT", message: "Timeout" }),
+    ].map((e) => classifySmtpError(e).message);
+    expect(failures).toEqual([
+      "SMTP: The SMTP server refused the user name or password (SMTP 535)",
+      "SMTP: Could not connect to the SMTP server: connection refused (ECONNREFUSED)",
+      expect.stringMatching(/^SMTP: The SMTP server does not offer encryption \(STARTTLS\)/),
+      "SMTP: 452 4.2.2 Mailbox full",
+      "SMTP: The SMTP server did not answer in time",
+    ]);
   });
 });

@@ -4,7 +4,8 @@
  */
 import { InvalidInputError, type OutgoingMessage, type SendContext, type SendResult } from "@switchboard/core";
 import { isEmailAddress, MAX_ADDRESS_LENGTH, normaliseAddress } from "../settings/address.js";
-import { readEmailSettings } from "../settings/email-settings.js";
+import type { EmailSettings } from "../settings/form.js";
+import { tenantAddresses } from "../settings/tenant-addresses.js";
 import type { EmailServices } from "../services.js";
 import { bracketed, gatewayDomain, outgoingMessageId, replyReferences } from "../threading/message-id.js";
 import { baseSubject, replySubject } from "../threading/subject.js";
@@ -27,13 +28,17 @@ function recipientOf(contact: string): string {
 /** The gateway's `send`: returns the Message-ID (without brackets) as the channel message id. */
 export async function sendMessage(
   services: EmailServices,
-  ctx: SendContext,
+  ctx: SendContext<EmailSettings>,
   message: OutgoingMessage,
 ): Promise<SendResult> {
   const { tenant } = ctx;
   const { runtime } = services;
-  const settings = readEmailSettings(tenant.settings);
-  if (!settings) throw new InvalidInputError("Email settings are incomplete: set the SMTP server and the From address");
+  const { smtp, mail } = tenant.settings;
+  const addresses = tenantAddresses(mail);
+  if (!smtp || !mail || !addresses) {
+    throw new InvalidInputError("Email settings are incomplete: set the SMTP server and the From address");
+  }
+  const defaultSubject = mail.defaultSubject ?? "";
   const recipient = recipientOf(message.chat.contact);
   const contact = normaliseAddress(recipient);
 
@@ -46,19 +51,19 @@ export async function sendMessage(
   const parent = services.conversations.parentForOutgoing(tenant.ref, contact, chatId);
   const chatSubject = message.chat.subject?.trim() || null;
   // A reply keeps its thread's subject: mail programs (Gmail) split a thread whose subject changes.
-  const base = parent?.subject || baseSubject(chatSubject) || baseSubject(settings.defaultSubject);
-  const subject = parent ? replySubject(base) : (chatSubject ?? settings.defaultSubject);
+  const base = parent?.subject || baseSubject(chatSubject) || baseSubject(defaultSubject);
+  const subject = parent ? replySubject(base) : (chatSubject ?? defaultSubject);
   const references = parent ? replyReferences(parent.references, parent.messageId) : [];
   const downloads = downloadAttachments(runtime, message.message.attachments);
 
   let response: string;
   try {
-    const destination = await resolveSmtpDestination(settings.smtp.host, services.outbound);
-    const transport = services.transports.get(tenant.ref, settings.smtp, destination);
+    const destination = await resolveSmtpDestination(smtp.host, services.outbound);
+    const transport = services.transports.get(tenant.ref, smtp, destination);
     const info = await transport.sendMail({
-      from: { name: settings.from.name, address: settings.from.address },
+      from: { name: addresses.from.name, address: addresses.from.address },
       to: recipient,
-      replyTo: settings.inboundAddress,
+      replyTo: addresses.inboundAddress,
       subject,
       messageId: bracketed(id),
       inReplyTo: parent ? bracketed(parent.messageId) : undefined,
@@ -66,7 +71,7 @@ export async function sendMessage(
       ...renderContent(message.message.content),
       attachments: downloads.attachments,
       // MAIL FROM is the inbound address, so bounces and DSNs come back to our inbound server.
-      envelope: { from: settings.inboundAddress, to: recipient },
+      envelope: { from: addresses.inboundAddress, to: recipient },
       dsn: { envid: id, ret: "HDRS", notify: "FAILURE", orcpt: recipient },
     });
     response = info.response;

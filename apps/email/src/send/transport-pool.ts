@@ -5,7 +5,7 @@
 import { referenceKey, type PluginReference } from "@switchboard/core";
 import nodemailer, { type Transporter } from "nodemailer";
 import type SMTPPool from "nodemailer/lib/smtp-pool/index.js";
-import type { SmtpSettings } from "../settings/email-settings.js";
+import type { SmtpAccount } from "../settings/form.js";
 import type { SmtpDestination } from "./smtp-destination.js";
 import { smtpConnectionOptions, smtpFingerprint, type SmtpClientOptions } from "./smtp-options.js";
 
@@ -19,7 +19,7 @@ export class TransportPool {
   constructor(private readonly client: SmtpClientOptions = {}) {}
 
   /** The tenant's transport for these settings and checked address, created or rebuilt as needed. */
-  get(ref: PluginReference, smtp: SmtpSettings, destination: SmtpDestination): PooledTransport {
+  get(ref: PluginReference, smtp: SmtpAccount, destination: SmtpDestination): PooledTransport {
     const key = referenceKey(ref);
     const fingerprint = smtpFingerprint(smtp, destination);
     const current = this.transports.get(key);

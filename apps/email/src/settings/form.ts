@@ -1,9 +1,12 @@
 /**
- * @module settings/form — the settings form: SMTP account (`smtp`), addresses (`mail`), inbound help (`inbound`).
+ * @module settings/form — the settings form: SMTP account (`smtp`), addresses (`mail`), inbound
+ * help (`inbound`), and the settings type it declares.
  */
-import type { FieldValue, SettingsForm, Text } from "@switchboard/core";
+import { defineSettingsForm, type FieldValue, type SettingsOf, type Text } from "@switchboard/core";
 import { MAX_ADDRESS_LENGTH, parseMailbox } from "./address.js";
-import { MAX_HOST_LENGTH } from "./email-settings.js";
+
+/** Longest host name (RFC 1035). */
+export const MAX_HOST_LENGTH = 253;
 
 /** Name of the markdown previewer that shows the inbound address, MX setup and webhook URL. */
 export const INBOUND_PREVIEWER = "inbound";
@@ -41,7 +44,7 @@ function port(value: FieldValue): Text | undefined {
 }
 
 /** The form shown in the CRM; field names are part of the public contract. */
-export const settingsForm: SettingsForm = {
+export const settingsForm = defineSettingsForm({
   title: { en_US: "Email", ru_RU: "Электронная почта" },
   description: {
     en_US: "Answer customers' email from the CRM chat. Replies stay in the customer's thread.",
@@ -130,4 +133,13 @@ export const settingsForm: SettingsForm = {
       },
     },
   },
-};
+});
+
+/** A tenant's settings, as the form declares them (each group absent until first saved). */
+export type EmailSettings = SettingsOf<typeof settingsForm>;
+
+/** The SMTP account group of saved settings. */
+export type SmtpAccount = NonNullable<EmailSettings["smtp"]>;
+
+/** The addresses group of saved settings. */
+export type MailSettings = NonNullable<EmailSettings["mail"]>;

@@ -50,6 +50,29 @@ describe("settings", () => {
     expect(await get(0)).toEqual(before);
   });
 
+  it("says why in the CRM user's language, with the one `SMTP:` prefix for what the server did", async () => {
+    const good = bed.settings(0);
+    const wrong = { ...good, smtp: { ...good.smtp, password: "wrong-password" } };
+    const russian = await bed.crm.putSettings(bed.gateway.url, TENANTS[0], wrong, "ru-RU");
+    expect(russian.status).toBe(400);
+    expect(await russian.json()).toEqual({
+      smtp: { password: ["SMTP: SMTP-сервер не принял имя пользователя или пароль (SMTP 535)"] },
+    });
+    expect(await (await put(0, wrong)).json()).toEqual({
+      smtp: { password: ["SMTP: The SMTP server refused the user name or password (SMTP 535)"] },
+    });
+    const b = bed.settings(1);
+    const taken = await bed.crm.putSettings(
+      bed.gateway.url,
+      TENANTS[1],
+      { ...b, mail: { ...b.mail, inboundAddress: INBOUND[0] } },
+      "ru-RU",
+    );
+    expect(await taken.json()).toEqual({
+      mail: { inboundAddress: [`${INBOUND[0]} уже получает почту для другого аккаунта`] },
+    });
+  });
+
   it("an unreachable SMTP server answers 400 on the host", async () => {
     const good = bed.settings(0);
     const res = await put(0, { ...good, smtp: { ...good.smtp, port: await freePort() } });
@@ -179,5 +202,22 @@ describe("settings", () => {
     const token = (text: string) => /email\/inbound\/([\w-]+)/.exec(text)?.[1];
     expect(token(other)).toBeDefined();
     expect(token(other)).not.toBe(token(markdown));
+  });
+
+  it("the inbound preview speaks the CRM user's language", async () => {
+    const res = await bed.crm.request(
+      bed.gateway.url,
+      TENANTS[0],
+      "GET",
+      "protected/preview/markdown/inbound",
+      undefined,
+      "ru-RU",
+    );
+    const { markdown } = (await res.json()) as { markdown: string };
+    expect(markdown).toContain(`**Клиенты пишут на:** ${INBOUND[0]}`);
+    expect(markdown).toContain("Направьте MX-запись домена на этот шлюз: `a.test. MX 10 127.0.0.1.`");
+    expect(markdown).toContain("**Домен:** a.test подтверждён оператором этого шлюза.");
+    expect(markdown).toMatch(new RegExp(`${bed.gateway.url}email/inbound/[\\w-]{20,}`));
+    expect(markdown).not.toMatch(/Customers write to|Point the domain/);
   });
 });

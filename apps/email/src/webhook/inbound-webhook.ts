@@ -9,13 +9,14 @@ import { InboundRejection } from "../inbound/inbound-rejection.js";
 import { mailEvents } from "../inbound/mail-events.js";
 import { checkSender } from "../inbound/sender-authenticity.js";
 import type { EmailServices } from "../services.js";
+import type { EmailSettings } from "../settings/form.js";
 import { postedMail } from "./posted-mail.js";
 
 /** Path of the webhook under LV_PLUGIN_SELF_URI, before the token (also builds the URL shown in settings). */
 export const INBOUND_ROUTE_PREFIX = "email/inbound/";
 
 /** The raw-MIME webhook; `maxBytes` is the largest message taken (the inbound size limit). */
-export function inboundWebhook(services: EmailServices, maxBytes: number): WebhookDefinition {
+export function inboundWebhook(services: EmailServices, maxBytes: number): WebhookDefinition<EmailSettings> {
   const { runtime } = services;
   const mta = new URL(runtime.config.selfUri).hostname;
   return {

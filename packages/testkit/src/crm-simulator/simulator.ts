@@ -173,9 +173,19 @@ export class CrmSimulator {
     return this.client.putSettings(gatewayUrl, ref, data, language);
   }
 
-  /** Any other X-PLUGIN-TOKEN call, e.g. `request(gw, ref, "GET", "protected/autocomplete/x?query=a")`. */
-  request(gatewayUrl: string, ref: PluginRef, method: string, path: string, body?: unknown): Promise<Response> {
-    return this.client.withPluginToken("protected", method, gatewayUrl, ref, path, body);
+  /**
+   * Any other X-PLUGIN-TOKEN call, e.g. `request(gw, ref, "GET", "protected/autocomplete/x?query=a")`
+   * (`language`: the CRM user's, sent as Accept-Language).
+   */
+  request(
+    gatewayUrl: string,
+    ref: PluginRef,
+    method: string,
+    path: string,
+    body?: unknown,
+    language?: string,
+  ): Promise<Response> {
+    return this.client.withPluginToken("protected", method, gatewayUrl, ref, path, body, { language });
   }
 
   /** POST /special/send: asks the gateway to deliver a message (202 expected). */
