@@ -105,6 +105,23 @@ export const outgoingParts = sqliteTable(
   ],
 );
 
+/**
+ * Parts the channel already took of a message still being sent (`ctx.parts`): a retry, or the
+ * next process after a crash, sends only the rest. Cleared in the transaction that finishes the
+ * message (sent, or failed for good).
+ */
+export const outgoingSendParts = sqliteTable(
+  "outgoing_send_parts",
+  {
+    outgoingId: integer("outgoing_id")
+      .notNull()
+      .references(() => outgoing.id, { onDelete: "cascade" }),
+    partIndex: integer("part_index").notNull(),
+    channelMessageId: text("channel_message_id").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.outgoingId, t.partIndex] })],
+);
+
 /** Requests to the CRM (incoming messages, statuses), stored first and sent with retries. */
 export const crmOutbox = sqliteTable(
   "crm_outbox",

@@ -62,11 +62,23 @@ export type SendResult =
       details?: Record<string, unknown>;
     };
 
-/** Passed to `send`: the tenant, a logger bound to the message and an abort signal for shutdown. */
+/** Durable progress of a message the channel takes in several parts (a split text, an album and its caption). */
+export interface SendParts {
+  /** The channel message id an earlier try recorded for part `index`, if any. */
+  get(index: number): string | undefined;
+  /** Every part recorded so far, by index. */
+  all(): ReadonlyMap<number, string>;
+  /** Records, durably before it returns, that the channel took part `index` as `channelMessageId`. */
+  record(index: number, channelMessageId: string): void;
+}
+
+/** Passed to `send`: the tenant, a logger bound to the message, an abort signal for shutdown and the message's parts so far. */
 export interface SendContext<S = SettingsData> {
   tenant: Tenant<S>;
   logger: Logger;
   signal: AbortSignal;
+  /** What earlier tries of this message already sent, kept across retries and restarts until it finishes. */
+  parts: SendParts;
 }
 
 /** A message from a customer, to forward to the CRM. */

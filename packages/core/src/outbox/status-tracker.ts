@@ -20,6 +20,7 @@ export class StatusTracker {
   private readonly aggregate: Statement;
   private readonly raiseMessage: Statement;
   private readonly insertPart: Statement;
+  private readonly deletePart: Statement;
   private readonly reportTx: (
     ref: PluginReference,
     channelMessageId: string,
@@ -33,8 +34,8 @@ export class StatusTracker {
   ) {
     const sqlite = db.$client;
     this.findPart = sqlite.prepare(
-      `SELECT outgoing_id, status_rank FROM outgoing_parts
-       WHERE company_id = ? AND plugin_alias = ? AND plugin_id = ? AND gateway_message_id = ?`,
+      `SELECT p.outgoing_id, p.status_rank, o.state FROM outgoing_parts p JOIN outgoing o ON o.id = p.outgoing_id
+       WHERE p.company_id = ? AND p.plugin_alias = ? AND p.plugin_id = ? AND p.gateway_message_id = ?`,
     );
     this.updatePart = sqlite.prepare(
       `UPDATE outgoing_parts SET status_rank = ?, reason = ?
@@ -47,6 +48,10 @@ export class StatusTracker {
       `UPDATE outgoing SET status_rank = ? WHERE id = ? AND status_rank < ? AND status_rank < ${ERROR_RANK}
        RETURNING crm_message_id`,
     );
+    this.deletePart = sqlite.prepare(
+      `DELETE FROM outgoing_parts
+       WHERE company_id = ? AND plugin_alias = ? AND plugin_id = ? AND gateway_message_id = ? AND outgoing_id = ?`,
+    );
     this.insertPart = sqlite.prepare(
       `INSERT OR IGNORE INTO outgoing_parts (company_id, plugin_alias, plugin_id, gateway_message_id, outgoing_id, status_rank)
        VALUES (?, ?, ?, ?, ?, ?)`,
@@ -54,15 +59,29 @@ export class StatusTracker {
     this.reportTx = sqlite.transaction(
       (ref: PluginReference, channelMessageId: string, status: MessageStatus, reason?: string): boolean => {
         const key = [ref.companyId, ref.pluginAlias, ref.pluginId, channelMessageId] as const;
-        const part = this.findPart.get(...key) as { outgoing_id: number; status_rank: number } | undefined;
+        const part = this.findPart.get(...key) as
+          { outgoing_id: number; status_rank: number; state: string } | undefined;
         const rank = statusRank(status);
         if (!part || part.status_rank >= rank) return false;
         this.updatePart.run(rank, reason ?? null, ...key);
-        const agg = this.aggregate.get(part.outgoing_id) as { max: number; min: number };
-        const messageRank = agg.max === ERROR_RANK ? ERROR_RANK : agg.min;
-        return this.setMessageStatus(ref, part.outgoing_id, MESSAGE_STATUSES[messageRank - 1]!);
+        // A part of a message still being sent: the CRM hears of it once the message is sent (`catchUp`).
+        if (part.state === "queued" || part.state === "leased") return true;
+        return this.catchUp(ref, part.outgoing_id);
       },
     );
+  }
+
+  /** Moves a message to what its parts' statuses say (after a send, for statuses that came during it). */
+  catchUp(ref: PluginReference, outgoingId: number): boolean {
+    const agg = this.aggregate.get(outgoingId) as { max: number | null; min: number | null };
+    if (agg.max === null || agg.min === null) return false;
+    const messageRank = agg.max === ERROR_RANK ? ERROR_RANK : agg.min;
+    return this.setMessageStatus(ref, outgoingId, MESSAGE_STATUSES[messageRank - 1]!);
+  }
+
+  /** Unmaps a part id the send replaced (the channel took that part again under another id). */
+  forgetPart(ref: PluginReference, outgoingId: number, channelMessageId: string): void {
+    this.deletePart.run(ref.companyId, ref.pluginAlias, ref.pluginId, channelMessageId, outgoingId);
   }
 
   /** Records the gateway ids of a message that was just sent (all at `sent`). Call in a transaction. */

@@ -23,6 +23,7 @@ import type { Clock } from "./clock.js";
 import { FairShare } from "./fair-share.js";
 import { Inflight } from "./inflight.js";
 import { RateLimits } from "./rate-limiter.js";
+import { SendPartsStore } from "./send-parts.js";
 import { Waker } from "./waker.js";
 
 interface OutgoingRow {
@@ -57,6 +58,7 @@ export interface SendQueueDeps {
 export class SendQueue {
   private readonly waker: Waker;
   private readonly limits: RateLimits;
+  private readonly parts: SendPartsStore;
   private readonly abort = new AbortController();
   private readonly inflight = new Inflight();
   private readonly runningIds = new Set<number>();
@@ -139,6 +141,7 @@ export class SendQueue {
       ),
     };
     this.limits = new RateLimits(deps.rateLimits);
+    this.parts = new SendPartsStore(deps.db, deps.statuses);
     this.waker = new Waker(() => this.pump(), deps.clock);
     this.fair = new FairShare(Math.min(deps.config.sendTenantConcurrency, deps.config.sendConcurrency));
     this.insertMany = sqlite.transaction((items: SendQueue["batch"]) =>
@@ -151,7 +154,10 @@ export class SendQueue {
       for (const { row, ref, ids, details } of items) {
         this.stmt.sent.run(details ? JSON.stringify(details) : null, now, row.id);
         this.deps.statuses.recordParts(ref, row.id, ids);
+        this.parts.clear(row.id);
         this.deps.statuses.setMessageStatus(ref, row.id, "sent");
+        // Statuses of parts that came while the rest was being sent.
+        this.deps.statuses.catchUp(ref, row.id);
       }
     });
   }
@@ -353,6 +359,7 @@ export class SendQueue {
             return logger();
           },
           signal: this.abort.signal,
+          parts: this.parts.open(ref, row.id),
         },
         { ...message, queueId: row.id, attempt: row.attempts },
       );
@@ -414,6 +421,7 @@ export class SendQueue {
     }
     this.deps.db.$client.transaction(() => {
       this.stmt.failed.run(reason.slice(0, 1000), now, row.id);
+      this.parts.clear(row.id);
       this.deps.statuses.setMessageStatus(ref, row.id, "error");
     })();
     logger.error({ err: reason, exhausted }, "send failed for good; error status reported");

@@ -4,7 +4,7 @@
  */
 import { deflateSync } from "node:zlib";
 import { defineGateway } from "../gateway/define-gateway.js";
-import type { GatewayDefinition, OutgoingMessage, SendResult, WebhookEvent } from "../gateway/types.js";
+import type { GatewayDefinition, OutgoingMessage, SendContext, SendResult, WebhookEvent } from "../gateway/types.js";
 import { defineSettingsForm } from "../settings/form.js";
 import { SettingsValidationError, WebhookInputError } from "../errors.js";
 
@@ -40,13 +40,14 @@ export interface EchoGateway {
   definition: GatewayDefinition;
   calls: OutgoingMessage[];
   /** Replaces the sender's behaviour (default: succeed with id `echo-<queueId>`). */
-  behave(fn: (message: OutgoingMessage, signal: AbortSignal) => Promise<SendResult>): void;
+  behave(fn: (message: OutgoingMessage, signal: AbortSignal, ctx: SendContext) => Promise<SendResult>): void;
 }
 
 /** Builds a fresh echo gateway. */
 export function createEchoGateway(options: { rateLimits?: GatewayDefinition["rateLimits"] } = {}): EchoGateway {
   const calls: OutgoingMessage[] = [];
-  let behaviour = async (m: OutgoingMessage, _signal: AbortSignal): Promise<SendResult> => `echo-${m.queueId}`;
+  let behaviour = async (m: OutgoingMessage, _signal: AbortSignal, _ctx: SendContext): Promise<SendResult> =>
+    `echo-${m.queueId}`;
   const definition = defineGateway({
     name: "echo",
     defaultPort: 0,
@@ -91,7 +92,7 @@ export function createEchoGateway(options: { rateLimits?: GatewayDefinition["rat
     setup: (runtime) => ({
       send: (ctx, message) => {
         calls.push(message);
-        return behaviour(message, ctx.signal);
+        return behaviour(message, ctx.signal, ctx);
       },
       async verifySettings({ settings }) {
         if (settings.main?.apiKey === "wrong") {

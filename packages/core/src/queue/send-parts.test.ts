@@ -1,0 +1,162 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { startCrmSimulator } from "@switchboard/testkit";
+import { ChannelNetworkError, InvalidInputError } from "../errors.js";
+import { createEchoGateway } from "../test/echo-gateway.js";
+import { startStack, TENANT_A, tempDbPath, textMessage, type Stack } from "../test/stack.js";
+
+const stacks: Stack[] = [];
+afterEach(async () => {
+  await Promise.all(stacks.splice(0).map((s) => s.close()));
+});
+
+/** The stored progress rows of the message with CRM id `crmId`. */
+function storedParts(s: Stack, crmId: string) {
+  return s.gw.runtime.db.$client
+    .prepare(
+      `SELECT p.part_index AS i, p.channel_message_id AS id FROM outgoing_send_parts p
+       JOIN outgoing o ON o.id = p.outgoing_id WHERE o.crm_message_id = ? ORDER BY p.part_index`,
+    )
+    .all(crmId);
+}
+
+describe("ctx.parts", () => {
+  it("keeps recorded parts across a retry, maps them at once, and clears them when the message is sent", async () => {
+    const echo = createEchoGateway();
+    const seen: Array<{ attempt: number; all: [number, string][]; first: string | undefined }> = [];
+    const during: unknown[] = [];
+    echo.behave(async (m, _signal, ctx) => {
+      seen.push({ attempt: m.attempt, all: [...ctx.parts.all()], first: ctx.parts.get(0) });
+      if (m.attempt === 1) {
+        ctx.parts.record(0, "p-0");
+        ctx.parts.record(1, "p-1");
+        // A status and a lookup for a part that is already out, while the message is not finished.
+        during.push(s.gw.runtime.reportStatus(ctx.tenant, "p-0", "delivered"));
+        during.push(s.gw.runtime.findOutgoing(ctx.tenant, "p-1")?.crmMessageId);
+        during.push(storedParts(s, "split"));
+        throw new ChannelNetworkError("connection reset after part 1");
+      }
+      ctx.parts.record(2, "p-2");
+      return { ids: ["p-0", "p-1", "p-2"] };
+    });
+    const s = await startStack(echo.definition);
+    stacks.push(s);
+    await s.crm.send(s.gw.url, TENANT_A, textMessage("split"));
+    await s.crm.waitFor(() => s.crm.statusesOf("split").length === 1);
+
+    expect(seen).toEqual([
+      { attempt: 1, all: [], first: undefined },
+      {
+        attempt: 2,
+        all: [
+          [0, "p-0"],
+          [1, "p-1"],
+        ],
+        first: "p-0",
+      },
+    ]);
+    expect(during).toEqual([
+      true,
+      "split",
+      [
+        { i: 0, id: "p-0" },
+        { i: 1, id: "p-1" },
+      ],
+    ]);
+    expect(storedParts(s, "split")).toEqual([]);
+    // The delivered status of part 0 waited for the send; the CRM hears delivered once every part is.
+    expect(s.crm.statusesOf("split")).toEqual(["sent"]);
+    const a = s.gw.runtime.tenants.get(TENANT_A)!;
+    expect(s.gw.runtime.reportStatus(a, "p-1", "delivered")).toBe(false);
+    expect(s.gw.runtime.reportStatus(a, "p-2", "delivered")).toBe(true);
+    await s.crm.waitFor(() => s.crm.statusesOf("split").length === 2);
+    expect(s.crm.statusesOf("split")).toEqual(["sent", "delivered"]);
+  });
+
+  it("reports a part's status that came during the send right after the message is sent", async () => {
+    const echo = createEchoGateway();
+    echo.behave(async (_m, _signal, ctx) => {
+      ctx.parts.record(0, "q-0");
+      s.gw.runtime.reportStatus(ctx.tenant, "q-0", "error", { reason: "carrier refused" });
+      return { ids: ["q-0", "q-1"] };
+    });
+    const s = await startStack(echo.definition);
+    stacks.push(s);
+    await s.crm.send(s.gw.url, TENANT_A, textMessage("late"));
+    await s.crm.waitFor(() => s.crm.statusesOf("late").length === 2);
+    expect(s.crm.statusesOf("late")).toEqual(["sent", "error"]);
+  });
+
+  it("clears the recorded parts when the message fails for good", async () => {
+    const echo = createEchoGateway();
+    echo.behave(async (_m, _signal, ctx) => {
+      ctx.parts.record(0, "f-0");
+      expect(storedParts(s, "perm")).toEqual([{ i: 0, id: "f-0" }]);
+      throw new InvalidInputError("The caption is too long");
+    });
+    const s = await startStack(echo.definition);
+    stacks.push(s);
+    await s.crm.send(s.gw.url, TENANT_A, textMessage("perm"));
+    await s.crm.waitFor(() => s.crm.statusesOf("perm").length === 1);
+    expect(s.crm.statusesOf("perm")).toEqual(["error"]);
+    expect(echo.calls).toHaveLength(1);
+    expect(storedParts(s, "perm")).toEqual([]);
+  });
+
+  it("refuses a part index that is not a whole number from 0 (a bug in the gateway fails the message)", async () => {
+    const echo = createEchoGateway();
+    echo.behave(async (_m, _signal, ctx) => {
+      ctx.parts.record(-1, "x");
+      return "never";
+    });
+    const s = await startStack(echo.definition);
+    stacks.push(s);
+    await s.crm.send(s.gw.url, TENANT_A, textMessage("bad-index"));
+    await s.crm.waitFor(() => s.crm.statusesOf("bad-index").length === 1);
+    expect(s.crm.statusesOf("bad-index")).toEqual(["error"]);
+  });
+
+  it("keeps the recorded parts through a crash mid-send: the next process sends only the rest", async () => {
+    const crm = await startCrmSimulator();
+    const dbPath = tempDbPath();
+    // First process: records two parts, then its send never finishes, as if the process died.
+    const first = createEchoGateway();
+    first.behave(async (_m, _signal, ctx) => {
+      ctx.parts.record(0, "c-0");
+      ctx.parts.record(1, "c-1");
+      return new Promise(() => undefined);
+    });
+    const dying = await startStack(first.definition, {
+      crm,
+      dbPath,
+      env: { SWITCHBOARD_SEND_LEASE_SECONDS: "1", LV_PLUGIN_CHAT_SEND_QUEUE_LIMIT: "1" },
+    });
+    await crm.send(dying.gw.url, TENANT_A, textMessage("crash-split"));
+    await crm.waitFor(() => first.calls.length === 1);
+    await crm.waitFor(() => storedParts(dying, "crash-split").length === 2);
+
+    const second = createEchoGateway();
+    const resumed: Array<[number, string][]> = [];
+    second.behave(async (_m, _signal, ctx) => {
+      resumed.push([...ctx.parts.all()]);
+      ctx.parts.record(2, "c-2");
+      return { ids: ["c-0", "c-1", "c-2"] };
+    });
+    const restarted = await startStack(second.definition, {
+      crm,
+      dbPath,
+      register: false,
+      env: { LV_PLUGIN_SELF_URI: dying.gw.url },
+    });
+    stacks.push(restarted);
+    await crm.waitFor(() => crm.statusesOf("crash-split").length === 1, 5000);
+    expect(second.calls.map((c) => c.attempt)).toEqual([2]);
+    expect(resumed).toEqual([
+      [
+        [0, "c-0"],
+        [1, "c-1"],
+      ],
+    ]);
+    expect(storedParts(restarted, "crash-split")).toEqual([]);
+    await crm.close();
+  });
+});
