@@ -47,7 +47,7 @@ export { isStorageUnavailable } from "./db/storage-health.js";
 export { tenantColumns, tenantRows, type ReferenceColumns } from "./db/tenant-rows.js";
 export { Keyring, SecretUnreadableError, isSealed, type SecretBox } from "./secrets/keyring.js";
 export { SecretKey } from "./secrets/secret-key.js";
-export { backoffDelay } from "./queue/backoff.js";
+export { backoffDelay } from "./worker/backoff.js";
 export { startGateway, type GatewayHandle, type StartGatewayOptions } from "./server/start-gateway.js";
 export { runGateway, type GatewayEnvironment } from "./server/run-gateway.js";
 export { DEFAULT_WEBHOOK_LIMIT } from "./webhooks/webhook-routes.js";

@@ -6,7 +6,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type BetterSqlite3 from "better-sqlite3";
 import type { Logger } from "pino";
-import { backoffDelay } from "../queue/backoff.js";
+import { backoffDelay } from "../worker/backoff.js";
 
 const NOT_NOW = /^SQLITE_(BUSY|LOCKED|FULL|IOERR|READONLY)/;
 const WRITE_RETRY = { baseMs: 50, maxMs: 5000 };

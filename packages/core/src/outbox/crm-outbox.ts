@@ -5,14 +5,13 @@
 import type { Statement } from "better-sqlite3";
 import type { Logger } from "pino";
 import type { Database } from "../db/client.js";
-import { isStorageUnavailable, type StorageHealth } from "../db/storage-health.js";
-import { referenceOfRow, tenantRowsSql, type ReferenceRow } from "../db/tenant-rows.js";
+import type { StorageHealth } from "../db/storage-health.js";
+import { referenceOfRow, tenantRowsSql } from "../db/tenant-rows.js";
 import type { CoreConfig } from "../env.js";
-import { backoffDelay, MIN_ATTEMPTS_BEFORE_EXPIRY, WORKER_RETRY } from "../queue/backoff.js";
-import { FairShare } from "../queue/fair-share.js";
-import { Inflight } from "../queue/inflight.js";
-import type { Clock } from "../queue/clock.js";
-import { Waker } from "../queue/waker.js";
+import { backoffDelay, MIN_ATTEMPTS_BEFORE_EXPIRY } from "../worker/backoff.js";
+import type { Clock } from "../worker/clock.js";
+import type { Turn } from "../worker/fair-share.js";
+import { FairWorker, type PendingRow, type TurnOutcome } from "../worker/fair-worker.js";
 import { signCrmRequest } from "../protocol/tokens.js";
 import { sendJson } from "../net/post-json.js";
 import { taskAttempt } from "./task-attempt.js";
@@ -45,18 +44,11 @@ interface OutboxRow {
 
 /** Durable delivery of requests to the CRM; requests sharing an order key go one at a time, in order. */
 export class CrmOutbox {
-  private readonly waker: Waker;
   private readonly inflightKeys = new Set<string>();
-  /** Requests in flight per tenant (their heads are still in the table). */
-  private readonly tenantInflight = new Map<string, number>();
   /** Tenants with pending requests, served in turn; the cap is per CRM cluster (its origin). */
-  private readonly fair: FairShare<PluginReference>;
+  private readonly worker: FairWorker<OutboxRow>;
   private readonly pendingTenants: Statement;
   private readonly tenantNextDue: Statement;
-  private readonly inflight = new Inflight();
-  private stopped = false;
-  private pumpFailures = 0;
-  private abort = new AbortController();
   private readonly insert: Statement;
   private readonly dueHeads: Statement;
   private readonly remove: Statement;
@@ -97,7 +89,6 @@ export class CrmOutbox {
       `SELECT company_id, plugin_alias, plugin_id, MIN(next_attempt_at) AS t FROM crm_outbox
        GROUP BY company_id, plugin_alias, plugin_id`,
     );
-    this.fair = new FairShare(Math.min(deps.config.outboxClusterConcurrency, CONCURRENCY));
     this.remove = sqlite.prepare(`DELETE FROM crm_outbox WHERE id = ?`);
     const retryHead = sqlite.prepare(
       `UPDATE crm_outbox SET attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ?`,
@@ -109,7 +100,25 @@ export class CrmOutbox {
       retryHead.run(attempts, next, failure, row.id);
       holdFollowers.run(next, row.order_key, row.id);
     });
-    this.waker = new Waker(() => this.pump(), deps.clock);
+    this.worker = new FairWorker({
+      name: "CRM outbox",
+      concurrency: CONCURRENCY,
+      groupLimit: deps.config.outboxClusterConcurrency,
+      clock: deps.clock,
+      logger: deps.logger,
+      storage: deps.storage,
+      pending: () => this.pendingTenants.all() as PendingRow[],
+      groupOf: (turn) => this.clusterOf(turn.ref),
+      take: (turn, room, now, claim) => this.take(turn, room, now, claim),
+      nextDue: (ref) => (this.tenantNextDue.get(ref) as { t: number | null }).t,
+      run: (row) => this.deliver(row),
+      // The next row of this order key may be due now; the pump asks the tenant's rows.
+      finished: (row, turn) => {
+        this.inflightKeys.delete(row.order_key);
+        this.worker.hint(turn.ref, this.deps.clock.now());
+      },
+      abandoned: (row) => this.inflightKeys.delete(row.order_key),
+    });
     this.userAgent = `SR-PLUGIN-CHAT-BOT/1.0 (+${deps.config.selfUri.replace(/\/$/, "")}/info)`;
   }
 
@@ -126,27 +135,18 @@ export class CrmOutbox {
       now,
       expiresAt: now + this.deps.config.outboxMaxAgeMs,
     });
-    this.fair.hint(referenceKey(ref), ref, now);
-    this.waker.wake();
+    this.worker.hint(ref, now);
+    this.worker.wake();
   }
 
   /** Starts delivering what is stored (including what an earlier process left). */
   start(): void {
-    for (const row of this.pendingTenants.all() as Array<ReferenceRow & { t: number }>) {
-      const ref = referenceOfRow(row);
-      this.fair.hint(referenceKey(ref), ref, row.t);
-    }
-    this.stopped = false;
-    if (this.abort.signal.aborted) this.abort = new AbortController();
-    this.waker.wake();
+    this.worker.start();
   }
 
   /** Stops taking new work and waits up to `timeoutMs` for requests in flight. */
-  async stop(timeoutMs: number): Promise<void> {
-    this.stopped = true;
-    this.waker.cancel();
-    await this.inflight.drained(timeoutMs);
-    this.abort.abort(new Error("Gateway is shutting down"));
+  stop(timeoutMs: number): Promise<void> {
+    return this.worker.stop(timeoutMs);
   }
 
   /** Number of requests waiting for the CRM (for health and tests). */
@@ -154,74 +154,24 @@ export class CrmOutbox {
     return (this.deps.db.$client.prepare(`SELECT COUNT(*) AS n FROM crm_outbox`).get() as { n: number }).n;
   }
 
-  private pump(): void {
-    if (this.stopped) return;
-    try {
-      this.fill();
-      this.pumpFailures = 0;
-    } catch (error) {
-      // The database refused (or something unexpected broke): never crash, try again later.
-      if (isStorageUnavailable(error)) this.deps.storage.failed(error);
-      else this.deps.logger.error({ err: error }, "CRM outbox failed; retrying");
-      this.waker.wakeAt(this.deps.clock.now() + backoffDelay(++this.pumpFailures, WORKER_RETRY));
+  /**
+   * One tenant's turn, within the cap of its CRM cluster (a CRM that answers slowly holds its cap,
+   * no more): starts up to `room` due heads whose order key has nothing in flight.
+   */
+  private take(turn: Turn<PluginReference>, room: number, now: number, claim: (row: OutboxRow) => void): TurnOutcome {
+    // Heads already in flight come back from the query too: ask for that many more.
+    const limit = room + this.worker.inFlightOf(turn);
+    const heads = this.dueHeads.all({ ...turn.ref, now, limit }) as OutboxRow[];
+    let started = 0;
+    for (const row of heads) {
+      if (started >= room) break;
+      if (this.inflightKeys.has(row.order_key)) continue;
+      this.inflightKeys.add(row.order_key);
+      claim(row);
+      started++;
     }
-  }
-
-  /** Starts due requests, tenant by tenant, in the free slots. */
-  private fill(): void {
-    const now = this.deps.clock.now();
-    // Round-robin over tenants with due requests, each round an equal share of the free slots,
-    // within the cap of the tenant's CRM cluster: a CRM that answers slowly holds its cap, no more.
-    let turns = this.fair.ready(now);
-    while (this.inflight.size < CONCURRENCY && turns.length > 0) {
-      const share = Math.max(1, Math.floor((CONCURRENCY - this.inflight.size) / turns.length));
-      const again: typeof turns = [];
-      for (const turn of turns) {
-        const free = CONCURRENCY - this.inflight.size;
-        if (free <= 0) break;
-        const cluster = this.clusterOf(turn.ref);
-        const room = Math.min(share, free, this.fair.room(cluster));
-        if (room <= 0) continue;
-        // Heads already in flight come back from the query too: ask for that many more.
-        const limit = room + (this.tenantInflight.get(turn.key) ?? 0);
-        const heads = this.dueHeads.all({ ...turn.ref, now, limit }) as OutboxRow[];
-        this.fair.served(turn.key);
-        let started = 0;
-        for (const row of heads) {
-          if (started >= room) break;
-          if (this.inflightKeys.has(row.order_key)) continue;
-          this.begin(row, turn.key, cluster);
-          started++;
-        }
-        if (heads.length < limit) {
-          this.fair.settle(turn.key, (this.tenantNextDue.get(turn.ref) as { t: number | null }).t);
-        } else if (started > 0) {
-          again.push(turn);
-        }
-      }
-      turns = again;
-    }
-    if (this.inflight.size < CONCURRENCY) {
-      const next = this.fair.nextAfter(now);
-      if (next !== null) this.waker.wakeAt(Math.max(next, now + 1));
-    }
-  }
-
-  private begin(row: OutboxRow, tenantKey: string, cluster: string): void {
-    const ref = referenceOfRow(row);
-    this.inflightKeys.add(row.order_key);
-    this.tenantInflight.set(tenantKey, (this.tenantInflight.get(tenantKey) ?? 0) + 1);
-    this.fair.start(cluster);
-    void this.inflight.track(this.deliver(row)).then(() => {
-      this.inflightKeys.delete(row.order_key);
-      const n = (this.tenantInflight.get(tenantKey) ?? 1) - 1;
-      if (n <= 0) this.tenantInflight.delete(tenantKey);
-      else this.tenantInflight.set(tenantKey, n);
-      this.fair.finish(cluster);
-      // The next row of this order key may be due now; the pump asks the tenant's rows.
-      this.fair.hint(tenantKey, ref, this.deps.clock.now());
-      this.waker.wake();
-    });
+    if (heads.length < limit) return "drained";
+    return started > 0 ? "more" : "blocked";
   }
 
   /** The CRM cluster a tenant's requests go to (the origin of its cluster URI), for the per-cluster cap. */
@@ -237,7 +187,7 @@ export class CrmOutbox {
 
   /** A write that waits out a busy or full database; given up at shutdown (the row is then sent again). */
   private write(fn: () => unknown): Promise<unknown> {
-    return this.deps.storage.write(fn, this.abort.signal);
+    return this.deps.storage.write(fn, this.worker.signal);
   }
 
   private async deliver(row: OutboxRow): Promise<void> {

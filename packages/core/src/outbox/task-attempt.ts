@@ -3,7 +3,7 @@
  * policy told in the PHP queue's terms, so the CRM sees real numbers instead of zeros.
  */
 import type { CoreConfig } from "../env.js";
-import { fullBackoff, MIN_ATTEMPTS_BEFORE_EXPIRY } from "../queue/backoff.js";
+import { fullBackoff, MIN_ATTEMPTS_BEFORE_EXPIRY } from "../worker/backoff.js";
 
 /** PHP's TaskAttempt as it travels: failed attempts so far, attempts in all, seconds between attempts. */
 export interface TaskAttempt {

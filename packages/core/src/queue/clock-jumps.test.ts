@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { ChannelNetworkError } from "../errors.js";
 import { createEchoGateway } from "../test/echo-gateway.js";
 import { startStack, TENANT_A, textMessage, type Stack } from "../test/stack.js";
-import { steadyClock } from "./clock.js";
+import { steadyClock } from "../worker/clock.js";
 
 const HOUR = 3600_000;
 let stack: Stack | undefined;

@@ -9,7 +9,7 @@
 import type { Statement } from "better-sqlite3";
 import type { Logger } from "pino";
 import type { Database } from "../db/client.js";
-import { isStorageUnavailable, type StorageHealth } from "../db/storage-health.js";
+import type { StorageHealth } from "../db/storage-health.js";
 import { referenceOfRow, tenantRowsSql, type ReferenceRow } from "../db/tenant-rows.js";
 import type { CoreConfig } from "../env.js";
 import { ChannelRefusedError, isRetryable } from "../errors.js";
@@ -18,13 +18,12 @@ import type { ChatMessage } from "../protocol/chat.js";
 import { referenceKey, type PluginReference } from "../protocol/reference.js";
 import type { StatusTracker } from "../outbox/status-tracker.js";
 import type { TenantStore } from "../tenants/tenant-store.js";
-import { backoffDelay, MIN_ATTEMPTS_BEFORE_EXPIRY, retryDelay, WORKER_RETRY } from "./backoff.js";
-import type { Clock } from "./clock.js";
-import { FairShare } from "./fair-share.js";
-import { Inflight } from "./inflight.js";
+import { MIN_ATTEMPTS_BEFORE_EXPIRY, retryDelay } from "../worker/backoff.js";
+import type { Clock } from "../worker/clock.js";
+import type { Turn } from "../worker/fair-share.js";
+import { FairWorker, type PendingRow, type Claim, type TurnOutcome } from "../worker/fair-worker.js";
 import { RateLimits } from "./rate-limiter.js";
 import { SendPartsStore } from "./send-parts.js";
-import { Waker } from "./waker.js";
 
 interface OutgoingRow {
   id: number;
@@ -56,15 +55,12 @@ export interface SendQueueDeps {
 
 /** The outgoing message queue with its worker. */
 export class SendQueue {
-  private readonly waker: Waker;
   private readonly limits: RateLimits;
   private readonly parts: SendPartsStore;
-  private readonly abort = new AbortController();
-  private readonly inflight = new Inflight();
   private readonly runningIds = new Set<number>();
   private leaseCheckAt = 0;
   /** Tenants with queued work, served in turn, each with at most `sendTenantConcurrency` sends in flight. */
-  private readonly fair: FairShare<PluginReference>;
+  private readonly worker: FairWorker<OutgoingRow>;
   private readonly finished: Array<{
     row: OutgoingRow;
     ref: PluginReference;
@@ -73,10 +69,8 @@ export class SendQueue {
     done: () => void;
   }> = [];
   private readonly markSent: (items: SendQueue["finished"]) => void;
-  private readonly claimAll: (now: number) => Claimed[];
+  private readonly claimRound: (now: number, claimAll: () => Claim<OutgoingRow>[]) => Claim<OutgoingRow>[];
   private readonly insertMany: (items: SendQueue["batch"]) => boolean[];
-  private running = false;
-  private pumpFailures = 0;
   private readonly stmt: Record<
     | "insert"
     | "releaseExpired"
@@ -142,13 +136,34 @@ export class SendQueue {
     };
     this.limits = new RateLimits(deps.rateLimits);
     this.parts = new SendPartsStore(deps.db, deps.statuses);
-    this.waker = new Waker(() => this.pump(), deps.clock);
-    this.fair = new FairShare(Math.min(deps.config.sendTenantConcurrency, deps.config.sendConcurrency));
+    this.worker = new FairWorker({
+      name: "send worker",
+      concurrency: deps.config.sendConcurrency,
+      groupLimit: deps.config.sendTenantConcurrency,
+      clock: deps.clock,
+      logger: deps.logger,
+      storage: deps.storage,
+      pending: () => this.stmt.queuedTenants.all() as PendingRow[],
+      take: (turn, room, now, claim) => this.take(turn, room, now, claim),
+      nextDue: (ref) => (this.stmt.tenantNextDue.get(ref) as { t: number | null }).t,
+      round: (now, claimAll) => this.claimRound(now, claimAll),
+      run: (row) => {
+        this.runningIds.add(row.id);
+        return this.send(row, referenceOfRow(row));
+      },
+      finished: (row) => this.runningIds.delete(row.id),
+      nextCheck: () => this.leaseCheckAt,
+      // Rows claimed before the failure stay leased: look for expired leases again.
+      pumpFailed: () => (this.leaseCheckAt = 0),
+    });
     this.insertMany = sqlite.transaction((items: SendQueue["batch"]) =>
       items.map((i) => this.insertRow(i.ref, i.message)),
     );
     // All claims of one wake-up share one transaction (one commit, however many tenants).
-    this.claimAll = sqlite.transaction((now: number) => this.claim(now));
+    this.claimRound = sqlite.transaction((now: number, claimAll: () => Claim<OutgoingRow>[]) => {
+      this.releaseExpired(now);
+      return claimAll();
+    });
     this.markSent = sqlite.transaction((items: SendQueue["finished"]) => {
       const now = this.deps.clock.now();
       for (const { row, ref, ids, details } of items) {
@@ -193,10 +208,10 @@ export class SendQueue {
     }
     const now = this.deps.clock.now();
     items.forEach((item, i) => {
-      if (results[i]) this.fair.hint(referenceKey(item.ref), item.ref, now);
+      if (results[i]) this.worker.hint(item.ref, now);
       item.resolve(results[i]!);
     });
-    if (this.running && results.some(Boolean)) this.waker.wake();
+    if (this.worker.running && results.some(Boolean)) this.worker.wake();
   }
 
   private insertRow(ref: PluginReference, message: ChatMessage): boolean {
@@ -217,105 +232,43 @@ export class SendQueue {
 
   /** Starts the worker; messages left by an earlier process are picked up (leased ones when their lease expires). */
   start(): void {
-    for (const row of this.stmt.queuedTenants.all() as Array<ReferenceRow & { t: number }>) {
-      const ref = referenceOfRow(row);
-      this.fair.hint(referenceKey(ref), ref, row.t);
-    }
-    this.running = true;
-    this.waker.wake();
+    this.worker.start();
   }
 
   /** Stops taking messages; in-flight sends get `timeoutMs` to finish, then are aborted (and stay leased). */
-  async stop(timeoutMs: number): Promise<void> {
-    this.running = false;
-    this.waker.cancel();
-    await this.inflight.drained(timeoutMs);
-    this.abort.abort(new Error("Gateway is shutting down"));
+  stop(timeoutMs: number): Promise<void> {
+    return this.worker.stop(timeoutMs);
   }
 
   /** Messages in flight right now. */
   get inFlight(): number {
-    return this.inflight.size;
+    return this.worker.inFlight;
   }
 
-  private pump(): void {
-    if (!this.running) return;
-    try {
-      this.fill();
-      this.pumpFailures = 0;
-    } catch (error) {
-      // The database refused (or something unexpected broke): never crash, try again later.
-      if (isStorageUnavailable(error)) this.deps.storage.failed(error);
-      else this.deps.logger.error({ err: error }, "send worker failed; retrying");
-      // Rows claimed before the failure stay leased: look for expired leases again.
-      this.leaseCheckAt = 0;
-      this.waker.wakeAt(this.deps.clock.now() + backoffDelay(++this.pumpFailures, WORKER_RETRY));
+  /**
+   * Puts the rows of a process that died mid-send back in the queue. Expired leases exist only
+   * where a process died mid-send, so they are looked for when the earliest foreign lease runs
+   * out, not on every wake-up.
+   */
+  private releaseExpired(now: number): void {
+    if (now < this.leaseCheckAt) return;
+    const running = JSON.stringify([...this.runningIds]);
+    for (const row of this.stmt.releaseExpired.all({ now, running }) as ReferenceRow[]) {
+      this.worker.hint(referenceOfRow(row), now);
     }
+    const lease = (this.stmt.nextLease.get(running) as { t: number | null }).t;
+    this.leaseCheckAt = lease === null ? Infinity : Math.max(lease, now + 1000);
   }
 
-  /** Claims due work, tenant by tenant, into the free slots, and starts it once the claims are committed. */
-  private fill(): void {
-    const now = this.deps.clock.now();
-    const claimed = this.claimAll(now);
-    for (const { row, tenantKey } of claimed) this.launch(row, tenantKey);
-    if (this.inflight.size < this.deps.config.sendConcurrency) {
-      const next = Math.min(this.fair.nextAfter(now) ?? Infinity, this.leaseCheckAt);
-      if (Number.isFinite(next)) this.waker.wakeAt(Math.max(next, now + 1));
-    }
-  }
-
-  /** The claims of one wake-up (inside one transaction); each counts against its tenant's cap at once. */
-  private claim(now: number): Claimed[] {
+  /** One tenant's turn: leases up to `room` due rows, oldest first, and claims those the rate limits let go now. */
+  private take(turn: Turn<PluginReference>, room: number, now: number, claim: (row: OutgoingRow) => void): TurnOutcome {
     const leaseUntil = now + this.deps.config.send.leaseMs;
-    const limit = this.deps.config.sendConcurrency;
-    const claimed: Claimed[] = [];
-    // Expired leases exist only where a process died mid-send, so they are looked for when the
-    // earliest foreign lease runs out, not on every wake-up.
-    if (now >= this.leaseCheckAt) {
-      const running = JSON.stringify([...this.runningIds]);
-      for (const row of this.stmt.releaseExpired.all({ now, running }) as ReferenceRow[]) {
-        const ref = referenceOfRow(row);
-        this.fair.hint(referenceKey(ref), ref, now);
-      }
-      const lease = (this.stmt.nextLease.get(running) as { t: number | null }).t;
-      this.leaseCheckAt = lease === null ? Infinity : Math.max(lease, now + 1000);
-    }
-    try {
-      // Round-robin over tenants with due work: each round offers every tenant an equal share of
-      // the free slots (within its own cap), so a tenant whose sends hang keeps its cap and no more.
-      const free = () => limit - this.inflight.size - claimed.length;
-      let turns = this.fair.ready(now);
-      while (free() > 0 && turns.length > 0) {
-        const share = Math.max(1, Math.floor(free() / turns.length));
-        const again: typeof turns = [];
-        for (const turn of turns) {
-          if (free() <= 0) break;
-          const room = Math.min(share, free(), this.fair.room(turn.key));
-          if (room <= 0) continue;
-          const rows = this.stmt.claimDue.all({ ...turn.ref, now, leaseUntil, limit: room }) as OutgoingRow[];
-          this.fair.served(turn.key);
-          for (const row of rows) {
-            if (!this.admit(row, turn.key, now)) continue;
-            this.fair.start(turn.key);
-            claimed.push({ row, tenantKey: turn.key });
-          }
-          // Fewer than asked: nothing else is due, the tenant's rows say when it is next. Otherwise
-          // it comes round again; that ends, as every claimed row is either taken or put back to
-          // a later time, so the tenant is settled once its due rows are all taken or deferred.
-          if (rows.length < room) {
-            this.fair.settle(turn.key, (this.stmt.tenantNextDue.get(turn.ref) as { t: number | null }).t);
-          } else {
-            again.push(turn);
-          }
-        }
-        turns = again;
-      }
-    } catch (error) {
-      // Rolled back: nothing of this wake-up was claimed.
-      for (const { tenantKey } of claimed) this.fair.finish(tenantKey);
-      throw error;
-    }
-    return claimed;
+    const rows = this.stmt.claimDue.all({ ...turn.ref, now, leaseUntil, limit: room }) as OutgoingRow[];
+    for (const row of rows) if (this.admit(row, turn.key, now)) claim(row);
+    // Fewer than asked: nothing else is due, the tenant's rows say when it is next. Otherwise it
+    // comes round again; that ends, as every claimed row is either taken or put back to a later
+    // time, so the tenant is settled once its due rows are all taken or deferred.
+    return rows.length < room ? "drained" : "more";
   }
 
   /** True when the rate limits let a claimed row go now; otherwise puts it back to when they will. */
@@ -324,20 +277,10 @@ export class SendQueue {
     const ready = this.limits.admit(tenantKey, row.contact, now);
     if (ready > now) {
       this.stmt.defer.run(ready, row.id);
-      this.fair.hint(tenantKey, referenceOfRow(row), ready);
+      this.worker.hint(referenceOfRow(row), ready);
       return false;
     }
     return true;
-  }
-
-  /** Starts the send of a committed claim (already counted against its tenant's cap). */
-  private launch(row: OutgoingRow, tenantKey: string): void {
-    this.runningIds.add(row.id);
-    void this.inflight.track(this.send(row, referenceOfRow(row))).then(() => {
-      this.runningIds.delete(row.id);
-      this.fair.finish(tenantKey);
-      this.waker.wake();
-    });
   }
 
   private async send(row: OutgoingRow, ref: PluginReference): Promise<void> {
@@ -358,7 +301,7 @@ export class SendQueue {
           get logger() {
             return logger();
           },
-          signal: this.abort.signal,
+          signal: this.worker.signal,
           parts: this.parts.open(ref, row.id),
         },
         { ...message, queueId: row.id, attempt: row.attempts },
@@ -382,7 +325,7 @@ export class SendQueue {
     const items = this.finished.splice(0);
     try {
       // A busy or full database is waited out; the sends keep their slots meanwhile.
-      await this.deps.storage.write(() => this.markSent(items), this.abort.signal);
+      await this.deps.storage.write(() => this.markSent(items), this.worker.signal);
     } catch (error) {
       // Shutting down (or a bug): the rows stay leased and are sent again after the lease, at least once.
       this.deps.logger.error({ err: error }, "could not record sent messages");
@@ -393,7 +336,7 @@ export class SendQueue {
 
   private async fail(row: OutgoingRow, ref: PluginReference, error: unknown, logger: Logger): Promise<void> {
     try {
-      await this.deps.storage.write(() => this.recordFailure(row, ref, error, logger), this.abort.signal);
+      await this.deps.storage.write(() => this.recordFailure(row, ref, error, logger), this.worker.signal);
     } catch (writeError) {
       // Shutting down (or a bug): the row stays leased and is tried again after the lease.
       logger.error({ err: writeError }, "could not record a failed send");
@@ -407,10 +350,10 @@ export class SendQueue {
     const now = this.deps.clock.now();
     const exhausted =
       row.attempts >= maxAttempts || (now - row.created_at >= maxAgeMs && row.attempts >= MIN_ATTEMPTS_BEFORE_EXPIRY);
-    if (isRetryable(error) && !exhausted && this.running) {
+    if (isRetryable(error) && !exhausted && this.worker.running) {
       const delay = retryDelay(error, row.attempts, this.deps.config.retry);
       this.stmt.retry.run(now + delay, reason.slice(0, 1000), row.id);
-      this.fair.hint(referenceKey(ref), ref, now + delay);
+      this.worker.hint(ref, now + delay);
       logger.warn({ err: reason, retryInMs: delay }, "send failed; will retry");
       return;
     }
@@ -426,12 +369,6 @@ export class SendQueue {
     })();
     logger.error({ err: reason, exhausted }, "send failed for good; error status reported");
   }
-}
-
-/** A row claimed in one wake-up, with its tenant's key. */
-interface Claimed {
-  row: OutgoingRow;
-  tenantKey: string;
 }
 
 /** A child logger built only if something is logged (building one per message costs CPU). */

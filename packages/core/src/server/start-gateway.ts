@@ -33,7 +33,7 @@ import { PublicKeyStore } from "../protocol/public-keys.js";
 import { CrmTokenVerifier } from "../protocol/tokens.js";
 import { openKeyring } from "../secrets/open-keyring.js";
 import { CORE_SECRET_COLUMNS, resealSecrets } from "../secrets/reseal.js";
-import { steadyClock } from "../queue/clock.js";
+import { steadyClock } from "../worker/clock.js";
 import { SendQueue } from "../queue/send-queue.js";
 import { TenantStore } from "../tenants/tenant-store.js";
 import { scheduleMaintenance } from "./maintenance.js";

@@ -1,5 +1,5 @@
 /**
- * @module queue/inflight — counts work in flight and lets shutdown wait for it to drain.
+ * @module worker/inflight — counts work in flight and lets shutdown wait for it to drain.
  */
 
 /** A counter of running tasks with a bounded wait for zero. */

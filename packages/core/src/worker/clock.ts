@@ -1,5 +1,5 @@
 /**
- * @module queue/clock — the time the send queue and the CRM outbox schedule by: wall-clock based
+ * @module worker/clock — the time the send queue and the CRM outbox schedule by: wall-clock based
  * (stored in the database, comparable across restarts) but advancing only with the monotonic clock.
  */
 

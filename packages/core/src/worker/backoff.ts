@@ -1,5 +1,5 @@
 /**
- * @module queue/backoff — exponential backoff with jitter, shared by the send queue and the CRM outbox.
+ * @module worker/backoff — exponential backoff with jitter, shared by the send queue and the CRM outbox.
  */
 import { ChannelRefusedError } from "../errors.js";
 

@@ -1,5 +1,5 @@
 /**
- * @module queue/fair-share — which owners (tenants) may have work due, served in turn, with a cap
+ * @module worker/fair-share — which owners (tenants) may have work due, served in turn, with a cap
  * on the work in flight per group (a tenant, or every tenant of one CRM cluster).
  */
 

@@ -1,5 +1,5 @@
 /**
- * @module queue/waker — runs a pump soon (coalescing many wake-ups) or at a given time, never twice at once.
+ * @module worker/waker — runs a pump soon (coalescing many wake-ups) or at a given time, never twice at once.
  */
 import type { Clock } from "./clock.js";
 

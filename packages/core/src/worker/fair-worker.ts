@@ -1,0 +1,215 @@
+/**
+ * @module worker/fair-worker — the skeleton of core's durable workers (the send queue, the CRM
+ * outbox): a pump the waker runs, round-robin claims of due work tenant by tenant into the free
+ * slots, the count of work in flight, start and stop.
+ */
+import type { Logger } from "pino";
+import { isStorageUnavailable, type StorageHealth } from "../db/storage-health.js";
+import { referenceOfRow, type ReferenceRow } from "../db/tenant-rows.js";
+import { referenceKey, type PluginReference } from "../protocol/reference.js";
+import { backoffDelay, WORKER_RETRY } from "./backoff.js";
+import type { Clock } from "./clock.js";
+import { FairShare, type Turn } from "./fair-share.js";
+import { Inflight } from "./inflight.js";
+import { Waker } from "./waker.js";
+
+/** What one tenant's turn gave: `drained` (nothing else due now), `more` (come round again), `blocked` (not this wake-up). */
+export type TurnOutcome = "drained" | "more" | "blocked";
+
+/** What a worker does with its work; the skeleton decides when and how much. */
+export interface WorkerJobs<T> {
+  /** Names the worker in its logs. */
+  name: string;
+  /** Most work in flight at once. */
+  concurrency: number;
+  /** Most work in flight at once in one group (see `groupOf`). */
+  groupLimit: number;
+  clock: Clock;
+  logger: Logger;
+  /** Where a database refusing the claims is reported. */
+  storage: StorageHealth;
+  /** Tenants with stored work and when it is first due (read at start). */
+  pending(): PendingRow[];
+  /** The group a tenant's work counts against (default: the tenant itself). */
+  groupOf?(turn: Turn<PluginReference>): string;
+  /**
+   * Takes up to `room` pieces of the tenant's due work, handing each to `claim` (it counts at once
+   * against the free slots and the group's cap).
+   */
+  take(turn: Turn<PluginReference>, room: number, now: number, claim: (item: T) => void): TurnOutcome;
+  /** When the tenant's stored work is next due (null: it has none), after a `drained` turn. */
+  nextDue(ref: PluginReference): number | null;
+  /** Wraps one wake-up's claims (the queue: one transaction); default: runs them. */
+  round?(now: number, claimAll: () => Claim<T>[]): Claim<T>[];
+  /** Does a claimed piece of work, once its claim is committed. */
+  run(item: T): Promise<void>;
+  /** After `run` ended (its slot is free again). */
+  finished?(item: T, turn: Turn<PluginReference>): void;
+  /** A claim that was not started (the wake-up failed and rolled back). */
+  abandoned?(item: T): void;
+  /** An extra time to wake at, besides the tenants' due times (the queue's next lease check). */
+  nextCheck?(): number;
+  /** After a failed wake-up, before it is tried again. */
+  pumpFailed?(): void;
+}
+
+/** A tenant with stored work, `t` its earliest due time. */
+export type PendingRow = ReferenceRow & { t: number };
+
+/** A piece of work claimed in one wake-up, with its tenant and group. */
+export interface Claim<T> {
+  item: T;
+  turn: Turn<PluginReference>;
+  group: string;
+}
+
+/** Serves tenants with due work in turn, each within its group's cap, so no tenant starves another. */
+export class FairWorker<T> {
+  private readonly waker: Waker;
+  private readonly inflight = new Inflight();
+  private readonly fair: FairShare<PluginReference>;
+  /** Claimed or running work per tenant. */
+  private readonly perTenant = new Map<string, number>();
+  private abortController = new AbortController();
+  private active = false;
+  private pumpFailures = 0;
+
+  constructor(private readonly jobs: WorkerJobs<T>) {
+    this.fair = new FairShare(Math.min(jobs.groupLimit, jobs.concurrency));
+    this.waker = new Waker(() => this.pump(), jobs.clock);
+  }
+
+  /** True between `start` and `stop`. */
+  get running(): boolean {
+    return this.active;
+  }
+
+  /** Aborted when `stop` gives up waiting for work in flight. */
+  get signal(): AbortSignal {
+    return this.abortController.signal;
+  }
+
+  /** Work in flight right now. */
+  get inFlight(): number {
+    return this.inflight.size;
+  }
+
+  /** Claimed or running work of one tenant. */
+  inFlightOf(turn: Turn<PluginReference>): number {
+    return this.perTenant.get(turn.key) ?? 0;
+  }
+
+  /** Work of `ref` may be due from `at` on (call for every write that schedules work). */
+  hint(ref: PluginReference, at: number): void {
+    this.fair.hint(referenceKey(ref), ref, at);
+  }
+
+  /** Runs the pump on the next turn of the event loop. */
+  wake(): void {
+    this.waker.wake();
+  }
+
+  /** Starts working through what is stored (including what an earlier process left). */
+  start(): void {
+    for (const row of this.jobs.pending()) this.hint(referenceOfRow(row), row.t);
+    this.active = true;
+    if (this.abortController.signal.aborted) this.abortController = new AbortController();
+    this.waker.wake();
+  }
+
+  /** Stops claiming; work in flight gets `timeoutMs` to finish, then its signal is aborted. */
+  async stop(timeoutMs: number): Promise<void> {
+    this.active = false;
+    this.waker.cancel();
+    await this.inflight.drained(timeoutMs);
+    this.abortController.abort(new Error("Gateway is shutting down"));
+  }
+
+  private pump(): void {
+    if (!this.active) return;
+    try {
+      this.fill();
+      this.pumpFailures = 0;
+    } catch (error) {
+      // The database refused (or something unexpected broke): never crash, try again later.
+      if (isStorageUnavailable(error)) this.jobs.storage.failed(error);
+      else this.jobs.logger.error({ err: error }, `${this.jobs.name} failed; retrying`);
+      this.jobs.pumpFailed?.();
+      this.waker.wakeAt(this.jobs.clock.now() + backoffDelay(++this.pumpFailures, WORKER_RETRY));
+    }
+  }
+
+  /** Claims due work, tenant by tenant, into the free slots, and starts it once the claims are committed. */
+  private fill(): void {
+    const now = this.jobs.clock.now();
+    const claimAll = () => this.claimTurns(now);
+    const claimed = this.jobs.round ? this.jobs.round(now, claimAll) : claimAll();
+    for (const claim of claimed) this.launch(claim);
+    if (this.inflight.size < this.jobs.concurrency) {
+      const next = Math.min(this.fair.nextAfter(now) ?? Infinity, this.jobs.nextCheck?.() ?? Infinity);
+      if (Number.isFinite(next)) this.waker.wakeAt(Math.max(next, now + 1));
+    }
+  }
+
+  /** The claims of one wake-up; each counts against its tenant's group at once. */
+  private claimTurns(now: number): Claim<T>[] {
+    const claimed: Claim<T>[] = [];
+    const served: Turn<PluginReference>[] = [];
+    const free = () => this.jobs.concurrency - this.inflight.size - claimed.length;
+    try {
+      // Round-robin over tenants with due work: each round offers every tenant an equal share of
+      // the free slots (within its group's cap), so a group whose work hangs keeps its cap and no more.
+      let turns = this.fair.ready(now);
+      while (free() > 0 && turns.length > 0) {
+        const share = Math.max(1, Math.floor(free() / turns.length));
+        const again: typeof turns = [];
+        for (const turn of turns) {
+          if (free() <= 0) break;
+          const group = this.jobs.groupOf?.(turn) ?? turn.key;
+          const room = Math.min(share, free(), this.fair.room(group));
+          if (room <= 0) continue;
+          const outcome = this.jobs.take(turn, room, now, (item) => {
+            this.fair.start(group);
+            this.count(turn.key, 1);
+            claimed.push({ item, turn, group });
+          });
+          this.fair.served(turn.key);
+          served.push(turn);
+          // A turn that is not drained comes round again; that ends, as every turn either claims
+          // work or settles the tenant (`take` says `blocked` when it can do neither).
+          if (outcome === "drained") this.fair.settle(turn.key, this.jobs.nextDue(turn.ref));
+          else if (outcome === "more") again.push(turn);
+        }
+        turns = again;
+      }
+    } catch (error) {
+      // Rolled back: nothing of this wake-up was claimed, and a tenant settled by rows that the
+      // rollback put back may have work due after all.
+      for (const turn of served) this.fair.hint(turn.key, turn.ref, now);
+      for (const claim of claimed) this.release(claim);
+      for (const { item } of claimed) this.jobs.abandoned?.(item);
+      throw error;
+    }
+    return claimed;
+  }
+
+  /** Starts a committed claim (already counted against its group's cap). */
+  private launch(claim: Claim<T>): void {
+    void this.inflight.track(this.jobs.run(claim.item)).then(() => {
+      this.release(claim);
+      this.jobs.finished?.(claim.item, claim.turn);
+      this.waker.wake();
+    });
+  }
+
+  private release(claim: Claim<T>): void {
+    this.fair.finish(claim.group);
+    this.count(claim.turn.key, -1);
+  }
+
+  private count(key: string, by: 1 | -1): void {
+    const n = (this.perTenant.get(key) ?? 0) + by;
+    if (n <= 0) this.perTenant.delete(key);
+    else this.perTenant.set(key, n);
+  }
+}
