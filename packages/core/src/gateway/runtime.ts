@@ -8,8 +8,7 @@ import type { FileStore } from "../files/file-store.js";
 import type { SignedLinks } from "../files/signed-links.js";
 import { safeFetch, safeStream } from "../net/safe-fetch.js";
 import type { CrmOutbox } from "../outbox/crm-outbox.js";
-import type { StatusTracker } from "../outbox/status-tracker.js";
-import type { ChatMessage } from "../protocol/chat.js";
+import type { OutgoingStore } from "../messages/outgoing-store.js";
 import type { SecretBox } from "../secrets/keyring.js";
 import type { TenantStore } from "../tenants/tenant-store.js";
 import type { GatewayRuntime, IncomingMessage, Tenant } from "./types.js";
@@ -23,19 +22,15 @@ export function createRuntime(parts: {
   db: Database;
   tenants: TenantStore;
   outbox: CrmOutbox;
-  statuses: StatusTracker;
+  outgoing: OutgoingStore;
   links: SignedLinks;
   files: FileStore;
   secrets: SecretBox;
 }): GatewayRuntime {
-  const { db, tenants, outbox, statuses, links, files, config } = parts;
+  const { db, tenants, outbox, outgoing, links, files, config } = parts;
   const sqlite = db.$client;
   const claim = sqlite.prepare(
     `INSERT OR IGNORE INTO seen_events (company_id, plugin_alias, plugin_id, scope, external_id, seen_at) VALUES (?, ?, ?, ?, ?, ?)`,
-  );
-  const findOutgoing = sqlite.prepare(
-    `SELECT o.payload, o.crm_message_id FROM outgoing_parts p JOIN outgoing o ON o.id = p.outgoing_id
-     WHERE p.company_id = ? AND p.plugin_alias = ? AND p.plugin_id = ? AND p.gateway_message_id = ?`,
   );
   const fileTtlSeconds = Math.floor(config.fileTtlMs / 1000);
 
@@ -66,17 +61,8 @@ export function createRuntime(parts: {
     claimOnce,
     forwardIncoming: (tenant, message, options = {}) => forward(tenant, message, options.externalId),
     reportStatus: (tenant, channelMessageId, status, options = {}) =>
-      statuses.report(tenant.ref, channelMessageId, status, options.reason),
-    findOutgoing(tenant, channelMessageId) {
-      const row = findOutgoing.get(
-        tenant.ref.companyId,
-        tenant.ref.pluginAlias,
-        tenant.ref.pluginId,
-        channelMessageId,
-      ) as { payload: string; crm_message_id: string | null } | undefined;
-      if (!row) return undefined;
-      return { chat: (JSON.parse(row.payload) as ChatMessage).chat, crmMessageId: row.crm_message_id };
-    },
+      outgoing.report(tenant.ref, channelMessageId, status, options.reason),
+    findOutgoing: (tenant, channelMessageId) => outgoing.findOutgoing(tenant.ref, channelMessageId),
     files: {
       link: (tenant, kind, key, options = {}) =>
         links.create({ ref: tenant.ref, kind, key }, options.ttlSeconds ?? fileTtlSeconds, options.fileName),

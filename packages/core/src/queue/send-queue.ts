@@ -6,42 +6,27 @@
  * limits, retries transient failures with backoff (or the gateway's retry-after) and reports the
  * outcome to the CRM as a status.
  */
-import type { Statement } from "better-sqlite3";
 import type { Logger } from "pino";
-import type { Database } from "../db/client.js";
 import type { StorageHealth } from "../db/storage-health.js";
-import { referenceOfRow, tenantRowsSql, type ReferenceRow } from "../db/tenant-rows.js";
+import { referenceOfRow } from "../db/tenant-rows.js";
 import type { CoreConfig } from "../env.js";
 import { ChannelRefusedError, isRetryable } from "../errors.js";
 import type { GatewayInstance, RateLimitRule, SendResult } from "../gateway/types.js";
 import type { ChatMessage } from "../protocol/chat.js";
 import { referenceKey, type PluginReference } from "../protocol/reference.js";
-import type { StatusTracker } from "../outbox/status-tracker.js";
+import type { OutgoingRow, OutgoingStore, SentMessage } from "../messages/outgoing-store.js";
 import type { TenantStore } from "../tenants/tenant-store.js";
 import { MIN_ATTEMPTS_BEFORE_EXPIRY, retryDelay } from "../worker/backoff.js";
 import type { Clock } from "../worker/clock.js";
 import type { Turn } from "../worker/fair-share.js";
-import { FairWorker, type PendingRow, type Claim, type TurnOutcome } from "../worker/fair-worker.js";
+import { FairWorker, type Claim, type TurnOutcome } from "../worker/fair-worker.js";
 import { RateLimits } from "./rate-limiter.js";
-import { SendPartsStore } from "./send-parts.js";
-
-interface OutgoingRow {
-  id: number;
-  company_id: string;
-  plugin_alias: string;
-  plugin_id: string;
-  crm_message_id: string | null;
-  payload: string;
-  contact: string;
-  attempts: number;
-  created_at: number;
-}
 
 /** Dependencies of the send queue. */
 export interface SendQueueDeps {
-  db: Database;
+  /** The outgoing-message tables. */
+  outgoing: OutgoingStore;
   tenants: TenantStore;
-  statuses: StatusTracker;
   /** The running gateway's `send`. */
   send: GatewayInstance["send"];
   rateLimits: readonly RateLimitRule[];
@@ -56,86 +41,15 @@ export interface SendQueueDeps {
 /** The outgoing message queue with its worker. */
 export class SendQueue {
   private readonly limits: RateLimits;
-  private readonly parts: SendPartsStore;
   private readonly runningIds = new Set<number>();
   private leaseCheckAt = 0;
   /** Tenants with queued work, served in turn, each with at most `sendTenantConcurrency` sends in flight. */
   private readonly worker: FairWorker<OutgoingRow>;
-  private readonly finished: Array<{
-    row: OutgoingRow;
-    ref: PluginReference;
-    ids: string[];
-    details?: Record<string, unknown>;
-    done: () => void;
-  }> = [];
-  private readonly markSent: (items: SendQueue["finished"]) => void;
+  private readonly finished: Array<SentMessage & { done: () => void }> = [];
   private readonly claimRound: (now: number, claimAll: () => Claim<OutgoingRow>[]) => Claim<OutgoingRow>[];
-  private readonly insertMany: (items: SendQueue["batch"]) => boolean[];
-  private readonly stmt: Record<
-    | "insert"
-    | "releaseExpired"
-    | "claimDue"
-    | "defer"
-    | "retry"
-    | "sent"
-    | "failed"
-    | "tenantNextDue"
-    | "queuedTenants"
-    | "nextLease",
-    Statement
-  >;
 
   constructor(private readonly deps: SendQueueDeps) {
-    const sqlite = deps.db.$client;
-    const tenant = tenantRowsSql();
-    this.stmt = {
-      insert: sqlite.prepare(
-        `INSERT INTO outgoing (company_id, plugin_alias, plugin_id, crm_message_id, payload, contact, state, attempts, next_attempt_at, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, 'queued', 0, ?, ?)
-         ON CONFLICT DO NOTHING`,
-      ),
-      // A send of this process that outlives its lease is still running: never hand it out twice.
-      // Rows of a process that died mid-send go back to the queue (their attempt stays counted)
-      // and take their tenant's turn like any other.
-      releaseExpired: sqlite.prepare(
-        `UPDATE outgoing SET state = 'queued', lease_until = NULL
-         WHERE state = 'leased' AND lease_until <= @now AND id NOT IN (SELECT value FROM json_each(@running))
-         RETURNING company_id, plugin_alias, plugin_id`,
-      ),
-      // One tenant's due rows, oldest first, through the (state, tenant, next_attempt_at) index.
-      claimDue: sqlite.prepare(
-        `UPDATE outgoing SET state = 'leased', lease_until = @leaseUntil, attempts = attempts + 1
-         WHERE id IN (SELECT id FROM outgoing WHERE state = 'queued' AND ${tenant} AND next_attempt_at <= @now
-                      ORDER BY next_attempt_at, id LIMIT @limit)
-         RETURNING id, company_id, plugin_alias, plugin_id, crm_message_id, payload, contact, attempts, created_at`,
-      ),
-      // A rate-limited message is put back without counting the attempt.
-      defer: sqlite.prepare(
-        `UPDATE outgoing SET state = 'queued', lease_until = NULL, attempts = attempts - 1, next_attempt_at = ? WHERE id = ?`,
-      ),
-      retry: sqlite.prepare(
-        `UPDATE outgoing SET state = 'queued', lease_until = NULL, next_attempt_at = ?, last_error = ? WHERE id = ?`,
-      ),
-      sent: sqlite.prepare(
-        `UPDATE outgoing SET state = 'sent', lease_until = NULL, details = ?, last_error = NULL, finished_at = ? WHERE id = ?`,
-      ),
-      failed: sqlite.prepare(
-        `UPDATE outgoing SET state = 'failed', lease_until = NULL, last_error = ?, finished_at = ? WHERE id = ?`,
-      ),
-      tenantNextDue: sqlite.prepare(
-        `SELECT MIN(next_attempt_at) AS t FROM outgoing WHERE state = 'queued' AND ${tenant}`,
-      ),
-      queuedTenants: sqlite.prepare(
-        `SELECT company_id, plugin_alias, plugin_id, MIN(next_attempt_at) AS t FROM outgoing WHERE state = 'queued'
-         GROUP BY company_id, plugin_alias, plugin_id`,
-      ),
-      // Leases of this process's running sends are not "expired work", whatever their time says.
-      nextLease: sqlite.prepare(
-        `SELECT MIN(lease_until) AS t FROM outgoing WHERE state = 'leased' AND id NOT IN (SELECT value FROM json_each(?))`,
-      ),
-    };
     this.limits = new RateLimits(deps.rateLimits);
-    this.parts = new SendPartsStore(deps.db, deps.statuses);
     this.worker = new FairWorker({
       name: "send worker",
       concurrency: deps.config.sendConcurrency,
@@ -143,9 +57,9 @@ export class SendQueue {
       clock: deps.clock,
       logger: deps.logger,
       storage: deps.storage,
-      pending: () => this.stmt.queuedTenants.all() as PendingRow[],
+      pending: () => deps.outgoing.queuedTenants(),
       take: (turn, room, now, claim) => this.take(turn, room, now, claim),
-      nextDue: (ref) => (this.stmt.tenantNextDue.get(ref) as { t: number | null }).t,
+      nextDue: (ref) => deps.outgoing.tenantNextDue(ref),
       round: (now, claimAll) => this.claimRound(now, claimAll),
       run: (row) => {
         this.runningIds.add(row.id);
@@ -156,24 +70,10 @@ export class SendQueue {
       // Rows claimed before the failure stay leased: look for expired leases again.
       pumpFailed: () => (this.leaseCheckAt = 0),
     });
-    this.insertMany = sqlite.transaction((items: SendQueue["batch"]) =>
-      items.map((i) => this.insertRow(i.ref, i.message)),
-    );
     // All claims of one wake-up share one transaction (one commit, however many tenants).
-    this.claimRound = sqlite.transaction((now: number, claimAll: () => Claim<OutgoingRow>[]) => {
+    this.claimRound = deps.outgoing.transaction((now: number, claimAll: () => Claim<OutgoingRow>[]) => {
       this.releaseExpired(now);
       return claimAll();
-    });
-    this.markSent = sqlite.transaction((items: SendQueue["finished"]) => {
-      const now = this.deps.clock.now();
-      for (const { row, ref, ids, details } of items) {
-        this.stmt.sent.run(details ? JSON.stringify(details) : null, now, row.id);
-        this.deps.statuses.recordParts(ref, row.id, ids);
-        this.parts.clear(row.id);
-        this.deps.statuses.setMessageStatus(ref, row.id, "sent");
-        // Statuses of parts that came while the rest was being sent.
-        this.deps.statuses.catchUp(ref, row.id);
-      }
     });
   }
 
@@ -200,7 +100,7 @@ export class SendQueue {
     const items = this.batch.splice(0);
     let results: boolean[];
     try {
-      results = this.insertMany(items);
+      results = this.deps.outgoing.insertAll(items, this.deps.clock.now());
     } catch (error) {
       this.deps.storage.failed(error);
       for (const item of items) item.reject(error);
@@ -212,22 +112,6 @@ export class SendQueue {
       item.resolve(results[i]!);
     });
     if (this.worker.running && results.some(Boolean)) this.worker.wake();
-  }
-
-  private insertRow(ref: PluginReference, message: ChatMessage): boolean {
-    const now = this.deps.clock.now();
-    return (
-      this.stmt.insert.run(
-        ref.companyId,
-        ref.pluginAlias,
-        ref.pluginId,
-        message.message.id,
-        JSON.stringify(message),
-        message.chat.contact,
-        now,
-        now,
-      ).changes > 0
-    );
   }
 
   /** Starts the worker; messages left by an earlier process are picked up (leased ones when their lease expires). */
@@ -253,17 +137,15 @@ export class SendQueue {
   private releaseExpired(now: number): void {
     if (now < this.leaseCheckAt) return;
     const running = JSON.stringify([...this.runningIds]);
-    for (const row of this.stmt.releaseExpired.all({ now, running }) as ReferenceRow[]) {
-      this.worker.hint(referenceOfRow(row), now);
-    }
-    const lease = (this.stmt.nextLease.get(running) as { t: number | null }).t;
+    for (const ref of this.deps.outgoing.releaseExpired(now, running)) this.worker.hint(ref, now);
+    const lease = this.deps.outgoing.nextForeignLease(running);
     this.leaseCheckAt = lease === null ? Infinity : Math.max(lease, now + 1000);
   }
 
   /** One tenant's turn: leases up to `room` due rows, oldest first, and claims those the rate limits let go now. */
   private take(turn: Turn<PluginReference>, room: number, now: number, claim: (row: OutgoingRow) => void): TurnOutcome {
     const leaseUntil = now + this.deps.config.send.leaseMs;
-    const rows = this.stmt.claimDue.all({ ...turn.ref, now, leaseUntil, limit: room }) as OutgoingRow[];
+    const rows = this.deps.outgoing.claimDue(turn.ref, now, leaseUntil, room);
     for (const row of rows) if (this.admit(row, turn.key, now)) claim(row);
     // Fewer than asked: nothing else is due, the tenant's rows say when it is next. Otherwise it
     // comes round again; that ends, as every claimed row is either taken or put back to a later
@@ -276,7 +158,7 @@ export class SendQueue {
     // Tokens are taken on admission: should the claims roll back, they are spent without a send (a short pause, never a burst).
     const ready = this.limits.admit(tenantKey, row.contact, now);
     if (ready > now) {
-      this.stmt.defer.run(ready, row.id);
+      this.deps.outgoing.defer(row.id, ready);
       this.worker.hint(referenceOfRow(row), ready);
       return false;
     }
@@ -302,7 +184,7 @@ export class SendQueue {
             return logger();
           },
           signal: this.worker.signal,
-          parts: this.parts.open(ref, row.id),
+          parts: this.deps.outgoing.parts(ref, row.id),
         },
         { ...message, queueId: row.id, attempt: row.attempts },
       );
@@ -325,7 +207,10 @@ export class SendQueue {
     const items = this.finished.splice(0);
     try {
       // A busy or full database is waited out; the sends keep their slots meanwhile.
-      await this.deps.storage.write(() => this.markSent(items), this.worker.signal);
+      await this.deps.storage.write(
+        () => this.deps.outgoing.markSent(items, this.deps.clock.now()),
+        this.worker.signal,
+      );
     } catch (error) {
       // Shutting down (or a bug): the rows stay leased and are sent again after the lease, at least once.
       this.deps.logger.error({ err: error }, "could not record sent messages");
@@ -352,21 +237,17 @@ export class SendQueue {
       row.attempts >= maxAttempts || (now - row.created_at >= maxAgeMs && row.attempts >= MIN_ATTEMPTS_BEFORE_EXPIRY);
     if (isRetryable(error) && !exhausted && this.worker.running) {
       const delay = retryDelay(error, row.attempts, this.deps.config.retry);
-      this.stmt.retry.run(now + delay, reason.slice(0, 1000), row.id);
+      this.deps.outgoing.retry(row.id, now + delay, reason.slice(0, 1000));
       this.worker.hint(ref, now + delay);
       logger.warn({ err: reason, retryInMs: delay }, "send failed; will retry");
       return;
     }
     if (isRetryable(error) && !exhausted) {
       // Shutting down: leave it queued for the next process, attempt not wasted.
-      this.stmt.defer.run(now, row.id);
+      this.deps.outgoing.defer(row.id, now);
       return;
     }
-    this.deps.db.$client.transaction(() => {
-      this.stmt.failed.run(reason.slice(0, 1000), now, row.id);
-      this.parts.clear(row.id);
-      this.deps.statuses.setMessageStatus(ref, row.id, "error");
-    })();
+    this.deps.outgoing.markFailed(row, ref, reason.slice(0, 1000), now);
     logger.error({ err: reason, exhausted }, "send failed for good; error status reported");
   }
 }

@@ -1,11 +1,12 @@
 /**
  * @module server/maintenance — periodic clean-up: expired stored files, old dedupe ids, old finished messages.
  */
-import { and, inArray, isNotNull, lt } from "drizzle-orm";
+import { lt } from "drizzle-orm";
 import type { Logger } from "pino";
 import type { Database } from "../db/client.js";
-import { outgoing, outgoingParts, seenEvents } from "../db/schema.js";
+import { seenEvents } from "../db/schema.js";
 import type { FileStore } from "../files/file-store.js";
+import { purgeFinishedMessages } from "../messages/outgoing-store.js";
 
 const HOUR = 3600_000;
 /** Dedupe ids and finished messages are kept this long (Telegram redelivers for 24 h; CRMs retry for days). */
@@ -16,13 +17,7 @@ export async function runMaintenance(db: Database, files: FileStore, fileTtlMs: 
   const cutoff = Date.now() - HISTORY_MS;
   const removedFiles = await files.clean(fileTtlMs);
   const seen = db.delete(seenEvents).where(lt(seenEvents.seenAt, cutoff)).run().changes;
-  const finished = db.transaction((tx) => {
-    const old = and(isNotNull(outgoing.finishedAt), lt(outgoing.finishedAt, cutoff));
-    tx.delete(outgoingParts)
-      .where(inArray(outgoingParts.outgoingId, tx.select({ id: outgoing.id }).from(outgoing).where(old)))
-      .run();
-    return tx.delete(outgoing).where(old).run().changes;
-  });
+  const finished = purgeFinishedMessages(db, cutoff);
   return { removedFiles, seen, finished };
 }
 

@@ -28,7 +28,7 @@ import type {
 import { createApp } from "../http/create-app.js";
 import { createLogger } from "../logger.js";
 import { CrmOutbox } from "../outbox/crm-outbox.js";
-import { StatusTracker } from "../outbox/status-tracker.js";
+import { OutgoingStore } from "../messages/outgoing-store.js";
 import { PublicKeyStore } from "../protocol/public-keys.js";
 import { CrmTokenVerifier } from "../protocol/tokens.js";
 import { openKeyring } from "../secrets/open-keyring.js";
@@ -115,10 +115,10 @@ export async function startGateway<G extends AnyGateway>(
   if (pinned > 0) logger.info({ tenants: pinned }, "pinned registrations to the issuer of their cluster URI");
   const verifier = new CrmTokenVerifier(config, new PublicKeyStore(db));
   const outbox = new CrmOutbox({ db, tenants, config, logger, clock, storage });
-  const statuses = new StatusTracker(db, outbox);
+  const outgoing = new OutgoingStore(db, outbox);
   const links = new SignedLinks(db, config.selfUri, keyring);
   const files = new FileStore(db, filesDir, { quotaBytes: config.tenantFilesQuotaBytes });
-  const runtime = createRuntime({ config, logger, db, tenants, outbox, statuses, links, files, secrets: keyring });
+  const runtime = createRuntime({ config, logger, db, tenants, outbox, outgoing, links, files, secrets: keyring });
   let instance: GatewayInstance;
   try {
     // The one place the gateway's state comes to be: its closure, for the life of this handle.
@@ -130,9 +130,8 @@ export async function startGateway<G extends AnyGateway>(
     throw error;
   }
   const queue = new SendQueue({
-    db,
+    outgoing,
     tenants,
-    statuses,
     send: (ctx, message) => instance.send(ctx, message),
     rateLimits: gateway.rateLimits ?? [],
     config,

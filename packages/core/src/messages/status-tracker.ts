@@ -1,11 +1,11 @@
 /**
- * @module outbox/status-tracker — forward-only statuses of outgoing messages, reported to the CRM once each.
+ * @module messages/status-tracker — forward-only statuses of outgoing messages, reported to the CRM once each.
  */
 import type { Statement } from "better-sqlite3";
 import type { Database } from "../db/client.js";
 import { MESSAGE_STATUSES, statusRank, type MessageStatus } from "../protocol/chat.js";
 import type { PluginReference } from "../protocol/reference.js";
-import type { CrmOutbox } from "./crm-outbox.js";
+import type { CrmOutbox } from "../outbox/crm-outbox.js";
 
 const ERROR_RANK = statusRank("error");
 

@@ -1,5 +1,5 @@
 /**
- * @module queue/send-parts — the durable `ctx.parts` of a send: which parts of a multi-part
+ * @module messages/send-parts — the durable `ctx.parts` of a send: which parts of a multi-part
  * message the channel already took, kept across retries and crashes until the message finishes.
  */
 import type { Statement } from "better-sqlite3";
@@ -7,7 +7,7 @@ import type { Database } from "../db/client.js";
 import { InvalidInputError } from "../errors.js";
 import type { SendParts } from "../gateway/types.js";
 import type { PluginReference } from "../protocol/reference.js";
-import type { StatusTracker } from "../outbox/status-tracker.js";
+import type { StatusTracker } from "./status-tracker.js";
 
 /** The parts table of the send queue (a named hot path: prepared statements). */
 export class SendPartsStore {

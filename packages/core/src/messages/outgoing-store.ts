@@ -1,0 +1,242 @@
+/**
+ * @module messages/outgoing-store — the one owner of the outgoing-message tables (`outgoing`,
+ * `outgoing_parts`, `outgoing_send_parts`): a message's states in the send queue, its parts and
+ * their statuses, a send's durable progress, and finding a message by a channel id.
+ *
+ * The queue's statements are a named hot path: prepared statements, not the query builder.
+ */
+import type { Statement } from "better-sqlite3";
+import { lt, and, isNotNull, inArray } from "drizzle-orm";
+import type { Database } from "../db/client.js";
+import { outgoing, outgoingParts } from "../db/schema.js";
+import { referenceOfRow, tenantRowsSql, type ReferenceRow } from "../db/tenant-rows.js";
+import type { SendParts } from "../gateway/types.js";
+import type { CrmOutbox } from "../outbox/crm-outbox.js";
+import type { Chat, ChatMessage, MessageStatus } from "../protocol/chat.js";
+import type { PluginReference } from "../protocol/reference.js";
+import { SendPartsStore } from "./send-parts.js";
+import { StatusTracker } from "./status-tracker.js";
+
+/** A queued message as the worker claims it. */
+export interface OutgoingRow {
+  id: number;
+  company_id: string;
+  plugin_alias: string;
+  plugin_id: string;
+  crm_message_id: string | null;
+  payload: string;
+  contact: string;
+  attempts: number;
+  created_at: number;
+}
+
+/** A message the channel took, with the ids it gave it, to mark sent. */
+export interface SentMessage {
+  row: OutgoingRow;
+  ref: PluginReference;
+  ids: string[];
+  details?: Record<string, unknown>;
+}
+
+/** A tenant with queued messages, `t` the earliest due time. */
+export type QueuedTenantRow = ReferenceRow & { t: number };
+
+/** The outgoing-message tables and every write to them. */
+export class OutgoingStore {
+  private readonly statuses: StatusTracker;
+  private readonly progress: SendPartsStore;
+  private readonly stmt: Record<
+    | "insert"
+    | "releaseExpired"
+    | "claimDue"
+    | "defer"
+    | "retry"
+    | "sent"
+    | "failed"
+    | "tenantNextDue"
+    | "queuedTenants"
+    | "nextLease"
+    | "findOutgoing",
+    Statement
+  >;
+  private readonly insertTx: (items: Array<{ ref: PluginReference; message: ChatMessage }>, now: number) => boolean[];
+  private readonly sentTx: (items: SentMessage[], now: number) => void;
+  private readonly failedTx: (row: OutgoingRow, ref: PluginReference, reason: string, now: number) => void;
+
+  constructor(
+    private readonly db: Database,
+    outbox: CrmOutbox,
+  ) {
+    const sqlite = db.$client;
+    const tenant = tenantRowsSql();
+    this.statuses = new StatusTracker(db, outbox);
+    this.progress = new SendPartsStore(db, this.statuses);
+    this.stmt = {
+      insert: sqlite.prepare(
+        `INSERT INTO outgoing (company_id, plugin_alias, plugin_id, crm_message_id, payload, contact, state, attempts, next_attempt_at, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, 'queued', 0, ?, ?)
+         ON CONFLICT DO NOTHING`,
+      ),
+      // A send of this process that outlives its lease is still running: never hand it out twice.
+      // Rows of a process that died mid-send go back to the queue (their attempt stays counted)
+      // and take their tenant's turn like any other.
+      releaseExpired: sqlite.prepare(
+        `UPDATE outgoing SET state = 'queued', lease_until = NULL
+         WHERE state = 'leased' AND lease_until <= @now AND id NOT IN (SELECT value FROM json_each(@running))
+         RETURNING company_id, plugin_alias, plugin_id`,
+      ),
+      // One tenant's due rows, oldest first, through the (state, tenant, next_attempt_at) index.
+      claimDue: sqlite.prepare(
+        `UPDATE outgoing SET state = 'leased', lease_until = @leaseUntil, attempts = attempts + 1
+         WHERE id IN (SELECT id FROM outgoing WHERE state = 'queued' AND ${tenant} AND next_attempt_at <= @now
+                      ORDER BY next_attempt_at, id LIMIT @limit)
+         RETURNING id, company_id, plugin_alias, plugin_id, crm_message_id, payload, contact, attempts, created_at`,
+      ),
+      // A rate-limited message is put back without counting the attempt.
+      defer: sqlite.prepare(
+        `UPDATE outgoing SET state = 'queued', lease_until = NULL, attempts = attempts - 1, next_attempt_at = ? WHERE id = ?`,
+      ),
+      retry: sqlite.prepare(
+        `UPDATE outgoing SET state = 'queued', lease_until = NULL, next_attempt_at = ?, last_error = ? WHERE id = ?`,
+      ),
+      sent: sqlite.prepare(
+        `UPDATE outgoing SET state = 'sent', lease_until = NULL, details = ?, last_error = NULL, finished_at = ? WHERE id = ?`,
+      ),
+      failed: sqlite.prepare(
+        `UPDATE outgoing SET state = 'failed', lease_until = NULL, last_error = ?, finished_at = ? WHERE id = ?`,
+      ),
+      tenantNextDue: sqlite.prepare(
+        `SELECT MIN(next_attempt_at) AS t FROM outgoing WHERE state = 'queued' AND ${tenant}`,
+      ),
+      queuedTenants: sqlite.prepare(
+        `SELECT company_id, plugin_alias, plugin_id, MIN(next_attempt_at) AS t FROM outgoing WHERE state = 'queued'
+         GROUP BY company_id, plugin_alias, plugin_id`,
+      ),
+      // Leases of this process's running sends are not "expired work", whatever their time says.
+      nextLease: sqlite.prepare(
+        `SELECT MIN(lease_until) AS t FROM outgoing WHERE state = 'leased' AND id NOT IN (SELECT value FROM json_each(?))`,
+      ),
+      findOutgoing: sqlite.prepare(
+        `SELECT o.payload, o.crm_message_id FROM outgoing_parts p JOIN outgoing o ON o.id = p.outgoing_id
+         WHERE p.company_id = ? AND p.plugin_alias = ? AND p.plugin_id = ? AND p.gateway_message_id = ?`,
+      ),
+    };
+    this.insertTx = sqlite.transaction((items: Array<{ ref: PluginReference; message: ChatMessage }>, now: number) =>
+      items.map(
+        ({ ref, message }) =>
+          this.stmt.insert.run(
+            ref.companyId,
+            ref.pluginAlias,
+            ref.pluginId,
+            message.message.id,
+            JSON.stringify(message),
+            message.chat.contact,
+            now,
+            now,
+          ).changes > 0,
+      ),
+    );
+    this.sentTx = sqlite.transaction((items: SentMessage[], now: number) => {
+      for (const { row, ref, ids, details } of items) {
+        this.stmt.sent.run(details ? JSON.stringify(details) : null, now, row.id);
+        this.statuses.recordParts(ref, row.id, ids);
+        this.progress.clear(row.id);
+        this.statuses.setMessageStatus(ref, row.id, "sent");
+        // Statuses of parts that came while the rest was being sent.
+        this.statuses.catchUp(ref, row.id);
+      }
+    });
+    this.failedTx = sqlite.transaction((row: OutgoingRow, ref: PluginReference, reason: string, now: number) => {
+      this.stmt.failed.run(reason, now, row.id);
+      this.progress.clear(row.id);
+      this.statuses.setMessageStatus(ref, row.id, "error");
+    });
+  }
+
+  /** Runs `fn` in one transaction (the queue's claims of one wake-up). */
+  transaction<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R {
+    return this.db.$client.transaction(fn);
+  }
+
+  /** Stores messages in one transaction; each is true when stored, false when its tenant already has its CRM id. */
+  insertAll(items: Array<{ ref: PluginReference; message: ChatMessage }>, now: number): boolean[] {
+    return this.insertTx(items, now);
+  }
+
+  /** Puts leased rows whose lease ran out (and whose send is not in `running`) back in the queue; returns their tenants. */
+  releaseExpired(now: number, running: string): PluginReference[] {
+    return (this.stmt.releaseExpired.all({ now, running }) as ReferenceRow[]).map(referenceOfRow);
+  }
+
+  /** The earliest lease of a send not in `running` (a JSON array of row ids), or null. */
+  nextForeignLease(running: string): number | null {
+    return (this.stmt.nextLease.get(running) as { t: number | null }).t;
+  }
+
+  /** Leases up to `limit` of the tenant's due rows, oldest first, counting an attempt each. */
+  claimDue(ref: PluginReference, now: number, leaseUntil: number, limit: number): OutgoingRow[] {
+    return this.stmt.claimDue.all({ ...ref, now, leaseUntil, limit }) as OutgoingRow[];
+  }
+
+  /** Puts a claimed row back without counting its attempt, due at `at`. */
+  defer(id: number, at: number): void {
+    this.stmt.defer.run(at, id);
+  }
+
+  /** Puts a failed row back for another attempt at `at`. */
+  retry(id: number, at: number, reason: string): void {
+    this.stmt.retry.run(at, reason, id);
+  }
+
+  /** Marks messages sent (one transaction): their parts recorded, their progress cleared, `sent` reported. */
+  markSent(items: SentMessage[], now: number): void {
+    this.sentTx(items, now);
+  }
+
+  /** Marks a message failed for good (one transaction): its progress cleared, `error` reported. */
+  markFailed(row: OutgoingRow, ref: PluginReference, reason: string, now: number): void {
+    this.failedTx(row, ref, reason, now);
+  }
+
+  /** When the tenant's earliest queued row is due, or null. */
+  tenantNextDue(ref: PluginReference): number | null {
+    return (this.stmt.tenantNextDue.get(ref) as { t: number | null }).t;
+  }
+
+  /** Every tenant with queued rows and its earliest due time. */
+  queuedTenants(): QueuedTenantRow[] {
+    return this.stmt.queuedTenants.all() as QueuedTenantRow[];
+  }
+
+  /** The durable progress of one send (`ctx.parts`). */
+  parts(ref: PluginReference, outgoingId: number): SendParts {
+    return this.progress.open(ref, outgoingId);
+  }
+
+  /** Applies a status the channel reported for one of its message ids; false if nothing moved. */
+  report(ref: PluginReference, channelMessageId: string, status: MessageStatus, reason?: string): boolean {
+    return this.statuses.report(ref, channelMessageId, status, reason);
+  }
+
+  /** The outgoing message a channel message id belongs to. */
+  findOutgoing(
+    ref: PluginReference,
+    channelMessageId: string,
+  ): { chat: Chat; crmMessageId: string | null } | undefined {
+    const row = this.stmt.findOutgoing.get(ref.companyId, ref.pluginAlias, ref.pluginId, channelMessageId) as
+      { payload: string; crm_message_id: string | null } | undefined;
+    if (!row) return undefined;
+    return { chat: (JSON.parse(row.payload) as ChatMessage).chat, crmMessageId: row.crm_message_id };
+  }
+}
+
+/** Deletes messages that finished before `cutoff`, with their parts; returns how many messages. */
+export function purgeFinishedMessages(db: Database, cutoff: number): number {
+  return db.transaction((tx) => {
+    const old = and(isNotNull(outgoing.finishedAt), lt(outgoing.finishedAt, cutoff));
+    tx.delete(outgoingParts)
+      .where(inArray(outgoingParts.outgoingId, tx.select({ id: outgoing.id }).from(outgoing).where(old)))
+      .run();
+    return tx.delete(outgoing).where(old).run().changes;
+  });
+}
