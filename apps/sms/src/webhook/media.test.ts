@@ -26,4 +26,10 @@ describe("inbound media URLs", () => {
     expect(mediaFileName(ME, "application/x-Weird+type; q=1")).toBe(`${ME}.xweirdtype`);
     expect(mediaFileName(ME, "garbage")).toBe(`${ME}.bin`);
   });
+
+  it("names a content type called like Object's properties as any unknown type", () => {
+    for (const type of ["constructor", "toString", "__proto__", "hasOwnProperty"]) {
+      expect(mediaFileName(ME, type)).toBe(`${ME}.bin`);
+    }
+  });
 });

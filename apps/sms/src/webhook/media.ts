@@ -1,7 +1,7 @@
 /**
  * @module webhook/media — the media of an inbound MMS as CRM attachments behind signed links.
  */
-import type { Attachment, GatewayRuntime, Tenant } from "@switchboard/core";
+import { ownEntry, referenceKey, type Attachment, type GatewayRuntime, type Tenant } from "@switchboard/core";
 import type { SmsSettings } from "../settings/form.js";
 import { param, type TwilioParams } from "./signature.js";
 
@@ -43,7 +43,7 @@ export function parseMediaUrl(mediaUrl: string, apiBaseUrl: string): MediaKey | 
 /** The file name a media item gets in the CRM. */
 export function mediaFileName(mediaSid: string, contentType: string): string {
   const type = contentType.split(";")[0]!.trim().toLowerCase();
-  const ext = EXTENSIONS[type] ?? type.split("/")[1]?.replace(/[^a-z0-9]/g, "") ?? "bin";
+  const ext = ownEntry(EXTENSIONS, type) ?? type.split("/")[1]?.replace(/[^a-z0-9]/g, "") ?? "bin";
   return `${mediaSid}.${ext || "bin"}`;
 }
 
@@ -73,7 +73,7 @@ export function mediaAttachments(
     const key = parseMediaUrl(url, apiBaseUrl);
     if (!key) {
       runtime.logger.warn(
-        { mediaUrl: url.slice(0, 200) },
+        { tenant: referenceKey(tenant.ref), mediaUrl: url.slice(0, 200) },
         "inbound media URL is not under the Twilio API base; not fetched",
       );
       skipped += 1;
