@@ -8,7 +8,7 @@ import { emailInboundTokens } from "./db/schema.js";
 import { MIGRATIONS_FOLDER } from "./db/migrations.js";
 import { loadIcon } from "./icon.js";
 import { startInboundServer } from "./inbound/smtp-inbound-server.js";
-import { sendMessage } from "./send/send-message.js";
+import { createSender } from "./send/send-message.js";
 import { createServices } from "./services.js";
 import { settingsForm, INBOUND_PREVIEWER } from "./settings/form.js";
 import { inboundPreviewer } from "./settings/inbound-preview.js";
@@ -51,7 +51,7 @@ export const email = defineGateway({
     const services = createServices(runtime, outbound, env.checks);
     const inbound = env.inbound ? await startInboundServer(env.inbound, services) : undefined;
     return {
-      send: (ctx, message) => sendMessage(services, ctx, message),
+      send: createSender(services),
       webhooks: { inbound: inboundWebhook(services, maxBytes) },
       // The preview shows the tenant's inbound webhook URL, whose token lets anyone post mail in.
       previews: {

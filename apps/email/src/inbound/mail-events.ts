@@ -13,7 +13,7 @@ import {
   type Tenant,
   type WebhookEvent,
 } from "@switchboard/core";
-import { isEmailAddress, normaliseAddress } from "../settings/address.js";
+import { isEmailAddress, normaliseAddress } from "../contact/address.js";
 import type { EmailSettings } from "../settings/form.js";
 import { tenantAddresses } from "../settings/tenant-addresses.js";
 import type { EmailServices } from "../services.js";

@@ -2,7 +2,7 @@
  * @module inbound/recipients — which tenant an inbound address belongs to.
  */
 import type { GatewayRuntime, Tenant } from "@switchboard/core";
-import { normaliseAddress } from "../settings/address.js";
+import { normaliseAddress } from "../contact/address.js";
 import type { EmailSettings } from "../settings/form.js";
 import { claimedInboundAddress } from "../settings/tenant-addresses.js";
 

@@ -14,7 +14,7 @@ import { ClientLimits, clientKey, DEFAULT_INBOUND_LIMITS, type InboundLimits } f
 import { InboundRejection } from "./inbound-rejection.js";
 import { mailEvents } from "./mail-events.js";
 import { checkSender } from "./sender-authenticity.js";
-import { domainOf } from "../settings/address.js";
+import { domainOf } from "../contact/address.js";
 import type { DomainProof } from "./domain-verification.js";
 import { tenantForAddress } from "./recipients.js";
 

@@ -3,7 +3,7 @@
  * conversation, with a failure DSN requested and bounces addressed to the inbound address.
  */
 import { InvalidInputError, type OutgoingMessage, type SendContext, type SendResult } from "@switchboard/core";
-import { isEmailAddress, MAX_ADDRESS_LENGTH, normaliseAddress } from "../settings/address.js";
+import { isEmailAddress, MAX_ADDRESS_LENGTH, normaliseAddress } from "../contact/address.js";
 import type { EmailSettings } from "../settings/form.js";
 import { tenantAddresses } from "../settings/tenant-addresses.js";
 import type { EmailServices } from "../services.js";
@@ -25,8 +25,13 @@ function recipientOf(contact: string): string {
   throw new InvalidInputError(`The contact must be exactly one bare email address (user@example.com), got ${shown}`);
 }
 
-/** The gateway's `send`: returns the Message-ID (without brackets) as the channel message id. */
-export async function sendMessage(
+/** The gateway's `send` over the running gateway's services: returns the Message-ID (without brackets) as the channel message id. */
+export function createSender(services: EmailServices) {
+  return (ctx: SendContext<EmailSettings>, message: OutgoingMessage): Promise<SendResult> =>
+    sendMessage(services, ctx, message);
+}
+
+async function sendMessage(
   services: EmailServices,
   ctx: SendContext<EmailSettings>,
   message: OutgoingMessage,

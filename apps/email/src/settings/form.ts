@@ -3,7 +3,7 @@
  * help (`inbound`), and the settings type it declares.
  */
 import { defineSettingsForm, type FieldValue, type SettingsOf, type Text } from "@switchboard/core";
-import { MAX_ADDRESS_LENGTH, parseMailbox } from "./address.js";
+import { MAX_ADDRESS_LENGTH, parseMailbox } from "../contact/address.js";
 
 /** Longest host name (RFC 1035). */
 export const MAX_HOST_LENGTH = 253;

@@ -8,7 +8,7 @@ import { translate, type Language, type MarkdownPreviewer, type Tenant, type Tex
 import type { DomainVerifier } from "../inbound/domain-verification.js";
 import type { EmailServices } from "../services.js";
 import { INBOUND_ROUTE_PREFIX } from "../webhook/inbound-webhook.js";
-import { domainOf } from "./address.js";
+import { domainOf } from "../contact/address.js";
 import type { EmailSettings } from "./form.js";
 import { claimedInboundAddress } from "./tenant-addresses.js";
 

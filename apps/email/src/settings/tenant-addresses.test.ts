@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseMailbox } from "./address.js";
+import { parseMailbox } from "../contact/address.js";
 import { claimedInboundAddress, tenantAddresses } from "./tenant-addresses.js";
 
 const mail = (from: string, inboundAddress: string | null = null) => ({ from, inboundAddress, defaultSubject: null });

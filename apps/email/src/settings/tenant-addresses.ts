@@ -2,7 +2,7 @@
  * @module settings/tenant-addresses — the addresses a tenant's settings name, parsed: the From
  * mailbox and the address customers write to (explicit, else From's), lower case.
  */
-import { normaliseAddress, parseMailbox, type Mailbox } from "./address.js";
+import { normaliseAddress, parseMailbox, type Mailbox } from "../contact/address.js";
 import type { MailSettings } from "./form.js";
 
 /** The From mailbox and the inbound address (lower case) of a tenant. */

@@ -1,5 +1,5 @@
 /**
- * @module settings/address — parsing `address` / `Name <address>` values of the settings and of mail headers.
+ * @module contact/address — parsing `address` / `Name <address>` values: contacts, settings and mail headers (outbound and inbound both use it).
  */
 import addressparser from "nodemailer/lib/addressparser/index.js";
 import { z } from "zod";
