@@ -6,6 +6,7 @@ import {
   runConformanceSuite,
   type TenantIndex,
   type WebhookCredentials,
+  type WebhookPost,
 } from "@switchboard/testkit/conformance";
 import { startSmtpSink, type SmtpSink } from "@switchboard/testkit/smtp";
 import nodemailer from "nodemailer";
@@ -59,6 +60,16 @@ function withCredentials(url: string, credentials: WebhookCredentials): string {
   if (credentials === "valid") return url;
   const wrong = [...token].map((c) => (c === "A" ? "B" : "A")).join("");
   return url.slice(0, url.length - token.length) + (credentials === "wrong" ? wrong : "");
+}
+
+/** Posts a raw mail to the tenant's raw-MIME webhook (with a wrong or no token if asked), as a provider does. */
+function postMail(tenant: TenantIndex, raw: string, credentials: WebhookCredentials): WebhookPost {
+  return async () =>
+    fetch(withCredentials(await webhookUrl(tenant), credentials), {
+      method: "POST",
+      headers: { "content-type": "message/rfc822" },
+      body: raw,
+    });
 }
 
 /** A plain-text mail from the customer to the tenant, with its own Message-ID. */
@@ -131,13 +142,25 @@ runConformanceSuite({
     maxBytes: MAX_BYTES,
     message(tenant, text, credentials = "valid") {
       // One Message-ID, posted again as it is: a provider's webhook retrying the same mail.
-      const raw = rawMail(tenant, text);
-      return async () =>
-        fetch(withCredentials(await webhookUrl(tenant), credentials), {
-          method: "POST",
-          headers: { "content-type": "message/rfc822" },
-          body: raw,
-        });
+      return postMail(tenant, rawMail(tenant, text), credentials);
+    },
+    status(tenant, sentText, status, credentials = "valid") {
+      if (status === "read") throw new Error("email has no read receipts (its capabilities do not list `read`)");
+      const sent = sinks[tenant]!.messages.find((m) => m.parsed.text?.includes(sentText));
+      const messageId = sent?.parsed.messageId?.replace(/^<|>$/g, "");
+      if (!messageId) throw new Error(`the SMTP account of tenant ${tenant} got no message with ${sentText}`);
+      // A delivery report (RFC 3464) posted to the raw-MIME webhook, as a provider forwards it.
+      const report = dsnMessage({
+        to: accounts[tenant].address,
+        recipient: CUSTOMER,
+        action: status === "delivered" ? "delivered" : "failed",
+        status: status === "delivered" ? "2.0.0" : "5.1.1",
+        ...(status === "error" ? { diagnostic: `550 5.1.1 <${CUSTOMER}>: Recipient address rejected` } : {}),
+        envelopeId: messageId,
+        originalMessageId: messageId,
+        messageId: `report-${++mails}@mx.example.org`,
+      });
+      return postMail(tenant, report, credentials);
     },
   },
   async deliverAttachment(tenant, text, file) {
@@ -148,23 +171,5 @@ runConformanceSuite({
       text,
       attachments: [{ filename: file.name, contentType: file.contentType, content: Buffer.from(file.data) }],
     });
-  },
-  async reportStatus(tenant, sentText, status) {
-    if (status === "read") throw new Error("email has no read receipts (its capabilities do not list `read`)");
-    const sent = sinks[tenant]!.messages.find((m) => m.parsed.text?.includes(sentText));
-    const messageId = sent?.parsed.messageId?.replace(/^<|>$/g, "");
-    if (!messageId) throw new Error(`the SMTP account of tenant ${tenant} got no message with ${sentText}`);
-    const raw = dsnMessage({
-      to: accounts[tenant].address,
-      recipient: CUSTOMER,
-      action: status === "delivered" ? "delivered" : "failed",
-      status: status === "delivered" ? "2.0.0" : "5.1.1",
-      ...(status === "error" ? { diagnostic: `550 5.1.1 <${CUSTOMER}>: Recipient address rejected` } : {}),
-      envelopeId: messageId,
-      originalMessageId: messageId,
-      messageId: `report-${++mails}@mx.example.org`,
-    });
-    // A delivery report comes with an empty envelope sender, as RFC 3464 asks.
-    await mailIn({ envelope: { from: "", to: [accounts[tenant].address] }, raw });
   },
 });

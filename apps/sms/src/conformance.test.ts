@@ -98,18 +98,19 @@ runConformanceSuite({
       const token = { valid: accounts[tenant]!.account.authToken, wrong: "0".repeat(32), missing: null }[credentials];
       return () => postSignedForm(inboundUrl(tenant), params, token);
     },
+    status(tenant, sentText, status, credentials = "valid") {
+      const { account } = accounts[tenant]!;
+      const message = twilio.messages.find((m) => m.accountSid === account.sid && m.body.includes(sentText));
+      if (!message) throw new Error(`Twilio took no message with ${JSON.stringify(sentText)} for tenant ${tenant}`);
+      const error = status === "error" ? { code: 30003, message: "Unreachable destination handset" } : undefined;
+      const callback = twilio.statusCallback(message.sid, TWILIO_STATUS[status], error);
+      const token = { valid: callback.authToken, wrong: "0".repeat(32), missing: null }[credentials];
+      return () => postSignedForm(callback.url, callback.params, token);
+    },
   },
   async deliverAttachment(tenant, text, file) {
     const params = inboundParams(tenant, { body: text, media: [{ contentType: file.contentType, data: file.data }] });
     const res = await twilio.sendInbound(inboundUrl(tenant), params, accounts[tenant]!.account.authToken);
     if (res.status !== 200) throw new Error(`inbound webhook answered ${res.status}: ${await res.text()}`);
-  },
-  async reportStatus(tenant, sentText, status) {
-    const { account } = accounts[tenant]!;
-    const message = twilio.messages.find((m) => m.accountSid === account.sid && m.body.includes(sentText));
-    if (!message) throw new Error(`Twilio took no message with ${JSON.stringify(sentText)} for tenant ${tenant}`);
-    const error = status === "error" ? { code: 30003, message: "Unreachable destination handset" } : undefined;
-    const res = await twilio.deliver(message.sid, TWILIO_STATUS[status], error);
-    if (!res.ok) throw new Error(`status callback answered ${res.status}: ${await res.text()}`);
   },
 });

@@ -70,5 +70,5 @@ runConformanceSuite({
     const res = await fakeApi().deliverUpdate(TOKENS[tenant], updates.message(CUSTOMER, { caption: text, document }));
     if (res.status !== 200) throw new Error(`webhook answered ${res.status}`);
   },
-  // No reportStatus: the Bot API tells bots nothing about delivery, and the capabilities say `sent`/`error` only.
+  // No webhook.status: the Bot API tells bots nothing about delivery, and the capabilities say `sent`/`error` only.
 });

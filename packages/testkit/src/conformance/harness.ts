@@ -34,19 +34,13 @@ export interface ConformanceHarness {
   failNextSend(kind: "permanent" | "transient"): void;
   /** Delivers a customer message with this text through the gateway's real inbound path for the tenant. */
   deliverIncoming(tenant: TenantIndex, text: string): Promise<void>;
-  /** The channel's HTTP webhook, driven with the requests the channel really sends. */
+  /** The channel's HTTP webhooks, driven with the requests the channel really sends. */
   webhook: WebhookHarness;
   /**
    * Delivers a customer message with `text` and this file through the channel's real inbound path.
    * Absent only for a channel that takes no files: its capabilities then list no attachment types.
    */
   deliverAttachment?(tenant: TenantIndex, text: string, file: CustomerFile): Promise<void>;
-  /**
-   * Makes the channel report `status` for the message the gateway sent with `sentText` (Twilio's
-   * status callback, an email delivery report), the way the channel does. Absent only for a channel
-   * without delivery statuses (Telegram): its capabilities then list `sent` and `error` only.
-   */
-  reportStatus?(tenant: TenantIndex, sentText: string, status: ChannelStatus): Promise<void>;
 }
 
 /** How the webhook tells the channel's requests from forgeries. */
@@ -62,7 +56,7 @@ export type WebhookCredentials = "valid" | "wrong" | "missing";
 /** One webhook request, built once: calling it again posts the same request, as the channel redelivers an event. */
 export type WebhookPost = () => Promise<Response>;
 
-/** The channel's inbound webhook. */
+/** The channel's inbound webhooks: customer messages and, where the channel has them, statuses. */
 export interface WebhookHarness {
   authentication: WebhookAuthentication;
   /** The webhook's body limit in bytes: a body one byte longer must be answered 413. */
@@ -73,6 +67,13 @@ export interface WebhookHarness {
    * message comes from the same customer, so the gateway forwards them to the CRM in order.
    */
   message(tenant: TenantIndex, text: string, credentials?: WebhookCredentials): WebhookPost;
+  /**
+   * Builds the channel's report of `status` for the message the gateway sent to the tenant with
+   * `sentText` (Twilio's status callback, an email delivery report), as the channel posts it.
+   * Absent only for a channel without delivery statuses (Telegram): its capabilities then list
+   * `sent` and `error` only.
+   */
+  status?(tenant: TenantIndex, sentText: string, status: ChannelStatus, credentials?: WebhookCredentials): WebhookPost;
 }
 
 /** A file a customer sends. */

@@ -1,6 +1,7 @@
 /**
  * @module conformance/suite-context — the state every case group shares, filled in `beforeAll`.
  */
+import { expect } from "vitest";
 import type { CrmSimulator } from "../crm-simulator/simulator.js";
 import type { IncomingBody, PluginRef, RecordedRequest, SendBody, StatusValue } from "../crm-simulator/types.js";
 import type { ConformanceHarness, TenantIndex } from "./harness.js";
@@ -83,4 +84,24 @@ export async function capabilitiesOf(ctx: SuiteContext): Promise<DeclaredCapabil
   const res = await ctx.crm.getInfo(ctx.gatewayUrl);
   if (res.status !== 200) throw new Error(`GET /info answered ${res.status}`);
   return ((await res.json()) as { extra: { capabilities: DeclaredCapabilities } }).extra.capabilities;
+}
+
+/** Expects a `{code, message}` JSON answer with the response's own status as its code. */
+export async function expectErrorJson(res: Response): Promise<void> {
+  expect(res.headers.get("content-type")).toMatch(/^application\/json/);
+  expect(await res.json()).toMatchObject({ code: res.status, message: expect.any(String) });
+}
+
+/** Expects a webhook's refusal of forged credentials: 401/403, or 404 when a URL token finds the tenant. */
+export async function expectRefused(ctx: SuiteContext, res: Response): Promise<void> {
+  // A token in the URL is what finds the tenant: a wrong one is no webhook at all.
+  const refusals = ctx.harness.webhook.authentication === "signature" ? [401, 403] : [404];
+  expect(refusals, await res.clone().text()).toContain(res.status);
+  await expectErrorJson(res);
+}
+
+/** Expects a webhook's answer to be a 2xx acknowledgement. */
+export async function expectAcknowledged(res: Response): Promise<void> {
+  expect(res.status, await res.clone().text()).toBeGreaterThanOrEqual(200);
+  expect(res.status).toBeLessThan(300);
 }

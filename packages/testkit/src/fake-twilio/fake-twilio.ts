@@ -39,6 +39,19 @@ export interface InboundInput {
   extra?: Record<string, string>;
 }
 
+/** The error a status callback carries (`ErrorCode`, `ErrorMessage`). */
+export interface StatusError {
+  code: number;
+  message?: string;
+}
+
+/** A status callback as Twilio would post it. */
+export interface StatusCallback {
+  url: string;
+  params: WebhookParams;
+  authToken: string;
+}
+
 /** A running fake Twilio. */
 export interface FakeTwilio {
   /** Base URL, no trailing slash: use as `TWILIO_API_BASE_URL`. */
@@ -67,7 +80,12 @@ export interface FakeTwilio {
   /** Posts a status callback, signed with `authToken` (`null`: no signature header). */
   sendStatusCallback(url: string, params: WebhookParams, authToken: string | null): Promise<Response>;
   /** Moves a created message to `status` and posts the callback to its `StatusCallback`, signed. */
-  deliver(messageSid: string, status: string, error?: { code: number; message?: string }): Promise<Response>;
+  deliver(messageSid: string, status: string, error?: StatusError): Promise<Response>;
+  /**
+   * The status callback Twilio would post for a created message (its `StatusCallback` URL, the form
+   * and the account's auth token to sign it with), without posting it: to post it twice or forged.
+   */
+  statusCallback(messageSid: string, status: string, error?: StatusError): StatusCallback;
   close(): Promise<void>;
 }
 
@@ -94,6 +112,27 @@ export async function startFakeTwilio(options: { port?: number } = {}): Promise<
   const addMedia: FakeTwilio["addMedia"] = (accountSid, messageSid, media) => {
     const stored = state.addMedia(accountSid, messageSid, media.contentType, media.data, media.chunked);
     return { ...stored, url: `${url}/2010-04-01/Accounts/${accountSid}/Messages/${messageSid}/Media/${stored.sid}` };
+  };
+
+  const statusCallback: FakeTwilio["statusCallback"] = (messageSid, status, error) => {
+    const message = state.messages.find((m) => m.sid === messageSid);
+    if (!message?.statusCallback) throw new Error(`Message ${messageSid} has no StatusCallback`);
+    const account = state.accounts.get(message.accountSid);
+    if (!account) throw new Error(`Account ${message.accountSid} is gone`);
+    const params: Record<string, string> = {
+      SmsSid: message.sid,
+      SmsStatus: status,
+      MessageStatus: status,
+      To: message.to,
+      MessageSid: message.sid,
+      AccountSid: message.accountSid,
+      From: message.from ?? "+15550000000",
+      ApiVersion: "2010-04-01",
+      ...(message.messagingServiceSid ? { MessagingServiceSid: message.messagingServiceSid } : {}),
+      ...(error ? { ErrorCode: String(error.code) } : {}),
+      ...(error?.message ? { ErrorMessage: error.message } : {}),
+    };
+    return { url: message.statusCallback, params, authToken: account.authToken };
   };
 
   return {
@@ -142,26 +181,11 @@ export async function startFakeTwilio(options: { port?: number } = {}): Promise<
     },
     sendInbound: postSignedForm,
     sendStatusCallback: postSignedForm,
+    statusCallback,
     async deliver(messageSid, status, error) {
-      const message = state.messages.find((m) => m.sid === messageSid);
-      if (!message?.statusCallback) throw new Error(`Message ${messageSid} has no StatusCallback`);
-      const account = state.accounts.get(message.accountSid);
-      if (!account) throw new Error(`Account ${message.accountSid} is gone`);
-      message.status = status;
-      const params: Record<string, string> = {
-        SmsSid: message.sid,
-        SmsStatus: status,
-        MessageStatus: status,
-        To: message.to,
-        MessageSid: message.sid,
-        AccountSid: message.accountSid,
-        From: message.from ?? "+15550000000",
-        ApiVersion: "2010-04-01",
-        ...(message.messagingServiceSid ? { MessagingServiceSid: message.messagingServiceSid } : {}),
-        ...(error ? { ErrorCode: String(error.code) } : {}),
-        ...(error?.message ? { ErrorMessage: error.message } : {}),
-      };
-      return postSignedForm(message.statusCallback, params, account.authToken);
+      const callback = statusCallback(messageSid, status, error);
+      state.messages.find((m) => m.sid === messageSid)!.status = status;
+      return postSignedForm(callback.url, callback.params, callback.authToken);
     },
     close: () =>
       new Promise<void>((resolve, reject) => {

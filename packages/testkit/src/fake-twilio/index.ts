@@ -8,6 +8,8 @@ export {
   type FakeTwilio,
   type InboundInput,
   type InboundMedia,
+  type StatusCallback,
+  type StatusError,
 } from "./fake-twilio.js";
 export { twilioSignature, encodeForm, type WebhookParams } from "./signature.js";
 export type { FailureTarget, RecordedRequest, ScriptedFailure } from "./state.js";
