@@ -55,6 +55,15 @@ export function inboundWebhookCases(ctx: SuiteContext): void {
     expect(incomingWith(ctx, text)).toHaveLength(1);
   });
 
+  it("one event delivered twice at the same time reaches the CRM once", async () => {
+    // A channel retries on its own timeout, possibly while the first delivery is still being handled.
+    const text = `Delivered twice at once ${uniqueId("concurrent")}`;
+    const post = ctx.harness.webhook.message(0, text);
+    for (const res of await Promise.all([post(), post()])) await expectAcknowledged(res);
+    await markerAfter(ctx, "a concurrent redelivery");
+    expect(incomingWith(ctx, text)).toHaveLength(1);
+  });
+
   it("a body over the webhook's limit is answered 413 {code, message} and nothing reaches the CRM", async () => {
     const marker = `Oversized ${uniqueId("oversized")} `;
     const text = marker + "x".repeat(ctx.harness.webhook.maxBytes + 1 - marker.length);
