@@ -9,7 +9,6 @@ import type { SmsEnv } from "./env.js";
 import { createMediaResolver } from "./files/media-resolver.js";
 import { OptOuts } from "./db/opt-outs.js";
 import { createSender } from "./send/send-message.js";
-import { SentParts } from "./send/sent-parts.js";
 import { settingsForm } from "./settings/form.js";
 import { createSetupPreview } from "./settings/preview.js";
 import { createVerifySettings } from "./settings/verify.js";
@@ -51,9 +50,8 @@ export const sms = defineGateway({
     const apiBaseUrl = env.apiBaseUrl.replace(/\/+$/, "");
     const clients = new TwilioClients(apiBaseUrl);
     const optOuts = new OptOuts(runtime.db);
-    const sentParts = new SentParts(runtime.db);
     return {
-      send: createSender({ clients, runtime, optOuts, sentParts }),
+      send: createSender({ clients, runtime, optOuts }),
       webhooks: {
         inbound: inboundWebhook({ runtime, optOuts, apiBaseUrl }),
         status: statusWebhook({ runtime, optOuts }),

@@ -18,7 +18,6 @@ import { planAttachments } from "./attachments.js";
 import { composeText } from "./compose.js";
 import { headContentLength } from "./media-size.js";
 import { contactToE164 } from "../contact/phone.js";
-import type { SentParts } from "./sent-parts.js";
 
 /** Twilio's code for a recipient who opted out; mirrored locally so later sends stop at once. */
 const OPTED_OUT = 21610;
@@ -28,7 +27,6 @@ export interface SenderDeps {
   clients: TwilioClients;
   runtime: GatewayRuntime<SmsSettings>;
   optOuts: OptOuts;
-  sentParts: SentParts;
 }
 
 /** The gateway's `send`: one Twilio message per body part (media on the first), ids in order. */
@@ -66,11 +64,10 @@ export function createSender(deps: SenderDeps) {
       ...(account.statusCallbacks !== false ? { statusCallback: runtime.publicUrl(statusPath(tenant.publicId)) } : {}),
     };
     const client = deps.clients.for(account);
-    const parts = deps.sentParts;
-    const already = parts.created(message.queueId);
     const sids: string[] = [];
     for (const [index, body] of bodies.entries()) {
-      let sid = already.get(index);
+      // A part Twilio took on an earlier try (before a failure or a restart) is never created again.
+      let sid = ctx.parts.get(index);
       if (!sid) {
         if (ctx.signal.aborted) throw new ChannelNetworkError("Twilio: shutting down before every part was sent");
         try {
@@ -80,11 +77,10 @@ export function createSender(deps: SenderDeps) {
           if (error instanceof ChannelRefusedError && error.code === OPTED_OUT) optOuts.optOut(tenant.ref, to, "21610");
           throw error;
         }
-        parts.record(tenant.ref, message.queueId, index, sid);
+        ctx.parts.record(index, sid);
       }
       sids.push(sid);
     }
-    parts.pruneOld();
     return {
       ids: sids,
       details: {
