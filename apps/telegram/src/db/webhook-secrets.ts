@@ -3,7 +3,8 @@
  * each settings save, stored once Telegram accepted it, looked up by the webhook route.
  */
 import { randomBytes } from "node:crypto";
-import { tenantRows, type GatewayRuntime, type PluginReference } from "@switchboard/core";
+import { referenceKey, type GatewayRuntime, type PluginReference } from "@switchboard/core";
+import { and, eq, sql } from "drizzle-orm";
 import { telegramWebhooks } from "./schema.js";
 
 /**
@@ -14,14 +15,33 @@ export function newWebhookSecret(): string {
   return randomBytes(32).toString("base64url");
 }
 
-/** Reads and writes `telegram_webhooks`; the secret is stored sealed (`runtime.secrets`). */
+/**
+ * Reads and writes `telegram_webhooks`; the secret is stored sealed (`runtime.secrets`). `find` runs
+ * on every update (the webhook's hot path): its query is prepared once, and a sealed value already
+ * opened is not decrypted again (a new save stores a new sealed value, which is opened afresh).
+ */
 export class WebhookSecrets {
   private readonly db: GatewayRuntime["db"];
   private readonly box: GatewayRuntime["secrets"];
+  private readonly byTenant;
+  /** The last sealed secret opened per tenant, and what it opened to. */
+  private readonly opened = new Map<string, { sealed: string; secret: string }>();
 
   constructor(runtime: Pick<GatewayRuntime, "db" | "secrets">) {
     this.db = runtime.db;
     this.box = runtime.secrets;
+    // tenantRows binds values; a prepared query binds the reference per call instead.
+    this.byTenant = this.db
+      .select({ botId: telegramWebhooks.botId, secret: telegramWebhooks.secret })
+      .from(telegramWebhooks)
+      .where(
+        and(
+          eq(telegramWebhooks.companyId, sql.placeholder("companyId")),
+          eq(telegramWebhooks.pluginAlias, sql.placeholder("pluginAlias")),
+          eq(telegramWebhooks.pluginId, sql.placeholder("pluginId")),
+        ),
+      )
+      .prepare();
   }
 
   /** Records the secret a tenant's webhook was just set with on bot `botId`, replacing the previous one. */
@@ -39,12 +59,13 @@ export class WebhookSecrets {
 
   /** The tenant's secret, if its webhook was set on bot `botId`; otherwise nothing opens the webhook. */
   find(ref: PluginReference, botId: string): string | undefined {
-    const row = this.db
-      .select({ botId: telegramWebhooks.botId, secret: telegramWebhooks.secret })
-      .from(telegramWebhooks)
-      .where(tenantRows(telegramWebhooks, ref))
-      .get();
+    const row = this.byTenant.get({ companyId: ref.companyId, pluginAlias: ref.pluginAlias, pluginId: ref.pluginId });
     if (!row || row.botId !== botId || row.secret === "") return undefined;
-    return this.box.open(row.secret);
+    const key = referenceKey(ref);
+    const known = this.opened.get(key);
+    if (known?.sealed === row.secret) return known.secret;
+    const secret = this.box.open(row.secret);
+    this.opened.set(key, { sealed: row.secret, secret });
+    return secret;
   }
 }

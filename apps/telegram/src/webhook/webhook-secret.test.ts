@@ -3,6 +3,7 @@ import { UpdateBuilder } from "@switchboard/testkit/telegram";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { telegramWebhooks } from "../db/schema.js";
+import { WebhookSecrets } from "../db/webhook-secrets.js";
 import { freshChat, startTelegramStack, TENANTS, TOKENS, type TelegramStack } from "../test/stack.js";
 
 const lines: string[] = [];
@@ -150,6 +151,24 @@ describe("the webhook secret", () => {
     expect(forwardedTexts().filter((t) => t?.startsWith("no secret stored") || t === "secret of another bot")).toEqual(
       [],
     );
+  });
+
+  it("is decrypted once per stored value on the hot path, and a newly saved one at once", () => {
+    const box = stack.gw.runtime.secrets;
+    let opened = 0;
+    // Its own store over the same table, to count what it decrypts.
+    const store = new WebhookSecrets({
+      db: stack.gw.runtime.db,
+      secrets: { seal: (text) => box.seal(text), open: (sealed) => (opened++, box.open(sealed)) },
+    });
+    const ref = { companyId: "909", pluginAlias: "telegram", pluginId: "9" };
+    store.save(ref, "909090", "first-secret");
+    expect([1, 2, 3].map(() => store.find(ref, "909090"))).toEqual(["first-secret", "first-secret", "first-secret"]);
+    expect(opened).toBe(1);
+    store.save(ref, "909090", "second-secret");
+    expect(store.find(ref, "909090")).toBe("second-secret");
+    expect(store.find(ref, "111111")).toBeUndefined();
+    expect(opened).toBe(2);
   });
 
   it("never appears in logs or in the settings data and previews the CRM sees", async () => {
