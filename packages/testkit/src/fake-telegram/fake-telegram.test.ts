@@ -186,6 +186,14 @@ describe("fake Bot API", () => {
     expect((await call("sendMessage", { chat_id: 9, text: "hi" })).status).toBe(200);
   });
 
+  it("lets `after` matching calls through before a scripted failure", async () => {
+    fake.failNext("sendMessage", { error_code: 502, description: "Bad Gateway" }, { chatId: 10, after: 2, times: 2 });
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i += 1)
+      statuses.push((await call("sendMessage", { chat_id: 10, text: `part ${i}` })).status);
+    expect(statuses).toEqual([200, 200, 502, 502, 200]);
+  });
+
   it("delivers updates to the webhook with its secret and reports failures in getWebhookInfo", async () => {
     const received: Array<{ secret: string | undefined; body: unknown }> = [];
     const hook = new Hono().post("/hook", async (c) => {

@@ -24,6 +24,8 @@ interface ScriptedFailure {
   error: FakeApiError;
   options: FailOptions;
   remaining: number;
+  /** Matching calls still to let through before failing. */
+  skip: number;
 }
 
 /** Everything the fake server remembers; shared by the HTTP handlers and the test-facing API. */
@@ -65,6 +67,10 @@ export class FakeTelegramState {
     );
     const failure = this.failures[index];
     if (!failure) return undefined;
+    if (failure.skip > 0) {
+      failure.skip -= 1;
+      return undefined;
+    }
     failure.remaining -= 1;
     if (failure.remaining <= 0) this.failures.splice(index, 1);
     return failure.error;
@@ -72,7 +78,7 @@ export class FakeTelegramState {
 
   /** Scripts the next matching call(s) of `method` to fail with `error`. */
   failNext(method: string, error: FakeApiError, options: FailOptions = {}): void {
-    this.failures.push({ method, error, options, remaining: options.times ?? 1 });
+    this.failures.push({ method, error, options, remaining: options.times ?? 1, skip: options.after ?? 0 });
   }
 
   /** Next message id in a chat (ids are per chat, like Telegram's). */

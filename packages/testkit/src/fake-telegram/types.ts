@@ -44,6 +44,8 @@ export interface FailOptions {
   chatId?: string | number;
   /** How many matching calls fail (default 1). */
   times?: number;
+  /** How many matching calls succeed first (default 0): `after: 2` fails the third part of a split message. */
+  after?: number;
 }
 
 /** One recorded API call (the token is kept: it's a fake). */
