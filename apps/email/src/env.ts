@@ -9,6 +9,9 @@ import { DEFAULT_INBOUND_LIMITS } from "./inbound/client-limits.js";
 import type { InboundServerOptions } from "./inbound/smtp-inbound-server.js";
 import type { InboundCheckOptions, OutboundSmtpOptions } from "./services.js";
 
+/** Largest raw message by default (25 MiB), over SMTP and through the webhook alike. */
+export const DEFAULT_MAX_BYTES = 26_214_400;
+
 const bool = z
   .enum(["true", "false", "1", "0", "yes", "no"])
   .transform((v) => v === "true" || v === "1" || v === "yes");
@@ -18,7 +21,7 @@ const count = z.coerce.number().int().positive();
 const schema = z.object({
   SMTP_INBOUND_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   SMTP_INBOUND_HOST: z.string().min(1).default("0.0.0.0"),
-  SMTP_INBOUND_MAX_BYTES: z.coerce.number().int().positive().default(26_214_400),
+  SMTP_INBOUND_MAX_BYTES: z.coerce.number().int().positive().default(DEFAULT_MAX_BYTES),
   SMTP_INBOUND_TLS_KEY: z.string().optional(),
   SMTP_INBOUND_TLS_CERT: z.string().optional(),
   SMTP_INBOUND_MAX_RECIPIENTS: count.default(DEFAULT_INBOUND_LIMITS.maxRecipients),

@@ -3,7 +3,7 @@
  * raw-MIME webhook in, threading by Message-ID, statuses from SMTP replies and DSNs.
  */
 import { defineGateway } from "@switchboard/core";
-import type { EmailEnv } from "./env.js";
+import { DEFAULT_MAX_BYTES, type EmailEnv } from "./env.js";
 import { emailInboundTokens } from "./db/schema.js";
 import { MIGRATIONS_FOLDER } from "./db/migrations.js";
 import { loadIcon } from "./icon.js";
@@ -14,8 +14,6 @@ import { settingsForm, INBOUND_PREVIEWER } from "./settings/form.js";
 import { inboundPreviewer } from "./settings/inbound-preview.js";
 import { verifySettings } from "./settings/verify-settings.js";
 import { inboundWebhook } from "./webhook/inbound-webhook.js";
-
-const DEFAULT_MAX_BYTES = 26_214_400;
 
 /** The email gateway: one instance per running gateway, built by `setup` from core's runtime and {@link EmailEnv}. */
 export const email = defineGateway({
