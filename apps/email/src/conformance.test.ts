@@ -58,6 +58,7 @@ async function webhookUrl(tenant: TenantIndex): Promise<string> {
 function withCredentials(url: string, credentials: WebhookCredentials): string {
   const token = url.slice(url.lastIndexOf("/") + 1);
   if (credentials === "valid") return url;
+  if (credentials === "other-tenant") throw new Error("the URL token is the tenant: there are no other credentials");
   const wrong = [...token].map((c) => (c === "A" ? "B" : "A")).join("");
   return url.slice(0, url.length - token.length) + (credentials === "wrong" ? wrong : "");
 }

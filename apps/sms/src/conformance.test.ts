@@ -4,6 +4,7 @@ import {
   conformanceEnv,
   runConformanceSuite,
   type TenantIndex,
+  type WebhookCredentials,
 } from "@switchboard/testkit/conformance";
 import {
   postSignedForm,
@@ -28,6 +29,13 @@ const TWILIO_STATUS = { delivered: "delivered", read: "read", error: "undelivere
 function inboundUrl(tenant: TenantIndex): string {
   const publicId = gateway.runtime.tenants.get(CONFORMANCE_TENANTS[tenant])!.publicId;
   return gateway.runtime.publicUrl(`sms/inbound/${publicId}`);
+}
+
+/** The auth token a webhook request is signed with (`null`: no signature header). */
+function signingToken(tenant: TenantIndex, credentials: WebhookCredentials): string | null {
+  if (credentials === "missing") return null;
+  if (credentials === "wrong") return "0".repeat(32);
+  return accounts[credentials === "other-tenant" ? (tenant === 0 ? 1 : 0) : tenant]!.account.authToken;
 }
 
 /** Webhook params of a message from the suite's customer to the tenant's number. */
@@ -95,8 +103,7 @@ runConformanceSuite({
     message(tenant, text, credentials = "valid") {
       // One MessageSid, posted again as it is: Twilio retries the same request.
       const params = inboundParams(tenant, { body: text });
-      const token = { valid: accounts[tenant]!.account.authToken, wrong: "0".repeat(32), missing: null }[credentials];
-      return () => postSignedForm(inboundUrl(tenant), params, token);
+      return () => postSignedForm(inboundUrl(tenant), params, signingToken(tenant, credentials));
     },
     status(tenant, sentText, status, credentials = "valid") {
       const { account } = accounts[tenant]!;
@@ -104,8 +111,7 @@ runConformanceSuite({
       if (!message) throw new Error(`Twilio took no message with ${JSON.stringify(sentText)} for tenant ${tenant}`);
       const error = status === "error" ? { code: 30003, message: "Unreachable destination handset" } : undefined;
       const callback = twilio.statusCallback(message.sid, TWILIO_STATUS[status], error);
-      const token = { valid: callback.authToken, wrong: "0".repeat(32), missing: null }[credentials];
-      return () => postSignedForm(callback.url, callback.params, token);
+      return () => postSignedForm(callback.url, callback.params, signingToken(tenant, credentials));
     },
   },
   async deliverAttachment(tenant, text, file) {

@@ -53,7 +53,13 @@ runConformanceSuite({
     message(tenant, text, credentials = "valid") {
       // One update, posted again as it is: Telegram redelivers the same update_id.
       const update = updates.text(CUSTOMER, text);
-      const secretToken = { valid: undefined, wrong: "not-the-secret-token", missing: null }[credentials];
+      const other = TOKENS[tenant === 0 ? 1 : 0];
+      const secretToken = {
+        valid: undefined,
+        wrong: "not-the-secret-token",
+        missing: null,
+        "other-tenant": fakeApi().webhook(other)?.secretToken,
+      }[credentials];
       return () => fakeApi().deliverUpdate(TOKENS[tenant], update, { secretToken });
     },
   },

@@ -50,8 +50,11 @@ export type WebhookAuthentication =
   /** An unguessable token in the URL (email's raw-MIME webhook): a wrong one is an unknown webhook, 404. */
   | "url-token";
 
-/** Which credentials a webhook request carries. */
-export type WebhookCredentials = "valid" | "wrong" | "missing";
+/**
+ * Which credentials a webhook request carries: the tenant's own, wrong ones, none, or the other
+ * tenant's valid ones (only asked of `signature` webhooks: with a URL token, the token is the tenant).
+ */
+export type WebhookCredentials = "valid" | "wrong" | "missing" | "other-tenant";
 
 /** One webhook request, built once: calling it again posts the same request, as the channel redelivers an event. */
 export type WebhookPost = () => Promise<Response>;

@@ -38,7 +38,13 @@ runConformanceSuite({
     maxBytes: ECHO_WEBHOOK_LIMIT,
     message(tenant, text, credentials) {
       const event = { id: `conformance-${++events}`, from: "echo://customer", text };
-      return () => running().post(KEYS[tenant], event, credentials);
+      const signingKey = {
+        valid: KEYS[tenant],
+        wrong: "not-a-key",
+        missing: null,
+        "other-tenant": KEYS[tenant === 0 ? 1 : 0],
+      }[credentials ?? "valid"];
+      return () => running().post(KEYS[tenant], event, signingKey);
     },
   },
   // The echo channel has no files and no delivery statuses: its capabilities say so.

@@ -37,8 +37,8 @@ export interface EchoProvider {
   failNextSend(kind: "permanent" | "transient"): void;
   /** Posts a customer message to the account's webhook, as a real provider would. */
   deliver(apiKey: string, from: string, text: string): Promise<void>;
-  /** Posts this event to the account's webhook, signed (or with a wrong or no signature); returns the answer. */
-  post(apiKey: string, event: EchoEvent, signature?: "valid" | "wrong" | "missing"): Promise<Response>;
+  /** Posts this event to the account's webhook, signed with `signingKey` (default its own key; `null`: unsigned). */
+  post(apiKey: string, event: EchoEvent, signingKey?: string | null): Promise<Response>;
   close(): Promise<void>;
 }
 
@@ -69,14 +69,12 @@ export async function startEchoProvider(apiKeys: string[]): Promise<EchoProvider
     return c.json({ ok: true });
   });
 
-  const post: EchoProvider["post"] = (apiKey, event, signature = "valid") => {
+  const post: EchoProvider["post"] = (apiKey, event, signingKey = apiKey) => {
     const webhook = accounts.get(apiKey)?.webhook;
     if (!webhook) throw new Error(`echo provider: no webhook set for ${apiKey}`);
     const body = JSON.stringify(event);
     const headers: Record<string, string> = { "content-type": "application/json" };
-    if (signature !== "missing") {
-      headers[ECHO_SIGNATURE_HEADER] = echoSignature(signature === "valid" ? apiKey : `not-${apiKey}`, body);
-    }
+    if (signingKey !== null) headers[ECHO_SIGNATURE_HEADER] = echoSignature(signingKey, body);
     return fetch(webhook, { method: "POST", headers, body });
   };
 

@@ -46,6 +46,15 @@ export function inboundWebhookCases(ctx: SuiteContext): void {
     },
   );
 
+  if (ctx.harness.webhook.authentication === "signature") {
+    it("a request to company B signed with company A's credentials is refused and nothing reaches the CRM", async () => {
+      const text = `Signed by the other company ${uniqueId("cross")}`;
+      await expectRefused(ctx, await ctx.harness.webhook.message(1, text, "other-tenant")());
+      await markerAfter(ctx, "a cross-company forgery");
+      expect(incomingWith(ctx, text)).toEqual([]);
+    });
+  }
+
   it("a redelivered event reaches the CRM once, and both deliveries are acknowledged", async () => {
     const text = `Delivered twice ${uniqueId("redelivered")}`;
     const post = ctx.harness.webhook.message(0, text);
