@@ -2,7 +2,8 @@
  * @module http/bounded-body — the one way a route reads its request body: bytes are counted as they
  * arrive from the Node socket, and the moment a route's limit is passed the bytes stop being kept
  * and the request is answered 413 `{code, message}`. A declared Content-Length over the limit is
- * refused before a byte is kept. Nothing is buffered past the limit, chunked or not.
+ * refused before a byte is kept. Nothing is buffered past the limit, chunked or not. `readBody`
+ * reads a protocol route's JSON or form body into an object the same way.
  */
 import type { IncomingMessage } from "node:http";
 import type { Context } from "hono";
@@ -75,6 +76,32 @@ function discardRest(incoming: IncomingMessage): void {
 /** {@link readBoundedBody} as UTF-8 text. */
 export async function readBoundedText(c: Context, maxBytes: number = DEFAULT_BODY_LIMIT): Promise<string> {
   return (await readBoundedBody(c, maxBytes)).toString("utf8");
+}
+
+/**
+ * Reads a JSON or form body as an object, at most `maxBytes` (413 past it, see
+ * {@link readBoundedBody}); malformed bodies are a 400, not a crash.
+ */
+export async function readBody(c: Context, maxBytes: number = DEFAULT_BODY_LIMIT): Promise<Record<string, unknown>> {
+  const type = c.req.header("content-type") ?? "";
+  const raw = await readBoundedBody(c, maxBytes);
+  try {
+    if (type.includes("application/x-www-form-urlencoded")) {
+      return Object.fromEntries(new URLSearchParams(raw.toString("utf8")));
+    }
+    if (type.includes("multipart/form-data")) {
+      // Only here is a WHATWG object built: the bytes are already in, bounded.
+      const form = await new Response(raw, { headers: { "content-type": type } }).formData();
+      return Object.fromEntries(form) as Record<string, unknown>;
+    }
+    const text = raw.toString("utf8");
+    if (text.trim() === "") return {};
+    const parsed: unknown = JSON.parse(text);
+    if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+  } catch {
+    // Falls through to the 400 below.
+  }
+  throw new HttpError(400, "Request body must be a JSON object");
 }
 
 function readSocket(incoming: IncomingMessage, maxBytes: number): Promise<Buffer> {

@@ -7,7 +7,7 @@ import type { Logger } from "pino";
 import { isStorageUnavailable } from "../db/storage-health.js";
 import { HttpError, SettingsValidationError } from "../errors.js";
 import { DEFAULT_LANGUAGE, translate, type Language } from "../i18n.js";
-import { BodyTooLargeError, DEFAULT_BODY_LIMIT, readBoundedBody } from "./bounded-body.js";
+import { BodyTooLargeError } from "./bounded-body.js";
 
 /** Seconds a client is asked to wait when the database refuses writes. */
 const STORAGE_RETRY_AFTER_S = 5;
@@ -57,30 +57,4 @@ function translateErrors(errors: SettingsValidationError["errors"], language: La
       ),
     ]),
   );
-}
-
-/**
- * Reads a JSON or form body as an object, at most `maxBytes` (413 past it, see
- * {@link readBoundedBody}); malformed bodies are a 400, not a crash.
- */
-export async function readBody(c: Context, maxBytes: number = DEFAULT_BODY_LIMIT): Promise<Record<string, unknown>> {
-  const type = c.req.header("content-type") ?? "";
-  const raw = await readBoundedBody(c, maxBytes);
-  try {
-    if (type.includes("application/x-www-form-urlencoded")) {
-      return Object.fromEntries(new URLSearchParams(raw.toString("utf8")));
-    }
-    if (type.includes("multipart/form-data")) {
-      // Only here is a WHATWG object built: the bytes are already in, bounded.
-      const form = await new Response(raw, { headers: { "content-type": type } }).formData();
-      return Object.fromEntries(form) as Record<string, unknown>;
-    }
-    const text = raw.toString("utf8");
-    if (text.trim() === "") return {};
-    const parsed: unknown = JSON.parse(text);
-    if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
-  } catch {
-    // Falls through to the 400 below.
-  }
-  throw new HttpError(400, "Request body must be a JSON object");
 }

@@ -16,6 +16,8 @@ const FETCH_TIMEOUT_MS = 5000;
 export class PublicKeyStore {
   private readonly memory = new Map<string, Promise<KeyObject>>();
   private readonly ready = new Map<string, KeyObject>();
+  /** PEM texts this process fetched and no verified token has vouched for yet. */
+  private readonly unconfirmed = new Map<string, string>();
 
   constructor(private readonly db: Database) {}
 
@@ -40,13 +42,17 @@ export class PublicKeyStore {
     return key;
   }
 
-  /** Persists a key once a token signed with it has verified (so junk never lands in the DB). */
-  remember(origin: string, keyId: string, pem: string): void {
+  /**
+   * Says a token signed with the key has verified: a key this process fetched is stored then, and
+   * only then, so an issuer's junk never lands in the database.
+   */
+  confirm(origin: string, keyId: string): void {
+    const cacheKey = `${origin} ${keyId}`;
+    const pem = this.unconfirmed.get(cacheKey);
+    if (pem === undefined) return;
     this.db.insert(publicKeys).values({ origin, keyId, pem, fetchedAt: Date.now() }).onConflictDoNothing().run();
+    this.unconfirmed.delete(cacheKey);
   }
-
-  /** The PEM text fetched for a key, if this process fetched it (to persist after verification). */
-  readonly fetchedPem = new Map<string, string>();
 
   private async load(origin: string, keyId: string): Promise<KeyObject> {
     const row = this.db
@@ -55,7 +61,7 @@ export class PublicKeyStore {
       .where(and(eq(publicKeys.origin, origin), eq(publicKeys.keyId, keyId)))
       .get();
     const pem = row?.pem ?? (await this.fetchPem(origin, keyId));
-    if (!row) this.fetchedPem.set(`${origin} ${keyId}`, pem);
+    if (!row) this.unconfirmed.set(`${origin} ${keyId}`, pem);
     let key: KeyObject;
     try {
       key = createPublicKey(pem.trim());

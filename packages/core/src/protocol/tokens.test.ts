@@ -90,3 +90,28 @@ describe("CRM token verification", () => {
     expect(rows[0]!.pem.trim()).toBe(stack.crm.publicKeyPem.trim());
   });
 });
+
+describe("issuer public keys", () => {
+  it("are stored only once a token signed with them has verified", async () => {
+    const fresh = await startStack(createEchoGateway().definition, { register: false });
+    try {
+      const stored = () => fresh.gw.runtime.db.$client.prepare("SELECT key_id FROM public_keys").all();
+      const send = (token: string) =>
+        fetch(fresh.gw.url + "special/send", {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ request: token }),
+        });
+      const body = { ...fresh.crm.claimsFor(fresh.gw.url, TENANT_A), body: textMessage("k-1") };
+      // The key is fetched for this token, but the token is not signed with it: nothing is stored.
+      const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+      expect((await send(fresh.crm.mintToken({ claims: body, key: privateKey }))).status).toBe(403);
+      expect(stored()).toEqual([]);
+      // A genuine token vouches for the key (the send itself is refused: nobody registered).
+      await send(fresh.crm.mintToken({ claims: body }));
+      expect(stored()).toEqual([{ key_id: fresh.crm.pkeyId }]);
+    } finally {
+      await fresh.close();
+    }
+  });
+});

@@ -79,11 +79,7 @@ export class CrmTokenVerifier {
     if (claims.iat !== undefined && (typeof claims.iat !== "number" || claims.iat > now + CLOCK_TOLERANCE_S)) {
       throw new HttpError(403, "Token claim is not valid: iat");
     }
-    const fetched = this.keys.fetchedPem.get(`${origin} ${keyId}`);
-    if (fetched !== undefined) {
-      this.keys.remember(origin, keyId, fetched);
-      this.keys.fetchedPem.delete(`${origin} ${keyId}`);
-    }
+    this.keys.confirm(origin, keyId);
     return { claims, ref: referenceFromClaims(claims), issuer: origin };
   }
 

@@ -6,7 +6,7 @@ import { HttpError } from "../../errors.js";
 import { referenceKey } from "../../protocol/reference.js";
 import type { RegistrationRefusal } from "../../tenants/tenant-store.js";
 import type { AppDeps, AppEnv } from "../context.js";
-import { readBody } from "../errors.js";
+import { readBody } from "../bounded-body.js";
 
 const REFUSALS = new Map<RegistrationRefusal, [status: number, message: string]>([
   // Says nothing about the registration in force, only that this issuer cannot replace it.

@@ -6,7 +6,7 @@ import { isStorageUnavailable } from "../../db/storage-health.js";
 import { HttpError } from "../../errors.js";
 import { parseChatMessage } from "../../protocol/chat.js";
 import type { AppDeps, AppEnv } from "../context.js";
-import { readBody } from "../errors.js";
+import { readBody } from "../bounded-body.js";
 import { registeredReference } from "../protected.js";
 
 /** Accepts an outgoing message from the CRM into the durable queue. */

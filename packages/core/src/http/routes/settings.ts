@@ -8,7 +8,7 @@ import { checkSettings, maskPasswords } from "../../settings/validate.js";
 import { withoutPasswords } from "../../settings/redact-passwords.js";
 import { ownEntry } from "../../util/own-entry.js";
 import type { AppDeps, AppEnv } from "../context.js";
-import { readBody } from "../errors.js";
+import { readBody } from "../bounded-body.js";
 import { requirePluginToken, requireSettingsAccess } from "../protected.js";
 
 /** `/protected/*` routes. */
