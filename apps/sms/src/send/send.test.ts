@@ -126,6 +126,20 @@ describe("sending SMS and MMS", () => {
     expect(bed.crm.statusesOf(id)).toEqual(["error"]);
   });
 
+  it("mirrors Twilio's 21610 as an opt-out: the next send to that number fails without calling Twilio", async () => {
+    const to = "+14155550161";
+    bed.twilio.failNext({ status: 400, code: 21610, message: "Attempt to send to unsubscribed recipient" });
+    const first = await bed.sendText(0, to, "first");
+    await bed.waitStatus(first, "error");
+    const second = await bed.sendText(0, to, "second");
+    await bed.waitStatus(second, "error");
+    expect(createsTo(to)).toHaveLength(1);
+    const row = bed.gateway.runtime.db.$client
+      .prepare(`SELECT last_error FROM outgoing WHERE crm_message_id = ?`)
+      .get(second) as { last_error: string };
+    expect(row.last_error).toMatch(/Twilio: \+14155550161 has opted out \(texted 21610\)/);
+  });
+
   it.each([
     ["429 with Retry-After", { status: 429, code: 20429, retryAfterSeconds: 0 }],
     ["503", { status: 503, code: 20503 }],

@@ -123,6 +123,29 @@ describe("status callbacks", () => {
     }
   });
 
+  it("mirrors a 21610 callback as an opt-out of that number for this tenant only", async () => {
+    const to = "+14155550209";
+    const { id, sid } = await sent(to);
+    const res = await bed.twilio.sendStatusCallback(
+      bed.statusUrl(0),
+      callbackParams(sid, "failed", {
+        To: to,
+        ErrorCode: "21610",
+        ErrorMessage: "Attempt to send to unsubscribed recipient",
+      }),
+      bed.tenants[0]!.account.authToken,
+    );
+    expect(res.status).toBe(204);
+    await bed.waitStatus(id, "error");
+    const creates = () => bed.twilio.messageCreates().filter((r) => r.form.get("To") === to).length;
+    const before = creates();
+    const next = await bed.sendText(0, to, "are you there?");
+    await bed.waitStatus(next, "error");
+    expect(creates()).toBe(before);
+    const other = await bed.sendText(1, to, "from company B");
+    await bed.waitStatus(other, "sent");
+  });
+
   it("answers 404 for an unknown tenant id", async () => {
     const res = await bed.twilio.sendStatusCallback(
       bed.statusUrl(0).replace(/[^/]+$/, "nope"),
