@@ -37,6 +37,11 @@ export function planMessage(message: Pick<Message, "content" | "attachments">): 
   return [...textSteps, ...media];
 }
 
+/** How many Telegram messages a step makes: one per text part or file, one per image of an album. */
+export function partsOf(step: SendStep): number {
+  return step.kind === "album" ? step.attachments.length : 1;
+}
+
 type MediaStep = Extract<SendStep, { kind: "file" | "album" }>;
 
 /** Images first (several go as albums; a lone one as a photo), then voices and files in order. */

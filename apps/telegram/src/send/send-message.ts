@@ -1,23 +1,24 @@
 /**
- * @module send/send-message — the gateway's `send`: plan the calls, run them in order (resuming
- * after a retry), follow a group's migration to its supergroup, and return every message id.
+ * @module send/send-message — the gateway's `send`: plan the calls, run the ones no earlier try
+ * got through (core's durable `ctx.parts`), follow a group's migration to its supergroup, and
+ * return every message id.
  */
 import {
   ChannelNetworkError,
   ChannelRefusedError,
-  isRetryable,
   referenceKey,
   type GatewayRuntime,
   type OutgoingMessage,
   type SendContext,
+  type SendParts,
   type SendResult,
 } from "@switchboard/core";
 import type { Bots } from "../bot/bots.js";
+import { parseContact, type ChatId } from "../contact/contact.js";
 import type { TelegramSettings } from "../settings/form.js";
-import { parseContact } from "../contact/contact.js";
 import { migratedChatId, toSendError } from "./errors.js";
-import { planMessage } from "./plan.js";
-import type { Progress, SendMemory } from "./progress.js";
+import { partsOf, planMessage } from "./plan.js";
+import type { SendMemory } from "./progress.js";
 import { runStep, type StepContext } from "./run-step.js";
 
 /** Builds the `send` function of the gateway definition. */
@@ -37,47 +38,52 @@ export function createSender(bots: Bots, memory: SendMemory, runtime: GatewayRun
         "Telegram: an earlier attempt at this message is still uploading; trying again later",
       );
     }
-    const progress = memory.start(message.queueId, memory.migratedTo(tenantKey, contactChat) ?? contactChat);
+    const target = { chatId: memory.migratedTo(tenantKey, contactChat) ?? contactChat };
     const stepContext: StepContext = { api: bots.api(token), runtime, signal: ctx.signal };
     try {
-      for (; progress.done < steps.length; progress.done += 1) {
-        const step = steps[progress.done]!;
+      // Each step owns the part indexes of the messages it makes, in plan order.
+      let first = 0;
+      for (const step of steps) {
+        const count = partsOf(step);
+        const indexes = Array.from({ length: count }, (_, i) => first + i);
+        first += count;
+        // Telegram took it on an earlier try (before a 429, a restart or a crash): never again.
+        if (indexes.every((index) => ctx.parts.get(index) !== undefined)) continue;
         const messages = await runWithMigration(
-          progress,
-          () => runStep(stepContext, progress.chatId, step),
+          target,
+          () => runStep(stepContext, target.chatId, step),
           (to) => {
-            memory.rememberMigration(tenantKey, progress.chatId, to);
+            memory.rememberMigration(tenantKey, target.chatId, to);
             ctx.logger.info({ to }, "group migrated to a supergroup; resending there");
           },
         );
-        for (const m of messages) {
-          progress.ids.push(`${m.chat.id}:${m.message_id}`);
-          progress.messageIds.push(m.message_id);
-        }
+        messages.forEach((m, i) => ctx.parts.record(indexes[0]! + i, `${m.chat.id}:${m.message_id}`));
       }
     } catch (error) {
-      const mapped = toSendError(error, token);
-      // Keep the progress only if the queue will try again.
-      if (!isRetryable(mapped)) memory.finish(message.queueId);
-      throw mapped;
+      throw toSendError(error, token);
     } finally {
       memory.release(message.queueId);
     }
-    memory.finish(message.queueId);
-    return {
-      ids: progress.ids,
-      details: {
-        chatId: progress.chatId,
-        messageIds: progress.messageIds,
-        ...(progress.migratedFrom !== undefined ? { migratedFrom: progress.migratedFrom } : {}),
-      },
-    };
+    return result(ctx.parts, target.chatId, contactChat);
+  };
+}
+
+/** Every message id of the message, in part order (a retry's and the earlier tries' alike). */
+function result(parts: SendParts, chatId: ChatId, contactChat: ChatId): SendResult {
+  const ids = [...parts.all()].sort(([a], [b]) => a - b).map(([, id]) => id);
+  return {
+    ids,
+    details: {
+      chatId,
+      messageIds: ids.map((id) => Number(id.slice(id.lastIndexOf(":") + 1))),
+      ...(chatId !== contactChat ? { migratedFrom: contactChat } : {}),
+    },
   };
 }
 
 /** Runs a call; if Telegram says the group became a supergroup, switches the chat and runs it again once. */
 async function runWithMigration<T>(
-  progress: Progress,
+  target: { chatId: ChatId },
   call: () => Promise<T>,
   onMigrate: (to: number) => void,
 ): Promise<T> {
@@ -85,10 +91,9 @@ async function runWithMigration<T>(
     return await call();
   } catch (error) {
     const to = migratedChatId(error);
-    if (to === undefined || to === progress.chatId) throw error;
+    if (to === undefined || to === target.chatId) throw error;
     onMigrate(to);
-    progress.migratedFrom ??= progress.chatId;
-    progress.chatId = to;
+    target.chatId = to;
     return call();
   }
 }

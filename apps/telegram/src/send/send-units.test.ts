@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { redactToken } from "../bot/redact.js";
 import { contactOf, parseContact } from "../contact/contact.js";
 import { toSendError } from "./errors.js";
-import { planMessage } from "./plan.js";
+import { partsOf, planMessage } from "./plan.js";
 
 const TOKEN = "123456:AAsecret-part-of-the-token";
 
@@ -95,5 +95,23 @@ describe("planning", () => {
       ["file", undefined],
     ]);
     expect(steps[0]?.kind === "file" && steps[0].attachment.name).toBe("b.jpg");
+  });
+
+  it("gives each step as many parts as the messages Telegram makes of it: one per image of an album", () => {
+    const image = (i: number) => ({ name: `${i}.jpg`, uri: `https://x.test/${i}`, type: "image" as const });
+    const steps = planMessage({
+      content: { text: "x".repeat(5000), format: "text" },
+      attachments: [
+        ...Array.from({ length: 12 }, (_, i) => image(i)),
+        { name: "v.ogg", uri: "https://x.test/v", type: "voice" },
+      ],
+    });
+    expect(steps.map((s) => [s.kind, partsOf(s)])).toEqual([
+      ["text", 1],
+      ["text", 1],
+      ["album", 10],
+      ["album", 2],
+      ["file", 1],
+    ]);
   });
 });
