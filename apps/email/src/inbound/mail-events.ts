@@ -108,8 +108,8 @@ export async function mailEvents(
     kind: "incoming",
     message: { chat: { id: chatId, contact, subject }, message: { content, attachments } },
     externalId,
-    // Only once the message is stored, and only the first time: until then a redelivery must not
-    // find it known (it would be answered "duplicate" and never reach the CRM).
+    // In the transaction that stores the message, and only the first time: the thread row commits
+    // with the message, so a redelivery never finds one without the other.
     onStored: () => {
       messages.insert(tenant.ref, {
         messageId: externalId,

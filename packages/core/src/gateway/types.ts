@@ -163,7 +163,7 @@ export interface GatewayRuntime<S = SettingsData> {
   findOutgoing(tenant: Tenant<S>, channelMessageId: string): { chat: Chat; crmMessageId: string | null } | undefined;
   /**
    * Stores events that came some other way than a declared webhook (email's own SMTP server), as
-   * a webhook's are: atomically, each `externalId` once, `onStored` after commit.
+   * a webhook's are: atomically, each `externalId` once, a new event's `onStored` in the same transaction.
    */
   storeEvents(tenant: Tenant<S>, events: readonly WebhookEvent[]): { fresh: number; repeated: number };
   /** Records an external event id once per tenant and scope; false if it was seen before. */
@@ -241,7 +241,11 @@ export interface IncomingEvent {
   message: IncomingMessage;
   /** The channel's id of this event (Telegram update, Twilio MessageSid): a redelivery is forwarded once. */
   externalId?: string;
-  /** Runs once the event was stored and only when it was new (e.g. apply an SMS STOP keyword). */
+  /**
+   * Runs only when the event is new, in the transaction that stores it (synchronously): the
+   * gateway's own rows for it (an SMS opt-out, an email's threading row) commit with the message
+   * or not at all. If it throws, its own writes roll back and are logged; the message is kept.
+   */
   onStored?: () => void;
 }
 

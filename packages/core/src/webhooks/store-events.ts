@@ -3,6 +3,7 @@
  * outbox (each external id once), statuses onto their outgoing message, all in one transaction.
  */
 import type { Database } from "../db/client.js";
+import { isStorageUnavailable } from "../db/storage-health.js";
 import type { GatewayRuntime, Tenant, WebhookEvent } from "../gateway/types.js";
 
 /** How many events were new (stored or moved a status) and how many were repeats. */
@@ -13,7 +14,9 @@ export interface StoredEvents {
 
 /**
  * Stores every event of one request atomically: a crash or a full disk stores none of them, so
- * the channel's redelivery (after our 5xx) finds nothing half-done. `onStored` runs after commit.
+ * the channel's redelivery (after our 5xx) finds nothing half-done. A new event's `onStored` runs
+ * in the same transaction, in a savepoint of its own: its rows commit with the message, and a
+ * failure of its own (not the database's) is logged and rolled back alone, the message kept.
  */
 export function storeEvents(
   db: Database,
@@ -22,8 +25,8 @@ export function storeEvents(
   events: readonly WebhookEvent[],
   onFollowUpError: (error: unknown) => void,
 ): StoredEvents {
-  const after: Array<() => void> = [];
-  const counts = db.$client.transaction(() => {
+  const sqlite = db.$client;
+  return sqlite.transaction(() => {
     let fresh = 0;
     for (const event of events) {
       const isNew =
@@ -32,17 +35,16 @@ export function storeEvents(
           : runtime.reportStatus(tenant, event.channelMessageId, event.status, { reason: event.reason });
       if (!isNew) continue;
       fresh += 1;
-      if (event.kind === "incoming" && event.onStored) after.push(event.onStored);
+      if (event.kind !== "incoming" || !event.onStored) continue;
+      try {
+        // A nested transaction is a savepoint: only the follow-up's own writes roll back.
+        sqlite.transaction(event.onStored)();
+      } catch (error) {
+        // A busy or full database fails the whole request (503): the channel delivers it again.
+        if (isStorageUnavailable(error)) throw error;
+        onFollowUpError(error);
+      }
     }
     return { fresh, repeated: events.length - fresh };
   })();
-  // The events are stored whatever a follow-up does: its failure is logged, never answered as a 5xx.
-  for (const run of after) {
-    try {
-      run();
-    } catch (error) {
-      onFollowUpError(error);
-    }
-  }
-  return counts;
 }

@@ -47,7 +47,7 @@ describe("declared webhooks (core owns the route)", () => {
     }
   });
 
-  it("turns an exception in a gateway's parse into a 400 and a custom reply into the answer", async () => {
+  it("turns an exception in parse into a 400, stores a follow-up with its message, and answers a custom reply", async () => {
     const echo = createEchoGateway();
     const base = echo.definition;
     const gateway = defineGateway({
@@ -62,6 +62,28 @@ describe("declared webhooks (core owns the route)", () => {
               path: "echo/broken/:publicId",
               parse: () => {
                 throw new TypeError("Cannot read properties of undefined");
+              },
+            },
+            followUp: {
+              path: "echo/follow-up/:publicId",
+              parse: (request, tenant) => {
+                const { id, text } = request.json() as { id: string; text: string };
+                return {
+                  events: [
+                    {
+                      kind: "incoming",
+                      externalId: id,
+                      message: {
+                        chat: { contact: "echo://f" },
+                        message: { content: { text, format: "text" }, attachments: [] },
+                      },
+                      onStored: () => {
+                        runtime.claimOnce(tenant, "follow-up", id);
+                        if (text === "boom") throw new Error("the gateway's own follow-up failed");
+                      },
+                    },
+                  ],
+                };
               },
             },
             twiml: {
@@ -80,6 +102,22 @@ describe("declared webhooks (core owns the route)", () => {
     const broken = await fetch(`${s.gw.url}echo/broken/${publicId}`, { method: "POST", body: "{}" });
     expect(broken.status).toBe(400);
     expect(await broken.json()).toEqual({ code: 400, message: "The webhook request could not be read" });
+    // A follow-up's writes commit with the message; one that throws rolls back alone, the message kept.
+    const tenant = s.gw.runtime.tenants.get(TENANT_A)!;
+    for (const [id, text] of [
+      ["f-1", "fine"],
+      ["f-2", "boom"],
+    ]) {
+      const res = await fetch(`${s.gw.url}echo/follow-up/${publicId}`, {
+        method: "POST",
+        body: JSON.stringify({ id, text }),
+      });
+      expect(res.status, text).toBe(200);
+    }
+    await s.crm.waitFor(() => s.crm.incoming.length === 2);
+    expect(s.crm.incoming.map((i) => i.body.message.content?.text)).toEqual(["fine", "boom"]);
+    expect(s.gw.runtime.claimOnce(tenant, "follow-up", "f-1")).toBe(false);
+    expect(s.gw.runtime.claimOnce(tenant, "follow-up", "f-2")).toBe(true);
     for (const path of [`echo/twiml/${publicId}`, `echo/twiml/${publicId}/again`]) {
       const twiml = await fetch(`${s.gw.url}${path}`, { method: "POST", body: "" });
       expect(twiml.status).toBe(200);
