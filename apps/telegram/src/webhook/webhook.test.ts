@@ -1,3 +1,4 @@
+import type { WebhookRequest } from "@switchboard/core";
 import type { IncomingBody, RecordedRequest } from "@switchboard/testkit";
 import { UpdateBuilder } from "@switchboard/testkit/telegram";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -301,6 +302,43 @@ describe("webhook security and delivery", () => {
       expect(incomingFrom(`tg://chat?id=${group}`)).toHaveLength(1);
     } finally {
       expect((await stack.crm.putSettings(stack.url, TENANTS[0], { main: { allowGroups: false } })).status).toBe(200);
+    }
+  });
+});
+
+describe("a bot token replaced while an update is handled", () => {
+  /** The request core hands `parse` once the secret was checked. */
+  function request(update: Record<string, unknown>): WebhookRequest {
+    const body = Buffer.from(JSON.stringify(update));
+    return {
+      method: "POST",
+      url: stack.url,
+      publicUrl: stack.url,
+      params: {},
+      headers: new Headers(),
+      body,
+      text: () => body.toString("utf8"),
+      json: () => JSON.parse(body.toString("utf8")) as unknown,
+      form: () => new URLSearchParams(),
+    };
+  }
+
+  it("ignores an update checked against the previous token, and keys the current bot's by its own id", async () => {
+    const webhook = stack.gw.instance.webhooks.update;
+    const before = stack.gw.runtime.tenants.get(TENANTS[0])!;
+    const third = "333333:CCthird-token-for-the-guard";
+    stack.fake.addBot(third);
+    expect((await stack.crm.putSettings(stack.url, TENANTS[0], { main: { botToken: third } })).status).toBe(200);
+    try {
+      const update = updates.text({ id: freshChat() }, "for the old bot");
+      expect(await webhook.parse(request(update), before)).toEqual({ events: [] });
+      const now = stack.gw.runtime.tenants.get(TENANTS[0])!;
+      const parsed = await webhook.parse(request(update), now);
+      expect(parsed.events.map((e) => e.kind === "incoming" && e.externalId)).toEqual([
+        `update:333333:${String(update.update_id)}`,
+      ]);
+    } finally {
+      expect((await stack.crm.putSettings(stack.url, TENANTS[0], { main: { botToken: TOKENS[0] } })).status).toBe(200);
     }
   });
 });
