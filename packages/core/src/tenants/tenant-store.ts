@@ -29,8 +29,8 @@ export interface RegistrationInput {
 export type RegistrationRefusal = "foreign-issuer" | "outdated" | "replayed";
 
 /** The outcome of {@link TenantStore.register}. */
-export type RegistrationResult<S extends SettingsData> =
-  { ok: true; tenant: Tenant<S>; adoptedIssuer: boolean } | { ok: false; refusal: RegistrationRefusal };
+export type RegistrationResult =
+  { ok: true; tenant: Tenant; adoptedIssuer: boolean } | { ok: false; refusal: RegistrationRefusal };
 
 /** What core keeps private about a registration: the signing secret and where the tenant belongs. */
 export interface RegistrationSecrets {
@@ -68,8 +68,8 @@ const byRef = (ref: PluginReference) => tenantRows(registrations, ref);
  * Reads and writes tenants; every read is scoped by a plugin reference or a public id. HPTs and
  * settings data are sealed at rest; callers only ever see them open.
  */
-export class TenantStore<S extends SettingsData = SettingsData> {
-  private readonly cache = new Map<string, Tenant<S> | null>();
+export class TenantStore {
+  private readonly cache = new Map<string, Tenant | null>();
   private readonly publicIds = new Map<string, string>();
   private readonly secrets = new Map<string, RegistrationSecrets>();
 
@@ -103,7 +103,7 @@ export class TenantStore<S extends SettingsData = SettingsData> {
    * nothing changed, when the tenant is pinned to another issuer or the token is older than one
    * already used or was used before; re-sending the token in force is a no-op that succeeds.
    */
-  register(ref: PluginReference, input: RegistrationInput): RegistrationResult<S> {
+  register(ref: PluginReference, input: RegistrationInput): RegistrationResult {
     type Outcome = { refusal: RegistrationRefusal } | { adoptedIssuer: boolean; unchanged?: true };
     const outcome = this.db.transaction((tx): Outcome => {
       const existing = tx.select().from(registrations).where(byRef(ref)).get();
@@ -163,7 +163,7 @@ export class TenantStore<S extends SettingsData = SettingsData> {
   }
 
   /** The tenant of a reference, or undefined when it never registered. */
-  get(ref: PluginReference): Tenant<S> | undefined {
+  get(ref: PluginReference): Tenant | undefined {
     const key = referenceKey(ref);
     const cached = this.cache.get(key);
     if (cached !== undefined) return cached ?? undefined;
@@ -194,7 +194,7 @@ export class TenantStore<S extends SettingsData = SettingsData> {
   }
 
   /** Finds a tenant by the opaque id in its webhook URLs. */
-  byPublicId(publicId: string): Tenant<S> | undefined {
+  byPublicId(publicId: string): Tenant | undefined {
     const key = this.publicIds.get(publicId);
     if (key) {
       const cached = this.cache.get(key);
@@ -205,7 +205,7 @@ export class TenantStore<S extends SettingsData = SettingsData> {
   }
 
   /** Every registered tenant. */
-  all(): Tenant<S>[] {
+  all(): Tenant[] {
     return this.db
       .select()
       .from(registrations)
@@ -215,17 +215,17 @@ export class TenantStore<S extends SettingsData = SettingsData> {
   }
 
   /** Stored settings data of a reference (`{}` when never saved). */
-  settings(ref: PluginReference): S {
+  settings(ref: PluginReference): SettingsData {
     const row = this.db
       .select({ data: settingsTable.data })
       .from(settingsTable)
       .where(tenantRows(settingsTable, ref))
       .get();
-    return (row ? JSON.parse(this.box.open(row.data)) : {}) as S;
+    return (row ? JSON.parse(this.box.open(row.data)) : {}) as SettingsData;
   }
 
   /** Replaces the settings data of a reference (sealed whole: its password fields are credentials). */
-  saveSettings(ref: PluginReference, data: S): void {
+  saveSettings(ref: PluginReference, data: SettingsData): void {
     const json = this.box.seal(JSON.stringify(data));
     this.db
       .insert(settingsTable)
@@ -238,7 +238,7 @@ export class TenantStore<S extends SettingsData = SettingsData> {
     this.cache.delete(referenceKey(ref));
   }
 
-  private toTenant(row: RegistrationRow): Tenant<S> {
+  private toTenant(row: RegistrationRow): Tenant {
     const ref = { companyId: row.companyId, pluginAlias: row.pluginAlias, pluginId: row.pluginId };
     return {
       ref,

@@ -3,7 +3,7 @@
  */
 import { Hono } from "hono";
 import { HttpError, SettingsValidationError } from "../../errors.js";
-import { renderForm, type SettingsData } from "../../settings/form.js";
+import { renderForm } from "../../settings/form.js";
 import { checkSettings, maskPasswords } from "../../settings/validate.js";
 import { withoutPasswords } from "../../settings/redact-passwords.js";
 import { ownEntry } from "../../util/own-entry.js";
@@ -74,7 +74,7 @@ export function settingsRoutes(deps: AppDeps): Hono<AppEnv> {
       throw new HttpError(403, "Access to settings is not allowed");
     }
     const ref = c.get("ref");
-    const settings = tenants.settings(ref) as SettingsData;
+    const settings = tenants.settings(ref);
     const markdown = await render(tenants.get(ref), {
       ref,
       settings,
