@@ -1,21 +1,19 @@
 /**
  * @module gateway/noop-gateway — a gateway whose sender does nothing, to measure core's queue alone.
- * Its sender waits behind a gate until `POST /bench/open` so a backlog can be built first.
+ * Its sender waits behind a gate until it is opened (the bench's child: on SIGUSR2) so a backlog
+ * can be built first.
  */
 import { deflateSync } from "node:zlib";
 import { defineGateway } from "@switchboard/core";
 
-/** Path (under LV_PLUGIN_SELF_URI) that opens the gate; answers how many sends have completed. */
-export const OPEN_GATE_PATH = "bench/open";
-/** Path that answers `{sent}` without opening the gate. */
-export const COUNT_PATH = "bench/count";
+/** The signal the bench sends the gateway child to open the gate. */
+export const OPEN_GATE_SIGNAL = "SIGUSR2";
 
-/** Builds the do-nothing gateway; `gated: false` starts with the gate open. */
+/** Builds the do-nothing gateway and the function opening its gate; `gated: false` starts with it open. */
 export function createNoopGateway(options: { gated: boolean }) {
   let open: () => void = () => undefined;
   const gate = options.gated ? new Promise<void>((resolve) => (open = resolve)) : Promise.resolve();
-  let sent = 0;
-  return defineGateway({
+  const gateway = defineGateway({
     name: "noop",
     defaultPort: 0,
     info: { name: "No-op", description: "Sends nothing; measures the queue" },
@@ -30,18 +28,11 @@ export function createNoopGateway(options: { gated: boolean }) {
     setup: () => ({
       async send(_ctx, message) {
         await gate;
-        sent += 1;
         return `noop-${message.queueId}`;
-      },
-      routes(app) {
-        app.post(`/${OPEN_GATE_PATH}`, (c) => {
-          open();
-          return c.json({ sent });
-        });
-        app.get(`/${COUNT_PATH}`, (c) => c.json({ sent }));
       },
     }),
   });
+  return { gateway, open: () => open() };
 }
 
 function onePixelPng(): Uint8Array {

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import type { BenchOptions } from "../env.js";
 import { renderProfile, summariseProfile } from "../report/cpu-profile.js";
 import { sendBodies, startBenchStack, type BenchStack } from "../gateway/bench-stack.js";
-import { OPEN_GATE_PATH } from "../gateway/noop-gateway.js";
+import { OPEN_GATE_SIGNAL } from "../gateway/noop-gateway.js";
 import { runAutocannon } from "../load/run-autocannon.js";
 import { watchDrain, waitForBacklog, type DrainResult } from "../queue/drain-watch.js";
 import { figure, type ScenarioResult } from "../report/result.js";
@@ -101,8 +101,7 @@ export async function queueOnlyScenario(options: BenchOptions, log: (line: strin
     log(`queue-only: queueing ${options.drainMessages} messages (no-op sender, gate closed)`);
     await fill(stack, options.drainMessages, options.connections);
     ours = await watchDrain(stack.gateway, stack.dbPath, async () => {
-      const res = await fetch(`${stack.gateway.url}${OPEN_GATE_PATH}`, { method: "POST" });
-      await res.body?.cancel();
+      stack.gateway.child.kill(OPEN_GATE_SIGNAL);
     });
   } finally {
     await stack.close();

@@ -2,7 +2,6 @@
  * @module gateway/types — the one contract a channel gateway implements, and what core gives it back.
  */
 import type { Readable } from "node:stream";
-import type { Hono } from "hono";
 import type { Logger } from "pino";
 import type { Language, Text } from "../i18n.js";
 import type { AttachmentType, Chat, ChatMessage, Message, MessageFormat, MessageStatus } from "../protocol/chat.js";
@@ -313,11 +312,6 @@ export interface GatewayInstance<S = SettingsData> {
   settingsSaved?(tenant: Tenant<S>): Promise<void> | void;
   /** Called on shutdown, after the queue stopped: close servers and connections the closure opened. */
   close?(): Promise<void> | void;
-  /**
-   * @deprecated Transitional, while the apps move their webhooks to `webhooks`; removed within issue 12.
-   * Adds raw routes under LV_PLUGIN_SELF_URI.
-   */
-  routes?(app: Hono): void;
 }
 
 /** The static half of a gateway, and `setup`, which core calls once per running gateway. */

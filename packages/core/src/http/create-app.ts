@@ -1,5 +1,5 @@
 /**
- * @module http/create-app — the gateway's Hono app: core routes plus the gateway's own, under the
+ * @module http/create-app — the gateway's Hono app: core routes plus its declared webhooks, under the
  * path of LV_PLUGIN_SELF_URI. Building it does not listen, so tests can use `app.request()`.
  */
 import { Hono } from "hono";
@@ -40,7 +40,6 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route("/", sendRoutes(deps));
   app.route("/", fileRoutes(deps));
   app.route("/", webhookRoutes(deps, deps.instance));
-  deps.instance.routes?.(app as unknown as Hono);
   // Probes usually hit the root, whatever path the CRM reaches us under.
   if (base) root.route("/", healthRoutes(deps));
   return root;
