@@ -1,8 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { startCrmSimulator } from "@switchboard/testkit";
 import { ChannelNetworkError, InvalidInputError } from "../errors.js";
 import { createEchoGateway } from "../test/echo-gateway.js";
-import { startStack, TENANT_A, tempDbPath, textMessage, type Stack } from "../test/stack.js";
+import { crashMidSend, startStack, TENANT_A, textMessage, type Stack } from "../test/stack.js";
 
 const stacks: Stack[] = [];
 afterEach(async () => {
@@ -116,8 +115,6 @@ describe("ctx.parts", () => {
   });
 
   it("keeps the recorded parts through a crash mid-send: the next process sends only the rest", async () => {
-    const crm = await startCrmSimulator();
-    const dbPath = tempDbPath();
     // First process: records two parts, then its send never finishes, as if the process died.
     const first = createEchoGateway();
     first.behave(async (_m, _signal, ctx) => {
@@ -125,38 +122,28 @@ describe("ctx.parts", () => {
       ctx.parts.record(1, "c-1");
       return new Promise(() => undefined);
     });
-    const dying = await startStack(first.definition, {
-      crm,
-      dbPath,
-      env: { SWITCHBOARD_SEND_LEASE_SECONDS: "1", LV_PLUGIN_CHAT_SEND_QUEUE_LIMIT: "1" },
-    });
-    await crm.send(dying.gw.url, TENANT_A, textMessage("crash-split"));
-    await crm.waitFor(() => first.calls.length === 1);
-    await crm.waitFor(() => storedParts(dying, "crash-split").length === 2);
-
-    const second = createEchoGateway();
-    const resumed: Array<[number, string][]> = [];
-    second.behave(async (_m, _signal, ctx) => {
-      resumed.push([...ctx.parts.all()]);
-      ctx.parts.record(2, "c-2");
-      return { ids: ["c-0", "c-1", "c-2"] };
-    });
-    const restarted = await startStack(second.definition, {
-      crm,
-      dbPath,
-      register: false,
-      env: { LV_PLUGIN_SELF_URI: dying.gw.url },
-    });
-    stacks.push(restarted);
-    await crm.waitFor(() => crm.statusesOf("crash-split").length === 1, 5000);
-    expect(second.calls.map((c) => c.attempt)).toEqual([2]);
-    expect(resumed).toEqual([
-      [
-        [0, "c-0"],
-        [1, "c-1"],
-      ],
-    ]);
-    expect(storedParts(restarted, "crash-split")).toEqual([]);
-    await crm.close();
+    const crash = await crashMidSend(first, "crash-split");
+    try {
+      await crash.crm.waitFor(() => storedParts(crash.dying, "crash-split").length === 2);
+      const second = createEchoGateway();
+      const resumed: Array<[number, string][]> = [];
+      second.behave(async (_m, _signal, ctx) => {
+        resumed.push([...ctx.parts.all()]);
+        ctx.parts.record(2, "c-2");
+        return { ids: ["c-0", "c-1", "c-2"] };
+      });
+      const restarted = await crash.restart(second.definition);
+      await crash.crm.waitFor(() => crash.crm.statusesOf("crash-split").length === 1, 5000);
+      expect(second.calls.map((c) => c.attempt)).toEqual([2]);
+      expect(resumed).toEqual([
+        [
+          [0, "c-0"],
+          [1, "c-1"],
+        ],
+      ]);
+      expect(storedParts(restarted, "crash-split")).toEqual([]);
+    } finally {
+      await crash.close();
+    }
   });
 });

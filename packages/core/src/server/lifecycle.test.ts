@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { startCrmSimulator } from "@switchboard/testkit";
 import { createEchoGateway } from "../test/echo-gateway.js";
-import { startStack, TENANT_A, tempDbPath, textMessage, type Stack } from "../test/stack.js";
+import { crashMidSend, startStack, TENANT_A, tempDbPath, textMessage, type Stack } from "../test/stack.js";
 
 const stacks: Stack[] = [];
 afterEach(async () => {
@@ -10,32 +10,19 @@ afterEach(async () => {
 
 describe("gateway lifecycle", () => {
   it("re-delivers a message whose send was cut by a crash once its lease expires", async () => {
-    const crm = await startCrmSimulator();
-    const dbPath = tempDbPath();
     // First process: its send never finishes, as if the process died mid-send.
     const first = createEchoGateway();
     first.behave(() => new Promise(() => undefined));
-    const dying = await startStack(first.definition, {
-      crm,
-      dbPath,
-      env: { SWITCHBOARD_SEND_LEASE_SECONDS: "1", LV_PLUGIN_CHAT_SEND_QUEUE_LIMIT: "1" },
-    });
-    await crm.send(dying.gw.url, TENANT_A, textMessage("crash-1"));
-    await crm.waitFor(() => first.calls.length === 1);
-    // The "crash": the first process is gone without finishing anything (its queue is stuck at its limit).
-    const second = createEchoGateway();
-    // Same public URL as before (the CRM knows the plugin by it), on a new port.
-    const restarted = await startStack(second.definition, {
-      crm,
-      dbPath,
-      register: false,
-      env: { LV_PLUGIN_SELF_URI: dying.gw.url },
-    });
-    stacks.push(restarted);
-    await crm.waitFor(() => crm.statusesOf("crash-1").length === 1, 5000);
-    expect(second.calls.map((c) => [c.message.id, c.attempt])).toEqual([["crash-1", 2]]);
-    expect(crm.statusesOf("crash-1")).toEqual(["sent"]);
-    await crm.close();
+    const crash = await crashMidSend(first, "crash-1");
+    try {
+      const second = createEchoGateway();
+      await crash.restart(second.definition);
+      await crash.crm.waitFor(() => crash.crm.statusesOf("crash-1").length === 1, 5000);
+      expect(second.calls.map((c) => [c.message.id, c.attempt])).toEqual([["crash-1", 2]]);
+      expect(crash.crm.statusesOf("crash-1")).toEqual(["sent"]);
+    } finally {
+      await crash.close();
+    }
   });
 
   it("on stop, lets in-flight sends finish, leaves the rest queued, and a restart sends them", async () => {

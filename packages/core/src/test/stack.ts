@@ -61,6 +61,56 @@ export async function startStack(
   };
 }
 
+/** A gateway whose process "dies" mid-send, and a way to start the next process on its database. */
+export interface CrashedStack {
+  crm: CrmSimulator;
+  /** The first process: its send of `crmMessageId` never ends and its queue takes nothing more. */
+  dying: Stack;
+  /** Starts the next process on the same database and public URL (the CRM knows the plugin by it). */
+  restart(definition: GatewayDefinition): Promise<Stack>;
+  /** Closes the restarted process and the CRM (the dying one is left as a crash leaves it). */
+  close(): Promise<void>;
+}
+
+/**
+ * Sends `crmMessageId` through a gateway whose `send` never ends (the echo gateway `first`, which
+ * may record parts first), with a 1 s lease and room for one send only: as if its process died
+ * mid-send. Resolves once the send has started.
+ */
+export async function crashMidSend(
+  first: { definition: GatewayDefinition; calls: unknown[] },
+  crmMessageId: string,
+): Promise<CrashedStack> {
+  const crm = await startCrmSimulator();
+  const dbPath = tempDbPath();
+  const dying = await startStack(first.definition, {
+    crm,
+    dbPath,
+    env: { SWITCHBOARD_SEND_LEASE_SECONDS: "1", LV_PLUGIN_CHAT_SEND_QUEUE_LIMIT: "1" },
+  });
+  await crm.send(dying.gw.url, TENANT_A, textMessage(crmMessageId));
+  await crm.waitFor(() => first.calls.length === 1);
+  const restarted: Stack[] = [];
+  return {
+    crm,
+    dying,
+    async restart(definition) {
+      const stack = await startStack(definition, {
+        crm,
+        dbPath,
+        register: false,
+        env: { LV_PLUGIN_SELF_URI: dying.gw.url },
+      });
+      restarted.push(stack);
+      return stack;
+    },
+    async close() {
+      await Promise.all(restarted.map((s) => s.close()));
+      await crm.close();
+    },
+  };
+}
+
 /** A minimal valid send body. */
 export function textMessage(id: string | null, text = "Hello", contact = "echo://alice") {
   return {
