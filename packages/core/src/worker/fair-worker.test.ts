@@ -1,6 +1,5 @@
 import pino from "pino";
 import { describe, expect, it } from "vitest";
-import type { StorageHealth } from "../db/storage-health.js";
 import { referenceKey, type PluginReference } from "../protocol/reference.js";
 import { FairWorker, type WorkerJobs } from "./fair-worker.js";
 
@@ -26,8 +25,11 @@ function memoryWorker(options: {
     groupLimit: 1,
     clock: { now: () => 1000 },
     logger: pino({ level: "silent" }),
-    // Only a refusing database would be reported here; these tests fail in other ways.
-    storage: undefined as unknown as StorageHealth,
+    storage: {
+      failed: () => {
+        throw new Error("these tests never make the database refuse");
+      },
+    },
     pending: () => [...options.queues.keys()].map((key) => row(refs.get(key)!)),
     take: (turn, room, _now, claim) => {
       const queue = options.queues.get(turn.key) ?? [];

@@ -27,7 +27,7 @@ export interface WorkerJobs<T> {
   clock: Clock;
   logger: Logger;
   /** Where a database refusing the claims is reported. */
-  storage: StorageHealth;
+  storage: Pick<StorageHealth, "failed">;
   /** Tenants with stored work and when it is first due (read at start). */
   pending(): PendingRow[];
   /** The group a tenant's work counts against (default: the tenant itself). */
