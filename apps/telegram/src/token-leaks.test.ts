@@ -1,4 +1,4 @@
-import { createLogger } from "@switchboard/core";
+import { createLogger } from "@switchboard/core/internal";
 import { UpdateBuilder } from "@switchboard/testkit/telegram";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { bytesOf } from "@switchboard/testkit";

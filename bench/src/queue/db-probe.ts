@@ -2,7 +2,8 @@
  * @module queue/db-probe — reads a gateway's SQLite file from the bench process (WAL allows a
  * reader beside the writer): how many messages are stored and how many are not finished yet.
  */
-import { openDatabase, type Database } from "@switchboard/core";
+import { type Database } from "@switchboard/core";
+import { openDatabase } from "@switchboard/core/internal";
 
 // Only parameterless counts are run here.
 type Statement = { get(): unknown };

@@ -1,21 +1,37 @@
 /**
- * @module @switchboard/core — the SalesRender CHAT plugin framework every Switchboard gateway stands on.
+ * @module @switchboard/core — what a gateway author needs: `defineGateway` and the contract's
+ * types, the errors, translations, the guarded outbound requests, storage helpers for a gateway's
+ * own tables, and `runGateway` / `startGateway`. Protocol internals (token verification, the
+ * keyring, the database opener, the outbound policy switch) are in `@switchboard/core/internal`,
+ * for the testkit, the bench, the sandbox and tests.
  */
 export * from "./errors.js";
-export * from "./i18n.js";
-export * from "./env.js";
-export * from "./protocol/chat.js";
+export { DEFAULT_LANGUAGE, LANGUAGES, translate, translateOptional, type Language, type Text } from "./i18n.js";
+export type { CoreConfig } from "./env.js";
+export {
+  ATTACHMENT_TYPES,
+  MESSAGE_FORMATS,
+  MESSAGE_STATUSES,
+  type Attachment,
+  type AttachmentType,
+  type Chat,
+  type ChatMessage,
+  type Message,
+  type MessageContent,
+  type MessageFormat,
+  type MessageStatus,
+} from "./protocol/chat.js";
 export * from "./protocol/reference.js";
 export {
-  CrmTokenVerifier,
-  signCrmRequest,
-  referenceFromClaims,
-  type CrmClaims,
-  type VerifiedToken,
-} from "./protocol/tokens.js";
-export * from "./settings/form.js";
-export { checkSettings, maskPasswords } from "./settings/validate.js";
-export { withoutPasswords } from "./settings/redact-passwords.js";
+  defineSettingsForm,
+  type FieldDefinition,
+  type FieldType,
+  type FieldValue,
+  type GroupDefinition,
+  type SettingsData,
+  type SettingsForm,
+  type SettingsOf,
+} from "./settings/form.js";
 export { ownEntry } from "./util/own-entry.js";
 export * from "./gateway/types.js";
 export { defineGateway } from "./gateway/define-gateway.js";
@@ -36,18 +52,12 @@ export {
   type Resolver,
 } from "./net/guarded-request.js";
 export { createGuardedFetch, type GuardedFetchOptions, type GuardedFetchInit } from "./net/guarded-fetch.js";
-export { BodyTooLargeError, DEFAULT_BODY_LIMIT, readBoundedBody, readBoundedText } from "./http/bounded-body.js";
-export { configureOutbound, outboundPolicy, type OutboundPolicy } from "./net/outbound-policy.js";
-export { ByteBudget } from "./net/byte-budget.js";
 export { isPrivateAddress } from "./net/address-policy.js";
 export { declaredLength } from "./net/content-length.js";
-export { createLogger } from "./logger.js";
-export { openDatabase, type Database } from "./db/client.js";
+export type { Database } from "./db/client.js";
 export { isStorageUnavailable } from "./db/storage-health.js";
 export { tenantColumns, tenantRows, type ReferenceColumns } from "./db/tenant-rows.js";
-export { Keyring, SecretUnreadableError, isSealed, type SecretBox } from "./secrets/keyring.js";
-export { SecretKey } from "./secrets/secret-key.js";
-export { backoffDelay } from "./worker/backoff.js";
+export type { SecretBox } from "./secrets/keyring.js";
 export { startGateway, type GatewayHandle, type StartGatewayOptions } from "./server/start-gateway.js";
 export { runGateway, type GatewayEnvironment } from "./server/run-gateway.js";
 export { DEFAULT_WEBHOOK_LIMIT } from "./webhooks/webhook-routes.js";

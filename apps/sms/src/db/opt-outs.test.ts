@@ -1,4 +1,5 @@
-import { openDatabase, type Database } from "@switchboard/core";
+import { type Database } from "@switchboard/core";
+import { openDatabase } from "@switchboard/core/internal";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { MIGRATIONS_FOLDER } from "./migrations.js";
 import { OptOuts } from "./opt-outs.js";

@@ -1,7 +1,7 @@
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { openDatabase } from "@switchboard/core";
+import { openDatabase } from "@switchboard/core/internal";
 import { describe, expect, it } from "vitest";
 import { MIGRATIONS_FOLDER } from "./migrations.js";
 

@@ -1,6 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { configureOutbound, FetchError, ChannelNetworkError } from "@switchboard/core";
+import { FetchError, ChannelNetworkError } from "@switchboard/core";
+import { configureOutbound } from "@switchboard/core/internal";
 import twilio from "twilio";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BaseUrlRequestClient, rewriteToBase } from "./http-client.js";

@@ -1,4 +1,4 @@
-import { configureOutbound } from "@switchboard/core";
+import { configureOutbound } from "@switchboard/core/internal";
 import { startFakeTelegram, type FakeTelegram } from "@switchboard/testkit/telegram";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Bots } from "./bots.js";

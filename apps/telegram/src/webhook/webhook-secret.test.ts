@@ -1,4 +1,4 @@
-import { createLogger } from "@switchboard/core";
+import { createLogger } from "@switchboard/core/internal";
 import { UpdateBuilder } from "@switchboard/testkit/telegram";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

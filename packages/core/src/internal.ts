@@ -1,0 +1,34 @@
+/**
+ * @module @switchboard/core/internal — core's protocol and storage internals, for the testkit,
+ * the bench, the sandbox and tests: not part of the gateway contract, and free to change with it.
+ */
+export { loadCoreConfig, normaliseSelfUri } from "./env.js";
+export { negotiateLanguage } from "./i18n.js";
+export {
+  parseChatMessage,
+  statusRank,
+  SEND_ERRORS,
+  attachmentSchema,
+  chatSchema,
+  contentSchema,
+  messageSchema,
+  type ParseResult,
+} from "./protocol/chat.js";
+export {
+  CrmTokenVerifier,
+  signCrmRequest,
+  referenceFromClaims,
+  type CrmClaims,
+  type VerifiedToken,
+} from "./protocol/tokens.js";
+export { renderForm, passwordFields } from "./settings/form.js";
+export { checkSettings, maskPasswords } from "./settings/validate.js";
+export { withoutPasswords } from "./settings/redact-passwords.js";
+export { BodyTooLargeError, DEFAULT_BODY_LIMIT, readBoundedBody, readBoundedText } from "./http/bounded-body.js";
+export { configureOutbound, outboundPolicy, type OutboundPolicy } from "./net/outbound-policy.js";
+export { ByteBudget } from "./net/byte-budget.js";
+export { createLogger } from "./logger.js";
+export { openDatabase } from "./db/client.js";
+export { Keyring, SecretUnreadableError, isSealed } from "./secrets/keyring.js";
+export { SecretKey } from "./secrets/secret-key.js";
+export { backoffDelay } from "./worker/backoff.js";
