@@ -8,6 +8,7 @@ import { dirname, join } from "node:path";
 import { serve, type ServerType } from "@hono/node-server";
 import { desc } from "drizzle-orm";
 import type { Hono } from "hono";
+import type { AppEnv } from "../http/context.js";
 import type { Logger } from "pino";
 import { openDatabase, type Database } from "../db/client.js";
 import { crmOutbox, outgoing } from "../db/schema.js";
@@ -55,7 +56,8 @@ export interface GatewayHandle<G extends AnyGateway = AnyGateway> {
   /** LV_PLUGIN_SELF_URI (with trailing slash). */
   url: string;
   port: number;
-  app: Hono;
+  /** The HTTP app (`app.request()` drives it without the socket). */
+  app: Hono<AppEnv>;
   config: CoreConfig;
   runtime: GatewayRuntime<SettingsOfGateway<G>>;
   instance: InstanceOfGateway<G>;
@@ -166,7 +168,7 @@ export async function startGateway<G extends AnyGateway>(
   return {
     url: config.selfUri,
     port: bound,
-    app: app as unknown as Hono,
+    app,
     config,
     // Stored settings passed the form's checks on save, so they have the form's type.
     runtime: runtime as GatewayRuntime<SettingsOfGateway<G>>,
