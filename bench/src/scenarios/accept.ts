@@ -1,13 +1,14 @@
 /**
- * @module scenarios/accept — accept rate of signed `POST /special/send` under autocannon, next to a
- * bare Hono "hello" server under the same load in the same run; every 2xx must be a stored row.
+ * @module scenarios/accept — accept rate of signed `POST /special/send` under autocannon, next to
+ * Telegram webhook updates on the same gateway and a bare Hono "hello" server under the same load
+ * in the same run; every 2xx must be a stored row.
  */
 import { mkdirSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { freePort } from "@switchboard/testkit";
 import type { BenchOptions } from "../env.js";
-import { sendBodies, startBenchStack } from "../gateway/bench-stack.js";
+import { BENCH_BOT_TOKEN, sendBodies, startBenchStack } from "../gateway/bench-stack.js";
 import { GatewayProcess } from "../gateway/gateway-process.js";
 import type { LoadResult } from "../load/load-spec.js";
 import { runAutocannon } from "../load/run-autocannon.js";
@@ -18,6 +19,8 @@ import { figure, type ScenarioResult } from "../report/result.js";
 const HELLO = fileURLToPath(new URL("../load/hello-server.js", import.meta.url));
 const WARMUP_S = 3;
 const POOL = 2000;
+/** Longer than the scenario: the CRM holds every forwarded update, as the Bot API holds every send. */
+const CRM_HOLD_MS = 10 * 60_000;
 
 /** Runs the accept-rate comparison. */
 export async function acceptScenario(options: BenchOptions, log: (line: string) => void): Promise<ScenarioResult> {
@@ -46,10 +49,34 @@ export async function acceptScenario(options: BenchOptions, log: (line: string) 
   const ours = await load(url, options.durationS);
   const cpu = cpuPerRequest(cpuBefore, stack.gateway.cpuByThread(), ours.ok);
   log(`accept: gateway CPU per accepted request by thread (µs): ${JSON.stringify(cpu)}`);
+  const accepted = warm.ok + ours.ok;
+
+  // The same gateway, right after: Telegram webhook updates. The CRM holds its answers, so the
+  // outbox fills its slots and waits, and the webhook's accept path is measured alone, like sends.
+  const hook = stack.api.webhooks.get(BENCH_BOT_TOKEN);
+  if (!hook) throw new Error("the gateway set no webhook");
+  stack.crm.fail({ delayMs: CRM_HOLD_MS });
+  const updates = (firstUpdateId: number, durationS: number) =>
+    runAutocannon({
+      url: hook.url,
+      method: "POST",
+      headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": hook.secret },
+      body: { kind: "telegram-updates", firstUpdateId, chats: 1000, markerPrefix: "w" },
+      connections: options.connections,
+      durationS,
+    });
+  log(`accept: Telegram webhook updates, warm-up ${WARMUP_S} s, then ${options.durationS} s (CRM holds its answers)`);
+  const hookWarm = await updates(1_000_000, WARMUP_S);
+  const hookCpuBefore = stack.gateway.cpuByThread();
+  const hookRun = await updates(10_000_000, options.durationS);
+  const hookCpu = cpuPerRequest(hookCpuBefore, stack.gateway.cpuByThread(), hookRun.ok);
+  log(`accept: gateway CPU per webhook update by thread (µs): ${JSON.stringify(hookCpu)}`);
+  const hookAccepted = hookWarm.ok + hookRun.ok;
   const probe = new DbProbe(stack.dbPath);
   const stored = probe.total();
+  // Nothing is delivered while the CRM holds: every answered update is still in the outbox.
+  const hookStored = probe.outboxPending();
   probe.close();
-  const accepted = warm.ok + ours.ok;
   let profile: ProfileSummary | undefined;
   if (profileDir) {
     await stack.gateway.stop();
@@ -67,12 +94,18 @@ export async function acceptScenario(options: BenchOptions, log: (line: string) 
   const ratio = ours.requestsPerSecond / bare.load.requestsPerSecond;
   // Requests still in flight when autocannon stops are stored but not counted as answered.
   const missing = Math.max(0, accepted - stored);
+  const hookMissing = Math.max(0, hookAccepted - hookStored);
+  const hookRatio = hookRun.requestsPerSecond / ours.requestsPerSecond;
   return {
     scenario: "1. accept",
     figures: [
       figure("gateway requests/s", ours.requestsPerSecond, "req/s"),
       figure("gateway latency p50", ours.latencyP50Ms, "ms"),
       figure("gateway latency p99", ours.latencyP99Ms, "ms"),
+      figure("Telegram webhook updates/s, same gateway", hookRun.requestsPerSecond, "req/s"),
+      figure("Telegram webhook latency p99", hookRun.latencyP99Ms, "ms"),
+      figure("ratio webhook / signed send", hookRatio * 100, "%", { text: "≥ 100 %", met: hookRatio >= 1 }),
+      figure("gateway CPU per webhook update (all threads)", hookCpu.total ?? 0, "µs"),
       figure("bare Hono requests/s", bare.load.requestsPerSecond, "req/s"),
       figure("bare Hono latency p99", bare.load.latencyP99Ms, "ms"),
       figure("ratio gateway / bare Hono", ratio * 100, "%", { text: "≥ 30 %", met: ratio >= 0.3 }),
@@ -85,15 +118,25 @@ export async function acceptScenario(options: BenchOptions, log: (line: string) 
       figure("Hono reading Node's stream, CPU per request", incoming.cpu.total ?? 0, "µs"),
       figure("CPU-cost ratio bare Hono / gateway", ((bare.cpu.total ?? 0) / Math.max(1, cpu.total ?? 1)) * 100, "%"),
       figure("accepted (2xx) but not in the database", missing, "msgs", { text: "0", met: missing === 0 }),
+      figure("webhook updates answered 200 but not stored", hookMissing, "msgs", {
+        text: "0",
+        met: hookMissing === 0,
+      }),
     ],
     notes: [
       `${accepted} answers 2xx (warm-up included), ${stored} rows stored (the difference are requests in flight when autocannon stopped); non-2xx ${ours.non2xx + warm.non2xx}, errors ${ours.errors + warm.errors}`,
       `each request carries one of ${POOL} distinct RS512 tokens (message id null, so every one is queued)`,
+      `webhook: ${hookAccepted} updates answered 200 (warm-up included), ${hookStored} stored for the CRM; non-2xx ${hookRun.non2xx + hookWarm.non2xx}, errors ${hookRun.errors + hookWarm.errors}; unique updates from 1000 chats, the CRM holding its answers`,
     ],
     details: {
       gateway: ours,
       cpuPerRequestUs: cpu,
       warmup: warm,
+      webhook: hookRun,
+      webhookCpuPerRequestUs: hookCpu,
+      webhookWarmup: hookWarm,
+      webhookStored: hookStored,
+      webhookAccepted: hookAccepted,
       bareHono: bare,
       honoReadingBody: reading,
       honoReadingIncoming: incoming,

@@ -2,6 +2,8 @@
  * @module scenarios/inbound — Telegram webhook updates: how many per second the gateway accepts
  * and forwards to the CRM simulator, and the time from the webhook's answer to the CRM receiving it.
  */
+import { mkdirSync, readdirSync } from "node:fs";
+import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { waitFor } from "@switchboard/testkit";
 import type { BenchOptions } from "../env.js";
@@ -9,6 +11,7 @@ import { BENCH_BOT_TOKEN, startBenchStack } from "../gateway/bench-stack.js";
 import { runFixedRate } from "../load/fixed-rate.js";
 import { telegramUpdate } from "../load/load-spec.js";
 import { runAutocannon } from "../load/run-autocannon.js";
+import { renderProfile, summariseProfile, type ProfileSummary } from "../report/cpu-profile.js";
 import { percentiles } from "../report/stats.js";
 import { figure, type ScenarioResult } from "../report/result.js";
 
@@ -17,7 +20,12 @@ const LATENCY_RATE = 500;
 
 /** Runs the inbound throughput and latency measurements. */
 export async function inboundScenario(options: BenchOptions, log: (line: string) => void): Promise<ScenarioResult> {
-  const stack = await startBenchStack({ kind: "telegram" });
+  const profileDir = options.cpuProfileDir ? join(options.cpuProfileDir, `inbound-${Date.now()}`) : undefined;
+  if (profileDir) mkdirSync(profileDir, { recursive: true });
+  const stack = await startBenchStack({
+    kind: "telegram",
+    nodeArgs: profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [],
+  });
   const { crm } = stack;
   try {
     const hook = stack.api.webhooks.get(BENCH_BOT_TOKEN);
@@ -25,6 +33,8 @@ export async function inboundScenario(options: BenchOptions, log: (line: string)
     const headers = { "content-type": "application/json", "x-telegram-bot-api-secret-token": hook.secret };
 
     log(`inbound: autocannon ${options.durationS} s of unique updates from 1000 chats`);
+    const gatewayCpuBefore = cpuSeconds(stack.gateway.cpuByThread());
+    const benchCpuBefore = process.cpuUsage();
     const t0 = performance.now();
     let lastArrival = t0;
     const stopTiming = crm.onEvent((e) => {
@@ -43,6 +53,14 @@ export async function inboundScenario(options: BenchOptions, log: (line: string)
     await new Promise((r) => setTimeout(r, 500));
     stopTiming();
     const forwarded = crm.incoming.length;
+    // The CRM simulator (HS512 checks, its HTTP server) runs in this process, the webhook's
+    // answer and the forwarding in the gateway's: both per forwarded update.
+    const gatewayCpuUs = ((cpuSeconds(stack.gateway.cpuByThread()) - gatewayCpuBefore) / Math.max(1, forwarded)) * 1e6;
+    const benchCpu = process.cpuUsage(benchCpuBefore);
+    const benchCpuUs = (benchCpu.user + benchCpu.system) / Math.max(1, forwarded);
+    log(
+      `inbound: CPU per update (µs): gateway ${Math.round(gatewayCpuUs)}, bench process with the CRM simulator ${Math.round(benchCpuUs)}`,
+    );
     const forwardRate = forwarded / ((lastArrival - t0) / 1000);
 
     log(`inbound: ${LATENCY_RATE} updates/s for ${options.fixedRateS} s, webhook → CRM latency`);
@@ -63,12 +81,23 @@ export async function inboundScenario(options: BenchOptions, log: (line: string)
     await waitFor(() => ok.every((s) => arrivedAt.has(s.marker)), { timeoutMs: 120_000 });
     stop();
     const latency = percentiles(ok.map((s) => Math.max(0, arrivedAt.get(s.marker)! - s.answeredAt)));
+    let profile: ProfileSummary | undefined;
+    if (profileDir) {
+      await stack.gateway.stop();
+      const file = readdirSync(profileDir).find((f) => f.endsWith(".cpuprofile"));
+      if (file) {
+        profile = summariseProfile(join(profileDir, file));
+        log(renderProfile(profile));
+      }
+    }
     return {
       scenario: "4. inbound",
       figures: [
         figure("webhook updates accepted/s", load.requestsPerSecond, "req/s"),
         figure("webhook answer p99", load.latencyP99Ms, "ms"),
         figure("forwarded to the CRM/s", forwardRate, "msg/s"),
+        figure("gateway CPU per update (answer and forwarding)", gatewayCpuUs, "µs"),
+        figure("bench process CPU per update (CRM simulator)", benchCpuUs, "µs"),
         figure(`${LATENCY_RATE}/s: webhook → CRM p50`, latency.p50, "ms"),
         figure(`${LATENCY_RATE}/s: webhook → CRM p99`, latency.p99, "ms"),
         figure(`${LATENCY_RATE}/s: webhook → CRM max`, latency.max, "ms"),
@@ -77,9 +106,13 @@ export async function inboundScenario(options: BenchOptions, log: (line: string)
         `${load.ok} updates answered 200 (${load.non2xx} non-2xx, ${load.errors} errors), ${forwarded} reached the CRM simulator (each verified HS512)`,
         `latency run: ${sent.length} updates, ${ok.length} answered 200, all reached the CRM`,
       ],
-      details: { load, forwarded, forwardRate, latency },
+      details: { load, forwarded, forwardRate, gatewayCpuUs, benchCpuUs, latency, ...(profile ? { profile } : {}) },
     };
   } finally {
     await stack.close();
   }
+}
+
+function cpuSeconds(byThread: Record<string, number>): number {
+  return Object.values(byThread).reduce((sum, s) => sum + s, 0);
 }
