@@ -13,9 +13,9 @@ import type { SecretBox } from "../secrets/keyring.js";
 import type { TenantStore } from "../tenants/tenant-store.js";
 import type { GatewayRuntime, IncomingMessage, Tenant } from "./types.js";
 import { referenceKey } from "../protocol/reference.js";
-import { storeEvents } from "../webhooks/store-events.js";
+import { createEventStore, type EventStore } from "../webhooks/store-events.js";
 
-/** Builds the runtime object from core's parts. */
+/** Builds the runtime object from core's parts, and the event store behind its `storeEvents` (for the webhook routes). */
 export function createRuntime(parts: {
   config: CoreConfig;
   logger: Logger;
@@ -26,7 +26,7 @@ export function createRuntime(parts: {
   links: SignedLinks;
   files: FileStore;
   secrets: SecretBox;
-}): GatewayRuntime {
+}): { runtime: GatewayRuntime; events: EventStore } {
   const { db, tenants, outbox, outgoing, links, files, config } = parts;
   const sqlite = db.$client;
   const claim = sqlite.prepare(
@@ -38,7 +38,8 @@ export function createRuntime(parts: {
     claim.run(tenant.ref.companyId, tenant.ref.pluginAlias, tenant.ref.pluginId, scope, externalId, Date.now())
       .changes > 0;
 
-  const forward = sqlite.transaction((tenant: Tenant, message: IncomingMessage, externalId?: string): boolean => {
+  // The claim and the outbox row are one: run inside a transaction whose failure rolls both back.
+  const forwardInTransaction = (tenant: Tenant, message: IncomingMessage, externalId?: string): boolean => {
     if (externalId !== undefined && !claimOnce(tenant, "incoming", externalId)) return false;
     const body = {
       chat: { id: message.chat.id ?? null, contact: message.chat.contact, subject: message.chat.subject ?? null },
@@ -47,7 +48,8 @@ export function createRuntime(parts: {
     // One customer's messages reach the CRM in the order they came.
     outbox.enqueue(tenant.ref, "incoming", body, message.chat.contact);
     return true;
-  });
+  };
+  const forward = sqlite.transaction(forwardInTransaction);
 
   const runtime: GatewayRuntime = {
     config,
@@ -75,13 +77,19 @@ export function createRuntime(parts: {
     openAttachment: (uri, options = {}) => safeStream(uri, { ...options, allowPrivate: config.allowPrivateUrls }),
     publicUrl: (path) => config.selfUri + path.replace(/^\/+/, ""),
     secrets: { seal: (plaintext) => parts.secrets.seal(plaintext), open: (stored) => parts.secrets.open(stored) },
-    storeEvents: (tenant, events) =>
-      storeEvents(db, runtime, tenant, events, (error) =>
-        parts.logger.error(
-          { err: error, tenant: referenceKey(tenant.ref) },
-          "an event's follow-up failed after it was stored",
-        ),
-      ),
+    storeEvents: (tenant, stored) => events.store(tenant, stored),
   };
-  return runtime;
+  // The event store runs every request in its own transaction (a throw rolls it back whole), so
+  // each forward needs no savepoint of its own there.
+  const eventRuntime: Parameters<typeof createEventStore>[1] = {
+    forwardIncoming: (tenant, message, options = {}) => forwardInTransaction(tenant, message, options.externalId),
+    reportStatus: runtime.reportStatus,
+  };
+  const events = createEventStore(db, eventRuntime, (error, tenant) =>
+    parts.logger.error(
+      { err: error, tenant: referenceKey(tenant.ref) },
+      "an event's follow-up failed after it was stored",
+    ),
+  );
+  return { runtime, events };
 }

@@ -12,6 +12,7 @@ import type { CrmClaims, CrmTokenVerifier } from "../protocol/tokens.js";
 import type { PluginReference } from "../protocol/reference.js";
 import type { SendQueue } from "../queue/send-queue.js";
 import type { TenantStore } from "../tenants/tenant-store.js";
+import type { EventStore } from "../webhooks/store-events.js";
 
 /** Variables set by middleware. */
 export interface AppEnv {
@@ -36,6 +37,8 @@ export interface AppDeps {
   links: SignedLinks;
   files: FileStore;
   runtime: GatewayRuntime;
+  /** Where the webhook routes store their events. */
+  events: EventStore;
   /** True once the worker runs and the server may take traffic (and while the database takes writes). */
   isReady: () => boolean;
   /** Told about every request that failed because the database refused a write. */

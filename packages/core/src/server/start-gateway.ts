@@ -120,7 +120,17 @@ export async function startGateway<G extends AnyGateway>(
   const outgoing = new OutgoingStore(db, outbox);
   const links = new SignedLinks(db, config.selfUri, keyring);
   const files = new FileStore(db, filesDir, { quotaBytes: config.tenantFilesQuotaBytes });
-  const runtime = createRuntime({ config, logger, db, tenants, outbox, outgoing, links, files, secrets: keyring });
+  const { runtime, events } = createRuntime({
+    config,
+    logger,
+    db,
+    tenants,
+    outbox,
+    outgoing,
+    links,
+    files,
+    secrets: keyring,
+  });
   let instance: GatewayInstance;
   try {
     // The one place the gateway's state comes to be: its closure, for the life of this handle.
@@ -153,6 +163,7 @@ export async function startGateway<G extends AnyGateway>(
     links,
     files,
     runtime,
+    events,
     isReady: () => ready && storage.available,
     storage,
   });
