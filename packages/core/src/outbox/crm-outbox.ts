@@ -69,10 +69,13 @@ export class CrmOutbox {
     const sqlite = deps.db.$client;
     // Invariant: a row is never due before the rows ahead of it with the same order key, so the
     // earliest next_attempt_at of the whole table is a true wake-up time (found through the index).
+    // Due times therefore never decrease along an order key: the newest row has the latest, one
+    // index step away, where MAX() would read every row of the key (a chat's whole backlog while
+    // the CRM is down) on each insert.
     this.insert = sqlite.prepare(
       `INSERT INTO crm_outbox (company_id, plugin_alias, plugin_id, kind, body, order_key, attempts, next_attempt_at, created_at, expires_at)
        VALUES (@companyId, @pluginAlias, @pluginId, @kind, @body, @orderKey, 0,
-         MAX(@now, COALESCE((SELECT MAX(next_attempt_at) FROM crm_outbox WHERE order_key = @orderKey), 0)),
+         MAX(@now, COALESCE((SELECT next_attempt_at FROM crm_outbox WHERE order_key = @orderKey ORDER BY id DESC LIMIT 1), 0)),
          @now, @expiresAt)`,
     );
     // Only the oldest pending row of each order key is eligible, so a retried status never
