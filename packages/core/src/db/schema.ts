@@ -128,8 +128,8 @@ export const crmOutbox = sqliteTable(
   {
     id: integer("id").primaryKey({ autoIncrement: true }),
     ...tenantColumns(),
-    /** incoming | status */
-    kind: text("kind").notNull(),
+    /** The two kinds of request a chat plugin makes to the CRM (§6.1, §6.2); a type only, no CHECK. */
+    kind: text("kind", { enum: ["incoming", "status"] }).notNull(),
     /** The `body` claim of the request, as JSON. */
     body: text("body").notNull(),
     /** Requests with the same key are delivered one at a time, in insertion order. */

@@ -5,6 +5,7 @@
 import { and, eq, type SQL } from "drizzle-orm";
 import { text, type SQLiteColumn } from "drizzle-orm/sqlite-core";
 import type { PluginReference } from "../protocol/reference.js";
+import type { ColumnsRow } from "./row-of.js";
 
 /**
  * The tenant reference columns (`company_id`, `plugin_alias`, `plugin_id`, text not null), to
@@ -44,11 +45,7 @@ export function tenantRowsSql(alias?: string): string {
 }
 
 /** The plugin reference columns of a row read with raw SQL. */
-export interface ReferenceRow {
-  company_id: string;
-  plugin_alias: string;
-  plugin_id: string;
-}
+export type ReferenceRow = ColumnsRow<ReturnType<typeof tenantColumns>>;
 
 /** The plugin reference of a row read with raw SQL. */
 export function referenceOfRow(row: ReferenceRow): PluginReference {

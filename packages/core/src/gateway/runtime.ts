@@ -1,6 +1,7 @@
 /**
  * @module gateway/runtime — the services core hands a gateway (see `GatewayRuntime`).
  */
+import type { Statement } from "better-sqlite3";
 import type { Logger } from "pino";
 import type { Database } from "../db/client.js";
 import type { CoreConfig } from "../env.js";
@@ -29,13 +30,16 @@ export function createRuntime(parts: {
 }): { runtime: GatewayRuntime; events: EventStore } {
   const { db, tenants, outbox, outgoing, links, files, config } = parts;
   const sqlite = db.$client;
-  const claim = sqlite.prepare(
+  // The dedupe claim, a named hot path (every incoming event): a prepared statement.
+  const claimSeenEvent: Statement<
+    [companyId: string, pluginAlias: string, pluginId: string, scope: string, externalId: string, seenAt: number]
+  > = sqlite.prepare(
     `INSERT OR IGNORE INTO seen_events (company_id, plugin_alias, plugin_id, scope, external_id, seen_at) VALUES (?, ?, ?, ?, ?, ?)`,
   );
   const fileTtlSeconds = Math.floor(config.fileTtlMs / 1000);
 
   const claimOnce: GatewayRuntime["claimOnce"] = (tenant, scope, externalId) =>
-    claim.run(tenant.ref.companyId, tenant.ref.pluginAlias, tenant.ref.pluginId, scope, externalId, Date.now())
+    claimSeenEvent.run(tenant.ref.companyId, tenant.ref.pluginAlias, tenant.ref.pluginId, scope, externalId, Date.now())
       .changes > 0;
 
   // The claim and the outbox row are one: run inside a transaction whose failure rolls both back.

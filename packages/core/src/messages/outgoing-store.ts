@@ -8,6 +8,7 @@
 import type { Statement } from "better-sqlite3";
 import { lt, and, isNotNull, inArray } from "drizzle-orm";
 import type { Database } from "../db/client.js";
+import type { RowOf } from "../db/row-of.js";
 import { outgoing, outgoingParts } from "../db/schema.js";
 import { referenceOfRow, tenantRowsSql, type ReferenceRow } from "../db/tenant-rows.js";
 import type { SendParts } from "../gateway/types.js";
@@ -17,18 +18,21 @@ import type { PluginReference } from "../protocol/reference.js";
 import { SendPartsStore } from "./send-parts.js";
 import { StatusTracker } from "./status-tracker.js";
 
+/** The columns a claim returns: one list for the statement's RETURNING and the row's type. */
+const CLAIMED = [
+  "id",
+  "company_id",
+  "plugin_alias",
+  "plugin_id",
+  "crm_message_id",
+  "payload",
+  "contact",
+  "attempts",
+  "created_at",
+] as const satisfies ReadonlyArray<keyof RowOf<typeof outgoing>>;
+
 /** A queued message as the worker claims it. */
-export interface OutgoingRow {
-  id: number;
-  company_id: string;
-  plugin_alias: string;
-  plugin_id: string;
-  crm_message_id: string | null;
-  payload: string;
-  contact: string;
-  attempts: number;
-  created_at: number;
-}
+export type OutgoingRow = Pick<RowOf<typeof outgoing>, (typeof CLAIMED)[number]>;
 
 /** A message the channel took, with the ids it gave it, to mark sent. */
 export interface SentMessage {
@@ -41,24 +45,46 @@ export interface SentMessage {
 /** A tenant with queued messages, `t` the earliest due time. */
 export type QueuedTenantRow = ReferenceRow & { t: number };
 
+/** An earliest time over some rows (`MIN(…) AS t`), null when there are none. */
+type EarliestRow = { t: number | null };
+
+/**
+ * The queue's statements, each named for what it does (the named hot path of the send queue):
+ * bind parameters first, then the row it reads, typed from the schema.
+ */
+interface QueueStatements {
+  insert: Statement<
+    [
+      companyId: string,
+      pluginAlias: string,
+      pluginId: string,
+      crmMessageId: string | null,
+      payload: string,
+      contact: string,
+      due: number,
+      now: number,
+    ]
+  >;
+  releaseExpired: Statement<{ now: number; running: string }, ReferenceRow>;
+  claimDue: Statement<PluginReference & { now: number; leaseUntil: number; limit: number }, OutgoingRow>;
+  defer: Statement<[due: number, id: number]>;
+  retry: Statement<[due: number, lastError: string, id: number]>;
+  sent: Statement<[details: string | null, finishedAt: number, id: number]>;
+  failed: Statement<[lastError: string, finishedAt: number, id: number]>;
+  tenantNextDue: Statement<PluginReference, EarliestRow>;
+  queuedTenants: Statement<[], QueuedTenantRow>;
+  nextLease: Statement<[running: string], EarliestRow>;
+  findOutgoing: Statement<
+    [companyId: string, pluginAlias: string, pluginId: string, channelMessageId: string],
+    Pick<RowOf<typeof outgoing>, "payload" | "crm_message_id">
+  >;
+}
+
 /** The outgoing-message tables and every write to them. */
 export class OutgoingStore {
   private readonly statuses: StatusTracker;
   private readonly progress: SendPartsStore;
-  private readonly stmt: Record<
-    | "insert"
-    | "releaseExpired"
-    | "claimDue"
-    | "defer"
-    | "retry"
-    | "sent"
-    | "failed"
-    | "tenantNextDue"
-    | "queuedTenants"
-    | "nextLease"
-    | "findOutgoing",
-    Statement
-  >;
+  private readonly stmt: QueueStatements;
   private readonly insertTx: (items: Array<{ ref: PluginReference; message: ChatMessage }>, now: number) => boolean[];
   private readonly sentTx: (items: SentMessage[], now: number) => void;
   private readonly failedTx: (row: OutgoingRow, ref: PluginReference, reason: string, now: number) => void;
@@ -90,7 +116,7 @@ export class OutgoingStore {
         `UPDATE outgoing SET state = 'leased', lease_until = @leaseUntil, attempts = attempts + 1
          WHERE id IN (SELECT id FROM outgoing WHERE state = 'queued' AND ${tenant} AND next_attempt_at <= @now
                       ORDER BY next_attempt_at, id LIMIT @limit)
-         RETURNING id, company_id, plugin_alias, plugin_id, crm_message_id, payload, contact, attempts, created_at`,
+         RETURNING ${CLAIMED.join(", ")}`,
       ),
       // A rate-limited message is put back without counting the attempt.
       defer: sqlite.prepare(
@@ -165,17 +191,17 @@ export class OutgoingStore {
 
   /** Puts leased rows whose lease ran out (and whose send is not in `running`) back in the queue; returns their tenants. */
   releaseExpired(now: number, running: string): PluginReference[] {
-    return (this.stmt.releaseExpired.all({ now, running }) as ReferenceRow[]).map(referenceOfRow);
+    return this.stmt.releaseExpired.all({ now, running }).map(referenceOfRow);
   }
 
   /** The earliest lease of a send not in `running` (a JSON array of row ids), or null. */
   nextForeignLease(running: string): number | null {
-    return (this.stmt.nextLease.get(running) as { t: number | null }).t;
+    return this.stmt.nextLease.get(running)!.t;
   }
 
   /** Leases up to `limit` of the tenant's due rows, oldest first, counting an attempt each. */
   claimDue(ref: PluginReference, now: number, leaseUntil: number, limit: number): OutgoingRow[] {
-    return this.stmt.claimDue.all({ ...ref, now, leaseUntil, limit }) as OutgoingRow[];
+    return this.stmt.claimDue.all({ ...ref, now, leaseUntil, limit });
   }
 
   /** Puts a claimed row back without counting its attempt, due at `at`. */
@@ -200,12 +226,12 @@ export class OutgoingStore {
 
   /** When the tenant's earliest queued row is due, or null. */
   tenantNextDue(ref: PluginReference): number | null {
-    return (this.stmt.tenantNextDue.get(ref) as { t: number | null }).t;
+    return this.stmt.tenantNextDue.get(ref)!.t;
   }
 
   /** Every tenant with queued rows and its earliest due time. */
   queuedTenants(): QueuedTenantRow[] {
-    return this.stmt.queuedTenants.all() as QueuedTenantRow[];
+    return this.stmt.queuedTenants.all();
   }
 
   /** The durable progress of one send (`ctx.parts`). */
@@ -223,8 +249,7 @@ export class OutgoingStore {
     ref: PluginReference,
     channelMessageId: string,
   ): { chat: Chat; crmMessageId: string | null } | undefined {
-    const row = this.stmt.findOutgoing.get(ref.companyId, ref.pluginAlias, ref.pluginId, channelMessageId) as
-      { payload: string; crm_message_id: string | null } | undefined;
+    const row = this.stmt.findOutgoing.get(ref.companyId, ref.pluginAlias, ref.pluginId, channelMessageId);
     if (!row) return undefined;
     return { chat: (JSON.parse(row.payload) as ChatMessage).chat, crmMessageId: row.crm_message_id };
   }

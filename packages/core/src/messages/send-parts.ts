@@ -4,6 +4,8 @@
  */
 import type { Statement } from "better-sqlite3";
 import type { Database } from "../db/client.js";
+import type { RowOf } from "../db/row-of.js";
+import type { outgoingSendParts } from "../db/schema.js";
 import { InvalidInputError } from "../errors.js";
 import type { SendParts } from "../gateway/types.js";
 import type { PluginReference } from "../protocol/reference.js";
@@ -11,9 +13,12 @@ import type { StatusTracker } from "./status-tracker.js";
 
 /** The parts table of the send queue (a named hot path: prepared statements). */
 export class SendPartsStore {
-  private readonly load: Statement;
-  private readonly upsert: Statement;
-  private readonly clearAll: Statement;
+  private readonly load: Statement<
+    [outgoingId: number],
+    Pick<RowOf<typeof outgoingSendParts>, "part_index" | "channel_message_id">
+  >;
+  private readonly upsert: Statement<[outgoingId: number, partIndex: number, channelMessageId: string]>;
+  private readonly clearAll: Statement<[outgoingId: number]>;
   private readonly recordTx: (
     ref: PluginReference,
     outgoingId: number,
@@ -74,7 +79,7 @@ export class SendPartsStore {
   }
 
   private read(outgoingId: number): Map<number, string> {
-    const rows = this.load.all(outgoingId) as Array<{ part_index: number; channel_message_id: string }>;
+    const rows = this.load.all(outgoingId);
     return new Map(rows.map((r) => [r.part_index, r.channel_message_id]));
   }
 }

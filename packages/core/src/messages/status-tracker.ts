@@ -3,11 +3,18 @@
  */
 import type { Statement } from "better-sqlite3";
 import type { Database } from "../db/client.js";
+import type { RowOf } from "../db/row-of.js";
+import type { outgoing, outgoingParts } from "../db/schema.js";
 import { MESSAGE_STATUSES, statusRank, type MessageStatus } from "../protocol/chat.js";
 import type { PluginReference } from "../protocol/reference.js";
 import type { CrmOutbox } from "../outbox/crm-outbox.js";
 
 const ERROR_RANK = statusRank("error");
+
+type PartRow = RowOf<typeof outgoingParts>;
+type MessageRow = RowOf<typeof outgoing>;
+/** A part's key: the tenant's columns, then the channel's message id. */
+type PartKey = [companyId: string, pluginAlias: string, pluginId: string, channelMessageId: string];
 
 /**
  * Tracks the status of each part (channel message id) of an outgoing message. The message's status
@@ -15,12 +22,19 @@ const ERROR_RANK = statusRank("error");
  * any part failed; the CRM hears each step of that aggregate once, in order.
  */
 export class StatusTracker {
-  private readonly findPart: Statement;
-  private readonly updatePart: Statement;
-  private readonly aggregate: Statement;
-  private readonly raiseMessage: Statement;
-  private readonly insertPart: Statement;
-  private readonly deletePart: Statement;
+  // The statuses' named hot path: prepared statements, their rows typed from the schema.
+  private readonly findPart: Statement<
+    PartKey,
+    Pick<PartRow, "outgoing_id" | "status_rank"> & Pick<MessageRow, "state">
+  >;
+  private readonly updatePart: Statement<[rank: number, reason: string | null, ...key: PartKey]>;
+  private readonly aggregate: Statement<[outgoingId: number], { max: number | null; min: number | null }>;
+  private readonly raiseMessage: Statement<
+    [rank: number, outgoingId: number, belowRank: number],
+    Pick<MessageRow, "crm_message_id">
+  >;
+  private readonly insertPart: Statement<[...key: PartKey, outgoingId: number, rank: number]>;
+  private readonly deletePart: Statement<[...key: PartKey, outgoingId: number]>;
   private readonly reportTx: (
     ref: PluginReference,
     channelMessageId: string,
@@ -59,8 +73,7 @@ export class StatusTracker {
     this.reportTx = sqlite.transaction(
       (ref: PluginReference, channelMessageId: string, status: MessageStatus, reason?: string): boolean => {
         const key = [ref.companyId, ref.pluginAlias, ref.pluginId, channelMessageId] as const;
-        const part = this.findPart.get(...key) as
-          { outgoing_id: number; status_rank: number; state: string } | undefined;
+        const part = this.findPart.get(...key);
         const rank = statusRank(status);
         if (!part || part.status_rank >= rank) return false;
         this.updatePart.run(rank, reason ?? null, ...key);
@@ -73,7 +86,7 @@ export class StatusTracker {
 
   /** Moves a message to what its parts' statuses say (after a send, for statuses that came during it). */
   catchUp(ref: PluginReference, outgoingId: number): boolean {
-    const agg = this.aggregate.get(outgoingId) as { max: number | null; min: number | null };
+    const agg = this.aggregate.get(outgoingId)!;
     if (agg.max === null || agg.min === null) return false;
     const messageRank = agg.max === ERROR_RANK ? ERROR_RANK : agg.min;
     return this.setMessageStatus(ref, outgoingId, MESSAGE_STATUSES[messageRank - 1]!);
@@ -94,7 +107,7 @@ export class StatusTracker {
   /** Moves a whole message to `status` (e.g. sent after a send, error after a permanent failure). */
   setMessageStatus(ref: PluginReference, outgoingId: number, status: MessageStatus): boolean {
     const rank = statusRank(status);
-    const row = this.raiseMessage.get(rank, outgoingId, rank) as { crm_message_id: string | null } | undefined;
+    const row = this.raiseMessage.get(rank, outgoingId, rank);
     if (!row) return false;
     if (row.crm_message_id !== null) {
       this.outbox.enqueue(ref, "status", { id: row.crm_message_id, status }, row.crm_message_id);

@@ -3,8 +3,11 @@
  * delivered with retries until they succeed, are refused for good, or expire (default 24 h).
  */
 import type { Statement } from "better-sqlite3";
+import { count } from "drizzle-orm";
 import type { Logger } from "pino";
 import type { Database } from "../db/client.js";
+import type { RowOf } from "../db/row-of.js";
+import { crmOutbox } from "../db/schema.js";
 import type { StorageHealth } from "../db/storage-health.js";
 import { referenceOfRow, tenantRowsSql } from "../db/tenant-rows.js";
 import type { CoreConfig } from "../env.js";
@@ -18,8 +21,11 @@ import { taskAttempt } from "./task-attempt.js";
 import { referenceKey, type PluginReference } from "../protocol/reference.js";
 import type { TenantStore } from "../tenants/tenant-store.js";
 
+/** A stored request to the CRM, as the outbox's statements read it. */
+type OutboxRow = RowOf<typeof crmOutbox>;
+
 /** The two kinds of request a chat plugin makes to the CRM (§6.1, §6.2). */
-export type OutboxKind = "incoming" | "status";
+export type OutboxKind = OutboxRow["kind"];
 
 const ENDPOINTS: Record<OutboxKind, { method: string; path: string; success: number; stop: number[] }> = {
   incoming: { method: "PUT", path: "incoming", success: 201, stop: [405, 418] },
@@ -29,29 +35,26 @@ const ENDPOINTS: Record<OutboxKind, { method: string; path: string; success: num
 const CONCURRENCY = 32;
 const HTTP_TIMEOUT_MS = 30_000;
 
-interface OutboxRow {
-  id: number;
-  company_id: string;
-  plugin_alias: string;
-  plugin_id: string;
+/** What `enqueue` binds to the insert statement. */
+type OutboxInsert = PluginReference & {
   kind: OutboxKind;
   body: string;
-  order_key: string;
-  attempts: number;
-  created_at: number;
-  expires_at: number;
-}
+  orderKey: string;
+  now: number;
+  expiresAt: number;
+};
 
 /** Durable delivery of requests to the CRM; requests sharing an order key go one at a time, in order. */
 export class CrmOutbox {
   private readonly inflightKeys = new Set<string>();
   /** Tenants with pending requests, served in turn; the cap is per CRM cluster (its origin). */
   private readonly worker: FairWorker<OutboxRow>;
-  private readonly pendingTenants: Statement;
-  private readonly tenantNextDue: Statement;
-  private readonly insert: Statement;
-  private readonly dueHeads: Statement;
-  private readonly remove: Statement;
+  // The outbox's named hot path: prepared statements, their rows typed from the schema.
+  private readonly pendingTenants: Statement<[], PendingRow>;
+  private readonly tenantNextDue: Statement<PluginReference, { t: OutboxRow["next_attempt_at"] | null }>;
+  private readonly insert: Statement<OutboxInsert>;
+  private readonly dueHeads: Statement<PluginReference & { now: number; limit: number }, OutboxRow>;
+  private readonly remove: Statement<[id: number]>;
   private readonly retry: (row: OutboxRow, attempts: number, next: number, failure: string) => void;
 
   constructor(
@@ -93,10 +96,10 @@ export class CrmOutbox {
        GROUP BY company_id, plugin_alias, plugin_id`,
     );
     this.remove = sqlite.prepare(`DELETE FROM crm_outbox WHERE id = ?`);
-    const retryHead = sqlite.prepare(
+    const retryHead: Statement<[attempts: number, next: number, failure: string, id: number]> = sqlite.prepare(
       `UPDATE crm_outbox SET attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ?`,
     );
-    const holdFollowers = sqlite.prepare(
+    const holdFollowers: Statement<[next: number, orderKey: string, afterId: number]> = sqlite.prepare(
       `UPDATE crm_outbox SET next_attempt_at = MAX(next_attempt_at, ?) WHERE order_key = ? AND id > ?`,
     );
     this.retry = sqlite.transaction((row: OutboxRow, attempts: number, next: number, failure: string) => {
@@ -110,10 +113,10 @@ export class CrmOutbox {
       clock: deps.clock,
       logger: deps.logger,
       storage: deps.storage,
-      pending: () => this.pendingTenants.all() as PendingRow[],
+      pending: () => this.pendingTenants.all(),
       groupOf: (turn) => this.clusterOf(turn.ref),
       take: (turn, room, now, claim) => this.take(turn, room, now, claim),
-      nextDue: (ref) => (this.tenantNextDue.get(ref) as { t: number | null }).t,
+      nextDue: (ref) => this.tenantNextDue.get(ref)!.t,
       run: (row) => this.deliver(row),
       // The next row of this order key may be due now; the pump asks the tenant's rows.
       finished: (row, turn) => {
@@ -154,7 +157,7 @@ export class CrmOutbox {
 
   /** Number of requests waiting for the CRM (for health and tests). */
   pending(): number {
-    return (this.deps.db.$client.prepare(`SELECT COUNT(*) AS n FROM crm_outbox`).get() as { n: number }).n;
+    return this.deps.db.select({ n: count() }).from(crmOutbox).get()!.n;
   }
 
   /**
@@ -164,7 +167,7 @@ export class CrmOutbox {
   private take(turn: Turn<PluginReference>, room: number, now: number, claim: (row: OutboxRow) => void): TurnOutcome {
     // Heads already in flight come back from the query too: ask for that many more.
     const limit = room + this.worker.inFlightOf(turn);
-    const heads = this.dueHeads.all({ ...turn.ref, now, limit }) as OutboxRow[];
+    const heads = this.dueHeads.all({ ...turn.ref, now, limit });
     let started = 0;
     for (const row of heads) {
       if (started >= room) break;
