@@ -17,6 +17,7 @@ import { figure, type ScenarioResult } from "../report/result.js";
 
 const MARKER = /\[\[([A-Za-z0-9_-]+)\]\]/;
 const LATENCY_RATE = 500;
+const WARMUP_S = 2;
 
 /** Runs the inbound throughput and latency measurements. */
 export async function inboundScenario(options: BenchOptions, log: (line: string) => void): Promise<ScenarioResult> {
@@ -35,12 +36,22 @@ export async function inboundScenario(options: BenchOptions, log: (line: string)
     // The latency run comes first: the CRM simulator, which records each arrival, lives in this
     // process, and the tens of thousands of requests it keeps from the throughput run made its
     // garbage collector's pauses part of the measured latency.
-    log(`inbound: ${LATENCY_RATE} updates/s for ${options.fixedRateS} s, webhook → CRM latency`);
+    log(
+      `inbound: ${LATENCY_RATE} updates/s for ${options.fixedRateS} s after ${WARMUP_S} s of warm-up, webhook → CRM latency`,
+    );
     const arrivedAt = new Map<string, number>();
     const stop = crm.onEvent((e) => {
       if (e.kind !== "incoming" || e.status !== 201) return;
       const marker = MARKER.exec(JSON.stringify(e.claims ?? {}))?.[1];
       if (marker) arrivedAt.set(marker, performance.now());
+    });
+    // Warm-up first, as the end-to-end scenario does: JIT, kept-alive sockets, SQLite pages.
+    await runFixedRate({
+      url: hook.url,
+      headers,
+      perSecond: LATENCY_RATE,
+      durationS: WARMUP_S,
+      bodyFor: (i) => ({ body: telegramUpdate(40_000_000 + i, 2_000_000 + (i % 1000), `w${i}`), marker: `w${i}` }),
     });
     const sent = await runFixedRate({
       url: hook.url,
