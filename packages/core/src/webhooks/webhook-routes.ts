@@ -75,5 +75,7 @@ async function handleWebhook(c: Context<AppEnv>, deps: AppDeps, name: string, we
   const stored = await deps.events.storeSoon(tenant, parsed.events);
   if (logger.isLevelEnabled("debug")) log().debug({ events: parsed.events.length, ...stored }, "webhook");
   const reply = parsed.reply;
-  return new Response(reply?.body ?? null, { status: reply?.status ?? 200, headers: reply?.headers });
+  // A string body (even empty) lets @hono/node-server answer from its lightweight Response; a null
+  // one made it build a full WHATWG Response per webhook (the CORS headers are set on it).
+  return new Response(reply?.body ?? "", { status: reply?.status ?? 200, headers: reply?.headers });
 }
