@@ -24,4 +24,6 @@ export {
   startFileServer,
   bytesOf,
   type FileServer,
+  uniqueId,
 } from "./util/index.js";
+export * from "./stack/index.js";

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { startGateway, type GatewayHandle, type SettingsData } from "@switchboard/core";
-import { startCrmSimulator, type CrmSimulator, type PluginRef, type SendBody } from "@switchboard/testkit";
+import { startTestStack, uniqueId, type CrmSimulator, type PluginRef, type SendBody } from "@switchboard/testkit";
 import { conformanceEnv } from "@switchboard/testkit/conformance";
 import { startSmtpSink, type SmtpSink } from "@switchboard/testkit/smtp";
 import nodemailer from "nodemailer";
@@ -74,28 +74,11 @@ export interface TestbedOptions {
 
 /** Starts CRM, sinks and gateway, registers both tenants and saves their settings. */
 export async function startTestbed(options: TestbedOptions = {}): Promise<Testbed> {
-  const crm = await startCrmSimulator();
   const dns: DnsRecords = new Map();
   const sinks: [SmtpSink, SmtpSink] = [
     await startSmtpSink({ auth: { user: "shop-a", password: "pass-a" }, tls: TEST_TLS }),
     await startSmtpSink({ auth: { user: "shop-b", password: "pass-b" }, tls: TEST_TLS }),
   ];
-  const gateway = await startGateway(email, {
-    env: { ...conformanceEnv(crm), ...options.env },
-    gatewayEnv: {
-      inbound: {
-        port: 0,
-        host: "127.0.0.1",
-        maxBytes: options.maxBytes ?? 1_048_576,
-        tls: options.tls,
-        limits: options.limits,
-      },
-      outbound: options.outbound ?? TEST_OUTBOUND,
-      checks: { dns: fixedDnsResolver(dns), verifiedDomains: options.verifiedDomains ?? ["a.test", "b.test"] },
-    },
-    port: 0,
-  });
-  const url = gateway.url;
   const settings = (tenant: 0 | 1): SettingsData => ({
     smtp: {
       host: sinks[tenant].host,
@@ -109,12 +92,27 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
         ? { from: "Shop A <shop@a.test>", inboundAddress: INBOUND[0], defaultSubject: "Message from Shop A" }
         : { from: `Shop B <${INBOUND[1]}>`, inboundAddress: "", defaultSubject: "" },
   });
-  for (const tenant of [0, 1] as const) {
-    const registered = await crm.register(url, TENANTS[tenant]);
-    if (registered.status !== 200) throw new Error(`register: ${registered.status} ${await registered.text()}`);
-    const saved = await crm.putSettings(url, TENANTS[tenant], settings(tenant));
-    if (saved.status !== 200) throw new Error(`settings: ${saved.status} ${await saved.text()}`);
-  }
+  const stack = await startTestStack({
+    tenants: TENANTS,
+    start: (crm) =>
+      startGateway(email, {
+        env: { ...conformanceEnv(crm), ...options.env },
+        gatewayEnv: {
+          inbound: {
+            port: 0,
+            host: "127.0.0.1",
+            maxBytes: options.maxBytes ?? 1_048_576,
+            tls: options.tls,
+            limits: options.limits,
+          },
+          outbound: options.outbound ?? TEST_OUTBOUND,
+          checks: { dns: fixedDnsResolver(dns), verifiedDomains: options.verifiedDomains ?? ["a.test", "b.test"] },
+        },
+        port: 0,
+      }),
+    settings: (i) => settings(i as 0 | 1),
+  });
+  const { crm, gateway } = stack;
   const inboundPort = gateway.instance.inboundPort;
   if (inboundPort === undefined) throw new Error("inbound SMTP server did not start");
   const customer = nodemailer.createTransport({ host: "127.0.0.1", port: inboundPort, secure: false, ignoreTLS: true });
@@ -125,19 +123,17 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
     inboundPort,
     dns,
     settings,
-    send: (tenant, body) => crm.send(url, TENANTS[tenant], body),
+    send: stack.send,
     mailIn: (mail) => customer.sendMail(mail),
     async stop() {
       customer.close();
-      await gateway.stop();
-      await Promise.all([crm.close(), sinks[0].close(), sinks[1].close()]);
+      await stack.stop();
+      await Promise.all([sinks[0].close(), sinks[1].close()]);
     },
   };
 }
 
-let counter = 0;
-
 /** A unique marker for texts and ids within this process. */
 export function unique(prefix: string): string {
-  return `${prefix}-${Date.now().toString(36)}-${++counter}`;
+  return uniqueId(prefix);
 }

@@ -3,10 +3,17 @@
  * and the fake Twilio, with tenants registered and configured through the real settings route.
  */
 import { startGateway, type GatewayHandle, type Tenant } from "@switchboard/core";
-import { freePort, startCrmSimulator, type CrmSimulator, type PluginRef, type SendBody } from "@switchboard/testkit";
+import {
+  freePort,
+  startTestStack,
+  uniqueId,
+  type CrmSimulator,
+  type PluginRef,
+  type SendBody,
+  type StatusValue,
+} from "@switchboard/testkit";
 import { conformanceEnv } from "@switchboard/testkit/conformance";
 import { startFakeTwilio, type FakeAccount, type FakePhoneNumber, type FakeTwilio } from "@switchboard/testkit/twilio";
-import { expect } from "vitest";
 import { sms, type SmsGateway } from "../gateway.js";
 import type { SmsSettings } from "../settings/form.js";
 
@@ -33,11 +40,9 @@ export interface SmsTestbed {
   /** Sends a plain text to a contact. */
   sendText(index: number, contact: string, text: string): Promise<string>;
   /** Waits until the CRM heard `status` for a message. */
-  waitStatus(id: string, status: string): Promise<void>;
+  waitStatus(id: string, status: StatusValue): Promise<void>;
   stop(): Promise<void>;
 }
-
-let counter = 0;
 
 /**
  * Starts the bed with `tenantCount` configured tenants (different companies and accounts);
@@ -47,36 +52,34 @@ export async function startSmsTestbed(
   tenantCount = 1,
   options: { env?: Record<string, string> } = {},
 ): Promise<SmsTestbed> {
-  const crm = await startCrmSimulator();
   const twilio = await startFakeTwilio();
-  const port = await freePort();
-  const gateway = await startGateway(sms, {
-    port,
-    gatewayEnv: { apiBaseUrl: twilio.url, mediaRetryDelaysMs: [10, 20, 40] },
-    env: {
-      ...conformanceEnv(crm),
-      LV_PLUGIN_SELF_URI: `http://127.0.0.1:${port}/gw/sms/`,
-      ...options.env,
-    },
-  });
-  const url = gateway.url;
-  const tenants: TestTenant[] = [];
-  for (let i = 0; i < tenantCount; i++) {
-    const ref = { companyId: String(1000 + i), pluginAlias: "sms", pluginId: String(10 + i) };
-    expect((await crm.register(url, ref)).status).toBe(200);
+  const tenants: TestTenant[] = Array.from({ length: tenantCount }, (_, i) => {
     const account = twilio.addAccount();
     const number = twilio.addPhoneNumber(account.sid, `+1415555${String(100 + i).padStart(4, "0")}`);
-    const res = await crm.putSettings(url, ref, {
-      main: {
-        accountSid: account.sid,
-        authToken: account.authToken,
-        sender: number.phoneNumber,
-        statusCallbacks: true,
-      },
-    });
-    expect(res.status, await res.clone().text()).toBe(200);
-    tenants.push({ ref, account, number });
-  }
+    return { ref: { companyId: String(1000 + i), pluginAlias: "sms", pluginId: String(10 + i) }, account, number };
+  });
+  const port = await freePort();
+  const stack = await startTestStack({
+    tenants: tenants.map((t) => t.ref),
+    start: (crm) =>
+      startGateway(sms, {
+        port,
+        gatewayEnv: { apiBaseUrl: twilio.url, mediaRetryDelaysMs: [10, 20, 40] },
+        env: { ...conformanceEnv(crm), LV_PLUGIN_SELF_URI: `http://127.0.0.1:${port}/gw/sms/`, ...options.env },
+      }),
+    settings: (i) => {
+      const { account, number } = tenants[i]!;
+      return {
+        main: {
+          accountSid: account.sid,
+          authToken: account.authToken,
+          sender: number.phoneNumber,
+          statusCallbacks: true,
+        },
+      };
+    },
+  });
+  const { crm, gateway, url } = stack;
   const tenant = (index: number): Tenant<SmsSettings> => gateway.runtime.tenants.get(tenants[index]!.ref)!;
   const bed: SmsTestbed = {
     crm,
@@ -88,9 +91,8 @@ export async function startSmsTestbed(
     inboundUrl: (i) => gateway.runtime.publicUrl(`sms/inbound/${tenant(i).publicId}`),
     statusUrl: (i) => gateway.runtime.publicUrl(`sms/status/${tenant(i).publicId}`),
     async send(index, body) {
-      const id = `m-${Date.now().toString(36)}-${++counter}`;
-      const res = await crm.send(url, tenants[index]!.ref, { ...body, message: { ...body.message, id } });
-      expect(res.status, await res.clone().text()).toBe(202);
+      const id = uniqueId("m");
+      await stack.sendAccepted(index, { ...body, message: { ...body.message, id } });
       return id;
     },
     sendText(index, contact, text) {
@@ -99,12 +101,10 @@ export async function startSmsTestbed(
         message: { content: { text, format: "text" }, attachments: [] },
       });
     },
-    async waitStatus(id, status) {
-      await crm.waitFor(() => crm.statusesOf(id).includes(status as "sent"), 10_000);
-    },
+    waitStatus: stack.waitStatus,
     async stop() {
-      await gateway.stop({ timeoutMs: 1000 });
-      await Promise.all([crm.close(), twilio.close()]);
+      await stack.stop();
+      await twilio.close();
     },
   };
   return bed;

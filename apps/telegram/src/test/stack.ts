@@ -7,8 +7,9 @@ import { conformanceEnv } from "@switchboard/testkit/conformance";
 import { startFakeTelegram, type FakeTelegram } from "@switchboard/testkit/telegram";
 import { telegram, type TelegramGateway } from "../gateway.js";
 import {
-  startCrmSimulator,
   startFileServer,
+  startTestStack,
+  uniqueId,
   type CrmSimulator,
   type FileServer,
   type PluginRef,
@@ -38,7 +39,6 @@ export interface TelegramStack {
   close(): Promise<void>;
 }
 
-let ids = 0;
 let chats = 5000;
 
 /** A chat id no other test in this file uses (the gateway rate-limits per chat). */
@@ -48,7 +48,7 @@ export function freshChat(): number {
 
 /** A CRM message id unique in this process. */
 export function nextId(prefix = "m"): string {
-  return `${prefix}-${Date.now().toString(36)}-${++ids}`;
+  return uniqueId(prefix);
 }
 
 /** Starts everything; both tenants are registered and (unless `configure: false`) have saved settings. */
@@ -64,41 +64,33 @@ export async function startTelegramStack(
 ): Promise<TelegramStack> {
   const fake = await startFakeTelegram();
   TOKENS.forEach((token, i) => fake.addBot(token, { username: `company_${i}_bot` }));
-  const crm = await startCrmSimulator();
   const files = await startFileServer();
   const apiRoot = options.apiRoot ? await options.apiRoot(fake.url) : fake.url;
-  const gw = await startGateway(telegram, {
-    env: { ...conformanceEnv(crm), ...options.env },
-    gatewayEnv: { apiRoot },
-    port: 0,
-    ...(options.logger ? { logger: options.logger } : {}),
+  const stack = await startTestStack({
+    tenants: TENANTS,
+    start: (crm) =>
+      startGateway(telegram, {
+        env: { ...conformanceEnv(crm), ...options.env },
+        gatewayEnv: { apiRoot },
+        port: 0,
+        ...(options.logger ? { logger: options.logger } : {}),
+      }),
+    settings: (i) =>
+      options.configure === false
+        ? undefined
+        : { main: { botToken: TOKENS[i]!, allowGroups: options.allowGroups ?? false } },
   });
-  const url = gw.url;
-  for (const [i, ref] of TENANTS.entries()) {
-    const registered = await crm.register(url, ref);
-    if (registered.status !== 200) throw new Error(`register ${i}: ${registered.status} ${await registered.text()}`);
-    if (options.configure === false) continue;
-    const saved = await crm.putSettings(url, ref, {
-      main: { botToken: TOKENS[i], allowGroups: options.allowGroups ?? false },
-    });
-    if (saved.status !== 200) throw new Error(`settings ${i}: ${saved.status} ${await saved.text()}`);
-  }
   return {
     fake,
-    crm,
+    crm: stack.crm,
     files,
-    gw,
-    url,
-    async send(tenant, body) {
-      const res = await crm.send(url, TENANTS[tenant], body);
-      if (res.status !== 202) throw new Error(`send answered ${res.status}: ${await res.text()}`);
-    },
-    async waitStatus(id, status) {
-      await crm.waitFor(() => crm.statusesOf(id).includes(status), 10_000);
-    },
+    gw: stack.gateway,
+    url: stack.url,
+    send: stack.sendAccepted,
+    waitStatus: stack.waitStatus,
     async close() {
-      await gw.stop({ timeoutMs: 1000 });
-      await Promise.all([fake.close(), crm.close(), files.close()]);
+      await stack.stop();
+      await Promise.all([fake.close(), files.close()]);
     },
   };
 }

@@ -4,7 +4,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startCrmSimulator, type CrmSimulator, type PluginRef } from "@switchboard/testkit";
+import { startCrmSimulator, startTestStack, type CrmSimulator, type PluginRef } from "@switchboard/testkit";
 import type { GatewayDefinition } from "../gateway/types.js";
 import { startGateway, type GatewayHandle } from "../server/start-gateway.js";
 
@@ -30,35 +30,25 @@ export async function startStack(
   definition: GatewayDefinition,
   options: { env?: Record<string, string>; register?: boolean; crm?: CrmSimulator; dbPath?: string } = {},
 ): Promise<Stack> {
-  const crm = options.crm ?? (await startCrmSimulator());
   const dbPath = options.dbPath ?? tempDbPath();
-  const gw = await startGateway(definition, {
-    port: options.env?.PORT ? Number(options.env.PORT) : 0,
-    env: {
-      ...crm.env,
-      SWITCHBOARD_DB_PATH: dbPath,
-      SWITCHBOARD_ALLOW_PRIVATE_URLS: "true",
-      SWITCHBOARD_RETRY_BASE_MS: "10",
-      SWITCHBOARD_RETRY_MAX_MS: "200",
-      LOG_LEVEL: "silent",
-      ...options.env,
-    },
+  const stack = await startTestStack({
+    crm: options.crm,
+    tenants: options.register === false ? [] : [TENANT_A, TENANT_B],
+    start: (crm) =>
+      startGateway(definition, {
+        port: options.env?.PORT ? Number(options.env.PORT) : 0,
+        env: {
+          ...crm.env,
+          SWITCHBOARD_DB_PATH: dbPath,
+          SWITCHBOARD_ALLOW_PRIVATE_URLS: "true",
+          SWITCHBOARD_RETRY_BASE_MS: "10",
+          SWITCHBOARD_RETRY_MAX_MS: "200",
+          LOG_LEVEL: "silent",
+          ...options.env,
+        },
+      }),
   });
-  if (options.register !== false) {
-    for (const ref of [TENANT_A, TENANT_B]) {
-      const res = await crm.register(gw.url, ref);
-      if (res.status !== 200) throw new Error(`registration failed: ${res.status} ${await res.text()}`);
-    }
-  }
-  return {
-    crm,
-    gw,
-    dbPath,
-    async close() {
-      await gw.stop({ timeoutMs: 1000 });
-      if (!options.crm) await crm.close();
-    },
-  };
+  return { crm: stack.crm, gw: stack.gateway, dbPath, close: stack.stop };
 }
 
 /** A gateway whose process "dies" mid-send, and a way to start the next process on its database. */

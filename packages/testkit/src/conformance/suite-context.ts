@@ -5,6 +5,7 @@ import { expect } from "vitest";
 import type { CrmSimulator } from "../crm-simulator/simulator.js";
 import type { IncomingBody, PluginRef, RecordedRequest, SendBody, StatusValue } from "../crm-simulator/types.js";
 import type { ConformanceHarness, TenantIndex } from "./harness.js";
+import { uniqueId } from "../util/unique-id.js";
 
 /** The two tenants every suite registers: company A (index 0) and company B (index 1). */
 export const CONFORMANCE_TENANTS: readonly [PluginRef, PluginRef] = [
@@ -29,12 +30,8 @@ export interface SuiteContext {
   gatewayUrl: string;
 }
 
-let counter = 0;
-
-/** A CRM message id unique within this process. */
-export function uniqueId(prefix: string): string {
-  return `${prefix}-${Date.now().toString(36)}-${++counter}`;
-}
+// Cases import the process-wide unique id from here, with the rest of what they share.
+export { uniqueId };
 
 /** The plugin reference of a suite tenant. */
 export function refOf(tenant: TenantIndex): PluginRef {

@@ -14,3 +14,4 @@ export { databaseBytes, secretsOnDisk } from "./database-bytes.js";
 export { startMisbehavingFileServer, type MisbehavingFileServer } from "./misbehaving-file-server.js";
 export { jsonPaths, withValueAt, WRONG_KIND_VALUES } from "./json-paths.js";
 export { startFileServer, bytesOf, type FileServer } from "./file-server.js";
+export { uniqueId } from "./unique-id.js";
