@@ -208,6 +208,11 @@ export interface SettingsToVerify<S = SettingsData> {
   language: Language;
 }
 
+/** A webhook request's headers: `get` answers a header's value (several joined by ", ") or null. */
+export interface WebhookHeaders {
+  get(name: string): string | null;
+}
+
 /** A webhook request as a gateway's `verify` and `parse` see it: the body is already read, within the limit. */
 export interface WebhookRequest {
   method: string;
@@ -217,7 +222,8 @@ export interface WebhookRequest {
   publicUrl: string;
   /** Route parameters (`:publicId`, `:token`). */
   params: Readonly<Record<string, string>>;
-  headers: Headers;
+  /** The request's headers, by case-insensitive name. */
+  headers: WebhookHeaders;
   /** The raw body, at most the webhook's `maxBytes`. */
   body: Buffer;
   /** The body as UTF-8 text. */

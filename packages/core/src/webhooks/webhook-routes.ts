@@ -4,6 +4,7 @@
  * answer. Refusals are `{code, message}` (404 unknown tenant, 401/403 refused, 413 too large, 400
  * unreadable); a request that parses to nothing is acknowledged; nothing a channel sends is a 500.
  */
+import type { IncomingMessage } from "node:http";
 import type { Context } from "hono";
 import { Hono } from "hono";
 import { isStorageUnavailable } from "../db/storage-health.js";
@@ -39,14 +40,16 @@ async function handleWebhook(c: Context<AppEnv>, deps: AppDeps, name: string, we
   // Built only when a line is written: a pino child per request is a measurable share of a webhook.
   const log = () => logger.child({ tenant: referenceKey(tenant.ref), webhook: name });
   const body = await readBoundedBody(c, webhook.maxBytes ?? DEFAULT_WEBHOOK_LIMIT);
-  const url = new URL(c.req.url);
-  const relative = url.pathname.slice(config.basePath.length).replace(/^\/+/, "");
+  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
   const request = webhookRequest({
     method: c.req.method,
     url: c.req.url,
-    publicUrl: runtime.publicUrl(relative) + url.search,
+    publicUrl: () => {
+      const url = new URL(c.req.url);
+      return runtime.publicUrl(url.pathname.slice(config.basePath.length).replace(/^\/+/, "")) + url.search;
+    },
     params,
-    headers: c.req.raw.headers,
+    headers: incoming?.headers ?? c.req.raw.headers,
     body,
   });
 
