@@ -36,6 +36,12 @@ export interface TelegramStack {
   send(tenant: 0 | 1, body: SendBody): Promise<void>;
   /** Waits for the CRM to hear `status` for a message id. */
   waitStatus(id: string, status: "sent" | "error"): Promise<void>;
+  /**
+   * Stops the gateway and starts it again on the same port (the URL Telegram and the CRM hold stays
+   * valid) with the core variables given (the same database file, say), once it answers; `close`
+   * stops it too.
+   */
+  restart(env: Record<string, string>): Promise<GatewayHandle<TelegramGateway>>;
   close(): Promise<void>;
 }
 
@@ -80,6 +86,7 @@ export async function startTelegramStack(
         ? undefined
         : { main: { botToken: TOKENS[i]!, allowGroups: options.allowGroups ?? false } },
   });
+  let restarted: GatewayHandle<TelegramGateway> | undefined;
   return {
     fake,
     crm: stack.crm,
@@ -88,7 +95,22 @@ export async function startTelegramStack(
     url: stack.url,
     send: stack.sendAccepted,
     waitStatus: stack.waitStatus,
+    async restart(env) {
+      const running = restarted ?? stack.gateway;
+      await running.stop({ timeoutMs: 1000 });
+      restarted = await startGateway(telegram, {
+        env: { ...conformanceEnv(stack.crm), ...env },
+        gatewayEnv: { apiRoot },
+        port: running.port,
+        ...(options.logger ? { logger: options.logger } : {}),
+      });
+      const url = restarted.url;
+      // Kept-alive sockets to the stopped process fail once each; use them up first.
+      await stack.crm.waitFor(async () => (await fetch(`${url}healthz`).catch(() => undefined))?.ok);
+      return restarted;
+    },
     async close() {
+      await restarted?.stop({ timeoutMs: 1000 });
       await stack.stop();
       await Promise.all([fake.close(), files.close()]);
     },
