@@ -2,7 +2,8 @@
  * @module report/cpu-profile — summarises a V8 `.cpuprofile` (from `node --cpu-prof`): self time
  * per function and per package, so "where does the time go" has an answer with numbers.
  */
-import { readFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 
 interface ProfileNode {
   id: number;
@@ -21,6 +22,20 @@ export interface ProfileSummary {
   totalMs: number;
   functions: ProfileEntry[];
   areas: ProfileEntry[];
+}
+
+/** A fresh folder for one scenario's gateway profile under `BENCH_CPU_PROF`; none when profiling is off. */
+export function profileDirFor(root: string | undefined, scenario: string): string | undefined {
+  if (!root) return undefined;
+  const dir = join(root, `${scenario}-${Date.now()}`);
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+/** Summarises the profile a stopped `node --cpu-prof --cpu-prof-dir=<dir>` process left in `dir`, if any. */
+export function summariseProfileIn(dir: string, top?: number): ProfileSummary | undefined {
+  const file = readdirSync(dir).find((f) => f.endsWith(".cpuprofile"));
+  return file ? summariseProfile(join(dir, file), top) : undefined;
 }
 
 /** Reads a profile file and summarises it. */

@@ -3,8 +3,6 @@
  * Telegram webhook updates on the same gateway and a bare Hono "hello" server under the same load
  * in the same run; every 2xx must be a stored row.
  */
-import { mkdirSync, readdirSync } from "node:fs";
-import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { freePort } from "@switchboard/testkit";
 import type { BenchOptions } from "../env.js";
@@ -13,7 +11,7 @@ import { GatewayProcess } from "../gateway/gateway-process.js";
 import type { LoadResult } from "../load/load-spec.js";
 import { runAutocannon } from "../load/run-autocannon.js";
 import { DbProbe } from "../queue/db-probe.js";
-import { renderProfile, summariseProfile, type ProfileSummary } from "../report/cpu-profile.js";
+import { renderProfile, profileDirFor, summariseProfileIn, type ProfileSummary } from "../report/cpu-profile.js";
 import { figure, type ScenarioResult } from "../report/result.js";
 
 const HELLO = fileURLToPath(new URL("../load/hello-server.js", import.meta.url));
@@ -24,8 +22,7 @@ const CRM_HOLD_MS = 10 * 60_000;
 
 /** Runs the accept-rate comparison. */
 export async function acceptScenario(options: BenchOptions, log: (line: string) => void): Promise<ScenarioResult> {
-  const profileDir = options.cpuProfileDir ? join(options.cpuProfileDir, `accept-${Date.now()}`) : undefined;
-  if (profileDir) mkdirSync(profileDir, { recursive: true });
+  const profileDir = profileDirFor(options.cpuProfileDir, "accept");
   const stack = await startBenchStack({
     kind: "telegram",
     nodeArgs: profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [],
@@ -80,11 +77,8 @@ export async function acceptScenario(options: BenchOptions, log: (line: string) 
   let profile: ProfileSummary | undefined;
   if (profileDir) {
     await stack.gateway.stop();
-    const file = readdirSync(profileDir).find((f) => f.endsWith(".cpuprofile"));
-    if (file) {
-      profile = summariseProfile(join(profileDir, file));
-      log(renderProfile(profile));
-    }
+    profile = summariseProfileIn(profileDir);
+    if (profile) log(renderProfile(profile));
   }
   await stack.close();
 

@@ -3,10 +3,8 @@
  * answering at once: messages/s until the queue is empty, and the gateway's peak RSS. Also the
  * same drain with a do-nothing sender (queue only), next to BullMQ on a local Redis.
  */
-import { mkdirSync, readdirSync } from "node:fs";
-import { join } from "node:path";
 import type { BenchOptions } from "../env.js";
-import { renderProfile, summariseProfile } from "../report/cpu-profile.js";
+import { profileDirFor, renderProfile, summariseProfileIn } from "../report/cpu-profile.js";
 import { sendBodies, startBenchStack, type BenchStack } from "../gateway/bench-stack.js";
 import { OPEN_GATE_SIGNAL } from "../gateway/noop-gateway.js";
 import { runAutocannon } from "../load/run-autocannon.js";
@@ -42,8 +40,7 @@ async function fill(
 
 /** Drain through the Telegram gateway and the fake Bot API. */
 export async function drainScenario(options: BenchOptions, log: (line: string) => void): Promise<ScenarioResult> {
-  const profileDir = options.cpuProfileDir ? join(options.cpuProfileDir, `drain-${Date.now()}`) : undefined;
-  if (profileDir) mkdirSync(profileDir, { recursive: true });
+  const profileDir = profileDirFor(options.cpuProfileDir, "drain");
   const stack = await startBenchStack({
     kind: "telegram",
     nodeArgs: profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [],
@@ -63,8 +60,8 @@ export async function drainScenario(options: BenchOptions, log: (line: string) =
     if (profileDir) {
       // The profile covers the whole life: building the backlog (accept) and the drain (send).
       await stack.gateway.stop();
-      const file = readdirSync(profileDir).find((f) => f.endsWith(".cpuprofile"));
-      if (file) log(renderProfile(summariseProfile(join(profileDir, file), 25)));
+      const profile = summariseProfileIn(profileDir, 25);
+      if (profile) log(renderProfile(profile));
     }
     return {
       scenario: "3. drain",

@@ -2,8 +2,6 @@
  * @module scenarios/inbound — Telegram webhook updates: how many per second the gateway accepts
  * and forwards to the CRM simulator, and the time from the webhook's answer to the CRM receiving it.
  */
-import { mkdirSync, readdirSync } from "node:fs";
-import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { waitFor } from "@switchboard/testkit";
 import type { BenchOptions } from "../env.js";
@@ -11,7 +9,7 @@ import { BENCH_BOT_TOKEN, startBenchStack } from "../gateway/bench-stack.js";
 import { runFixedRate } from "../load/fixed-rate.js";
 import { telegramUpdate } from "../load/load-spec.js";
 import { runAutocannon } from "../load/run-autocannon.js";
-import { renderProfile, summariseProfile, type ProfileSummary } from "../report/cpu-profile.js";
+import { renderProfile, profileDirFor, summariseProfileIn, type ProfileSummary } from "../report/cpu-profile.js";
 import { percentiles } from "../report/stats.js";
 import { figure, type ScenarioResult } from "../report/result.js";
 
@@ -21,8 +19,7 @@ const WARMUP_S = 2;
 
 /** Runs the inbound throughput and latency measurements. */
 export async function inboundScenario(options: BenchOptions, log: (line: string) => void): Promise<ScenarioResult> {
-  const profileDir = options.cpuProfileDir ? join(options.cpuProfileDir, `inbound-${Date.now()}`) : undefined;
-  if (profileDir) mkdirSync(profileDir, { recursive: true });
+  const profileDir = profileDirFor(options.cpuProfileDir, "inbound");
   const stack = await startBenchStack({
     kind: "telegram",
     nodeArgs: profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [],
@@ -98,11 +95,8 @@ export async function inboundScenario(options: BenchOptions, log: (line: string)
     let profile: ProfileSummary | undefined;
     if (profileDir) {
       await stack.gateway.stop();
-      const file = readdirSync(profileDir).find((f) => f.endsWith(".cpuprofile"));
-      if (file) {
-        profile = summariseProfile(join(profileDir, file));
-        log(renderProfile(profile));
-      }
+      profile = summariseProfileIn(profileDir);
+      if (profile) log(renderProfile(profile));
     }
     return {
       scenario: "4. inbound",
