@@ -2,12 +2,9 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startGateway, type GatewayHandle } from "@switchboard/core";
 import { Keyring, SecretKey } from "@switchboard/core/internal";
 import { secretsOnDisk } from "@switchboard/testkit";
-import { conformanceEnv } from "@switchboard/testkit/conformance";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sms } from "./gateway.js";
 import { startSmsTestbed, type SmsTestbed } from "./test/testbed.js";
 
 const dbPath = join(mkdtempSync(join(tmpdir(), "sms-at-rest-")), "sms.sqlite");
@@ -15,14 +12,10 @@ const oldKey = randomBytes(32).toString("hex");
 const newKey = randomBytes(32).toString("base64");
 
 let bed: SmsTestbed;
-let restarted: GatewayHandle | undefined;
 beforeAll(async () => {
   bed = await startSmsTestbed(2, { env: { SWITCHBOARD_DB_PATH: dbPath, SWITCHBOARD_SECRET_KEY: oldKey } });
 });
-afterAll(async () => {
-  await restarted?.stop({ timeoutMs: 1000 });
-  await bed.stop();
-});
+afterAll(() => bed.stop());
 
 const authTokens = () => bed.tenants.map((t) => t.account.authToken);
 
@@ -33,22 +26,11 @@ describe("SMS secrets at rest", () => {
   });
 
   it("checks webhook signatures with the auth token after a key rotation, re-encrypted with the new key", async () => {
-    const { port } = bed.gateway;
-    const selfUri = bed.gateway.url;
-    await bed.gateway.stop({ timeoutMs: 1000 });
-    restarted = await startGateway(sms, {
-      port,
-      gatewayEnv: { apiBaseUrl: bed.twilio.url },
-      env: {
-        ...conformanceEnv(bed.crm),
-        LV_PLUGIN_SELF_URI: selfUri,
-        SWITCHBOARD_DB_PATH: dbPath,
-        SWITCHBOARD_SECRET_KEY: newKey,
-        SWITCHBOARD_SECRET_KEYS_OLD: oldKey,
-      },
+    const restarted = await bed.restart({
+      SWITCHBOARD_DB_PATH: dbPath,
+      SWITCHBOARD_SECRET_KEY: newKey,
+      SWITCHBOARD_SECRET_KEYS_OLD: oldKey,
     });
-    // Kept-alive sockets to the stopped process fail once each; use them up first.
-    await bed.crm.waitFor(async () => (await fetch(`${selfUri}healthz`).catch(() => undefined))?.ok);
 
     const tenant = bed.tenants[1]!;
     const inboundUrl = restarted.runtime.publicUrl(

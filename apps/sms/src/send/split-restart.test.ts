@@ -2,12 +2,9 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startGateway, type GatewayHandle } from "@switchboard/core";
 import { openDatabase } from "@switchboard/core/internal";
-import { conformanceEnv } from "@switchboard/testkit/conformance";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MIGRATIONS_FOLDER } from "../db/migrations.js";
-import { sms, type SmsGateway } from "../gateway.js";
 import { sentDetails, startSmsTestbed, type SmsTestbed } from "../test/testbed.js";
 
 const dbPath = join(mkdtempSync(join(tmpdir(), "sms-split-restart-")), "sms.sqlite");
@@ -15,7 +12,6 @@ const secretKey = randomBytes(32).toString("hex");
 const HOUR_MS = String(3600 * 1000);
 
 let bed: SmsTestbed;
-let restarted: GatewayHandle<SmsGateway> | undefined;
 beforeAll(async () => {
   // Retries an hour away: the first process never retries before it stops.
   bed = await startSmsTestbed(1, {
@@ -27,10 +23,7 @@ beforeAll(async () => {
     },
   });
 });
-afterAll(async () => {
-  await restarted?.stop({ timeoutMs: 1000 });
-  await bed.stop();
-});
+afterAll(() => bed.stop());
 
 describe("a split text across a restart", () => {
   it("is finished by the next process without creating the part Twilio already took", async () => {
@@ -48,24 +41,11 @@ describe("a split text across a restart", () => {
         .get(id) as { state: string; attempts: number } | undefined;
     await bed.crm.waitFor(() => row()?.state === "queued" && row()?.attempts === 1);
     expect(createsTo()).toEqual(["p:201", "q:500"]);
-    const { port } = bed.gateway;
-    const selfUri = bed.gateway.url;
-    await bed.gateway.stop({ timeoutMs: 1000 });
-
-    // The hour passes while the gateway is down.
-    const db = openDatabase(dbPath, { gatewayMigrations: MIGRATIONS_FOLDER, gatewayName: "sms" });
-    db.$client.prepare(`UPDATE outgoing SET next_attempt_at = 0 WHERE crm_message_id = ?`).run(id);
-    db.$client.close();
-
-    restarted = await startGateway(sms, {
-      port,
-      gatewayEnv: { apiBaseUrl: bed.twilio.url },
-      env: {
-        ...conformanceEnv(bed.crm),
-        LV_PLUGIN_SELF_URI: selfUri,
-        SWITCHBOARD_DB_PATH: dbPath,
-        SWITCHBOARD_SECRET_KEY: secretKey,
-      },
+    const restarted = await bed.restart({ SWITCHBOARD_DB_PATH: dbPath, SWITCHBOARD_SECRET_KEY: secretKey }, () => {
+      // The hour passes while the gateway is down.
+      const db = openDatabase(dbPath, { gatewayMigrations: MIGRATIONS_FOLDER, gatewayName: "sms" });
+      db.$client.prepare(`UPDATE outgoing SET next_attempt_at = 0 WHERE crm_message_id = ?`).run(id);
+      db.$client.close();
     });
     await bed.waitStatus(id, "sent");
     expect(createsTo()).toEqual(["p:201", "q:500", "q:201"]);

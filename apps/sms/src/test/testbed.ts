@@ -41,6 +41,11 @@ export interface SmsTestbed {
   sendText(index: number, contact: string, text: string): Promise<string>;
   /** Waits until the CRM heard `status` for a message. */
   waitStatus(id: string, status: StatusValue): Promise<void>;
+  /**
+   * Stops the gateway, runs `whileStopped` (e.g. edit its database file), and starts it again on
+   * the same port and self URI with the core variables given, once it answers; `stop` stops it too.
+   */
+  restart(env: Record<string, string>, whileStopped?: () => void): Promise<GatewayHandle<SmsGateway>>;
   stop(): Promise<void>;
 }
 
@@ -59,14 +64,16 @@ export async function startSmsTestbed(
     return { ref: { companyId: String(1000 + i), pluginAlias: "sms", pluginId: String(10 + i) }, account, number };
   });
   const port = await freePort();
+  const selfUri = `http://127.0.0.1:${port}/gw/sms/`;
+  const start = (crm: CrmSimulator, env: Record<string, string> | undefined) =>
+    startGateway(sms, {
+      port,
+      gatewayEnv: { apiBaseUrl: twilio.url, mediaRetryDelaysMs: [10, 20, 40] },
+      env: { ...conformanceEnv(crm), LV_PLUGIN_SELF_URI: selfUri, ...env },
+    });
   const stack = await startTestStack({
     tenants: tenants.map((t) => t.ref),
-    start: (crm) =>
-      startGateway(sms, {
-        port,
-        gatewayEnv: { apiBaseUrl: twilio.url, mediaRetryDelaysMs: [10, 20, 40] },
-        env: { ...conformanceEnv(crm), LV_PLUGIN_SELF_URI: `http://127.0.0.1:${port}/gw/sms/`, ...options.env },
-      }),
+    start: (crm) => start(crm, options.env),
     settings: (i) => {
       const { account, number } = tenants[i]!;
       return {
@@ -81,6 +88,7 @@ export async function startSmsTestbed(
   });
   const { crm, gateway, url } = stack;
   const tenant = (index: number): Tenant<SmsSettings> => gateway.runtime.tenants.get(tenants[index]!.ref)!;
+  let restarted: GatewayHandle<SmsGateway> | undefined;
   const bed: SmsTestbed = {
     crm,
     twilio,
@@ -102,7 +110,16 @@ export async function startSmsTestbed(
       });
     },
     waitStatus: stack.waitStatus,
+    async restart(env, whileStopped) {
+      await (restarted ?? gateway).stop({ timeoutMs: 1000 });
+      whileStopped?.();
+      restarted = await start(crm, env);
+      // Kept-alive sockets to the stopped process fail once each; use them up first.
+      await crm.waitFor(async () => (await fetch(`${selfUri}healthz`).catch(() => undefined))?.ok);
+      return restarted;
+    },
     async stop() {
+      await restarted?.stop({ timeoutMs: 1000 });
       await stack.stop();
       await twilio.close();
     },
