@@ -15,6 +15,7 @@ import {
   type InboundInput,
 } from "@switchboard/testkit/twilio";
 import { sms, type SmsGateway } from "./gateway.js";
+import { twilioSettings } from "./test/testbed.js";
 import { WEBHOOK_BODY_LIMIT } from "./webhook/twilio-request.js";
 
 let twilio: FakeTwilio;
@@ -66,17 +67,7 @@ runConformanceSuite({
       },
     };
   },
-  validSettings(tenant: TenantIndex) {
-    const { account, number } = accounts[tenant]!;
-    return {
-      main: {
-        accountSid: account.sid,
-        authToken: account.authToken,
-        sender: number.phoneNumber,
-        statusCallbacks: true,
-      },
-    };
-  },
+  validSettings: (tenant: TenantIndex) => twilioSettings(accounts[tenant]!),
   contact: "+14155552671",
   sentTexts(tenant: TenantIndex) {
     const sid = accounts[tenant]!.account.sid;

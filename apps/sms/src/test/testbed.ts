@@ -49,6 +49,13 @@ export interface SmsTestbed {
   stop(): Promise<void>;
 }
 
+/** The settings that connect a tenant to its fake Twilio account and number, status callbacks on. */
+export function twilioSettings({ account, number }: { account: FakeAccount; number: FakePhoneNumber }) {
+  return {
+    main: { accountSid: account.sid, authToken: account.authToken, sender: number.phoneNumber, statusCallbacks: true },
+  };
+}
+
 /**
  * Starts the bed with `tenantCount` configured tenants (different companies and accounts);
  * `options.env` adds core variables (e.g. a database file and its secret key).
@@ -74,17 +81,7 @@ export async function startSmsTestbed(
   const stack = await startTestStack({
     tenants: tenants.map((t) => t.ref),
     start: (crm) => start(crm, options.env),
-    settings: (i) => {
-      const { account, number } = tenants[i]!;
-      return {
-        main: {
-          accountSid: account.sid,
-          authToken: account.authToken,
-          sender: number.phoneNumber,
-          statusCallbacks: true,
-        },
-      };
-    },
+    settings: (i) => twilioSettings(tenants[i]!),
   });
   const { crm, gateway, url } = stack;
   const tenant = (index: number): Tenant<SmsSettings> => gateway.runtime.tenants.get(tenants[index]!.ref)!;
