@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { freePort, type CrmSimulator, type PluginRef } from "@switchboard/testkit";
+import { freePort, registerTenant, type CrmSimulator, type PluginRef } from "@switchboard/testkit";
 import { startSmtpSink, type SmtpSink } from "@switchboard/testkit/smtp";
 import { startFakeTwilio, type FakeAccount, type FakeTwilio } from "@switchboard/testkit/twilio";
 import { GatewayProcess } from "../../gateway/gateway-process.js";
@@ -72,10 +72,6 @@ function spawnGateway(name: "sms" | "email", port: number, dir: string, env: Rec
   });
 }
 
-async function ensure(res: Response, what: string): Promise<void> {
-  if (res.status !== 200) throw new Error(`${what} answered ${res.status}: ${await res.text()}`);
-}
-
 /** Starts, registers and configures the SMS and email gateways against fakes on loopback. */
 export async function startChannelGateways(crm: CrmSimulator): Promise<ChannelGateways> {
   const dir = mkdtempSync(join(tmpdir(), "switchboard-chaos-channels-"));
@@ -100,37 +96,24 @@ export async function startChannelGateways(crm: CrmSimulator): Promise<ChannelGa
 
   const account = twilio.addAccount();
   const number = twilio.addPhoneNumber(account.sid, "+14155550199");
-  await ensure(await crm.register(smsGw.url, SMS_TENANT), "sms registration");
-  await ensure(
-    await crm.putSettings(smsGw.url, SMS_TENANT, {
-      main: {
-        accountSid: account.sid,
-        authToken: account.authToken,
-        sender: number.phoneNumber,
-        statusCallbacks: true,
-      },
-    }),
-    "sms settings",
-  );
+  await registerTenant(crm, smsGw.url, SMS_TENANT, {
+    main: { accountSid: account.sid, authToken: account.authToken, sender: number.phoneNumber, statusCallbacks: true },
+  });
   const inboundUrl = number.smsUrl;
   if (!inboundUrl?.includes("/sms/inbound/")) throw new Error(`the sms settings set no inbound webhook: ${inboundUrl}`);
 
   const inboundAddress = `support@${MAIL_DOMAIN}`;
-  await ensure(await crm.register(emailGw.url, EMAIL_TENANT), "email registration");
-  await ensure(
-    await crm.putSettings(emailGw.url, EMAIL_TENANT, {
-      smtp: {
-        host: sink.host,
-        port: sink.port,
-        secure: false,
-        allowPlaintext: true,
-        user: SMTP_LOGIN.user,
-        password: SMTP_LOGIN.password,
-      },
-      mail: { from: `Chaos Shop <${inboundAddress}>`, inboundAddress, defaultSubject: "Your order" },
-    }),
-    "email settings",
-  );
+  await registerTenant(crm, emailGw.url, EMAIL_TENANT, {
+    smtp: {
+      host: sink.host,
+      port: sink.port,
+      secure: false,
+      allowPlaintext: true,
+      user: SMTP_LOGIN.user,
+      password: SMTP_LOGIN.password,
+    },
+    mail: { from: `Chaos Shop <${inboundAddress}>`, inboundAddress, defaultSubject: "Your order" },
+  });
   const preview = await crm.request(emailGw.url, EMAIL_TENANT, "GET", "protected/preview/markdown/inbound");
   const markdown = String(((await preview.json()) as { markdown?: unknown }).markdown ?? "");
   const webhookUrl = /`(http[^`]*\/email\/inbound\/[^`]+)`/.exec(markdown)?.[1];
