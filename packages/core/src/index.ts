@@ -61,3 +61,4 @@ export type { SecretBox } from "./secrets/keyring.js";
 export { startGateway, type GatewayHandle, type StartGatewayOptions } from "./server/start-gateway.js";
 export { runGateway, type GatewayEnvironment } from "./server/run-gateway.js";
 export { DEFAULT_WEBHOOK_LIMIT } from "./webhooks/webhook-routes.js";
+export { sameSecret } from "./webhooks/same-secret.js";

@@ -5,9 +5,9 @@
  * into an incoming event keyed by its update id. A body that is not an update is a 400; an update
  * of the wrong shape, or one we cannot read, is logged and acknowledged (200), never a 5xx.
  */
-import { timingSafeEqual } from "node:crypto";
 import {
   referenceKey,
+  sameSecret,
   WebhookInputError,
   type GatewayRuntime,
   type IncomingMessage,
@@ -90,10 +90,4 @@ export function createUpdateWebhook(
       return { events: [{ kind: "incoming", message: incoming, externalId }] };
     },
   };
-}
-
-function sameSecret(given: string | null, expected: string): boolean {
-  const a = Buffer.from(given ?? "");
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
 }

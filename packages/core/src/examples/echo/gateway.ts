@@ -1,6 +1,5 @@
 // gateway.ts — a complete, working gateway for the (imaginary) Echo messenger. It is the example
 // in core's README, compiled and run by core's tests, so the README cannot drift from the contract.
-import { timingSafeEqual } from "node:crypto";
 import {
   ChannelNetworkError,
   ChannelRefusedError,
@@ -8,6 +7,7 @@ import {
   defineGateway,
   defineSettingsForm,
   InvalidInputError,
+  sameSecret,
   SettingsValidationError,
   WebhookInputError,
   type WebhookEvent,
@@ -129,10 +129,4 @@ function toEvent(body: unknown): WebhookEvent {
       message: { content: { text: event.text, format: "text" }, attachments: [] },
     },
   };
-}
-
-function sameSecret(given: string | null, expected: string | undefined): boolean {
-  const a = Buffer.from(given ?? "");
-  const b = Buffer.from(expected ?? "");
-  return b.length > 0 && a.length === b.length && timingSafeEqual(a, b);
 }
