@@ -24,6 +24,14 @@ export {
 export { renderForm, passwordFields } from "./settings/form.js";
 export { checkSettings, maskPasswords } from "./settings/validate.js";
 export { withoutPasswords } from "./settings/redact-passwords.js";
+export {
+  renderSettingsPage,
+  type SettingsPageOptions,
+  type SettingsStatusRow,
+  type SettingsFieldErrors,
+} from "./settings/settings-page.js";
+export { parseSettingsForm } from "./settings/parse-page-form.js";
+export { settingsPageHeaders } from "./settings/page-headers.js";
 export { BodyTooLargeError, DEFAULT_BODY_LIMIT, readBoundedBody, readBoundedText } from "./http/bounded-body.js";
 export { configureOutbound, outboundPolicy, type OutboundPolicy } from "./net/outbound-policy.js";
 export { ByteBudget } from "./net/byte-budget.js";

@@ -86,6 +86,9 @@ export function defineSettingsForm<const F extends SettingsForm>(form: F): F {
   return form;
 }
 
+/** The button's text when a form names none. */
+export const DEFAULT_BUTTON: Text = { en_US: "Save", ru_RU: "Сохранить" };
+
 /** The form definition as the CRM expects it, in one language. */
 export function renderForm(form: SettingsForm, language: Language): unknown {
   const groups: Record<string, unknown> = {};
@@ -107,7 +110,7 @@ export function renderForm(form: SettingsForm, language: Language): unknown {
     title: translate(form.title, language),
     description: translateOptional(form.description, language),
     groups,
-    button: translate(form.button ?? { en_US: "Save", ru_RU: "Сохранить" }, language),
+    button: translate(form.button ?? DEFAULT_BUTTON, language),
   };
 }
 
