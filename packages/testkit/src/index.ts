@@ -27,3 +27,10 @@ export {
   uniqueId,
 } from "./util/index.js";
 export * from "./stack/index.js";
+export {
+  startFakeBitrix24,
+  type FakeBitrix24,
+  type FakeBitrix24Options,
+  type FakePortal,
+  type PortalOptions,
+} from "./fake-bitrix24/index.js";
