@@ -1,0 +1,9 @@
+/**
+ * @module @switchboard/host-bitrix24 — the Bitrix24 Open Lines host: its configuration, the events
+ * a portal posts, BB-codes to and from the gateways' formats, and the messages we send back.
+ * The seam wiring (routes, outbox delivery) comes with core's host contract.
+ */
+export * from "./env.js";
+export * from "./events/index.js";
+export * from "./format/index.js";
+export * from "./messages/index.js";
