@@ -81,6 +81,10 @@ function shownText(value: unknown): string {
   return "";
 }
 
+function isNotNumber(value: unknown): boolean {
+  return typeof value === "string" && value.trim() !== "" && !Number.isFinite(Number(value.trim()));
+}
+
 function isSet(value: unknown): boolean {
   // Stored data holds the password itself; masked data (what the JSON route answers) holds `true`.
   return value === true || (typeof value === "string" && value !== "");
@@ -103,9 +107,12 @@ function renderTextInput(field: FieldDefinition, context: FieldContext): string 
   } else if (field.type === "password") {
     // Never prefilled: the page must not carry a stored secret back to the browser.
     control = `<input type="password" ${common} value="" autocomplete="new-password">`;
-  } else if (field.type === "integer" || field.type === "float") {
+  } else if ((field.type === "integer" || field.type === "float") && !isNotNumber(context.value)) {
     const step = field.type === "integer" ? "1" : "any";
     control = `<input type="number" step="${step}" ${common} value="${escapeHtml(shownText(context.value))}">`;
+  } else if (field.type === "integer" || field.type === "float") {
+    // A refused text ("1,5") in a number input would be blanked by the browser: show it as typed.
+    control = `<input type="text" inputmode="decimal" ${common} value="${escapeHtml(shownText(context.value))}">`;
   } else {
     control = `<input type="text" ${common} value="${escapeHtml(shownText(context.value))}">`;
   }

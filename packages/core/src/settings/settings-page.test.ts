@@ -459,6 +459,15 @@ describe("errors", () => {
       expect(attr(input, "aria-invalid")).toBe("true");
       expect(attr(input, "aria-describedby")!.split(" ")).toContain(attr(list, "id"));
     }
+    // The refused text stays as typed: a number input would show it blank.
+    expect(attr(control(p, "settings[account][retries]"), "type")).toBe("number");
+    const refused = page({
+      language: "ru_RU",
+      errors,
+      data: { account: { ...everyFieldData.account, retries: "many" } },
+    });
+    expect(attr(control(refused, "settings[account][retries]"), "type")).toBe("text");
+    expect(attr(control(refused, "settings[account][retries]"), "value")).toBe("many");
     // Fields without errors carry none.
     const fine = fieldOf(p, control(p, "settings[account][ratio]"));
     expect(within(fine).some((e) => attr(e, "class") === "errors")).toBe(false);
