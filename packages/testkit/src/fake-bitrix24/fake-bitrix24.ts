@@ -4,9 +4,9 @@
  * posts events to the app's handlers; several portals (member ids) at once.
  */
 import { randomBytes } from "node:crypto";
-import type { AddressInfo } from "node:net";
-import { serve, type HttpBindings, type ServerType } from "@hono/node-server";
+import type { HttpBindings } from "@hono/node-server";
 import { Hono } from "hono";
+import { Listener } from "../crm-simulator/listener.js";
 import type { Clock } from "./clock.js";
 import { FakeBitrix24State, type PostedEvent, type RecordedCall } from "./fake-state.js";
 import type { OAuthFault, PortalOutage, RestFault } from "./faults.js";
@@ -86,6 +86,10 @@ export interface FakeBitrix24 {
   setDropEvents(drop: boolean): void;
   /** Makes each call of `method` cost `seconds` of operating time (towards `OPERATION_TIME_LIMIT`). */
   setOperatingCost(method: string, seconds: number): void;
+  /** Closes the port: portal, OAuth server and file host all refuse connections until {@link resumeListening}. */
+  stopListening(): Promise<void>;
+  /** Listens again on the same port. */
+  resumeListening(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -113,10 +117,9 @@ export async function startFakeBitrix24(options: FakeBitrix24Options = {}): Prom
   app.get("/files/:id/:name", (c) => fileResponse(state, c.req.param("id")));
   app.all("*", (c) => c.text("Not found", 404));
 
-  const server = await new Promise<ServerType>((resolve) => {
-    const s = serve({ fetch: app.fetch, port: options.port ?? 0, hostname: "127.0.0.1" }, () => resolve(s));
-  });
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const listener = new Listener(app as unknown as Hono, "127.0.0.1");
+  url = `http://127.0.0.1:${await listener.listen(options.port ?? 0)}`;
+  let closed = false;
 
   const drivers = new Map<string, FakePortal>();
   const addPortal = (portalOptions: PortalOptions = {}): FakePortal => {
@@ -166,10 +169,14 @@ export async function startFakeBitrix24(options: FakeBitrix24Options = {}): Prom
       state.dropEvents = drop;
     },
     setOperatingCost: (method, seconds) => state.operating.setCost(method, seconds),
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        if ("closeAllConnections" in server) server.closeAllConnections();
-        server.close((err) => (err ? reject(err) : resolve()));
-      }),
+    stopListening: () => listener.stop(),
+    async resumeListening() {
+      if (closed) throw new Error("The fake Bitrix24 is closed");
+      await listener.listen();
+    },
+    async close() {
+      closed = true;
+      await listener.stop();
+    },
   };
 }

@@ -117,6 +117,6 @@ describe("fake Bitrix24 OAuth server", () => {
     expect((await token({ grant_type: "refresh_token", refresh_token: tokens.refreshToken })).body.error).toBe(
       "invalid_grant",
     );
-    expect((await callRest(fake.restUrl, "app.info", {}, tokens.accessToken)).body.error).toBe("invalid_token");
+    expect((await callRest(fake.restUrl, "app.info", {}, tokens.accessToken)).body.error).toBe("NO_AUTH_FOUND");
   });
 });

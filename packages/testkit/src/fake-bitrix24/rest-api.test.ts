@@ -55,7 +55,7 @@ describe("fake Bitrix24 REST API", () => {
       status: 401,
       body: { error: "NO_AUTH_FOUND", error_description: "Wrong authorization data" },
     });
-    expect((await call("app.info", {}, "nope")).body).toMatchObject({ error: "invalid_token" });
+    expect(await call("app.info", {}, "nope")).toMatchObject({ status: 401, body: { error: "NO_AUTH_FOUND" } });
     const fresh = (await fake.portal.install({ install: `${app.url}/install` })).tokens.accessToken;
     clock.advance(61_000);
     expect(await call("app.info", {}, fresh)).toEqual({
@@ -214,12 +214,16 @@ describe("fake Bitrix24 REST API", () => {
     fake.setOperatingCost("imconnector.list", 0);
   });
 
-  it("answers 503 or drops the connection while the portal is down", async () => {
+  it("answers 503, drops the connection or refuses it while the portal is down", async () => {
     fake.setPortalOutage("503");
     expect((await call("app.info")).status).toBe(503);
     fake.setPortalOutage("reset");
     await expect(call("app.info")).rejects.toThrow();
     fake.setPortalOutage(null);
+    expect((await call("app.info")).status).toBe(200);
+    await fake.stopListening();
+    await expect(call("app.info")).rejects.toThrow(/fetch failed/);
+    await fake.resumeListening();
     expect((await call("app.info")).status).toBe(200);
   });
 });

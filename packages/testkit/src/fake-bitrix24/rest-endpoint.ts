@@ -12,7 +12,7 @@ import { parseBracketForm, type FormObject } from "./form-codec.js";
 import type { RestMethod } from "./method.js";
 import { runMethod, type Caller, type MethodOutcome } from "./method-runner.js";
 import { isRecord, text } from "./params.js";
-import { RestError, expiredToken, invalidToken, noAuthFound, queryLimitExceeded } from "./rest-error.js";
+import { RestError, expiredToken, noAuthFound, queryLimitExceeded } from "./rest-error.js";
 import { timeInfo } from "./time-info.js";
 
 type Ctx = Context<{ Bindings: HttpBindings }>;
@@ -117,17 +117,17 @@ export async function handleRest(
   let caller: Caller;
   if (call.webhook) {
     const hook = state.webhooks.get(call.webhook.code);
-    if (!hook || String(hook.userId) !== call.webhook.userId) return answer(invalidToken());
+    if (!hook || String(hook.userId) !== call.webhook.userId) return answer(noAuthFound());
     const portal = state.portals.get(hook.memberId);
-    if (!portal) return answer(invalidToken());
+    if (!portal) return answer(noAuthFound());
     caller = { state, portal, grant: hook, viaWebhook: true, baseUrl };
   } else {
     if (call.auth.token === undefined) return answer(noAuthFound());
     const checked = state.tokens.check(call.auth.token);
-    if (checked.kind === "unknown") return answer(invalidToken());
+    if (checked.kind === "unknown") return answer(noAuthFound());
     if (checked.kind === "expired") return answer(expiredToken());
     const portal = state.portals.get(checked.grant.memberId);
-    if (!portal) return answer(invalidToken());
+    if (!portal) return answer(noAuthFound());
     caller = { state, portal, grant: checked.grant, viaWebhook: false, baseUrl };
   }
   record.memberId = caller.portal.memberId;

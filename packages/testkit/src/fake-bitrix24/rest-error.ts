@@ -48,11 +48,7 @@ export const wrongAuthType = (): RestError =>
 export const expiredToken = (): RestError =>
   new RestError(401, "expired_token", "The access token provided has expired.");
 
-/** `401 invalid_token`: a token the portal never issued (or revoked at uninstall). */
-export const invalidToken = (): RestError =>
-  new RestError(401, "invalid_token", "The access token provided is invalid.");
-
-/** `401 NO_AUTH_FOUND`: no `auth` at all. */
+/** `401 NO_AUTH_FOUND`: no `auth`, or a token (webhook code) the portal never issued or revoked. */
 export const noAuthFound = (): RestError => new RestError(401, "NO_AUTH_FOUND", "Wrong authorization data");
 
 /** `403 insufficient_scope`. */
