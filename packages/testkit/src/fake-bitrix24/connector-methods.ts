@@ -9,11 +9,11 @@ import type { PortalState } from "./portal-state.js";
 import { missingArgument, noProvider, notActiveLine } from "./rest-error.js";
 
 /** Connectors every portal has built in (what `imconnector.list` shows besides the app's). */
-const BUILT_IN: Record<string, string> = {
-  livechat: "Live chat",
-  telegrambot: "Telegram",
-  network: "Bitrix24.Network",
-};
+const BUILT_IN: ReadonlyArray<[string, string]> = [
+  ["livechat", "Live chat"],
+  ["telegrambot", "Telegram"],
+  ["network", "Bitrix24.Network"],
+];
 
 const app = (handle: RestMethod["handle"]): RestMethod => ({ scope: "imopenlines", appOnly: true, handle });
 
@@ -106,9 +106,7 @@ function status({ portal, params }: MethodContext): unknown {
 }
 
 function list({ portal }: MethodContext): unknown {
-  const result: Record<string, string> = { ...BUILT_IN };
-  for (const c of portal.connectors.values()) result[c.id] = c.name;
-  return result;
+  return Object.fromEntries([...BUILT_IN, ...[...portal.connectors.values()].map((c) => [c.id, c.name])]);
 }
 
 /** The connector methods by lower-cased name. */

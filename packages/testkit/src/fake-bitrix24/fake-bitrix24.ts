@@ -76,6 +76,8 @@ export interface FakeBitrix24 {
   readonly events: PostedEvent[];
   /** The next matching REST call(s) answer this error instead. */
   failNext(fault: RestFault): void;
+  /** Ends every scripted fault and outage (REST faults, OAuth fault, portal outage). */
+  clearFaults(): void;
   /** Makes the OAuth server refuse (`PAYMENT_REQUIRED`, `invalid_client`) or be down (`down` 503, `reset`); null restores it. */
   setOAuthFault(fault: OAuthFault | null): void;
   /** Takes the portals' REST endpoint down (`503`, `reset`); null brings it back. */
@@ -158,6 +160,7 @@ export async function startFakeBitrix24(options: FakeBitrix24Options = {}): Prom
     tokenRequests,
     events: state.events,
     failNext: (fault) => state.faults.add(fault),
+    clearFaults: () => state.faults.clear(),
     setOAuthFault(fault) {
       state.faults.oauth = fault;
     },

@@ -23,12 +23,13 @@ export interface TokenRequest {
 // oauth.bitrix.info documents the error codes but not the HTTP statuses that carry them; these
 // follow RFC 6749 (invalid_client 401, other grant errors 400, payment 402), so clients should read
 // `error`, not the status.
-const OAUTH_ERRORS: Record<string, { status: number; description: string }> = {
-  invalid_request: { status: 400, description: "Invalid request" },
-  invalid_client: { status: 401, description: "Invalid client credentials" },
-  invalid_grant: { status: 400, description: "Invalid grant" },
-  PAYMENT_REQUIRED: { status: 402, description: "Payment required" },
-};
+type OAuthError = "invalid_request" | "invalid_client" | "invalid_grant" | "PAYMENT_REQUIRED";
+const OAUTH_ERRORS = new Map<OAuthError, { status: number; description: string }>([
+  ["invalid_request", { status: 400, description: "Invalid request" }],
+  ["invalid_client", { status: 401, description: "Invalid client credentials" }],
+  ["invalid_grant", { status: 400, description: "Invalid grant" }],
+  ["PAYMENT_REQUIRED", { status: 402, description: "Payment required" }],
+]);
 
 /** The token answer's body. */
 function tokenBody(state: FakeBitrix24State, baseUrl: string, pair: TokenPair, refreshed: boolean): object {
@@ -58,8 +59,8 @@ export function handleOAuthToken(c: Ctx, state: FakeBitrix24State, baseUrl: stri
     at: state.clock(),
   };
   log.push(entry);
-  const fail = (error: string): Response => {
-    const known = OAUTH_ERRORS[error]!;
+  const fail = (error: OAuthError): Response => {
+    const known = OAUTH_ERRORS.get(error)!;
     entry.status = known.status;
     entry.error = error;
     return c.json({ error, error_description: known.description }, known.status as 400);
