@@ -60,6 +60,11 @@ describe("fake Bitrix24 install, settings and uninstall drivers", () => {
     expect(app.received.at(-1)?.form).toMatchObject({ data: { INSTALLED: "N" } });
     const info = await callRest(fake.restUrl, "app.info", {}, tokens.accessToken);
     expect(info.body.result).toMatchObject({ INSTALLED: false });
+    const handler = `${app.url}/events`;
+    await callRest(fake.restUrl, "event.bind", { event: "OnImConnectorLineDelete", handler }, tokens.accessToken);
+    const before = app.received.length;
+    expect(await portal.deleteLine(1)).toEqual([]);
+    expect(app.received.length).toBe(before);
   });
 
   it("opens the SETTING_CONNECTOR placement at the registered handler and returns the app's HTML", async () => {

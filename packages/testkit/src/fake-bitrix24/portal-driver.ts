@@ -141,10 +141,11 @@ export function portalDriver(state: FakeBitrix24State, portal: PortalState, base
     throw new Error(`No connector is active on line ${line} of portal ${portal.memberId}`);
   };
 
-  const post = async (event: string, data: unknown, options: EventAuthOptions, queued = true) => {
-    const auth = eventAuth(state, portal, baseUrl(), options);
+  const post = async (event: string, data: unknown, options: EventAuthOptions) => {
     const posted: PostedEvent[] = [];
+    // Bitrix24 delivers no events to an app whose install has not finished.
     if (!portal.installed) return posted;
+    const auth = eventAuth(state, portal, baseUrl(), options);
     for (const binding of portal.handlersOf(event)) {
       posted.push(
         await postEvent(state, {
@@ -152,7 +153,6 @@ export function portalDriver(state: FakeBitrix24State, portal: PortalState, base
           event,
           url: binding.handler,
           payload: eventPayload(state, event, binding.id, data, auth),
-          queued,
         }),
       );
     }
