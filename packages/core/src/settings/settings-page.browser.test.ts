@@ -57,14 +57,11 @@ describe.skipIf(chromiumPath === undefined)("the settings page in Chromium", { t
     gateway = await serve((req, body, res) => {
       let errors;
       let notice;
+      let submitted;
       if (req.method === "POST") {
         posts.push(body);
-        const checked = checkSettings(
-          everyFieldForm,
-          parseSettingsForm(everyFieldForm, new URLSearchParams(body)),
-          stored,
-          "ru_RU",
-        );
+        submitted = parseSettingsForm(everyFieldForm, new URLSearchParams(body));
+        const checked = checkSettings(everyFieldForm, submitted, stored, "ru_RU");
         if (checked.ok) stored = checked.data;
         else errors = checked.errors;
         notice = checked.ok ? { ok: true, text: "Сохранено" } : undefined;
@@ -72,6 +69,7 @@ describe.skipIf(chromiumPath === undefined)("the settings page in Chromium", { t
       const html = renderSettingsPage({
         form: everyFieldForm,
         data: stored,
+        submitted: errors ? submitted : undefined,
         errors,
         notice,
         language: "ru_RU",
@@ -153,7 +151,9 @@ describe.skipIf(chromiumPath === undefined)("the settings page in Chromium", { t
   it("shows a refused value with its message next to the field, as typed", async () => {
     const { page, frame } = await open(portal.origin);
     await frame.fill('input[name="settings[account][name]"]', "   ");
+    await frame.fill('input[name="settings[account][retries]"]', "12");
     await Promise.all([frame.waitForNavigation(), frame.locator("button[type=submit]").click()]);
+    expect(await frame.locator('input[name="settings[account][retries]"]').inputValue()).toBe("12");
     const field = frame.locator(".field.invalid");
     await field.first().waitFor();
     expect(await field.count()).toBe(1);

@@ -480,6 +480,40 @@ describe("errors", () => {
     ).toEqual(["Имя: Поле обязательно для заполнения", "Повторы: Должно быть целым числом"]);
   });
 
+  it("after a refused save shows what was posted next to its error, but never a typed password", () => {
+    const typed = "brand-new-key-789";
+    const body = submission(page(), {
+      "settings[account][name]": "",
+      "settings[account][retries]": "2.5",
+      "settings[account][apiKey]": typed,
+      "settings[account][enabled]": false,
+      "settings[routing][channels][]": ["mail"],
+      "settings[routing][tags]": "x, y",
+    });
+    const submitted = parseSettingsForm(everyFieldForm, body);
+    const checked = checkSettings(everyFieldForm, submitted, everyFieldData, "en_US");
+    expect(checked.ok).toBe(false);
+    const errors = checked.ok
+      ? {}
+      : { ...checked.errors, account: { ...checked.errors.account, apiKey: [`${typed} was refused`] } };
+    const out = html({ data: everyFieldData, submitted, errors });
+    expect(out).not.toContain(typed);
+    const p = parsePage(out);
+    expect(attr(control(p, "settings[account][name]"), "value")).toBe("");
+    expect(attr(control(p, "settings[account][retries]"), "value")).toBe("2.5");
+    expect(attr(control(p, "settings[account][enabled]"), "checked")).toBeUndefined();
+    expect(attr(control(p, "settings[routing][tags]"), "value")).toBe("x, y");
+    const ticked = namedControls(p).filter(
+      (e) => attr(e, "name") === "settings[routing][channels][]" && attr(e, "checked") !== undefined,
+    );
+    expect(ticked.map((e) => attr(e, "value"))).toEqual(["mail"]);
+    // The typed key is not saved: the page says the saved one is kept if the field stays empty.
+    const key = control(p, "settings[account][apiKey]");
+    expect(attr(key, "value")).toBe("");
+    expect(textOf(fieldOf(p, key))).toContain(translate(PAGE_TEXTS.passwordSaved, "en_US"));
+    expect(textOf(fieldOf(p, key))).toContain("[hidden] was refused");
+  });
+
   it("places a list's error by the list, and keeps messages for fields the form lacks", () => {
     const p = page({
       errors: { routing: { channels: ["Pick one"] }, nowhere: { at: ["Lost?"] }, account: { ghost: ["Not lost"] } },

@@ -6,7 +6,7 @@
 import { translate, type Language, type Text } from "../i18n.js";
 import { ownEntry } from "../util/own-entry.js";
 import { escapeHtml } from "./escape-html.js";
-import { DEFAULT_BUTTON, type SettingsData, type SettingsForm } from "./form.js";
+import { DEFAULT_BUTTON, type FieldDefinition, type SettingsData, type SettingsForm } from "./form.js";
 import { renderField } from "./page-fields.js";
 import { PAGE_STYLE } from "./page-style.js";
 import { PAGE_TEXTS } from "./page-texts.js";
@@ -31,6 +31,11 @@ export interface SettingsPageOptions {
    * value is never written into the page, only whether one is set (a string, or `true` when masked).
    */
   data: SettingsData;
+  /**
+   * After a refused save, what was posted (`parseSettingsForm`'s result): shown over `data` so the
+   * person sees what they typed next to its error. Passwords in it are never shown either.
+   */
+  submitted?: Record<string, Record<string, unknown>>;
   errors?: SettingsFieldErrors;
   language: Language;
   /** Where the form posts (method POST, `application/x-www-form-urlencoded`). */
@@ -48,7 +53,8 @@ export interface SettingsPageOptions {
 export function renderSettingsPage(options: SettingsPageOptions): string {
   const { form, language } = options;
   // The last guard for texts the host or a previewer wrote: no stored password leaves on the page.
-  const clean = (text: string) => withoutPasswords(text, form, options.data);
+  const clean = (text: string) =>
+    withoutPasswords(withoutPasswords(text, form, options.data), form, options.submitted ?? {});
   const errors = options.errors ?? {};
   const title = escapeHtml(translate(form.title, language));
 
@@ -62,8 +68,7 @@ export function renderSettingsPage(options: SettingsPageOptions): string {
       for (const message of messages) {
         summary.push(`<li><a href="#${id}">${escapeHtml(fieldTitle)}</a>: ${escapeHtml(message)}</li>`);
       }
-      const stored = ownEntry(options.data, groupName);
-      const value = stored !== undefined && Object.hasOwn(stored, fieldName) ? stored[fieldName] : field.default;
+      const value = shownValue(options, groupName, fieldName, field);
       const preview = ownEntry(ownEntry(options.previews, groupName), fieldName);
       return renderField(field, {
         group: groupName,
@@ -111,6 +116,15 @@ export function renderSettingsPage(options: SettingsPageOptions): string {
     `<div class="actions"><button type="submit">${escapeHtml(translate(form.button ?? DEFAULT_BUTTON, language))}</button></div>`,
     "</form></main></body></html>",
   ].join("");
+}
+
+/** What a field shows: the posted value after a refused save, else the saved one, else the default. */
+function shownValue(options: SettingsPageOptions, group: string, name: string, field: FieldDefinition): unknown {
+  const posted = ownEntry(options.submitted, group);
+  // A password's "is set" comes from the saved data: a typed one is not saved until the save succeeds.
+  if (field.type !== "password" && posted !== undefined && Object.hasOwn(posted, name)) return posted[name];
+  const saved = ownEntry(options.data, group);
+  return saved !== undefined && Object.hasOwn(saved, name) ? saved[name] : field.default;
 }
 
 /** Messages for groups or fields the form does not have (a gateway's check may name any): shown, never lost. */
