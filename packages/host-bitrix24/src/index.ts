@@ -7,3 +7,6 @@ export * from "./env.js";
 export * from "./events/index.js";
 export * from "./format/index.js";
 export * from "./messages/index.js";
+export * from "./rest/index.js";
+export * from "./oauth/index.js";
+export { realTimers, manualTimers, type Timers, type ManualTimers } from "./time/timers.js";
