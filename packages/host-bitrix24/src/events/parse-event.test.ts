@@ -124,6 +124,13 @@ describe("parseEvent", () => {
     );
     if (del.event !== "ONIMCONNECTORMESSAGEDELETE") throw new Error(del.event);
     expect(del.data.MESSAGES[0]!.message.id).toEqual(["ext-msg-005"]);
+    // A message never confirmed has no external ids: an empty or missing id is an empty list.
+    const unconfirmed = parseEvent(
+      "event=ONIMCONNECTORMESSAGEDELETE&data[CONNECTOR]=c&data[LINE]=1&data[MESSAGES][0][im][chat_id]=1&data[MESSAGES][0][im][message_id]=2" +
+        `&data[MESSAGES][0][message][id]=&data[MESSAGES][0][chat][id]=x&${qs.stringify({ auth })}`,
+    );
+    if (unconfirmed.event !== "ONIMCONNECTORMESSAGEDELETE") throw new Error(unconfirmed.event);
+    expect(unconfirmed.data.MESSAGES[0]!.message.id).toEqual([]);
   });
 
   it("reads ONIMCONNECTORLINEDELETE with its bare-integer data, and the older LINE_ID form", () => {

@@ -82,8 +82,15 @@ const operatorFile = z.object({
 
 const imIds = z.object({ chat_id: intId, message_id: intId });
 const externalChat = z.object({ id: textId });
-/** `message.id` of update/delete events: an array of our ids, or one id (the delete docs show a string). */
-const externalIds = z.union([listOf(textId), textId.transform((id) => [id])]);
+/**
+ * `message.id` of update/delete events: an array of our ids, or one id (the delete docs show a
+ * string). A message we never confirmed has no ids, and an empty array vanishes in a form body, so
+ * a missing or empty `id` (`message[id]=`, as the fake portal writes it) is an empty list.
+ */
+const externalIds = z.preprocess(
+  (value) => (value === "" ? [] : value),
+  z.union([listOf(textId), textId.transform((id) => [id])]).default([]),
+);
 
 const messageAddItem = z.object({
   im: imIds,

@@ -132,6 +132,14 @@ describe("PortalTokens against the fake Bitrix24", () => {
     expect(refreshes(f)).toHaveLength(1);
   });
 
+  it("refreshes once when the portal does not know the access token at all (NO_AUTH_FOUND)", async () => {
+    f.store.rows.set(memberId, { ...f.store.rows.get(memberId)!, accessToken: "never-issued-token" });
+    f.tokens.forget(memberId);
+    await expect(f.client.call(memberId, "app.info")).resolves.toBeTruthy();
+    expect(f.fake.calls("app.info").map((c) => c.error)).toEqual(["NO_AUTH_FOUND", undefined]);
+    expect(refreshes(f)).toHaveLength(1);
+  });
+
   it("exchanges an authorisation code for a first pair (the full OAuth flow)", async () => {
     const { code } = f.fake.portal.authorize("state-1");
     const client = {

@@ -22,6 +22,13 @@ export const DEFAULT_REST_DEADLINE_MS = 20_000;
 /** How many times one call waits out `QUERY_LIMIT_EXCEEDED` before giving the error to its caller. */
 export const DEFAULT_QUERY_LIMIT_RETRIES = 5;
 const MAX_ANSWER_BYTES = 16 * 1024 * 1024;
+/**
+ * Answers that a newer token may cure: `expired_token` (b24restdocs `settings/oauth/auto-renewal.md`),
+ * and the codes a portal gives a token it does not know (`invalid_token`; `NO_AUTH_FOUND`, which
+ * `system-errors.md` names for a missing token and portals also give for an unknown one). We always
+ * send a token, so each of these means ours was not accepted.
+ */
+const REFRESH_CODES = new Set(["expired_token", "invalid_token", "NO_AUTH_FOUND"]);
 const METHOD_NAME = /^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$/i;
 
 /** The `time` object of an answer (b24restdocs `limits.md`). */
@@ -102,7 +109,7 @@ export class Bitrix24RestClient {
         return outcome.answer as RestAnswer<T>;
       }
       const { code, description, status } = outcome;
-      if ((code === "expired_token" || code === "invalid_token") && !refreshed) {
+      if (REFRESH_CODES.has(code) && !refreshed) {
         // One refresh per call: a second rejection means the new token is no better (revoked, uninstalled).
         refreshed = true;
         credentials = await this.options.credentials.refreshed(memberId, credentials.accessToken, options.signal);

@@ -6,7 +6,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { startFakeBitrix24, type FakeBitrix24, type FakeBitrix24Options, type FakePortal } from "@switchboard/testkit";
-import { parseEvent, type InstallEvent } from "../events/index.js";
+import { parseEvent, type Bitrix24Event, type InstallEvent, type UnsupportedEvent } from "../events/index.js";
 import type { IssuedTokens } from "../oauth/token-endpoint.js";
 import { PortalTokens, type PortalTokenStore, type StoredPortalTokens } from "../oauth/portal-tokens.js";
 import { Bitrix24RestClient } from "../rest/rest-client.js";
@@ -48,27 +48,40 @@ export class MemoryTokenStore implements PortalTokenStore {
   }
 }
 
-/** A loopback handler for the install event that keeps every event it parsed. */
+/** A loopback handler for the app's events that keeps every event it parsed. */
 export async function startInstallHandler(): Promise<{
   url: string;
   installs: InstallEvent[];
+  events: (Bitrix24Event | UnsupportedEvent)[];
+  /** Bodies our parser refused, with why. */
+  refused: { body: string; error: string }[];
   close(): Promise<void>;
 }> {
   const installs: InstallEvent[] = [];
+  const events: (Bitrix24Event | UnsupportedEvent)[] = [];
+  const refused: { body: string; error: string }[] = [];
   const server: Server = createServer((req, res) => {
     let body = "";
     req.setEncoding("utf8");
     req.on("data", (chunk: string) => (body += chunk));
     req.on("end", () => {
-      const event = parseEvent(body);
-      if (event.event === "ONAPPINSTALL") installs.push(event);
-      res.writeHead(200, { "content-type": "text/plain" }).end("ok");
+      try {
+        const event = parseEvent(body);
+        events.push(event);
+        if (event.event === "ONAPPINSTALL") installs.push(event);
+        res.writeHead(200, { "content-type": "text/plain" }).end("ok");
+      } catch (error) {
+        refused.push({ body, error: String(error) });
+        res.writeHead(400, { "content-type": "text/plain" }).end("bad event");
+      }
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/bitrix24/install`,
     installs,
+    events,
+    refused,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
@@ -81,6 +94,8 @@ export interface PortalFixture {
   tokens: PortalTokens;
   limiter: PortalRateLimiter;
   client: Bitrix24RestClient;
+  /** The app's event handler URL and what it received, parsed with our parser. */
+  handler: Awaited<ReturnType<typeof startInstallHandler>>;
   /** Installs the app on a portal (the fake's first one by default) and stores its tokens from the event. */
   install(portal?: FakePortal): Promise<InstallEvent>;
   close(): Promise<void>;
@@ -111,6 +126,7 @@ export async function startPortalFixture(
     tokens,
     limiter,
     client: rest,
+    handler,
     async install(portal = fake.portal) {
       const before = handler.installs.length;
       await portal.install({ install: handler.url });
