@@ -10,3 +10,4 @@ export * from "./messages/index.js";
 export * from "./rest/index.js";
 export * from "./oauth/index.js";
 export { realTimers, manualTimers, type Timers, type ManualTimers } from "./time/timers.js";
+export { createBitrix24Rest, type Bitrix24Rest } from "./bitrix24-rest.js";
