@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import qs from "qs";
 import { describe, expect, it } from "vitest";
 import { EventInputError, isPortalsApplicationToken, parseEvent, parseEventForm } from "./index.js";
@@ -203,6 +204,45 @@ describe("parseEvent", () => {
     expect(() => parseEvent(badLine)).toThrow(/data\.LINE/);
     const noToken = form({ event: "ONAPPUNINSTALL", auth: { member_id: "m" } });
     expect(() => parseEvent(noToken)).toThrow(/auth\.application_token/);
+  });
+});
+
+describe("parseEvent on arbitrary input", () => {
+  it("either parses or refuses with EventInputError, never anything else", () => {
+    const key = fc.constantFrom(
+      "event",
+      "data",
+      "auth",
+      "data[LINE]",
+      "data[MESSAGES][0][im][chat_id]",
+      "auth[member_id]",
+      "x[",
+      "]]",
+      "__proto__",
+      "data[MESSAGES][]",
+      "a[b][c][d][e][f][g][h]",
+    );
+    const value = fc.oneof(
+      fc.string(),
+      fc.constantFrom("ONIMCONNECTORMESSAGEADD", "ONAPPUNINSTALL", "ONIMCONNECTORLINEDELETE", "107", "", "%", "%ZZ"),
+    );
+    const body = fc.oneof(
+      fc.string(),
+      fc
+        .array(fc.tuple(key, value), { maxLength: 20 })
+        .map((pairs) => pairs.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join("&")),
+      fc.array(fc.tuple(key, value), { maxLength: 20 }).map((pairs) => pairs.map(([k, v]) => `${k}=${v}`).join("&")),
+    );
+    fc.assert(
+      fc.property(body, (input) => {
+        try {
+          parseEvent(input);
+        } catch (error) {
+          expect(error).toBeInstanceOf(EventInputError);
+        }
+      }),
+      { numRuns: 1000 },
+    );
   });
 });
 

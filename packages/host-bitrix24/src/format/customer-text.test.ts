@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { customerTextToBbcode, escapeBbcode, parseBbcode, plainTextOf } from "./index.js";
 
@@ -81,5 +82,85 @@ describe("customerTextToBbcode", () => {
 
   it("collapses HTML whitespace as a browser would", () => {
     expect(customerTextToBbcode("<div>\n  Hello\n   world  </div>\n<div>next</div>", "html")).toBe("Hello world\nnext");
+  });
+});
+
+describe("customer text never loses a word", () => {
+  const word = fc.stringMatching(/^[A-Za-zА-Яа-я0-9]{1,8}$/);
+  const run = (markup: fc.Arbitrary<string>, format: string) =>
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.oneof(
+            word.map((w) => ({ w })),
+            markup,
+          ),
+          { maxLength: 30 },
+        ),
+        (parts) => {
+          const input = parts.map((p) => (typeof p === "string" ? p : ` ${p.w} `)).join("");
+          const out = seen(customerTextToBbcode(input, format));
+          for (const p of parts) if (typeof p !== "string") expect(out).toContain(p.w);
+        },
+      ),
+      { numRuns: 300 },
+    );
+
+  it("in HTML, whatever the tags around the words", () => {
+    run(
+      fc.constantFrom(
+        "<b>",
+        "</b>",
+        "<i>",
+        "<p>",
+        "</p>",
+        "<br>",
+        "<a href='https://x.y/'>",
+        "<a href='javascript:x'>",
+        "</a>",
+        "<div>",
+        "<li>",
+        "<ul>",
+        "</ul>",
+        "<blockquote>",
+        "</blockquote>",
+        "<pre>",
+        "</pre>",
+        "&amp;",
+        "<",
+        ">",
+        "[b]",
+        "<img alt='pic'>",
+        "<table><tr><td>",
+      ),
+      "html",
+    );
+  });
+
+  it("in markdown, whatever the markup around the words", () => {
+    run(
+      fc.constantFrom(
+        "**",
+        "*",
+        "_",
+        "~~",
+        "`",
+        "```\n",
+        "\n",
+        "\n\n",
+        "> ",
+        "- ",
+        "1. ",
+        "# ",
+        "[",
+        "](https://x.y/)",
+        "<b>",
+        "[b]",
+        "---\n",
+        "|",
+        "\\",
+      ),
+      "markdown",
+    );
   });
 });
