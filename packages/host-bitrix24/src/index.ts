@@ -11,3 +11,8 @@ export * from "./rest/index.js";
 export * from "./oauth/index.js";
 export { realTimers, manualTimers, type Timers, type ManualTimers } from "./time/timers.js";
 export { createBitrix24Rest, type Bitrix24Rest } from "./bitrix24-rest.js";
+export { bitrix24Portals, bitrix24Lines, SECRET_COLUMNS } from "./db/schema.js";
+export { MIGRATIONS_FOLDER } from "./db/migrations.js";
+export * from "./store/portal-store.js";
+export * from "./store/line-store.js";
+export * from "./settings/form-token.js";

@@ -1,0 +1,204 @@
+/**
+ * @module store/portal-store — installed portals: their OAuth tokens and application token, sealed
+ * at rest with core's SecretBox, and whether they need re-authorisation. It is the token store of
+ * the OAuth keeper (`load` / `saveRotated` / `markNeedsReauthorisation`), so a rotated pair is one
+ * UPDATE: durable before anyone uses it.
+ */
+import { createHash, timingSafeEqual } from "node:crypto";
+import type { Database, SecretBox } from "@switchboard/core";
+import { eq } from "drizzle-orm";
+import { bitrix24Portals } from "../db/schema.js";
+
+/** What ONAPPINSTALL (or a re-authorisation) gives us for a portal. */
+export interface PortalInstall {
+  memberId: string;
+  domain: string;
+  clientEndpoint: string;
+  serverEndpoint?: string | undefined;
+  accessToken: string;
+  refreshToken: string;
+  /** ms since the epoch. */
+  expiresAt?: number | undefined;
+  applicationToken: string;
+  scope?: string | undefined;
+  status?: string | undefined;
+  languageId?: string | undefined;
+}
+
+/** A portal's tokens, opened, as the OAuth keeper takes them. */
+export interface PortalTokenRecord {
+  memberId: string;
+  clientEndpoint: string;
+  accessToken: string;
+  refreshToken: string;
+  expiresAt?: number;
+  needsReauthorisation?: boolean;
+}
+
+/** A rotated pair from the OAuth server. */
+export interface RotatedTokens {
+  accessToken: string;
+  refreshToken: string;
+  expiresAt: number;
+  clientEndpoint?: string;
+  scope?: string | undefined;
+}
+
+/** What the settings page and the logs may know about a portal: no secret. */
+export interface PortalInfo {
+  memberId: string;
+  domain: string;
+  languageId: string | undefined;
+  installed: boolean;
+  needsReauthorisation: boolean;
+  lastError: string | undefined;
+}
+
+function sha256(text: string): Buffer {
+  return createHash("sha256").update(text, "utf8").digest();
+}
+
+/** Reads and writes `bitrix24_portals`. */
+export class PortalStore {
+  private readonly now: () => number;
+
+  constructor(
+    private readonly db: Database,
+    private readonly box: SecretBox,
+    options: { now?: () => number } = {},
+  ) {
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Stores a (re)installed portal: new tokens replace old ones, and it no longer needs re-authorisation. */
+  install(portal: PortalInstall): void {
+    const now = this.now();
+    const values = {
+      domain: portal.domain,
+      clientEndpoint: portal.clientEndpoint,
+      serverEndpoint: portal.serverEndpoint ?? null,
+      accessToken: this.box.seal(portal.accessToken),
+      refreshToken: this.box.seal(portal.refreshToken),
+      expiresAt: portal.expiresAt ?? null,
+      applicationToken: this.box.seal(portal.applicationToken),
+      applicationTokenSha256: sha256(portal.applicationToken).toString("hex"),
+      scope: portal.scope ?? null,
+      status: portal.status ?? null,
+      languageId: portal.languageId ?? null,
+      needsReauth: false,
+      lastError: null,
+      uninstalledAt: null,
+      updatedAt: now,
+    };
+    this.db
+      .insert(bitrix24Portals)
+      .values({ memberId: portal.memberId, installedAt: now, ...values })
+      .onConflictDoUpdate({ target: bitrix24Portals.memberId, set: { ...values, installedAt: now } })
+      .run();
+  }
+
+  /** True when `given` is the application token the installed portal `memberId` was given (constant time). */
+  applicationTokenMatches(memberId: string, given: string | undefined): boolean {
+    const row = this.db
+      .select({ hash: bitrix24Portals.applicationTokenSha256 })
+      .from(bitrix24Portals)
+      .where(eq(bitrix24Portals.memberId, memberId))
+      .get();
+    // Hashing both sides gives equal lengths, so the comparison takes the same time whatever was sent.
+    const expected = row?.hash ? Buffer.from(row.hash, "hex") : sha256("\u0000no portal");
+    const same = timingSafeEqual(sha256(given ?? ""), expected);
+    return same && row?.hash != null && typeof given === "string" && given !== "";
+  }
+
+  /** The portal's tokens, or undefined when it is not installed (never installed, or uninstalled). */
+  load(memberId: string): PortalTokenRecord | undefined {
+    const row = this.db.select().from(bitrix24Portals).where(eq(bitrix24Portals.memberId, memberId)).get();
+    if (!row || row.accessToken === null || row.refreshToken === null) return undefined;
+    return {
+      memberId,
+      clientEndpoint: row.clientEndpoint,
+      accessToken: this.box.open(row.accessToken),
+      refreshToken: this.box.open(row.refreshToken),
+      ...(row.expiresAt !== null ? { expiresAt: row.expiresAt } : {}),
+      ...(row.needsReauth ? { needsReauthorisation: true } : {}),
+    };
+  }
+
+  /** Persists a rotated pair in one statement (the old refresh token is already dead). */
+  saveRotated(memberId: string, tokens: RotatedTokens): void {
+    this.db
+      .update(bitrix24Portals)
+      .set({
+        accessToken: this.box.seal(tokens.accessToken),
+        refreshToken: this.box.seal(tokens.refreshToken),
+        expiresAt: tokens.expiresAt,
+        ...(tokens.clientEndpoint ? { clientEndpoint: tokens.clientEndpoint } : {}),
+        ...(tokens.scope ? { scope: tokens.scope } : {}),
+        needsReauth: false,
+        updatedAt: this.now(),
+      })
+      .where(eq(bitrix24Portals.memberId, memberId))
+      .run();
+  }
+
+  /** Records that the refresh token was refused: shown on the settings page, and the portal's work waits. */
+  markNeedsReauthorisation(memberId: string, reason: string): void {
+    this.db
+      .update(bitrix24Portals)
+      .set({ needsReauth: true, lastError: reason.slice(0, 500), updatedAt: this.now() })
+      .where(eq(bitrix24Portals.memberId, memberId))
+      .run();
+  }
+
+  /** Records the last thing that went wrong with the portal (no secret: callers pass our own error texts). */
+  recordError(memberId: string, error: string | null): void {
+    this.db
+      .update(bitrix24Portals)
+      .set({ lastError: error === null ? null : error.slice(0, 500), updatedAt: this.now() })
+      .where(eq(bitrix24Portals.memberId, memberId))
+      .run();
+  }
+
+  /** Forgets the portal's tokens (ONAPPUNINSTALL): nothing can be sent for it or accepted from it any more. */
+  uninstall(memberId: string): boolean {
+    const now = this.now();
+    const result = this.db
+      .update(bitrix24Portals)
+      .set({
+        accessToken: null,
+        refreshToken: null,
+        expiresAt: null,
+        applicationToken: null,
+        applicationTokenSha256: null,
+        uninstalledAt: now,
+        updatedAt: now,
+      })
+      .where(eq(bitrix24Portals.memberId, memberId))
+      .run();
+    return result.changes > 0;
+  }
+
+  /** What may be shown about the portal, or undefined when it was never installed. */
+  info(memberId: string): PortalInfo | undefined {
+    const row = this.db
+      .select({
+        domain: bitrix24Portals.domain,
+        languageId: bitrix24Portals.languageId,
+        accessToken: bitrix24Portals.accessToken,
+        needsReauth: bitrix24Portals.needsReauth,
+        lastError: bitrix24Portals.lastError,
+      })
+      .from(bitrix24Portals)
+      .where(eq(bitrix24Portals.memberId, memberId))
+      .get();
+    if (!row) return undefined;
+    return {
+      memberId,
+      domain: row.domain,
+      languageId: row.languageId ?? undefined,
+      installed: row.accessToken !== null,
+      needsReauthorisation: row.needsReauth,
+      lastError: row.lastError ?? undefined,
+    };
+  }
+}
