@@ -3,6 +3,7 @@ import { Keyring, SecretKey, openDatabase } from "@switchboard/core/internal";
 import { bitrix24Portals } from "../db/schema.js";
 import { MIGRATIONS_FOLDER } from "../db/migrations.js";
 import { describe, expect, it } from "vitest";
+import type { PortalTokenStore } from "../oauth/index.js";
 import { LineStore } from "./line-store.js";
 import { PortalStore } from "./portal-store.js";
 
@@ -29,7 +30,9 @@ const install = {
 describe("PortalStore", () => {
   it("keeps every token sealed at rest and opens them for the OAuth keeper", () => {
     const { db, portals } = setup();
+    const keeperStore: PortalTokenStore = portals;
     portals.install(install);
+    expect(keeperStore.load("m-1")).toBeDefined();
     const raw = JSON.stringify(db.select().from(bitrix24Portals).all());
     for (const secret of ["access-secret-1", "refresh-secret-1", "app-token-secret"]) expect(raw).not.toContain(secret);
     expect(portals.load("m-1")).toEqual({
