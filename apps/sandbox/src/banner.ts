@@ -13,6 +13,7 @@ export function formatBanner(sandbox: Sandbox, dataDir: string, startedInMs: num
     `  Switchboard sandbox is running (started in ${(startedInMs / 1000).toFixed(1)} s)`,
     "",
     `  Inbox (the CRM)     ${sandbox.url}`,
+    `  Bitrix24 portal     ${sandbox.url}bitrix24`,
     `  Telegram customer   ${sandbox.url}customer/telegram`,
     `  SMS customer        ${sandbox.url}customer/sms`,
     `  Email customer      ${sandbox.url}customer/email`,

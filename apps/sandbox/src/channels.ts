@@ -43,3 +43,17 @@ export const MAIL_ACCOUNT = {
   from: "Sandbox Shop <shop@sandbox.test>",
   defaultSubject: "Message from Sandbox Shop",
 } as const;
+
+/**
+ * The company's Bitrix24 portal on the fake Bitrix24 (a local app's credentials, the portal's
+ * `member_id`, the open line the connector serves, the operator who answers). The member id is
+ * fixed so a restarted sandbox is the same tenant (`<member_id>/<line>`) in the gateway's data.
+ */
+export const BITRIX24_PORTAL = {
+  clientId: "local.5a4db0c0sandbox.00000001",
+  clientSecret: "sandbox-fake-bitrix24-client-secret",
+  memberId: "5a4db0c0000000000000000000000024",
+  line: 1,
+  languageId: "en",
+  operatorName: "Olga Petrova",
+} as const;

@@ -1,14 +1,15 @@
 /**
- * @module sandbox — the whole system on one machine: the simulated CRM with its inbox, the fake
- * Bot API, Twilio and SMTP account, and the three gateways as child processes, registered and
- * configured through the real protocol.
+ * @module sandbox — the whole system on one machine: the simulated CRM with its inbox, a fake
+ * Bitrix24 portal with its Open Lines chats, the fake Bot API, Twilio and SMTP account, and the
+ * three gateways as child processes, registered and configured through the real protocol.
  */
 import { mkdirSync } from "node:fs";
 import { startCrmSimulator } from "@switchboard/testkit";
+import { startFakeBitrix24, type FakeBitrix24 } from "@switchboard/testkit/bitrix24";
 import { startSmtpSink } from "@switchboard/testkit/smtp";
 import { startFakeTelegram } from "@switchboard/testkit/telegram";
 import { startFakeTwilio } from "@switchboard/testkit/twilio";
-import { CHANNELS, MAIL_ACCOUNT, TELEGRAM_BOT, TWILIO_ACCOUNT, type Channel } from "./channels.js";
+import { BITRIX24_PORTAL, CHANNELS, MAIL_ACCOUNT, TELEGRAM_BOT, TWILIO_ACCOUNT, type Channel } from "./channels.js";
 import { EmailCustomers } from "./customers/email-customers.js";
 import { SmsCustomers } from "./customers/sms-customers.js";
 import { TelegramCustomers } from "./customers/telegram-customers.js";
@@ -22,6 +23,7 @@ import { provisionGateway } from "./gateways/provision.js";
 import { bridgeCrmToInbox } from "./inbox/crm-bridge.js";
 import { readLoggedFailure } from "./inbox/gateway-log.js";
 import { InboxStore } from "./inbox/inbox-store.js";
+import { OpenLines } from "./portal/open-lines.js";
 import { createSandboxApp } from "./web/app.js";
 import { listen } from "./web/listen.js";
 import { LiveHub } from "./web/live-hub.js";
@@ -42,6 +44,8 @@ export interface Sandbox {
   gatewayUrls: Record<Channel, string>;
   smtpInboundPort: number;
   crmUrl: string;
+  /** The fake Bitrix24 cloud; `bitrix24.portal` is the company's portal the Bitrix24 view shows. */
+  bitrix24: FakeBitrix24;
   /** Stops the gateways (SIGTERM), the web server, the fakes and the CRM. */
   stop(): Promise<void>;
 }
@@ -64,6 +68,16 @@ export async function startSandbox(config: SandboxConfig, options: SandboxOption
     cleanups.push(() => fakeTwilio.close());
     fakeTwilio.addAccount(TWILIO_ACCOUNT.accountSid, TWILIO_ACCOUNT.authToken);
     fakeTwilio.addPhoneNumber(TWILIO_ACCOUNT.accountSid, TWILIO_ACCOUNT.number);
+    const fakeBitrix24 = await startFakeBitrix24({
+      clientId: BITRIX24_PORTAL.clientId,
+      clientSecret: BITRIX24_PORTAL.clientSecret,
+      portal: {
+        memberId: BITRIX24_PORTAL.memberId,
+        lines: [BITRIX24_PORTAL.line],
+        languageId: BITRIX24_PORTAL.languageId,
+      },
+    });
+    cleanups.push(() => fakeBitrix24.close());
     const sink = await startSmtpSink({ auth: { user: MAIL_ACCOUNT.user, password: MAIL_ACCOUNT.password } });
     cleanups.push(() => sink.close());
 
@@ -78,7 +92,14 @@ export async function startSandbox(config: SandboxConfig, options: SandboxOption
     const telegram = new TelegramCustomers(fakeTelegram, uploads, (user) => hub.publish("telegram", { user }));
     const sms = new SmsCustomers(fakeTwilio, uploads, (phone) => hub.publish("sms", { phone }));
     const email = new EmailCustomers(sink, ports.smtpInbound, uploads, (address) => hub.publish("email", { address }));
-    cleanups.push(() => [telegram, sms, email].forEach((c) => c.close()));
+    const openLines = new OpenLines({
+      portal: fakeBitrix24.portal,
+      calls: fakeBitrix24.state.calls,
+      operatorName: BITRIX24_PORTAL.operatorName,
+      onChat: (chatId) => hub.publish("bitrix24", { chatId }),
+      onPortal: () => hub.publish("portal", {}),
+    });
+    cleanups.push(() => [telegram, sms, email, openLines].forEach((c) => c.close()));
     const bridge = bridgeCrmToInbox({
       crm,
       store,
@@ -98,6 +119,8 @@ export async function startSandbox(config: SandboxConfig, options: SandboxOption
       telegram,
       sms,
       email,
+      portal: fakeBitrix24.portal,
+      openLines,
       protocolEvents: () => bridge.history(),
       publicUrl: (path) => publicBase + path,
     });
@@ -126,6 +149,7 @@ export async function startSandbox(config: SandboxConfig, options: SandboxOption
       gatewayUrls,
       smtpInboundPort: ports.smtpInbound,
       crmUrl: crm.url,
+      bitrix24: fakeBitrix24,
       stop,
     };
   } catch (error) {

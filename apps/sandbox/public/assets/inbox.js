@@ -13,6 +13,7 @@ import {
   safeHtml,
   showError,
 } from "./common.js";
+import { bindAnswerComposer, chatListItem, messageItem } from "./chat-parts.js";
 
 const state = {
   conversations: [],
@@ -21,14 +22,6 @@ const state = {
   eventFilter: "",
 };
 const $ = (id) => document.getElementById(id);
-
-const TICKS = {
-  queued: { symbol: "◔", label: "Queued: waiting for the gateway" },
-  sent: { symbol: "✓", label: "Sent" },
-  delivered: { symbol: "✓✓", label: "Delivered" },
-  read: { symbol: "✓✓", label: "Read" },
-  error: { symbol: "!", label: "Not delivered" },
-};
 
 // ---- chat list ----
 
@@ -47,35 +40,19 @@ function renderList() {
       const preview = !last
         ? ""
         : `${last.direction === "out" ? "You: " : ""}${shown ?? (last.attachments ? "Attachment" : "")}`;
-      return el(
-        "li",
-        { class: "chat-item" },
-        el(
-          "button",
-          {
-            type: "button",
-            class: "chat-button",
-            "aria-current": c.id === state.currentId ? "true" : undefined,
-            dataset: { id: c.id, channel: c.channel },
-            onclick: () => openConversation(c.id),
-          },
-          channelIcon(c.channel),
-          el(
-            "span",
-            { class: "chat-text" },
-            el("span", { class: "chat-name" }, c.name || c.contact),
-            c.name ? el("span", { class: "chat-contact muted small" }, c.contact) : null,
-            c.subject ? el("span", { class: "chat-subject small" }, c.subject) : null,
-            el("span", { class: "chat-preview muted" }, preview.slice(0, 90)),
-          ),
-          el(
-            "span",
-            { class: "chat-side" },
-            last ? el("time", { class: "muted small" }, formatTime(last.at)) : null,
-            c.unread > 0 ? el("span", { class: "unread", "aria-label": `${c.unread} unread` }, String(c.unread)) : null,
-          ),
-        ),
-      );
+      return chatListItem({
+        id: c.id,
+        channel: c.channel,
+        icon: channelIcon(c.channel),
+        name: c.name || c.contact,
+        contact: c.name ? c.contact : null,
+        subject: c.subject,
+        preview,
+        at: last?.at,
+        unread: c.unread,
+        current: c.id === state.currentId,
+        onOpen: () => openConversation(c.id),
+      });
     }),
   );
 }
@@ -139,74 +116,27 @@ function messageView(m) {
     else if (m.format === "markdown") body.append(markdownPreview(m.text));
     else body.append(m.text);
   }
-  const files = m.attachments.map((a) => attachmentView({ url: a.uri, name: a.name, type: a.type }));
-  const tick = m.status ? TICKS[m.status] : null;
   const failed = m.status === "error";
-  const reason = failed
-    ? m.reason || "The gateway reported an error (the protocol's status call carries no reason)"
-    : m.reason || null;
-  return el(
-    "li",
-    { class: `msg ${m.direction}`, dataset: { id: m.id, status: m.status || "" } },
+  return messageItem({
+    id: m.id,
+    direction: m.direction,
     body,
-    files.length ? el("div", { class: "msg-files" }, files) : null,
-    el(
-      "div",
-      { class: "msg-meta" },
-      m.format !== "text" ? el("span", { class: "format-badge" }, m.format) : null,
-      el("time", { datetime: new Date(m.at).toISOString() }, formatTime(m.at)),
-      tick
-        ? el(
-            "span",
-            {
-              class: `tick ${m.status}`,
-              title: reason || tick.label,
-              "aria-label": `Status: ${reason ? `${tick.label}: ${reason}` : tick.label}`,
-              tabindex: reason ? "0" : undefined,
-            },
-            tick.symbol,
-          )
-        : null,
-    ),
-    failed ? el("p", { class: "msg-reason small" }, reason) : null,
-  );
+    files: m.attachments.map((a) => attachmentView({ url: a.uri, name: a.name, type: a.type })),
+    badge: m.format !== "text" ? m.format : null,
+    at: m.at,
+    status: m.status,
+    reason: failed
+      ? m.reason || "The gateway reported an error (the protocol's status call carries no reason)"
+      : m.reason || null,
+  });
 }
 
 // ---- composer ----
 
-$("composer").addEventListener("submit", async (event) => {
-  event.preventDefault();
+bindAnswerComposer(async ({ text, files }) => {
   if (!state.current) return;
-  const button = $("composer-send");
-  const text = $("composer-text").value;
   const format = $("composer-format").value;
-  const picked = [...$("composer-files").files];
-  if (!text.trim() && picked.length === 0) return;
-  button.disabled = true;
-  showError($("composer-error"), null);
-  try {
-    const files = [];
-    for (const file of picked) {
-      const form = new FormData();
-      form.append("file", file);
-      files.push((await api("POST", "/api/uploads", form)).id);
-    }
-    await api("POST", `/api/conversations/${encodeURIComponent(state.current.id)}/messages`, { text, format, files });
-    $("composer-text").value = "";
-    $("composer-files").value = "";
-  } catch (error) {
-    showError($("composer-error"), error);
-  } finally {
-    button.disabled = false;
-    $("composer-text").focus();
-  }
-});
-
-$("composer-text").addEventListener("keydown", (event) => {
-  if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
-    event.preventDefault();
-    $("composer").requestSubmit();
-  }
+  await api("POST", `/api/conversations/${encodeURIComponent(state.current.id)}/messages`, { text, format, files });
 });
 
 // ---- new chat (the CRM writes first) ----

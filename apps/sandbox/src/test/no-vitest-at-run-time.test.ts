@@ -62,6 +62,7 @@ describe("the sandbox at run time", () => {
     expect(entries).toEqual(
       expect.arrayContaining([
         "@switchboard/testkit",
+        "@switchboard/testkit/bitrix24",
         "@switchboard/testkit/smtp",
         "@switchboard/testkit/telegram",
         "@switchboard/testkit/twilio",

@@ -8,6 +8,7 @@ import { addCustomerRoutes } from "./customer-routes.js";
 import { addFileRoutes } from "./file-routes.js";
 import { addInboxRoutes } from "./inbox-routes.js";
 import { liveStream } from "./live-hub.js";
+import { addPortalRoutes } from "./portal-routes.js";
 import { problemResponse } from "./problems.js";
 import type { SandboxServices } from "./services.js";
 import { addStaticRoutes } from "./static-routes.js";
@@ -18,16 +19,16 @@ const MAX_BODY_BYTES = 25 * 1024 * 1024;
 /** Builds the app (no listening here). */
 export function createSandboxApp(services: SandboxServices): Hono {
   const app = new Hono();
-  app.use(
-    "/api/*",
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: (c) => c.json({ code: 413, message: "The file is too large for the sandbox (25 MB at most)" }, 413),
-    }),
-  );
+  const limit = bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: (c) => c.json({ code: 413, message: "The file is too large for the sandbox (25 MB at most)" }, 413),
+  });
+  app.use("/api/*", limit);
+  app.use("/bitrix24/*", limit);
   addStaticRoutes(app);
   addInboxRoutes(app, services);
   addCustomerRoutes(app, services);
+  addPortalRoutes(app, services);
   addFileRoutes(app, services);
   app.get("/api/live", liveStream(services.hub));
   app.notFound((c) => c.json({ code: 404, message: `Not found: ${c.req.method} ${c.req.path}` }, 404));

@@ -11,6 +11,7 @@ import { sendFromInbox } from "../inbox/send-from-inbox.js";
 import type { InboxAttachment } from "../inbox/types.js";
 import { HttpProblem, readForm, readJsonObject, text } from "./problems.js";
 import type { SandboxServices } from "./services.js";
+import { readUploadIds } from "./upload-ids.js";
 
 const FORMATS = ["text", "markdown", "html"];
 
@@ -82,14 +83,11 @@ export function addInboxRoutes(app: Hono, services: SandboxServices): void {
 
 /** Uploaded file ids → protocol attachments with URLs the gateways can download. */
 function readAttachments(value: unknown, services: SandboxServices): InboxAttachment[] {
-  if (value === undefined || value === null) return [];
-  if (!Array.isArray(value) || value.length > 10)
-    throw new HttpProblem(400, "files must be a list of up to 10 upload ids");
-  return value.map((id) => {
-    const stored = typeof id === "string" ? services.uploads.get(id) : undefined;
-    if (!stored) throw new HttpProblem(400, "Unknown upload id: upload the file again");
-    return { name: stored.name, uri: services.publicUrl(stored.path), type: attachmentType(stored.contentType) };
-  });
+  return readUploadIds(value, services.uploads).map((stored) => ({
+    name: stored.name,
+    uri: services.publicUrl(stored.path),
+    type: attachmentType(stored.contentType),
+  }));
 }
 
 function guard(action: () => void): void {

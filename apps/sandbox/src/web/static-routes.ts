@@ -12,6 +12,7 @@ const PUBLIC_DIR = fileURLToPath(new URL("../../public/", import.meta.url));
 
 const PAGES: Record<string, string> = {
   "/": "index.html",
+  "/bitrix24": "bitrix24.html",
   "/customer/telegram": "telegram.html",
   "/customer/sms": "sms.html",
   "/customer/email": "email.html",
