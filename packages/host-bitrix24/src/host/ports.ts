@@ -1,0 +1,60 @@
+/**
+ * @module host/ports — what the Bitrix24 host needs from core: the part of core's host runtime
+ * (HOST-SEAM.md, decision 3) its routes and delivery use. Core's `HostRuntime` fills it; keeping it
+ * this narrow lets each handler say exactly what it touches.
+ */
+import type {
+  Capabilities,
+  ChatMessage,
+  Language,
+  SecretBox,
+  SettingsData,
+  SettingsForm,
+  Text,
+} from "@switchboard/core";
+import type { Logger } from "pino";
+
+/** A tenant as the host sees it: one Open Line of one portal (key `<member_id>/<line>`). */
+export interface LineTenant {
+  id: number;
+  key: string;
+  settings: SettingsData;
+}
+
+/** The static half of the gateway the host shows in the portal. */
+export interface HostedGateway {
+  name: string;
+  info: { name: Text; description: Text };
+  capabilities: Capabilities;
+  /** PNG bytes (the connector's icon is made from them). */
+  icon: Uint8Array;
+  settings: SettingsForm;
+}
+
+/** Core's services, as the Bitrix24 host uses them. */
+export interface HostPorts {
+  gateway: HostedGateway;
+  logger: Logger;
+  secrets: SecretBox;
+  /** An absolute public URL under LV_PLUGIN_SELF_URI for a relative path. */
+  publicUrl(path: string): string;
+  tenants: {
+    open(key: string): LineTenant;
+    get(key: string): LineTenant | undefined;
+    byId(id: number): LineTenant | undefined;
+  };
+  settings: {
+    /** The stored settings with passwords masked. */
+    masked(tenant: LineTenant): SettingsData;
+    /** checkSettings → the gateway's verifySettings → store; throws SettingsValidationError. */
+    save(tenant: LineTenant, input: SettingsData, language: Language): Promise<SettingsData>;
+  };
+  messages: {
+    /** Enqueues an operator's message for the channel; false when this CRM message id was accepted before. */
+    accept(tenant: LineTenant, message: ChatMessage, options?: { hostData?: unknown }): Promise<boolean>;
+  };
+  files: {
+    /** A signed, expiring URL serving the host's file resolver `kind` for `key`. */
+    link(tenant: LineTenant, kind: string, key: string, options?: { fileName?: string; ttlSeconds?: number }): string;
+  };
+}
