@@ -167,7 +167,7 @@ function page(
     status: statusRows(state, portal),
     ...extra,
   });
-  const frameAncestors = portal ? [`https://${portal.domain}`, `http://${portal.domain}`] : [];
+  const frameAncestors = portal ? [portal.origin] : [];
   return { kind: "page", html, headers: settingsPageHeaders({ frameAncestors }) };
 }
 

@@ -48,6 +48,8 @@ export interface RotatedTokens {
 export interface PortalInfo {
   memberId: string;
   domain: string;
+  /** The portal's origin as its REST endpoint names it (`https://<domain>`), for framing the settings page. */
+  origin: string;
   languageId: string | undefined;
   installed: boolean;
   needsReauthorisation: boolean;
@@ -183,6 +185,7 @@ export class PortalStore {
     const row = this.db
       .select({
         domain: bitrix24Portals.domain,
+        clientEndpoint: bitrix24Portals.clientEndpoint,
         languageId: bitrix24Portals.languageId,
         accessToken: bitrix24Portals.accessToken,
         needsReauth: bitrix24Portals.needsReauth,
@@ -195,10 +198,22 @@ export class PortalStore {
     return {
       memberId,
       domain: row.domain,
+      origin: portalOrigin(row.clientEndpoint, row.domain),
       languageId: row.languageId ?? undefined,
       installed: row.accessToken !== null,
       needsReauthorisation: row.needsReauth,
       lastError: row.lastError ?? undefined,
     };
   }
+}
+
+/** `<scheme>://<domain>`: the scheme of the REST endpoint (https for every cloud portal), the portal's own domain. */
+function portalOrigin(clientEndpoint: string, domain: string): string {
+  let scheme = "https:";
+  try {
+    scheme = new URL(clientEndpoint).protocol;
+  } catch {
+    // A stored endpoint is a URL (checked at install); https is the safe reading otherwise.
+  }
+  return `${scheme === "http:" ? "http:" : "https:"}//${domain}`;
 }

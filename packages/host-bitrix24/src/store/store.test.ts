@@ -97,7 +97,11 @@ describe("PortalStore", () => {
       null,
       null,
     ]);
-    expect(portals.info("m-1")).toMatchObject({ installed: false, domain: install.domain });
+    expect(portals.info("m-1")).toMatchObject({
+      installed: false,
+      domain: install.domain,
+      origin: "https://portal.bitrix24.test",
+    });
     expect(portals.uninstall("nobody")).toBe(false);
   });
 });
