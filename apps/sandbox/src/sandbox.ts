@@ -93,8 +93,7 @@ export async function startSandbox(config: SandboxConfig, options: SandboxOption
     const sms = new SmsCustomers(fakeTwilio, uploads, (phone) => hub.publish("sms", { phone }));
     const email = new EmailCustomers(sink, ports.smtpInbound, uploads, (address) => hub.publish("email", { address }));
     const openLines = new OpenLines({
-      portal: fakeBitrix24.portal,
-      calls: fakeBitrix24.state.calls,
+      fake: fakeBitrix24,
       operatorName: BITRIX24_PORTAL.operatorName,
       onChat: (chatId) => hub.publish("bitrix24", { chatId }),
       onPortal: () => hub.publish("portal", {}),

@@ -1,5 +1,5 @@
 // The Bitrix24 portal: its Open Lines chats, the operator's composer and the connector's settings slider.
-import { api, attachmentView, channelIcon, coalesce, el, live, renderKeyed, showError } from "./common.js";
+import { api, attachmentView, channelIcon, coalesce, el, formatTime, live, renderKeyed, showError } from "./common.js";
 import { bbcodeView } from "./bbcode.js";
 import { bindAnswerComposer, chatListItem, messageItem } from "./chat-parts.js";
 
@@ -65,7 +65,40 @@ $("slider-open").addEventListener("click", () => {
   state.sliderLine = $("slider-line").value;
   frame.src = `/bitrix24/slider/${encodeURIComponent(state.sliderLine)}`;
   frame.hidden = false;
+  // The page needs the room; the calls stay a click away.
+  $("portal-calls").open = false;
 });
+
+// ---- calls between the portal and our app ----
+
+const ARROWS = { "to-portal": "app → portal", "to-app": "portal → app" };
+
+const refreshCalls = coalesce(async () => {
+  const calls = await api("GET", "/api/bitrix24/calls");
+  $("call-list").replaceChildren(...calls.reverse().map(callView));
+});
+
+function callView(call) {
+  const ok = call.status >= 200 && call.status < 300 && !call.error;
+  return el(
+    "li",
+    { class: `event ${ok ? "ok" : "failed"}`, dataset: { kind: call.direction, name: call.name } },
+    el(
+      "details",
+      {},
+      el(
+        "summary",
+        {},
+        el("span", { class: "event-kind" }, call.direction === "to-portal" ? "REST" : "event"),
+        el("span", { class: `event-status ${ok ? "ok" : "failed"}` }, call.status || "—"),
+        el("span", { class: "event-path" }, call.name),
+        el("span", { class: "muted small event-dir" }, `${ARROWS[call.direction]} · ${formatTime(call.at)}`),
+      ),
+      el("p", { class: "small call-detail" }, call.detail),
+      call.error ? el("p", { class: "error-text small call-detail" }, call.error) : null,
+    ),
+  );
+}
 $("slider-line").addEventListener("change", renderPortal);
 
 // ---- chat list ----
@@ -181,6 +214,7 @@ bindAnswerComposer(async ({ text, files }) => {
 live({
   ready: () => {
     refreshPortal();
+    refreshCalls();
     refreshList();
     refreshCurrent();
   },
@@ -188,6 +222,9 @@ live({
     refreshList();
     if (chatId === null || chatId === state.currentId) refreshCurrent();
   },
-  portal: refreshPortal,
+  portal: () => {
+    refreshPortal();
+    refreshCalls();
+  },
 });
 renderChat();

@@ -5,9 +5,15 @@
  * with their delivered marks, and the app's system notices (`im.message.add`). Everything is read
  * from the fake portal's records; the sandbox only adds the time it first saw each one.
  */
-import type { FakePortal, OperatorMessage, ReceivedMessage } from "@switchboard/testkit/bitrix24";
-import type { StoredUpload } from "../files/upload-store.js";
-import { attachmentType } from "../files/upload-store.js";
+import type {
+  FakeBitrix24,
+  FakePortal,
+  OperatorMessage,
+  PostedEvent,
+  ReceivedMessage,
+  RecordedCall,
+} from "@switchboard/testkit/bitrix24";
+import { attachmentType, type StoredUpload } from "../files/upload-store.js";
 import { watchArray } from "../customers/watch-array.js";
 import type { DeliveryState, InboxAttachment } from "../inbox/types.js";
 import type {
@@ -17,8 +23,12 @@ import type {
   OpenLineChatSummary,
   OpenLineEntry,
   OperatorEntry,
+  PortalCall,
   PortalView,
 } from "./types.js";
+
+/** How many calls the calls panel can look back on. */
+const CALL_HISTORY = 300;
 
 /** Thrown when the operator writes in a chat the portal does not have. */
 export class UnknownOpenLineChatError extends Error {
@@ -37,14 +47,13 @@ interface Handover {
 
 /** What {@link OpenLines} watches and whom it tells. */
 export interface OpenLinesOptions {
-  portal: FakePortal;
-  /** The fake's record of REST calls (`fake.state.calls`): the portal's state changes with them. */
-  calls: readonly unknown[];
+  /** The fake Bitrix24; the view shows its first portal (`fake.portal`). */
+  fake: FakeBitrix24;
   /** The operator's name in the signature prefix. */
   operatorName: string;
   /** A chat changed (a message, a mark, a notice); null when the chat is not known. */
   onChat: (chatId: number | null) => void;
-  /** The portal's state may have changed. */
+  /** The portal's state may have changed (a REST call of our app, an event the portal posted). */
   onPortal: () => void;
 }
 
@@ -59,14 +68,15 @@ export class OpenLines {
   private readonly portal: FakePortal;
 
   constructor(private readonly options: OpenLinesOptions) {
-    this.portal = options.portal;
-    const state = options.portal.state;
+    this.portal = options.fake.portal;
+    const state = this.portal.state;
     this.stops = [
       watchArray(state.received, (m) => this.notice(m, m.session.chatId)),
       watchArray(state.systemMessages, (m) => this.notice(m, imChatOf(m.dialogId))),
       watchArray(state.deliveries, (d) => options.onChat(d.imChatId)),
       // Installs, connector registrations and line changes all arrive as REST calls.
-      watchArray(options.calls, () => options.onPortal()),
+      watchArray(options.fake.state.calls, () => options.onPortal()),
+      watchArray(options.fake.state.events, () => options.onPortal()),
     ];
   }
 
@@ -96,6 +106,23 @@ export class OpenLines {
       lines,
       events: [...new Set(state.bindings.map((b) => b.event))].sort(),
     };
+  }
+
+  /**
+   * The newest REST calls our app made to the portal and the events and placements the portal
+   * posted to our app, oldest first: names, statuses and errors only (bodies carry tokens).
+   */
+  calls(): PortalCall[] {
+    const memberId = this.portal.memberId;
+    const rest = this.options.fake.state.calls
+      .filter((c) => c.memberId === memberId)
+      .slice(-CALL_HISTORY)
+      .map((c) => restCall(c));
+    const posted = this.options.fake.state.events
+      .filter((e) => e.memberId === memberId)
+      .slice(-CALL_HISTORY)
+      .map((e) => postedEvent(e));
+    return [...rest, ...posted].sort((a, b) => a.at - b.at).slice(-CALL_HISTORY);
   }
 
   /** Every Open Lines chat, most recent first. */
@@ -239,4 +266,32 @@ function personName(user: unknown): string | null {
     Object.hasOwn(user, key) ? String((user as Record<string, unknown>)[key] ?? "").trim() : "",
   );
   return parts.filter(Boolean).join(" ") || null;
+}
+
+function restCall(c: RecordedCall): PortalCall {
+  return {
+    at: c.at,
+    direction: "to-portal",
+    name: c.batch === undefined ? c.method : `${c.method} (in batch, ${c.batch})`,
+    status: c.status,
+    error: c.error ?? null,
+    detail: `${c.transport} body, auth in ${c.auth}`,
+  };
+}
+
+function postedEvent(e: PostedEvent): PortalCall {
+  let path = e.url;
+  try {
+    path = new URL(e.url).pathname;
+  } catch {
+    // Not a URL: show it as it is.
+  }
+  return {
+    at: e.at,
+    direction: "to-app",
+    name: e.event,
+    status: e.status,
+    error: e.dropped ? "dropped (never posted)" : (e.error ?? null),
+    detail: `POST ${path}`,
+  };
 }

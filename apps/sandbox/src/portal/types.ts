@@ -87,3 +87,16 @@ export interface PortalView {
   /** Events our app bound (`event.bind`). */
   events: string[];
 }
+
+/** A REST call of our app to the portal, or an event (or placement) the portal posted to our app. */
+export interface PortalCall {
+  at: number;
+  direction: "to-portal" | "to-app";
+  /** The method, or the event's name (`PLACEMENT:SETTING_CONNECTOR` for the slider). */
+  name: string;
+  /** The HTTP status answered (0: no answer). */
+  status: number;
+  error: string | null;
+  /** How it travelled: the body's encoding and where the token was, or the handler's path. */
+  detail: string;
+}

@@ -27,8 +27,10 @@ export interface AppPlayer {
   connect(line: number): Promise<void>;
   /** Binds an event to the handlers' `bitrix24/events`. */
   bind(event: string): Promise<void>;
-  /** A REST call with the install's token; fails the test on an error answer. */
+  /** A REST call with the install's token; throws on an error answer. */
   rest(method: string, params: Record<string, unknown>): Promise<unknown>;
+  /** The install's access token (tests check it never shows). */
+  readonly accessToken: string;
   close(): Promise<void>;
 }
 
@@ -85,6 +87,9 @@ export async function startAppPlayer(fake: FakeBitrix24, connector = "switchboar
     posts,
     policy,
     rest,
+    get accessToken() {
+      return accessToken;
+    },
     async connect(line) {
       const { tokens } = await fake.portal.install({ install: `${url}bitrix24/install` });
       accessToken = tokens.accessToken;

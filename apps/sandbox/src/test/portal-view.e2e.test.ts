@@ -47,8 +47,7 @@ describe.skipIf(chromiumPath === undefined)("the Bitrix24 view in a browser", { 
     appSide = await startAppPlayer(fake);
     const hub = new LiveHub();
     openLines = new OpenLines({
-      portal: fake.portal,
-      calls: fake.state.calls,
+      fake,
       operatorName: "Olga Petrova",
       onChat: (chatId) => hub.publish("bitrix24", { chatId }),
       onPortal: () => hub.publish("portal", {}),
@@ -83,6 +82,8 @@ describe.skipIf(chromiumPath === undefined)("the Bitrix24 view in a browser", { 
     await appSide.connect(1);
     await appSide.bind("ONIMCONNECTORMESSAGEADD");
     await page.locator("#portal-state dd.ok", { hasText: "yes" }).first().waitFor();
+    await page.locator('#call-list .event[data-name="imconnector.register"]').waitFor();
+    await page.locator('#call-list .event[data-name="ONAPPINSTALL"]').waitFor();
     await appSide.rest("imconnector.send.messages", {
       CONNECTOR: appSide.connector,
       LINE: 1,
@@ -125,6 +126,9 @@ describe.skipIf(chromiumPath === undefined)("the Bitrix24 view in a browser", { 
       SYSTEM: "Y",
     });
     await page.locator(".notice", { hasText: "the bot was blocked" }).waitFor();
+    await page.locator('#call-list .event[data-name="im.message.add"]').waitFor();
+    mkdirSync(OUTPUT_DIR, { recursive: true });
+    await page.screenshot({ path: join(OUTPUT_DIR, "bitrix24-portal-calls.png") });
   });
 
   it("opens the connector's settings page in the slider and saves its form back to the app", async () => {
@@ -141,7 +145,6 @@ describe.skipIf(chromiumPath === undefined)("the Bitrix24 view in a browser", { 
       "t&1",
     ]);
     expect(violations).toEqual([]);
-    mkdirSync(OUTPUT_DIR, { recursive: true });
     await page.screenshot({ path: join(OUTPUT_DIR, "bitrix24-portal.png") });
   });
 });

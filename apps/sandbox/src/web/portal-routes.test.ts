@@ -41,8 +41,7 @@ beforeAll(async () => {
   fake = await startFakeBitrix24({ portal: { lines: [1], languageId: "en" } });
   appSide = await startAppPlayer(fake, CONNECTOR);
   openLines = new OpenLines({
-    portal: fake.portal,
-    calls: fake.state.calls,
+    fake,
     operatorName: "Olga Petrova",
     onChat: (id) => changed.push(id),
     onPortal: () => (portalChanges += 1),
@@ -157,6 +156,32 @@ describe("the Bitrix24 view's API", { timeout: 30_000 }, () => {
       ["operator", "delivered", "[b]Olga Petrova:[/b][br]It ships [i]today[/i]"],
       ["notice", null, "[b]Not delivered:[/b] blocked"],
     ]);
+  });
+
+  it("lists the calls between the portal and our app, with statuses and errors but never a token", async () => {
+    await expect(appSide.rest("imconnector.no.such.method", {})).rejects.toThrow(/404/);
+    const res = await fetch(url("api/bitrix24/calls"));
+    const raw = await res.text();
+    const calls = JSON.parse(raw) as any[];
+    expect(calls.find((c) => c.name === "ONAPPINSTALL")).toMatchObject({
+      direction: "to-app",
+      status: 200,
+      detail: "POST /bitrix24/install",
+    });
+    expect(calls.find((c) => c.name === "imconnector.register")).toMatchObject({
+      direction: "to-portal",
+      status: 200,
+      error: null,
+      detail: "json body, auth in body",
+    });
+    expect(calls.at(-1)).toMatchObject({
+      name: "imconnector.no.such.method",
+      status: 404,
+      error: "ERROR_METHOD_NOT_FOUND",
+    });
+    expect(calls.map((c) => c.at)).toEqual([...calls.map((c) => c.at)].sort((a, b) => a - b));
+    expect(raw).not.toContain(appSide.accessToken);
+    expect(raw).not.toContain(fake.portal.applicationToken!);
   });
 
   it("refuses bad answers with {code, message}", async () => {

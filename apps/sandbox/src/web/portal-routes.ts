@@ -1,6 +1,7 @@
 /**
- * @module web/portal-routes — the Bitrix24 view's API: the portal's state, its Open Lines chats, the
- * operator's answers, and the connector's settings slider (`/bitrix24/slider/<line>`, the frame).
+ * @module web/portal-routes — the Bitrix24 view's API: the portal's state, the calls between it and
+ * our app, its Open Lines chats, the operator's answers, and the connector's settings slider
+ * (`/bitrix24/slider/<line>`, the frame).
  */
 import type { Context, Hono } from "hono";
 import { UnknownOpenLineChatError } from "../portal/open-lines.js";
@@ -17,6 +18,8 @@ export function addPortalRoutes(app: Hono, services: PortalServices): void {
   const { openLines, uploads } = services;
 
   app.get("/api/bitrix24/portal", (c) => c.json(openLines.view()));
+
+  app.get("/api/bitrix24/calls", (c) => c.json(openLines.calls()));
 
   app.get("/api/bitrix24/chats", (c) => c.json(openLines.chats()));
 
