@@ -79,6 +79,44 @@ describe("install", () => {
     expect(h.fake.portal.bindings()).toHaveLength(6);
   });
 
+  it("takes a local app's placement-style install form (AUTH_ID, REFRESH_ID, the portal in DOMAIN)", async () => {
+    const { h, install } = await installed();
+    const domain = new URL(h.fake.url).host;
+    const res = await fetch(`${h.self}bitrix24/install?DOMAIN=${domain}&PROTOCOL=0&LANG=en&APP_SID=x`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({
+        AUTH_ID: install.tokens.accessToken,
+        AUTH_EXPIRES: "3600",
+        REFRESH_ID: install.tokens.refreshToken,
+        member_id: h.fake.portal.memberId,
+        APPLICATION_TOKEN: install.applicationToken,
+        PLACEMENT: "DEFAULT",
+      }),
+    });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ installed: true, connector: "switchboard_echo" });
+    expect(h.host.context.portals.load(h.fake.portal.memberId)?.clientEndpoint).toBe(`${h.fake.url}/rest/`);
+    expect(h.fake.calls("imconnector.register")).toHaveLength(2);
+  });
+
+  it("answers 502 {code, message} when the portal refuses the connector, and keeps the tokens", async () => {
+    harness = await startHostHarness();
+    const h = harness;
+    h.fake.failNext({
+      method: "imconnector.register",
+      status: 400,
+      error: "ERROR_ARGUMENT",
+      description: "Argument 'ID' is null or empty",
+    });
+    const install = await h.fake.portal.install({ install: `${h.self}bitrix24/install` });
+    expect(install.event.status).toBe(502);
+    expect(JSON.parse(install.event.answer!)).toMatchObject({ code: "portal_refused" });
+    expect(JSON.parse(install.event.answer!).message).toContain("ERROR_ARGUMENT");
+    expect(h.host.context.portals.info(h.fake.portal.memberId)?.lastError).toContain("ERROR_ARGUMENT");
+    expect(h.host.context.portals.load(h.fake.portal.memberId)).toBeDefined();
+  });
+
   it("refuses a body that is no install with 400 {code, message}", async () => {
     harness = await startHostHarness();
     for (const body of ["", "event=ONAPPINSTALL", "a[b][c][d][e][f][g][h]=1&event=x", "member_id=1"]) {
