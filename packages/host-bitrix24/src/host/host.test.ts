@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { bitrix24Portals } from "../db/schema.js";
 import { NeedsReauthorisationError } from "../oauth/errors.js";
-import { PortalUninstalledError } from "../delivery/delivery-errors.js";
+import { PortalUninstalledError, UnreadableOutboxRequestError } from "../delivery/delivery-errors.js";
+import { openOperatorFile } from "../files/operator-files.js";
 import { startHostHarness, type HostHarness } from "../test/host-harness.js";
 
 let harness: HostHarness | undefined;
@@ -231,6 +232,17 @@ describe("operator → channel", () => {
     });
     expect(await again.json()).toMatchObject({ accepted: 0, repeated: 1 });
     expect(h.accepted).toHaveLength(1);
+  });
+
+  it("fetches operator files from the portal's own origin only", async () => {
+    const { h } = await installed();
+    await connectLine(h);
+    const tenant = h.tenants.values().next().value!;
+    for (const link of ["http://127.0.0.2:1/files/x", "https://evil.example/files/x", "not a url"]) {
+      await expect(openOperatorFile(h.host.context, tenant, link, { allowPrivate: true })).rejects.toBeInstanceOf(
+        UnreadableOutboxRequestError,
+      );
+    }
   });
 
   it("answers a sent status with send.status.delivery, the channel's ids as an array", async () => {
