@@ -17,3 +17,8 @@ export class PortalUninstalledError extends SwitchboardError {
 export class UnreadableOutboxRequestError extends SwitchboardError {
   readonly retryable = false;
 }
+
+/** An operator file link that is not on the portal's own origin (or not a URL): it is not fetched. */
+export class OperatorFileLinkError extends SwitchboardError {
+  readonly retryable = false;
+}

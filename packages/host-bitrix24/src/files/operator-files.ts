@@ -8,7 +8,11 @@ import { Readable } from "node:stream";
 import type { HostContext } from "../host/host-context.js";
 import { parseLineKey } from "../host/host-context.js";
 import type { LineTenant } from "../host/ports.js";
-import { PortalUninstalledError, UnreadableOutboxRequestError } from "../delivery/delivery-errors.js";
+import {
+  OperatorFileLinkError,
+  PortalUninstalledError,
+  UnreadableOutboxRequestError,
+} from "../delivery/delivery-errors.js";
 
 /** Total time one file may take to come from the portal. */
 export const OPERATOR_FILE_DEADLINE_MS = 60_000;
@@ -37,10 +41,10 @@ export async function openOperatorFile(
   try {
     url = new URL(link);
   } catch {
-    throw new UnreadableOutboxRequestError("The operator file link is not a URL");
+    throw new OperatorFileLinkError("The operator file link is not a URL");
   }
   const portalOrigins = new Set([new URL(tokens.clientEndpoint).origin, `https://${info.domain}`]);
-  if (!portalOrigins.has(url.origin)) throw new UnreadableOutboxRequestError("The operator file is not on the portal");
+  if (!portalOrigins.has(url.origin)) throw new OperatorFileLinkError("The operator file is not on the portal");
   const res = await guardedRequest(url, {
     method: "GET",
     deadlineMs: OPERATOR_FILE_DEADLINE_MS,

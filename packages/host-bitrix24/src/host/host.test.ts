@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { bitrix24Portals } from "../db/schema.js";
 import { NeedsReauthorisationError } from "../oauth/errors.js";
-import { PortalUninstalledError, UnreadableOutboxRequestError } from "../delivery/delivery-errors.js";
+import { OperatorFileLinkError, PortalUninstalledError } from "../delivery/delivery-errors.js";
 import { openOperatorFile } from "../files/operator-files.js";
 import { startHostHarness, type HostHarness } from "../test/host-harness.js";
 
@@ -240,7 +240,7 @@ describe("operator → channel", () => {
     const tenant = h.tenants.values().next().value!;
     for (const link of ["http://127.0.0.2:1/files/x", "https://evil.example/files/x", "not a url"]) {
       await expect(openOperatorFile(h.host.context, tenant, link, { allowPrivate: true })).rejects.toBeInstanceOf(
-        UnreadableOutboxRequestError,
+        OperatorFileLinkError,
       );
     }
   });

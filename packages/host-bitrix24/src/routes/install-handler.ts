@@ -3,20 +3,15 @@
  * portal's tokens, register the connector (`imconnector.register`) and bind our events
  * (`event.bind`, repeated on every install: b24restdocs says bindings must be renewed on updates).
  */
+import type { Language } from "@switchboard/core";
 import { BOUND_EVENTS, registerParams } from "../host/connector.js";
 import type { HostContext } from "../host/host-context.js";
 import { PortalRefusedError } from "../rest/errors.js";
 import type { InstallRequest } from "./install-portal.js";
+import { ROUTE_PATHS } from "./route-paths.js";
 
 /** The connector was not registered: the portal said why. */
 export class ConnectorRegistrationError extends PortalRefusedError {}
-
-/** Paths of our routes under LV_PLUGIN_SELF_URI. */
-export const ROUTE_PATHS = {
-  install: "bitrix24/install",
-  settings: "bitrix24/settings",
-  events: "bitrix24/events",
-} as const;
 
 /**
  * Stores the portal and sets the connector up in it. Throws the portal's refusal (named, with its
@@ -44,7 +39,7 @@ export async function installPortal(host: HostContext, request: InstallRequest):
 }
 
 /** `imconnector.register` (calling it again with the same ID updates the connector). */
-export async function registerConnector(host: HostContext, memberId: string, language: HostLanguage): Promise<void> {
+export async function registerConnector(host: HostContext, memberId: string, language: Language): Promise<void> {
   const params = registerParams(host.ports.gateway, host.ports.publicUrl(ROUTE_PATHS.settings), language);
   const answer = await host.rest.client.call<unknown>(memberId, "imconnector.register", params);
   // Register reports validation errors inside a 200: {result: {result: false, error, error_description}}.
@@ -59,5 +54,3 @@ export async function registerConnector(host: HostContext, memberId: string, lan
     { code, status: 200, retryable: false },
   );
 }
-
-type HostLanguage = InstallRequest["language"];

@@ -20,7 +20,7 @@ import type { LineTenant } from "../host/ports.js";
 import { issueFormToken, readFormToken } from "../settings/form-token.js";
 import type { LineState } from "../store/line-store.js";
 import type { PortalInfo } from "../store/portal-store.js";
-import { ROUTE_PATHS } from "./install-handler.js";
+import { ROUTE_PATHS } from "./route-paths.js";
 import { SETTINGS_TEXTS as T, withDetail } from "./settings-texts.js";
 
 /** The hidden inputs the page posts back. */
