@@ -198,6 +198,17 @@ describe("failure modes", () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(140);
   });
 
+  it("answers the calls a delay holds as soon as they are released, recording each once", async () => {
+    crm.fail({ delayMs: 600_000 });
+    const before = crm.incoming.length;
+    const held = plugin.call("incoming", A, incomingBody("held"));
+    await crm.waitFor(() => crm.heldCalls === 1);
+    await crm.recover();
+    crm.answerHeld();
+    expect((await held).status).toBe(201);
+    expect(crm.incoming.slice(before).map((r) => r.body.message.content?.text)).toEqual(["held"]);
+  });
+
   it("refuses connections while stopped and resumes on the same port", async () => {
     const url = crm.url;
     await crm.stopListening();

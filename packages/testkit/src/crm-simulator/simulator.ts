@@ -212,6 +212,16 @@ export class CrmSimulator {
     if (!this.closed) await this.resumeListening();
   }
 
+  /** Calls a `fail({ delayMs })` holds right now. */
+  get heldCalls(): number {
+    return this.sleeper.pending;
+  }
+
+  /** Answers now the calls held by `fail({ delayMs })` (the failure itself stays until {@link recover}). */
+  answerHeld(): void {
+    this.sleeper.wakeAll();
+  }
+
   /** Closes the port: the gateway's calls get "connection refused" until {@link resumeListening}. */
   async stopListening(): Promise<void> {
     this.sleeper.wakeAll();
