@@ -57,8 +57,8 @@ export const email = defineGateway({
       },
       verifySettings: (input) => verifySettings(input, runtime, outbound),
       settingsSaved: (tenant) => {
-        services.transports.invalidate(tenant.ref);
-        services.domains.forget(tenant.ref);
+        services.transports.invalidate(tenant.id);
+        services.domains.forget(tenant.id);
       },
       async close() {
         await inbound?.close();

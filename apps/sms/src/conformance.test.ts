@@ -1,4 +1,4 @@
-import { startGateway, type GatewayHandle } from "@switchboard/core";
+import { startGateway, type GatewayHandle, SALESRENDER_HOST, salesRenderTenantKey } from "@switchboard/core";
 import {
   CONFORMANCE_TENANTS,
   conformanceEnv,
@@ -28,7 +28,10 @@ const TWILIO_STATUS = { delivered: "delivered", read: "read", error: "undelivere
 
 /** The tenant's inbound webhook URL, as Twilio was given it. */
 function inboundUrl(tenant: TenantIndex): string {
-  const publicId = gateway.runtime.tenants.get(CONFORMANCE_TENANTS[tenant])!.publicId;
+  const publicId = gateway.runtime.tenants.byKey(
+    SALESRENDER_HOST,
+    salesRenderTenantKey(CONFORMANCE_TENANTS[tenant]),
+  )!.publicId;
   return gateway.runtime.publicUrl(`sms/inbound/${publicId}`);
 }
 

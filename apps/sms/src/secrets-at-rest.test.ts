@@ -1,3 +1,4 @@
+import { SALESRENDER_HOST, salesRenderTenantKey } from "@switchboard/core";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -34,7 +35,7 @@ describe("SMS secrets at rest", () => {
 
     const tenant = bed.tenants[1]!;
     const inboundUrl = restarted.runtime.publicUrl(
-      `sms/inbound/${restarted.runtime.tenants.get(tenant.ref)!.publicId}`,
+      `sms/inbound/${restarted.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(tenant.ref))!.publicId}`,
     );
     const params = bed.twilio.inboundParams({
       accountSid: tenant.account.sid,

@@ -36,7 +36,8 @@ export { BodyTooLargeError, DEFAULT_BODY_LIMIT, readBoundedBody, readBoundedText
 export { configureOutbound, outboundPolicy, type OutboundPolicy } from "./net/outbound-policy.js";
 export { ByteBudget } from "./net/byte-budget.js";
 export { createLogger } from "./logger.js";
-export { openDatabase } from "./db/client.js";
+export { CORE_MIGRATIONS, openDatabase } from "./db/client.js";
+export { migrationsUpTo } from "./db/migrations-up-to.js";
 export { Keyring, SecretUnreadableError, isSealed } from "./secrets/keyring.js";
 export { SecretKey } from "./secrets/secret-key.js";
 export { backoffDelay } from "./worker/backoff.js";

@@ -2,7 +2,7 @@
  * @module db/message-store — every Message-ID we sent or received, with its conversation.
  * It is what threads replies: the parent of an outgoing reply, the chat of an incoming one.
  */
-import { tenantRows, type Database, type PluginReference } from "@switchboard/core";
+import { tenantRows, type Database } from "@switchboard/core";
 import { and, desc, eq, isNotNull, isNull, or, sql } from "drizzle-orm";
 import { emailMessages } from "./schema.js";
 
@@ -33,21 +33,21 @@ export class MessageStore {
   constructor(private readonly db: Database) {}
 
   /** Records a message; a Message-ID already stored for the tenant is left as it is. */
-  insert(ref: PluginReference, message: StoredMessage): void {
+  insert(tenantId: number, message: StoredMessage): void {
     const { references, ...columns } = message;
     this.db
       .insert(emailMessages)
-      .values({ ...ref, ...columns, refs: references.join(" ") })
+      .values({ tenantId, ...columns, refs: references.join(" ") })
       .onConflictDoNothing()
       .run();
   }
 
   /** A stored message by its Message-ID. */
-  get(ref: PluginReference, messageId: string): StoredMessage | undefined {
+  get(tenantId: number, messageId: string): StoredMessage | undefined {
     const row = this.db
       .select()
       .from(emailMessages)
-      .where(and(tenantRows(emailMessages, ref), eq(emailMessages.messageId, messageId)))
+      .where(and(tenantRows(emailMessages, tenantId), eq(emailMessages.messageId, messageId)))
       .get();
     return row && toMessage(row);
   }
@@ -56,12 +56,12 @@ export class MessageStore {
    * The newest message with this contact: with a `chatId`, only those in that chat or in no known
    * chat yet; with `null`, any.
    */
-  latest(ref: PluginReference, contact: string, chatId: string | null): StoredMessage | undefined {
+  latest(tenantId: number, contact: string, chatId: string | null): StoredMessage | undefined {
     const inChat = chatId === null ? undefined : or(eq(emailMessages.chatId, chatId), isNull(emailMessages.chatId));
     const row = this.db
       .select()
       .from(emailMessages)
-      .where(and(tenantRows(emailMessages, ref), eq(emailMessages.contact, contact), inChat))
+      .where(and(tenantRows(emailMessages, tenantId), eq(emailMessages.contact, contact), inChat))
       .orderBy(...NEWEST)
       .limit(1)
       .get();
@@ -69,11 +69,13 @@ export class MessageStore {
   }
 
   /** The newest CRM chat id known for a thread. */
-  threadChatId(ref: PluginReference, threadId: string): string | null {
+  threadChatId(tenantId: number, threadId: string): string | null {
     const row = this.db
       .select({ chatId: emailMessages.chatId })
       .from(emailMessages)
-      .where(and(tenantRows(emailMessages, ref), eq(emailMessages.threadId, threadId), isNotNull(emailMessages.chatId)))
+      .where(
+        and(tenantRows(emailMessages, tenantId), eq(emailMessages.threadId, threadId), isNotNull(emailMessages.chatId)),
+      )
       .orderBy(...NEWEST)
       .limit(1)
       .get();
@@ -81,11 +83,13 @@ export class MessageStore {
   }
 
   /** Gives a thread's messages that have no chat yet the chat the CRM answered it in. */
-  adoptThread(ref: PluginReference, threadId: string, chatId: string): void {
+  adoptThread(tenantId: number, threadId: string, chatId: string): void {
     this.db
       .update(emailMessages)
       .set({ chatId })
-      .where(and(tenantRows(emailMessages, ref), eq(emailMessages.threadId, threadId), isNull(emailMessages.chatId)))
+      .where(
+        and(tenantRows(emailMessages, tenantId), eq(emailMessages.threadId, threadId), isNull(emailMessages.chatId)),
+      )
       .run();
   }
 }

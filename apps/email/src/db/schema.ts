@@ -26,9 +26,9 @@ export const emailMessages = sqliteTable(
     createdAt: integer("created_at").notNull(),
   },
   (t) => [
-    primaryKey({ columns: [t.companyId, t.pluginAlias, t.pluginId, t.messageId] }),
-    index("email_messages_contact").on(t.companyId, t.pluginAlias, t.pluginId, t.contact, t.createdAt),
-    index("email_messages_thread").on(t.companyId, t.pluginAlias, t.pluginId, t.threadId),
+    primaryKey({ columns: [t.tenantId, t.messageId] }),
+    index("email_messages_contact").on(t.tenantId, t.contact, t.createdAt),
+    index("email_messages_thread").on(t.tenantId, t.threadId),
   ],
 );
 
@@ -43,8 +43,5 @@ export const emailInboundTokens = sqliteTable(
     tokenHash: text("token_hash"),
     createdAt: integer("created_at").notNull(),
   },
-  (t) => [
-    primaryKey({ columns: [t.companyId, t.pluginAlias, t.pluginId] }),
-    uniqueIndex("email_inbound_tokens_hash").on(t.tokenHash),
-  ],
+  (t) => [primaryKey({ columns: [t.tenantId] }), uniqueIndex("email_inbound_tokens_hash").on(t.tokenHash)],
 );

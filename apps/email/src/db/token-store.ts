@@ -5,15 +5,9 @@
  * random bytes, so the hash gives nothing away.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { tenantRows, type GatewayRuntime, type PluginReference } from "@switchboard/core";
+import { tenantRows, type GatewayRuntime } from "@switchboard/core";
 import { eq, isNull } from "drizzle-orm";
 import { emailInboundTokens } from "./schema.js";
-
-const refColumns = {
-  companyId: emailInboundTokens.companyId,
-  pluginAlias: emailInboundTokens.pluginAlias,
-  pluginId: emailInboundTokens.pluginId,
-};
 
 function hashOf(token: string): string {
   return createHash("sha256").update(token).digest("hex");
@@ -29,42 +23,42 @@ export class TokenStore {
     this.db = runtime.db;
     this.box = runtime.secrets;
     const unhashed = this.db
-      .select({ token: emailInboundTokens.token, ...refColumns })
+      .select({ token: emailInboundTokens.token, tenantId: emailInboundTokens.tenantId })
       .from(emailInboundTokens)
       .where(isNull(emailInboundTokens.tokenHash))
       .all();
-    for (const { token, ...ref } of unhashed) {
+    for (const { token, tenantId } of unhashed) {
       this.db
         .update(emailInboundTokens)
         .set({ tokenHash: hashOf(this.box.open(token)) })
-        .where(tenantRows(emailInboundTokens, ref))
+        .where(tenantRows(emailInboundTokens, tenantId))
         .run();
     }
   }
 
   /** The tenant's token, created on first use. */
-  getOrCreate(ref: PluginReference): string {
+  getOrCreate(tenantId: number): string {
     const existing = this.db
       .select({ token: emailInboundTokens.token })
       .from(emailInboundTokens)
-      .where(tenantRows(emailInboundTokens, ref))
+      .where(tenantRows(emailInboundTokens, tenantId))
       .get();
     if (existing) return this.box.open(existing.token);
     const token = randomBytes(24).toString("base64url");
     this.db
       .insert(emailInboundTokens)
-      .values({ ...ref, token: this.box.seal(token), tokenHash: hashOf(token), createdAt: Date.now() })
+      .values({ tenantId, token: this.box.seal(token), tokenHash: hashOf(token), createdAt: Date.now() })
       .onConflictDoNothing()
       .run();
-    return this.getOrCreate(ref);
+    return this.getOrCreate(tenantId);
   }
 
   /** The tenant a token belongs to. */
-  findRef(token: string): PluginReference | undefined {
+  findTenantId(token: string): number | undefined {
     return this.db
-      .select(refColumns)
+      .select({ tenantId: emailInboundTokens.tenantId })
       .from(emailInboundTokens)
       .where(eq(emailInboundTokens.tokenHash, hashOf(token)))
-      .get();
+      .get()?.tenantId;
   }
 }

@@ -3,7 +3,7 @@ import { TokenStore } from "../db/token-store.js";
 import { fixedDnsResolver, setTxt } from "../test/fixed-dns.js";
 import { DomainVerifier } from "./domain-verification.js";
 import { smtpFailure, timesForwarded, waitIncoming } from "../test/inbound-helpers.js";
-import { CUSTOMER, INBOUND, startTestbed, TENANTS, unique, type Testbed } from "../test/testbed.js";
+import { CUSTOMER, INBOUND, startTestbed, tenantIdOf, TENANTS, unique, type Testbed } from "../test/testbed.js";
 
 describe("inbound domain verification (shared MX)", () => {
   let bed: Testbed;
@@ -95,10 +95,10 @@ describe("inbound domain verification (shared MX)", () => {
 
   it("derives a different token for each tenant from its secret inbound token", async () => {
     const verifier = new DomainVerifier(new TokenStore(bed.gateway.runtime), fixedDnsResolver(new Map()), new Set());
-    const a = verifier.recordFor(TENANTS[0], "a.test");
+    const a = verifier.recordFor(tenantIdOf(bed, TENANTS[0]), "a.test");
     expect(a).toEqual(await record());
-    expect(verifier.recordFor(TENANTS[1], "a.test").value).not.toBe(a.value);
-    const inboundToken = new TokenStore(bed.gateway.runtime).getOrCreate(TENANTS[0]);
+    expect(verifier.recordFor(tenantIdOf(bed, TENANTS[1]), "a.test").value).not.toBe(a.value);
+    const inboundToken = new TokenStore(bed.gateway.runtime).getOrCreate(tenantIdOf(bed, TENANTS[0]));
     expect(a.value).not.toContain(inboundToken);
   });
 });

@@ -5,7 +5,6 @@
  * needs no storage and reveals nothing). Answers are cached; operators may list pre-verified domains.
  */
 import { createHash } from "node:crypto";
-import { referenceKey, type PluginReference } from "@switchboard/core";
 import type { TokenStore } from "../db/token-store.js";
 import { isNoSuchRecord, type DnsResolver } from "./dns-resolver.js";
 
@@ -36,9 +35,9 @@ export class DomainVerifier {
   ) {}
 
   /** The record a tenant must publish to prove `domain`. */
-  recordFor(ref: PluginReference, domain: string): DomainRecord {
+  recordFor(tenantId: number, domain: string): DomainRecord {
     const token = createHash("sha256")
-      .update(`switchboard-domain-verification:${this.tokens.getOrCreate(ref)}`)
+      .update(`switchboard-domain-verification:${this.tokens.getOrCreate(tenantId)}`)
       .digest("base64url")
       .slice(0, 32);
     return { name: `_switchboard.${domain}`, value: `switchboard-verify=${token}` };
@@ -50,12 +49,12 @@ export class DomainVerifier {
   }
 
   /** Whether the tenant proved `domain`, from the cache or DNS. A failed lookup keeps an earlier `verified`. */
-  async check(ref: PluginReference, domain: string): Promise<DomainProof> {
+  async check(tenantId: number, domain: string): Promise<DomainProof> {
     if (this.isPreVerified(domain)) return "verified";
-    const key = `${referenceKey(ref)} ${domain}`;
+    const key = `${tenantId} ${domain}`;
     const cached = this.cache.get(key);
     if (cached && cached.until > this.now()) return cached.proof;
-    const proof = await this.lookup(ref, domain);
+    const proof = await this.lookup(tenantId, domain);
     if (proof === "unknown" && cached?.proof === "verified") return "verified";
     if (proof !== "unknown") {
       this.cache.set(key, { proof, until: this.now() + (proof === "verified" ? VERIFIED_TTL_MS : UNVERIFIED_TTL_MS) });
@@ -64,13 +63,13 @@ export class DomainVerifier {
   }
 
   /** Makes a tenant's cached answers stale (its settings were saved: look again; a DNS failure keeps `verified`). */
-  forget(ref: PluginReference): void {
-    const prefix = `${referenceKey(ref)} `;
+  forget(tenantId: number): void {
+    const prefix = `${tenantId} `;
     for (const [key, entry] of this.cache) if (key.startsWith(prefix)) entry.until = 0;
   }
 
-  private async lookup(ref: PluginReference, domain: string): Promise<DomainProof> {
-    const { name, value } = this.recordFor(ref, domain);
+  private async lookup(tenantId: number, domain: string): Promise<DomainProof> {
+    const { name, value } = this.recordFor(tenantId, domain);
     try {
       const answers = (await this.resolve(name, "TXT")) as string[][];
       return answers.some((chunks) => chunks.join("").trim() === value) ? "verified" : "unverified";

@@ -6,13 +6,7 @@
  * webhook returns them from its `parse`.
  */
 import { createHash } from "node:crypto";
-import {
-  referenceKey,
-  type IncomingEvent,
-  type MessageContent,
-  type Tenant,
-  type WebhookEvent,
-} from "@switchboard/core";
+import { type IncomingEvent, type MessageContent, type Tenant, type WebhookEvent } from "@switchboard/core";
 import { isEmailAddress, normaliseAddress } from "../contact/address.js";
 import type { EmailSettings } from "../settings/form.js";
 import { tenantAddresses } from "../settings/tenant-addresses.js";
@@ -65,7 +59,7 @@ export async function mailEvents(
   envelope: MailEnvelope = {},
 ): Promise<MailEvents> {
   const { runtime, messages, conversations } = services;
-  const log = runtime.logger.child({ tenant: referenceKey(tenant.ref) });
+  const log = runtime.logger.child({ tenant: tenant.id });
   const mail = await parseMail(raw);
 
   // Before the sender check: bounces often come `From: MAILER-DAEMON <>`, and a 550 would lose them.
@@ -82,7 +76,7 @@ export async function mailEvents(
     return { outcome: "ignored", events: [] };
   }
   const externalId = messageId ?? `sha256.${createHash("sha256").update(raw).digest("hex")}`;
-  const known = messages.get(tenant.ref, externalId);
+  const known = messages.get(tenant.id, externalId);
   // Our own message came back (forwarding loop, BCC).
   if (known?.direction === "out") return { outcome: "ignored", events: [] };
   // Before storing attachments again: re-deliveries must not fill the disk.
@@ -111,7 +105,7 @@ export async function mailEvents(
     // In the transaction that stores the message, and only the first time: the thread row commits
     // with the message, so a redelivery never finds one without the other.
     onStored: () => {
-      messages.insert(tenant.ref, {
+      messages.insert(tenant.id, {
         messageId: externalId,
         direction: "in",
         contact,

@@ -5,7 +5,7 @@
  * A bounce about one of our messages is a status event; any other is logged and dropped, and none
  * is ever refused (a refusal of a bounce goes nowhere: its envelope sender is empty).
  */
-import { referenceKey, type Tenant } from "@switchboard/core";
+import { type Tenant } from "@switchboard/core";
 import type { ParsedMail } from "mailparser";
 import type { EmailServices } from "../services.js";
 import { parseMessageIds } from "../threading/message-id.js";
@@ -90,7 +90,7 @@ export function notificationEvents(
   envelope: NoticeEnvelope,
 ): MailEvents | undefined {
   const { runtime, messages } = services;
-  const log = runtime.logger.child({ tenant: referenceKey(tenant.ref) });
+  const log = runtime.logger.child({ tenant: tenant.id });
   const reportId = parseMessageIds(mail.messageId)[0];
   if (isDmarcAggregateReport(mail)) {
     log.info({ reportId, subject: mail.subject }, "email: DMARC aggregate report received, not forwarded");
@@ -107,7 +107,7 @@ export function notificationEvents(
   const bounce = readBounce(mail, raw, knownEnvelope(raw, envelope));
   if (!bounce) return undefined;
   const ours = bounce.originalIds.find(
-    (id) => messages.get(tenant.ref, id)?.direction === "out" || runtime.findOutgoing(tenant, id) !== undefined,
+    (id) => messages.get(tenant.id, id)?.direction === "out" || runtime.findOutgoing(tenant, id) !== undefined,
   );
   if (!ours) {
     log.info({ reportId, candidates: bounce.originalIds.length }, "email: bounce about no message of ours, dropped");

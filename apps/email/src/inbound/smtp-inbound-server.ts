@@ -6,7 +6,7 @@
  * Limits keep one client from holding it: connections in total and per client address, messages
  * per minute per client address, recipients per message, idle and total session time.
  */
-import { referenceKey, type Tenant } from "@switchboard/core";
+import { type Tenant } from "@switchboard/core";
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from "smtp-server";
 import type { EmailServices } from "../services.js";
 import type { EmailSettings } from "../settings/form.js";
@@ -97,7 +97,7 @@ export async function startInboundServer(
       if (!tenant) {
         return callback(smtpError(550, `5.1.1 <${address.address}>: Recipient address rejected: no such mailbox here`));
       }
-      services.domains.check(tenant.ref, domainOf(address.address)).then(
+      services.domains.check(tenant.id, domainOf(address.address)).then(
         (proof) => callback(proof === "verified" ? undefined : unprovenDomain(tenant, address.address, proof, session)),
         (error: unknown) => callback(replyFor(error)),
       );
@@ -151,7 +151,7 @@ export async function startInboundServer(
       // The same atomic store as a webhook's: the 250 only follows once the events are stored.
       const stored = runtime.storeEvents(tenant, events);
       const said = outcome === "forwarded" && stored.fresh === 0 ? "duplicate" : outcome;
-      log.debug({ tenant: referenceKey(tenant.ref), outcome: said }, "email: inbound SMTP message");
+      log.debug({ tenant: tenant.id, outcome: said }, "email: inbound SMTP message");
     }
   }
 
@@ -164,7 +164,7 @@ export async function startInboundServer(
     if (proof === "unknown" || bounce) {
       return smtpError(450, `4.7.1 <${address}>: the domain's verification cannot be confirmed now, try again later`);
     }
-    log.info({ tenant: referenceKey(tenant.ref) }, "email: RCPT for an unverified inbound domain");
+    log.info({ tenant: tenant.id }, "email: RCPT for an unverified inbound domain");
     return smtpError(550, `5.7.1 <${address}>: Recipient address rejected: its domain is not verified on this gateway`);
   }
 

@@ -2,14 +2,7 @@
  * @module inbound/store-attachments — stores an incoming mail's attachments (inline images too)
  * and gives each a signed, expiring URL under LV_PLUGIN_SELF_URI.
  */
-import {
-  FileQuotaExceededError,
-  ownEntry,
-  referenceKey,
-  type Attachment,
-  type GatewayRuntime,
-  type Tenant,
-} from "@switchboard/core";
+import { FileQuotaExceededError, ownEntry, type Attachment, type GatewayRuntime, type Tenant } from "@switchboard/core";
 import type { Attachment as MailAttachment } from "mailparser";
 
 /** The stored attachments for the CRM, and the URLs of inline parts by Content-ID. */
@@ -59,10 +52,7 @@ export async function storeAttachments(
     } catch (error) {
       // The words still reach the CRM; the manager learns which file is missing and why.
       if (!(error instanceof FileQuotaExceededError)) throw error;
-      runtime.logger.warn(
-        { tenant: referenceKey(tenant.ref), file: name },
-        "email: attachment not stored, storage quota reached",
-      );
+      runtime.logger.warn({ tenant: tenant.id, file: name }, "email: attachment not stored, storage quota reached");
       notes.push(`[attachment not stored, the storage quota is reached: ${name}]`);
       continue;
     }

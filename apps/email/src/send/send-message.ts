@@ -48,12 +48,12 @@ async function sendMessage(
   const contact = normaliseAddress(recipient);
 
   const id = outgoingMessageId(
-    services.tokens.getOrCreate(tenant.ref),
+    services.tokens.getOrCreate(tenant.id),
     message.queueId,
     gatewayDomain(runtime.config.selfUri),
   );
   const chatId = message.chat.id;
-  const parent = services.conversations.parentForOutgoing(tenant.ref, contact, chatId);
+  const parent = services.conversations.parentForOutgoing(tenant.id, contact, chatId);
   const chatSubject = message.chat.subject?.trim() || null;
   // A reply keeps its thread's subject: mail programs (Gmail) split a thread whose subject changes.
   const base = parent?.subject || baseSubject(chatSubject) || baseSubject(defaultSubject);
@@ -64,7 +64,7 @@ async function sendMessage(
   let response: string;
   try {
     const destination = await resolveSmtpDestination(smtp.host, services.outbound);
-    const transport = services.transports.get(tenant.ref, smtp, destination);
+    const transport = services.transports.get(tenant.id, smtp, destination);
     const info = await transport.sendMail({
       from: { name: addresses.from.name, address: addresses.from.address },
       to: recipient,
@@ -86,7 +86,7 @@ async function sendMessage(
     throw failure;
   }
 
-  services.conversations.recordOutgoing(tenant.ref, {
+  services.conversations.recordOutgoing(tenant.id, {
     messageId: id,
     direction: "out",
     contact,

@@ -4,7 +4,7 @@ import { startGateway, type GatewayHandle } from "@switchboard/core";
 import { startSmtpSink, type SmtpSink } from "@switchboard/testkit/smtp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { email } from "../gateway.js";
-import { CUSTOMER, TENANTS, TEST_TLS, unique } from "../test/testbed.js";
+import { CUSTOMER, tenantIdOf, TENANTS, TEST_TLS, unique } from "../test/testbed.js";
 import { PrivateSmtpHostError, resolveSmtpDestination, UnresolvableSmtpHostError } from "./smtp-destination.js";
 
 describe("SMTP destinations (address policy)", () => {
@@ -94,8 +94,8 @@ describe("SMTP destinations (address policy)", () => {
         mail: { from: "shop@a.test" },
       };
       gateway.runtime.db.$client
-        .prepare("INSERT INTO settings (company_id, plugin_alias, plugin_id, data, updated_at) VALUES (?, ?, ?, ?, ?)")
-        .run(TENANTS[0].companyId, TENANTS[0].pluginAlias, TENANTS[0].pluginId, JSON.stringify(data), Date.now());
+        .prepare("INSERT INTO settings (tenant_id, data, updated_at) VALUES (?, ?, ?)")
+        .run(tenantIdOf({ gateway }, TENANTS[0]), JSON.stringify(data), Date.now());
       // Registering again drops core's cached copy of the tenant.
       expect((await crm.register(gateway.url, TENANTS[0])).status).toBe(200);
       const id = unique("private");

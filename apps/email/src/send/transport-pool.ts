@@ -2,7 +2,6 @@
  * @module send/transport-pool — one pooled nodemailer transport per tenant, rebuilt when the
  * tenant's SMTP settings change and closed on shutdown.
  */
-import { referenceKey, type PluginReference } from "@switchboard/core";
 import nodemailer, { type Transporter } from "nodemailer";
 import type SMTPPool from "nodemailer/lib/smtp-pool/index.js";
 import type { SmtpAccount } from "../settings/form.js";
@@ -14,13 +13,13 @@ export type PooledTransport = Transporter<SMTPPool.SentMessageInfo, SMTPPool.Opt
 
 /** Keeps the tenants' pooled transports. */
 export class TransportPool {
-  private readonly transports = new Map<string, { fingerprint: string; transport: PooledTransport }>();
+  private readonly transports = new Map<number, { fingerprint: string; transport: PooledTransport }>();
 
   constructor(private readonly client: SmtpClientOptions = {}) {}
 
   /** The tenant's transport for these settings and checked address, created or rebuilt as needed. */
-  get(ref: PluginReference, smtp: SmtpAccount, destination: SmtpDestination): PooledTransport {
-    const key = referenceKey(ref);
+  get(tenantId: number, smtp: SmtpAccount, destination: SmtpDestination): PooledTransport {
+    const key = tenantId;
     const fingerprint = smtpFingerprint(smtp, destination);
     const current = this.transports.get(key);
     if (current?.fingerprint === fingerprint) return current.transport;
@@ -36,8 +35,8 @@ export class TransportPool {
   }
 
   /** Drops a tenant's transport (its settings changed); the next send builds a new one. */
-  invalidate(ref: PluginReference): void {
-    const key = referenceKey(ref);
+  invalidate(tenantId: number): void {
+    const key = tenantId;
     this.transports.get(key)?.transport.close();
     this.transports.delete(key);
   }

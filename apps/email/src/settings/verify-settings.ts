@@ -4,13 +4,7 @@
  * allowed unencrypted connections), and no other tenant may receive mail at the same inbound address.
  * Errors are in English and Russian; core shows the CRM's language.
  */
-import {
-  SettingsValidationError,
-  type GatewayRuntime,
-  type PluginReference,
-  type SettingsToVerify,
-  type Text,
-} from "@switchboard/core";
+import { SettingsValidationError, type GatewayRuntime, type SettingsToVerify, type Text } from "@switchboard/core";
 import nodemailer from "nodemailer";
 import type { OutboundSmtpOptions } from "../services.js";
 import { PrivateSmtpHostError, resolveSmtpDestination, UnresolvableSmtpHostError } from "../send/smtp-destination.js";
@@ -30,10 +24,6 @@ const UNRESOLVABLE_HOST: Text = {
   en_US: "The SMTP server name could not be resolved",
   ru_RU: "Не удалось найти адрес SMTP-сервера по его имени",
 };
-
-function sameRef(a: PluginReference, b: PluginReference): boolean {
-  return a.companyId === b.companyId && a.pluginAlias === b.pluginAlias && a.pluginId === b.pluginId;
-}
 
 /** The `verifySettings` hook: throws `SettingsValidationError` (400 on the field) when they are not usable. */
 export async function verifySettings(
@@ -57,7 +47,7 @@ export async function verifySettings(
   const claimed = claimedInboundAddress(mail);
   const taken = runtime.tenants
     .all()
-    .some((tenant) => !sameRef(tenant.ref, input.ref) && claimedInboundAddress(tenant.settings.mail) === claimed);
+    .some((tenant) => tenant.id !== input.tenant.id && claimedInboundAddress(tenant.settings.mail) === claimed);
   if (taken) {
     const field = mail.inboundAddress ? "inboundAddress" : "from";
     throw new SettingsValidationError({

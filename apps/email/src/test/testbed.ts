@@ -4,7 +4,13 @@
  * program talking to the gateway's inbound SMTP server.
  */
 import { readFileSync } from "node:fs";
-import { startGateway, type GatewayHandle, type SettingsData } from "@switchboard/core";
+import {
+  SALESRENDER_HOST,
+  salesRenderTenantKey,
+  startGateway,
+  type GatewayHandle,
+  type SettingsData,
+} from "@switchboard/core";
 import { startTestStack, uniqueId, type CrmSimulator, type PluginRef, type SendBody } from "@switchboard/testkit";
 import { conformanceEnv } from "@switchboard/testkit/conformance";
 import { startSmtpSink, type SmtpSink } from "@switchboard/testkit/smtp";
@@ -34,6 +40,13 @@ export const TENANTS: readonly [PluginRef, PluginRef] = [
 ];
 
 /** Company A's and B's inbound addresses. */
+/** Core's id of the tenant a plugin reference registered as. */
+export function tenantIdOf(bed: Pick<Testbed, "gateway">, ref: PluginRef): number {
+  const tenant = bed.gateway.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(ref));
+  if (!tenant) throw new Error(`${ref.companyId}/${ref.pluginAlias}/${ref.pluginId} is not registered`);
+  return tenant.id;
+}
+
 export const INBOUND = ["support@a.test", "sales@b.test"] as const;
 
 /** A customer address. */

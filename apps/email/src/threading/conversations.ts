@@ -3,7 +3,7 @@
  * conversation an incoming mail belongs to. Threads are scoped by contact, so replies from
  * different people to one message never merge into one conversation.
  */
-import type { GatewayRuntime, PluginReference, Tenant } from "@switchboard/core";
+import type { GatewayRuntime, Tenant } from "@switchboard/core";
 import type { MessageStore, StoredMessage } from "../db/message-store.js";
 
 /** Where an incoming message belongs: its thread and, when known, the CRM chat. */
@@ -24,14 +24,14 @@ export class Conversations {
    * chat or in no chat yet (mail the CRM has not answered, which this message answers). Without a
    * chat id, the newest message with the contact.
    */
-  parentForOutgoing(ref: PluginReference, contact: string, chatId: string | null): StoredMessage | undefined {
-    return this.store.latest(ref, contact, chatId);
+  parentForOutgoing(tenantId: number, contact: string, chatId: string | null): StoredMessage | undefined {
+    return this.store.latest(tenantId, contact, chatId);
   }
 
   /** Records an outgoing message; a chat id the CRM answered with is given to the whole thread. */
-  recordOutgoing(ref: PluginReference, message: StoredMessage): void {
-    this.store.insert(ref, message);
-    if (message.chatId) this.store.adoptThread(ref, message.threadId, message.chatId);
+  recordOutgoing(tenantId: number, message: StoredMessage): void {
+    this.store.insert(tenantId, message);
+    if (message.chatId) this.store.adoptThread(tenantId, message.threadId, message.chatId);
   }
 
   /**
@@ -40,9 +40,9 @@ export class Conversations {
    */
   placeIncoming(tenant: Tenant, contact: string, answeredIds: string[]): IncomingPlacement | undefined {
     for (const id of answeredIds) {
-      const known = this.store.get(tenant.ref, id);
+      const known = this.store.get(tenant.id, id);
       if (known && known.contact === contact) {
-        return { threadId: known.threadId, chatId: this.store.threadChatId(tenant.ref, known.threadId) };
+        return { threadId: known.threadId, chatId: this.store.threadChatId(tenant.id, known.threadId) };
       }
       const outgoing = known ? undefined : this.runtime.findOutgoing(tenant, id);
       if (outgoing && outgoing.chat.contact.trim().toLowerCase() === contact) {

@@ -23,8 +23,8 @@ export function inboundWebhook(services: EmailServices, maxBytes: number): Webho
     path: [`${INBOUND_ROUTE_PREFIX}:token`, `${INBOUND_ROUTE_PREFIX}:token/mime`],
     maxBytes,
     tenant: ({ token }) => {
-      const ref = services.tokens.findRef(token ?? "");
-      return ref && runtime.tenants.get(ref);
+      const tenantId = services.tokens.findTenantId(token ?? "");
+      return tenantId === undefined ? undefined : runtime.tenants.get(tenantId);
     },
     // No `verify`: the token in the path is the secret (random, per tenant, shown only to the
     // settings claim); a request that found the tenant by it is verified.

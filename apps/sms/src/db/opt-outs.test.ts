@@ -4,8 +4,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { MIGRATIONS_FOLDER } from "./migrations.js";
 import { OptOuts } from "./opt-outs.js";
 
-const a = { companyId: "1", pluginAlias: "sms", pluginId: "10" };
-const b = { companyId: "2", pluginAlias: "sms", pluginId: "10" };
+const a = 1;
+const b = 2;
 const phone = "+14155550100";
 
 describe("OptOuts", () => {

@@ -14,5 +14,5 @@ export const smsOptOuts = sqliteTable(
     keyword: text("keyword").notNull(),
     optedOutAt: integer("opted_out_at").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.companyId, t.pluginAlias, t.pluginId, t.phone] })],
+  (t) => [primaryKey({ columns: [t.tenantId, t.phone] })],
 );

@@ -1,7 +1,7 @@
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { openDatabase } from "@switchboard/core/internal";
+import { CORE_MIGRATIONS, migrationsUpTo, openDatabase } from "@switchboard/core/internal";
 import { describe, expect, it } from "vitest";
 import { MIGRATIONS_FOLDER } from "./migrations.js";
 
@@ -21,7 +21,11 @@ function migrationsBeforeCoreParts(): string {
 describe("migration 0001 (sent parts to core)", () => {
   it("moves the created parts of messages still queued into core's table and drops sms_sent_parts", () => {
     const path = join(mkdtempSync(join(tmpdir(), "sms-upgrade-")), "sms.sqlite");
-    const before = openDatabase(path, { gatewayMigrations: migrationsBeforeCoreParts(), gatewayName: "sms" });
+    const before = openDatabase(path, {
+      coreMigrations: migrationsUpTo(CORE_MIGRATIONS, "0003_send_parts"),
+      gatewayMigrations: migrationsBeforeCoreParts(),
+      gatewayName: "sms",
+    });
     const outgoing = before.$client.prepare(
       `INSERT INTO outgoing (company_id, plugin_alias, plugin_id, crm_message_id, payload, contact, state, next_attempt_at, created_at)
        VALUES ('1', 'sms', '10', ?, '{}', '+14155550100', ?, 0, 0)`,

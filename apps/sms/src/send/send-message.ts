@@ -41,8 +41,8 @@ export function createSender(deps: SenderDeps) {
       });
     }
     const { account, sender } = saved;
-    const to = contactToE164(message.chat.contact, tenant.registration.country);
-    const optedOut = optOuts.get(tenant.ref, to);
+    const to = contactToE164(message.chat.contact, tenant.country);
+    const optedOut = optOuts.get(tenant.id, to);
     if (optedOut) {
       throw new ChannelRefusedError(
         `Twilio: ${to} has opted out (texted ${optedOut.keyword}), so nothing was sent; they can text START to opt back in`,
@@ -74,7 +74,7 @@ export function createSender(deps: SenderDeps) {
           const media = index === 0 && plan.mediaUrls.length ? { mediaUrl: plan.mediaUrls } : {};
           sid = (await client.messages.create({ ...common, ...media, ...(body ? { body } : {}) })).sid;
         } catch (error) {
-          if (error instanceof ChannelRefusedError && error.code === OPTED_OUT) optOuts.optOut(tenant.ref, to, "21610");
+          if (error instanceof ChannelRefusedError && error.code === OPTED_OUT) optOuts.optOut(tenant.id, to, "21610");
           throw error;
         }
         ctx.parts.record(index, sid);

@@ -2,7 +2,7 @@
  * @module settings/preview — the "Webhook" preview of the settings form: the sender, the inbound URL
  * to use, and whether Twilio is already set to call it.
  */
-import { referenceKey, translate, type GatewayRuntime, type MarkdownPreviewer, type Text } from "@switchboard/core";
+import { translate, type GatewayRuntime, type MarkdownPreviewer, type Text } from "@switchboard/core";
 import type { TwilioClients } from "../twilio/client.js";
 import { inboundPath, statusPath } from "../webhook/paths.js";
 import { senderOf, type Sender, type SmsSettings, type TwilioAccount } from "./form.js";
@@ -68,10 +68,7 @@ export function createSetupPreview(
       const current = await currentInboundUrl(clients, account, sender);
       lines.push(current === inboundUrl ? t(T.configured) : t(sender.kind === "number" ? T.number : T.service));
     } catch (error) {
-      runtime.logger.warn(
-        { tenant: referenceKey(tenant.ref), err: (error as Error).message },
-        "setup preview could not reach Twilio",
-      );
+      runtime.logger.warn({ tenant: tenant.id, err: (error as Error).message }, "setup preview could not reach Twilio");
       lines.push(`${t(T.unknown)}: ${(error as Error).message}`);
     }
     return lines.join("\n");

@@ -1,3 +1,4 @@
+import { SALESRENDER_HOST, salesRenderTenantKey } from "@switchboard/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSmsTestbed, type SmsTestbed } from "../test/testbed.js";
 
@@ -60,7 +61,7 @@ describe("SMS settings", () => {
 
     const tenant = bed.tenant(0);
     const preview = await bed.gateway.instance.previews.setup(tenant, {
-      ref: tenant.ref,
+      tenantId: tenant.id,
       settings: tenant.settings,
       language: "ru_RU",
       dep: null,
@@ -97,7 +98,7 @@ describe("SMS settings", () => {
       main: { accountSid: account.sid, authToken: account.authToken, sender: service.sid, statusCallbacks: false },
     });
     expect(res.status, await res.clone().text()).toBe(200);
-    const tenant = bed.gateway.runtime.tenants.get(ref)!;
+    const tenant = bed.gateway.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(ref))!;
     const inboundUrl = bed.gateway.runtime.publicUrl(`sms/inbound/${tenant.publicId}`);
     const preview = async () =>
       (

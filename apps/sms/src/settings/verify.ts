@@ -110,7 +110,7 @@ export function createVerifySettings(clients: TwilioClients, runtime: GatewayRun
     const client = clients.for(account);
     await checkAccount(client, account.accountSid);
     if (sender.kind === "number") {
-      await configureNumber(client, sender.phoneNumber, runtime.publicUrl(inboundPath(input.publicId)));
+      await configureNumber(client, sender.phoneNumber, runtime.publicUrl(inboundPath(input.tenant.publicId)));
     } else {
       await checkService(client, sender.serviceSid);
     }

@@ -2,7 +2,13 @@
  * Test bed for the SMS gateway: a real gateway on loopback (under a base path), the CRM simulator
  * and the fake Twilio, with tenants registered and configured through the real settings route.
  */
-import { startGateway, type GatewayHandle, type Tenant } from "@switchboard/core";
+import {
+  startGateway,
+  type GatewayHandle,
+  type Tenant,
+  SALESRENDER_HOST,
+  salesRenderTenantKey,
+} from "@switchboard/core";
 import {
   freePort,
   startTestStack,
@@ -84,7 +90,8 @@ export async function startSmsTestbed(
     settings: (i) => twilioSettings(tenants[i]!),
   });
   const { crm, gateway, url } = stack;
-  const tenant = (index: number): Tenant<SmsSettings> => gateway.runtime.tenants.get(tenants[index]!.ref)!;
+  const tenant = (index: number): Tenant<SmsSettings> =>
+    gateway.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(tenants[index]!.ref))!;
   let restarted: GatewayHandle<SmsGateway> | undefined;
   const bed: SmsTestbed = {
     crm,

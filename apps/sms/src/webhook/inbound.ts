@@ -2,7 +2,6 @@
  * @module webhook/inbound — customers' SMS/MMS to the CRM, and their STOP/START keywords.
  */
 import {
-  referenceKey,
   WebhookInputError,
   type GatewayRuntime,
   type Tenant,
@@ -57,7 +56,7 @@ export function inboundWebhook(deps: InboundDeps): WebhookDefinition<SmsSettings
         : body;
       if (!contact || (!text.trim() && attachments.length === 0)) {
         runtime.logger.info(
-          { tenant: referenceKey(tenant.ref), sid },
+          { tenant: tenant.id, sid },
           "inbound message without sender or content; nothing to forward",
         );
         return { events: [], reply: EMPTY_TWIML };
@@ -90,10 +89,10 @@ function applyOptChange(
 ): void {
   const change = optChangeOf(body, optOutType);
   if (!change) return;
-  if (change.action === "opt-out") deps.optOuts.optOut(tenant.ref, contact, change.keyword);
-  else deps.optOuts.optIn(tenant.ref, contact);
+  if (change.action === "opt-out") deps.optOuts.optOut(tenant.id, contact, change.keyword);
+  else deps.optOuts.optIn(tenant.id, contact);
   deps.runtime.logger.info(
-    { tenant: referenceKey(tenant.ref), action: change.action, keyword: change.keyword },
+    { tenant: tenant.id, action: change.action, keyword: change.keyword },
     "recipient changed their SMS opt-in",
   );
 }

@@ -1,7 +1,7 @@
 /**
  * @module webhook/media — the media of an inbound MMS as CRM attachments behind signed links.
  */
-import { ownEntry, referenceKey, type Attachment, type GatewayRuntime, type Tenant } from "@switchboard/core";
+import { ownEntry, type Attachment, type GatewayRuntime, type Tenant } from "@switchboard/core";
 import type { SmsSettings } from "../settings/form.js";
 import { param, type TwilioParams } from "./signature.js";
 
@@ -73,7 +73,7 @@ export function mediaAttachments(
     const key = parseMediaUrl(url, apiBaseUrl);
     if (!key) {
       runtime.logger.warn(
-        { tenant: referenceKey(tenant.ref), mediaUrl: url.slice(0, 200) },
+        { tenant: tenant.id, mediaUrl: url.slice(0, 200) },
         "inbound media URL is not under the Twilio API base; not fetched",
       );
       skipped += 1;

@@ -75,7 +75,7 @@ export function statusWebhook(deps: StatusDeps): WebhookDefinition<SmsSettings> 
       const code = param(params, "ErrorCode");
       if (code === "21610") {
         const to = toE164(param(params, "To") ?? "");
-        if (to) deps.optOuts.optOut(tenant.ref, to, "21610");
+        if (to) deps.optOuts.optOut(tenant.id, to, "21610");
       }
       const reason = status === "error" ? errorReason(twilioStatus, code, param(params, "ErrorMessage")) : undefined;
       return {

@@ -2,13 +2,7 @@
  * @module webhook/twilio-request — the check every Twilio webhook passes before it is parsed: saved
  * credentials, and a valid signature over the public URL and the form.
  */
-import {
-  referenceKey,
-  type GatewayRuntime,
-  type Tenant,
-  type WebhookRefusal,
-  type WebhookRequest,
-} from "@switchboard/core";
+import { type GatewayRuntime, type Tenant, type WebhookRefusal, type WebhookRequest } from "@switchboard/core";
 import type { SmsSettings } from "../settings/form.js";
 import { isValidSignature, parseForm, type TwilioParams } from "./signature.js";
 
@@ -39,7 +33,7 @@ export function verifyTwilioRequest(logger: GatewayRuntime["logger"]) {
     });
     if (valid) return true;
     logger.warn(
-      { tenant: referenceKey(tenant.ref), path: new URL(request.url).pathname },
+      { tenant: tenant.id, path: new URL(request.url).pathname },
       "rejected a Twilio webhook with a bad or missing signature",
     );
     return { status: 403, message: "Invalid Twilio signature" };

@@ -18,5 +18,5 @@ export const telegramWebhooks = sqliteTable(
     secret: text("secret").notNull(),
     updatedAt: integer("updated_at").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.companyId, t.pluginAlias, t.pluginId] })],
+  (t) => [primaryKey({ columns: [t.tenantId] })],
 );

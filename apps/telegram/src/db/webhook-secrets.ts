@@ -3,8 +3,8 @@
  * each settings save, stored once Telegram accepted it, looked up by the webhook route.
  */
 import { randomBytes } from "node:crypto";
-import { referenceKey, type GatewayRuntime, type PluginReference } from "@switchboard/core";
-import { and, eq, sql } from "drizzle-orm";
+import type { GatewayRuntime } from "@switchboard/core";
+import { eq, sql } from "drizzle-orm";
 import { telegramWebhooks } from "./schema.js";
 
 /**
@@ -25,47 +25,37 @@ export class WebhookSecrets {
   private readonly box: GatewayRuntime["secrets"];
   private readonly byTenant;
   /** The last sealed secret opened per tenant, and what it opened to. */
-  private readonly opened = new Map<string, { sealed: string; secret: string }>();
+  private readonly opened = new Map<number, { sealed: string; secret: string }>();
 
   constructor(runtime: Pick<GatewayRuntime, "db" | "secrets">) {
     this.db = runtime.db;
     this.box = runtime.secrets;
-    // tenantRows binds values; a prepared query binds the reference per call instead.
+    // tenantRows binds a value; a prepared query binds the tenant per call instead.
     this.byTenant = this.db
       .select({ botId: telegramWebhooks.botId, secret: telegramWebhooks.secret })
       .from(telegramWebhooks)
-      .where(
-        and(
-          eq(telegramWebhooks.companyId, sql.placeholder("companyId")),
-          eq(telegramWebhooks.pluginAlias, sql.placeholder("pluginAlias")),
-          eq(telegramWebhooks.pluginId, sql.placeholder("pluginId")),
-        ),
-      )
+      .where(eq(telegramWebhooks.tenantId, sql.placeholder("tenantId")))
       .prepare();
   }
 
   /** Records the secret a tenant's webhook was just set with on bot `botId`, replacing the previous one. */
-  save(ref: PluginReference, botId: string, secret: string): void {
+  save(tenantId: number, botId: string, secret: string): void {
     const row = { botId, secret: this.box.seal(secret), updatedAt: Date.now() };
     this.db
       .insert(telegramWebhooks)
-      .values({ ...ref, ...row })
-      .onConflictDoUpdate({
-        target: [telegramWebhooks.companyId, telegramWebhooks.pluginAlias, telegramWebhooks.pluginId],
-        set: row,
-      })
+      .values({ tenantId, ...row })
+      .onConflictDoUpdate({ target: telegramWebhooks.tenantId, set: row })
       .run();
   }
 
   /** The tenant's secret, if its webhook was set on bot `botId`; otherwise nothing opens the webhook. */
-  find(ref: PluginReference, botId: string): string | undefined {
-    const row = this.byTenant.get({ companyId: ref.companyId, pluginAlias: ref.pluginAlias, pluginId: ref.pluginId });
+  find(tenantId: number, botId: string): string | undefined {
+    const row = this.byTenant.get({ tenantId });
     if (!row || row.botId !== botId || row.secret === "") return undefined;
-    const key = referenceKey(ref);
-    const known = this.opened.get(key);
+    const known = this.opened.get(tenantId);
     if (known?.sealed === row.secret) return known.secret;
     const secret = this.box.open(row.secret);
-    this.opened.set(key, { sealed: row.secret, secret });
+    this.opened.set(tenantId, { sealed: row.secret, secret });
     return secret;
   }
 }

@@ -6,7 +6,6 @@
 import {
   ChannelNetworkError,
   ChannelRefusedError,
-  referenceKey,
   type GatewayRuntime,
   type OutgoingMessage,
   type SendContext,
@@ -30,7 +29,7 @@ export function createSender(bots: Bots, memory: SendMemory, runtime: GatewayRun
         permanent: true,
       });
     }
-    const tenantKey = referenceKey(ctx.tenant.ref);
+    const tenantKey = String(ctx.tenant.id);
     const contactChat = parseContact(message.chat.contact);
     const steps = planMessage(message.message);
     if (!memory.claim(message.queueId)) {

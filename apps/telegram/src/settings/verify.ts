@@ -5,7 +5,6 @@
  */
 import {
   HttpError,
-  referenceKey,
   SettingsValidationError,
   type GatewayInstance,
   type GatewayRuntime,
@@ -34,23 +33,23 @@ export function createSettingsVerifier(
 ): Verify {
   // Saves of one tenant run one after the other: two overlapping ones could leave Telegram with one
   // save's secret and the table with the other's, and every update would then get a 401.
-  const saving = new Map<string, Promise<void>>();
+  const saving = new Map<number, Promise<void>>();
   const verify = createVerifier(bots, runtime, secrets);
   return (input) => {
-    const run = (saving.get(input.publicId) ?? Promise.resolve()).then(() => verify(input));
+    const run = (saving.get(input.tenant.id) ?? Promise.resolve()).then(() => verify(input));
     const settled = run.catch(() => undefined);
-    saving.set(input.publicId, settled);
+    saving.set(input.tenant.id, settled);
     void settled.then(() => {
-      if (saving.get(input.publicId) === settled) saving.delete(input.publicId);
+      if (saving.get(input.tenant.id) === settled) saving.delete(input.tenant.id);
     });
     return run;
   };
 }
 
 function createVerifier(bots: Bots, runtime: GatewayRuntime<TelegramSettings>, secrets: WebhookSecrets): Verify {
-  return async ({ ref, publicId, settings, previous }) => {
+  return async ({ tenant, settings, previous }) => {
     const token = settings.main.botToken ?? "";
-    const sameBot = runtime.tenants.all().find((t) => t.publicId !== publicId && t.settings.main?.botToken === token);
+    const sameBot = runtime.tenants.all().find((t) => t.id !== tenant.id && t.settings.main?.botToken === token);
     if (sameBot) {
       // One bot has one webhook: a second tenant would silently steal the first one's messages.
       throw fieldError({
@@ -69,7 +68,7 @@ function createVerifier(bots: Bots, runtime: GatewayRuntime<TelegramSettings>, s
       }
       throw unreachable(error, token, "check the token");
     }
-    const url = webhookUrl(runtime, publicId);
+    const url = webhookUrl(runtime, tenant.publicId);
     // A new secret on every save; stored only once Telegram took it, so a refused or failed
     // setWebhook leaves the current one working.
     const secret = newWebhookSecret();
@@ -93,11 +92,8 @@ function createVerifier(bots: Bots, runtime: GatewayRuntime<TelegramSettings>, s
       }
       throw unreachable(error, token, "set the webhook");
     }
-    secrets.save(ref, botIdOf(token), secret);
-    runtime.logger.info(
-      { tenant: referenceKey(ref), bot: bots.info(token)?.username, webhook: url },
-      "telegram webhook set",
-    );
+    secrets.save(tenant.id, botIdOf(token), secret);
+    runtime.logger.info({ tenant: tenant.id, bot: bots.info(token)?.username, webhook: url }, "telegram webhook set");
     await releasePreviousBot(bots, previous as TelegramSettings, token, runtime.logger);
   };
 }

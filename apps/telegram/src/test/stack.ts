@@ -2,7 +2,13 @@
  * The whole loop for tests: CRM simulator → Telegram gateway → fake Bot API, with two companies
  * registered, each with its own bot.
  */
-import { startGateway, type GatewayHandle, type StartGatewayOptions } from "@switchboard/core";
+import {
+  SALESRENDER_HOST,
+  salesRenderTenantKey,
+  startGateway,
+  type GatewayHandle,
+  type StartGatewayOptions,
+} from "@switchboard/core";
 import { conformanceEnv } from "@switchboard/testkit/conformance";
 import { startFakeTelegram, type FakeTelegram } from "@switchboard/testkit/telegram";
 import { telegram, type TelegramGateway } from "../gateway.js";
@@ -48,6 +54,13 @@ export interface TelegramStack {
 let chats = 5000;
 
 /** A chat id no other test in this file uses (the gateway rate-limits per chat). */
+/** Core's id of the tenant a plugin reference registered as. */
+export function tenantIdOf(stack: Pick<TelegramStack, "gw">, ref: PluginRef): number {
+  const tenant = stack.gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(ref));
+  if (!tenant) throw new Error(`${ref.companyId}/${ref.pluginAlias}/${ref.pluginId} is not registered`);
+  return tenant.id;
+}
+
 export function freshChat(): number {
   return ++chats;
 }

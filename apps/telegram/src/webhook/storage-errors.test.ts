@@ -12,6 +12,9 @@ afterAll(() => stack.close());
 describe("webhook while the database is full", () => {
   it("answers 503 (Telegram delivers the update again), /readyz 503, and takes the redelivery once there is room", async () => {
     const sqlite = stack.gw.runtime.db.$client;
+    // The CRM holds its answers while the database fills: a delivery finishing meanwhile would be
+    // a write that succeeds (its row removed) and would bring readiness back before the check below.
+    stack.crm.fail({ delayMs: 60_000 });
     sqlite.pragma(`max_page_count = ${sqlite.pragma("page_count", { simple: true }) as number}`);
     const chat = freshChat();
     const forwarded: string[] = [];
@@ -32,6 +35,8 @@ describe("webhook while the database is full", () => {
     expect((await fetch(`${stack.url}readyz`)).status).toBe(503);
 
     sqlite.pragma("max_page_count = 1073741823");
+    await stack.crm.recover();
+    stack.crm.answerHeld();
     await stack.crm.waitFor(async () => (await fetch(`${stack.url}readyz`)).status === 200);
     expect((await stack.fake.deliverUpdate(TOKENS[0], refused!.update)).status).toBe(200);
     const texts = [...forwarded, refused!.text];

@@ -6,7 +6,6 @@
  * of the wrong shape, or one we cannot read, is logged and acknowledged (200), never a 5xx.
  */
 import {
-  referenceKey,
   sameSecret,
   WebhookInputError,
   type GatewayRuntime,
@@ -38,7 +37,7 @@ export function createUpdateWebhook(
   secrets: WebhookSecrets,
 ): WebhookDefinition<TelegramSettings> {
   const ignore = (tenant: Tenant<TelegramSettings>, details: object, message: string): ParsedWebhook => {
-    runtime.logger.warn({ tenant: referenceKey(tenant.ref), ...details }, message);
+    runtime.logger.warn({ tenant: tenant.id, ...details }, message);
     return NOTHING;
   };
   return {
@@ -48,7 +47,7 @@ export function createUpdateWebhook(
       const token = tenant.settings.main?.botToken;
       // A secret belongs to one bot: one set for another bot than the saved token's opens nothing,
       // and without a stored one nothing gets in (the connection preview says to save the settings).
-      const secret = token ? secrets.find(tenant.ref, botIdOf(token)) : undefined;
+      const secret = token ? secrets.find(tenant.id, botIdOf(token)) : undefined;
       return secret !== undefined && sameSecret(request.headers.get(SECRET_HEADER), secret) ? true : REFUSED;
     },
     parse(request, tenant) {
@@ -65,7 +64,7 @@ export function createUpdateWebhook(
       }
       const token = tenant.settings.main?.botToken ?? "";
       // The token may have changed since the secret was checked: never mix two bots' updates.
-      if (runtime.tenants.get(tenant.ref)?.settings.main?.botToken !== token) {
+      if (runtime.tenants.get(tenant.id)?.settings.main?.botToken !== token) {
         return ignore(tenant, { update: check.updateId }, "telegram update for a replaced bot token; ignored");
       }
       const update = body as Update;

@@ -1,10 +1,10 @@
 import { createLogger } from "@switchboard/core/internal";
 import { UpdateBuilder } from "@switchboard/testkit/telegram";
-import { and, eq } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { telegramWebhooks } from "../db/schema.js";
 import { WebhookSecrets } from "../db/webhook-secrets.js";
-import { freshChat, startTelegramStack, TENANTS, TOKENS, type TelegramStack } from "../test/stack.js";
+import { freshChat, startTelegramStack, tenantIdOf, TENANTS, TOKENS, type TelegramStack } from "../test/stack.js";
 
 const lines: string[] = [];
 const updates = new UpdateBuilder();
@@ -25,7 +25,7 @@ function hookSecret(tenant: 0 | 1): string {
 }
 
 function storedSecret(tenant: 0 | 1): string | undefined {
-  return stack.gw.instance.webhookSecrets.find(TENANTS[tenant], BOT_IDS[tenant]);
+  return stack.gw.instance.webhookSecrets.find(tenantIdOf(stack, TENANTS[tenant]), BOT_IDS[tenant]);
 }
 
 /** Every secret the gateway ever gave Telegram. */
@@ -123,13 +123,7 @@ describe("the webhook secret", () => {
     const current = hookSecret(1);
     stack.gw.runtime.db
       .delete(telegramWebhooks)
-      .where(
-        and(
-          eq(telegramWebhooks.companyId, ref.companyId),
-          eq(telegramWebhooks.pluginAlias, ref.pluginAlias),
-          eq(telegramWebhooks.pluginId, ref.pluginId),
-        ),
-      )
+      .where(eq(telegramWebhooks.tenantId, tenantIdOf(stack, ref)))
       .run();
     const statuses = [
       await deliverText(1, "no secret stored 1"),
@@ -141,7 +135,7 @@ describe("the webhook secret", () => {
     expect(((await preview.json()) as { markdown: string }).markdown).toContain("secret is not stored here");
 
     // A secret stored for another bot opens nothing either.
-    stack.gw.instance.webhookSecrets.save(ref, "999999", current);
+    stack.gw.instance.webhookSecrets.save(tenantIdOf(stack, ref), "999999", current);
     expect(await deliverText(1, "secret of another bot", current)).toBe(401);
 
     await save(1);
@@ -161,7 +155,7 @@ describe("the webhook secret", () => {
       db: stack.gw.runtime.db,
       secrets: { seal: (text) => box.seal(text), open: (sealed) => (opened++, box.open(sealed)) },
     });
-    const ref = { companyId: "909", pluginAlias: "telegram", pluginId: "9" };
+    const ref = 909;
     store.save(ref, "909090", "first-secret");
     expect([1, 2, 3].map(() => store.find(ref, "909090"))).toEqual(["first-secret", "first-secret", "first-secret"]);
     expect(opened).toBe(1);

@@ -12,12 +12,18 @@ import * as schema from "./schema.js";
 /** The drizzle database handle, with the raw better-sqlite3 connection at `$client`. */
 export type Database = BetterSQLite3Database<typeof schema> & { $client: BetterSqlite3.Database };
 
-const CORE_MIGRATIONS = fileURLToPath(new URL("../../drizzle", import.meta.url));
+/** Core's drizzle migrations folder. */
+export const CORE_MIGRATIONS = fileURLToPath(new URL("../../drizzle", import.meta.url));
 
 /** Opens (creating the directory if needed) and migrates the database; its files are 0600, a created folder 0700. */
 export function openDatabase(
   path: string,
-  options: { gatewayMigrations?: string; gatewayName?: string } = {},
+  options: {
+    gatewayMigrations?: string;
+    gatewayName?: string;
+    /** Core's migrations folder; another only in tests that build a database of an earlier version. */
+    coreMigrations?: string;
+  } = {},
 ): Database {
   const file = path !== ":memory:" && !path.startsWith("file:");
   if (file) {
@@ -37,7 +43,7 @@ export function openDatabase(
   // A migration that drops an index or a column must not leave its old (maybe secret) content in
   // free pages of the file.
   sqlite.pragma("secure_delete = ON");
-  migrate(db, { migrationsFolder: CORE_MIGRATIONS });
+  migrate(db, { migrationsFolder: options.coreMigrations ?? CORE_MIGRATIONS });
   if (options.gatewayMigrations) {
     migrate(db, {
       migrationsFolder: options.gatewayMigrations,

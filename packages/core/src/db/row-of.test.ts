@@ -3,16 +3,14 @@ import { describe, expectTypeOf, it } from "vitest";
 import type { OutboxKind } from "../outbox/crm-outbox.js";
 import type { ColumnsRow, RowOf } from "./row-of.js";
 import type { crmOutbox, outgoing } from "./schema.js";
-import type { ReferenceRow, tenantColumns } from "./tenant-rows.js";
+import type { TenantRow, tenantColumns } from "./tenant-rows.js";
 
 // Type-level: `pnpm typecheck` fails when a row type drifts from the schema.
 describe("RowOf", () => {
   it("keys a table's row by SQL column name, null only where the column is nullable", () => {
     expectTypeOf<RowOf<typeof outgoing>>().toEqualTypeOf<{
       id: number;
-      company_id: string;
-      plugin_alias: string;
-      plugin_id: string;
+      tenant_id: number;
       crm_message_id: string | null;
       payload: string;
       contact: string;
@@ -38,10 +36,10 @@ describe("RowOf", () => {
   });
 
   it("reads column builders too: the tenant columns of every tenant-owned table", () => {
-    expectTypeOf<ReferenceRow>().toEqualTypeOf<{ company_id: string; plugin_alias: string; plugin_id: string }>();
+    expectTypeOf<TenantRow>().toEqualTypeOf<{ tenant_id: number }>();
     const _memo = text("memo");
     expectTypeOf<
-      ColumnsRow<{ memo: typeof _memo; companyId: ReturnType<typeof tenantColumns>["companyId"] }>
-    >().toEqualTypeOf<{ memo: string | null; company_id: string }>();
+      ColumnsRow<{ memo: typeof _memo; tenantId: ReturnType<typeof tenantColumns>["tenantId"] }>
+    >().toEqualTypeOf<{ memo: string | null; tenant_id: number }>();
   });
 });

@@ -1,6 +1,6 @@
 /**
- * @module db/schema — core's tables. Every tenant-owned row carries the plugin reference
- * (company_id, plugin_alias, plugin_id); queries always filter by it.
+ * @module db/schema — core's tables. Every tenant-owned row carries its tenant's `tenant_id`;
+ * queries always filter by it.
  */
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
@@ -18,13 +18,33 @@ export const publicKeys = sqliteTable(
   (t) => [primaryKey({ columns: [t.origin, t.keyId] })],
 );
 
-/** One row per registered plugin instance (tenant). */
+/**
+ * One row per tenant of any CRM host: `tenant_key` is the host's own name for it (opaque here),
+ * `id` the narrow key every tenant-owned row carries. Ids are never reused.
+ */
+export const tenants = sqliteTable(
+  "tenants",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    /** The CRM host the tenant belongs to (`salesrender`). */
+    host: text("host").notNull(),
+    /** The host's key of the tenant (SalesRender: the plugin reference, see `salesRenderTenantKey`). */
+    tenantKey: text("tenant_key").notNull(),
+    /** Random id used in webhook URLs; survives re-registration. */
+    publicId: text("public_id").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [uniqueIndex("tenants_host_key").on(t.host, t.tenantKey), uniqueIndex("tenants_public_id").on(t.publicId)],
+);
+
+/** One row per registered SalesRender plugin instance: its tenant, its plugin reference and what its registration carried. */
 export const registrations = sqliteTable(
   "registrations",
   {
-    ...tenantColumns(),
-    /** Random id used in webhook URLs; survives re-registration. */
-    publicId: text("public_id").notNull(),
+    tenantId: integer("tenant_id").primaryKey(),
+    companyId: text("company_id").notNull(),
+    pluginAlias: text("plugin_alias").notNull(),
+    pluginId: text("plugin_id").notNull(),
     hpt: text("hpt").notNull(),
     clusterUri: text("cluster_uri").notNull(),
     country: text("country").notNull(),
@@ -41,10 +61,7 @@ export const registrations = sqliteTable(
     /** `jti` of the registration token in force, when it had one. */
     tokenJti: text("token_jti"),
   },
-  (t) => [
-    primaryKey({ columns: [t.companyId, t.pluginAlias, t.pluginId] }),
-    uniqueIndex("registrations_public_id").on(t.publicId),
-  ],
+  (t) => [uniqueIndex("registrations_reference").on(t.companyId, t.pluginAlias, t.pluginId)],
 );
 
 /** Settings form data per tenant, as JSON. */
@@ -55,7 +72,7 @@ export const settings = sqliteTable(
     data: text("data").notNull(),
     updatedAt: integer("updated_at").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.companyId, t.pluginAlias, t.pluginId] })],
+  (t) => [primaryKey({ columns: [t.tenantId] })],
 );
 
 /** The durable send queue: one row per message the CRM handed us. */
@@ -82,10 +99,10 @@ export const outgoing = sqliteTable(
   },
   (t) => [
     uniqueIndex("outgoing_crm_message")
-      .on(t.companyId, t.pluginAlias, t.pluginId, t.crmMessageId)
+      .on(t.tenantId, t.crmMessageId)
       .where(sql`crm_message_id IS NOT NULL`),
     // The worker claims due rows tenant by tenant; leased rows are found by the same prefix.
-    index("outgoing_tenant_due").on(t.state, t.companyId, t.pluginAlias, t.pluginId, t.nextAttemptAt),
+    index("outgoing_tenant_due").on(t.state, t.tenantId, t.nextAttemptAt),
   ],
 );
 
@@ -99,10 +116,7 @@ export const outgoingParts = sqliteTable(
     statusRank: integer("status_rank").notNull().default(1),
     reason: text("reason"),
   },
-  (t) => [
-    primaryKey({ columns: [t.companyId, t.pluginAlias, t.pluginId, t.channelMessageId] }),
-    index("outgoing_parts_outgoing").on(t.outgoingId),
-  ],
+  (t) => [primaryKey({ columns: [t.tenantId, t.channelMessageId] }), index("outgoing_parts_outgoing").on(t.outgoingId)],
 );
 
 /**
@@ -143,7 +157,7 @@ export const crmOutbox = sqliteTable(
   (t) => [
     index("crm_outbox_order").on(t.orderKey, t.id),
     // The outbox looks for due heads tenant by tenant.
-    index("crm_outbox_tenant_due").on(t.companyId, t.pluginAlias, t.pluginId, t.nextAttemptAt),
+    index("crm_outbox_tenant_due").on(t.tenantId, t.nextAttemptAt),
   ],
 );
 
@@ -156,7 +170,7 @@ export const seenEvents = sqliteTable(
     externalId: text("external_id").notNull(),
     seenAt: integer("seen_at").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.companyId, t.pluginAlias, t.pluginId, t.scope, t.externalId] })],
+  (t) => [primaryKey({ columns: [t.tenantId, t.scope, t.externalId] })],
 );
 
 /** Files stored for signed links (e.g. email attachments), on disk under the files directory. */

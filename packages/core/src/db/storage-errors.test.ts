@@ -1,3 +1,4 @@
+import { SALESRENDER_HOST, salesRenderTenantKey } from "../protocol/reference.js";
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import BetterSqlite3 from "better-sqlite3";
@@ -46,10 +47,13 @@ describe("storage errors", () => {
     expect(await status(`${gw.url}readyz`)).toBe(503);
     expect(await status(`${gw.url}healthz`)).toBe(200);
     const webhook = () =>
-      fetch(`${gw.url}echo/webhook/${gw.runtime.tenants.get(TENANT_A)!.publicId}`, {
-        method: "POST",
-        body: JSON.stringify({ id: "in-1", from: "echo://ann", text: "hello while locked" }),
-      });
+      fetch(
+        `${gw.url}echo/webhook/${gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(TENANT_A))!.publicId}`,
+        {
+          method: "POST",
+          body: JSON.stringify({ id: "in-1", from: "echo://ann", text: "hello while locked" }),
+        },
+      );
     await expectUnavailable(await webhook());
     // The send in flight finishes while the lock is held: its "sent" is kept until it can be written.
     open();
@@ -100,6 +104,14 @@ describe("storage errors", () => {
     const sqlite = gw.runtime.db.$client;
     const pages = sqlite.pragma("page_count", { simple: true }) as number;
     sqlite.pragma(`max_page_count = ${pages + 2}`);
+    // Sends wait until the database has room again: a send finishing meanwhile would record its
+    // small rows in free space and so bring readiness back before the check below.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    echo.behave(async (message) => {
+      await held;
+      return `echo-${message.queueId}`;
+    });
     const accepted: string[] = [];
     let refused: Response | undefined;
     for (let i = 0; i < 200 && !refused; i++) {
@@ -112,6 +124,7 @@ describe("storage errors", () => {
     expect(await status(`${gw.url}readyz`)).toBe(503);
 
     sqlite.pragma("max_page_count = 1073741823");
+    release();
     await crm.waitFor(async () => (await status(`${gw.url}readyz`)) === 200);
     expect((await crm.send(gw.url, TENANT_A, textMessage("after-full"))).status).toBe(202);
     await crm.waitFor(() => [...accepted, "after-full"].every((id) => crm.statusesOf(id).length === 1), 30_000);

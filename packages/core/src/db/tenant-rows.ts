@@ -1,53 +1,36 @@
 /**
- * @module db/tenant-rows — the plugin reference columns every tenant-owned table carries (core's
- * and the gateways'), and the filter that scopes a query to one tenant's rows.
+ * @module db/tenant-rows — the tenant column every tenant-owned table carries (core's and the
+ * gateways'), and the filter that scopes a query to one tenant's rows.
  */
-import { and, eq, type SQL } from "drizzle-orm";
-import { text, type SQLiteColumn } from "drizzle-orm/sqlite-core";
-import type { PluginReference } from "../protocol/reference.js";
+import { eq, type SQL } from "drizzle-orm";
+import { integer, type SQLiteColumn } from "drizzle-orm/sqlite-core";
 import type { ColumnsRow } from "./row-of.js";
 
 /**
- * The tenant reference columns (`company_id`, `plugin_alias`, `plugin_id`, text not null), to
- * spread into a table definition: `sqliteTable("x", { ...tenantColumns(), … })`.
+ * The tenant column (`tenant_id`, integer not null: `tenants.id`), to spread into a table
+ * definition: `sqliteTable("x", { ...tenantColumns(), … })`.
  */
 export function tenantColumns() {
-  return {
-    companyId: text("company_id").notNull(),
-    pluginAlias: text("plugin_alias").notNull(),
-    pluginId: text("plugin_id").notNull(),
-  };
+  return { tenantId: integer("tenant_id").notNull() };
 }
 
-/** The plugin reference columns every tenant-owned table has. */
-export interface ReferenceColumns {
-  companyId: SQLiteColumn;
-  pluginAlias: SQLiteColumn;
-  pluginId: SQLiteColumn;
+/** The tenant column every tenant-owned table has. */
+export interface TenantColumns {
+  tenantId: SQLiteColumn;
 }
 
-/** Matches the rows of `table` that belong to `ref`. */
-export function tenantRows(table: ReferenceColumns, ref: PluginReference): SQL {
-  return and(
-    eq(table.companyId, ref.companyId),
-    eq(table.pluginAlias, ref.pluginAlias),
-    eq(table.pluginId, ref.pluginId),
-  )!;
+/** Matches the rows of `table` that belong to the tenant (or the tenant id). */
+export function tenantRows(table: TenantColumns, tenant: { id: number } | number): SQL {
+  return eq(table.tenantId, typeof tenant === "number" ? tenant : tenant.id);
 }
 
 /**
- * The same filter in raw SQL (the queue and the outbox), with `alias.` before each column when
- * given; bind the reference as `@companyId`, `@pluginAlias`, `@pluginId`.
+ * The same filter in raw SQL (the queue and the outbox), with `alias.` before the column when
+ * given; bind the tenant's id as `@tenantId`.
  */
 export function tenantRowsSql(alias?: string): string {
-  const c = alias ? `${alias}.` : "";
-  return `${c}company_id = @companyId AND ${c}plugin_alias = @pluginAlias AND ${c}plugin_id = @pluginId`;
+  return `${alias ? `${alias}.` : ""}tenant_id = @tenantId`;
 }
 
-/** The plugin reference columns of a row read with raw SQL. */
-export type ReferenceRow = ColumnsRow<ReturnType<typeof tenantColumns>>;
-
-/** The plugin reference of a row read with raw SQL. */
-export function referenceOfRow(row: ReferenceRow): PluginReference {
-  return { companyId: row.company_id, pluginAlias: row.plugin_alias, pluginId: row.plugin_id };
-}
+/** The tenant column of a row read with raw SQL. */
+export type TenantRow = ColumnsRow<ReturnType<typeof tenantColumns>>;

@@ -10,16 +10,18 @@ import { Readable } from "node:stream";
 import { and, eq, lt, sql } from "drizzle-orm";
 import type { Database } from "../db/client.js";
 import { makePrivateDir, PRIVATE_FILE_MODE } from "../db/private-files.js";
-import { storedFiles } from "../db/schema.js";
+import { storedFiles, tenants } from "../db/schema.js";
 import { tenantRows } from "../db/tenant-rows.js";
 import { FileQuotaExceededError } from "../errors.js";
 import type { FileResponse } from "../gateway/types.js";
-import { referenceKey, type PluginReference } from "../protocol/reference.js";
 
-/** Stores and serves tenant files (0600, folders 0700) under one directory, partitioned by company and plugin. */
+/** What the store needs of a tenant: its id (the rows) and its key (the folder). */
+type FileOwner = { id: number; key: string };
+
+/** Stores and serves tenant files (0600, folders 0700) under one directory, a folder per tenant key. */
 export class FileStore {
-  /** Bytes stored per tenant, read from the table on first use and kept up to date here. */
-  private readonly usage = new Map<string, number>();
+  /** Bytes stored per tenant id, read from the table on first use and kept up to date here. */
+  private readonly usage = new Map<number, number>();
 
   constructor(
     private readonly db: Database,
@@ -28,11 +30,11 @@ export class FileStore {
   ) {}
 
   /** Writes a file and returns its id; throws {@link FileQuotaExceededError} when the tenant's quota would be exceeded. */
-  async put(ref: PluginReference, file: { name: string; contentType: string; data: Uint8Array }): Promise<string> {
+  async put(tenant: FileOwner, file: { name: string; contentType: string; data: Uint8Array }): Promise<string> {
     const size = file.data.byteLength;
-    const release = this.reserve(ref, size);
+    const release = this.reserve(tenant.id, size);
     try {
-      return await this.write(ref, file);
+      return await this.write(tenant, file);
     } catch (error) {
       release();
       throw error;
@@ -40,9 +42,8 @@ export class FileStore {
   }
 
   /** Counts `size` bytes against the tenant's quota (before writing, so parallel puts cannot overshoot). */
-  private reserve(ref: PluginReference, size: number): () => void {
-    const key = referenceKey(ref);
-    const used = this.usage.get(key) ?? this.storedBytes(ref);
+  private reserve(key: number, size: number): () => void {
+    const used = this.usage.get(key) ?? this.storedBytes(key);
     const quota = this.options.quotaBytes ?? Infinity;
     if (used + size > quota) {
       this.usage.set(key, used);
@@ -54,18 +55,18 @@ export class FileStore {
     return () => this.usage.set(key, Math.max(0, (this.usage.get(key) ?? size) - size));
   }
 
-  private storedBytes(ref: PluginReference): number {
+  private storedBytes(tenantId: number): number {
     const row = this.db
       .select({ bytes: sql<number>`coalesce(sum(${storedFiles.size}), 0)` })
       .from(storedFiles)
-      .where(tenantRows(storedFiles, ref))
+      .where(tenantRows(storedFiles, tenantId))
       .get();
     return row?.bytes ?? 0;
   }
 
-  private async write(ref: PluginReference, file: { name: string; contentType: string; data: Uint8Array }) {
+  private async write(tenant: FileOwner, file: { name: string; contentType: string; data: Uint8Array }) {
     const id = randomUUID();
-    const folder = this.folder(ref);
+    const folder = this.folder(tenant.key);
     await makePrivateDir(folder);
     const path = join(folder, id);
     await writeFile(path, file.data, { mode: PRIVATE_FILE_MODE });
@@ -74,7 +75,7 @@ export class FileStore {
       .insert(storedFiles)
       .values({
         id,
-        ...ref,
+        tenantId: tenant.id,
         name: file.name,
         contentType: file.contentType,
         size: file.data.byteLength,
@@ -89,15 +90,15 @@ export class FileStore {
    * is older than `maxAgeMs` (files behind a URL without an expiry of its own, such as uploads,
    * end with the cleaner's age even before the cleaner runs).
    */
-  async open(ref: PluginReference, id: string, options: { maxAgeMs?: number } = {}): Promise<FileResponse | undefined> {
+  async open(tenant: FileOwner, id: string, options: { maxAgeMs?: number } = {}): Promise<FileResponse | undefined> {
     const row = this.db
       .select()
       .from(storedFiles)
-      .where(and(eq(storedFiles.id, id), tenantRows(storedFiles, ref)))
+      .where(and(eq(storedFiles.id, id), tenantRows(storedFiles, tenant)))
       .get();
     if (!row) return undefined;
     if (options.maxAgeMs !== undefined && row.createdAt < Date.now() - options.maxAgeMs) return undefined;
-    const path = join(this.folder(ref), id);
+    const path = join(this.folder(tenant.key), id);
     const info = await stat(path).catch(() => undefined);
     if (!info) return undefined;
     return {
@@ -111,19 +112,37 @@ export class FileStore {
   /** Deletes files older than `maxAgeMs`; returns how many were removed. */
   async clean(maxAgeMs: number): Promise<number> {
     const cutoff = Date.now() - maxAgeMs;
-    const old = this.db.select().from(storedFiles).where(lt(storedFiles.createdAt, cutoff)).all();
+    const old = this.db
+      .select({ id: storedFiles.id, tenantId: storedFiles.tenantId, size: storedFiles.size, key: tenants.tenantKey })
+      .from(storedFiles)
+      .innerJoin(tenants, eq(tenants.id, storedFiles.tenantId))
+      .where(lt(storedFiles.createdAt, cutoff))
+      .all();
     for (const row of old) {
-      await rm(join(this.folder(row), row.id), { force: true });
+      await rm(join(this.folder(row.key), row.id), { force: true });
       this.db.delete(storedFiles).where(eq(storedFiles.id, row.id)).run();
-      const key = referenceKey(row);
-      const used = this.usage.get(key);
-      if (used !== undefined) this.usage.set(key, Math.max(0, used - row.size));
+      const used = this.usage.get(row.tenantId);
+      if (used !== undefined) this.usage.set(row.tenantId, Math.max(0, used - row.size));
     }
     return old.length;
   }
 
-  private folder(ref: PluginReference): string {
-    const safe = (s: string) => encodeURIComponent(s).replace(/\./g, "%2E");
-    return join(this.dir, safe(ref.companyId), safe(ref.pluginAlias), safe(ref.pluginId));
+  /**
+   * A tenant's folder: one level per `/`-separated segment of its key, each percent-encoded with
+   * dots too, so no segment is `.` or `..` (a SalesRender key gives the company/alias/plugin
+   * folders files were always stored in).
+   */
+  private folder(key: string): string {
+    const safe = (s: string) => encodeURIComponent(decodeSegment(s)).replace(/\./g, "%2E");
+    return join(this.dir, ...key.split("/").map(safe));
+  }
+}
+
+/** A key segment as text: SalesRender's are percent-encoded already, and are not encoded twice. */
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
   }
 }

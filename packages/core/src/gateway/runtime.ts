@@ -13,7 +13,6 @@ import type { OutgoingStore } from "../messages/outgoing-store.js";
 import type { SecretBox } from "../secrets/keyring.js";
 import type { TenantStore } from "../tenants/tenant-store.js";
 import type { GatewayRuntime, IncomingMessage, Tenant } from "./types.js";
-import { referenceKey } from "../protocol/reference.js";
 import { createEventStore, type EventStore } from "../webhooks/store-events.js";
 
 /** Builds the runtime object from core's parts, and the event store behind its `storeEvents` (for the webhook routes). */
@@ -31,16 +30,18 @@ export function createRuntime(parts: {
   const { db, tenants, outbox, outgoing, links, files, config } = parts;
   const sqlite = db.$client;
   // The dedupe claim, a named hot path (every incoming event): a prepared statement.
-  const claimSeenEvent: Statement<
-    [companyId: string, pluginAlias: string, pluginId: string, scope: string, externalId: string, seenAt: number]
-  > = sqlite.prepare(
-    `INSERT OR IGNORE INTO seen_events (company_id, plugin_alias, plugin_id, scope, external_id, seen_at) VALUES (?, ?, ?, ?, ?, ?)`,
-  );
+  const claimSeenEvent: Statement<[tenantId: number, scope: string, externalId: string, seenAt: number]> =
+    sqlite.prepare(`INSERT OR IGNORE INTO seen_events (tenant_id, scope, external_id, seen_at) VALUES (?, ?, ?, ?)`);
   const fileTtlSeconds = Math.floor(config.fileTtlMs / 1000);
+  // Signed links still name the tenant by its plugin reference: links handed out before tenant ids keep working.
+  const referenceOf = (tenant: Tenant) => {
+    const creds = tenants.credentials(tenant.id);
+    if (!creds) throw new Error(`Tenant ${tenant.id} is not registered`);
+    return creds.ref;
+  };
 
   const claimOnce: GatewayRuntime["claimOnce"] = (tenant, scope, externalId) =>
-    claimSeenEvent.run(tenant.ref.companyId, tenant.ref.pluginAlias, tenant.ref.pluginId, scope, externalId, Date.now())
-      .changes > 0;
+    claimSeenEvent.run(tenant.id, scope, externalId, Date.now()).changes > 0;
 
   // The claim and the outbox row are one: run inside a transaction whose failure rolls both back.
   const forwardInTransaction = (tenant: Tenant, message: IncomingMessage, externalId?: string): boolean => {
@@ -50,7 +51,7 @@ export function createRuntime(parts: {
       message: { content: message.message.content ?? null, attachments: message.message.attachments ?? [] },
     };
     // One customer's messages reach the CRM in the order they came.
-    outbox.enqueue(tenant.ref, "incoming", body, message.chat.contact);
+    outbox.enqueue(tenant.id, "incoming", body, message.chat.contact);
     return true;
   };
   const forward = sqlite.transaction(forwardInTransaction);
@@ -61,20 +62,21 @@ export function createRuntime(parts: {
     db,
     tenants: {
       byPublicId: (id) => tenants.byPublicId(id),
-      get: (ref) => tenants.get(ref),
+      get: (id) => tenants.byId(id),
+      byKey: (host, key) => tenants.byKey(host, key),
       all: () => tenants.all(),
     },
     claimOnce,
     forwardIncoming: (tenant, message, options = {}) => forward(tenant, message, options.externalId),
     reportStatus: (tenant, channelMessageId, status, options = {}) =>
-      outgoing.report(tenant.ref, channelMessageId, status, options.reason),
-    findOutgoing: (tenant, channelMessageId) => outgoing.findOutgoing(tenant.ref, channelMessageId),
+      outgoing.report(tenant.id, channelMessageId, status, options.reason),
+    findOutgoing: (tenant, channelMessageId) => outgoing.findOutgoing(tenant.id, channelMessageId),
     files: {
       link: (tenant, kind, key, options = {}) =>
-        links.create({ ref: tenant.ref, kind, key }, options.ttlSeconds ?? fileTtlSeconds, options.fileName),
+        links.create({ ref: referenceOf(tenant), kind, key }, options.ttlSeconds ?? fileTtlSeconds, options.fileName),
       async store(tenant, file) {
-        const id = await files.put(tenant.ref, file);
-        return links.create({ ref: tenant.ref, kind: "stored", key: id }, fileTtlSeconds, file.name);
+        const id = await files.put(tenant, file);
+        return links.create({ ref: referenceOf(tenant), kind: "stored", key: id }, fileTtlSeconds, file.name);
       },
     },
     fetchAttachment: (uri, options = {}) => safeFetch(uri, { ...options, allowPrivate: config.allowPrivateUrls }),
@@ -90,10 +92,7 @@ export function createRuntime(parts: {
     reportStatus: runtime.reportStatus,
   };
   const events = createEventStore(db, eventRuntime, (error, tenant) =>
-    parts.logger.error(
-      { err: error, tenant: referenceKey(tenant.ref) },
-      "an event's follow-up failed after it was stored",
-    ),
+    parts.logger.error({ err: error, tenant: tenant.id }, "an event's follow-up failed after it was stored"),
   );
   return { runtime, events };
 }

@@ -5,7 +5,6 @@ import type { Readable } from "node:stream";
 import type { Logger } from "pino";
 import type { Language, Text } from "../i18n.js";
 import type { AttachmentType, Chat, ChatMessage, Message, MessageFormat, MessageStatus } from "../protocol/chat.js";
-import type { PluginReference } from "../protocol/reference.js";
 import type { SettingsData, SettingsForm, SettingsOf } from "../settings/form.js";
 import type { CoreConfig } from "../env.js";
 import type { Database } from "../db/client.js";
@@ -33,14 +32,19 @@ export interface Developer {
   hostname: string;
 }
 
-/** One registered tenant as a gateway sees it. */
+/** One tenant (a CRM host's customer account using this gateway) as a gateway sees it. */
 export interface Tenant<S = SettingsData> {
-  ref: PluginReference;
+  /** Core's id of the tenant: what its rows in the gateway's own tables are keyed by (`tenantColumns()`). */
+  id: number;
+  /** The CRM host it belongs to (`salesrender`). */
+  host: string;
+  /** The host's own, stable name of the tenant (opaque; unique per host). */
+  key: string;
   /** Random, stable, URL-safe id of this tenant, for webhook URLs (never the company id). */
   publicId: string;
   settings: S;
-  /** Registration data from the CRM (country, currency, cluster URI). */
-  registration: { country: string; currency: string; clusterUri: string };
+  /** The company's country as the host knows it (ISO 3166 alpha-2), e.g. for national phone numbers. */
+  country?: string;
 }
 
 /** An outgoing message taken from the queue. */
@@ -101,7 +105,7 @@ export type FileResolver<S = SettingsData> = (tenant: Tenant<S>, key: string) =>
 /** Renders a markdown preview field of the settings form for a tenant. */
 export type MarkdownPreviewer<S = SettingsData> = (
   tenant: Tenant<S> | undefined,
-  input: { ref: PluginReference; settings: S; language: Language; dep: unknown; context: unknown },
+  input: { tenantId: number; settings: S; language: Language; dep: unknown; context: unknown },
 ) => Promise<string> | string;
 
 /**
@@ -114,7 +118,7 @@ export type MarkdownPreview<S = SettingsData> =
 
 /** Answers `GET /protected/autocomplete/:name`. */
 export type Autocompleter = (input: {
-  ref: PluginReference;
+  tenant: Tenant;
   query: string | string[];
   dep: unknown;
   context: unknown;
@@ -139,7 +143,10 @@ export interface GatewayRuntime<S = SettingsData> {
   tenants: {
     /** Finds a tenant by the public id used in its webhook URLs. */
     byPublicId(publicId: string): Tenant<S> | undefined;
-    get(ref: PluginReference): Tenant<S> | undefined;
+    /** Finds a tenant by its id. */
+    get(id: number): Tenant<S> | undefined;
+    /** Finds a tenant by its host and the host's key of it. */
+    byKey(host: string, key: string): Tenant<S> | undefined;
     /** Every registered tenant (for servers that route by a setting, e.g. an inbound address). */
     all(): Tenant<S>[];
   };
@@ -200,8 +207,8 @@ export type SavedSettings<S> = { [K in keyof S]-?: NonNullable<S[K]> };
 
 /** What `verifySettings` is given: the checked settings about to be saved, and the request's language. */
 export interface SettingsToVerify<S = SettingsData> {
-  ref: PluginReference;
-  publicId: string;
+  /** The tenant whose settings these are (its `settings` are still the previous ones). */
+  tenant: Tenant<S>;
   settings: SavedSettings<S>;
   previous: S | Record<string, never>;
   /** The CRM request's language: errors thrown as `SettingsValidationError` may be `Text`, core translates them. */

@@ -6,10 +6,9 @@ import type { StorageHealth } from "../db/storage-health.js";
 import type { CoreConfig } from "../env.js";
 import type { FileStore } from "../files/file-store.js";
 import type { SignedLinks } from "../files/signed-links.js";
-import type { AnyGateway, GatewayInstance, GatewayRuntime } from "../gateway/types.js";
+import type { AnyGateway, GatewayInstance, GatewayRuntime, Tenant } from "../gateway/types.js";
 import type { Language } from "../i18n.js";
 import type { CrmClaims, CrmTokenVerifier } from "../protocol/tokens.js";
-import type { PluginReference } from "../protocol/reference.js";
 import type { SendQueue } from "../queue/send-queue.js";
 import type { TenantStore } from "../tenants/tenant-store.js";
 import type { EventStore } from "../webhooks/store-events.js";
@@ -18,7 +17,8 @@ import type { EventStore } from "../webhooks/store-events.js";
 export interface AppEnv {
   Variables: {
     language: Language;
-    ref: PluginReference;
+    /** The registered tenant the request's token speaks for. */
+    tenant: Tenant;
     claims: CrmClaims;
   };
 }

@@ -3,7 +3,7 @@
  */
 import type { MiddlewareHandler } from "hono";
 import { HttpError } from "../errors.js";
-import type { PluginReference } from "../protocol/reference.js";
+import type { Tenant } from "../gateway/types.js";
 import type { VerifiedToken } from "../protocol/tokens.js";
 import type { TenantStore } from "../tenants/tenant-store.js";
 import type { AppDeps, AppEnv } from "./context.js";
@@ -12,23 +12,24 @@ import type { AppDeps, AppEnv } from "./context.js";
  * The registered tenant a verified token speaks for. A token from another issuer than the one
  * the tenant is pinned to gets the same answer as an unregistered plugin, so it learns nothing.
  */
-export function registeredReference(tenants: TenantStore, token: VerifiedToken): PluginReference {
+export function registeredTenant(tenants: TenantStore, token: VerifiedToken): Tenant {
   const { ref, issuer } = token;
-  const registration = ref && tenants.credentials(ref);
+  const tenant = ref && tenants.byReference(ref);
+  const registration = tenant && tenants.credentials(tenant.id);
   // A NULL issuer is a legacy row that has not adopted one yet: it keeps working as before.
-  if (!ref || !registration || (registration.issuer !== null && registration.issuer !== issuer)) {
+  if (!tenant || !registration || (registration.issuer !== null && registration.issuer !== issuer)) {
     throw new HttpError(403, "Plugin was not registered");
   }
-  return ref;
+  return tenant;
 }
 
-/** Verifies X-PLUGIN-TOKEN and requires a plugin registered by the same issuer; sets `ref` and `claims`. */
+/** Verifies X-PLUGIN-TOKEN and requires a plugin registered by the same issuer; sets `tenant` and `claims`. */
 export function requirePluginToken(deps: Pick<AppDeps, "verifier" | "tenants">): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const token = c.req.header("x-plugin-token");
     if (!token) throw new HttpError(401, "X-PLUGIN-TOKEN not found");
     const verified = await deps.verifier.verify(token);
-    c.set("ref", registeredReference(deps.tenants, verified));
+    c.set("tenant", registeredTenant(deps.tenants, verified));
     c.set("claims", verified.claims);
     await next();
   };

@@ -1,3 +1,4 @@
+import { SALESRENDER_HOST, salesRenderTenantKey } from "../protocol/reference.js";
 import type { PluginRef } from "@switchboard/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createEchoGateway } from "../test/echo-gateway.js";
@@ -29,7 +30,7 @@ function registrationToken(ref: PluginRef, claims: Record<string, unknown>) {
 
 /** Proves which HPT the gateway signs with: the CRM simulator only records requests it can verify. */
 async function outboxStillVerifies(ref: PluginRef, text: string) {
-  const publicId = stack.gw.runtime.tenants.get(ref)!.publicId;
+  const publicId = stack.gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(ref))!.publicId;
   const res = await fetch(`${stack.gw.url}echo/webhook/${publicId}`, {
     method: "POST",
     headers: { "content-type": "application/json" },
@@ -75,7 +76,7 @@ describe("registration replay", () => {
     expect((await register(first)).status).toBe(200);
     expect((await register(second)).status).toBe(200);
     expect((await register(first)).status).toBe(409);
-    expect(stack.gw.runtime.tenants.get(plain)).toBeDefined();
+    expect(stack.gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(plain))).toBeDefined();
   });
 
   it("refuses a token without iat once the registration in force had one, and one issued in the future", async () => {
@@ -98,7 +99,7 @@ describe("CRM tokens without exp", () => {
       status: 401,
       body: noExp,
     });
-    expect(stack.gw.runtime.tenants.get(ref)).toBeUndefined();
+    expect(stack.gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(ref))).toBeUndefined();
 
     const claims = { ...stack.crm.claimsFor(stack.gw.url, TENANT_A), exp: undefined, settings: true };
     const plugin = await fetch(stack.gw.url + "protected/data/settings", {

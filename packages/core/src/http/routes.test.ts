@@ -1,3 +1,4 @@
+import { SALESRENDER_HOST, salesRenderTenantKey } from "../protocol/reference.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createEchoGateway } from "../test/echo-gateway.js";
 import { startStack, TENANT_A, TENANT_B, textMessage, type Stack } from "../test/stack.js";
@@ -139,7 +140,9 @@ describe("settings", () => {
 
     const kept = await stack.crm.putSettings(gw, TENANT_A, { main: { greeting: "hey" } });
     expect((await kept.json()) as any).toEqual({ main: { apiKey: true, greeting: "hey", retries: 3 } });
-    expect(stack.gw.runtime.tenants.get(TENANT_A)!.settings.main!.apiKey).toBe("s3cret");
+    expect(
+      stack.gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(TENANT_A))!.settings.main!.apiKey,
+    ).toBe("s3cret");
 
     const invalid = await stack.crm.putSettings(gw, TENANT_A, { main: { apiKey: "", retries: 50 } });
     expect(invalid.status).toBe(400);
@@ -151,7 +154,9 @@ describe("settings", () => {
     expect(refused.status).toBe(400);
     expect((await refused.json()) as any).toEqual({ main: { apiKey: ["The service refused this key"] } });
     // Nothing was saved by the refused attempts.
-    expect(stack.gw.runtime.tenants.get(TENANT_A)!.settings.main!.apiKey).toBe("s3cret");
+    expect(
+      stack.gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(TENANT_A))!.settings.main!.apiKey,
+    ).toBe("s3cret");
   });
 
   it("needs X-PLUGIN-TOKEN, a registered plugin and the settings claim", async () => {
@@ -178,7 +183,9 @@ describe("settings", () => {
     await stack.crm.putSettings(stack.gw.url, TENANT_B, { main: { apiKey: "b-key", greeting: "from B" } });
     const a = (await (await stack.crm.getSettings(stack.gw.url, TENANT_A)).json()) as any;
     expect(a.main.greeting).toBe("from A");
-    expect(stack.gw.runtime.tenants.get(TENANT_A)!.settings.main!.apiKey).toBe("a-key");
+    expect(
+      stack.gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(TENANT_A))!.settings.main!.apiKey,
+    ).toBe("a-key");
   });
 
   it("answers previews and autocompletes, and 404 for unknown ones", async () => {
@@ -209,7 +216,11 @@ describe("name-keyed tables", () => {
     const auto = await fetch(url(`protected/autocomplete/${name}?query=a`), { headers });
     expect(auto.status).toBe(404);
     expect((await auto.json()) as any).toEqual({ code: 404, message: "Autocomplete not found" });
-    const link = stack.gw.runtime.files.link(stack.gw.runtime.tenants.get(TENANT_A)!, name, "k");
+    const link = stack.gw.runtime.files.link(
+      stack.gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(TENANT_A))!,
+      name,
+      "k",
+    );
     const file = await fetch(link);
     expect(file.status).toBe(404);
     expect((await file.json()) as any).toEqual({ code: 404, message: "File not found" });
@@ -347,7 +358,7 @@ describe("file answers", () => {
     ["video/mp4", "video/mp4", "inline"],
     ["application/pdf", "application/pdf", "inline"],
   ])("a file the channel calls %j is served as %s, %s, nosniff and sandboxed", async (claimed, type, disposition) => {
-    const tenant = stack.gw.runtime.tenants.get(TENANT_A)!;
+    const tenant = stack.gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(TENANT_A))!;
     const res = await fetch(stack.gw.runtime.files.link(tenant, "typed", claimed));
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toBe(type);
@@ -356,7 +367,7 @@ describe("file answers", () => {
   });
 
   it("stored files get the same headers", async () => {
-    const tenant = stack.gw.runtime.tenants.get(TENANT_A)!;
+    const tenant = stack.gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(TENANT_A))!;
     const link = await stack.gw.runtime.files.store(tenant, {
       name: "page.html",
       contentType: "text/html",
@@ -371,7 +382,7 @@ describe("file answers", () => {
 
 describe("signed file links", () => {
   it("serves a gateway file and a stored file, and refuses tampered or foreign links", async () => {
-    const tenant = stack.gw.runtime.tenants.get(TENANT_A)!;
+    const tenant = stack.gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(TENANT_A))!;
     const link = stack.gw.runtime.files.link(tenant, "echo", "abc", { fileName: "e.txt" });
     expect(link.startsWith(stack.gw.url + "files/")).toBe(true);
     const res = await fetch(link);

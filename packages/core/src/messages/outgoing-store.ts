@@ -10,20 +10,17 @@ import { lt, and, isNotNull, inArray } from "drizzle-orm";
 import type { Database } from "../db/client.js";
 import type { RowOf } from "../db/row-of.js";
 import { outgoing, outgoingParts } from "../db/schema.js";
-import { referenceOfRow, tenantRowsSql, type ReferenceRow } from "../db/tenant-rows.js";
+import { tenantRowsSql, type TenantRow } from "../db/tenant-rows.js";
 import type { SendParts } from "../gateway/types.js";
 import type { CrmOutbox } from "../outbox/crm-outbox.js";
 import type { Chat, ChatMessage, MessageStatus } from "../protocol/chat.js";
-import type { PluginReference } from "../protocol/reference.js";
 import { SendPartsStore } from "./send-parts.js";
 import { StatusTracker } from "./status-tracker.js";
 
 /** The columns a claim returns: one list for the statement's RETURNING and the row's type. */
 const CLAIMED = [
   "id",
-  "company_id",
-  "plugin_alias",
-  "plugin_id",
+  "tenant_id",
   "crm_message_id",
   "payload",
   "contact",
@@ -37,13 +34,12 @@ export type OutgoingRow = Pick<RowOf<typeof outgoing>, (typeof CLAIMED)[number]>
 /** A message the channel took, with the ids it gave it, to mark sent. */
 export interface SentMessage {
   row: OutgoingRow;
-  ref: PluginReference;
   ids: string[];
   details?: Record<string, unknown>;
 }
 
 /** A tenant with queued messages, `t` the earliest due time. */
-export type QueuedTenantRow = ReferenceRow & { t: number };
+export type QueuedTenantRow = TenantRow & { t: number };
 
 /** An earliest time over some rows (`MIN(…) AS t`), null when there are none. */
 type EarliestRow = { t: number | null };
@@ -54,28 +50,19 @@ type EarliestRow = { t: number | null };
  */
 interface QueueStatements {
   insert: Statement<
-    [
-      companyId: string,
-      pluginAlias: string,
-      pluginId: string,
-      crmMessageId: string | null,
-      payload: string,
-      contact: string,
-      due: number,
-      now: number,
-    ]
+    [tenantId: number, crmMessageId: string | null, payload: string, contact: string, due: number, now: number]
   >;
-  releaseExpired: Statement<{ now: number; running: string }, ReferenceRow>;
-  claimDue: Statement<PluginReference & { now: number; leaseUntil: number; limit: number }, OutgoingRow>;
+  releaseExpired: Statement<{ now: number; running: string }, TenantRow>;
+  claimDue: Statement<{ tenantId: number; now: number; leaseUntil: number; limit: number }, OutgoingRow>;
   defer: Statement<[due: number, id: number]>;
   retry: Statement<[due: number, lastError: string, id: number]>;
   sent: Statement<[details: string | null, finishedAt: number, id: number]>;
   failed: Statement<[lastError: string, finishedAt: number, id: number]>;
-  tenantNextDue: Statement<PluginReference, EarliestRow>;
+  tenantNextDue: Statement<{ tenantId: number }, EarliestRow>;
   queuedTenants: Statement<[], QueuedTenantRow>;
   nextLease: Statement<[running: string], EarliestRow>;
   findOutgoing: Statement<
-    [companyId: string, pluginAlias: string, pluginId: string, channelMessageId: string],
+    [tenantId: number, channelMessageId: string],
     Pick<RowOf<typeof outgoing>, "payload" | "crm_message_id">
   >;
 }
@@ -85,9 +72,9 @@ export class OutgoingStore {
   private readonly statuses: StatusTracker;
   private readonly progress: SendPartsStore;
   private readonly stmt: QueueStatements;
-  private readonly insertTx: (items: Array<{ ref: PluginReference; message: ChatMessage }>, now: number) => boolean[];
+  private readonly insertTx: (items: Array<{ tenantId: number; message: ChatMessage }>, now: number) => boolean[];
   private readonly sentTx: (items: SentMessage[], now: number) => void;
-  private readonly failedTx: (row: OutgoingRow, ref: PluginReference, reason: string, now: number) => void;
+  private readonly failedTx: (row: OutgoingRow, reason: string, now: number) => void;
 
   constructor(
     private readonly db: Database,
@@ -99,8 +86,8 @@ export class OutgoingStore {
     this.progress = new SendPartsStore(db, this.statuses);
     this.stmt = {
       insert: sqlite.prepare(
-        `INSERT INTO outgoing (company_id, plugin_alias, plugin_id, crm_message_id, payload, contact, state, attempts, next_attempt_at, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, 'queued', 0, ?, ?)
+        `INSERT INTO outgoing (tenant_id, crm_message_id, payload, contact, state, attempts, next_attempt_at, created_at)
+         VALUES (?, ?, ?, ?, 'queued', 0, ?, ?)
          ON CONFLICT DO NOTHING`,
       ),
       // A send of this process that outlives its lease is still running: never hand it out twice.
@@ -109,7 +96,7 @@ export class OutgoingStore {
       releaseExpired: sqlite.prepare(
         `UPDATE outgoing SET state = 'queued', lease_until = NULL
          WHERE state = 'leased' AND lease_until <= @now AND id NOT IN (SELECT value FROM json_each(@running))
-         RETURNING company_id, plugin_alias, plugin_id`,
+         RETURNING tenant_id`,
       ),
       // One tenant's due rows, oldest first, through the (state, tenant, next_attempt_at) index.
       claimDue: sqlite.prepare(
@@ -135,8 +122,7 @@ export class OutgoingStore {
         `SELECT MIN(next_attempt_at) AS t FROM outgoing WHERE state = 'queued' AND ${tenant}`,
       ),
       queuedTenants: sqlite.prepare(
-        `SELECT company_id, plugin_alias, plugin_id, MIN(next_attempt_at) AS t FROM outgoing WHERE state = 'queued'
-         GROUP BY company_id, plugin_alias, plugin_id`,
+        `SELECT tenant_id, MIN(next_attempt_at) AS t FROM outgoing WHERE state = 'queued' GROUP BY tenant_id`,
       ),
       // Leases of this process's running sends are not "expired work", whatever their time says.
       nextLease: sqlite.prepare(
@@ -144,38 +130,30 @@ export class OutgoingStore {
       ),
       findOutgoing: sqlite.prepare(
         `SELECT o.payload, o.crm_message_id FROM outgoing_parts p JOIN outgoing o ON o.id = p.outgoing_id
-         WHERE p.company_id = ? AND p.plugin_alias = ? AND p.plugin_id = ? AND p.gateway_message_id = ?`,
+         WHERE p.tenant_id = ? AND p.gateway_message_id = ?`,
       ),
     };
-    this.insertTx = sqlite.transaction((items: Array<{ ref: PluginReference; message: ChatMessage }>, now: number) =>
+    this.insertTx = sqlite.transaction((items: Array<{ tenantId: number; message: ChatMessage }>, now: number) =>
       items.map(
-        ({ ref, message }) =>
-          this.stmt.insert.run(
-            ref.companyId,
-            ref.pluginAlias,
-            ref.pluginId,
-            message.message.id,
-            JSON.stringify(message),
-            message.chat.contact,
-            now,
-            now,
-          ).changes > 0,
+        ({ tenantId, message }) =>
+          this.stmt.insert.run(tenantId, message.message.id, JSON.stringify(message), message.chat.contact, now, now)
+            .changes > 0,
       ),
     );
     this.sentTx = sqlite.transaction((items: SentMessage[], now: number) => {
-      for (const { row, ref, ids, details } of items) {
+      for (const { row, ids, details } of items) {
         this.stmt.sent.run(details ? JSON.stringify(details) : null, now, row.id);
-        this.statuses.recordParts(ref, row.id, ids);
+        this.statuses.recordParts(row.tenant_id, row.id, ids);
         this.progress.clear(row.id);
-        this.statuses.setMessageStatus(ref, row.id, "sent");
+        this.statuses.setMessageStatus(row.tenant_id, row.id, "sent");
         // Statuses of parts that came while the rest was being sent.
-        this.statuses.catchUp(ref, row.id);
+        this.statuses.catchUp(row.tenant_id, row.id);
       }
     });
-    this.failedTx = sqlite.transaction((row: OutgoingRow, ref: PluginReference, reason: string, now: number) => {
+    this.failedTx = sqlite.transaction((row: OutgoingRow, reason: string, now: number) => {
       this.stmt.failed.run(reason, now, row.id);
       this.progress.clear(row.id);
-      this.statuses.setMessageStatus(ref, row.id, "error");
+      this.statuses.setMessageStatus(row.tenant_id, row.id, "error");
     });
   }
 
@@ -185,13 +163,13 @@ export class OutgoingStore {
   }
 
   /** Stores messages in one transaction; each is true when stored, false when its tenant already has its CRM id. */
-  insertAll(items: Array<{ ref: PluginReference; message: ChatMessage }>, now: number): boolean[] {
+  insertAll(items: Array<{ tenantId: number; message: ChatMessage }>, now: number): boolean[] {
     return this.insertTx(items, now);
   }
 
   /** Puts leased rows whose lease ran out (and whose send is not in `running`) back in the queue; returns their tenants. */
-  releaseExpired(now: number, running: string): PluginReference[] {
-    return this.stmt.releaseExpired.all({ now, running }).map(referenceOfRow);
+  releaseExpired(now: number, running: string): number[] {
+    return this.stmt.releaseExpired.all({ now, running }).map((row) => row.tenant_id);
   }
 
   /** The earliest lease of a send not in `running` (a JSON array of row ids), or null. */
@@ -200,8 +178,8 @@ export class OutgoingStore {
   }
 
   /** Leases up to `limit` of the tenant's due rows, oldest first, counting an attempt each. */
-  claimDue(ref: PluginReference, now: number, leaseUntil: number, limit: number): OutgoingRow[] {
-    return this.stmt.claimDue.all({ ...ref, now, leaseUntil, limit });
+  claimDue(tenantId: number, now: number, leaseUntil: number, limit: number): OutgoingRow[] {
+    return this.stmt.claimDue.all({ tenantId, now, leaseUntil, limit });
   }
 
   /** Puts a claimed row back without counting its attempt, due at `at`. */
@@ -220,13 +198,13 @@ export class OutgoingStore {
   }
 
   /** Marks a message failed for good (one transaction): its progress cleared, `error` reported. */
-  markFailed(row: OutgoingRow, ref: PluginReference, reason: string, now: number): void {
-    this.failedTx(row, ref, reason, now);
+  markFailed(row: OutgoingRow, reason: string, now: number): void {
+    this.failedTx(row, reason, now);
   }
 
   /** When the tenant's earliest queued row is due, or null. */
-  tenantNextDue(ref: PluginReference): number | null {
-    return this.stmt.tenantNextDue.get(ref)!.t;
+  tenantNextDue(tenantId: number): number | null {
+    return this.stmt.tenantNextDue.get({ tenantId })!.t;
   }
 
   /** Every tenant with queued rows and its earliest due time. */
@@ -235,21 +213,18 @@ export class OutgoingStore {
   }
 
   /** The durable progress of one send (`ctx.parts`). */
-  parts(ref: PluginReference, outgoingId: number): SendParts {
-    return this.progress.open(ref, outgoingId);
+  parts(tenantId: number, outgoingId: number): SendParts {
+    return this.progress.open(tenantId, outgoingId);
   }
 
   /** Applies a status the channel reported for one of its message ids; false if nothing moved. */
-  report(ref: PluginReference, channelMessageId: string, status: MessageStatus, reason?: string): boolean {
-    return this.statuses.report(ref, channelMessageId, status, reason);
+  report(tenantId: number, channelMessageId: string, status: MessageStatus, reason?: string): boolean {
+    return this.statuses.report(tenantId, channelMessageId, status, reason);
   }
 
   /** The outgoing message a channel message id belongs to. */
-  findOutgoing(
-    ref: PluginReference,
-    channelMessageId: string,
-  ): { chat: Chat; crmMessageId: string | null } | undefined {
-    const row = this.stmt.findOutgoing.get(ref.companyId, ref.pluginAlias, ref.pluginId, channelMessageId);
+  findOutgoing(tenantId: number, channelMessageId: string): { chat: Chat; crmMessageId: string | null } | undefined {
+    const row = this.stmt.findOutgoing.get(tenantId, channelMessageId);
     if (!row) return undefined;
     return { chat: (JSON.parse(row.payload) as ChatMessage).chat, crmMessageId: row.crm_message_id };
   }

@@ -1,3 +1,4 @@
+import { SALESRENDER_HOST, salesRenderTenantKey } from "../protocol/reference.js";
 import { afterEach, describe, expect, it } from "vitest";
 import { ChannelNetworkError, InvalidInputError } from "../errors.js";
 import { createEchoGateway } from "../test/echo-gateway.js";
@@ -64,7 +65,7 @@ describe("ctx.parts", () => {
     expect(storedParts(s, "split")).toEqual([]);
     // The delivered status of part 0 waited for the send; the CRM hears delivered once every part is.
     expect(s.crm.statusesOf("split")).toEqual(["sent"]);
-    const a = s.gw.runtime.tenants.get(TENANT_A)!;
+    const a = s.gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(TENANT_A))!;
     expect(s.gw.runtime.reportStatus(a, "p-1", "delivered")).toBe(false);
     expect(s.gw.runtime.reportStatus(a, "p-2", "delivered")).toBe(true);
     await s.crm.waitFor(() => s.crm.statusesOf("split").length === 2);

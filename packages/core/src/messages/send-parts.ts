@@ -8,7 +8,6 @@ import type { RowOf } from "../db/row-of.js";
 import type { outgoingSendParts } from "../db/schema.js";
 import { InvalidInputError } from "../errors.js";
 import type { SendParts } from "../gateway/types.js";
-import type { PluginReference } from "../protocol/reference.js";
 import type { StatusTracker } from "./status-tracker.js";
 
 /** The parts table of the send queue (a named hot path: prepared statements). */
@@ -20,7 +19,7 @@ export class SendPartsStore {
   private readonly upsert: Statement<[outgoingId: number, partIndex: number, channelMessageId: string]>;
   private readonly clearAll: Statement<[outgoingId: number]>;
   private readonly recordTx: (
-    ref: PluginReference,
+    tenantId: number,
     outgoingId: number,
     index: number,
     id: string,
@@ -41,17 +40,17 @@ export class SendPartsStore {
     );
     this.clearAll = sqlite.prepare(`DELETE FROM outgoing_send_parts WHERE outgoing_id = ?`);
     this.recordTx = sqlite.transaction(
-      (ref: PluginReference, outgoingId: number, index: number, id: string, previous: string | undefined) => {
+      (tenantId: number, outgoingId: number, index: number, id: string, previous: string | undefined) => {
         this.upsert.run(outgoingId, index, id);
         // Mapped at once, so a status or a reply for this part finds its message while the rest is sent.
-        if (previous !== undefined) this.statuses.forgetPart(ref, outgoingId, previous);
-        this.statuses.recordParts(ref, outgoingId, [id]);
+        if (previous !== undefined) this.statuses.forgetPart(tenantId, outgoingId, previous);
+        this.statuses.recordParts(tenantId, outgoingId, [id]);
       },
     );
   }
 
   /** The parts of one send, read from the table on first use (most sends never ask). */
-  open(ref: PluginReference, outgoingId: number): SendParts {
+  open(tenantId: number, outgoingId: number): SendParts {
     let known: Map<number, string> | undefined;
     const parts = () => (known ??= this.read(outgoingId));
     return {
@@ -67,7 +66,7 @@ export class SendPartsStore {
         const map = parts();
         const previous = map.get(index);
         if (previous === channelMessageId) return;
-        this.recordTx(ref, outgoingId, index, channelMessageId, previous);
+        this.recordTx(tenantId, outgoingId, index, channelMessageId, previous);
         map.set(index, channelMessageId);
       },
     };

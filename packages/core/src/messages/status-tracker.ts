@@ -6,15 +6,14 @@ import type { Database } from "../db/client.js";
 import type { RowOf } from "../db/row-of.js";
 import type { outgoing, outgoingParts } from "../db/schema.js";
 import { MESSAGE_STATUSES, statusRank, type MessageStatus } from "../protocol/chat.js";
-import type { PluginReference } from "../protocol/reference.js";
 import type { CrmOutbox } from "../outbox/crm-outbox.js";
 
 const ERROR_RANK = statusRank("error");
 
 type PartRow = RowOf<typeof outgoingParts>;
 type MessageRow = RowOf<typeof outgoing>;
-/** A part's key: the tenant's columns, then the channel's message id. */
-type PartKey = [companyId: string, pluginAlias: string, pluginId: string, channelMessageId: string];
+/** A part's key: the tenant's id, then the channel's message id. */
+type PartKey = [tenantId: number, channelMessageId: string];
 
 /**
  * Tracks the status of each part (channel message id) of an outgoing message. The message's status
@@ -36,7 +35,7 @@ export class StatusTracker {
   private readonly insertPart: Statement<[...key: PartKey, outgoingId: number, rank: number]>;
   private readonly deletePart: Statement<[...key: PartKey, outgoingId: number]>;
   private readonly reportTx: (
-    ref: PluginReference,
+    tenantId: number,
     channelMessageId: string,
     status: MessageStatus,
     reason?: string,
@@ -49,11 +48,11 @@ export class StatusTracker {
     const sqlite = db.$client;
     this.findPart = sqlite.prepare(
       `SELECT p.outgoing_id, p.status_rank, o.state FROM outgoing_parts p JOIN outgoing o ON o.id = p.outgoing_id
-       WHERE p.company_id = ? AND p.plugin_alias = ? AND p.plugin_id = ? AND p.gateway_message_id = ?`,
+       WHERE p.tenant_id = ? AND p.gateway_message_id = ?`,
     );
     this.updatePart = sqlite.prepare(
       `UPDATE outgoing_parts SET status_rank = ?, reason = ?
-       WHERE company_id = ? AND plugin_alias = ? AND plugin_id = ? AND gateway_message_id = ?`,
+       WHERE tenant_id = ? AND gateway_message_id = ?`,
     );
     this.aggregate = sqlite.prepare(
       `SELECT MAX(status_rank) AS max, MIN(status_rank) AS min FROM outgoing_parts WHERE outgoing_id = ?`,
@@ -64,59 +63,58 @@ export class StatusTracker {
     );
     this.deletePart = sqlite.prepare(
       `DELETE FROM outgoing_parts
-       WHERE company_id = ? AND plugin_alias = ? AND plugin_id = ? AND gateway_message_id = ? AND outgoing_id = ?`,
+       WHERE tenant_id = ? AND gateway_message_id = ? AND outgoing_id = ?`,
     );
     this.insertPart = sqlite.prepare(
-      `INSERT OR IGNORE INTO outgoing_parts (company_id, plugin_alias, plugin_id, gateway_message_id, outgoing_id, status_rank)
-       VALUES (?, ?, ?, ?, ?, ?)`,
+      `INSERT OR IGNORE INTO outgoing_parts (tenant_id, gateway_message_id, outgoing_id, status_rank) VALUES (?, ?, ?, ?)`,
     );
     this.reportTx = sqlite.transaction(
-      (ref: PluginReference, channelMessageId: string, status: MessageStatus, reason?: string): boolean => {
-        const key = [ref.companyId, ref.pluginAlias, ref.pluginId, channelMessageId] as const;
+      (tenantId: number, channelMessageId: string, status: MessageStatus, reason?: string): boolean => {
+        const key = [tenantId, channelMessageId] as const;
         const part = this.findPart.get(...key);
         const rank = statusRank(status);
         if (!part || part.status_rank >= rank) return false;
         this.updatePart.run(rank, reason ?? null, ...key);
         // A part of a message still being sent: the CRM hears of it once the message is sent (`catchUp`).
         if (part.state === "queued" || part.state === "leased") return true;
-        return this.catchUp(ref, part.outgoing_id);
+        return this.catchUp(tenantId, part.outgoing_id);
       },
     );
   }
 
   /** Moves a message to what its parts' statuses say (after a send, for statuses that came during it). */
-  catchUp(ref: PluginReference, outgoingId: number): boolean {
+  catchUp(tenantId: number, outgoingId: number): boolean {
     const agg = this.aggregate.get(outgoingId)!;
     if (agg.max === null || agg.min === null) return false;
     const messageRank = agg.max === ERROR_RANK ? ERROR_RANK : agg.min;
-    return this.setMessageStatus(ref, outgoingId, MESSAGE_STATUSES[messageRank - 1]!);
+    return this.setMessageStatus(tenantId, outgoingId, MESSAGE_STATUSES[messageRank - 1]!);
   }
 
   /** Unmaps a part id the send replaced (the channel took that part again under another id). */
-  forgetPart(ref: PluginReference, outgoingId: number, channelMessageId: string): void {
-    this.deletePart.run(ref.companyId, ref.pluginAlias, ref.pluginId, channelMessageId, outgoingId);
+  forgetPart(tenantId: number, outgoingId: number, channelMessageId: string): void {
+    this.deletePart.run(tenantId, channelMessageId, outgoingId);
   }
 
   /** Records the gateway ids of a message that was just sent (all at `sent`). Call in a transaction. */
-  recordParts(ref: PluginReference, outgoingId: number, gatewayIds: string[]): void {
+  recordParts(tenantId: number, outgoingId: number, gatewayIds: string[]): void {
     for (const id of gatewayIds) {
-      this.insertPart.run(ref.companyId, ref.pluginAlias, ref.pluginId, id, outgoingId, statusRank("sent"));
+      this.insertPart.run(tenantId, id, outgoingId, statusRank("sent"));
     }
   }
 
   /** Moves a whole message to `status` (e.g. sent after a send, error after a permanent failure). */
-  setMessageStatus(ref: PluginReference, outgoingId: number, status: MessageStatus): boolean {
+  setMessageStatus(tenantId: number, outgoingId: number, status: MessageStatus): boolean {
     const rank = statusRank(status);
     const row = this.raiseMessage.get(rank, outgoingId, rank);
     if (!row) return false;
     if (row.crm_message_id !== null) {
-      this.outbox.enqueue(ref, "status", { id: row.crm_message_id, status }, row.crm_message_id);
+      this.outbox.enqueue(tenantId, "status", { id: row.crm_message_id, status }, row.crm_message_id);
     }
     return true;
   }
 
   /** Applies a status reported by the gateway for one of its message ids; false if nothing moved. */
-  report(ref: PluginReference, channelMessageId: string, status: MessageStatus, reason?: string): boolean {
-    return this.reportTx(ref, channelMessageId, status, reason);
+  report(tenantId: number, channelMessageId: string, status: MessageStatus, reason?: string): boolean {
+    return this.reportTx(tenantId, channelMessageId, status, reason);
   }
 }

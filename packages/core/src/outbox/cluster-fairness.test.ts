@@ -1,3 +1,4 @@
+import { SALESRENDER_HOST, salesRenderTenantKey } from "../protocol/reference.js";
 import { startCrmSimulator, type CrmSimulator } from "@switchboard/testkit";
 import { afterEach, describe, expect, it } from "vitest";
 import { createEchoGateway } from "../test/echo-gateway.js";
@@ -25,10 +26,13 @@ describe("CRM outbox fairness", () => {
     // Every request to the slow CRM is held (longer than the test) before it is answered.
     slow.fail({ delayMs: 120_000 });
     const post = (ref: typeof TENANT_A, id: string) =>
-      fetch(`${s.gw.url}echo/webhook/${s.gw.runtime.tenants.get(ref)!.publicId}`, {
-        method: "POST",
-        body: JSON.stringify({ id, from: `echo://${id}`, text: `text of ${id}` }),
-      });
+      fetch(
+        `${s.gw.url}echo/webhook/${s.gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(ref))!.publicId}`,
+        {
+          method: "POST",
+          body: JSON.stringify({ id, from: `echo://${id}`, text: `text of ${id}` }),
+        },
+      );
     // One contact each, so nothing orders them behind one another: only the slots limit them.
     const held = Array.from({ length: 40 }, (_, i) => `a-${i}`);
     for (const id of held) expect((await post(TENANT_A, id)).status).toBe(200);

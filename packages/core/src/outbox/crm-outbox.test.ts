@@ -1,3 +1,4 @@
+import { SALESRENDER_HOST, salesRenderTenantKey } from "../protocol/reference.js";
 import { afterEach, describe, expect, it } from "vitest";
 import { createEchoGateway } from "../test/echo-gateway.js";
 import { startStack, TENANT_A, TENANT_B, textMessage, type Stack } from "../test/stack.js";
@@ -9,10 +10,13 @@ afterEach(async () => {
 });
 
 const post = (s: Stack, body: unknown, ref = TENANT_A) =>
-  fetch(`${s.gw.url}echo/webhook/${s.gw.runtime.tenants.get(ref)!.publicId}`, {
-    method: "POST",
-    body: JSON.stringify(body),
-  });
+  fetch(
+    `${s.gw.url}echo/webhook/${s.gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(ref))!.publicId}`,
+    {
+      method: "POST",
+      body: JSON.stringify(body),
+    },
+  );
 
 describe("CRM outbox", () => {
   it("forwards incoming messages signed HS512 with the tenant's HPT, once per external id, scoped per tenant", async () => {
@@ -46,7 +50,7 @@ describe("CRM outbox", () => {
     await crm.send(gw.url, TENANT_A, textMessage("o-1"));
     for (let i = 0; i < 5; i++) await post(s, { id: `in-${i}`, from: "echo://carol", text: `msg ${i}` });
     await crm.waitFor(() => echo.calls.length === 1);
-    const tenant = gw.runtime.tenants.get(TENANT_A)!;
+    const tenant = gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(TENANT_A))!;
     gw.runtime.reportStatus(tenant, "g-o-1", "delivered");
     gw.runtime.reportStatus(tenant, "g-o-1", "read");
     const lastErrors = () =>

@@ -9,16 +9,14 @@ import type { Database } from "../db/client.js";
 import type { RowOf } from "../db/row-of.js";
 import { crmOutbox } from "../db/schema.js";
 import type { StorageHealth } from "../db/storage-health.js";
-import { referenceOfRow, tenantRowsSql } from "../db/tenant-rows.js";
+import { tenantRowsSql } from "../db/tenant-rows.js";
 import type { CoreConfig } from "../env.js";
 import { backoffDelay, MIN_ATTEMPTS_BEFORE_EXPIRY } from "../worker/backoff.js";
 import type { Clock } from "../worker/clock.js";
-import type { Turn } from "../worker/fair-share.js";
-import { FairWorker, type PendingRow, type TurnOutcome } from "../worker/fair-worker.js";
+import { FairWorker, type PendingRow, type TenantTurn, type TurnOutcome } from "../worker/fair-worker.js";
 import { signCrmRequest } from "../protocol/tokens.js";
 import { sendJson } from "../net/post-json.js";
 import { taskAttempt } from "./task-attempt.js";
-import { referenceKey, type PluginReference } from "../protocol/reference.js";
 import type { TenantStore } from "../tenants/tenant-store.js";
 
 /** A stored request to the CRM, as the outbox's statements read it. */
@@ -36,7 +34,8 @@ const CONCURRENCY = 32;
 const HTTP_TIMEOUT_MS = 30_000;
 
 /** What `enqueue` binds to the insert statement. */
-type OutboxInsert = PluginReference & {
+type OutboxInsert = {
+  tenantId: number;
   kind: OutboxKind;
   body: string;
   orderKey: string;
@@ -51,10 +50,10 @@ export class CrmOutbox {
   private readonly worker: FairWorker<OutboxRow>;
   // The outbox's named hot path: prepared statements, their rows typed from the schema.
   private readonly pendingTenants: Statement<[], PendingRow>;
-  private readonly tenantNextDue: Statement<PluginReference, { t: OutboxRow["next_attempt_at"] | null }>;
+  private readonly tenantNextDue: Statement<{ tenantId: number }, { t: OutboxRow["next_attempt_at"] | null }>;
   private readonly insert: Statement<OutboxInsert>;
   private readonly dueHeads: Statement<
-    PluginReference & { now: number; limit: number },
+    { tenantId: number; now: number; limit: number },
     Pick<OutboxRow, "id" | "order_key">
   >;
   private readonly rowById: Statement<[id: number], OutboxRow>;
@@ -80,8 +79,8 @@ export class CrmOutbox {
     // index step away, where MAX() would read every row of the key (a chat's whole backlog while
     // the CRM is down) on each insert.
     this.insert = sqlite.prepare(
-      `INSERT INTO crm_outbox (company_id, plugin_alias, plugin_id, kind, body, order_key, attempts, next_attempt_at, created_at, expires_at)
-       VALUES (@companyId, @pluginAlias, @pluginId, @kind, @body, @orderKey, 0,
+      `INSERT INTO crm_outbox (tenant_id, kind, body, order_key, attempts, next_attempt_at, created_at, expires_at)
+       VALUES (@tenantId, @kind, @body, @orderKey, 0,
          MAX(@now, COALESCE((SELECT next_attempt_at FROM crm_outbox WHERE order_key = @orderKey ORDER BY id DESC LIMIT 1), 0)),
          @now, @expiresAt)`,
     );
@@ -98,8 +97,7 @@ export class CrmOutbox {
     // Rows behind a head wait for it, so the earliest time of a tenant's rows is its next work.
     this.tenantNextDue = sqlite.prepare(`SELECT MIN(next_attempt_at) AS t FROM crm_outbox WHERE ${tenantRowsSql()}`);
     this.pendingTenants = sqlite.prepare(
-      `SELECT company_id, plugin_alias, plugin_id, MIN(next_attempt_at) AS t FROM crm_outbox
-       GROUP BY company_id, plugin_alias, plugin_id`,
+      `SELECT tenant_id, MIN(next_attempt_at) AS t FROM crm_outbox GROUP BY tenant_id`,
     );
     this.rowById = sqlite.prepare(`SELECT * FROM crm_outbox WHERE id = ?`);
     this.remove = sqlite.prepare(`DELETE FROM crm_outbox WHERE id = ?`);
@@ -121,14 +119,14 @@ export class CrmOutbox {
       logger: deps.logger,
       storage: deps.storage,
       pending: () => this.pendingTenants.all(),
-      groupOf: (turn) => this.clusterOf(turn.ref),
+      groupOf: (turn) => this.clusterOf(turn.owner),
       take: (turn, room, now, claim) => this.take(turn, room, now, claim),
-      nextDue: (ref) => this.tenantNextDue.get(ref)!.t,
+      nextDue: (tenantId) => this.tenantNextDue.get({ tenantId })!.t,
       run: (row) => this.deliver(row),
       // The next row of this order key may be due now; the pump asks the tenant's rows.
       finished: (row, turn) => {
         this.inflightKeys.delete(row.order_key);
-        this.worker.hint(turn.ref, this.deps.clock.now());
+        this.worker.hint(turn.owner, this.deps.clock.now());
       },
       abandoned: (row) => this.inflightKeys.delete(row.order_key),
     });
@@ -138,17 +136,17 @@ export class CrmOutbox {
   private readonly userAgent: string;
 
   /** Stores a request for the CRM (call inside the caller's transaction) and wakes the sender. */
-  enqueue(ref: PluginReference, kind: OutboxKind, body: unknown, orderKey: string): void {
+  enqueue(tenantId: number, kind: OutboxKind, body: unknown, orderKey: string): void {
     const now = this.deps.clock.now();
     this.insert.run({
-      ...ref,
+      tenantId,
       kind,
       body: JSON.stringify(body),
-      orderKey: `${kind}:${referenceKey(ref)}:${orderKey}`,
+      orderKey: `${kind}:${tenantId}:${orderKey}`,
       now,
       expiresAt: now + this.deps.config.outboxMaxAgeMs,
     });
-    this.worker.hint(ref, now);
+    this.worker.hint(tenantId, now);
     this.worker.wake();
   }
 
@@ -171,10 +169,10 @@ export class CrmOutbox {
    * One tenant's turn, within the cap of its CRM cluster (a CRM that answers slowly holds its cap,
    * no more): starts up to `room` due heads whose order key has nothing in flight.
    */
-  private take(turn: Turn<PluginReference>, room: number, now: number, claim: (row: OutboxRow) => void): TurnOutcome {
+  private take(turn: TenantTurn, room: number, now: number, claim: (row: OutboxRow) => void): TurnOutcome {
     // Heads already in flight come back from the query too: ask for that many more.
     const limit = room + this.worker.inFlightOf(turn);
-    const heads = this.dueHeads.all({ ...turn.ref, now, limit });
+    const heads = this.dueHeads.all({ tenantId: turn.owner, now, limit });
     let started = 0;
     for (const head of heads) {
       if (started >= room) break;
@@ -190,8 +188,8 @@ export class CrmOutbox {
   }
 
   /** The CRM cluster a tenant's requests go to (the origin of its cluster URI), for the per-cluster cap. */
-  private clusterOf(ref: PluginReference): string {
-    const uri = this.deps.tenants.credentials(ref)?.clusterUri;
+  private clusterOf(tenantId: number): string {
+    const uri = this.deps.tenants.credentials(tenantId)?.clusterUri;
     if (!uri) return "";
     try {
       return new URL(uri).origin;
@@ -206,10 +204,9 @@ export class CrmOutbox {
   }
 
   private async deliver(row: OutboxRow): Promise<void> {
-    const ref = referenceOfRow(row);
-    const log = () => this.deps.logger.child({ tenant: referenceKey(ref), outboxId: row.id, kind: row.kind });
+    const log = () => this.deps.logger.child({ tenant: row.tenant_id, outboxId: row.id, kind: row.kind });
     const endpoint = ENDPOINTS[row.kind];
-    const creds = this.deps.tenants.credentials(ref);
+    const creds = this.deps.tenants.credentials(row.tenant_id);
     let failure: string;
     if (!creds) {
       failure = "plugin is not registered";
@@ -219,10 +216,10 @@ export class CrmOutbox {
           selfUri: this.deps.config.selfUri,
           clusterUri: creds.clusterUri,
           hpt: creds.hpt,
-          ref,
+          ref: creds.ref,
           body: JSON.parse(row.body),
         });
-        const url = `${creds.clusterUri.replace(/\/+$/, "")}/companies/${encodeURIComponent(ref.companyId)}/CRM/plugin/chat/${endpoint.path}`;
+        const url = `${creds.clusterUri.replace(/\/+$/, "")}/companies/${encodeURIComponent(creds.ref.companyId)}/CRM/plugin/chat/${endpoint.path}`;
         const status = await sendJson(
           url,
           endpoint.method,

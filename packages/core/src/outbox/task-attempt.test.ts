@@ -1,3 +1,4 @@
+import { SALESRENDER_HOST, salesRenderTenantKey } from "../protocol/reference.js";
 import { describe, expect, it } from "vitest";
 import { createEchoGateway } from "../test/echo-gateway.js";
 import { startStack, TENANT_A } from "../test/stack.js";
@@ -23,7 +24,7 @@ describe("__task.attempt", () => {
     const stack = await startStack(createEchoGateway().definition);
     try {
       stack.crm.fail({ status: 500, only: "incoming", times: 2 });
-      const tenant = stack.gw.runtime.tenants.get(TENANT_A)!;
+      const tenant = stack.gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(TENANT_A))!;
       await fetch(`${stack.gw.url}echo/webhook/${tenant.publicId}`, {
         method: "POST",
         body: JSON.stringify({ id: "t1", from: "echo://task", text: "attempts" }),

@@ -1,3 +1,4 @@
+import { SALESRENDER_HOST, salesRenderTenantKey } from "../protocol/reference.js";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { ChannelNetworkError } from "../errors.js";
 import { createEchoGateway } from "../test/echo-gateway.js";
@@ -70,7 +71,7 @@ describe("wall-clock steps", () => {
       env: { SWITCHBOARD_RETRY_BASE_MS: "1000", SWITCHBOARD_RETRY_MAX_MS: "1000" },
     }));
     s.crm.fail({ status: 503, times: 2 });
-    const publicId = s.gw.runtime.tenants.get(TENANT_A)!.publicId;
+    const publicId = s.gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(TENANT_A))!.publicId;
     await fetch(`${s.gw.url}echo/webhook/${publicId}`, {
       method: "POST",
       body: JSON.stringify({ id: "w1", from: "echo://zoe", text: "still here?" }),

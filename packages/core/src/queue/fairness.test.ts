@@ -1,3 +1,4 @@
+import { SALESRENDER_HOST, salesRenderTenantKey } from "../protocol/reference.js";
 import { afterEach, describe, expect, it } from "vitest";
 import { parseChatMessage } from "../protocol/chat.js";
 import { createEchoGateway } from "../test/echo-gateway.js";
@@ -89,7 +90,10 @@ describe("send queue fairness", () => {
       burst.map((id, i) => {
         const parsed = parseChatMessage(textMessage(id, "x", `echo://c${i}`));
         if (!parsed.ok) throw new Error(parsed.error);
-        return gw.queue.enqueue(TENANT_A, parsed.value);
+        return gw.queue.enqueue(
+          gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(TENANT_A))!.id,
+          parsed.value,
+        );
       }),
     );
     await crm.waitFor(() => burst.every((id) => crm.statusesOf(id).length === 1), 10_000);

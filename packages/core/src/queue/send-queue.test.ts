@@ -1,3 +1,4 @@
+import { SALESRENDER_HOST, salesRenderTenantKey } from "../protocol/reference.js";
 import { afterEach, describe, expect, it } from "vitest";
 import { ChannelNetworkError, ChannelRefusedError, InvalidInputError } from "../errors.js";
 import { createEchoGateway, type EchoGateway } from "../test/echo-gateway.js";
@@ -14,8 +15,11 @@ async function start(echo: EchoGateway, env: Record<string, string> = {}) {
   return stack;
 }
 
-const webhook = (s: Stack, body: unknown, publicId = s.gw.runtime.tenants.get(TENANT_A)!.publicId) =>
-  fetch(`${s.gw.url}echo/webhook/${publicId}`, { method: "POST", body: JSON.stringify(body) });
+const webhook = (
+  s: Stack,
+  body: unknown,
+  publicId = s.gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(TENANT_A))!.publicId,
+) => fetch(`${s.gw.url}echo/webhook/${publicId}`, { method: "POST", body: JSON.stringify(body) });
 
 describe("send queue", () => {
   it("delivers a message and reports sent, then forward-only statuses by gateway id", async () => {
@@ -31,12 +35,12 @@ describe("send queue", () => {
     });
 
     expect((await webhook(stack!, { status: { of: "g-1", is: "read" } })).status).toBe(200);
-    const a = gw.runtime.tenants.get(TENANT_A)!;
+    const a = gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(TENANT_A))!;
     expect(gw.runtime.reportStatus(a, "g-1", "delivered")).toBe(false);
     await crm.waitFor(() => crm.statusesOf("m-1").length === 2);
     expect(crm.statusesOf("m-1")).toEqual(["sent", "read"]);
     // Company B cannot move company A's message, even knowing its gateway id.
-    const b = gw.runtime.tenants.get(TENANT_B)!;
+    const b = gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(TENANT_B))!;
     expect(gw.runtime.reportStatus(b, "g-1", "error")).toBe(false);
   });
 
@@ -47,7 +51,7 @@ describe("send queue", () => {
     await crm.send(gw.url, TENANT_A, textMessage("split"));
     await crm.send(gw.url, TENANT_A, textMessage("split2"));
     await crm.waitFor(() => crm.statusesOf("split").length === 1 && crm.statusesOf("split2").length === 1);
-    const a = gw.runtime.tenants.get(TENANT_A)!;
+    const a = gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(TENANT_A))!;
     expect(gw.runtime.reportStatus(a, "split-a", "delivered")).toBe(false);
     expect(gw.runtime.reportStatus(a, "split-b", "delivered")).toBe(true);
     expect(gw.runtime.reportStatus(a, "split2-a", "error")).toBe(true);

@@ -8,18 +8,15 @@
  */
 import type { Logger } from "pino";
 import type { StorageHealth } from "../db/storage-health.js";
-import { referenceOfRow } from "../db/tenant-rows.js";
 import type { CoreConfig } from "../env.js";
 import { ChannelRefusedError, isRetryable } from "../errors.js";
 import type { GatewayInstance, RateLimitRule, SendResult } from "../gateway/types.js";
 import type { ChatMessage } from "../protocol/chat.js";
-import { referenceKey, type PluginReference } from "../protocol/reference.js";
 import type { OutgoingRow, OutgoingStore, SentMessage } from "../messages/outgoing-store.js";
 import type { TenantStore } from "../tenants/tenant-store.js";
 import { MIN_ATTEMPTS_BEFORE_EXPIRY, retryDelay } from "../worker/backoff.js";
 import type { Clock } from "../worker/clock.js";
-import type { Turn } from "../worker/fair-share.js";
-import { FairWorker, type Claim, type TurnOutcome } from "../worker/fair-worker.js";
+import { FairWorker, type Claim, type TenantTurn, type TurnOutcome } from "../worker/fair-worker.js";
 import { RateLimits } from "./rate-limiter.js";
 
 /** Dependencies of the send queue. */
@@ -59,11 +56,11 @@ export class SendQueue {
       storage: deps.storage,
       pending: () => deps.outgoing.queuedTenants(),
       take: (turn, room, now, claim) => this.take(turn, room, now, claim),
-      nextDue: (ref) => deps.outgoing.tenantNextDue(ref),
+      nextDue: (tenantId) => deps.outgoing.tenantNextDue(tenantId),
       round: (now, claimAll) => this.claimRound(now, claimAll),
       run: (row) => {
         this.runningIds.add(row.id);
-        return this.send(row, referenceOfRow(row));
+        return this.send(row);
       },
       finished: (row) => this.runningIds.delete(row.id),
       nextCheck: () => this.leaseCheckAt,
@@ -82,15 +79,15 @@ export class SendQueue {
    * WAL commit for many requests). Resolves once the message is durable: true when stored, false
    * when the tenant already has this CRM message id (idempotency).
    */
-  enqueue(ref: PluginReference, message: ChatMessage): Promise<boolean> {
+  enqueue(tenantId: number, message: ChatMessage): Promise<boolean> {
     return new Promise((resolve, reject) => {
-      this.batch.push({ ref, message, resolve, reject });
+      this.batch.push({ tenantId, message, resolve, reject });
       if (this.batch.length === 1) setImmediate(() => this.flush());
     });
   }
 
   private readonly batch: Array<{
-    ref: PluginReference;
+    tenantId: number;
     message: ChatMessage;
     resolve: (stored: boolean) => void;
     reject: (error: unknown) => void;
@@ -108,7 +105,7 @@ export class SendQueue {
     }
     const now = this.deps.clock.now();
     items.forEach((item, i) => {
-      if (results[i]) this.worker.hint(item.ref, now);
+      if (results[i]) this.worker.hint(item.tenantId, now);
       item.resolve(results[i]!);
     });
     if (this.worker.running && results.some(Boolean)) this.worker.wake();
@@ -137,15 +134,15 @@ export class SendQueue {
   private releaseExpired(now: number): void {
     if (now < this.leaseCheckAt) return;
     const running = JSON.stringify([...this.runningIds]);
-    for (const ref of this.deps.outgoing.releaseExpired(now, running)) this.worker.hint(ref, now);
+    for (const tenantId of this.deps.outgoing.releaseExpired(now, running)) this.worker.hint(tenantId, now);
     const lease = this.deps.outgoing.nextForeignLease(running);
     this.leaseCheckAt = lease === null ? Infinity : Math.max(lease, now + 1000);
   }
 
   /** One tenant's turn: leases up to `room` due rows, oldest first, and claims those the rate limits let go now. */
-  private take(turn: Turn<PluginReference>, room: number, now: number, claim: (row: OutgoingRow) => void): TurnOutcome {
+  private take(turn: TenantTurn, room: number, now: number, claim: (row: OutgoingRow) => void): TurnOutcome {
     const leaseUntil = now + this.deps.config.send.leaseMs;
-    const rows = this.deps.outgoing.claimDue(turn.ref, now, leaseUntil, room);
+    const rows = this.deps.outgoing.claimDue(turn.owner, now, leaseUntil, room);
     for (const row of rows) if (this.admit(row, turn.key, now)) claim(row);
     // Fewer than asked: nothing else is due, the tenant's rows say when it is next. Otherwise it
     // comes round again; that ends, as every claimed row is either taken or put back to a later
@@ -159,20 +156,20 @@ export class SendQueue {
     const ready = this.limits.admit(tenantKey, row.contact, now);
     if (ready > now) {
       this.deps.outgoing.defer(row.id, ready);
-      this.worker.hint(referenceOfRow(row), ready);
+      this.worker.hint(row.tenant_id, ready);
       return false;
     }
     return true;
   }
 
-  private async send(row: OutgoingRow, ref: PluginReference): Promise<void> {
+  private async send(row: OutgoingRow): Promise<void> {
     const logger = lazyChild(this.deps.logger, () => ({
-      tenant: referenceKey(ref),
+      tenant: row.tenant_id,
       queueId: row.id,
       crmMessageId: row.crm_message_id,
       attempt: row.attempts,
     }));
-    const tenant = this.deps.tenants.get(ref);
+    const tenant = this.deps.tenants.byId(row.tenant_id);
     let result: SendResult;
     try {
       if (!tenant) throw new ChannelRefusedError("Plugin is not registered", { permanent: true });
@@ -184,12 +181,12 @@ export class SendQueue {
             return logger();
           },
           signal: this.worker.signal,
-          parts: this.deps.outgoing.parts(ref, row.id),
+          parts: this.deps.outgoing.parts(row.tenant_id, row.id),
         },
         { ...message, queueId: row.id, attempt: row.attempts },
       );
     } catch (error) {
-      await this.fail(row, ref, error, logger());
+      await this.fail(row, error, logger());
       return;
     }
     const ids = typeof result === "string" ? [result] : result.ids;
@@ -197,7 +194,7 @@ export class SendQueue {
     // Sends finishing in the same tick are marked in one transaction; the send counts as done
     // (for shutdown) only once it is committed.
     await new Promise<void>((done) => {
-      this.finished.push({ row, ref, ids, details, done });
+      this.finished.push({ row, ids, details, done });
       if (this.finished.length === 1) setImmediate(() => void this.flushSent());
     });
     if (this.deps.logger.isLevelEnabled("debug")) logger().debug({ channelMessageIds: ids }, "message sent");
@@ -219,9 +216,9 @@ export class SendQueue {
     for (const item of items) item.done();
   }
 
-  private async fail(row: OutgoingRow, ref: PluginReference, error: unknown, logger: Logger): Promise<void> {
+  private async fail(row: OutgoingRow, error: unknown, logger: Logger): Promise<void> {
     try {
-      await this.deps.storage.write(() => this.recordFailure(row, ref, error, logger), this.worker.signal);
+      await this.deps.storage.write(() => this.recordFailure(row, error, logger), this.worker.signal);
     } catch (writeError) {
       // Shutting down (or a bug): the row stays leased and is tried again after the lease.
       logger.error({ err: writeError }, "could not record a failed send");
@@ -229,7 +226,7 @@ export class SendQueue {
     }
   }
 
-  private recordFailure(row: OutgoingRow, ref: PluginReference, error: unknown, logger: Logger): void {
+  private recordFailure(row: OutgoingRow, error: unknown, logger: Logger): void {
     const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     const { maxAttempts, maxAgeMs } = this.deps.config.send;
     const now = this.deps.clock.now();
@@ -238,7 +235,7 @@ export class SendQueue {
     if (isRetryable(error) && !exhausted && this.worker.running) {
       const delay = retryDelay(error, row.attempts, this.deps.config.retry);
       this.deps.outgoing.retry(row.id, now + delay, reason.slice(0, 1000));
-      this.worker.hint(ref, now + delay);
+      this.worker.hint(row.tenant_id, now + delay);
       logger.warn({ err: reason, retryInMs: delay }, "send failed; will retry");
       return;
     }
@@ -247,7 +244,7 @@ export class SendQueue {
       this.deps.outgoing.defer(row.id, now);
       return;
     }
-    this.deps.outgoing.markFailed(row, ref, reason.slice(0, 1000), now);
+    this.deps.outgoing.markFailed(row, reason.slice(0, 1000), now);
     logger.error({ err: reason, exhausted }, "send failed for good; error status reported");
   }
 }

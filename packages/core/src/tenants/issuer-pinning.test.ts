@@ -1,8 +1,9 @@
+import { SALESRENDER_HOST, salesRenderTenantKey } from "../protocol/reference.js";
 import { randomBytes } from "node:crypto";
 import { startCrmSimulator, type CrmSimulator } from "@switchboard/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../db/client.js";
-import { registeredReference } from "../http/protected.js";
+import { registeredTenant } from "../http/protected.js";
 import { createEchoGateway, type EchoGateway } from "../test/echo-gateway.js";
 import { startStack, TENANT_A, tempDbPath, textMessage, type Stack } from "../test/stack.js";
 import { Keyring } from "../secrets/keyring.js";
@@ -51,7 +52,9 @@ describe("tenants pinned to their issuer", () => {
     const write = await intruder.putSettings(gw, TENANT_A, { main: { apiKey: "b-secret", greeting: "B" } });
     expect(write.status).toBe(403);
     expect(await write.json()).toEqual(notRegistered);
-    expect(stack.gw.runtime.tenants.get(TENANT_A)!.settings.main).toMatchObject({ apiKey: "a-secret", greeting: "A" });
+    expect(
+      stack.gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(TENANT_A))!.settings.main,
+    ).toMatchObject({ apiKey: "a-secret", greeting: "A" });
   });
 
   it("refuses another issuer's send for a colliding tenant and queues nothing", async () => {
@@ -71,7 +74,7 @@ describe("tenants pinned to their issuer", () => {
     expect((await stack.crm.getSettings(stack.gw.url, TENANT_A)).status).toBe(200);
     expect((await stack.crm.send(stack.gw.url, TENANT_A, textMessage("a-1"))).status).toBe(202);
     await stack.crm.waitFor(() => echo.calls.some((m) => m.message.id === "a-1"));
-    const publicId = stack.gw.runtime.tenants.get(TENANT_A)!.publicId;
+    const publicId = stack.gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(TENANT_A))!.publicId;
     const hook = await fetch(`${stack.gw.url}echo/webhook/${publicId}`, {
       method: "POST",
       headers: { "content-type": "application/json" },
@@ -106,7 +109,7 @@ describe("registrations stored before issuers were pinned", () => {
     const reopened = openDatabase(path);
     const tenants = new TenantStore(reopened, keyring);
     expect(tenants.pinLegacyIssuers()).toBe(1);
-    expect(tenants.credentials(ref)?.issuer).toBe("http://127.0.0.1:1111");
+    expect(tenants.credentials(tenants.byReference(ref)!.id)?.issuer).toBe("http://127.0.0.1:1111");
     expect(tenants.register(ref, { ...input, issuer: "http://127.0.0.1:2222" })).toEqual({
       ok: false,
       refusal: "foreign-issuer",
@@ -122,14 +125,16 @@ describe("registrations stored before issuers were pinned", () => {
     expect(tenants.pinLegacyIssuers()).toBe(0);
 
     const fresh = new TenantStore(db, keyring);
-    expect(fresh.credentials(ref)?.issuer).toBeNull();
+    expect(fresh.credentials(fresh.byReference(ref)!.id)?.issuer).toBeNull();
     // Protected requests work as before while the row has no issuer.
-    expect(registeredReference(fresh, { ref, issuer: "http://127.0.0.1:3333", claims: {} })).toEqual(ref);
+    expect(registeredTenant(fresh, { ref, issuer: "http://127.0.0.1:3333", claims: {} })).toEqual(
+      fresh.byReference(ref),
+    );
     const adopted = fresh.register(ref, { ...input, hpt: "h2", issuer: "http://127.0.0.1:3333" });
     expect(adopted).toMatchObject({ ok: true, adoptedIssuer: true });
-    expect(fresh.credentials(ref)).toMatchObject({ hpt: "h2", issuer: "http://127.0.0.1:3333" });
+    expect(fresh.credentials(fresh.byReference(ref)!.id)).toMatchObject({ hpt: "h2", issuer: "http://127.0.0.1:3333" });
     expect(fresh.register(ref, { ...input, issuer: "http://127.0.0.1:1111" })).toMatchObject({ ok: false });
-    expect(() => registeredReference(fresh, { ref, issuer: "http://127.0.0.1:1111", claims: {} })).toThrow(
+    expect(() => registeredTenant(fresh, { ref, issuer: "http://127.0.0.1:1111", claims: {} })).toThrow(
       "Plugin was not registered",
     );
     db.$client.close();

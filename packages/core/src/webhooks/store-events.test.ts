@@ -7,10 +7,12 @@ import type { GatewayRuntime, IncomingMessage, Tenant, WebhookEvent } from "../g
 import { createEventStore } from "./store-events.js";
 
 const tenant: Tenant = {
-  ref: { companyId: "1", pluginAlias: "echo", pluginId: "1" },
+  id: 1,
+  host: "salesrender",
+  key: "1/echo/1",
   publicId: "p1",
   settings: {},
-  registration: { country: "US", currency: "USD", clusterUri: "http://127.0.0.1:1/" },
+  country: "US",
 };
 
 const message = (text: string): IncomingMessage => ({

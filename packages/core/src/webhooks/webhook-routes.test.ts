@@ -1,3 +1,4 @@
+import { SALESRENDER_HOST, salesRenderTenantKey } from "../protocol/reference.js";
 import { afterEach, describe, expect, it } from "vitest";
 import { defineGateway } from "../gateway/define-gateway.js";
 import { createEchoGateway } from "../test/echo-gateway.js";
@@ -9,8 +10,10 @@ afterEach(async () => {
   stack = undefined;
 });
 
-const hookUrl = (s: Stack, publicId = s.gw.runtime.tenants.get(TENANT_A)!.publicId) =>
-  `${s.gw.url}echo/webhook/${publicId}`;
+const hookUrl = (
+  s: Stack,
+  publicId = s.gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(TENANT_A))!.publicId,
+) => `${s.gw.url}echo/webhook/${publicId}`;
 
 describe("declared webhooks (core owns the route)", () => {
   it("refuses an unknown tenant 404, a failed verify 401 and an oversized body 413, as {code, message}, storing nothing", async () => {
@@ -98,12 +101,12 @@ describe("declared webhooks (core owns the route)", () => {
       },
     });
     const s = (stack = await startStack(gateway));
-    const publicId = s.gw.runtime.tenants.get(TENANT_A)!.publicId;
+    const publicId = s.gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(TENANT_A))!.publicId;
     const broken = await fetch(`${s.gw.url}echo/broken/${publicId}`, { method: "POST", body: "{}" });
     expect(broken.status).toBe(400);
     expect(await broken.json()).toEqual({ code: 400, message: "The webhook request could not be read" });
     // A follow-up's writes commit with the message; one that throws rolls back alone, the message kept.
-    const tenant = s.gw.runtime.tenants.get(TENANT_A)!;
+    const tenant = s.gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(TENANT_A))!;
     for (const [id, text] of [
       ["f-1", "fine"],
       ["f-2", "boom"],

@@ -12,7 +12,6 @@ import { HttpError, WebhookInputError } from "../errors.js";
 import type { GatewayInstance, Tenant, WebhookDefinition, WebhookRefusal } from "../gateway/types.js";
 import { readBoundedBody } from "../http/bounded-body.js";
 import type { AppDeps, AppEnv } from "../http/context.js";
-import { referenceKey } from "../protocol/reference.js";
 import { webhookRequest } from "./webhook-request.js";
 
 /** Largest webhook body by default: channels' webhooks are a few KB. */
@@ -38,7 +37,7 @@ async function handleWebhook(c: Context<AppEnv>, deps: AppDeps, name: string, we
     : runtime.tenants.byPublicId(params.publicId ?? "");
   if (!tenant) throw new HttpError(404, "Unknown webhook");
   // Built only when a line is written: a pino child per request is a measurable share of a webhook.
-  const log = () => logger.child({ tenant: referenceKey(tenant.ref), webhook: name });
+  const log = () => logger.child({ tenant: tenant.id, webhook: name });
   const body = await readBoundedBody(c, webhook.maxBytes ?? DEFAULT_WEBHOOK_LIMIT);
   const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
   const request = webhookRequest({

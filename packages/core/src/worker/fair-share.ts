@@ -6,7 +6,7 @@
 /** One owner with work that may be due, as handed out by {@link FairShare.ready}. */
 export interface Turn<R> {
   key: string;
-  ref: R;
+  owner: R;
 }
 
 /**
@@ -17,7 +17,7 @@ export interface Turn<R> {
  * that schedules work calls {@link hint}); only a query of the owner's rows may {@link settle} it.
  */
 export class FairShare<R> {
-  private readonly owners = new Map<string, { ref: R; at: number }>();
+  private readonly owners = new Map<string, { owner: R; at: number }>();
   private readonly running = new Map<string, number>();
 
   constructor(
@@ -26,10 +26,10 @@ export class FairShare<R> {
   ) {}
 
   /** Work of `key` may be due from `at` on (the earliest hint wins). */
-  hint(key: string, ref: R, at: number): void {
-    const owner = this.owners.get(key);
-    if (!owner) this.owners.set(key, { ref, at });
-    else if (at < owner.at) owner.at = at;
+  hint(key: string, owner: R, at: number): void {
+    const known = this.owners.get(key);
+    if (!known) this.owners.set(key, { owner, at });
+    else if (at < known.at) known.at = at;
   }
 
   /** What the owner's rows say: its earliest work is due at `at`, or it has none (`null`). */
@@ -45,7 +45,7 @@ export class FairShare<R> {
   /** Owners with work due at `now`, the one served longest ago first. */
   ready(now: number): Turn<R>[] {
     const turns: Turn<R>[] = [];
-    for (const [key, owner] of this.owners) if (owner.at <= now) turns.push({ key, ref: owner.ref });
+    for (const [key, entry] of this.owners) if (entry.at <= now) turns.push({ key, owner: entry.owner });
     return turns;
   }
 

@@ -1,16 +1,10 @@
 import pino from "pino";
 import { describe, expect, it } from "vitest";
-import { referenceKey, type PluginReference } from "../protocol/reference.js";
 import { FairWorker, type WorkerJobs } from "./fair-worker.js";
 
-const A: PluginReference = { companyId: "1", pluginAlias: "echo", pluginId: "11" };
-const B: PluginReference = { companyId: "2", pluginAlias: "echo", pluginId: "22" };
-const row = (ref: PluginReference) => ({
-  company_id: ref.companyId,
-  plugin_alias: ref.pluginAlias,
-  plugin_id: ref.pluginId,
-  t: 0,
-});
+const A = 1;
+const B = 2;
+const row = (tenantId: number) => ({ tenant_id: tenantId, t: 0 });
 
 /** A worker over in-memory queues of numbered items per tenant, every item due at once. */
 function memoryWorker(options: {
@@ -18,7 +12,6 @@ function memoryWorker(options: {
   run: (item: number) => Promise<void>;
   overrides?: Partial<WorkerJobs<number>>;
 }) {
-  const refs = new Map([A, B].map((r) => [referenceKey(r), r]));
   return new FairWorker<number>({
     name: "test worker",
     concurrency: 4,
@@ -30,13 +23,13 @@ function memoryWorker(options: {
         throw new Error("these tests never make the database refuse");
       },
     },
-    pending: () => [...options.queues.keys()].map((key) => row(refs.get(key)!)),
+    pending: () => [...options.queues.keys()].map((key) => row(Number(key))),
     take: (turn, room, _now, claim) => {
       const queue = options.queues.get(turn.key) ?? [];
       for (const item of queue.splice(0, room)) claim(item);
       return queue.length === 0 ? "drained" : "more";
     },
-    nextDue: (ref) => ((options.queues.get(referenceKey(ref))?.length ?? 0) > 0 ? 0 : null),
+    nextDue: (tenantId) => ((options.queues.get(String(tenantId))?.length ?? 0) > 0 ? 0 : null),
     run: options.run,
     ...options.overrides,
   });
@@ -52,8 +45,8 @@ describe("fair worker", () => {
     const ran: number[] = [];
     const hung = new Promise<void>(() => undefined);
     const queues = new Map([
-      [referenceKey(A), [1, 2, 3]],
-      [referenceKey(B), [11, 12, 13]],
+      [String(A), [1, 2, 3]],
+      [String(B), [11, 12, 13]],
     ]);
     const worker = memoryWorker({
       queues,
@@ -65,8 +58,8 @@ describe("fair worker", () => {
     worker.start();
     await until(() => ran.filter((i) => i > 10).length === 3);
     expect(ran.filter((i) => i < 10)).toEqual([1]);
-    expect(worker.inFlightOf({ key: referenceKey(A), ref: A })).toBe(1);
-    expect(worker.inFlightOf({ key: referenceKey(B), ref: B })).toBe(0);
+    expect(worker.inFlightOf({ key: String(A), owner: A })).toBe(1);
+    expect(worker.inFlightOf({ key: String(B), owner: B })).toBe(0);
     await worker.stop(10);
     expect(worker.signal.aborted).toBe(true);
   });
@@ -75,8 +68,8 @@ describe("fair worker", () => {
     const ran: number[] = [];
     const abandoned: number[] = [];
     const queues = new Map([
-      [referenceKey(A), [1]],
-      [referenceKey(B), [11]],
+      [String(A), [1]],
+      [String(B), [11]],
     ]);
     let failures = 0;
     const worker = memoryWorker({
@@ -96,7 +89,7 @@ describe("fair worker", () => {
           }
         },
         take: (turn, room, _now, claim) => {
-          if (turn.key === referenceKey(B) && failures++ === 0) throw new Error("database went away");
+          if (turn.key === String(B) && failures++ === 0) throw new Error("database went away");
           const queue = queues.get(turn.key) ?? [];
           for (const item of queue.splice(0, room)) claim(item);
           return queue.length === 0 ? "drained" : "more";

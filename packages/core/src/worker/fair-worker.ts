@@ -5,8 +5,7 @@
  */
 import type { Logger } from "pino";
 import { isStorageUnavailable, type StorageHealth } from "../db/storage-health.js";
-import { referenceOfRow, type ReferenceRow } from "../db/tenant-rows.js";
-import { referenceKey, type PluginReference } from "../protocol/reference.js";
+import type { TenantRow } from "../db/tenant-rows.js";
 import { backoffDelay, WORKER_RETRY } from "./backoff.js";
 import type { Clock } from "./clock.js";
 import { FairShare, type Turn } from "./fair-share.js";
@@ -31,20 +30,20 @@ export interface WorkerJobs<T> {
   /** Tenants with stored work and when it is first due (read at start). */
   pending(): PendingRow[];
   /** The group a tenant's work counts against (default: the tenant itself). */
-  groupOf?(turn: Turn<PluginReference>): string;
+  groupOf?(turn: TenantTurn): string;
   /**
    * Takes up to `room` pieces of the tenant's due work, handing each to `claim` (it counts at once
    * against the free slots and the group's cap).
    */
-  take(turn: Turn<PluginReference>, room: number, now: number, claim: (item: T) => void): TurnOutcome;
+  take(turn: TenantTurn, room: number, now: number, claim: (item: T) => void): TurnOutcome;
   /** When the tenant's stored work is next due (null: it has none), after a `drained` turn. */
-  nextDue(ref: PluginReference): number | null;
+  nextDue(tenantId: number): number | null;
   /** Wraps one wake-up's claims (the queue: one transaction); default: runs them. */
   round?(now: number, claimAll: () => Claim<T>[]): Claim<T>[];
   /** Does a claimed piece of work, once its claim is committed. */
   run(item: T): Promise<void>;
   /** After `run` ended (its slot is free again). */
-  finished?(item: T, turn: Turn<PluginReference>): void;
+  finished?(item: T, turn: TenantTurn): void;
   /** A claim that was not started (the wake-up failed and rolled back). */
   abandoned?(item: T): void;
   /** An extra time to wake at, besides the tenants' due times (the queue's next lease check). */
@@ -54,12 +53,15 @@ export interface WorkerJobs<T> {
 }
 
 /** A tenant with stored work, `t` its earliest due time. */
-export type PendingRow = ReferenceRow & { t: number };
+export type PendingRow = TenantRow & { t: number };
+
+/** A tenant's turn: `owner` is the tenant's id. */
+export type TenantTurn = Turn<number>;
 
 /** A piece of work claimed in one wake-up, with its tenant and group. */
 export interface Claim<T> {
   item: T;
-  turn: Turn<PluginReference>;
+  turn: TenantTurn;
   group: string;
 }
 
@@ -67,7 +69,7 @@ export interface Claim<T> {
 export class FairWorker<T> {
   private readonly waker: Waker;
   private readonly inflight = new Inflight();
-  private readonly fair: FairShare<PluginReference>;
+  private readonly fair: FairShare<number>;
   /** Claimed or running work per tenant. */
   private readonly perTenant = new Map<string, number>();
   private abortController = new AbortController();
@@ -95,13 +97,13 @@ export class FairWorker<T> {
   }
 
   /** Claimed or running work of one tenant. */
-  inFlightOf(turn: Turn<PluginReference>): number {
+  inFlightOf(turn: TenantTurn): number {
     return this.perTenant.get(turn.key) ?? 0;
   }
 
-  /** Work of `ref` may be due from `at` on (call for every write that schedules work). */
-  hint(ref: PluginReference, at: number): void {
-    this.fair.hint(referenceKey(ref), ref, at);
+  /** Work of the tenant may be due from `at` on (call for every write that schedules work). */
+  hint(tenantId: number, at: number): void {
+    this.fair.hint(String(tenantId), tenantId, at);
   }
 
   /** Runs the pump on the next turn of the event loop. */
@@ -111,7 +113,7 @@ export class FairWorker<T> {
 
   /** Starts working through what is stored (including what an earlier process left). */
   start(): void {
-    for (const row of this.jobs.pending()) this.hint(referenceOfRow(row), row.t);
+    for (const row of this.jobs.pending()) this.hint(row.tenant_id, row.t);
     this.active = true;
     if (this.abortController.signal.aborted) this.abortController = new AbortController();
     this.waker.wake();
@@ -154,7 +156,7 @@ export class FairWorker<T> {
   /** The claims of one wake-up; each counts against its tenant's group at once. */
   private claimTurns(now: number): Claim<T>[] {
     const claimed: Claim<T>[] = [];
-    const served: Turn<PluginReference>[] = [];
+    const served: TenantTurn[] = [];
     const free = () => this.jobs.concurrency - this.inflight.size - claimed.length;
     try {
       // Round-robin over tenants with due work: each round offers every tenant an equal share of
@@ -177,7 +179,7 @@ export class FairWorker<T> {
           served.push(turn);
           // A turn that is not drained comes round again; that ends, as every turn either claims
           // work or settles the tenant (`take` says `blocked` when it can do neither).
-          if (outcome === "drained") this.fair.settle(turn.key, this.jobs.nextDue(turn.ref));
+          if (outcome === "drained") this.fair.settle(turn.key, this.jobs.nextDue(turn.owner));
           else if (outcome === "more") again.push(turn);
         }
         turns = again;
@@ -185,7 +187,7 @@ export class FairWorker<T> {
     } catch (error) {
       // Rolled back: nothing of this wake-up was claimed, and a tenant settled by rows that the
       // rollback put back may have work due after all.
-      for (const turn of served) this.fair.hint(turn.key, turn.ref, now);
+      for (const turn of served) this.fair.hint(turn.key, turn.owner, now);
       for (const claim of claimed) this.release(claim);
       for (const { item } of claimed) this.jobs.abandoned?.(item);
       throw error;

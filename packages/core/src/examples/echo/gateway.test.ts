@@ -1,3 +1,4 @@
+import { SALESRENDER_HOST, salesRenderTenantKey } from "../../protocol/reference.js";
 import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -53,11 +54,14 @@ afterAll(async () => {
 });
 
 const hook = (body: unknown, secret = "s3cret") =>
-  fetch(`${gw.url}echo/webhook/${gw.runtime.tenants.get(TENANT_A)!.publicId}`, {
-    method: "POST",
-    headers: { "x-echo-secret": secret },
-    body: JSON.stringify(body),
-  });
+  fetch(
+    `${gw.url}echo/webhook/${gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(TENANT_A))!.publicId}`,
+    {
+      method: "POST",
+      headers: { "x-echo-secret": secret },
+      body: JSON.stringify(body),
+    },
+  );
 
 describe("the README's example gateway", () => {
   it("is the code core's README shows", () => {
@@ -76,7 +80,7 @@ describe("the README's example gateway", () => {
     const saved = await crm.putSettings(gw.url, TENANT_A, { main: { apiKey: "k1", webhookSecret: "s3cret" } });
     expect(saved.status).toBe(200);
     expect(fake.webhooks.at(-1)).toEqual({
-      url: `${gw.url}echo/webhook/${gw.runtime.tenants.get(TENANT_A)!.publicId}`,
+      url: `${gw.url}echo/webhook/${gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(TENANT_A))!.publicId}`,
       secret: "s3cret",
     });
   });

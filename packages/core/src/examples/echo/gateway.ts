@@ -86,8 +86,8 @@ export const echo = defineGateway({
       },
 
       // Checked before saving: a 400 on the field (in the CRM's language), and nothing saved.
-      async verifySettings({ settings, publicId }) {
-        const url = runtime.publicUrl(`echo/webhook/${publicId}`);
+      async verifySettings({ settings, tenant }) {
+        const url = runtime.publicUrl(`echo/webhook/${tenant.publicId}`);
         const res = await call("webhook", settings.main.apiKey, { url, secret: settings.main.webhookSecret });
         if (!res.ok) {
           throw new SettingsValidationError({

@@ -3,7 +3,6 @@
  */
 import { Hono } from "hono";
 import { HttpError } from "../../errors.js";
-import { referenceKey } from "../../protocol/reference.js";
 import type { RegistrationRefusal } from "../../tenants/tenant-store.js";
 import type { AppDeps, AppEnv } from "../context.js";
 import { readBody } from "../bounded-body.js";
@@ -42,12 +41,15 @@ export function registrationRoutes(deps: AppDeps): Hono<AppEnv> {
       iat: claims.iat,
       jti,
     });
-    const tenant = referenceKey(ref);
     if (!result.ok) {
-      deps.logger.warn({ tenant, issuer, refusal: result.refusal }, "registration refused");
+      deps.logger.warn(
+        { tenant: deps.tenants.byReference(ref)?.id, issuer, refusal: result.refusal },
+        "registration refused",
+      );
       const [status, message] = REFUSALS.get(result.refusal)!;
       throw new HttpError(status, message);
     }
+    const tenant = result.tenant.id;
     if (result.adoptedIssuer) deps.logger.info({ tenant, issuer }, "registration pinned to its issuer");
     deps.logger.info({ tenant }, "plugin registered");
     return c.json({ registered: true });

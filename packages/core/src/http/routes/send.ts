@@ -7,7 +7,7 @@ import { HttpError } from "../../errors.js";
 import { parseChatMessage } from "../../protocol/chat.js";
 import type { AppDeps, AppEnv } from "../context.js";
 import { readBody } from "../bounded-body.js";
-import { registeredReference } from "../protected.js";
+import { registeredTenant } from "../protected.js";
 
 /** Accepts an outgoing message from the CRM into the durable queue. */
 export function sendRoutes(deps: AppDeps): Hono<AppEnv> {
@@ -15,7 +15,7 @@ export function sendRoutes(deps: AppDeps): Hono<AppEnv> {
   app.post("/special/send", async (c) => {
     const body = await readBody(c);
     const verified = await deps.verifier.verify(body.request);
-    const ref = registeredReference(deps.tenants, verified);
+    const tenant = registeredTenant(deps.tenants, verified);
     const { claims } = verified;
     const parsed = parseChatMessage(claims.body);
     if (!parsed.ok) throw new HttpError(405, parsed.error);
@@ -26,7 +26,7 @@ export function sendRoutes(deps: AppDeps): Hono<AppEnv> {
       );
     }
     try {
-      await deps.queue.enqueue(ref, parsed.value);
+      await deps.queue.enqueue(tenant.id, parsed.value);
     } catch (error) {
       if (isStorageUnavailable(error)) throw error; // a 503 with Retry-After (http/errors.ts)
       deps.logger.error({ err: error }, "could not store an outgoing message");

@@ -22,28 +22,26 @@ export function settingsRoutes(deps: AppDeps): Hono<AppEnv> {
   app.get("/protected/forms/settings", (c) => c.json(renderForm(gateway.settings, c.get("language"))));
 
   app.get("/protected/data/settings", (c) => {
-    const data = maskPasswords(gateway.settings, tenants.settings(c.get("ref")));
+    const data = maskPasswords(gateway.settings, tenants.settings(c.get("tenant").id));
     // PHP serialises empty data as [], and the CRM is used to that.
     return c.json(Object.keys(data).length ? data : []);
   });
 
   app.put("/protected/data/settings", async (c) => {
-    const ref = c.get("ref");
+    const tenant = c.get("tenant");
     const body = await readBody(c);
-    const previous = tenants.settings(ref);
+    const previous = tenants.settings(tenant.id);
     const checked = checkSettings(gateway.settings, body, previous, c.get("language"));
     if (!checked.ok) throw new SettingsValidationError(checked.errors);
-    const tenant = tenants.get(ref)!;
     await instance.verifySettings?.({
-      ref,
-      publicId: tenant.publicId,
+      tenant,
       settings: checked.data,
       previous,
       language: c.get("language"),
     });
-    tenants.saveSettings(ref, checked.data);
+    tenants.saveSettings(tenant.id, checked.data);
     try {
-      await instance.settingsSaved?.(tenants.get(ref)!);
+      await instance.settingsSaved?.(tenants.byId(tenant.id)!);
     } catch (error) {
       deps.logger.warn({ err: error }, "settingsSaved hook failed");
     }
@@ -58,7 +56,7 @@ export function settingsRoutes(deps: AppDeps): Hono<AppEnv> {
     if (query === undefined) throw new HttpError(400, "Parameter query is required");
     return c.json(
       (await complete({
-        ref: c.get("ref"),
+        tenant: c.get("tenant"),
         query,
         dep: jsonParam(c.req.query("dep")),
         context: jsonParam(c.req.query("context")),
@@ -73,10 +71,10 @@ export function settingsRoutes(deps: AppDeps): Hono<AppEnv> {
     if (typeof entry !== "function" && entry.settingsAccess && c.get("claims").settings !== true) {
       throw new HttpError(403, "Access to settings is not allowed");
     }
-    const ref = c.get("ref");
-    const settings = tenants.settings(ref);
-    const markdown = await render(tenants.get(ref), {
-      ref,
+    const tenant = c.get("tenant");
+    const settings = tenants.settings(tenant.id);
+    const markdown = await render(tenants.byId(tenant.id), {
+      tenantId: tenant.id,
       settings,
       language: c.get("language"),
       dep: jsonParam(c.req.query("dep")),

@@ -48,11 +48,10 @@ export function uploadRoutes(deps: AppDeps): Hono<AppEnv> {
     if (limit === undefined) return refuse(c, 415, `Files with *.${extension} can not be uploaded`);
     if (file.size > limit) return refuse(c, 413, "Files too big and can not be uploaded");
 
-    const ref = c.get("ref");
-    const tenant = deps.tenants.get(ref)!;
+    const tenant = c.get("tenant");
     let id: string;
     try {
-      id = await deps.files.put(ref, {
+      id = await deps.files.put(tenant, {
         name: file.name,
         contentType: file.type,
         data: new Uint8Array(await file.arrayBuffer()),
@@ -77,7 +76,7 @@ export function uploadRoutes(deps: AppDeps): Hono<AppEnv> {
   app.get(`/${UPLOADED_PATH}:publicId/:file`, async (c) => {
     const tenant = deps.tenants.byPublicId(c.req.param("publicId"));
     const id = /^([0-9a-f-]{36})(?:\.|$)/.exec(c.req.param("file"))?.[1];
-    const file = tenant && id ? await deps.files.open(tenant.ref, id, { maxAgeMs: deps.config.fileTtlMs }) : undefined;
+    const file = tenant && id ? await deps.files.open(tenant, id, { maxAgeMs: deps.config.fileTtlMs }) : undefined;
     if (!file) throw new HttpError(404, "File not found");
     return fileResponse(file);
   });

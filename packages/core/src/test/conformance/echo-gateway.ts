@@ -73,9 +73,9 @@ export function echoGateway(providerUrl: string) {
           code: res.status,
         });
       },
-      async verifySettings({ settings, publicId }) {
+      async verifySettings({ settings, tenant }) {
         const { apiKey } = settings.account!;
-        const res = await call("webhook", apiKey, "PUT", { url: runtime.publicUrl(`echo/webhook/${publicId}`) });
+        const res = await call("webhook", apiKey, "PUT", { url: runtime.publicUrl(`echo/webhook/${tenant.publicId}`) });
         if (!res.ok) throw new SettingsValidationError({ account: { apiKey: ["The provider refused this key"] } });
       },
       webhooks: {
