@@ -51,6 +51,8 @@ const envSchema = z.object({
   SWITCHBOARD_DOWNLOAD_BUDGET_MB: positiveInt.default(64),
   SWITCHBOARD_SECRET_KEY: z.string().optional(),
   SWITCHBOARD_SECRET_KEYS_OLD: z.string().optional(),
+  /** Which of the CRM hosts the app can serve run (comma-separated). */
+  SWITCHBOARD_HOSTS: z.string().default("salesrender"),
   NODE_ENV: z.string().optional(),
 });
 
@@ -93,6 +95,11 @@ export interface CoreConfig {
   secretKey: SecretKey | undefined;
   /** Keys that still open secrets sealed before a rotation (SWITCHBOARD_SECRET_KEYS_OLD). */
   oldSecretKeys: SecretKey[];
+  /**
+   * `SWITCHBOARD_HOSTS`: names of the CRM hosts to run, trimmed and lower-cased, in the order
+   * given; checked against the hosts the app serves when it starts (`selectHosts`).
+   */
+  hosts: string[];
 }
 
 const KEY_FORMAT = "must be 32 bytes given as base64 (44 characters, `openssl rand -base64 32`) or hex (64 characters)";
@@ -173,5 +180,8 @@ export function loadCoreConfig(env: Record<string, string | undefined> = process
     production: e.NODE_ENV === "production",
     secretKey: keys.secretKey,
     oldSecretKeys: keys.oldSecretKeys,
+    hosts: e.SWITCHBOARD_HOSTS.split(",")
+      .map((name) => name.trim().toLowerCase())
+      .filter(Boolean),
   };
 }

@@ -56,6 +56,30 @@ export class FetchError extends SwitchboardError {
   }
 }
 
+/**
+ * The CRM host's API answered and refused a request of the outbox (an HTTP status it does not
+ * take): `permanent` when it said never again (the request is dropped), else it is tried again.
+ */
+export class CrmRefusedError extends SwitchboardError {
+  readonly retryable: boolean;
+  /** The HTTP status the CRM answered, when it was one. */
+  readonly status: number | undefined;
+  /** The host's own error code (Bitrix24's `error`), when it gave one. */
+  readonly code: string | undefined;
+  /** When the CRM told us how long to wait. */
+  readonly retryAfterMs: number | undefined;
+  constructor(
+    message: string,
+    options: { permanent: boolean; status?: number; code?: string; retryAfterMs?: number; cause?: unknown },
+  ) {
+    super(message, { cause: options.cause });
+    this.retryable = !options.permanent;
+    this.status = options.status;
+    this.code = options.code;
+    this.retryAfterMs = options.retryAfterMs;
+  }
+}
+
 /** An error that is also an HTTP answer `{code, message}`; thrown by routes and middleware. */
 export class HttpError extends SwitchboardError {
   readonly retryable = false;

@@ -35,6 +35,9 @@ export {
 export { ownEntry } from "./util/own-entry.js";
 export * from "./gateway/types.js";
 export { defineGateway } from "./gateway/define-gateway.js";
+export * from "./hosts/types.js";
+export { defineHost } from "./hosts/define-host.js";
+export { selectHosts, type SelectedHost } from "./hosts/select-hosts.js";
 export {
   safeFetch,
   safeHead,

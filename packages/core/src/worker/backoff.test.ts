@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { loadCoreConfig } from "../env.js";
-import { ChannelNetworkError, ChannelRefusedError } from "../errors.js";
+import { ChannelNetworkError, ChannelRefusedError, CrmRefusedError } from "../errors.js";
 import { backoffDelay, retryDelay } from "./backoff.js";
 
 const RETRY = { baseMs: 1000, maxMs: 60_000 };
@@ -80,6 +80,13 @@ describe("retryDelay", () => {
     // The channel's word wins over our cap: retrying earlier would only be refused again.
     expect(retryDelay(refused(90_000), 1, RETRY)).toBe(90_000);
     expect(retryDelay(refused(0), 5, RETRY)).toBe(0);
+  });
+
+  it("waits the CRM's retry-after too (a host's refusal that may pass)", () => {
+    jitter(0);
+    const crm = new CrmRefusedError("QUERY_LIMIT_EXCEEDED", { permanent: false, status: 503, retryAfterMs: 1500 });
+    expect(retryDelay(crm, 7, RETRY)).toBe(1500);
+    expect(retryDelay(new CrmRefusedError("HTTP 503", { permanent: false, status: 503 }), 1, RETRY)).toBe(500);
   });
 
   it("falls back to the backoff when the channel gave no retry-after", () => {

@@ -1,7 +1,7 @@
 /**
  * @module worker/backoff — exponential backoff with jitter, shared by the send queue and the CRM outbox.
  */
-import { ChannelRefusedError } from "../errors.js";
+import { ChannelRefusedError, CrmRefusedError } from "../errors.js";
 
 /** The longest delay before retry number `attempt` (1-based): base·2^(attempt−1), capped. */
 export function fullBackoff(attempt: number, options: { baseMs: number; maxMs: number }): number {
@@ -14,9 +14,10 @@ export function backoffDelay(attempt: number, options: { baseMs: number; maxMs: 
   return Math.round(fullBackoff(attempt, options) * (0.5 + Math.random() * 0.5));
 }
 
-/** Delay before retrying after `error`: the channel's own retry-after when it gave one, else {@link backoffDelay}. */
+/** Delay before retrying after `error`: the channel's or CRM's own retry-after when it gave one, else {@link backoffDelay}. */
 export function retryDelay(error: unknown, attempt: number, options: { baseMs: number; maxMs: number }): number {
-  const retryAfter = error instanceof ChannelRefusedError ? error.retryAfterMs : undefined;
+  const retryAfter =
+    error instanceof ChannelRefusedError || error instanceof CrmRefusedError ? error.retryAfterMs : undefined;
   return retryAfter ?? backoffDelay(attempt, options);
 }
 

@@ -1,0 +1,22 @@
+import { describe, expect, it } from "vitest";
+import { loadCoreConfig } from "./env.js";
+
+const SELF = { LV_PLUGIN_SELF_URI: "http://127.0.0.1:8080/" };
+
+describe("SWITCHBOARD_HOSTS", () => {
+  it("defaults to salesrender", () => {
+    expect(loadCoreConfig(SELF).hosts).toEqual(["salesrender"]);
+  });
+
+  it("is a comma-separated list, trimmed and lower-cased, empty entries ignored", () => {
+    expect(loadCoreConfig({ ...SELF, SWITCHBOARD_HOSTS: " SalesRender , bitrix24," }).hosts).toEqual([
+      "salesrender",
+      "bitrix24",
+    ]);
+  });
+
+  it("keeps an empty list and duplicates for the gateway to refuse with the hosts it knows", () => {
+    expect(loadCoreConfig({ ...SELF, SWITCHBOARD_HOSTS: " , " }).hosts).toEqual([]);
+    expect(loadCoreConfig({ ...SELF, SWITCHBOARD_HOSTS: "a,A" }).hosts).toEqual(["a", "a"]);
+  });
+});
