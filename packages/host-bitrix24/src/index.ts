@@ -22,3 +22,4 @@ export { connectorId, connectorIcon } from "./host/connector.js";
 export { lineKey, parseLineKey } from "./host/host-context.js";
 export { ROUTE_PATHS } from "./routes/route-paths.js";
 export * from "./delivery/delivery-errors.js";
+export { bitrix24 } from "./host/bitrix24-host.js";

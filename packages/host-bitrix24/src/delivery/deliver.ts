@@ -6,7 +6,7 @@
  * per-message error status, see the package README), falling back to a notification to the operator.
  */
 import { randomUUID } from "node:crypto";
-import type { Attachment, MessageContent } from "@switchboard/core";
+import { CrmRefusedError, type Attachment, type MessageContent } from "@switchboard/core";
 import { customerTextToBbcode } from "../format/customer-text.js";
 import { languageOf } from "../host/language.js";
 import { parseLineKey, type HostContext } from "../host/host-context.js";
@@ -45,8 +45,27 @@ export class Bitrix24Delivery {
     });
   }
 
-  /** Delivers one request; throws a named error saying whether a retry can help. */
+  /**
+   * Delivers one request; throws a named error saying whether a retry can help. The portal's own
+   * refusals reach the outbox as core's CrmRefusedError, so its wait (QUERY_LIMIT_EXCEEDED,
+   * OPERATION_TIME_LIMIT) is the outbox's next retry time.
+   */
   async deliver(request: HostOutboxRequest, tenant: LineTenant): Promise<void> {
+    try {
+      await this.deliverOnce(request, tenant);
+    } catch (error) {
+      if (!(error instanceof PortalRefusedError)) throw error;
+      throw new CrmRefusedError(error.message, {
+        permanent: !error.retryable,
+        status: error.status,
+        code: error.code,
+        ...(error.retryAfterMs !== undefined ? { retryAfterMs: error.retryAfterMs } : {}),
+        cause: error,
+      });
+    }
+  }
+
+  private async deliverOnce(request: HostOutboxRequest, tenant: LineTenant): Promise<void> {
     const target = parseLineKey(tenant.key);
     if (!target) throw new UnreadableOutboxRequestError(`Tenant ${tenant.id} is not a Bitrix24 Open Line`);
     const portal = this.host.portals.info(target.memberId);

@@ -1,3 +1,4 @@
+import { CrmRefusedError } from "@switchboard/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { bitrix24Portals } from "../db/schema.js";
 import { NeedsReauthorisationError } from "../oauth/errors.js";
@@ -302,12 +303,33 @@ describe("customer → Open Line", () => {
     expect(texts[0]!.replace(/\u200b/g, "")).toBe("one [b]not bold[/b]");
     expect(h.fake.portal.dialogues()).toHaveLength(2);
   });
+});
 
-  it("fails a message with the portal's permanent refusal when the line is not active", async () => {
+describe("portal limits", () => {
+  it("hands the portal's QUERY_LIMIT_EXCEEDED to the outbox as a retryable CRM refusal with its wait", async () => {
+    const { h } = await installed();
+    await connectLine(h);
+    const tenant = h.tenants.values().next().value!;
+    h.fake.failNext({ method: "imconnector.send.messages", status: 503, error: "QUERY_LIMIT_EXCEEDED", times: 20 });
+    const error = await h.host
+      .deliver(
+        {
+          kind: "incoming",
+          body: { chat: { contact: "tg-1" }, message: { content: { text: "hi", format: "text" }, attachments: [] } },
+        },
+        tenant,
+      )
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CrmRefusedError);
+    expect(error).toMatchObject({ retryable: true, code: "QUERY_LIMIT_EXCEEDED", status: 503 });
+    expect((error as CrmRefusedError).retryAfterMs).toBeGreaterThanOrEqual(0);
+    expect(h.fake.portal.messages()).toHaveLength(0);
+  });
+
+  it("hands a permanent refusal (NOT_ACTIVE_LINE) to the outbox as a permanent CRM refusal", async () => {
     const { h } = await installed();
     const tenant = h.host.context.ports.tenants.open(`${encodeURIComponent(h.fake.portal.memberId)}/1`);
     h.host.context.lines.ensure(tenant.id, h.fake.portal.memberId, 1);
-    // The line is not active: the portal refuses the call (NOT_ACTIVE_LINE), permanently.
     const sent = h.host.deliver(
       {
         kind: "incoming",
@@ -316,6 +338,7 @@ describe("customer → Open Line", () => {
       tenant,
     );
     await expect(sent).rejects.toMatchObject({ code: "NOT_ACTIVE_LINE", retryable: false });
+    await expect(sent).rejects.toBeInstanceOf(CrmRefusedError);
   });
 });
 

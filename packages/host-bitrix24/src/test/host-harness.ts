@@ -11,16 +11,25 @@ import {
   SettingsValidationError,
   defineSettingsForm,
   type ChatMessage,
+  type HostRuntime,
   type Language,
   type SettingsData,
 } from "@switchboard/core";
-import { Keyring, SecretKey, checkSettings, maskPasswords, openDatabase } from "@switchboard/core/internal";
+import {
+  Keyring,
+  SecretKey,
+  checkSettings,
+  configureOutbound,
+  maskPasswords,
+  openDatabase,
+} from "@switchboard/core/internal";
 import { startFakeBitrix24, type FakeBitrix24, type FakeBitrix24Options } from "@switchboard/testkit";
 import { Hono } from "hono";
 import { pino } from "pino";
 import { MIGRATIONS_FOLDER } from "../db/migrations.js";
 import type { Bitrix24Env } from "../env.js";
-import { createBitrix24Host, type Bitrix24HostParts } from "../host/create-host.js";
+import { bitrix24 } from "../host/bitrix24-host.js";
+import type { Bitrix24HostParts } from "../host/create-host.js";
 import type { HostedGateway, HostPorts, LineTenant } from "../host/ports.js";
 
 /** The echo gateway's static half (core's example gateway: `main.apiKey`, `main.webhookSecret`). */
@@ -81,6 +90,8 @@ export async function startHostHarness(
     verify?: (settings: SettingsData, language: Language) => Promise<void> | void;
   } = {},
 ): Promise<HostHarness> {
+  // As SWITCHBOARD_ALLOW_PRIVATE_URLS=true does for a gateway: the fake is on loopback.
+  configureOutbound({ allowPrivate: true, downloadDeadlineMs: 30_000, downloadBudgetBytes: 64 * 1024 * 1024 });
   const fake = await startFakeBitrix24(options.fake);
   const db = openDatabase(":memory:", { gatewayMigrations: MIGRATIONS_FOLDER, gatewayName: "bitrix24" });
   const secrets = new Keyring(new SecretKey(randomBytes(32)));
@@ -133,7 +144,19 @@ export async function startHostHarness(
     ratePerSecond: 50,
     rateBurst: 50,
   };
-  const host = createBitrix24Host({ ports, db, env, allowPrivate: true });
+  // The host as core starts it: its definition's readEnv and setup, given these ports as its runtime
+  // (core's host runtime has more, which the host does not use).
+  const instance = await bitrix24.setup(
+    { ...ports, db } as unknown as HostRuntime,
+    bitrix24.readEnv!({
+      BITRIX24_CLIENT_ID: env.clientId,
+      BITRIX24_CLIENT_SECRET: env.clientSecret,
+      BITRIX24_OAUTH_URL: env.oauthUrl,
+      BITRIX24_RATE_PER_SECOND: String(env.ratePerSecond),
+      BITRIX24_RATE_BURST: String(env.rateBurst),
+    }),
+  );
+  const host = instance.parts;
   const app = new Hono();
   app.route("/", host.routes);
   app.get("/files/:tenant/:kind/:key", async (c) => {
