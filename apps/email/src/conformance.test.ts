@@ -1,3 +1,4 @@
+import { salesrender } from "@switchboard/host-salesrender";
 import { startGateway } from "@switchboard/core";
 import type { CrmSimulator } from "@switchboard/testkit";
 import {
@@ -98,6 +99,7 @@ runConformanceSuite({
       await startSmtpSink({ auth: accounts[1], tls: TEST_TLS }),
     ];
     const gateway = await startGateway(email, {
+      hosts: [salesrender],
       env: conformanceEnv(crm),
       gatewayEnv: {
         inbound: { port: 0, host: "127.0.0.1", maxBytes: MAX_BYTES },

@@ -1,3 +1,4 @@
+import { salesrender } from "@switchboard/host-salesrender";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -65,6 +66,7 @@ describe("email secrets at rest", () => {
     expect(secretsOnDisk(dbPath, [inboundToken])).toEqual([inboundToken]);
 
     restarted = await startGateway(email, {
+      hosts: [salesrender],
       env: {
         ...conformanceEnv(bed.crm),
         SWITCHBOARD_DB_PATH: dbPath,

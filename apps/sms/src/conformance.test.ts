@@ -1,4 +1,5 @@
-import { startGateway, type GatewayHandle, SALESRENDER_HOST, salesRenderTenantKey } from "@switchboard/core";
+import { salesrender, SALESRENDER_HOST, salesRenderTenantKey } from "@switchboard/host-salesrender";
+import { startGateway, type GatewayHandle } from "@switchboard/core";
 import {
   CONFORMANCE_TENANTS,
   conformanceEnv,
@@ -58,6 +59,7 @@ runConformanceSuite({
       accounts.push({ account, number: twilio.addPhoneNumber(account.sid, `+1415555020${i}`) });
     }
     gateway = await startGateway(sms, {
+      hosts: [salesrender],
       port: 0,
       gatewayEnv: { apiBaseUrl: twilio.url, mediaRetryDelaysMs: [10] },
       env: conformanceEnv(crm),

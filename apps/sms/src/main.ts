@@ -1,8 +1,9 @@
 /**
  * @module main — runs the SMS gateway (`pnpm --filter @switchboard/sms start`).
  */
+import { salesrender } from "@switchboard/host-salesrender";
 import { runGateway } from "@switchboard/core";
 import { readSmsEnv } from "./env.js";
 import { sms } from "./gateway.js";
 
-await runGateway(sms, readSmsEnv);
+await runGateway(sms, readSmsEnv, { hosts: [salesrender] });

@@ -1,4 +1,4 @@
-import { SALESRENDER_HOST, salesRenderTenantKey } from "@switchboard/core";
+import { SALESRENDER_HOST, salesRenderTenantKey } from "@switchboard/host-salesrender";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";

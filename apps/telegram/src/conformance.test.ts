@@ -1,3 +1,4 @@
+import { salesrender } from "@switchboard/host-salesrender";
 import { startGateway } from "@switchboard/core";
 import { conformanceEnv, runConformanceSuite } from "@switchboard/testkit/conformance";
 import { startFakeTelegram, UpdateBuilder, type FakeTelegram } from "@switchboard/testkit/telegram";
@@ -21,7 +22,12 @@ runConformanceSuite({
   async start(crm) {
     fake = await startFakeTelegram();
     for (const token of TOKENS) fake.addBot(token);
-    const gw = await startGateway(telegram, { env: conformanceEnv(crm), gatewayEnv: { apiRoot: fake.url }, port: 0 });
+    const gw = await startGateway(telegram, {
+      hosts: [salesrender],
+      env: conformanceEnv(crm),
+      gatewayEnv: { apiRoot: fake.url },
+      port: 0,
+    });
     return {
       gatewayUrl: gw.url,
       async stop() {

@@ -1,8 +1,9 @@
 /**
  * @module main — production entry: read the environment, run the Telegram gateway.
  */
+import { salesrender } from "@switchboard/host-salesrender";
 import { runGateway } from "@switchboard/core";
 import { readTelegramEnv } from "./env.js";
 import { telegram } from "./gateway.js";
 
-await runGateway(telegram, readTelegramEnv);
+await runGateway(telegram, readTelegramEnv, { hosts: [salesrender] });

@@ -4,6 +4,7 @@
  * run by core's production `runGateway`. SIGUSR2 opens the no-op gateway's gate.
  */
 import { runGateway, type AnyGateway, type GatewayEnvironment } from "@switchboard/core";
+import { salesrender } from "@switchboard/host-salesrender";
 import { readTelegramEnv } from "@switchboard/telegram/dist/env.js";
 import { telegram } from "@switchboard/telegram/dist/gateway.js";
 import { childGatewayEnv } from "../env.js";
@@ -26,4 +27,4 @@ function noopGateway(): AnyGateway {
 // The Telegram gateway reads its own variables (TELEGRAM_API_ROOT) from the child's environment.
 const readEnv = (): GatewayEnvironment<unknown> =>
   config.kind === "noop" ? { core: config.env, gateway: undefined } : readTelegramEnv(config.env);
-await runGateway(measured(config.kind === "noop" ? noopGateway() : telegram), readEnv);
+await runGateway(measured(config.kind === "noop" ? noopGateway() : telegram), readEnv, { hosts: [salesrender] });

@@ -14,8 +14,6 @@ const envSchema = z.object({
   LV_PLUGIN_SELF_URI: z.string().url({ message: "LV_PLUGIN_SELF_URI must be an absolute URL" }),
   PORT: z.coerce.number().int().min(0).max(65535).optional(),
   HOST: z.string().default("0.0.0.0"),
-  LV_PLUGIN_COMPONENT_REGISTRATION_SCHEME: z.string().default("https"),
-  LV_PLUGIN_COMPONENT_REGISTRATION_HOSTNAME: z.string().default("backend.leadvertex.com,backend.salesrender.com"),
   LV_PLUGIN_CHAT_SEND_QUEUE_LIMIT: positiveInt.default(100),
   /** Sends in flight per tenant; default a quarter of LV_PLUGIN_CHAT_SEND_QUEUE_LIMIT. */
   SWITCHBOARD_SEND_TENANT_LIMIT: positiveInt.optional(),
@@ -64,8 +62,6 @@ export interface CoreConfig {
   basePath: string;
   port: number | undefined;
   host: string;
-  issuerScheme: string;
-  issuerHostnames: string[];
   sendConcurrency: number;
   /** Sends in flight for one tenant at most (never more than `sendConcurrency`). */
   sendTenantConcurrency: number;
@@ -149,10 +145,6 @@ export function loadCoreConfig(env: Record<string, string | undefined> = process
     basePath: new URL(selfUri).pathname.replace(/\/+$/, ""),
     port: e.PORT,
     host: e.HOST,
-    issuerScheme: e.LV_PLUGIN_COMPONENT_REGISTRATION_SCHEME.replace(/:$/, "").toLowerCase(),
-    issuerHostnames: e.LV_PLUGIN_COMPONENT_REGISTRATION_HOSTNAME.split(",")
-      .map((h) => h.trim().toLowerCase())
-      .filter(Boolean),
     sendConcurrency: e.LV_PLUGIN_CHAT_SEND_QUEUE_LIMIT,
     sendTenantConcurrency: Math.min(
       e.SWITCHBOARD_SEND_TENANT_LIMIT ?? Math.ceil(e.LV_PLUGIN_CHAT_SEND_QUEUE_LIMIT / 4),

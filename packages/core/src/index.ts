@@ -21,7 +21,6 @@ export {
   type MessageFormat,
   type MessageStatus,
 } from "./protocol/chat.js";
-export * from "./protocol/reference.js";
 export {
   defineSettingsForm,
   type FieldDefinition,

@@ -4,23 +4,7 @@
  */
 export { loadCoreConfig, normaliseSelfUri } from "./env.js";
 export { negotiateLanguage } from "./i18n.js";
-export {
-  parseChatMessage,
-  statusRank,
-  SEND_ERRORS,
-  attachmentSchema,
-  chatSchema,
-  contentSchema,
-  messageSchema,
-  type ParseResult,
-} from "./protocol/chat.js";
-export {
-  CrmTokenVerifier,
-  signCrmRequest,
-  referenceFromClaims,
-  type CrmClaims,
-  type VerifiedToken,
-} from "./protocol/tokens.js";
+export { statusRank, attachmentSchema, chatSchema, contentSchema, messageSchema } from "./protocol/chat.js";
 export { renderForm, passwordFields } from "./settings/form.js";
 export { checkSettings, maskPasswords } from "./settings/validate.js";
 export { withoutPasswords } from "./settings/redact-passwords.js";
@@ -32,7 +16,18 @@ export {
 } from "./settings/settings-page.js";
 export { parseSettingsForm } from "./settings/parse-page-form.js";
 export { settingsPageHeaders } from "./settings/page-headers.js";
-export { BodyTooLargeError, DEFAULT_BODY_LIMIT, readBoundedBody, readBoundedText } from "./http/bounded-body.js";
+export {
+  BodyTooLargeError,
+  DEFAULT_BODY_LIMIT,
+  readBody,
+  readBoundedBody,
+  readBoundedText,
+} from "./http/bounded-body.js";
+export { fileResponse } from "./http/file-headers.js";
+export { permissionsJson, uploadLimitFor, type UploadLimits } from "./files/upload-limits.js";
+export { sendJson } from "./net/post-json.js";
+// SalesRender's tables: created by core's migrations before hosts existed, used by host-salesrender only.
+export { publicKeys, registrations, seenEvents } from "./db/schema.js";
 export { configureOutbound, outboundPolicy, type OutboundPolicy } from "./net/outbound-policy.js";
 export { ByteBudget } from "./net/byte-budget.js";
 export { createLogger } from "./logger.js";
@@ -40,4 +35,4 @@ export { CORE_MIGRATIONS, openDatabase } from "./db/client.js";
 export { migrationsUpTo } from "./db/migrations-up-to.js";
 export { Keyring, SecretUnreadableError, isSealed } from "./secrets/keyring.js";
 export { SecretKey } from "./secrets/secret-key.js";
-export { backoffDelay } from "./worker/backoff.js";
+export { backoffDelay, fullBackoff, MIN_ATTEMPTS_BEFORE_EXPIRY } from "./worker/backoff.js";

@@ -1,3 +1,4 @@
+import { salesrender } from "@switchboard/host-salesrender";
 import { startCrmSimulator, type CrmSimulator } from "@switchboard/testkit";
 import { conformanceEnv } from "@switchboard/testkit/conformance";
 import { startGateway, type GatewayHandle } from "@switchboard/core";
@@ -62,6 +63,7 @@ describe("SMTP destinations (address policy)", () => {
       crm = await startCrmSimulator();
       sink = await startSmtpSink({ auth: { user: "u", password: "p" }, tls: TEST_TLS });
       gateway = await startGateway(email, {
+        hosts: [salesrender],
         env: conformanceEnv(crm),
         gatewayEnv: { outbound: { allowPrivate: false, ca: TEST_TLS.cert } },
         port: 0,

@@ -3,14 +3,9 @@
  * simulator, one SMTP sink per tenant (its SMTP account), and nodemailer as the customer's mail
  * program talking to the gateway's inbound SMTP server.
  */
+import { salesrender, SALESRENDER_HOST, salesRenderTenantKey } from "@switchboard/host-salesrender";
 import { readFileSync } from "node:fs";
-import {
-  SALESRENDER_HOST,
-  salesRenderTenantKey,
-  startGateway,
-  type GatewayHandle,
-  type SettingsData,
-} from "@switchboard/core";
+import { startGateway, type GatewayHandle, type SettingsData } from "@switchboard/core";
 import { startTestStack, uniqueId, type CrmSimulator, type PluginRef, type SendBody } from "@switchboard/testkit";
 import { conformanceEnv } from "@switchboard/testkit/conformance";
 import { startSmtpSink, type SmtpSink } from "@switchboard/testkit/smtp";
@@ -109,6 +104,7 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
     tenants: TENANTS,
     start: (crm) =>
       startGateway(email, {
+        hosts: [salesrender],
         env: { ...conformanceEnv(crm), ...options.env },
         gatewayEnv: {
           inbound: {

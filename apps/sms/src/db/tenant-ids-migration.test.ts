@@ -1,7 +1,8 @@
+import { salesRenderTenantKey, type PluginReference } from "@switchboard/host-salesrender";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { salesRenderTenantKey, type PluginReference } from "@switchboard/core";
+
 import { CORE_MIGRATIONS, migrationsUpTo, openDatabase } from "@switchboard/core/internal";
 import { describe, expect, it } from "vitest";
 import { MIGRATIONS_FOLDER } from "./migrations.js";

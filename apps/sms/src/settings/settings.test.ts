@@ -1,4 +1,4 @@
-import { SALESRENDER_HOST, salesRenderTenantKey } from "@switchboard/core";
+import { SALESRENDER_HOST, salesRenderTenantKey } from "@switchboard/host-salesrender";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSmsTestbed, type SmsTestbed } from "../test/testbed.js";
 

@@ -2,13 +2,8 @@
  * Test bed for the SMS gateway: a real gateway on loopback (under a base path), the CRM simulator
  * and the fake Twilio, with tenants registered and configured through the real settings route.
  */
-import {
-  startGateway,
-  type GatewayHandle,
-  type Tenant,
-  SALESRENDER_HOST,
-  salesRenderTenantKey,
-} from "@switchboard/core";
+import { salesrender, SALESRENDER_HOST, salesRenderTenantKey } from "@switchboard/host-salesrender";
+import { startGateway, type GatewayHandle, type Tenant } from "@switchboard/core";
 import {
   freePort,
   startTestStack,
@@ -80,6 +75,7 @@ export async function startSmsTestbed(
   const selfUri = `http://127.0.0.1:${port}/gw/sms/`;
   const start = (crm: CrmSimulator, env: Record<string, string> | undefined) =>
     startGateway(sms, {
+      hosts: [salesrender],
       port,
       gatewayEnv: { apiBaseUrl: twilio.url, mediaRetryDelaysMs: [10, 20, 40] },
       env: { ...conformanceEnv(crm), LV_PLUGIN_SELF_URI: selfUri, ...env },

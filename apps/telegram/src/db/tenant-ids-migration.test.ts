@@ -1,8 +1,9 @@
+import { salesRenderTenantKey, type PluginReference } from "@switchboard/host-salesrender";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { salesRenderTenantKey, type PluginReference } from "@switchboard/core";
+
 import { CORE_MIGRATIONS, Keyring, migrationsUpTo, openDatabase, SecretKey } from "@switchboard/core/internal";
 import { describe, expect, it } from "vitest";
 import { MIGRATIONS_FOLDER } from "./migrations.js";

@@ -1,3 +1,4 @@
+import { salesrender } from "@switchboard/host-salesrender";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -46,6 +47,7 @@ describe("a split message across a restart", () => {
     await stack.gw.stop({ timeoutMs: 1000 });
     const restartedAt = Date.now();
     restarted = await startGateway(telegram, {
+      hosts: [salesrender],
       env: { ...conformanceEnv(stack.crm), SWITCHBOARD_DB_PATH: dbPath },
       gatewayEnv: { apiRoot: stack.fake.url },
       port: stack.gw.port,

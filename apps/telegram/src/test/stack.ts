@@ -2,13 +2,8 @@
  * The whole loop for tests: CRM simulator → Telegram gateway → fake Bot API, with two companies
  * registered, each with its own bot.
  */
-import {
-  SALESRENDER_HOST,
-  salesRenderTenantKey,
-  startGateway,
-  type GatewayHandle,
-  type StartGatewayOptions,
-} from "@switchboard/core";
+import { salesrender, SALESRENDER_HOST, salesRenderTenantKey } from "@switchboard/host-salesrender";
+import { startGateway, type GatewayHandle, type StartGatewayOptions } from "@switchboard/core";
 import { conformanceEnv } from "@switchboard/testkit/conformance";
 import { startFakeTelegram, type FakeTelegram } from "@switchboard/testkit/telegram";
 import { telegram, type TelegramGateway } from "../gateway.js";
@@ -89,6 +84,7 @@ export async function startTelegramStack(
     tenants: TENANTS,
     start: (crm) =>
       startGateway(telegram, {
+        hosts: [salesrender],
         env: { ...conformanceEnv(crm), ...options.env },
         gatewayEnv: { apiRoot },
         port: 0,
@@ -112,6 +108,7 @@ export async function startTelegramStack(
       const running = restarted ?? stack.gateway;
       await running.stop({ timeoutMs: 1000 });
       restarted = await startGateway(telegram, {
+        hosts: [salesrender],
         env: { ...conformanceEnv(stack.crm), ...env },
         gatewayEnv: { apiRoot },
         port: running.port,

@@ -1,4 +1,4 @@
-import { SALESRENDER_HOST, salesRenderTenantKey } from "@switchboard/core";
+import { SALESRENDER_HOST, salesRenderTenantKey } from "@switchboard/host-salesrender";
 import type { WebhookRequest } from "@switchboard/core";
 import type { IncomingBody, RecordedRequest } from "@switchboard/testkit";
 import { UpdateBuilder } from "@switchboard/testkit/telegram";

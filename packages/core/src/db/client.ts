@@ -15,12 +15,17 @@ export type Database = BetterSQLite3Database<typeof schema> & { $client: BetterS
 /** Core's drizzle migrations folder. */
 export const CORE_MIGRATIONS = fileURLToPath(new URL("../../drizzle", import.meta.url));
 
-/** Opens (creating the directory if needed) and migrates the database; its files are 0600, a created folder 0700. */
+/**
+ * Opens (creating the directory if needed) and migrates the database: core's migrations, then each
+ * host's, then the gateway's. Its files are 0600, a created folder 0700.
+ */
 export function openDatabase(
   path: string,
   options: {
     gatewayMigrations?: string;
     gatewayName?: string;
+    /** The running hosts' migrations folders, by host name (applied in order, after core's). */
+    hostMigrations?: ReadonlyArray<{ name: string; folder: string }>;
     /** Core's migrations folder; another only in tests that build a database of an earlier version. */
     coreMigrations?: string;
   } = {},
@@ -44,6 +49,12 @@ export function openDatabase(
   // free pages of the file.
   sqlite.pragma("secure_delete = ON");
   migrate(db, { migrationsFolder: options.coreMigrations ?? CORE_MIGRATIONS });
+  for (const host of options.hostMigrations ?? []) {
+    migrate(db, {
+      migrationsFolder: host.folder,
+      migrationsTable: `__drizzle_migrations_host_${host.name.replace(/\W/g, "_")}`,
+    });
+  }
   if (options.gatewayMigrations) {
     migrate(db, {
       migrationsFolder: options.gatewayMigrations,

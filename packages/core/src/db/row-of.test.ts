@@ -20,6 +20,7 @@ describe("RowOf", () => {
       lease_until: number | null;
       last_error: string | null;
       details: string | null;
+      host_data: string | null;
       status_rank: number;
       created_at: number;
       finished_at: number | null;

@@ -32,6 +32,8 @@ export const tenants = sqliteTable(
     tenantKey: text("tenant_key").notNull(),
     /** Random id used in webhook URLs; survives re-registration. */
     publicId: text("public_id").notNull(),
+    /** The company's country as the host knows it (ISO 3166 alpha-2; SalesRender: the registration's). */
+    country: text("country"),
     createdAt: integer("created_at").notNull(),
   },
   (t) => [uniqueIndex("tenants_host_key").on(t.host, t.tenantKey), uniqueIndex("tenants_public_id").on(t.publicId)],
@@ -92,6 +94,8 @@ export const outgoing = sqliteTable(
     leaseUntil: integer("lease_until"),
     lastError: text("last_error"),
     details: text("details"),
+    /** JSON the host gave with the message (`messages.accept`'s `hostData`), carried into its statuses. */
+    hostData: text("host_data"),
     /** Highest status reported to the CRM (0 none, 1 sent, 2 delivered, 3 read, 4 error). */
     statusRank: integer("status_rank").notNull().default(0),
     createdAt: integer("created_at").notNull(),

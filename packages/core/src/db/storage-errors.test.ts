@@ -1,4 +1,4 @@
-import { SALESRENDER_HOST, salesRenderTenantKey } from "../protocol/reference.js";
+import { SALESRENDER_HOST, salesRenderTenantKey } from "@switchboard/host-salesrender";
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import BetterSqlite3 from "better-sqlite3";

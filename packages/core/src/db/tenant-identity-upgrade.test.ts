@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { startCrmSimulator, type CrmSimulator } from "@switchboard/testkit";
 import BetterSqlite3 from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SALESRENDER_HOST, salesRenderTenantKey, type PluginReference } from "../protocol/reference.js";
+import { SALESRENDER_HOST, salesRenderTenantKey, type PluginReference } from "@switchboard/host-salesrender";
 import { createEchoGateway, type EchoGateway } from "../test/echo-gateway.js";
 import { startStack, TENANT_A, TENANT_B, textMessage, type Stack } from "../test/stack.js";
 import { CORE_MIGRATIONS, openDatabase } from "./client.js";

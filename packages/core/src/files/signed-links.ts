@@ -5,17 +5,25 @@ import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import type { Database } from "../db/client.js";
 import { meta } from "../db/schema.js";
 import { eq } from "drizzle-orm";
-import type { PluginReference } from "../protocol/reference.js";
 import type { SecretBox } from "../secrets/keyring.js";
 import { FILE_LINK_SECRET_KEY } from "../secrets/reseal.js";
 
+/** The tenant a link is for: its host and the host's key of it. */
+export interface LinkTenant {
+  host: string;
+  key: string;
+}
+
 /** What a signed link points at. */
 export interface LinkTarget {
-  ref: PluginReference;
+  tenant: LinkTenant;
   kind: string;
   key: string;
   expiresAt: number;
 }
+
+/** The host of every tenant before hosts existed. */
+const LEGACY_LINK_HOST = "salesrender";
 
 /** Makes and checks signed file links; the secret is generated once and kept, sealed, in the database. */
 export class SignedLinks {
@@ -42,9 +50,8 @@ export class SignedLinks {
   create(target: Omit<LinkTarget, "expiresAt">, ttlSeconds: number, fileName = "file"): string {
     const payload = Buffer.from(
       JSON.stringify([
-        target.ref.companyId,
-        target.ref.pluginAlias,
-        target.ref.pluginId,
+        target.tenant.host,
+        target.tenant.key,
         target.kind,
         target.key,
         Math.floor(Date.now() / 1000) + ttlSeconds,
@@ -67,17 +74,29 @@ export class SignedLinks {
     } catch {
       return undefined;
     }
-    if (!Array.isArray(parts) || parts.length !== 6) return undefined;
-    const [companyId, pluginAlias, pluginId, kind, key, exp] = parts as [
-      string,
-      string,
-      string,
-      string,
-      string,
-      number,
-    ];
+    if (!Array.isArray(parts)) return undefined;
+    if (parts.length === 6) {
+      // A link made before tenants had hosts names a SalesRender plugin reference; its tenant key
+      // is built as the host builds it (and as core's migration 0004 did).
+      const [companyId, pluginAlias, pluginId, kind, key, exp] = parts as [
+        string,
+        string,
+        string,
+        string,
+        string,
+        number,
+      ];
+      const legacyKey = [companyId, pluginAlias, pluginId].map((part) => encodeURIComponent(part)).join("/");
+      return this.target({ host: LEGACY_LINK_HOST, key: legacyKey }, kind, key, exp);
+    }
+    if (parts.length !== 5) return undefined;
+    const [host, tenantKey, kind, key, exp] = parts as [string, string, string, string, number];
+    return this.target({ host, key: tenantKey }, kind, key, exp);
+  }
+
+  private target(tenant: LinkTenant, kind: string, key: string, exp: number): LinkTarget | "expired" {
     if (exp * 1000 < Date.now()) return "expired";
-    return { ref: { companyId, pluginAlias, pluginId }, kind, key, expiresAt: exp * 1000 };
+    return { tenant, kind, key, expiresAt: exp * 1000 };
   }
 
   private sign(payload: string): string {

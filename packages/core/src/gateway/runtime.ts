@@ -33,12 +33,9 @@ export function createRuntime(parts: {
   const claimSeenEvent: Statement<[tenantId: number, scope: string, externalId: string, seenAt: number]> =
     sqlite.prepare(`INSERT OR IGNORE INTO seen_events (tenant_id, scope, external_id, seen_at) VALUES (?, ?, ?, ?)`);
   const fileTtlSeconds = Math.floor(config.fileTtlMs / 1000);
-  // Signed links still name the tenant by its plugin reference: links handed out before tenant ids keep working.
-  const referenceOf = (tenant: Tenant) => {
-    const creds = tenants.credentials(tenant.id);
-    if (!creds) throw new Error(`Tenant ${tenant.id} is not registered`);
-    return creds.ref;
-  };
+  // Links name the tenant by host and key, which never change (ids would be just as stable, but
+  // links made before tenant ids name their tenant the same way).
+  const linkTenant = (tenant: Tenant) => ({ host: tenant.host, key: tenant.key });
 
   const claimOnce: GatewayRuntime["claimOnce"] = (tenant, scope, externalId) =>
     claimSeenEvent.run(tenant.id, scope, externalId, Date.now()).changes > 0;
@@ -73,10 +70,10 @@ export function createRuntime(parts: {
     findOutgoing: (tenant, channelMessageId) => outgoing.findOutgoing(tenant.id, channelMessageId),
     files: {
       link: (tenant, kind, key, options = {}) =>
-        links.create({ ref: referenceOf(tenant), kind, key }, options.ttlSeconds ?? fileTtlSeconds, options.fileName),
+        links.create({ tenant: linkTenant(tenant), kind, key }, options.ttlSeconds ?? fileTtlSeconds, options.fileName),
       async store(tenant, file) {
         const id = await files.put(tenant, file);
-        return links.create({ ref: referenceOf(tenant), kind: "stored", key: id }, fileTtlSeconds, file.name);
+        return links.create({ tenant: linkTenant(tenant), kind: "stored", key: id }, fileTtlSeconds, file.name);
       },
     },
     fetchAttachment: (uri, options = {}) => safeFetch(uri, { ...options, allowPrivate: config.allowPrivateUrls }),

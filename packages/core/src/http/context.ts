@@ -6,10 +6,9 @@ import type { StorageHealth } from "../db/storage-health.js";
 import type { CoreConfig } from "../env.js";
 import type { FileStore } from "../files/file-store.js";
 import type { SignedLinks } from "../files/signed-links.js";
-import type { AnyGateway, GatewayInstance, GatewayRuntime, Tenant } from "../gateway/types.js";
+import type { AnyGateway, GatewayInstance, GatewayRuntime } from "../gateway/types.js";
+import type { HostInstance } from "../hosts/types.js";
 import type { Language } from "../i18n.js";
-import type { CrmClaims, CrmTokenVerifier } from "../protocol/tokens.js";
-import type { SendQueue } from "../queue/send-queue.js";
 import type { TenantStore } from "../tenants/tenant-store.js";
 import type { EventStore } from "../webhooks/store-events.js";
 
@@ -17,9 +16,6 @@ import type { EventStore } from "../webhooks/store-events.js";
 export interface AppEnv {
   Variables: {
     language: Language;
-    /** The registered tenant the request's token speaks for. */
-    tenant: Tenant;
-    claims: CrmClaims;
   };
 }
 
@@ -29,11 +25,11 @@ export interface AppDeps {
   gateway: AnyGateway;
   /** What its `setup` returned: send, webhooks, files, previews, settings checks. */
   instance: GatewayInstance;
+  /** The running hosts by name: their routes are mounted, their file kinds served. */
+  hosts: ReadonlyMap<string, HostInstance>;
   config: CoreConfig;
   logger: Logger;
-  verifier: CrmTokenVerifier;
   tenants: TenantStore;
-  queue: SendQueue;
   links: SignedLinks;
   files: FileStore;
   runtime: GatewayRuntime;

@@ -1,6 +1,6 @@
 /**
- * @module http/create-app — the gateway's Hono app: core routes plus its declared webhooks, under the
- * path of LV_PLUGIN_SELF_URI. Building it does not listen, so tests can use `app.request()`.
+ * @module http/create-app — the gateway's Hono app: core routes, each host's routes and the
+ * gateway's declared webhooks, under the path of LV_PLUGIN_SELF_URI. Building it does not listen, so tests can use `app.request()`.
  */
 import { Hono } from "hono";
 import { negotiateLanguage } from "../i18n.js";
@@ -9,10 +9,6 @@ import { cors } from "./cors.js";
 import { errorHandler } from "./errors.js";
 import { fileRoutes } from "./routes/files.js";
 import { healthRoutes, publicRoutes } from "./routes/public.js";
-import { registrationRoutes } from "./routes/registration.js";
-import { sendRoutes } from "./routes/send.js";
-import { settingsRoutes } from "./routes/settings.js";
-import { uploadRoutes } from "./routes/upload.js";
 import { webhookRoutes } from "../webhooks/webhook-routes.js";
 
 /** Builds the complete HTTP app of a gateway. */
@@ -31,13 +27,9 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 
   const base = deps.config.basePath;
   const app = base ? root.basePath(base) : root;
-  app.route("/", publicRoutes(deps));
+  app.route("/", publicRoutes());
   app.route("/", healthRoutes(deps));
-  app.route("/", registrationRoutes(deps));
-  // Before the settings routes: their `/protected/*` token check would otherwise run a second time.
-  app.route("/", uploadRoutes(deps));
-  app.route("/", settingsRoutes(deps));
-  app.route("/", sendRoutes(deps));
+  for (const host of deps.hosts.values()) if (host.routes) app.route("/", host.routes);
   app.route("/", fileRoutes(deps));
   app.route("/", webhookRoutes(deps, deps.instance));
   // Probes usually hit the root, whatever path the CRM reaches us under.

@@ -1,4 +1,4 @@
-import { SALESRENDER_HOST, salesRenderTenantKey } from "../protocol/reference.js";
+import { SALESRENDER_HOST, salesRenderTenantKey } from "@switchboard/host-salesrender";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createEchoGateway } from "../test/echo-gateway.js";
 import { startStack, TENANT_A, TENANT_B, textMessage, type Stack } from "../test/stack.js";

@@ -50,7 +50,15 @@ type EarliestRow = { t: number | null };
  */
 interface QueueStatements {
   insert: Statement<
-    [tenantId: number, crmMessageId: string | null, payload: string, contact: string, due: number, now: number]
+    [
+      tenantId: number,
+      crmMessageId: string | null,
+      payload: string,
+      contact: string,
+      hostData: string | null,
+      due: number,
+      now: number,
+    ]
   >;
   releaseExpired: Statement<{ now: number; running: string }, TenantRow>;
   claimDue: Statement<{ tenantId: number; now: number; leaseUntil: number; limit: number }, OutgoingRow>;
@@ -67,12 +75,20 @@ interface QueueStatements {
   >;
 }
 
+/** A message to store in the queue: its tenant, the message, and what its host keeps with it. */
+export interface QueuedMessage {
+  tenantId: number;
+  message: ChatMessage;
+  /** Stored as JSON with the message and carried into its statuses (`hostData`). */
+  hostData?: unknown;
+}
+
 /** The outgoing-message tables and every write to them. */
 export class OutgoingStore {
   private readonly statuses: StatusTracker;
   private readonly progress: SendPartsStore;
   private readonly stmt: QueueStatements;
-  private readonly insertTx: (items: Array<{ tenantId: number; message: ChatMessage }>, now: number) => boolean[];
+  private readonly insertTx: (items: readonly QueuedMessage[], now: number) => boolean[];
   private readonly sentTx: (items: SentMessage[], now: number) => void;
   private readonly failedTx: (row: OutgoingRow, reason: string, now: number) => void;
 
@@ -86,8 +102,8 @@ export class OutgoingStore {
     this.progress = new SendPartsStore(db, this.statuses);
     this.stmt = {
       insert: sqlite.prepare(
-        `INSERT INTO outgoing (tenant_id, crm_message_id, payload, contact, state, attempts, next_attempt_at, created_at)
-         VALUES (?, ?, ?, ?, 'queued', 0, ?, ?)
+        `INSERT INTO outgoing (tenant_id, crm_message_id, payload, contact, host_data, state, attempts, next_attempt_at, created_at)
+         VALUES (?, ?, ?, ?, ?, 'queued', 0, ?, ?)
          ON CONFLICT DO NOTHING`,
       ),
       // A send of this process that outlives its lease is still running: never hand it out twice.
@@ -133,11 +149,18 @@ export class OutgoingStore {
          WHERE p.tenant_id = ? AND p.gateway_message_id = ?`,
       ),
     };
-    this.insertTx = sqlite.transaction((items: Array<{ tenantId: number; message: ChatMessage }>, now: number) =>
+    this.insertTx = sqlite.transaction((items: readonly QueuedMessage[], now: number) =>
       items.map(
-        ({ tenantId, message }) =>
-          this.stmt.insert.run(tenantId, message.message.id, JSON.stringify(message), message.chat.contact, now, now)
-            .changes > 0,
+        ({ tenantId, message, hostData }) =>
+          this.stmt.insert.run(
+            tenantId,
+            message.message.id,
+            JSON.stringify(message),
+            message.chat.contact,
+            hostData === undefined ? null : JSON.stringify(hostData),
+            now,
+            now,
+          ).changes > 0,
       ),
     );
     this.sentTx = sqlite.transaction((items: SentMessage[], now: number) => {
@@ -153,7 +176,7 @@ export class OutgoingStore {
     this.failedTx = sqlite.transaction((row: OutgoingRow, reason: string, now: number) => {
       this.stmt.failed.run(reason, now, row.id);
       this.progress.clear(row.id);
-      this.statuses.setMessageStatus(row.tenant_id, row.id, "error");
+      this.statuses.setMessageStatus(row.tenant_id, row.id, "error", reason);
     });
   }
 
@@ -163,7 +186,7 @@ export class OutgoingStore {
   }
 
   /** Stores messages in one transaction; each is true when stored, false when its tenant already has its CRM id. */
-  insertAll(items: Array<{ tenantId: number; message: ChatMessage }>, now: number): boolean[] {
+  insertAll(items: readonly QueuedMessage[], now: number): boolean[] {
     return this.insertTx(items, now);
   }
 

@@ -7,6 +7,7 @@ import type { RowOf } from "../db/row-of.js";
 import type { outgoing, outgoingParts } from "../db/schema.js";
 import { MESSAGE_STATUSES, statusRank, type MessageStatus } from "../protocol/chat.js";
 import type { CrmOutbox } from "../outbox/crm-outbox.js";
+import type { StatusRequestBody } from "../hosts/types.js";
 
 const ERROR_RANK = statusRank("error");
 
@@ -30,8 +31,9 @@ export class StatusTracker {
   private readonly aggregate: Statement<[outgoingId: number], { max: number | null; min: number | null }>;
   private readonly raiseMessage: Statement<
     [rank: number, outgoingId: number, belowRank: number],
-    Pick<MessageRow, "crm_message_id">
+    Pick<MessageRow, "crm_message_id" | "host_data">
   >;
+  private readonly partIds: Statement<[outgoingId: number], Pick<PartRow, "gateway_message_id" | "reason">>;
   private readonly insertPart: Statement<[...key: PartKey, outgoingId: number, rank: number]>;
   private readonly deletePart: Statement<[...key: PartKey, outgoingId: number]>;
   private readonly reportTx: (
@@ -59,7 +61,10 @@ export class StatusTracker {
     );
     this.raiseMessage = sqlite.prepare(
       `UPDATE outgoing SET status_rank = ? WHERE id = ? AND status_rank < ? AND status_rank < ${ERROR_RANK}
-       RETURNING crm_message_id`,
+       RETURNING crm_message_id, host_data`,
+    );
+    this.partIds = sqlite.prepare(
+      `SELECT gateway_message_id, reason FROM outgoing_parts WHERE outgoing_id = ? ORDER BY rowid`,
     );
     this.deletePart = sqlite.prepare(
       `DELETE FROM outgoing_parts
@@ -102,13 +107,25 @@ export class StatusTracker {
     }
   }
 
-  /** Moves a whole message to `status` (e.g. sent after a send, error after a permanent failure). */
-  setMessageStatus(tenantId: number, outgoingId: number, status: MessageStatus): boolean {
+  /**
+   * Moves a whole message to `status` (e.g. sent after a send, error after a permanent failure, with
+   * its reason). The CRM hears it with the message's channel ids and what its host stored with it.
+   */
+  setMessageStatus(tenantId: number, outgoingId: number, status: MessageStatus, reason?: string): boolean {
     const rank = statusRank(status);
     const row = this.raiseMessage.get(rank, outgoingId, rank);
     if (!row) return false;
     if (row.crm_message_id !== null) {
-      this.outbox.enqueue(tenantId, "status", { id: row.crm_message_id, status }, row.crm_message_id);
+      const parts = this.partIds.all(outgoingId);
+      const why = reason ?? (status === "error" ? parts.find((p) => p.reason !== null)?.reason : undefined);
+      const body: StatusRequestBody = {
+        id: row.crm_message_id,
+        status,
+        ...(why == null ? {} : { reason: why }),
+        ...(parts.length ? { channelIds: parts.map((p) => p.gateway_message_id) } : {}),
+        ...(row.host_data === null ? {} : { hostData: JSON.parse(row.host_data) as unknown }),
+      };
+      this.outbox.enqueue(tenantId, "status", body, row.crm_message_id);
     }
     return true;
   }

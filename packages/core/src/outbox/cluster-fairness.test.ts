@@ -1,4 +1,4 @@
-import { SALESRENDER_HOST, salesRenderTenantKey } from "../protocol/reference.js";
+import { SALESRENDER_HOST, salesRenderTenantKey } from "@switchboard/host-salesrender";
 import { startCrmSimulator, type CrmSimulator } from "@switchboard/testkit";
 import { afterEach, describe, expect, it } from "vitest";
 import { createEchoGateway } from "../test/echo-gateway.js";

@@ -1,6 +1,7 @@
 /**
  * @module outbox/crm-outbox — requests to the CRM (incoming messages, statuses), stored first and
- * delivered with retries until they succeed, are refused for good, or expire (default 24 h).
+ * delivered through the tenant's host with retries until they succeed, are refused for good, or
+ * expire (default 24 h).
  */
 import type { Statement } from "better-sqlite3";
 import { count } from "drizzle-orm";
@@ -11,27 +12,20 @@ import { crmOutbox } from "../db/schema.js";
 import type { StorageHealth } from "../db/storage-health.js";
 import { tenantRowsSql } from "../db/tenant-rows.js";
 import type { CoreConfig } from "../env.js";
-import { backoffDelay, MIN_ATTEMPTS_BEFORE_EXPIRY } from "../worker/backoff.js";
+import { MIN_ATTEMPTS_BEFORE_EXPIRY, retryDelay } from "../worker/backoff.js";
 import type { Clock } from "../worker/clock.js";
 import { FairWorker, type PendingRow, type TenantTurn, type TurnOutcome } from "../worker/fair-worker.js";
-import { signCrmRequest } from "../protocol/tokens.js";
-import { sendJson } from "../net/post-json.js";
-import { taskAttempt } from "./task-attempt.js";
+import { isRetryable } from "../errors.js";
+import type { HostInstance, OutboxRequest } from "../hosts/types.js";
 import type { TenantStore } from "../tenants/tenant-store.js";
 
 /** A stored request to the CRM, as the outbox's statements read it. */
 type OutboxRow = RowOf<typeof crmOutbox>;
 
-/** The two kinds of request a chat plugin makes to the CRM (§6.1, §6.2). */
+/** The two kinds of request for the CRM: a customer's message, a status of one of the CRM's. */
 export type OutboxKind = OutboxRow["kind"];
 
-const ENDPOINTS: Record<OutboxKind, { method: string; path: string; success: number; stop: number[] }> = {
-  incoming: { method: "PUT", path: "incoming", success: 201, stop: [405, 418] },
-  status: { method: "PATCH", path: "status", success: 200, stop: [404, 418] },
-};
-
 const CONCURRENCY = 32;
-const HTTP_TIMEOUT_MS = 30_000;
 
 /** What `enqueue` binds to the insert statement. */
 type OutboxInsert = {
@@ -46,7 +40,7 @@ type OutboxInsert = {
 /** Durable delivery of requests to the CRM; requests sharing an order key go one at a time, in order. */
 export class CrmOutbox {
   private readonly inflightKeys = new Set<string>();
-  /** Tenants with pending requests, served in turn; the cap is per CRM cluster (its origin). */
+  /** Tenants with pending requests, served in turn; the cap is per host group (SalesRender: CRM cluster). */
   private readonly worker: FairWorker<OutboxRow>;
   // The outbox's named hot path: prepared statements, their rows typed from the schema.
   private readonly pendingTenants: Statement<[], PendingRow>;
@@ -64,7 +58,9 @@ export class CrmOutbox {
     private readonly deps: {
       db: Database;
       tenants: TenantStore;
-      config: Pick<CoreConfig, "selfUri" | "outboxMaxAgeMs" | "retry" | "outboxClusterConcurrency">;
+      /** The running hosts by name (filled before `start`): each delivers its tenants' requests. */
+      hosts: ReadonlyMap<string, HostInstance>;
+      config: Pick<CoreConfig, "outboxMaxAgeMs" | "retry" | "outboxClusterConcurrency">;
       logger: Logger;
       /** Scheduling time (due times, expiry): immune to wall-clock steps. */
       clock: Clock;
@@ -119,7 +115,7 @@ export class CrmOutbox {
       logger: deps.logger,
       storage: deps.storage,
       pending: () => this.pendingTenants.all(),
-      groupOf: (turn) => this.clusterOf(turn.owner),
+      groupOf: (turn) => this.groupOf(turn.owner),
       take: (turn, room, now, claim) => this.take(turn, room, now, claim),
       nextDue: (tenantId) => this.tenantNextDue.get({ tenantId })!.t,
       run: (row) => this.deliver(row),
@@ -130,10 +126,10 @@ export class CrmOutbox {
       },
       abandoned: (row) => this.inflightKeys.delete(row.order_key),
     });
-    this.userAgent = `SR-PLUGIN-CHAT-BOT/1.0 (+${deps.config.selfUri.replace(/\/$/, "")}/info)`;
   }
 
-  private readonly userAgent: string;
+  /** Hosts some tenant's requests wait for (not running here), each logged once. */
+  private readonly waitingHosts = new Set<string>();
 
   /** Stores a request for the CRM (call inside the caller's transaction) and wakes the sender. */
   enqueue(tenantId: number, kind: OutboxKind, body: unknown, orderKey: string): void {
@@ -170,6 +166,18 @@ export class CrmOutbox {
    * no more): starts up to `room` due heads whose order key has nothing in flight.
    */
   private take(turn: TenantTurn, room: number, now: number, claim: (row: OutboxRow) => void): TurnOutcome {
+    const tenant = this.deps.tenants.byId(turn.owner);
+    if (tenant && !this.deps.hosts.has(tenant.host)) {
+      // Kept for a process that runs the host (SWITCHBOARD_HOSTS): waiting is not failing.
+      if (!this.waitingHosts.has(tenant.host)) {
+        this.waitingHosts.add(tenant.host);
+        this.deps.logger.warn(
+          { host: tenant.host, tenant: tenant.id },
+          "CRM requests wait for a host that is not running (SWITCHBOARD_HOSTS); kept",
+        );
+      }
+      return "blocked";
+    }
     // Heads already in flight come back from the query too: ask for that many more.
     const limit = room + this.worker.inFlightOf(turn);
     const heads = this.dueHeads.all({ tenantId: turn.owner, now, limit });
@@ -187,15 +195,12 @@ export class CrmOutbox {
     return started > 0 ? "more" : "blocked";
   }
 
-  /** The CRM cluster a tenant's requests go to (the origin of its cluster URI), for the per-cluster cap. */
-  private clusterOf(tenantId: number): string {
-    const uri = this.deps.tenants.credentials(tenantId)?.clusterUri;
-    if (!uri) return "";
-    try {
-      return new URL(uri).origin;
-    } catch {
-      return uri;
-    }
+  /** The group a tenant's requests count against (its host's `groupOf`, by default the host), for the per-group cap. */
+  private groupOf(tenantId: number): string {
+    const tenant = this.deps.tenants.byId(tenantId);
+    if (!tenant) return "";
+    const host = this.deps.hosts.get(tenant.host);
+    return `${tenant.host} ${host?.groupOf?.(tenant) ?? ""}`;
   }
 
   /** A write that waits out a busy or full database; given up at shutdown (the row is then sent again). */
@@ -205,47 +210,39 @@ export class CrmOutbox {
 
   private async deliver(row: OutboxRow): Promise<void> {
     const log = () => this.deps.logger.child({ tenant: row.tenant_id, outboxId: row.id, kind: row.kind });
-    const endpoint = ENDPOINTS[row.kind];
-    const creds = this.deps.tenants.credentials(row.tenant_id);
+    const tenant = this.deps.tenants.byId(row.tenant_id);
+    const host = tenant && this.deps.hosts.get(tenant.host);
     let failure: string;
-    if (!creds) {
+    let cause: unknown;
+    if (!tenant || !host) {
       failure = "plugin is not registered";
     } else {
       try {
-        const request = signCrmRequest({
-          selfUri: this.deps.config.selfUri,
-          clusterUri: creds.clusterUri,
-          hpt: creds.hpt,
-          ref: creds.ref,
-          body: JSON.parse(row.body),
+        const request = { kind: row.kind, body: JSON.parse(row.body) } as OutboxRequest;
+        await host.deliver(request, {
+          tenant,
+          attempt: row.attempts + 1,
+          get logger() {
+            return log();
+          },
+          signal: this.worker.signal,
         });
-        const url = `${creds.clusterUri.replace(/\/+$/, "")}/companies/${encodeURIComponent(creds.ref.companyId)}/CRM/plugin/chat/${endpoint.path}`;
-        const status = await sendJson(
-          url,
-          endpoint.method,
-          JSON.stringify({
-            request,
-            __task: { createdAt: {}, attempt: taskAttempt(row.attempts, this.deps.config) },
-          }),
-          { headers: { "user-agent": this.userAgent }, timeoutMs: HTTP_TIMEOUT_MS },
-        );
-        if (status === endpoint.success) {
-          await this.write(() => this.remove.run(row.id));
-          if (this.deps.logger.isLevelEnabled("debug")) log().debug({ attempts: row.attempts + 1 }, "delivered to CRM");
-          return;
-        }
-        if (endpoint.stop.includes(status)) {
-          await this.write(() => this.remove.run(row.id));
-          log().warn({ status }, "CRM refused the request for good; dropped");
-          return;
-        }
-        failure = `HTTP ${status}`;
+        await this.write(() => this.remove.run(row.id));
+        if (this.deps.logger.isLevelEnabled("debug")) log().debug({ attempts: row.attempts + 1 }, "delivered to CRM");
+        return;
       } catch (error) {
+        if (!isRetryable(error)) {
+          await this.write(() => this.remove.run(row.id));
+          const status = (error as { status?: unknown }).status;
+          log().warn({ status, failure: (error as Error).message }, "CRM refused the request for good; dropped");
+          return;
+        }
         failure = error instanceof Error ? error.message : String(error);
+        cause = error;
       }
     }
     const attempts = row.attempts + 1;
-    const next = this.deps.clock.now() + backoffDelay(attempts, this.deps.config.retry);
+    const next = this.deps.clock.now() + retryDelay(cause, attempts, this.deps.config.retry);
     if (next > row.expires_at && attempts >= MIN_ATTEMPTS_BEFORE_EXPIRY) {
       await this.write(() => this.remove.run(row.id));
       log().error({ attempts, failure }, "CRM request expired after retries; dropped");

@@ -1,8 +1,8 @@
-import { SALESRENDER_HOST, salesRenderTenantKey } from "../protocol/reference.js";
+import { SALESRENDER_HOST, salesRenderTenantKey } from "@switchboard/host-salesrender";
 import { describe, expect, it } from "vitest";
 import { createEchoGateway } from "../test/echo-gateway.js";
 import { startStack, TENANT_A } from "../test/stack.js";
-import { taskAttempt } from "./task-attempt.js";
+import { taskAttempt } from "@switchboard/host-salesrender";
 
 const defaults = { outboxMaxAgeMs: 86_400_000, retry: { baseMs: 1000, maxMs: 600_000 } };
 

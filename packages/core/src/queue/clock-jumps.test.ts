@@ -1,4 +1,4 @@
-import { SALESRENDER_HOST, salesRenderTenantKey } from "../protocol/reference.js";
+import { SALESRENDER_HOST, salesRenderTenantKey } from "@switchboard/host-salesrender";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { ChannelNetworkError } from "../errors.js";
 import { createEchoGateway } from "../test/echo-gateway.js";

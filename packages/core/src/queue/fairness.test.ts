@@ -1,6 +1,6 @@
-import { SALESRENDER_HOST, salesRenderTenantKey } from "../protocol/reference.js";
+import { SALESRENDER_HOST, salesRenderTenantKey } from "@switchboard/host-salesrender";
 import { afterEach, describe, expect, it } from "vitest";
-import { parseChatMessage } from "../protocol/chat.js";
+import { parseChatMessage } from "@switchboard/host-salesrender";
 import { createEchoGateway } from "../test/echo-gateway.js";
 import { startStack, TENANT_A, TENANT_B, textMessage, type Stack } from "../test/stack.js";
 

@@ -1,4 +1,4 @@
-import { SALESRENDER_HOST, salesRenderTenantKey } from "../protocol/reference.js";
+import { SALESRENDER_HOST, salesRenderTenantKey } from "@switchboard/host-salesrender";
 import { afterEach, describe, expect, it } from "vitest";
 import { ChannelNetworkError, ChannelRefusedError, InvalidInputError } from "../errors.js";
 import { createEchoGateway, type EchoGateway } from "../test/echo-gateway.js";

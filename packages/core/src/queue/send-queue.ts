@@ -12,7 +12,7 @@ import type { CoreConfig } from "../env.js";
 import { ChannelRefusedError, isRetryable } from "../errors.js";
 import type { GatewayInstance, RateLimitRule, SendResult } from "../gateway/types.js";
 import type { ChatMessage } from "../protocol/chat.js";
-import type { OutgoingRow, OutgoingStore, SentMessage } from "../messages/outgoing-store.js";
+import type { OutgoingRow, OutgoingStore, QueuedMessage, SentMessage } from "../messages/outgoing-store.js";
 import type { TenantStore } from "../tenants/tenant-store.js";
 import { MIN_ATTEMPTS_BEFORE_EXPIRY, retryDelay } from "../worker/backoff.js";
 import type { Clock } from "../worker/clock.js";
@@ -77,21 +77,22 @@ export class SendQueue {
   /**
    * Stores a message for sending; messages arriving in the same tick share one transaction (one
    * WAL commit for many requests). Resolves once the message is durable: true when stored, false
-   * when the tenant already has this CRM message id (idempotency).
+   * when the tenant already has this CRM message id (idempotency). `hostData` is stored with it
+   * as JSON and carried into its statuses.
    */
-  enqueue(tenantId: number, message: ChatMessage): Promise<boolean> {
+  enqueue(tenantId: number, message: ChatMessage, hostData?: unknown): Promise<boolean> {
     return new Promise((resolve, reject) => {
-      this.batch.push({ tenantId, message, resolve, reject });
+      this.batch.push({ tenantId, message, hostData, resolve, reject });
       if (this.batch.length === 1) setImmediate(() => this.flush());
     });
   }
 
-  private readonly batch: Array<{
-    tenantId: number;
-    message: ChatMessage;
-    resolve: (stored: boolean) => void;
-    reject: (error: unknown) => void;
-  }> = [];
+  private readonly batch: Array<
+    QueuedMessage & {
+      resolve: (stored: boolean) => void;
+      reject: (error: unknown) => void;
+    }
+  > = [];
 
   private flush(): void {
     const items = this.batch.splice(0);

@@ -1,4 +1,4 @@
-import { SALESRENDER_HOST, salesRenderTenantKey } from "../protocol/reference.js";
+import { SALESRENDER_HOST, salesRenderTenantKey } from "@switchboard/host-salesrender";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";

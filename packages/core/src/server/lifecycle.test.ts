@@ -67,6 +67,6 @@ describe("gateway lifecycle", () => {
     const ok = loadCoreConfig({ LV_PLUGIN_SELF_URI: "https://x.test/plug//" });
     expect(ok.selfUri).toBe("https://x.test/plug/");
     expect(ok.basePath).toBe("/plug");
-    expect(ok.issuerHostnames).toEqual(["backend.leadvertex.com", "backend.salesrender.com"]);
+    expect(ok.hosts).toEqual(["salesrender"]);
   });
 });

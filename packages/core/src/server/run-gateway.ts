@@ -3,6 +3,8 @@
  * stop cleanly on signals.
  */
 import type { AnyGateway, EnvOfGateway } from "../gateway/types.js";
+import { selectHosts } from "../hosts/select-hosts.js";
+import type { AnyHost } from "../hosts/types.js";
 import { createLogger } from "../logger.js";
 import { loadCoreConfig } from "../env.js";
 import { startGateway, type StartGatewayOptions } from "./start-gateway.js";
@@ -13,14 +15,20 @@ export interface GatewayEnvironment<E> {
   gateway: E;
 }
 
+/** What an app serves besides its gateway: the CRM hosts it can run (`SWITCHBOARD_HOSTS` picks). */
+export interface RunGatewayOptions {
+  hosts: readonly AnyHost[];
+}
+
 /**
  * Runs a gateway until SIGTERM/SIGINT; in-flight sends get the shutdown deadline, the rest stay
- * queued. `readEnv` is the app's one reader of `process.env`; whatever it or core's configuration
- * refuses is printed as one `[name] …` line and the process exits 1.
+ * queued. `readEnv` is the app's one reader of `process.env`; whatever it, core's configuration
+ * or a running host's `readEnv` refuses is printed as one `[name] …` line and the process exits 1.
  */
 export async function runGateway<G extends AnyGateway>(
   gateway: G,
   readEnv: () => GatewayEnvironment<EnvOfGateway<G>>,
+  { hosts }: RunGatewayOptions,
 ): Promise<void> {
   let env: Record<string, string | undefined>;
   let gatewayEnv: EnvOfGateway<G>;
@@ -33,6 +41,7 @@ export async function runGateway<G extends AnyGateway>(
       env = { ...env, LV_PLUGIN_SELF_URI: `http://localhost:${port}/`, HOST: env.HOST ?? "127.0.0.1" };
     }
     config = loadCoreConfig(env);
+    selectHosts(config.hosts, hosts, env);
   } catch (error) {
     console.error(`[${gateway.name}] ${(error as Error).message}`);
     process.exitCode = 1;
@@ -41,7 +50,7 @@ export async function runGateway<G extends AnyGateway>(
   const logger = createLogger({ level: config.logLevel, name: gateway.name });
   let handle;
   try {
-    const options: StartGatewayOptions<EnvOfGateway<G>> = { env, gatewayEnv, logger, host: config.host };
+    const options: StartGatewayOptions<EnvOfGateway<G>> = { env, gatewayEnv, logger, host: config.host, hosts };
     handle = await (startGateway as (g: AnyGateway, o: typeof options) => ReturnType<typeof startGateway<G>>)(
       gateway,
       options,

@@ -30,8 +30,9 @@ import { createApp } from "../http/create-app.js";
 import { createLogger } from "../logger.js";
 import { CrmOutbox } from "../outbox/crm-outbox.js";
 import { OutgoingStore } from "../messages/outgoing-store.js";
-import { PublicKeyStore } from "../protocol/public-keys.js";
-import { CrmTokenVerifier } from "../protocol/tokens.js";
+import { createHostRuntime } from "../hosts/host-runtime.js";
+import { selectHosts, type SelectedHost } from "../hosts/select-hosts.js";
+import type { AnyHost, HostInstance } from "../hosts/types.js";
 import { openKeyring } from "../secrets/open-keyring.js";
 import { CORE_SECRET_COLUMNS, resealSecrets } from "../secrets/reseal.js";
 import { steadyClock } from "../worker/clock.js";
@@ -49,6 +50,11 @@ export interface StartGatewayOptions<E = unknown> {
   port?: number;
   host?: string;
   logger?: Logger;
+  /**
+   * The CRM hosts the app can serve (`[salesrender]` from `@switchboard/host-salesrender`);
+   * `SWITCHBOARD_HOSTS` picks which of them run. Required.
+   */
+  hosts?: readonly AnyHost[];
 }
 
 /** A running gateway; `instance` is what its `setup` returned (e.g. email's inbound SMTP port). */
@@ -63,6 +69,8 @@ export interface GatewayHandle<G extends AnyGateway = AnyGateway> {
   instance: InstanceOfGateway<G>;
   queue: SendQueue;
   outbox: CrmOutbox;
+  /** The running hosts' instances, by host name. */
+  hosts: ReadonlyMap<string, HostInstance>;
   /** Graceful stop: stop accepting, let in-flight sends finish within the deadline, close the database. */
   stop(options?: { timeoutMs?: number }): Promise<void>;
 }
@@ -74,8 +82,15 @@ export async function startGateway<G extends AnyGateway>(
     ? [options?: StartGatewayOptions<EnvOfGateway<G>>]
     : [options: StartGatewayOptions<EnvOfGateway<G>> & { gatewayEnv: EnvOfGateway<G> }]
 ): Promise<GatewayHandle<G>> {
+  if (!options.hosts) {
+    throw new Error(
+      "startGateway needs the CRM hosts the gateway can serve: { hosts: [salesrender] } (from @switchboard/host-salesrender)",
+    );
+  }
+  const available = options.hosts;
   const env = options.env ?? {};
   const early = loadCoreConfig({ ...env, LV_PLUGIN_SELF_URI: env.LV_PLUGIN_SELF_URI ?? "http://127.0.0.1/" });
+  const selected = selectHosts(early.hosts, available, env);
   const port = options.port ?? early.port ?? gateway.defaultPort;
   const host = options.host ?? (env.HOST ? early.host : env.LV_PLUGIN_SELF_URI ? early.host : "127.0.0.1");
 
@@ -98,7 +113,7 @@ export async function startGateway<G extends AnyGateway>(
   const dbPath = config.dbPath ?? join("data", `${gateway.name}.sqlite`);
   let opened: ReturnType<typeof openStorage>;
   try {
-    opened = openStorage(gateway, dbPath, config, logger);
+    opened = openStorage(gateway, selected, dbPath, config, logger);
   } catch (error) {
     server.close();
     throw error;
@@ -113,10 +128,8 @@ export async function startGateway<G extends AnyGateway>(
   const storage = new StorageHealth(db.$client, logger);
   const clock = steadyClock({ notBefore: newestScheduledTime(db) });
   const tenants = new TenantStore(db, keyring);
-  const pinned = tenants.pinLegacyIssuers();
-  if (pinned > 0) logger.info({ tenants: pinned }, "pinned registrations to the issuer of their cluster URI");
-  const verifier = new CrmTokenVerifier(config, new PublicKeyStore(db));
-  const outbox = new CrmOutbox({ db, tenants, config, logger, clock, storage });
+  const hosts = new Map<string, HostInstance>();
+  const outbox = new CrmOutbox({ db, tenants, hosts, config, logger, clock, storage });
   const outgoing = new OutgoingStore(db, outbox);
   const links = new SignedLinks(db, config.selfUri, keyring);
   const files = new FileStore(db, filesDir, { quotaBytes: config.tenantFilesQuotaBytes });
@@ -151,15 +164,39 @@ export async function startGateway<G extends AnyGateway>(
     clock,
     storage,
   });
+  try {
+    for (const { definition, env: hostEnv } of selected) {
+      const hostRuntime = createHostRuntime({
+        host: definition.name,
+        config,
+        logger,
+        db,
+        secrets: keyring,
+        gateway,
+        instance,
+        gatewayRuntime: runtime,
+        tenants,
+        queue,
+        files,
+      });
+      hosts.set(definition.name, await definition.setup(hostRuntime, hostEnv));
+    }
+  } catch (error) {
+    for (const started of hosts.values()) await started.close?.();
+    await instance.close?.();
+    server.close();
+    storage.close();
+    db.$client.close();
+    throw error;
+  }
   let ready = false;
   const app = createApp({
     gateway,
     instance,
+    hosts,
     config,
     logger,
-    verifier,
     tenants,
-    queue,
     links,
     files,
     runtime,
@@ -186,6 +223,7 @@ export async function startGateway<G extends AnyGateway>(
     instance: instance as InstanceOfGateway<G>,
     queue,
     outbox,
+    hosts,
     stop(stopOptions = {}) {
       stopping ??= (async () => {
         ready = false;
@@ -194,6 +232,7 @@ export async function startGateway<G extends AnyGateway>(
         await queue.stop(timeout);
         await outbox.stop(Math.min(timeout, 2000));
         stopMaintenance();
+        for (const started of hosts.values()) await started.close?.();
         await instance.close?.();
         (server as { closeAllConnections?: () => void }).closeAllConnections?.();
         await closed;
@@ -213,16 +252,33 @@ function newestScheduledTime(db: Database): number {
 }
 
 /**
- * Opens and migrates the database, then its keyring, and re-encrypts every secret not sealed with
+ * Opens and migrates the database (core's, the running hosts', the gateway's migrations), then its
+ * keyring, and re-encrypts every secret (core's, the hosts', the gateway's) not sealed with
  * the current key (a rotation, or plaintext from before encryption). A key that cannot open a
  * stored secret fails the start, with the database closed again.
  */
-function openStorage(gateway: AnyGateway, dbPath: string, config: CoreConfig, logger: Logger) {
-  const db = openDatabase(dbPath, { gatewayMigrations: gateway.migrationsFolder, gatewayName: gateway.name });
+function openStorage(
+  gateway: AnyGateway,
+  hosts: readonly SelectedHost[],
+  dbPath: string,
+  config: CoreConfig,
+  logger: Logger,
+) {
+  const db = openDatabase(dbPath, {
+    gatewayMigrations: gateway.migrationsFolder,
+    gatewayName: gateway.name,
+    hostMigrations: hosts.flatMap(({ definition }) =>
+      definition.migrationsFolder ? [{ name: definition.name, folder: definition.migrationsFolder }] : [],
+    ),
+  });
   try {
     const keyring = openKeyring(config, dbPath, logger);
-    const gatewaySecrets = (gateway.secretColumns ?? []).map((column) => ({ column }));
-    const resealed = resealSecrets(db, keyring, [...CORE_SECRET_COLUMNS, ...gatewaySecrets]);
+    const secretColumns = [
+      ...CORE_SECRET_COLUMNS,
+      ...hosts.flatMap(({ definition }) => definition.secretColumns ?? []).map((column) => ({ column })),
+      ...(gateway.secretColumns ?? []).map((column) => ({ column })),
+    ];
+    const resealed = resealSecrets(db, keyring, secretColumns);
     if (resealed > 0) logger.info({ secrets: resealed, key: keyring.currentKeyId }, "re-encrypted stored secrets");
     return { db, keyring };
   } catch (error) {

@@ -1,16 +1,35 @@
-import { SALESRENDER_HOST, salesRenderTenantKey } from "../protocol/reference.js";
+import {
+  RegistrationStore,
+  registeredTenant,
+  SALESRENDER_HOST,
+  salesRenderTenantKey,
+} from "@switchboard/host-salesrender";
 import { randomBytes } from "node:crypto";
 import { startCrmSimulator, type CrmSimulator } from "@switchboard/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../db/client.js";
-import { registeredTenant } from "../http/protected.js";
 import { createEchoGateway, type EchoGateway } from "../test/echo-gateway.js";
 import { startStack, TENANT_A, tempDbPath, textMessage, type Stack } from "../test/stack.js";
 import { Keyring } from "../secrets/keyring.js";
 import { SecretKey } from "../secrets/secret-key.js";
 import { TenantStore } from "./tenant-store.js";
+import type { HostRuntime } from "../hosts/types.js";
 
 const keyring = new Keyring(new SecretKey(randomBytes(32)));
+
+/** The SalesRender host's registrations on a database, as its runtime scopes core's tenants. */
+function registrationsOn(db: ReturnType<typeof openDatabase>): RegistrationStore {
+  const store = new TenantStore(db, keyring);
+  const own = (tenant: ReturnType<TenantStore["byId"]>) => (tenant?.host === SALESRENDER_HOST ? tenant : undefined);
+  const tenants: HostRuntime["tenants"] = {
+    open: (key, init) => store.open(SALESRENDER_HOST, key, init),
+    get: (key) => store.byKey(SALESRENDER_HOST, key),
+    byId: (id) => own(store.byId(id)),
+    byPublicId: (id) => own(store.byPublicId(id)),
+    all: () => store.all(SALESRENDER_HOST),
+  };
+  return new RegistrationStore(db, keyring, tenants);
+}
 
 /**
  * Two allow-listed CRMs (both on 127.0.0.1, different ports, so different issuer origins) whose
@@ -102,12 +121,12 @@ describe("registrations stored before issuers were pinned", () => {
   it("are pinned to the origin of their cluster URI at start", () => {
     const path = tempDbPath();
     const db = openDatabase(path);
-    new TenantStore(db, keyring).register(ref, { ...input, issuer: "http://127.0.0.1:1111" });
+    registrationsOn(db).register(ref, { ...input, issuer: "http://127.0.0.1:1111" });
     db.$client.prepare(`UPDATE registrations SET issuer = NULL`).run();
     db.$client.close();
 
     const reopened = openDatabase(path);
-    const tenants = new TenantStore(reopened, keyring);
+    const tenants = registrationsOn(reopened);
     expect(tenants.pinLegacyIssuers()).toBe(1);
     expect(tenants.credentials(tenants.byReference(ref)!.id)?.issuer).toBe("http://127.0.0.1:1111");
     expect(tenants.register(ref, { ...input, issuer: "http://127.0.0.1:2222" })).toEqual({
@@ -119,12 +138,12 @@ describe("registrations stored before issuers were pinned", () => {
 
   it("keep working without an issuer until the next registration adopts one", () => {
     const db = openDatabase(tempDbPath());
-    const tenants = new TenantStore(db, keyring);
+    const tenants = registrationsOn(db);
     tenants.register(ref, { ...input, issuer: "http://127.0.0.1:1111" });
     db.$client.prepare(`UPDATE registrations SET issuer = NULL, cluster_uri = 'not a url'`).run();
     expect(tenants.pinLegacyIssuers()).toBe(0);
 
-    const fresh = new TenantStore(db, keyring);
+    const fresh = registrationsOn(db);
     expect(fresh.credentials(fresh.byReference(ref)!.id)?.issuer).toBeNull();
     // Protected requests work as before while the row has no issuer.
     expect(registeredTenant(fresh, { ref, issuer: "http://127.0.0.1:3333", claims: {} })).toEqual(

@@ -5,6 +5,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startCrmSimulator, startTestStack, type CrmSimulator, type PluginRef } from "@switchboard/testkit";
+import { salesrender } from "@switchboard/host-salesrender";
 import type { GatewayDefinition } from "../gateway/types.js";
 import { startGateway, type GatewayHandle } from "../server/start-gateway.js";
 
@@ -36,6 +37,7 @@ export async function startStack(
     tenants: options.register === false ? [] : [TENANT_A, TENANT_B],
     start: (crm) =>
       startGateway(definition, {
+        hosts: [salesrender],
         port: options.env?.PORT ? Number(options.env.PORT) : 0,
         env: {
           ...crm.env,

@@ -11,7 +11,8 @@ export type TenantIndex = 0 | 1;
  *
  * `start` must pass {@link conformanceEnv}`(crm)` (or at least `crm.env` plus
  * `SWITCHBOARD_RETRY_BASE_MS: "20"`) to `startGateway`, so transient failures are retried within
- * milliseconds, and use a fresh database (`SWITCHBOARD_DB_PATH: ":memory:"`).
+ * milliseconds, use a fresh database (`SWITCHBOARD_DB_PATH: ":memory:"`), and serve the CRM
+ * simulator's host: `hosts: [salesrender]` from `@switchboard/host-salesrender`.
  */
 export interface ConformanceHarness {
   /** Gateway name, used in the `describe()` title. */

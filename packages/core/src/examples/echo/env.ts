@@ -1,4 +1,4 @@
-// env.ts — the one reader of process.env (`main.ts`: `await runGateway(echo, readEchoEnv)`).
+// env.ts — the one reader of process.env (`main.ts`: `await runGateway(echo, readEchoEnv, { hosts: [salesrender] })`).
 import type { GatewayEnvironment } from "../../index.js";
 
 /** The gateway's own environment: what `setup` needs besides core. */

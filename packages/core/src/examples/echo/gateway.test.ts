@@ -1,4 +1,4 @@
-import { SALESRENDER_HOST, salesRenderTenantKey } from "../../protocol/reference.js";
+import { salesrender, SALESRENDER_HOST, salesRenderTenantKey } from "@switchboard/host-salesrender";
 import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -43,7 +43,7 @@ beforeAll(async () => {
     LOG_LEVEL: "silent",
   };
   const { core, gateway } = readEchoEnv({ ...env, ECHO_API_BASE: apiBase });
-  gw = await startGateway(echo, { env: core, gatewayEnv: gateway, port: 0 });
+  gw = await startGateway(echo, { env: core, gatewayEnv: gateway, port: 0, hosts: [salesrender] });
   expect((await crm.register(gw.url, TENANT_A)).status).toBe(200);
 });
 

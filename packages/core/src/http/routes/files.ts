@@ -15,14 +15,15 @@ export function fileRoutes(deps: AppDeps): Hono<AppEnv> {
     const target = deps.links.verify(token);
     if (target === "expired") throw new HttpError(410, "File link has expired");
     if (!target) throw new HttpError(404, "File not found");
-    const tenant = deps.tenants.byReference(target.ref);
+    const tenant = deps.tenants.byKey(target.tenant.host, target.tenant.key);
     if (!tenant) throw new HttpError(404, "File not found");
     let file: FileResponse | undefined;
     try {
       if (target.kind === "stored") {
         file = await deps.files.open(tenant, target.key);
       } else {
-        const resolver = ownEntry(deps.instance.files, target.kind);
+        const resolver =
+          ownEntry(deps.instance.files, target.kind) ?? ownEntry(deps.hosts.get(tenant.host)?.files, target.kind);
         file = resolver ? await resolver(tenant, target.key) : undefined;
       }
     } catch (error) {

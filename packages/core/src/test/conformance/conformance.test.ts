@@ -1,3 +1,4 @@
+import { salesrender } from "@switchboard/host-salesrender";
 import { startGateway } from "../../index.js";
 import { conformanceEnv, runConformanceSuite } from "@switchboard/testkit/conformance";
 import { ECHO_WEBHOOK_LIMIT, echoGateway } from "./echo-gateway.js";
@@ -17,7 +18,7 @@ runConformanceSuite({
   async start(crm) {
     const p = await startEchoProvider([...KEYS]);
     provider = p;
-    const gateway = await startGateway(echoGateway(p.url), { port: 0, env: conformanceEnv(crm) });
+    const gateway = await startGateway(echoGateway(p.url), { hosts: [salesrender], port: 0, env: conformanceEnv(crm) });
     return {
       gatewayUrl: gateway.url,
       async stop() {

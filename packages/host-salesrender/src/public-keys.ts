@@ -1,13 +1,11 @@
 /**
- * @module protocol/public-keys — CRM public keys: fetched once from `<issuer origin>/pkey/<id>`,
+ * @module public-keys — CRM public keys: fetched once from `<issuer origin>/pkey/<id>`,
  * then kept in the database and in memory.
  */
 import { eq, and } from "drizzle-orm";
 import { createPublicKey, type KeyObject } from "node:crypto";
-import type { Database } from "../db/client.js";
-import { publicKeys } from "../db/schema.js";
-import { FetchError, HttpError } from "../errors.js";
-import { guardedRequest, readAll } from "../net/guarded-request.js";
+import { FetchError, guardedRequest, HttpError, readAll, type Database } from "@switchboard/core";
+import { publicKeys } from "@switchboard/core/internal";
 
 const MAX_PEM_BYTES = 16 * 1024;
 const FETCH_TIMEOUT_MS = 5000;

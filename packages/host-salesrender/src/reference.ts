@@ -1,5 +1,5 @@
 /**
- * @module protocol/reference — SalesRender's plugin reference (§8), which names a SalesRender tenant.
+ * @module reference — SalesRender's plugin reference (§8), which names a SalesRender tenant.
  */
 
 /** Identifies one plugin instance of one CRM company. */

@@ -1,20 +1,16 @@
 /**
- * @module http/routes/settings — the settings form and data (§5.4), autocompletes and previews (§5.5).
+ * @module routes/settings — the settings form and data (§5.4), autocompletes and previews (§5.5).
  */
+import { HttpError, ownEntry } from "@switchboard/core";
+import { readBody, renderForm, withoutPasswords } from "@switchboard/core/internal";
 import { Hono } from "hono";
-import { HttpError, SettingsValidationError } from "../../errors.js";
-import { renderForm } from "../../settings/form.js";
-import { checkSettings, maskPasswords } from "../../settings/validate.js";
-import { withoutPasswords } from "../../settings/redact-passwords.js";
-import { ownEntry } from "../../util/own-entry.js";
-import type { AppDeps, AppEnv } from "../context.js";
-import { readBody } from "../bounded-body.js";
-import { requirePluginToken, requireSettingsAccess } from "../protected.js";
+import type { RouteDeps, RouteEnv } from "./context.js";
+import { requirePluginToken, requireSettingsAccess } from "./plugin-token.js";
 
 /** `/protected/*` routes. */
-export function settingsRoutes(deps: AppDeps): Hono<AppEnv> {
-  const { gateway, instance, tenants } = deps;
-  const app = new Hono<AppEnv>();
+export function settingsRoutes(deps: RouteDeps): Hono<RouteEnv> {
+  const { gateway, ui, tenants, settings, logger } = deps.runtime;
+  const app = new Hono<RouteEnv>();
   app.use("/protected/*", requirePluginToken(deps));
   app.use("/protected/forms/settings", requireSettingsAccess);
   app.use("/protected/data/settings", requireSettingsAccess);
@@ -22,34 +18,18 @@ export function settingsRoutes(deps: AppDeps): Hono<AppEnv> {
   app.get("/protected/forms/settings", (c) => c.json(renderForm(gateway.settings, c.get("language"))));
 
   app.get("/protected/data/settings", (c) => {
-    const data = maskPasswords(gateway.settings, tenants.settings(c.get("tenant").id));
+    const data = settings.masked(c.get("tenant"));
     // PHP serialises empty data as [], and the CRM is used to that.
     return c.json(Object.keys(data).length ? data : []);
   });
 
   app.put("/protected/data/settings", async (c) => {
-    const tenant = c.get("tenant");
     const body = await readBody(c);
-    const previous = tenants.settings(tenant.id);
-    const checked = checkSettings(gateway.settings, body, previous, c.get("language"));
-    if (!checked.ok) throw new SettingsValidationError(checked.errors);
-    await instance.verifySettings?.({
-      tenant,
-      settings: checked.data,
-      previous,
-      language: c.get("language"),
-    });
-    tenants.saveSettings(tenant.id, checked.data);
-    try {
-      await instance.settingsSaved?.(tenants.byId(tenant.id)!);
-    } catch (error) {
-      deps.logger.warn({ err: error }, "settingsSaved hook failed");
-    }
-    return c.json(maskPasswords(gateway.settings, checked.data));
+    return c.json(await settings.save(c.get("tenant"), body, c.get("language")));
   });
 
   app.get("/protected/autocomplete/:name", async (c) => {
-    const complete = ownEntry(instance.autocompletes, c.req.param("name"));
+    const complete = ownEntry(ui.autocompletes, c.req.param("name"));
     if (!complete) throw new HttpError(404, "Autocomplete not found");
     const many = c.req.queries("query[]");
     const query = many ?? c.req.query("query");
@@ -65,24 +45,24 @@ export function settingsRoutes(deps: AppDeps): Hono<AppEnv> {
   });
 
   app.get("/protected/preview/markdown/:name", async (c) => {
-    const entry = ownEntry(instance.previews, c.req.param("name"));
+    const entry = ownEntry(ui.previews, c.req.param("name"));
     if (!entry) throw new HttpError(404, "Preview not found");
     const render = typeof entry === "function" ? entry : entry.render;
     if (typeof entry !== "function" && entry.settingsAccess && c.get("claims").settings !== true) {
       throw new HttpError(403, "Access to settings is not allowed");
     }
-    const tenant = c.get("tenant");
-    const settings = tenants.settings(tenant.id);
-    const markdown = await render(tenants.byId(tenant.id), {
-      tenantId: tenant.id,
-      settings,
+    const tenant = tenants.byId(c.get("tenant").id);
+    const stored = tenant?.settings ?? {};
+    const markdown = await render(tenant, {
+      tenantId: c.get("tenant").id,
+      settings: stored,
       language: c.get("language"),
       dep: jsonParam(c.req.query("dep")),
       context: jsonParam(c.req.query("context")),
     });
     if (typeof markdown !== "string") throw new Error("A markdown preview rendered something that is not text");
     // The PHP form component's markdown preview answers {markdown}; the CRM shows that key.
-    return c.json({ markdown: withoutPasswords(markdown, gateway.settings, settings, deps.logger) });
+    return c.json({ markdown: withoutPasswords(markdown, gateway.settings, stored, logger) });
   });
   return app;
 }

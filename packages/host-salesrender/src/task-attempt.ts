@@ -1,9 +1,9 @@
 /**
- * @module outbox/task-attempt — `__task.attempt` of every request to the CRM (§6.3): our retry
+ * @module task-attempt — `__task.attempt` of every request to the CRM (§6.3): our retry
  * policy told in the PHP queue's terms, so the CRM sees real numbers instead of zeros.
  */
-import type { CoreConfig } from "../env.js";
-import { fullBackoff, MIN_ATTEMPTS_BEFORE_EXPIRY } from "../worker/backoff.js";
+import type { CoreConfig } from "@switchboard/core";
+import { fullBackoff, MIN_ATTEMPTS_BEFORE_EXPIRY } from "@switchboard/core/internal";
 
 /** PHP's TaskAttempt as it travels: failed attempts so far, attempts in all, seconds between attempts. */
 export interface TaskAttempt {

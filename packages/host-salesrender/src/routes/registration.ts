@@ -1,11 +1,11 @@
 /**
- * @module http/routes/registration — `PUT /registration` (§5.2), verifying before replacing anything.
+ * @module routes/registration — `PUT /registration` (§5.2), verifying before replacing anything.
  */
+import { HttpError } from "@switchboard/core";
+import { readBody } from "@switchboard/core/internal";
 import { Hono } from "hono";
-import { HttpError } from "../../errors.js";
-import type { RegistrationRefusal } from "../../tenants/tenant-store.js";
-import type { AppDeps, AppEnv } from "../context.js";
-import { readBody } from "../bounded-body.js";
+import type { RegistrationRefusal } from "../registrations.js";
+import type { RouteDeps, RouteEnv } from "./context.js";
 
 const REFUSALS = new Map<RegistrationRefusal, [status: number, message: string]>([
   // Says nothing about the registration in force, only that this issuer cannot replace it.
@@ -15,8 +15,9 @@ const REFUSALS = new Map<RegistrationRefusal, [status: number, message: string]>
 ]);
 
 /** Registers (or re-registers) a plugin instance from a CRM registration token. */
-export function registrationRoutes(deps: AppDeps): Hono<AppEnv> {
-  const app = new Hono<AppEnv>();
+export function registrationRoutes(deps: RouteDeps): Hono<RouteEnv> {
+  const { logger } = deps.runtime;
+  const app = new Hono<RouteEnv>();
   app.put("/registration", async (c) => {
     const body = await readBody(c);
     const token = body.registration;
@@ -32,7 +33,7 @@ export function registrationRoutes(deps: AppDeps): Hono<AppEnv> {
     if (jti !== undefined && (typeof jti !== "string" || jti === "")) {
       throw new HttpError(403, "Token claim is not valid: jti");
     }
-    const result = deps.tenants.register(ref, {
+    const result = deps.registrations.register(ref, {
       hpt,
       clusterUri: String(claims.iss),
       country,
@@ -42,16 +43,16 @@ export function registrationRoutes(deps: AppDeps): Hono<AppEnv> {
       jti,
     });
     if (!result.ok) {
-      deps.logger.warn(
-        { tenant: deps.tenants.byReference(ref)?.id, issuer, refusal: result.refusal },
+      logger.warn(
+        { tenant: deps.registrations.byReference(ref)?.id, issuer, refusal: result.refusal },
         "registration refused",
       );
       const [status, message] = REFUSALS.get(result.refusal)!;
       throw new HttpError(status, message);
     }
     const tenant = result.tenant.id;
-    if (result.adoptedIssuer) deps.logger.info({ tenant, issuer }, "registration pinned to its issuer");
-    deps.logger.info({ tenant }, "plugin registered");
+    if (result.adoptedIssuer) logger.info({ tenant, issuer }, "registration pinned to its issuer");
+    logger.info({ tenant }, "plugin registered");
     return c.json({ registered: true });
   });
   return app;

@@ -1,21 +1,20 @@
 /**
- * @module http/protected — `X-PLUGIN-TOKEN` authentication of `/protected/*` routes (§3.3).
+ * @module routes/plugin-token — `X-PLUGIN-TOKEN` authentication of `/protected/*` routes (§3.3).
  */
+import { HttpError, type Tenant } from "@switchboard/core";
 import type { MiddlewareHandler } from "hono";
-import { HttpError } from "../errors.js";
-import type { Tenant } from "../gateway/types.js";
-import type { VerifiedToken } from "../protocol/tokens.js";
-import type { TenantStore } from "../tenants/tenant-store.js";
-import type { AppDeps, AppEnv } from "./context.js";
+import type { RegistrationStore } from "../registrations.js";
+import type { VerifiedToken } from "../tokens.js";
+import type { RouteDeps, RouteEnv } from "./context.js";
 
 /**
  * The registered tenant a verified token speaks for. A token from another issuer than the one
  * the tenant is pinned to gets the same answer as an unregistered plugin, so it learns nothing.
  */
-export function registeredTenant(tenants: TenantStore, token: VerifiedToken): Tenant {
+export function registeredTenant(registrations: RegistrationStore, token: VerifiedToken): Tenant {
   const { ref, issuer } = token;
-  const tenant = ref && tenants.byReference(ref);
-  const registration = tenant && tenants.credentials(tenant.id);
+  const tenant = ref && registrations.byReference(ref);
+  const registration = tenant && registrations.credentials(tenant.id);
   // A NULL issuer is a legacy row that has not adopted one yet: it keeps working as before.
   if (!tenant || !registration || (registration.issuer !== null && registration.issuer !== issuer)) {
     throw new HttpError(403, "Plugin was not registered");
@@ -24,19 +23,19 @@ export function registeredTenant(tenants: TenantStore, token: VerifiedToken): Te
 }
 
 /** Verifies X-PLUGIN-TOKEN and requires a plugin registered by the same issuer; sets `tenant` and `claims`. */
-export function requirePluginToken(deps: Pick<AppDeps, "verifier" | "tenants">): MiddlewareHandler<AppEnv> {
+export function requirePluginToken(deps: Pick<RouteDeps, "verifier" | "registrations">): MiddlewareHandler<RouteEnv> {
   return async (c, next) => {
     const token = c.req.header("x-plugin-token");
     if (!token) throw new HttpError(401, "X-PLUGIN-TOKEN not found");
     const verified = await deps.verifier.verify(token);
-    c.set("tenant", registeredTenant(deps.tenants, verified));
+    c.set("tenant", registeredTenant(deps.registrations, verified));
     c.set("claims", verified.claims);
     await next();
   };
 }
 
 /** Settings routes also need the `settings` claim, and only the boolean `true` counts. */
-export const requireSettingsAccess: MiddlewareHandler<AppEnv> = async (c, next) => {
+export const requireSettingsAccess: MiddlewareHandler<RouteEnv> = async (c, next) => {
   if (c.get("claims").settings !== true) throw new HttpError(403, "Access to settings is not allowed");
   await next();
 };

@@ -1,5 +1,5 @@
 /**
- * @module http/routes/upload — `POST /protected/upload[/<name>]` (§5.6), as the PHP framework
+ * @module routes/upload — `POST /protected/upload[/<name>]` (§5.6), as the PHP framework
  * registers uploaders for chat plugins (default, `image`, `voice`), and `GET /uploaded/…`, which
  * serves what was uploaded.
  *
@@ -7,13 +7,18 @@
  * part, 403 no extension, 415 extension not allowed, 413 too big, each `{code, message,
  * permissions}` (PHP's 400 has an empty body; ours says why).
  */
+import { FileQuotaExceededError, HttpError } from "@switchboard/core";
+import {
+  BodyTooLargeError,
+  fileResponse,
+  permissionsJson,
+  readBoundedBody,
+  uploadLimitFor,
+  type UploadLimits,
+} from "@switchboard/core/internal";
 import { Hono, type Context } from "hono";
-import { FileQuotaExceededError, HttpError } from "../../errors.js";
-import { permissionsJson, uploadLimitFor, type UploadLimits } from "../../files/upload-limits.js";
-import type { AppDeps, AppEnv } from "../context.js";
-import { fileResponse } from "../file-headers.js";
-import { requirePluginToken } from "../protected.js";
-import { BodyTooLargeError, readBoundedBody } from "../bounded-body.js";
+import type { RouteDeps, RouteEnv } from "./context.js";
+import { requirePluginToken } from "./plugin-token.js";
 
 /** Uploader names besides the default one, as the PHP chat example registers them. */
 const UPLOADER_NAMES = new Set(["image", "voice"]);
@@ -30,13 +35,14 @@ function uploadBodyLimit(limits: UploadLimits): number {
 }
 
 /** The upload routes and the route serving uploaded files. */
-export function uploadRoutes(deps: AppDeps): Hono<AppEnv> {
-  const app = new Hono<AppEnv>();
-  const limits = deps.config.uploadLimits;
-  const refuse = (c: Context<AppEnv>, code: 400 | 403 | 405 | 413 | 415, message: string) =>
+export function uploadRoutes(deps: RouteDeps): Hono<RouteEnv> {
+  const app = new Hono<RouteEnv>();
+  const { config, files, tenants } = deps.runtime;
+  const limits = config.uploadLimits;
+  const refuse = (c: Context<RouteEnv>, code: 400 | 403 | 405 | 413 | 415, message: string) =>
     c.json({ code, message, permissions: permissionsJson(limits) }, code);
 
-  const upload = async (c: Context<AppEnv>) => {
+  const upload = async (c: Context<RouteEnv>) => {
     if (limits.size === 0) return refuse(c, 405, "This plugin do not work with files");
     const form = await readMultipart(c, uploadBodyLimit(limits));
     if (form === "too-large") return refuse(c, 413, "Files too big and can not be uploaded");
@@ -51,7 +57,7 @@ export function uploadRoutes(deps: AppDeps): Hono<AppEnv> {
     const tenant = c.get("tenant");
     let id: string;
     try {
-      id = await deps.files.put(tenant, {
+      id = await files.put(tenant, {
         name: file.name,
         contentType: file.type,
         data: new Uint8Array(await file.arrayBuffer()),
@@ -61,7 +67,7 @@ export function uploadRoutes(deps: AppDeps): Hono<AppEnv> {
       throw error;
     }
     return c.json({
-      uri: `${deps.config.selfUri}${UPLOADED_PATH}${tenant.publicId}/${id}.${encodeURIComponent(extension)}`,
+      uri: `${config.selfUri}${UPLOADED_PATH}${tenant.publicId}/${id}.${encodeURIComponent(extension)}`,
     });
   };
 
@@ -74,9 +80,9 @@ export function uploadRoutes(deps: AppDeps): Hono<AppEnv> {
   });
 
   app.get(`/${UPLOADED_PATH}:publicId/:file`, async (c) => {
-    const tenant = deps.tenants.byPublicId(c.req.param("publicId"));
+    const tenant = tenants.byPublicId(c.req.param("publicId"));
     const id = /^([0-9a-f-]{36})(?:\.|$)/.exec(c.req.param("file"))?.[1];
-    const file = tenant && id ? await deps.files.open(tenant, id, { maxAgeMs: deps.config.fileTtlMs }) : undefined;
+    const file = tenant && id ? await files.open(tenant, id, { maxAgeMs: config.fileTtlMs }) : undefined;
     if (!file) throw new HttpError(404, "File not found");
     return fileResponse(file);
   });
@@ -91,7 +97,7 @@ function extensionOf(fileName: string): string {
 }
 
 /** The multipart form of the request, read at most `maxBytes`; undefined when it is not one. */
-async function readMultipart(c: Context<AppEnv>, maxBytes: number): Promise<FormData | undefined | "too-large"> {
+async function readMultipart(c: Context<RouteEnv>, maxBytes: number): Promise<FormData | undefined | "too-large"> {
   const type = c.req.header("content-type") ?? "";
   if (!/^multipart\/form-data\s*;/i.test(type)) return undefined;
   const body = await readLimited(c, maxBytes);
@@ -104,7 +110,7 @@ async function readMultipart(c: Context<AppEnv>, maxBytes: number): Promise<Form
 }
 
 /** The body, or `too-large` as soon as more than `maxBytes` arrived (core's bounded reader). */
-async function readLimited(c: Context<AppEnv>, maxBytes: number): Promise<Uint8Array | "too-large"> {
+async function readLimited(c: Context<RouteEnv>, maxBytes: number): Promise<Uint8Array | "too-large"> {
   try {
     return await readBoundedBody(c, maxBytes);
   } catch (error) {

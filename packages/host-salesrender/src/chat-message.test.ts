@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { negotiateLanguage } from "../i18n.js";
-import { parseChatMessage, SEND_ERRORS } from "./chat.js";
+import { parseChatMessage, SEND_ERRORS } from "./chat-message.js";
 
 describe("parseChatMessage", () => {
   it("trims text, defaults optional fields and keeps numeric ids as strings", () => {
@@ -63,14 +62,5 @@ describe("parseChatMessage", () => {
     expect(
       parseChatMessage({ chat: { contact: "x" }, message: { content: { text: "a", format: "markdown" } } }),
     ).not.toHaveProperty("unknownFormat");
-  });
-});
-
-describe("negotiateLanguage", () => {
-  it("uses only the first xx_YY token and ignores plain language codes", () => {
-    expect(negotiateLanguage("ru_RU")).toBe("ru_RU");
-    expect(negotiateLanguage("en, ru-RU")).toBe("ru_RU");
-    expect(negotiateLanguage("de-DE, ru-RU")).toBe("en_US");
-    expect(negotiateLanguage(undefined)).toBe("en_US");
   });
 });

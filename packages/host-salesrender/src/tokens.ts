@@ -1,10 +1,11 @@
 /**
- * @module protocol/tokens — verifying CRM-issued RS512 tokens (§3.1) and signing our HS512 ones (§3.5).
+ * @module tokens — verifying CRM-issued RS512 tokens (§3.1) and signing our HS512 ones (§3.5).
  */
 import { createHmac, verify as verifySignature } from "node:crypto";
 import { decodeJwt, decodeProtectedHeader, type JWTPayload } from "jose";
-import type { CoreConfig } from "../env.js";
-import { HttpError } from "../errors.js";
+import type { CoreConfig } from "@switchboard/core";
+import { HttpError } from "@switchboard/core";
+import type { SalesRenderEnv } from "./env.js";
 import type { PublicKeyStore } from "./public-keys.js";
 import type { PluginReference } from "./reference.js";
 
@@ -28,7 +29,7 @@ const CLOCK_TOLERANCE_S = 60;
 /** Verifies CRM tokens exactly as the PHP framework does, plus exp/nbf and a strict algorithm. */
 export class CrmTokenVerifier {
   constructor(
-    private readonly config: Pick<CoreConfig, "selfUri" | "issuerScheme" | "issuerHostnames">,
+    private readonly config: Pick<CoreConfig, "selfUri"> & SalesRenderEnv,
     private readonly keys: PublicKeyStore,
   ) {}
 

@@ -1,0 +1,76 @@
+/**
+ * @module hosts/host-runtime — the services core hands one host (see `HostRuntime`): its tenants
+ * only, the gateway's settings pipeline, the send queue and files.
+ */
+import type { Logger } from "pino";
+import type { Database } from "../db/client.js";
+import type { CoreConfig } from "../env.js";
+import { SettingsValidationError } from "../errors.js";
+import type { FileStore } from "../files/file-store.js";
+import type { AnyGateway, GatewayInstance, GatewayRuntime, Tenant } from "../gateway/types.js";
+import type { SendQueue } from "../queue/send-queue.js";
+import type { SecretBox } from "../secrets/keyring.js";
+import { checkSettings, maskPasswords } from "../settings/validate.js";
+import type { TenantStore } from "../tenants/tenant-store.js";
+import type { HostRuntime } from "./types.js";
+
+/** Builds the runtime of the host `host` from core's parts and the running gateway. */
+export function createHostRuntime(parts: {
+  host: string;
+  config: CoreConfig;
+  logger: Logger;
+  db: Database;
+  secrets: SecretBox;
+  gateway: AnyGateway;
+  instance: GatewayInstance;
+  gatewayRuntime: GatewayRuntime;
+  tenants: TenantStore;
+  queue: SendQueue;
+  files: FileStore;
+}): HostRuntime {
+  const { host, gateway, instance, tenants } = parts;
+  const own = (tenant: Tenant | undefined) => (tenant?.host === host ? tenant : undefined);
+  const logger = parts.logger.child({ host });
+  return {
+    config: parts.config,
+    logger,
+    db: parts.db,
+    secrets: parts.secrets,
+    publicUrl: parts.gatewayRuntime.publicUrl,
+    gateway,
+    ui: { previews: instance.previews, autocompletes: instance.autocompletes },
+    tenants: {
+      open: (key, init) => tenants.open(host, key, init),
+      get: (key) => tenants.byKey(host, key),
+      byId: (id) => own(tenants.byId(id)),
+      byPublicId: (publicId) => own(tenants.byPublicId(publicId)),
+      all: () => tenants.all(host),
+    },
+    settings: {
+      masked: (tenant) => maskPasswords(gateway.settings, tenants.settings(tenant.id)),
+      async save(tenant, input, language) {
+        const submitted = input && typeof input === "object" && !Array.isArray(input) ? input : {};
+        const previous = tenants.settings(tenant.id);
+        const checked = checkSettings(gateway.settings, submitted as Record<string, unknown>, previous, language);
+        if (!checked.ok) throw new SettingsValidationError(checked.errors);
+        await instance.verifySettings?.({ tenant, settings: checked.data, previous, language });
+        tenants.saveSettings(tenant.id, checked.data);
+        try {
+          await instance.settingsSaved?.(tenants.byId(tenant.id)!);
+        } catch (error) {
+          logger.warn({ err: error, tenant: tenant.id }, "settingsSaved hook failed");
+        }
+        return maskPasswords(gateway.settings, checked.data);
+      },
+    },
+    messages: {
+      accept: (tenant, message, options = {}) => parts.queue.enqueue(tenant.id, message, options.hostData),
+    },
+    files: {
+      link: parts.gatewayRuntime.files.link,
+      store: parts.gatewayRuntime.files.store,
+      put: (tenant, file) => parts.files.put(tenant, file),
+      open: (tenant, id, options) => parts.files.open(tenant, id, options),
+    },
+  };
+}
