@@ -5,6 +5,7 @@
 import type { Database } from "@switchboard/core";
 import type { Hono } from "hono";
 import { createBitrix24Rest } from "../bitrix24-rest.js";
+import { DEFAULT_REST_DEADLINE_MS } from "../rest/rest-client.js";
 import { Bitrix24Delivery, type HostOutboxRequest } from "../delivery/deliver.js";
 import type { Bitrix24Env } from "../env.js";
 import { openOperatorFile, type OperatorFileResponse } from "../files/operator-files.js";
@@ -48,6 +49,13 @@ export function createBitrix24Host(options: CreateHostOptions): Bitrix24HostPart
     ...(options.allowPrivate !== undefined ? { allowPrivate: options.allowPrivate } : {}),
   });
   const context: HostContext = {
+    oauth: {
+      oauthUrl: options.env.oauthUrl,
+      clientId: options.env.clientId,
+      clientSecret: options.env.clientSecret,
+      deadlineMs: DEFAULT_REST_DEADLINE_MS,
+      ...(options.allowPrivate !== undefined ? { allowPrivate: options.allowPrivate } : {}),
+    },
     ports: options.ports,
     portals,
     lines,

@@ -3,6 +3,7 @@
  * host's stores, the REST client with its token keeper, and the connector's ID.
  */
 import type { Bitrix24Rest } from "../bitrix24-rest.js";
+import type { OAuthClient } from "../oauth/token-endpoint.js";
 import type { LineStore } from "../store/line-store.js";
 import type { PortalStore } from "../store/portal-store.js";
 import type { HostPorts, LineTenant } from "./ports.js";
@@ -13,6 +14,8 @@ export interface HostContext {
   portals: PortalStore;
   lines: LineStore;
   rest: Bitrix24Rest;
+  /** Our app at the OAuth server (an install's tokens are proven there before they are stored). */
+  oauth: OAuthClient;
   /** `switchboard_<gateway name>`. */
   connector: string;
   now: () => number;

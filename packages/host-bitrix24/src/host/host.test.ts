@@ -43,10 +43,13 @@ async function connectLine(h: HostHarness, line = 1) {
 describe("install", () => {
   it("stores the portal's tokens sealed, registers the connector and binds the events to bitrix24/events", async () => {
     const { h, install } = await installed();
+    // The install was proven by spending its refresh token at the OAuth server: the new pair is kept.
+    expect(h.fake.tokenRequests.map((r) => [r.grantType, r.status])).toEqual([["refresh_token", 200]]);
     const row = h.host.context.portals.load(h.fake.portal.memberId)!;
-    expect(row.refreshToken).toBe(install.tokens.refreshToken);
+    expect(row.refreshToken).not.toBe(install.tokens.refreshToken);
     const raw = JSON.stringify(h.host.context.portals["db"].select().from(bitrix24Portals).all());
-    expect(raw).not.toContain(install.tokens.refreshToken);
+    expect(raw).not.toContain(row.refreshToken);
+    expect(raw).not.toContain(row.accessToken);
     expect(raw).not.toContain(install.applicationToken);
 
     const connector = h.fake.portal.state.connectors.get("switchboard_echo")!;
@@ -75,22 +78,32 @@ describe("install", () => {
 
   it("installs again over an existing install (bindings kept, new tokens stored)", async () => {
     const { h } = await installed();
+    const first = h.host.context.portals.load(h.fake.portal.memberId)!.refreshToken;
     const again = await h.fake.portal.install({ install: `${h.self}bitrix24/install` });
     expect(again.event.status).toBe(200);
-    expect(h.host.context.portals.load(h.fake.portal.memberId)!.refreshToken).toBe(again.tokens.refreshToken);
+    expect(h.host.context.portals.load(h.fake.portal.memberId)!.refreshToken).not.toBe(first);
     expect(h.fake.portal.bindings()).toHaveLength(6);
   });
 
   it("takes a local app's placement-style install form (AUTH_ID, REFRESH_ID, the portal in DOMAIN)", async () => {
     const { h, install } = await installed();
     const domain = new URL(h.fake.url).host;
+    // A user's fresh tokens, as the portal gives them to an app's page.
+    const code = h.fake.portal.authorize().code!;
+    const grant = new URLSearchParams({
+      grant_type: "authorization_code",
+      client_id: h.fake.clientId,
+      client_secret: h.fake.clientSecret,
+      code,
+    });
+    const tokens = (await (await fetch(`${h.fake.url}/oauth/token/?${grant}`)).json()) as Record<string, string>;
     const res = await fetch(`${h.self}bitrix24/install?DOMAIN=${domain}&PROTOCOL=0&LANG=en&APP_SID=x`, {
       method: "POST",
       headers: { "content-type": "application/x-www-form-urlencoded" },
       body: new URLSearchParams({
-        AUTH_ID: install.tokens.accessToken,
+        AUTH_ID: tokens.access_token!,
         AUTH_EXPIRES: "3600",
-        REFRESH_ID: install.tokens.refreshToken,
+        REFRESH_ID: tokens.refresh_token!,
         member_id: h.fake.portal.memberId,
         APPLICATION_TOKEN: install.applicationToken,
         PLACEMENT: "DEFAULT",
@@ -117,6 +130,32 @@ describe("install", () => {
     expect(JSON.parse(install.event.answer!).message).toContain("ERROR_ARGUMENT");
     expect(h.host.context.portals.info(h.fake.portal.memberId)?.lastError).toContain("ERROR_ARGUMENT");
     expect(h.host.context.portals.load(h.fake.portal.memberId)).toBeDefined();
+  });
+
+  it("refuses a forged ONAPPINSTALL for an installed portal with 401, replacing nothing", async () => {
+    const { h, install } = await installed();
+    const before = h.host.context.portals.load(h.fake.portal.memberId)!;
+    const forged = new URLSearchParams({
+      event: "ONAPPINSTALL",
+      "data[LANGUAGE_ID]": "en",
+      "auth[access_token]": "attacker-access",
+      "auth[refresh_token]": "attacker-refresh",
+      "auth[expires_in]": "3600",
+      "auth[domain]": "evil.example",
+      "auth[client_endpoint]": "https://evil.example/rest/",
+      "auth[member_id]": h.fake.portal.memberId,
+      "auth[application_token]": "attacker-app-token",
+    });
+    const res = await fetch(`${h.self}bitrix24/install`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: forged,
+    });
+    expect(res.status).toBe(401);
+    expect(await res.json()).toMatchObject({ code: "unauthorized" });
+    expect(h.host.context.portals.load(h.fake.portal.memberId)).toEqual(before);
+    expect(h.host.context.portals.applicationTokenMatches(h.fake.portal.memberId, "attacker-app-token")).toBe(false);
+    expect(h.host.context.portals.applicationTokenMatches(h.fake.portal.memberId, install.applicationToken)).toBe(true);
   });
 
   it("refuses a body that is no install with 400 {code, message}", async () => {
@@ -370,15 +409,16 @@ describe("tokens", () => {
   });
 
   it("after invalid_grant the portal needs re-authorisation: shown on the page, work waits, an admin's visit restores it", async () => {
-    const { h, install } = await installed();
+    const { h } = await installed();
     await connectLine(h);
     const tenant = h.tenants.values().next().value!;
     // Someone else spends our refresh token: ours is dead from now on.
+    const stored = h.host.context.portals.load(h.fake.portal.memberId)!.refreshToken;
     const spent = new URLSearchParams({
       grant_type: "refresh_token",
       client_id: h.fake.clientId,
       client_secret: h.fake.clientSecret,
-      refresh_token: install.tokens.refreshToken,
+      refresh_token: stored,
     });
     expect((await fetch(`${h.fake.url}/oauth/token/?${spent}`)).status).toBe(200);
     h.fake.expireAccessTokens();

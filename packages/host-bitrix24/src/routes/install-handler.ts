@@ -3,10 +3,13 @@
  * portal's tokens, register the connector (`imconnector.register`) and bind our events
  * (`event.bind`, repeated on every install: b24restdocs says bindings must be renewed on updates).
  */
-import type { Language } from "@switchboard/core";
+import { SwitchboardError, type Language } from "@switchboard/core";
 import { BOUND_EVENTS, registerParams } from "../host/connector.js";
 import type { HostContext } from "../host/host-context.js";
+import { NeedsReauthorisationError, OAuthRefusedError } from "../oauth/errors.js";
+import { refreshTokens } from "../oauth/token-endpoint.js";
 import { PortalRefusedError } from "../rest/errors.js";
+import type { PortalInstall } from "../store/portal-store.js";
 import type { InstallRequest } from "./install-portal.js";
 import { ROUTE_PATHS } from "./route-paths.js";
 
@@ -14,12 +17,21 @@ import { ROUTE_PATHS } from "./route-paths.js";
 export class ConnectorRegistrationError extends PortalRefusedError {}
 
 /**
+ * The install's refresh token was not accepted by the OAuth server for our app and that portal:
+ * the request did not come from the portal (anyone can post an ONAPPINSTALL), so nothing is stored.
+ */
+export class InstallNotProvenError extends SwitchboardError {
+  readonly retryable = false;
+}
+
+/**
  * Stores the portal and sets the connector up in it. Throws the portal's refusal (named, with its
  * code) when a call fails; the tokens stay stored either way, so a retry of the install (or opening
  * the settings page) can finish it.
  */
 export async function installPortal(host: HostContext, request: InstallRequest): Promise<void> {
-  const { portal, language } = request;
+  const { language } = request;
+  const portal = await provenInstall(host, request.portal);
   host.portals.install(portal);
   // Stored tokens changed under the keeper: it must read them again.
   host.rest.tokens.forget(portal.memberId);
@@ -53,4 +65,34 @@ export async function registerConnector(host: HostContext, memberId: string, lan
     `Bitrix24 imconnector.register refused: ${code}${description ? ` (${description})` : ""}`,
     { code, status: 200, retryable: false },
   );
+}
+
+/**
+ * Proves an install before it replaces anything: its refresh token is spent at the OAuth server with
+ * our app's secret, which only works for a token Bitrix24 issued to our app, and the answer must name
+ * the same portal. The fresh pair and the OAuth server's `client_endpoint` are what is stored, so a
+ * forged ONAPPINSTALL can neither overwrite a portal's tokens and application token nor point its
+ * REST calls elsewhere.
+ */
+async function provenInstall(host: HostContext, portal: PortalInstall): Promise<PortalInstall> {
+  let issued;
+  try {
+    issued = await refreshTokens(host.oauth, portal.memberId, portal.refreshToken, { now: host.now });
+  } catch (error) {
+    if (error instanceof NeedsReauthorisationError || (error instanceof OAuthRefusedError && !error.retryable)) {
+      throw new InstallNotProvenError("Bitrix24 did not accept this install's tokens for this app");
+    }
+    throw error;
+  }
+  if (issued.memberId !== portal.memberId) {
+    throw new InstallNotProvenError("The install's tokens belong to another portal");
+  }
+  return {
+    ...portal,
+    accessToken: issued.accessToken,
+    refreshToken: issued.refreshToken,
+    expiresAt: issued.expiresAt,
+    clientEndpoint: issued.clientEndpoint || portal.clientEndpoint,
+    scope: issued.scope ?? portal.scope,
+  };
 }

@@ -10,7 +10,7 @@ import { EventInputError } from "../events/event-input-error.js";
 import type { HostContext } from "../host/host-context.js";
 import { PortalRefusedError } from "../rest/errors.js";
 import { handleEvent } from "./events-handler.js";
-import { installPortal } from "./install-handler.js";
+import { installPortal, InstallNotProvenError } from "./install-handler.js";
 import { ROUTE_PATHS } from "./route-paths.js";
 import { readInstallRequest } from "./install-portal.js";
 import { jsonError } from "./json-error.js";
@@ -29,6 +29,7 @@ export function bitrix24Routes(host: HostContext): Hono {
     try {
       await installPortal(host, request);
     } catch (error) {
+      if (error instanceof InstallNotProvenError) return jsonError(c, 401, "unauthorized", error.message);
       if (!(error instanceof SwitchboardError)) throw error;
       // The tokens are stored: installing again (or a retry by the portal) finishes the setup.
       host.portals.recordError(request.portal.memberId, error.message);
