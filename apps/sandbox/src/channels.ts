@@ -21,12 +21,33 @@ export function channelOf(ref: PluginRef | undefined): Channel | undefined {
   return CHANNELS.find((c) => c === alias);
 }
 
-/** The company's bot on the fake Bot API. */
-export const TELEGRAM_BOT = {
+/** The CRM a Telegram bot's chats are answered from. */
+export type CrmHost = "salesrender" | "bitrix24";
+
+/** A bot of the company on the fake Bot API. */
+export interface TelegramBot {
+  token: string;
+  username: string;
+  firstName: string;
+  /** Which CRM its chats reach: a bot's webhook serves one tenant of the gateway. */
+  host: CrmHost;
+}
+
+/** The company's bot on the fake Bot API, answered from the SalesRender inbox. */
+export const TELEGRAM_BOT: TelegramBot = {
   token: "7000000001:SANDBOX-fake-bot-token-not-a-secret",
   username: "sandbox_shop_bot",
   firstName: "Sandbox Shop",
-} as const;
+  host: "salesrender",
+};
+
+/** The company's second bot, connected to the Bitrix24 portal's open line (a line is a tenant of its own). */
+export const TELEGRAM_PORTAL_BOT: TelegramBot = {
+  token: "7000000002:SANDBOX-fake-portal-bot-token-not-a-secret",
+  username: "sandbox_portal_bot",
+  firstName: "Sandbox Shop on Bitrix24",
+  host: "bitrix24",
+};
 
 /** The company's account and number on the fake Twilio. */
 export const TWILIO_ACCOUNT = {

@@ -9,7 +9,15 @@ import { startFakeBitrix24, type FakeBitrix24 } from "@switchboard/testkit/bitri
 import { startSmtpSink } from "@switchboard/testkit/smtp";
 import { startFakeTelegram } from "@switchboard/testkit/telegram";
 import { startFakeTwilio } from "@switchboard/testkit/twilio";
-import { BITRIX24_PORTAL, CHANNELS, MAIL_ACCOUNT, TELEGRAM_BOT, TWILIO_ACCOUNT, type Channel } from "./channels.js";
+import {
+  BITRIX24_PORTAL,
+  CHANNELS,
+  MAIL_ACCOUNT,
+  TELEGRAM_BOT,
+  TELEGRAM_PORTAL_BOT,
+  TWILIO_ACCOUNT,
+  type Channel,
+} from "./channels.js";
 import { EmailCustomers } from "./customers/email-customers.js";
 import { SmsCustomers } from "./customers/sms-customers.js";
 import { TelegramCustomers } from "./customers/telegram-customers.js";
@@ -19,6 +27,7 @@ import { gatewayEnv, gatewayUrl } from "./gateways/gateway-env.js";
 import { startGatewayProcess, type GatewayProcess } from "./gateways/gateway-process.js";
 import { gatewayEntry } from "./gateways/locate.js";
 import { resolvePorts, type SandboxPorts } from "./gateways/ports.js";
+import { connectPortal } from "./gateways/connect-portal.js";
 import { provisionGateway } from "./gateways/provision.js";
 import { bridgeCrmToInbox } from "./inbox/crm-bridge.js";
 import { readLoggedFailure } from "./inbox/gateway-log.js";
@@ -63,7 +72,9 @@ export async function startSandbox(config: SandboxConfig, options: SandboxOption
     cleanups.push(() => crm.close());
     const fakeTelegram = await startFakeTelegram();
     cleanups.push(() => fakeTelegram.close());
-    fakeTelegram.addBot(TELEGRAM_BOT.token, { username: TELEGRAM_BOT.username, first_name: TELEGRAM_BOT.firstName });
+    for (const bot of [TELEGRAM_BOT, TELEGRAM_PORTAL_BOT]) {
+      fakeTelegram.addBot(bot.token, { username: bot.username, first_name: bot.firstName });
+    }
     const fakeTwilio = await startFakeTwilio();
     cleanups.push(() => fakeTwilio.close());
     fakeTwilio.addAccount(TWILIO_ACCOUNT.accountSid, TWILIO_ACCOUNT.authToken);
@@ -89,7 +100,9 @@ export async function startSandbox(config: SandboxConfig, options: SandboxOption
     const store = new InboxStore();
     const uploads = new UploadStore();
     store.onChange((conversationId) => hub.publish("inbox", { conversationId }));
-    const telegram = new TelegramCustomers(fakeTelegram, uploads, (user) => hub.publish("telegram", { user }));
+    const telegram = new TelegramCustomers(fakeTelegram, uploads, (bot, user) =>
+      hub.publish("telegram", { bot, user }),
+    );
     const sms = new SmsCustomers(fakeTwilio, uploads, (phone) => hub.publish("sms", { phone }));
     const email = new EmailCustomers(sink, ports.smtpInbound, uploads, (address) => hub.publish("email", { address }));
     const openLines = new OpenLines({
@@ -134,10 +147,13 @@ export async function startSandbox(config: SandboxConfig, options: SandboxOption
       ports,
       fakeTelegram: fakeTelegram.url,
       fakeTwilio: fakeTwilio.url,
+      fakeBitrix24: fakeBitrix24.url,
       inherited: options.inherited,
     });
     cleanups.push(() => Promise.all(processes.map((p) => p.stop())));
     await Promise.all(CHANNELS.map((c) => provisionGateway(crm, c, gatewayUrls[c], sink)));
+    await connectPortal(fakeBitrix24.portal, gatewayUrls.telegram);
+    telegram.addBot(TELEGRAM_PORTAL_BOT);
     // Pages open only once every channel works, so nothing a person does can hit a half-set-up gateway.
     const server = await listen(app, ports.web, "SANDBOX_PORT");
     cleanups.push(() => server.close());
@@ -166,6 +182,7 @@ async function startGateways(
     ports: SandboxPorts;
     fakeTelegram: string;
     fakeTwilio: string;
+    fakeBitrix24: string;
     inherited: Record<string, string | undefined> | undefined;
   },
 ): Promise<GatewayProcess[]> {
@@ -185,6 +202,7 @@ async function startGateways(
             telegramApiRoot: parts.fakeTelegram,
             twilioBaseUrl: parts.fakeTwilio,
             smtpInboundPort: parts.ports.smtpInbound,
+            bitrix24OAuthUrl: parts.fakeBitrix24,
           },
           inherited: parts.inherited,
         }),

@@ -118,8 +118,8 @@ function renderList() {
         id: c.id,
         channel: channelOf(c.connector),
         icon: channelIcon(channelOf(c.connector)),
-        name: c.name || `Customer ${c.userId ?? c.chatId}`,
-        contact: `Line ${c.line} · chat ${c.chatId}`,
+        name: c.name || c.chatId,
+        contact: c.name ? `Line ${c.line} · chat ${c.chatId}` : `Line ${c.line}`,
         preview: last ? `${who}${plain(last.text) || "Attachment"}` : "",
         at: last?.at,
         current: c.id === state.currentId,
@@ -160,11 +160,7 @@ function renderChat() {
     $("messages").replaceChildren();
     return;
   }
-  $("conversation-title").replaceChildren(
-    channelIcon(channelOf(c.connector)),
-    " ",
-    c.name || `Customer ${c.userId ?? c.chatId}`,
-  );
+  $("conversation-title").replaceChildren(channelIcon(channelOf(c.connector)), " ", c.name || c.chatId);
   $("conversation-meta").textContent = [
     `Open line ${c.line}`,
     `connector ${c.connector}`,

@@ -16,12 +16,23 @@ import {
 const $ = (id) => document.getElementById(id);
 $("user-name").value = remembered("tgName", "Ann Lee");
 $("user-id").value = remembered("tgUser", "5550001");
+let botHost = remembered("tgBot", "salesrender");
 
 const userId = () => $("user-id").value.trim();
 
 const refresh = coalesce(async () => {
   if (!/^\d{1,15}$/.test(userId())) return;
-  const chat = await api("GET", `/api/telegram/chat?user=${encodeURIComponent(userId())}`);
+  const query = `user=${encodeURIComponent(userId())}&bot=${encodeURIComponent(botHost)}`;
+  const chat = await api("GET", `/api/telegram/chat?${query}`).catch(() => {
+    // That bot is not running (yet): fall back to the first one.
+    botHost = "salesrender";
+    return api("GET", `/api/telegram/chat?user=${encodeURIComponent(userId())}`);
+  });
+  $("bot").replaceChildren(
+    ...chat.bots.map((b) =>
+      el("option", { value: b.host, selected: b.host === chat.bot.host }, `${b.name} (@${b.username})`),
+    ),
+  );
   $("bot-username").textContent = `@${chat.bot.username} · bot`;
   $("chat-title").textContent = chat.bot.name;
   $("empty").hidden = chat.messages.length > 0;
@@ -44,6 +55,13 @@ function bubble(m) {
   );
 }
 
+$("bot").addEventListener("change", () => {
+  botHost = $("bot").value;
+  remember("tgBot", botHost);
+  $("messages").replaceChildren();
+  refresh();
+});
+
 for (const input of [$("user-name"), $("user-id")]) {
   input.addEventListener("change", () => {
     remember("tgName", $("user-name").value.trim());
@@ -54,11 +72,11 @@ for (const input of [$("user-name"), $("user-id")]) {
 
 bindComposer({
   url: "/api/telegram/send",
-  fields: () => ({ user: userId(), name: $("user-name").value }),
+  fields: () => ({ bot: botHost, user: userId(), name: $("user-name").value }),
   after: refresh,
 });
 
 live({
   ready: refresh,
-  telegram: ({ user }) => String(user) === userId() && refresh(),
+  telegram: ({ bot, user }) => bot === botHost && String(user) === userId() && refresh(),
 });

@@ -1,10 +1,10 @@
 /**
  * @module gateways/gateway-env — the environment each gateway process gets: core's variables
  * (public URL, port, SQLite file under the data folder, the simulated CRM as token issuer) and its
- * channel's variables pointing at the fakes.
+ * channel's variables pointing at the fakes (for Telegram, also both CRM hosts and the fake Bitrix24).
  */
 import { join } from "node:path";
-import { MAIL_ACCOUNT, type Channel } from "../channels.js";
+import { BITRIX24_PORTAL, MAIL_ACCOUNT, type Channel } from "../channels.js";
 
 /** What the environments are built from. */
 export interface GatewayEnvInput {
@@ -14,8 +14,8 @@ export interface GatewayEnvInput {
   logLevel: string;
   /** The CRM simulator's issuer variables (`crm.env`). */
   crmEnv: Record<string, string>;
-  /** The fakes: Bot API root, Twilio base URL, and the email gateway's inbound SMTP port. */
-  fakes: { telegramApiRoot: string; twilioBaseUrl: string; smtpInboundPort: number };
+  /** The fakes: Bot API root, Twilio base URL, the email gateway's inbound SMTP port, the fake Bitrix24's OAuth URL. */
+  fakes: { telegramApiRoot: string; twilioBaseUrl: string; smtpInboundPort: number; bitrix24OAuthUrl: string };
   /** Inherited variables (PATH…); the sandbox's own values win over them. */
   inherited?: Record<string, string | undefined>;
 }
@@ -40,7 +40,14 @@ export function gatewayEnv(input: GatewayEnvInput): Record<string, string | unde
     SWITCHBOARD_SHUTDOWN_TIMEOUT_MS: "3000",
   };
   const channel: Record<Channel, Record<string, string>> = {
-    telegram: { TELEGRAM_API_ROOT: input.fakes.telegramApiRoot },
+    telegram: {
+      TELEGRAM_API_ROOT: input.fakes.telegramApiRoot,
+      // The Telegram gateway serves both CRMs: the SalesRender inbox and the Bitrix24 portal.
+      SWITCHBOARD_HOSTS: "salesrender,bitrix24",
+      BITRIX24_CLIENT_ID: BITRIX24_PORTAL.clientId,
+      BITRIX24_CLIENT_SECRET: BITRIX24_PORTAL.clientSecret,
+      BITRIX24_OAUTH_URL: input.fakes.bitrix24OAuthUrl,
+    },
     sms: { TWILIO_API_BASE_URL: input.fakes.twilioBaseUrl },
     email: {
       SMTP_INBOUND_PORT: String(input.fakes.smtpInboundPort),
@@ -59,6 +66,6 @@ export function gatewayEnv(input: GatewayEnvInput): Record<string, string | unde
 /** Drops inherited variables meant for a single gateway, so a shell's PORT or DB path cannot leak into all three. */
 function withoutGatewayVariables(env: Record<string, string | undefined>): Record<string, string | undefined> {
   const drop =
-    /^(PORT|HOST|LV_PLUGIN_.*|SWITCHBOARD_DB_PATH|SWITCHBOARD_FILES_DIR|TELEGRAM_.*|TWILIO_.*|SMTP_INBOUND_.*)$/;
+    /^(PORT|HOST|LV_PLUGIN_.*|SWITCHBOARD_DB_PATH|SWITCHBOARD_FILES_DIR|SWITCHBOARD_HOSTS|TELEGRAM_.*|TWILIO_.*|SMTP_INBOUND_.*|BITRIX24_.*)$/;
   return Object.fromEntries(Object.entries(env).filter(([name]) => !drop.test(name)));
 }

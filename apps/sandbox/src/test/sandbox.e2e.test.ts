@@ -1,7 +1,8 @@
 /**
  * The sandbox in a real browser: a person writes as a Telegram user, an SMS sender and an email
  * sender, sees each message arrive in the inbox, answers it, sees the answer arrive on the
- * customer's side and the delivery tick move. Everything runs for real: the gateways are child
+ * customer's side and the delivery tick move; and talks Telegram ↔ Bitrix24 through the portal's
+ * Open Lines chat, the same gateway serving both CRMs. Everything runs for real: the gateways are child
  * processes, the fakes speak HTTP/SMTP, the inbox updates over Server-Sent Events.
  */
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
@@ -145,6 +146,45 @@ describe.skipIf(chromiumPath === undefined)("the sandbox in a browser", { timeou
     await inbox.locator('.event[data-kind="incoming"][data-channel="telegram"]').first().waitFor({ state: "attached" });
     await shot(customer, "telegram-customer");
     await customer.close();
+  });
+
+  it("Telegram ↔ Bitrix24: the customer writes to the portal's bot, the operator answers in the Open Lines chat, the customer sees it and replies, the reply reaches the portal", async () => {
+    const portal = await context.newPage();
+    await portal.goto(`${sandbox.url}bitrix24`);
+    await portal.locator("#portal-state dd.ok", { hasText: "yes" }).first().waitFor();
+    const customer = await context.newPage();
+    await customer.goto(`${sandbox.url}customer/telegram?tgBot=bitrix24&tgUser=5550009&tgName=Dana%20Kim`);
+    await customer.locator("#bot-username", { hasText: "sandbox_portal_bot" }).waitFor();
+    await customer
+      .getByRole("textbox", { name: "Message", exact: true })
+      .fill("Hello Bitrix24, is my parcel on its way?");
+    await customer.getByRole("button", { name: "Send", exact: true }).click();
+
+    // The gateway's Bitrix24 host opens an Open Lines chat with imconnector.send.messages.
+    // The host names the chat by the customer's contact (the channel gives no more).
+    await portal.locator('.chat-button[data-channel="telegram"]', { hasText: "tg://user?id=5550009" }).click();
+    await portal.locator(".msg.in", { hasText: "is my parcel on its way?" }).waitFor();
+    await portal.locator("#composer-text").fill("It left the warehouse [b]today[/b]");
+    await portal.getByRole("button", { name: "Send", exact: true }).click();
+    await portal.locator(".msg.out", { hasText: "left the warehouse" }).waitFor();
+
+    const answer = customer.locator('.bubble[data-from="bot"]', { hasText: "It left the warehouse today" });
+    await answer.waitFor();
+    expect(await answer.locator("strong", { hasText: "today" }).count()).toBe(1);
+    // Telegram took it: the host marks the operator's message delivered (send.status.delivery).
+    await portal.locator('.msg.out[data-status="delivered"]', { hasText: "left the warehouse" }).waitFor();
+
+    await customer.getByRole("textbox", { name: "Message", exact: true }).fill("Great, thank you!");
+    await customer.getByRole("button", { name: "Send", exact: true }).click();
+    await portal.locator(".msg.in", { hasText: "Great, thank you!" }).waitFor();
+
+    // The connector's settings slider shows the gateway's page for the line, which keeps the saved token.
+    await portal.getByRole("button", { name: "Open settings" }).click();
+    await portal.frameLocator("#slider-frame").locator('form button[type="submit"]').waitFor();
+    await shot(portal, "bitrix24-portal");
+    await shot(customer, "telegram-bitrix24-customer");
+    await customer.close();
+    await portal.close();
   });
 
   it("SMS: the customer texts, the inbox answers, the text reaches the phone and moves to delivered when the carrier says so", async () => {

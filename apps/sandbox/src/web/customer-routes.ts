@@ -5,7 +5,8 @@
 import type { Hono } from "hono";
 import { MailReportError } from "../customers/email-customers.js";
 import { SmsCustomerError } from "../customers/sms-customers.js";
-import { WebhookRefusedError } from "../customers/telegram-customers.js";
+import type { TelegramBot } from "../channels.js";
+import { UnknownBotError, WebhookRefusedError } from "../customers/telegram-customers.js";
 import { readUpload } from "../customers/uploaded-file.js";
 import { sendFile } from "./file-routes.js";
 import { HttpProblem, readForm, readJsonObject, text } from "./problems.js";
@@ -22,19 +23,26 @@ export function addCustomerRoutes(app: Hono, services: SandboxServices): void {
 }
 
 function addTelegramRoutes(app: Hono, { telegram, store }: SandboxServices): void {
-  app.get("/api/telegram/chat", (c) =>
-    c.json({ bot: telegram.bot, messages: telegram.chat(telegramUserId(c.req.query("user"))) }),
-  );
+  app.get("/api/telegram/chat", (c) => {
+    const bot = telegramBot(telegram, c.req.query("bot"));
+    const messages = telegram.chat(bot.host, telegramUserId(c.req.query("user")));
+    return c.json({
+      bot: { host: bot.host, username: bot.username, name: bot.firstName },
+      bots: telegram.bots,
+      messages,
+    });
+  });
 
   app.post("/api/telegram/send", async (c) => {
     const form = await readForm(c);
+    const bot = telegramBot(telegram, form.bot);
     const user = { id: telegramUserId(form.user), name: text(form.name, 64) || "Customer" };
     const upload = await readUpload(form.file);
     const message = text(form.text, 4096, true);
     if (!message && !upload) throw new HttpProblem(400, "Write a message or attach a file");
-    store.rememberName("telegram", `tg://user?id=${user.id}`, user.name);
+    if (bot.host === "salesrender") store.rememberName("telegram", `tg://user?id=${user.id}`, user.name);
     try {
-      return c.json(await telegram.send(user, message, upload), 201);
+      return c.json(await telegram.send(bot.host, user, message, upload), 201);
     } catch (error) {
       if (error instanceof WebhookRefusedError) throw new HttpProblem(502, error.message);
       throw error;
@@ -120,6 +128,17 @@ function addEmailRoutes(app: Hono, { email, store }: SandboxServices): void {
     if (!file) throw new HttpProblem(404, "No such attachment");
     return sendFile(c, file.name, file.contentType, file.bytes);
   });
+}
+
+/** The bot a request names by its CRM (`bot=salesrender|bitrix24`; none: the SalesRender one). */
+function telegramBot(telegram: SandboxServices["telegram"], value: unknown): TelegramBot {
+  const host = text(value, 40) || "salesrender";
+  try {
+    return telegram.bot(host);
+  } catch (error) {
+    if (error instanceof UnknownBotError) throw new HttpProblem(404, error.message);
+    throw error;
+  }
 }
 
 function telegramUserId(value: unknown): number {
