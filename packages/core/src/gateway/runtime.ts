@@ -33,8 +33,8 @@ export function createRuntime(parts: {
   const claimSeenEvent: Statement<[tenantId: number, scope: string, externalId: string, seenAt: number]> =
     sqlite.prepare(`INSERT OR IGNORE INTO seen_events (tenant_id, scope, external_id, seen_at) VALUES (?, ?, ?, ?)`);
   const fileTtlSeconds = Math.floor(config.fileTtlMs / 1000);
-  // Links name the tenant by host and key, which never change (ids would be just as stable, but
-  // links made before tenant ids name their tenant the same way).
+  // Links name the tenant by its host and key, whichever host it has; links signed before hosts
+  // existed named a plugin reference, and still open as that SalesRender tenant's (signed-links.ts).
   const linkTenant = (tenant: Tenant) => ({ host: tenant.host, key: tenant.key });
 
   const claimOnce: GatewayRuntime["claimOnce"] = (tenant, scope, externalId) =>
