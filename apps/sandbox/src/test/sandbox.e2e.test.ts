@@ -20,6 +20,8 @@ import { makePng } from "./png.js";
 const OUTPUT_DIR = fileURLToPath(new URL("../../test-results/sandbox-e2e/", import.meta.url));
 /** The README's inbox screenshot, rewritten when SANDBOX_README_SCREENSHOT=1. */
 const README_SCREENSHOT = fileURLToPath(new URL("../../docs/inbox.png", import.meta.url));
+/** The README's Bitrix24 portal screenshot, rewritten likewise. */
+const README_PORTAL_SCREENSHOT = fileURLToPath(new URL("../../docs/bitrix24.png", import.meta.url));
 
 /** Opens a chat in the inbox by the customer's name and channel. */
 async function openChat(channel: string, name: string): Promise<void> {
@@ -181,7 +183,9 @@ describe.skipIf(chromiumPath === undefined)("the sandbox in a browser", { timeou
     // The connector's settings slider shows the gateway's page for the line, which keeps the saved token.
     await portal.getByRole("button", { name: "Open settings" }).click();
     await portal.frameLocator("#slider-frame").locator('form button[type="submit"]').waitFor();
+    await portal.frameLocator("#slider-frame").getByText("Registered").waitFor();
     await shot(portal, "bitrix24-portal");
+    if (process.env.SANDBOX_README_SCREENSHOT === "1") await portal.screenshot({ path: README_PORTAL_SCREENSHOT });
     await shot(customer, "telegram-bitrix24-customer");
     await customer.close();
     await portal.close();
