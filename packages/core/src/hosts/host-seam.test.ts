@@ -21,7 +21,7 @@ import type { DeliveryContext, HostRuntime, OutboxRequest } from "./types.js";
 /** A second host that records what the outbox hands it and lets the test drive its runtime. */
 function recordingHost(name = "recorder") {
   const delivered: Array<{ request: OutboxRequest; ctx: DeliveryContext }> = [];
-  const state: { runtime?: HostRuntime; refuse?: "for-good" | "once" } = {};
+  const state: { runtime?: HostRuntime; refuse?: "for-good" | "once"; refusedIds: string[] } = { refusedIds: [] };
   const definition = defineHost({
     name,
     readEnv: (source) => ({ greeting: source.RECORDER_GREETING ?? "none" }),
@@ -33,6 +33,7 @@ function recordingHost(name = "recorder") {
           if (state.refuse === "for-good") throw new CrmRefusedError("HTTP 418", { permanent: true, status: 418 });
           if (state.refuse === "once") {
             state.refuse = undefined;
+            state.refusedIds.push(ctx.requestId);
             throw new CrmRefusedError("HTTP 503", { permanent: false, status: 503 });
           }
           delivered.push({ request, ctx });
@@ -164,6 +165,9 @@ describe("the host seam", () => {
     });
     // The refusal that may pass was tried again: this was the second attempt.
     expect(recorder.delivered[0]!.ctx.attempt).toBe(2);
+    // ... of the same request, named the same both times.
+    expect(recorder.state.refusedIds).toEqual([recorder.delivered[0]!.ctx.requestId]);
+    expect(recorder.delivered[0]!.ctx.requestId).toMatch(/^\d+\.\d+$/);
 
     recorder.state.refuse = "for-good";
     await runtime.messages.accept(tenant, message("op-3"));

@@ -46,6 +46,12 @@ export type OutboxRequest =
 /** Passed to `deliver`: whom the request is for, which try this is, a logger and the shutdown signal. */
 export interface DeliveryContext {
   tenant: Tenant;
+  /**
+   * This request's own id, the same on every attempt and never given to another request of this
+   * deployment: a host that names what it sends (Bitrix24's `message.id`) uses it, so a retry after
+   * a lost answer names the same message again instead of a new one.
+   */
+  requestId: string;
   /** 1 for the first try. */
   attempt: number;
   logger: Logger;

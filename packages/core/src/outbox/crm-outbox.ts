@@ -221,6 +221,8 @@ export class CrmOutbox {
         const request = { kind: row.kind, body: JSON.parse(row.body) } as OutboxRequest;
         await host.deliver(request, {
           tenant,
+          // The row id alone could come back after the database was recreated; its creation time cannot.
+          requestId: `${row.id}.${row.created_at}`,
           attempt: row.attempts + 1,
           get logger() {
             return log();

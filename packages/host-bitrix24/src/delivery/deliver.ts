@@ -5,7 +5,6 @@
  * send becomes a system message to the operator in that chat (`im.message.add`; Bitrix24 has no
  * per-message error status, see the package README), falling back to a notification to the operator.
  */
-import { randomUUID } from "node:crypto";
 import { CrmRefusedError, type Attachment, type MessageContent } from "@switchboard/core";
 import { customerTextToBbcode } from "../format/customer-text.js";
 import { languageOf } from "../host/language.js";
@@ -48,11 +47,12 @@ export class Bitrix24Delivery {
   /**
    * Delivers one request; throws a named error saying whether a retry can help. The portal's own
    * refusals reach the outbox as core's CrmRefusedError, so its wait (QUERY_LIMIT_EXCEEDED,
-   * OPERATION_TIME_LIMIT) is the outbox's next retry time.
+   * OPERATION_TIME_LIMIT) is the outbox's next retry time. `requestId` is the outbox request's
+   * own id, the same on every attempt (core's `DeliveryContext.requestId`).
    */
-  async deliver(request: HostOutboxRequest, tenant: LineTenant): Promise<void> {
+  async deliver(request: HostOutboxRequest, tenant: LineTenant, requestId: string): Promise<void> {
     try {
-      await this.deliverOnce(request, tenant);
+      await this.deliverOnce(request, tenant, requestId);
     } catch (error) {
       if (!(error instanceof PortalRefusedError)) throw error;
       throw new CrmRefusedError(error.message, {
@@ -65,7 +65,7 @@ export class Bitrix24Delivery {
     }
   }
 
-  private async deliverOnce(request: HostOutboxRequest, tenant: LineTenant): Promise<void> {
+  private async deliverOnce(request: HostOutboxRequest, tenant: LineTenant, requestId: string): Promise<void> {
     const target = parseLineKey(tenant.key);
     if (!target) throw new UnreadableOutboxRequestError(`Tenant ${tenant.id} is not a Bitrix24 Open Line`);
     const portal = this.host.portals.info(target.memberId);
@@ -73,7 +73,7 @@ export class Bitrix24Delivery {
       throw new PortalUninstalledError(`The app is not installed in Bitrix24 portal ${target.memberId}`);
     // Its work waits (retried with backoff) until an administrator re-authorises it: nothing is dropped.
     if (portal.needsReauthorisation) throw new NeedsReauthorisationError(target.memberId);
-    if (request.kind === "incoming") return this.customerMessage(request.body, target);
+    if (request.kind === "incoming") return this.customerMessage(request.body, target, requestId);
     const { status, hostData } = request.body;
     const data = operatorData(hostData);
     if (!data) throw new UnreadableOutboxRequestError("The status has no Bitrix24 message to refer to");
@@ -90,6 +90,7 @@ export class Bitrix24Delivery {
   private customerMessage(
     body: Extract<HostOutboxRequest, { kind: "incoming" }>["body"],
     target: { memberId: string; line: number },
+    requestId: string,
   ): Promise<void> {
     const contact = body.chat.contact;
     const text = body.message.content
@@ -99,7 +100,9 @@ export class Bitrix24Delivery {
       user: { id: contact },
       chat: { id: contact, ...(body.chat.subject ? { name: body.chat.subject } : {}) },
       message: {
-        id: randomUUID(),
+        // The same id on every attempt: a retry after a lost answer names the message the portal may
+        // already have, never a second one.
+        id: `switchboard-${requestId}`,
         date: new Date(this.host.now()),
         text,
         files: body.message.attachments.map((a) => ({ url: a.uri, name: a.name })),

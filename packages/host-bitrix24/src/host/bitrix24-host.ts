@@ -18,7 +18,7 @@ export const bitrix24 = defineHost({
     const parts: Bitrix24HostParts = createBitrix24Host({ ports: runtime, db: runtime.db, env });
     return {
       routes: parts.routes,
-      deliver: (request, ctx) => parts.deliver(request, ctx.tenant),
+      deliver: (request, ctx) => parts.deliver(request, ctx.tenant, ctx.requestId),
       groupOf: parts.groupOf,
       files: parts.files,
       /** The host's parts, for tests and the sandbox (`handle.hosts.get("bitrix24")`). */

@@ -32,7 +32,8 @@ export interface CreateHostOptions {
 export interface Bitrix24HostParts {
   context: HostContext;
   routes: Hono;
-  deliver(request: HostOutboxRequest, tenant: LineTenant): Promise<void>;
+  /** Delivers one outbox request; `requestId` is the same on every attempt of it. */
+  deliver(request: HostOutboxRequest, tenant: LineTenant, requestId: string): Promise<void>;
   /** The outbox's concurrency group: the portal (its rate limit is per portal). */
   groupOf(tenant: LineTenant): string;
   files: Record<string, (tenant: LineTenant, key: string) => Promise<OperatorFileResponse>>;
@@ -68,7 +69,7 @@ export function createBitrix24Host(options: CreateHostOptions): Bitrix24HostPart
   return {
     context,
     routes: bitrix24Routes(context),
-    deliver: (request, tenant) => delivery.deliver(request, tenant),
+    deliver: (request, tenant, requestId) => delivery.deliver(request, tenant, requestId),
     groupOf: (tenant) => `bitrix24:${parseLineKey(tenant.key)?.memberId ?? tenant.key}`,
     files: { [OPERATOR_FILE_KIND]: (tenant, key) => openOperatorFile(context, tenant, key, fileOptions) },
   };

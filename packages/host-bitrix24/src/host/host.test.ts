@@ -293,6 +293,7 @@ describe("operator → channel", () => {
     await h.host.deliver(
       { kind: "status", body: { id: message.message.id!, status: "sent", channelIds: ["555"], hostData } },
       tenant,
+      "request-1",
     );
     expect(h.fake.portal.delivered(said.imMessageId)).toBe(true);
     expect(h.fake.portal.deliveries(said.imMessageId)[0]!.messageIds).toEqual(["555"]);
@@ -309,6 +310,7 @@ describe("operator → channel", () => {
         body: { id: message.message.id!, status: "error", reason: "Echo: the customer blocked the bot", hostData },
       },
       tenant,
+      "request-2",
     );
     const notices = h.fake.portal.systemMessages(said.imChatId);
     expect(notices).toHaveLength(1);
@@ -333,6 +335,7 @@ describe("customer → Open Line", () => {
           },
         },
         tenant,
+        `request-${text}`,
       );
     await Promise.all([incoming("one [b]not bold[/b]"), incoming("two"), incoming("three", "tg-43")]);
     expect(h.fake.calls("imconnector.send.messages")).toHaveLength(1);
@@ -341,6 +344,30 @@ describe("customer → Open Line", () => {
     expect(texts[0]).not.toContain("[b]not");
     expect(texts[0]!.replace(/\u200b/g, "")).toBe("one [b]not bold[/b]");
     expect(h.fake.portal.dialogues()).toHaveLength(2);
+  });
+
+  it("names a customer message the same on every attempt, so a retry after a lost answer is no new message", async () => {
+    const { h } = await installed();
+    await connectLine(h);
+    const tenant = h.tenants.values().next().value!;
+    const request = {
+      kind: "incoming" as const,
+      body: {
+        chat: { contact: "tg-7" },
+        message: { content: { text: "once", format: "text" as const }, attachments: [] },
+      },
+    };
+    await h.host.deliver(request, tenant, "41.1700000000000");
+    await h.host.deliver(request, tenant, "41.1700000000000");
+    await h.host.deliver(request, tenant, "42.1700000000001");
+    const ids = h.fake
+      .calls("imconnector.send.messages")
+      .map((call) => (call.params as { MESSAGES: Array<{ message: { id: string } }> }).MESSAGES[0]!.message.id);
+    expect(ids).toEqual([
+      "switchboard-41.1700000000000",
+      "switchboard-41.1700000000000",
+      "switchboard-42.1700000000001",
+    ]);
   });
 });
 
@@ -357,6 +384,7 @@ describe("portal limits", () => {
           body: { chat: { contact: "tg-1" }, message: { content: { text: "hi", format: "text" }, attachments: [] } },
         },
         tenant,
+        "request-4",
       )
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CrmRefusedError);
@@ -375,6 +403,7 @@ describe("portal limits", () => {
         body: { chat: { contact: "tg-1" }, message: { content: { text: "hi", format: "text" }, attachments: [] } },
       },
       tenant,
+      "request-5",
     );
     await expect(sent).rejects.toMatchObject({ code: "NOT_ACTIVE_LINE", retryable: false });
     await expect(sent).rejects.toBeInstanceOf(CrmRefusedError);
@@ -396,10 +425,12 @@ describe("tokens", () => {
           body: { chat: { contact: "tg-1" }, message: { content: { text: "hi", format: "text" }, attachments: [] } },
         },
         tenant,
+        "request-6",
       ),
       h.host.deliver(
         { kind: "status", body: { id: message.message.id!, status: "sent", channelIds: ["9"], hostData } },
         tenant,
+        "request-7",
       ),
     ]);
     expect(h.fake.calls("imconnector.send.messages").filter((c) => c.error === "expired_token")).toHaveLength(1);
@@ -429,17 +460,17 @@ describe("tokens", () => {
         message: { content: { text: "waiting", format: "text" as const }, attachments: [] },
       },
     };
-    const first = await h.host.deliver(request, tenant).catch((e: unknown) => e);
+    const first = await h.host.deliver(request, tenant, "request-8").catch((e: unknown) => e);
     expect(first).toBeInstanceOf(NeedsReauthorisationError);
     expect((first as NeedsReauthorisationError).retryable).toBe(true);
-    const again = await h.host.deliver(request, tenant).catch((e: unknown) => e);
+    const again = await h.host.deliver(request, tenant, "request-9").catch((e: unknown) => e);
     expect(again).toBeInstanceOf(NeedsReauthorisationError);
     expect(h.host.context.portals.info(h.fake.portal.memberId)?.needsReauthorisation).toBe(true);
 
     // The admin opens the slider: its tokens re-authorise the portal, and the waiting work goes out.
     const page = await h.fake.portal.openSettings(1, undefined, { lang: "en" });
     expect(page.html).toContain("Access to the portal was restored");
-    await h.host.deliver(request, tenant);
+    await h.host.deliver(request, tenant, "request-10");
     expect(h.fake.portal.messages().map((m) => m.text)).toEqual(["waiting"]);
   });
 
@@ -478,6 +509,7 @@ describe("events", () => {
           body: { chat: { contact: "tg-1" }, message: { content: { text: "x", format: "text" }, attachments: [] } },
         },
         tenant,
+        "request-11",
       ),
     ).rejects.toBeInstanceOf(PortalUninstalledError);
   });
