@@ -7,6 +7,7 @@ import type {
   Capabilities,
   ChatMessage,
   Language,
+  MarkdownPreview,
   SecretBox,
   SettingsData,
   SettingsForm,
@@ -34,6 +35,8 @@ export interface HostedGateway {
 /** Core's services, as the Bitrix24 host uses them. */
 export interface HostPorts {
   gateway: HostedGateway;
+  /** The gateway's markdown previewers: the settings page draws its `markdownPreview` fields with them. */
+  ui: { previews?: Record<string, MarkdownPreview> };
   logger: Logger;
   secrets: SecretBox;
   /** An absolute public URL under LV_PLUGIN_SELF_URI for a relative path. */

@@ -6,13 +6,21 @@
  * cross-site POST can save nothing), is validated and verified by the gateway, and then the line is
  * switched on: `imconnector.activate`, then `imconnector.connector.data.set`.
  */
-import { SettingsValidationError, translate, type Language, type SettingsData } from "@switchboard/core";
+import {
+  ownEntry,
+  SettingsValidationError,
+  translate,
+  type Language,
+  type SettingsData,
+  type Tenant,
+} from "@switchboard/core";
 import {
   parseSettingsForm,
   renderSettingsPage,
   settingsPageHeaders,
   type SettingsFieldErrors,
   type SettingsStatusRow,
+  withoutPasswords,
 } from "@switchboard/core/internal";
 import { languageOf } from "../host/language.js";
 import { lineKey, openLine, type HostContext } from "../host/host-context.js";
@@ -147,14 +155,14 @@ function reauthoriseFromPlacement(host: HostContext, memberId: string, form: URL
   return true;
 }
 
-function page(
+async function page(
   host: HostContext,
   tenant: LineTenant,
   memberId: string,
   line: number,
   language: Language,
   extra: Pick<Parameters<typeof renderSettingsPage>[0], "errors" | "submitted" | "notice">,
-): SettingsAnswer {
+): Promise<SettingsAnswer> {
   const portal = host.portals.info(memberId);
   const state = host.lines.byTenant(tenant.id);
   const token = issueFormToken(host.ports.secrets, { tenantId: tenant.id, memberId, line }, host.now());
@@ -165,10 +173,54 @@ function page(
     action: host.ports.publicUrl(ROUTE_PATHS.settings),
     hidden: { [FORM_TOKEN_FIELD]: token, [LANGUAGE_FIELD]: language },
     status: statusRows(state, portal),
+    previews: await previewsOf(host, tenant, language),
     ...extra,
   });
   const frameAncestors = portal ? [portal.origin] : [];
   return { kind: "page", html, headers: settingsPageHeaders({ frameAncestors }) };
+}
+
+/**
+ * The markdown of each `markdownPreview` field, rendered by the gateway's previewer for this line (as
+ * SalesRender's preview route does; the page is behind the portal's application token and the form
+ * token, so `settingsAccess` previews are shown), with the line's stored passwords taken out. A failing
+ * previewer leaves its field empty.
+ */
+async function previewsOf(
+  host: HostContext,
+  tenant: LineTenant,
+  language: Language,
+): Promise<Record<string, Record<string, string>>> {
+  const out: Record<string, Record<string, string>> = {};
+  for (const [groupName, group] of Object.entries(host.ports.gateway.settings.groups)) {
+    for (const [fieldName, field] of Object.entries(group.fields)) {
+      if (field.type !== "markdownPreview" || !field.previewer) continue;
+      const entry = ownEntry(host.ports.ui.previews, field.previewer);
+      if (!entry) continue;
+      const render = typeof entry === "function" ? entry : entry.render;
+      try {
+        // Core's runtime hands the host its full tenants; the port names only what the host reads.
+        const markdown = await render(tenant as Tenant, {
+          tenantId: tenant.id,
+          settings: tenant.settings,
+          language,
+          dep: [],
+          context: [],
+        });
+        // The page only has masked settings: the stored passwords are taken out here.
+        if (typeof markdown === "string") {
+          const form = host.ports.gateway.settings;
+          (out[groupName] ??= {})[fieldName] = withoutPasswords(markdown, form, tenant.settings, host.ports.logger);
+        }
+      } catch (error) {
+        host.ports.logger.warn(
+          { tenant: tenant.id, previewer: field.previewer, err: (error as Error).message },
+          "A settings preview failed",
+        );
+      }
+    }
+  }
+  return out;
 }
 
 /** The connection state of the line, as the page shows it. */

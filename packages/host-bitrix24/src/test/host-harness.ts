@@ -13,6 +13,7 @@ import {
   type ChatMessage,
   type HostRuntime,
   type Language,
+  type MarkdownPreview,
   type SettingsData,
 } from "@switchboard/core";
 import {
@@ -88,6 +89,10 @@ export async function startHostHarness(
   options: {
     fake?: FakeBitrix24Options;
     verify?: (settings: SettingsData, language: Language) => Promise<void> | void;
+    /** The gateway's static half (default: the echo gateway). */
+    gateway?: HostedGateway;
+    /** The gateway's markdown previewers, by name. */
+    previews?: Record<string, MarkdownPreview>;
   } = {},
 ): Promise<HostHarness> {
   // As SWITCHBOARD_ALLOW_PRIVATE_URLS=true does for a gateway: the fake is on loopback.
@@ -99,11 +104,12 @@ export async function startHostHarness(
   const accepted: AcceptedMessage[] = [];
   const seen = new Set<string>();
   let self = "";
-  const gateway = echoGateway;
+  const gateway = options.gateway ?? echoGateway;
   const ports: HostPorts = {
     gateway,
     logger: pino({ level: "silent" }),
     secrets,
+    ui: { previews: options.previews ?? {} },
     publicUrl: (path) => `${self}${path}`,
     tenants: {
       open(key) {
