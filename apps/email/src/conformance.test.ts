@@ -1,9 +1,9 @@
+import { bitrix24 } from "@switchboard/host-bitrix24";
 import { salesrender } from "@switchboard/host-salesrender";
 import { startGateway } from "@switchboard/core";
-import type { CrmSimulator } from "@switchboard/testkit";
 import {
-  CONFORMANCE_TENANTS,
   conformanceEnv,
+  type ConformanceCrm,
   runConformanceSuite,
   type TenantIndex,
   type WebhookCredentials,
@@ -24,8 +24,7 @@ const accounts = [
 ] as const;
 let sinks: SmtpSink[] = [];
 let inboundPort = 0;
-let crm: CrmSimulator;
-let gatewayUrl = "";
+let crm: ConformanceCrm;
 /** Largest raw message taken, by SMTP and by the raw-MIME webhook. */
 const MAX_BYTES = 1_048_576;
 /** Every suite message comes from this one customer. */
@@ -47,10 +46,9 @@ async function mailIn(mail: Mail.Options): Promise<void> {
 async function webhookUrl(tenant: TenantIndex): Promise<string> {
   const known = webhookUrls.get(tenant);
   if (known) return known;
-  const res = await crm.request(gatewayUrl, CONFORMANCE_TENANTS[tenant], "GET", "protected/preview/markdown/inbound");
-  const { markdown } = (await res.json()) as { markdown: string };
-  const url = /(http:\/\/\S+\/email\/inbound\/[\w-]+)/.exec(markdown)?.[1];
-  if (!url) throw new Error(`the inbound preview shows no webhook URL: ${markdown}`);
+  const preview = await crm.preview(tenant, "inbound");
+  const url = /(http:\/\/[^\s"<]+\/email\/inbound\/[\w-]+)/.exec(preview)?.[1];
+  if (!url) throw new Error(`the inbound preview shows no webhook URL: ${preview.slice(0, 2000)}`);
   webhookUrls.set(tenant, url);
   return url;
 }
@@ -94,12 +92,14 @@ runConformanceSuite({
   name: "email",
   async start(simulator) {
     crm = simulator;
+    // Each host's run has its own gateway and tokens.
+    webhookUrls.clear();
     sinks = [
       await startSmtpSink({ auth: accounts[0], tls: TEST_TLS }),
       await startSmtpSink({ auth: accounts[1], tls: TEST_TLS }),
     ];
     const gateway = await startGateway(email, {
-      hosts: [salesrender],
+      hosts: [salesrender, bitrix24],
       env: conformanceEnv(crm),
       gatewayEnv: {
         inbound: { port: 0, host: "127.0.0.1", maxBytes: MAX_BYTES },
@@ -109,7 +109,6 @@ runConformanceSuite({
       port: 0,
     });
     inboundPort = gateway.instance.inboundPort ?? 0;
-    gatewayUrl = gateway.url;
     return {
       gatewayUrl: gateway.url,
       async stop() {

@@ -1,8 +1,9 @@
-import { salesrender, SALESRENDER_HOST, salesRenderTenantKey } from "@switchboard/host-salesrender";
+import { bitrix24 } from "@switchboard/host-bitrix24";
+import { salesrender } from "@switchboard/host-salesrender";
 import { startGateway, type GatewayHandle } from "@switchboard/core";
 import {
-  CONFORMANCE_TENANTS,
   conformanceEnv,
+  type ConformanceCrm,
   runConformanceSuite,
   type TenantIndex,
   type WebhookCredentials,
@@ -21,6 +22,7 @@ import { WEBHOOK_BODY_LIMIT } from "./webhook/twilio-request.js";
 
 let twilio: FakeTwilio;
 let gateway: GatewayHandle<SmsGateway>;
+let crm: ConformanceCrm;
 const accounts: Array<{ account: FakeAccount; number: FakePhoneNumber }> = [];
 /** Every suite message comes from this one customer. */
 const CUSTOMER = "+14155552672";
@@ -29,10 +31,8 @@ const TWILIO_STATUS = { delivered: "delivered", read: "read", error: "undelivere
 
 /** The tenant's inbound webhook URL, as Twilio was given it. */
 function inboundUrl(tenant: TenantIndex): string {
-  const publicId = gateway.runtime.tenants.byKey(
-    SALESRENDER_HOST,
-    salesRenderTenantKey(CONFORMANCE_TENANTS[tenant]),
-  )!.publicId;
+  const { host, key } = crm.tenantKey(tenant);
+  const publicId = gateway.runtime.tenants.byKey(host, key)!.publicId;
   return gateway.runtime.publicUrl(`sms/inbound/${publicId}`);
 }
 
@@ -51,7 +51,8 @@ function inboundParams(tenant: TenantIndex, input: Pick<InboundInput, "body" | "
 
 runConformanceSuite({
   name: "sms",
-  async start(crm) {
+  async start(suiteCrm) {
+    crm = suiteCrm;
     twilio = await startFakeTwilio();
     accounts.length = 0;
     for (const i of [0, 1]) {
@@ -59,7 +60,7 @@ runConformanceSuite({
       accounts.push({ account, number: twilio.addPhoneNumber(account.sid, `+1415555020${i}`) });
     }
     gateway = await startGateway(sms, {
-      hosts: [salesrender],
+      hosts: [salesrender, bitrix24],
       port: 0,
       gatewayEnv: { apiBaseUrl: twilio.url, mediaRetryDelaysMs: [10] },
       env: conformanceEnv(crm),

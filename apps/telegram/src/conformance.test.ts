@@ -1,3 +1,4 @@
+import { bitrix24 } from "@switchboard/host-bitrix24";
 import { salesrender } from "@switchboard/host-salesrender";
 import { startGateway } from "@switchboard/core";
 import { conformanceEnv, runConformanceSuite } from "@switchboard/testkit/conformance";
@@ -23,7 +24,7 @@ runConformanceSuite({
     fake = await startFakeTelegram();
     for (const token of TOKENS) fake.addBot(token);
     const gw = await startGateway(telegram, {
-      hosts: [salesrender],
+      hosts: [salesrender, bitrix24],
       env: conformanceEnv(crm),
       gatewayEnv: { apiRoot: fake.url },
       port: 0,

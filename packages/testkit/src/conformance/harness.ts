@@ -2,6 +2,7 @@
  * @module conformance/harness — what a gateway's test file provides so the shared suite can drive it.
  */
 import type { CrmSimulator } from "../crm-simulator/simulator.js";
+import type { ConformanceCrm } from "./crm-side.js";
 
 /** A tenant of the suite: 0 is company A, 1 is company B. */
 export type TenantIndex = 0 | 1;
@@ -11,14 +12,15 @@ export type TenantIndex = 0 | 1;
  *
  * `start` must pass {@link conformanceEnv}`(crm)` (or at least `crm.env` plus
  * `SWITCHBOARD_RETRY_BASE_MS: "20"`) to `startGateway`, so transient failures are retried within
- * milliseconds, use a fresh database (`SWITCHBOARD_DB_PATH: ":memory:"`), and serve the CRM
- * simulator's host: `hosts: [salesrender]` from `@switchboard/host-salesrender`.
+ * milliseconds, use a fresh database (`SWITCHBOARD_DB_PATH: ":memory:"`), and serve every host the
+ * suite drives: `hosts: [salesrender, bitrix24]` from `@switchboard/host-salesrender` and
+ * `@switchboard/host-bitrix24` (`crm.env` sets `SWITCHBOARD_HOSTS` and the `BITRIX24_*` of the fake).
  */
 export interface ConformanceHarness {
   /** Gateway name, used in the `describe()` title. */
   name: string;
-  /** Starts the gateway (with its fakes) against this CRM; returns its base URL (SELF_URI) and a stop(). */
-  start(crm: CrmSimulator): Promise<{ gatewayUrl: string; stop(): Promise<void> }>;
+  /** Starts the gateway (with its fakes) against the CRM hosts; returns its base URL (SELF_URI) and a stop(). Called once per host run. */
+  start(crm: ConformanceCrm): Promise<{ gatewayUrl: string; stop(): Promise<void> }>;
   /**
    * Valid settings data for tenant 0 or 1 (each different, e.g. two bot tokens / accounts). Only
    * fields of the gateway's form; saving them must succeed against the fake provider.
@@ -90,8 +92,11 @@ export interface CustomerFile {
 /** A status a channel reports for a message it took (`sent` is ours: the channel accepted it). */
 export type ChannelStatus = "delivered" | "read" | "error";
 
-/** The gateway env the suite expects: the CRM's issuer settings, a memory DB and fast retries. */
-export function conformanceEnv(crm: CrmSimulator): Record<string, string> {
+/**
+ * The gateway env the suite expects: every host's settings (the suite's `crm`, or a CRM simulator's
+ * for tests outside the suite), a memory DB and fast retries.
+ */
+export function conformanceEnv(crm: ConformanceCrm | CrmSimulator): Record<string, string> {
   return {
     ...crm.env,
     SWITCHBOARD_DB_PATH: ":memory:",

@@ -14,3 +14,10 @@ export {
   type WebhookPost,
 } from "./harness.js";
 export { CONFORMANCE_TENANTS, UNREGISTERED_TENANT } from "./suite-context.js";
+export {
+  CONFORMANCE_HOSTS,
+  type ConformanceCrm,
+  type ConformanceHost,
+  type HeardStatus,
+  type HostDifferences,
+} from "./crm-side.js";

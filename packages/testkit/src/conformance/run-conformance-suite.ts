@@ -1,63 +1,82 @@
 /**
- * @module conformance/run-conformance-suite — the protocol cases every gateway must pass, driven through a harness.
+ * @module conformance/run-conformance-suite — the cases every gateway must pass, driven through a
+ * harness, once per CRM host.
  */
 import { afterAll, beforeAll, describe } from "vitest";
-import { startCrmSimulator } from "../crm-simulator/simulator.js";
 import { attachmentInCases } from "./cases/attachments-in.js";
 import { channelStatusCases } from "./cases/channel-statuses.js";
 import { deliveryCases } from "./cases/delivery.js";
 import { inboundWebhookCases } from "./cases/inbound-webhook.js";
 import { incomingCases } from "./cases/incoming.js";
 import { isolationCases } from "./cases/isolation.js";
-import { publicRouteCases } from "./cases/public-routes.js";
-import { settingsCases } from "./cases/settings.js";
-import type { ConformanceHarness, TenantIndex } from "./harness.js";
-import { refOf, type SuiteContext } from "./suite-context.js";
+import { CONFORMANCE_HOSTS, type ConformanceHost, type CrmSide, type CrmSideDefinition } from "./crm-side.js";
+import type { ConformanceHarness } from "./harness.js";
+import { bitrix24Side } from "./sides/bitrix24-side.js";
+import { isSalesRenderSide, salesRenderSide } from "./sides/salesrender-side.js";
+import type { SalesRenderContext, SuiteContext } from "./suite-context.js";
+
+const SIDES = new Map<ConformanceHost, CrmSideDefinition>([
+  ["salesrender", salesRenderSide],
+  ["bitrix24", bitrix24Side],
+]);
 
 /**
- * Defines the conformance suite (vitest `describe`/`it`) for one gateway. Before the cases run it
- * starts a CRM simulator and the gateway, registers two companies and saves their valid settings.
- * Cases run in order and share that gateway; each waits for its own effects.
+ * Defines the conformance suite (vitest `describe`/`it`) for one gateway, once per host in
+ * `hosts` (default: every host). Each run starts the fakes of every host (the gateway serves them
+ * all: `SWITCHBOARD_HOSTS=salesrender,bitrix24`), starts the gateway, brings two companies into
+ * being on the host it drives and saves their valid settings. The channel-side cases are the same for
+ * every host, asserted against its CRM side; each host adds its own protocol cases. Cases run in order
+ * and share that gateway; each waits for its own effects.
  * @example
  * runConformanceSuite({ name: "telegram", start: async (crm) => { ... }, validSettings, contact, ... });
  */
-export function runConformanceSuite(harness: ConformanceHarness): void {
-  describe(`${harness.name} conformance`, () => {
-    // Filled in beforeAll; the case groups only read it inside their tests.
-    const ctx = { harness } as SuiteContext;
-    let stopGateway: (() => Promise<void>) | undefined;
-
-    beforeAll(async () => {
-      ctx.crm = await startCrmSimulator();
-      const started = await harness.start(ctx.crm);
-      stopGateway = started.stop;
-      ctx.gatewayUrl = started.gatewayUrl.replace(/\/+$/, "") + "/";
-      for (const tenant of [0, 1] as TenantIndex[]) await setUpTenant(ctx, tenant);
-    });
-
-    afterAll(async () => {
-      await stopGateway?.();
-      await ctx.crm?.close();
-    });
-
-    describe("public routes and registration", () => publicRouteCases(ctx));
-    describe("settings", () => settingsCases(ctx));
-    describe("outgoing messages", () => deliveryCases(ctx));
-    describe("incoming messages", () => incomingCases(ctx));
-    describe("inbound webhook", () => inboundWebhookCases(ctx));
-    describe("incoming attachments", () => attachmentInCases(ctx));
-    describe("channel statuses", () => channelStatusCases(ctx));
-    describe("tenant isolation", () => isolationCases(ctx));
-  });
+export function runConformanceSuite(
+  harness: ConformanceHarness,
+  hosts: readonly ConformanceHost[] = CONFORMANCE_HOSTS,
+): void {
+  for (const host of hosts) {
+    const definition = SIDES.get(host);
+    if (!definition) throw new Error(`No conformance CRM side for host ${host}`);
+    describe(`${harness.name} conformance (${host})`, () => runFor(harness, definition));
+  }
 }
 
-async function setUpTenant(ctx: SuiteContext, tenant: TenantIndex): Promise<void> {
-  const registered = await ctx.crm.register(ctx.gatewayUrl, refOf(tenant));
-  if (registered.status !== 200) {
-    throw new Error(`Registering tenant ${tenant} answered ${registered.status}: ${await registered.text()}`);
-  }
-  const saved = await ctx.crm.putSettings(ctx.gatewayUrl, refOf(tenant), ctx.harness.validSettings(tenant));
-  if (saved.status !== 200) {
-    throw new Error(`Saving valid settings of tenant ${tenant} answered ${saved.status}: ${await saved.text()}`);
-  }
+function runFor(harness: ConformanceHarness, definition: CrmSideDefinition): void {
+  // Filled in beforeAll; the case groups only read it inside their tests.
+  const ctx = { harness } as SuiteContext;
+  let sides: CrmSide[] = [];
+  let stopGateway: (() => Promise<void>) | undefined;
+
+  beforeAll(async () => {
+    sides = await Promise.all([...SIDES.values()].map((d) => d.start({ contact: harness.contact })));
+    const side = sides.find((s) => s.host === definition.host)!;
+    ctx.side = side;
+    if (isSalesRenderSide(side)) (ctx as SalesRenderContext).crm = side.simulator;
+    const env = Object.assign(
+      { SWITCHBOARD_HOSTS: sides.map((s) => s.host).join(",") },
+      ...sides.map((s) => s.env),
+    ) as Record<string, string>;
+    const started = await harness.start({
+      host: side.host,
+      env,
+      tenantKey: (tenant) => side.tenantKey(tenant),
+      preview: (tenant, previewer) => side.preview(tenant, previewer),
+    });
+    stopGateway = started.stop;
+    ctx.gatewayUrl = started.gatewayUrl.replace(/\/+$/, "") + "/";
+    await side.setUp(ctx.gatewayUrl, (tenant) => harness.validSettings(tenant));
+  });
+
+  afterAll(async () => {
+    await stopGateway?.();
+    await Promise.all(sides.map((s) => s.close()));
+  });
+
+  definition.protocolCases(ctx);
+  describe("outgoing messages", () => deliveryCases(ctx, definition.differences));
+  describe("incoming messages", () => incomingCases(ctx));
+  describe("inbound webhook", () => inboundWebhookCases(ctx));
+  describe("incoming attachments", () => attachmentInCases(ctx, definition.differences));
+  describe("channel statuses", () => channelStatusCases(ctx));
+  describe("tenant isolation", () => isolationCases(ctx));
 }

@@ -3,9 +3,11 @@
  */
 import { expect } from "vitest";
 import type { CrmSimulator } from "../crm-simulator/simulator.js";
-import type { IncomingBody, PluginRef, RecordedRequest, SendBody, StatusValue } from "../crm-simulator/types.js";
-import type { ConformanceHarness, TenantIndex } from "./harness.js";
+import type { PluginRef, SendBody, StatusValue } from "../crm-simulator/types.js";
 import { uniqueId } from "../util/unique-id.js";
+import { waitFor } from "../util/wait-for.js";
+import type { CrmSide, HeardIncoming } from "./crm-side.js";
+import type { ConformanceHarness, TenantIndex } from "./harness.js";
 
 /** The two tenants every suite registers: company A (index 0) and company B (index 1). */
 export const CONFORMANCE_TENANTS: readonly [PluginRef, PluginRef] = [
@@ -26,8 +28,14 @@ export const WAIT_MS = 10_000;
 /** Shared state of a running suite. */
 export interface SuiteContext {
   harness: ConformanceHarness;
-  crm: CrmSimulator;
+  /** The CRM side this run drives. */
+  side: CrmSide;
   gatewayUrl: string;
+}
+
+/** The context of a SalesRender run: its CRM simulator, for the SalesRender protocol cases. */
+export interface SalesRenderContext extends SuiteContext {
+  crm: CrmSimulator;
 }
 
 // Cases import the process-wide unique id from here, with the rest of what they share.
@@ -38,7 +46,7 @@ export function refOf(tenant: TenantIndex): PluginRef {
   return CONFORMANCE_TENANTS[tenant];
 }
 
-/** A plain-text outgoing message for the harness's contact. */
+/** A plain-text outgoing message for the harness's contact, as SalesRender posts it. */
 export function textMessage(ctx: SuiteContext, id: string, text: string): SendBody {
   return {
     chat: { id: `chat-${id}`, contact: ctx.harness.contact, subject: null },
@@ -46,28 +54,40 @@ export function textMessage(ctx: SuiteContext, id: string, text: string): SendBo
   };
 }
 
+/** Waits (polling, never sleeping a fixed time) until `predicate` holds; returns its value. */
+export function waitUntil<T>(predicate: () => T | Promise<T>, what: string) {
+  return waitFor(predicate, { timeoutMs: WAIT_MS, message: what });
+}
+
 /** How many accepted provider sends of a tenant contain `text`. */
 export function timesSent(ctx: SuiteContext, tenant: TenantIndex, text: string): number {
   return ctx.harness.sentTexts(tenant).filter((t) => t.includes(text)).length;
 }
 
-/** Sends a text as the CRM (asserting 202) and waits until the CRM hears `sent` for it. */
+/** Waits until the CRM heard exactly what its host hears for these gateway statuses of message `id`. */
+export async function waitHeard(ctx: SuiteContext, id: string, statuses: StatusValue[]): Promise<void> {
+  const expected = ctx.side.expected(statuses);
+  await waitUntil(
+    () => JSON.stringify(ctx.side.heard(id)) === JSON.stringify(expected),
+    `${ctx.side.host} to hear ${JSON.stringify(expected)} for ${id} (heard ${JSON.stringify(ctx.side.heard(id))})`,
+  );
+}
+
+/** The operator sends a text, and this waits until the CRM hears `sent` for it; returns its CRM id. */
 export async function sendAndWaitSent(ctx: SuiteContext, tenant: TenantIndex, text: string): Promise<string> {
-  const id = uniqueId("marker");
-  const res = await ctx.crm.send(ctx.gatewayUrl, refOf(tenant), textMessage(ctx, id, text));
-  if (res.status !== 202) throw new Error(`send answered ${res.status}: ${await res.text()}`);
-  await ctx.crm.waitFor(() => ctx.crm.statusesOf(id).includes("sent"), WAIT_MS);
+  const { id } = await ctx.side.send(tenant, text);
+  await waitHeard(ctx, id, ["sent"]);
   return id;
 }
 
-/** Incoming CRM calls whose text contains `marker`. */
-export function incomingWith(ctx: SuiteContext, marker: string): RecordedRequest<IncomingBody>[] {
-  return ctx.crm.incoming.filter((r) => r.body.message.content?.text.includes(marker));
+/** Customer messages the CRM got whose text contains `marker`. */
+export function incomingWith(ctx: SuiteContext, marker: string): HeardIncoming[] {
+  return ctx.side.incoming().filter((r) => r.text.includes(marker));
 }
 
 /** Waits until the CRM got a customer message containing `marker`; returns the first. */
-export function waitIncoming(ctx: SuiteContext, marker: string): Promise<RecordedRequest<IncomingBody>> {
-  return ctx.crm.waitFor(() => incomingWith(ctx, marker)[0], WAIT_MS);
+export function waitIncoming(ctx: SuiteContext, marker: string): Promise<HeardIncoming> {
+  return waitUntil(() => incomingWith(ctx, marker)[0], `a customer message with ${marker} in ${ctx.side.host}`);
 }
 
 /** The `extra.capabilities` the gateway's `/info` declares. */
@@ -78,7 +98,8 @@ export interface DeclaredCapabilities {
 
 /** Reads `extra.capabilities` from `GET /info`. */
 export async function capabilitiesOf(ctx: SuiteContext): Promise<DeclaredCapabilities> {
-  const res = await ctx.crm.getInfo(ctx.gatewayUrl);
+  // The gateway's own description; SalesRender's /info serves it whichever host a run drives.
+  const res = await fetch(new URL("info", ctx.gatewayUrl));
   if (res.status !== 200) throw new Error(`GET /info answered ${res.status}`);
   return ((await res.json()) as { extra: { capabilities: DeclaredCapabilities } }).extra.capabilities;
 }

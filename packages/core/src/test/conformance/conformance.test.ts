@@ -1,3 +1,4 @@
+import { bitrix24 } from "@switchboard/host-bitrix24";
 import { salesrender } from "@switchboard/host-salesrender";
 import { startGateway } from "../../index.js";
 import { conformanceEnv, runConformanceSuite } from "@switchboard/testkit/conformance";
@@ -18,7 +19,11 @@ runConformanceSuite({
   async start(crm) {
     const p = await startEchoProvider([...KEYS]);
     provider = p;
-    const gateway = await startGateway(echoGateway(p.url), { hosts: [salesrender], port: 0, env: conformanceEnv(crm) });
+    const gateway = await startGateway(echoGateway(p.url), {
+      hosts: [salesrender, bitrix24],
+      port: 0,
+      env: conformanceEnv(crm),
+    });
     return {
       gatewayUrl: gateway.url,
       async stop() {

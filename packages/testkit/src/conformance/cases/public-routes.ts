@@ -2,7 +2,7 @@
  * @module conformance/cases/public-routes — `/info`, `/icon.png` and registration (§5.1, §5.2).
  */
 import { expect, it } from "vitest";
-import { refOf, UNREGISTERED_TENANT, type SuiteContext } from "../suite-context.js";
+import { refOf, UNREGISTERED_TENANT, type SalesRenderContext } from "../suite-context.js";
 
 /** The parts of the `/info` answer the suite looks at. */
 interface Info {
@@ -14,7 +14,7 @@ interface Info {
   developer: Record<string, unknown>;
 }
 
-async function info(ctx: SuiteContext, lang?: string): Promise<Info> {
+async function info(ctx: SalesRenderContext, lang?: string): Promise<Info> {
   const res = await ctx.crm.getInfo(ctx.gatewayUrl, lang);
   expect(res.status).toBe(200);
   return (await res.json()) as Info;
@@ -23,7 +23,7 @@ async function info(ctx: SuiteContext, lang?: string): Promise<Info> {
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
 /** Cases for the unauthenticated routes and registration. */
-export function publicRouteCases(ctx: SuiteContext): void {
+export function publicRouteCases(ctx: SalesRenderContext): void {
   it("GET /info describes a CHAT plugin with exactly the protocol's keys", async () => {
     const res = await ctx.crm.getInfo(ctx.gatewayUrl);
     expect(res.status).toBe(200);

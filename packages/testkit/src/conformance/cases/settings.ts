@@ -3,7 +3,7 @@
  */
 import { expect, it } from "vitest";
 import type { TenantIndex } from "../harness.js";
-import { refOf, type SuiteContext } from "../suite-context.js";
+import { refOf, type SalesRenderContext } from "../suite-context.js";
 
 type Form = { groups: Record<string, { fields: Record<string, { definition: string; previewer?: string }> }> };
 
@@ -20,14 +20,14 @@ function masked(form: Form, data: Record<string, Record<string, unknown>>): Reco
   return out;
 }
 
-async function formOf(ctx: SuiteContext): Promise<Form> {
+async function formOf(ctx: SalesRenderContext): Promise<Form> {
   const res = await ctx.crm.getSettingsForm(ctx.gatewayUrl, refOf(0));
   expect(res.status).toBe(200);
   return (await res.json()) as Form;
 }
 
 /** Cases for the settings routes. */
-export function settingsCases(ctx: SuiteContext): void {
+export function settingsCases(ctx: SalesRenderContext): void {
   it("GET the settings form lists every group of the valid settings", async () => {
     const form = await formOf(ctx);
     expect(Object.keys(form.groups)).toEqual(expect.arrayContaining(Object.keys(ctx.harness.validSettings(0))));
