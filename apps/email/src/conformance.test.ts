@@ -129,6 +129,10 @@ runConformanceSuite({
   }),
   contact: CUSTOMER,
   sentTexts: (tenant) => sinks[tenant]!.messages.map((m) => m.parsed.text ?? ""),
+  sentFiles: (tenant) =>
+    sinks[tenant]!.messages.flatMap((m) =>
+      m.parsed.attachments.map((a) => ({ name: a.filename, data: new Uint8Array(a.content) })),
+    ),
   failNextSend(kind) {
     sinks[0]!.failNext(
       kind === "permanent"

@@ -82,6 +82,15 @@ runConformanceSuite({
       .filter((r) => r.status === 201 && r.authUser === sid)
       .map((r) => r.form.get("Body") ?? "");
   },
+  async sentFiles(tenant: TenantIndex) {
+    // Twilio fetches each MediaUrl when it sends the MMS: the suite fetches them as Twilio would.
+    const sid = accounts[tenant]!.account.sid;
+    const links = twilio
+      .messageCreates()
+      .filter((r) => r.status === 201 && r.authUser === sid)
+      .flatMap((r) => r.form.getAll("MediaUrl"));
+    return Promise.all(links.map(async (link) => ({ data: new Uint8Array(await (await fetch(link)).arrayBuffer()) })));
+  },
   failNextSend(kind) {
     twilio.failNext(
       kind === "permanent"

@@ -43,6 +43,10 @@ runConformanceSuite({
     fakeApi()
       .messages.filter((m) => m.token === TOKENS[tenant])
       .map((m) => m.text ?? ""),
+  sentFiles: (tenant) =>
+    fakeApi()
+      .messages.filter((m) => m.token === TOKENS[tenant] && m.file?.bytes)
+      .map((m) => ({ name: m.file!.fileName, data: m.file!.bytes! })),
   failNextSend(kind) {
     const error =
       kind === "permanent"

@@ -5,7 +5,7 @@
  * being skipped.
  */
 import type { StatusValue } from "../crm-simulator/types.js";
-import type { TenantIndex } from "./harness.js";
+import type { CustomerFile, TenantIndex } from "./harness.js";
 import type { SuiteContext } from "./suite-context.js";
 
 /** The CRM hosts the suite drives. */
@@ -82,6 +82,11 @@ export interface CrmSide {
   setUp(gatewayUrl: string, settings: (tenant: TenantIndex) => Record<string, Record<string, unknown>>): Promise<void>;
   /** The operator sends `text` to the harness's contact; resolves once the gateway accepted it. */
   send(tenant: TenantIndex, text: string): Promise<OperatorSend>;
+  /**
+   * The operator sends `text` with a file (SalesRender: an `image` attachment on the CRM's file
+   * storage; Bitrix24: an operator file the portal serves, `files[][link]`).
+   */
+  sendFile(tenant: TenantIndex, text: string, file: CustomerFile): Promise<OperatorSend>;
   /** What the CRM heard for one of its messages, in order. */
   heard(id: string): HeardStatus[];
   /** What this host hears for these gateway statuses, in order. */

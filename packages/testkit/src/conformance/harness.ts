@@ -44,6 +44,18 @@ export interface ConformanceHarness {
    * Absent only for a channel that takes no files: its capabilities then list no attachment types.
    */
   deliverAttachment?(tenant: TenantIndex, text: string, file: CustomerFile): Promise<void>;
+  /**
+   * The files the fake provider took for a tenant's account (uploaded bytes, or what its media links
+   * serve), oldest first. Absent only for a channel that sends no files: its capabilities then list
+   * no attachment types.
+   */
+  sentFiles?(tenant: TenantIndex): Promise<SentFile[]> | SentFile[];
+}
+
+/** A file the channel sent to a customer. */
+export interface SentFile {
+  name?: string;
+  data: Uint8Array;
 }
 
 /** How the webhook tells the channel's requests from forgeries. */

@@ -7,6 +7,7 @@ export {
   type ChannelStatus,
   type ConformanceHarness,
   type CustomerFile,
+  type SentFile,
   type TenantIndex,
   type WebhookAuthentication,
   type WebhookCredentials,

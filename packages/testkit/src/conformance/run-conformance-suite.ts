@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe } from "vitest";
 import { attachmentInCases } from "./cases/attachments-in.js";
+import { attachmentOutCases } from "./cases/attachments-out.js";
 import { channelStatusCases } from "./cases/channel-statuses.js";
 import { deliveryCases } from "./cases/delivery.js";
 import { inboundWebhookCases } from "./cases/inbound-webhook.js";
@@ -77,6 +78,7 @@ function runFor(harness: ConformanceHarness, definition: CrmSideDefinition): voi
   describe("incoming messages", () => incomingCases(ctx));
   describe("inbound webhook", () => inboundWebhookCases(ctx));
   describe("incoming attachments", () => attachmentInCases(ctx, definition.differences));
+  describe("outgoing attachments", () => attachmentOutCases(ctx));
   describe("channel statuses", () => channelStatusCases(ctx));
   describe("tenant isolation", () => isolationCases(ctx));
 }

@@ -8,7 +8,7 @@ import type { HostDifferences } from "../crm-side.js";
 import { capabilitiesOf, uniqueId, waitIncoming, type SuiteContext } from "../suite-context.js";
 
 /** A 1×1 PNG: every channel takes an image. */
-const PNG: CustomerFile = {
+export const PNG: CustomerFile = {
   name: "photo.png",
   contentType: "image/png",
   data: Buffer.from(

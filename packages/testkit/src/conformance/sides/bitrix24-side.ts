@@ -9,6 +9,7 @@ import { describe } from "vitest";
 import { startFakeBitrix24, type FakeBitrix24 } from "../../fake-bitrix24/fake-bitrix24.js";
 import type { PostedEvent } from "../../fake-bitrix24/fake-state.js";
 import type { FakePortal } from "../../fake-bitrix24/portal-driver.js";
+import type { OperatorFile } from "../../fake-bitrix24/served-files.js";
 import { bitrix24ProtocolCases } from "../cases/bitrix24-protocol.js";
 import type { CrmSide, CrmSideDefinition, HeardIncoming, HeardStatus } from "../crm-side.js";
 import type { TenantIndex } from "../harness.js";
@@ -91,6 +92,23 @@ async function startBitrix24Side(options: { contact: string }): Promise<Bitrix24
       .messages({ line: CONFORMANCE_LINE })
       .map((m) => ({ ...m, text: (m.text ?? "").replace(/\u200b/g, "") }));
 
+  const operatorSends = async (tenant: TenantIndex, text: string, files?: OperatorFile[]) => {
+    const said = await portals[tenant].operatorSays(CONFORMANCE_LINE, options.contact, text, files);
+    const event = said.events[0];
+    if (!event || event.status !== 200) {
+      throw new Error(`bitrix24/events answered ${event?.status}: ${event?.answer ?? event?.error}`);
+    }
+    const id = String(said.imMessageId);
+    sent.set(id, { tenant, imMessageId: said.imMessageId, imChatId: said.imChatId, text });
+    return {
+      id,
+      async repeat() {
+        const res = await repost(event);
+        if (res.status !== 200) throw new Error(`bitrix24/events answered ${res.status} to a repeat`);
+      },
+    };
+  };
+
   return {
     host: "bitrix24",
     fake,
@@ -143,22 +161,9 @@ async function startBitrix24Side(options: { contact: string }): Promise<Bitrix24
         }
       }
     },
-    async send(tenant, text) {
-      const said = await portals[tenant].operatorSays(CONFORMANCE_LINE, options.contact, text);
-      const event = said.events[0];
-      if (!event || event.status !== 200) {
-        throw new Error(`bitrix24/events answered ${event?.status}: ${event?.answer ?? event?.error}`);
-      }
-      const id = String(said.imMessageId);
-      sent.set(id, { tenant, imMessageId: said.imMessageId, imChatId: said.imChatId, text });
-      return {
-        id,
-        async repeat() {
-          const res = await repost(event);
-          if (res.status !== 200) throw new Error(`bitrix24/events answered ${res.status} to a repeat`);
-        },
-      };
-    },
+    send: (tenant, text) => operatorSends(tenant, text),
+    sendFile: (tenant, text, file) =>
+      operatorSends(tenant, text, [{ name: file.name, bytes: file.data, contentType: file.contentType }]),
     heard(id) {
       const message = sent.get(id);
       if (!message) return [];

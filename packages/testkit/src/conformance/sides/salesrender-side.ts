@@ -6,6 +6,7 @@
 import { describe, expect } from "vitest";
 import { startCrmSimulator, type CrmSimulator } from "../../crm-simulator/simulator.js";
 import type { PluginRef } from "../../crm-simulator/types.js";
+import { startFileServer } from "../../util/file-server.js";
 import { uniqueId } from "../../util/unique-id.js";
 import { publicRouteCases } from "../cases/public-routes.js";
 import { sendValidationCases } from "../cases/send-validation.js";
@@ -52,6 +53,8 @@ export const salesRenderSide: CrmSideDefinition = {
 
 async function startSalesRenderSide(options: { contact: string }): Promise<SalesRenderSide> {
   const crm = await startCrmSimulator();
+  // The CRM's file storage, where the gateway downloads an operator's attachments.
+  const storage = await startFileServer();
   let gatewayUrl = "";
   const refOf = (tenant: TenantIndex) => CONFORMANCE_TENANTS[tenant];
   const textMessage = (id: string, text: string) => ({
@@ -90,6 +93,26 @@ async function startSalesRenderSide(options: { contact: string }): Promise<Sales
       await post();
       return { id, repeat: post };
     },
+    async sendFile(tenant, text, file) {
+      const id = uniqueId("send-file");
+      const uri = storage.put(`${id}-${file.name}`, file.data, file.contentType);
+      const body = {
+        ...textMessage(id, text),
+        message: {
+          id,
+          content: { text, format: "text" },
+          attachments: [{ name: file.name, uri, type: "image" }],
+        },
+      };
+      const res = await crm.send(gatewayUrl, refOf(tenant), body);
+      if (res.status !== 202) throw new Error(`send answered ${res.status}: ${await res.text()}`);
+      return {
+        id,
+        async repeat() {
+          await crm.send(gatewayUrl, refOf(tenant), body);
+        },
+      };
+    },
     heard: (id) => crm.statusesOf(id),
     expected: (statuses) => [...statuses],
     statusTenants: (id) => crm.statuses.filter((s) => s.body.id === id).map((s) => tenantOf(s.ref)),
@@ -106,6 +129,9 @@ async function startSalesRenderSide(options: { contact: string }): Promise<Sales
       expect(rec!.body.message).not.toHaveProperty("id");
       expect(rec!.claims).toMatchObject({ iss: gatewayUrl, aud: crm.url });
     },
-    close: () => crm.close(),
+    async close() {
+      await crm.close();
+      await storage.close();
+    },
   };
 }
