@@ -12,6 +12,7 @@ import { WebhookSecrets } from "./db/webhook-secrets.js";
 import type { TelegramEnv } from "./env.js";
 import { FILE_KIND } from "./files/file-key.js";
 import { createFileResolver } from "./files/telegram-file.js";
+import { createEditor } from "./send/edit-message.js";
 import { createSender } from "./send/send-message.js";
 import { SendMemory } from "./send/progress.js";
 import { createConnectionPreview } from "./settings/connection-preview.js";
@@ -46,6 +47,9 @@ export const telegram = defineGateway({
       writeFirst: true,
       // The Bot API gives bots no delivered/read receipts: we never claim them.
       statuses: ["sent", "error"],
+      // editMessageText / editMessageCaption and deleteMessage (send/edit-message.ts).
+      edit: true,
+      delete: true,
     },
     attachments: ["file", "image", "voice"],
   },
@@ -61,8 +65,11 @@ export const telegram = defineGateway({
   setup(runtime, env: TelegramEnv) {
     const bots = new Bots(env.apiRoot.replace(/\/+$/, ""));
     const webhookSecrets = new WebhookSecrets(runtime);
+    const editor = createEditor(bots);
     return {
       send: createSender(bots, new SendMemory(), runtime),
+      edit: editor.edit,
+      remove: editor.remove,
       webhooks: { update: createUpdateWebhook(runtime, webhookSecrets) },
       files: { [FILE_KIND]: createFileResolver(bots) },
       previews: { [CONNECTION_PREVIEW]: createConnectionPreview(bots, runtime, webhookSecrets) },

@@ -21,6 +21,9 @@ describe("RowOf", () => {
       last_error: string | null;
       details: string | null;
       host_data: string | null;
+      action: "send" | "edit" | "remove";
+      target_id: number | null;
+      operation_key: string | null;
       status_rank: number;
       created_at: number;
       finished_at: number | null;

@@ -96,6 +96,14 @@ export const outgoing = sqliteTable(
     details: text("details"),
     /** JSON the host gave with the message (`messages.accept`'s `hostData`), carried into its statuses. */
     hostData: text("host_data"),
+    /** What the row asks of the channel: `send` a message, or `edit` / `remove` the one at `target_id`. */
+    action: text("action", { enum: ["send", "edit", "remove"] })
+      .notNull()
+      .default("send"),
+    /** For `edit` / `remove`: the outgoing row of the message it changes (same tenant). */
+    targetId: integer("target_id"),
+    /** For `edit` / `remove`: the host's idempotency key of the operation, unique per target. */
+    operationKey: text("operation_key"),
     /** Highest status reported to the CRM (0 none, 1 sent, 2 delivered, 3 read, 4 error). */
     statusRank: integer("status_rank").notNull().default(0),
     createdAt: integer("created_at").notNull(),
@@ -107,6 +115,10 @@ export const outgoing = sqliteTable(
       .where(sql`crm_message_id IS NOT NULL`),
     // The worker claims due rows tenant by tenant; leased rows are found by the same prefix.
     index("outgoing_tenant_due").on(t.state, t.tenantId, t.nextAttemptAt),
+    // One row per operation of a host event (an edit posted twice is stored once); followers found by target.
+    uniqueIndex("outgoing_operation")
+      .on(t.targetId, t.operationKey)
+      .where(sql`target_id IS NOT NULL`),
   ],
 );
 

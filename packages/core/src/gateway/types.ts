@@ -21,6 +21,10 @@ export interface Capabilities {
     outgoing: boolean;
     writeFirst: boolean;
     statuses: MessageStatus[];
+    /** The channel can change the text of a message it sent (the gateway has `edit`); hosts check this. */
+    edit?: boolean;
+    /** The channel can delete a message it sent (the gateway has `remove`); hosts check this. */
+    delete?: boolean;
   };
   attachments: AttachmentType[];
 }
@@ -83,6 +87,32 @@ export interface SendContext<S = SettingsData> {
   /** What earlier tries of this message already sent, kept across retries and restarts until it finishes. */
   parts: SendParts;
 }
+
+/** Passed to `edit` and `remove`: the tenant, a logger bound to the operation and the shutdown signal. */
+export type OperationContext<S = SettingsData> = Omit<SendContext<S>, "parts">;
+
+/** A message the channel took earlier, as `edit` and `remove` are given it. */
+export interface SentMessageRef {
+  /** The CRM's id of the message. */
+  crmMessageId: string;
+  /** The chat it was sent to (as the queue stored it). */
+  chat: Chat;
+  /** The ids the channel gave its parts when it was sent, in part order. */
+  channelIds: string[];
+  /** What it was sent with (the text and attachments before this change). */
+  sent: Pick<Message, "content" | "attachments">;
+}
+
+/** Asks the channel to change a message it sent to new content. */
+export interface EditRequest extends SentMessageRef {
+  message: Pick<Message, "content" | "attachments">;
+}
+
+/** Asks the channel to delete a message it sent. */
+export type RemoveRequest = SentMessageRef;
+
+/** The ids of the message's parts after an edit (the same ids when the channel edits in place; void = unchanged). */
+export type EditResult = string[] | void;
 
 /** A message from a customer, to forward to the CRM. */
 export interface IncomingMessage {
@@ -309,6 +339,13 @@ export interface WebhookDefinition<S = SettingsData> {
 export interface GatewayInstance<S = SettingsData> {
   /** Delivers one message; throw a Switchboard error (permanent or not) to fail it. */
   send(ctx: SendContext<S>, message: OutgoingMessage): Promise<SendResult>;
+  /**
+   * Changes a message sent before (declare `capabilities.messages.edit`). Run from the send queue
+   * after the message itself; throw a Switchboard error (permanent or not) like `send`.
+   */
+  edit?(ctx: OperationContext<S>, request: EditRequest): Promise<EditResult>;
+  /** Deletes a message sent before (declare `capabilities.messages.delete`); errors as for `edit`. */
+  remove?(ctx: OperationContext<S>, request: RemoveRequest): Promise<void>;
   /** The webhooks the channel calls, by name (the name is used in logs and metrics). */
   webhooks?: Record<string, WebhookDefinition<S>>;
   /** Resolvers of signed file links, by kind. */

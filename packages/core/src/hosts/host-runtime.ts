@@ -12,7 +12,8 @@ import type { SendQueue } from "../queue/send-queue.js";
 import type { SecretBox } from "../secrets/keyring.js";
 import { checkSettings, maskPasswords } from "../settings/validate.js";
 import type { TenantStore } from "../tenants/tenant-store.js";
-import type { HostRuntime } from "./types.js";
+import type { Message } from "../protocol/chat.js";
+import type { HostRuntime, OperationOptions, OperationOutcome } from "./types.js";
 
 /** Builds the runtime of the host `host` from core's parts and the running gateway. */
 export function createHostRuntime(parts: {
@@ -31,6 +32,39 @@ export function createHostRuntime(parts: {
   const { host, gateway, instance, tenants } = parts;
   const own = (tenant: Tenant | undefined) => (tenant?.host === host ? tenant : undefined);
   const logger = parts.logger.child({ host });
+  const capable = {
+    edit: gateway.capabilities.messages.edit === true && instance.edit !== undefined,
+    remove: gateway.capabilities.messages.delete === true && instance.remove !== undefined,
+  };
+  async function operate(
+    tenant: Tenant,
+    action: "edit" | "remove",
+    crmMessageId: string,
+    message: Pick<Message, "content" | "attachments"> | null,
+    options: OperationOptions,
+  ): Promise<OperationOutcome> {
+    const log = { tenant: tenant.id, crmMessageId, action };
+    if (!capable[action]) {
+      // Recorded, not relayed: the channel cannot change a message it sent.
+      logger.info(log, `${action} of a sent message not relayed: the channel cannot`);
+      return "unsupported";
+    }
+    const outcome = await parts.queue.enqueueOperation({
+      tenantId: tenant.id,
+      action,
+      crmMessageId,
+      operationKey: options.operationKey,
+      message,
+      ...(options.hostData === undefined ? {} : { hostData: options.hostData }),
+    });
+    if (outcome === "unknown" || outcome === "failed") {
+      logger.warn(
+        log,
+        `${action} ignored: the message was ${outcome === "unknown" ? "never given to us" : "not sent"}`,
+      );
+    }
+    return outcome;
+  }
   return {
     config: parts.config,
     logger,
@@ -65,6 +99,9 @@ export function createHostRuntime(parts: {
     },
     messages: {
       accept: (tenant, message, options = {}) => parts.queue.enqueue(tenant.id, message, options.hostData),
+      edit: (tenant, crmMessageId, message, options) =>
+        operate(tenant, "edit", crmMessageId, { content: message.content, attachments: message.attachments }, options),
+      remove: (tenant, crmMessageId, options) => operate(tenant, "remove", crmMessageId, null, options),
     },
     files: {
       link: parts.gatewayRuntime.files.link,

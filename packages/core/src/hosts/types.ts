@@ -16,7 +16,7 @@ import type {
   Tenant,
 } from "../gateway/types.js";
 import type { Language } from "../i18n.js";
-import type { Attachment, ChatMessage, MessageContent, MessageStatus } from "../protocol/chat.js";
+import type { Attachment, ChatMessage, Message, MessageContent, MessageStatus } from "../protocol/chat.js";
 import type { SecretBox } from "../secrets/keyring.js";
 import type { SettingsData } from "../settings/form.js";
 
@@ -36,6 +36,23 @@ export interface StatusRequestBody {
   /** The ids the channel gave the message's parts, when it took any. */
   channelIds?: string[];
   /** What the host stored with the message when it accepted it (`messages.accept`'s `hostData`). */
+  hostData?: unknown;
+  /** Set when the status is the outcome of an edit (`messages.edit`), not of the first send. */
+  operation?: "edit";
+}
+
+/**
+ * What became of a `messages.edit` / `messages.remove`: `queued` (stored, carried out from the send
+ * queue), `repeated` (this operation key was stored before), `unknown` (no message with that CRM id),
+ * `failed` (the message itself was never sent), `unsupported` (the channel cannot; logged only).
+ */
+export type OperationOutcome = "queued" | "repeated" | "unknown" | "failed" | "unsupported";
+
+/** Options of `messages.edit` / `messages.remove`. */
+export interface OperationOptions {
+  /** The host's idempotency key of the event: the same key for the same message is stored once. */
+  operationKey: string;
+  /** Kept with the operation and carried into its status (default: the message's own host data). */
   hostData?: unknown;
 }
 
@@ -128,6 +145,19 @@ export interface HostRuntime {
      * (`isStorageUnavailable`): answer 503 so the CRM retries.
      */
     accept(tenant: Tenant, message: ChatMessage, options?: { hostData?: unknown }): Promise<boolean>;
+    /**
+     * Stores, durably before it resolves, a change of the message the CRM gave as `crmMessageId` to
+     * new content; the queue carries it out after the message itself (never overtaking it), with
+     * retries, and reports a `sent` (or `error`) status with `operation: "edit"` and the new ids.
+     */
+    edit(
+      tenant: Tenant,
+      crmMessageId: string,
+      message: Pick<Message, "content" | "attachments">,
+      options: OperationOptions,
+    ): Promise<OperationOutcome>;
+    /** Stores, durably, the deletion of the message `crmMessageId` (carried out like `edit`; no status). */
+    remove(tenant: Tenant, crmMessageId: string, options: OperationOptions): Promise<OperationOutcome>;
   };
   files: HostFiles;
 }

@@ -16,6 +16,7 @@ import type { CrmOutbox } from "../outbox/crm-outbox.js";
 import type { Chat, ChatMessage, MessageStatus } from "../protocol/chat.js";
 import { SendPartsStore } from "./send-parts.js";
 import { StatusTracker } from "./status-tracker.js";
+import type { StatusRequestBody } from "../hosts/types.js";
 
 /** The columns a claim returns: one list for the statement's RETURNING and the row's type. */
 const CLAIMED = [
@@ -26,6 +27,9 @@ const CLAIMED = [
   "contact",
   "attempts",
   "created_at",
+  "action",
+  "target_id",
+  "host_data",
 ] as const satisfies ReadonlyArray<keyof RowOf<typeof outgoing>>;
 
 /** A queued message as the worker claims it. */
@@ -75,6 +79,27 @@ interface QueueStatements {
   >;
 }
 
+/** An edit or removal to store in the queue, for the message the CRM gave as `crmMessageId`. */
+export interface QueuedOperation {
+  tenantId: number;
+  action: "edit" | "remove";
+  crmMessageId: string;
+  operationKey: string;
+  /** The new content (edit), or null (remove). */
+  message: Pick<ChatMessage["message"], "content" | "attachments"> | null;
+  /** Default: the message's own host data. */
+  hostData?: unknown;
+}
+
+/** What storing an operation did: stored, a repeat, or why not (see core's `OperationOutcome`). */
+export type OperationStored = "queued" | "repeated" | "unknown" | "failed";
+
+/** The message an operation changes, as it stands when the operation's turn comes. */
+export type OperationTarget =
+  | { state: "waiting"; until: number }
+  | { state: "sent"; crmMessageId: string; message: ChatMessage; channelIds: string[] }
+  | { state: "failed" | "unknown" };
+
 /** A message to store in the queue: its tenant, the message, and what its host keeps with it. */
 export interface QueuedMessage {
   tenantId: number;
@@ -88,15 +113,20 @@ export class OutgoingStore {
   private readonly statuses: StatusTracker;
   private readonly progress: SendPartsStore;
   private readonly stmt: QueueStatements;
+  private readonly outbox: CrmOutbox;
   private readonly insertTx: (items: readonly QueuedMessage[], now: number) => boolean[];
-  private readonly sentTx: (items: SentMessage[], now: number) => void;
-  private readonly failedTx: (row: OutgoingRow, reason: string, now: number) => void;
+  private readonly sentTx: (items: SentMessage[], now: number) => number[];
+  private readonly failedTx: (row: OutgoingRow, reason: string, now: number) => number[];
+  private readonly insertOperationTx: (op: QueuedOperation, now: number) => OperationStored;
+  private readonly operationDoneTx: (row: OutgoingRow, ids: string[] | null, now: number) => number[];
+  private readonly operationFailedTx: (row: OutgoingRow, reason: string, report: boolean, now: number) => number[];
 
   constructor(
     private readonly db: Database,
     outbox: CrmOutbox,
   ) {
     const sqlite = db.$client;
+    this.outbox = outbox;
     const tenant = tenantRowsSql();
     this.statuses = new StatusTracker(db, outbox);
     this.progress = new SendPartsStore(db, this.statuses);
@@ -164,6 +194,7 @@ export class OutgoingStore {
       ),
     );
     this.sentTx = sqlite.transaction((items: SentMessage[], now: number) => {
+      const woken: number[] = [];
       for (const { row, ids, details } of items) {
         this.stmt.sent.run(details ? JSON.stringify(details) : null, now, row.id);
         this.statuses.recordParts(row.tenant_id, row.id, ids);
@@ -171,13 +202,161 @@ export class OutgoingStore {
         this.statuses.setMessageStatus(row.tenant_id, row.id, "sent");
         // Statuses of parts that came while the rest was being sent.
         this.statuses.catchUp(row.tenant_id, row.id);
+        woken.push(...this.wakeFollowers(row, now));
       }
+      return woken;
     });
     this.failedTx = sqlite.transaction((row: OutgoingRow, reason: string, now: number) => {
       this.stmt.failed.run(reason, now, row.id);
       this.progress.clear(row.id);
       this.statuses.setMessageStatus(row.tenant_id, row.id, "error", reason);
+      return this.wakeFollowers(row, now);
     });
+    const findMessage = sqlite.prepare<
+      [tenantId: number, crmMessageId: string],
+      Pick<RowOf<typeof outgoing>, "id" | "state" | "contact" | "host_data">
+    >(
+      `SELECT id, state, contact, host_data FROM outgoing WHERE tenant_id = ? AND crm_message_id = ? AND action = 'send'`,
+    );
+    const insertOperation = sqlite.prepare<
+      [
+        tenantId: number,
+        action: string,
+        targetId: number,
+        operationKey: string,
+        payload: string,
+        contact: string,
+        hostData: string | null,
+        due: number,
+        now: number,
+      ]
+    >(
+      `INSERT INTO outgoing (tenant_id, action, target_id, operation_key, payload, contact, host_data, state, attempts, next_attempt_at, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', 0, ?, ?)
+       ON CONFLICT DO NOTHING`,
+    );
+    this.insertOperationTx = sqlite.transaction((op: QueuedOperation, now: number): OperationStored => {
+      const target = findMessage.get(op.tenantId, op.crmMessageId);
+      if (!target) return "unknown";
+      if (target.state === "failed") return "failed";
+      const hostData = op.hostData === undefined ? target.host_data : JSON.stringify(op.hostData);
+      const stored = insertOperation.run(
+        op.tenantId,
+        op.action,
+        target.id,
+        op.operationKey,
+        JSON.stringify({ message: op.message }),
+        target.contact,
+        hostData,
+        now,
+        now,
+      );
+      return stored.changes > 0 ? "queued" : "repeated";
+    });
+    // An operation waits for every earlier unfinished row of its message: the message itself, earlier edits.
+    this.blockerOf = sqlite.prepare(
+      `SELECT state, next_attempt_at, lease_until FROM outgoing
+       WHERE (id = @target OR target_id = @target) AND id < @id AND state IN ('queued', 'leased')
+       ORDER BY id LIMIT 1`,
+    );
+    this.targetRow = sqlite.prepare(
+      `SELECT state, crm_message_id, payload FROM outgoing WHERE id = ? AND tenant_id = ? AND action = 'send'`,
+    );
+    this.wakeStmt = sqlite.prepare(
+      `UPDATE outgoing SET next_attempt_at = MIN(next_attempt_at, @now)
+       WHERE state = 'queued' AND target_id = @target AND id > @id AND last_error IS NULL
+       RETURNING tenant_id`,
+    );
+    const finishOperation = sqlite.prepare<[state: string, lastError: string | null, finishedAt: number, id: number]>(
+      `UPDATE outgoing SET state = ?, lease_until = NULL, last_error = ?, finished_at = ? WHERE id = ?`,
+    );
+    const reportOperation = (row: OutgoingRow, status: "sent" | "error", ids: string[] | null, reason?: string) => {
+      if (row.action !== "edit" || row.target_id === null) return;
+      const target = this.targetRow.get(row.target_id, row.tenant_id);
+      if (!target?.crm_message_id) return;
+      const channelIds = ids ?? this.partIds(row.target_id);
+      const body: StatusRequestBody = {
+        id: target.crm_message_id,
+        status,
+        ...(reason === undefined ? {} : { reason }),
+        ...(channelIds.length ? { channelIds } : {}),
+        ...(row.host_data === null ? {} : { hostData: JSON.parse(row.host_data) as unknown }),
+        operation: "edit",
+      };
+      this.outbox.enqueue(row.tenant_id, "status", body, target.crm_message_id);
+    };
+    this.operationDoneTx = sqlite.transaction((row: OutgoingRow, ids: string[] | null, now: number) => {
+      finishOperation.run("sent", null, now, row.id);
+      reportOperation(row, "sent", ids);
+      return this.wakeFollowers(row, now);
+    });
+    this.operationFailedTx = sqlite.transaction((row: OutgoingRow, reason: string, report: boolean, now: number) => {
+      finishOperation.run("failed", reason, now, row.id);
+      if (report) reportOperation(row, "error", null, reason);
+      return this.wakeFollowers(row, now);
+    });
+    this.partIdsStmt = sqlite.prepare(
+      `SELECT gateway_message_id FROM outgoing_parts WHERE outgoing_id = ? ORDER BY rowid`,
+    );
+  }
+
+  private readonly blockerOf: Statement<
+    { target: number; id: number },
+    Pick<RowOf<typeof outgoing>, "state" | "next_attempt_at" | "lease_until">
+  >;
+  private readonly targetRow: Statement<
+    [id: number, tenantId: number],
+    Pick<RowOf<typeof outgoing>, "state" | "crm_message_id" | "payload">
+  >;
+  private readonly wakeStmt: Statement<{ now: number; target: number; id: number }, TenantRow>;
+  private readonly partIdsStmt: Statement<
+    [outgoingId: number],
+    Pick<RowOf<typeof outgoingParts>, "gateway_message_id">
+  >;
+
+  private partIds(outgoingId: number): string[] {
+    return this.partIdsStmt.all(outgoingId).map((p) => p.gateway_message_id);
+  }
+
+  /** Makes the operations waiting behind a row that just finished due now; returns their tenants. */
+  private wakeFollowers(row: Pick<OutgoingRow, "id" | "target_id">, now: number): number[] {
+    return this.wakeStmt.all({ now, target: row.target_id ?? row.id, id: row.id }).map((r) => r.tenant_id);
+  }
+
+  /** Stores an edit or removal (one transaction), unless its message is unknown or failed, or it is a repeat. */
+  insertOperation(op: QueuedOperation, now: number): OperationStored {
+    return this.insertOperationTx(op, now);
+  }
+
+  /** Where an operation's message stands: still ahead of it in the queue (until when, at the latest), sent, or neither. */
+  operationTarget(row: OutgoingRow): OperationTarget {
+    if (row.target_id === null) return { state: "unknown" };
+    const blocker = this.blockerOf.get({ target: row.target_id, id: row.id });
+    if (blocker) {
+      return {
+        state: "waiting",
+        until: blocker.state === "leased" ? (blocker.lease_until ?? 0) : blocker.next_attempt_at,
+      };
+    }
+    const target = this.targetRow.get(row.target_id, row.tenant_id);
+    if (!target || target.crm_message_id === null) return { state: "unknown" };
+    if (target.state !== "sent") return { state: "failed" };
+    return {
+      state: "sent",
+      crmMessageId: target.crm_message_id,
+      message: JSON.parse(target.payload) as ChatMessage,
+      channelIds: this.partIds(row.target_id),
+    };
+  }
+
+  /** Marks an operation carried out (its edit's status reported with `ids`); returns tenants with rows it woke. */
+  markOperationDone(row: OutgoingRow, ids: string[] | null, now: number): number[] {
+    return this.operationDoneTx(row, ids, now);
+  }
+
+  /** Marks an operation failed for good (an edit's error reported when `report`); returns tenants with rows it woke. */
+  markOperationFailed(row: OutgoingRow, reason: string, report: boolean, now: number): number[] {
+    return this.operationFailedTx(row, reason, report, now);
   }
 
   /** Runs `fn` in one transaction (the queue's claims of one wake-up). */
@@ -215,14 +394,17 @@ export class OutgoingStore {
     this.stmt.retry.run(at, reason, id);
   }
 
-  /** Marks messages sent (one transaction): their parts recorded, their progress cleared, `sent` reported. */
-  markSent(items: SentMessage[], now: number): void {
-    this.sentTx(items, now);
+  /**
+   * Marks messages sent (one transaction): their parts recorded, their progress cleared, `sent`
+   * reported; returns the tenants of edits and removals that waited for them (now due).
+   */
+  markSent(items: SentMessage[], now: number): number[] {
+    return this.sentTx(items, now);
   }
 
-  /** Marks a message failed for good (one transaction): its progress cleared, `error` reported. */
-  markFailed(row: OutgoingRow, reason: string, now: number): void {
-    this.failedTx(row, reason, now);
+  /** Marks a message failed for good (one transaction): its progress cleared, `error` reported; returns tenants as `markSent`. */
+  markFailed(row: OutgoingRow, reason: string, now: number): number[] {
+    return this.failedTx(row, reason, now);
   }
 
   /** When the tenant's earliest queued row is due, or null. */

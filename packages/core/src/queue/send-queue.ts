@@ -10,9 +10,16 @@ import type { Logger } from "pino";
 import type { StorageHealth } from "../db/storage-health.js";
 import type { CoreConfig } from "../env.js";
 import { ChannelRefusedError, isRetryable } from "../errors.js";
-import type { GatewayInstance, RateLimitRule, SendResult } from "../gateway/types.js";
+import type { GatewayInstance, RateLimitRule, SendResult, Tenant } from "../gateway/types.js";
 import type { ChatMessage } from "../protocol/chat.js";
-import type { OutgoingRow, OutgoingStore, QueuedMessage, SentMessage } from "../messages/outgoing-store.js";
+import type {
+  OperationStored,
+  OutgoingRow,
+  OutgoingStore,
+  QueuedMessage,
+  QueuedOperation,
+  SentMessage,
+} from "../messages/outgoing-store.js";
 import type { TenantStore } from "../tenants/tenant-store.js";
 import { MIN_ATTEMPTS_BEFORE_EXPIRY, retryDelay } from "../worker/backoff.js";
 import type { Clock } from "../worker/clock.js";
@@ -26,6 +33,9 @@ export interface SendQueueDeps {
   tenants: TenantStore;
   /** The running gateway's `send`. */
   send: GatewayInstance["send"];
+  /** The running gateway's `edit` and `remove`, when it has them. */
+  edit?: GatewayInstance["edit"];
+  remove?: GatewayInstance["remove"];
   rateLimits: readonly RateLimitRule[];
   config: Pick<CoreConfig, "sendConcurrency" | "sendTenantConcurrency" | "send" | "retry">;
   logger: Logger;
@@ -112,6 +122,27 @@ export class SendQueue {
     if (this.worker.running && results.some(Boolean)) this.worker.wake();
   }
 
+  /**
+   * Stores an edit or removal of a message the tenant gave before, durably before it resolves;
+   * it is carried out after the message itself and earlier operations on it. Not stored when the
+   * message is unknown or failed, or the operation key was stored before (the answer says which).
+   */
+  async enqueueOperation(op: QueuedOperation): Promise<OperationStored> {
+    const now = this.deps.clock.now();
+    let stored: OperationStored;
+    try {
+      stored = this.deps.outgoing.insertOperation(op, now);
+    } catch (error) {
+      this.deps.storage.failed(error);
+      throw error;
+    }
+    if (stored === "queued") {
+      this.worker.hint(op.tenantId, now);
+      if (this.worker.running) this.worker.wake();
+    }
+    return stored;
+  }
+
   /** Starts the worker; messages left by an earlier process are picked up (leased ones when their lease expires). */
   start(): void {
     this.worker.start();
@@ -144,11 +175,23 @@ export class SendQueue {
   private take(turn: TenantTurn, room: number, now: number, claim: (row: OutgoingRow) => void): TurnOutcome {
     const leaseUntil = now + this.deps.config.send.leaseMs;
     const rows = this.deps.outgoing.claimDue(turn.owner, now, leaseUntil, room);
-    for (const row of rows) if (this.admit(row, turn.key, now)) claim(row);
+    for (const row of rows) if (this.ready(row, now) && this.admit(row, turn.key, now)) claim(row);
     // Fewer than asked: nothing else is due, the tenant's rows say when it is next. Otherwise it
     // comes round again; that ends, as every claimed row is either taken or put back to a later
     // time, so the tenant is settled once its due rows are all taken or deferred.
     return rows.length < room ? "drained" : "more";
+  }
+
+  /** False for an edit or removal whose message (or an earlier operation on it) is still queued: put back till then. */
+  private ready(row: OutgoingRow, now: number): boolean {
+    if (row.action === "send") return true;
+    const target = this.deps.outgoing.operationTarget(row);
+    if (target.state !== "waiting") return true;
+    // Woken as soon as what it waits for finishes; the time is a fallback should that process die.
+    const at = Math.max(target.until, now + 1000);
+    this.deps.outgoing.defer(row.id, at);
+    this.worker.hint(row.tenant_id, at);
+    return false;
   }
 
   /** True when the rate limits let a claimed row go now; otherwise puts it back to when they will. */
@@ -171,6 +214,7 @@ export class SendQueue {
       attempt: row.attempts,
     }));
     const tenant = this.deps.tenants.byId(row.tenant_id);
+    if (row.action !== "send") return this.operate(row, tenant, logger);
     let result: SendResult;
     try {
       if (!tenant) throw new ChannelRefusedError("Plugin is not registered", { permanent: true });
@@ -201,14 +245,93 @@ export class SendQueue {
     if (this.deps.logger.isLevelEnabled("debug")) logger().debug({ channelMessageIds: ids }, "message sent");
   }
 
+  /** Carries out an edit or removal of a message the channel took. */
+  private async operate(row: OutgoingRow, tenant: Tenant | undefined, logger: () => Logger): Promise<void> {
+    const action = row.action as "edit" | "remove";
+    let ids: string[] | null = null;
+    try {
+      if (!tenant) throw new ChannelRefusedError("Plugin is not registered", { permanent: true });
+      const target = this.deps.outgoing.operationTarget(row);
+      if (target.state !== "sent") {
+        // The message never reached the channel (its error was reported), or it is gone: nothing to change.
+        const why =
+          target.state === "waiting"
+            ? "its message is still being sent"
+            : `its message was ${target.state === "failed" ? "not sent" : "not found"}`;
+        logger().warn({ action, targetId: row.target_id }, `${action} ignored: ${why}`);
+        await this.finishOperation(row, { failed: `${action} ignored: ${why}`, report: false });
+        return;
+      }
+      const { content, attachments } = (JSON.parse(row.payload) as { message: ChatMessage["message"] | null })
+        .message ?? {
+        content: null,
+        attachments: [],
+      };
+      const ref = {
+        crmMessageId: target.crmMessageId,
+        chat: target.message.chat,
+        channelIds: target.channelIds,
+        sent: { content: target.message.message.content, attachments: target.message.message.attachments },
+      };
+      const ctx = {
+        tenant,
+        get logger() {
+          return logger();
+        },
+        signal: this.worker.signal,
+      };
+      if (action === "edit") {
+        if (!this.deps.edit)
+          throw new ChannelRefusedError("This channel cannot edit sent messages", { permanent: true });
+        ids = (await this.deps.edit(ctx, { ...ref, message: { content, attachments } })) ?? null;
+      } else {
+        if (!this.deps.remove)
+          throw new ChannelRefusedError("This channel cannot delete sent messages", { permanent: true });
+        await this.deps.remove(ctx, ref);
+      }
+    } catch (error) {
+      await this.fail(row, error, logger());
+      return;
+    }
+    await this.finishOperation(row, { ids });
+    logger().info({ action, targetId: row.target_id }, `${action} carried out`);
+  }
+
+  private async finishOperation(
+    row: OutgoingRow,
+    outcome: { ids: string[] | null } | { failed: string; report: boolean },
+  ): Promise<void> {
+    try {
+      const woken = await this.deps.storage.write(() => {
+        const now = this.deps.clock.now();
+        return "failed" in outcome
+          ? this.deps.outgoing.markOperationFailed(row, outcome.failed, outcome.report, now)
+          : this.deps.outgoing.markOperationDone(row, outcome.ids, now);
+      }, this.worker.signal);
+      this.hintWoken(woken);
+    } catch (error) {
+      this.deps.logger.error({ err: error }, "could not record an edit or removal");
+      this.leaseCheckAt = Math.min(this.leaseCheckAt, this.deps.clock.now() + this.deps.config.send.leaseMs);
+    }
+  }
+
+  /** Wakes the worker for operations a finished row let go. */
+  private hintWoken(tenantIds: readonly number[]): void {
+    if (tenantIds.length === 0) return;
+    const now = this.deps.clock.now();
+    for (const id of tenantIds) this.worker.hint(id, now);
+    if (this.worker.running) this.worker.wake();
+  }
+
   private async flushSent(): Promise<void> {
     const items = this.finished.splice(0);
     try {
       // A busy or full database is waited out; the sends keep their slots meanwhile.
-      await this.deps.storage.write(
+      const woken = await this.deps.storage.write(
         () => this.deps.outgoing.markSent(items, this.deps.clock.now()),
         this.worker.signal,
       );
+      this.hintWoken(woken);
     } catch (error) {
       // Shutting down (or a bug): the rows stay leased and are sent again after the lease, at least once.
       this.deps.logger.error({ err: error }, "could not record sent messages");
@@ -245,7 +368,12 @@ export class SendQueue {
       this.deps.outgoing.defer(row.id, now);
       return;
     }
-    this.deps.outgoing.markFailed(row, reason.slice(0, 1000), now);
+    if (row.action !== "send") {
+      this.hintWoken(this.deps.outgoing.markOperationFailed(row, reason.slice(0, 1000), true, now));
+      logger.error({ err: reason, exhausted, action: row.action }, `${row.action} failed for good`);
+      return;
+    }
+    this.hintWoken(this.deps.outgoing.markFailed(row, reason.slice(0, 1000), now));
     logger.error({ err: reason, exhausted }, "send failed for good; error status reported");
   }
 }

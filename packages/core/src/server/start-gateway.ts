@@ -158,6 +158,8 @@ export async function startGateway<G extends AnyGateway>(
     outgoing,
     tenants,
     send: (ctx, message) => instance.send(ctx, message),
+    ...(instance.edit ? { edit: instance.edit.bind(instance) } : {}),
+    ...(instance.remove ? { remove: instance.remove.bind(instance) } : {}),
     rateLimits: gateway.rateLimits ?? [],
     config,
     logger,

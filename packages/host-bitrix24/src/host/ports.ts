@@ -8,6 +8,9 @@ import type {
   ChatMessage,
   Language,
   MarkdownPreview,
+  Message,
+  OperationOptions,
+  OperationOutcome,
   SecretBox,
   SettingsData,
   SettingsForm,
@@ -55,6 +58,15 @@ export interface HostPorts {
   messages: {
     /** Enqueues an operator's message for the channel; false when this CRM message id was accepted before. */
     accept(tenant: LineTenant, message: ChatMessage, options?: { hostData?: unknown }): Promise<boolean>;
+    /** Stores an edit of an operator's message for the channel (core's `messages.edit`). */
+    edit(
+      tenant: LineTenant,
+      crmMessageId: string,
+      message: Pick<Message, "content" | "attachments">,
+      options: OperationOptions,
+    ): Promise<OperationOutcome>;
+    /** Stores a deletion of an operator's message for the channel (core's `messages.remove`). */
+    remove(tenant: LineTenant, crmMessageId: string, options: OperationOptions): Promise<OperationOutcome>;
   };
   files: {
     /** A signed, expiring URL serving the host's file resolver `kind` for `key`. */

@@ -2,11 +2,13 @@
  * @module routes/events-handler — `POST bitrix24/events`. Bitrix24's queue server posts each event
  * once and never retries it, so the handler checks `auth[application_token]` against the portal's
  * (constant time), stores what must be done (an operator's message goes into core's send queue,
- * idempotent per `im.message_id`; line and portal state into the host's tables) and answers at once.
+ * idempotent per `im.message_id`; an operator's edit or delete too, when the channel can, to be
+ * carried out after the message; line and portal state into the host's tables) and answers at once.
  */
+import { createHash } from "node:crypto";
 import type { Attachment, AttachmentType, ChatMessage } from "@switchboard/core";
 import { parseEvent } from "../events/parse-event.js";
-import type { MessageAddEvent, OperatorFile } from "../events/schemas.js";
+import type { MessageAddEvent, MessageUpdateEvent, OperatorFile } from "../events/schemas.js";
 import { operatorTextToChannel } from "../format/operator-text.js";
 import { openLine, type HostContext } from "../host/host-context.js";
 import type { LineTenant } from "../host/ports.js";
@@ -54,13 +56,36 @@ export async function handleEvent(host: HostContext, body: string): Promise<Even
       return { status: 200, body: { ok: true, accepted: fresh, repeated: event.data.MESSAGES.length - fresh } };
     }
     case "ONIMCONNECTORMESSAGEUPDATE":
-    case "ONIMCONNECTORMESSAGEDELETE":
-      // The gateway contract has no edit or delete of a sent message yet: recorded here, not sent.
-      log.info(
-        { line: event.data.LINE, messages: event.data.MESSAGES.length },
-        "Bitrix24 operator edit or delete not relayed",
-      );
-      return ignored("edits and deletes are not relayed to this channel");
+    case "ONIMCONNECTORMESSAGEDELETE": {
+      if (event.data.CONNECTOR.toLowerCase() !== host.connector) return ignored("another connector");
+      const { messages } = host.ports.gateway.capabilities;
+      const update = event.event === "ONIMCONNECTORMESSAGEUPDATE";
+      if (!(update ? messages.edit : messages.delete)) {
+        // The channel cannot change a message it sent: recorded here, not relayed.
+        log.info(
+          { line: event.data.LINE, messages: event.data.MESSAGES.length },
+          "Bitrix24 operator edit or delete not relayed",
+        );
+        return ignored("edits and deletes are not relayed to this channel");
+      }
+      const tenant = openLine(host, memberId, event.data.LINE);
+      const outcomes: Record<string, number> = {};
+      for (const item of event.data.MESSAGES) {
+        const crmMessageId = String(item.im.message_id);
+        const outcome =
+          update && "text" in item.message
+            ? await host.ports.messages.edit(
+                tenant,
+                crmMessageId,
+                ...operatorEdit(host, event.data.LINE, event.ts, item as UpdateItem),
+              )
+            : await host.ports.messages.remove(tenant, crmMessageId, { operationKey: "delete" });
+        outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
+        if (outcome !== "queued")
+          log.info({ line: event.data.LINE, crmMessageId, outcome }, "Bitrix24 operator edit or delete not queued");
+      }
+      return { status: 200, body: { ok: true, ...outcomes } };
+    }
     case "ONIMCONNECTORSTATUSDELETE":
     case "ONIMCONNECTORLINEDELETE": {
       const line = event.data.line;
@@ -97,6 +122,39 @@ function tokenOf(body: string): string | undefined {
 }
 
 type AddItem = MessageAddEvent["data"]["MESSAGES"][number];
+type UpdateItem = MessageUpdateEvent["data"]["MESSAGES"][number];
+
+/**
+ * An operator's edit as core's `messages.edit` takes it: the new text in the channel's format (the
+ * files stay as sent), keyed by the event's time and text so the same event posted twice is stored
+ * once, with the host data its delivery status needs.
+ */
+function operatorEdit(
+  host: HostContext,
+  line: number,
+  ts: number | undefined,
+  item: UpdateItem,
+): [
+  Pick<ChatMessage["message"], "content" | "attachments">,
+  { operationKey: string; hostData: OperatorMessageHostData },
+] {
+  const converted =
+    item.message.text.trim() === ""
+      ? undefined
+      : operatorTextToChannel(item.message.text, host.ports.gateway.capabilities.messages.formats);
+  const digest = createHash("sha256").update(item.message.text).digest("hex").slice(0, 32);
+  const hostData: OperatorMessageHostData = {
+    line,
+    im: { chatId: item.im.chat_id, messageId: item.im.message_id },
+    chatId: item.chat.id,
+    excerpt: (converted?.text ?? "").slice(0, 200),
+    ...(item.message.user_id !== undefined ? { operatorUserId: item.message.user_id } : {}),
+  };
+  return [
+    { content: converted ? { text: converted.text, format: converted.format } : null, attachments: [] },
+    { operationKey: `update:${ts ?? ""}:${digest}`, hostData },
+  ];
+}
 
 /** An operator's message as the gateway sends it, and what its status needs later. */
 function operatorMessage(

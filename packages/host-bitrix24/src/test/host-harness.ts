@@ -80,6 +80,15 @@ export interface HostHarness {
   self: string;
   host: Bitrix24HostParts;
   accepted: AcceptedMessage[];
+  /** Edits and deletes the host handed to core (`messages.edit` / `messages.remove`). */
+  operations: Array<{
+    action: "edit" | "remove";
+    tenant: LineTenant;
+    crmMessageId: string;
+    message?: unknown;
+    operationKey: string;
+    hostData?: unknown;
+  }>;
   tenants: Map<string, LineTenant>;
   close(): Promise<void>;
 }
@@ -102,6 +111,7 @@ export async function startHostHarness(
   const secrets = new Keyring(new SecretKey(randomBytes(32)));
   const tenants = new Map<string, LineTenant>();
   const accepted: AcceptedMessage[] = [];
+  const operations: HostHarness["operations"] = [];
   const seen = new Set<string>();
   let self = "";
   const gateway = options.gateway ?? echoGateway;
@@ -137,6 +147,15 @@ export async function startHostHarness(
         seen.add(key);
         accepted.push({ tenant, message, hostData: acceptOptions?.hostData });
         return true;
+      },
+      // Core's queue decides what becomes of edits and deletes; the harness records them.
+      async edit(tenant, crmMessageId, message, operation) {
+        operations.push({ action: "edit", tenant, crmMessageId, message, ...operation });
+        return "queued";
+      },
+      async remove(tenant, crmMessageId, operation) {
+        operations.push({ action: "remove", tenant, crmMessageId, ...operation });
+        return "queued";
       },
     },
     files: {
@@ -181,6 +200,7 @@ export async function startHostHarness(
     self,
     host,
     accepted,
+    operations,
     tenants,
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -7,6 +7,12 @@ import type { RouteEnv } from "./context.js";
 
 const DEFAULT_DEVELOPER = { name: "Switchboard", email: "switchboard@example.org", hostname: "github.com" };
 
+/** The capabilities as §9 spells them: edit and delete are for hosts that relay them, not part of this wire. */
+function wireCapabilities(capabilities: AnyGateway["capabilities"]): AnyGateway["capabilities"] {
+  const { edit: _edit, delete: _delete, ...messages } = capabilities.messages;
+  return { ...capabilities, messages };
+}
+
 /** `/info` and `/icon.png` of the gateway. */
 export function infoRoutes(gateway: AnyGateway): Hono<RouteEnv> {
   const app = new Hono<RouteEnv>();
@@ -17,7 +23,7 @@ export function infoRoutes(gateway: AnyGateway): Hono<RouteEnv> {
       name: translate(gateway.info.name, language),
       description: translate(gateway.info.description, language),
       type: "CHAT",
-      extra: { contactType: gateway.contactType, capabilities: gateway.capabilities },
+      extra: { contactType: gateway.contactType, capabilities: wireCapabilities(gateway.capabilities) },
       languages: { current: language, default: DEFAULT_LANGUAGE, available: [...LANGUAGES] },
       developer: {
         name: developer.name,

@@ -4,13 +4,14 @@
  */
 import { Hono, type Context } from "hono";
 import { botMethods } from "./bot-methods.js";
+import { editMethods } from "./edit-methods.js";
 import type { MethodHandler, MethodResult } from "./method.js";
 import { readParams, type CallParams } from "./params.js";
 import { sendMethods } from "./send-methods.js";
 import type { FakeTelegramState } from "./state.js";
 import type { FakeApiError } from "./types.js";
 
-const METHODS: Record<string, MethodHandler> = { ...botMethods, ...sendMethods };
+const METHODS: Record<string, MethodHandler> = { ...botMethods, ...sendMethods, ...editMethods };
 
 function answer(c: Context, result: MethodResult): Response {
   if (result.ok) return c.json({ ok: true, result: result.result });

@@ -44,6 +44,36 @@ beforeAll(async () => {
 afterAll(() => fake.close());
 
 describe("fake Bot API", () => {
+  it("edits and deletes the bot's own messages with the Bot API's refusals", async () => {
+    const sent = (await call("sendMessage", { chat_id: 77, text: "<b>first</b>", parse_mode: "HTML" })).json.result;
+    const edited = await call("editMessageText", { chat_id: 77, message_id: sent.message_id, text: "second" });
+    expect(edited.json.result).toMatchObject({ message_id: sent.message_id, text: "second", chat: { id: 77 } });
+    expect(edited.json.result.edit_date).toEqual(expect.any(Number));
+    const stored = fake.messages.find((m) => m.chatId === "77" && m.messageId === sent.message_id)!;
+    expect(stored).toMatchObject({ text: "second", raw: "second", edits: 1 });
+    // The same content again: 400 "message is not modified".
+    const same = await call("editMessageText", { chat_id: 77, message_id: sent.message_id, text: "second" });
+    expect(same.status).toBe(400);
+    expect(same.json.description).toMatch(/^Bad Request: message is not modified/);
+    expect((await call("editMessageText", { chat_id: 77, message_id: 9999, text: "x" })).json.description).toBe(
+      "Bad Request: message to edit not found",
+    );
+    expect(
+      (await call("editMessageCaption", { chat_id: 77, message_id: sent.message_id, caption: "x" })).json.description,
+    ).toBe("Bad Request: there is no caption in the message to edit");
+    expect((await call("deleteMessage", { chat_id: 77, message_id: sent.message_id })).json).toEqual({
+      ok: true,
+      result: true,
+    });
+    expect(stored.deleted).toBe(true);
+    expect((await call("deleteMessage", { chat_id: 77, message_id: sent.message_id })).json.description).toBe(
+      "Bad Request: message to delete not found",
+    );
+    expect(
+      (await call("editMessageText", { chat_id: 77, message_id: sent.message_id, text: "y" })).json.description,
+    ).toBe("Bad Request: message to edit not found");
+  });
+
   it("answers getMe for known tokens and 401 for unknown ones", async () => {
     expect((await call("getMe", {})).json.result.username).toBe("acme_bot");
     const bad = await call("getMe", {}, "999:nope");

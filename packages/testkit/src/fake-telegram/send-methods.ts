@@ -10,10 +10,11 @@ const TEXT_LIMIT = 4096;
 const CAPTION_LIMIT = 1024;
 const UPLOAD_LIMIT = 50 * 1024 * 1024;
 
-type Checked<T> = { ok: true; value: T } | { ok: false; answer: MethodResult };
+/** A checked parameter, or the error answer it earned. */
+export type Checked<T> = { ok: true; value: T } | { ok: false; answer: MethodResult };
 
 /** `chat_id` as a string: an integer or an `@username`; anything else is an unknown chat. */
-function readChatId(params: Record<string, unknown>): Checked<string> {
+export function readChatId(params: Record<string, unknown>): Checked<string> {
   const raw = params.chat_id;
   const id = typeof raw === "number" ? String(raw) : typeof raw === "string" ? raw.trim() : "";
   if (id === "") return { ok: false, answer: badRequest("chat_id is empty") };
@@ -24,9 +25,10 @@ function readChatId(params: Record<string, unknown>): Checked<string> {
 }
 
 /** A text or caption as Telegram shows it: the visible text and its links. */
-type VisibleText = { visible: string; links: ParsedLink[] };
+export type VisibleText = { visible: string; links: ParsedLink[] };
 
-function readText(
+/** Parses a text or caption and checks its length. */
+export function readText(
   value: unknown,
   parseMode: unknown,
   limit: number,
@@ -77,7 +79,8 @@ function readFile(input: MethodInput, kind: string, value: unknown, field: strin
   return { ok: false, answer: badRequest("wrong remote file identifier specified: Wrong string length") };
 }
 
-function chatObject(chatId: string): Record<string, unknown> {
+/** The `chat` object of a message in a chat with this id. */
+export function chatObject(chatId: string): Record<string, unknown> {
   if (chatId.startsWith("@"))
     return { id: -1_000_000_000_000 - chatId.length, type: "channel", username: chatId.slice(1) };
   const id = Number(chatId);

@@ -89,6 +89,10 @@ export interface FakeSentMessage {
   parseMode: string | undefined;
   file: FakeSentFile | undefined;
   mediaGroupId: string | undefined;
+  /** How many times the bot edited it (`editMessageText` / `editMessageCaption`). */
+  edits?: number;
+  /** Set once the bot deleted it (`deleteMessage`). */
+  deleted?: boolean;
 }
 
 /** A file the fake can serve through `getFile` and `/file/bot<token>/<path>`. */
