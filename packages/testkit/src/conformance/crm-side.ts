@@ -87,6 +87,12 @@ export interface CrmSide {
    * storage; Bitrix24: an operator file the portal serves, `files[][link]`).
    */
   sendFile(tenant: TenantIndex, text: string, file: CustomerFile): Promise<OperatorSend>;
+  /**
+   * The CRM refuses the next customer message for `tenant` for a moment, as it does under load
+   * (SalesRender: 503; Bitrix24: `503 QUERY_LIMIT_EXCEEDED` on `imconnector.send.messages`).
+   * Returns how many of the gateway's calls the CRM has refused so since.
+   */
+  refuseNextIncoming(tenant: TenantIndex): () => number;
   /** What the CRM heard for one of its messages, in order. */
   heard(id: string): HeardStatus[];
   /** What this host hears for these gateway statuses, in order. */

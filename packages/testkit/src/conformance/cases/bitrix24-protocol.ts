@@ -5,7 +5,14 @@
 import { expect, it } from "vitest";
 import type { Bitrix24Side } from "../sides/bitrix24-side.js";
 import { CONFORMANCE_LINE } from "../sides/bitrix24-side.js";
-import { sendAndWaitSent, timesSent, uniqueId, type SuiteContext } from "../suite-context.js";
+import {
+  incomingWith,
+  sendAndWaitSent,
+  timesSent,
+  uniqueId,
+  waitIncoming,
+  type SuiteContext,
+} from "../suite-context.js";
 
 /** The events the app binds, all to `bitrix24/events`. */
 const BOUND_EVENTS = [
@@ -71,5 +78,16 @@ export function bitrix24ProtocolCases(ctx: SuiteContext): void {
     // One customer's messages go out in order: once a later one is sent, the forged one would have been.
     await sendAndWaitSent(ctx, 0, `after a forged event ${uniqueId("marker")}`);
     expect(timesSent(ctx, 0, text)).toBe(0);
+  });
+
+  it("an expired access token is refreshed once and the customer's message still reaches the line", async () => {
+    const fake = side().fake;
+    fake.expireAccessTokens(side().portals[0].memberId);
+    const before = fake.tokenRequests.length;
+    const text = `After the token expired ${uniqueId("expired")}`;
+    await ctx.harness.deliverIncoming(0, text);
+    await waitIncoming(ctx, text);
+    expect(incomingWith(ctx, text)).toHaveLength(1);
+    expect(fake.tokenRequests.slice(before).map((r) => r.grantType)).toEqual(["refresh_token"]);
   });
 }

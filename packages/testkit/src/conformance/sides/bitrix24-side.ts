@@ -164,6 +164,19 @@ async function startBitrix24Side(options: { contact: string }): Promise<Bitrix24
     send: (tenant, text) => operatorSends(tenant, text),
     sendFile: (tenant, text, file) =>
       operatorSends(tenant, text, [{ name: file.name, bytes: file.data, contentType: file.contentType }]),
+    refuseNextIncoming(tenant) {
+      const refused = () =>
+        fake.calls("imconnector.send.messages").filter((c) => c.error === "QUERY_LIMIT_EXCEEDED").length;
+      const before = refused();
+      fake.failNext({
+        method: "imconnector.send.messages",
+        memberId: portals[tenant].memberId,
+        status: 503,
+        error: "QUERY_LIMIT_EXCEEDED",
+        description: "Too many requests",
+      });
+      return () => refused() - before;
+    },
     heard(id) {
       const message = sent.get(id);
       if (!message) return [];

@@ -113,6 +113,14 @@ async function startSalesRenderSide(options: { contact: string }): Promise<Sales
         },
       };
     },
+    // The simulator holds one failure switch for both companies: the suite's next incoming is the one refused.
+    refuseNextIncoming() {
+      const refused = () =>
+        crm.events.filter((e) => e.kind === "incoming" && e.error === "simulated CRM failure").length;
+      const before = refused();
+      crm.fail({ status: 503, times: 1, only: "incoming" });
+      return () => refused() - before;
+    },
     heard: (id) => crm.statusesOf(id),
     expected: (statuses) => [...statuses],
     statusTenants: (id) => crm.statuses.filter((s) => s.body.id === id).map((s) => tenantOf(s.ref)),
