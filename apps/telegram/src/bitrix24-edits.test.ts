@@ -146,11 +146,19 @@ describe("operator edits and deletes, Bitrix24 → Telegram", () => {
     expect(first!.text).toContain("short now");
     expect(second!.deleted).toBe(true);
     expect(b24.portal.deliveries(said.imMessageId)[1]!.messageIds).toEqual([`6565:${first!.messageId}`]);
+    // A second edit knows the second part is gone: it edits the first only, and a longer text is refused.
+    await b24.portal.operatorEdits(said.imMessageId, "short again");
+    await waitFor(() => b24.portal.deliveries(said.imMessageId).length === 3);
+    expect(first).toMatchObject({ edits: 2 });
+    expect(first!.text).toContain("short again");
+    await b24.portal.operatorEdits(said.imMessageId, "f".repeat(5000));
+    const refused = await waitFor(() => b24.portal.systemMessages(said.imChatId)[0]);
+    expect(refused.message).toContain("needs 2 messages and the sent text has 1");
 
     const { said: two } = await operatorAnswer(6566, `${"c".repeat(4000)} ${"d".repeat(3000)}`);
     await b24.portal.operatorEdits(two.imMessageId, "e".repeat(9000));
     const notice = await waitFor(() => b24.portal.systemMessages(two.imChatId)[0]);
-    expect(notice.message).toContain("needs 3 messages where 2 were sent");
+    expect(notice.message).toContain("needs 3 messages and the sent text has 2");
     expect(tg.messages.filter((m) => m.chatId === "6566").every((m) => !m.edits && !m.deleted)).toBe(true);
   });
 

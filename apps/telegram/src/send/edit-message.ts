@@ -26,7 +26,7 @@ import { visibleLength } from "../format/segments.js";
 import { CAPTION_LIMIT, splitSegments, TEXT_LIMIT } from "../format/split.js";
 import type { TelegramSettings } from "../settings/form.js";
 import { toSendError } from "./errors.js";
-import { planMessage } from "./plan.js";
+import { partsOf, planMessage } from "./plan.js";
 
 /** A part of a sent message, from its channel id `<chat id>:<message id>`. */
 interface Part {
@@ -85,7 +85,10 @@ export function createEditor(bots: Bots) {
       const api = bots.api(token);
       const parts = request.channelIds.map(partOf);
       const sentPlan = planMessage(request.sent);
-      const textParts = sentPlan.filter((step) => step.kind === "text").length;
+      // Text parts come first; an earlier, shorter edit deleted the last of them (they are gone from the ids).
+      const planned = sentPlan.reduce((sum, step) => sum + partsOf(step), 0);
+      const removed = Math.max(0, planned - parts.length);
+      const textParts = Math.max(0, sentPlan.filter((step) => step.kind === "text").length - removed);
       const formatted = request.message.content ? formatContent(request.message.content) : undefined;
       const segments = formatted && visibleLength(formatted.segments) > 0 ? formatted.segments : [];
       const html = formatted?.html ?? false;
@@ -124,7 +127,7 @@ export function createEditor(bots: Bots) {
         const chunks = splitSegments(segments, TEXT_LIMIT);
         if (chunks.length > textParts) {
           throw new ChannelRefusedError(
-            `Telegram: the new text needs ${chunks.length} messages where ${textParts} were sent; the message was not edited`,
+            `Telegram: the new text needs ${chunks.length} messages and the sent text has ${textParts}; the message was not edited`,
             { permanent: true },
           );
         }

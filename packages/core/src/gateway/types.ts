@@ -97,7 +97,10 @@ export interface SentMessageRef {
   crmMessageId: string;
   /** The chat it was sent to (as the queue stored it). */
   chat: Chat;
-  /** The ids the channel gave its parts when it was sent, in part order. */
+  /**
+   * The ids of its parts now, in part order: those the channel gave it when it was sent, or those
+   * the last edit returned (an edit may have deleted parts a shorter text no longer needed).
+   */
   channelIds: string[];
   /** What it was sent with (the text and attachments before this change). */
   sent: Pick<Message, "content" | "attachments">;

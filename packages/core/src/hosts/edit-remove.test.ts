@@ -146,6 +146,8 @@ describe("edits and removals of sent messages", () => {
 
   it("runs two edits and a removal of one message in the order they came", async () => {
     const { gateway, runtime, tenant, crm } = await start(true);
+    // Each edit leaves the message with other ids: the next operation is given those.
+    gateway.behaviour.edit = async (request) => [`${request.channelIds[0]}+`];
     await runtime.messages.accept(tenant, message("m-2"));
     await runtime.messages.edit(tenant, "m-2", content("one"), { operationKey: "a" });
     await runtime.messages.edit(tenant, "m-2", content("two"), { operationKey: "b" });
@@ -154,7 +156,9 @@ describe("edits and removals of sent messages", () => {
     expect(
       gateway.log.map((l) => `${l.action}:${(l.request as EditRequest | undefined)?.message?.content?.text ?? ""}`),
     ).toEqual(["send:", "edit:one", "edit:two", "remove:"]);
-    expect((gateway.log[3]!.request as RemoveRequest).channelIds).toHaveLength(1);
+    const sentId = (gateway.log[1]!.request as EditRequest).channelIds[0]!;
+    expect((gateway.log[2]!.request as EditRequest).channelIds).toEqual([`${sentId}+`]);
+    expect((gateway.log[3]!.request as RemoveRequest).channelIds).toEqual([`${sentId}++`]);
   });
 
   it("reports an edit the channel refused for good as an error with its reason", async () => {

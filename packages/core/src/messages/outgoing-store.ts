@@ -267,14 +267,20 @@ export class OutgoingStore {
        WHERE state = 'queued' AND target_id = @target AND id > @id AND last_error IS NULL
        RETURNING tenant_id`,
     );
-    const finishOperation = sqlite.prepare<[state: string, lastError: string | null, finishedAt: number, id: number]>(
-      `UPDATE outgoing SET state = ?, lease_until = NULL, last_error = ?, finished_at = ? WHERE id = ?`,
+    const finishOperation = sqlite.prepare<
+      [state: string, lastError: string | null, details: string | null, finishedAt: number, id: number]
+    >(`UPDATE outgoing SET state = ?, lease_until = NULL, last_error = ?, details = ?, finished_at = ? WHERE id = ?`);
+    // The ids an earlier edit left the message with (it may have deleted parts a shorter text no longer needs).
+    this.editedIds = sqlite.prepare(
+      `SELECT details FROM outgoing
+       WHERE target_id = ? AND id < ? AND action = 'edit' AND state = 'sent' AND details IS NOT NULL
+       ORDER BY id DESC LIMIT 1`,
     );
     const reportOperation = (row: OutgoingRow, status: "sent" | "error", ids: string[] | null, reason?: string) => {
       if (row.action !== "edit" || row.target_id === null) return;
       const target = this.targetRow.get(row.target_id, row.tenant_id);
       if (!target?.crm_message_id) return;
-      const channelIds = ids ?? this.partIds(row.target_id);
+      const channelIds = ids ?? this.currentIds(row.target_id, row.id);
       const body: StatusRequestBody = {
         id: target.crm_message_id,
         status,
@@ -286,12 +292,12 @@ export class OutgoingStore {
       this.outbox.enqueue(row.tenant_id, "status", body, target.crm_message_id);
     };
     this.operationDoneTx = sqlite.transaction((row: OutgoingRow, ids: string[] | null, now: number) => {
-      finishOperation.run("sent", null, now, row.id);
+      finishOperation.run("sent", null, ids ? JSON.stringify({ channelIds: ids }) : null, now, row.id);
       reportOperation(row, "sent", ids);
       return this.wakeFollowers(row, now);
     });
     this.operationFailedTx = sqlite.transaction((row: OutgoingRow, reason: string, report: boolean, now: number) => {
-      finishOperation.run("failed", reason, now, row.id);
+      finishOperation.run("failed", reason, null, now, row.id);
       if (report) reportOperation(row, "error", null, reason);
       return this.wakeFollowers(row, now);
     });
@@ -313,6 +319,15 @@ export class OutgoingStore {
     [outgoingId: number],
     Pick<RowOf<typeof outgoingParts>, "gateway_message_id">
   >;
+
+  private readonly editedIds: Statement<[targetId: number, beforeId: number], Pick<RowOf<typeof outgoing>, "details">>;
+
+  /** The ids the message's parts have now: those of the last edit before `beforeId` that gave some, else those it was sent with. */
+  private currentIds(targetId: number, beforeId: number): string[] {
+    const edited = this.editedIds.get(targetId, beforeId);
+    if (edited?.details) return (JSON.parse(edited.details) as { channelIds: string[] }).channelIds;
+    return this.partIds(targetId);
+  }
 
   private partIds(outgoingId: number): string[] {
     return this.partIdsStmt.all(outgoingId).map((p) => p.gateway_message_id);
@@ -345,7 +360,7 @@ export class OutgoingStore {
       state: "sent",
       crmMessageId: target.crm_message_id,
       message: JSON.parse(target.payload) as ChatMessage,
-      channelIds: this.partIds(row.target_id),
+      channelIds: this.currentIds(row.target_id, row.id),
     };
   }
 
