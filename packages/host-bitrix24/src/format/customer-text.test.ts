@@ -86,6 +86,12 @@ describe("customerTextToBbcode", () => {
 });
 
 describe("customer text never loses a word", () => {
+  it("keeps the words of a code fence's info string (`~~~~ word` opens a fence)", () => {
+    // Found by the property test below: the seed ["~~", "~~", {w: "а"}].
+    expect(seen(customerTextToBbcode("~~~~ а ", "markdown"))).toContain("а");
+    expect(seen(customerTextToBbcode("```js tail\nlet x\n```", "markdown"))).toMatch(/js tail[\s\S]*let x/);
+  });
+
   const word = fc.stringMatching(/^[A-Za-zА-Яа-я0-9]{1,8}$/);
   const run = (markup: fc.Arbitrary<string>, format: string) =>
     fc.assert(

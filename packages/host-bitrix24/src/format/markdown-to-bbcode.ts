@@ -73,13 +73,19 @@ function blocks(out: BbcodeWriter, tokens: readonly Token[]): void {
         out.code("[/b]");
         out.lineEnd(true);
         break;
-      case "code":
+      case "code": {
+        const block = token as Tokens.Code;
         out.lineEnd();
+        // A fence's info string is words the customer typed (`~~~~ word` opens a fence), not only
+        // a language name: it goes first in the block rather than being dropped.
+        const info = block.lang?.trim();
+        if (info) out.text(`${info}\n`);
         out.code("[code]");
-        out.text((token as Tokens.Code).text);
+        out.text(block.text);
         out.code("[/code]");
         out.lineEnd(true);
         break;
+      }
       case "blockquote":
         out.lineEnd();
         out.code(`${QUOTE_DELIMITER}\n`);
