@@ -23,8 +23,12 @@ const PERMANENT = new Set([
   "ERROR_BATCH_LENGTH_EXCEEDED",
   "ERROR_BATCH_METHOD_NOT_ALLOWED",
 ]);
-/** Codes that say "later": the portal's limits, its own failures, a manual block. */
+/**
+ * Codes that say "later": the portal's limits, its own failures, a manual block, and a token that
+ * expired again after the call's one refresh (under load it can; the next attempt refreshes again).
+ */
 const TRANSIENT = new Set([
+  "expired_token",
   "QUERY_LIMIT_EXCEEDED",
   "OPERATION_TIME_LIMIT",
   "INTERNAL_SERVER_ERROR",

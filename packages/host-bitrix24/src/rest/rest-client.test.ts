@@ -123,6 +123,20 @@ describe("Bitrix24RestClient against the fake Bitrix24", () => {
     });
   });
 
+  it("gives a token that expired again after its refresh to the caller as retryable: a later retry refreshes", async () => {
+    f = await startPortalFixture();
+    const { member_id: memberId } = (await f.install()).auth;
+    // Under load a token can expire again between the refresh and the retried call (the chaos suite's
+    // token race): the customer's message must wait for the next attempt, not be dropped.
+    f.fake.failNext({ method: "app.info", status: 401, error: "expired_token", times: 2 });
+    await expect(f.client.call(memberId, "app.info")).rejects.toMatchObject({
+      code: "expired_token",
+      retryable: true,
+    });
+    expect(f.store.saved).toHaveLength(1);
+    await expect(f.client.call(memberId, "app.info")).resolves.toMatchObject({ result: expect.anything() });
+  });
+
   it("names permanent refusals and never retries them", async () => {
     f = await startPortalFixture();
     const { member_id: memberId } = (await f.install()).auth;
