@@ -8,6 +8,9 @@ import { startFakeBitrix24, type FakeBitrix24, type FakeBitrix24Options, type Fa
 import { startBenchStack, type BenchStack } from "../../gateway/bench-stack.js";
 import { FAST_RETRIES } from "./chaos-stack.js";
 
+/** The Telegram gateway's connector on the portals. */
+const CONNECTOR = "switchboard_telegram";
+
 /** One connected Open Line and the bot that serves it. */
 export interface ChaosLine {
   /** `p<portal>l<line>`: part of every marker sent through this line. */
@@ -22,6 +25,8 @@ export interface Bitrix24ChaosStack {
   b24: FakeBitrix24;
   stack: BenchStack;
   lines: ChaosLine[];
+  /** Every log line in which the gateway dropped an outbox request (refused for good, or expired). */
+  dropped: string[];
   close(): Promise<void>;
 }
 
@@ -29,8 +34,10 @@ export interface Bitrix24ChaosStack {
 export interface Bitrix24ChaosOptions {
   portals: number;
   linesPerPortal: number;
-  /** The fake's own options (its rate bucket, token lifetime). */
-  fake?: FakeBitrix24Options;
+  /** The fake's own options (its token lifetime). */
+  fake?: Omit<FakeBitrix24Options, "rateLimit">;
+  /** The portals' own bucket once the lines are connected (the setup runs with the default X = 50, Y = 2). */
+  portalBucket?: { burst: number; perSecond: number };
   /** Our side's per-portal rate (BITRIX24_RATE_PER_SECOND / BITRIX24_RATE_BURST; default generous). */
   rate?: { perSecond: number; burst: number };
   env?: Record<string, string>;
@@ -74,11 +81,22 @@ export async function startBitrix24ChaosStack(options: Bitrix24ChaosOptions): Pr
         lines.push(chaosLine);
       }
     }
+    // The administrator's setup is not what is under test: the small bucket applies from here on.
+    if (options.portalBucket) b24.state.buckets.limit = options.portalBucket;
     const running = stack;
+    const dropped: string[] = [];
+    let partial = "";
+    running.gateway.child.stdout?.on("data", (chunk: Buffer) => {
+      const text = partial + chunk.toString("utf8");
+      const complete = text.split("\n");
+      partial = complete.pop() ?? "";
+      for (const line of complete) if (line.includes("dropped")) dropped.push(line);
+    });
     return {
       b24,
       stack: running,
       lines,
+      dropped,
       async close() {
         await running.close();
         await b24.close();
@@ -101,6 +119,7 @@ async function connectLine(stack: BenchStack, line: ChaosLine): Promise<void> {
     sb_lang: "en_US",
     "settings[main][botToken]": line.botToken,
   });
-  if (saved.status !== 200 || !stack.api.webhooks.has(line.botToken))
+  const connected = line.portal.connectorLine(CONNECTOR, line.line);
+  if (saved.status !== 200 || !stack.api.webhooks.has(line.botToken) || !connected?.active || !connected.connected)
     throw new Error(`saving ${line.name}'s settings answered ${saved.status}: ${saved.html}`);
 }

@@ -145,6 +145,16 @@ export class Bitrix24Traffic {
           probe.outboxPending() === 0,
         { timeoutMs },
       );
+    } catch (error) {
+      // Say where it is stuck: what is still missing, and what the gateway last logged.
+      const state = {
+        customerMessages: `${this.customerArrivals()}/${this.chats.reduce((sum, chat) => sum + chat.sent.length, 0)}`,
+        replies: `${this.repliesDone()}/${this.replies.length}`,
+        salesrender: this.salesrenderDone(),
+        unfinished: probe.unfinished(),
+        outbox: probe.outboxPending(),
+      };
+      throw new Error(`${String(error)}: ${JSON.stringify(state)}\n${this.s.stack.gateway.recentOutput}`);
     } finally {
       probe.close();
     }
@@ -153,7 +163,8 @@ export class Bitrix24Traffic {
   /**
    * The scenario's verdict: every customer message in its line chat exactly once, whole and in order;
    * every operator reply sent once with its delivery status; no refresh token spent twice; no portal
-   * needing re-authorisation; no event answered 5xx; queue and outbox empty. Returns the counts.
+   * needing re-authorisation; no event answered 5xx; no outbox request dropped; queue and outbox
+   * empty. Returns the counts.
    */
   verdict(): Record<string, number | string> {
     const { b24, stack } = this.s;
@@ -189,6 +200,7 @@ export class Bitrix24Traffic {
       needsReauthorisation: portalsNeedingReauthorisation(stack.dbPath),
       events: eventStatuses.length,
       events5xx: eventStatuses.filter((s) => s >= 500 || s === 0).length,
+      dropped: this.s.dropped.length,
       unfinished,
       outbox,
     };
@@ -206,6 +218,7 @@ export class Bitrix24Traffic {
       eventStatuses.every((s) => s === 200),
       "every event answered 200",
     ).toBe(true);
+    expect(this.s.dropped, "the gateway dropped no outbox request").toEqual([]);
     expect(unfinished).toBe(0);
     expect(outbox).toBe(0);
     return counts;
