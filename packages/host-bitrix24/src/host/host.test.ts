@@ -393,20 +393,24 @@ describe("portal limits", () => {
     expect(h.fake.portal.messages()).toHaveLength(0);
   });
 
-  it("hands a permanent refusal (NOT_ACTIVE_LINE) to the outbox as a permanent CRM refusal", async () => {
+  it("keeps a customer's message for a line that is not active (NOT_ACTIVE_LINE may pass) and sends it once the line is", async () => {
     const { h } = await installed();
     const tenant = h.host.context.ports.tenants.open(`${encodeURIComponent(h.fake.portal.memberId)}/1`);
     h.host.context.lines.ensure(tenant.id, h.fake.portal.memberId, 1);
-    const sent = h.host.deliver(
-      {
-        kind: "incoming",
-        body: { chat: { contact: "tg-1" }, message: { content: { text: "hi", format: "text" }, attachments: [] } },
+    const request = {
+      kind: "incoming" as const,
+      body: {
+        chat: { contact: "tg-1" },
+        message: { content: { text: "hi", format: "text" as const }, attachments: [] },
       },
-      tenant,
-      "request-5",
-    );
-    await expect(sent).rejects.toMatchObject({ code: "NOT_ACTIVE_LINE", retryable: false });
+    };
+    const sent = h.host.deliver(request, tenant, "request-5");
+    await expect(sent).rejects.toMatchObject({ code: "NOT_ACTIVE_LINE", retryable: true });
     await expect(sent).rejects.toBeInstanceOf(CrmRefusedError);
+    // The administrator connects the line: the outbox's next attempt goes through.
+    await connectLine(h);
+    await h.host.deliver(request, tenant, "request-5");
+    expect(h.fake.portal.messages({ line: 1 }).map((m) => m.text)).toEqual(["hi"]);
   });
 });
 

@@ -8,7 +8,6 @@ import { SwitchboardError } from "@switchboard/core";
 /** Codes that a retry of the same call cannot fix: our call or the app's rights are wrong. */
 const PERMANENT = new Set([
   "ERROR_ARGUMENT",
-  "NOT_ACTIVE_LINE",
   "WRONG_AUTH_TYPE",
   "insufficient_scope",
   "invalid_scope",
@@ -24,11 +23,14 @@ const PERMANENT = new Set([
   "ERROR_BATCH_METHOD_NOT_ALLOWED",
 ]);
 /**
- * Codes that say "later": the portal's limits, its own failures, a manual block, and a token that
- * expired again after the call's one refresh (under load it can; the next attempt refreshes again).
+ * Codes that say "later": the portal's limits, its own failures, a manual block, a token that
+ * expired again after the call's one refresh (under load it can; the next attempt refreshes again),
+ * and a line that is not active: an administrator can activate it, and a customer's message to it
+ * waits in the outbox (until its age limit) rather than being dropped at once.
  */
 const TRANSIENT = new Set([
   "expired_token",
+  "NOT_ACTIVE_LINE",
   "QUERY_LIMIT_EXCEEDED",
   "OPERATION_TIME_LIMIT",
   "INTERNAL_SERVER_ERROR",

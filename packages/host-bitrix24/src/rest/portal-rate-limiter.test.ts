@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { manualTimers } from "../time/timers.js";
-import { PortalRateLimiter } from "./portal-rate-limiter.js";
+import { MAX_HOLD_OFF_MS, PortalRateLimiter } from "./portal-rate-limiter.js";
 
 const flush = () => new Promise((resolve) => setImmediate(resolve));
 
@@ -40,6 +40,13 @@ describe("PortalRateLimiter", () => {
     expect(got).toBe(true);
     expect(limiter.holdOff("p", 10_000)).toBe(9_500);
     expect(limiter.available("other")).toBe(50);
+  });
+
+  it("holds a portal off longer for each refusal in a row, up to a cap", () => {
+    const timers = manualTimers(0);
+    const limiter = new PortalRateLimiter({ ratePerSecond: 2, burst: 50, timers });
+    expect([0, 1, 2, 3].map((n) => limiter.holdOff(`p${n}`, undefined, n))).toEqual([500, 1000, 2000, 4000]);
+    expect(limiter.holdOff("q", undefined, 40)).toBe(MAX_HOLD_OFF_MS);
   });
 
   it("lets a cancelled wait go without blocking the ones behind it", async () => {

@@ -7,6 +7,8 @@
  */
 import { realTimers, type Timers } from "../time/timers.js";
 
+/** The longest a portal is held off after refusals in a row (its bucket drains at least 2/s). */
+export const MAX_HOLD_OFF_MS = 30_000;
 /** Options of {@link PortalRateLimiter}. */
 export interface PortalRateLimiterOptions {
   /** Requests a second on average (`BITRIX24_RATE_PER_SECOND`). */
@@ -56,12 +58,15 @@ export class PortalRateLimiter {
 
   /**
    * The portal refused for its rate: nothing left in our bucket, and no request before `untilMs`
-   * (default: the time one request takes to drain from the portal's counter).
+   * (default: the time one request takes to drain from the portal's counter, doubled for each
+   * refusal in a row the caller has already met, up to {@link MAX_HOLD_OFF_MS}: other apps on the
+   * same IP share the portal's bucket, so our own rate is only the shortest wait that can help).
    */
-  holdOff(portal: string, untilMs?: number): number {
+  holdOff(portal: string, untilMs?: number, refusalsInARow = 0): number {
     const bucket = this.bucketOf(portal);
     const now = this.timers.now();
-    const until = untilMs ?? now + 1000 / this.ratePerSecond;
+    const step = Math.min(MAX_HOLD_OFF_MS, (1000 / this.ratePerSecond) * 2 ** Math.min(refusalsInARow, 16));
+    const until = untilMs ?? now + step;
     this.refill(bucket, now);
     bucket.tokens = 0;
     bucket.holdUntil = Math.max(bucket.holdUntil, until);

@@ -116,7 +116,7 @@ export class Bitrix24RestClient {
         continue;
       }
       if (code === "QUERY_LIMIT_EXCEEDED") {
-        const waitMs = this.options.limiter.holdOff(memberId);
+        const waitMs = this.options.limiter.holdOff(memberId, undefined, limitRetries);
         if (limitRetries++ < this.options.queryLimitRetries) continue;
         throw new PortalRateLimitError(`Bitrix24 ${method}: the portal's request limit is exceeded`, {
           code,
