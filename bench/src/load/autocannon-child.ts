@@ -16,6 +16,7 @@ const bodyOf = (): string => {
   return telegramUpdate(updateId, 1_000_000 + (i % source.chats), `${source.markerPrefix}${updateId}`);
 };
 
+const cpuBefore = process.cpuUsage();
 const result = await autocannon({
   url: spec.url,
   method: spec.method,
@@ -39,5 +40,6 @@ const out: LoadResult = {
   errors: result.errors,
   timeouts: result.timeouts,
   durationS: result.duration,
+  generatorCpuUs: process.cpuUsage(cpuBefore).user + process.cpuUsage(cpuBefore).system,
 };
 process.stdout.write(`${JSON.stringify(out)}\n`);

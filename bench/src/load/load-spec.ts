@@ -32,6 +32,8 @@ export interface LoadResult {
   errors: number;
   timeouts: number;
   durationS: number;
+  /** CPU the load generator itself used (µs, user + system): it shares the machine's cores with the gateway. */
+  generatorCpuUs?: number;
 }
 
 /** A Telegram text update with a unique id and a marker in its text. */

@@ -68,6 +68,11 @@ export async function acceptScenario(options: BenchOptions, log: (line: string) 
   const hookRun = await updates(10_000_000, options.durationS);
   const hookCpu = cpuPerRequest(hookCpuBefore, stack.gateway.cpuByThread(), hookRun.ok);
   log(`accept: gateway CPU per webhook update by thread (µs): ${JSON.stringify(hookCpu)}`);
+  // The generator shares the machine's cores with the gateway: its cost per request is part of
+  // any comparison of two phases' rates.
+  const generatorUs = (run: typeof ours) => ((run.generatorCpuUs ?? 0) / Math.max(1, run.ok)).toFixed(1);
+  const generatorNote = `load generator CPU per request (it shares the cores): send ${generatorUs(ours)} µs, webhook ${generatorUs(hookRun)} µs`;
+  log(`accept: ${generatorNote}`);
   const hookAccepted = hookWarm.ok + hookRun.ok;
   const probe = new DbProbe(stack.dbPath);
   const stored = probe.total();
@@ -119,6 +124,7 @@ export async function acceptScenario(options: BenchOptions, log: (line: string) 
     ],
     notes: [
       `${accepted} answers 2xx (warm-up included), ${stored} rows stored (the difference are requests in flight when autocannon stopped); non-2xx ${ours.non2xx + warm.non2xx}, errors ${ours.errors + warm.errors}`,
+      generatorNote,
       `each request carries one of ${POOL} distinct RS512 tokens (message id null, so every one is queued)`,
       `webhook: ${hookAccepted} updates answered 200 (warm-up included), ${hookStored} stored for the CRM; non-2xx ${hookRun.non2xx + hookWarm.non2xx}, errors ${hookRun.errors + hookWarm.errors}; unique updates from 1000 chats, the CRM holding its answers`,
     ],
