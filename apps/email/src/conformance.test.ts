@@ -140,6 +140,7 @@ runConformanceSuite({
         : { code: 451, message: "4.3.0 Try later", stage: "DATA" },
     );
   },
+  customerName: "Alice",
   async deliverIncoming(tenant, text) {
     await mailIn({ from: `Alice <${CUSTOMER}>`, to: accounts[tenant].address, subject: "Question", text });
   },

@@ -78,6 +78,10 @@ describe("Telegram ↔ Bitrix24 Open Lines", () => {
     // The customer's brackets cannot format: a zero-width space breaks every code.
     expect(received.text!.replace(/\u200b/g, "")).toBe("Hello [b]from[/b] Telegram");
     expect(received.text).not.toContain("[b]from");
+    // The Open Lines dialogue is named after the Telegram user (the chat's first name in the update).
+    const call = b24.calls("imconnector.send.messages").at(-1)!;
+    const item = (call.params as { MESSAGES: Array<{ user: { name?: string } }> }).MESSAGES[0]!;
+    expect(item.user.name).toBe("Ann");
 
     const said = await b24.portal.operatorSays(1, received.chatId, "Good [b]morning[/b]!");
     expect(said.events[0]!.status).toBe(200);

@@ -54,6 +54,8 @@ runConformanceSuite({
         : { error_code: 502, description: "Bad Gateway" };
     fakeApi().failNext("sendMessage", error, { token: TOKENS[0] });
   },
+  // The fake's private chats carry the first name "Ann".
+  customerName: "Ann",
   async deliverIncoming(tenant, text) {
     const res = await fakeApi().deliverUpdate(TOKENS[tenant], updates.text(CUSTOMER, text));
     if (res.status !== 200) throw new Error(`webhook answered ${res.status}`);

@@ -19,7 +19,8 @@ const HTTP_TIMEOUT_MS = 30_000;
 /** The `body` claim of a request: statuses carry only `{id, status}` on this wire. */
 function claimOf(request: OutboxRequest): unknown {
   if (request.kind === "status") return { id: request.body.id, status: request.body.status };
-  return request.body;
+  // The body claim is the protocol's `{chat, message}` exactly: what other hosts use stays out.
+  return { chat: request.body.chat, message: request.body.message };
 }
 
 /** Builds the host's `deliver`: signs with the tenant's HPT and sends to its CRM cluster. */

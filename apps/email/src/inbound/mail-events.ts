@@ -98,9 +98,16 @@ export async function mailEvents(
   const chatId = placement?.chatId ?? null;
   const autoReply = isAutoReply(mail);
 
+  const from = mail.from?.value[0];
+  const senderName = from?.address && normaliseAddress(from.address) === contact ? from.name?.trim() : undefined;
   const incoming: IncomingEvent = {
     kind: "incoming",
-    message: { chat: { id: chatId, contact, subject }, message: { content, attachments } },
+    message: {
+      chat: { id: chatId, contact, subject },
+      message: { content, attachments },
+      // The From display name, when the sender's address is the one it names.
+      ...(senderName ? { customer: { name: senderName } } : {}),
+    },
     externalId,
     // In the transaction that stores the message, and only the first time: the thread row commits
     // with the message, so a redelivery never finds one without the other.

@@ -41,9 +41,14 @@ export function toIncoming(update: Update, options: IncomingOptions): IncomingMe
   let text = lines.join("\n");
   if (group && text !== "") text = `${senderName(message)}: ${text}`;
   if (update.edited_message) text = `✏️ (edited) ${text}`.trimEnd();
+  // The conversation's name: the person in a private chat, the group's title in a group.
+  const name = (
+    group ? ("title" in chat ? chat.title : "") : [chat.first_name, chat.last_name].filter(Boolean).join(" ")
+  ).trim();
   return {
     chat: { contact: contactOf(chat) },
     message: { content: text === "" ? null : { text, format: "text" }, attachments },
+    ...(name ? { customer: { name } } : {}),
   };
 }
 

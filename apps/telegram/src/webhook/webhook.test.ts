@@ -30,7 +30,7 @@ function incomingFrom(contact: string): RecordedRequest<IncomingBody>[] {
 }
 
 describe("receiving", () => {
-  it("forwards a private text message with the chat as a tg://user contact", async () => {
+  it("forwards a private text message with the chat as a tg://user contact (the name other hosts get stays off this wire)", async () => {
     const chat = freshChat();
     await deliver(updates.text({ id: chat }, "Hello <world> & *friends*"));
     const got = await incomingWithText("Hello <world> & *friends*");

@@ -13,6 +13,7 @@ import type { OutgoingStore } from "../messages/outgoing-store.js";
 import type { SecretBox } from "../secrets/keyring.js";
 import type { TenantStore } from "../tenants/tenant-store.js";
 import type { GatewayRuntime, IncomingMessage, Tenant } from "./types.js";
+import type { IncomingRequestBody } from "../hosts/types.js";
 import { createEventStore, type EventStore } from "../webhooks/store-events.js";
 
 /** Builds the runtime object from core's parts, and the event store behind its `storeEvents` (for the webhook routes). */
@@ -43,9 +44,11 @@ export function createRuntime(parts: {
   // The claim and the outbox row are one: run inside a transaction whose failure rolls both back.
   const forwardInTransaction = (tenant: Tenant, message: IncomingMessage, externalId?: string): boolean => {
     if (externalId !== undefined && !claimOnce(tenant, "incoming", externalId)) return false;
-    const body = {
+    const name = message.customer?.name.trim();
+    const body: IncomingRequestBody = {
       chat: { id: message.chat.id ?? null, contact: message.chat.contact, subject: message.chat.subject ?? null },
       message: { content: message.message.content ?? null, attachments: message.message.attachments ?? [] },
+      ...(name ? { customer: { name } } : {}),
     };
     // One customer's messages reach the CRM in the order they came.
     outbox.enqueue(tenant.id, "incoming", body, message.chat.contact);

@@ -121,6 +121,11 @@ export type EditResult = string[] | void;
 export interface IncomingMessage {
   chat: { id?: string | null; contact: string; subject?: string | null };
   message: Omit<Message, "id">;
+  /**
+   * Who wrote, as the channel names them (a Telegram user's name, an email's display name), for
+   * hosts that show it (Bitrix24 names the Open Lines dialogue by it); SalesRender's wire has no place for it.
+   */
+  customer?: { name: string };
 }
 
 /** A file a signed link streams to whoever holds the link (the CRM downloading an attachment). */

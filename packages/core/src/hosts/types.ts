@@ -24,6 +24,8 @@ import type { SettingsData } from "../settings/form.js";
 export interface IncomingRequestBody {
   chat: { id: string | null; contact: string; subject: string | null };
   message: { content: MessageContent | null; attachments: Attachment[] };
+  /** The customer's name as the channel gave it (`IncomingMessage.customer`), when it did. */
+  customer?: { name: string };
 }
 
 /** A status of one of the CRM's messages, as the outbox stores it. */

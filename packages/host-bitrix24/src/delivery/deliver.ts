@@ -26,6 +26,8 @@ export type HostOutboxRequest =
       body: {
         chat: { id?: string | null; contact: string; subject?: string | null };
         message: { content: MessageContent | null; attachments: Attachment[] };
+        /** The customer's name as the channel gave it: the Open Lines dialogue is named by it. */
+        customer?: { name: string };
       };
     }
   | {
@@ -97,7 +99,7 @@ export class Bitrix24Delivery {
       ? customerTextToBbcode(body.message.content.text, body.message.content.format)
       : "";
     const item = sendMessagesItem({
-      user: { id: contact },
+      user: { id: contact, ...(body.customer ? { name: body.customer.name } : {}) },
       chat: { id: contact, ...(body.chat.subject ? { name: body.chat.subject } : {}) },
       message: {
         // The same id on every attempt: a retry after a lost answer names the message the portal may

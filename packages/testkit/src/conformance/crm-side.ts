@@ -102,6 +102,6 @@ export interface CrmSide {
   /** Customer messages the CRM received, oldest first. */
   incoming(): HeardIncoming[];
   /** The host's own wire checks of a customer message it received for `tenant` (the one containing `text`). */
-  expectIncomingWire(tenant: TenantIndex, text: string): void;
+  expectIncomingWire(tenant: TenantIndex, text: string, customerName?: string): void;
   close(): Promise<void>;
 }

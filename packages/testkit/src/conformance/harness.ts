@@ -37,6 +37,12 @@ export interface ConformanceHarness {
   failNextSend(kind: "permanent" | "transient"): void;
   /** Delivers a customer message with this text through the gateway's real inbound path for the tenant. */
   deliverIncoming(tenant: TenantIndex, text: string): Promise<void>;
+  /**
+   * The name `deliverIncoming`'s customer has on the channel (a Telegram first name, an email's
+   * From display name), when the channel has names: hosts that show one (Bitrix24) must show it,
+   * and SalesRender's wire, which has no place for it, must not carry it.
+   */
+  customerName?: string;
   /** The channel's HTTP webhooks, driven with the requests the channel really sends. */
   webhook: WebhookHarness;
   /**

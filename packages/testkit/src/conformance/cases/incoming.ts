@@ -12,7 +12,7 @@ export function incomingCases(ctx: SuiteContext): void {
     await ctx.harness.deliverIncoming(0, text);
     const rec = await waitIncoming(ctx, text);
     expect(rec.tenant).toBe(0);
-    ctx.side.expectIncomingWire(0, text);
+    ctx.side.expectIncomingWire(0, text, ctx.harness.customerName);
   });
 
   it("a customer message the CRM refuses for a moment is retried and reaches it once", async () => {

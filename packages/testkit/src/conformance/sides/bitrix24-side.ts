@@ -210,13 +210,25 @@ async function startBitrix24Side(options: { contact: string }): Promise<Bitrix24
           attachments: m.files.map((f) => ({ name: f.name ?? "", uri: f.url })),
         })),
       ),
-    expectIncomingWire(tenant, text) {
+    expectIncomingWire(tenant, text, customerName) {
       const found = messagesOf(tenant).filter((m) => m.text.includes(text));
       if (found.length !== 1) throw new Error(`portal ${tenant} got ${found.length} messages with ${text}`);
       const [message] = found;
       if (message!.connector !== connector(tenant)) throw new Error(`sent through connector ${message!.connector}`);
       // One customer, one dialogue: the gateway names the customer by the chat's contact.
       if (message!.userId !== message!.chatId) throw new Error(`user ${message!.userId} in chat ${message!.chatId}`);
+      if (customerName !== undefined) {
+        // The dialogue is named after the customer: `user.name` of the item that carried the text.
+        const items = fake
+          .calls("imconnector.send.messages")
+          .flatMap((call) => (call.params as { MESSAGES?: Array<Record<string, unknown>> }).MESSAGES ?? []);
+        const item = items.find((i) =>
+          String((i.message as { text?: unknown } | undefined)?.text ?? "").includes(text),
+        );
+        const name = (item?.user as { name?: unknown } | undefined)?.name;
+        if (name !== customerName)
+          throw new Error(`the customer is named ${JSON.stringify(name)}, not ${customerName}`);
+      }
       const other = messagesOf(tenant === 0 ? 1 : 0).filter((m) => m.text.includes(text));
       if (other.length) throw new Error(`the other portal got it too`);
     },

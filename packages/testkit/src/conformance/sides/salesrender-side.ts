@@ -135,6 +135,8 @@ async function startSalesRenderSide(options: { contact: string }): Promise<Sales
       expect(rec?.ref).toEqual(refOf(tenant));
       expect(rec!.body.chat.contact).toEqual(expect.any(String));
       expect(rec!.body.message).not.toHaveProperty("id");
+      // The protocol's body is `{chat, message}`: a customer's name other hosts get stays out.
+      expect(Object.keys(rec!.body).sort()).toEqual(["chat", "message"]);
       expect(rec!.claims).toMatchObject({ iss: gatewayUrl, aud: crm.url });
     },
     async close() {
