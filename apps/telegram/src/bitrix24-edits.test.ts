@@ -2,68 +2,26 @@
  * Operators' edits and deletes in a Bitrix24 Open Line reach the Telegram customer: the Telegram
  * gateway with the Bitrix24 host, the fake Bitrix24 and the fake Bot API, over loopback.
  */
-import { startGateway, type GatewayHandle } from "@switchboard/core";
-import { bitrix24 } from "@switchboard/host-bitrix24";
-import { salesrender } from "@switchboard/host-salesrender";
-import { startCrmSimulator, type CrmSimulator } from "@switchboard/testkit";
-import { startFakeBitrix24, type FakeBitrix24 } from "@switchboard/testkit/bitrix24";
-import { conformanceEnv } from "@switchboard/testkit/conformance";
-import { startFakeTelegram, UpdateBuilder, type FakeTelegram } from "@switchboard/testkit/telegram";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { telegram, type TelegramGateway } from "./gateway.js";
+import type { GatewayHandle } from "@switchboard/core";
+import type { FakeBitrix24 } from "@switchboard/testkit/bitrix24";
+import { UpdateBuilder, type FakeTelegram } from "@switchboard/testkit/telegram";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { TelegramGateway } from "./gateway.js";
+import { PORTAL_BOT_TOKEN as TOKEN, startBitrix24Stack, waitFor, type Bitrix24Stack } from "./test/bitrix24-stack.js";
 
-const TOKEN = "333333:CCbitrix-portal-token-xyz";
 const updates = new UpdateBuilder();
-const waitFor = <T>(check: () => T | undefined | false | Promise<T | undefined | false>) =>
-  vi.waitFor(
-    async () => {
-      const value = await check();
-      if (!value) throw new Error("not yet");
-      return value;
-    },
-    { timeout: 10_000, interval: 20 },
-  );
 
+let stack: Bitrix24Stack;
 let tg: FakeTelegram;
 let b24: FakeBitrix24;
-let crm: CrmSimulator;
 let gw: GatewayHandle<TelegramGateway>;
 
 beforeAll(async () => {
-  tg = await startFakeTelegram();
-  tg.addBot(TOKEN, { username: "portal_bot" });
-  b24 = await startFakeBitrix24();
-  crm = await startCrmSimulator();
-  gw = await startGateway(telegram, {
-    hosts: [salesrender, bitrix24],
-    env: {
-      ...conformanceEnv(crm),
-      SWITCHBOARD_HOSTS: "salesrender,bitrix24",
-      BITRIX24_CLIENT_ID: b24.clientId,
-      BITRIX24_CLIENT_SECRET: b24.clientSecret,
-      BITRIX24_OAUTH_URL: b24.url,
-    },
-    gatewayEnv: { apiRoot: tg.url },
-    port: 0,
-  });
-  const install = await b24.portal.install({ install: `${gw.url}bitrix24/install` });
-  expect(install.event.status).toBe(200);
-  const page = await b24.portal.openSettings(1, undefined, { lang: "en" });
-  const token = /name="sb_form" value="([^"]+)"/.exec(page.html)![1]!;
-  const saved = await b24.portal.openSettings(1, {
-    sb_form: token,
-    sb_lang: "en_US",
-    "settings[main][botToken]": TOKEN,
-  });
-  expect(saved.status).toBe(200);
-  expect(saved.html).toContain("Settings saved");
-  expect(b24.portal.connectorLine("switchboard_telegram", 1)).toMatchObject({ active: true, connected: true });
+  stack = await startBitrix24Stack();
+  ({ tg, b24, gw } = stack);
 });
 
-afterAll(async () => {
-  await gw?.stop({ timeoutMs: 1000 });
-  await Promise.all([tg?.close(), b24?.close(), crm?.close()]);
-});
+afterAll(() => stack?.close());
 
 /** A customer writes (so the line has a chat), then the operator answers `text`; resolves once delivered. */
 async function operatorAnswer(customer: number, text: string) {
