@@ -8,6 +8,7 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import type { Database, SecretBox } from "@switchboard/core";
 import { eq } from "drizzle-orm";
 import { bitrix24Portals } from "../db/schema.js";
+import type { StoredPortalTokens } from "../oauth/portal-tokens.js";
 
 /** What ONAPPINSTALL (or a re-authorisation) gives us for a portal. */
 export interface PortalInstall {
@@ -23,16 +24,6 @@ export interface PortalInstall {
   scope?: string | undefined;
   status?: string | undefined;
   languageId?: string | undefined;
-}
-
-/** A portal's tokens, opened, as the OAuth keeper takes them. */
-export interface PortalTokenRecord {
-  memberId: string;
-  clientEndpoint: string;
-  accessToken: string;
-  refreshToken: string;
-  expiresAt?: number;
-  needsReauthorisation?: boolean;
 }
 
 /** A rotated pair from the OAuth server. */
@@ -113,7 +104,7 @@ export class PortalStore {
   }
 
   /** The portal's tokens, or undefined when it is not installed (never installed, or uninstalled). */
-  load(memberId: string): PortalTokenRecord | undefined {
+  load(memberId: string): StoredPortalTokens | undefined {
     const row = this.db.select().from(bitrix24Portals).where(eq(bitrix24Portals.memberId, memberId)).get();
     if (!row || row.accessToken === null || row.refreshToken === null) return undefined;
     return {
