@@ -1,6 +1,6 @@
 import { text } from "drizzle-orm/sqlite-core";
 import { describe, expectTypeOf, it } from "vitest";
-import type { OutboxKind } from "../outbox/crm-outbox.js";
+import type { OutboxKind } from "../outbox/outbox-store.js";
 import type { ColumnsRow, RowOf } from "./row-of.js";
 import type { crmOutbox, outgoing } from "./schema.js";
 import type { TenantRow, tenantColumns } from "./tenant-rows.js";

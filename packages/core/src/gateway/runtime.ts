@@ -9,12 +9,12 @@ import type { FileStore } from "../files/file-store.js";
 import type { SignedLinks } from "../files/signed-links.js";
 import { safeFetch, safeStream } from "../net/safe-fetch.js";
 import type { CrmOutbox } from "../outbox/crm-outbox.js";
-import type { OutgoingStore } from "../messages/outgoing-store.js";
+import type { SqliteOutgoingStore } from "../messages/sqlite-outgoing-store.js";
 import type { SecretBox } from "../secrets/keyring.js";
 import type { TenantStore } from "../tenants/tenant-store.js";
 import type { GatewayRuntime, IncomingMessage, Tenant } from "./types.js";
 import type { IncomingRequestBody } from "../hosts/types.js";
-import { createEventStore, type EventStore } from "../webhooks/store-events.js";
+import { createEventStore, type EventIntake } from "../webhooks/store-events.js";
 
 /** Builds the runtime object from core's parts, and the event store behind its `storeEvents` (for the webhook routes). */
 export function createRuntime(parts: {
@@ -23,11 +23,11 @@ export function createRuntime(parts: {
   db: Database;
   tenants: TenantStore;
   outbox: CrmOutbox;
-  outgoing: OutgoingStore;
+  outgoing: SqliteOutgoingStore;
   links: SignedLinks;
   files: FileStore;
   secrets: SecretBox;
-}): { runtime: GatewayRuntime; events: EventStore } {
+}): { runtime: GatewayRuntime; events: EventIntake } {
   const { db, tenants, outbox, outgoing, links, files, config } = parts;
   const sqlite = db.$client;
   // The dedupe claim, a named hot path (every incoming event): a prepared statement.

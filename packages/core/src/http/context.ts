@@ -10,7 +10,7 @@ import type { AnyGateway, GatewayInstance, GatewayRuntime } from "../gateway/typ
 import type { HostInstance } from "../hosts/types.js";
 import type { Language } from "../i18n.js";
 import type { TenantStore } from "../tenants/tenant-store.js";
-import type { EventStore } from "../webhooks/store-events.js";
+import type { EventIntake } from "../webhooks/store-events.js";
 
 /** Variables set by middleware. */
 export interface AppEnv {
@@ -34,7 +34,7 @@ export interface AppDeps {
   files: FileStore;
   runtime: GatewayRuntime;
   /** Where the webhook routes store their events. */
-  events: EventStore;
+  events: EventIntake;
   /** True once the worker runs and the server may take traffic (and while the database takes writes). */
   isReady: () => boolean;
   /** Told about every request that failed because the database refused a write. */

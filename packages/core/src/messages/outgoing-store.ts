@@ -1,25 +1,19 @@
 /**
- * @module messages/outgoing-store — the one owner of the outgoing-message tables (`outgoing`,
- * `outgoing_parts`, `outgoing_send_parts`): a message's states in the send queue, its parts and
- * their statuses, a send's durable progress, and finding a message by a channel id.
+ * @module messages/outgoing-store — the seam of the outgoing-message tables (`outgoing`,
+ * `outgoing_parts`, `outgoing_send_parts`): the send queue's rows, their parts and statuses, a
+ * send's durable progress, edits and removals. One interface, one class per database
+ * (`SqliteOutgoingStore`, later `PgOutgoingStore`); the rows and parameters they share are here.
  *
- * The queue's statements are a named hot path: prepared statements, not the query builder.
+ * Every method is one unit of work: what it writes commits together (one transaction inside the
+ * method), and it is batch-oriented where the caller has many rows at once.
  */
-import type { Statement } from "better-sqlite3";
-import { lt, and, isNotNull, inArray } from "drizzle-orm";
-import type { Database } from "../db/client.js";
 import type { RowOf } from "../db/row-of.js";
-import { outgoing, outgoingParts } from "../db/schema.js";
-import { tenantRowsSql, type TenantRow } from "../db/tenant-rows.js";
-import type { SendParts } from "../gateway/types.js";
-import type { CrmOutbox } from "../outbox/crm-outbox.js";
+import type { outgoing } from "../db/schema.js";
+import type { TenantRow } from "../db/tenant-rows.js";
 import type { Chat, ChatMessage, MessageStatus } from "../protocol/chat.js";
-import { SendPartsStore } from "./send-parts.js";
-import { StatusTracker } from "./status-tracker.js";
-import type { StatusRequestBody } from "../hosts/types.js";
 
 /** The columns a claim returns: one list for the statement's RETURNING and the row's type. */
-const CLAIMED = [
+export const CLAIMED = [
   "id",
   "tenant_id",
   "crm_message_id",
@@ -45,38 +39,12 @@ export interface SentMessage {
 /** A tenant with queued messages, `t` the earliest due time. */
 export type QueuedTenantRow = TenantRow & { t: number };
 
-/** An earliest time over some rows (`MIN(…) AS t`), null when there are none. */
-type EarliestRow = { t: number | null };
-
-/**
- * The queue's statements, each named for what it does (the named hot path of the send queue):
- * bind parameters first, then the row it reads, typed from the schema.
- */
-interface QueueStatements {
-  insert: Statement<
-    [
-      tenantId: number,
-      crmMessageId: string | null,
-      payload: string,
-      contact: string,
-      hostData: string | null,
-      due: number,
-      now: number,
-    ]
-  >;
-  releaseExpired: Statement<{ now: number; running: string }, TenantRow>;
-  claimDue: Statement<{ tenantId: number; now: number; leaseUntil: number; limit: number }, OutgoingRow>;
-  defer: Statement<[due: number, id: number]>;
-  retry: Statement<[due: number, lastError: string, id: number]>;
-  sent: Statement<[details: string | null, finishedAt: number, id: number]>;
-  failed: Statement<[lastError: string, finishedAt: number, id: number]>;
-  tenantNextDue: Statement<{ tenantId: number }, EarliestRow>;
-  queuedTenants: Statement<[], QueuedTenantRow>;
-  nextLease: Statement<[running: string], EarliestRow>;
-  findOutgoing: Statement<
-    [tenantId: number, channelMessageId: string],
-    Pick<RowOf<typeof outgoing>, "payload" | "crm_message_id">
-  >;
+/** A message to store in the queue: its tenant, the message, and what its host keeps with it. */
+export interface QueuedMessage {
+  tenantId: number;
+  message: ChatMessage;
+  /** Stored as JSON with the message and carried into its statuses (`hostData`). */
+  hostData?: unknown;
 }
 
 /** An edit or removal to store in the queue, for the message the CRM gave as `crmMessageId`. */
@@ -100,363 +68,78 @@ export type OperationTarget =
   | { state: "sent"; crmMessageId: string; message: ChatMessage; channelIds: string[] }
   | { state: "failed" | "unknown" };
 
-/** A message to store in the queue: its tenant, the message, and what its host keeps with it. */
-export interface QueuedMessage {
-  tenantId: number;
-  message: ChatMessage;
-  /** Stored as JSON with the message and carried into its statuses (`hostData`). */
-  hostData?: unknown;
+/** A claimed row put back in the queue without counting its attempt, due at `at`. */
+export interface DeferredRow {
+  id: number;
+  at: number;
 }
 
-/** The outgoing-message tables and every write to them. */
-export class OutgoingStore {
-  private readonly statuses: StatusTracker;
-  private readonly progress: SendPartsStore;
-  private readonly stmt: QueueStatements;
-  private readonly outbox: CrmOutbox;
-  private readonly insertTx: (items: readonly QueuedMessage[], now: number) => boolean[];
-  private readonly sentTx: (items: SentMessage[], now: number) => number[];
-  private readonly failedTx: (row: OutgoingRow, reason: string, now: number) => number[];
-  private readonly insertOperationTx: (op: QueuedOperation, now: number) => OperationStored;
-  private readonly operationDoneTx: (row: OutgoingRow, ids: string[] | null, now: number) => number[];
-  private readonly operationFailedTx: (row: OutgoingRow, reason: string, report: boolean, now: number) => number[];
+/** What releasing expired leases did: the tenants whose rows went back, and the next foreign lease to check. */
+export interface ReleasedLeases {
+  tenantIds: number[];
+  /** The earliest lease of a send not in `running` after the release, or null when there is none. */
+  nextLease: number | null;
+}
 
-  constructor(
-    private readonly db: Database,
-    outbox: CrmOutbox,
-  ) {
-    const sqlite = db.$client;
-    this.outbox = outbox;
-    const tenant = tenantRowsSql();
-    this.statuses = new StatusTracker(db, outbox);
-    this.progress = new SendPartsStore(db, this.statuses);
-    this.stmt = {
-      insert: sqlite.prepare(
-        `INSERT INTO outgoing (tenant_id, crm_message_id, payload, contact, host_data, state, attempts, next_attempt_at, created_at)
-         VALUES (?, ?, ?, ?, ?, 'queued', 0, ?, ?)
-         ON CONFLICT DO NOTHING`,
-      ),
-      // A send of this process that outlives its lease is still running: never hand it out twice.
-      // Rows of a process that died mid-send go back to the queue (their attempt stays counted)
-      // and take their tenant's turn like any other.
-      releaseExpired: sqlite.prepare(
-        `UPDATE outgoing SET state = 'queued', lease_until = NULL
-         WHERE state = 'leased' AND lease_until <= @now AND id NOT IN (SELECT value FROM json_each(@running))
-         RETURNING tenant_id`,
-      ),
-      // One tenant's due rows, oldest first, through the (state, tenant, next_attempt_at) index.
-      claimDue: sqlite.prepare(
-        `UPDATE outgoing SET state = 'leased', lease_until = @leaseUntil, attempts = attempts + 1
-         WHERE id IN (SELECT id FROM outgoing WHERE state = 'queued' AND ${tenant} AND next_attempt_at <= @now
-                      ORDER BY next_attempt_at, id LIMIT @limit)
-         RETURNING ${CLAIMED.join(", ")}`,
-      ),
-      // A rate-limited message is put back without counting the attempt.
-      defer: sqlite.prepare(
-        `UPDATE outgoing SET state = 'queued', lease_until = NULL, attempts = attempts - 1, next_attempt_at = ? WHERE id = ?`,
-      ),
-      retry: sqlite.prepare(
-        `UPDATE outgoing SET state = 'queued', lease_until = NULL, next_attempt_at = ?, last_error = ? WHERE id = ?`,
-      ),
-      sent: sqlite.prepare(
-        `UPDATE outgoing SET state = 'sent', lease_until = NULL, details = ?, last_error = NULL, finished_at = ? WHERE id = ?`,
-      ),
-      failed: sqlite.prepare(
-        `UPDATE outgoing SET state = 'failed', lease_until = NULL, last_error = ?, finished_at = ? WHERE id = ?`,
-      ),
-      tenantNextDue: sqlite.prepare(
-        `SELECT MIN(next_attempt_at) AS t FROM outgoing WHERE state = 'queued' AND ${tenant}`,
-      ),
-      queuedTenants: sqlite.prepare(
-        `SELECT tenant_id, MIN(next_attempt_at) AS t FROM outgoing WHERE state = 'queued' GROUP BY tenant_id`,
-      ),
-      // Leases of this process's running sends are not "expired work", whatever their time says.
-      nextLease: sqlite.prepare(
-        `SELECT MIN(lease_until) AS t FROM outgoing WHERE state = 'leased' AND id NOT IN (SELECT value FROM json_each(?))`,
-      ),
-      findOutgoing: sqlite.prepare(
-        `SELECT o.payload, o.crm_message_id FROM outgoing_parts p JOIN outgoing o ON o.id = p.outgoing_id
-         WHERE p.tenant_id = ? AND p.gateway_message_id = ?`,
-      ),
-    };
-    this.insertTx = sqlite.transaction((items: readonly QueuedMessage[], now: number) =>
-      items.map(
-        ({ tenantId, message, hostData }) =>
-          this.stmt.insert.run(
-            tenantId,
-            message.message.id,
-            JSON.stringify(message),
-            message.chat.contact,
-            hostData === undefined ? null : JSON.stringify(hostData),
-            now,
-            now,
-          ).changes > 0,
-      ),
-    );
-    this.sentTx = sqlite.transaction((items: SentMessage[], now: number) => {
-      const woken: number[] = [];
-      for (const { row, ids, details } of items) {
-        this.stmt.sent.run(details ? JSON.stringify(details) : null, now, row.id);
-        this.statuses.recordParts(row.tenant_id, row.id, ids);
-        this.progress.clear(row.id);
-        this.statuses.setMessageStatus(row.tenant_id, row.id, "sent");
-        // Statuses of parts that came while the rest was being sent.
-        this.statuses.catchUp(row.tenant_id, row.id);
-        woken.push(...this.wakeFollowers(row, now));
-      }
-      return woken;
-    });
-    this.failedTx = sqlite.transaction((row: OutgoingRow, reason: string, now: number) => {
-      this.stmt.failed.run(reason, now, row.id);
-      this.progress.clear(row.id);
-      this.statuses.setMessageStatus(row.tenant_id, row.id, "error", reason);
-      return this.wakeFollowers(row, now);
-    });
-    const findMessage = sqlite.prepare<
-      [tenantId: number, crmMessageId: string],
-      Pick<RowOf<typeof outgoing>, "id" | "state" | "contact" | "host_data">
-    >(
-      `SELECT id, state, contact, host_data FROM outgoing WHERE tenant_id = ? AND crm_message_id = ? AND action = 'send'`,
-    );
-    const insertOperation = sqlite.prepare<
-      [
-        tenantId: number,
-        action: string,
-        targetId: number,
-        operationKey: string,
-        payload: string,
-        contact: string,
-        hostData: string | null,
-        due: number,
-        now: number,
-      ]
-    >(
-      `INSERT INTO outgoing (tenant_id, action, target_id, operation_key, payload, contact, host_data, state, attempts, next_attempt_at, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', 0, ?, ?)
-       ON CONFLICT DO NOTHING`,
-    );
-    this.insertOperationTx = sqlite.transaction((op: QueuedOperation, now: number): OperationStored => {
-      const target = findMessage.get(op.tenantId, op.crmMessageId);
-      if (!target) return "unknown";
-      if (target.state === "failed") return "failed";
-      const hostData = op.hostData === undefined ? target.host_data : JSON.stringify(op.hostData);
-      const stored = insertOperation.run(
-        op.tenantId,
-        op.action,
-        target.id,
-        op.operationKey,
-        JSON.stringify({ message: op.message }),
-        target.contact,
-        hostData,
-        now,
-        now,
-      );
-      return stored.changes > 0 ? "queued" : "repeated";
-    });
-    // An operation waits for every earlier unfinished row of its message: the message itself, earlier edits.
-    this.blockerOf = sqlite.prepare(
-      `SELECT state, next_attempt_at, lease_until FROM outgoing
-       WHERE (id = @target OR target_id = @target) AND id < @id AND state IN ('queued', 'leased')
-       ORDER BY id LIMIT 1`,
-    );
-    this.targetRow = sqlite.prepare(
-      `SELECT state, crm_message_id, payload FROM outgoing WHERE id = ? AND tenant_id = ? AND action = 'send'`,
-    );
-    this.wakeStmt = sqlite.prepare(
-      `UPDATE outgoing SET next_attempt_at = MIN(next_attempt_at, @now)
-       WHERE state = 'queued' AND target_id = @target AND id > @id AND last_error IS NULL
-       RETURNING tenant_id`,
-    );
-    const finishOperation = sqlite.prepare<
-      [state: string, lastError: string | null, details: string | null, finishedAt: number, id: number]
-    >(`UPDATE outgoing SET state = ?, lease_until = NULL, last_error = ?, details = ?, finished_at = ? WHERE id = ?`);
-    // The ids an earlier edit left the message with (it may have deleted parts a shorter text no longer needs).
-    this.editedIds = sqlite.prepare(
-      `SELECT details FROM outgoing
-       WHERE target_id = ? AND id < ? AND action = 'edit' AND state = 'sent' AND details IS NOT NULL
-       ORDER BY id DESC LIMIT 1`,
-    );
-    const reportOperation = (row: OutgoingRow, status: "sent" | "error", ids: string[] | null, reason?: string) => {
-      if (row.action !== "edit" || row.target_id === null) return;
-      const target = this.targetRow.get(row.target_id, row.tenant_id);
-      if (!target?.crm_message_id) return;
-      const channelIds = ids ?? this.currentIds(row.target_id, row.id);
-      const body: StatusRequestBody = {
-        id: target.crm_message_id,
-        status,
-        ...(reason === undefined ? {} : { reason }),
-        ...(channelIds.length ? { channelIds } : {}),
-        ...(row.host_data === null ? {} : { hostData: JSON.parse(row.host_data) as unknown }),
-        operation: "edit",
-      };
-      this.outbox.enqueue(row.tenant_id, "status", body, target.crm_message_id);
-    };
-    this.operationDoneTx = sqlite.transaction((row: OutgoingRow, ids: string[] | null, now: number) => {
-      finishOperation.run("sent", null, ids ? JSON.stringify({ channelIds: ids }) : null, now, row.id);
-      reportOperation(row, "sent", ids);
-      return this.wakeFollowers(row, now);
-    });
-    this.operationFailedTx = sqlite.transaction((row: OutgoingRow, reason: string, report: boolean, now: number) => {
-      finishOperation.run("failed", reason, null, now, row.id);
-      if (report) reportOperation(row, "error", null, reason);
-      return this.wakeFollowers(row, now);
-    });
-    this.partIdsStmt = sqlite.prepare(
-      `SELECT gateway_message_id FROM outgoing_parts WHERE outgoing_id = ? ORDER BY rowid`,
-    );
-  }
+/** The outgoing message a channel message id belongs to. */
+export interface FoundOutgoing {
+  chat: Chat;
+  crmMessageId: string | null;
+}
 
-  private readonly blockerOf: Statement<
-    { target: number; id: number },
-    Pick<RowOf<typeof outgoing>, "state" | "next_attempt_at" | "lease_until">
-  >;
-  private readonly targetRow: Statement<
-    [id: number, tenantId: number],
-    Pick<RowOf<typeof outgoing>, "state" | "crm_message_id" | "payload">
-  >;
-  private readonly wakeStmt: Statement<{ now: number; target: number; id: number }, TenantRow>;
-  private readonly partIdsStmt: Statement<
-    [outgoingId: number],
-    Pick<RowOf<typeof outgoingParts>, "gateway_message_id">
-  >;
-
-  private readonly editedIds: Statement<[targetId: number, beforeId: number], Pick<RowOf<typeof outgoing>, "details">>;
-
-  /** The ids the message's parts have now: those of the last edit before `beforeId` that gave some, else those it was sent with. */
-  private currentIds(targetId: number, beforeId: number): string[] {
-    const edited = this.editedIds.get(targetId, beforeId);
-    if (edited?.details) return (JSON.parse(edited.details) as { channelIds: string[] }).channelIds;
-    return this.partIds(targetId);
-  }
-
-  private partIds(outgoingId: number): string[] {
-    return this.partIdsStmt.all(outgoingId).map((p) => p.gateway_message_id);
-  }
-
-  /** Makes the operations waiting behind a row that just finished due now; returns their tenants. */
-  private wakeFollowers(row: Pick<OutgoingRow, "id" | "target_id">, now: number): number[] {
-    return this.wakeStmt.all({ now, target: row.target_id ?? row.id, id: row.id }).map((r) => r.tenant_id);
-  }
-
-  /** Stores an edit or removal (one transaction), unless its message is unknown or failed, or it is a repeat. */
-  insertOperation(op: QueuedOperation, now: number): OperationStored {
-    return this.insertOperationTx(op, now);
-  }
-
-  /** Where an operation's message stands: still ahead of it in the queue (until when, at the latest), sent, or neither. */
-  operationTarget(row: OutgoingRow): OperationTarget {
-    if (row.target_id === null) return { state: "unknown" };
-    const blocker = this.blockerOf.get({ target: row.target_id, id: row.id });
-    if (blocker) {
-      return {
-        state: "waiting",
-        until: blocker.state === "leased" ? (blocker.lease_until ?? 0) : blocker.next_attempt_at,
-      };
-    }
-    const target = this.targetRow.get(row.target_id, row.tenant_id);
-    if (!target || target.crm_message_id === null) return { state: "unknown" };
-    if (target.state !== "sent") return { state: "failed" };
-    return {
-      state: "sent",
-      crmMessageId: target.crm_message_id,
-      message: JSON.parse(target.payload) as ChatMessage,
-      channelIds: this.currentIds(row.target_id, row.id),
-    };
-  }
-
-  /** Marks an operation carried out (its edit's status reported with `ids`); returns tenants with rows it woke. */
-  markOperationDone(row: OutgoingRow, ids: string[] | null, now: number): number[] {
-    return this.operationDoneTx(row, ids, now);
-  }
-
-  /** Marks an operation failed for good (an edit's error reported when `report`); returns tenants with rows it woke. */
-  markOperationFailed(row: OutgoingRow, reason: string, report: boolean, now: number): number[] {
-    return this.operationFailedTx(row, reason, report, now);
-  }
-
-  /** Runs `fn` in one transaction (the queue's claims of one wake-up). */
-  transaction<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R {
-    return this.db.$client.transaction(fn);
-  }
-
+/**
+ * The outgoing-message tables and every write to them. Methods that report a status to the CRM
+ * (`markSent`, `markFailed`, `markOperation*`, `report`) store the outbox row in the same
+ * transaction and tell the outbox's wake-up (given to the implementation) which tenant has one.
+ */
+export interface OutgoingStore {
   /** Stores messages in one transaction; each is true when stored, false when its tenant already has its CRM id. */
-  insertAll(items: readonly QueuedMessage[], now: number): boolean[] {
-    return this.insertTx(items, now);
-  }
-
-  /** Puts leased rows whose lease ran out (and whose send is not in `running`) back in the queue; returns their tenants. */
-  releaseExpired(now: number, running: string): number[] {
-    return this.stmt.releaseExpired.all({ now, running }).map((row) => row.tenant_id);
-  }
-
-  /** The earliest lease of a send not in `running` (a JSON array of row ids), or null. */
-  nextForeignLease(running: string): number | null {
-    return this.stmt.nextLease.get(running)!.t;
-  }
-
-  /** Leases up to `limit` of the tenant's due rows, oldest first, counting an attempt each. */
-  claimDue(tenantId: number, now: number, leaseUntil: number, limit: number): OutgoingRow[] {
-    return this.stmt.claimDue.all({ tenantId, now, leaseUntil, limit });
-  }
-
-  /** Puts a claimed row back without counting its attempt, due at `at`. */
-  defer(id: number, at: number): void {
-    this.stmt.defer.run(at, id);
-  }
-
-  /** Puts a failed row back for another attempt at `at`. */
-  retry(id: number, at: number, reason: string): void {
-    this.stmt.retry.run(at, reason, id);
-  }
-
+  insertAll(items: readonly QueuedMessage[], now: number): Promise<boolean[]>;
+  /** Stores an edit or removal (one transaction), unless its message is unknown or failed, or it is a repeat. */
+  insertOperation(op: QueuedOperation, now: number): Promise<OperationStored>;
+  /**
+   * Puts leased rows whose lease ran out, and whose send is not in `running` (this process's
+   * sends, still going whatever their lease says), back in the queue; their attempts stay counted.
+   */
+  releaseExpired(now: number, running: readonly number[]): Promise<ReleasedLeases>;
+  /** Leases up to `limit` of the tenant's due rows, oldest first, counting an attempt each (one atomic statement). */
+  claimDue(tenantId: number, now: number, leaseUntil: number, limit: number): Promise<OutgoingRow[]>;
+  /** Puts claimed rows back without counting their attempts (rate-limited, waiting, or shutting down). */
+  deferAll(rows: readonly DeferredRow[]): Promise<void>;
+  /** Puts a failed row back for another attempt at `at`, with why it failed. */
+  retry(id: number, at: number, reason: string): Promise<void>;
   /**
    * Marks messages sent (one transaction): their parts recorded, their progress cleared, `sent`
    * reported; returns the tenants of edits and removals that waited for them (now due).
    */
-  markSent(items: SentMessage[], now: number): number[] {
-    return this.sentTx(items, now);
-  }
-
+  markSent(items: readonly SentMessage[], now: number): Promise<number[]>;
   /** Marks a message failed for good (one transaction): its progress cleared, `error` reported; returns tenants as `markSent`. */
-  markFailed(row: OutgoingRow, reason: string, now: number): number[] {
-    return this.failedTx(row, reason, now);
-  }
-
+  markFailed(row: OutgoingRow, reason: string, now: number): Promise<number[]>;
+  /** Where an operation's message stands: still ahead of it in the queue (until when, at the latest), sent, or neither. */
+  operationTarget(row: OutgoingRow): Promise<OperationTarget>;
+  /** Marks an operation carried out (its edit's status reported with `ids`); returns tenants with rows it woke. */
+  markOperationDone(row: OutgoingRow, ids: string[] | null, now: number): Promise<number[]>;
+  /** Marks an operation failed for good (an edit's error reported when `report`); returns tenants with rows it woke. */
+  markOperationFailed(row: OutgoingRow, reason: string, report: boolean, now: number): Promise<number[]>;
   /** When the tenant's earliest queued row is due, or null. */
-  tenantNextDue(tenantId: number): number | null {
-    return this.stmt.tenantNextDue.get({ tenantId })!.t;
-  }
-
+  tenantNextDue(tenantId: number): Promise<number | null>;
   /** Every tenant with queued rows and its earliest due time. */
-  queuedTenants(): QueuedTenantRow[] {
-    return this.stmt.queuedTenants.all();
-  }
-
-  /** The durable progress of one send (`ctx.parts`). */
-  parts(tenantId: number, outgoingId: number): SendParts {
-    return this.progress.open(tenantId, outgoingId);
-  }
-
-  /** Applies a status the channel reported for one of its message ids; false if nothing moved. */
-  report(tenantId: number, channelMessageId: string, status: MessageStatus, reason?: string): boolean {
-    return this.statuses.report(tenantId, channelMessageId, status, reason);
-  }
-
+  queuedTenants(): Promise<QueuedTenantRow[]>;
+  /** The parts of one send recorded so far (`ctx.parts`), by part index. */
+  readParts(outgoingId: number): Promise<Map<number, string>>;
+  /**
+   * Records, durably, that the channel took part `index` of a send as `channelMessageId`, mapped at
+   * once so a status or a reply finds its message; `previous` is the id it replaces (one transaction).
+   */
+  recordPart(
+    tenantId: number,
+    outgoingId: number,
+    index: number,
+    channelMessageId: string,
+    previous: string | undefined,
+  ): Promise<void>;
+  /** Applies a status the channel reported for one of its message ids (one transaction); false if nothing moved. */
+  report(tenantId: number, channelMessageId: string, status: MessageStatus, reason?: string): Promise<boolean>;
   /** The outgoing message a channel message id belongs to. */
-  findOutgoing(tenantId: number, channelMessageId: string): { chat: Chat; crmMessageId: string | null } | undefined {
-    const row = this.stmt.findOutgoing.get(tenantId, channelMessageId);
-    if (!row) return undefined;
-    return { chat: (JSON.parse(row.payload) as ChatMessage).chat, crmMessageId: row.crm_message_id };
-  }
-}
-
-/** Deletes messages that finished before `cutoff`, with their parts; returns how many messages. */
-export function purgeFinishedMessages(db: Database, cutoff: number): number {
-  return db.transaction((tx) => {
-    const old = and(isNotNull(outgoing.finishedAt), lt(outgoing.finishedAt, cutoff));
-    tx.delete(outgoingParts)
-      .where(inArray(outgoingParts.outgoingId, tx.select({ id: outgoing.id }).from(outgoing).where(old)))
-      .run();
-    return tx.delete(outgoing).where(old).run().changes;
-  });
+  findOutgoing(tenantId: number, channelMessageId: string): Promise<FoundOutgoing | undefined>;
 }

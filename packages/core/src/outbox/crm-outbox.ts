@@ -7,7 +7,6 @@ import type { Statement } from "better-sqlite3";
 import { count } from "drizzle-orm";
 import type { Logger } from "pino";
 import type { Database } from "../db/client.js";
-import type { RowOf } from "../db/row-of.js";
 import { crmOutbox } from "../db/schema.js";
 import type { StorageHealth } from "../db/storage-health.js";
 import { tenantRowsSql } from "../db/tenant-rows.js";
@@ -19,11 +18,7 @@ import { isRetryable } from "../errors.js";
 import type { HostInstance, OutboxRequest } from "../hosts/types.js";
 import type { TenantStore } from "../tenants/tenant-store.js";
 
-/** A stored request to the CRM, as the outbox's statements read it. */
-type OutboxRow = RowOf<typeof crmOutbox>;
-
-/** The two kinds of request for the CRM: a customer's message, a status of one of the CRM's. */
-export type OutboxKind = OutboxRow["kind"];
+import type { OutboxKind, OutboxRow } from "./outbox-store.js";
 
 const CONCURRENCY = 32;
 

@@ -15,11 +15,11 @@ import type { ChatMessage } from "../protocol/chat.js";
 import type {
   OperationStored,
   OutgoingRow,
-  OutgoingStore,
   QueuedMessage,
   QueuedOperation,
   SentMessage,
 } from "../messages/outgoing-store.js";
+import type { SqliteOutgoingStore } from "../messages/sqlite-outgoing-store.js";
 import type { TenantStore } from "../tenants/tenant-store.js";
 import { MIN_ATTEMPTS_BEFORE_EXPIRY, retryDelay } from "../worker/backoff.js";
 import type { Clock } from "../worker/clock.js";
@@ -29,7 +29,7 @@ import { RateLimits } from "./rate-limiter.js";
 /** Dependencies of the send queue. */
 export interface SendQueueDeps {
   /** The outgoing-message tables. */
-  outgoing: OutgoingStore;
+  outgoing: SqliteOutgoingStore;
   tenants: TenantStore;
   /** The running gateway's `send`. */
   send: GatewayInstance["send"];

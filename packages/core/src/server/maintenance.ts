@@ -6,7 +6,7 @@ import type { Logger } from "pino";
 import type { Database } from "../db/client.js";
 import { seenEvents } from "../db/schema.js";
 import type { FileStore } from "../files/file-store.js";
-import { purgeFinishedMessages } from "../messages/outgoing-store.js";
+import { purgeFinishedMessages } from "../messages/sqlite-outgoing-store.js";
 
 const HOUR = 3600_000;
 /** Dedupe ids and finished messages are kept this long (Telegram redelivers for 24 h; CRMs retry for days). */

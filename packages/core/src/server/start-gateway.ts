@@ -29,7 +29,7 @@ import type {
 import { createApp } from "../http/create-app.js";
 import { createLogger } from "../logger.js";
 import { CrmOutbox } from "../outbox/crm-outbox.js";
-import { OutgoingStore } from "../messages/outgoing-store.js";
+import { SqliteOutgoingStore } from "../messages/sqlite-outgoing-store.js";
 import { createHostRuntime } from "../hosts/host-runtime.js";
 import { selectHosts, type SelectedHost } from "../hosts/select-hosts.js";
 import type { AnyHost, HostInstance } from "../hosts/types.js";
@@ -130,7 +130,7 @@ export async function startGateway<G extends AnyGateway>(
   const tenants = new TenantStore(db, keyring);
   const hosts = new Map<string, HostInstance>();
   const outbox = new CrmOutbox({ db, tenants, hosts, config, logger, clock, storage });
-  const outgoing = new OutgoingStore(db, outbox);
+  const outgoing = new SqliteOutgoingStore(db, outbox);
   const links = new SignedLinks(db, config.selfUri, keyring);
   const files = new FileStore(db, filesDir, { quotaBytes: config.tenantFilesQuotaBytes });
   const { runtime, events } = createRuntime({

@@ -13,7 +13,7 @@ export interface StoredEvents {
 }
 
 /** Stores the events of one request (a webhook, an SMTP message) atomically. */
-export interface EventStore {
+export interface EventIntake {
   /**
    * Stores them now: a crash or a full disk stores none of them, so the channel's redelivery
    * (after our 5xx) finds nothing half-done. A new event's `onStored` runs in the same
@@ -46,7 +46,7 @@ export function createEventStore(
   db: Database,
   runtime: Pick<GatewayRuntime, "forwardIncoming" | "reportStatus">,
   onFollowUpError: (error: unknown, tenant: Tenant) => void,
-): EventStore {
+): EventIntake {
   const sqlite = db.$client;
   // Follow-up failures are reported once the request is committed (a batch may be tried twice).
   const storeRequest = (tenant: Tenant, events: readonly WebhookEvent[], followUpErrors: unknown[]) => {
