@@ -11,3 +11,9 @@ export function runningOnCi(env?: NodeJS.ProcessEnv): boolean {
 export function searchPath(env?: NodeJS.ProcessEnv): string[] {
   return ((env ?? process.env).PATH ?? "").split(":").filter((dir) => dir !== "");
 }
+
+/** `SWITCHBOARD_TEST_DATABASE_URL`: an existing PostgreSQL server for the PostgreSQL tests, or undefined. */
+export function testDatabaseUrl(env?: NodeJS.ProcessEnv): string | undefined {
+  const url = (env ?? process.env).SWITCHBOARD_TEST_DATABASE_URL?.trim();
+  return url ? url : undefined;
+}
