@@ -17,24 +17,40 @@ describe("OptOuts", () => {
   });
   afterEach(() => db.$client.close());
 
-  it("records an opt-out per tenant and number, and a repeated one replaces the keyword", () => {
-    expect(optOuts.get(a, phone)).toBeUndefined();
-    optOuts.optOut(a, phone, "STOP");
-    expect(optOuts.get(a, phone)).toMatchObject({ keyword: "STOP" });
-    optOuts.optOut(a, phone, "21610");
-    const again = optOuts.get(a, phone);
+  it("records an opt-out per tenant and number, and a repeated one replaces the keyword", async () => {
+    expect(await optOuts.get(a, phone)).toBeUndefined();
+    await optOuts.optOut(a, phone, "STOP");
+    expect(await optOuts.get(a, phone)).toMatchObject({ keyword: "STOP" });
+    await optOuts.optOut(a, phone, "21610");
+    const again = await optOuts.get(a, phone);
     expect(again?.keyword).toBe("21610");
     expect(again?.optedOutAt).toBeGreaterThan(0);
-    expect(optOuts.get(b, phone)).toBeUndefined();
-    expect(optOuts.get(a, "+14155550101")).toBeUndefined();
+    expect(await optOuts.get(b, phone)).toBeUndefined();
+    expect(await optOuts.get(a, "+14155550101")).toBeUndefined();
   });
 
-  it("opting in removes only that tenant's opt-out and says whether there was one", () => {
-    optOuts.optOut(a, phone, "STOP");
-    optOuts.optOut(b, phone, "STOP");
-    expect(optOuts.optIn(a, phone)).toBe(true);
-    expect(optOuts.optIn(a, phone)).toBe(false);
-    expect(optOuts.get(a, phone)).toBeUndefined();
-    expect(optOuts.get(b, phone)).toMatchObject({ keyword: "STOP" });
+  it("opting in removes only that tenant's opt-out and says whether there was one", async () => {
+    await optOuts.optOut(a, phone, "STOP");
+    await optOuts.optOut(b, phone, "STOP");
+    expect(await optOuts.optIn(a, phone)).toBe(true);
+    expect(await optOuts.optIn(a, phone)).toBe(false);
+    expect(await optOuts.get(a, phone)).toBeUndefined();
+    expect(await optOuts.get(b, phone)).toMatchObject({ keyword: "STOP" });
+  });
+
+  it("a change made while a message is stored commits and rolls back with that transaction", async () => {
+    const storing = (change: () => void, commit: boolean) =>
+      db.$client.transaction(() => {
+        change();
+        if (!commit) throw new Error("the message was not stored");
+      })();
+    expect(() => storing(() => optOuts.changeWithinStoring(a, phone, { optOut: "STOP" }), false)).toThrow();
+    expect(await optOuts.get(a, phone)).toBeUndefined();
+    storing(() => optOuts.changeWithinStoring(a, phone, { optOut: "STOP" }), true);
+    expect(await optOuts.get(a, phone)).toMatchObject({ keyword: "STOP" });
+    expect(() => storing(() => optOuts.changeWithinStoring(a, phone, "opt-in"), false)).toThrow();
+    expect(await optOuts.get(a, phone)).toMatchObject({ keyword: "STOP" });
+    storing(() => optOuts.changeWithinStoring(a, phone, "opt-in"), true);
+    expect(await optOuts.get(a, phone)).toBeUndefined();
   });
 });

@@ -11,32 +11,51 @@ export interface OptOut {
   optedOutAt: number;
 }
 
-/** Reads and writes `sms_opt_outs`. */
+/** Reads and writes `sms_opt_outs` (portable: drizzle's query builder, awaited). */
 export class OptOuts {
   constructor(private readonly db: Database) {}
 
   /** The opt-out of a number (E.164) for a tenant, if it opted out. */
-  get(tenantId: number, phone: string): OptOut | undefined {
-    return this.db
+  async get(tenantId: number, phone: string): Promise<OptOut | undefined> {
+    const rows = await this.db
       .select({ keyword: smsOptOuts.keyword, optedOutAt: smsOptOuts.optedOutAt })
       .from(smsOptOuts)
       .where(this.number(tenantId, phone))
-      .get();
+      .limit(1);
+    return rows[0];
   }
 
   /** Records that a number opted out (again). */
-  optOut(tenantId: number, phone: string, keyword: string): void {
-    const change = { keyword, optedOutAt: Date.now() };
-    this.db
-      .insert(smsOptOuts)
-      .values({ tenantId, phone, ...change })
-      .onConflictDoUpdate({ target: [smsOptOuts.tenantId, smsOptOuts.phone], set: change })
-      .run();
+  async optOut(tenantId: number, phone: string, keyword: string): Promise<void> {
+    await this.optOutQuery(tenantId, phone, keyword);
   }
 
   /** Removes an opt-out; true when there was one. */
-  optIn(tenantId: number, phone: string): boolean {
-    return this.db.delete(smsOptOuts).where(this.number(tenantId, phone)).run().changes > 0;
+  async optIn(tenantId: number, phone: string): Promise<boolean> {
+    return (await this.optInQuery(tenantId, phone)).length > 0;
+  }
+
+  /**
+   * The same change, for core's `onStored`: written inside the transaction that stores the inbound
+   * STOP or START, so it commits or rolls back with the message. SQLite only, and synchronous:
+   * better-sqlite3's transaction cannot await. PostgreSQL needs `onStored` to hand over its
+   * transaction's handle (core's event store, phase 2).
+   */
+  changeWithinStoring(tenantId: number, phone: string, change: { optOut: string } | "opt-in"): void {
+    if (change === "opt-in") this.optInQuery(tenantId, phone).all();
+    else this.optOutQuery(tenantId, phone, change.optOut).run();
+  }
+
+  private optOutQuery(tenantId: number, phone: string, keyword: string) {
+    const change = { keyword, optedOutAt: Date.now() };
+    return this.db
+      .insert(smsOptOuts)
+      .values({ tenantId, phone, ...change })
+      .onConflictDoUpdate({ target: [smsOptOuts.tenantId, smsOptOuts.phone], set: change });
+  }
+
+  private optInQuery(tenantId: number, phone: string) {
+    return this.db.delete(smsOptOuts).where(this.number(tenantId, phone)).returning({ phone: smsOptOuts.phone });
   }
 
   private number(tenantId: number, phone: string) {

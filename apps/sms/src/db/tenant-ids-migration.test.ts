@@ -13,7 +13,7 @@ const B: PluginReference = { companyId: "2/b", pluginAlias: "sms", pluginId: "ü
 const PHONE = "+14155550100";
 
 describe("migration 0002 (tenant ids)", () => {
-  it("keys every opt-out by its tenant's id, and each still holds for its tenant only", () => {
+  it("keys every opt-out by its tenant's id, and each still holds for its tenant only", async () => {
     const path = join(mkdtempSync(join(tmpdir(), "sms-upgrade-")), "sms.sqlite");
     const before = openDatabase(path, {
       coreMigrations: migrationsUpTo(CORE_MIGRATIONS, "0003_send_parts"),
@@ -39,11 +39,11 @@ describe("migration 0002 (tenant ids)", () => {
           }
         ).id;
       const optOuts = new OptOuts(after);
-      expect(optOuts.get(idOf(A), PHONE)).toEqual({ keyword: "STOP", optedOutAt: 1234 });
-      expect(optOuts.get(idOf(B), PHONE)).toBeUndefined();
-      expect(optOuts.get(idOf(B), "+14155550111")).toEqual({ keyword: "21610", optedOutAt: 1234 });
-      expect(optOuts.optIn(idOf(A), PHONE)).toBe(true);
-      expect(optOuts.get(idOf(A), PHONE)).toBeUndefined();
+      expect(await optOuts.get(idOf(A), PHONE)).toEqual({ keyword: "STOP", optedOutAt: 1234 });
+      expect(await optOuts.get(idOf(B), PHONE)).toBeUndefined();
+      expect(await optOuts.get(idOf(B), "+14155550111")).toEqual({ keyword: "21610", optedOutAt: 1234 });
+      expect(await optOuts.optIn(idOf(A), PHONE)).toBe(true);
+      expect(await optOuts.get(idOf(A), PHONE)).toBeUndefined();
     } finally {
       after.$client.close();
     }

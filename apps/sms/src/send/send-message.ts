@@ -42,7 +42,7 @@ export function createSender(deps: SenderDeps) {
     }
     const { account, sender } = saved;
     const to = contactToE164(message.chat.contact, tenant.country);
-    const optedOut = optOuts.get(tenant.id, to);
+    const optedOut = await optOuts.get(tenant.id, to);
     if (optedOut) {
       throw new ChannelRefusedError(
         `Twilio: ${to} has opted out (texted ${optedOut.keyword}), so nothing was sent; they can text START to opt back in`,
@@ -74,7 +74,8 @@ export function createSender(deps: SenderDeps) {
           const media = index === 0 && plan.mediaUrls.length ? { mediaUrl: plan.mediaUrls } : {};
           sid = (await client.messages.create({ ...common, ...media, ...(body ? { body } : {}) })).sid;
         } catch (error) {
-          if (error instanceof ChannelRefusedError && error.code === OPTED_OUT) optOuts.optOut(tenant.id, to, "21610");
+          if (error instanceof ChannelRefusedError && error.code === OPTED_OUT)
+            await optOuts.optOut(tenant.id, to, "21610");
           throw error;
         }
         ctx.parts.record(index, sid);

@@ -89,8 +89,11 @@ function applyOptChange(
 ): void {
   const change = optChangeOf(body, optOutType);
   if (!change) return;
-  if (change.action === "opt-out") deps.optOuts.optOut(tenant.id, contact, change.keyword);
-  else deps.optOuts.optIn(tenant.id, contact);
+  deps.optOuts.changeWithinStoring(
+    tenant.id,
+    contact,
+    change.action === "opt-out" ? { optOut: change.keyword } : "opt-in",
+  );
   deps.runtime.logger.info(
     { tenant: tenant.id, action: change.action, keyword: change.keyword },
     "recipient changed their SMS opt-in",

@@ -66,7 +66,7 @@ export function statusWebhook(deps: StatusDeps): WebhookDefinition<SmsSettings> 
     path: STATUS_ROUTE,
     maxBytes: WEBHOOK_BODY_LIMIT,
     verify: verifyTwilioRequest(deps.runtime.logger),
-    parse(request, tenant) {
+    async parse(request, tenant) {
       const params = twilioParams(request);
       const sid = param(params, "MessageSid") ?? param(params, "SmsSid");
       const twilioStatus = param(params, "MessageStatus") ?? param(params, "SmsStatus") ?? "";
@@ -75,7 +75,7 @@ export function statusWebhook(deps: StatusDeps): WebhookDefinition<SmsSettings> 
       const code = param(params, "ErrorCode");
       if (code === "21610") {
         const to = toE164(param(params, "To") ?? "");
-        if (to) deps.optOuts.optOut(tenant.id, to, "21610");
+        if (to) await deps.optOuts.optOut(tenant.id, to, "21610");
       }
       const reason = status === "error" ? errorReason(twilioStatus, code, param(params, "ErrorMessage")) : undefined;
       return {
