@@ -13,7 +13,7 @@ const A: PluginReference = { companyId: "1", pluginAlias: "telegram", pluginId: 
 const B: PluginReference = { companyId: "2 two", pluginAlias: "telegram", pluginId: "20" };
 
 describe("migration 0001 (tenant ids)", () => {
-  it("keys every telegram_webhooks row by its tenant's id, and each stored secret still opens the webhook", () => {
+  it("keys every telegram_webhooks row by its tenant's id, and each stored secret still opens the webhook", async () => {
     const box = new Keyring(new SecretKey(randomBytes(32)));
     const path = join(mkdtempSync(join(tmpdir(), "telegram-upgrade-")), "telegram.sqlite");
     const before = openDatabase(path, {
@@ -43,11 +43,11 @@ describe("migration 0001 (tenant ids)", () => {
           }
         ).id;
       const secrets = new WebhookSecrets({ db: after, secrets: box });
-      expect(secrets.find(idOf(A), "111111")).toBe("secret-0");
-      expect(secrets.find(idOf(B), "211111")).toBe("secret-1");
-      expect(secrets.find(idOf(B), "111111")).toBeUndefined();
+      expect(await secrets.find(idOf(A), "111111")).toBe("secret-0");
+      expect(await secrets.find(idOf(B), "211111")).toBe("secret-1");
+      expect(await secrets.find(idOf(B), "111111")).toBeUndefined();
       const orphan = { companyId: "9", pluginAlias: "telegram", pluginId: "90" };
-      expect(secrets.find(idOf(orphan), "999999")).toBe("secret-orphan");
+      expect(await secrets.find(idOf(orphan), "999999")).toBe("secret-orphan");
       expect(after.$client.prepare(`SELECT count(*) AS n FROM telegram_webhooks`).get()).toEqual({ n: 3 });
     } finally {
       after.$client.close();

@@ -16,9 +16,10 @@ export function newWebhookSecret(): string {
 }
 
 /**
- * Reads and writes `telegram_webhooks`; the secret is stored sealed (`runtime.secrets`). `find` runs
- * on every update (the webhook's hot path): its query is prepared once, and a sealed value already
- * opened is not decrypted again (a new save stores a new sealed value, which is opened afresh).
+ * Reads and writes `telegram_webhooks` (portable: drizzle's query builder, awaited); the secret is
+ * stored sealed (`runtime.secrets`). `find` runs on every update (the webhook's hot path): its query
+ * is prepared once, and a sealed value already opened is not decrypted again (a new save stores a
+ * new sealed value, which is opened afresh).
  */
 export class WebhookSecrets {
   private readonly db: GatewayRuntime["db"];
@@ -35,22 +36,22 @@ export class WebhookSecrets {
       .select({ botId: telegramWebhooks.botId, secret: telegramWebhooks.secret })
       .from(telegramWebhooks)
       .where(eq(telegramWebhooks.tenantId, sql.placeholder("tenantId")))
+      .limit(1)
       .prepare();
   }
 
   /** Records the secret a tenant's webhook was just set with on bot `botId`, replacing the previous one. */
-  save(tenantId: number, botId: string, secret: string): void {
+  async save(tenantId: number, botId: string, secret: string): Promise<void> {
     const row = { botId, secret: this.box.seal(secret), updatedAt: Date.now() };
-    this.db
+    await this.db
       .insert(telegramWebhooks)
       .values({ tenantId, ...row })
-      .onConflictDoUpdate({ target: telegramWebhooks.tenantId, set: row })
-      .run();
+      .onConflictDoUpdate({ target: telegramWebhooks.tenantId, set: row });
   }
 
   /** The tenant's secret, if its webhook was set on bot `botId`; otherwise nothing opens the webhook. */
-  find(tenantId: number, botId: string): string | undefined {
-    const row = this.byTenant.get({ tenantId });
+  async find(tenantId: number, botId: string): Promise<string | undefined> {
+    const [row] = await this.byTenant.execute({ tenantId });
     if (!row || row.botId !== botId || row.secret === "") return undefined;
     const known = this.opened.get(tenantId);
     if (known?.sealed === row.secret) return known.secret;

@@ -47,7 +47,7 @@ export function createSender(bots: Bots, memory: SendMemory, runtime: GatewayRun
         const indexes = Array.from({ length: count }, (_, i) => first + i);
         first += count;
         // Telegram took it on an earlier try (before a 429, a restart or a crash): never again.
-        if (indexes.every((index) => ctx.parts.get(index) !== undefined)) continue;
+        if (await allRecorded(ctx.parts, indexes)) continue;
         const messages = await runWithMigration(
           target,
           () => runStep(stepContext, target.chatId, step),
@@ -56,20 +56,27 @@ export function createSender(bots: Bots, memory: SendMemory, runtime: GatewayRun
             ctx.logger.info({ to }, "group migrated to a supergroup; resending there");
           },
         );
-        messages.forEach((m, i) => ctx.parts.record(indexes[0]! + i, `${m.chat.id}:${m.message_id}`));
+        for (const [i, m] of messages.entries())
+          await ctx.parts.record(indexes[0]! + i, `${m.chat.id}:${m.message_id}`);
       }
     } catch (error) {
       throw toSendError(error, token);
     } finally {
       memory.release(message.queueId);
     }
-    return result(ctx.parts, target.chatId, contactChat);
+    return result(await ctx.parts.all(), target.chatId, contactChat);
   };
 }
 
+/** Whether an earlier try recorded every one of these parts. */
+async function allRecorded(parts: SendParts, indexes: readonly number[]): Promise<boolean> {
+  for (const index of indexes) if ((await parts.get(index)) === undefined) return false;
+  return true;
+}
+
 /** Every message id of the message, in part order (a retry's and the earlier tries' alike). */
-function result(parts: SendParts, chatId: ChatId, contactChat: ChatId): SendResult {
-  const ids = [...parts.all()].sort(([a], [b]) => a - b).map(([, id]) => id);
+function result(parts: ReadonlyMap<number, string>, chatId: ChatId, contactChat: ChatId): SendResult {
+  const ids = [...parts].sort(([a], [b]) => a - b).map(([, id]) => id);
   return {
     ids,
     details: {

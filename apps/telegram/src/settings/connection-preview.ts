@@ -78,7 +78,7 @@ export function createConnectionPreview(
     }
     const expected = webhookUrl(runtime, tenant.publicId);
     const lines = [`**${t("bot")}:** [@${md(username)}](https://t.me/${encodeURIComponent(username)})`];
-    const secretStored = secrets.find(tenant.id, botIdOf(token)) !== undefined;
+    const secretStored = (await secrets.find(tenant.id, botIdOf(token))) !== undefined;
     const webhook =
       info.url === expected
         ? secretStored

@@ -49,7 +49,9 @@ export function createSettingsVerifier(
 function createVerifier(bots: Bots, runtime: GatewayRuntime<TelegramSettings>, secrets: WebhookSecrets): Verify {
   return async ({ tenant, settings, previous }) => {
     const token = settings.main.botToken ?? "";
-    const sameBot = runtime.tenants.all().find((t) => t.id !== tenant.id && t.settings.main?.botToken === token);
+    const sameBot = (await runtime.tenants.all()).find(
+      (t) => t.id !== tenant.id && t.settings.main?.botToken === token,
+    );
     if (sameBot) {
       // One bot has one webhook: a second tenant would silently steal the first one's messages.
       throw fieldError({
@@ -92,7 +94,7 @@ function createVerifier(bots: Bots, runtime: GatewayRuntime<TelegramSettings>, s
       }
       throw unreachable(error, token, "set the webhook");
     }
-    secrets.save(tenant.id, botIdOf(token), secret);
+    await secrets.save(tenant.id, botIdOf(token), secret);
     runtime.logger.info({ tenant: tenant.id, bot: bots.info(token)?.username, webhook: url }, "telegram webhook set");
     await releasePreviousBot(bots, previous as TelegramSettings, token, runtime.logger);
   };

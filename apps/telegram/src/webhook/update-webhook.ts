@@ -43,11 +43,11 @@ export function createUpdateWebhook(
   return {
     path: WEBHOOK_PATH,
     maxBytes: UPDATE_BODY_LIMIT,
-    verify(request, tenant) {
+    async verify(request, tenant) {
       const token = tenant.settings.main?.botToken;
       // A secret belongs to one bot: one set for another bot than the saved token's opens nothing,
       // and without a stored one nothing gets in (the connection preview says to save the settings).
-      const secret = token ? secrets.find(tenant.id, botIdOf(token)) : undefined;
+      const secret = token ? await secrets.find(tenant.id, botIdOf(token)) : undefined;
       return secret !== undefined && sameSecret(request.headers.get(SECRET_HEADER), secret) ? true : REFUSED;
     },
     parse(request, tenant) {

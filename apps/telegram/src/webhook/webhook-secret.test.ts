@@ -24,7 +24,7 @@ function hookSecret(tenant: 0 | 1): string {
   return secret;
 }
 
-function storedSecret(tenant: 0 | 1): string | undefined {
+function storedSecret(tenant: 0 | 1): Promise<string | undefined> {
   return stack.gw.instance.webhookSecrets.find(tenantIdOf(stack, TENANTS[tenant]), BOT_IDS[tenant]);
 }
 
@@ -83,7 +83,7 @@ describe("the webhook secret", () => {
     for (let i = 0; i < 3; i += 1) {
       await save(0);
       seen.push(hookSecret(0));
-      expect(storedSecret(0)).toBe(hookSecret(0));
+      expect(await storedSecret(0)).toBe(hookSecret(0));
     }
     // Same token, same tenant, four different secrets: nothing about it comes from the token.
     expect(new Set(seen).size).toBe(4);
@@ -113,7 +113,7 @@ describe("the webhook secret", () => {
     );
     const res = await stack.crm.putSettings(stack.url, TENANTS[0], { main: { allowGroups: false } });
     expect(res.status).toBe(400);
-    expect(storedSecret(0)).toBe(before);
+    expect(await storedSecret(0)).toBe(before);
     expect(await deliverText(0, "after a refused save")).toBe(200);
     await waitForwarded("after a refused save");
   });
@@ -121,10 +121,7 @@ describe("the webhook secret", () => {
   it("lets nothing in while the tenant has no stored secret, until the settings are saved again", async () => {
     const ref = TENANTS[1];
     const current = hookSecret(1);
-    stack.gw.runtime.db
-      .delete(telegramWebhooks)
-      .where(eq(telegramWebhooks.tenantId, tenantIdOf(stack, ref)))
-      .run();
+    await stack.gw.runtime.db.delete(telegramWebhooks).where(eq(telegramWebhooks.tenantId, tenantIdOf(stack, ref)));
     const statuses = [
       await deliverText(1, "no secret stored 1"),
       await deliverText(1, "no secret stored 2", null),
@@ -135,7 +132,7 @@ describe("the webhook secret", () => {
     expect(((await preview.json()) as { markdown: string }).markdown).toContain("secret is not stored here");
 
     // A secret stored for another bot opens nothing either.
-    stack.gw.instance.webhookSecrets.save(tenantIdOf(stack, ref), "999999", current);
+    await stack.gw.instance.webhookSecrets.save(tenantIdOf(stack, ref), "999999", current);
     expect(await deliverText(1, "secret of another bot", current)).toBe(401);
 
     await save(1);
@@ -147,7 +144,7 @@ describe("the webhook secret", () => {
     );
   });
 
-  it("is decrypted once per stored value on the hot path, and a newly saved one at once", () => {
+  it("is decrypted once per stored value on the hot path, and a newly saved one at once", async () => {
     const box = stack.gw.runtime.secrets;
     let opened = 0;
     // Its own store over the same table, to count what it decrypts.
@@ -156,12 +153,13 @@ describe("the webhook secret", () => {
       secrets: { seal: (text) => box.seal(text), open: (sealed) => (opened++, box.open(sealed)) },
     });
     const ref = 909;
-    store.save(ref, "909090", "first-secret");
-    expect([1, 2, 3].map(() => store.find(ref, "909090"))).toEqual(["first-secret", "first-secret", "first-secret"]);
+    await store.save(ref, "909090", "first-secret");
+    const found = [await store.find(ref, "909090"), await store.find(ref, "909090"), await store.find(ref, "909090")];
+    expect(found).toEqual(["first-secret", "first-secret", "first-secret"]);
     expect(opened).toBe(1);
-    store.save(ref, "909090", "second-secret");
-    expect(store.find(ref, "909090")).toBe("second-secret");
-    expect(store.find(ref, "111111")).toBeUndefined();
+    await store.save(ref, "909090", "second-secret");
+    expect(await store.find(ref, "909090")).toBe("second-secret");
+    expect(await store.find(ref, "111111")).toBeUndefined();
     expect(opened).toBe(2);
   });
 
