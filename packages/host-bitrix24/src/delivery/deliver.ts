@@ -70,7 +70,7 @@ export class Bitrix24Delivery {
   private async deliverOnce(request: HostOutboxRequest, tenant: LineTenant, requestId: string): Promise<void> {
     const target = parseLineKey(tenant.key);
     if (!target) throw new UnreadableOutboxRequestError(`Tenant ${tenant.id} is not a Bitrix24 Open Line`);
-    const portal = this.host.portals.info(target.memberId);
+    const portal = await this.host.portals.info(target.memberId);
     if (!portal?.installed)
       throw new PortalUninstalledError(`The app is not installed in Bitrix24 portal ${target.memberId}`);
     // Its work waits (retried with backoff) until an administrator re-authorises it: nothing is dropped.

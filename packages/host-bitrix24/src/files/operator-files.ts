@@ -34,8 +34,8 @@ export async function openOperatorFile(
 ): Promise<OperatorFileResponse> {
   const target = parseLineKey(tenant.key);
   if (!target) throw new UnreadableOutboxRequestError(`Tenant ${tenant.id} is not a Bitrix24 Open Line`);
-  const tokens = host.portals.load(target.memberId);
-  const info = host.portals.info(target.memberId);
+  const tokens = await host.portals.load(target.memberId);
+  const info = await host.portals.info(target.memberId);
   if (!tokens || !info) throw new PortalUninstalledError(`The app is not installed in portal ${target.memberId}`);
   let url: URL;
   try {

@@ -40,8 +40,8 @@ export function parseLineKey(key: string): { memberId: string; line: number } | 
 }
 
 /** The tenant of a portal's line, created (with its `bitrix24_lines` row) the first time. */
-export function openLine(host: HostContext, memberId: string, line: number): LineTenant {
-  const tenant = host.ports.tenants.open(lineKey(memberId, line));
-  host.lines.ensure(tenant.id, memberId, line);
+export async function openLine(host: HostContext, memberId: string, line: number): Promise<LineTenant> {
+  const tenant = await host.ports.tenants.open(lineKey(memberId, line));
+  await host.lines.ensure(tenant.id, memberId, line);
   return tenant;
 }

@@ -45,9 +45,9 @@ describe("install", () => {
     const { h, install } = await installed();
     // The install was proven by spending its refresh token at the OAuth server: the new pair is kept.
     expect(h.fake.tokenRequests.map((r) => [r.grantType, r.status])).toEqual([["refresh_token", 200]]);
-    const row = h.host.context.portals.load(h.fake.portal.memberId)!;
+    const row = (await h.host.context.portals.load(h.fake.portal.memberId))!;
     expect(row.refreshToken).not.toBe(install.tokens.refreshToken);
-    const raw = JSON.stringify(h.host.context.portals["db"].select().from(bitrix24Portals).all());
+    const raw = JSON.stringify(await h.host.context.portals["db"].select().from(bitrix24Portals));
     expect(raw).not.toContain(row.refreshToken);
     expect(raw).not.toContain(row.accessToken);
     expect(raw).not.toContain(install.applicationToken);
@@ -78,10 +78,10 @@ describe("install", () => {
 
   it("installs again over an existing install (bindings kept, new tokens stored)", async () => {
     const { h } = await installed();
-    const first = h.host.context.portals.load(h.fake.portal.memberId)!.refreshToken;
+    const first = (await h.host.context.portals.load(h.fake.portal.memberId))!.refreshToken;
     const again = await h.fake.portal.install({ install: `${h.self}bitrix24/install` });
     expect(again.event.status).toBe(200);
-    expect(h.host.context.portals.load(h.fake.portal.memberId)!.refreshToken).not.toBe(first);
+    expect((await h.host.context.portals.load(h.fake.portal.memberId))!.refreshToken).not.toBe(first);
     expect(h.fake.portal.bindings()).toHaveLength(6);
   });
 
@@ -111,7 +111,7 @@ describe("install", () => {
     });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ installed: true, connector: "switchboard_echo" });
-    expect(h.host.context.portals.load(h.fake.portal.memberId)?.clientEndpoint).toBe(`${h.fake.url}/rest/`);
+    expect((await h.host.context.portals.load(h.fake.portal.memberId))?.clientEndpoint).toBe(`${h.fake.url}/rest/`);
     expect(h.fake.calls("imconnector.register")).toHaveLength(2);
   });
 
@@ -128,13 +128,13 @@ describe("install", () => {
     expect(install.event.status).toBe(502);
     expect(JSON.parse(install.event.answer!)).toMatchObject({ code: "portal_refused" });
     expect(JSON.parse(install.event.answer!).message).toContain("ERROR_ARGUMENT");
-    expect(h.host.context.portals.info(h.fake.portal.memberId)?.lastError).toContain("ERROR_ARGUMENT");
-    expect(h.host.context.portals.load(h.fake.portal.memberId)).toBeDefined();
+    expect((await h.host.context.portals.info(h.fake.portal.memberId))?.lastError).toContain("ERROR_ARGUMENT");
+    expect(await h.host.context.portals.load(h.fake.portal.memberId)).toBeDefined();
   });
 
   it("refuses a forged ONAPPINSTALL for an installed portal with 401, replacing nothing", async () => {
     const { h, install } = await installed();
-    const before = h.host.context.portals.load(h.fake.portal.memberId)!;
+    const before = (await h.host.context.portals.load(h.fake.portal.memberId))!;
     const forged = new URLSearchParams({
       event: "ONAPPINSTALL",
       "data[LANGUAGE_ID]": "en",
@@ -153,9 +153,13 @@ describe("install", () => {
     });
     expect(res.status).toBe(401);
     expect(await res.json()).toMatchObject({ code: "unauthorized" });
-    expect(h.host.context.portals.load(h.fake.portal.memberId)).toEqual(before);
-    expect(h.host.context.portals.applicationTokenMatches(h.fake.portal.memberId, "attacker-app-token")).toBe(false);
-    expect(h.host.context.portals.applicationTokenMatches(h.fake.portal.memberId, install.applicationToken)).toBe(true);
+    expect(await h.host.context.portals.load(h.fake.portal.memberId)).toEqual(before);
+    expect(await h.host.context.portals.applicationTokenMatches(h.fake.portal.memberId, "attacker-app-token")).toBe(
+      false,
+    );
+    expect(await h.host.context.portals.applicationTokenMatches(h.fake.portal.memberId, install.applicationToken)).toBe(
+      true,
+    );
   });
 
   it("refuses a body that is no install with 400 {code, message}", async () => {
@@ -212,7 +216,7 @@ describe("settings slider", () => {
       connected: true,
       registered: true,
     });
-    const state = h.host.context.lines.byLine(h.fake.portal.memberId, 1)!;
+    const state = (await h.host.context.lines.byLine(h.fake.portal.memberId, 1))!;
     expect(state).toMatchObject({ active: true, connected: true, registered: true, lastError: undefined });
   });
 
@@ -396,7 +400,7 @@ describe("portal limits", () => {
   it("keeps a customer's message for a line that is not active (NOT_ACTIVE_LINE may pass) and sends it once the line is", async () => {
     const { h } = await installed();
     const tenant = h.host.context.ports.tenants.open(`${encodeURIComponent(h.fake.portal.memberId)}/1`);
-    h.host.context.lines.ensure(tenant.id, h.fake.portal.memberId, 1);
+    await h.host.context.lines.ensure(tenant.id, h.fake.portal.memberId, 1);
     const request = {
       kind: "incoming" as const,
       body: {
@@ -448,7 +452,7 @@ describe("tokens", () => {
     await connectLine(h);
     const tenant = h.tenants.values().next().value!;
     // Someone else spends our refresh token: ours is dead from now on.
-    const stored = h.host.context.portals.load(h.fake.portal.memberId)!.refreshToken;
+    const stored = (await h.host.context.portals.load(h.fake.portal.memberId))!.refreshToken;
     const spent = new URLSearchParams({
       grant_type: "refresh_token",
       client_id: h.fake.clientId,
@@ -469,7 +473,7 @@ describe("tokens", () => {
     expect((first as NeedsReauthorisationError).retryable).toBe(true);
     const again = await h.host.deliver(request, tenant, "request-9").catch((e: unknown) => e);
     expect(again).toBeInstanceOf(NeedsReauthorisationError);
-    expect(h.host.context.portals.info(h.fake.portal.memberId)?.needsReauthorisation).toBe(true);
+    expect((await h.host.context.portals.info(h.fake.portal.memberId))?.needsReauthorisation).toBe(true);
 
     // The admin opens the slider: its tokens re-authorise the portal, and the waiting work goes out.
     const page = await h.fake.portal.openSettings(1, undefined, { lang: "en" });
@@ -481,7 +485,7 @@ describe("tokens", () => {
   it("shows needs re-authorisation on the settings page when the page cannot restore it", async () => {
     const { h } = await installed();
     const page = await h.fake.portal.openSettings(1, undefined, { lang: "en" });
-    h.host.context.portals.markNeedsReauthorisation(h.fake.portal.memberId, "invalid_grant");
+    await h.host.context.portals.markNeedsReauthorisation(h.fake.portal.memberId, "invalid_grant");
     h.host.context.rest.tokens.forget(h.fake.portal.memberId);
     // The page's own POST carries no portal tokens: the save is kept, the line cannot be connected.
     const res = await fetch(`${h.self}bitrix24/settings`, {
@@ -504,8 +508,8 @@ describe("events", () => {
     const tenant = h.tenants.values().next().value!;
     const posted = await h.fake.portal.uninstall();
     expect(posted[0]!.status).toBe(200);
-    expect(h.host.context.portals.load(h.fake.portal.memberId)).toBeUndefined();
-    expect(h.host.context.lines.byTenant(tenant.id)?.active).toBe(false);
+    expect(await h.host.context.portals.load(h.fake.portal.memberId)).toBeUndefined();
+    expect((await h.host.context.lines.byTenant(tenant.id))?.active).toBe(false);
     await expect(
       h.host.deliver(
         {
@@ -553,9 +557,12 @@ describe("events", () => {
     const { h } = await installed();
     await connectLine(h);
     await h.fake.portal.disconnectLine(1);
-    expect(h.host.context.lines.byLine(h.fake.portal.memberId, 1)).toMatchObject({ active: false, connected: false });
+    expect(await h.host.context.lines.byLine(h.fake.portal.memberId, 1)).toMatchObject({
+      active: false,
+      connected: false,
+    });
     await connectLine(h);
     await h.fake.portal.deleteLine(1);
-    expect(h.host.context.lines.byLine(h.fake.portal.memberId, 1)?.lastError).toContain("deleted");
+    expect((await h.host.context.lines.byLine(h.fake.portal.memberId, 1))?.lastError).toContain("deleted");
   });
 });

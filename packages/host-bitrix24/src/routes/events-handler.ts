@@ -38,7 +38,7 @@ export async function handleEvent(host: HostContext, body: string): Promise<Even
   const event = parseEvent(body);
   const memberId = event.event === "unsupported" ? event.memberId : event.auth.member_id;
   const token = event.event === "unsupported" ? tokenOf(body) : event.auth.application_token;
-  if (!memberId || !host.portals.applicationTokenMatches(memberId, token)) {
+  if (!memberId || !(await host.portals.applicationTokenMatches(memberId, token))) {
     return {
       status: 401,
       body: { code: "unauthorized", message: "The application token does not belong to an installed portal" },
@@ -48,7 +48,7 @@ export async function handleEvent(host: HostContext, body: string): Promise<Even
   switch (event.event) {
     case "ONIMCONNECTORMESSAGEADD": {
       if (event.data.CONNECTOR.toLowerCase() !== host.connector) return ignored("another connector");
-      const tenant = openLine(host, memberId, event.data.LINE);
+      const tenant = await openLine(host, memberId, event.data.LINE);
       let fresh = 0;
       for (const item of event.data.MESSAGES) {
         if (await host.ports.messages.accept(tenant, ...operatorMessage(host, tenant, event.data.LINE, item))) fresh++;
@@ -68,7 +68,7 @@ export async function handleEvent(host: HostContext, body: string): Promise<Even
         );
         return ignored("edits and deletes are not relayed to this channel");
       }
-      const tenant = openLine(host, memberId, event.data.LINE);
+      const tenant = await openLine(host, memberId, event.data.LINE);
       const outcomes: Record<string, number> = {};
       for (const item of event.data.MESSAGES) {
         const crmMessageId = String(item.im.message_id);
@@ -89,20 +89,20 @@ export async function handleEvent(host: HostContext, body: string): Promise<Even
     case "ONIMCONNECTORSTATUSDELETE":
     case "ONIMCONNECTORLINEDELETE": {
       const line = event.data.line;
-      const state = host.lines.byLine(memberId, line);
+      const state = await host.lines.byLine(memberId, line);
       if (state) {
         const reason =
           event.event === "ONIMCONNECTORLINEDELETE"
             ? "The Open Line was deleted"
             : "The connector was switched off for this Open Line";
-        host.lines.update(state.tenantId, { active: false, connected: false, lastError: reason });
+        await host.lines.update(state.tenantId, { active: false, connected: false, lastError: reason });
       }
       log.info({ line }, "Bitrix24 line deactivated");
       return { status: 200, body: { ok: true } };
     }
     case "ONAPPUNINSTALL":
-      host.portals.uninstall(memberId);
-      host.lines.deactivatePortal(memberId, "The app was uninstalled from the portal");
+      await host.portals.uninstall(memberId);
+      await host.lines.deactivatePortal(memberId, "The app was uninstalled from the portal");
       host.rest.tokens.forget(memberId);
       log.info("Bitrix24 portal uninstalled: its tokens are deleted");
       return { status: 200, body: { ok: true } };

@@ -32,7 +32,7 @@ export class InstallNotProvenError extends SwitchboardError {
 export async function installPortal(host: HostContext, request: InstallRequest): Promise<void> {
   const { language } = request;
   const portal = await provenInstall(host, request.portal);
-  host.portals.install(portal);
+  await host.portals.install(portal);
   // Stored tokens changed under the keeper: it must read them again.
   host.rest.tokens.forget(portal.memberId);
   await registerConnector(host, portal.memberId, language);
@@ -46,7 +46,7 @@ export async function installPortal(host: HostContext, request: InstallRequest):
       throw error;
     }
   }
-  host.portals.recordError(portal.memberId, null);
+  await host.portals.recordError(portal.memberId, null);
   host.ports.logger.info({ tenant: `bitrix24:${portal.memberId}` }, "Bitrix24 portal installed");
 }
 

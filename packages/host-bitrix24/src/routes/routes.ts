@@ -32,7 +32,7 @@ export function bitrix24Routes(host: HostContext): Hono {
       if (error instanceof InstallNotProvenError) return jsonError(c, 401, "unauthorized", error.message);
       if (!(error instanceof SwitchboardError)) throw error;
       // The tokens are stored: installing again (or a retry by the portal) finishes the setup.
-      host.portals.recordError(request.portal.memberId, error.message);
+      await host.portals.recordError(request.portal.memberId, error.message);
       const refused = error instanceof PortalRefusedError && !error.retryable;
       return jsonError(c, refused ? 502 : 503, refused ? "portal_refused" : "portal_unavailable", error.message);
     }

@@ -59,15 +59,15 @@ async function open(host: HostContext, form: URLSearchParams, query: URLSearchPa
   if (form.get("PLACEMENT") !== "SETTING_CONNECTOR")
     return refused(400, "bad_request", "This handler serves the SETTING_CONNECTOR placement only");
   const memberId = form.get("member_id") ?? "";
-  if (!memberId || !host.portals.applicationTokenMatches(memberId, form.get("APPLICATION_TOKEN") ?? undefined))
+  if (!memberId || !(await host.portals.applicationTokenMatches(memberId, form.get("APPLICATION_TOKEN") ?? undefined)))
     return refused(401, "unauthorized", "The application token does not belong to an installed portal");
   const options = placementOptions(form.get("PLACEMENT_OPTIONS"));
   if (!options) return refused(400, "bad_request", "PLACEMENT_OPTIONS is not the JSON object with CONNECTOR and LINE");
   if (options.connector !== host.connector)
     return refused(400, "bad_request", `This handler serves the connector ${host.connector}`);
   const language = languageOf(query.get("LANG"));
-  const reauthorised = reauthoriseFromPlacement(host, memberId, form);
-  const tenant = openLine(host, memberId, options.line);
+  const reauthorised = await reauthoriseFromPlacement(host, memberId, form);
+  const tenant = await openLine(host, memberId, options.line);
   return page(host, tenant, memberId, options.line, language, {
     ...(reauthorised ? { notice: { ok: true, text: T.reauthorised } } : {}),
   });
@@ -78,10 +78,10 @@ async function save(host: HostContext, form: URLSearchParams): Promise<SettingsA
   if (subject === "expired")
     return refused(403, "form_expired", "This settings page has expired: close the slider and open it again");
   if (!subject) return refused(403, "forbidden", "The settings form token is missing or not valid");
-  const tenant = host.ports.tenants.byId(subject.tenantId);
+  const tenant = await host.ports.tenants.byId(subject.tenantId);
   if (!tenant || tenant.key !== lineKey(subject.memberId, subject.line))
     return refused(404, "not_found", "This Open Line is not connected to the gateway");
-  const portal = host.portals.info(subject.memberId);
+  const portal = await host.portals.info(subject.memberId);
   if (!portal?.installed) return refused(404, "not_found", "The portal is not installed");
   const language = languageOf(form.get(LANGUAGE_FIELD));
   const gatewayForm = host.ports.gateway.settings;
@@ -97,7 +97,7 @@ async function save(host: HostContext, form: URLSearchParams): Promise<SettingsA
     });
   }
   const connectError = await connectLine(host, tenant, subject.memberId, subject.line);
-  return page(host, host.ports.tenants.byId(tenant.id) ?? tenant, subject.memberId, subject.line, language, {
+  return page(host, (await host.ports.tenants.byId(tenant.id)) ?? tenant, subject.memberId, subject.line, language, {
     notice: connectError ? { ok: false, text: withDetail(T.connectFailed, connectError) } : { ok: true, text: T.saved },
   });
 }
@@ -112,7 +112,7 @@ async function connectLine(
   const { client } = host.rest;
   try {
     await client.call(memberId, "imconnector.activate", { CONNECTOR: host.connector, LINE: line, ACTIVE: 1 });
-    host.lines.update(tenant.id, { active: true });
+    await host.lines.update(tenant.id, { active: true });
     const url = host.ports.publicUrl("");
     await client.call(memberId, "imconnector.connector.data.set", {
       CONNECTOR: host.connector,
@@ -124,11 +124,11 @@ async function connectLine(
         NAME: translate(host.ports.gateway.info.name, "en_US").slice(0, 100),
       },
     });
-    host.lines.update(tenant.id, { connected: true, registered: true, lastError: null });
+    await host.lines.update(tenant.id, { connected: true, registered: true, lastError: null });
     return undefined;
   } catch (error) {
     const message = (error as Error).message.slice(0, 300);
-    host.lines.update(tenant.id, { lastError: message });
+    await host.lines.update(tenant.id, { lastError: message });
     host.ports.logger.warn({ tenant: tenant.id, err: message }, "Bitrix24 did not connect the Open Line");
     return message;
   }
@@ -138,18 +138,18 @@ async function connectLine(
  * The placement carries the opening user's tokens. When the portal's own were refused
  * (`invalid_grant`), an administrator opening the page re-authorises it with them.
  */
-function reauthoriseFromPlacement(host: HostContext, memberId: string, form: URLSearchParams): boolean {
-  const info = host.portals.info(memberId);
+async function reauthoriseFromPlacement(host: HostContext, memberId: string, form: URLSearchParams): Promise<boolean> {
+  const info = await host.portals.info(memberId);
   const accessToken = form.get("AUTH_ID");
   const refreshToken = form.get("REFRESH_ID");
   if (!info?.needsReauthorisation || !accessToken || !refreshToken) return false;
   const expiresIn = Number(form.get("AUTH_EXPIRES") ?? "3600");
-  host.portals.saveRotated(memberId, {
+  await host.portals.saveRotated(memberId, {
     accessToken: accessToken.slice(0, 500),
     refreshToken: refreshToken.slice(0, 500),
     expiresAt: host.now() + (Number.isFinite(expiresIn) && expiresIn > 0 ? expiresIn : 3600) * 1000,
   });
-  host.portals.recordError(memberId, null);
+  await host.portals.recordError(memberId, null);
   host.rest.tokens.forget(memberId);
   host.ports.logger.info({ tenant: `bitrix24:${memberId}` }, "Bitrix24 portal re-authorised from its settings page");
   return true;
@@ -163,12 +163,12 @@ async function page(
   language: Language,
   extra: Pick<Parameters<typeof renderSettingsPage>[0], "errors" | "submitted" | "notice">,
 ): Promise<SettingsAnswer> {
-  const portal = host.portals.info(memberId);
-  const state = host.lines.byTenant(tenant.id);
+  const portal = await host.portals.info(memberId);
+  const state = await host.lines.byTenant(tenant.id);
   const token = issueFormToken(host.ports.secrets, { tenantId: tenant.id, memberId, line }, host.now());
   const html = renderSettingsPage({
     form: host.ports.gateway.settings,
-    data: host.ports.settings.masked(tenant),
+    data: await host.ports.settings.masked(tenant),
     language,
     action: host.ports.publicUrl(ROUTE_PATHS.settings),
     hidden: { [FORM_TOKEN_FIELD]: token, [LANGUAGE_FIELD]: language },

@@ -22,7 +22,7 @@ export type LineStatePatch = Partial<Pick<LineState, "active" | "connected" | "r
   lastError?: string | null;
 };
 
-/** Reads and writes `bitrix24_lines`. */
+/** Reads and writes `bitrix24_lines` (portable: drizzle's query builder, awaited). */
 export class LineStore {
   private readonly now: () => number;
 
@@ -34,54 +34,52 @@ export class LineStore {
   }
 
   /** The line of a tenant, creating its row (all flags off) the first time. */
-  ensure(tenantId: number, memberId: string, line: number): LineState {
-    this.db
+  async ensure(tenantId: number, memberId: string, line: number): Promise<LineState> {
+    await this.db
       .insert(bitrix24Lines)
       .values({ tenantId, memberId, line, updatedAt: this.now() })
-      .onConflictDoNothing()
-      .run();
-    const state = this.byTenant(tenantId);
+      .onConflictDoNothing();
+    const state = await this.byTenant(tenantId);
     if (!state) throw new Error(`bitrix24_lines has no row for tenant ${tenantId} after inserting it`);
     return state;
   }
 
   /** The line of a tenant, if it was ever opened. */
-  byTenant(tenantId: number): LineState | undefined {
-    const row = this.db.select().from(bitrix24Lines).where(eq(bitrix24Lines.tenantId, tenantId)).get();
+  async byTenant(tenantId: number): Promise<LineState | undefined> {
+    const [row] = await this.db.select().from(bitrix24Lines).where(eq(bitrix24Lines.tenantId, tenantId)).limit(1);
     return row ? toState(row) : undefined;
   }
 
   /** A portal's line by its number. */
-  byLine(memberId: string, line: number): LineState | undefined {
-    const row = this.db
+  async byLine(memberId: string, line: number): Promise<LineState | undefined> {
+    const [row] = await this.db
       .select()
       .from(bitrix24Lines)
       .where(and(eq(bitrix24Lines.memberId, memberId), eq(bitrix24Lines.line, line)))
-      .get();
+      .limit(1);
     return row ? toState(row) : undefined;
   }
 
   /** Every line of a portal. */
-  ofPortal(memberId: string): LineState[] {
-    return this.db.select().from(bitrix24Lines).where(eq(bitrix24Lines.memberId, memberId)).all().map(toState);
+  async ofPortal(memberId: string): Promise<LineState[]> {
+    const rows = await this.db.select().from(bitrix24Lines).where(eq(bitrix24Lines.memberId, memberId));
+    return rows.map(toState);
   }
 
   /** Changes a line's flags. */
-  update(tenantId: number, patch: LineStatePatch): void {
-    this.db
+  async update(tenantId: number, patch: LineStatePatch): Promise<void> {
+    await this.db
       .update(bitrix24Lines)
       .set({ ...patch, updatedAt: this.now() })
-      .where(eq(bitrix24Lines.tenantId, tenantId))
-      .run();
+      .where(eq(bitrix24Lines.tenantId, tenantId));
   }
 
   /** Turns every line of a portal off (uninstall). */
-  deactivatePortal(memberId: string, reason: string): void {
-    this.db
+  async deactivatePortal(memberId: string, reason: string): Promise<void> {
+    await this.db
       .update(bitrix24Lines)
       .set({ active: false, connected: false, lastError: reason, updatedAt: this.now() })
-      .where(eq(bitrix24Lines.memberId, memberId))
-      .run();
+      .where(eq(bitrix24Lines.memberId, memberId));
   }
 }
 

@@ -51,7 +51,7 @@ function sha256(text: string): Buffer {
   return createHash("sha256").update(text, "utf8").digest();
 }
 
-/** Reads and writes `bitrix24_portals`. */
+/** Reads and writes `bitrix24_portals` (portable: drizzle's query builder, awaited). */
 export class PortalStore {
   private readonly now: () => number;
 
@@ -64,7 +64,7 @@ export class PortalStore {
   }
 
   /** Stores a (re)installed portal: new tokens replace old ones, and it no longer needs re-authorisation. */
-  install(portal: PortalInstall): void {
+  async install(portal: PortalInstall): Promise<void> {
     const now = this.now();
     const values = {
       domain: portal.domain,
@@ -83,20 +83,19 @@ export class PortalStore {
       uninstalledAt: null,
       updatedAt: now,
     };
-    this.db
+    await this.db
       .insert(bitrix24Portals)
       .values({ memberId: portal.memberId, installedAt: now, ...values })
-      .onConflictDoUpdate({ target: bitrix24Portals.memberId, set: { ...values, installedAt: now } })
-      .run();
+      .onConflictDoUpdate({ target: bitrix24Portals.memberId, set: { ...values, installedAt: now } });
   }
 
   /** True when `given` is the application token the installed portal `memberId` was given (constant time). */
-  applicationTokenMatches(memberId: string, given: string | undefined): boolean {
-    const row = this.db
+  async applicationTokenMatches(memberId: string, given: string | undefined): Promise<boolean> {
+    const [row] = await this.db
       .select({ hash: bitrix24Portals.applicationTokenSha256 })
       .from(bitrix24Portals)
       .where(eq(bitrix24Portals.memberId, memberId))
-      .get();
+      .limit(1);
     // Hashing both sides gives equal lengths, so the comparison takes the same time whatever was sent.
     const expected = row?.hash ? Buffer.from(row.hash, "hex") : sha256("\u0000no portal");
     const same = timingSafeEqual(sha256(given ?? ""), expected);
@@ -104,8 +103,8 @@ export class PortalStore {
   }
 
   /** The portal's tokens, or undefined when it is not installed (never installed, or uninstalled). */
-  load(memberId: string): StoredPortalTokens | undefined {
-    const row = this.db.select().from(bitrix24Portals).where(eq(bitrix24Portals.memberId, memberId)).get();
+  async load(memberId: string): Promise<StoredPortalTokens | undefined> {
+    const [row] = await this.db.select().from(bitrix24Portals).where(eq(bitrix24Portals.memberId, memberId)).limit(1);
     if (!row || row.accessToken === null || row.refreshToken === null) return undefined;
     return {
       memberId,
@@ -118,8 +117,8 @@ export class PortalStore {
   }
 
   /** Persists a rotated pair in one statement (the old refresh token is already dead). */
-  saveRotated(memberId: string, tokens: RotatedTokens): void {
-    this.db
+  async saveRotated(memberId: string, tokens: RotatedTokens): Promise<void> {
+    await this.db
       .update(bitrix24Portals)
       .set({
         accessToken: this.box.seal(tokens.accessToken),
@@ -130,32 +129,29 @@ export class PortalStore {
         needsReauth: false,
         updatedAt: this.now(),
       })
-      .where(eq(bitrix24Portals.memberId, memberId))
-      .run();
+      .where(eq(bitrix24Portals.memberId, memberId));
   }
 
   /** Records that the refresh token was refused: shown on the settings page, and the portal's work waits. */
-  markNeedsReauthorisation(memberId: string, reason: string): void {
-    this.db
+  async markNeedsReauthorisation(memberId: string, reason: string): Promise<void> {
+    await this.db
       .update(bitrix24Portals)
       .set({ needsReauth: true, lastError: reason.slice(0, 500), updatedAt: this.now() })
-      .where(eq(bitrix24Portals.memberId, memberId))
-      .run();
+      .where(eq(bitrix24Portals.memberId, memberId));
   }
 
   /** Records the last thing that went wrong with the portal (no secret: callers pass our own error texts). */
-  recordError(memberId: string, error: string | null): void {
-    this.db
+  async recordError(memberId: string, error: string | null): Promise<void> {
+    await this.db
       .update(bitrix24Portals)
       .set({ lastError: error === null ? null : error.slice(0, 500), updatedAt: this.now() })
-      .where(eq(bitrix24Portals.memberId, memberId))
-      .run();
+      .where(eq(bitrix24Portals.memberId, memberId));
   }
 
   /** Forgets the portal's tokens (ONAPPUNINSTALL): nothing can be sent for it or accepted from it any more. */
-  uninstall(memberId: string): boolean {
+  async uninstall(memberId: string): Promise<boolean> {
     const now = this.now();
-    const result = this.db
+    const changed = await this.db
       .update(bitrix24Portals)
       .set({
         accessToken: null,
@@ -167,13 +163,13 @@ export class PortalStore {
         updatedAt: now,
       })
       .where(eq(bitrix24Portals.memberId, memberId))
-      .run();
-    return result.changes > 0;
+      .returning({ memberId: bitrix24Portals.memberId });
+    return changed.length > 0;
   }
 
   /** What may be shown about the portal, or undefined when it was never installed. */
-  info(memberId: string): PortalInfo | undefined {
-    const row = this.db
+  async info(memberId: string): Promise<PortalInfo | undefined> {
+    const [row] = await this.db
       .select({
         domain: bitrix24Portals.domain,
         clientEndpoint: bitrix24Portals.clientEndpoint,
@@ -184,7 +180,7 @@ export class PortalStore {
       })
       .from(bitrix24Portals)
       .where(eq(bitrix24Portals.memberId, memberId))
-      .get();
+      .limit(1);
     if (!row) return undefined;
     return {
       memberId,
