@@ -20,3 +20,12 @@ describe("SWITCHBOARD_HOSTS", () => {
     expect(loadCoreConfig({ ...SELF, SWITCHBOARD_HOSTS: "a,A" }).hosts).toEqual(["a", "a"]);
   });
 });
+
+describe("SWITCHBOARD_DATABASE_POOL", () => {
+  it("defaults to 10 connections and takes a positive integer", () => {
+    expect(loadCoreConfig(SELF).databasePoolSize).toBe(10);
+    expect(loadCoreConfig({ ...SELF, SWITCHBOARD_DATABASE_POOL: "25" }).databasePoolSize).toBe(25);
+    expect(() => loadCoreConfig({ ...SELF, SWITCHBOARD_DATABASE_POOL: "0" })).toThrow(/SWITCHBOARD_DATABASE_POOL/);
+    expect(() => loadCoreConfig({ ...SELF, SWITCHBOARD_DATABASE_POOL: "many" })).toThrow(/SWITCHBOARD_DATABASE_POOL/);
+  });
+});

@@ -21,6 +21,8 @@ const envSchema = z.object({
   SWITCHBOARD_OUTBOX_CLUSTER_LIMIT: positiveInt.default(8),
   LV_PLUGIN_DEBUG: bool.default(false),
   SWITCHBOARD_DB_PATH: z.string().optional(),
+  /** Connections of the PostgreSQL pool, per process. */
+  SWITCHBOARD_DATABASE_POOL: positiveInt.default(10),
   SWITCHBOARD_ALLOW_PRIVATE_URLS: bool.default(false),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   SWITCHBOARD_SEND_MAX_ATTEMPTS: positiveInt.default(100),
@@ -69,6 +71,8 @@ export interface CoreConfig {
   outboxClusterConcurrency: number;
   debug: boolean;
   dbPath: string | undefined;
+  /** `SWITCHBOARD_DATABASE_POOL`: connections of the PostgreSQL pool (default 10). */
+  databasePoolSize: number;
   allowPrivateUrls: boolean;
   logLevel: string;
   send: { maxAttempts: number; maxAgeMs: number; leaseMs: number };
@@ -153,6 +157,7 @@ export function loadCoreConfig(env: Record<string, string | undefined> = process
     outboxClusterConcurrency: e.SWITCHBOARD_OUTBOX_CLUSTER_LIMIT,
     debug: e.LV_PLUGIN_DEBUG,
     dbPath: e.SWITCHBOARD_DB_PATH,
+    databasePoolSize: e.SWITCHBOARD_DATABASE_POOL,
     allowPrivateUrls: e.SWITCHBOARD_ALLOW_PRIVATE_URLS,
     logLevel: e.LOG_LEVEL,
     send: {

@@ -32,6 +32,15 @@ export { configureOutbound, outboundPolicy, type OutboundPolicy } from "./net/ou
 export { ByteBudget } from "./net/byte-budget.js";
 export { createLogger } from "./logger.js";
 export { CORE_MIGRATIONS, openDatabase } from "./db/client.js";
+export {
+  CORE_PG_MIGRATIONS,
+  DEFAULT_POOL_SIZE,
+  DatabaseUrlError,
+  openPostgres,
+  type OpenPostgresOptions,
+  type PostgresDatabase,
+} from "./db/postgres-client.js";
+export { migrationSteps, type MigrationFolders, type MigrationStep } from "./db/migration-steps.js";
 export { migrationsUpTo } from "./db/migrations-up-to.js";
 export { Keyring, SecretUnreadableError, isSealed } from "./secrets/keyring.js";
 export { SecretKey } from "./secrets/secret-key.js";

@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import BetterSqlite3 from "better-sqlite3";
 import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
+import { migrationSteps, type MigrationFolders } from "./migration-steps.js";
 import { makePrivateDirSync, makePrivateFileSync, restrictExistingFilesSync } from "./private-files.js";
 import * as schema from "./schema.js";
 
@@ -19,17 +20,7 @@ export const CORE_MIGRATIONS = fileURLToPath(new URL("../../drizzle", import.met
  * Opens (creating the directory if needed) and migrates the database: core's migrations, then each
  * host's, then the gateway's. Its files are 0600, a created folder 0700.
  */
-export function openDatabase(
-  path: string,
-  options: {
-    gatewayMigrations?: string;
-    gatewayName?: string;
-    /** The running hosts' migrations folders, by host name (applied in order, after core's). */
-    hostMigrations?: ReadonlyArray<{ name: string; folder: string }>;
-    /** Core's migrations folder; another only in tests that build a database of an earlier version. */
-    coreMigrations?: string;
-  } = {},
-): Database {
+export function openDatabase(path: string, options: MigrationFolders = {}): Database {
   const file = path !== ":memory:" && !path.startsWith("file:");
   if (file) {
     makePrivateDirSync(dirname(path));
@@ -48,18 +39,8 @@ export function openDatabase(
   // A migration that drops an index or a column must not leave its old (maybe secret) content in
   // free pages of the file.
   sqlite.pragma("secure_delete = ON");
-  migrate(db, { migrationsFolder: options.coreMigrations ?? CORE_MIGRATIONS });
-  for (const host of options.hostMigrations ?? []) {
-    migrate(db, {
-      migrationsFolder: host.folder,
-      migrationsTable: `__drizzle_migrations_host_${host.name.replace(/\W/g, "_")}`,
-    });
-  }
-  if (options.gatewayMigrations) {
-    migrate(db, {
-      migrationsFolder: options.gatewayMigrations,
-      migrationsTable: `__drizzle_migrations_${(options.gatewayName ?? "gateway").replace(/\W/g, "_")}`,
-    });
+  for (const step of migrationSteps(CORE_MIGRATIONS, options)) {
+    migrate(db, { migrationsFolder: step.folder, migrationsTable: step.table });
   }
   sqlite.pragma("secure_delete = OFF");
   if (file) restrictExistingFilesSync([`${path}-wal`, `${path}-shm`]);
