@@ -1,46 +1,54 @@
 /**
  * @module db/storage-health — whether the database takes writes right now. "Not now" errors
- * (another process holds the write lock, the disk or the page limit is full) are waited out with
+ * (SQLite: another process holds the write lock, the disk or the page limit is full; PostgreSQL: the
+ * server is down, restarting or out of connections, the connection broke) are waited out with
  * backoff and answered 503; they never end the process.
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import type BetterSqlite3 from "better-sqlite3";
 import type { Logger } from "pino";
 import { backoffDelay } from "../worker/backoff.js";
+import { isPostgresUnavailable } from "./postgres-unavailable.js";
 
-const NOT_NOW = /^SQLITE_(BUSY|LOCKED|FULL|IOERR|READONLY)/;
+const SQLITE_NOT_NOW = /^SQLITE_(BUSY|LOCKED|FULL|IOERR|READONLY)/;
 const WRITE_RETRY = { baseMs: 50, maxMs: 5000 };
 const PROBE_RETRY = { baseMs: 200, maxMs: 5000 };
-// A probe row larger than a page, so that a full database (or page limit) fails the probe too.
-const PROBE_BYTES = 16 * 1024;
 
 /**
- * True for SQLite errors after which the same write can succeed later (busy, locked, full, I/O),
- * also when wrapped (`cause`, or grammY's `BotError.error` around a webhook handler's failure).
+ * True for errors after which the same write can succeed later (SQLite: busy, locked, full, I/O;
+ * PostgreSQL: unreachable, restarting, out of connections or room, see `isPostgresUnavailable`),
+ * also when wrapped (`cause`, an `AggregateError`'s `errors`, or grammY's `BotError.error` around a
+ * webhook handler's failure).
  */
 export function isStorageUnavailable(error: unknown): boolean {
-  for (let e = error, depth = 0; e instanceof Error && depth < 5; depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === "string" && NOT_NOW.test(code)) return true;
-    e = e.cause ?? (e as { error?: unknown }).error;
-  }
-  return false;
+  return unavailableWithin(error, 0);
 }
+
+function unavailableWithin(e: unknown, depth: number): boolean {
+  if (!(e instanceof Error) || depth >= 5) return false;
+  const code = (e as { code?: unknown }).code;
+  if (typeof code === "string" && SQLITE_NOT_NOW.test(code)) return true;
+  if (isPostgresUnavailable(e)) return true;
+  // Node reports a refused connection to every address of a name as one AggregateError.
+  if (e instanceof AggregateError && e.errors.some((inner) => unavailableWithin(inner, depth + 1))) return true;
+  return unavailableWithin(e.cause ?? (e as { error?: unknown }).error, depth + 1);
+}
+
+/**
+ * Tells whether the database takes writes again: true if it does, false if it cannot tell now (try
+ * later); throws if it does not (a storage error) or the probe itself failed.
+ */
+export type StorageProbe = () => boolean | Promise<boolean>;
 
 /** Tracks whether the database takes writes; while it does not, a probe checks for recovery. */
 export class StorageHealth {
   private down: { since: number; probes: number; timer?: NodeJS.Timeout } | undefined;
   private closed = false;
-  private readonly probeWrite: BetterSqlite3.Statement;
+  private probing = false;
 
   constructor(
-    private readonly sqlite: BetterSqlite3.Database,
+    private readonly probe: StorageProbe,
     private readonly logger: Logger,
-  ) {
-    // Raw SQL on purpose: the probe drives its own BEGIN IMMEDIATE … ROLLBACK on the connection, and
-    // its row is never committed, so it reads or writes no data the query builder would.
-    this.probeWrite = sqlite.prepare(`INSERT OR REPLACE INTO meta (key, value) VALUES ('storage-probe', ?)`);
-  }
+  ) {}
 
   /** False from a failed write until the database takes writes again. */
   get available(): boolean {
@@ -67,14 +75,14 @@ export class StorageHealth {
   }
 
   /**
-   * Runs a synchronous write, waiting out storage errors with backoff (the event loop keeps
-   * running meanwhile) until it succeeds, or until `signal` aborts (then the last error is thrown).
-   * Other errors are thrown at once.
+   * Runs a write (synchronous, or a promise), waiting out storage errors with backoff (the event
+   * loop keeps running meanwhile) until it succeeds, or until `signal` aborts (then the last error
+   * is thrown). Other errors are thrown at once.
    */
-  async write<T>(fn: () => T, signal?: AbortSignal): Promise<T> {
+  async write<T>(fn: () => T | Promise<T>, signal?: AbortSignal): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
-        const result = fn();
+        const result = await fn();
         this.succeeded();
         return result;
       } catch (error) {
@@ -97,30 +105,22 @@ export class StorageHealth {
   private scheduleProbe(): void {
     const down = this.down;
     if (!down || this.closed) return;
-    down.timer = setTimeout(() => this.probe(), backoffDelay(++down.probes, PROBE_RETRY));
+    down.timer = setTimeout(() => void this.runProbe(), backoffDelay(++down.probes, PROBE_RETRY));
     down.timer.unref();
   }
 
-  /** Takes the write lock and allocates pages, then rolls back: nothing is written. */
-  private probe(): void {
+  private async runProbe(): Promise<void> {
     if (this.closed || !this.down) return;
-    if (this.sqlite.inTransaction) return this.scheduleProbe();
+    if (this.probing) return this.scheduleProbe();
+    this.probing = true;
     try {
-      this.sqlite.exec("BEGIN IMMEDIATE");
-      try {
-        this.probeWrite.run("x".repeat(PROBE_BYTES));
-      } finally {
-        this.sqlite.exec("ROLLBACK");
-      }
-      this.succeeded();
+      if (await this.probe()) this.succeeded();
+      else this.scheduleProbe();
     } catch (error) {
-      try {
-        if (this.sqlite.inTransaction) this.sqlite.exec("ROLLBACK");
-      } catch {
-        // The connection rolls back by itself when it cannot; the next probe starts clean.
-      }
       if (!isStorageUnavailable(error)) this.logger.error({ err: error }, "database probe failed");
       this.scheduleProbe();
+    } finally {
+      this.probing = false;
     }
   }
 }

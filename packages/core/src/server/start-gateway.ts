@@ -12,6 +12,7 @@ import type { AppEnv } from "../http/context.js";
 import type { Logger } from "pino";
 import { openDatabase, type Database } from "../db/client.js";
 import { crmOutbox, outgoing } from "../db/schema.js";
+import { sqliteStorageProbe } from "../db/sqlite-storage-probe.js";
 import { StorageHealth } from "../db/storage-health.js";
 import { loadCoreConfig, type CoreConfig } from "../env.js";
 import { FileStore } from "../files/file-store.js";
@@ -125,7 +126,7 @@ export async function startGateway<G extends AnyGateway>(
       ? mkdtempSync(join(tmpdir(), `switchboard-${gateway.name}-`))
       : join(dirname(dbPath), `${gateway.name}-files`));
 
-  const storage = new StorageHealth(db.$client, logger);
+  const storage = new StorageHealth(sqliteStorageProbe(db.$client), logger);
   const clock = steadyClock({ notBefore: newestScheduledTime(db) });
   const tenants = new TenantStore(db, keyring);
   const hosts = new Map<string, HostInstance>();
