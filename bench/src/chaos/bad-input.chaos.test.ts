@@ -570,8 +570,12 @@ test("afterwards: no process crashed, nothing was sent, every registration stand
   for (const gw of gateways) {
     const db = new DbProbe(gw.dbPath);
     // Well-formed webhooks among the random ones forward customers' messages: wait for them to leave.
-    await waitFor(() => db.outboxPending() === 0, { timeoutMs: 30_000 });
-    stored[gw.name] = { outgoing: db.total(), crmOutbox: db.outboxPending(), registrations: db.registrations() };
+    await waitFor(async () => (await db.outboxPending()) === 0, { timeoutMs: 30_000 });
+    stored[gw.name] = {
+      outgoing: await db.total(),
+      crmOutbox: await db.outboxPending(),
+      registrations: await db.registrations(),
+    };
     db.close();
   }
   summary("bad-input", {

@@ -45,6 +45,6 @@ test("OAuth down with expired tokens: work waits, the SalesRender side flows, th
   await traffic.customersWrite(7);
   await traffic.operatorsAnswer(7);
   await traffic.settle();
-  const counts = traffic.verdict();
+  const counts = await traffic.verdict();
   summary("bitrix24-oauth-outage", { ...counts, refusedDuringOutage });
 });

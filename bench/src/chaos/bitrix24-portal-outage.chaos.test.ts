@@ -46,8 +46,8 @@ test("portal 503, reset and refused: work piles up in the outbox, then arrives o
     // Every customer message and every reply's status of this outage waits in the outbox; the other host flows.
     const waiting = traffic.chats.length * ROUNDS * 2;
     piledUp[outage.name] = await waitFor(
-      () => {
-        const n = probe.outboxPending();
+      async () => {
+        const n = await probe.outboxPending();
         return n >= waiting && traffic.salesrenderDone() ? n : 0;
       },
       { timeoutMs: 60_000 },
@@ -59,7 +59,7 @@ test("portal 503, reset and refused: work piles up in the outbox, then arrives o
   }
   probe.close();
 
-  const counts = traffic.verdict();
+  const counts = await traffic.verdict();
   summary("bitrix24-portal-outage", {
     ...counts,
     ...Object.fromEntries(Object.entries(piledUp).map(([k, v]) => [`piledUp${k}`, v])),

@@ -61,7 +61,7 @@ test(
       (r) => r.line.portal === blocked && !blocked.delivered(r.imMessageId),
     );
     const probe = new DbProbe(s.stack.dbPath);
-    const pendingWhileBlocked = probe.outboxPending();
+    const pendingWhileBlocked = await probe.outboxPending();
     probe.close();
     // The block holds: one refused call, and the portal's statuses wait for it (calls already in their
     // QUERY_LIMIT_EXCEEDED retries when the 429 came may still get through).
@@ -73,7 +73,7 @@ test(
     expect(pendingWhileBlocked).toBeGreaterThanOrEqual(waitingStatuses.length);
 
     await traffic.settle(150_000);
-    const counts = traffic.verdict();
+    const counts = await traffic.verdict();
     summary("bitrix24-rate-limits", {
       ...counts,
       queryLimitExceeded: s.b24.calls().filter((c) => c.error === "QUERY_LIMIT_EXCEEDED").length,

@@ -38,7 +38,7 @@ test("access tokens expire again and again under parallel load: refreshes never 
     await waitFor(() => refreshes() >= before + PORTALS, { timeoutMs: 60_000 });
   }
   await traffic.settle();
-  const counts = traffic.verdict();
+  const counts = await traffic.verdict();
   summary("bitrix24-token-race", { ...counts, expiries });
   // Concurrent expired_token answers of one portal share one refresh: about one per expiry per portal.
   expect(counts.tokenRefreshes).toBeLessThanOrEqual((expiries + 1) * PORTALS * 2);

@@ -35,7 +35,7 @@ test("kill -9 mid-send: nothing accepted is lost, duplicates only from in-flight
       crash = (async () => {
         await stack.gateway.kill();
         const probe = new DbProbe(stack.dbPath);
-        inFlightAtCrash = probe.leased();
+        inFlightAtCrash = await probe.leased();
         probe.close();
         await stack.restart();
       })();

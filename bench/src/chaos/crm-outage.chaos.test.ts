@@ -36,8 +36,8 @@ test("CRM down: incoming and statuses wait, then arrive once each and in order p
   );
   const probe = new DbProbe(stack.dbPath);
   const piledUp = await waitFor(
-    () => {
-      const n = probe.outboxPending();
+    async () => {
+      const n = await probe.outboxPending();
       return n >= OUTGOING + CHATS * PER_CHAT ? n : 0;
     },
     { timeoutMs: 30_000 },
@@ -45,7 +45,7 @@ test("CRM down: incoming and statuses wait, then arrive once each and in order p
   expect(stack.crm.incoming).toHaveLength(0);
 
   await stack.crm.resumeListening();
-  await waitFor(() => probe.outboxPending() === 0, { timeoutMs: 60_000 });
+  await waitFor(async () => (await probe.outboxPending()) === 0, { timeoutMs: 60_000 });
   probe.close();
 
   const incoming = stack.crm.incoming.map((r) => markerOf(r.body.message.content?.text) ?? "");

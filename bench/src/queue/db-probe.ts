@@ -1,67 +1,57 @@
 /**
- * @module queue/db-probe — reads a gateway's SQLite file from the bench process (WAL allows a
- * reader beside the writer): how many messages are stored and how many are not finished yet.
+ * @module queue/db-probe — reads a gateway's database from the bench process (SQLite's WAL allows a
+ * reader beside the writer): how many messages are stored and how many are not finished yet. The
+ * counts are portable (drizzle's `$count`, awaited); only opening the file is SQLite's.
  */
 import { type Database } from "@switchboard/core";
-import { openDatabase } from "@switchboard/core/internal";
-
-// Only parameterless counts are run here.
-type Statement = { get(): unknown };
-type Query = "total" | "unfinished" | "leased" | "outbox" | "sentRows" | "registrations";
+import { crmOutbox, openDatabase, outgoing, registrations } from "@switchboard/core/internal";
+import { bitrix24Portals } from "@switchboard/host-bitrix24";
+import { eq, inArray } from "drizzle-orm";
 
 /** Counts rows of core's send queue and CRM outbox. */
 export class DbProbe {
   private readonly db: Database;
-  private readonly stmt: Record<Query, Statement>;
 
   constructor(path: string) {
     this.db = openDatabase(path);
-    const sqlite = this.db.$client;
-    this.stmt = {
-      total: sqlite.prepare(`SELECT COUNT(*) AS n FROM outgoing`),
-      unfinished: sqlite.prepare(`SELECT COUNT(*) AS n FROM outgoing WHERE state IN ('queued', 'leased')`),
-      leased: sqlite.prepare(`SELECT COUNT(*) AS n FROM outgoing WHERE state = 'leased'`),
-      outbox: sqlite.prepare(`SELECT COUNT(*) AS n FROM crm_outbox`),
-      sentRows: sqlite.prepare(`SELECT COUNT(*) AS n FROM outgoing WHERE state = 'sent'`),
-      registrations: sqlite.prepare(`SELECT COUNT(*) AS n FROM registrations`),
-    };
   }
 
   /** Every message ever accepted. */
-  total(): number {
-    return this.count("total");
+  total(): Promise<number> {
+    return this.db.$count(outgoing);
   }
 
   /** Messages queued or being sent. */
-  unfinished(): number {
-    return this.count("unfinished");
+  unfinished(): Promise<number> {
+    return this.db.$count(outgoing, inArray(outgoing.state, ["queued", "leased"]));
   }
 
   /** Messages leased (a send was started and not finished). */
-  leased(): number {
-    return this.count("leased");
+  leased(): Promise<number> {
+    return this.db.$count(outgoing, eq(outgoing.state, "leased"));
   }
 
   /** Messages marked sent. */
-  sent(): number {
-    return this.count("sentRows");
+  sent(): Promise<number> {
+    return this.db.$count(outgoing, eq(outgoing.state, "sent"));
   }
 
   /** Requests waiting for the CRM. */
-  outboxPending(): number {
-    return this.count("outbox");
+  outboxPending(): Promise<number> {
+    return this.db.$count(crmOutbox);
   }
 
   /** Registered tenants. */
-  registrations(): number {
-    return this.count("registrations");
+  registrations(): Promise<number> {
+    return this.db.$count(registrations);
+  }
+
+  /** Bitrix24 portals marked "needs re-authorisation" (the gateway serves the Bitrix24 host). */
+  portalsNeedingReauthorisation(): Promise<number> {
+    return this.db.$count(bitrix24Portals, eq(bitrix24Portals.needsReauth, true));
   }
 
   close(): void {
     this.db.$client.close();
-  }
-
-  private count(name: Query): number {
-    return (this.stmt[name].get() as { n: number }).n;
   }
 }

@@ -60,7 +60,7 @@ export async function watchDrain(
 ): Promise<DrainResult> {
   const probe = new DbProbe(dbPath);
   try {
-    const messages = probe.unfinished();
+    const messages = await probe.unfinished();
     gateway.resetPeak();
     const startRssMb = gateway.memory().rssMb;
     const atStart = await memoryOf(gateway);
@@ -68,13 +68,13 @@ export async function watchDrain(
     let lastSample = 0;
     const t0 = performance.now();
     await release();
-    while (probe.unfinished() > 0) {
+    while ((await probe.unfinished()) > 0) {
       if (performance.now() - lastSample > 250) {
         lastSample = performance.now();
         top = highest(top, await memoryOf(gateway));
       }
       if (performance.now() - t0 > timeoutMs)
-        throw new Error(`drain not finished after ${timeoutMs} ms: ${probe.unfinished()} left`);
+        throw new Error(`drain not finished after ${timeoutMs} ms: ${await probe.unfinished()} left`);
       await new Promise((r) => setTimeout(r, 20));
     }
     const seconds = (performance.now() - t0) / 1000;
@@ -97,7 +97,7 @@ export async function waitForBacklog(dbPath: string, count: number, timeoutMs = 
   const deadline = performance.now() + timeoutMs;
   try {
     for (;;) {
-      const n = probe.total();
+      const n = await probe.total();
       if (n >= count || performance.now() > deadline) return n;
       await new Promise((r) => setTimeout(r, 50));
     }

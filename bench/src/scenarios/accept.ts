@@ -75,9 +75,9 @@ export async function acceptScenario(options: BenchOptions, log: (line: string) 
   log(`accept: ${generatorNote}`);
   const hookAccepted = hookWarm.ok + hookRun.ok;
   const probe = new DbProbe(stack.dbPath);
-  const stored = probe.total();
+  const stored = await probe.total();
   // Nothing is delivered while the CRM holds: every answered update is still in the outbox.
-  const hookStored = probe.outboxPending();
+  const hookStored = await probe.outboxPending();
   probe.close();
   let profile: ProfileSummary | undefined;
   if (profileDir) {

@@ -27,7 +27,7 @@ export { fileResponse } from "./http/file-headers.js";
 export { permissionsJson, uploadLimitFor, type UploadLimits } from "./files/upload-limits.js";
 export { sendJson } from "./net/post-json.js";
 // SalesRender's tables: created by core's migrations before hosts existed, used by host-salesrender only.
-export { publicKeys, registrations, seenEvents } from "./db/schema.js";
+export { crmOutbox, outgoing, publicKeys, registrations, seenEvents, tenants } from "./db/schema.js";
 export { configureOutbound, outboundPolicy, type OutboundPolicy } from "./net/outbound-policy.js";
 export { ByteBudget } from "./net/byte-budget.js";
 export { createLogger } from "./logger.js";

@@ -5,7 +5,6 @@
  * and the SalesRender tenant keeps talking beside them. Every text carries a marker `[[…]]`.
  */
 import { waitFor } from "@switchboard/testkit";
-import { openDatabase } from "@switchboard/core/internal";
 import { expect } from "vitest";
 import { telegramUpdate } from "../../load/load-spec.js";
 import { DbProbe } from "../../queue/db-probe.js";
@@ -137,12 +136,12 @@ export class Bitrix24Traffic {
     try {
       const total = this.chats.reduce((sum, chat) => sum + chat.sent.length, 0);
       await waitFor(
-        () =>
+        async () =>
           this.customerArrivals() >= total &&
           this.repliesDone() === this.replies.length &&
           this.salesrenderDone() &&
-          probe.unfinished() === 0 &&
-          probe.outboxPending() === 0,
+          (await probe.unfinished()) === 0 &&
+          (await probe.outboxPending()) === 0,
         { timeoutMs },
       );
     } catch (error) {
@@ -151,8 +150,8 @@ export class Bitrix24Traffic {
         customerMessages: `${this.customerArrivals()}/${this.chats.reduce((sum, chat) => sum + chat.sent.length, 0)}`,
         replies: `${this.repliesDone()}/${this.replies.length}`,
         salesrender: this.salesrenderDone(),
-        unfinished: probe.unfinished(),
-        outbox: probe.outboxPending(),
+        unfinished: await probe.unfinished(),
+        outbox: await probe.outboxPending(),
       };
       throw new Error(`${String(error)}: ${JSON.stringify(state)}\n${this.s.stack.gateway.recentOutput}`);
     } finally {
@@ -166,7 +165,7 @@ export class Bitrix24Traffic {
    * needing re-authorisation; no event answered 5xx; no outbox request dropped; queue and outbox
    * empty. Returns the counts.
    */
-  verdict(): Record<string, number | string> {
+  async verdict(): Promise<Record<string, number | string>> {
     const { b24, stack } = this.s;
     const inOrderOnce = this.chats.every((chat) => this.arrived(chat).join() === chat.sent.join());
     const whole = this.chats.every((chat) =>
@@ -180,9 +179,11 @@ export class Bitrix24Traffic {
     const invalidGrants = b24.tokenRequests.filter((r) => r.error === "invalid_grant").length;
     const eventStatuses = b24.events.filter((e) => e.event.startsWith("ONIMCONNECTOR")).map((e) => e.status);
     const probe = new DbProbe(stack.dbPath);
-    const unfinished = probe.unfinished();
-    const outbox = probe.outboxPending();
-    probe.close();
+    const [unfinished, outbox, needsReauthorisation] = await Promise.all([
+      probe.unfinished(),
+      probe.outboxPending(),
+      probe.portalsNeedingReauthorisation(),
+    ]).finally(() => probe.close());
     const counts = {
       lines: this.s.lines.length,
       chats: this.chats.length,
@@ -197,7 +198,7 @@ export class Bitrix24Traffic {
       tokenRefreshes: b24.tokenRequests.filter((r) => r.grantType === "refresh_token" && r.status === 200).length,
       refreshesRefused: b24.tokenRequests.filter((r) => r.grantType === "refresh_token" && r.status !== 200).length,
       invalidGrants,
-      needsReauthorisation: portalsNeedingReauthorisation(stack.dbPath),
+      needsReauthorisation,
       events: eventStatuses.length,
       events5xx: eventStatuses.filter((s) => s >= 500 || s === 0).length,
       dropped: this.s.dropped.length,
@@ -234,18 +235,5 @@ export class Bitrix24Traffic {
     });
     await res.body?.cancel();
     return res.status;
-  }
-}
-
-/** Portals the gateway's database marks "needs re-authorisation". */
-function portalsNeedingReauthorisation(dbPath: string): number {
-  const db = openDatabase(dbPath);
-  try {
-    const row = db.$client.prepare(`SELECT COUNT(*) AS n FROM bitrix24_portals WHERE needs_reauth = 1`).get() as {
-      n: number;
-    };
-    return row.n;
-  } finally {
-    db.$client.close();
   }
 }
