@@ -29,3 +29,15 @@ describe("SWITCHBOARD_DATABASE_POOL", () => {
     expect(() => loadCoreConfig({ ...SELF, SWITCHBOARD_DATABASE_POOL: "many" })).toThrow(/SWITCHBOARD_DATABASE_POOL/);
   });
 });
+
+describe("SWITCHBOARD_LEASE_SECONDS", () => {
+  it("defaults to 15 s and is read in whole seconds", () => {
+    expect(loadCoreConfig(SELF).shardLeaseMs).toBe(15_000);
+    expect(loadCoreConfig({ ...SELF, SWITCHBOARD_LEASE_SECONDS: "4" }).shardLeaseMs).toBe(4000);
+  });
+
+  it("refuses a lease that is not a positive whole number", () => {
+    expect(() => loadCoreConfig({ ...SELF, SWITCHBOARD_LEASE_SECONDS: "0" })).toThrow(/SWITCHBOARD_LEASE_SECONDS/);
+    expect(() => loadCoreConfig({ ...SELF, SWITCHBOARD_LEASE_SECONDS: "1.5" })).toThrow(/SWITCHBOARD_LEASE_SECONDS/);
+  });
+});

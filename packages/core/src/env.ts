@@ -28,6 +28,8 @@ const envSchema = z.object({
   SWITCHBOARD_SEND_MAX_ATTEMPTS: positiveInt.default(100),
   SWITCHBOARD_SEND_MAX_AGE_SECONDS: positiveInt.default(24 * 3600),
   SWITCHBOARD_SEND_LEASE_SECONDS: positiveInt.default(60),
+  /** How long a replica's lease on its tenants lasts without renewal (PostgreSQL only). */
+  SWITCHBOARD_LEASE_SECONDS: positiveInt.default(15),
   SWITCHBOARD_OUTBOX_MAX_AGE_SECONDS: positiveInt.default(24 * 3600),
   SWITCHBOARD_RETRY_BASE_MS: positiveInt.default(1000),
   SWITCHBOARD_RETRY_MAX_MS: positiveInt.default(10 * 60 * 1000),
@@ -76,6 +78,11 @@ export interface CoreConfig {
   allowPrivateUrls: boolean;
   logLevel: string;
   send: { maxAttempts: number; maxAgeMs: number; leaseMs: number };
+  /**
+   * `SWITCHBOARD_LEASE_SECONDS` in ms: how long a replica owns its tenants' shards without renewing
+   * them (renewed every third of it); a dead replica's tenants move to the others within it.
+   */
+  shardLeaseMs: number;
   outboxMaxAgeMs: number;
   retry: { baseMs: number; maxMs: number };
   filesDir: string | undefined;
@@ -165,6 +172,7 @@ export function loadCoreConfig(env: Record<string, string | undefined> = process
       maxAgeMs: e.SWITCHBOARD_SEND_MAX_AGE_SECONDS * 1000,
       leaseMs: e.SWITCHBOARD_SEND_LEASE_SECONDS * 1000,
     },
+    shardLeaseMs: e.SWITCHBOARD_LEASE_SECONDS * 1000,
     outboxMaxAgeMs: e.SWITCHBOARD_OUTBOX_MAX_AGE_SECONDS * 1000,
     retry: { baseMs: e.SWITCHBOARD_RETRY_BASE_MS, maxMs: e.SWITCHBOARD_RETRY_MAX_MS },
     filesDir: e.SWITCHBOARD_FILES_DIR,
