@@ -16,11 +16,24 @@ export interface StoredIncoming {
   /** The chat's contact: one customer's messages reach the CRM in the order they came. */
   orderKey: string;
   /**
-   * The gateway's own writes for a new event, run inside the store's transaction (on SQLite in a
-   * savepoint of its own): they commit with the message; a failure of their own (not the
-   * database's) rolls back alone and is returned in `followUpErrors`, the message kept.
+   * The gateway's own writes for a new event, run inside the store's transaction in a savepoint
+   * of their own: they commit with the message; a failure of their own (not the database's) rolls
+   * back alone and is returned in `followUpErrors`, the message kept. Portable: answer the writes
+   * (see {@link StoringWrite}) and let the store run them. Writing directly (answering nothing)
+   * works on SQLite only, whose one connection is inside the transaction while the hook runs; on
+   * PostgreSQL such writes would run outside it.
    */
-  onStored?: () => void;
+  onStored?: () => void | readonly StoringWrite[];
+}
+
+/**
+ * A write a follow-up hands to the event store: a drizzle query built on the gateway's database
+ * handle and not awaited (`db.insert(table).values(…)`, `db.delete(table).where(…)`). Each store
+ * runs its SQL inside the storing transaction: SQLite synchronously on its one connection,
+ * PostgreSQL on the transaction's connection.
+ */
+export interface StoringWrite {
+  toSQL(): { sql: string; params: unknown[] };
 }
 
 /** A status of one of our outgoing messages, by the id the channel gave it. */
