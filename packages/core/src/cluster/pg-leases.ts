@@ -39,7 +39,7 @@
  *   puts the tenant's leased rows back in the queue at once (not after their send lease, which
  *   would let a chat's later messages overtake them), so the chat's oldest message is sent first
  *   again: per-chat order holds, and at most the sends in flight at a crash are sent twice.
- * - The new owner starts the tenant's rate-limit buckets EMPTY (refilling from the handover), so
+ * - The new owner starts the tenant's rate-limit buckets EMPTY (`RateLimits.startEmpty`), so
  *   the two owners together send no more in any window than one bucket would (the old owner's
  *   burst plus the rate): no burst above the per-bot or per-chat limit at a handover.
  */

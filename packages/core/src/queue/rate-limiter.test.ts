@@ -137,3 +137,53 @@ describe("RateLimits (a gateway's declared rules; `admit` answers the time a sen
     expect(limits.admit("t", "alice", 0)).toBe(500);
   });
 });
+
+describe("RateLimits.startEmpty (a tenant acquired from another replica)", () => {
+  const rules = [
+    { scope: "tenant" as const, perSecond: 30, burst: 30 },
+    { scope: "contact" as const, perSecond: 1, burst: 3 },
+  ];
+
+  /** Sends admitted for `tenant` at each ms of [from, to), over `contacts`, as the queue would. */
+  function admitted(limits: RateLimits, tenant: string, contacts: string[], from: number, to: number): number[] {
+    const at: number[] = [];
+    for (let now = from; now < to; now++) {
+      for (const contact of contacts) if (limits.admit(tenant, contact, now) === now) at.push(now);
+    }
+    return at;
+  }
+
+  it("lets no burst go at the handover: the tenant's and each contact's bucket refill from empty", () => {
+    const contacts = Array.from({ length: 40 }, (_, i) => `chat${i}`);
+    const fresh = new RateLimits(rules);
+    // Without a handover a new bucket is full: the whole tenant burst goes at once.
+    expect(admitted(fresh, "t", contacts, 0, 1).length).toBe(30);
+
+    const acquired = new RateLimits(rules);
+    acquired.startEmpty("t", 5000);
+    expect(admitted(acquired, "t", contacts, 5000, 5001)).toEqual([]);
+    // Within the first second after it: the rate alone (30/s for the tenant), never a burst.
+    const firstSecond = admitted(acquired, "t", contacts, 5001, 6001);
+    expect(firstSecond.length).toBeLessThanOrEqual(30);
+    expect(firstSecond.length).toBeGreaterThanOrEqual(29);
+    // One contact: its own 1/s from empty, not its burst of 3.
+    const one = new RateLimits(rules);
+    one.startEmpty("t", 0);
+    expect(admitted(one, "t", ["chat0"], 0, 2500)).toEqual([1000, 2000]);
+    // A bucket first asked for later refilled since the handover, not since it was first asked for.
+    const later = new RateLimits(rules);
+    later.startEmpty("t", 0);
+    expect(admitted(later, "t", ["chat0"], 1000, 2500)).toEqual([1000, 2000]);
+    expect(admitted(later, "t", ["chat1", "chat2"], 2500, 2501)).toEqual([2500, 2500]);
+    // Other tenants are untouched.
+    expect(admitted(acquired, "other", contacts, 5000, 5001).length).toBe(30);
+  });
+
+  it("empties buckets this replica kept from owning the tenant before", () => {
+    const limits = new RateLimits(rules);
+    expect(admitted(limits, "t", ["chat0"], 0, 1)).toEqual([0]);
+    // Long idle: the kept buckets are full again, but the tenant was someone else's meanwhile.
+    limits.startEmpty("t", 60_000);
+    expect(admitted(limits, "t", ["chat0"], 60_000, 61_500)).toEqual([61_000]);
+  });
+});
