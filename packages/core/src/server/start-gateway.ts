@@ -12,6 +12,7 @@ import type { AppEnv } from "../http/context.js";
 import type { Logger } from "pino";
 import { openDatabase, type Database } from "../db/client.js";
 import { crmOutbox, outgoing } from "../db/schema.js";
+import { lockSqliteDatabase } from "../db/sqlite-process-lock.js";
 import { sqliteStorageProbe } from "../db/sqlite-storage-probe.js";
 import { StorageHealth } from "../db/storage-health.js";
 import { loadCoreConfig, type CoreConfig } from "../env.js";
@@ -119,7 +120,7 @@ export async function startGateway<G extends AnyGateway>(
     server.close();
     throw error;
   }
-  const { db, keyring } = opened;
+  const { db, keyring, lock } = opened;
   const filesDir =
     config.filesDir ??
     (dbPath === ":memory:"
@@ -153,6 +154,7 @@ export async function startGateway<G extends AnyGateway>(
     server.close();
     storage.close();
     db.$client.close();
+    lock.release();
     throw error;
   }
   const queue = new SendQueue({
@@ -190,6 +192,7 @@ export async function startGateway<G extends AnyGateway>(
     server.close();
     storage.close();
     db.$client.close();
+    lock.release();
     throw error;
   }
   let ready = false;
@@ -241,6 +244,7 @@ export async function startGateway<G extends AnyGateway>(
         await closed;
         storage.close();
         db.$client.close();
+        lock.release();
       })();
       return stopping;
     },
@@ -267,13 +271,21 @@ function openStorage(
   config: CoreConfig,
   logger: Logger,
 ) {
-  const db = openDatabase(dbPath, {
-    gatewayMigrations: gateway.migrationsFolder,
-    gatewayName: gateway.name,
-    hostMigrations: hosts.flatMap(({ definition }) =>
-      definition.migrationsFolder ? [{ name: definition.name, folder: definition.migrationsFolder }] : [],
-    ),
-  });
+  // Before anything touches the file: a second process on it is refused here, migrations included.
+  const lock = lockSqliteDatabase(dbPath);
+  let db: Database;
+  try {
+    db = openDatabase(dbPath, {
+      gatewayMigrations: gateway.migrationsFolder,
+      gatewayName: gateway.name,
+      hostMigrations: hosts.flatMap(({ definition }) =>
+        definition.migrationsFolder ? [{ name: definition.name, folder: definition.migrationsFolder }] : [],
+      ),
+    });
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
   try {
     const keyring = openKeyring(config, dbPath, logger);
     const secretColumns = [
@@ -283,9 +295,10 @@ function openStorage(
     ];
     const resealed = resealSecrets(db, keyring, secretColumns);
     if (resealed > 0) logger.info({ secrets: resealed, key: keyring.currentKeyId }, "re-encrypted stored secrets");
-    return { db, keyring };
+    return { db, keyring, lock };
   } catch (error) {
     db.$client.close();
+    lock.release();
     throw error;
   }
 }
