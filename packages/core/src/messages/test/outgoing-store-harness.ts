@@ -1,0 +1,102 @@
+/**
+ * @module messages/test/outgoing-store-harness — the stores the OutgoingStore contract runs
+ * against, each opened fresh per test on its own database, with what the tests read besides the
+ * interface: the CRM requests stored, a row's columns, the wake-ups.
+ */
+import pg from "pg";
+import { PG_NUMBERS } from "../../db/pg-numbers.js";
+import { emptyPgCoreTables, openPgCoreTables } from "../../db/test/pg-core-tables.js";
+import type { RowOf } from "../../db/row-of.js";
+import type { outgoing } from "../../db/schema.js";
+import { PgOutboxStore } from "../../outbox/pg-outbox-store.js";
+import type { Clock } from "../../worker/clock.js";
+import type { OutgoingStore } from "../outgoing-store.js";
+import { PgOutgoingStore } from "../pg-outgoing-store.js";
+
+/** A CRM request as stored, its body parsed. */
+export interface StoredRequest {
+  tenant_id: number;
+  kind: string;
+  body: Record<string, unknown>;
+  order_key: string;
+  next_attempt_at: number;
+}
+
+/** The columns of an outgoing row the tests look at. */
+export type RowView = Pick<
+  RowOf<typeof outgoing>,
+  "state" | "attempts" | "next_attempt_at" | "lease_until" | "last_error" | "status_rank" | "details" | "finished_at"
+>;
+
+/** One store under test and what the tests read around it. */
+export interface StoreUnderTest {
+  store: OutgoingStore;
+  /** Another store on the same database: another replica. */
+  replica(): Promise<OutgoingStore>;
+  /** The CRM requests stored so far, oldest first. */
+  requests(): Promise<StoredRequest[]>;
+  row(id: number): Promise<RowView | undefined>;
+  /** Tenants the outbox was woken for, in order. */
+  woken: number[];
+  /** The outbox writer's clock (the due time of CRM requests). */
+  clock: { now: number };
+  close(): Promise<void>;
+}
+
+/** How to open one kind of store for a test. */
+export interface StoreKind {
+  name: string;
+  open(): Promise<StoreUnderTest>;
+}
+
+const VIEW = `state, attempts, next_attempt_at, lease_until, last_error, status_rank, details, finished_at`;
+
+/** PostgreSQL stores on the database at `url`, its tables emptied for each test. */
+export function postgresKind(url: string): StoreKind {
+  return {
+    name: "PgOutgoingStore",
+    async open() {
+      const main = await openPgCoreTables(url);
+      await emptyPgCoreTables(main);
+      const pools = [main];
+      const woken: number[] = [];
+      const clock = { now: 5_000 };
+      const steady: Clock = { now: () => clock.now };
+      const open = (pool: pg.Pool) => {
+        const db = { $client: pool };
+        return new PgOutgoingStore(
+          db,
+          new PgOutboxStore(db, { clock: steady, maxAgeMs: 86_400_000, wake: (t) => woken.push(t) }),
+        );
+      };
+      return {
+        store: open(main),
+        replica: async () => {
+          const pool = new pg.Pool({ connectionString: url, max: 4 });
+          pools.push(pool);
+          return open(pool);
+        },
+        async requests() {
+          const { rows } = await main.query<StoredRequest & { body: string }>({
+            text: `SELECT tenant_id, kind, body, order_key, next_attempt_at FROM crm_outbox ORDER BY id`,
+            types: PG_NUMBERS,
+          });
+          return rows.map((r) => ({ ...r, body: JSON.parse(r.body) as Record<string, unknown> }));
+        },
+        async row(id) {
+          const { rows } = await main.query<RowView>({
+            text: `SELECT ${VIEW} FROM outgoing WHERE id = $1`,
+            values: [id],
+            types: PG_NUMBERS,
+          });
+          return rows[0];
+        },
+        woken,
+        clock,
+        close: async () => {
+          await Promise.all(pools.map((p) => p.end()));
+        },
+      };
+    },
+  };
+}
