@@ -205,6 +205,21 @@ describe.skipIf(!db)("PgLeases on PostgreSQL", () => {
     expect((await admin.query("SELECT id FROM replicas ORDER BY id")).rows).toEqual([{ id: "b" }]);
   });
 
+  it("takes tenants registered after it started, and gives back one whose acquire callback failed until it works", async () => {
+    const { url, admin } = await database(0);
+    const a = await replica(url, "a", { leaseMs: 3000 });
+    let failures = 1;
+    a.leases.onAcquire(() => {
+      if (failures-- > 0) throw new Error("the queue could not put the leased rows back");
+    });
+    const [late] = await addTenants(admin, 1);
+    await waitFor(() => a.leases.owns(late!));
+    // Given back after the failure (the release tells the other subscribers), then acquired again.
+    expect(a.acquired.map((e) => e.tenantId)).toEqual([late, late]);
+    expect(a.released).toMatchObject([{ tenantId: late, reason: "fenced" }]);
+    expect(a.acquired[1]!.lease.previous).toBe("released");
+  });
+
   it.skipIf(!db?.server.restartable)(
     "fences every tenant while PostgreSQL is down and shares them again once it is back",
     async () => {

@@ -54,7 +54,10 @@ import { notifyQuery } from "./notify-sql.js";
 
 /** Options of {@link PgLeases}. */
 export interface PgLeasesOptions {
-  /** Where the `shards`, `replicas` and `tenants` tables are (e.g. the store's pool). */
+  /**
+   * Where the `shards`, `replicas` and `tenants` tables are. Best a small pool of its own (one or
+   * two connections): renewals queued behind a busy store pool could miss their deadline and fence.
+   */
   pool: Pick<pg.Pool, "query">;
   /** How long a lease lasts without renewal (`CoreConfig.shardLeaseMs`). */
   leaseMs: number;
