@@ -58,6 +58,7 @@ export { isPrivateAddress } from "./net/address-policy.js";
 export { declaredLength } from "./net/content-length.js";
 export type { Database } from "./db/client.js";
 export { isStorageUnavailable } from "./db/storage-health.js";
+export { DatabaseInUseError } from "./db/sqlite-process-lock.js";
 export { tenantColumns, tenantRows, type TenantColumns } from "./db/tenant-rows.js";
 export type { SecretBox } from "./secrets/keyring.js";
 export { startGateway, type GatewayHandle, type StartGatewayOptions } from "./server/start-gateway.js";

@@ -194,6 +194,8 @@ function spawnKeeper(postgres: string, data: string, dir: string, owner: Owner |
   return spawn("sh", ["-c", KEEPER, "switchboard-pg-keeper", postgres, data, dir], {
     detached: true,
     stdio: ["pipe", "pipe", "ignore"],
+    // The folder is the server user's own: our working directory may be closed to it.
+    cwd: dir,
     ...owner,
   });
 }
@@ -213,7 +215,7 @@ async function initdb(
   args.push("--auth-host=scram-sha-256", "--no-locale", "-E", "UTF8", "-N");
   try {
     await new Promise<void>((resolve, reject) =>
-      execFile(program, args, { ...owner }, (error, _stdout, stderr) =>
+      execFile(program, args, { cwd: dir, ...owner }, (error, _stdout, stderr) =>
         error ? reject(new PostgresStartError(`initdb failed: ${stderr.trim() || error.message}`)) : resolve(),
       ),
     );
