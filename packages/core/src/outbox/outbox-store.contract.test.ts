@@ -1,5 +1,5 @@
 import { postgresTestDatabase } from "@switchboard/testkit/postgres";
-import type pg from "pg";
+import pg from "pg";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { PG_NUMBERS } from "../db/pg-numbers.js";
 import { emptyPgCoreTables, openPgCoreTables } from "../db/test/pg-core-tables.js";
@@ -286,6 +286,44 @@ describe.skipIf(!pgDatabase)("OutboxStore on PostgreSQL, several replicas on one
       retrying.release();
     }
     expect((await h.peek()).map((row) => row.next_attempt_at)).toEqual([T0 + 9_000, T0 + 9_000]);
+  });
+});
+
+describe.skipIf(!pgDatabase)("OutboxStore on PostgreSQL, waking other replicas", () => {
+  it("with notify, tells kind outbox for each tenant when the write commits, and never for a write rolled back", async () => {
+    const h = await implementations.find((impl) => impl.name === "PostgreSQL")!.open();
+    const store = new PgOutboxStore(
+      { $client: pgPool! },
+      { clock: h.clock, maxAgeMs: MAX_AGE, wake: () => {}, notify: true },
+    );
+    const listener = new pg.Client({ connectionString: pgDatabase!.url });
+    await listener.connect();
+    const heard: string[] = [];
+    try {
+      listener.on("notification", (n) => {
+        if (n.channel === "switchboard_outbox") heard.push(n.payload ?? "");
+      });
+      await listener.query("LISTEN switchboard_outbox");
+      const client = await pgPool!.connect();
+      try {
+        await client.query("BEGIN");
+        await store.insertWithin(client, [incoming(9, "gone", "never")]);
+        await client.query("ROLLBACK");
+      } finally {
+        client.release();
+      }
+      await store.insertAll([incoming(1, "bob", "b1"), incoming(2, "ann", "a1"), incoming(1, "bob", "b2")]);
+      await waitUntil(async () => heard.length >= 2);
+      expect(heard.sort()).toEqual(["1", "2"]);
+      expect(await h.store.count()).toBe(3);
+      // Without notify (a lone process), nothing is told.
+      await h.insert([incoming(3, "cid", "c1")]);
+      await store.insertAll([incoming(4, "dan", "d1")]);
+      await waitUntil(async () => heard.length >= 3);
+      expect(heard).not.toContain("3");
+    } finally {
+      await listener.end();
+    }
   });
 });
 

@@ -12,6 +12,7 @@
  * newest row: that statement's snapshot is taken after the lock, so it sees every committed row of
  * the key, and ids of one key follow commit order.
  */
+import { notifyCall } from "../cluster/notify-sql.js";
 import type { PgQueryable } from "../db/pg-transaction.js";
 import type { OutboxRequest } from "./outbox-store.js";
 
@@ -27,6 +28,12 @@ export interface OutboxRowTimes {
   now: number;
   /** A row expires `maxAgeMs` after `now`. */
   maxAgeMs: number;
+  /**
+   * NOTIFY `outbox` for each tenant stored, in the insert itself: delivered when the caller
+   * commits, never for a rollback. Off for a lone process: no one to tell, and notifying
+   * transactions serialize their commits.
+   */
+  notify?: boolean;
 }
 
 /** The order key as stored: prefixed with the kind and the tenant (the same on SQLite). */
@@ -51,8 +58,9 @@ export async function lockOrderKeys(client: PgQueryable, storedKeys: readonly st
 
 /**
  * Stores CRM requests on `client`, inside the caller's transaction (which the caller commits),
- * in one insert after one lock statement; answers the tenants they belong to, to wake once
- * committed (`PgOutboxStore.committed`). Each row is due at `now`, or no earlier than the newest
+ * in one insert after one lock statement (which also notifies the replicas when `notify`);
+ * answers the tenants they belong to, to wake this process's outbox once committed
+ * (`PgOutboxStore.committed`). Each row is due at `now`, or no earlier than the newest
  * row of its order key.
  */
 export async function insertOutboxRows(
@@ -68,15 +76,19 @@ export async function insertOutboxRows(
   // follow the requests' order (ORDER BY the ordinality).
   // Due times never decrease along an order key, so its newest row has the latest: one index step
   // away (crm_outbox_order), where MAX() would read the key's whole backlog.
+  const insert = `INSERT INTO crm_outbox (tenant_id, kind, body, order_key, attempts, next_attempt_at, created_at, expires_at)
+    SELECT r.tenant_id, r.kind, r.body, r.order_key, 0,
+      GREATEST($5::bigint, COALESCE(
+        (SELECT o.next_attempt_at FROM crm_outbox o WHERE o.order_key = r.order_key ORDER BY o.id DESC LIMIT 1), 0)),
+      $5::bigint, $6::bigint
+    FROM unnest($1::int[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS r(tenant_id, kind, body, order_key, n)
+    ORDER BY r.n`;
   await client.query({
-    name: "outbox-insert-rows",
-    text: `INSERT INTO crm_outbox (tenant_id, kind, body, order_key, attempts, next_attempt_at, created_at, expires_at)
-           SELECT r.tenant_id, r.kind, r.body, r.order_key, 0,
-             GREATEST($5::bigint, COALESCE(
-               (SELECT o.next_attempt_at FROM crm_outbox o WHERE o.order_key = r.order_key ORDER BY o.id DESC LIMIT 1), 0)),
-             $5::bigint, $6::bigint
-           FROM unnest($1::int[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS r(tenant_id, kind, body, order_key, n)
-           ORDER BY r.n`,
+    name: times.notify ? "outbox-insert-rows-notify" : "outbox-insert-rows",
+    text: times.notify
+      ? `WITH stored AS (${insert} RETURNING tenant_id)
+         SELECT ${notifyCall("outbox", "t.tenant_id")} FROM (SELECT DISTINCT tenant_id FROM stored) AS t`
+      : insert,
     values: [
       requests.map((r) => r.tenantId),
       requests.map((r) => r.kind),

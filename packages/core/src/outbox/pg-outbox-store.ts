@@ -28,10 +28,11 @@ export interface PgOutboxDeps {
   /** This process's outbox worker, told of each tenant with new requests once they committed. */
   wake: OutboxWake;
   /**
-   * Told once per committed write, with its tenants: where other replicas are woken (a NOTIFY).
-   * Polling finds the rows without it, later.
+   * Replicas share the database: every insert of outbox rows (this store's and other stores'
+   * through `insertWithin`) NOTIFYs `outbox` for its tenants, delivered on commit, so the replica
+   * that delivers for a tenant hears of them at once. Off by default (a lone process).
    */
-  onCommitted?: (tenantIds: readonly number[]) => void;
+  notify?: boolean;
 }
 
 /** The outbox's table on PostgreSQL; other PostgreSQL stores store CRM requests through `insertWithin` in their own transactions. */
@@ -56,14 +57,16 @@ export class PgOutboxStore implements OutboxStore {
    * once that transaction committed (the outgoing store's status reports, the event store).
    */
   insertWithin(client: PgQueryable, requests: readonly OutboxRequest[]): Promise<number[]> {
-    return insertOutboxRows(client, requests, { now: this.deps.clock.now(), maxAgeMs: this.deps.maxAgeMs });
+    return insertOutboxRows(client, requests, {
+      now: this.deps.clock.now(),
+      maxAgeMs: this.deps.maxAgeMs,
+      notify: this.deps.notify ?? false,
+    });
   }
 
-  /** A transaction that stored requests for these tenants committed: wakes this process's outbox and the other replicas. */
+  /** A transaction that stored requests for these tenants committed: wakes this process's outbox. */
   committed(tenantIds: readonly number[]): void {
-    if (tenantIds.length === 0) return;
     for (const tenantId of tenantIds) this.deps.wake(tenantId);
-    this.deps.onCommitted?.(tenantIds);
   }
 
   /** Times default to the store's clock and maximum age (those every writer of outbox rows uses). */
@@ -74,7 +77,7 @@ export class PgOutboxStore implements OutboxStore {
   ): Promise<void> {
     if (requests.length === 0) return;
     const tenantIds = await inPgTransaction(this.pool, (client) =>
-      insertOutboxRows(client, requests, { now, maxAgeMs }),
+      insertOutboxRows(client, requests, { now, maxAgeMs, notify: this.deps.notify ?? false }),
     );
     this.committed(tenantIds);
   }
