@@ -5,9 +5,12 @@ import type pg from "pg";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { PG_NUMBERS } from "../db/pg-numbers.js";
 import { emptyPgCoreTables, openPgCoreTables } from "../db/test/pg-core-tables.js";
-import type { OutboxRequest, OutboxRow } from "../outbox/outbox-store.js";
+import type { OutgoingStore } from "../messages/outgoing-store.js";
+import { PgOutgoingStore } from "../messages/pg-outgoing-store.js";
+import { pgStatusReports } from "../messages/pg-status-reports.js";
+import type { OutboxRow } from "../outbox/outbox-store.js";
 import { PgOutboxStore } from "../outbox/pg-outbox-store.js";
-import type { MessageStatus } from "../protocol/chat.js";
+import type { ChatMessage, MessageStatus } from "../protocol/chat.js";
 import type { EventRequest, EventStore, StoredIncoming, StoringWrite } from "./event-store.js";
 import { PgEventStore, type PgStatusReports } from "./pg-event-store.js";
 
@@ -26,8 +29,10 @@ interface Harness {
   noteWrite(tenantId: number, note: string): StoringWrite;
   /** The notes written. */
   notes(): Promise<string[]>;
-  /** The status the channel reports for `channelMessageId`: what moves, and what fails. */
-  statuses: Map<string, "moves" | "fails">;
+  /** The outgoing messages' store on the same database (statuses move its messages). */
+  outgoing: OutgoingStore;
+  /** Channel message ids whose status report fails (a statement of the transaction fails). */
+  failingStatuses: Set<string>;
   /** Another store on the same database (a second replica), when the implementation has one. */
   another?(): EventStore;
 }
@@ -43,34 +48,14 @@ const followUpNotes = pgTable("follow_up_notes", {
   note: text("note").primaryKey(),
 });
 
-/**
- * Stands in for the PostgreSQL outgoing store's status reports (branch pg-outgoing, not landed):
- * a status of a known channel id moves and makes one CRM request; an unknown one moves nothing.
- */
-class TestStatusReports implements PgStatusReports {
-  constructor(private readonly statuses: Map<string, "moves" | "fails">) {}
-
-  async reportWithin(
-    client: pg.ClientBase,
-    tenantId: number,
-    channelMessageId: string,
-    status: MessageStatus,
-  ): Promise<false | OutboxRequest[]> {
-    const known = this.statuses.get(channelMessageId);
-    if (known === "fails") {
-      // A statement of the transaction that fails: the whole batch rolls back.
-      await client.query("SELECT 1 / 0");
-    }
-    if (!known) return false;
-    return [
-      {
-        tenantId,
-        kind: "status",
-        body: { id: `crm-${channelMessageId}`, status },
-        orderKey: `crm-${channelMessageId}`,
-      },
-    ];
-  }
+/** The outgoing tables' status reports, with a failure where the test asks for one. */
+function failingWhere(failing: Set<string>): PgStatusReports {
+  return {
+    async reportWithin(client, tenantId, channelMessageId, status, reason) {
+      if (failing.has(channelMessageId)) await client.query("SELECT 1 / 0");
+      return pgStatusReports.reportWithin(client, tenantId, channelMessageId, status, reason);
+    },
+  };
 }
 
 const pgDatabase = await postgresTestDatabase();
@@ -97,19 +82,22 @@ if (pgDatabase) {
       await pool.query(`TRUNCATE follow_up_notes`);
       const db = drizzle({ client: pool });
       const woken: number[] = [];
-      const statuses = new Map<string, "moves" | "fails">();
-      const make = () => {
-        const outbox = new PgOutboxStore(
+      const failingStatuses = new Set<string>();
+      const outbox = () => {
+        const store = new PgOutboxStore(
           { $client: pool },
           { clock: { now: () => T0 }, maxAgeMs: 60_000, wake: (t) => woken.push(t) },
         );
-        pgOutboxes.push(outbox);
-        return new PgEventStore({ $client: pool }, { outbox, statuses: new TestStatusReports(statuses) });
+        pgOutboxes.push(store);
+        return store;
       };
+      const make = () =>
+        new PgEventStore({ $client: pool }, { outbox: outbox(), statuses: failingWhere(failingStatuses) });
       return {
         store: make(),
         woken,
-        statuses,
+        outgoing: new PgOutgoingStore({ $client: pool }, outbox()),
+        failingStatuses,
         outbox: async () =>
           (await pool.query({ text: "SELECT * FROM crm_outbox ORDER BY id", types: PG_NUMBERS })).rows as OutboxRow[],
         claims: async () => Number((await pool.query("SELECT COUNT(*) AS n FROM seen_events")).rows[0].n),
@@ -132,6 +120,11 @@ const message = (contact: string, text: string, externalId?: string, onStored?: 
     orderKey: contact,
     ...(onStored ? { onStored } : {}),
   }) satisfies StoredIncoming;
+
+const outgoingMessage = (crmId: string): ChatMessage => ({
+  chat: { id: "chat-1", contact: "bob", subject: null },
+  message: { id: crmId, content: { text: `text of ${crmId}`, format: "text" }, attachments: [] },
+});
 
 const texts = (rows: OutboxRow[]) =>
   rows.map((row) => JSON.parse(row.body).message?.content?.text ?? JSON.parse(row.body).id);
@@ -197,26 +190,32 @@ describe.skipIf(implementations.length === 0).each(implementations)("EventStore 
     expect(await h.store.claimOnce(1, "incoming", "u1", T0)).toBe(false);
   });
 
-  it("applies channel statuses and stores the CRM requests they make in the same transaction", async () => {
-    h.statuses.set("g-1", "moves");
+  it("moves outgoing messages' statuses forward and stores the CRM requests they make in the same transaction", async () => {
+    await h.outgoing.insertAll([{ tenantId: 1, message: outgoingMessage("crm-1") }], T0);
+    const [row] = await h.outgoing.claimDue(1, T0, T0 + 60_000, 10);
+    await h.outgoing.markSent([{ row: row!, ids: ["g-1"] }], T0);
+    const status = (channelMessageId: string, value: MessageStatus) =>
+      ({ kind: "status", channelMessageId, status: value }) as const;
     const stored = await h.store.storeAll(
-      [
-        {
-          tenantId: 1,
-          events: [
-            { kind: "status", channelMessageId: "g-1", status: "delivered" },
-            { kind: "status", channelMessageId: "g-unknown", status: "read" },
-          ],
-        },
-      ],
+      [{ tenantId: 1, events: [status("g-1", "delivered"), status("g-unknown", "read"), status("g-1", "delivered")] }],
       T0,
     );
-    expect(stored.map(({ fresh, repeated }) => [fresh, repeated])).toEqual([[1, 1]]);
-    expect((await h.outbox()).map((row) => [row.kind, row.order_key])).toEqual([["status", "status:1:crm-g-1"]]);
+    expect(stored.map(({ fresh, repeated }) => [fresh, repeated])).toEqual([[1, 2]]);
+    // Another tenant's status of the same channel id moves nothing.
+    expect((await h.store.storeAll([{ tenantId: 2, events: [status("g-1", "read")] }], T0))[0]).toMatchObject({
+      fresh: 0,
+      repeated: 1,
+    });
+    const rows = await h.outbox();
+    expect(rows.map((r) => [r.kind, r.order_key, JSON.parse(r.body).status])).toEqual([
+      ["status", "status:1:crm-1", "sent"],
+      ["status", "status:1:crm-1", "delivered"],
+    ]);
+    expect(JSON.parse(rows[1]!.body)).toEqual({ id: "crm-1", status: "delivered", channelIds: ["g-1"] });
   });
 
   it("stores a batch all or nothing: a request that fails rolls back every request, claims and follow-ups with it", async () => {
-    h.statuses.set("g-bad", "fails");
+    h.failingStatuses.add("g-bad");
     const batch: EventRequest[] = [
       { tenantId: 1, events: [message("bob", "kept?", "u1", () => [h.noteWrite(1, "n1")])] },
       {

@@ -12,6 +12,7 @@ import { inPgTransaction } from "../db/pg-transaction.js";
 import { isStorageUnavailable } from "../db/storage-health.js";
 import type { OutboxRequest } from "../outbox/outbox-store.js";
 import type { PgOutboxStore } from "../outbox/pg-outbox-store.js";
+import { pgStatusReports } from "../messages/pg-status-reports.js";
 import type { MessageStatus } from "../protocol/chat.js";
 import type { EventRequest, EventStore, StoredIncoming, StoredRequest, StoringWrite } from "./event-store.js";
 
@@ -34,11 +35,15 @@ export interface PgStatusReports {
 export class PgEventStore implements EventStore {
   private readonly pool: pg.Pool;
 
+  private readonly statuses: PgStatusReports;
+
+  /** `statuses`: the outgoing tables' (`pgStatusReports`) unless given. */
   constructor(
     db: { $client: pg.Pool },
-    private readonly parts: { outbox: PgOutboxStore; statuses: PgStatusReports },
+    private readonly parts: { outbox: PgOutboxStore; statuses?: PgStatusReports },
   ) {
     this.pool = db.$client;
+    this.statuses = parts.statuses ?? pgStatusReports;
   }
 
   async storeAll(requests: readonly EventRequest[], now: number): Promise<StoredRequest[]> {
@@ -52,7 +57,7 @@ export class PgEventStore implements EventStore {
         let fresh = 0;
         for (const event of events) {
           if (event.kind === "status") {
-            const moved = await this.parts.statuses.reportWithin(
+            const moved = await this.statuses.reportWithin(
               client,
               tenantId,
               event.channelMessageId,
