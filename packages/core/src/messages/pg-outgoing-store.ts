@@ -7,6 +7,7 @@
  * connection. Status reports for the CRM are stored in the same transaction (`PgOutboxStore.insertWithin`).
  */
 import type pg from "pg";
+import { notifyCall } from "../cluster/notify-sql.js";
 import { PG_NUMBERS } from "../db/pg-numbers.js";
 import { inPgTransaction, type PgQueryable } from "../db/pg-transaction.js";
 import type { RowOf } from "../db/row-of.js";
@@ -42,6 +43,56 @@ export interface PgOutgoingStoreOptions {
    * a hint it loses is found by the queue's polling.
    */
   onCommitted?: (tenantIds: readonly number[]) => void;
+  /**
+   * NOTIFY `send` (the cluster's Notifier) for each tenant with new rows to send, in the statement
+   * that stores them: delivered when it commits, never for a rollback. Off by default: a lone
+   * process has no one to tell, and notifying transactions serialize their commits.
+   */
+  notify?: boolean;
+}
+
+// Ids in the order given (ORDER BY n): the queue's order within one due time.
+const INSERT_MESSAGES = `INSERT INTO outgoing (tenant_id, crm_message_id, payload, contact, host_data, state, attempts, next_attempt_at, created_at)
+  SELECT m.tenant_id, m.crm_message_id, m.payload, m.contact, m.host_data, 'queued', 0, $6::bigint, $6::bigint
+  FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[])
+       WITH ORDINALITY AS m(tenant_id, crm_message_id, payload, contact, host_data, n)
+  ORDER BY m.n
+  ON CONFLICT DO NOTHING
+  RETURNING tenant_id, crm_message_id`;
+
+/**
+ * Stores an operation for its message (`$1` tenant, `$2` its CRM id) unless the message failed:
+ * FOR SHARE, so a message being marked failed right now is seen failed, not queued behind.
+ */
+function insertOperationSql(notify: boolean): string {
+  return `WITH target AS (
+      SELECT id, state, contact, host_data FROM outgoing
+      WHERE tenant_id = $1 AND crm_message_id = $2 AND action = 'send' FOR SHARE),
+    ins AS (
+      INSERT INTO outgoing (tenant_id, action, target_id, operation_key, payload, contact, host_data, state, attempts, next_attempt_at, created_at)
+      SELECT $1, $3, t.id, $4, $5, t.contact, CASE WHEN $6::boolean THEN $7::text ELSE t.host_data END,
+             'queued', 0, $8::bigint, $8::bigint
+      FROM target t WHERE t.state <> 'failed'
+      ON CONFLICT DO NOTHING
+      RETURNING id, tenant_id)${
+        notify
+          ? `,
+    notified AS (SELECT ${notifyCall("send", "t.tenant_id")} FROM (SELECT DISTINCT tenant_id FROM ins) AS t)`
+          : ""
+      }
+    SELECT (SELECT state FROM target) AS state, EXISTS (SELECT 1 FROM ins) AS inserted${
+      notify ? ", (SELECT count(*) FROM notified) AS notified" : ""
+    }`;
+}
+
+/**
+ * `insert` (an INSERT … RETURNING tenant_id, …) that also NOTIFYs `send` once per tenant it
+ * stored rows for, answering `columns` of the stored rows.
+ */
+function notifying(insert: string, columns: string): string {
+  return `WITH stored AS (${insert}),
+    notified AS (SELECT ${notifyCall("send", "t.tenant_id")} FROM (SELECT DISTINCT tenant_id FROM stored) AS t)
+    SELECT ${columns} FROM stored, (SELECT count(*) FROM notified) AS n`;
 }
 
 /** The ids an operation's message has now, as read with it (see `currentIds`). */
@@ -68,15 +119,8 @@ export class PgOutgoingStore implements OutgoingStore {
   async insertAll(items: readonly QueuedMessage[], now: number): Promise<boolean[]> {
     if (items.length === 0) return [];
     const { rows } = await this.pool.query<Pick<RowOf<typeof outgoing>, "tenant_id" | "crm_message_id">>({
-      name: "outgoing-insert",
-      // Ids in the order given (ORDER BY n): the queue's order within one due time.
-      text: `INSERT INTO outgoing (tenant_id, crm_message_id, payload, contact, host_data, state, attempts, next_attempt_at, created_at)
-             SELECT m.tenant_id, m.crm_message_id, m.payload, m.contact, m.host_data, 'queued', 0, $6::bigint, $6::bigint
-             FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[])
-                  WITH ORDINALITY AS m(tenant_id, crm_message_id, payload, contact, host_data, n)
-             ORDER BY m.n
-             ON CONFLICT DO NOTHING
-             RETURNING tenant_id, crm_message_id`,
+      name: this.options.notify ? "outgoing-insert-notify" : "outgoing-insert",
+      text: this.options.notify ? notifying(INSERT_MESSAGES, "tenant_id, crm_message_id") : INSERT_MESSAGES,
       values: [
         items.map((i) => i.tenantId),
         items.map((i) => i.message.message.id),
@@ -105,19 +149,8 @@ export class PgOutgoingStore implements OutgoingStore {
 
   async insertOperation(op: QueuedOperation, now: number): Promise<OperationStored> {
     const { rows } = await this.pool.query<{ state: string | null; inserted: boolean }>({
-      name: "outgoing-insert-operation",
-      // FOR SHARE: a message being marked failed right now is seen failed, not queued behind.
-      text: `WITH target AS (
-               SELECT id, state, contact, host_data FROM outgoing
-               WHERE tenant_id = $1 AND crm_message_id = $2 AND action = 'send' FOR SHARE),
-             ins AS (
-               INSERT INTO outgoing (tenant_id, action, target_id, operation_key, payload, contact, host_data, state, attempts, next_attempt_at, created_at)
-               SELECT $1, $3, t.id, $4, $5, t.contact, CASE WHEN $6::boolean THEN $7::text ELSE t.host_data END,
-                      'queued', 0, $8::bigint, $8::bigint
-               FROM target t WHERE t.state <> 'failed'
-               ON CONFLICT DO NOTHING
-               RETURNING id)
-             SELECT (SELECT state FROM target) AS state, EXISTS (SELECT 1 FROM ins) AS inserted`,
+      name: this.options.notify ? "outgoing-insert-operation-notify" : "outgoing-insert-operation",
+      text: insertOperationSql(this.options.notify === true),
       values: [
         op.tenantId,
         op.crmMessageId,

@@ -67,6 +67,8 @@ export function postgresKind(url: string): StoreKind {
         return new PgOutgoingStore(
           db,
           new PgOutboxStore(db, { clock: steady, maxAgeMs: 86_400_000, wake: (t) => woken.push(t) }),
+          // The statements that NOTIFY (pg-outgoing-store.test.ts checks the ones that do not).
+          { notify: true },
         );
       };
       return {
