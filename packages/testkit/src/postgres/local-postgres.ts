@@ -8,7 +8,7 @@
  * group, so a Ctrl-C in the terminal does not reach it, and our end of its stdin closes however this
  * process ends (a failed test, SIGTERM, kill -9): the folder and the server never outlive us.
  */
-import { execFile, execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { chownSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import type { Socket } from "node:net";
@@ -32,10 +32,15 @@ interface Owner {
 
 const KEEPER = `
 trap '' PIPE
-bin=$1 data=$2 dir=$3 pid=
+bin=$1 data=$2 dir=$3 initdb=$4 pid=
 down() { if [ -n "$pid" ]; then kill -INT "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; pid=; fi; }
 while read -r command port; do
   case "$command" in
+    init) if "$initdb" -D "$data" -U postgres --pwfile "$dir/password" --auth-local=trust \\
+            --auth-host=scram-sha-256 --no-locale -E UTF8 -N >"$dir/initdb.log" 2>&1
+          then answer=init; else answer=init-failed; fi
+          rm -f "$dir/password"
+          echo "$answer"; continue ;;
     up) down; "$bin" -D "$data" -p "$port" -k "$dir" -c listen_addresses=127.0.0.1 -c fsync=on \\
           </dev/null >>"$dir/postgres.log" 2>&1 & pid=$! ;;
     down) down ;;
@@ -58,8 +63,10 @@ export async function startLocalPostgres(binaries: PostgresBinaries): Promise<Po
   let keeper: Keeper | undefined;
   try {
     if (owner) chownSync(dir, owner.uid, owner.gid);
-    await initdb(binaries.initdb, dir, data, password, owner);
-    keeper = new Keeper(spawnKeeper(binaries.postgres, data, dir, owner), dir);
+    // The keeper exists from here on, so the folder goes with us even if we die during initdb.
+    keeper = new Keeper(spawnKeeper(binaries, data, dir, owner), dir);
+    writePasswordFile(dir, password, owner);
+    await keeper.init();
     const port = await keeper.startOnFreePort(password);
     return localServer(keeper, `postgres://postgres:${password}@127.0.0.1:${port}/postgres`, port);
   } catch (error) {
@@ -102,6 +109,14 @@ class Keeper {
     });
     createInterface({ input: child.stdout! }).on("line", (line) => this.answers.shift()?.(line));
     this.idle();
+  }
+
+  /** Creates the data folder (initdb, as the server's user), with the password file written beforehand. */
+  async init(): Promise<void> {
+    // -N: initdb's own final sync only; the server runs with fsync on.
+    if ((await this.command("init")) !== "init") {
+      throw new PostgresStartError(`initdb failed: ${tail(this.read("initdb.log"))}`);
+    }
   }
 
   /** Picks a free port and starts there, trying another port when someone took it first. */
@@ -152,22 +167,28 @@ class Keeper {
     await this.exited;
   }
 
-  private async command(line: string): Promise<void> {
+  /** Sends one command and answers the keeper's reply: the command's name, or `init-failed`. */
+  private async command(line: string): Promise<string> {
     if (this.child.exitCode !== null) throw new PostgresStartError("the PostgreSQL keeper has exited");
     this.busy();
     try {
       const answered = new Promise<string>((resolve) => this.answers.push(resolve));
       this.child.stdin!.write(`${line}\n`);
       const answer = await answered;
-      if (answer !== line.split(" ")[0]) throw new PostgresStartError(`the PostgreSQL keeper did not answer ${line}`);
+      if (answer === "") throw new PostgresStartError(`the PostgreSQL keeper exited before answering ${line}`);
+      return answer;
     } finally {
       this.idle();
     }
   }
 
   private log(): string {
+    return this.read("postgres.log");
+  }
+
+  private read(file: string): string {
     try {
-      return readFileSync(join(this.dir, "postgres.log"), "utf8");
+      return readFileSync(join(this.dir, file), "utf8");
     } catch {
       return "";
     }
@@ -190,8 +211,8 @@ class Keeper {
 
 class PortTakenError extends Error {}
 
-function spawnKeeper(postgres: string, data: string, dir: string, owner: Owner | undefined): ChildProcess {
-  return spawn("sh", ["-c", KEEPER, "switchboard-pg-keeper", postgres, data, dir], {
+function spawnKeeper(binaries: PostgresBinaries, data: string, dir: string, owner: Owner | undefined): ChildProcess {
+  return spawn("sh", ["-c", KEEPER, "switchboard-pg-keeper", binaries.postgres, data, dir, binaries.initdb], {
     detached: true,
     stdio: ["pipe", "pipe", "ignore"],
     // The folder is the server user's own: our working directory may be closed to it.
@@ -200,28 +221,11 @@ function spawnKeeper(postgres: string, data: string, dir: string, owner: Owner |
   });
 }
 
-async function initdb(
-  program: string,
-  dir: string,
-  data: string,
-  password: string,
-  owner: Owner | undefined,
-): Promise<void> {
+/** The superuser's password for initdb, readable by the server's user only (the keeper removes it). */
+function writePasswordFile(dir: string, password: string, owner: Owner | undefined): void {
   const passwordFile = join(dir, "password");
   writeFileSync(passwordFile, `${password}\n`, { mode: 0o600 });
   if (owner) chownSync(passwordFile, owner.uid, owner.gid);
-  const args = ["-D", data, "-U", "postgres", "--pwfile", passwordFile, "--auth-local=trust"];
-  // -N: initdb's own final sync only; the server runs with fsync on.
-  args.push("--auth-host=scram-sha-256", "--no-locale", "-E", "UTF8", "-N");
-  try {
-    await new Promise<void>((resolve, reject) =>
-      execFile(program, args, { cwd: dir, ...owner }, (error, _stdout, stderr) =>
-        error ? reject(new PostgresStartError(`initdb failed: ${stderr.trim() || error.message}`)) : resolve(),
-      ),
-    );
-  } finally {
-    rmSync(passwordFile, { force: true });
-  }
 }
 
 function postgresUser(): Owner {

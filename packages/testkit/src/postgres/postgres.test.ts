@@ -8,6 +8,7 @@ import { createInterface } from "node:readline";
 import pg from "pg";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { waitFor } from "../util/wait-for.js";
+import { PostgresStartError, startLocalPostgres } from "./local-postgres.js";
 import { POSTGRES_SKIPPED_LINE, postgresTestDatabase, redactUrl, startPostgres, type PostgresServer } from "./index.js";
 
 const pgAvailable = await postgresTestDatabase({ ownServer: true });
@@ -76,15 +77,22 @@ describe.skipIf(!pgAvailable)("a PostgreSQL server of our own", () => {
 
   it("answers on loopback with a password, fsync on, as the postgres user when we are root", async () => {
     expect(new URL(url).hostname).toBe("127.0.0.1");
-    const [settings] = await query<{ fsync: string; listen: string; pid: number }>(
+    const [settings] = await query<{ fsync: string; listen: string; data: string }>(
       url,
-      "SELECT current_setting('fsync') AS fsync, current_setting('listen_addresses') AS listen, pg_backend_pid() AS pid",
+      "SELECT current_setting('fsync') AS fsync, current_setting('listen_addresses') AS listen, current_setting('data_directory') AS data",
     );
     expect(settings).toMatchObject({ fsync: "on", listen: "127.0.0.1" });
-    if (process.getuid?.() === 0) expect(statSync(`/proc/${settings!.pid}`).uid).not.toBe(0);
+    // The server runs as the owner of its data folder (it refuses any other).
+    if (process.getuid?.() === 0) expect(statSync(settings!.data).uid).not.toBe(0);
     const withoutPassword = new URL(url);
     withoutPassword.password = "";
     await expect(query(withoutPassword.toString(), "SELECT 1")).rejects.toThrow(/password/);
+  });
+
+  it("reports a failing initdb with its output", async () => {
+    const failing = startLocalPostgres({ initdb: "/bin/false", postgres: "/bin/false" });
+    await expect(failing).rejects.toThrow(PostgresStartError);
+    await expect(failing).rejects.toThrow(/^initdb failed/);
   });
 
   it("gives a fresh, empty database per call", async () => {
