@@ -19,7 +19,9 @@ CREATE TABLE IF NOT EXISTS "crm_outbox" (
   "expires_at" bigint NOT NULL
 );
 CREATE INDEX IF NOT EXISTS "crm_outbox_order" ON "crm_outbox" USING btree ("order_key","id");
-CREATE INDEX IF NOT EXISTS "crm_outbox_tenant_due" ON "crm_outbox" USING btree ("tenant_id","next_attempt_at");
+-- The due indexes end with "id": SQLite's carry the rowid (= id) implicitly, so "ORDER BY next_attempt_at, id
+-- LIMIT n" walks them without sorting; without it PostgreSQL sorts every due row of the tenant per claim.
+CREATE INDEX IF NOT EXISTS "crm_outbox_tenant_due" ON "crm_outbox" USING btree ("tenant_id","next_attempt_at","id");
 CREATE TABLE IF NOT EXISTS "seen_events" (
   "tenant_id" integer NOT NULL,
   "scope" text NOT NULL,
@@ -48,7 +50,7 @@ CREATE TABLE IF NOT EXISTS "outgoing" (
   "finished_at" bigint
 );
 CREATE UNIQUE INDEX IF NOT EXISTS "outgoing_crm_message" ON "outgoing" USING btree ("tenant_id","crm_message_id") WHERE crm_message_id IS NOT NULL;
-CREATE INDEX IF NOT EXISTS "outgoing_tenant_due" ON "outgoing" USING btree ("state","tenant_id","next_attempt_at");
+CREATE INDEX IF NOT EXISTS "outgoing_tenant_due" ON "outgoing" USING btree ("state","tenant_id","next_attempt_at","id");
 CREATE UNIQUE INDEX IF NOT EXISTS "outgoing_operation" ON "outgoing" USING btree ("target_id","operation_key") WHERE target_id IS NOT NULL;
 -- "seq": the order parts were recorded in (SQLite reads them by rowid; PostgreSQL has none).
 CREATE TABLE IF NOT EXISTS "outgoing_parts" (
