@@ -83,6 +83,10 @@ function checkedUrl(url: string): string {
 async function migrateUnderLock(pool: pg.Pool, steps: readonly MigrationStep[]): Promise<void> {
   const client = await pool.connect();
   let failure: Error | undefined;
+  // A checked-out client has no listener of the pool's: the server going away mid-migration would
+  // emit an unheard "error" and end the process. The query in flight fails with it anyway.
+  const onError = (error: Error) => (failure ??= error);
+  client.on("error", onError);
   try {
     // Session-level: held until unlocked or until this connection ends (a replica killed mid-migration).
     await client.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK_KEY]);
@@ -96,9 +100,10 @@ async function migrateUnderLock(pool: pg.Pool, steps: readonly MigrationStep[]):
       await client.query("SELECT pg_advisory_unlock($1)", [MIGRATION_LOCK_KEY]).catch(() => {});
     }
   } catch (error) {
-    failure = error as Error;
+    failure ??= error as Error;
     throw error;
   } finally {
+    client.off("error", onError);
     // A connection that failed is dropped rather than reused.
     client.release(failure);
   }

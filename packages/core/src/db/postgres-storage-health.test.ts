@@ -101,6 +101,31 @@ describe.skipIf(!database)("storage health on PostgreSQL (the real server stoppe
     }
   }, 60_000);
 
+  it("the server going away mid-migration fails the open with a 'not now' error, and the process lives on", async () => {
+    const fresh = await server.createDatabase();
+    const watcher = new pg.Client({ connectionString: url });
+    await watcher.connect();
+    const opening = failure(() => openPostgres(fresh, MIGRATIONS));
+    try {
+      // The fixture's first migration sleeps 0.3 s holding the lock: stop the server then.
+      await waitFor(async () => {
+        const active = await watcher.query(
+          "SELECT count(*)::int AS n FROM pg_stat_activity WHERE query LIKE '%pg_sleep(0.3)%' AND pid <> pg_backend_pid()",
+        );
+        return active.rows[0].n === 1;
+      });
+      await watcher.end();
+      await server.stopServer();
+      expect(isStorageUnavailable(await opening)).toBe(true);
+    } finally {
+      await server.startServer();
+    }
+    // The next start migrates it all (the failed one's transaction rolled back).
+    const reopened = await openPostgres(fresh, MIGRATIONS);
+    expect((await reopened.$client.query("SELECT package FROM migration_runs")).rows).toEqual([{ package: "core" }]);
+    await reopened.$client.end();
+  }, 60_000);
+
   it("a write waits out the outage; readiness is down meanwhile and comes back by itself; no password in the logs", async () => {
     await db.execute(sql`CREATE TABLE IF NOT EXISTS written (n int NOT NULL)`);
     const health = new StorageHealth(postgresStorageProbe(db.$client), logger);
