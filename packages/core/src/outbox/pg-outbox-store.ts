@@ -42,6 +42,12 @@ export class PgOutboxStore implements OutboxStore {
   private lockClient: Promise<pg.PoolClient> | undefined;
   /** The end of the queries queued on the locks' connection. */
   private lockQueue: Promise<void> = Promise.resolve();
+  /** Removes waiting for the DELETE in flight to commit, and whether one is. */
+  private readonly toRemove: { id: number; resolve: () => void; reject: (error: unknown) => void }[] = [];
+  private removing = false;
+  /** Heads finished whose locks wait for the next unlock query, and that query (once queued). */
+  private readonly toUnlock: number[] = [];
+  private unlocking: Promise<void> | undefined;
   /** Heads whose delivery lock this store holds. */
   private readonly held = new Set<number>();
 
@@ -138,9 +144,15 @@ export class PgOutboxStore implements OutboxStore {
     });
   }
 
-  async remove(id: number): Promise<void> {
-    await this.pool.query(`DELETE FROM crm_outbox WHERE id = $1`, [id]);
-    await this.unlockDeliveries([id]);
+  /**
+   * Removes of heads finished while an earlier DELETE is committing are deleted together, in
+   * one statement (one commit for many deliveries, as a busy outbox finishes them).
+   */
+  remove(id: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.toRemove.push({ id, resolve, reject });
+      this.flushRemovals();
+    });
   }
 
   async retry(row: OutboxHead, attempts: number, next: number, failure: string): Promise<void> {
@@ -166,6 +178,7 @@ export class PgOutboxStore implements OutboxStore {
     const client = this.lockClient;
     this.lockClient = undefined;
     this.held.clear();
+    this.toUnlock.length = 0;
     if (!client) return;
     const connection = await client.catch(() => undefined);
     if (!connection) return;
@@ -175,6 +188,24 @@ export class PgOutboxStore implements OutboxStore {
     } catch (error) {
       connection.release(error as Error);
     }
+  }
+
+  private flushRemovals(): void {
+    if (this.removing || this.toRemove.length === 0) return;
+    this.removing = true;
+    const batch = this.toRemove.splice(0);
+    const ids = batch.map((removal) => removal.id);
+    this.pool
+      .query(`DELETE FROM crm_outbox WHERE id = ANY($1::bigint[])`, [ids])
+      .then(() => this.unlockDeliveries(ids))
+      .then(
+        () => batch.forEach((removal) => removal.resolve()),
+        (error: unknown) => batch.forEach((removal) => removal.reject(error)),
+      )
+      .finally(() => {
+        this.removing = false;
+        this.flushRemovals();
+      });
   }
 
   private async select<R>(text: string, values: unknown[]): Promise<R[]> {
@@ -196,20 +227,27 @@ export class PgOutboxStore implements OutboxStore {
     return taken;
   }
 
-  /** Gives back the delivery locks of these heads (those this store holds). */
-  private async unlockDeliveries(ids: readonly number[]): Promise<void> {
+  /**
+   * Gives back the delivery locks of these heads (those this store holds). Heads finished while
+   * the connection is busy are given back together, in one query.
+   */
+  private unlockDeliveries(ids: readonly number[]): Promise<void> {
     const mine = ids.filter((id) => this.held.delete(id));
-    if (mine.length === 0) return;
-    try {
-      await this.onLockClient((client) =>
-        client.query(
-          `SELECT pg_advisory_unlock(${DELIVERY_LOCK_CLASS}, (id % 2147483648)::int) FROM unnest($1::bigint[]) AS id`,
-          [mine],
-        ),
+    if (mine.length === 0) return Promise.resolve();
+    this.toUnlock.push(...mine);
+    this.unlocking ??= this.onLockClient((client) => {
+      const batch = this.toUnlock.splice(0);
+      this.unlocking = undefined;
+      return client.query(
+        `SELECT pg_advisory_unlock(${DELIVERY_LOCK_CLASS}, (id % 2147483648)::int) FROM unnest($1::bigint[]) AS id`,
+        [batch],
       );
-    } catch {
+    }).then(
+      () => undefined,
       // The connection is gone, and its locks with it: nothing is left to give back.
-    }
+      () => undefined,
+    );
+    return this.unlocking;
   }
 
   /** Runs a query on the delivery locks' connection; a failed connection is dropped with its locks. */
