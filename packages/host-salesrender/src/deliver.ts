@@ -32,7 +32,7 @@ export function createDeliver(deps: {
   const userAgent = `SR-PLUGIN-CHAT-BOT/1.0 (+${config.selfUri.replace(/\/$/, "")}/info)`;
   return async (request, ctx) => {
     const endpoint = ENDPOINTS[request.kind];
-    const creds = registrations.credentials(ctx.tenant.id);
+    const creds = await registrations.credentials(ctx.tenant.id);
     if (!creds) throw new NotRegisteredError("plugin is not registered");
     const token = signCrmRequest({
       selfUri: config.selfUri,

@@ -21,9 +21,9 @@ import { CrmTokenVerifier } from "./tokens.js";
 export const salesrender = defineHost<SalesRenderEnv, HostInstance>({
   name: SALESRENDER_HOST,
   readEnv: readSalesRenderEnv,
-  setup(runtime, env) {
+  async setup(runtime, env) {
     const registrations = new RegistrationStore(runtime.db, runtime.secrets, runtime.tenants);
-    const pinned = registrations.pinLegacyIssuers();
+    const pinned = await registrations.pinLegacyIssuers();
     if (pinned > 0) runtime.logger.info({ tenants: pinned }, "pinned registrations to the issuer of their cluster URI");
     const verifier = new CrmTokenVerifier({ selfUri: runtime.config.selfUri, ...env }, new PublicKeyStore(runtime.db));
     const deps: RouteDeps = { runtime, verifier, registrations };
@@ -38,7 +38,7 @@ export const salesrender = defineHost<SalesRenderEnv, HostInstance>({
       routes,
       deliver: createDeliver({ config: runtime.config, registrations }),
       // Today's per-cluster cap: one CRM cluster answering slowly holds its share, no more.
-      groupOf: (tenant) => clusterOf(registrations.credentials(tenant.id)?.clusterUri),
+      groupOf: (tenant) => clusterOf(registrations.credentialsNow(tenant.id)?.clusterUri),
     };
   },
 });

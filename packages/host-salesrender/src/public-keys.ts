@@ -10,7 +10,7 @@ import { publicKeys } from "@switchboard/core/internal";
 const MAX_PEM_BYTES = 16 * 1024;
 const FETCH_TIMEOUT_MS = 5000;
 
-/** Loads issuer public keys: memory first, then the database, then the issuer itself. */
+/** Loads issuer public keys: memory first, then the database (portable: drizzle's query builder, awaited), then the issuer itself. */
 export class PublicKeyStore {
   private readonly memory = new Map<string, Promise<KeyObject>>();
   private readonly ready = new Map<string, KeyObject>();
@@ -44,20 +44,27 @@ export class PublicKeyStore {
    * Says a token signed with the key has verified: a key this process fetched is stored then, and
    * only then, so an issuer's junk never lands in the database.
    */
-  confirm(origin: string, keyId: string): void {
+  async confirm(origin: string, keyId: string): Promise<void> {
     const cacheKey = `${origin} ${keyId}`;
     const pem = this.unconfirmed.get(cacheKey);
     if (pem === undefined) return;
-    this.db.insert(publicKeys).values({ origin, keyId, pem, fetchedAt: Date.now() }).onConflictDoNothing().run();
+    // Taken off first: tokens verifying meanwhile store it once, not once each.
     this.unconfirmed.delete(cacheKey);
+    try {
+      await this.db.insert(publicKeys).values({ origin, keyId, pem, fetchedAt: Date.now() }).onConflictDoNothing();
+    } catch (error) {
+      // Not stored: the next token signed with it tries again.
+      this.unconfirmed.set(cacheKey, pem);
+      throw error;
+    }
   }
 
   private async load(origin: string, keyId: string): Promise<KeyObject> {
-    const row = this.db
+    const [row] = await this.db
       .select({ pem: publicKeys.pem })
       .from(publicKeys)
       .where(and(eq(publicKeys.origin, origin), eq(publicKeys.keyId, keyId)))
-      .get();
+      .limit(1);
     const pem = row?.pem ?? (await this.fetchPem(origin, keyId));
     if (!row) this.unconfirmed.set(`${origin} ${keyId}`, pem);
     let key: KeyObject;

@@ -80,7 +80,7 @@ export class CrmTokenVerifier {
     if (claims.iat !== undefined && (typeof claims.iat !== "number" || claims.iat > now + CLOCK_TOLERANCE_S)) {
       throw new HttpError(403, "Token claim is not valid: iat");
     }
-    this.keys.confirm(origin, keyId);
+    await this.keys.confirm(origin, keyId);
     return { claims, ref: referenceFromClaims(claims), issuer: origin };
   }
 

@@ -14,11 +14,12 @@ import { Keyring } from "../secrets/keyring.js";
 import { SecretKey } from "../secrets/secret-key.js";
 import { TenantStore } from "./tenant-store.js";
 import type { HostRuntime } from "../hosts/types.js";
+import type { SecretBox } from "../secrets/keyring.js";
 
 const keyring = new Keyring(new SecretKey(randomBytes(32)));
 
 /** The SalesRender host's registrations on a database, as its runtime scopes core's tenants. */
-function registrationsOn(db: ReturnType<typeof openDatabase>): RegistrationStore {
+function registrationsOn(db: ReturnType<typeof openDatabase>, box: SecretBox = keyring): RegistrationStore {
   const store = new TenantStore(db, keyring);
   const own = (tenant: ReturnType<TenantStore["byId"]>) => (tenant?.host === SALESRENDER_HOST ? tenant : undefined);
   const tenants: HostRuntime["tenants"] = {
@@ -28,7 +29,7 @@ function registrationsOn(db: ReturnType<typeof openDatabase>): RegistrationStore
     byPublicId: (id) => own(store.byPublicId(id)),
     all: () => store.all(SALESRENDER_HOST),
   };
-  return new RegistrationStore(db, keyring, tenants);
+  return new RegistrationStore(db, box, tenants);
 }
 
 /**
@@ -118,44 +119,99 @@ describe("registrations stored before issuers were pinned", () => {
   const ref = TENANT_A;
   const input = { hpt: "h1", clusterUri: "http://127.0.0.1:1111/", country: "RU", currency: "RUB" };
 
-  it("are pinned to the origin of their cluster URI at start", () => {
+  it("are pinned to the origin of their cluster URI at start", async () => {
     const path = tempDbPath();
     const db = openDatabase(path);
-    registrationsOn(db).register(ref, { ...input, issuer: "http://127.0.0.1:1111" });
+    await registrationsOn(db).register(ref, { ...input, issuer: "http://127.0.0.1:1111" });
     db.$client.prepare(`UPDATE registrations SET issuer = NULL`).run();
     db.$client.close();
 
     const reopened = openDatabase(path);
     const tenants = registrationsOn(reopened);
-    expect(tenants.pinLegacyIssuers()).toBe(1);
-    expect(tenants.credentials(tenants.byReference(ref)!.id)?.issuer).toBe("http://127.0.0.1:1111");
-    expect(tenants.register(ref, { ...input, issuer: "http://127.0.0.1:2222" })).toEqual({
+    expect(await tenants.pinLegacyIssuers()).toBe(1);
+    expect((await tenants.credentials((await tenants.byReference(ref))!.id))?.issuer).toBe("http://127.0.0.1:1111");
+    expect(await tenants.register(ref, { ...input, issuer: "http://127.0.0.1:2222" })).toEqual({
       ok: false,
       refusal: "foreign-issuer",
     });
     reopened.$client.close();
   });
 
-  it("keep working without an issuer until the next registration adopts one", () => {
+  it("keep working without an issuer until the next registration adopts one", async () => {
     const db = openDatabase(tempDbPath());
     const tenants = registrationsOn(db);
-    tenants.register(ref, { ...input, issuer: "http://127.0.0.1:1111" });
+    await tenants.register(ref, { ...input, issuer: "http://127.0.0.1:1111" });
     db.$client.prepare(`UPDATE registrations SET issuer = NULL, cluster_uri = 'not a url'`).run();
-    expect(tenants.pinLegacyIssuers()).toBe(0);
+    expect(await tenants.pinLegacyIssuers()).toBe(0);
 
     const fresh = registrationsOn(db);
-    expect(fresh.credentials(fresh.byReference(ref)!.id)?.issuer).toBeNull();
+    expect((await fresh.credentials((await fresh.byReference(ref))!.id))?.issuer).toBeNull();
     // Protected requests work as before while the row has no issuer.
-    expect(registeredTenant(fresh, { ref, issuer: "http://127.0.0.1:3333", claims: {} })).toEqual(
-      fresh.byReference(ref),
+    expect(await registeredTenant(fresh, { ref, issuer: "http://127.0.0.1:3333", claims: {} })).toEqual(
+      await fresh.byReference(ref),
     );
-    const adopted = fresh.register(ref, { ...input, hpt: "h2", issuer: "http://127.0.0.1:3333" });
+    const adopted = await fresh.register(ref, { ...input, hpt: "h2", issuer: "http://127.0.0.1:3333" });
     expect(adopted).toMatchObject({ ok: true, adoptedIssuer: true });
-    expect(fresh.credentials(fresh.byReference(ref)!.id)).toMatchObject({ hpt: "h2", issuer: "http://127.0.0.1:3333" });
-    expect(fresh.register(ref, { ...input, issuer: "http://127.0.0.1:1111" })).toMatchObject({ ok: false });
-    expect(() => registeredTenant(fresh, { ref, issuer: "http://127.0.0.1:1111", claims: {} })).toThrow(
+    expect(await fresh.credentials((await fresh.byReference(ref))!.id)).toMatchObject({
+      hpt: "h2",
+      issuer: "http://127.0.0.1:3333",
+    });
+    expect(await fresh.register(ref, { ...input, issuer: "http://127.0.0.1:1111" })).toMatchObject({ ok: false });
+    await expect(registeredTenant(fresh, { ref, issuer: "http://127.0.0.1:1111", claims: {} })).rejects.toThrow(
       "Plugin was not registered",
     );
+    db.$client.close();
+  });
+});
+
+describe("a registration's transaction", () => {
+  const ref = { companyId: "41", pluginAlias: "echo", pluginId: "1" };
+  const input = { hpt: "h1", clusterUri: "http://127.0.0.1:1111/", country: "RU", currency: "RUB" };
+  const countOf = (db: ReturnType<typeof openDatabase>, table: string) =>
+    (db.$client.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+
+  it("creates the tenant with the registration or not at all", async () => {
+    const db = openDatabase(tempDbPath());
+    const failing: SecretBox = {
+      seal: () => {
+        throw new Error("the disk is full");
+      },
+      open: (sealed) => keyring.open(sealed),
+    };
+    await expect(
+      registrationsOn(db, failing).register(ref, { ...input, issuer: "http://127.0.0.1:1111", jti: "j-1" }),
+    ).rejects.toThrow("the disk is full");
+    expect([countOf(db, "tenants"), countOf(db, "registrations"), countOf(db, "seen_events")]).toEqual([0, 0, 0]);
+
+    // The same token then registers: its id was not spent by the attempt that failed.
+    const stored = await registrationsOn(db).register(ref, { ...input, issuer: "http://127.0.0.1:1111", jti: "j-1" });
+    expect(stored).toMatchObject({ ok: true, tenant: { key: salesRenderTenantKey(ref), country: "RU" } });
+    expect([countOf(db, "tenants"), countOf(db, "registrations")]).toEqual([1, 1]);
+    db.$client.close();
+  });
+
+  it("changes nothing when refused, the tenant's country included, and a new country comes with the next one", async () => {
+    const db = openDatabase(tempDbPath());
+    const store = registrationsOn(db);
+    const first = await store.register(ref, { ...input, issuer: "http://127.0.0.1:1111", iat: 2000 });
+    expect(first).toMatchObject({ ok: true, tenant: { country: "RU" } });
+    const tenantId = first.ok ? first.tenant.id : -1;
+    const older = { ...input, country: "DE", hpt: "h-old", issuer: "http://127.0.0.1:1111", iat: 1000 };
+    expect(await store.register(ref, older)).toEqual({ ok: false, refusal: "outdated" });
+    const foreign = { ...input, country: "DE", issuer: "http://127.0.0.1:2222", iat: 3000 };
+    expect(await store.register(ref, foreign)).toEqual({ ok: false, refusal: "foreign-issuer" });
+    expect(db.$client.prepare(`SELECT country FROM tenants WHERE id = ?`).get(tenantId)).toEqual({ country: "RU" });
+    expect((await store.credentials(tenantId))?.hpt).toBe("h1");
+
+    const moved = await store.register(ref, {
+      ...input,
+      country: "DE",
+      hpt: "h2",
+      issuer: "http://127.0.0.1:1111",
+      iat: 3000,
+    });
+    expect(moved).toMatchObject({ ok: true, tenant: { id: tenantId, country: "DE" } });
+    expect((await store.credentials(tenantId))?.hpt).toBe("h2");
     db.$client.close();
   });
 });

@@ -11,10 +11,10 @@ import type { RouteDeps, RouteEnv } from "./context.js";
  * The registered tenant a verified token speaks for. A token from another issuer than the one
  * the tenant is pinned to gets the same answer as an unregistered plugin, so it learns nothing.
  */
-export function registeredTenant(registrations: RegistrationStore, token: VerifiedToken): Tenant {
+export async function registeredTenant(registrations: RegistrationStore, token: VerifiedToken): Promise<Tenant> {
   const { ref, issuer } = token;
-  const tenant = ref && registrations.byReference(ref);
-  const registration = tenant && registrations.credentials(tenant.id);
+  const tenant = ref && (await registrations.byReference(ref));
+  const registration = tenant && (await registrations.credentials(tenant.id));
   // A NULL issuer is a legacy row that has not adopted one yet: it keeps working as before.
   if (!tenant || !registration || (registration.issuer !== null && registration.issuer !== issuer)) {
     throw new HttpError(403, "Plugin was not registered");
@@ -28,7 +28,7 @@ export function requirePluginToken(deps: Pick<RouteDeps, "verifier" | "registrat
     const token = c.req.header("x-plugin-token");
     if (!token) throw new HttpError(401, "X-PLUGIN-TOKEN not found");
     const verified = await deps.verifier.verify(token);
-    c.set("tenant", registeredTenant(deps.registrations, verified));
+    c.set("tenant", await registeredTenant(deps.registrations, verified));
     c.set("claims", verified.claims);
     await next();
   };

@@ -33,7 +33,7 @@ export function registrationRoutes(deps: RouteDeps): Hono<RouteEnv> {
     if (jti !== undefined && (typeof jti !== "string" || jti === "")) {
       throw new HttpError(403, "Token claim is not valid: jti");
     }
-    const result = deps.registrations.register(ref, {
+    const result = await deps.registrations.register(ref, {
       hpt,
       clusterUri: String(claims.iss),
       country,
@@ -44,7 +44,7 @@ export function registrationRoutes(deps: RouteDeps): Hono<RouteEnv> {
     });
     if (!result.ok) {
       logger.warn(
-        { tenant: deps.registrations.byReference(ref)?.id, issuer, refusal: result.refusal },
+        { tenant: (await deps.registrations.byReference(ref))?.id, issuer, refusal: result.refusal },
         "registration refused",
       );
       const [status, message] = REFUSALS.get(result.refusal)!;

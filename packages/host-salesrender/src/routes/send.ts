@@ -15,7 +15,7 @@ export function sendRoutes(deps: RouteDeps): Hono<RouteEnv> {
   app.post("/special/send", async (c) => {
     const body = await readBody(c);
     const verified = await deps.verifier.verify(body.request);
-    const tenant = registeredTenant(deps.registrations, verified);
+    const tenant = await registeredTenant(deps.registrations, verified);
     const parsed = parseChatMessage(verified.claims.body);
     if (!parsed.ok) throw new HttpError(405, parsed.error);
     if (parsed.unknownFormat !== undefined) {
