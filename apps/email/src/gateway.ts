@@ -46,7 +46,7 @@ export const email = defineGateway({
   async setup(runtime, env: EmailEnv) {
     const outbound = env.outbound ?? { allowPrivate: false };
     const maxBytes = env.maxBytes ?? env.inbound?.maxBytes ?? DEFAULT_MAX_BYTES;
-    const services = createServices(runtime, outbound, env.checks);
+    const services = await createServices(runtime, outbound, env.checks);
     const inbound = env.inbound ? await startInboundServer(env.inbound, services) : undefined;
     return {
       send: createSender(services),

@@ -41,16 +41,17 @@ export interface EmailServices {
 }
 
 /** Builds the services of one running gateway (its `setup` holds them; `close` ends the SMTP transports). */
-export function createServices(
+export async function createServices(
   runtime: GatewayRuntime<EmailSettings>,
   outbound: OutboundSmtpOptions = { allowPrivate: false },
   inbound: InboundCheckOptions = {},
-): EmailServices & { close(): void } {
+): Promise<EmailServices & { close(): void }> {
   const dns = inbound.dns ?? systemDnsResolver();
   const verifiedDomains = new Set((inbound.verifiedDomains ?? []).map((d) => d.trim().toLowerCase()).filter(Boolean));
   const messages = new MessageStore(runtime.db);
   const transports = new TransportPool(outbound);
   const tokens = new TokenStore(runtime);
+  await tokens.hashUnhashed();
   return {
     runtime,
     messages,

@@ -25,30 +25,44 @@ export interface StoredMessage {
 
 type Row = typeof emailMessages.$inferSelect;
 
-// Newest first; rowid breaks ties between messages stored in the same millisecond.
+// Newest first; rowid breaks ties between messages stored in the same millisecond. (SQLite's
+// rowid: PostgreSQL has none, so its table needs an insertion-order column for the same tie-break.)
 const NEWEST = [desc(emailMessages.createdAt), desc(sql`rowid`)];
 
-/** Reads and writes `email_messages`. */
+/** Reads and writes `email_messages` (portable: drizzle's query builder, awaited; see NEWEST). */
 export class MessageStore {
   constructor(private readonly db: Database) {}
 
   /** Records a message; a Message-ID already stored for the tenant is left as it is. */
-  insert(tenantId: number, message: StoredMessage): void {
+  async insert(tenantId: number, message: StoredMessage): Promise<void> {
+    await this.insertQuery(tenantId, message);
+  }
+
+  /**
+   * The same, for core's `onStored`: written inside the transaction that stores the incoming mail,
+   * so the threading row commits or rolls back with it. SQLite only, and synchronous:
+   * better-sqlite3's transaction cannot await. PostgreSQL needs `onStored` to hand over its
+   * transaction's handle (core's event store, phase 2).
+   */
+  insertWithinStoring(tenantId: number, message: StoredMessage): void {
+    this.insertQuery(tenantId, message).run();
+  }
+
+  private insertQuery(tenantId: number, message: StoredMessage) {
     const { references, ...columns } = message;
-    this.db
+    return this.db
       .insert(emailMessages)
       .values({ tenantId, ...columns, refs: references.join(" ") })
-      .onConflictDoNothing()
-      .run();
+      .onConflictDoNothing();
   }
 
   /** A stored message by its Message-ID. */
-  get(tenantId: number, messageId: string): StoredMessage | undefined {
-    const row = this.db
+  async get(tenantId: number, messageId: string): Promise<StoredMessage | undefined> {
+    const [row] = await this.db
       .select()
       .from(emailMessages)
       .where(and(tenantRows(emailMessages, tenantId), eq(emailMessages.messageId, messageId)))
-      .get();
+      .limit(1);
     return row && toMessage(row);
   }
 
@@ -56,41 +70,38 @@ export class MessageStore {
    * The newest message with this contact: with a `chatId`, only those in that chat or in no known
    * chat yet; with `null`, any.
    */
-  latest(tenantId: number, contact: string, chatId: string | null): StoredMessage | undefined {
+  async latest(tenantId: number, contact: string, chatId: string | null): Promise<StoredMessage | undefined> {
     const inChat = chatId === null ? undefined : or(eq(emailMessages.chatId, chatId), isNull(emailMessages.chatId));
-    const row = this.db
+    const [row] = await this.db
       .select()
       .from(emailMessages)
       .where(and(tenantRows(emailMessages, tenantId), eq(emailMessages.contact, contact), inChat))
       .orderBy(...NEWEST)
-      .limit(1)
-      .get();
+      .limit(1);
     return row && toMessage(row);
   }
 
   /** The newest CRM chat id known for a thread. */
-  threadChatId(tenantId: number, threadId: string): string | null {
-    const row = this.db
+  async threadChatId(tenantId: number, threadId: string): Promise<string | null> {
+    const [row] = await this.db
       .select({ chatId: emailMessages.chatId })
       .from(emailMessages)
       .where(
         and(tenantRows(emailMessages, tenantId), eq(emailMessages.threadId, threadId), isNotNull(emailMessages.chatId)),
       )
       .orderBy(...NEWEST)
-      .limit(1)
-      .get();
+      .limit(1);
     return row?.chatId ?? null;
   }
 
   /** Gives a thread's messages that have no chat yet the chat the CRM answered it in. */
-  adoptThread(tenantId: number, threadId: string, chatId: string): void {
-    this.db
+  async adoptThread(tenantId: number, threadId: string, chatId: string): Promise<void> {
+    await this.db
       .update(emailMessages)
       .set({ chatId })
       .where(
         and(tenantRows(emailMessages, tenantId), eq(emailMessages.threadId, threadId), isNull(emailMessages.chatId)),
-      )
-      .run();
+      );
   }
 }
 

@@ -13,52 +13,75 @@ function hashOf(token: string): string {
   return createHash("sha256").update(token).digest("hex");
 }
 
-/** Reads and creates rows of `email_inbound_tokens`. */
+/** Reads and creates rows of `email_inbound_tokens` (portable: drizzle's query builder, awaited). */
 export class TokenStore {
   private readonly db: GatewayRuntime["db"];
   private readonly box: GatewayRuntime["secrets"];
 
-  /** Also fills the hash of tokens stored before it existed. */
   constructor(runtime: Pick<GatewayRuntime, "db" | "secrets">) {
     this.db = runtime.db;
     this.box = runtime.secrets;
-    const unhashed = this.db
+  }
+
+  /** Fills the hash of tokens stored before it existed (once, at start); resolves how many. */
+  async hashUnhashed(): Promise<number> {
+    const unhashed = await this.db
       .select({ token: emailInboundTokens.token, tenantId: emailInboundTokens.tenantId })
       .from(emailInboundTokens)
-      .where(isNull(emailInboundTokens.tokenHash))
-      .all();
+      .where(isNull(emailInboundTokens.tokenHash));
     for (const { token, tenantId } of unhashed) {
-      this.db
+      await this.db
         .update(emailInboundTokens)
         .set({ tokenHash: hashOf(this.box.open(token)) })
-        .where(tenantRows(emailInboundTokens, tenantId))
-        .run();
+        .where(tenantRows(emailInboundTokens, tenantId));
     }
+    return unhashed.length;
   }
 
   /** The tenant's token, created on first use. */
-  getOrCreate(tenantId: number): string {
-    const existing = this.db
-      .select({ token: emailInboundTokens.token })
-      .from(emailInboundTokens)
-      .where(tenantRows(emailInboundTokens, tenantId))
-      .get();
-    if (existing) return this.box.open(existing.token);
+  async getOrCreate(tenantId: number): Promise<string> {
+    const existing = await this.stored(tenantId);
+    if (existing !== undefined) return existing;
     const token = randomBytes(24).toString("base64url");
-    this.db
+    // Two first uses at once (or two replicas): one row wins, and both answer the one stored.
+    await this.db
       .insert(emailInboundTokens)
       .values({ tenantId, token: this.box.seal(token), tokenHash: hashOf(token), createdAt: Date.now() })
-      .onConflictDoNothing()
-      .run();
-    return this.getOrCreate(tenantId);
+      .onConflictDoNothing();
+    const stored = await this.stored(tenantId);
+    if (stored === undefined)
+      throw new Error(`email_inbound_tokens has no row for tenant ${tenantId} after inserting it`);
+    return stored;
   }
 
   /** The tenant a token belongs to. */
-  findTenantId(token: string): number | undefined {
+  async findTenantId(token: string): Promise<number | undefined> {
+    const [row] = await this.db
+      .select({ tenantId: emailInboundTokens.tenantId })
+      .from(emailInboundTokens)
+      .where(eq(emailInboundTokens.tokenHash, hashOf(token)))
+      .limit(1);
+    return row?.tenantId;
+  }
+
+  /**
+   * The same, synchronously: SQLite only, for the inbound webhook's tenant lookup, which core still
+   * calls synchronously (it goes once core awaits that lookup; then `findTenantId` serves it).
+   */
+  findTenantIdNow(token: string): number | undefined {
     return this.db
       .select({ tenantId: emailInboundTokens.tenantId })
       .from(emailInboundTokens)
       .where(eq(emailInboundTokens.tokenHash, hashOf(token)))
       .get()?.tenantId;
+  }
+
+  private async stored(tenantId: number): Promise<string | undefined> {
+    const [row] = await this.db
+      .select({ token: emailInboundTokens.token })
+      .from(emailInboundTokens)
+      .where(tenantRows(emailInboundTokens, tenantId))
+      .limit(1);
+    return row && this.box.open(row.token);
   }
 }

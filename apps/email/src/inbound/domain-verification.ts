@@ -35,9 +35,9 @@ export class DomainVerifier {
   ) {}
 
   /** The record a tenant must publish to prove `domain`. */
-  recordFor(tenantId: number, domain: string): DomainRecord {
+  async recordFor(tenantId: number, domain: string): Promise<DomainRecord> {
     const token = createHash("sha256")
-      .update(`switchboard-domain-verification:${this.tokens.getOrCreate(tenantId)}`)
+      .update(`switchboard-domain-verification:${await this.tokens.getOrCreate(tenantId)}`)
       .digest("base64url")
       .slice(0, 32);
     return { name: `_switchboard.${domain}`, value: `switchboard-verify=${token}` };
@@ -69,7 +69,7 @@ export class DomainVerifier {
   }
 
   private async lookup(tenantId: number, domain: string): Promise<DomainProof> {
-    const { name, value } = this.recordFor(tenantId, domain);
+    const { name, value } = await this.recordFor(tenantId, domain);
     try {
       const answers = (await this.resolve(name, "TXT")) as string[][];
       return answers.some((chunks) => chunks.join("").trim() === value) ? "verified" : "unverified";

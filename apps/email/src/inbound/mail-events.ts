@@ -63,7 +63,7 @@ export async function mailEvents(
   const mail = await parseMail(raw);
 
   // Before the sender check: bounces often come `From: MAILER-DAEMON <>`, and a 550 would lose them.
-  const notification = notificationEvents(services, tenant, mail, raw, envelope);
+  const notification = await notificationEvents(services, tenant, mail, raw, envelope);
   if (notification) return notification;
 
   const sender = mail.from?.value[0]?.address || envelope.mailFrom || "";
@@ -76,7 +76,7 @@ export async function mailEvents(
     return { outcome: "ignored", events: [] };
   }
   const externalId = messageId ?? `sha256.${createHash("sha256").update(raw).digest("hex")}`;
-  const known = messages.get(tenant.id, externalId);
+  const known = await messages.get(tenant.id, externalId);
   // Our own message came back (forwarding loop, BCC).
   if (known?.direction === "out") return { outcome: "ignored", events: [] };
   // Before storing attachments again: re-deliveries must not fill the disk.
@@ -84,7 +84,7 @@ export async function mailEvents(
 
   const references = parseMessageIds(mail.references);
   const inReplyTo = parseMessageIds(mail.inReplyTo);
-  const placement = conversations.placeIncoming(tenant, contact, [...inReplyTo, ...[...references].reverse()]);
+  const placement = await conversations.placeIncoming(tenant, contact, [...inReplyTo, ...[...references].reverse()]);
   const { attachments, inlineUrls, notes } = await storeAttachments(runtime, tenant, mail.attachments);
   const subject = baseSubject(mail.subject) || null;
   const content = withSenderWarning(
@@ -112,7 +112,7 @@ export async function mailEvents(
     // In the transaction that stores the message, and only the first time: the thread row commits
     // with the message, so a redelivery never finds one without the other.
     onStored: () => {
-      messages.insert(tenant.id, {
+      messages.insertWithinStoring(tenant.id, {
         messageId: externalId,
         direction: "in",
         contact,

@@ -82,13 +82,13 @@ export function knownEnvelope(raw: Buffer, envelope: NoticeEnvelope): NoticeEnve
  * mail is none (then it is a customer's mail). Never throws a rejection: bounces are accepted even
  * without a usable From.
  */
-export function notificationEvents(
+export async function notificationEvents(
   services: EmailServices,
   tenant: Tenant,
   mail: ParsedMail,
   raw: Buffer,
   envelope: NoticeEnvelope,
-): MailEvents | undefined {
+): Promise<MailEvents | undefined> {
   const { runtime, messages } = services;
   const log = runtime.logger.child({ tenant: tenant.id });
   const reportId = parseMessageIds(mail.messageId)[0];
@@ -106,9 +106,16 @@ export function notificationEvents(
   }
   const bounce = readBounce(mail, raw, knownEnvelope(raw, envelope));
   if (!bounce) return undefined;
-  const ours = bounce.originalIds.find(
-    (id) => messages.get(tenant.id, id)?.direction === "out" || runtime.findOutgoing(tenant, id) !== undefined,
-  );
+  let ours: string | undefined;
+  for (const id of bounce.originalIds) {
+    if (
+      (await messages.get(tenant.id, id))?.direction === "out" ||
+      (await runtime.findOutgoing(tenant, id)) !== undefined
+    ) {
+      ours = id;
+      break;
+    }
+  }
   if (!ours) {
     log.info({ reportId, candidates: bounce.originalIds.length }, "email: bounce about no message of ours, dropped");
     return { outcome: "ignored", events: [] };

@@ -7,10 +7,10 @@ import type { EmailSettings } from "../settings/form.js";
 import { claimedInboundAddress } from "../settings/tenant-addresses.js";
 
 /** The tenant whose inbound address (or From address when none is set) this is, case-insensitively. */
-export function tenantForAddress(
+export async function tenantForAddress(
   runtime: GatewayRuntime<EmailSettings>,
   address: string,
-): Tenant<EmailSettings> | undefined {
+): Promise<Tenant<EmailSettings> | undefined> {
   const wanted = normaliseAddress(address);
-  return runtime.tenants.all().find((tenant) => claimedInboundAddress(tenant.settings.mail) === wanted);
+  return (await runtime.tenants.all()).find((tenant) => claimedInboundAddress(tenant.settings.mail) === wanted);
 }

@@ -93,12 +93,8 @@ export async function startInboundServer(
       callback(smtpError(451, "4.7.1 Too many messages from your address, slow down and try again later"));
     },
     onRcptTo(address, session, callback) {
-      const tenant = tenantForAddress(runtime, address.address);
-      if (!tenant) {
-        return callback(smtpError(550, `5.1.1 <${address.address}>: Recipient address rejected: no such mailbox here`));
-      }
-      services.domains.check(tenant.id, domainOf(address.address)).then(
-        (proof) => callback(proof === "verified" ? undefined : unprovenDomain(tenant, address.address, proof, session)),
+      recipientRefusal(address.address, session).then(
+        (refusal) => callback(refusal),
         (error: unknown) => callback(replyFor(error)),
       );
     },
@@ -127,10 +123,18 @@ export async function startInboundServer(
     }
   }
 
+  /** Why a recipient is refused (no such mailbox, or its domain not proved), or undefined to take it. */
+  async function recipientRefusal(address: string, session: SMTPServerSession): Promise<SmtpError | undefined> {
+    const tenant = await tenantForAddress(runtime, address);
+    if (!tenant) return smtpError(550, `5.1.1 <${address}>: Recipient address rejected: no such mailbox here`);
+    const proof = await services.domains.check(tenant.id, domainOf(address));
+    return proof === "verified" ? undefined : unprovenDomain(tenant, address, proof, session);
+  }
+
   async function deliver(raw: Buffer, session: SMTPServerSession): Promise<void> {
     const tenants = new Map<string, Tenant<EmailSettings>>();
     for (const rcpt of session.envelope.rcptTo) {
-      const tenant = tenantForAddress(runtime, rcpt.address);
+      const tenant = await tenantForAddress(runtime, rcpt.address);
       if (tenant) tenants.set(tenant.publicId, tenant);
     }
     const mailFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : undefined;

@@ -48,12 +48,12 @@ async function sendMessage(
   const contact = normaliseAddress(recipient);
 
   const id = outgoingMessageId(
-    services.tokens.getOrCreate(tenant.id),
+    await services.tokens.getOrCreate(tenant.id),
     message.queueId,
     gatewayDomain(runtime.config.selfUri),
   );
   const chatId = message.chat.id;
-  const parent = services.conversations.parentForOutgoing(tenant.id, contact, chatId);
+  const parent = await services.conversations.parentForOutgoing(tenant.id, contact, chatId);
   const chatSubject = message.chat.subject?.trim() || null;
   // A reply keeps its thread's subject: mail programs (Gmail) split a thread whose subject changes.
   const base = parent?.subject || baseSubject(chatSubject) || baseSubject(defaultSubject);
@@ -86,7 +86,7 @@ async function sendMessage(
     throw failure;
   }
 
-  services.conversations.recordOutgoing(tenant.id, {
+  await services.conversations.recordOutgoing(tenant.id, {
     messageId: id,
     direction: "out",
     contact,

@@ -72,7 +72,7 @@ const TEXT = {
 /** The domain proof paragraph: the record to create and whether it was found. */
 async function domainProof(domains: DomainVerifier, tenant: Tenant, domain: string, language: Language) {
   if (domains.isPreVerified(domain)) return translate(TEXT.preVerified(domain), language);
-  const { name, value } = domains.recordFor(tenant.id, domain);
+  const { name, value } = await domains.recordFor(tenant.id, domain);
   const proof = await domains.check(tenant.id, domain);
   const status = proof === "verified" ? TEXT.proofFound : proof === "unknown" ? TEXT.proofUnknown : TEXT.proofMissing;
   return [
@@ -95,7 +95,7 @@ export function inboundPreviewer(
     if (!tenant || !address) return translate(TEXT.unsaved, language);
     const domain = domainOf(address);
     const host = new URL(runtime.config.selfUri).hostname;
-    const url = runtime.publicUrl(INBOUND_ROUTE_PREFIX + services.tokens.getOrCreate(tenant.id));
+    const url = runtime.publicUrl(INBOUND_ROUTE_PREFIX + (await services.tokens.getOrCreate(tenant.id)));
     const smtp = inboundPort === undefined ? TEXT.smtpOff : TEXT.pointMx(domain, host, inboundPort);
     return [
       translate(TEXT.writeTo(address), language),

@@ -45,9 +45,9 @@ export async function verifySettings(
     });
   }
   const claimed = claimedInboundAddress(mail);
-  const taken = runtime.tenants
-    .all()
-    .some((tenant) => tenant.id !== input.tenant.id && claimedInboundAddress(tenant.settings.mail) === claimed);
+  const taken = (await runtime.tenants.all()).some(
+    (tenant) => tenant.id !== input.tenant.id && claimedInboundAddress(tenant.settings.mail) === claimed,
+  );
   if (taken) {
     const field = mail.inboundAddress ? "inboundAddress" : "from";
     throw new SettingsValidationError({

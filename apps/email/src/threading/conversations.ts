@@ -24,27 +24,27 @@ export class Conversations {
    * chat or in no chat yet (mail the CRM has not answered, which this message answers). Without a
    * chat id, the newest message with the contact.
    */
-  parentForOutgoing(tenantId: number, contact: string, chatId: string | null): StoredMessage | undefined {
+  parentForOutgoing(tenantId: number, contact: string, chatId: string | null): Promise<StoredMessage | undefined> {
     return this.store.latest(tenantId, contact, chatId);
   }
 
   /** Records an outgoing message; a chat id the CRM answered with is given to the whole thread. */
-  recordOutgoing(tenantId: number, message: StoredMessage): void {
-    this.store.insert(tenantId, message);
-    if (message.chatId) this.store.adoptThread(tenantId, message.threadId, message.chatId);
+  async recordOutgoing(tenantId: number, message: StoredMessage): Promise<void> {
+    await this.store.insert(tenantId, message);
+    if (message.chatId) await this.store.adoptThread(tenantId, message.threadId, message.chatId);
   }
 
   /**
    * Places an incoming mail by the ids it answers (In-Reply-To first, then References newest
    * first); only messages with the same contact count.
    */
-  placeIncoming(tenant: Tenant, contact: string, answeredIds: string[]): IncomingPlacement | undefined {
+  async placeIncoming(tenant: Tenant, contact: string, answeredIds: string[]): Promise<IncomingPlacement | undefined> {
     for (const id of answeredIds) {
-      const known = this.store.get(tenant.id, id);
+      const known = await this.store.get(tenant.id, id);
       if (known && known.contact === contact) {
-        return { threadId: known.threadId, chatId: this.store.threadChatId(tenant.id, known.threadId) };
+        return { threadId: known.threadId, chatId: await this.store.threadChatId(tenant.id, known.threadId) };
       }
-      const outgoing = known ? undefined : this.runtime.findOutgoing(tenant, id);
+      const outgoing = known ? undefined : await this.runtime.findOutgoing(tenant, id);
       if (outgoing && outgoing.chat.contact.trim().toLowerCase() === contact) {
         return { threadId: id, chatId: outgoing.chat.id };
       }
