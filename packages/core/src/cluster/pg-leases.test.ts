@@ -220,6 +220,38 @@ describe.skipIf(!db)("PgLeases on PostgreSQL", () => {
     expect(a.acquired[1]!.lease.previous).toBe("released");
   });
 
+  it("never lets two replicas own a tenant at once while replicas join, leave and die", async () => {
+    const leaseMs = 1500;
+    const { url, tenants } = await database(5);
+    const all: Replica[] = [];
+    const doubles: string[] = [];
+    // Every replica lives in this process: one look at all of them is one instant.
+    const watch = setInterval(() => {
+      for (const [i, o] of ownersOf(all, tenants).entries()) if (o.length > 1) doubles.push(`${tenants[i]}: ${o}`);
+    }, 2);
+    try {
+      const start = async (name: string) => {
+        const r = await replica(url, name, { leaseMs });
+        all.push(r);
+        return r;
+      };
+      const [a, b, c] = [await start("a"), await start("b"), await start("c")];
+      await waitFor(() => settled([a, b, c], tenants));
+      await b.leases.stop();
+      await waitFor(() => settled([a, c], tenants, [3, 2]) || settled([a, c], tenants, [2, 3]));
+      const d = await start("d");
+      await waitFor(() => settled([a, c, d], tenants) && d.leases.ownedTenants().length >= 1);
+      await c.kill();
+      await waitFor(() => settled([a, d], tenants), { timeoutMs: 20_000 });
+      const e = await start("e");
+      await a.kill();
+      await waitFor(() => settled([d, e], tenants, [3, 2]) || settled([d, e], tenants, [2, 3]), { timeoutMs: 20_000 });
+    } finally {
+      clearInterval(watch);
+    }
+    expect(doubles).toEqual([]);
+  });
+
   it.skipIf(!db?.server.restartable)(
     "fences every tenant while PostgreSQL is down and shares them again once it is back",
     async () => {
