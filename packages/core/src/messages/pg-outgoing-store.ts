@@ -38,15 +38,10 @@ const CLAIMED_COLUMNS = CLAIMED.join(", ");
 /** Options of {@link PgOutgoingStore}. */
 export interface PgOutgoingStoreOptions {
   /**
-   * Called after a commit that queued rows to send (new messages, edits, removals) with their
-   * tenants: the hook that wakes the replica sending for them (e.g. a NOTIFY). Must not throw;
-   * a hint it loses is found by the queue's polling.
-   */
-  onCommitted?: (tenantIds: readonly number[]) => void;
-  /**
-   * NOTIFY `send` (the cluster's Notifier) for each tenant with new rows to send, in the statement
-   * that stores them: delivered when it commits, never for a rollback. Off by default: a lone
-   * process has no one to tell, and notifying transactions serialize their commits.
+   * NOTIFY `send` (the cluster's Notifier) for each tenant with new rows to send (messages, edits,
+   * removals), in the statement that stores them: heard by the replica sending for the tenant when
+   * it commits, never for a rollback. Off by default: a lone process has no one to tell (its send
+   * queue wakes itself), and notifying transactions serialize their commits.
    */
   notify?: boolean;
 }
@@ -143,7 +138,6 @@ export class PgOutgoingStore implements OutgoingStore {
       stored.set(key, left - 1);
       return true;
     });
-    this.committed(items.filter((_, i) => result[i]).map((item) => item.tenantId));
     return result;
   }
 
@@ -165,9 +159,7 @@ export class PgOutgoingStore implements OutgoingStore {
     const { state, inserted } = rows[0]!;
     if (state === null) return "unknown";
     if (state === "failed") return "failed";
-    if (!inserted) return "repeated";
-    this.committed([op.tenantId]);
-    return "queued";
+    return inserted ? "queued" : "repeated";
   }
 
   async releaseExpired(now: number, running: readonly number[]): Promise<ReleasedLeases> {
@@ -477,16 +469,6 @@ export class PgOutgoingStore implements OutgoingStore {
     });
     this.outbox.committed(tenants);
     return result;
-  }
-
-  /** Tells the hook which tenants just got rows to send. */
-  private committed(tenantIds: readonly number[]): void {
-    if (tenantIds.length === 0 || !this.options.onCommitted) return;
-    try {
-      this.options.onCommitted([...new Set(tenantIds)]);
-    } catch {
-      // A lost hint: the queue's polling finds the rows. The write itself committed.
-    }
   }
 }
 
