@@ -205,6 +205,32 @@ describe.skipIf(!db)("PgLeases on PostgreSQL", () => {
     expect((await admin.query("SELECT id FROM replicas ORDER BY id")).rows).toEqual([{ id: "b" }]);
   });
 
+  it("renews every lease it holds in one statement, however many tenants it owns", async () => {
+    const { url, tenants } = await database(50);
+    const pool = poolOf(url);
+    cleanups.push(() => pool.end());
+    const statements: string[] = [];
+    const counting = {
+      query: ((text: string, values: unknown[]) => {
+        statements.push(text);
+        return pool.query(text, values);
+      }) as pg.Pool["query"],
+    };
+    const leases = new PgLeases({ pool: counting, leaseMs: 600, logger, replicaId: "solo" });
+    cleanups.push(() => leases.stop());
+    await leases.start();
+    await waitFor(() => leases.ownedTenants().length === tenants.length);
+    const from = statements.length;
+    // Three more rounds of a replica that holds everything: renewals only, one statement each.
+    const renewals = () => statements.slice(from).filter((t) => t.includes("UPDATE shards"));
+    await waitFor(() => renewals().length >= 3);
+    expect(renewals().every((t) => t.includes("INSERT INTO replicas"))).toBe(true);
+    const { rows } = await pool.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM shards WHERE owner = 'solo' AND lease_until > (extract(epoch FROM now()) * 1000)::bigint",
+    );
+    expect(rows[0]!.n).toBe(50);
+  });
+
   it("takes tenants registered after it started, and gives back one whose acquire callback failed until it works", async () => {
     const { url, admin } = await database(0);
     const a = await replica(url, "a", { leaseMs: 3000 });
