@@ -5,7 +5,7 @@
 import { defineGateway } from "@switchboard/core";
 import { DEFAULT_MAX_BYTES, type EmailEnv } from "./env.js";
 import { emailInboundTokens } from "./db/schema.js";
-import { MIGRATIONS_FOLDER } from "./db/migrations.js";
+import { MIGRATIONS_FOLDER, POSTGRES_MIGRATIONS_FOLDER } from "./db/migrations.js";
 import { loadIcon } from "./icon.js";
 import { startInboundServer } from "./inbound/smtp-inbound-server.js";
 import { createSender } from "./send/send-message.js";
@@ -42,6 +42,7 @@ export const email = defineGateway({
   icon: loadIcon(),
   settings: settingsForm,
   migrationsFolder: MIGRATIONS_FOLDER,
+  postgresMigrationsFolder: POSTGRES_MIGRATIONS_FOLDER,
   secretColumns: [emailInboundTokens.token],
   async setup(runtime, env: EmailEnv) {
     const outbound = env.outbound ?? { allowPrivate: false };

@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { defineGateway } from "@switchboard/core";
-import { MIGRATIONS_FOLDER } from "./db/migrations.js";
+import { MIGRATIONS_FOLDER, POSTGRES_MIGRATIONS_FOLDER } from "./db/migrations.js";
 import type { SmsEnv } from "./env.js";
 import { createMediaResolver } from "./files/media-resolver.js";
 import { OptOuts } from "./db/opt-outs.js";
@@ -46,6 +46,7 @@ export const sms = defineGateway({
   icon: readFileSync(fileURLToPath(new URL("../assets/icon.png", import.meta.url))),
   settings: settingsForm,
   migrationsFolder: MIGRATIONS_FOLDER,
+  postgresMigrationsFolder: POSTGRES_MIGRATIONS_FOLDER,
   setup(runtime, env: SmsEnv) {
     const apiBaseUrl = env.apiBaseUrl.replace(/\/+$/, "");
     const clients = new TwilioClients(apiBaseUrl);

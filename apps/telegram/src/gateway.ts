@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { defineGateway } from "@switchboard/core";
 import { Bots } from "./bot/bots.js";
-import { MIGRATIONS_FOLDER } from "./db/migrations.js";
+import { MIGRATIONS_FOLDER, POSTGRES_MIGRATIONS_FOLDER } from "./db/migrations.js";
 import { telegramWebhooks } from "./db/schema.js";
 import { WebhookSecrets } from "./db/webhook-secrets.js";
 import type { TelegramEnv } from "./env.js";
@@ -61,6 +61,7 @@ export const telegram = defineGateway({
     { scope: "tenant", perSecond: 30 },
   ],
   migrationsFolder: MIGRATIONS_FOLDER,
+  postgresMigrationsFolder: POSTGRES_MIGRATIONS_FOLDER,
   secretColumns: [telegramWebhooks.secret],
   setup(runtime, env: TelegramEnv) {
     const bots = new Bots(env.apiRoot.replace(/\/+$/, ""));

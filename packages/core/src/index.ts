@@ -60,6 +60,8 @@ export type { Database } from "./db/client.js";
 export { isStorageUnavailable } from "./db/storage-health.js";
 export { DatabaseInUseError } from "./db/sqlite-process-lock.js";
 export { tenantColumns, tenantRows, type TenantColumns } from "./db/tenant-rows.js";
+export { defineTables, type Dialect, type DialectTables, type TableKit } from "./db/dialect-tables.js";
+export type { ColumnKit, ConstraintKit } from "./db/column-kit.js";
 export type { SecretBox } from "./secrets/keyring.js";
 export { startGateway, type GatewayHandle, type StartGatewayOptions } from "./server/start-gateway.js";
 export { runGateway, type GatewayEnvironment } from "./server/run-gateway.js";

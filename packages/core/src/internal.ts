@@ -41,6 +41,7 @@ export {
   type PostgresDatabase,
 } from "./db/postgres-client.js";
 export { migrationSteps, type MigrationFolders, type MigrationStep } from "./db/migration-steps.js";
+export { coreTables } from "./db/schema.js";
 export { migrationsUpTo } from "./db/migrations-up-to.js";
 export { Keyring, SecretUnreadableError, isSealed } from "./secrets/keyring.js";
 export { SecretKey } from "./secrets/secret-key.js";

@@ -10,8 +10,15 @@ import { migrationSteps, type MigrationFolders } from "./migration-steps.js";
 import { makePrivateDirSync, makePrivateFileSync, restrictExistingFilesSync } from "./private-files.js";
 import * as schema from "./schema.js";
 
-/** The drizzle database handle, with the raw better-sqlite3 connection at `$client`. */
-export type Database = BetterSQLite3Database<typeof schema> & { $client: BetterSqlite3.Database };
+/**
+ * The drizzle database handle, with the raw better-sqlite3 connection at `$client`. `dialectName`
+ * says which store it is (portable code takes its tables with `tables.for(db)`); not `dialect`,
+ * which drizzle's handles use for their SQL builder.
+ */
+export type Database = BetterSQLite3Database<typeof schema> & {
+  $client: BetterSqlite3.Database;
+  dialectName: "sqlite";
+};
 
 /** Core's drizzle migrations folder. */
 export const CORE_MIGRATIONS = fileURLToPath(new URL("../../drizzle", import.meta.url));
@@ -35,7 +42,7 @@ export function openDatabase(path: string, options: MigrationFolders = {}): Data
   // NORMAL is durable in WAL mode against process crashes (only an OS crash can lose the last commits).
   sqlite.pragma("synchronous = NORMAL");
   sqlite.pragma("foreign_keys = ON");
-  const db = drizzle(sqlite, { schema }) as Database;
+  const db: Database = Object.assign(drizzle(sqlite, { schema }), { dialectName: "sqlite" as const });
   // A migration that drops an index or a column must not leave its old (maybe secret) content in
   // free pages of the file.
   sqlite.pragma("secure_delete = ON");

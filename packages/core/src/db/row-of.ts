@@ -11,7 +11,7 @@ interface TypedColumn {
   _: { name: string; data: unknown; notNull: boolean };
 }
 
-/** The row of a map of columns or column builders (e.g. `tenantColumns()`), keyed by SQL name. */
+/** The row of a map of columns or column builders (e.g. `tenantColumns(c)`), keyed by SQL name. */
 export type ColumnsRow<C extends Record<string, TypedColumn>> = {
   [K in keyof C as C[K]["_"]["name"]]: C[K]["_"]["notNull"] extends true ? C[K]["_"]["data"] : C[K]["_"]["data"] | null;
 };

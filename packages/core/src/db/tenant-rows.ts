@@ -3,15 +3,16 @@
  * gateways'), and the filter that scopes a query to one tenant's rows.
  */
 import { eq, type SQL } from "drizzle-orm";
-import { integer, type SQLiteColumn } from "drizzle-orm/sqlite-core";
+import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
+import type { ColumnKit } from "./column-kit.js";
 import type { ColumnsRow } from "./row-of.js";
 
 /**
  * The tenant column (`tenant_id`, integer not null: `tenants.id`), to spread into a table
- * definition: `sqliteTable("x", { ...tenantColumns(), … })`.
+ * definition: `t.table("x", (c) => ({ ...tenantColumns(c), … }))` (see `defineTables`).
  */
-export function tenantColumns() {
-  return { tenantId: integer("tenant_id").notNull() };
+export function tenantColumns(c: ColumnKit) {
+  return { tenantId: c.integer("tenant_id").notNull() };
 }
 
 /** The tenant column every tenant-owned table has. */

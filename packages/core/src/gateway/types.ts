@@ -38,7 +38,7 @@ export interface Developer {
 
 /** One tenant (a CRM host's customer account using this gateway) as a gateway sees it. */
 export interface Tenant<S = SettingsData> {
-  /** Core's id of the tenant: what its rows in the gateway's own tables are keyed by (`tenantColumns()`). */
+  /** Core's id of the tenant: what its rows in the gateway's own tables are keyed by (`tenantColumns(c)`). */
   id: number;
   /** The CRM host it belongs to (`salesrender`). */
   host: string;
@@ -388,6 +388,8 @@ export interface GatewayDefinition<S = SettingsData, E = void, I extends Gateway
   rateLimits?: RateLimitRule[];
   /** The gateway's own drizzle migrations folder (absolute path), applied at start after core's. */
   migrationsFolder?: string;
+  /** The same migrations for PostgreSQL (`drizzle-pg/`): required on PostgreSQL when `migrationsFolder` is given. */
+  postgresMigrationsFolder?: string;
   /** Text columns of the gateway's own tables holding `runtime.secrets.seal`ed values; re-encrypted at start after a key rotation. */
   secretColumns?: AnySQLiteColumn[];
   /**

@@ -170,6 +170,8 @@ export interface HostDefinition<E = void, I extends HostInstance = HostInstance>
   name: string;
   /** The host's drizzle migrations folder (absolute path): applied after core's, before the gateway's. */
   migrationsFolder?: string;
+  /** The same migrations for PostgreSQL (`drizzle-pg/`): required on PostgreSQL when `migrationsFolder` is given. */
+  postgresMigrationsFolder?: string;
   /** Text columns of the host's tables holding sealed secrets; re-encrypted at start after a key rotation. */
   secretColumns?: AnySQLiteColumn[];
   /** Reads the host's environment from the same record as core's; throw to refuse it (one configuration line). */

@@ -9,6 +9,7 @@ describe("the bitrix24 host definition", () => {
   it("is named bitrix24, brings its migrations and lists its sealed columns", () => {
     expect(bitrix24.name).toBe("bitrix24");
     expect(existsSync(join(bitrix24.migrationsFolder!, "meta", "_journal.json"))).toBe(true);
+    expect(existsSync(join(bitrix24.postgresMigrationsFolder!, "meta", "_journal.json"))).toBe(true);
     expect(bitrix24.secretColumns).toEqual([
       bitrix24Portals.accessToken,
       bitrix24Portals.refreshToken,

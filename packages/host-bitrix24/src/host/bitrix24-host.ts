@@ -3,7 +3,7 @@
  * app lists in `hosts: [salesrender, bitrix24]`, run when `SWITCHBOARD_HOSTS` names it.
  */
 import { defineHost } from "@switchboard/core";
-import { MIGRATIONS_FOLDER } from "../db/migrations.js";
+import { MIGRATIONS_FOLDER, POSTGRES_MIGRATIONS_FOLDER } from "../db/migrations.js";
 import { SECRET_COLUMNS } from "../db/schema.js";
 import { readBitrix24Env, type Bitrix24Env } from "../env.js";
 import { createBitrix24Host, type Bitrix24HostParts } from "./create-host.js";
@@ -12,6 +12,7 @@ import { createBitrix24Host, type Bitrix24HostParts } from "./create-host.js";
 export const bitrix24 = defineHost({
   name: "bitrix24",
   migrationsFolder: MIGRATIONS_FOLDER,
+  postgresMigrationsFolder: POSTGRES_MIGRATIONS_FOLDER,
   secretColumns: SECRET_COLUMNS,
   readEnv: (source): Bitrix24Env => readBitrix24Env(source),
   setup(runtime, env: Bitrix24Env) {

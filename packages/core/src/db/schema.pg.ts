@@ -1,0 +1,45 @@
+/**
+ * @module db/schema.pg — core's PostgreSQL schema, what the migrations in `drizzle-pg/` are
+ * generated from: core's tables as PostgreSQL has them (`coreTables.postgres`), and the tables
+ * only a PostgreSQL deployment has (several replicas share it; one SQLite process needs neither).
+ */
+import { bigint, integer, pgTable, text, type PgColumn } from "drizzle-orm/pg-core";
+import { bytea } from "./column-kit.js";
+import { coreTables } from "./schema.js";
+
+export const {
+  publicKeys,
+  tenants,
+  registrations,
+  settings,
+  outgoing,
+  outgoingParts,
+  outgoingSendParts,
+  crmOutbox,
+  seenEvents,
+  storedFiles,
+  meta,
+} = coreTables.postgres;
+
+/**
+ * Leases: tenants are spread over shards, each owned by at most one replica until `lease_until`
+ * (ms since the epoch, on the database's clock); the owner renews it, others take it once it ran out.
+ */
+export const shards = pgTable("shards", {
+  shard: integer("shard").primaryKey(),
+  /** The replica that holds the lease, NULL when nobody does. */
+  owner: text("owner"),
+  leaseUntil: bigint("lease_until", { mode: "number" }),
+});
+
+/**
+ * The content of stored files when no shared files directory is configured. A table of its own
+ * rather than a column of `stored_files`: reading a file's metadata (a whole-row select of
+ * `stored_files` in portable code) never reads its bytes.
+ */
+export const storedFileContents = pgTable("stored_file_contents", {
+  fileId: text("file_id")
+    .primaryKey()
+    .references(() => (storedFiles as unknown as { id: PgColumn }).id, { onDelete: "cascade" }),
+  data: bytea("data").notNull(),
+});
