@@ -43,6 +43,7 @@ CREATE TABLE "outgoing_parts" (
 	"outgoing_id" bigint NOT NULL,
 	"status_rank" integer DEFAULT 1 NOT NULL,
 	"reason" text,
+	"seq" bigint GENERATED ALWAYS AS IDENTITY (sequence name "outgoing_parts_seq_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1),
 	CONSTRAINT "outgoing_parts_tenant_id_gateway_message_id_pk" PRIMARY KEY("tenant_id","gateway_message_id")
 );
 --> statement-breakpoint
@@ -76,6 +77,12 @@ CREATE TABLE "registrations" (
 	"token_jti" text
 );
 --> statement-breakpoint
+CREATE TABLE "replicas" (
+	"id" text PRIMARY KEY NOT NULL,
+	"lease_until" bigint NOT NULL,
+	"started_at" bigint NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE "seen_events" (
 	"tenant_id" integer NOT NULL,
 	"scope" text NOT NULL,
@@ -94,7 +101,8 @@ CREATE TABLE "settings" (
 CREATE TABLE "shards" (
 	"shard" integer PRIMARY KEY NOT NULL,
 	"owner" text,
-	"lease_until" bigint
+	"lease_until" bigint,
+	"epoch" bigint DEFAULT 0 NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "stored_file_contents" (
@@ -129,6 +137,7 @@ CREATE INDEX "outgoing_tenant_due" ON "outgoing" USING btree ("state","tenant_id
 CREATE UNIQUE INDEX "outgoing_operation" ON "outgoing" USING btree ("target_id","operation_key") WHERE target_id IS NOT NULL;--> statement-breakpoint
 CREATE INDEX "outgoing_parts_outgoing" ON "outgoing_parts" USING btree ("outgoing_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "registrations_reference" ON "registrations" USING btree ("company_id","plugin_alias","plugin_id");--> statement-breakpoint
+CREATE INDEX "shards_owner" ON "shards" USING btree ("owner");--> statement-breakpoint
 CREATE INDEX "stored_files_created" ON "stored_files" USING btree ("created_at");--> statement-breakpoint
 CREATE UNIQUE INDEX "tenants_host_key" ON "tenants" USING btree ("host","tenant_key");--> statement-breakpoint
 CREATE UNIQUE INDEX "tenants_public_id" ON "tenants" USING btree ("public_id");

@@ -32,6 +32,13 @@ export const sqliteColumns = {
   id: <N extends string>(name: N) => sqlite.integer(name).primaryKey({ autoIncrement: true }),
   /** `id` for a table that may outgrow 32 bits (the queue, the outbox): PostgreSQL bigint identity. */
   bigId: <N extends string>(name: N) => sqlite.integer(name).primaryKey({ autoIncrement: true }),
+  /**
+   * Columns only the PostgreSQL table has, written with pg-core (`(pg) => ({ seq:
+   * pg.bigint("seq", { mode: "number" }).generatedAlwaysAsIdentity() })`): what SQLite gets by
+   * itself (a rowid) or does not need. Absent from the SQLite table and from the shared type, so
+   * only PostgreSQL's own (raw SQL) code uses them.
+   */
+  postgresOnly: (_columns: (pgCore: typeof pg) => Record<string, pg.PgColumnBuilderBase>): Record<never, never> => ({}),
 };
 
 function sqliteText<N extends string, T extends Readonly<[string, ...string[]]> = [string, ...string[]]>(
@@ -53,7 +60,8 @@ export const postgresColumns = {
   bytes: (name: string) => bytea(name),
   id: (name: string) => pg.integer(name).primaryKey().generatedByDefaultAsIdentity(),
   bigId: (name: string) => pg.bigint(name, { mode: "number" }).primaryKey().generatedByDefaultAsIdentity(),
-} satisfies Record<keyof ColumnKit, (name: string) => pg.PgColumnBuilderBase>;
+  postgresOnly: (columns: (pgCore: typeof pg) => Record<string, pg.PgColumnBuilderBase>) => columns(pg),
+} satisfies Record<keyof ColumnKit, (name: never) => unknown>;
 
 /** Table constraints and indexes for SQLite (the same calls as sqlite-core's). */
 export const sqliteConstraints = {

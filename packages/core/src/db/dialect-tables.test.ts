@@ -24,6 +24,7 @@ const kinds = defineTables((t) => {
       flag: c.boolean("flag").notNull().default(false),
       content: c.bytes("content"),
       parentId: c.bigint("parent_id").references(() => parent.id, { onDelete: "cascade" }),
+      ...c.postgresOnly((pg) => ({ seq: pg.bigint("seq", { mode: "number" }).generatedAlwaysAsIdentity() })),
     }),
     (x, k) => [
       k
@@ -70,7 +71,9 @@ describe("defineTables", () => {
       flag: "boolean",
       content: "bytea",
       parent_id: "bigint",
+      seq: "bigint",
     });
+    expect(Object.keys(kinds.sqlite.kinds)).not.toContain("seq");
     expect(columnTypes(pgConfig(kinds.postgres.parent as never).columns)).toEqual({ id: "bigint" });
   });
 

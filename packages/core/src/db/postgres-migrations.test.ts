@@ -30,7 +30,10 @@ describe.skipIf(!pg)("core's PostgreSQL migrations (drizzle-pg/) on a fresh data
     );
     const expected = Object.values(postgresSchema).map((table) => getTableName(table as Table));
     expect(rows.map((row) => row.table_name)).toEqual([...expected].sort());
-    expect(expected).toEqual(expect.arrayContaining(["shards", "stored_file_contents", "outgoing", "tenants"]));
+    expect(expected).toEqual(
+      expect.arrayContaining(["shards", "replicas", "stored_file_contents", "outgoing", "tenants"]),
+    );
+    expect(await columnTypes(db, "outgoing_parts")).toMatchObject({ outgoing_id: "bigint", seq: "bigint" });
     expect(await columnTypes(db, "outgoing")).toMatchObject({
       id: "bigint",
       tenant_id: "integer",

@@ -3,7 +3,7 @@
  * generated from: core's tables as PostgreSQL has them (`coreTables.postgres`), and the tables
  * only a PostgreSQL deployment has (several replicas share it; one SQLite process needs neither).
  */
-import { bigint, integer, pgTable, text, type PgColumn } from "drizzle-orm/pg-core";
+import { bigint, index, integer, pgTable, text, type PgColumn } from "drizzle-orm/pg-core";
 import { bytea } from "./column-kit.js";
 import { coreTables } from "./schema.js";
 
@@ -22,14 +22,26 @@ export const {
 } = coreTables.postgres;
 
 /**
- * Leases: tenants are spread over shards, each owned by at most one replica until `lease_until`
- * (ms since the epoch, on the database's clock); the owner renews it, others take it once it ran out.
+ * Leases (`cluster/pg-leases.ts`): one row per tenant (`shard` is its id), owned by at most one
+ * replica until `lease_until` (ms, on the database's clock); `epoch` grows with every change of owner.
  */
-export const shards = pgTable("shards", {
-  shard: integer("shard").primaryKey(),
-  /** The replica that holds the lease, NULL when nobody does. */
-  owner: text("owner"),
-  leaseUntil: bigint("lease_until", { mode: "number" }),
+export const shards = pgTable(
+  "shards",
+  {
+    shard: integer("shard").primaryKey(),
+    /** The replica that holds the lease, NULL when nobody does. */
+    owner: text("owner"),
+    leaseUntil: bigint("lease_until", { mode: "number" }),
+    epoch: bigint("epoch", { mode: "number" }).notNull().default(0),
+  },
+  (t) => [index("shards_owner").on(t.owner)],
+);
+
+/** A heartbeat per live replica (ms, on the database's clock), so replicas owning nothing count in the fair share. */
+export const replicas = pgTable("replicas", {
+  id: text("id").primaryKey(),
+  leaseUntil: bigint("lease_until", { mode: "number" }).notNull(),
+  startedAt: bigint("started_at", { mode: "number" }).notNull(),
 });
 
 /**

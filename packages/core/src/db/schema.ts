@@ -141,6 +141,8 @@ export const coreTables = defineTables((t) => {
       outgoingId: c.bigint("outgoing_id").notNull(),
       statusRank: c.integer("status_rank").notNull().default(1),
       reason: c.text("reason"),
+      // The order the parts were recorded in: SQLite reads them by rowid, PostgreSQL has none.
+      ...c.postgresOnly((pg) => ({ seq: pg.bigint("seq", { mode: "number" }).notNull().generatedAlwaysAsIdentity() })),
     }),
     (x, k) => [
       k.primaryKey({ columns: [x.tenantId, x.channelMessageId] }),
