@@ -131,9 +131,9 @@ CREATE TABLE "tenants" (
 ALTER TABLE "outgoing_send_parts" ADD CONSTRAINT "outgoing_send_parts_outgoing_id_outgoing_id_fk" FOREIGN KEY ("outgoing_id") REFERENCES "public"."outgoing"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "stored_file_contents" ADD CONSTRAINT "stored_file_contents_file_id_stored_files_id_fk" FOREIGN KEY ("file_id") REFERENCES "public"."stored_files"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "crm_outbox_order" ON "crm_outbox" USING btree ("order_key","id");--> statement-breakpoint
-CREATE INDEX "crm_outbox_tenant_due" ON "crm_outbox" USING btree ("tenant_id","next_attempt_at");--> statement-breakpoint
+CREATE INDEX "crm_outbox_tenant_due" ON "crm_outbox" USING btree ("tenant_id","next_attempt_at","id");--> statement-breakpoint
 CREATE UNIQUE INDEX "outgoing_crm_message" ON "outgoing" USING btree ("tenant_id","crm_message_id") WHERE crm_message_id IS NOT NULL;--> statement-breakpoint
-CREATE INDEX "outgoing_tenant_due" ON "outgoing" USING btree ("state","tenant_id","next_attempt_at");--> statement-breakpoint
+CREATE INDEX "outgoing_tenant_due" ON "outgoing" USING btree ("state","tenant_id","next_attempt_at","id");--> statement-breakpoint
 CREATE UNIQUE INDEX "outgoing_operation" ON "outgoing" USING btree ("target_id","operation_key") WHERE target_id IS NOT NULL;--> statement-breakpoint
 CREATE INDEX "outgoing_parts_outgoing" ON "outgoing_parts" USING btree ("outgoing_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "registrations_reference" ON "registrations" USING btree ("company_id","plugin_alias","plugin_id");--> statement-breakpoint

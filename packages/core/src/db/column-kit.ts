@@ -70,6 +70,12 @@ export const sqliteConstraints = {
   uniqueIndex: sqlite.uniqueIndex,
   unique: sqlite.unique,
   foreignKey: sqlite.foreignKey,
+  /**
+   * The table's integer id as the last column of an index, spread into `.on(…)`: every SQLite
+   * index ends with the rowid (an INTEGER PRIMARY KEY is it) by itself, PostgreSQL's needs the
+   * column, or `ORDER BY due, id LIMIT n` sorts every matching row instead of walking the index.
+   */
+  rowid: <C>(_id: C): C[] => [],
 };
 
 /** The constraints a definition uses (typed as SQLite's). */
@@ -82,4 +88,5 @@ export const postgresConstraints = {
   uniqueIndex: pg.uniqueIndex,
   unique: pg.unique,
   foreignKey: pg.foreignKey,
+  rowid: <C>(id: C): C[] => [id],
 } satisfies Record<keyof ConstraintKit, unknown>;

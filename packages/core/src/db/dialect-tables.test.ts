@@ -31,7 +31,7 @@ const kinds = defineTables((t) => {
         .uniqueIndex("kinds_name")
         .on(x.tenantId, x.name)
         .where(sql`name IS NOT NULL`),
-      k.index("kinds_at").on(x.at),
+      k.index("kinds_at").on(x.at, ...k.rowid(x.id)),
     ],
   );
   return { parent, kinds: kindsTable };
@@ -97,6 +97,14 @@ describe("defineTables", () => {
       ["kinds_name", true, true],
       ["kinds_at", false, false],
     ]);
+  });
+
+  it("ends an index with the row id on PostgreSQL only (every SQLite index ends with the rowid by itself)", () => {
+    const names = (columns: unknown[]) => columns.map((column) => (column as { name: string }).name);
+    const sqliteIndex = sqliteConfig(kinds.sqlite.kinds).indexes.find((index) => index.config.name === "kinds_at")!;
+    const pgIndex = pgConfig(kinds.postgres.kinds as never).indexes.find((index) => index.config.name === "kinds_at")!;
+    expect(names(sqliteIndex.config.columns)).toEqual(["at"]);
+    expect(names(pgIndex.config.columns)).toEqual(["at", "id"]);
   });
 
   it("for(db) answers the tables of the store db is, and portable code queries them", async () => {

@@ -122,8 +122,9 @@ export const coreTables = defineTables((t) => {
         .uniqueIndex("outgoing_crm_message")
         .on(x.tenantId, x.crmMessageId)
         .where(sql`crm_message_id IS NOT NULL`),
-      // The worker claims due rows tenant by tenant; leased rows are found by the same prefix.
-      k.index("outgoing_tenant_due").on(x.state, x.tenantId, x.nextAttemptAt),
+      // The worker claims due rows tenant by tenant, oldest first (ORDER BY next_attempt_at, id);
+      // leased rows are found by the same prefix.
+      k.index("outgoing_tenant_due").on(x.state, x.tenantId, x.nextAttemptAt, ...k.rowid(x.id)),
       // One row per operation of a host event (an edit posted twice is stored once); followers found by target.
       k
         .uniqueIndex("outgoing_operation")
@@ -188,8 +189,8 @@ export const coreTables = defineTables((t) => {
     }),
     (x, k) => [
       k.index("crm_outbox_order").on(x.orderKey, x.id),
-      // The outbox looks for due heads tenant by tenant.
-      k.index("crm_outbox_tenant_due").on(x.tenantId, x.nextAttemptAt),
+      // The outbox looks for due heads tenant by tenant (ORDER BY next_attempt_at, id).
+      k.index("crm_outbox_tenant_due").on(x.tenantId, x.nextAttemptAt, ...k.rowid(x.id)),
     ],
   );
 
