@@ -6,7 +6,7 @@ import { postgresTestDatabase } from "@switchboard/testkit/postgres";
 import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { notifyChannel } from "../cluster/notifier.js";
-import { emptyPgCoreTables, openPgCoreTables } from "../db/test/pg-core-tables.js";
+import { openPostgres } from "../db/postgres-client.js";
 import { PgOutboxStore } from "../outbox/pg-outbox-store.js";
 import { PgOutgoingStore, type PgOutgoingStoreOptions } from "./pg-outgoing-store.js";
 
@@ -22,7 +22,7 @@ describe.skipIf(!postgres)("PgOutgoingStore: waking the sending replica", () => 
   let listener: pg.Client;
   const heard: string[] = [];
   beforeAll(async () => {
-    pool = await openPgCoreTables(postgres!.url);
+    pool = (await openPostgres(postgres!.url)).$client;
     listener = new pg.Client({ connectionString: postgres!.url });
     await listener.connect();
     listener.on("notification", (n) => {
@@ -36,7 +36,7 @@ describe.skipIf(!postgres)("PgOutgoingStore: waking the sending replica", () => 
   });
   afterEach(async () => {
     heard.length = 0;
-    await emptyPgCoreTables(pool);
+    await pool.query(`TRUNCATE outgoing, outgoing_parts, outgoing_send_parts, crm_outbox RESTART IDENTITY`);
   });
 
   const open = (options: PgOutgoingStoreOptions) => {

@@ -3,9 +3,9 @@
  * against, each opened fresh per test on its own database, with what the tests read besides the
  * interface: the CRM requests stored, a row's columns, the wake-ups.
  */
-import pg from "pg";
+import type pg from "pg";
 import { PG_NUMBERS } from "../../db/pg-numbers.js";
-import { emptyPgCoreTables, openPgCoreTables } from "../../db/test/pg-core-tables.js";
+import { openPostgres } from "../../db/postgres-client.js";
 import type { RowOf } from "../../db/row-of.js";
 import type { outgoing } from "../../db/schema.js";
 import { PgOutboxStore } from "../../outbox/pg-outbox-store.js";
@@ -51,13 +51,13 @@ export interface StoreKind {
 
 const VIEW = `state, attempts, next_attempt_at, lease_until, last_error, status_rank, details, finished_at`;
 
-/** PostgreSQL stores on the database at `url`, its tables emptied for each test. */
+/** PostgreSQL stores on the database at `url` (core's PostgreSQL migrations), its tables emptied for each test. */
 export function postgresKind(url: string): StoreKind {
   return {
     name: "PgOutgoingStore",
     async open() {
-      const main = await openPgCoreTables(url);
-      await emptyPgCoreTables(main);
+      const main = (await openPostgres(url, { poolSize: 4 })).$client;
+      await main.query(`TRUNCATE outgoing, outgoing_parts, outgoing_send_parts, crm_outbox RESTART IDENTITY`);
       const pools = [main];
       const woken: number[] = [];
       const clock = { now: 5_000 };
@@ -74,7 +74,7 @@ export function postgresKind(url: string): StoreKind {
       return {
         store: open(main),
         replica: async () => {
-          const pool = new pg.Pool({ connectionString: url, max: 4 });
+          const pool = (await openPostgres(url, { poolSize: 4 })).$client;
           pools.push(pool);
           return open(pool);
         },
