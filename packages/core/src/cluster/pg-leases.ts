@@ -2,8 +2,8 @@
  * @module cluster/pg-leases — the {@link Leases} of replicas sharing one PostgreSQL database: each
  * tenant is a shard, owned by one replica at a time through a lease in the `shards` table.
  *
- * Tables (PostgreSQL; every time is in ms of the DATABASE's clock, `now()`, so replicas' clocks
- * never need to agree):
+ * Tables (core's PostgreSQL migrations, `db/schema.pg.ts`; every time is in ms of the DATABASE's
+ * clock, `now()`, so replicas' clocks never need to agree):
  * - `replicas (id text PRIMARY KEY, lease_until bigint NOT NULL, started_at bigint NOT NULL)`:
  *   a heartbeat per live replica, so replicas owning nothing count in the fair share.
  * - `shards (shard integer PRIMARY KEY, owner text, lease_until bigint, epoch bigint NOT NULL

@@ -1,30 +1,22 @@
 /**
- * @module cluster/test/lease-database — a database with the tables the leases use, and tenants.
+ * @module cluster/test/lease-database — a database migrated as a replica's is (core's PostgreSQL
+ * migrations: `tenants`, `shards`, `replicas`), and tenants in it.
  */
-import pg from "pg";
+import type pg from "pg";
+import { openPostgres } from "../../db/postgres-client.js";
 
-/** What the leases read and write, as the PostgreSQL schema has it. */
-const TABLES = `
-CREATE TABLE tenants (id serial PRIMARY KEY);
-CREATE TABLE shards (shard integer PRIMARY KEY, owner text, lease_until bigint, epoch bigint NOT NULL DEFAULT 0);
-CREATE INDEX shards_owner ON shards (owner);
-CREATE TABLE replicas (id text PRIMARY KEY, lease_until bigint NOT NULL, started_at bigint NOT NULL);`;
-
-/** Creates the leases' tables in the empty database `url`. */
+/** Runs core's PostgreSQL migrations on the empty database `url`. */
 export async function createLeaseTables(url: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(TABLES);
-  } finally {
-    await client.end();
-  }
+  const db = await openPostgres(url);
+  await db.$client.end();
 }
 
-/** Adds `count` tenants; answers their ids. */
+/** Adds `count` tenants, as a host registering them would; answers their ids. */
 export async function addTenants(pool: pg.Pool, count: number): Promise<number[]> {
   const { rows } = await pool.query<{ id: number }>(
-    "INSERT INTO tenants (id) SELECT nextval('tenants_id_seq') FROM generate_series(1, $1) RETURNING id",
+    `INSERT INTO tenants (host, tenant_key, public_id, created_at)
+     SELECT 'salesrender', gen_random_uuid()::text, gen_random_uuid()::text, 0 FROM generate_series(1, $1)
+     RETURNING id`,
     [count],
   );
   return rows.map((r) => r.id);
