@@ -69,7 +69,7 @@ afterAll(async () => {
 
 describe("SMS ↔ Bitrix24 Open Lines", () => {
   it("a customer's SMS reaches the Open Line, and the operator's answer goes out as plain text", async () => {
-    const tenant = gw.runtime.tenants.byKey("bitrix24", `${encodeURIComponent(b24.portal.memberId)}/1`)!;
+    const tenant = (await gw.runtime.tenants.byKey("bitrix24", `${encodeURIComponent(b24.portal.memberId)}/1`))!;
     const inbound = twilio.inboundParams({
       accountSid: account.sid,
       from: "+14155550777",

@@ -30,9 +30,9 @@ const CUSTOMER = "+14155552672";
 const TWILIO_STATUS = { delivered: "delivered", read: "read", error: "undelivered" } as const;
 
 /** The tenant's inbound webhook URL, as Twilio was given it. */
-function inboundUrl(tenant: TenantIndex): string {
+async function inboundUrl(tenant: TenantIndex): Promise<string> {
   const { host, key } = crm.tenantKey(tenant);
-  const publicId = gateway.runtime.tenants.byKey(host, key)!.publicId;
+  const publicId = (await gateway.runtime.tenants.byKey(host, key))!.publicId;
   return gateway.runtime.publicUrl(`sms/inbound/${publicId}`);
 }
 
@@ -100,7 +100,7 @@ runConformanceSuite({
   },
   async deliverIncoming(tenant: TenantIndex, text: string) {
     const params = inboundParams(tenant, { body: text });
-    const res = await twilio.sendInbound(inboundUrl(tenant), params, accounts[tenant]!.account.authToken);
+    const res = await twilio.sendInbound(await inboundUrl(tenant), params, accounts[tenant]!.account.authToken);
     if (res.status !== 200) throw new Error(`inbound webhook answered ${res.status}: ${await res.text()}`);
   },
   webhook: {
@@ -109,7 +109,7 @@ runConformanceSuite({
     message(tenant, text, credentials = "valid") {
       // One MessageSid, posted again as it is: Twilio retries the same request.
       const params = inboundParams(tenant, { body: text });
-      return () => postSignedForm(inboundUrl(tenant), params, signingToken(tenant, credentials));
+      return async () => postSignedForm(await inboundUrl(tenant), params, signingToken(tenant, credentials));
     },
     status(tenant, sentText, status, credentials = "valid") {
       const { account } = accounts[tenant]!;
@@ -122,7 +122,7 @@ runConformanceSuite({
   },
   async deliverAttachment(tenant, text, file) {
     const params = inboundParams(tenant, { body: text, media: [{ contentType: file.contentType, data: file.data }] });
-    const res = await twilio.sendInbound(inboundUrl(tenant), params, accounts[tenant]!.account.authToken);
+    const res = await twilio.sendInbound(await inboundUrl(tenant), params, accounts[tenant]!.account.authToken);
     if (res.status !== 200) throw new Error(`inbound webhook answered ${res.status}: ${await res.text()}`);
   },
 });

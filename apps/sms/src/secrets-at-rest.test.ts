@@ -35,7 +35,7 @@ describe("SMS secrets at rest", () => {
 
     const tenant = bed.tenants[1]!;
     const inboundUrl = restarted.runtime.publicUrl(
-      `sms/inbound/${restarted.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(tenant.ref))!.publicId}`,
+      `sms/inbound/${(await restarted.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(tenant.ref)))!.publicId}`,
     );
     const params = bed.twilio.inboundParams({
       accountSid: tenant.account.sid,

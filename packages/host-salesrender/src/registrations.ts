@@ -84,6 +84,11 @@ export class RegistrationStore {
    * Refused, with nothing changed, when the tenant is pinned to another issuer or the token is
    * older than one already used or was used before; re-sending the token in force is a no-op
    * that succeeds.
+   *
+   * The tenant is opened before the registration's transaction (core's tenant store is
+   * asynchronous): every refusal needs an earlier registration, or a token id seen for the tenant,
+   * so a key with no tenant yet cannot be refused. A crash between the two leaves a tenant without
+   * a registration, which serves nothing (`byReference`) until the CRM registers again.
    */
   async register(ref: PluginReference, input: RegistrationInput): Promise<RegistrationResult> {
     const key = salesRenderTenantKey(ref);

@@ -95,10 +95,10 @@ describe("inbound domain verification (shared MX)", () => {
 
   it("derives a different token for each tenant from its secret inbound token", async () => {
     const verifier = new DomainVerifier(new TokenStore(bed.gateway.runtime), fixedDnsResolver(new Map()), new Set());
-    const a = await verifier.recordFor(tenantIdOf(bed, TENANTS[0]), "a.test");
+    const a = await verifier.recordFor(await tenantIdOf(bed, TENANTS[0]), "a.test");
     expect(a).toEqual(await record());
-    expect((await verifier.recordFor(tenantIdOf(bed, TENANTS[1]), "a.test")).value).not.toBe(a.value);
-    const inboundToken = await new TokenStore(bed.gateway.runtime).getOrCreate(tenantIdOf(bed, TENANTS[0]));
+    expect((await verifier.recordFor(await tenantIdOf(bed, TENANTS[1]), "a.test")).value).not.toBe(a.value);
+    const inboundToken = await new TokenStore(bed.gateway.runtime).getOrCreate(await tenantIdOf(bed, TENANTS[0]));
     expect(a.value).not.toContain(inboundToken);
   });
 });

@@ -153,7 +153,7 @@ export async function startInboundServer(
         senderWarning: verdict?.warning,
       });
       // The same atomic store as a webhook's: the 250 only follows once the events are stored.
-      const stored = runtime.storeEvents(tenant, events);
+      const stored = await runtime.storeEvents(tenant, events);
       const said = outcome === "forwarded" && stored.fresh === 0 ? "duplicate" : outcome;
       log.debug({ tenant: tenant.id, outcome: said }, "email: inbound SMTP message");
     }

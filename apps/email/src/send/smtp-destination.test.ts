@@ -97,7 +97,7 @@ describe("SMTP destinations (address policy)", () => {
       };
       gateway.runtime.db.$client
         .prepare("INSERT INTO settings (tenant_id, data, updated_at) VALUES (?, ?, ?)")
-        .run(tenantIdOf({ gateway }, TENANTS[0]), JSON.stringify(data), Date.now());
+        .run(await tenantIdOf({ gateway }, TENANTS[0]), JSON.stringify(data), Date.now());
       // Registering again drops core's cached copy of the tenant.
       expect((await crm.register(gateway.url, TENANTS[0])).status).toBe(200);
       const id = unique("private");

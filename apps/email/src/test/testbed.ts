@@ -36,8 +36,8 @@ export const TENANTS: readonly [PluginRef, PluginRef] = [
 
 /** Company A's and B's inbound addresses. */
 /** Core's id of the tenant a plugin reference registered as. */
-export function tenantIdOf(bed: Pick<Testbed, "gateway">, ref: PluginRef): number {
-  const tenant = bed.gateway.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(ref));
+export async function tenantIdOf(bed: Pick<Testbed, "gateway">, ref: PluginRef): Promise<number> {
+  const tenant = await bed.gateway.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(ref));
   if (!tenant) throw new Error(`${ref.companyId}/${ref.pluginAlias}/${ref.pluginId} is not registered`);
   return tenant.id;
 }

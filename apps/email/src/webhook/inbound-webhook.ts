@@ -22,7 +22,7 @@ export function inboundWebhook(services: EmailServices, maxBytes: number): Webho
   return {
     path: [`${INBOUND_ROUTE_PREFIX}:token`, `${INBOUND_ROUTE_PREFIX}:token/mime`],
     maxBytes,
-    tenant: ({ token }) => {
+    tenant: async ({ token }) => {
       const tenantId = services.tokens.findTenantIdNow(token ?? "");
       return tenantId === undefined ? undefined : runtime.tenants.get(tenantId);
     },

@@ -67,7 +67,7 @@ export function createSender(deps: SenderDeps) {
     const sids: string[] = [];
     for (const [index, body] of bodies.entries()) {
       // A part Twilio took on an earlier try (before a failure or a restart) is never created again.
-      let sid = ctx.parts.get(index);
+      let sid = await ctx.parts.get(index);
       if (!sid) {
         if (ctx.signal.aborted) throw new ChannelNetworkError("Twilio: shutting down before every part was sent");
         try {
@@ -78,7 +78,7 @@ export function createSender(deps: SenderDeps) {
             await optOuts.optOut(tenant.id, to, "21610");
           throw error;
         }
-        ctx.parts.record(index, sid);
+        await ctx.parts.record(index, sid);
       }
       sids.push(sid);
     }

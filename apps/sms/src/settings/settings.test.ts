@@ -59,7 +59,7 @@ describe("SMS settings", () => {
       authToken: ["Twilio не принял этот Account SID и Auth Token (ошибка 20003)"],
     });
 
-    const tenant = bed.tenant(0);
+    const tenant = await bed.tenant(0);
     const preview = await bed.gateway.instance.previews.setup(tenant, {
       tenantId: tenant.id,
       settings: tenant.settings,
@@ -98,7 +98,7 @@ describe("SMS settings", () => {
       main: { accountSid: account.sid, authToken: account.authToken, sender: service.sid, statusCallbacks: false },
     });
     expect(res.status, await res.clone().text()).toBe(200);
-    const tenant = bed.gateway.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(ref))!;
+    const tenant = (await bed.gateway.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(ref)))!;
     const inboundUrl = bed.gateway.runtime.publicUrl(`sms/inbound/${tenant.publicId}`);
     const preview = async () =>
       (

@@ -33,7 +33,8 @@ export interface SmsTestbed {
   /** LV_PLUGIN_SELF_URI of the gateway (with a path, to prove routes live under it). */
   url: string;
   tenants: TestTenant[];
-  tenant(index: number): Tenant<SmsSettings>;
+  /** The tenant as core has it now (settings included). */
+  tenant(index: number): Promise<Tenant<SmsSettings>>;
   inboundUrl(index: number): string;
   statusUrl(index: number): string;
   /** Sends as the CRM (asserting 202) and returns the CRM message id. */
@@ -86,8 +87,10 @@ export async function startSmsTestbed(
     settings: (i) => twilioSettings(tenants[i]!),
   });
   const { crm, gateway, url } = stack;
-  const tenant = (index: number): Tenant<SmsSettings> =>
-    gateway.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(tenants[index]!.ref))!;
+  const tenant = async (index: number): Promise<Tenant<SmsSettings>> =>
+    (await gateway.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(tenants[index]!.ref)))!;
+  // Public ids never change: the webhook URLs are known once the tenants are registered.
+  const publicIds = await Promise.all(tenants.map(async (_, i) => (await tenant(i)).publicId));
   let restarted: GatewayHandle<SmsGateway> | undefined;
   const bed: SmsTestbed = {
     crm,
@@ -96,8 +99,8 @@ export async function startSmsTestbed(
     url,
     tenants,
     tenant,
-    inboundUrl: (i) => gateway.runtime.publicUrl(`sms/inbound/${tenant(i).publicId}`),
-    statusUrl: (i) => gateway.runtime.publicUrl(`sms/status/${tenant(i).publicId}`),
+    inboundUrl: (i) => gateway.runtime.publicUrl(`sms/inbound/${publicIds[i]!}`),
+    statusUrl: (i) => gateway.runtime.publicUrl(`sms/status/${publicIds[i]!}`),
     async send(index, body) {
       const id = uniqueId("m");
       await stack.sendAccepted(index, { ...body, message: { ...body.message, id } });

@@ -276,7 +276,7 @@ describe("inbound SMS/MMS", () => {
   it("answers 403 {code, message} while the tenant's Twilio settings are not saved", async () => {
     const ref = { companyId: "1999", pluginAlias: "sms", pluginId: "99" };
     expect((await bed.crm.register(bed.url, ref)).status).toBe(200);
-    const tenant = bed.gateway.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(ref))!;
+    const tenant = (await bed.gateway.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(ref)))!;
     const url = bed.gateway.runtime.publicUrl(`sms/inbound/${tenant.publicId}`);
     const res = await bed.twilio.sendInbound(url, inbound(0, "+14155550343", "too early"), "x".repeat(32));
     expect(res.status).toBe(403);

@@ -33,7 +33,7 @@ it("leaves Telegram and the gateway with the same secret when two saves overlap"
   expect([(await first).status, (await second).status]).toEqual([200, 200]);
 
   const telegramHas = stack.fake.webhook(TOKENS[0])?.secretToken;
-  expect(await stack.gw.instance.webhookSecrets.find(tenantIdOf(stack, TENANTS[0]), "111111")).toBe(telegramHas);
+  expect(await stack.gw.instance.webhookSecrets.find(await tenantIdOf(stack, TENANTS[0]), "111111")).toBe(telegramHas);
   const res = await stack.fake.deliverUpdate(TOKENS[0], {
     update_id: 1,
     message: {

@@ -70,7 +70,9 @@ describe("settings", () => {
     expect(hook.secretToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(hook.allowedUpdates).toEqual(["message", "edited_message"]);
     // The secret Telegram got is the one stored for the tenant and this bot.
-    expect(await stack.gw.instance.webhookSecrets.find(tenantIdOf(stack, TENANTS[0]), "111111")).toBe(hook.secretToken);
+    expect(await stack.gw.instance.webhookSecrets.find(await tenantIdOf(stack, TENANTS[0]), "111111")).toBe(
+      hook.secretToken,
+    );
   });
 
   it("keeps the stored token when the CRM re-saves masked settings", async () => {
@@ -156,7 +158,9 @@ describe("settings", () => {
     expect(stack.fake.webhook(third)?.secretToken).not.toBe(before);
     // The stored secret now belongs to the new bot only.
     const secrets = stack.gw.instance.webhookSecrets;
-    expect(await secrets.find(tenantIdOf(stack, TENANTS[0]), "333333")).toBe(stack.fake.webhook(third)?.secretToken);
-    expect(await secrets.find(tenantIdOf(stack, TENANTS[0]), "111111")).toBeUndefined();
+    expect(await secrets.find(await tenantIdOf(stack, TENANTS[0]), "333333")).toBe(
+      stack.fake.webhook(third)?.secretToken,
+    );
+    expect(await secrets.find(await tenantIdOf(stack, TENANTS[0]), "111111")).toBeUndefined();
   });
 });

@@ -50,8 +50,8 @@ let chats = 5000;
 
 /** A chat id no other test in this file uses (the gateway rate-limits per chat). */
 /** Core's id of the tenant a plugin reference registered as. */
-export function tenantIdOf(stack: Pick<TelegramStack, "gw">, ref: PluginRef): number {
-  const tenant = stack.gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(ref));
+export async function tenantIdOf(stack: Pick<TelegramStack, "gw">, ref: PluginRef): Promise<number> {
+  const tenant = await stack.gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(ref));
   if (!tenant) throw new Error(`${ref.companyId}/${ref.pluginAlias}/${ref.pluginId} is not registered`);
   return tenant.id;
 }

@@ -50,7 +50,7 @@ export function createUpdateWebhook(
       const secret = token ? await secrets.find(tenant.id, botIdOf(token)) : undefined;
       return secret !== undefined && sameSecret(request.headers.get(SECRET_HEADER), secret) ? true : REFUSED;
     },
-    parse(request, tenant) {
+    async parse(request, tenant) {
       const body = request.json();
       const check = checkUpdate(body);
       if (check.kind === "not-an-update") throw new WebhookInputError("Body is not a Telegram update");
@@ -64,7 +64,7 @@ export function createUpdateWebhook(
       }
       const token = tenant.settings.main?.botToken ?? "";
       // The token may have changed since the secret was checked: never mix two bots' updates.
-      if (runtime.tenants.get(tenant.id)?.settings.main?.botToken !== token) {
+      if ((await runtime.tenants.get(tenant.id))?.settings.main?.botToken !== token) {
         return ignore(tenant, { update: check.updateId }, "telegram update for a replaced bot token; ignored");
       }
       const update = body as Update;

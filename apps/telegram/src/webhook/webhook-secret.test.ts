@@ -24,8 +24,8 @@ function hookSecret(tenant: 0 | 1): string {
   return secret;
 }
 
-function storedSecret(tenant: 0 | 1): Promise<string | undefined> {
-  return stack.gw.instance.webhookSecrets.find(tenantIdOf(stack, TENANTS[tenant]), BOT_IDS[tenant]);
+async function storedSecret(tenant: 0 | 1): Promise<string | undefined> {
+  return stack.gw.instance.webhookSecrets.find(await tenantIdOf(stack, TENANTS[tenant]), BOT_IDS[tenant]);
 }
 
 /** Every secret the gateway ever gave Telegram. */
@@ -121,7 +121,9 @@ describe("the webhook secret", () => {
   it("lets nothing in while the tenant has no stored secret, until the settings are saved again", async () => {
     const ref = TENANTS[1];
     const current = hookSecret(1);
-    await stack.gw.runtime.db.delete(telegramWebhooks).where(eq(telegramWebhooks.tenantId, tenantIdOf(stack, ref)));
+    await stack.gw.runtime.db
+      .delete(telegramWebhooks)
+      .where(eq(telegramWebhooks.tenantId, await tenantIdOf(stack, ref)));
     const statuses = [
       await deliverText(1, "no secret stored 1"),
       await deliverText(1, "no secret stored 2", null),
@@ -132,7 +134,7 @@ describe("the webhook secret", () => {
     expect(((await preview.json()) as { markdown: string }).markdown).toContain("secret is not stored here");
 
     // A secret stored for another bot opens nothing either.
-    await stack.gw.instance.webhookSecrets.save(tenantIdOf(stack, ref), "999999", current);
+    await stack.gw.instance.webhookSecrets.save(await tenantIdOf(stack, ref), "999999", current);
     expect(await deliverText(1, "secret of another bot", current)).toBe(401);
 
     await save(1);

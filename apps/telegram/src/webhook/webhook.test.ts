@@ -253,7 +253,7 @@ describe("webhook security and delivery", () => {
   it("answers 401 {code, message} while a registered tenant has no bot token yet", async () => {
     const ref = { companyId: "303", pluginAlias: "telegram", pluginId: "3" };
     expect((await stack.crm.register(stack.url, ref)).status).toBe(200);
-    const publicId = stack.gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(ref))!.publicId;
+    const publicId = (await stack.gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(ref)))!.publicId;
     for (const secretToken of [undefined, "", "anything"]) {
       const res = await fetch(`${stack.url}telegram/webhook/${publicId}`, {
         method: "POST",
@@ -326,14 +326,14 @@ describe("a bot token replaced while an update is handled", () => {
 
   it("ignores an update checked against the previous token, and keys the current bot's by its own id", async () => {
     const webhook = stack.gw.instance.webhooks.update;
-    const before = stack.gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(TENANTS[0]))!;
+    const before = (await stack.gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(TENANTS[0])))!;
     const third = "333333:CCthird-token-for-the-guard";
     stack.fake.addBot(third);
     expect((await stack.crm.putSettings(stack.url, TENANTS[0], { main: { botToken: third } })).status).toBe(200);
     try {
       const update = updates.text({ id: freshChat() }, "for the old bot");
       expect(await webhook.parse(request(update), before)).toEqual({ events: [] });
-      const now = stack.gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(TENANTS[0]))!;
+      const now = (await stack.gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(TENANTS[0])))!;
       const parsed = await webhook.parse(request(update), now);
       expect(parsed.events.map((e) => e.kind === "incoming" && e.externalId)).toEqual([
         `update:333333:${String(update.update_id)}`,

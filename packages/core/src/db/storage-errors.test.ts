@@ -46,9 +46,9 @@ describe("storage errors", () => {
     await expectUnavailable(await crm.send(gw.url, TENANT_A, textMessage("refused")));
     expect(await status(`${gw.url}readyz`)).toBe(503);
     expect(await status(`${gw.url}healthz`)).toBe(200);
-    const webhook = () =>
+    const webhook = async () =>
       fetch(
-        `${gw.url}echo/webhook/${gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(TENANT_A))!.publicId}`,
+        `${gw.url}echo/webhook/${(await gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(TENANT_A)))!.publicId}`,
         {
           method: "POST",
           body: JSON.stringify({ id: "in-1", from: "echo://ann", text: "hello while locked" }),

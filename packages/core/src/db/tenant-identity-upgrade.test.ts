@@ -119,8 +119,8 @@ describe("migration 0004 (tenant ids)", () => {
       ]),
     );
     for (const table of TENANT_TABLES) expect(countOf(upgraded, table), table).toBe(before.get(table));
-    const tenantA = stack.gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(TENANT_A))!;
-    const tenantB = stack.gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(TENANT_B))!;
+    const tenantA = (await stack.gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(TENANT_A)))!;
+    const tenantB = (await stack.gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(TENANT_B)))!;
     expect(tenantA.settings).toMatchObject({ main: { apiKey: "kept-key", greeting: "hi" } });
     expect(tenantA.country).toBe(registered[0]!.country);
     expect(upgraded.prepare(`SELECT tenant_id, order_key FROM crm_outbox`).all()).toEqual([

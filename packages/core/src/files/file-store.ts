@@ -32,7 +32,7 @@ export class FileStore {
   /** Writes a file and returns its id; throws {@link FileQuotaExceededError} when the tenant's quota would be exceeded. */
   async put(tenant: FileOwner, file: { name: string; contentType: string; data: Uint8Array }): Promise<string> {
     const size = file.data.byteLength;
-    const release = this.reserve(tenant.id, size);
+    const release = await this.reserve(tenant.id, size);
     try {
       return await this.write(tenant, file);
     } catch (error) {
@@ -42,8 +42,13 @@ export class FileStore {
   }
 
   /** Counts `size` bytes against the tenant's quota (before writing, so parallel puts cannot overshoot). */
-  private reserve(key: number, size: number): () => void {
-    const used = this.usage.get(key) ?? this.storedBytes(key);
+  private async reserve(key: number, size: number): Promise<() => void> {
+    if (!this.usage.has(key)) {
+      const stored = await this.storedBytes(key);
+      // Another put may have read and reserved meanwhile: its count stands.
+      if (!this.usage.has(key)) this.usage.set(key, stored);
+    }
+    const used = this.usage.get(key)!;
     const quota = this.options.quotaBytes ?? Infinity;
     if (used + size > quota) {
       this.usage.set(key, used);
@@ -55,13 +60,12 @@ export class FileStore {
     return () => this.usage.set(key, Math.max(0, (this.usage.get(key) ?? size) - size));
   }
 
-  private storedBytes(tenantId: number): number {
-    const row = this.db
+  private async storedBytes(tenantId: number): Promise<number> {
+    const [row] = await this.db
       .select({ bytes: sql<number>`coalesce(sum(${storedFiles.size}), 0)` })
       .from(storedFiles)
-      .where(tenantRows(storedFiles, tenantId))
-      .get();
-    return row?.bytes ?? 0;
+      .where(tenantRows(storedFiles, tenantId));
+    return Number(row?.bytes ?? 0);
   }
 
   private async write(tenant: FileOwner, file: { name: string; contentType: string; data: Uint8Array }) {
@@ -71,17 +75,14 @@ export class FileStore {
     const path = join(folder, id);
     await writeFile(path, file.data, { mode: PRIVATE_FILE_MODE });
     await chmod(path, PRIVATE_FILE_MODE);
-    this.db
-      .insert(storedFiles)
-      .values({
-        id,
-        tenantId: tenant.id,
-        name: file.name,
-        contentType: file.contentType,
-        size: file.data.byteLength,
-        createdAt: Date.now(),
-      })
-      .run();
+    await this.db.insert(storedFiles).values({
+      id,
+      tenantId: tenant.id,
+      name: file.name,
+      contentType: file.contentType,
+      size: file.data.byteLength,
+      createdAt: Date.now(),
+    });
     return id;
   }
 
@@ -91,11 +92,11 @@ export class FileStore {
    * end with the cleaner's age even before the cleaner runs).
    */
   async open(tenant: FileOwner, id: string, options: { maxAgeMs?: number } = {}): Promise<FileResponse | undefined> {
-    const row = this.db
+    const [row] = await this.db
       .select()
       .from(storedFiles)
       .where(and(eq(storedFiles.id, id), tenantRows(storedFiles, tenant)))
-      .get();
+      .limit(1);
     if (!row) return undefined;
     if (options.maxAgeMs !== undefined && row.createdAt < Date.now() - options.maxAgeMs) return undefined;
     const path = join(this.folder(tenant.key), id);
@@ -112,15 +113,14 @@ export class FileStore {
   /** Deletes files older than `maxAgeMs`; returns how many were removed. */
   async clean(maxAgeMs: number): Promise<number> {
     const cutoff = Date.now() - maxAgeMs;
-    const old = this.db
+    const old = await this.db
       .select({ id: storedFiles.id, tenantId: storedFiles.tenantId, size: storedFiles.size, key: tenants.tenantKey })
       .from(storedFiles)
       .innerJoin(tenants, eq(tenants.id, storedFiles.tenantId))
-      .where(lt(storedFiles.createdAt, cutoff))
-      .all();
+      .where(lt(storedFiles.createdAt, cutoff));
     for (const row of old) {
       await rm(join(this.folder(row.key), row.id), { force: true });
-      this.db.delete(storedFiles).where(eq(storedFiles.id, row.id)).run();
+      await this.db.delete(storedFiles).where(eq(storedFiles.id, row.id));
       const used = this.usage.get(row.tenantId);
       if (used !== undefined) this.usage.set(row.tenantId, Math.max(0, used - row.size));
     }

@@ -23,7 +23,7 @@ function legacyLink(parts: unknown[]): string {
 
 describe("signed file links", () => {
   it("name the tenant by host and key, and serve the file", async () => {
-    const tenant = stack.gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(TENANT_A))!;
+    const tenant = (await stack.gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(TENANT_A)))!;
     const link = stack.gw.runtime.files.link(tenant, "echo", "k-1");
     const payload = JSON.parse(Buffer.from(link.split("/files/")[1]!.split(".")[0]!, "base64url").toString());
     expect(payload.slice(0, 4)).toEqual([SALESRENDER_HOST, tenant.key, "echo", "k-1"]);

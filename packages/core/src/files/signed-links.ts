@@ -27,23 +27,28 @@ const LEGACY_LINK_HOST = "salesrender";
 
 /** Makes and checks signed file links; the secret is generated once and kept, sealed, in the database. */
 export class SignedLinks {
-  private readonly secret: Buffer;
-
-  constructor(
-    db: Database,
+  private constructor(
+    private readonly secret: Buffer,
     private readonly selfUri: string,
-    box: SecretBox,
-  ) {
-    const row = db.select().from(meta).where(eq(meta.key, FILE_LINK_SECRET_KEY)).get();
-    if (row) {
-      this.secret = Buffer.from(box.open(row.value), "base64url");
-    } else {
-      this.secret = randomBytes(32);
-      db.insert(meta)
-        .values({ key: FILE_LINK_SECRET_KEY, value: box.seal(this.secret.toString("base64url")) })
-        .onConflictDoNothing()
-        .run();
+  ) {}
+
+  /**
+   * Reads the deployment's link secret, creating it on first use. Every process sharing the
+   * database signs with the same one: should two create it at once, the first insert wins and
+   * both read it back.
+   */
+  static async open(db: Database, selfUri: string, box: SecretBox): Promise<SignedLinks> {
+    const read = async () => (await db.select().from(meta).where(eq(meta.key, FILE_LINK_SECRET_KEY)).limit(1))[0];
+    let row = await read();
+    if (!row) {
+      await db
+        .insert(meta)
+        .values({ key: FILE_LINK_SECRET_KEY, value: box.seal(randomBytes(32).toString("base64url")) })
+        .onConflictDoNothing();
+      row = await read();
+      if (!row) throw new Error("The file link secret was not stored");
     }
+    return new SignedLinks(Buffer.from(box.open(row.value), "base64url"), selfUri);
   }
 
   /** A URL serving `kind`/`key` for the tenant until `ttlSeconds` from now. */

@@ -72,11 +72,11 @@ export type SendResult =
 /** Durable progress of a message the channel takes in several parts (a split text, an album and its caption). */
 export interface SendParts {
   /** The channel message id an earlier try recorded for part `index`, if any. */
-  get(index: number): string | undefined;
+  get(index: number): Promise<string | undefined>;
   /** Every part recorded so far, by index. */
-  all(): ReadonlyMap<number, string>;
-  /** Records, durably before it returns, that the channel took part `index` as `channelMessageId`. */
-  record(index: number, channelMessageId: string): void;
+  all(): Promise<ReadonlyMap<number, string>>;
+  /** Records, durably before it resolves, that the channel took part `index` as `channelMessageId` (records keep their order). */
+  record(index: number, channelMessageId: string): Promise<void>;
 }
 
 /** Passed to `send`: the tenant, a logger bound to the message, an abort signal for shutdown and the message's parts so far. */
@@ -180,38 +180,41 @@ export interface GatewayRuntime<S = SettingsData> {
   db: Database;
   tenants: {
     /** Finds a tenant by the public id used in its webhook URLs. */
-    byPublicId(publicId: string): Tenant<S> | undefined;
+    byPublicId(publicId: string): Promise<Tenant<S> | undefined>;
     /** Finds a tenant by its id. */
-    get(id: number): Tenant<S> | undefined;
+    get(id: number): Promise<Tenant<S> | undefined>;
     /** Finds a tenant by its host and the host's key of it. */
-    byKey(host: string, key: string): Tenant<S> | undefined;
+    byKey(host: string, key: string): Promise<Tenant<S> | undefined>;
     /** Every registered tenant (for servers that route by a setting, e.g. an inbound address). */
-    all(): Tenant<S>[];
+    all(): Promise<Tenant<S>[]>;
   };
   /**
-   * Stores an incoming customer message durably and forwards it to the CRM with retries.
-   * With `externalId`, a message already forwarded for this tenant is ignored: returns false.
+   * Stores an incoming customer message durably (resolves once it is) and forwards it to the CRM
+   * with retries. With `externalId`, a message already forwarded for this tenant is ignored: false.
    */
-  forwardIncoming(tenant: Tenant<S>, message: IncomingMessage, options?: { externalId?: string }): boolean;
+  forwardIncoming(tenant: Tenant<S>, message: IncomingMessage, options?: { externalId?: string }): Promise<boolean>;
   /**
    * Reports a status of an outgoing message by the id the channel gave it. Statuses only move
-   * forward and each reaches the CRM once; returns false when nothing new was reported.
+   * forward and each reaches the CRM once; resolves false when nothing new was reported.
    */
   reportStatus(
     tenant: Tenant<S>,
     channelMessageId: string,
     status: MessageStatus,
     options?: { reason?: string },
-  ): boolean;
+  ): Promise<boolean>;
   /** The outgoing message a channel message id belongs to (e.g. to thread an email reply). */
-  findOutgoing(tenant: Tenant<S>, channelMessageId: string): { chat: Chat; crmMessageId: string | null } | undefined;
+  findOutgoing(
+    tenant: Tenant<S>,
+    channelMessageId: string,
+  ): Promise<{ chat: Chat; crmMessageId: string | null } | undefined>;
   /**
    * Stores events that came some other way than a declared webhook (email's own SMTP server), as
    * a webhook's are: atomically, each `externalId` once, a new event's `onStored` in the same transaction.
    */
-  storeEvents(tenant: Tenant<S>, events: readonly WebhookEvent[]): { fresh: number; repeated: number };
-  /** Records an external event id once per tenant and scope; false if it was seen before. */
-  claimOnce(tenant: Tenant<S>, scope: string, externalId: string): boolean;
+  storeEvents(tenant: Tenant<S>, events: readonly WebhookEvent[]): Promise<{ fresh: number; repeated: number }>;
+  /** Records an external event id once per tenant and scope; resolves false if it was seen before. */
+  claimOnce(tenant: Tenant<S>, scope: string, externalId: string): Promise<boolean>;
   files: {
     /** An HMAC-signed, expiring URL under LV_PLUGIN_SELF_URI that serves `resolver[kind](key)`. */
     link(tenant: Tenant<S>, kind: string, key: string, options?: { fileName?: string; ttlSeconds?: number }): string;
@@ -292,9 +295,10 @@ export interface IncomingEvent {
   /** The channel's id of this event (Telegram update, Twilio MessageSid): a redelivery is forwarded once. */
   externalId?: string;
   /**
-   * Runs only when the event is new, in the transaction that stores it (synchronously): the
-   * gateway's own rows for it (an SMS opt-out, an email's threading row) commit with the message
-   * or not at all. If it throws, its own writes roll back and are logged; the message is kept.
+   * Runs only when the event is new, in the transaction that stores it (synchronously, so its
+   * writes are the synchronous SQLite statements of the gateway's store): the gateway's own rows
+   * for it (an SMS opt-out, an email's threading row) commit with the message or not at all. If
+   * it throws, its own writes roll back and are logged; the message is kept.
    */
   onStored?: () => void;
 }
@@ -336,7 +340,7 @@ export interface WebhookDefinition<S = SettingsData> {
   /** Largest body taken (default 1 MiB). */
   maxBytes?: number;
   /** Finds the tenant from the route parameters; default: the `:publicId` parameter. */
-  tenant?: (params: Readonly<Record<string, string>>) => Tenant<S> | undefined;
+  tenant?: (params: Readonly<Record<string, string>>) => Tenant<S> | undefined | Promise<Tenant<S> | undefined>;
   /** Checks the signature or secret: `true`, or why not (`false` is a 401 with a generic message). */
   verify?: (request: WebhookRequest, tenant: Tenant<S>) => boolean | WebhookRefusal | Promise<boolean | WebhookRefusal>;
   /** Turns the verified request into events. */

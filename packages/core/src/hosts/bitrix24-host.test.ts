@@ -108,7 +108,7 @@ describe("the echo gateway on a Bitrix24 portal", () => {
   });
 
   it("forwards customers' messages to the Open Line, those due together in one send.messages", async () => {
-    const tenant = gw.runtime.tenants.byKey("bitrix24", `${encodeURIComponent(b24.portal.memberId)}/1`)!;
+    const tenant = (await gw.runtime.tenants.byKey("bitrix24", `${encodeURIComponent(b24.portal.memberId)}/1`))!;
     const post = (from: string, text: string) =>
       fetch(`${gw.url}echo/webhook/${tenant.publicId}`, {
         method: "POST",

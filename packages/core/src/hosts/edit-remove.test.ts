@@ -107,7 +107,7 @@ async function start(capable: boolean, logger?: pino.Logger) {
     },
   });
   const runtime = recorder.state.runtime!;
-  return { gateway, recorder, runtime, tenant: runtime.tenants.open("portal/1"), crm };
+  return { gateway, recorder, runtime, tenant: await runtime.tenants.open("portal/1"), crm };
 }
 
 describe("edits and removals of sent messages", () => {

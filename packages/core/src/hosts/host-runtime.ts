@@ -76,21 +76,21 @@ export function createHostRuntime(parts: {
     tenants: {
       open: (key, init) => tenants.open(host, key, init),
       get: (key) => tenants.byKey(host, key),
-      byId: (id) => own(tenants.byId(id)),
-      byPublicId: (publicId) => own(tenants.byPublicId(publicId)),
+      byId: async (id) => own(await tenants.byId(id)),
+      byPublicId: async (publicId) => own(await tenants.byPublicId(publicId)),
       all: () => tenants.all(host),
     },
     settings: {
-      masked: (tenant) => maskPasswords(gateway.settings, tenants.settings(tenant.id)),
+      masked: async (tenant) => maskPasswords(gateway.settings, await tenants.settings(tenant.id)),
       async save(tenant, input, language) {
         const submitted = input && typeof input === "object" && !Array.isArray(input) ? input : {};
-        const previous = tenants.settings(tenant.id);
+        const previous = await tenants.settings(tenant.id);
         const checked = checkSettings(gateway.settings, submitted as Record<string, unknown>, previous, language);
         if (!checked.ok) throw new SettingsValidationError(checked.errors);
         await instance.verifySettings?.({ tenant, settings: checked.data, previous, language });
-        tenants.saveSettings(tenant.id, checked.data);
+        await tenants.saveSettings(tenant.id, checked.data);
         try {
-          await instance.settingsSaved?.(tenants.byId(tenant.id)!);
+          await instance.settingsSaved?.((await tenants.byId(tenant.id))!);
         } catch (error) {
           logger.warn({ err: error, tenant: tenant.id }, "settingsSaved hook failed");
         }

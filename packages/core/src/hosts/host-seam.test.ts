@@ -109,16 +109,16 @@ describe("the host seam", () => {
   it("gives each host its own tenants, queues what it accepts and delivers its tenants' requests through it", async () => {
     const { gw, echo, recorder, crm } = await start({ hosts: "salesrender,recorder" });
     const runtime = recorder.state.runtime!;
-    const tenant = runtime.tenants.open("portal-1/line-7", { country: "DE" });
+    const tenant = await runtime.tenants.open("portal-1/line-7", { country: "DE" });
     expect(tenant).toMatchObject({ host: "recorder", key: "portal-1/line-7", country: "DE" });
-    expect(runtime.tenants.open("portal-1/line-7").id).toBe(tenant.id);
-    expect(runtime.tenants.get("portal-1/line-7")?.id).toBe(tenant.id);
-    expect(runtime.tenants.byPublicId(tenant.publicId)?.id).toBe(tenant.id);
+    expect((await runtime.tenants.open("portal-1/line-7")).id).toBe(tenant.id);
+    expect((await runtime.tenants.get("portal-1/line-7"))?.id).toBe(tenant.id);
+    expect((await runtime.tenants.byPublicId(tenant.publicId))?.id).toBe(tenant.id);
     // The SalesRender tenant is not this host's.
     await crm.register(gw.url, TENANT_A);
-    const salesRenderTenant = gw.runtime.tenants.all().find((t) => t.host === "salesrender")!;
-    expect(runtime.tenants.byId(salesRenderTenant.id)).toBeUndefined();
-    expect(runtime.tenants.all().map((t) => t.id)).toEqual([tenant.id]);
+    const salesRenderTenant = (await gw.runtime.tenants.all()).find((t) => t.host === "salesrender")!;
+    expect(await runtime.tenants.byId(salesRenderTenant.id)).toBeUndefined();
+    expect((await runtime.tenants.all()).map((t) => t.id)).toEqual([tenant.id]);
 
     const hostData = { im: { chat_id: 12, message_id: 345 } };
     expect(await runtime.messages.accept(tenant, message("op-1"), { hostData })).toBe(true);
@@ -132,7 +132,7 @@ describe("the host seam", () => {
     expect(recorder.delivered[0]!.ctx).toMatchObject({ tenant: { id: tenant.id }, attempt: 1 });
 
     // A customer's message for this tenant goes to this host, never to the SalesRender CRM.
-    gw.runtime.forwardIncoming(tenant, {
+    await gw.runtime.forwardIncoming(tenant, {
       chat: { contact: "echo://bob" },
       message: { content: { text: "Hi", format: "text" }, attachments: [] },
     });
@@ -155,7 +155,7 @@ describe("the host seam", () => {
     const { logger, lines } = capturedLogger();
     const { gw, recorder } = await start({ hosts: "recorder,salesrender", echo, logger });
     const runtime = recorder.state.runtime!;
-    const tenant = runtime.tenants.open("t");
+    const tenant = await runtime.tenants.open("t");
     recorder.state.refuse = "once";
     await runtime.messages.accept(tenant, message("op-2"));
     await crm!.waitFor(() => recorder.delivered.length === 1);
@@ -173,7 +173,7 @@ describe("the host seam", () => {
     await runtime.messages.accept(tenant, message("op-3"));
     await crm!.waitFor(() => lines.some((l) => l.msg === "CRM refused the request for good; dropped"));
     expect(lines.find((l) => l.msg === "CRM refused the request for good; dropped")).toMatchObject({ status: 418 });
-    expect(gw.outbox.pending()).toBe(0);
+    expect(await gw.outbox.pending()).toBe(0);
     expect(recorder.delivered).toHaveLength(1);
   });
 
@@ -181,16 +181,16 @@ describe("the host seam", () => {
     const dbPath = tempDbPath();
     const first = recordingHost();
     await start({ hosts: "salesrender,recorder", recorder: first, dbPath });
-    const tenant = first.state.runtime!.tenants.open("kept");
+    const tenant = await first.state.runtime!.tenants.open("kept");
     await gw!.stop({ timeoutMs: 500 });
     gw = undefined;
 
     const { logger, lines } = capturedLogger();
     const { gw: only, crm: sim } = await start({ hosts: "salesrender", logger, dbPath });
     await sim.register(only.url, TENANT_A);
-    const kept = only.runtime.tenants.get(tenant.id)!;
+    const kept = (await only.runtime.tenants.get(tenant.id))!;
     for (const text of ["one", "two"]) {
-      only.runtime.forwardIncoming(kept, {
+      await only.runtime.forwardIncoming(kept, {
         chat: { contact: "echo://k" },
         message: { content: { text, format: "text" }, attachments: [] },
       });
@@ -199,7 +199,7 @@ describe("the host seam", () => {
     const response = await sim.send(only.url, TENANT_A, textMessage("sr-1"));
     expect(response.status).toBe(202);
     // The CRM heard the status before the outbox removed its row: wait for the removal too.
-    await sim.waitFor(() => sim.statusesOf("sr-1").length === 1 && only.outbox.pending() === 2);
+    await sim.waitFor(async () => sim.statusesOf("sr-1").length === 1 && (await only.outbox.pending()) === 2);
     const attempts = only.runtime.db.$client.prepare(`SELECT attempts FROM crm_outbox`).all();
     expect(attempts).toEqual([{ attempts: 0 }, { attempts: 0 }]);
     const waiting = lines.filter((l) => String(l.msg).includes("wait for a host that is not running"));
@@ -240,8 +240,8 @@ describe("the host seam", () => {
     recorder.definition.setup = async (runtime, env) => {
       const instance = await setup(runtime, env);
       const routes = new Hono<{ Variables: { language: string } }>();
-      routes.get("/recorder/ping", (c) =>
-        c.json({ tenants: runtime.tenants.all().length, language: c.get("language") }),
+      routes.get("/recorder/ping", async (c) =>
+        c.json({ tenants: (await runtime.tenants.all()).length, language: c.get("language") }),
       );
       return {
         ...instance,
@@ -273,7 +273,7 @@ describe("the host seam", () => {
       });
     gw = await boot();
     const runtime = recorder.state.runtime!;
-    const tenant = runtime.tenants.open("with-token");
+    const tenant = await runtime.tenants.open("with-token");
     // Stored in plain text, as a row written before encryption would be.
     runtime.db.$client
       .prepare("INSERT INTO recorder_tokens (tenant_id, token) VALUES (?, ?)")

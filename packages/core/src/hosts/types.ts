@@ -120,19 +120,19 @@ export interface HostRuntime {
   ui: Pick<GatewayInstance, "previews" | "autocompletes">;
   tenants: {
     /** The tenant of this host's `key`, created on first use; `init.country` replaces the stored country. */
-    open(key: string, init?: { country?: string }): Tenant;
+    open(key: string, init?: { country?: string }): Promise<Tenant>;
     /** The tenant of this host's `key`, or undefined. */
-    get(key: string): Tenant | undefined;
+    get(key: string): Promise<Tenant | undefined>;
     /** The tenant with this id, if it belongs to this host. */
-    byId(id: number): Tenant | undefined;
+    byId(id: number): Promise<Tenant | undefined>;
     /** The tenant with this public id, if it belongs to this host. */
-    byPublicId(publicId: string): Tenant | undefined;
+    byPublicId(publicId: string): Promise<Tenant | undefined>;
     /** Every tenant of this host. */
-    all(): Tenant[];
+    all(): Promise<Tenant[]>;
   };
   settings: {
     /** The tenant's stored settings with passwords masked, as the CRM may see them. */
-    masked(tenant: Tenant): SettingsData;
+    masked(tenant: Tenant): Promise<SettingsData>;
     /**
      * Checks submitted settings against the form (stored passwords kept when omitted), runs the
      * gateway's `verifySettings`, stores them and calls `settingsSaved`; answers the masked data.

@@ -30,7 +30,7 @@ function registrationToken(ref: PluginRef, claims: Record<string, unknown>) {
 
 /** Proves which HPT the gateway signs with: the CRM simulator only records requests it can verify. */
 async function outboxStillVerifies(ref: PluginRef, text: string) {
-  const publicId = stack.gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(ref))!.publicId;
+  const publicId = (await stack.gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(ref)))!.publicId;
   const res = await fetch(`${stack.gw.url}echo/webhook/${publicId}`, {
     method: "POST",
     headers: { "content-type": "application/json" },
@@ -76,7 +76,7 @@ describe("registration replay", () => {
     expect((await register(first)).status).toBe(200);
     expect((await register(second)).status).toBe(200);
     expect((await register(first)).status).toBe(409);
-    expect(stack.gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(plain))).toBeDefined();
+    expect(await stack.gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(plain))).toBeDefined();
   });
 
   it("refuses a token without iat once the registration in force had one, and one issued in the future", async () => {
@@ -99,7 +99,7 @@ describe("CRM tokens without exp", () => {
       status: 401,
       body: noExp,
     });
-    expect(stack.gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(ref))).toBeUndefined();
+    expect(await stack.gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(ref))).toBeUndefined();
 
     const claims = { ...stack.crm.claimsFor(stack.gw.url, TENANT_A), exp: undefined, settings: true };
     const plugin = await fetch(stack.gw.url + "protected/data/settings", {

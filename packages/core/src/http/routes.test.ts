@@ -141,7 +141,7 @@ describe("settings", () => {
     const kept = await stack.crm.putSettings(gw, TENANT_A, { main: { greeting: "hey" } });
     expect((await kept.json()) as any).toEqual({ main: { apiKey: true, greeting: "hey", retries: 3 } });
     expect(
-      stack.gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(TENANT_A))!.settings.main!.apiKey,
+      (await stack.gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(TENANT_A)))!.settings.main!.apiKey,
     ).toBe("s3cret");
 
     const invalid = await stack.crm.putSettings(gw, TENANT_A, { main: { apiKey: "", retries: 50 } });
@@ -155,7 +155,7 @@ describe("settings", () => {
     expect((await refused.json()) as any).toEqual({ main: { apiKey: ["The service refused this key"] } });
     // Nothing was saved by the refused attempts.
     expect(
-      stack.gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(TENANT_A))!.settings.main!.apiKey,
+      (await stack.gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(TENANT_A)))!.settings.main!.apiKey,
     ).toBe("s3cret");
   });
 
@@ -184,7 +184,7 @@ describe("settings", () => {
     const a = (await (await stack.crm.getSettings(stack.gw.url, TENANT_A)).json()) as any;
     expect(a.main.greeting).toBe("from A");
     expect(
-      stack.gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(TENANT_A))!.settings.main!.apiKey,
+      (await stack.gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(TENANT_A)))!.settings.main!.apiKey,
     ).toBe("a-key");
   });
 
@@ -217,7 +217,7 @@ describe("name-keyed tables", () => {
     expect(auto.status).toBe(404);
     expect((await auto.json()) as any).toEqual({ code: 404, message: "Autocomplete not found" });
     const link = stack.gw.runtime.files.link(
-      stack.gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(TENANT_A))!,
+      (await stack.gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(TENANT_A)))!,
       name,
       "k",
     );
@@ -358,7 +358,7 @@ describe("file answers", () => {
     ["video/mp4", "video/mp4", "inline"],
     ["application/pdf", "application/pdf", "inline"],
   ])("a file the channel calls %j is served as %s, %s, nosniff and sandboxed", async (claimed, type, disposition) => {
-    const tenant = stack.gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(TENANT_A))!;
+    const tenant = (await stack.gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(TENANT_A)))!;
     const res = await fetch(stack.gw.runtime.files.link(tenant, "typed", claimed));
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toBe(type);
@@ -367,7 +367,7 @@ describe("file answers", () => {
   });
 
   it("stored files get the same headers", async () => {
-    const tenant = stack.gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(TENANT_A))!;
+    const tenant = (await stack.gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(TENANT_A)))!;
     const link = await stack.gw.runtime.files.store(tenant, {
       name: "page.html",
       contentType: "text/html",
@@ -382,7 +382,7 @@ describe("file answers", () => {
 
 describe("signed file links", () => {
   it("serves a gateway file and a stored file, and refuses tampered or foreign links", async () => {
-    const tenant = stack.gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(TENANT_A))!;
+    const tenant = (await stack.gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(TENANT_A)))!;
     const link = stack.gw.runtime.files.link(tenant, "echo", "abc", { fileName: "e.txt" });
     expect(link.startsWith(stack.gw.url + "files/")).toBe(true);
     const res = await fetch(link);

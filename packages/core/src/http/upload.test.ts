@@ -59,7 +59,7 @@ describe("uploads with per-extension limits (jpg=1KiB, PNG=2KiB, no *)", () => {
     const res = await upload(stack, "protected/upload", fileForm("Photo.PNG", png, "image/png"));
     expect(res.status).toBe(200);
     const { uri } = (await res.json()) as { uri: string };
-    const publicId = stack.gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(TENANT_A))!.publicId;
+    const publicId = (await stack.gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(TENANT_A)))!.publicId;
     expect(uri).toMatch(new RegExp(`^${stack.gw.url}uploaded/${publicId}/[0-9a-f-]{36}\\.png$`));
     // Named by the tenant's random public id, never by company and plugin id as PHP does.
     expect(new URL(uri).pathname).not.toContain(`/${TENANT_A.companyId}/${TENANT_A.pluginId}/`);
@@ -81,8 +81,10 @@ describe("uploads with per-extension limits (jpg=1KiB, PNG=2KiB, no *)", () => {
     const res = await upload(stack, "protected/upload/image", fileForm("a.jpg", 100, "image/jpeg"), { ref: TENANT_B });
     const { uri } = (await res.json()) as { uri: string };
     const id = /\/([0-9a-f-]{36})\.jpg$/.exec(uri)![1]!;
-    const publicIdA = stack.gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(TENANT_A))!.publicId;
-    const publicIdB = stack.gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(TENANT_B))!.publicId;
+    const publicIdA = (await stack.gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(TENANT_A)))!
+      .publicId;
+    const publicIdB = (await stack.gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(TENANT_B)))!
+      .publicId;
     expect((await fetch(uri)).status).toBe(200);
     // Under another tenant's public id the same name is nothing.
     expect((await fetch(uri.replace(publicIdB, publicIdA))).status).toBe(404);
@@ -90,7 +92,9 @@ describe("uploads with per-extension limits (jpg=1KiB, PNG=2KiB, no *)", () => {
     const row = sqlite.prepare("SELECT tenant_id AS tenantId FROM stored_files WHERE id = ?").get(id) as {
       tenantId: number;
     };
-    expect(row.tenantId).toBe(stack.gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(TENANT_B))!.id);
+    expect(row.tenantId).toBe(
+      (await stack.gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(TENANT_B)))!.id,
+    );
     // Older than the file lifetime: gone at once, and the cleaner (same table) deletes it.
     sqlite.prepare("UPDATE stored_files SET created_at = ? WHERE id = ?").run(Date.now() - 721 * 3600_000, id);
     const gone = await fetch(uri);

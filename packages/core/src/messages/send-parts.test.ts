@@ -25,17 +25,17 @@ describe("ctx.parts", () => {
     const seen: Array<{ attempt: number; all: [number, string][]; first: string | undefined }> = [];
     const during: unknown[] = [];
     echo.behave(async (m, _signal, ctx) => {
-      seen.push({ attempt: m.attempt, all: [...ctx.parts.all()], first: ctx.parts.get(0) });
+      seen.push({ attempt: m.attempt, all: [...(await ctx.parts.all())], first: await ctx.parts.get(0) });
       if (m.attempt === 1) {
-        ctx.parts.record(0, "p-0");
-        ctx.parts.record(1, "p-1");
+        await ctx.parts.record(0, "p-0");
+        await ctx.parts.record(1, "p-1");
         // A status and a lookup for a part that is already out, while the message is not finished.
-        during.push(s.gw.runtime.reportStatus(ctx.tenant, "p-0", "delivered"));
-        during.push(s.gw.runtime.findOutgoing(ctx.tenant, "p-1")?.crmMessageId);
+        during.push(await s.gw.runtime.reportStatus(ctx.tenant, "p-0", "delivered"));
+        during.push((await s.gw.runtime.findOutgoing(ctx.tenant, "p-1"))?.crmMessageId);
         during.push(storedParts(s, "split"));
         throw new ChannelNetworkError("connection reset after part 1");
       }
-      ctx.parts.record(2, "p-2");
+      await ctx.parts.record(2, "p-2");
       return { ids: ["p-0", "p-1", "p-2"] };
     });
     const s = await startStack(echo.definition);
@@ -65,9 +65,9 @@ describe("ctx.parts", () => {
     expect(storedParts(s, "split")).toEqual([]);
     // The delivered status of part 0 waited for the send; the CRM hears delivered once every part is.
     expect(s.crm.statusesOf("split")).toEqual(["sent"]);
-    const a = s.gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(TENANT_A))!;
-    expect(s.gw.runtime.reportStatus(a, "p-1", "delivered")).toBe(false);
-    expect(s.gw.runtime.reportStatus(a, "p-2", "delivered")).toBe(true);
+    const a = (await s.gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(TENANT_A)))!;
+    expect(await s.gw.runtime.reportStatus(a, "p-1", "delivered")).toBe(false);
+    expect(await s.gw.runtime.reportStatus(a, "p-2", "delivered")).toBe(true);
     await s.crm.waitFor(() => s.crm.statusesOf("split").length === 2);
     expect(s.crm.statusesOf("split")).toEqual(["sent", "delivered"]);
   });
@@ -75,8 +75,8 @@ describe("ctx.parts", () => {
   it("reports a part's status that came during the send right after the message is sent", async () => {
     const echo = createEchoGateway();
     echo.behave(async (_m, _signal, ctx) => {
-      ctx.parts.record(0, "q-0");
-      s.gw.runtime.reportStatus(ctx.tenant, "q-0", "error", { reason: "carrier refused" });
+      await ctx.parts.record(0, "q-0");
+      await s.gw.runtime.reportStatus(ctx.tenant, "q-0", "error", { reason: "carrier refused" });
       return { ids: ["q-0", "q-1"] };
     });
     const s = await startStack(echo.definition);
@@ -89,7 +89,7 @@ describe("ctx.parts", () => {
   it("clears the recorded parts when the message fails for good", async () => {
     const echo = createEchoGateway();
     echo.behave(async (_m, _signal, ctx) => {
-      ctx.parts.record(0, "f-0");
+      await ctx.parts.record(0, "f-0");
       expect(storedParts(s, "perm")).toEqual([{ i: 0, id: "f-0" }]);
       throw new InvalidInputError("The caption is too long");
     });
@@ -105,7 +105,7 @@ describe("ctx.parts", () => {
   it("refuses a part index that is not a whole number from 0 (a bug in the gateway fails the message)", async () => {
     const echo = createEchoGateway();
     echo.behave(async (_m, _signal, ctx) => {
-      ctx.parts.record(-1, "x");
+      await ctx.parts.record(-1, "x");
       return "never";
     });
     const s = await startStack(echo.definition);
@@ -119,8 +119,8 @@ describe("ctx.parts", () => {
     // First process: records two parts, then its send never finishes, as if the process died.
     const first = createEchoGateway();
     first.behave(async (_m, _signal, ctx) => {
-      ctx.parts.record(0, "c-0");
-      ctx.parts.record(1, "c-1");
+      await ctx.parts.record(0, "c-0");
+      await ctx.parts.record(1, "c-1");
       return new Promise(() => undefined);
     });
     const crash = await crashMidSend(first, "crash-split");
@@ -129,8 +129,8 @@ describe("ctx.parts", () => {
       const second = createEchoGateway();
       const resumed: Array<[number, string][]> = [];
       second.behave(async (_m, _signal, ctx) => {
-        resumed.push([...ctx.parts.all()]);
-        ctx.parts.record(2, "c-2");
+        resumed.push([...(await ctx.parts.all())]);
+        await ctx.parts.record(2, "c-2");
         return { ids: ["c-0", "c-1", "c-2"] };
       });
       const restarted = await crash.restart(second.definition);

@@ -3,28 +3,32 @@
  * `outgoing_parts`, `outgoing_send_parts`): a message's states in the send queue, its parts and
  * their statuses, a send's durable progress, and finding a message by a channel id.
  *
- * The queue's statements are a named hot path: prepared statements, not the query builder.
+ * The queue's statements are a named hot path: prepared statements, not the query builder. Each
+ * method is one synchronous unit on the one connection (its transaction inside), answered as a
+ * resolved promise.
  */
 import type { Statement } from "better-sqlite3";
-import { lt, and, isNotNull, inArray } from "drizzle-orm";
 import type { Database } from "../db/client.js";
 import type { RowOf } from "../db/row-of.js";
-import { outgoing, outgoingParts } from "../db/schema.js";
+import type { outgoing, outgoingParts } from "../db/schema.js";
 import { tenantRowsSql, type TenantRow } from "../db/tenant-rows.js";
-import type { SendParts } from "../gateway/types.js";
-import type { CrmOutbox } from "../outbox/crm-outbox.js";
-import type { Chat, ChatMessage, MessageStatus } from "../protocol/chat.js";
-import { SendPartsStore } from "./send-parts.js";
-import { StatusTracker } from "./status-tracker.js";
+import type { SqliteOutboxStore } from "../outbox/sqlite-outbox-store.js";
+import type { ChatMessage, MessageStatus } from "../protocol/chat.js";
+import { SqliteSendParts } from "./sqlite-send-parts.js";
+import { SqliteStatusTracker } from "./sqlite-status-tracker.js";
 import type { StatusRequestBody } from "../hosts/types.js";
 import {
   CLAIMED,
+  type DeferredRow,
+  type FoundOutgoing,
   type OperationStored,
   type OperationTarget,
   type OutgoingRow,
+  type OutgoingStore,
   type QueuedMessage,
   type QueuedOperation,
   type QueuedTenantRow,
+  type ReleasedLeases,
   type SentMessage,
 } from "./outgoing-store.js";
 
@@ -62,28 +66,27 @@ interface QueueStatements {
   >;
 }
 
-/** The outgoing-message tables and every write to them. */
-export class SqliteOutgoingStore {
-  private readonly statuses: StatusTracker;
-  private readonly progress: SendPartsStore;
+/** The outgoing-message tables and every write to them, on SQLite. */
+export class SqliteOutgoingStore implements OutgoingStore {
+  private readonly statuses: SqliteStatusTracker;
+  private readonly progress: SqliteSendParts;
   private readonly stmt: QueueStatements;
-  private readonly outbox: CrmOutbox;
+  private readonly outbox: SqliteOutboxStore;
   private readonly insertTx: (items: readonly QueuedMessage[], now: number) => boolean[];
-  private readonly sentTx: (items: SentMessage[], now: number) => number[];
+  private readonly deferTx: (rows: readonly DeferredRow[]) => void;
+  private readonly sentTx: (items: readonly SentMessage[], now: number) => number[];
   private readonly failedTx: (row: OutgoingRow, reason: string, now: number) => number[];
   private readonly insertOperationTx: (op: QueuedOperation, now: number) => OperationStored;
   private readonly operationDoneTx: (row: OutgoingRow, ids: string[] | null, now: number) => number[];
   private readonly operationFailedTx: (row: OutgoingRow, reason: string, report: boolean, now: number) => number[];
 
-  constructor(
-    private readonly db: Database,
-    outbox: CrmOutbox,
-  ) {
+  /** `outbox` is the outbox's table on the same connection: status reports are stored in this store's transactions. */
+  constructor(db: Database, outbox: SqliteOutboxStore) {
     const sqlite = db.$client;
     this.outbox = outbox;
     const tenant = tenantRowsSql();
-    this.statuses = new StatusTracker(db, outbox);
-    this.progress = new SendPartsStore(db, this.statuses);
+    this.statuses = new SqliteStatusTracker(db, outbox);
+    this.progress = new SqliteSendParts(db, this.statuses);
     this.stmt = {
       insert: sqlite.prepare(
         `INSERT INTO outgoing (tenant_id, crm_message_id, payload, contact, host_data, state, attempts, next_attempt_at, created_at)
@@ -147,7 +150,10 @@ export class SqliteOutgoingStore {
           ).changes > 0,
       ),
     );
-    this.sentTx = sqlite.transaction((items: SentMessage[], now: number) => {
+    this.deferTx = sqlite.transaction((rows: readonly DeferredRow[]) => {
+      for (const { id, at } of rows) this.stmt.defer.run(at, id);
+    });
+    this.sentTx = sqlite.transaction((items: readonly SentMessage[], now: number) => {
       const woken: number[] = [];
       for (const { row, ids, details } of items) {
         this.stmt.sent.run(details ? JSON.stringify(details) : null, now, row.id);
@@ -243,7 +249,7 @@ export class SqliteOutgoingStore {
         ...(row.host_data === null ? {} : { hostData: JSON.parse(row.host_data) as unknown }),
         operation: "edit",
       };
-      this.outbox.enqueue(row.tenant_id, "status", body, target.crm_message_id);
+      this.outbox.enqueueNow({ tenantId: row.tenant_id, kind: "status", body, orderKey: target.crm_message_id });
     };
     this.operationDoneTx = sqlite.transaction((row: OutgoingRow, ids: string[] | null, now: number) => {
       finishOperation.run("sent", null, ids ? JSON.stringify({ channelIds: ids }) : null, now, row.id);
@@ -292,13 +298,11 @@ export class SqliteOutgoingStore {
     return this.wakeStmt.all({ now, target: row.target_id ?? row.id, id: row.id }).map((r) => r.tenant_id);
   }
 
-  /** Stores an edit or removal (one transaction), unless its message is unknown or failed, or it is a repeat. */
-  insertOperation(op: QueuedOperation, now: number): OperationStored {
+  async insertOperation(op: QueuedOperation, now: number): Promise<OperationStored> {
     return this.insertOperationTx(op, now);
   }
 
-  /** Where an operation's message stands: still ahead of it in the queue (until when, at the latest), sent, or neither. */
-  operationTarget(row: OutgoingRow): OperationTarget {
+  async operationTarget(row: OutgoingRow): Promise<OperationTarget> {
     if (row.target_id === null) return { state: "unknown" };
     const blocker = this.blockerOf.get({ target: row.target_id, id: row.id });
     if (blocker) {
@@ -318,99 +322,79 @@ export class SqliteOutgoingStore {
     };
   }
 
-  /** Marks an operation carried out (its edit's status reported with `ids`); returns tenants with rows it woke. */
-  markOperationDone(row: OutgoingRow, ids: string[] | null, now: number): number[] {
+  async markOperationDone(row: OutgoingRow, ids: string[] | null, now: number): Promise<number[]> {
     return this.operationDoneTx(row, ids, now);
   }
 
-  /** Marks an operation failed for good (an edit's error reported when `report`); returns tenants with rows it woke. */
-  markOperationFailed(row: OutgoingRow, reason: string, report: boolean, now: number): number[] {
+  async markOperationFailed(row: OutgoingRow, reason: string, report: boolean, now: number): Promise<number[]> {
     return this.operationFailedTx(row, reason, report, now);
   }
 
-  /** Runs `fn` in one transaction (the queue's claims of one wake-up). */
-  transaction<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R {
-    return this.db.$client.transaction(fn);
-  }
-
-  /** Stores messages in one transaction; each is true when stored, false when its tenant already has its CRM id. */
-  insertAll(items: readonly QueuedMessage[], now: number): boolean[] {
+  async insertAll(items: readonly QueuedMessage[], now: number): Promise<boolean[]> {
     return this.insertTx(items, now);
   }
 
-  /** Puts leased rows whose lease ran out (and whose send is not in `running`) back in the queue; returns their tenants. */
-  releaseExpired(now: number, running: string): number[] {
-    return this.stmt.releaseExpired.all({ now, running }).map((row) => row.tenant_id);
+  async releaseExpired(now: number, running: readonly number[]): Promise<ReleasedLeases> {
+    const ids = JSON.stringify(running);
+    const tenantIds = this.stmt.releaseExpired.all({ now, running: ids }).map((row) => row.tenant_id);
+    return { tenantIds, nextLease: this.stmt.nextLease.get(ids)!.t };
   }
 
-  /** The earliest lease of a send not in `running` (a JSON array of row ids), or null. */
-  nextForeignLease(running: string): number | null {
-    return this.stmt.nextLease.get(running)!.t;
-  }
-
-  /** Leases up to `limit` of the tenant's due rows, oldest first, counting an attempt each. */
-  claimDue(tenantId: number, now: number, leaseUntil: number, limit: number): OutgoingRow[] {
+  async claimDue(tenantId: number, now: number, leaseUntil: number, limit: number): Promise<OutgoingRow[]> {
     return this.stmt.claimDue.all({ tenantId, now, leaseUntil, limit });
   }
 
-  /** Puts a claimed row back without counting its attempt, due at `at`. */
-  defer(id: number, at: number): void {
-    this.stmt.defer.run(at, id);
+  async deferAll(rows: readonly DeferredRow[]): Promise<void> {
+    if (rows.length === 1) this.stmt.defer.run(rows[0]!.at, rows[0]!.id);
+    else if (rows.length > 1) this.deferTx(rows);
   }
 
-  /** Puts a failed row back for another attempt at `at`. */
-  retry(id: number, at: number, reason: string): void {
+  async retry(id: number, at: number, reason: string): Promise<void> {
     this.stmt.retry.run(at, reason, id);
   }
 
-  /**
-   * Marks messages sent (one transaction): their parts recorded, their progress cleared, `sent`
-   * reported; returns the tenants of edits and removals that waited for them (now due).
-   */
-  markSent(items: SentMessage[], now: number): number[] {
+  async markSent(items: readonly SentMessage[], now: number): Promise<number[]> {
     return this.sentTx(items, now);
   }
 
-  /** Marks a message failed for good (one transaction): its progress cleared, `error` reported; returns tenants as `markSent`. */
-  markFailed(row: OutgoingRow, reason: string, now: number): number[] {
+  async markFailed(row: OutgoingRow, reason: string, now: number): Promise<number[]> {
     return this.failedTx(row, reason, now);
   }
 
-  /** When the tenant's earliest queued row is due, or null. */
-  tenantNextDue(tenantId: number): number | null {
+  async tenantNextDue(tenantId: number): Promise<number | null> {
     return this.stmt.tenantNextDue.get({ tenantId })!.t;
   }
 
-  /** Every tenant with queued rows and its earliest due time. */
-  queuedTenants(): QueuedTenantRow[] {
+  async queuedTenants(): Promise<QueuedTenantRow[]> {
     return this.stmt.queuedTenants.all();
   }
 
-  /** The durable progress of one send (`ctx.parts`). */
-  parts(tenantId: number, outgoingId: number): SendParts {
-    return this.progress.open(tenantId, outgoingId);
+  async readParts(outgoingId: number): Promise<Map<number, string>> {
+    return this.progress.read(outgoingId);
   }
 
-  /** Applies a status the channel reported for one of its message ids; false if nothing moved. */
-  report(tenantId: number, channelMessageId: string, status: MessageStatus, reason?: string): boolean {
+  async recordPart(
+    tenantId: number,
+    outgoingId: number,
+    index: number,
+    channelMessageId: string,
+    previous: string | undefined,
+  ): Promise<void> {
+    this.progress.record(tenantId, outgoingId, index, channelMessageId, previous);
+  }
+
+  async report(tenantId: number, channelMessageId: string, status: MessageStatus, reason?: string): Promise<boolean> {
     return this.statuses.report(tenantId, channelMessageId, status, reason);
   }
 
-  /** The outgoing message a channel message id belongs to. */
-  findOutgoing(tenantId: number, channelMessageId: string): { chat: Chat; crmMessageId: string | null } | undefined {
+  /** `report` on the connection's current transaction (the event store's): for SQLite stores only. */
+  reportNow(tenantId: number, channelMessageId: string, status: MessageStatus, reason?: string): boolean {
+    return this.statuses.report(tenantId, channelMessageId, status, reason);
+  }
+
+  async findOutgoing(tenantId: number, channelMessageId: string): Promise<FoundOutgoing | undefined> {
     const row = this.stmt.findOutgoing.get(tenantId, channelMessageId);
     if (!row) return undefined;
     return { chat: (JSON.parse(row.payload) as ChatMessage).chat, crmMessageId: row.crm_message_id };
   }
-}
-
-/** Deletes messages that finished before `cutoff`, with their parts; returns how many messages. */
-export function purgeFinishedMessages(db: Database, cutoff: number): number {
-  return db.transaction((tx) => {
-    const old = and(isNotNull(outgoing.finishedAt), lt(outgoing.finishedAt, cutoff));
-    tx.delete(outgoingParts)
-      .where(inArray(outgoingParts.outgoingId, tx.select({ id: outgoing.id }).from(outgoing).where(old)))
-      .run();
-    return tx.delete(outgoing).where(old).run().changes;
-  });
 }

@@ -25,9 +25,9 @@ describe("CRM outbox fairness", () => {
     expect((await fast.register(s.gw.url, TENANT_B)).status).toBe(200);
     // Every request to the slow CRM is held (longer than the test) before it is answered.
     slow.fail({ delayMs: 120_000 });
-    const post = (ref: typeof TENANT_A, id: string) =>
+    const post = async (ref: typeof TENANT_A, id: string) =>
       fetch(
-        `${s.gw.url}echo/webhook/${s.gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(ref))!.publicId}`,
+        `${s.gw.url}echo/webhook/${(await s.gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(ref)))!.publicId}`,
         {
           method: "POST",
           body: JSON.stringify({ id, from: `echo://${id}`, text: `text of ${id}` }),
@@ -45,7 +45,7 @@ describe("CRM outbox fairness", () => {
     );
     expect(slow.incoming).toHaveLength(0);
     // The CRM records a request before the gateway reads its answer: wait for B's rows to be done.
-    await fast.waitFor(() => s.gw.outbox.pending() === held.length, 20_000);
+    await fast.waitFor(async () => (await s.gw.outbox.pending()) === held.length, 20_000);
 
     // The slow CRM answers again: nothing of A's was lost.
     await slow.recover();

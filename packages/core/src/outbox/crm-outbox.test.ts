@@ -9,9 +9,9 @@ afterEach(async () => {
   stack = undefined;
 });
 
-const post = (s: Stack, body: unknown, ref = TENANT_A) =>
+const post = async (s: Stack, body: unknown, ref = TENANT_A) =>
   fetch(
-    `${s.gw.url}echo/webhook/${s.gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(ref))!.publicId}`,
+    `${s.gw.url}echo/webhook/${(await s.gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(ref)))!.publicId}`,
     {
       method: "POST",
       body: JSON.stringify(body),
@@ -50,9 +50,9 @@ describe("CRM outbox", () => {
     await crm.send(gw.url, TENANT_A, textMessage("o-1"));
     for (let i = 0; i < 5; i++) await post(s, { id: `in-${i}`, from: "echo://carol", text: `msg ${i}` });
     await crm.waitFor(() => echo.calls.length === 1);
-    const tenant = gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(TENANT_A))!;
-    gw.runtime.reportStatus(tenant, "g-o-1", "delivered");
-    gw.runtime.reportStatus(tenant, "g-o-1", "read");
+    const tenant = (await gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(TENANT_A)))!;
+    await gw.runtime.reportStatus(tenant, "g-o-1", "delivered");
+    await gw.runtime.reportStatus(tenant, "g-o-1", "read");
     const lastErrors = () =>
       (
         gw.runtime.db.$client
@@ -77,7 +77,7 @@ describe("CRM outbox", () => {
       "msg 4",
     ]);
     // The CRM has answered; the row goes once the gateway has read that answer.
-    await crm.waitFor(() => gw.outbox.pending() === 0);
+    await crm.waitFor(async () => (await gw.outbox.pending()) === 0);
   });
 
   it("drops a request the CRM refuses for good (405 on incoming) without blocking the next", async () => {
@@ -87,7 +87,7 @@ describe("CRM outbox", () => {
     await post(s, { id: "x2", from: "echo://dan", text: "accepted" });
     await s.crm.waitFor(() => s.crm.incoming.length === 1);
     expect(s.crm.incoming[0]!.body.message.content?.text).toBe("accepted");
-    await s.crm.waitFor(() => s.gw.outbox.pending() === 0);
+    await s.crm.waitFor(async () => (await s.gw.outbox.pending()) === 0);
   });
 
   it("gives up on a request after the outbox lifetime", async () => {
@@ -96,7 +96,7 @@ describe("CRM outbox", () => {
     }));
     s.crm.fail({ status: 503 });
     await post(s, { id: "old", from: "echo://eve", text: "lost cause" });
-    await s.crm.waitFor(() => s.gw.outbox.pending() === 0, 5000);
+    await s.crm.waitFor(async () => (await s.gw.outbox.pending()) === 0, 5000);
     await s.crm.recover();
     expect(s.crm.incoming).toHaveLength(0);
   });

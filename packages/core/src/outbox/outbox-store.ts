@@ -38,8 +38,11 @@ export type OutboxWake = (tenantId: number) => void;
  * true wake-up time (a new row is due no earlier than the newest row of its key).
  */
 export interface OutboxStore {
-  /** Stores requests (one transaction), each expiring `maxAgeMs` after `now`, and wakes the outbox for their tenants. */
-  insertAll(requests: readonly OutboxRequest[], now: number, maxAgeMs: number): Promise<void>;
+  /**
+   * Stores requests (one transaction) and wakes the outbox for their tenants. Times come from the
+   * clock and the maximum age the implementation is given (every store writing outbox rows uses the same).
+   */
+  insertAll(requests: readonly OutboxRequest[]): Promise<void>;
   /** Every tenant with stored requests and its earliest due time (read at start). */
   pendingTenants(): Promise<PendingRow[]>;
   /** When the tenant's earliest request is due (rows behind a head wait for it), or null. */

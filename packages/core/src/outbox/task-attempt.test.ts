@@ -24,7 +24,7 @@ describe("__task.attempt", () => {
     const stack = await startStack(createEchoGateway().definition);
     try {
       stack.crm.fail({ status: 500, only: "incoming", times: 2 });
-      const tenant = stack.gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(TENANT_A))!;
+      const tenant = (await stack.gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(TENANT_A)))!;
       await fetch(`${stack.gw.url}echo/webhook/${tenant.publicId}`, {
         method: "POST",
         body: JSON.stringify({ id: "t1", from: "echo://task", text: "attempts" }),

@@ -71,7 +71,7 @@ describe("wall-clock steps", () => {
       env: { SWITCHBOARD_RETRY_BASE_MS: "1000", SWITCHBOARD_RETRY_MAX_MS: "1000" },
     }));
     s.crm.fail({ status: 503, times: 2 });
-    const publicId = s.gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(TENANT_A))!.publicId;
+    const publicId = (await s.gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(TENANT_A)))!.publicId;
     await fetch(`${s.gw.url}echo/webhook/${publicId}`, {
       method: "POST",
       body: JSON.stringify({ id: "w1", from: "echo://zoe", text: "still here?" }),

@@ -87,11 +87,11 @@ describe("send queue fairness", () => {
     // due messages than the tenant's cap, so the first claimed batch is all put back.
     const burst = ["r-1", "r-2", "r-3"];
     await Promise.all(
-      burst.map((id, i) => {
+      burst.map(async (id, i) => {
         const parsed = parseChatMessage(textMessage(id, "x", `echo://c${i}`));
         if (!parsed.ok) throw new Error(parsed.error);
         return gw.queue.enqueue(
-          gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(TENANT_A))!.id,
+          (await gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(TENANT_A)))!.id,
           parsed.value,
         );
       }),

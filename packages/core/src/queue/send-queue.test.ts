@@ -15,11 +15,10 @@ async function start(echo: EchoGateway, env: Record<string, string> = {}) {
   return stack;
 }
 
-const webhook = (
-  s: Stack,
-  body: unknown,
-  publicId = s.gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(TENANT_A))!.publicId,
-) => fetch(`${s.gw.url}echo/webhook/${publicId}`, { method: "POST", body: JSON.stringify(body) });
+const webhook = async (s: Stack, body: unknown, publicId?: string) => {
+  publicId ??= (await s.gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(TENANT_A)))!.publicId;
+  return fetch(`${s.gw.url}echo/webhook/${publicId}`, { method: "POST", body: JSON.stringify(body) });
+};
 
 describe("send queue", () => {
   it("delivers a message and reports sent, then forward-only statuses by gateway id", async () => {
@@ -35,13 +34,13 @@ describe("send queue", () => {
     });
 
     expect((await webhook(stack!, { status: { of: "g-1", is: "read" } })).status).toBe(200);
-    const a = gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(TENANT_A))!;
-    expect(gw.runtime.reportStatus(a, "g-1", "delivered")).toBe(false);
+    const a = (await gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(TENANT_A)))!;
+    expect(await gw.runtime.reportStatus(a, "g-1", "delivered")).toBe(false);
     await crm.waitFor(() => crm.statusesOf("m-1").length === 2);
     expect(crm.statusesOf("m-1")).toEqual(["sent", "read"]);
     // Company B cannot move company A's message, even knowing its gateway id.
-    const b = gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(TENANT_B))!;
-    expect(gw.runtime.reportStatus(b, "g-1", "error")).toBe(false);
+    const b = (await gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(TENANT_B)))!;
+    expect(await gw.runtime.reportStatus(b, "g-1", "error")).toBe(false);
   });
 
   it("reports a split message delivered only when every part is, and error when one part fails", async () => {
@@ -51,15 +50,15 @@ describe("send queue", () => {
     await crm.send(gw.url, TENANT_A, textMessage("split"));
     await crm.send(gw.url, TENANT_A, textMessage("split2"));
     await crm.waitFor(() => crm.statusesOf("split").length === 1 && crm.statusesOf("split2").length === 1);
-    const a = gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(TENANT_A))!;
-    expect(gw.runtime.reportStatus(a, "split-a", "delivered")).toBe(false);
-    expect(gw.runtime.reportStatus(a, "split-b", "delivered")).toBe(true);
-    expect(gw.runtime.reportStatus(a, "split2-a", "error")).toBe(true);
-    expect(gw.runtime.reportStatus(a, "split2-b", "delivered")).toBe(false);
+    const a = (await gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(TENANT_A)))!;
+    expect(await gw.runtime.reportStatus(a, "split-a", "delivered")).toBe(false);
+    expect(await gw.runtime.reportStatus(a, "split-b", "delivered")).toBe(true);
+    expect(await gw.runtime.reportStatus(a, "split2-a", "error")).toBe(true);
+    expect(await gw.runtime.reportStatus(a, "split2-b", "delivered")).toBe(false);
     await crm.waitFor(() => crm.statusesOf("split").length === 2 && crm.statusesOf("split2").length === 2);
     expect(crm.statusesOf("split")).toEqual(["sent", "delivered"]);
     expect(crm.statusesOf("split2")).toEqual(["sent", "error"]);
-    expect(gw.runtime.findOutgoing(a, "split-b")).toMatchObject({ crmMessageId: "split", chat: { id: "c-1" } });
+    expect(await gw.runtime.findOutgoing(a, "split-b")).toMatchObject({ crmMessageId: "split", chat: { id: "c-1" } });
   });
 
   it("is idempotent per CRM message id and tenant, and still sends messages without an id", async () => {

@@ -13,23 +13,25 @@ import { ChannelRefusedError, isRetryable } from "../errors.js";
 import type { GatewayInstance, RateLimitRule, SendResult, Tenant } from "../gateway/types.js";
 import type { ChatMessage } from "../protocol/chat.js";
 import type {
+  DeferredRow,
   OperationStored,
   OutgoingRow,
+  OutgoingStore,
   QueuedMessage,
   QueuedOperation,
   SentMessage,
 } from "../messages/outgoing-store.js";
-import type { SqliteOutgoingStore } from "../messages/sqlite-outgoing-store.js";
+import { openSendParts } from "../messages/send-parts.js";
 import type { TenantStore } from "../tenants/tenant-store.js";
 import { MIN_ATTEMPTS_BEFORE_EXPIRY, retryDelay } from "../worker/backoff.js";
 import type { Clock } from "../worker/clock.js";
-import { FairWorker, type Claim, type TenantTurn, type TurnOutcome } from "../worker/fair-worker.js";
+import { FairWorker, type TenantTurn, type TurnOutcome } from "../worker/fair-worker.js";
 import { RateLimits } from "./rate-limiter.js";
 
 /** Dependencies of the send queue. */
 export interface SendQueueDeps {
   /** The outgoing-message tables. */
-  outgoing: SqliteOutgoingStore;
+  outgoing: OutgoingStore;
   tenants: TenantStore;
   /** The running gateway's `send`. */
   send: GatewayInstance["send"];
@@ -53,7 +55,6 @@ export class SendQueue {
   /** Tenants with queued work, served in turn, each with at most `sendTenantConcurrency` sends in flight. */
   private readonly worker: FairWorker<OutgoingRow>;
   private readonly finished: Array<SentMessage & { done: () => void }> = [];
-  private readonly claimRound: (now: number, claimAll: () => Claim<OutgoingRow>[]) => Claim<OutgoingRow>[];
 
   constructor(private readonly deps: SendQueueDeps) {
     this.limits = new RateLimits(deps.rateLimits);
@@ -67,20 +68,16 @@ export class SendQueue {
       pending: () => deps.outgoing.queuedTenants(),
       take: (turn, room, now, claim) => this.take(turn, room, now, claim),
       nextDue: (tenantId) => deps.outgoing.tenantNextDue(tenantId),
-      round: (now, claimAll) => this.claimRound(now, claimAll),
+      beforeRound: (now) => this.releaseExpired(now),
       run: (row) => {
         this.runningIds.add(row.id);
         return this.send(row);
       },
       finished: (row) => this.runningIds.delete(row.id),
       nextCheck: () => this.leaseCheckAt,
-      // Rows claimed before the failure stay leased: look for expired leases again.
+      // Rows claimed but neither started nor put back before the failure stay leased: look for
+      // expired leases again.
       pumpFailed: () => (this.leaseCheckAt = 0),
-    });
-    // All claims of one wake-up share one transaction (one commit, however many tenants).
-    this.claimRound = deps.outgoing.transaction((now: number, claimAll: () => Claim<OutgoingRow>[]) => {
-      this.releaseExpired(now);
-      return claimAll();
     });
   }
 
@@ -93,7 +90,7 @@ export class SendQueue {
   enqueue(tenantId: number, message: ChatMessage, hostData?: unknown): Promise<boolean> {
     return new Promise((resolve, reject) => {
       this.batch.push({ tenantId, message, hostData, resolve, reject });
-      if (this.batch.length === 1) setImmediate(() => this.flush());
+      if (this.batch.length === 1) setImmediate(() => void this.flush());
     });
   }
 
@@ -104,11 +101,11 @@ export class SendQueue {
     }
   > = [];
 
-  private flush(): void {
+  private async flush(): Promise<void> {
     const items = this.batch.splice(0);
     let results: boolean[];
     try {
-      results = this.deps.outgoing.insertAll(items, this.deps.clock.now());
+      results = await this.deps.outgoing.insertAll(items, this.deps.clock.now());
     } catch (error) {
       this.deps.storage.failed(error);
       for (const item of items) item.reject(error);
@@ -131,7 +128,7 @@ export class SendQueue {
     const now = this.deps.clock.now();
     let stored: OperationStored;
     try {
-      stored = this.deps.outgoing.insertOperation(op, now);
+      stored = await this.deps.outgoing.insertOperation(op, now);
     } catch (error) {
       this.deps.storage.failed(error);
       throw error;
@@ -144,8 +141,8 @@ export class SendQueue {
   }
 
   /** Starts the worker; messages left by an earlier process are picked up (leased ones when their lease expires). */
-  start(): void {
-    this.worker.start();
+  start(): Promise<void> {
+    return this.worker.start();
   }
 
   /** Stops taking messages; in-flight sends get `timeoutMs` to finish, then are aborted (and stay leased). */
@@ -163,47 +160,53 @@ export class SendQueue {
    * where a process died mid-send, so they are looked for when the earliest foreign lease runs
    * out, not on every wake-up.
    */
-  private releaseExpired(now: number): void {
+  private async releaseExpired(now: number): Promise<void> {
     if (now < this.leaseCheckAt) return;
-    const running = JSON.stringify([...this.runningIds]);
-    for (const tenantId of this.deps.outgoing.releaseExpired(now, running)) this.worker.hint(tenantId, now);
-    const lease = this.deps.outgoing.nextForeignLease(running);
-    this.leaseCheckAt = lease === null ? Infinity : Math.max(lease, now + 1000);
+    const { tenantIds, nextLease } = await this.deps.outgoing.releaseExpired(now, [...this.runningIds]);
+    for (const tenantId of tenantIds) this.worker.hint(tenantId, now);
+    this.leaseCheckAt = nextLease === null ? Infinity : Math.max(nextLease, now + 1000);
   }
 
-  /** One tenant's turn: leases up to `room` due rows, oldest first, and claims those the rate limits let go now. */
-  private take(turn: TenantTurn, room: number, now: number, claim: (row: OutgoingRow) => void): TurnOutcome {
+  /**
+   * One tenant's turn: leases up to `room` due rows, oldest first (one atomic statement), claims
+   * those the rate limits let go now, and puts the others back to when they may go (one call).
+   */
+  private async take(
+    turn: TenantTurn,
+    room: number,
+    now: number,
+    claim: (row: OutgoingRow) => void,
+  ): Promise<TurnOutcome> {
     const leaseUntil = now + this.deps.config.send.leaseMs;
-    const rows = this.deps.outgoing.claimDue(turn.owner, now, leaseUntil, room);
-    for (const row of rows) if (this.ready(row, now) && this.admit(row, turn.key, now)) claim(row);
+    const rows = await this.deps.outgoing.claimDue(turn.owner, now, leaseUntil, room);
+    const deferred: DeferredRow[] = [];
+    for (const row of rows) {
+      const waitsUntil = await this.waitsUntil(row, now);
+      // Tokens are taken on admission only: a row that waits for its message takes none.
+      const at = waitsUntil ?? this.limits.admit(turn.key, row.contact, now);
+      if (at > now) {
+        deferred.push({ id: row.id, at });
+        this.worker.hint(row.tenant_id, at);
+      } else claim(row);
+    }
+    // Written before the tenant's next due time is read (a `drained` turn), so that read sees them.
+    if (deferred.length) await this.deps.outgoing.deferAll(deferred);
     // Fewer than asked: nothing else is due, the tenant's rows say when it is next. Otherwise it
     // comes round again; that ends, as every claimed row is either taken or put back to a later
     // time, so the tenant is settled once its due rows are all taken or deferred.
     return rows.length < room ? "drained" : "more";
   }
 
-  /** False for an edit or removal whose message (or an earlier operation on it) is still queued: put back till then. */
-  private ready(row: OutgoingRow, now: number): boolean {
-    if (row.action === "send") return true;
-    const target = this.deps.outgoing.operationTarget(row);
-    if (target.state !== "waiting") return true;
-    // Woken as soon as what it waits for finishes; the time is a fallback should that process die.
-    const at = Math.max(target.until, now + 1000);
-    this.deps.outgoing.defer(row.id, at);
-    this.worker.hint(row.tenant_id, at);
-    return false;
-  }
-
-  /** True when the rate limits let a claimed row go now; otherwise puts it back to when they will. */
-  private admit(row: OutgoingRow, tenantKey: string, now: number): boolean {
-    // Tokens are taken on admission: should the claims roll back, they are spent without a send (a short pause, never a burst).
-    const ready = this.limits.admit(tenantKey, row.contact, now);
-    if (ready > now) {
-      this.deps.outgoing.defer(row.id, ready);
-      this.worker.hint(row.tenant_id, ready);
-      return false;
-    }
-    return true;
+  /**
+   * For an edit or removal whose message (or an earlier operation on it) is still queued: when to
+   * look again. Woken as soon as what it waits for finishes; the time is a fallback should that
+   * process die. Undefined when the row may go.
+   */
+  private async waitsUntil(row: OutgoingRow, now: number): Promise<number | undefined> {
+    if (row.action === "send") return undefined;
+    const target = await this.deps.outgoing.operationTarget(row);
+    if (target.state !== "waiting") return undefined;
+    return Math.max(target.until, now + 1000);
   }
 
   private async send(row: OutgoingRow): Promise<void> {
@@ -213,7 +216,7 @@ export class SendQueue {
       crmMessageId: row.crm_message_id,
       attempt: row.attempts,
     }));
-    const tenant = this.deps.tenants.byId(row.tenant_id);
+    const tenant = await this.deps.tenants.byId(row.tenant_id);
     if (row.action !== "send") return this.operate(row, tenant, logger);
     let result: SendResult;
     try {
@@ -226,7 +229,7 @@ export class SendQueue {
             return logger();
           },
           signal: this.worker.signal,
-          parts: this.deps.outgoing.parts(row.tenant_id, row.id),
+          parts: openSendParts(this.deps.outgoing, row.tenant_id, row.id),
         },
         { ...message, queueId: row.id, attempt: row.attempts },
       );
@@ -251,7 +254,7 @@ export class SendQueue {
     let ids: string[] | null = null;
     try {
       if (!tenant) throw new ChannelRefusedError("Plugin is not registered", { permanent: true });
-      const target = this.deps.outgoing.operationTarget(row);
+      const target = await this.deps.outgoing.operationTarget(row);
       if (target.state !== "sent") {
         // The message never reached the channel (its error was reported), or it is gone: nothing to change.
         const why =
@@ -350,7 +353,7 @@ export class SendQueue {
     }
   }
 
-  private recordFailure(row: OutgoingRow, error: unknown, logger: Logger): void {
+  private async recordFailure(row: OutgoingRow, error: unknown, logger: Logger): Promise<void> {
     const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     const { maxAttempts, maxAgeMs } = this.deps.config.send;
     const now = this.deps.clock.now();
@@ -358,22 +361,22 @@ export class SendQueue {
       row.attempts >= maxAttempts || (now - row.created_at >= maxAgeMs && row.attempts >= MIN_ATTEMPTS_BEFORE_EXPIRY);
     if (isRetryable(error) && !exhausted && this.worker.running) {
       const delay = retryDelay(error, row.attempts, this.deps.config.retry);
-      this.deps.outgoing.retry(row.id, now + delay, reason.slice(0, 1000));
+      await this.deps.outgoing.retry(row.id, now + delay, reason.slice(0, 1000));
       this.worker.hint(row.tenant_id, now + delay);
       logger.warn({ err: reason, retryInMs: delay }, "send failed; will retry");
       return;
     }
     if (isRetryable(error) && !exhausted) {
       // Shutting down: leave it queued for the next process, attempt not wasted.
-      this.deps.outgoing.defer(row.id, now);
+      await this.deps.outgoing.deferAll([{ id: row.id, at: now }]);
       return;
     }
     if (row.action !== "send") {
-      this.hintWoken(this.deps.outgoing.markOperationFailed(row, reason.slice(0, 1000), true, now));
+      this.hintWoken(await this.deps.outgoing.markOperationFailed(row, reason.slice(0, 1000), true, now));
       logger.error({ err: reason, exhausted, action: row.action }, `${row.action} failed for good`);
       return;
     }
-    this.hintWoken(this.deps.outgoing.markFailed(row, reason.slice(0, 1000), now));
+    this.hintWoken(await this.deps.outgoing.markFailed(row, reason.slice(0, 1000), now));
     logger.error({ err: reason, exhausted }, "send failed for good; error status reported");
   }
 }

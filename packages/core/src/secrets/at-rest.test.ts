@@ -66,7 +66,7 @@ async function start(dbPath: string, env: Record<string, string> = {}): Promise<
 async function provision(stack: Stack): Promise<string> {
   expect((await crm.register(stack.gw.url, TENANT_A, { HPT })).status).toBe(200);
   expect((await crm.putSettings(stack.gw.url, TENANT_A, { main: { apiKey: API_KEY } })).status).toBe(200);
-  const tenant = stack.gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(TENANT_A))!;
+  const tenant = (await stack.gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(TENANT_A)))!;
   return stack.gw.runtime.files.store(tenant, { name: "a.txt", contentType: "text/plain", data: Buffer.from("x") });
 }
 
@@ -74,11 +74,11 @@ async function provision(stack: Stack): Promise<string> {
 async function servesTenant(stack: Stack, text: string) {
   const settings = await crm.getSettings(stack.gw.url, TENANT_A);
   expect(await settings.json()).toMatchObject({ main: { apiKey: true } });
-  expect(stack.gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(TENANT_A))!.settings.main).toMatchObject(
-    { apiKey: API_KEY },
-  );
+  expect(
+    (await stack.gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(TENANT_A)))!.settings.main,
+  ).toMatchObject({ apiKey: API_KEY });
   expect((await crm.send(stack.gw.url, TENANT_A, textMessage(`send-${text}`))).status).toBe(202);
-  const publicId = stack.gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(TENANT_A))!.publicId;
+  const publicId = (await stack.gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(TENANT_A)))!.publicId;
   const hook = await fetch(`${stack.gw.url}echo/webhook/${publicId}`, {
     method: "POST",
     headers: { "content-type": "application/json" },

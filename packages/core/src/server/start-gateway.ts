@@ -32,9 +32,12 @@ import { createApp } from "../http/create-app.js";
 import { createLogger } from "../logger.js";
 import { CrmOutbox } from "../outbox/crm-outbox.js";
 import { SqliteOutgoingStore } from "../messages/sqlite-outgoing-store.js";
+import { SqliteOutboxStore } from "../outbox/sqlite-outbox-store.js";
+import { SqliteEventStore } from "../webhooks/sqlite-event-store.js";
 import { createHostRuntime } from "../hosts/host-runtime.js";
 import { selectHosts, type SelectedHost } from "../hosts/select-hosts.js";
 import type { AnyHost, HostInstance } from "../hosts/types.js";
+import type { SecretBox } from "../secrets/keyring.js";
 import { openKeyring } from "../secrets/open-keyring.js";
 import { CORE_SECRET_COLUMNS, resealSecrets } from "../secrets/reseal.js";
 import { steadyClock } from "../worker/clock.js";
@@ -128,25 +131,30 @@ export async function startGateway<G extends AnyGateway>(
       : join(dirname(dbPath), `${gateway.name}-files`));
 
   const storage = new StorageHealth(sqliteStorageProbe(db.$client), logger);
-  const clock = steadyClock({ notBefore: newestScheduledTime(db) });
-  const tenants = new TenantStore(db, keyring);
-  const hosts = new Map<string, HostInstance>();
-  const outbox = new CrmOutbox({ db, tenants, hosts, config, logger, clock, storage });
-  const outgoing = new SqliteOutgoingStore(db, outbox);
-  const links = new SignedLinks(db, config.selfUri, keyring);
+  let instance: GatewayInstance;
+  let prepared: Awaited<ReturnType<typeof prepareCore>>;
+  try {
+    prepared = await prepareCore(db, keyring, config, logger, storage);
+  } catch (error) {
+    server.close();
+    storage.close();
+    db.$client.close();
+    lock.release();
+    throw error;
+  }
+  const { clock, tenants, hosts, outbox, outgoing, links } = prepared;
   const files = new FileStore(db, filesDir, { quotaBytes: config.tenantFilesQuotaBytes });
   const { runtime, events } = createRuntime({
     config,
     logger,
     db,
     tenants,
-    outbox,
     outgoing,
+    events: prepared.events,
     links,
     files,
     secrets: keyring,
   });
-  let instance: GatewayInstance;
   try {
     // The one place the gateway's state comes to be: its closure, for the life of this handle.
     instance = await gateway.setup(runtime, options.gatewayEnv);
@@ -211,8 +219,19 @@ export async function startGateway<G extends AnyGateway>(
     storage,
   });
 
-  outbox.start();
-  queue.start();
+  try {
+    await outbox.start();
+    await queue.start();
+  } catch (error) {
+    await Promise.all([outbox.stop(0), queue.stop(0)]);
+    for (const started of hosts.values()) await started.close?.();
+    await instance.close?.();
+    server.close();
+    storage.close();
+    db.$client.close();
+    lock.release();
+    throw error;
+  }
   const stopMaintenance = scheduleMaintenance(db, files, config.fileTtlMs, logger);
   // The Node bindings (incoming/outgoing) travel along so routes can read the socket directly.
   route.handler = (req, env) => app.fetch(req, env);
@@ -251,11 +270,38 @@ export async function startGateway<G extends AnyGateway>(
   };
 }
 
+/**
+ * Core's stores and workers over the opened database: the clock, the tenants, the outbox and the
+ * outgoing messages with their SQLite stores (status reports and incoming events write outbox rows
+ * in their own transactions, so the three share the connection), and the file links' secret.
+ */
+async function prepareCore(
+  db: Database,
+  keyring: SecretBox,
+  config: CoreConfig,
+  logger: Logger,
+  storage: StorageHealth,
+) {
+  const clock = steadyClock({ notBefore: await newestScheduledTime(db) });
+  const tenants = new TenantStore(db, keyring);
+  const hosts = new Map<string, HostInstance>();
+  const outboxRows = new SqliteOutboxStore(db, {
+    clock,
+    maxAgeMs: config.outboxMaxAgeMs,
+    wake: (tenantId) => outbox.wake(tenantId),
+  });
+  const outbox = new CrmOutbox({ store: outboxRows, tenants, hosts, config, logger, clock, storage });
+  const outgoing = new SqliteOutgoingStore(db, outboxRows);
+  const events = new SqliteEventStore(db, { outbox: outboxRows, outgoing });
+  const links = await SignedLinks.open(db, config.selfUri, keyring);
+  return { clock, tenants, hosts, outbox, outgoing, events, links };
+}
+
 /** The newest creation time the queue and the outbox stored (their rows only grow in id). */
-function newestScheduledTime(db: Database): number {
-  const newest = (table: typeof outgoing | typeof crmOutbox) =>
-    db.select({ t: table.createdAt }).from(table).orderBy(desc(table.id)).limit(1).get()?.t ?? 0;
-  return Math.max(newest(outgoing), newest(crmOutbox));
+async function newestScheduledTime(db: Database): Promise<number> {
+  const newest = async (table: typeof outgoing | typeof crmOutbox) =>
+    (await db.select({ t: table.createdAt }).from(table).orderBy(desc(table.id)).limit(1))[0]?.t ?? 0;
+  return Math.max(await newest(outgoing), await newest(crmOutbox));
 }
 
 /**

@@ -21,12 +21,13 @@ const keyring = new Keyring(new SecretKey(randomBytes(32)));
 /** The SalesRender host's registrations on a database, as its runtime scopes core's tenants. */
 function registrationsOn(db: ReturnType<typeof openDatabase>, box: SecretBox = keyring): RegistrationStore {
   const store = new TenantStore(db, keyring);
-  const own = (tenant: ReturnType<TenantStore["byId"]>) => (tenant?.host === SALESRENDER_HOST ? tenant : undefined);
+  const own = (tenant: Awaited<ReturnType<TenantStore["byId"]>>) =>
+    tenant?.host === SALESRENDER_HOST ? tenant : undefined;
   const tenants: HostRuntime["tenants"] = {
     open: (key, init) => store.open(SALESRENDER_HOST, key, init),
     get: (key) => store.byKey(SALESRENDER_HOST, key),
-    byId: (id) => own(store.byId(id)),
-    byPublicId: (id) => own(store.byPublicId(id)),
+    byId: async (id) => own(await store.byId(id)),
+    byPublicId: async (id) => own(await store.byPublicId(id)),
     all: () => store.all(SALESRENDER_HOST),
   };
   return new RegistrationStore(db, box, tenants);
@@ -73,7 +74,7 @@ describe("tenants pinned to their issuer", () => {
     expect(write.status).toBe(403);
     expect(await write.json()).toEqual(notRegistered);
     expect(
-      stack.gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(TENANT_A))!.settings.main,
+      (await stack.gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(TENANT_A)))!.settings.main,
     ).toMatchObject({ apiKey: "a-secret", greeting: "A" });
   });
 
@@ -94,7 +95,7 @@ describe("tenants pinned to their issuer", () => {
     expect((await stack.crm.getSettings(stack.gw.url, TENANT_A)).status).toBe(200);
     expect((await stack.crm.send(stack.gw.url, TENANT_A, textMessage("a-1"))).status).toBe(202);
     await stack.crm.waitFor(() => echo.calls.some((m) => m.message.id === "a-1"));
-    const publicId = stack.gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(TENANT_A))!.publicId;
+    const publicId = (await stack.gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(TENANT_A)))!.publicId;
     const hook = await fetch(`${stack.gw.url}echo/webhook/${publicId}`, {
       method: "POST",
       headers: { "content-type": "application/json" },

@@ -1,6 +1,7 @@
 /**
  * @module tenants/tenant-store — tenants (host, key, public id, country) and their settings, cached
- * in memory (this process is the only writer of its database). What a host keeps about its
+ * in memory (dropped on each write here; `forget` drops a tenant another writer changed). Written
+ * once for either database: the query builder, awaited, no transaction. What a host keeps about its
  * tenants (SalesRender's registrations) lives in the host's own tables.
  */
 import { randomBytes } from "node:crypto";
@@ -24,6 +25,8 @@ export class TenantStore {
   /** Tenant ids by host and key. */
   private readonly ids = new Map<string, number>();
   private readonly publicIds = new Map<string, number>();
+  /** Tenants forgotten in this turn of the event loop (see `forget`). */
+  private readonly forgotten = new Set<number>();
 
   constructor(
     private readonly db: Database,
@@ -32,19 +35,20 @@ export class TenantStore {
 
   /**
    * The tenant of a host's key, created (with a random public id) on first use, else read afresh;
-   * `init.country` replaces the stored country. Runs on the caller's transaction when there is one.
+   * `init.country` replaces the stored country. Two hosts' requests opening the same new key at
+   * once get the same tenant (the insert does nothing on the unique key, and the row is read back).
    */
-  open(host: string, key: string, init: { country?: string } = {}): Tenant {
-    const existing = this.byKey(host, key);
+  async open(host: string, key: string, init: { country?: string } = {}): Promise<Tenant> {
+    const existing = await this.byKey(host, key);
     if (existing) {
       if (init.country !== undefined && init.country !== existing.country) {
-        this.db.update(tenants).set({ country: init.country }).where(eq(tenants.id, existing.id)).run();
+        await this.db.update(tenants).set({ country: init.country }).where(eq(tenants.id, existing.id));
       }
       // The host saying again who the tenant is (a re-registration) reads it afresh, settings too.
       this.forget(existing.id);
-      return this.byId(existing.id)!;
+      return (await this.byId(existing.id))!;
     }
-    const row = this.db
+    await this.db
       .insert(tenants)
       .values({
         host,
@@ -53,30 +57,35 @@ export class TenantStore {
         country: init.country ?? null,
         createdAt: Date.now(),
       })
-      .returning()
-      .get();
-    // Not cached: should the caller's transaction roll back, nothing remembers the tenant.
-    return this.toTenant(row);
+      .onConflictDoNothing({ target: [tenants.host, tenants.tenantKey] });
+    const id = await this.idOfKey(host, key);
+    if (id === undefined) throw new Error(`The tenant ${host} ${key} was not stored`);
+    return (await this.byId(id))!;
   }
 
   /** The tenant of a host's key, or undefined. */
-  byKey(host: string, key: string): Tenant | undefined {
-    const id =
-      this.ids.get(keyOf(host, key)) ??
-      this.db
-        .select({ id: tenants.id })
-        .from(tenants)
-        .where(and(eq(tenants.host, host), eq(tenants.tenantKey, key)))
-        .get()?.id;
+  async byKey(host: string, key: string): Promise<Tenant | undefined> {
+    const id = this.ids.get(keyOf(host, key)) ?? (await this.idOfKey(host, key));
     return id === undefined ? undefined : this.byId(id);
   }
 
+  private async idOfKey(host: string, key: string): Promise<number | undefined> {
+    const [row] = await this.db
+      .select({ id: tenants.id })
+      .from(tenants)
+      .where(and(eq(tenants.host, host), eq(tenants.tenantKey, key)))
+      .limit(1);
+    return row?.id;
+  }
+
   /** The tenant with this id, or undefined. */
-  byId(id: number): Tenant | undefined {
+  async byId(id: number): Promise<Tenant | undefined> {
     const cached = this.cache.get(id);
     if (cached !== undefined) return cached ?? undefined;
-    const row = this.db.select().from(tenants).where(eq(tenants.id, id)).get();
-    const tenant = row ? this.toTenant(row) : null;
+    const [row] = await this.db.select().from(tenants).where(eq(tenants.id, id)).limit(1);
+    const tenant = row ? await this.toTenant(row) : null;
+    // A write (forget) while this was read: the answer may be stale, so it is not cached.
+    if (this.cache.has(id) || this.forgotten.has(id)) return tenant ?? undefined;
     this.cache.set(id, tenant);
     if (tenant) {
       this.publicIds.set(tenant.publicId, id);
@@ -86,56 +95,61 @@ export class TenantStore {
   }
 
   /** Finds a tenant by the opaque id in its webhook URLs. */
-  byPublicId(publicId: string): Tenant | undefined {
+  async byPublicId(publicId: string): Promise<Tenant | undefined> {
     const id = this.publicIds.get(publicId);
     if (id !== undefined) return this.byId(id);
-    const row = this.db.select({ id: tenants.id }).from(tenants).where(eq(tenants.publicId, publicId)).get();
+    const [row] = await this.db.select({ id: tenants.id }).from(tenants).where(eq(tenants.publicId, publicId)).limit(1);
     return row ? this.byId(row.id) : undefined;
   }
 
   /** Every tenant (of one host, when given). */
-  all(host?: string): Tenant[] {
-    return this.db
+  async all(host?: string): Promise<Tenant[]> {
+    const rows = await this.db
       .select({ id: tenants.id })
       .from(tenants)
-      .where(host === undefined ? undefined : eq(tenants.host, host))
-      .all()
-      .map((row) => this.byId(row.id))
-      .filter((tenant): tenant is Tenant => tenant !== undefined);
+      .where(host === undefined ? undefined : eq(tenants.host, host));
+    const all = await Promise.all(rows.map((row) => this.byId(row.id)));
+    return all.filter((tenant): tenant is Tenant => tenant !== undefined);
   }
 
   /** Stored settings data of a tenant (`{}` when never saved). */
-  settings(tenantId: number): SettingsData {
-    const row = this.db
+  async settings(tenantId: number): Promise<SettingsData> {
+    const [row] = await this.db
       .select({ data: settingsTable.data })
       .from(settingsTable)
       .where(tenantRows(settingsTable, tenantId))
-      .get();
+      .limit(1);
     return (row ? JSON.parse(this.box.open(row.data)) : {}) as SettingsData;
   }
 
   /** Replaces the settings data of a tenant (sealed whole: its password fields are credentials). */
-  saveSettings(tenantId: number, data: SettingsData): void {
+  async saveSettings(tenantId: number, data: SettingsData): Promise<void> {
     const json = this.box.seal(JSON.stringify(data));
-    this.db
+    await this.db
       .insert(settingsTable)
       .values({ tenantId, data: json, updatedAt: Date.now() })
-      .onConflictDoUpdate({ target: settingsTable.tenantId, set: { data: json, updatedAt: Date.now() } })
-      .run();
+      .onConflictDoUpdate({ target: settingsTable.tenantId, set: { data: json, updatedAt: Date.now() } });
     this.forget(tenantId);
   }
 
-  private forget(tenantId: number): void {
+  /**
+   * Drops what the cache holds of a tenant, so the next read comes from the database (after a
+   * write here, or, with several replicas, a write another one announced).
+   */
+  forget(tenantId: number): void {
     this.cache.delete(tenantId);
+    // Reads already under way when this was called may return what was there before: not cached.
+    this.forgotten.add(tenantId);
+    queueMicrotask(() => this.forgotten.delete(tenantId));
   }
 
-  private toTenant(row: TenantRow): Tenant {
+  private async toTenant(row: TenantRow): Promise<Tenant> {
     return {
       id: row.id,
       host: row.host,
       key: row.tenantKey,
       publicId: row.publicId,
-      settings: this.settings(row.id),
+      settings: await this.settings(row.id),
       ...(row.country == null ? {} : { country: row.country }),
     };
   }

@@ -33,8 +33,8 @@ async function handleWebhook(c: Context<AppEnv>, deps: AppDeps, name: string, we
   const { runtime, logger, config } = deps;
   const params = c.req.param() as Record<string, string>;
   const tenant: Tenant | undefined = webhook.tenant
-    ? webhook.tenant(params)
-    : runtime.tenants.byPublicId(params.publicId ?? "");
+    ? await webhook.tenant(params)
+    : await runtime.tenants.byPublicId(params.publicId ?? "");
   if (!tenant) throw new HttpError(404, "Unknown webhook");
   // Built only when a line is written: a pino child per request is a measurable share of a webhook.
   const log = () => logger.child({ tenant: tenant.id, webhook: name });

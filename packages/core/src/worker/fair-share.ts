@@ -17,8 +17,11 @@ export interface Turn<R> {
  * that schedules work calls {@link hint}); only a query of the owner's rows may {@link settle} it.
  */
 export class FairShare<R> {
-  private readonly owners = new Map<string, { owner: R; at: number }>();
+  /** Per owner: its due time, the number of its last hint, and the earliest time hinted since it was last settled. */
+  private readonly owners = new Map<string, { owner: R; at: number; hinted: number; hintedMin: number }>();
   private readonly running = new Map<string, number>();
+  /** Counts hints, so that a query's answer does not overwrite a hint that came while it ran. */
+  private hints = 0;
 
   constructor(
     /** Most work in flight at once in one group. */
@@ -27,19 +30,39 @@ export class FairShare<R> {
 
   /** Work of `key` may be due from `at` on (the earliest hint wins). */
   hint(key: string, owner: R, at: number): void {
+    const hinted = ++this.hints;
     const known = this.owners.get(key);
-    if (!known) this.owners.set(key, { owner, at });
-    else if (at < known.at) known.at = at;
+    if (!known) this.owners.set(key, { owner, at, hinted, hintedMin: at });
+    else {
+      known.hinted = hinted;
+      known.hintedMin = Math.min(known.hintedMin, at);
+      if (at < known.at) known.at = at;
+    }
   }
 
-  /** What the owner's rows say: its earliest work is due at `at`, or it has none (`null`). */
-  settle(key: string, at: number | null): void {
-    if (at === null) {
-      this.owners.delete(key);
-      return;
+  /** Where the hints stand: pass it to `settle` from just before the query whose answer it gives. */
+  mark(): number {
+    return this.hints;
+  }
+
+  /**
+   * What the owner's rows say: its earliest work is due at `at`, or it has none (`null`), as a
+   * query begun at `since` (a `mark`) read them. A hint after the mark may be for work the query
+   * did not see: then the owner is due at the earlier of the two (an extra look, never a missed
+   * one), and the answer is false: look at the owner again.
+   */
+  settle(key: string, at: number | null, since: number): boolean {
+    const known = this.owners.get(key);
+    if (!known) return true;
+    if (known.hinted > since) {
+      known.at = Math.min(at ?? Infinity, known.hintedMin);
+      known.hintedMin = Infinity;
+      return false;
     }
-    const owner = this.owners.get(key);
-    if (owner) owner.at = at;
+    known.hintedMin = Infinity;
+    if (at === null) this.owners.delete(key);
+    else known.at = at;
+    return true;
   }
 
   /** Owners with work due at `now`, the one served longest ago first. */

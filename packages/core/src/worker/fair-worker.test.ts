@@ -55,7 +55,7 @@ describe("fair worker", () => {
         if (item < 10) await hung;
       },
     });
-    worker.start();
+    await worker.start();
     await until(() => ran.filter((i) => i > 10).length === 3);
     expect(ran.filter((i) => i < 10)).toEqual([1]);
     expect(worker.inFlightOf({ key: String(A), owner: A })).toBe(1);
@@ -64,9 +64,8 @@ describe("fair worker", () => {
     expect(worker.signal.aborted).toBe(true);
   });
 
-  it("gives back the claims of a wake-up that failed, and tries again", async () => {
+  it("runs what a failed wake-up claimed before its failure (each claim is committed), and tries the rest again", async () => {
     const ran: number[] = [];
-    const abandoned: number[] = [];
     const queues = new Map([
       [String(A), [1]],
       [String(B), [11]],
@@ -78,29 +77,80 @@ describe("fair worker", () => {
         ran.push(item);
       },
       overrides: {
-        // The first wake-up claims A's item, then B's turn fails: the whole wake-up rolls back.
-        round: (_now, claimAll) => {
-          const before = new Map([...queues].map(([k, v]) => [k, [...v]]));
-          try {
-            return claimAll();
-          } catch (error) {
-            for (const [k, v] of before) queues.set(k, v);
-            throw error;
-          }
-        },
-        take: (turn, room, _now, claim) => {
+        // The first wake-up claims A's item, then B's turn fails.
+        take: async (turn, room, _now, claim) => {
           if (turn.key === String(B) && failures++ === 0) throw new Error("database went away");
           const queue = queues.get(turn.key) ?? [];
           for (const item of queue.splice(0, room)) claim(item);
           return queue.length === 0 ? "drained" : "more";
         },
-        abandoned: (item) => abandoned.push(item),
       },
     });
-    worker.start();
+    await worker.start();
     await until(() => ran.length === 2);
-    expect(abandoned).toEqual([1]);
-    expect(ran.sort((x, y) => x - y)).toEqual([1, 11]);
+    expect(failures).toBe(2);
+    // A's item ran once, B's after the retry.
+    expect(ran).toEqual([1, 11]);
+    await worker.stop(10);
+  });
+
+  it("never runs two fills at once: a wake-up during a fill's store calls runs one more fill after it", async () => {
+    const ran: number[] = [];
+    const queues = new Map([[String(A), [1, 2, 3]]]);
+    let taking = 0;
+    let mostAtOnce = 0;
+    const worker: FairWorker<number> = memoryWorker({
+      queues,
+      run: async (item) => {
+        ran.push(item);
+      },
+      overrides: {
+        concurrency: 1,
+        take: async (turn, room, _now, claim) => {
+          taking++;
+          mostAtOnce = Math.max(mostAtOnce, taking);
+          // The store answers later; meanwhile more wake-ups come.
+          worker.wake();
+          await new Promise((r) => setTimeout(r, 1));
+          worker.wake();
+          const queue = queues.get(turn.key) ?? [];
+          for (const item of queue.splice(0, room)) claim(item);
+          taking--;
+          return queue.length === 0 ? "drained" : "more";
+        },
+      },
+    });
+    await worker.start();
+    await until(() => ran.length === 3);
+    expect(ran).toEqual([1, 2, 3]);
+    expect(mostAtOnce).toBe(1);
+    await worker.stop(10);
+  });
+
+  it("keeps a tenant hinted while its next due time was being read, though the read saw nothing", async () => {
+    const ran: number[] = [];
+    const queues = new Map([[String(A), [1]]]);
+    let reads = 0;
+    const worker: FairWorker<number> = memoryWorker({
+      queues,
+      run: async (item) => {
+        ran.push(item);
+      },
+      overrides: {
+        nextDue: async (tenantId) => {
+          const due = (queues.get(String(tenantId))?.length ?? 0) > 0 ? 0 : null;
+          // The first read answers "nothing": meanwhile a write stored item 2 and hinted the tenant.
+          if (reads++ === 0) {
+            queues.get(String(A))!.push(2);
+            worker.hint(A, 0);
+          }
+          return due;
+        },
+      },
+    });
+    await worker.start();
+    await until(() => ran.length === 2);
+    expect(ran).toEqual([1, 2]);
     await worker.stop(10);
   });
 });

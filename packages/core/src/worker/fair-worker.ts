@@ -1,7 +1,8 @@
 /**
  * @module worker/fair-worker — the skeleton of core's durable workers (the send queue, the CRM
  * outbox): a pump the waker runs, round-robin claims of due work tenant by tenant into the free
- * slots, the count of work in flight, start and stop.
+ * slots, the count of work in flight, start and stop. The jobs' store calls may be asynchronous;
+ * the pump awaits them and never runs two fills at once (a wake-up during a fill runs one more).
  */
 import type { Logger } from "pino";
 import { isStorageUnavailable, type StorageHealth } from "../db/storage-health.js";
@@ -28,24 +29,22 @@ export interface WorkerJobs<T> {
   /** Where a database refusing the claims is reported. */
   storage: Pick<StorageHealth, "failed">;
   /** Tenants with stored work and when it is first due (read at start). */
-  pending(): PendingRow[];
+  pending(): PendingRow[] | Promise<PendingRow[]>;
   /** The group a tenant's work counts against (default: the tenant itself). */
-  groupOf?(turn: TenantTurn): string;
+  groupOf?(turn: TenantTurn): string | Promise<string>;
   /**
-   * Takes up to `room` pieces of the tenant's due work, handing each to `claim` (it counts at once
-   * against the free slots and the group's cap).
+   * Takes up to `room` pieces of the tenant's due work, handing each to `claim` once its claim is
+   * committed (it counts at once against the free slots and the group's cap, and starts running).
    */
-  take(turn: TenantTurn, room: number, now: number, claim: (item: T) => void): TurnOutcome;
+  take(turn: TenantTurn, room: number, now: number, claim: (item: T) => void): TurnOutcome | Promise<TurnOutcome>;
   /** When the tenant's stored work is next due (null: it has none), after a `drained` turn. */
-  nextDue(tenantId: number): number | null;
-  /** Wraps one wake-up's claims (the queue: one transaction); default: runs them. */
-  round?(now: number, claimAll: () => Claim<T>[]): Claim<T>[];
-  /** Does a claimed piece of work, once its claim is committed. */
+  nextDue(tenantId: number): number | null | Promise<number | null>;
+  /** Runs first in each wake-up, before the turns (the queue: expired leases go back). */
+  beforeRound?(now: number): void | Promise<void>;
+  /** Does a claimed piece of work. */
   run(item: T): Promise<void>;
   /** After `run` ended (its slot is free again). */
   finished?(item: T, turn: TenantTurn): void;
-  /** A claim that was not started (the wake-up failed and rolled back). */
-  abandoned?(item: T): void;
   /** An extra time to wake at, besides the tenants' due times (the queue's next lease check). */
   nextCheck?(): number;
   /** After a failed wake-up, before it is tried again. */
@@ -58,7 +57,7 @@ export type PendingRow = TenantRow & { t: number };
 /** A tenant's turn: `owner` is the tenant's id. */
 export type TenantTurn = Turn<number>;
 
-/** A piece of work claimed in one wake-up, with its tenant and group. */
+/** A piece of work claimed, with its tenant and group. */
 export interface Claim<T> {
   item: T;
   turn: TenantTurn;
@@ -75,10 +74,13 @@ export class FairWorker<T> {
   private abortController = new AbortController();
   private active = false;
   private pumpFailures = 0;
+  /** A fill is running (its store calls awaited); a wake-up meanwhile sets `fillAgain`. */
+  private filling = false;
+  private fillAgain = false;
 
   constructor(private readonly jobs: WorkerJobs<T>) {
     this.fair = new FairShare(Math.min(jobs.groupLimit, jobs.concurrency));
-    this.waker = new Waker(() => this.pump(), jobs.clock);
+    this.waker = new Waker(() => void this.pump(), jobs.clock);
   }
 
   /** True between `start` and `stop`. */
@@ -111,9 +113,9 @@ export class FairWorker<T> {
     this.waker.wake();
   }
 
-  /** Starts working through what is stored (including what an earlier process left). */
-  start(): void {
-    for (const row of this.jobs.pending()) this.hint(row.tenant_id, row.t);
+  /** Starts working through what is stored (including what an earlier process left); resolves once that was read. */
+  async start(): Promise<void> {
+    for (const row of await this.jobs.pending()) this.hint(row.tenant_id, row.t);
     this.active = true;
     if (this.abortController.signal.aborted) this.abortController = new AbortController();
     this.waker.wake();
@@ -127,37 +129,51 @@ export class FairWorker<T> {
     this.abortController.abort(new Error("Gateway is shutting down"));
   }
 
-  private pump(): void {
+  private async pump(): Promise<void> {
     if (!this.active) return;
+    if (this.filling) {
+      this.fillAgain = true;
+      return;
+    }
+    this.filling = true;
     try {
-      this.fill();
-      this.pumpFailures = 0;
-    } catch (error) {
-      // The database refused (or something unexpected broke): never crash, try again later.
-      if (isStorageUnavailable(error)) this.jobs.storage.failed(error);
-      else this.jobs.logger.error({ err: error }, `${this.jobs.name} failed; retrying`);
-      this.jobs.pumpFailed?.();
-      this.waker.wakeAt(this.jobs.clock.now() + backoffDelay(++this.pumpFailures, WORKER_RETRY));
+      do {
+        this.fillAgain = false;
+        try {
+          await this.fill();
+          this.pumpFailures = 0;
+        } catch (error) {
+          // The database refused (or something unexpected broke): never crash, try again later.
+          if (isStorageUnavailable(error)) this.jobs.storage.failed(error);
+          else this.jobs.logger.error({ err: error }, `${this.jobs.name} failed; retrying`);
+          this.jobs.pumpFailed?.();
+          this.waker.wakeAt(this.jobs.clock.now() + backoffDelay(++this.pumpFailures, WORKER_RETRY));
+        }
+      } while (this.fillAgain && this.active);
+    } finally {
+      this.filling = false;
     }
   }
 
-  /** Claims due work, tenant by tenant, into the free slots, and starts it once the claims are committed. */
-  private fill(): void {
+  /** Claims due work, tenant by tenant, into the free slots; each claim starts once its take committed it. */
+  private async fill(): Promise<void> {
     const now = this.jobs.clock.now();
-    const claimAll = () => this.claimTurns(now);
-    const claimed = this.jobs.round ? this.jobs.round(now, claimAll) : claimAll();
-    for (const claim of claimed) this.launch(claim);
+    await this.jobs.beforeRound?.(now);
+    await this.claimTurns(now);
     if (this.inflight.size < this.jobs.concurrency) {
       const next = Math.min(this.fair.nextAfter(now) ?? Infinity, this.jobs.nextCheck?.() ?? Infinity);
       if (Number.isFinite(next)) this.waker.wakeAt(Math.max(next, now + 1));
     }
   }
 
-  /** The claims of one wake-up; each counts against its tenant's group at once. */
-  private claimTurns(now: number): Claim<T>[] {
-    const claimed: Claim<T>[] = [];
+  /**
+   * The claims of one wake-up; each counts against its tenant's group and starts at once. There
+   * is no transaction around a wake-up: each take's claim is its own atomic statement, so a failed
+   * turn leaves the claims before it running, and the tenants served get another look.
+   */
+  private async claimTurns(now: number): Promise<void> {
     const served: TenantTurn[] = [];
-    const free = () => this.jobs.concurrency - this.inflight.size - claimed.length;
+    const free = () => this.jobs.concurrency - this.inflight.size;
     try {
       // Round-robin over tenants with due work: each round offers every tenant an equal share of
       // the free slots (within its group's cap), so a group whose work hangs keeps its cap and no more.
@@ -166,36 +182,35 @@ export class FairWorker<T> {
         const share = Math.max(1, Math.floor(free() / turns.length));
         const again: typeof turns = [];
         for (const turn of turns) {
-          if (free() <= 0) break;
-          const group = this.jobs.groupOf?.(turn) ?? turn.key;
+          if (free() <= 0 || !this.active) break;
+          const group = (await this.jobs.groupOf?.(turn)) ?? turn.key;
           const room = Math.min(share, free(), this.fair.room(group));
           if (room <= 0) continue;
-          const outcome = this.jobs.take(turn, room, now, (item) => {
+          const outcome = await this.jobs.take(turn, room, now, (item) => {
             this.fair.start(group);
             this.count(turn.key, 1);
-            claimed.push({ item, turn, group });
+            this.launch({ item, turn, group });
           });
           this.fair.served(turn.key);
           served.push(turn);
           // A turn that is not drained comes round again; that ends, as every turn either claims
           // work or settles the tenant (`take` says `blocked` when it can do neither).
-          if (outcome === "drained") this.fair.settle(turn.key, this.jobs.nextDue(turn.owner));
-          else if (outcome === "more") again.push(turn);
+          if (outcome === "drained") {
+            const since = this.fair.mark();
+            // Work hinted while the query ran may not be in its answer: look again after this round.
+            if (!this.fair.settle(turn.key, await this.jobs.nextDue(turn.owner), since)) this.fillAgain = true;
+          } else if (outcome === "more") again.push(turn);
         }
         turns = again;
       }
     } catch (error) {
-      // Rolled back: nothing of this wake-up was claimed, and a tenant settled by rows that the
-      // rollback put back may have work due after all.
+      // A tenant settled just before the failure may have work due after all.
       for (const turn of served) this.fair.hint(turn.key, turn.owner, now);
-      for (const claim of claimed) this.release(claim);
-      for (const { item } of claimed) this.jobs.abandoned?.(item);
       throw error;
     }
-    return claimed;
   }
 
-  /** Starts a committed claim (already counted against its group's cap). */
+  /** Starts a committed claim (counted against its group's cap as it starts). */
   private launch(claim: Claim<T>): void {
     void this.inflight.track(this.jobs.run(claim.item)).then(() => {
       this.release(claim);

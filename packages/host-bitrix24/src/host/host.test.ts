@@ -399,7 +399,7 @@ describe("portal limits", () => {
 
   it("keeps a customer's message for a line that is not active (NOT_ACTIVE_LINE may pass) and sends it once the line is", async () => {
     const { h } = await installed();
-    const tenant = h.host.context.ports.tenants.open(`${encodeURIComponent(h.fake.portal.memberId)}/1`);
+    const tenant = await h.host.context.ports.tenants.open(`${encodeURIComponent(h.fake.portal.memberId)}/1`);
     await h.host.context.lines.ensure(tenant.id, h.fake.portal.memberId, 1);
     const request = {
       kind: "incoming" as const,

@@ -45,13 +45,13 @@ export interface HostPorts {
   /** An absolute public URL under LV_PLUGIN_SELF_URI for a relative path. */
   publicUrl(path: string): string;
   tenants: {
-    open(key: string): LineTenant;
-    get(key: string): LineTenant | undefined;
-    byId(id: number): LineTenant | undefined;
+    open(key: string): Promise<LineTenant>;
+    get(key: string): Promise<LineTenant | undefined>;
+    byId(id: number): Promise<LineTenant | undefined>;
   };
   settings: {
     /** The stored settings with passwords masked. */
-    masked(tenant: LineTenant): SettingsData;
+    masked(tenant: LineTenant): Promise<SettingsData>;
     /** checkSettings → the gateway's verifySettings → store; throws SettingsValidationError. */
     save(tenant: LineTenant, input: SettingsData, language: Language): Promise<SettingsData>;
   };

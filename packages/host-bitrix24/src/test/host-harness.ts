@@ -122,16 +122,16 @@ export async function startHostHarness(
     ui: { previews: options.previews ?? {} },
     publicUrl: (path) => `${self}${path}`,
     tenants: {
-      open(key) {
+      async open(key) {
         let tenant = tenants.get(key);
         if (!tenant) tenants.set(key, (tenant = { id: tenants.size + 1, key, settings: {} }));
         return tenant;
       },
-      get: (key) => tenants.get(key),
-      byId: (id) => [...tenants.values()].find((t) => t.id === id),
+      get: async (key) => tenants.get(key),
+      byId: async (id) => [...tenants.values()].find((t) => t.id === id),
     },
     settings: {
-      masked: (tenant) => maskPasswords(gateway.settings, tenant.settings),
+      masked: async (tenant) => maskPasswords(gateway.settings, tenant.settings),
       async save(tenant, input, language) {
         const check = checkSettings(gateway.settings, input, tenant.settings, language);
         if (!check.ok) throw new SettingsValidationError(check.errors);
@@ -185,7 +185,7 @@ export async function startHostHarness(
   const app = new Hono();
   app.route("/", host.routes);
   app.get("/files/:tenant/:kind/:key", async (c) => {
-    const tenant = ports.tenants.byId(Number(c.req.param("tenant")));
+    const tenant = await ports.tenants.byId(Number(c.req.param("tenant")));
     const resolver = host.files[c.req.param("kind")];
     if (!tenant || !resolver) return c.text("not found", 404);
     const file = await resolver(tenant, decodeURIComponent(c.req.param("key")));

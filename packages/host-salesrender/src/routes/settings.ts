@@ -17,8 +17,8 @@ export function settingsRoutes(deps: RouteDeps): Hono<RouteEnv> {
 
   app.get("/protected/forms/settings", (c) => c.json(renderForm(gateway.settings, c.get("language"))));
 
-  app.get("/protected/data/settings", (c) => {
-    const data = settings.masked(c.get("tenant"));
+  app.get("/protected/data/settings", async (c) => {
+    const data = await settings.masked(c.get("tenant"));
     // PHP serialises empty data as [], and the CRM is used to that.
     return c.json(Object.keys(data).length ? data : []);
   });
@@ -51,7 +51,7 @@ export function settingsRoutes(deps: RouteDeps): Hono<RouteEnv> {
     if (typeof entry !== "function" && entry.settingsAccess && c.get("claims").settings !== true) {
       throw new HttpError(403, "Access to settings is not allowed");
     }
-    const tenant = tenants.byId(c.get("tenant").id);
+    const tenant = await tenants.byId(c.get("tenant").id);
     const stored = tenant?.settings ?? {};
     const markdown = await render(tenant, {
       tenantId: c.get("tenant").id,

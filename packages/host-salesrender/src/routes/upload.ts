@@ -80,7 +80,7 @@ export function uploadRoutes(deps: RouteDeps): Hono<RouteEnv> {
   });
 
   app.get(`/${UPLOADED_PATH}:publicId/:file`, async (c) => {
-    const tenant = tenants.byPublicId(c.req.param("publicId"));
+    const tenant = await tenants.byPublicId(c.req.param("publicId"));
     const id = /^([0-9a-f-]{36})(?:\.|$)/.exec(c.req.param("file"))?.[1];
     const file = tenant && id ? await files.open(tenant, id, { maxAgeMs: config.fileTtlMs }) : undefined;
     if (!file) throw new HttpError(404, "File not found");

@@ -53,9 +53,9 @@ afterAll(async () => {
   await new Promise((resolve) => fake?.server.close(resolve));
 });
 
-const hook = (body: unknown, secret = "s3cret") =>
+const hook = async (body: unknown, secret = "s3cret") =>
   fetch(
-    `${gw.url}echo/webhook/${gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(TENANT_A))!.publicId}`,
+    `${gw.url}echo/webhook/${(await gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(TENANT_A)))!.publicId}`,
     {
       method: "POST",
       headers: { "x-echo-secret": secret },
@@ -80,7 +80,7 @@ describe("the README's example gateway", () => {
     const saved = await crm.putSettings(gw.url, TENANT_A, { main: { apiKey: "k1", webhookSecret: "s3cret" } });
     expect(saved.status).toBe(200);
     expect(fake.webhooks.at(-1)).toEqual({
-      url: `${gw.url}echo/webhook/${gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(TENANT_A))!.publicId}`,
+      url: `${gw.url}echo/webhook/${(await gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(TENANT_A)))!.publicId}`,
       secret: "s3cret",
     });
   });

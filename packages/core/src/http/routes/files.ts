@@ -15,7 +15,7 @@ export function fileRoutes(deps: AppDeps): Hono<AppEnv> {
     const target = deps.links.verify(token);
     if (target === "expired") throw new HttpError(410, "File link has expired");
     if (!target) throw new HttpError(404, "File not found");
-    const tenant = deps.tenants.byKey(target.tenant.host, target.tenant.key);
+    const tenant = await deps.tenants.byKey(target.tenant.host, target.tenant.key);
     if (!tenant) throw new HttpError(404, "File not found");
     let file: FileResponse | undefined;
     try {

@@ -1,12 +1,14 @@
 /**
- * @module messages/status-tracker — forward-only statuses of outgoing messages, reported to the CRM once each.
+ * @module messages/sqlite-status-tracker — forward-only statuses of outgoing messages, reported to
+ * the CRM once each, on SQLite: the outgoing store's part for `outgoing_parts` (synchronous, run
+ * inside its transactions).
  */
 import type { Statement } from "better-sqlite3";
 import type { Database } from "../db/client.js";
 import type { RowOf } from "../db/row-of.js";
 import type { outgoing, outgoingParts } from "../db/schema.js";
 import { MESSAGE_STATUSES, statusRank, type MessageStatus } from "../protocol/chat.js";
-import type { CrmOutbox } from "../outbox/crm-outbox.js";
+import type { SqliteOutboxStore } from "../outbox/sqlite-outbox-store.js";
 import type { StatusRequestBody } from "../hosts/types.js";
 
 const ERROR_RANK = statusRank("error");
@@ -21,7 +23,7 @@ type PartKey = [tenantId: number, channelMessageId: string];
  * is the lowest of its parts' (all parts must be delivered for the message to be), or error when
  * any part failed; the CRM hears each step of that aggregate once, in order.
  */
-export class StatusTracker {
+export class SqliteStatusTracker {
   // The statuses' named hot path: prepared statements, their rows typed from the schema.
   private readonly findPart: Statement<
     PartKey,
@@ -44,8 +46,8 @@ export class StatusTracker {
   ) => boolean;
 
   constructor(
-    private readonly db: Database,
-    private readonly outbox: CrmOutbox,
+    db: Database,
+    private readonly outbox: SqliteOutboxStore,
   ) {
     const sqlite = db.$client;
     this.findPart = sqlite.prepare(
@@ -125,12 +127,12 @@ export class StatusTracker {
         ...(parts.length ? { channelIds: parts.map((p) => p.gateway_message_id) } : {}),
         ...(row.host_data === null ? {} : { hostData: JSON.parse(row.host_data) as unknown }),
       };
-      this.outbox.enqueue(tenantId, "status", body, row.crm_message_id);
+      this.outbox.enqueueNow({ tenantId, kind: "status", body, orderKey: row.crm_message_id });
     }
     return true;
   }
 
-  /** Applies a status reported by the gateway for one of its message ids; false if nothing moved. */
+  /** Applies a status reported by the gateway for one of its message ids (one transaction); false if nothing moved. */
   report(tenantId: number, channelMessageId: string, status: MessageStatus, reason?: string): boolean {
     return this.reportTx(tenantId, channelMessageId, status, reason);
   }
