@@ -216,7 +216,7 @@ describe.skipIf(!db)("PgLeases on PostgreSQL", () => {
         return pool.query(text, values);
       }) as pg.Pool["query"],
     };
-    const leases = new PgLeases({ pool: counting, leaseMs: 600, logger, replicaId: "solo" });
+    const leases = new PgLeases({ pool: counting, leaseMs: 1500, logger, replicaId: "solo" });
     cleanups.push(() => leases.stop());
     await leases.start();
     await waitFor(() => leases.ownedTenants().length === tenants.length);

@@ -157,6 +157,7 @@ export class PgLeases implements Leases {
   private timer: NodeJS.Timeout | undefined;
   private fenceTimer: NodeJS.Timeout | undefined;
   private unsubscribe: (() => void) | undefined;
+  private leaving: Promise<void> | undefined;
 
   constructor(private readonly options: PgLeasesOptions) {
     if (!(options.leaseMs >= 30)) throw new RangeError("leaseMs must be at least 30 ms");
@@ -203,8 +204,13 @@ export class PgLeases implements Leases {
    * Stops taking tenants, releases every one (`stop`) and waits for the callbacks, keeping the
    * leases renewed meanwhile, then gives them all back and leaves in one statement.
    */
-  async stop(): Promise<void> {
-    if (!this.started || this.stopping) return;
+  stop(): Promise<void> {
+    if (!this.started) return Promise.resolve();
+    this.leaving ??= this.leave();
+    return this.leaving;
+  }
+
+  private async leave(): Promise<void> {
     this.stopping = true;
     this.unsubscribe?.();
     // A round past its check may still acquire; the rounds after it only renew.
