@@ -1,6 +1,7 @@
 /**
  * What PgOutgoingStore does beyond the OutgoingStore contract (outgoing-store.contract.test.ts):
- * waking the replica that sends for a tenant, by NOTIFY on commit.
+ * claims that skip what another replica is claiming, and waking the replica that sends for a
+ * tenant by NOTIFY on commit.
  */
 import { postgresTestDatabase } from "@switchboard/testkit/postgres";
 import pg from "pg";
@@ -17,7 +18,7 @@ const message = (id: string) => ({
   message: { id, content: { text: id, format: "text" as const }, attachments: [] },
 });
 
-describe.skipIf(!postgres)("PgOutgoingStore: waking the sending replica", () => {
+describe.skipIf(!postgres)("PgOutgoingStore on PostgreSQL", () => {
   let pool: pg.Pool;
   let listener: pg.Client;
   const heard: string[] = [];
@@ -102,5 +103,25 @@ describe.skipIf(!postgres)("PgOutgoingStore: waking the sending replica", () => 
       ),
     ).toBe("queued");
     expect(await heardSoFar()).toEqual([]);
+  });
+
+  it("skips rows another replica is claiming at this instant, without waiting for it, and hands them out once it let go", async () => {
+    const store = open({});
+    await store.insertAll(
+      ["a", "b", "c", "d"].map((id) => ({ tenantId: 1, message: message(id) })),
+      10,
+    );
+    // Another replica's claim in flight: it holds the two oldest rows' locks.
+    const other = await pool.connect();
+    try {
+      await other.query("BEGIN");
+      await other.query(`SELECT id FROM outgoing ORDER BY id LIMIT 2 FOR UPDATE`);
+      const claimed = await store.claimDue(1, 10, 1000, 10);
+      expect(claimed.map((r) => r.crm_message_id)).toEqual(["c", "d"]);
+      await other.query("ROLLBACK");
+    } finally {
+      other.release();
+    }
+    expect((await store.claimDue(1, 10, 1000, 10)).map((r) => r.crm_message_id)).toEqual(["a", "b"]);
   });
 });
