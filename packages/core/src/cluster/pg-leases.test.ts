@@ -1,3 +1,6 @@
+import { spawn } from "node:child_process";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
 import { waitFor } from "@switchboard/testkit";
 import { postgresTestDatabase } from "@switchboard/testkit/postgres";
 import pg from "pg";
@@ -151,6 +154,44 @@ describe.skipIf(!db)("PgLeases on PostgreSQL", () => {
       expect(fenced!.at).toBeLessThan(taken[0]!.at);
     }
   });
+
+  it("moves the tenants of a replica process killed with SIGKILL to the others within the lease", async () => {
+    const leaseMs = 3000;
+    const { url, tenants, owners } = await database(6);
+    const a = await replica(url, "a", { leaseMs });
+    const b = await replica(url, "b", { leaseMs });
+    const holder = fileURLToPath(new URL("./test/hold-leases.ts", import.meta.url));
+    const child = spawn(process.execPath, ["--import", "tsx", holder, url, "c", String(leaseMs)], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    cleanups.push(async () => void child.kill("SIGKILL"));
+    let childOwns: number[] = [];
+    createInterface({ input: child.stdout! }).on("line", (line) => (childOwns = JSON.parse(line) as number[]));
+    await waitFor(
+      () =>
+        childOwns.length === 2 &&
+        settled(
+          [a, b],
+          tenants.filter((t) => !childOwns.includes(t)),
+          [2, 2],
+        ),
+      {
+        timeoutMs: 30_000,
+      },
+    );
+    const victims = childOwns;
+    expect([...(await owners()).entries()].filter(([, o]) => o.owner === "c").map(([t]) => t)).toEqual(victims);
+
+    const killedAt = performance.now();
+    child.kill("SIGKILL");
+    await waitFor(() => settled([a, b], tenants, [3, 3]), { timeoutMs: 20_000 });
+    const tookOver = performance.now() - killedAt;
+    console.warn(`takeover of a SIGKILLed replica process's tenants: ${Math.round(tookOver)} ms (lease ${leaseMs} ms)`);
+    expect(tookOver).toBeLessThan(leaseMs + 1500);
+    const taken = [...a.acquired, ...b.acquired].filter((e) => e.at > killedAt);
+    expect(taken.map((e) => e.tenantId).sort()).toEqual([...victims].sort());
+    for (const e of taken) expect(e.lease).toMatchObject({ previous: "expired", previousOwner: "c" });
+  }, 60_000);
 
   it("gives a tenant back over its fair share only once its work in flight finished, renewing meanwhile", async () => {
     const { url, tenants, owners } = await database(2);
