@@ -56,6 +56,7 @@ export {
 export { createGuardedFetch, type GuardedFetchOptions, type GuardedFetchInit } from "./net/guarded-fetch.js";
 export { isPrivateAddress } from "./net/address-policy.js";
 export { declaredLength } from "./net/content-length.js";
+export type { StoringWrite } from "./webhooks/event-store.js";
 export type { Database } from "./db/client.js";
 export { isStorageUnavailable } from "./db/storage-health.js";
 export { DatabaseInUseError } from "./db/sqlite-process-lock.js";

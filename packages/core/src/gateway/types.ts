@@ -1,6 +1,7 @@
 /**
  * @module gateway/types — the one contract a channel gateway implements, and what core gives it back.
  */
+import type { StoringWrite } from "../webhooks/event-store.js";
 import type { Readable } from "node:stream";
 import type { Logger } from "pino";
 import type { Language, Text } from "../i18n.js";
@@ -295,12 +296,14 @@ export interface IncomingEvent {
   /** The channel's id of this event (Telegram update, Twilio MessageSid): a redelivery is forwarded once. */
   externalId?: string;
   /**
-   * Runs only when the event is new, in the transaction that stores it (synchronously, so its
-   * writes are the synchronous SQLite statements of the gateway's store): the gateway's own rows
-   * for it (an SMS opt-out, an email's threading row) commit with the message or not at all. If
-   * it throws, its own writes roll back and are logged; the message is kept.
+   * Runs only when the event is new, in the transaction that stores it (synchronously): the
+   * gateway's own rows for it (an SMS opt-out, an email's threading row) commit with the message
+   * or not at all. Answer the writes, drizzle queries built on `runtime.db` and not awaited
+   * (`() => [db.insert(table).values(row)]`, see `StoringWrite`): the store runs them in the
+   * transaction on SQLite and on PostgreSQL alike. Writes it runs itself only join the
+   * transaction on SQLite. If it or its writes fail, they roll back and are logged; the message is kept.
    */
-  onStored?: () => void;
+  onStored?: () => void | readonly StoringWrite[];
 }
 
 /** A status of one of our outgoing messages, by the id the channel gave it. */

@@ -1,13 +1,16 @@
 import { postgresTestDatabase } from "@switchboard/testkit/postgres";
 import pg from "pg";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
+import { openDatabase, type Database } from "../db/client.js";
 import { PG_NUMBERS } from "../db/pg-numbers.js";
 import { emptyPgCoreTables, openPgCoreTables } from "../db/test/pg-core-tables.js";
 import type { OutboxRequest, OutboxRow, OutboxStore } from "./outbox-store.js";
 import { lockOrderKeys } from "./pg-outbox-rows.js";
 import { PgOutboxStore } from "./pg-outbox-store.js";
+import { SqliteOutboxStore } from "./sqlite-outbox-store.js";
 
-// One suite for every OutboxStore: each implementation opens a store on an empty table.
+// One suite for every OutboxStore: each implementation opens a store on an empty table. Several
+// stores on one database exist only on PostgreSQL (SQLite is one process per file, refused at start).
 const MAX_AGE = 60_000;
 const T0 = 1_700_000_000_000;
 
@@ -47,7 +50,30 @@ afterAll(async () => {
   await pgPool?.end();
 });
 
-const implementations: Implementation[] = [];
+const sqliteDatabases: Database[] = [];
+afterEach(() => {
+  for (const db of sqliteDatabases.splice(0)) db.$client.close();
+});
+
+const implementations: Implementation[] = [
+  {
+    name: "SQLite",
+    async open() {
+      const db = openDatabase(":memory:");
+      sqliteDatabases.push(db);
+      const clock = new TestClock();
+      const woken: number[] = [];
+      const store = new SqliteOutboxStore(db, { clock, maxAgeMs: MAX_AGE, wake: (t) => woken.push(t) });
+      return {
+        store,
+        clock,
+        woken,
+        insert: (requests) => store.insertAll(requests),
+        peek: async () => db.$client.prepare("SELECT * FROM crm_outbox ORDER BY id").all() as OutboxRow[],
+      };
+    },
+  },
+];
 if (pgDatabase) {
   implementations.push({
     name: "PostgreSQL",

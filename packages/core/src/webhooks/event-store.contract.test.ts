@@ -1,18 +1,23 @@
 import { postgresTestDatabase } from "@switchboard/testkit/postgres";
 import { drizzle } from "drizzle-orm/node-postgres";
 import { integer, pgTable, text } from "drizzle-orm/pg-core";
+import * as sqliteCore from "drizzle-orm/sqlite-core";
 import type pg from "pg";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
+import { openDatabase, type Database } from "../db/client.js";
 import { PG_NUMBERS } from "../db/pg-numbers.js";
 import { emptyPgCoreTables, openPgCoreTables } from "../db/test/pg-core-tables.js";
 import type { OutgoingStore } from "../messages/outgoing-store.js";
 import { PgOutgoingStore } from "../messages/pg-outgoing-store.js";
 import { pgStatusReports } from "../messages/pg-status-reports.js";
+import { SqliteOutgoingStore } from "../messages/sqlite-outgoing-store.js";
 import type { OutboxRow } from "../outbox/outbox-store.js";
 import { PgOutboxStore } from "../outbox/pg-outbox-store.js";
+import { SqliteOutboxStore } from "../outbox/sqlite-outbox-store.js";
 import type { ChatMessage, MessageStatus } from "../protocol/chat.js";
 import type { EventRequest, EventStore, StoredIncoming, StoringWrite } from "./event-store.js";
 import { PgEventStore, type PgStatusReports } from "./pg-event-store.js";
+import { SqliteEventStore } from "./sqlite-event-store.js";
 
 // One suite for every EventStore: each implementation opens a store on empty tables.
 const T0 = 1_700_000_000_000;
@@ -48,6 +53,28 @@ const followUpNotes = pgTable("follow_up_notes", {
   note: text("note").primaryKey(),
 });
 
+/** The same table on SQLite. */
+const sqliteFollowUpNotes = sqliteCore.sqliteTable("follow_up_notes", {
+  tenantId: sqliteCore.integer("tenant_id").notNull(),
+  note: sqliteCore.text("note").primaryKey(),
+});
+
+/** SQLite's outgoing store, whose status reports fail where the test asks for one. */
+class FailingSqliteOutgoing extends SqliteOutgoingStore {
+  constructor(
+    db: Database,
+    outbox: SqliteOutboxStore,
+    private readonly failing: Set<string>,
+  ) {
+    super(db, outbox);
+  }
+
+  override reportNow(tenantId: number, channelMessageId: string, status: MessageStatus, reason?: string): boolean {
+    if (this.failing.has(channelMessageId)) throw new Error(`status report of ${channelMessageId} failed`);
+    return super.reportNow(tenantId, channelMessageId, status, reason);
+  }
+}
+
 /** The outgoing tables' status reports, with a failure where the test asks for one. */
 function failingWhere(failing: Set<string>): PgStatusReports {
   return {
@@ -68,7 +95,39 @@ afterAll(async () => {
   await pgPool?.end();
 });
 
-const implementations: Implementation[] = [];
+const sqliteDatabases: Database[] = [];
+afterEach(() => {
+  for (const db of sqliteDatabases.splice(0)) db.$client.close();
+});
+
+const implementations: Implementation[] = [
+  {
+    name: "SQLite",
+    async open() {
+      const db = openDatabase(":memory:");
+      sqliteDatabases.push(db);
+      db.$client.exec(`CREATE TABLE follow_up_notes (tenant_id integer NOT NULL, note text PRIMARY KEY)`);
+      const woken: number[] = [];
+      const failingStatuses = new Set<string>();
+      const outbox = new SqliteOutboxStore(db, {
+        clock: { now: () => T0 },
+        maxAgeMs: 60_000,
+        wake: (t) => woken.push(t),
+      });
+      const outgoing = new FailingSqliteOutgoing(db, outbox, failingStatuses);
+      return {
+        store: new SqliteEventStore(db, { outbox, outgoing }),
+        woken,
+        outgoing,
+        failingStatuses,
+        outbox: async () => db.$client.prepare("SELECT * FROM crm_outbox ORDER BY id").all() as OutboxRow[],
+        claims: async () => (db.$client.prepare("SELECT COUNT(*) AS n FROM seen_events").get() as { n: number }).n,
+        noteWrite: (tenantId, note) => db.insert(sqliteFollowUpNotes).values({ tenantId, note }),
+        notes: async () => (await db.select().from(sqliteFollowUpNotes)).map((row) => row.note).sort(),
+      };
+    },
+  },
+];
 if (pgDatabase) {
   implementations.push({
     name: "PostgreSQL",

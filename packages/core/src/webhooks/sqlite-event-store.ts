@@ -8,7 +8,8 @@ import type { Database } from "../db/client.js";
 import { isStorageUnavailable } from "../db/storage-health.js";
 import type { SqliteOutgoingStore } from "../messages/sqlite-outgoing-store.js";
 import type { SqliteOutboxStore } from "../outbox/sqlite-outbox-store.js";
-import type { EventRequest, EventStore, StoredRequest } from "./event-store.js";
+import type { EventRequest, EventStore, StoredIncoming, StoredRequest } from "./event-store.js";
+import { runSqliteStoringWrites } from "./sqlite-storing-writes.js";
 
 /** Incoming events' writes on SQLite; a new event's `onStored` runs in a savepoint of its own. */
 export class SqliteEventStore implements EventStore {
@@ -24,7 +25,11 @@ export class SqliteEventStore implements EventStore {
       `INSERT OR IGNORE INTO seen_events (tenant_id, scope, external_id, seen_at) VALUES (?, ?, ?, ?)`,
     );
     this.storeAllTx = sqlite.transaction((requests: readonly EventRequest[], now: number) =>
-      requests.map((request) => this.storeRequest(request, now, (fn) => sqlite.transaction(fn)())),
+      requests.map((request) =>
+        this.storeRequest(request, now, (onStored) =>
+          sqlite.transaction(() => runSqliteStoringWrites(sqlite, onStored()))(),
+        ),
+      ),
     );
   }
 
@@ -40,7 +45,7 @@ export class SqliteEventStore implements EventStore {
   private storeRequest(
     { tenantId, events }: EventRequest,
     now: number,
-    savepoint: (fn: () => void) => void,
+    savepoint: (onStored: NonNullable<StoredIncoming["onStored"]>) => void,
   ): StoredRequest {
     const followUpErrors: unknown[] = [];
     let fresh = 0;
@@ -57,7 +62,8 @@ export class SqliteEventStore implements EventStore {
       fresh += 1;
       if (!event.onStored) continue;
       try {
-        // A nested transaction is a savepoint: only the follow-up's own writes roll back.
+        // A nested transaction is a savepoint: only the follow-up's own writes roll back (those it
+        // ran itself, and those it answered).
         savepoint(event.onStored);
       } catch (error) {
         // A busy or full database fails the whole batch (503): the channel delivers it again.
