@@ -7,10 +7,10 @@ import { postgresTestDatabase } from "@switchboard/testkit/postgres";
 import { afterEach, describe, expect, it } from "vitest";
 import type { ChatMessage } from "../protocol/chat.js";
 import type { OutgoingRow, OutgoingStore, QueuedMessage } from "./outgoing-store.js";
-import { postgresKind, type StoreKind, type StoreUnderTest } from "./test/outgoing-store-harness.js";
+import { postgresKind, sqliteKind, type StoreKind, type StoreUnderTest } from "./test/outgoing-store-harness.js";
 
 const postgres = await postgresTestDatabase();
-const kinds: StoreKind[] = [];
+const kinds: StoreKind[] = [sqliteKind()];
 if (postgres) kinds.push(postgresKind(postgres.url));
 
 const A = 1;

@@ -52,7 +52,10 @@ interface QueueStatements {
     ]
   >;
   releaseExpired: Statement<{ now: number; running: string }, TenantRow>;
-  claimDue: Statement<{ tenantId: number; now: number; leaseUntil: number; limit: number }, OutgoingRow>;
+  claimDue: Statement<
+    { tenantId: number; now: number; leaseUntil: number; limit: number },
+    OutgoingRow & { due_at: number }
+  >;
   defer: Statement<[due: number, id: number]>;
   retry: Statement<[due: number, lastError: string, id: number]>;
   sent: Statement<[details: string | null, finishedAt: number, id: number]>;
@@ -106,7 +109,7 @@ export class SqliteOutgoingStore implements OutgoingStore {
         `UPDATE outgoing SET state = 'leased', lease_until = @leaseUntil, attempts = attempts + 1
          WHERE id IN (SELECT id FROM outgoing WHERE state = 'queued' AND ${tenant} AND next_attempt_at <= @now
                       ORDER BY next_attempt_at, id LIMIT @limit)
-         RETURNING ${CLAIMED.join(", ")}`,
+         RETURNING ${CLAIMED.join(", ")}, next_attempt_at AS due_at`,
       ),
       // A rate-limited message is put back without counting the attempt.
       defer: sqlite.prepare(
@@ -341,7 +344,10 @@ export class SqliteOutgoingStore implements OutgoingStore {
   }
 
   async claimDue(tenantId: number, now: number, leaseUntil: number, limit: number): Promise<OutgoingRow[]> {
-    return this.stmt.claimDue.all({ tenantId, now, leaseUntil, limit });
+    const rows = this.stmt.claimDue.all({ tenantId, now, leaseUntil, limit });
+    // RETURNING answers in the table's order (by id); the claim answers in the order it chose them.
+    rows.sort((a, b) => a.due_at - b.due_at || a.id - b.id);
+    return rows.map(({ due_at: _due, ...row }) => row);
   }
 
   async deferAll(rows: readonly DeferredRow[]): Promise<void> {

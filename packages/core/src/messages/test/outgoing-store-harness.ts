@@ -4,14 +4,17 @@
  * interface: the CRM requests stored, a row's columns, the wake-ups.
  */
 import type pg from "pg";
+import { openDatabase } from "../../db/client.js";
 import { PG_NUMBERS } from "../../db/pg-numbers.js";
 import { openPostgres } from "../../db/postgres-client.js";
 import type { RowOf } from "../../db/row-of.js";
 import type { outgoing } from "../../db/schema.js";
 import { PgOutboxStore } from "../../outbox/pg-outbox-store.js";
+import { SqliteOutboxStore } from "../../outbox/sqlite-outbox-store.js";
 import type { Clock } from "../../worker/clock.js";
 import type { OutgoingStore } from "../outgoing-store.js";
 import { PgOutgoingStore } from "../pg-outgoing-store.js";
+import { SqliteOutgoingStore } from "../sqlite-outgoing-store.js";
 
 /** A CRM request as stored, its body parsed. */
 export interface StoredRequest {
@@ -97,6 +100,44 @@ export function postgresKind(url: string): StoreKind {
         clock,
         close: async () => {
           await Promise.all(pools.map((p) => p.end()));
+        },
+      };
+    },
+  };
+}
+
+/** SQLite stores on a fresh in-memory database (migrated as a gateway's would be). */
+export function sqliteKind(): StoreKind {
+  return {
+    name: "SqliteOutgoingStore",
+    async open() {
+      const db = openDatabase(":memory:");
+      const sqlite = db.$client;
+      const woken: number[] = [];
+      const clock = { now: 5_000 };
+      const steady: Clock = { now: () => clock.now };
+      const open = () =>
+        new SqliteOutgoingStore(
+          db,
+          new SqliteOutboxStore(db, { clock: steady, maxAgeMs: 86_400_000, wake: (t) => woken.push(t) }),
+        );
+      return {
+        store: open(),
+        // One process per SQLite file: a second store on the same connection.
+        replica: async () => open(),
+        async requests() {
+          const rows = sqlite
+            .prepare(`SELECT tenant_id, kind, body, order_key, next_attempt_at FROM crm_outbox ORDER BY id`)
+            .all() as Array<StoredRequest & { body: string }>;
+          return rows.map((r) => ({ ...r, body: JSON.parse(r.body) as Record<string, unknown> }));
+        },
+        async row(id) {
+          return sqlite.prepare(`SELECT ${VIEW} FROM outgoing WHERE id = ?`).get(id) as RowView | undefined;
+        },
+        woken,
+        clock,
+        close: async () => {
+          sqlite.close();
         },
       };
     },
