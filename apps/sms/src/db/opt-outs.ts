@@ -3,7 +3,7 @@
  */
 import { tenantRows, type Database } from "@switchboard/core";
 import { and, eq } from "drizzle-orm";
-import { smsOptOuts } from "./schema.js";
+import { smsTables } from "./schema.js";
 
 /** Why and when a number opted out. */
 export interface OptOut {
@@ -11,15 +11,19 @@ export interface OptOut {
   optedOutAt: number;
 }
 
-/** Reads and writes `sms_opt_outs` (portable: drizzle's query builder, awaited). */
+/** Reads and writes `sms_opt_outs` (portable: drizzle's query builder, awaited, on the store's own table). */
 export class OptOuts {
-  constructor(private readonly db: Database) {}
+  private readonly table;
+
+  constructor(private readonly db: Database) {
+    this.table = smsTables.for(db).smsOptOuts;
+  }
 
   /** The opt-out of a number (E.164) for a tenant, if it opted out. */
   async get(tenantId: number, phone: string): Promise<OptOut | undefined> {
     const rows = await this.db
-      .select({ keyword: smsOptOuts.keyword, optedOutAt: smsOptOuts.optedOutAt })
-      .from(smsOptOuts)
+      .select({ keyword: this.table.keyword, optedOutAt: this.table.optedOutAt })
+      .from(this.table)
       .where(this.number(tenantId, phone))
       .limit(1);
     return rows[0];
@@ -49,16 +53,16 @@ export class OptOuts {
   private optOutQuery(tenantId: number, phone: string, keyword: string) {
     const change = { keyword, optedOutAt: Date.now() };
     return this.db
-      .insert(smsOptOuts)
+      .insert(this.table)
       .values({ tenantId, phone, ...change })
-      .onConflictDoUpdate({ target: [smsOptOuts.tenantId, smsOptOuts.phone], set: change });
+      .onConflictDoUpdate({ target: [this.table.tenantId, this.table.phone], set: change });
   }
 
   private optInQuery(tenantId: number, phone: string) {
-    return this.db.delete(smsOptOuts).where(this.number(tenantId, phone)).returning({ phone: smsOptOuts.phone });
+    return this.db.delete(this.table).where(this.number(tenantId, phone)).returning({ phone: this.table.phone });
   }
 
   private number(tenantId: number, phone: string) {
-    return and(tenantRows(smsOptOuts, tenantId), eq(smsOptOuts.phone, phone));
+    return and(tenantRows(this.table, tenantId), eq(this.table.phone, phone));
   }
 }

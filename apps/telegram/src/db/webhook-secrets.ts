@@ -5,7 +5,7 @@
 import { randomBytes } from "node:crypto";
 import type { GatewayRuntime } from "@switchboard/core";
 import { eq, sql } from "drizzle-orm";
-import { telegramWebhooks } from "./schema.js";
+import { telegramTables } from "./schema.js";
 
 /**
  * A fresh secret: 32 random bytes, base64url (43 characters of `A-Z a-z 0-9 _ -`, which is what
@@ -24,6 +24,8 @@ export function newWebhookSecret(): string {
 export class WebhookSecrets {
   private readonly db: GatewayRuntime["db"];
   private readonly box: GatewayRuntime["secrets"];
+  /** `telegram_webhooks` of the store `db` is. */
+  private readonly table;
   private readonly byTenant;
   /** The last sealed secret opened per tenant, and what it opened to. */
   private readonly opened = new Map<number, { sealed: string; secret: string }>();
@@ -31,11 +33,12 @@ export class WebhookSecrets {
   constructor(runtime: Pick<GatewayRuntime, "db" | "secrets">) {
     this.db = runtime.db;
     this.box = runtime.secrets;
+    const table = (this.table = telegramTables.for(runtime.db).telegramWebhooks);
     // tenantRows binds a value; a prepared query binds the tenant per call instead.
     this.byTenant = this.db
-      .select({ botId: telegramWebhooks.botId, secret: telegramWebhooks.secret })
-      .from(telegramWebhooks)
-      .where(eq(telegramWebhooks.tenantId, sql.placeholder("tenantId")))
+      .select({ botId: table.botId, secret: table.secret })
+      .from(table)
+      .where(eq(table.tenantId, sql.placeholder("tenantId")))
       .limit(1)
       .prepare();
   }
@@ -44,9 +47,9 @@ export class WebhookSecrets {
   async save(tenantId: number, botId: string, secret: string): Promise<void> {
     const row = { botId, secret: this.box.seal(secret), updatedAt: Date.now() };
     await this.db
-      .insert(telegramWebhooks)
+      .insert(this.table)
       .values({ tenantId, ...row })
-      .onConflictDoUpdate({ target: telegramWebhooks.tenantId, set: row });
+      .onConflictDoUpdate({ target: this.table.tenantId, set: row });
   }
 
   /** The tenant's secret, if its webhook was set on bot `botId`; otherwise nothing opens the webhook. */

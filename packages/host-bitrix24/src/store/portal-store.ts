@@ -7,7 +7,7 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { Database, SecretBox } from "@switchboard/core";
 import { eq } from "drizzle-orm";
-import { bitrix24Portals } from "../db/schema.js";
+import { bitrix24Tables } from "../db/schema.js";
 import type { StoredPortalTokens } from "../oauth/portal-tokens.js";
 
 /** What ONAPPINSTALL (or a re-authorisation) gives us for a portal. */
@@ -54,6 +54,8 @@ function sha256(text: string): Buffer {
 /** Reads and writes `bitrix24_portals` (portable: drizzle's query builder, awaited). */
 export class PortalStore {
   private readonly now: () => number;
+  /** `bitrix24_portals` of the store `db` is. */
+  private readonly table;
 
   constructor(
     private readonly db: Database,
@@ -61,6 +63,7 @@ export class PortalStore {
     options: { now?: () => number } = {},
   ) {
     this.now = options.now ?? Date.now;
+    this.table = bitrix24Tables.for(db).bitrix24Portals;
   }
 
   /** Stores a (re)installed portal: new tokens replace old ones, and it no longer needs re-authorisation. */
@@ -84,17 +87,17 @@ export class PortalStore {
       updatedAt: now,
     };
     await this.db
-      .insert(bitrix24Portals)
+      .insert(this.table)
       .values({ memberId: portal.memberId, installedAt: now, ...values })
-      .onConflictDoUpdate({ target: bitrix24Portals.memberId, set: { ...values, installedAt: now } });
+      .onConflictDoUpdate({ target: this.table.memberId, set: { ...values, installedAt: now } });
   }
 
   /** True when `given` is the application token the installed portal `memberId` was given (constant time). */
   async applicationTokenMatches(memberId: string, given: string | undefined): Promise<boolean> {
     const [row] = await this.db
-      .select({ hash: bitrix24Portals.applicationTokenSha256 })
-      .from(bitrix24Portals)
-      .where(eq(bitrix24Portals.memberId, memberId))
+      .select({ hash: this.table.applicationTokenSha256 })
+      .from(this.table)
+      .where(eq(this.table.memberId, memberId))
       .limit(1);
     // Hashing both sides gives equal lengths, so the comparison takes the same time whatever was sent.
     const expected = row?.hash ? Buffer.from(row.hash, "hex") : sha256("\u0000no portal");
@@ -104,7 +107,7 @@ export class PortalStore {
 
   /** The portal's tokens, or undefined when it is not installed (never installed, or uninstalled). */
   async load(memberId: string): Promise<StoredPortalTokens | undefined> {
-    const [row] = await this.db.select().from(bitrix24Portals).where(eq(bitrix24Portals.memberId, memberId)).limit(1);
+    const [row] = await this.db.select().from(this.table).where(eq(this.table.memberId, memberId)).limit(1);
     if (!row || row.accessToken === null || row.refreshToken === null) return undefined;
     return {
       memberId,
@@ -119,7 +122,7 @@ export class PortalStore {
   /** Persists a rotated pair in one statement (the old refresh token is already dead). */
   async saveRotated(memberId: string, tokens: RotatedTokens): Promise<void> {
     await this.db
-      .update(bitrix24Portals)
+      .update(this.table)
       .set({
         accessToken: this.box.seal(tokens.accessToken),
         refreshToken: this.box.seal(tokens.refreshToken),
@@ -129,30 +132,30 @@ export class PortalStore {
         needsReauth: false,
         updatedAt: this.now(),
       })
-      .where(eq(bitrix24Portals.memberId, memberId));
+      .where(eq(this.table.memberId, memberId));
   }
 
   /** Records that the refresh token was refused: shown on the settings page, and the portal's work waits. */
   async markNeedsReauthorisation(memberId: string, reason: string): Promise<void> {
     await this.db
-      .update(bitrix24Portals)
+      .update(this.table)
       .set({ needsReauth: true, lastError: reason.slice(0, 500), updatedAt: this.now() })
-      .where(eq(bitrix24Portals.memberId, memberId));
+      .where(eq(this.table.memberId, memberId));
   }
 
   /** Records the last thing that went wrong with the portal (no secret: callers pass our own error texts). */
   async recordError(memberId: string, error: string | null): Promise<void> {
     await this.db
-      .update(bitrix24Portals)
+      .update(this.table)
       .set({ lastError: error === null ? null : error.slice(0, 500), updatedAt: this.now() })
-      .where(eq(bitrix24Portals.memberId, memberId));
+      .where(eq(this.table.memberId, memberId));
   }
 
   /** Forgets the portal's tokens (ONAPPUNINSTALL): nothing can be sent for it or accepted from it any more. */
   async uninstall(memberId: string): Promise<boolean> {
     const now = this.now();
     const changed = await this.db
-      .update(bitrix24Portals)
+      .update(this.table)
       .set({
         accessToken: null,
         refreshToken: null,
@@ -162,8 +165,8 @@ export class PortalStore {
         uninstalledAt: now,
         updatedAt: now,
       })
-      .where(eq(bitrix24Portals.memberId, memberId))
-      .returning({ memberId: bitrix24Portals.memberId });
+      .where(eq(this.table.memberId, memberId))
+      .returning({ memberId: this.table.memberId });
     return changed.length > 0;
   }
 
@@ -171,15 +174,15 @@ export class PortalStore {
   async info(memberId: string): Promise<PortalInfo | undefined> {
     const [row] = await this.db
       .select({
-        domain: bitrix24Portals.domain,
-        clientEndpoint: bitrix24Portals.clientEndpoint,
-        languageId: bitrix24Portals.languageId,
-        accessToken: bitrix24Portals.accessToken,
-        needsReauth: bitrix24Portals.needsReauth,
-        lastError: bitrix24Portals.lastError,
+        domain: this.table.domain,
+        clientEndpoint: this.table.clientEndpoint,
+        languageId: this.table.languageId,
+        accessToken: this.table.accessToken,
+        needsReauth: this.table.needsReauth,
+        lastError: this.table.lastError,
       })
-      .from(bitrix24Portals)
-      .where(eq(bitrix24Portals.memberId, memberId))
+      .from(this.table)
+      .where(eq(this.table.memberId, memberId))
       .limit(1);
     if (!row) return undefined;
     return {
