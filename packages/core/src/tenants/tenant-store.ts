@@ -25,8 +25,8 @@ export class TenantStore {
   /** Tenant ids by host and key. */
   private readonly ids = new Map<string, number>();
   private readonly publicIds = new Map<string, number>();
-  /** Tenants forgotten in this turn of the event loop (see `forget`). */
-  private readonly forgotten = new Set<number>();
+  /** How often each tenant was forgotten: a read caches its answer only if no forget came while it ran. */
+  private readonly forgets = new Map<number, number>();
 
   constructor(
     private readonly db: Database,
@@ -82,10 +82,11 @@ export class TenantStore {
   async byId(id: number): Promise<Tenant | undefined> {
     const cached = this.cache.get(id);
     if (cached !== undefined) return cached ?? undefined;
+    const before = this.forgets.get(id) ?? 0;
     const [row] = await this.db.select().from(tenants).where(eq(tenants.id, id)).limit(1);
     const tenant = row ? await this.toTenant(row) : null;
     // A write (forget) while this was read: the answer may be stale, so it is not cached.
-    if (this.cache.has(id) || this.forgotten.has(id)) return tenant ?? undefined;
+    if (this.cache.has(id) || (this.forgets.get(id) ?? 0) !== before) return tenant ?? undefined;
     this.cache.set(id, tenant);
     if (tenant) {
       this.publicIds.set(tenant.publicId, id);
@@ -139,8 +140,7 @@ export class TenantStore {
   forget(tenantId: number): void {
     this.cache.delete(tenantId);
     // Reads already under way when this was called may return what was there before: not cached.
-    this.forgotten.add(tenantId);
-    queueMicrotask(() => this.forgotten.delete(tenantId));
+    this.forgets.set(tenantId, (this.forgets.get(tenantId) ?? 0) + 1);
   }
 
   private async toTenant(row: TenantRow): Promise<Tenant> {
