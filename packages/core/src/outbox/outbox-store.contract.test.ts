@@ -6,7 +6,7 @@ import { PG_NUMBERS } from "../db/pg-numbers.js";
 import { emptyPgCoreTables, openPgCoreTables } from "../db/test/pg-core-tables.js";
 import type { OutboxRequest, OutboxRow, OutboxStore } from "./outbox-store.js";
 import { lockOrderKeys } from "./pg-outbox-rows.js";
-import { PgOutboxStore } from "./pg-outbox-store.js";
+import { DELIVERY_LOCK_CLASS, PgOutboxStore } from "./pg-outbox-store.js";
 import { SqliteOutboxStore } from "./sqlite-outbox-store.js";
 
 // One suite for every OutboxStore: each implementation opens a store on an empty table. Several
@@ -285,6 +285,23 @@ describe.skipIf(!pgDatabase)("OutboxStore on PostgreSQL, several replicas on one
     // A store that goes away (a replica that died) gives its heads back.
     await (other as PgOutboxStore).close();
     expect((await h.store.rows([1])).map((row) => row.id)).toEqual([1]);
+  });
+
+  it("a store whose locks' connection is cut gives its heads back, and takes heads again on a new connection", async () => {
+    await h.insert([incoming(1, "bob", "b1"), incoming(1, "ann", "a1")]);
+    const other = await h.another!();
+    expect((await h.store.rows([1])).map((row) => row.id)).toEqual([1]);
+    // The server ends the connection holding the store's delivery locks (a network cut, a restart).
+    await pgPool!.query(
+      `SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND classid = $1 AND granted`,
+      [DELIVERY_LOCK_CLASS],
+    );
+    await waitUntil(async () => (await other.rows([1])).length === 1);
+    await other.remove(1);
+    // The first store carries on: its finished head is gone, and it takes the next on a new connection.
+    await h.store.remove(1);
+    expect((await h.store.rows([2])).map((row) => row.id)).toEqual([2]);
+    expect(await other.rows([2])).toEqual([]);
   });
 
   it("a request stored while another transaction holds its order key waits for it, and sees the time it set", async () => {

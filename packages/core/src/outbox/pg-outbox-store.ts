@@ -235,7 +235,9 @@ export class PgOutboxStore implements OutboxStore {
     const mine = ids.filter((id) => this.held.delete(id));
     if (mine.length === 0) return Promise.resolve();
     this.toUnlock.push(...mine);
-    this.unlocking ??= this.onLockClient((client) => {
+    if (this.unlocking) return this.unlocking;
+    const unlocking: Promise<void> = this.onLockClient((client) => {
+      // Heads finished from here on go in the next query.
       const batch = this.toUnlock.splice(0);
       this.unlocking = undefined;
       return client.query(
@@ -244,10 +246,14 @@ export class PgOutboxStore implements OutboxStore {
       );
     }).then(
       () => undefined,
-      // The connection is gone, and its locks with it: nothing is left to give back.
-      () => undefined,
+      () => {
+        // The connection is gone, and its locks with it: nothing is left to give back. If it
+        // failed before this query ran, the next unlock sends one again.
+        if (this.unlocking === unlocking) this.unlocking = undefined;
+      },
     );
-    return this.unlocking;
+    this.unlocking = unlocking;
+    return unlocking;
   }
 
   /** Runs a query on the delivery locks' connection; a failed connection is dropped with its locks. */
