@@ -14,6 +14,7 @@ import { drainScenario, queueOnlyScenario } from "./scenarios/drain.js";
 import { e2eScenario } from "./scenarios/e2e-latency.js";
 import { footprintScenario } from "./scenarios/footprint.js";
 import { inboundScenario } from "./scenarios/inbound.js";
+import { outgoingStoreScenario } from "./scenarios/outgoing-store.js";
 
 const options = benchOptions();
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -26,6 +27,7 @@ const scenarios: Record<string, (o: typeof options, l: typeof log) => Promise<Sc
   "queue-only": queueOnlyScenario,
   inbound: inboundScenario,
   footprint: footprintScenario,
+  "outgoing-store": outgoingStoreScenario,
 };
 
 const results: ScenarioResult[] = [];

@@ -53,3 +53,9 @@ export { NOTIFY_KINDS, type Notifier, type NotifyKind, type NotifyHandler } from
 export { PgNotifier, type PgNotifierOptions } from "./cluster/pg-notifier.js";
 export { LocalNotifier } from "./cluster/local-notifier.js";
 export { notifyCall, notifyQuery, notifySql } from "./cluster/notify-sql.js";
+// The send queue's and the outbox's stores, for the bench's store throughput scenario.
+export { SqliteOutgoingStore } from "./messages/sqlite-outgoing-store.js";
+export { PgOutgoingStore, type PgOutgoingStoreOptions } from "./messages/pg-outgoing-store.js";
+export type { OutgoingStore, QueuedMessage, SentMessage } from "./messages/outgoing-store.js";
+export { SqliteOutboxStore } from "./outbox/sqlite-outbox-store.js";
+export { PgOutboxStore } from "./outbox/pg-outbox-store.js";
