@@ -5,7 +5,7 @@
 import { eq, and } from "drizzle-orm";
 import { createPublicKey, type KeyObject } from "node:crypto";
 import { FetchError, guardedRequest, HttpError, readAll, type Database } from "@switchboard/core";
-import { publicKeys } from "@switchboard/core/internal";
+import { coreTables } from "@switchboard/core/internal";
 
 const MAX_PEM_BYTES = 16 * 1024;
 const FETCH_TIMEOUT_MS = 5000;
@@ -17,7 +17,11 @@ export class PublicKeyStore {
   /** PEM texts this process fetched and no verified token has vouched for yet. */
   private readonly unconfirmed = new Map<string, string>();
 
-  constructor(private readonly db: Database) {}
+  private readonly table;
+
+  constructor(private readonly db: Database) {
+    this.table = coreTables.for(db).publicKeys;
+  }
 
   /** The key if it is already loaded: the hot path verifies without awaiting anything. */
   cached(origin: string, keyId: string): KeyObject | undefined {
@@ -51,7 +55,7 @@ export class PublicKeyStore {
     // Taken off first: tokens verifying meanwhile store it once, not once each.
     this.unconfirmed.delete(cacheKey);
     try {
-      await this.db.insert(publicKeys).values({ origin, keyId, pem, fetchedAt: Date.now() }).onConflictDoNothing();
+      await this.db.insert(this.table).values({ origin, keyId, pem, fetchedAt: Date.now() }).onConflictDoNothing();
     } catch (error) {
       // Not stored: the next token signed with it tries again.
       this.unconfirmed.set(cacheKey, pem);
@@ -61,9 +65,9 @@ export class PublicKeyStore {
 
   private async load(origin: string, keyId: string): Promise<KeyObject> {
     const [row] = await this.db
-      .select({ pem: publicKeys.pem })
-      .from(publicKeys)
-      .where(and(eq(publicKeys.origin, origin), eq(publicKeys.keyId, keyId)))
+      .select({ pem: this.table.pem })
+      .from(this.table)
+      .where(and(eq(this.table.origin, origin), eq(this.table.keyId, keyId)))
       .limit(1);
     const pem = row?.pem ?? (await this.fetchPem(origin, keyId));
     if (!row) this.unconfirmed.set(`${origin} ${keyId}`, pem);

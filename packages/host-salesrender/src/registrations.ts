@@ -4,7 +4,7 @@
  */
 import { and, eq, isNull } from "drizzle-orm";
 import type { Database, HostRuntime, SecretBox, Tenant } from "@switchboard/core";
-import { registrations } from "@switchboard/core/internal";
+import { coreTables } from "@switchboard/core/internal";
 import { salesRenderTenantKey, type PluginReference } from "./reference.js";
 import type { RegistrationInput, RegistrationRefusal, RegistrationWrites } from "./registration-writes.js";
 import { SqliteRegistrationWrites } from "./sqlite-registration-writes.js";
@@ -24,6 +24,8 @@ export interface RegistrationSecrets {
   /** Issuer origin the tenant is pinned to; null until a legacy row adopts one. */
   issuer: string | null;
 }
+
+type RegistrationRow = (typeof coreTables.sqlite.registrations)["$inferSelect"];
 
 /** `scheme://host[:port]` of a URL, or undefined when it is not one. */
 function originOf(uri: string): string | undefined {
@@ -45,6 +47,7 @@ export class RegistrationStore {
   /** Registrations stored so far: a read that saw one land meanwhile does not cache what it read. */
   private registered = 0;
   private readonly writes: RegistrationWrites;
+  private readonly table;
 
   constructor(
     private readonly db: Database,
@@ -52,6 +55,7 @@ export class RegistrationStore {
     private readonly tenants: HostRuntime["tenants"],
     writes?: RegistrationWrites,
   ) {
+    this.table = coreTables.for(db).registrations;
     this.writes = writes ?? new SqliteRegistrationWrites(db, box);
   }
 
@@ -61,19 +65,19 @@ export class RegistrationStore {
    */
   async pinLegacyIssuers(): Promise<number> {
     const legacy = await this.db
-      .select({ tenantId: registrations.tenantId, clusterUri: registrations.clusterUri })
-      .from(registrations)
-      .where(isNull(registrations.issuer));
+      .select({ tenantId: this.table.tenantId, clusterUri: this.table.clusterUri })
+      .from(this.table)
+      .where(isNull(this.table.issuer));
     let pinned = 0;
     for (const row of legacy) {
       const issuer = originOf(row.clusterUri);
       if (!issuer) continue;
       // Only a row still without one: a registration that came meanwhile keeps the issuer it set.
       const changed = await this.db
-        .update(registrations)
+        .update(this.table)
         .set({ issuer })
-        .where(and(eq(registrations.tenantId, row.tenantId), isNull(registrations.issuer)))
-        .returning({ tenantId: registrations.tenantId });
+        .where(and(eq(this.table.tenantId, row.tenantId), isNull(this.table.issuer)))
+        .returning({ tenantId: this.table.tenantId });
       pinned += changed.length;
     }
     return pinned;
@@ -118,7 +122,7 @@ export class RegistrationStore {
     const cached = this.secrets.get(tenantId);
     if (cached) return cached;
     const before = this.registered;
-    const [row] = await this.db.select().from(registrations).where(eq(registrations.tenantId, tenantId)).limit(1);
+    const [row] = await this.db.select().from(this.table).where(eq(this.table.tenantId, tenantId)).limit(1);
     const creds = row && this.open(row);
     if (creds && this.registered === before) this.secrets.set(tenantId, creds);
     return creds;
@@ -131,13 +135,13 @@ export class RegistrationStore {
   credentialsNow(tenantId: number): RegistrationSecrets | undefined {
     const cached = this.secrets.get(tenantId);
     if (cached) return cached;
-    const row = this.db.select().from(registrations).where(eq(registrations.tenantId, tenantId)).get();
+    const row = this.db.select().from(this.table).where(eq(this.table.tenantId, tenantId)).get();
     const creds = row && this.open(row);
     if (creds) this.secrets.set(tenantId, creds);
     return creds;
   }
 
-  private open(row: typeof registrations.$inferSelect): RegistrationSecrets {
+  private open(row: RegistrationRow): RegistrationSecrets {
     // Cached because every delivery signs with it; registration replaces it.
     return {
       ref: { companyId: row.companyId, pluginAlias: row.pluginAlias, pluginId: row.pluginId },

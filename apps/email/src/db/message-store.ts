@@ -4,7 +4,8 @@
  */
 import { tenantRows, type Database } from "@switchboard/core";
 import { and, desc, eq, isNotNull, isNull, or, sql } from "drizzle-orm";
-import { emailMessages } from "./schema.js";
+import type { emailMessages } from "./schema.js";
+import { emailTables } from "./schema.js";
 
 /** One stored message. Ids are kept without angle brackets. */
 export interface StoredMessage {
@@ -25,13 +26,19 @@ export interface StoredMessage {
 
 type Row = typeof emailMessages.$inferSelect;
 
-// Newest first; rowid breaks ties between messages stored in the same millisecond. (SQLite's
-// rowid: PostgreSQL has none, so its table needs an insertion-order column for the same tie-break.)
-const NEWEST = [desc(emailMessages.createdAt), desc(sql`rowid`)];
-
-/** Reads and writes `email_messages` (portable: drizzle's query builder, awaited; see NEWEST). */
+/** Reads and writes `email_messages` (portable: drizzle's query builder, awaited; see `newest`). */
 export class MessageStore {
-  constructor(private readonly db: Database) {}
+  private readonly table;
+  /**
+   * Newest first; rowid breaks ties between messages stored in the same millisecond. (SQLite's
+   * rowid: PostgreSQL has none, so its table needs an insertion-order column for the same tie-break.)
+   */
+  private readonly newest;
+
+  constructor(private readonly db: Database) {
+    this.table = emailTables.for(db).emailMessages;
+    this.newest = [desc(this.table.createdAt), desc(sql`rowid`)];
+  }
 
   /** Records a message; a Message-ID already stored for the tenant is left as it is. */
   async insert(tenantId: number, message: StoredMessage): Promise<void> {
@@ -51,7 +58,7 @@ export class MessageStore {
   private insertQuery(tenantId: number, message: StoredMessage) {
     const { references, ...columns } = message;
     return this.db
-      .insert(emailMessages)
+      .insert(this.table)
       .values({ tenantId, ...columns, refs: references.join(" ") })
       .onConflictDoNothing();
   }
@@ -60,8 +67,8 @@ export class MessageStore {
   async get(tenantId: number, messageId: string): Promise<StoredMessage | undefined> {
     const [row] = await this.db
       .select()
-      .from(emailMessages)
-      .where(and(tenantRows(emailMessages, tenantId), eq(emailMessages.messageId, messageId)))
+      .from(this.table)
+      .where(and(tenantRows(this.table, tenantId), eq(this.table.messageId, messageId)))
       .limit(1);
     return row && toMessage(row);
   }
@@ -71,12 +78,12 @@ export class MessageStore {
    * chat yet; with `null`, any.
    */
   async latest(tenantId: number, contact: string, chatId: string | null): Promise<StoredMessage | undefined> {
-    const inChat = chatId === null ? undefined : or(eq(emailMessages.chatId, chatId), isNull(emailMessages.chatId));
+    const inChat = chatId === null ? undefined : or(eq(this.table.chatId, chatId), isNull(this.table.chatId));
     const [row] = await this.db
       .select()
-      .from(emailMessages)
-      .where(and(tenantRows(emailMessages, tenantId), eq(emailMessages.contact, contact), inChat))
-      .orderBy(...NEWEST)
+      .from(this.table)
+      .where(and(tenantRows(this.table, tenantId), eq(this.table.contact, contact), inChat))
+      .orderBy(...this.newest)
       .limit(1);
     return row && toMessage(row);
   }
@@ -84,12 +91,10 @@ export class MessageStore {
   /** The newest CRM chat id known for a thread. */
   async threadChatId(tenantId: number, threadId: string): Promise<string | null> {
     const [row] = await this.db
-      .select({ chatId: emailMessages.chatId })
-      .from(emailMessages)
-      .where(
-        and(tenantRows(emailMessages, tenantId), eq(emailMessages.threadId, threadId), isNotNull(emailMessages.chatId)),
-      )
-      .orderBy(...NEWEST)
+      .select({ chatId: this.table.chatId })
+      .from(this.table)
+      .where(and(tenantRows(this.table, tenantId), eq(this.table.threadId, threadId), isNotNull(this.table.chatId)))
+      .orderBy(...this.newest)
       .limit(1);
     return row?.chatId ?? null;
   }
@@ -97,11 +102,9 @@ export class MessageStore {
   /** Gives a thread's messages that have no chat yet the chat the CRM answered it in. */
   async adoptThread(tenantId: number, threadId: string, chatId: string): Promise<void> {
     await this.db
-      .update(emailMessages)
+      .update(this.table)
       .set({ chatId })
-      .where(
-        and(tenantRows(emailMessages, tenantId), eq(emailMessages.threadId, threadId), isNull(emailMessages.chatId)),
-      );
+      .where(and(tenantRows(this.table, tenantId), eq(this.table.threadId, threadId), isNull(this.table.chatId)));
   }
 }
 

@@ -7,7 +7,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { tenantRows, type GatewayRuntime } from "@switchboard/core";
 import { eq, isNull } from "drizzle-orm";
-import { emailInboundTokens } from "./schema.js";
+import { emailTables } from "./schema.js";
 
 function hashOf(token: string): string {
   return createHash("sha256").update(token).digest("hex");
@@ -17,23 +17,25 @@ function hashOf(token: string): string {
 export class TokenStore {
   private readonly db: GatewayRuntime["db"];
   private readonly box: GatewayRuntime["secrets"];
+  private readonly table;
 
   constructor(runtime: Pick<GatewayRuntime, "db" | "secrets">) {
     this.db = runtime.db;
     this.box = runtime.secrets;
+    this.table = emailTables.for(this.db).emailInboundTokens;
   }
 
   /** Fills the hash of tokens stored before it existed (once, at start); resolves how many. */
   async hashUnhashed(): Promise<number> {
     const unhashed = await this.db
-      .select({ token: emailInboundTokens.token, tenantId: emailInboundTokens.tenantId })
-      .from(emailInboundTokens)
-      .where(isNull(emailInboundTokens.tokenHash));
+      .select({ token: this.table.token, tenantId: this.table.tenantId })
+      .from(this.table)
+      .where(isNull(this.table.tokenHash));
     for (const { token, tenantId } of unhashed) {
       await this.db
-        .update(emailInboundTokens)
+        .update(this.table)
         .set({ tokenHash: hashOf(this.box.open(token)) })
-        .where(tenantRows(emailInboundTokens, tenantId));
+        .where(tenantRows(this.table, tenantId));
     }
     return unhashed.length;
   }
@@ -45,7 +47,7 @@ export class TokenStore {
     const token = randomBytes(24).toString("base64url");
     // Two first uses at once (or two replicas): one row wins, and both answer the one stored.
     await this.db
-      .insert(emailInboundTokens)
+      .insert(this.table)
       .values({ tenantId, token: this.box.seal(token), tokenHash: hashOf(token), createdAt: Date.now() })
       .onConflictDoNothing();
     const stored = await this.stored(tenantId);
@@ -57,9 +59,9 @@ export class TokenStore {
   /** The tenant a token belongs to. */
   async findTenantId(token: string): Promise<number | undefined> {
     const [row] = await this.db
-      .select({ tenantId: emailInboundTokens.tenantId })
-      .from(emailInboundTokens)
-      .where(eq(emailInboundTokens.tokenHash, hashOf(token)))
+      .select({ tenantId: this.table.tenantId })
+      .from(this.table)
+      .where(eq(this.table.tokenHash, hashOf(token)))
       .limit(1);
     return row?.tenantId;
   }
@@ -70,17 +72,17 @@ export class TokenStore {
    */
   findTenantIdNow(token: string): number | undefined {
     return this.db
-      .select({ tenantId: emailInboundTokens.tenantId })
-      .from(emailInboundTokens)
-      .where(eq(emailInboundTokens.tokenHash, hashOf(token)))
+      .select({ tenantId: this.table.tenantId })
+      .from(this.table)
+      .where(eq(this.table.tokenHash, hashOf(token)))
       .get()?.tenantId;
   }
 
   private async stored(tenantId: number): Promise<string | undefined> {
     const [row] = await this.db
-      .select({ token: emailInboundTokens.token })
-      .from(emailInboundTokens)
-      .where(tenantRows(emailInboundTokens, tenantId))
+      .select({ token: this.table.token })
+      .from(this.table)
+      .where(tenantRows(this.table, tenantId))
       .limit(1);
     return row && this.box.open(row.token);
   }
