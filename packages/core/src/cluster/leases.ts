@@ -11,7 +11,7 @@
  *   that work) before its lease ran out. So the worker puts the tenant's leased rows back in the
  *   queue at once (no waiting for their send lease: a later message of the chat would overtake
  *   them), starts the tenant's rate limits empty, and looks at its due work. `owns` turns true
- *   only after every acquire callback settled.
+ *   only after every acquire callback settled; then `onOwned` is told (look at the work now).
  * - `onRelease`: the tenant is no longer ours. For `rebalance` and `stop` the worker stops
  *   claiming (owns is false already) and resolves once the tenant's work in flight finished: only
  *   then is the shard given back. For `fenced` it aborts that work at once (nothing waits for it).
@@ -39,6 +39,9 @@ export interface AcquiredLease {
 /** Called when a tenant becomes ours; `owns` turns true once every such callback settled. */
 export type AcquireCallback = (tenantId: number, lease: AcquiredLease) => void | Promise<void>;
 
+/** Called once a tenant acquired is owned (`owns` just turned true): the moment to look at its work. */
+export type OwnedCallback = (tenantId: number) => void;
+
 /** Called when a tenant stops being ours; for `rebalance`/`stop` the shard is given back once it resolves. */
 export type ReleaseCallback = (tenantId: number, reason: ReleaseReason) => void | Promise<void>;
 
@@ -50,6 +53,10 @@ export interface Leases {
   owns(tenantId: number): boolean;
   /** Subscribes to tenants becoming ours (before `start`, to hear of every one); answers the unsubscribe. */
   onAcquire(callback: AcquireCallback): () => void;
+  /** Subscribes to tenants turning owned, right after their acquire callbacks settled; answers the unsubscribe. */
+  onOwned(callback: OwnedCallback): () => void;
+  /** The tenants owned right now, or null when this process owns every tenant (alone on its database). */
+  ownedTenants(): number[] | null;
   /** Subscribes to tenants stopping being ours; answers the unsubscribe. */
   onRelease(callback: ReleaseCallback): () => void;
   /** Joins the replicas and takes this process's share of the tenants. */

@@ -48,7 +48,14 @@ import { hostname } from "node:os";
 import type pg from "pg";
 import type { Logger } from "pino";
 import { fairShare, type ReplicaLoad } from "./fair-share.js";
-import type { AcquireCallback, AcquiredLease, Leases, ReleaseCallback, ReleaseReason } from "./leases.js";
+import type {
+  AcquireCallback,
+  AcquiredLease,
+  Leases,
+  OwnedCallback,
+  ReleaseCallback,
+  ReleaseReason,
+} from "./leases.js";
 import { notifyChannel, type Notifier } from "./notifier.js";
 import { notifyQuery } from "./notify-sql.js";
 
@@ -143,6 +150,7 @@ export class PgLeases implements Leases {
   private readonly shards = new Map<number, Shard>();
   private readonly acquireCallbacks = new Set<AcquireCallback>();
   private readonly releaseCallbacks = new Set<ReleaseCallback>();
+  private readonly ownedCallbacks = new Set<OwnedCallback>();
   private readonly drains = new Set<Promise<void>>();
   private readonly now: () => number;
   private readonly leaseMs: number;
@@ -181,6 +189,11 @@ export class PgLeases implements Leases {
   onAcquire(callback: AcquireCallback): () => void {
     this.acquireCallbacks.add(callback);
     return () => this.acquireCallbacks.delete(callback);
+  }
+
+  onOwned(callback: OwnedCallback): () => void {
+    this.ownedCallbacks.add(callback);
+    return () => this.ownedCallbacks.delete(callback);
   }
 
   onRelease(callback: ReleaseCallback): () => void {
@@ -357,7 +370,15 @@ export class PgLeases implements Leases {
     if (this.shards.get(shard.tenantId) !== shard) return;
     const failure = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
     if (!failure) {
-      if (shard.state === "acquiring") shard.state = "owned";
+      if (shard.state !== "acquiring") return;
+      shard.state = "owned";
+      for (const callback of this.ownedCallbacks) {
+        try {
+          callback(shard.tenantId);
+        } catch (error) {
+          this.options.logger.error({ err: error, tenantId: shard.tenantId }, "leases: an owned callback failed");
+        }
+      }
       return;
     }
     // Not ready to work for it: give it back so that a round (here or elsewhere) tries again.

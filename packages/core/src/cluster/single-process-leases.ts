@@ -3,7 +3,7 @@
  * (SQLite, where a second process is refused at start): it owns every tenant, always, so nothing
  * is ever acquired or released.
  */
-import type { AcquireCallback, Leases, ReleaseCallback } from "./leases.js";
+import type { AcquireCallback, Leases, OwnedCallback, ReleaseCallback } from "./leases.js";
 
 /** Owns every tenant for as long as the process runs. */
 export class SingleProcessLeases implements Leases {
@@ -15,6 +15,14 @@ export class SingleProcessLeases implements Leases {
 
   onAcquire(_callback: AcquireCallback): () => void {
     return () => undefined;
+  }
+
+  onOwned(_callback: OwnedCallback): () => void {
+    return () => undefined;
+  }
+
+  ownedTenants(): null {
+    return null;
   }
 
   onRelease(_callback: ReleaseCallback): () => void {

@@ -213,6 +213,33 @@ describe.each(kinds)("OutgoingStore contract: $name", (kind) => {
       expect(await store.releaseExpired(NOW + 1000, [a2!.id, b1!.id])).toEqual({ tenantIds: [], nextLease: null });
       expect((await store.claimDue(A, NOW + 1000, LEASE, 10)).map((r) => r.crm_message_id)).toEqual(["a1"]);
     });
+
+    it("only the tenants given (a replica's own), and the next lease among theirs", async () => {
+      await open();
+      await store.insertAll([queued(A, "a1"), queued(B, "b1")], NOW);
+      const [a1] = await store.claimDue(A, NOW, NOW + 100, 10);
+      const [b1] = await store.claimDue(B, NOW, NOW + 200, 10);
+      expect(await store.releaseExpired(NOW + 500, [], [B])).toEqual({ tenantIds: [B], nextLease: null });
+      expect(await t.row(a1!.id)).toMatchObject({ state: "leased" });
+      expect(await t.row(b1!.id)).toMatchObject({ state: "queued", lease_until: null, attempts: 1 });
+      expect(await store.releaseExpired(NOW + 50, [], [A])).toEqual({ tenantIds: [], nextLease: NOW + 100 });
+    });
+  });
+
+  describe("releaseLeased", () => {
+    it("puts every leased row of one tenant back at once, lease or not, except the running ones; attempts kept", async () => {
+      await open();
+      await store.insertAll([queued(A, "a1"), queued(A, "a2"), queued(A, "a3"), queued(B, "b1")], NOW);
+      const [a1, a2] = await store.claimDue(A, NOW, LEASE, 2);
+      const [b1] = await store.claimDue(B, NOW, LEASE, 10);
+      expect(await store.releaseLeased(A, [a2!.id])).toBe(1);
+      expect(await t.row(a1!.id)).toMatchObject({ state: "queued", lease_until: null, attempts: 1 });
+      expect(await t.row(a2!.id)).toMatchObject({ state: "leased" });
+      expect(await t.row(b1!.id)).toMatchObject({ state: "leased" });
+      // Oldest first again: the chat's first message goes before the ones behind it.
+      expect((await store.claimDue(A, NOW, LEASE, 10)).map((r) => r.crm_message_id)).toEqual(["a1", "a3"]);
+      expect(await store.releaseLeased(B, [])).toBe(1);
+    });
   });
 
   describe("sent, failed and statuses", () => {

@@ -100,8 +100,15 @@ export interface OutgoingStore {
   /**
    * Puts leased rows whose lease ran out, and whose send is not in `running` (this process's
    * sends, still going whatever their lease says), back in the queue; their attempts stay counted.
+   * `tenantIds`: only these tenants' rows (a replica's own tenants; default every tenant's).
    */
-  releaseExpired(now: number, running: readonly number[]): Promise<ReleasedLeases>;
+  releaseExpired(now: number, running: readonly number[], tenantIds?: readonly number[]): Promise<ReleasedLeases>;
+  /**
+   * Puts every leased row of the tenant back in the queue at once, but those in `running`: this
+   * replica just acquired the tenant and nobody else runs its work (their attempts stay counted);
+   * answers how many went back.
+   */
+  releaseLeased(tenantId: number, running: readonly number[]): Promise<number>;
   /** Leases up to `limit` of the tenant's due rows, oldest first, counting an attempt each (one atomic statement). */
   claimDue(tenantId: number, now: number, leaseUntil: number, limit: number): Promise<OutgoingRow[]>;
   /** Puts claimed rows back without counting their attempts (rate-limited, waiting, or shutting down). */

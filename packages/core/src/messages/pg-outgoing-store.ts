@@ -162,16 +162,22 @@ export class PgOutgoingStore implements OutgoingStore {
     return inserted ? "queued" : "repeated";
   }
 
-  async releaseExpired(now: number, running: readonly number[]): Promise<ReleasedLeases> {
+  async releaseExpired(
+    now: number,
+    running: readonly number[],
+    tenantIds?: readonly number[],
+  ): Promise<ReleasedLeases> {
     const { rows } = await this.pool.query<{ tenant_ids: number[]; next_lease: number | null }>({
       name: "outgoing-release-expired",
       // A send of this process that outlives its lease is still running: never hand it out twice.
       // Rows of a process that died mid-send go back to the queue (their attempt stays counted).
       // The outer SELECT reads the table as it was before the UPDATE: the rows it released are
       // those with an expired lease, so the next lease to check is among the unexpired ones.
+      // With replicas only the tenants this one owns ($3; NULL: every tenant).
       text: `WITH expired AS (
                SELECT id FROM outgoing
                WHERE state = 'leased' AND lease_until <= $1 AND NOT (id = ANY($2::bigint[]))
+                 AND ($3::int[] IS NULL OR tenant_id = ANY($3::int[]))
                FOR UPDATE SKIP LOCKED),
              released AS (
                UPDATE outgoing o SET state = 'queued', lease_until = NULL
@@ -179,11 +185,22 @@ export class PgOutgoingStore implements OutgoingStore {
                RETURNING o.tenant_id)
              SELECT (SELECT COALESCE(array_agg(tenant_id), '{}') FROM released) AS tenant_ids,
                     (SELECT MIN(lease_until) FROM outgoing
-                     WHERE state = 'leased' AND lease_until > $1 AND NOT (id = ANY($2::bigint[]))) AS next_lease`,
-      values: [now, running],
+                     WHERE state = 'leased' AND lease_until > $1 AND NOT (id = ANY($2::bigint[]))
+                       AND ($3::int[] IS NULL OR tenant_id = ANY($3::int[]))) AS next_lease`,
+      values: [now, running, tenantIds ?? null],
       types: PG_NUMBERS,
     });
     return { tenantIds: rows[0]!.tenant_ids, nextLease: rows[0]!.next_lease };
+  }
+
+  async releaseLeased(tenantId: number, running: readonly number[]): Promise<number> {
+    const { rowCount } = await this.pool.query({
+      name: "outgoing-release-leased",
+      text: `UPDATE outgoing SET state = 'queued', lease_until = NULL
+             WHERE state = 'leased' AND tenant_id = $1 AND NOT (id = ANY($2::bigint[]))`,
+      values: [tenantId, running],
+    });
+    return rowCount ?? 0;
   }
 
   async claimDue(tenantId: number, now: number, leaseUntil: number, limit: number): Promise<OutgoingRow[]> {

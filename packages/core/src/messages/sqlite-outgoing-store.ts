@@ -52,6 +52,8 @@ interface QueueStatements {
     ]
   >;
   releaseExpired: Statement<{ now: number; running: string }, TenantRow>;
+  releaseExpiredOf: Statement<{ now: number; running: string; tenants: string }, TenantRow>;
+  releaseLeased: Statement<{ tenantId: number; running: string }>;
   claimDue: Statement<
     { tenantId: number; now: number; leaseUntil: number; limit: number },
     OutgoingRow & { due_at: number }
@@ -63,6 +65,7 @@ interface QueueStatements {
   tenantNextDue: Statement<{ tenantId: number }, EarliestRow>;
   queuedTenants: Statement<[], QueuedTenantRow>;
   nextLease: Statement<[running: string], EarliestRow>;
+  nextLeaseOf: Statement<[running: string, tenants: string], EarliestRow>;
   findOutgoing: Statement<
     [tenantId: number, channelMessageId: string],
     Pick<RowOf<typeof outgoing>, "payload" | "crm_message_id">
@@ -104,6 +107,16 @@ export class SqliteOutgoingStore implements OutgoingStore {
          WHERE state = 'leased' AND lease_until <= @now AND id NOT IN (SELECT value FROM json_each(@running))
          RETURNING tenant_id`,
       ),
+      releaseExpiredOf: sqlite.prepare(
+        `UPDATE outgoing SET state = 'queued', lease_until = NULL
+         WHERE state = 'leased' AND lease_until <= @now AND id NOT IN (SELECT value FROM json_each(@running))
+           AND tenant_id IN (SELECT value FROM json_each(@tenants))
+         RETURNING tenant_id`,
+      ),
+      releaseLeased: sqlite.prepare(
+        `UPDATE outgoing SET state = 'queued', lease_until = NULL
+         WHERE state = 'leased' AND tenant_id = @tenantId AND id NOT IN (SELECT value FROM json_each(@running))`,
+      ),
       // One tenant's due rows, oldest first, through the (state, tenant, next_attempt_at) index.
       claimDue: sqlite.prepare(
         `UPDATE outgoing SET state = 'leased', lease_until = @leaseUntil, attempts = attempts + 1
@@ -133,6 +146,10 @@ export class SqliteOutgoingStore implements OutgoingStore {
       // Leases of this process's running sends are not "expired work", whatever their time says.
       nextLease: sqlite.prepare(
         `SELECT MIN(lease_until) AS t FROM outgoing WHERE state = 'leased' AND id NOT IN (SELECT value FROM json_each(?))`,
+      ),
+      nextLeaseOf: sqlite.prepare(
+        `SELECT MIN(lease_until) AS t FROM outgoing WHERE state = 'leased' AND id NOT IN (SELECT value FROM json_each(?))
+           AND tenant_id IN (SELECT value FROM json_each(?))`,
       ),
       findOutgoing: sqlite.prepare(
         `SELECT o.payload, o.crm_message_id FROM outgoing_parts p JOIN outgoing o ON o.id = p.outgoing_id
@@ -337,10 +354,23 @@ export class SqliteOutgoingStore implements OutgoingStore {
     return this.insertTx(items, now);
   }
 
-  async releaseExpired(now: number, running: readonly number[]): Promise<ReleasedLeases> {
+  async releaseExpired(
+    now: number,
+    running: readonly number[],
+    tenantIds?: readonly number[],
+  ): Promise<ReleasedLeases> {
     const ids = JSON.stringify(running);
-    const tenantIds = this.stmt.releaseExpired.all({ now, running: ids }).map((row) => row.tenant_id);
-    return { tenantIds, nextLease: this.stmt.nextLease.get(ids)!.t };
+    if (tenantIds) {
+      const tenants = JSON.stringify(tenantIds);
+      const released = this.stmt.releaseExpiredOf.all({ now, running: ids, tenants }).map((row) => row.tenant_id);
+      return { tenantIds: released, nextLease: this.stmt.nextLeaseOf.get(ids, tenants)!.t };
+    }
+    const released = this.stmt.releaseExpired.all({ now, running: ids }).map((row) => row.tenant_id);
+    return { tenantIds: released, nextLease: this.stmt.nextLease.get(ids)!.t };
+  }
+
+  async releaseLeased(tenantId: number, running: readonly number[]): Promise<number> {
+    return this.stmt.releaseLeased.run({ tenantId, running: JSON.stringify(running) }).changes;
   }
 
   async claimDue(tenantId: number, now: number, leaseUntil: number, limit: number): Promise<OutgoingRow[]> {

@@ -4,6 +4,7 @@
  * expire (default 24 h).
  */
 import type { Logger } from "pino";
+import type { Leases } from "../cluster/leases.js";
 import type { StorageHealth } from "../db/storage-health.js";
 import type { CoreConfig } from "../env.js";
 import { MIN_ATTEMPTS_BEFORE_EXPIRY, retryDelay } from "../worker/backoff.js";
@@ -37,6 +38,8 @@ export class CrmOutbox {
       clock: Clock;
       /** Where writes refused by the database are reported and waited out. */
       storage: StorageHealth;
+      /** The tenants this replica delivers for (default: every tenant, a process alone on its database). */
+      leases?: Leases;
     },
   ) {
     const store = deps.store;
@@ -47,6 +50,7 @@ export class CrmOutbox {
       clock: deps.clock,
       logger: deps.logger,
       storage: deps.storage,
+      ...(deps.leases ? { leases: deps.leases } : {}),
       pending: () => store.pendingTenants(),
       groupOf: (turn) => this.groupOf(turn.owner),
       take: (turn, room, now, claim) => this.take(turn, room, now, claim),
@@ -64,6 +68,11 @@ export class CrmOutbox {
   wake(tenantId: number): void {
     this.worker.hint(tenantId, this.deps.clock.now());
     this.worker.wake();
+  }
+
+  /** Looks at every owned tenant's stored requests again (the polling backstop); resolves once read. */
+  rescan(): Promise<void> {
+    return this.worker.rescan();
   }
 
   /** Starts delivering what is stored (including what an earlier process left). */
@@ -160,7 +169,7 @@ export class CrmOutbox {
           get logger() {
             return log();
           },
-          signal: this.worker.signal,
+          signal: this.worker.signalOf(row.tenant_id),
         });
         await this.write(() => this.deps.store.remove(row.id));
         if (this.deps.logger.isLevelEnabled("debug")) log().debug({ attempts: row.attempts + 1 }, "delivered to CRM");

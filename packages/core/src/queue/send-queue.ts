@@ -7,6 +7,7 @@
  * outcome to the CRM as a status.
  */
 import type { Logger } from "pino";
+import type { AcquiredLease, Leases } from "../cluster/leases.js";
 import type { StorageHealth } from "../db/storage-health.js";
 import type { CoreConfig } from "../env.js";
 import { ChannelRefusedError, isRetryable } from "../errors.js";
@@ -45,6 +46,8 @@ export interface SendQueueDeps {
   clock: Clock;
   /** Where writes refused by the database are reported and waited out. */
   storage: StorageHealth;
+  /** The tenants this replica sends for (default: every tenant, a process alone on its database). */
+  leases?: Leases;
 }
 
 /** The outgoing message queue with its worker. */
@@ -65,6 +68,8 @@ export class SendQueue {
       clock: deps.clock,
       logger: deps.logger,
       storage: deps.storage,
+      ...(deps.leases ? { leases: deps.leases } : {}),
+      acquired: (tenantId, lease, now) => this.acquired(tenantId, lease, now),
       pending: () => deps.outgoing.queuedTenants(),
       take: (turn, room, now, claim) => this.take(turn, room, now, claim),
       nextDue: (tenantId) => deps.outgoing.tenantNextDue(tenantId),
@@ -155,6 +160,31 @@ export class SendQueue {
     return this.worker.inFlight;
   }
 
+  /** Another replica stored work for the tenant (a `send` notification): looked at now if it is ours. */
+  notified(tenantId: number): void {
+    this.worker.hint(tenantId, this.deps.clock.now());
+    if (this.worker.running) this.worker.wake();
+  }
+
+  /** Looks at every owned tenant's queued work again (the polling backstop); resolves once read. */
+  rescan(): Promise<void> {
+    return this.worker.rescan();
+  }
+
+  /**
+   * The tenant is ours now and nobody else sends for it: its leased rows go back to the queue at
+   * once (a chat's later message must not overtake them while their send lease runs out), and
+   * its rate limits start empty unless nobody ever sent for it (the previous owner's last sends
+   * are unknown here: no burst above the channel's limit at a handover).
+   */
+  private async acquired(tenantId: number, lease: AcquiredLease, now: number): Promise<void> {
+    const running = [...this.runningIds];
+    const released = await this.deps.outgoing.releaseLeased(tenantId, running);
+    if (lease.previous !== "none") this.limits.startEmpty(String(tenantId), now);
+    if (released > 0)
+      this.deps.logger.info({ tenant: tenantId, released, previous: lease.previous }, "took over a tenant's sends");
+  }
+
   /**
    * Puts the rows of a process that died mid-send back in the queue. Expired leases exist only
    * where a process died mid-send, so they are looked for when the earliest foreign lease runs
@@ -162,7 +192,14 @@ export class SendQueue {
    */
   private async releaseExpired(now: number): Promise<void> {
     if (now < this.leaseCheckAt) return;
-    const { tenantIds, nextLease } = await this.deps.outgoing.releaseExpired(now, [...this.runningIds]);
+    // With replicas, only the tenants owned here: another's rows are its owner's to look after.
+    const owned = this.deps.leases?.ownedTenants() ?? null;
+    if (owned && owned.length === 0) return;
+    const { tenantIds, nextLease } = await this.deps.outgoing.releaseExpired(
+      now,
+      [...this.runningIds],
+      ...(owned ? [owned] : []),
+    );
     for (const tenantId of tenantIds) this.worker.hint(tenantId, now);
     this.leaseCheckAt = nextLease === null ? Infinity : Math.max(nextLease, now + 1000);
   }
@@ -179,6 +216,11 @@ export class SendQueue {
   ): Promise<TurnOutcome> {
     const leaseUntil = now + this.deps.config.send.leaseMs;
     const rows = await this.deps.outgoing.claimDue(turn.owner, now, leaseUntil, room);
+    if (rows.length > 0 && !this.worker.owns(turn.owner)) {
+      // Lost the tenant while claiming: its rows go back for the next owner, attempts not counted.
+      await this.deps.outgoing.deferAll(rows.map((row) => ({ id: row.id, at: now })));
+      return "drained";
+    }
     const deferred: DeferredRow[] = [];
     for (const row of rows) {
       const waitsUntil = await this.waitsUntil(row, now);
@@ -228,7 +270,7 @@ export class SendQueue {
           get logger() {
             return logger();
           },
-          signal: this.worker.signal,
+          signal: this.worker.signalOf(row.tenant_id),
           parts: openSendParts(this.deps.outgoing, row.tenant_id, row.id),
         },
         { ...message, queueId: row.id, attempt: row.attempts },
@@ -281,7 +323,7 @@ export class SendQueue {
         get logger() {
           return logger();
         },
-        signal: this.worker.signal,
+        signal: this.worker.signalOf(row.tenant_id),
       };
       if (action === "edit") {
         if (!this.deps.edit)
@@ -359,7 +401,7 @@ export class SendQueue {
     const now = this.deps.clock.now();
     const exhausted =
       row.attempts >= maxAttempts || (now - row.created_at >= maxAgeMs && row.attempts >= MIN_ATTEMPTS_BEFORE_EXPIRY);
-    if (isRetryable(error) && !exhausted && this.worker.running) {
+    if (isRetryable(error) && !exhausted && this.worker.running && this.worker.owns(row.tenant_id)) {
       const delay = retryDelay(error, row.attempts, this.deps.config.retry);
       await this.deps.outgoing.retry(row.id, now + delay, reason.slice(0, 1000));
       this.worker.hint(row.tenant_id, now + delay);
@@ -367,7 +409,8 @@ export class SendQueue {
       return;
     }
     if (isRetryable(error) && !exhausted) {
-      // Shutting down: leave it queued for the next process, attempt not wasted.
+      // Shutting down, or the tenant went to another replica: leave it queued for the next
+      // process, attempt not wasted.
       await this.deps.outgoing.deferAll([{ id: row.id, at: now }]);
       return;
     }

@@ -72,6 +72,11 @@ export class FairShare<R> {
     return turns;
   }
 
+  /** Drops what is known of `key` (its work is no longer this worker's to claim); a later hint brings it back. */
+  forget(key: string): void {
+    this.owners.delete(key);
+  }
+
   /** Moves `key` to the back of the turn order. */
   served(key: string): void {
     const owner = this.owners.get(key);

@@ -3,8 +3,15 @@
  * outbox): a pump the waker runs, round-robin claims of due work tenant by tenant into the free
  * slots, the count of work in flight, start and stop. The jobs' store calls may be asynchronous;
  * the pump awaits them and never runs two fills at once (a wake-up during a fill runs one more).
+ *
+ * With replicas (the jobs' `leases`), a tenant's work is claimed only while this process owns the
+ * tenant: hints for other tenants are dropped, a tenant acquired is looked at as soon as it is
+ * owned, and a tenant released stops being claimed; the release resolves once its claim in
+ * progress and its work in flight finished (a handover: the next owner starts from a quiet
+ * tenant), or, when the lease was lost (`fenced`), its work in flight is aborted at once.
  */
 import type { Logger } from "pino";
+import type { AcquiredLease, Leases, ReleaseReason } from "../cluster/leases.js";
 import { isStorageUnavailable, type StorageHealth } from "../db/storage-health.js";
 import type { TenantRow } from "../db/tenant-rows.js";
 import { backoffDelay, WORKER_RETRY } from "./backoff.js";
@@ -28,6 +35,14 @@ export interface WorkerJobs<T> {
   logger: Logger;
   /** Where a database refusing the claims is reported. */
   storage: Pick<StorageHealth, "failed">;
+  /** Which tenants this process may claim work of (default: every tenant). */
+  leases?: Leases;
+  /**
+   * A tenant was acquired from another replica (or for the first time): get ready to work for it
+   * (the queue puts its leased rows back, starts its rate limits empty). Its work is looked at
+   * once it is owned; a failure gives the tenant back.
+   */
+  acquired?(tenantId: number, lease: AcquiredLease, now: number): void | Promise<void>;
   /** Tenants with stored work and when it is first due (read at start). */
   pending(): PendingRow[] | Promise<PendingRow[]>;
   /** The group a tenant's work counts against (default: the tenant itself). */
@@ -77,6 +92,13 @@ export class FairWorker<T> {
   /** A fill is running (its store calls awaited); a wake-up meanwhile sets `fillAgain`. */
   private filling = false;
   private fillAgain = false;
+  /** The tenant whose `take` is running, if any (a release waits for it). */
+  private taking: number | undefined;
+  /** Per tenant: aborted when its lease is lost (or at `stop`), so its work in flight ends now. */
+  private readonly tenantAborts = new Map<number, AbortController>();
+  /** Releases waiting for a tenant to be quiet (no take running, nothing in flight). */
+  private readonly quietWaiters = new Map<number, Array<() => void>>();
+  private unsubscribe: Array<() => void> = [];
 
   constructor(private readonly jobs: WorkerJobs<T>) {
     this.fair = new FairShare(Math.min(jobs.groupLimit, jobs.concurrency));
@@ -103,9 +125,40 @@ export class FairWorker<T> {
     return this.perTenant.get(turn.key) ?? 0;
   }
 
-  /** Work of the tenant may be due from `at` on (call for every write that schedules work). */
+  /**
+   * Aborted when `stop` gives up waiting for work in flight, or when the tenant's lease is lost
+   * (another replica may take its work): what the tenant's work passes on to its requests.
+   */
+  signalOf(tenantId: number): AbortSignal {
+    if (!this.jobs.leases) return this.signal;
+    let controller = this.tenantAborts.get(tenantId);
+    if (!controller || (controller.signal.aborted && this.owns(tenantId))) {
+      controller = new AbortController();
+      if (this.abortController.signal.aborted) controller.abort(this.abortController.signal.reason);
+      this.tenantAborts.set(tenantId, controller);
+    }
+    return controller.signal;
+  }
+
+  /** True while this process may claim the tenant's work. */
+  owns(tenantId: number): boolean {
+    return this.jobs.leases?.owns(tenantId) ?? true;
+  }
+
+  /** Work of the tenant may be due from `at` on (call for every write that schedules work); ignored for tenants not owned. */
   hint(tenantId: number, at: number): void {
+    if (!this.owns(tenantId)) return;
     this.fair.hint(String(tenantId), tenantId, at);
+  }
+
+  /**
+   * Looks at every tenant's stored work again (the polling backstop, and what a replica may have
+   * missed while its notifications were down); resolves once it was read.
+   */
+  async rescan(): Promise<void> {
+    if (!this.active) return;
+    for (const row of await this.jobs.pending()) this.hint(row.tenant_id, row.t);
+    this.waker.wake();
   }
 
   /** Runs the pump on the next turn of the event loop. */
@@ -115,9 +168,13 @@ export class FairWorker<T> {
 
   /** Starts working through what is stored (including what an earlier process left); resolves once that was read. */
   async start(): Promise<void> {
+    this.subscribe();
     for (const row of await this.jobs.pending()) this.hint(row.tenant_id, row.t);
     this.active = true;
-    if (this.abortController.signal.aborted) this.abortController = new AbortController();
+    if (this.abortController.signal.aborted) {
+      this.abortController = new AbortController();
+      this.tenantAborts.clear();
+    }
     this.waker.wake();
   }
 
@@ -126,7 +183,53 @@ export class FairWorker<T> {
     this.active = false;
     this.waker.cancel();
     await this.inflight.drained(timeoutMs);
-    this.abortController.abort(new Error("Gateway is shutting down"));
+    const reason = new Error("Gateway is shutting down");
+    this.abortController.abort(reason);
+    for (const controller of this.tenantAborts.values()) controller.abort(reason);
+    // Releases already waiting (the leases giving everything back) still resolve as the aborted work ends.
+    for (const unsubscribe of this.unsubscribe.splice(0)) unsubscribe();
+  }
+
+  /** Hears of the tenants this process gains and loses (once; kept until `stop`). */
+  private subscribe(): void {
+    const leases = this.jobs.leases;
+    if (!leases || this.unsubscribe.length > 0) return;
+    this.unsubscribe = [
+      leases.onAcquire((tenantId, lease) => this.jobs.acquired?.(tenantId, lease, this.jobs.clock.now())),
+      // Hinted only now: a hint during the acquisition was dropped (the tenant was not owned yet).
+      leases.onOwned((tenantId) => {
+        this.hint(tenantId, this.jobs.clock.now());
+        this.waker.wake();
+      }),
+      leases.onRelease((tenantId, reason) => this.released(tenantId, reason)),
+    ];
+  }
+
+  /** The tenant is no longer ours: nothing more is claimed; resolves once it is quiet (fenced: aborted at once). */
+  private released(tenantId: number, reason: ReleaseReason): Promise<void> | void {
+    this.fair.forget(String(tenantId));
+    if (reason === "fenced") {
+      this.tenantAborts.get(tenantId)?.abort(new Error("This replica lost the tenant's lease"));
+      return;
+    }
+    if (this.isQuiet(tenantId)) return;
+    return new Promise((resolve) => {
+      const waiters = this.quietWaiters.get(tenantId) ?? [];
+      waiters.push(resolve);
+      this.quietWaiters.set(tenantId, waiters);
+    });
+  }
+
+  private isQuiet(tenantId: number): boolean {
+    return this.taking !== tenantId && this.inFlightOf({ key: String(tenantId), owner: tenantId }) === 0;
+  }
+
+  /** Resolves the releases waiting for the tenant, if it is quiet now. */
+  private checkQuiet(tenantId: number): void {
+    const waiters = this.quietWaiters.get(tenantId);
+    if (!waiters || !this.isQuiet(tenantId)) return;
+    this.quietWaiters.delete(tenantId);
+    for (const resolve of waiters) resolve();
   }
 
   private async pump(): Promise<void> {
@@ -183,14 +286,26 @@ export class FairWorker<T> {
         const again: typeof turns = [];
         for (const turn of turns) {
           if (free() <= 0 || !this.active) break;
+          // Released meanwhile (or hinted before): its next owner looks at its work.
+          if (!this.owns(turn.owner)) {
+            this.fair.forget(turn.key);
+            continue;
+          }
           const group = (await this.jobs.groupOf?.(turn)) ?? turn.key;
           const room = Math.min(share, free(), this.fair.room(group));
           if (room <= 0) continue;
-          const outcome = await this.jobs.take(turn, room, now, (item) => {
-            this.fair.start(group);
-            this.count(turn.key, 1);
-            this.launch({ item, turn, group });
-          });
+          this.taking = turn.owner;
+          let outcome: TurnOutcome;
+          try {
+            outcome = await this.jobs.take(turn, room, now, (item) => {
+              this.fair.start(group);
+              this.count(turn.key, 1);
+              this.launch({ item, turn, group });
+            });
+          } finally {
+            this.taking = undefined;
+            this.checkQuiet(turn.owner);
+          }
           this.fair.served(turn.key);
           served.push(turn);
           // A turn that is not drained comes round again; that ends, as every turn either claims
@@ -222,6 +337,7 @@ export class FairWorker<T> {
   private release(claim: Claim<T>): void {
     this.fair.finish(claim.group);
     this.count(claim.turn.key, -1);
+    this.checkQuiet(claim.turn.owner);
   }
 
   private count(key: string, by: 1 | -1): void {

@@ -1,0 +1,202 @@
+/**
+ * Several replicas' send queues on one PostgreSQL: each tenant's messages are sent by the one
+ * replica owning it, woken by NOTIFY from whichever replica stored them; a replica that dies or
+ * stops hands its tenants over with nothing lost, nothing sent twice, per-chat order and the
+ * per-bot limit kept. No test waits for a time: each waits for a condition.
+ */
+import { waitFor } from "@switchboard/testkit";
+import { postgresTestDatabase } from "@switchboard/testkit/postgres";
+import { afterEach, describe, expect, it } from "vitest";
+import type { RateLimitRule } from "../gateway/types.js";
+import {
+  chatMessage,
+  ownersOf,
+  replicaDatabase,
+  settled,
+  startReplicaQueue,
+  type Channel,
+  type Delivered,
+  type ReplicaQueue,
+} from "./test/replica-queues.js";
+
+const db = await postgresTestDatabase();
+/** The polling backstop: an hour, so whatever is sent promptly was woken by a notification. */
+const NO_BACKSTOP = 3_600_000;
+const running: ReplicaQueue[] = [];
+afterEach(async () => {
+  for (const replica of running.splice(0).reverse()) await replica.stop().catch(() => undefined);
+});
+
+async function cluster(
+  names: string[],
+  tenants: number,
+  options: { leaseMs?: number; channel?: (replica: string) => Channel; rateLimits?: RateLimitRule[] } = {},
+) {
+  const url = await db!.server.createDatabase();
+  const { admin, tenantIds } = await replicaDatabase(url, tenants);
+  const delivered: Delivered[] = [];
+  const start = async (name: string) => {
+    const replica = await startReplicaQueue({
+      url,
+      name,
+      leaseMs: options.leaseMs ?? 1500,
+      pollMs: NO_BACKSTOP,
+      delivered,
+      ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
+      ...(options.channel ? { channel: options.channel(name) } : {}),
+    });
+    running.push(replica);
+    return replica;
+  };
+  const replicas: ReplicaQueue[] = [];
+  for (const name of names) replicas.push(await start(name));
+  await waitFor(() => settled(replicas, tenantIds), {
+    timeoutMs: 20_000,
+    message: () => `every tenant one owner: ${JSON.stringify(ownersOf(replicas, tenantIds))}`,
+  });
+  return { url, admin, tenantIds, delivered, replicas, start };
+}
+
+/**
+ * Posts `perChat` messages to each of `chats` chats of every tenant, each message through the next
+ * replica in turn (a balancer), a chat's messages one after the other (accepted in that order).
+ */
+async function post(replicas: ReplicaQueue[], tenantIds: number[], chats: number, perChat: number, tag = "m") {
+  let turn = 0;
+  const sent: Array<{ tenantId: number; contact: string; ids: string[] }> = [];
+  await Promise.all(
+    tenantIds.flatMap((tenantId) =>
+      Array.from({ length: chats }, async (_, c) => {
+        const contact = `t${tenantId}-chat${c}`;
+        const ids: string[] = [];
+        for (let i = 0; i < perChat; i++) {
+          const id = `${contact}-${tag}${i}`;
+          const via = replicas[turn++ % replicas.length]!;
+          expect(await via.queue.enqueue(tenantId, chatMessage(id, contact))).toBe(true);
+          ids.push(id);
+        }
+        sent.push({ tenantId, contact, ids });
+      }),
+    ),
+  );
+  return sent;
+}
+
+/** Every message reached the channel exactly once, each chat's in the order they were accepted. */
+function expectOnceInOrder(delivered: Delivered[], sent: Array<{ contact: string; ids: string[] }>) {
+  const ids = delivered.map((d) => d.crmMessageId);
+  expect(ids.length, "nothing sent twice").toBe(new Set(ids).size);
+  for (const chat of sent) {
+    expect(
+      delivered.filter((d) => d.contact === chat.contact).map((d) => d.crmMessageId),
+      `chat ${chat.contact}`,
+    ).toEqual(chat.ids);
+  }
+}
+
+const total = (sent: Array<{ ids: string[] }>) => sent.reduce((n, chat) => n + chat.ids.length, 0);
+
+describe.skipIf(!db)("send queues of replicas on one PostgreSQL", () => {
+  it.each([2, 3])(
+    "%i replicas: messages posted to every replica are sent once, in chat order, by each tenant's owner, woken by NOTIFY",
+    async (count) => {
+      const names = ["a", "b", "c"].slice(0, count);
+      const { tenantIds, delivered, replicas } = await cluster(names, 4);
+      const acquisitions = replicas.map((r) => r.owned.length);
+      const sent = await post(replicas, tenantIds, 3, 8);
+      // The polling backstop is an hour away and no tenant changed hands: only NOTIFY woke the owners.
+      await waitFor(() => delivered.length >= total(sent), {
+        timeoutMs: 20_000,
+        message: () => `${delivered.length} of ${total(sent)} sent`,
+      });
+      expect(replicas.map((r) => r.owned.length)).toEqual(acquisitions);
+      expectOnceInOrder(delivered, sent);
+      for (const d of delivered) expect(ownersOf(replicas, [d.tenantId])[0]).toEqual([d.replica]);
+      // Fair by tenants: every replica sends for some.
+      expect(new Set(delivered.map((d) => d.replica)).size).toBe(count);
+    },
+  );
+
+  it("a replica killed mid-send (its leases left to run out): its tenants move to the others and everything arrives once", async () => {
+    const leaseMs = 1500;
+    const held = new Set<string>();
+    // The victim's channel hangs (its sends are in flight when it dies, and never reach the channel).
+    const channel = (name: string): Channel =>
+      name === "c"
+        ? (message, signal) =>
+            new Promise((_, reject) => {
+              held.add(message.message.id!);
+              signal.addEventListener("abort", () => reject(signal.reason as Error), { once: true });
+            })
+        : async () => undefined;
+    const { tenantIds, delivered, replicas } = await cluster(["a", "b", "c"], 6, { leaseMs, channel });
+    const [a, b, c] = replicas as [ReplicaQueue, ReplicaQueue, ReplicaQueue];
+    const victims = tenantIds.filter((t) => c.leases.owns(t));
+    expect(victims.length).toBeGreaterThan(0);
+    const sent = await post(replicas, tenantIds, 2, 5);
+    await waitFor(() => held.size > 0, { message: () => "the victim has sends in flight" });
+    await c.kill();
+    const killedAt = performance.now();
+    await waitFor(() => delivered.length >= total(sent), {
+      timeoutMs: 30_000,
+      message: () => `${delivered.length} of ${total(sent)} sent`,
+    });
+    // Within the lease of its death (plus a round of the survivors' leases).
+    const firstTakeover = Math.min(...delivered.filter((d) => victims.includes(d.tenantId)).map((d) => d.at));
+    expect(firstTakeover - killedAt).toBeLessThan(leaseMs * 2);
+    expectOnceInOrder(delivered, sent);
+    expect(delivered.some((d) => d.replica === "c")).toBe(false);
+    expect(settled([a, b], tenantIds)).toBe(true);
+  });
+
+  it("a graceful stop hands a replica's tenants over once its sends in flight finished: nothing twice, chats in order", async () => {
+    const gates: Array<() => void> = [];
+    let holding = true;
+    const channel = (name: string): Channel =>
+      name === "a"
+        ? () => (holding ? new Promise<void>((resolve) => gates.push(resolve)) : Promise.resolve())
+        : async () => undefined;
+    const { tenantIds, delivered, replicas } = await cluster(["a", "b", "c"], 6, { channel });
+    const [a, b, c] = replicas as [ReplicaQueue, ReplicaQueue, ReplicaQueue];
+    const handed = tenantIds.filter((t) => a.leases.owns(t));
+    const sent = await post(replicas, tenantIds, 2, 6);
+    await waitFor(() => gates.length > 0, { message: () => "a has sends in flight" });
+    const stopping = a.stop();
+    holding = false;
+    // While its sends are in flight its tenants stay put, through several lease rounds of b and c
+    // (a tenant given back too early is taken within one, its leased rows sent again).
+    const moved = () => handed.some((t) => b.leases.owns(t) || c.leases.owns(t));
+    await expect(waitFor(moved, { timeoutMs: 1500 })).rejects.toThrow();
+    for (const open of gates.splice(0)) open();
+    await stopping;
+    await waitFor(() => delivered.length >= total(sent), {
+      timeoutMs: 20_000,
+      message: () => `${delivered.length} of ${total(sent)} sent`,
+    });
+    expectOnceInOrder(delivered, sent);
+    expect(settled([b, c], tenantIds)).toBe(true);
+  });
+
+  it("the per-bot limit holds across a handover: the new owner starts the tenant's bucket empty", async () => {
+    // A burst of 10 then 2/s: in any second one bucket lets at most 12 through. A new owner
+    // starting with a full bucket would send another 10 at once.
+    const rule = { scope: "tenant" as const, perSecond: 2, burst: 10 };
+    const { tenantIds, delivered, replicas } = await cluster(["a", "b"], 1, { rateLimits: [rule] });
+    const [tenantId] = tenantIds as [number];
+    const owner = replicas.find((r) => r.leases.owns(tenantId))!;
+    const other = replicas.find((r) => r !== owner)!;
+    const sent = await post(replicas, [tenantId], 1, 16);
+    await waitFor(() => delivered.length >= rule.burst, { message: () => `${delivered.length} sent` });
+    await owner.stop();
+    await waitFor(() => delivered.length >= total(sent), {
+      timeoutMs: 30_000,
+      message: () => `${delivered.length} of ${total(sent)} sent`,
+    });
+    expect(new Set(delivered.map((d) => d.replica))).toEqual(new Set([owner.name, other.name]));
+    expectOnceInOrder(delivered, sent);
+    // The most the channel got in any one second (a window starting at each send).
+    const times = delivered.map((d) => d.at).sort((x, y) => x - y);
+    const busiest = Math.max(...times.map((t) => times.filter((u) => u >= t && u < t + 1000).length));
+    expect(busiest).toBeLessThanOrEqual(rule.burst + rule.perSecond);
+  });
+});
