@@ -70,6 +70,11 @@ export class CrmOutbox {
     this.worker.wake();
   }
 
+  /** Another replica stored requests for the tenant (an `outbox` notification): looked at now if it is ours. */
+  notified(tenantId: number): void {
+    this.wake(tenantId);
+  }
+
   /** Looks at every owned tenant's stored requests again (the polling backstop); resolves once read. */
   rescan(): Promise<void> {
     return this.worker.rescan();

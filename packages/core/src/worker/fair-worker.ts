@@ -153,11 +153,21 @@ export class FairWorker<T> {
 
   /**
    * Looks at every tenant's stored work again (the polling backstop, and what a replica may have
-   * missed while its notifications were down); resolves once it was read.
+   * missed while its notifications were down); resolves once it was read (never rejects: a
+   * database refusing is reported, and the next rescan looks again).
    */
   async rescan(): Promise<void> {
     if (!this.active) return;
-    for (const row of await this.jobs.pending()) this.hint(row.tenant_id, row.t);
+    let pending: PendingRow[];
+    try {
+      pending = await this.jobs.pending();
+    } catch (error) {
+      // The next backstop tick (or reconnection) looks again.
+      if (isStorageUnavailable(error)) this.jobs.storage.failed(error);
+      else this.jobs.logger.error({ err: error }, `${this.jobs.name}: rescan failed`);
+      return;
+    }
+    for (const row of pending) this.hint(row.tenant_id, row.t);
     this.waker.wake();
   }
 
