@@ -1,23 +1,26 @@
 /**
- * @module queue/test/replica-queues — send queues of several replicas on one PostgreSQL database,
+ * @module cluster/test/replica-workers — send queues of several replicas on one PostgreSQL database,
  * each as a gateway process wires it (its own pools, LISTEN connection, leases and NOTIFYing
  * stores), sending through a recording channel, for the replica tests.
  */
 import pg from "pg";
 import pino from "pino";
-import { PgLeases } from "../../cluster/pg-leases.js";
-import { PgNotifier } from "../../cluster/pg-notifier.js";
-import { addTenants, createLeaseTables } from "../../cluster/test/lease-database.js";
+import { PgLeases } from "../pg-leases.js";
+import { PgNotifier } from "../pg-notifier.js";
+import { listenForWork } from "../replica-work.js";
+import { addTenants, createLeaseTables } from "./lease-database.js";
 import { postgresStorageProbe } from "../../db/postgres-storage-probe.js";
 import { openPgCoreTables } from "../../db/test/pg-core-tables.js";
 import { StorageHealth } from "../../db/storage-health.js";
 import type { RateLimitRule, Tenant } from "../../gateway/types.js";
 import { PgOutgoingStore } from "../../messages/pg-outgoing-store.js";
+import { CrmOutbox } from "../../outbox/crm-outbox.js";
 import { PgOutboxStore } from "../../outbox/pg-outbox-store.js";
+import type { DeliveryContext, HostInstance, OutboxRequest as HostRequest } from "../../hosts/types.js";
 import type { ChatMessage } from "../../protocol/chat.js";
 import type { TenantStore } from "../../tenants/tenant-store.js";
 import { steadyClock } from "../../worker/clock.js";
-import { SendQueue } from "../send-queue.js";
+import { SendQueue } from "../../queue/send-queue.js";
 
 const logger = pino({ level: process.env.REPLICAS_LOG ?? "silent" });
 
@@ -30,6 +33,13 @@ export interface Delivered {
   crmMessageId: string;
 }
 
+/** A CRM request the CRM took: from which replica, for which tenant, with which body. */
+export interface DeliveredRequest {
+  replica: string;
+  tenantId: number;
+  body: { id: string; chat: string };
+}
+
 /** What a replica's channel does with a send (default: takes it at once). */
 export type Channel = (message: ChatMessage, signal: AbortSignal) => Promise<void>;
 
@@ -37,6 +47,9 @@ export type Channel = (message: ChatMessage, signal: AbortSignal) => Promise<voi
 export interface ReplicaQueue {
   name: string;
   queue: SendQueue;
+  outbox: CrmOutbox;
+  /** The outbox's table as this replica writes it (NOTIFYing the owner). */
+  outboxRows: PgOutboxStore;
   leases: PgLeases;
   /** Tenants that turned owned here, in order. */
   owned: number[];
@@ -74,8 +87,12 @@ export async function startReplicaQueue(options: {
   /** The polling backstop; tests set it very long to prove NOTIFY wakes the owner. */
   pollMs: number;
   delivered: Delivered[];
+  /** What the CRM took from every replica's outbox. */
+  requests?: DeliveredRequest[];
   rateLimits?: RateLimitRule[];
   channel?: Channel;
+  /** What the CRM does with a request before taking it (default: takes it at once). */
+  crm?: (signal: AbortSignal) => Promise<void>;
 }): Promise<ReplicaQueue> {
   const pool = new pg.Pool({ connectionString: options.url, max: 6 });
   const leasePool = new pg.Pool({ connectionString: options.url, max: 2 });
@@ -83,11 +100,38 @@ export async function startReplicaQueue(options: {
   leasePool.on("error", () => undefined);
   const clock = steadyClock();
   const db = { $client: pool };
-  const outboxRows = new PgOutboxStore(db, { clock, maxAgeMs: 86_400_000, wake: () => undefined, notify: true });
+  const outboxRows = new PgOutboxStore(db, {
+    clock,
+    maxAgeMs: 86_400_000,
+    wake: (tenantId) => outbox.wake(tenantId),
+    notify: true,
+  });
   const outgoing = new PgOutgoingStore(db, outboxRows, { notify: true });
   const notifier = new PgNotifier({ connection: { connectionString: options.url }, logger, pollMs: options.pollMs });
   const leases = new PgLeases({ pool: leasePool, leaseMs: options.leaseMs, logger, notifier, replicaId: options.name });
   let dead = false;
+  const storage = new StorageHealth(postgresStorageProbe(pool), logger);
+  const host: HostInstance = {
+    async deliver(request: HostRequest, ctx: DeliveryContext) {
+      await (options.crm ?? (async () => undefined))(ctx.signal);
+      if (dead) throw new Error("killed");
+      options.requests?.push({
+        replica: options.name,
+        tenantId: ctx.tenant.id,
+        body: request.body as unknown as DeliveredRequest["body"],
+      });
+    },
+  };
+  const outbox: CrmOutbox = new CrmOutbox({
+    store: outboxRows,
+    tenants: tenantsOf(),
+    hosts: new Map([["salesrender", host]]),
+    config: { outboxClusterConcurrency: 8, retry: { baseMs: 50, maxMs: 200 } },
+    logger,
+    clock,
+    storage,
+    leases,
+  });
   const queue = new SendQueue({
     outgoing,
     tenants: tenantsOf(),
@@ -113,25 +157,29 @@ export async function startReplicaQueue(options: {
     },
     logger,
     clock,
-    storage: new StorageHealth(postgresStorageProbe(pool), logger),
+    storage,
     leases,
   });
   const owned: number[] = [];
   leases.onOwned((tenantId) => owned.push(tenantId));
-  notifier.on("send", (tenantId) => (tenantId === null ? void queue.rescan() : queue.notified(tenantId)));
+  listenForWork(notifier, { queue, outbox });
   await notifier.start();
   await queue.start();
+  await outbox.start();
   await leases.start();
   let stopped: Promise<void> | undefined;
   return {
     name: options.name,
     queue,
+    outbox,
+    outboxRows,
     leases,
     owned,
     stop() {
       stopped ??= (async () => {
-        await Promise.all([leases.stop(), queue.stop(10_000)]);
+        await Promise.all([leases.stop(), queue.stop(10_000), outbox.stop(10_000)]);
         await notifier.stop();
+        await outboxRows.close();
         await Promise.all([pool.end(), leasePool.end()]);
       })();
       return stopped;
@@ -140,10 +188,10 @@ export async function startReplicaQueue(options: {
       dead = true;
       stopped = Promise.resolve();
       await notifier.stop();
-      // Its sends in flight hold their connections no more than they would after a kill.
-      void pool.end();
+      // Its connections end as a killed process's do (its outbox's delivery locks with them).
+      void outboxRows.close().then(() => pool.end());
       void leasePool.end();
-      await queue.stop(0);
+      await Promise.all([queue.stop(0), outbox.stop(0)]);
     },
   };
 }

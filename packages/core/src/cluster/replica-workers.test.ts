@@ -16,8 +16,9 @@ import {
   startReplicaQueue,
   type Channel,
   type Delivered,
+  type DeliveredRequest,
   type ReplicaQueue,
-} from "./test/replica-queues.js";
+} from "./test/replica-workers.js";
 
 const db = await postgresTestDatabase();
 /** The polling backstop: an hour, so whatever is sent promptly was woken by a notification. */
@@ -30,11 +31,17 @@ afterEach(async () => {
 async function cluster(
   names: string[],
   tenants: number,
-  options: { leaseMs?: number; channel?: (replica: string) => Channel; rateLimits?: RateLimitRule[] } = {},
+  options: {
+    leaseMs?: number;
+    channel?: (replica: string) => Channel;
+    crm?: (replica: string) => (signal: AbortSignal) => Promise<void>;
+    rateLimits?: RateLimitRule[];
+  } = {},
 ) {
   const url = await db!.server.createDatabase();
   const { admin, tenantIds } = await replicaDatabase(url, tenants);
   const delivered: Delivered[] = [];
+  const requests: DeliveredRequest[] = [];
   const start = async (name: string) => {
     const replica = await startReplicaQueue({
       url,
@@ -42,6 +49,8 @@ async function cluster(
       leaseMs: options.leaseMs ?? 1500,
       pollMs: NO_BACKSTOP,
       delivered,
+      requests,
+      ...(options.crm ? { crm: options.crm(name) } : {}),
       ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
       ...(options.channel ? { channel: options.channel(name) } : {}),
     });
@@ -50,11 +59,14 @@ async function cluster(
   };
   const replicas: ReplicaQueue[] = [];
   for (const name of names) replicas.push(await start(name));
-  await waitFor(() => settled(replicas, tenantIds), {
+  // Settled and fair (no rebalancing left to do): one owner per tenant, shares even.
+  const fair = () =>
+    replicas.every((r) => Math.abs(r.leases.ownedTenants().length - tenantIds.length / replicas.length) < 1);
+  await waitFor(() => settled(replicas, tenantIds) && fair(), {
     timeoutMs: 20_000,
     message: () => `every tenant one owner: ${JSON.stringify(ownersOf(replicas, tenantIds))}`,
   });
-  return { url, admin, tenantIds, delivered, replicas, start };
+  return { url, admin, tenantIds, delivered, requests, replicas, start };
 }
 
 /**
@@ -95,6 +107,84 @@ function expectOnceInOrder(delivered: Delivered[], sent: Array<{ contact: string
 }
 
 const total = (sent: Array<{ ids: string[] }>) => sent.reduce((n, chat) => n + chat.ids.length, 0);
+
+/**
+ * Stores `perChat` CRM requests for each of `chats` chats of every tenant (one order key per chat),
+ * each through the next replica in turn, a chat's one after the other.
+ */
+async function store(replicas: ReplicaQueue[], tenantIds: number[], chats: number, perChat: number) {
+  let turn = 0;
+  const stored: Array<{ contact: string; ids: string[] }> = [];
+  await Promise.all(
+    tenantIds.flatMap((tenantId) =>
+      Array.from({ length: chats }, async (_, c) => {
+        const chat = `t${tenantId}-chat${c}`;
+        const ids: string[] = [];
+        for (let i = 0; i < perChat; i++) {
+          const id = `${chat}-r${i}`;
+          await replicas[turn++ % replicas.length]!.outboxRows.insertAll([
+            { tenantId, kind: "incoming", body: { id, chat }, orderKey: chat },
+          ]);
+          ids.push(id);
+        }
+        stored.push({ contact: chat, ids });
+      }),
+    ),
+  );
+  return stored;
+}
+
+/** Every request reached the CRM exactly once, each chat's in the order stored. */
+function expectRequestsOnceInOrder(requests: DeliveredRequest[], stored: Array<{ contact: string; ids: string[] }>) {
+  const ids = requests.map((r) => r.body.id);
+  expect(ids.length, "nothing delivered twice").toBe(new Set(ids).size);
+  for (const chat of stored) {
+    expect(
+      requests.filter((r) => r.body.chat === chat.contact).map((r) => r.body.id),
+      `chat ${chat.contact}`,
+    ).toEqual(chat.ids);
+  }
+}
+
+describe.skipIf(!db)("the CRM outboxes of replicas on one PostgreSQL", () => {
+  it("requests stored through every replica reach the CRM once, in chat order, from each tenant's owner, woken by NOTIFY", async () => {
+    const { tenantIds, requests, replicas } = await cluster(["a", "b", "c"], 4);
+    const acquisitions = replicas.map((r) => r.owned.length);
+    const stored = await store(replicas, tenantIds, 3, 6);
+    await waitFor(() => requests.length >= total(stored), {
+      timeoutMs: 20_000,
+      message: () => `${requests.length} of ${total(stored)} delivered`,
+    });
+    expect(replicas.map((r) => r.owned.length)).toEqual(acquisitions);
+    expectRequestsOnceInOrder(requests, stored);
+    for (const r of requests) expect(ownersOf(replicas, [r.tenantId])[0]).toEqual([r.replica]);
+    expect(new Set(requests.map((r) => r.replica)).size).toBe(3);
+  });
+
+  it("a replica killed mid-delivery: the others deliver its tenants' requests, each once, in order", async () => {
+    const holding = new Set<string>();
+    const crm = (name: string) =>
+      name === "c"
+        ? (signal: AbortSignal) =>
+            new Promise<void>((_, reject) => {
+              holding.add(name);
+              signal.addEventListener("abort", () => reject(signal.reason as Error), { once: true });
+            })
+        : async () => undefined;
+    const { tenantIds, requests, replicas } = await cluster(["a", "b", "c"], 6, { crm });
+    const [a, b, c] = replicas as [ReplicaQueue, ReplicaQueue, ReplicaQueue];
+    const stored = await store(replicas, tenantIds, 2, 4);
+    await waitFor(() => holding.size > 0, { message: () => "c has deliveries in flight" });
+    await c.kill();
+    await waitFor(() => requests.length >= total(stored), {
+      timeoutMs: 30_000,
+      message: () => `${requests.length} of ${total(stored)} delivered`,
+    });
+    expectRequestsOnceInOrder(requests, stored);
+    expect(requests.some((r) => r.replica === "c")).toBe(false);
+    expect(settled([a, b], tenantIds)).toBe(true);
+  });
+});
 
 describe.skipIf(!db)("send queues of replicas on one PostgreSQL", () => {
   it.each([2, 3])(
