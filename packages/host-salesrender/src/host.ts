@@ -38,7 +38,7 @@ export const salesrender = defineHost<SalesRenderEnv, HostInstance>({
       routes,
       deliver: createDeliver({ config: runtime.config, registrations }),
       // Today's per-cluster cap: one CRM cluster answering slowly holds its share, no more.
-      groupOf: (tenant) => clusterOf(registrations.credentialsNow(tenant.id)?.clusterUri),
+      groupOf: async (tenant) => clusterOf((await registrations.credentials(tenant.id))?.clusterUri),
     };
   },
 });

@@ -87,12 +87,8 @@ export class RegistrationStore {
    * Creates or replaces a registration; the tenant and its public id survive re-registration.
    * Refused, with nothing changed, when the tenant is pinned to another issuer or the token is
    * older than one already used or was used before; re-sending the token in force is a no-op
-   * that succeeds.
-   *
-   * The tenant is opened before the registration's transaction (core's tenant store is
-   * asynchronous): every refusal needs an earlier registration, or a token id seen for the tenant,
-   * so a key with no tenant yet cannot be refused. A crash between the two leaves a tenant without
-   * a registration, which serves nothing (`byReference`) until the CRM registers again.
+   * that succeeds. The tenant is created, or given the token's country, in the registration's
+   * own transaction (RegistrationWrites): with the registration or not at all.
    */
   async register(ref: PluginReference, input: RegistrationInput): Promise<RegistrationResult> {
     const key = salesRenderTenantKey(ref);
@@ -125,19 +121,6 @@ export class RegistrationStore {
     const [row] = await this.db.select().from(this.table).where(eq(this.table.tenantId, tenantId)).limit(1);
     const creds = row && this.open(row);
     if (creds && this.registered === before) this.secrets.set(tenantId, creds);
-    return creds;
-  }
-
-  /**
-   * The same, synchronously: SQLite only, for the outbox's `groupOf`, which core still calls
-   * synchronously (it goes once core's worker awaits it; then `credentials` serves it).
-   */
-  credentialsNow(tenantId: number): RegistrationSecrets | undefined {
-    const cached = this.secrets.get(tenantId);
-    if (cached) return cached;
-    const row = this.db.select().from(this.table).where(eq(this.table.tenantId, tenantId)).get();
-    const creds = row && this.open(row);
-    if (creds) this.secrets.set(tenantId, creds);
     return creds;
   }
 

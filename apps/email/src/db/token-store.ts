@@ -66,18 +66,6 @@ export class TokenStore {
     return row?.tenantId;
   }
 
-  /**
-   * The same, synchronously: SQLite only, for the inbound webhook's tenant lookup, which core still
-   * calls synchronously (it goes once core awaits that lookup; then `findTenantId` serves it).
-   */
-  findTenantIdNow(token: string): number | undefined {
-    return this.db
-      .select({ tenantId: this.table.tenantId })
-      .from(this.table)
-      .where(eq(this.table.tokenHash, hashOf(token)))
-      .get()?.tenantId;
-  }
-
   private async stored(tenantId: number): Promise<string | undefined> {
     const [row] = await this.db
       .select({ token: this.table.token })

@@ -23,7 +23,7 @@ export function inboundWebhook(services: EmailServices, maxBytes: number): Webho
     path: [`${INBOUND_ROUTE_PREFIX}:token`, `${INBOUND_ROUTE_PREFIX}:token/mime`],
     maxBytes,
     tenant: async ({ token }) => {
-      const tenantId = services.tokens.findTenantIdNow(token ?? "");
+      const tenantId = await services.tokens.findTenantId(token ?? "");
       return tenantId === undefined ? undefined : runtime.tenants.get(tenantId);
     },
     // No `verify`: the token in the path is the secret (random, per tenant, shown only to the

@@ -89,7 +89,7 @@ export interface HostInstance {
    */
   deliver(request: OutboxRequest, ctx: DeliveryContext): Promise<void>;
   /** The outbox's per-group concurrency cap: tenants of one group share it (default: the host name). */
-  groupOf?(tenant: Tenant): string;
+  groupOf?(tenant: Tenant): string | Promise<string>;
   /** Resolvers of signed file links of kinds this host serves (Bitrix24: operator files), by kind. */
   files?: Record<string, FileResolver>;
   /** Called on shutdown, after the outbox stopped. */

@@ -147,7 +147,7 @@ export class CrmOutbox {
     const tenant = await this.deps.tenants.byId(tenantId);
     if (!tenant) return "";
     const host = this.deps.hosts.get(tenant.host);
-    return `${tenant.host} ${host?.groupOf?.(tenant) ?? ""}`;
+    return `${tenant.host} ${(await host?.groupOf?.(tenant)) ?? ""}`;
   }
 
   /** A write that waits out a busy or full database; given up at shutdown (the row is then sent again). */
