@@ -2,7 +2,7 @@
  * @module db/message-store — every Message-ID we sent or received, with its conversation.
  * It is what threads replies: the parent of an outgoing reply, the chat of an incoming one.
  */
-import { tenantRows, type Database } from "@switchboard/core";
+import { tenantRows, type Database, type StoringWrite } from "@switchboard/core";
 import { and, desc, eq, isNotNull, isNull, or, sql } from "drizzle-orm";
 import type { emailMessages } from "./schema.js";
 import { emailTables } from "./schema.js";
@@ -46,13 +46,12 @@ export class MessageStore {
   }
 
   /**
-   * The same, for core's `onStored`: written inside the transaction that stores the incoming mail,
-   * so the threading row commits or rolls back with it. SQLite only, and synchronous:
-   * better-sqlite3's transaction cannot await. PostgreSQL needs `onStored` to hand over its
-   * transaction's handle (core's event store, phase 2).
+   * The same as a write for core's `onStored` to answer (not run here): the event store runs it
+   * inside the transaction that stores the incoming mail, on either database, so the threading row
+   * commits or rolls back with it.
    */
-  insertWithinStoring(tenantId: number, message: StoredMessage): void {
-    this.insertQuery(tenantId, message).run();
+  insertWrite(tenantId: number, message: StoredMessage): StoringWrite {
+    return this.insertQuery(tenantId, message);
   }
 
   private insertQuery(tenantId: number, message: StoredMessage) {

@@ -109,10 +109,10 @@ export async function mailEvents(
       ...(senderName ? { customer: { name: senderName } } : {}),
     },
     externalId,
-    // In the transaction that stores the message, and only the first time: the thread row commits
-    // with the message, so a redelivery never finds one without the other.
+    // Run by the event store in the transaction that stores the message, and only the first time:
+    // the thread row commits with the message, so a redelivery never finds one without the other.
     onStored: () => {
-      messages.insertWithinStoring(tenant.id, {
+      const threading = messages.insertWrite(tenant.id, {
         messageId: externalId,
         direction: "in",
         contact,
@@ -124,6 +124,7 @@ export async function mailEvents(
       });
       if (autoReply)
         log.info({ messageId: externalId }, "email: forwarded an automatic reply (never answered automatically)");
+      return [threading];
     },
   };
   return { outcome: "forwarded", events: [incoming] };

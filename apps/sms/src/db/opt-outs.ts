@@ -1,7 +1,7 @@
 /**
  * @module db/opt-outs — numbers that opted out, per tenant, mirrored from STOP/START and 21610.
  */
-import { tenantRows, type Database } from "@switchboard/core";
+import { tenantRows, type Database, type StoringWrite } from "@switchboard/core";
 import { and, eq } from "drizzle-orm";
 import { smsTables } from "./schema.js";
 
@@ -40,14 +40,13 @@ export class OptOuts {
   }
 
   /**
-   * The same change, for core's `onStored`: written inside the transaction that stores the inbound
-   * STOP or START, so it commits or rolls back with the message. SQLite only, and synchronous:
-   * better-sqlite3's transaction cannot await. PostgreSQL needs `onStored` to hand over its
-   * transaction's handle (core's event store, phase 2).
+   * The same change as a write for core's `onStored` to answer (not run here): the event store runs
+   * it inside the transaction that stores the inbound STOP or START, on either database, so it
+   * commits or rolls back with the message.
    */
-  changeWithinStoring(tenantId: number, phone: string, change: { optOut: string } | "opt-in"): void {
-    if (change === "opt-in") this.optInQuery(tenantId, phone).all();
-    else this.optOutQuery(tenantId, phone, change.optOut).run();
+  changeWrite(tenantId: number, phone: string, change: { optOut: string } | "opt-in"): StoringWrite {
+    if (change === "opt-in") return this.db.delete(this.table).where(this.number(tenantId, phone));
+    return this.optOutQuery(tenantId, phone, change.optOut);
   }
 
   private optOutQuery(tenantId: number, phone: string, keyword: string) {

@@ -4,6 +4,7 @@
 import {
   WebhookInputError,
   type GatewayRuntime,
+  type StoringWrite,
   type Tenant,
   type WebhookDefinition,
   type WebhookReply,
@@ -86,10 +87,10 @@ function applyOptChange(
   contact: string,
   body: string,
   optOutType: string | undefined,
-): void {
+): StoringWrite[] {
   const change = optChangeOf(body, optOutType);
-  if (!change) return;
-  deps.optOuts.changeWithinStoring(
+  if (!change) return [];
+  const write = deps.optOuts.changeWrite(
     tenant.id,
     contact,
     change.action === "opt-out" ? { optOut: change.keyword } : "opt-in",
@@ -98,4 +99,5 @@ function applyOptChange(
     { tenant: tenant.id, action: change.action, keyword: change.keyword },
     "recipient changed their SMS opt-in",
   );
+  return [write];
 }
