@@ -153,4 +153,40 @@ describe("fair worker", () => {
     expect(ran).toEqual([1, 2]);
     await worker.stop(10);
   });
+
+  it("stop waits for the take in progress: once stopped, nothing touches the store", async () => {
+    let inTake = false;
+    let opened!: () => void;
+    const gate = new Promise<void>((r) => (opened = r));
+    const touched: string[] = [];
+    const worker = memoryWorker({
+      queues: new Map([[String(A), [1]]]),
+      run: async () => void touched.push("run"),
+      overrides: {
+        take: async (_turn, _room, _now, claim) => {
+          inTake = true;
+          await gate;
+          touched.push("take finished");
+          claim(1);
+          return "drained" as const;
+        },
+        nextDue: () => {
+          touched.push("nextDue");
+          return null;
+        },
+      },
+    });
+    await worker.start();
+    await until(() => inTake);
+    let stopped = false;
+    const stopping = worker.stop(60_000).then(() => (stopped = true));
+    await new Promise((r) => setImmediate(r));
+    expect(stopped).toBe(false);
+    opened();
+    await stopping;
+    const atStop = touched.length;
+    expect(touched).toContain("take finished");
+    await new Promise((r) => setImmediate(r));
+    expect(touched.length).toBe(atStop);
+  });
 });

@@ -92,6 +92,8 @@ export class FairWorker<T> {
   /** A fill is running (its store calls awaited); a wake-up meanwhile sets `fillAgain`. */
   private filling = false;
   private fillAgain = false;
+  /** Settles when the fill in progress (if any) is done; never rejects. */
+  private filled: Promise<void> = Promise.resolve();
   /** The tenant whose `take` is running, if any (a release waits for it). */
   private taking: number | undefined;
   /** Per tenant: aborted when its lease is lost (or at `stop`), so its work in flight ends now. */
@@ -192,6 +194,11 @@ export class FairWorker<T> {
   async stop(timeoutMs: number): Promise<void> {
     this.active = false;
     this.waker.cancel();
+    // A fill in progress finishes its turn (its claims start and count as in flight), so that
+    // after the stop nothing touches the database any more; given `timeoutMs` too (a database gone).
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.filled, new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+    clearTimeout(timer);
     await this.inflight.drained(timeoutMs);
     const reason = new Error("Gateway is shutting down");
     this.abortController.abort(reason);
@@ -242,13 +249,19 @@ export class FairWorker<T> {
     for (const resolve of waiters) resolve();
   }
 
-  private async pump(): Promise<void> {
-    if (!this.active) return;
+  private pump(): Promise<void> {
+    if (!this.active) return Promise.resolve();
     if (this.filling) {
       this.fillAgain = true;
-      return;
+      return this.filled;
     }
     this.filling = true;
+    this.filled = this.fillUntilDone();
+    return this.filled;
+  }
+
+  /** Fills until no wake-up came during the last fill. */
+  private async fillUntilDone(): Promise<void> {
     try {
       do {
         this.fillAgain = false;
