@@ -57,12 +57,15 @@ describe("registration replay", () => {
 
   it("refuses a registration token whose jti was already used", async () => {
     const ref = { companyId: "32", pluginAlias: "echo", pluginId: "1" };
-    const token = registrationToken(ref, { iat: now() - 60, HPT: "first-hpt" });
+    // One iat for both tokens: only the jti tells them apart (a second ticking between two now()
+    // calls would make the replay "outdated" instead).
+    const iat = now() - 60;
+    const token = registrationToken(ref, { iat, HPT: "first-hpt" });
     expect((await register(token)).status).toBe(200);
     // A CRM retrying the registration in force (its answer was lost) is answered as before, unchanged.
     expect(await register(token)).toEqual({ status: 200, body: { registered: true } });
     // Once a newer registration is in force, the old token is a replay.
-    const newer = registrationToken(ref, { iat: now() - 60, HPT: "second-hpt" });
+    const newer = registrationToken(ref, { iat, HPT: "second-hpt" });
     expect((await register(newer)).status).toBe(200);
     expect(await register(token)).toEqual({
       status: 409,
