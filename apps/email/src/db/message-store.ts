@@ -26,18 +26,19 @@ export interface StoredMessage {
 
 type Row = typeof emailMessages.$inferSelect;
 
-/** Reads and writes `email_messages` (portable: drizzle's query builder, awaited; see `newest`). */
+/** Reads and writes `email_messages` (portable: drizzle's query builder, awaited). */
 export class MessageStore {
   private readonly table;
   /**
-   * Newest first; rowid breaks ties between messages stored in the same millisecond. (SQLite's
-   * rowid: PostgreSQL has none, so its table needs an insertion-order column for the same tie-break.)
+   * Newest first; the storing order breaks ties between messages stored in the same millisecond
+   * (SQLite's rowid; PostgreSQL's table has a `seq` identity column for it).
    */
   private readonly newest;
 
   constructor(private readonly db: Database) {
     this.table = emailTables.for(db).emailMessages;
-    this.newest = [desc(this.table.createdAt), desc(sql`rowid`)];
+    const storingOrder = this.table === emailTables.postgres.emailMessages ? sql`seq` : sql`rowid`;
+    this.newest = [desc(this.table.createdAt), desc(storingOrder)];
   }
 
   /** Records a message; a Message-ID already stored for the tenant is left as it is. */

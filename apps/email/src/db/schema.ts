@@ -26,6 +26,8 @@ export const emailTables = defineTables((t) => ({
       /** Ancestors, oldest first, space separated: the References of a reply minus this message. */
       refs: c.text("refs").notNull().default(""),
       createdAt: c.bigint("created_at").notNull(),
+      // The order messages were stored in (ties of created_at): SQLite reads it by rowid, PostgreSQL has none.
+      ...c.postgresOnly((pg) => ({ seq: pg.bigint("seq", { mode: "number" }).notNull().generatedAlwaysAsIdentity() })),
     }),
     (x, k) => [
       k.primaryKey({ columns: [x.tenantId, x.messageId] }),
