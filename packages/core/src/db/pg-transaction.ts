@@ -38,3 +38,23 @@ export async function inPgTransaction<T>(pool: pg.Pool, work: (client: pg.PoolCl
     release();
   }
 }
+
+/** SQLSTATEs after which PostgreSQL rolled the whole statement or transaction back, and running it again can succeed. */
+const ROLLED_BACK_CONFLICTS = new Set(["40P01", "40001"]);
+
+/**
+ * Runs `work` again, up to `attempts` times in all, when PostgreSQL aborted it for a deadlock or a
+ * serialization failure (it was rolled back whole, so a rerun cannot write twice). Two replicas
+ * storing the same CRM messages in different orders at once deadlock on the unique index; the
+ * rerun finds them stored. Other errors are thrown at once.
+ */
+export async function retryConflicts<T>(work: () => Promise<T>, attempts = 5): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      if (attempt >= attempts || typeof code !== "string" || !ROLLED_BACK_CONFLICTS.has(code)) throw error;
+    }
+  }
+}

@@ -9,7 +9,7 @@
 import type pg from "pg";
 import { notifyCall } from "../cluster/notify-sql.js";
 import { PG_NUMBERS } from "../db/pg-numbers.js";
-import { inPgTransaction, type PgQueryable } from "../db/pg-transaction.js";
+import { inPgTransaction, retryConflicts, type PgQueryable } from "../db/pg-transaction.js";
 import type { RowOf } from "../db/row-of.js";
 import type { outgoing, outgoingSendParts } from "../db/schema.js";
 import type { TenantRow } from "../db/tenant-rows.js";
@@ -113,18 +113,22 @@ export class PgOutgoingStore implements OutgoingStore {
 
   async insertAll(items: readonly QueuedMessage[], now: number): Promise<boolean[]> {
     if (items.length === 0) return [];
-    const { rows } = await this.pool.query<Pick<RowOf<typeof outgoing>, "tenant_id" | "crm_message_id">>({
-      name: this.options.notify ? "outgoing-insert-notify" : "outgoing-insert",
-      text: this.options.notify ? notifying(INSERT_MESSAGES, "tenant_id, crm_message_id") : INSERT_MESSAGES,
-      values: [
-        items.map((i) => i.tenantId),
-        items.map((i) => i.message.message.id),
-        items.map((i) => JSON.stringify(i.message)),
-        items.map((i) => i.message.chat.contact),
-        items.map((i) => (i.hostData === undefined ? null : JSON.stringify(i.hostData))),
-        now,
-      ],
-    });
+    // Rows keep the order given (their ids are the queue's order), so two replicas storing the same
+    // messages in different orders can deadlock on the unique index: the loser is rerun.
+    const { rows } = await retryConflicts(() =>
+      this.pool.query<Pick<RowOf<typeof outgoing>, "tenant_id" | "crm_message_id">>({
+        name: this.options.notify ? "outgoing-insert-notify" : "outgoing-insert",
+        text: this.options.notify ? notifying(INSERT_MESSAGES, "tenant_id, crm_message_id") : INSERT_MESSAGES,
+        values: [
+          items.map((i) => i.tenantId),
+          items.map((i) => i.message.message.id),
+          items.map((i) => JSON.stringify(i.message)),
+          items.map((i) => i.message.chat.contact),
+          items.map((i) => (i.hostData === undefined ? null : JSON.stringify(i.hostData))),
+          now,
+        ],
+      }),
+    );
     // RETURNING names the stored rows, not their places: the first item of each key is the one stored.
     const stored = new Map<string, number>();
     for (const row of rows) {
