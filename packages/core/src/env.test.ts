@@ -41,3 +41,36 @@ describe("SWITCHBOARD_LEASE_SECONDS", () => {
     expect(() => loadCoreConfig({ ...SELF, SWITCHBOARD_LEASE_SECONDS: "1.5" })).toThrow(/SWITCHBOARD_LEASE_SECONDS/);
   });
 });
+
+describe("SWITCHBOARD_DATABASE_URL", () => {
+  const KEY = { SWITCHBOARD_SECRET_KEY: Buffer.alloc(32, 7).toString("base64") };
+  const URL_WITH_PASSWORD = "postgres://switchboard:hunter2-secret@db.internal:5432/switchboard";
+
+  it("is unset (SQLite at SWITCHBOARD_DB_PATH) unless given; blank counts as unset", () => {
+    expect(loadCoreConfig(SELF).databaseUrl).toBeUndefined();
+    expect(loadCoreConfig({ ...SELF, SWITCHBOARD_DATABASE_URL: "  " }).databaseUrl).toBeUndefined();
+  });
+
+  it("takes a postgres:// or postgresql:// URL", () => {
+    expect(loadCoreConfig({ ...SELF, ...KEY, SWITCHBOARD_DATABASE_URL: URL_WITH_PASSWORD }).databaseUrl).toBe(
+      URL_WITH_PASSWORD,
+    );
+    const other = "postgresql://localhost/sb";
+    expect(loadCoreConfig({ ...SELF, ...KEY, SWITCHBOARD_DATABASE_URL: other }).databaseUrl).toBe(other);
+  });
+
+  it("refuses another URL without repeating it (it may hold a password)", () => {
+    const mysql = "mysql://root:hunter2-secret@db/sb";
+    expect(() => loadCoreConfig({ ...SELF, ...KEY, SWITCHBOARD_DATABASE_URL: mysql })).toThrow(
+      /SWITCHBOARD_DATABASE_URL: must be a URL postgres:/,
+    );
+    expect(() => loadCoreConfig({ ...SELF, ...KEY, SWITCHBOARD_DATABASE_URL: mysql })).not.toThrow(/hunter2/);
+  });
+
+  it("needs SWITCHBOARD_SECRET_KEY: every replica opens the secrets another sealed", () => {
+    expect(() => loadCoreConfig({ ...SELF, SWITCHBOARD_DATABASE_URL: URL_WITH_PASSWORD })).toThrow(
+      /SWITCHBOARD_SECRET_KEY: required with SWITCHBOARD_DATABASE_URL/,
+    );
+    expect(() => loadCoreConfig({ ...SELF, SWITCHBOARD_DATABASE_URL: URL_WITH_PASSWORD })).not.toThrow(/hunter2/);
+  });
+});

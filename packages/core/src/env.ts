@@ -21,6 +21,8 @@ const envSchema = z.object({
   SWITCHBOARD_OUTBOX_CLUSTER_LIMIT: positiveInt.default(8),
   LV_PLUGIN_DEBUG: bool.default(false),
   SWITCHBOARD_DB_PATH: z.string().optional(),
+  /** `postgres://…`: every durable thing in PostgreSQL instead of the SQLite file. */
+  SWITCHBOARD_DATABASE_URL: z.string().optional(),
   /** Connections of the PostgreSQL pool, per process. */
   SWITCHBOARD_DATABASE_POOL: positiveInt.default(10),
   SWITCHBOARD_ALLOW_PRIVATE_URLS: bool.default(false),
@@ -73,6 +75,11 @@ export interface CoreConfig {
   outboxClusterConcurrency: number;
   debug: boolean;
   dbPath: string | undefined;
+  /**
+   * `SWITCHBOARD_DATABASE_URL` (`postgres://user:password@host:5432/db`): the store is PostgreSQL,
+   * shared by every replica; undefined = SQLite at `dbPath`. Holds a password: never log it.
+   */
+  databaseUrl: string | undefined;
   /** `SWITCHBOARD_DATABASE_POOL`: connections of the PostgreSQL pool (default 10). */
   databasePoolSize: number;
   allowPrivateUrls: boolean;
@@ -135,6 +142,21 @@ function readSecretKeys(e: {
   return { secretKey, oldSecretKeys, problems };
 }
 
+/** The PostgreSQL URL, blank meaning none (the URL's text is never put in an error: it may hold a password). */
+function databaseUrl(given: string | undefined): string | undefined {
+  const url = given?.trim() ?? "";
+  return url === "" ? undefined : url;
+}
+
+function isPostgresUrl(url: string): boolean {
+  try {
+    const { protocol } = new URL(url);
+    return protocol === "postgres:" || protocol === "postgresql:";
+  } catch {
+    return false;
+  }
+}
+
 /** Normalises a base URL to exactly one trailing slash. */
 export function normaliseSelfUri(uri: string): string {
   return uri.replace(/\/+$/, "") + "/";
@@ -149,6 +171,16 @@ export function loadCoreConfig(env: Record<string, string | undefined> = process
   }
   const e = parsed.data;
   const keys = readSecretKeys(e);
+  const url = databaseUrl(e.SWITCHBOARD_DATABASE_URL);
+  if (url && !isPostgresUrl(url)) {
+    keys.problems.push("SWITCHBOARD_DATABASE_URL: must be a URL postgres://user:password@host:5432/database");
+  }
+  // Replicas must open each other's secrets, and a key generated into a local file is one replica's.
+  if (url && !keys.secretKey && !keys.problems.some((p) => p.startsWith("SWITCHBOARD_SECRET_KEY:"))) {
+    keys.problems.push(
+      "SWITCHBOARD_SECRET_KEY: required with SWITCHBOARD_DATABASE_URL (every replica seals and opens secrets with it; `openssl rand -base64 32` makes one)",
+    );
+  }
   if (keys.problems.length) throw new Error(`Invalid configuration: ${keys.problems.join("; ")}`);
   const selfUri = normaliseSelfUri(e.LV_PLUGIN_SELF_URI);
   return {
@@ -164,6 +196,7 @@ export function loadCoreConfig(env: Record<string, string | undefined> = process
     outboxClusterConcurrency: e.SWITCHBOARD_OUTBOX_CLUSTER_LIMIT,
     debug: e.LV_PLUGIN_DEBUG,
     dbPath: e.SWITCHBOARD_DB_PATH,
+    databaseUrl: url,
     databasePoolSize: e.SWITCHBOARD_DATABASE_POOL,
     allowPrivateUrls: e.SWITCHBOARD_ALLOW_PRIVATE_URLS,
     logLevel: e.LOG_LEVEL,

@@ -37,9 +37,11 @@ export {
   DEFAULT_POOL_SIZE,
   DatabaseUrlError,
   openPostgres,
+  postgresOf,
   type OpenPostgresOptions,
   type PostgresDatabase,
 } from "./db/postgres-client.js";
+export { inPgTransaction, type PgQueryable } from "./db/pg-transaction.js";
 export { migrationSteps, type MigrationFolders, type MigrationStep } from "./db/migration-steps.js";
 export { coreTables } from "./db/schema.js";
 export { migrationsUpTo } from "./db/migrations-up-to.js";

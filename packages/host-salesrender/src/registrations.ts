@@ -4,9 +4,10 @@
  */
 import { and, eq, isNull } from "drizzle-orm";
 import type { Database, HostRuntime, SecretBox, Tenant } from "@switchboard/core";
-import { coreTables } from "@switchboard/core/internal";
+import { coreTables, postgresOf } from "@switchboard/core/internal";
 import { salesRenderTenantKey, type PluginReference } from "./reference.js";
 import type { RegistrationInput, RegistrationRefusal, RegistrationWrites } from "./registration-writes.js";
+import { PgRegistrationWrites } from "./pg-registration-writes.js";
 import { SqliteRegistrationWrites } from "./sqlite-registration-writes.js";
 
 export type { RegistrationInput, RegistrationRefusal } from "./registration-writes.js";
@@ -56,7 +57,11 @@ export class RegistrationStore {
     writes?: RegistrationWrites,
   ) {
     this.table = coreTables.for(db).registrations;
-    this.writes = writes ?? new SqliteRegistrationWrites(db, box);
+    this.writes =
+      writes ??
+      (db.dialectName === "postgres"
+        ? new PgRegistrationWrites(postgresOf(db), box)
+        : new SqliteRegistrationWrites(db, box));
   }
 
   /**

@@ -8,6 +8,7 @@ import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3"
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { migrationSteps, type MigrationFolders } from "./migration-steps.js";
 import { makePrivateDirSync, makePrivateFileSync, restrictExistingFilesSync } from "./private-files.js";
+import type { Dialect } from "./dialect-tables.js";
 import * as schema from "./schema.js";
 
 /**
@@ -17,7 +18,11 @@ import * as schema from "./schema.js";
  */
 export type Database = BetterSQLite3Database<typeof schema> & {
   $client: BetterSqlite3.Database;
-  dialectName: "sqlite";
+  /**
+   * With `postgres`, the handle is a PostgreSQL one typed as this (portable code types its queries
+   * once, against `tables.for(db)`): its `$client` is a `pg.Pool`, reached with `postgresOf(db)`.
+   */
+  dialectName: Dialect;
 };
 
 /** Core's drizzle migrations folder. */

@@ -17,6 +17,12 @@ import { migrationSteps, type MigrationFolders, type MigrationStep } from "./mig
  */
 export type PostgresDatabase = NodePgDatabase & { $client: pg.Pool; dialectName: "postgres" };
 
+/** The PostgreSQL handle behind a store handle whose `dialectName` is `postgres` (throws on SQLite's). */
+export function postgresOf(db: { readonly dialectName: string }): PostgresDatabase {
+  if (db.dialectName !== "postgres") throw new Error("not a PostgreSQL store");
+  return db as unknown as PostgresDatabase;
+}
+
 /** Core's PostgreSQL migrations folder. */
 export const CORE_PG_MIGRATIONS = fileURLToPath(new URL("../../drizzle-pg", import.meta.url));
 

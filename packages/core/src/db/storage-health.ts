@@ -44,6 +44,7 @@ export class StorageHealth {
   private down: { since: number; probes: number; timer?: NodeJS.Timeout } | undefined;
   private closed = false;
   private probing = false;
+  private watchTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly probe: StorageProbe,
@@ -96,9 +97,35 @@ export class StorageHealth {
     }
   }
 
+  /**
+   * Also probes every `everyMs` while the database is up, so a server that went away is noticed
+   * (readiness 503) before a write fails on it: a store on a network (PostgreSQL) can vanish
+   * while nothing writes.
+   */
+  watch(everyMs: number): void {
+    if (this.watchTimer || this.closed) return;
+    this.watchTimer = setInterval(() => void this.checkUp(), everyMs);
+    this.watchTimer.unref();
+  }
+
+  private async checkUp(): Promise<void> {
+    if (this.down || this.probing || this.closed) return;
+    this.probing = true;
+    try {
+      await this.probe();
+    } catch (error) {
+      // Only "not now" errors mark the store down; anything else is the probe's own failure.
+      if (isStorageUnavailable(error)) this.failed(error);
+      else this.logger.error({ err: error }, "database probe failed");
+    } finally {
+      this.probing = false;
+    }
+  }
+
   /** Stops probing (the database is about to close). */
   close(): void {
     this.closed = true;
+    clearInterval(this.watchTimer);
     if (this.down) clearTimeout(this.down.timer);
   }
 

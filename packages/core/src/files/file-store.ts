@@ -1,6 +1,8 @@
 /**
- * @module files/file-store — bytes kept on disk for signed links (e.g. email attachments), and
- * the cleaner that removes them after the configured age.
+ * @module files/file-store — bytes kept for signed links (e.g. email attachments), and the cleaner
+ * that removes them after the configured age: on disk (a folder; on PostgreSQL a folder every
+ * replica shares), or, on PostgreSQL without a folder, in the database (`stored_file_contents`),
+ * where every replica reads what another stored.
  */
 import { randomUUID } from "node:crypto";
 import { createReadStream } from "node:fs";
@@ -10,7 +12,9 @@ import { Readable } from "node:stream";
 import { and, eq, lt, sql } from "drizzle-orm";
 import type { Database } from "../db/client.js";
 import { makePrivateDir, PRIVATE_FILE_MODE } from "../db/private-files.js";
-import { storedFiles, tenants } from "../db/schema.js";
+import { postgresOf } from "../db/postgres-client.js";
+import { coreTables } from "../db/schema.js";
+import { storedFileContents } from "../db/schema.pg.js";
 import { tenantRows } from "../db/tenant-rows.js";
 import { FileQuotaExceededError } from "../errors.js";
 import type { FileResponse } from "../gateway/types.js";
@@ -18,16 +22,23 @@ import type { FileResponse } from "../gateway/types.js";
 /** What the store needs of a tenant: its id (the rows) and its key (the folder). */
 type FileOwner = { id: number; key: string };
 
-/** Stores and serves tenant files (0600, folders 0700) under one directory, a folder per tenant key. */
+/**
+ * Stores and serves tenant files: under `dir` (0600, folders 0700), a folder per tenant key; with
+ * no `dir` (PostgreSQL only), in the database.
+ */
 export class FileStore {
   /** Bytes stored per tenant id, read from the table on first use and kept up to date here. */
   private readonly usage = new Map<number, number>();
+  private readonly tables: (typeof coreTables)["sqlite"];
 
   constructor(
     private readonly db: Database,
-    private readonly dir: string,
+    private readonly dir: string | undefined,
     private readonly options: { quotaBytes?: number } = {},
-  ) {}
+  ) {
+    if (dir === undefined && db.dialectName !== "postgres") throw new Error("a SQLite store keeps files in a folder");
+    this.tables = coreTables.for(db);
+  }
 
   /** Writes a file and returns its id; throws {@link FileQuotaExceededError} when the tenant's quota would be exceeded. */
   async put(tenant: FileOwner, file: { name: string; contentType: string; data: Uint8Array }): Promise<string> {
@@ -61,6 +72,7 @@ export class FileStore {
   }
 
   private async storedBytes(tenantId: number): Promise<number> {
+    const { storedFiles } = this.tables;
     const [row] = await this.db
       .select({ bytes: sql<number>`coalesce(sum(${storedFiles.size}), 0)` })
       .from(storedFiles)
@@ -70,19 +82,28 @@ export class FileStore {
 
   private async write(tenant: FileOwner, file: { name: string; contentType: string; data: Uint8Array }) {
     const id = randomUUID();
-    const folder = this.folder(tenant.key);
-    await makePrivateDir(folder);
-    const path = join(folder, id);
-    await writeFile(path, file.data, { mode: PRIVATE_FILE_MODE });
-    await chmod(path, PRIVATE_FILE_MODE);
-    await this.db.insert(storedFiles).values({
+    const row = {
       id,
       tenantId: tenant.id,
       name: file.name,
       contentType: file.contentType,
       size: file.data.byteLength,
       createdAt: Date.now(),
-    });
+    };
+    if (this.dir === undefined) {
+      // One transaction (PostgreSQL's, on one pooled connection): a file is listed only with its bytes.
+      await postgresOf(this.db).transaction(async (tx) => {
+        await tx.insert(this.tables.storedFiles as never).values(row as never);
+        await tx.insert(storedFileContents).values({ fileId: id, data: Buffer.from(file.data) });
+      });
+      return id;
+    }
+    const folder = this.folder(tenant.key);
+    await makePrivateDir(folder);
+    const path = join(folder, id);
+    await writeFile(path, file.data, { mode: PRIVATE_FILE_MODE });
+    await chmod(path, PRIVATE_FILE_MODE);
+    await this.db.insert(this.tables.storedFiles).values(row);
     return id;
   }
 
@@ -92,6 +113,7 @@ export class FileStore {
    * end with the cleaner's age even before the cleaner runs).
    */
   async open(tenant: FileOwner, id: string, options: { maxAgeMs?: number } = {}): Promise<FileResponse | undefined> {
+    const { storedFiles } = this.tables;
     const [row] = await this.db
       .select()
       .from(storedFiles)
@@ -99,6 +121,21 @@ export class FileStore {
       .limit(1);
     if (!row) return undefined;
     if (options.maxAgeMs !== undefined && row.createdAt < Date.now() - options.maxAgeMs) return undefined;
+    if (this.dir === undefined) {
+      const [content] = await postgresOf(this.db)
+        .select({ data: storedFileContents.data })
+        .from(storedFileContents)
+        .where(eq(storedFileContents.fileId, id))
+        .limit(1);
+      if (!content) return undefined;
+      const data = new Uint8Array(content.data);
+      return {
+        body: new Blob([data]).stream(),
+        contentType: row.contentType,
+        fileName: row.name,
+        size: data.byteLength,
+      };
+    }
     const path = join(this.folder(tenant.key), id);
     const info = await stat(path).catch(() => undefined);
     if (!info) return undefined;
@@ -112,6 +149,7 @@ export class FileStore {
 
   /** Deletes files older than `maxAgeMs`; returns how many were removed. */
   async clean(maxAgeMs: number): Promise<number> {
+    const { storedFiles, tenants } = this.tables;
     const cutoff = Date.now() - maxAgeMs;
     const old = await this.db
       .select({ id: storedFiles.id, tenantId: storedFiles.tenantId, size: storedFiles.size, key: tenants.tenantKey })
@@ -119,7 +157,8 @@ export class FileStore {
       .innerJoin(tenants, eq(tenants.id, storedFiles.tenantId))
       .where(lt(storedFiles.createdAt, cutoff));
     for (const row of old) {
-      await rm(join(this.folder(row.key), row.id), { force: true });
+      // In the database, the bytes go with the row (a cascading foreign key).
+      if (this.dir !== undefined) await rm(join(this.folder(row.key), row.id), { force: true });
       await this.db.delete(storedFiles).where(eq(storedFiles.id, row.id));
       const used = this.usage.get(row.tenantId);
       if (used !== undefined) this.usage.set(row.tenantId, Math.max(0, used - row.size));
@@ -134,7 +173,7 @@ export class FileStore {
    */
   private folder(key: string): string {
     const safe = (s: string) => encodeURIComponent(decodeSegment(s)).replace(/\./g, "%2E");
-    return join(this.dir, ...key.split("/").map(safe));
+    return join(this.dir!, ...key.split("/").map(safe));
   }
 }
 

@@ -3,7 +3,7 @@
  */
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import type { Database } from "../db/client.js";
-import { meta } from "../db/schema.js";
+import { coreTables } from "../db/schema.js";
 import { eq } from "drizzle-orm";
 import type { SecretBox } from "../secrets/keyring.js";
 import { FILE_LINK_SECRET_KEY } from "../secrets/reseal.js";
@@ -38,6 +38,7 @@ export class SignedLinks {
    * both read it back.
    */
   static async open(db: Database, selfUri: string, box: SecretBox): Promise<SignedLinks> {
+    const { meta } = coreTables.for(db);
     const read = async () => (await db.select().from(meta).where(eq(meta.key, FILE_LINK_SECRET_KEY)).limit(1))[0];
     let row = await read();
     if (!row) {

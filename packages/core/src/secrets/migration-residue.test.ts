@@ -28,7 +28,7 @@ function migrationsFolder(dir: string, migrations: [string, string][]): string {
 }
 
 describe("upgrading a database that kept a secret in plain text", () => {
-  it("leaves no copy in the files, not even in the pages of an index a migration dropped", () => {
+  it("leaves no copy in the files, not even in the pages of an index a migration dropped", async () => {
     const root = mkdtempSync(join(tmpdir(), "switchboard-residue-"));
     const dbPath = join(root, "gw.sqlite");
     const secret = `token-${randomBytes(16).toString("hex")}`;
@@ -48,7 +48,7 @@ describe("upgrading a database that kept a secret in plain text", () => {
     const v2 = migrationsFolder(join(root, "v2"), [v1, ["0001_drop_index", "DROP INDEX `vault_secret`;"]]);
     const db = openDatabase(dbPath, { gatewayMigrations: v2, gatewayName: "vault" });
     const keyring = new Keyring(new SecretKey(randomBytes(32)));
-    expect(resealSecrets(db, keyring, [{ column: vault.secret }])).toBe(1);
+    expect(await resealSecrets(db, keyring, [{ column: vault.secret }])).toBe(1);
     expect(keyring.open(db.select().from(vault).get()!.secret)).toBe(secret);
     expect(databaseBytes(dbPath).includes(secret)).toBe(false);
     db.$client.close();

@@ -2,9 +2,10 @@
  * @module secrets/reseal — at start-up, re-encrypts every stored secret that is not sealed with
  * the current key: values sealed before a key rotation, and plaintext from before encryption.
  */
-import { eq, getTableColumns, sql, type SQL } from "drizzle-orm";
+import { eq, getTableColumns, getTableName, sql, type SQL } from "drizzle-orm";
 import type { AnySQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
 import type { Database } from "../db/client.js";
+import { postgresOf, type PostgresDatabase } from "../db/postgres-client.js";
 import { meta, registrations, settings } from "../db/schema.js";
 import type { Keyring } from "./keyring.js";
 
@@ -29,7 +30,43 @@ export const CORE_SECRET_COLUMNS: readonly SecretColumn[] = [
  * how many were rewritten. Freed space is zeroed and the WAL checkpointed and truncated, so no
  * plaintext or old ciphertext (of these values, or of what migrations just dropped) stays behind in the files.
  */
-export function resealSecrets(db: Database, keyring: Keyring, columns: readonly SecretColumn[]): number {
+export async function resealSecrets(db: Database, keyring: Keyring, columns: readonly SecretColumn[]): Promise<number> {
+  return db.dialectName === "postgres"
+    ? resealOnPostgres(postgresOf(db), keyring, columns)
+    : resealOnSqlite(db, keyring, columns);
+}
+
+// Replicas starting together with a new key take turns (any key: one per purpose of Switchboard's).
+const RESEAL_LOCK_KEY = "7526117412054217554";
+
+/**
+ * The same on PostgreSQL, in one transaction under an advisory lock. The columns are named by
+ * their (SQLite) definitions, whose table and column names PostgreSQL's tables share; rows by
+ * `ctid`, whatever their primary key. Old row versions are the server's to vacuum.
+ */
+async function resealOnPostgres(db: PostgresDatabase, keyring: Keyring, columns: readonly SecretColumn[]) {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`SELECT pg_advisory_xact_lock(${RESEAL_LOCK_KEY}::bigint)`);
+    let rewritten = 0;
+    for (const { column, where } of columns) {
+      const table = sql.identifier(getTableName(column.table));
+      const name = sql.identifier(column.name);
+      const { rows } = await tx.execute<{ ctid: string; value: unknown }>(
+        sql`SELECT ctid::text AS ctid, ${name} AS value FROM ${table}${where ? sql` WHERE ${where}` : sql``}`,
+      );
+      for (const { ctid, value } of rows) {
+        if (typeof value !== "string" || value === "" || keyring.isCurrent(value)) continue;
+        await tx.execute(
+          sql`UPDATE ${table} SET ${name} = ${keyring.seal(keyring.open(value))} WHERE ctid = ${ctid}::tid`,
+        );
+        rewritten++;
+      }
+    }
+    return rewritten;
+  });
+}
+
+function resealOnSqlite(db: Database, keyring: Keyring, columns: readonly SecretColumn[]): number {
   // PRAGMAs have no query builder form; the rows themselves are read and rewritten with it, by
   // `rowid` because the pass walks columns of any table, whatever its primary key.
   const sqlite = db.$client;

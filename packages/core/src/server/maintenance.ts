@@ -5,7 +5,7 @@ import { and, inArray, isNotNull, lt } from "drizzle-orm";
 import type { Logger } from "pino";
 import { affectedRows } from "../db/affected-rows.js";
 import type { Database } from "../db/client.js";
-import { outgoing, outgoingParts, seenEvents } from "../db/schema.js";
+import { coreTables } from "../db/schema.js";
 import type { FileStore } from "../files/file-store.js";
 
 const HOUR = 3600_000;
@@ -15,6 +15,7 @@ const HISTORY_MS = 30 * 24 * HOUR;
 /** Runs one clean-up pass; returns what was removed. */
 export async function runMaintenance(db: Database, files: FileStore, fileTtlMs: number) {
   const cutoff = Date.now() - HISTORY_MS;
+  const { seenEvents } = coreTables.for(db);
   const removedFiles = await files.clean(fileTtlMs);
   const seen = affectedRows(await db.delete(seenEvents).where(lt(seenEvents.seenAt, cutoff)));
   const finished = await purgeFinishedMessages(db, cutoff);
@@ -27,6 +28,7 @@ export async function runMaintenance(db: Database, files: FileStore, fileTtlMs: 
  * without parts (nothing asks for those), which the next pass deletes.
  */
 export async function purgeFinishedMessages(db: Database, cutoff: number): Promise<number> {
+  const { outgoing, outgoingParts } = coreTables.for(db);
   const old = and(isNotNull(outgoing.finishedAt), lt(outgoing.finishedAt, cutoff));
   await db
     .delete(outgoingParts)

@@ -10,10 +10,8 @@ import { desc } from "drizzle-orm";
 import type { Hono } from "hono";
 import type { AppEnv } from "../http/context.js";
 import type { Logger } from "pino";
-import { openDatabase, type Database } from "../db/client.js";
-import { crmOutbox, outgoing } from "../db/schema.js";
-import { lockSqliteDatabase } from "../db/sqlite-process-lock.js";
-import { sqliteStorageProbe } from "../db/sqlite-storage-probe.js";
+import type { Database } from "../db/client.js";
+import { coreTables } from "../db/schema.js";
 import { StorageHealth } from "../db/storage-health.js";
 import { loadCoreConfig, type CoreConfig } from "../env.js";
 import { FileStore } from "../files/file-store.js";
@@ -31,19 +29,16 @@ import type {
 import { createApp } from "../http/create-app.js";
 import { createLogger } from "../logger.js";
 import { CrmOutbox } from "../outbox/crm-outbox.js";
-import { SqliteOutgoingStore } from "../messages/sqlite-outgoing-store.js";
-import { SqliteOutboxStore } from "../outbox/sqlite-outbox-store.js";
-import { SqliteEventStore } from "../webhooks/sqlite-event-store.js";
 import { createHostRuntime } from "../hosts/host-runtime.js";
-import { selectHosts, type SelectedHost } from "../hosts/select-hosts.js";
+import { selectHosts } from "../hosts/select-hosts.js";
 import type { AnyHost, HostInstance } from "../hosts/types.js";
 import type { SecretBox } from "../secrets/keyring.js";
-import { openKeyring } from "../secrets/open-keyring.js";
-import { CORE_SECRET_COLUMNS, resealSecrets } from "../secrets/reseal.js";
 import { steadyClock } from "../worker/clock.js";
 import { SendQueue } from "../queue/send-queue.js";
 import { TenantStore } from "../tenants/tenant-store.js";
+import { coreStores, type CoreStores } from "./core-stores.js";
 import { scheduleMaintenance } from "./maintenance.js";
+import { openStorage, type OpenedStorage } from "./open-storage.js";
 
 /** Options of {@link startGateway}. */
 export interface StartGatewayOptions<E = unknown> {
@@ -115,35 +110,36 @@ export async function startGateway<G extends AnyGateway>(
     downloadBudgetBytes: config.downloadBudgetBytes,
   });
 
-  const dbPath = config.dbPath ?? join("data", `${gateway.name}.sqlite`);
-  let opened: ReturnType<typeof openStorage>;
+  let opened: OpenedStorage;
   try {
-    opened = openStorage(gateway, selected, dbPath, config, logger);
+    opened = await openStorage(gateway, selected, config, logger);
   } catch (error) {
     server.close();
     throw error;
   }
-  const { db, keyring, lock } = opened;
-  const filesDir =
-    config.filesDir ??
-    (dbPath === ":memory:"
-      ? mkdtempSync(join(tmpdir(), `switchboard-${gateway.name}-`))
-      : join(dirname(dbPath), `${gateway.name}-files`));
-
-  const storage = new StorageHealth(sqliteStorageProbe(db.$client), logger);
+  const { db, keyring } = opened;
+  const storage = new StorageHealth(opened.probe, logger);
+  // A server on the network can go away while nothing writes: noticed within a second.
+  if (db.dialectName === "postgres") storage.watch(1000);
+  // Everything this handle opened so far, given back in reverse when the start fails or it stops.
+  const closeStorage = async (stores?: CoreStores) => {
+    storage.close();
+    await stores?.close();
+    await opened.close();
+  };
   let instance: GatewayInstance;
   let prepared: Awaited<ReturnType<typeof prepareCore>>;
   try {
     prepared = await prepareCore(db, keyring, config, logger, storage);
   } catch (error) {
     server.close();
-    storage.close();
-    db.$client.close();
-    lock.release();
+    await closeStorage();
     throw error;
   }
   const { clock, tenants, hosts, outbox, outgoing, links } = prepared;
-  const files = new FileStore(db, filesDir, { quotaBytes: config.tenantFilesQuotaBytes });
+  const files = new FileStore(db, filesFolder(gateway, config, opened.sqlitePath), {
+    quotaBytes: config.tenantFilesQuotaBytes,
+  });
   const { runtime, events } = createRuntime({
     config,
     logger,
@@ -160,9 +156,7 @@ export async function startGateway<G extends AnyGateway>(
     instance = await gateway.setup(runtime, options.gatewayEnv);
   } catch (error) {
     server.close();
-    storage.close();
-    db.$client.close();
-    lock.release();
+    await closeStorage(prepared.stores);
     throw error;
   }
   const queue = new SendQueue({
@@ -198,9 +192,7 @@ export async function startGateway<G extends AnyGateway>(
     for (const started of hosts.values()) await started.close?.();
     await instance.close?.();
     server.close();
-    storage.close();
-    db.$client.close();
-    lock.release();
+    await closeStorage(prepared.stores);
     throw error;
   }
   let ready = false;
@@ -227,9 +219,7 @@ export async function startGateway<G extends AnyGateway>(
     for (const started of hosts.values()) await started.close?.();
     await instance.close?.();
     server.close();
-    storage.close();
-    db.$client.close();
-    lock.release();
+    await closeStorage(prepared.stores);
     throw error;
   }
   const stopMaintenance = scheduleMaintenance(db, files, config.fileTtlMs, logger);
@@ -261,9 +251,7 @@ export async function startGateway<G extends AnyGateway>(
         await instance.close?.();
         (server as { closeAllConnections?: () => void }).closeAllConnections?.();
         await closed;
-        storage.close();
-        db.$client.close();
-        lock.release();
+        await closeStorage(prepared.stores);
       })();
       return stopping;
     },
@@ -272,8 +260,7 @@ export async function startGateway<G extends AnyGateway>(
 
 /**
  * Core's stores and workers over the opened database: the clock, the tenants, the outbox and the
- * outgoing messages with their SQLite stores (status reports and incoming events write outbox rows
- * in their own transactions, so the three share the connection), and the file links' secret.
+ * outgoing messages with the dialect's stores (`coreStores`), and the file links' secret.
  */
 async function prepareCore(
   db: Database,
@@ -283,70 +270,46 @@ async function prepareCore(
   storage: StorageHealth,
 ) {
   const clock = steadyClock({ notBefore: await newestScheduledTime(db) });
-  const tenants = new TenantStore(db, keyring);
   const hosts = new Map<string, HostInstance>();
-  const outboxRows = new SqliteOutboxStore(db, {
+  const stores = await coreStores(db, {
     clock,
-    maxAgeMs: config.outboxMaxAgeMs,
-    wake: (tenantId) => outbox.wake(tenantId),
+    outboxMaxAgeMs: config.outboxMaxAgeMs,
+    wake: (id) => outbox.wake(id),
+    databaseUrl: config.databaseUrl,
+    logger,
   });
-  const outbox = new CrmOutbox({ store: outboxRows, tenants, hosts, config, logger, clock, storage });
-  const outgoing = new SqliteOutgoingStore(db, outboxRows);
-  const events = new SqliteEventStore(db, { outbox: outboxRows, outgoing });
-  const links = await SignedLinks.open(db, config.selfUri, keyring);
-  return { clock, tenants, hosts, outbox, outgoing, events, links };
+  const tenants = new TenantStore(db, keyring, { announce: (id) => stores.announceTenant(id) });
+  // Another replica's tenant or settings write; `null`: notifications may have been missed.
+  stores.notifier.on("tenant", (id) => (id === null ? tenants.forgetAll() : tenants.forget(id)));
+  const outbox = new CrmOutbox({ store: stores.outbox, tenants, hosts, config, logger, clock, storage });
+  try {
+    const links = await SignedLinks.open(db, config.selfUri, keyring);
+    return { clock, tenants, hosts, outbox, outgoing: stores.outgoing, events: stores.events, links, stores };
+  } catch (error) {
+    await stores.close();
+    throw error;
+  }
+}
+
+/**
+ * Where stored files' bytes live: the operator's `SWITCHBOARD_FILES_DIR`; else beside the SQLite
+ * file (a temporary folder for an in-memory one); on PostgreSQL without one, in the database
+ * (`undefined`), where every replica reads what another stored.
+ */
+function filesFolder(gateway: AnyGateway, config: CoreConfig, sqlitePath: string | undefined): string | undefined {
+  if (config.filesDir) return config.filesDir;
+  if (sqlitePath === undefined) return undefined;
+  return sqlitePath === ":memory:"
+    ? mkdtempSync(join(tmpdir(), `switchboard-${gateway.name}-`))
+    : join(dirname(sqlitePath), `${gateway.name}-files`);
 }
 
 /** The newest creation time the queue and the outbox stored (their rows only grow in id). */
 async function newestScheduledTime(db: Database): Promise<number> {
+  const { outgoing, crmOutbox } = coreTables.for(db);
   const newest = async (table: typeof outgoing | typeof crmOutbox) =>
     (await db.select({ t: table.createdAt }).from(table).orderBy(desc(table.id)).limit(1))[0]?.t ?? 0;
   return Math.max(await newest(outgoing), await newest(crmOutbox));
-}
-
-/**
- * Opens and migrates the database (core's, the running hosts', the gateway's migrations), then its
- * keyring, and re-encrypts every secret (core's, the hosts', the gateway's) not sealed with
- * the current key (a rotation, or plaintext from before encryption). A key that cannot open a
- * stored secret fails the start, with the database closed again.
- */
-function openStorage(
-  gateway: AnyGateway,
-  hosts: readonly SelectedHost[],
-  dbPath: string,
-  config: CoreConfig,
-  logger: Logger,
-) {
-  // Before anything touches the file: a second process on it is refused here, migrations included.
-  const lock = lockSqliteDatabase(dbPath);
-  let db: Database;
-  try {
-    db = openDatabase(dbPath, {
-      gatewayMigrations: gateway.migrationsFolder,
-      gatewayName: gateway.name,
-      hostMigrations: hosts.flatMap(({ definition }) =>
-        definition.migrationsFolder ? [{ name: definition.name, folder: definition.migrationsFolder }] : [],
-      ),
-    });
-  } catch (error) {
-    lock.release();
-    throw error;
-  }
-  try {
-    const keyring = openKeyring(config, dbPath, logger);
-    const secretColumns = [
-      ...CORE_SECRET_COLUMNS,
-      ...hosts.flatMap(({ definition }) => definition.secretColumns ?? []).map((column) => ({ column })),
-      ...(gateway.secretColumns ?? []).map((column) => ({ column })),
-    ];
-    const resealed = resealSecrets(db, keyring, secretColumns);
-    if (resealed > 0) logger.info({ secrets: resealed, key: keyring.currentKeyId }, "re-encrypted stored secrets");
-    return { db, keyring, lock };
-  } catch (error) {
-    db.$client.close();
-    lock.release();
-    throw error;
-  }
 }
 
 type Handler = (req: Request, env: unknown) => Response | Promise<Response>;

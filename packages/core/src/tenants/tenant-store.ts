@@ -1,13 +1,14 @@
 /**
  * @module tenants/tenant-store — tenants (host, key, public id, country) and their settings, cached
- * in memory (dropped on each write here; `forget` drops a tenant another writer changed). Written
+ * in memory (dropped on each write here; `forget` drops a tenant another writer changed, which
+ * every write here announces to the other replicas through `announce`). Written
  * once for either database: the query builder, awaited, no transaction. What a host keeps about its
  * tenants (SalesRender's registrations) lives in the host's own tables.
  */
 import { randomBytes } from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import type { Database } from "../db/client.js";
-import { settings as settingsTable, tenants } from "../db/schema.js";
+import { coreTables, type tenants } from "../db/schema.js";
 import { tenantRows } from "../db/tenant-rows.js";
 import type { Tenant } from "../gateway/types.js";
 import type { SecretBox } from "../secrets/keyring.js";
@@ -27,11 +28,21 @@ export class TenantStore {
   private readonly publicIds = new Map<string, number>();
   /** How often each tenant was forgotten: a read caches its answer only if no forget came while it ran. */
   private readonly forgets = new Map<number, number>();
+  /** How often the whole cache was forgotten (`forgetAll`), for the same check. */
+  private forgetAlls = 0;
+  private readonly tables: (typeof coreTables)["sqlite"];
 
+  /**
+   * `announce(tenantId)` runs after each tenant or settings write here, for the other replicas
+   * to drop their copy (on PostgreSQL a `tenant` notification); none for a lone process.
+   */
   constructor(
     private readonly db: Database,
     private readonly box: SecretBox,
-  ) {}
+    private readonly options: { announce?: (tenantId: number) => Promise<void> } = {},
+  ) {
+    this.tables = coreTables.for(db);
+  }
 
   /**
    * The tenant of a host's key, created (with a random public id) on first use, else read afresh;
@@ -39,10 +50,12 @@ export class TenantStore {
    * once get the same tenant (the insert does nothing on the unique key, and the row is read back).
    */
   async open(host: string, key: string, init: { country?: string } = {}): Promise<Tenant> {
+    const { tenants } = this.tables;
     const existing = await this.byKey(host, key);
     if (existing) {
       if (init.country !== undefined && init.country !== existing.country) {
         await this.db.update(tenants).set({ country: init.country }).where(eq(tenants.id, existing.id));
+        await this.announce(existing.id);
       }
       // The host saying again who the tenant is (a re-registration) reads it afresh, settings too.
       this.forget(existing.id);
@@ -60,6 +73,7 @@ export class TenantStore {
       .onConflictDoNothing({ target: [tenants.host, tenants.tenantKey] });
     const id = await this.idOfKey(host, key);
     if (id === undefined) throw new Error(`The tenant ${host} ${key} was not stored`);
+    await this.announce(id);
     return (await this.byId(id))!;
   }
 
@@ -70,6 +84,7 @@ export class TenantStore {
   }
 
   private async idOfKey(host: string, key: string): Promise<number | undefined> {
+    const { tenants } = this.tables;
     const [row] = await this.db
       .select({ id: tenants.id })
       .from(tenants)
@@ -82,11 +97,14 @@ export class TenantStore {
   async byId(id: number): Promise<Tenant | undefined> {
     const cached = this.cache.get(id);
     if (cached !== undefined) return cached ?? undefined;
+    const { tenants } = this.tables;
     const before = this.forgets.get(id) ?? 0;
+    const allBefore = this.forgetAlls;
     const [row] = await this.db.select().from(tenants).where(eq(tenants.id, id)).limit(1);
     const tenant = row ? await this.toTenant(row) : null;
     // A write (forget) while this was read: the answer may be stale, so it is not cached.
-    if (this.cache.has(id) || (this.forgets.get(id) ?? 0) !== before) return tenant ?? undefined;
+    const overtaken = (this.forgets.get(id) ?? 0) !== before || this.forgetAlls !== allBefore;
+    if (this.cache.has(id) || overtaken) return tenant ?? undefined;
     this.cache.set(id, tenant);
     if (tenant) {
       this.publicIds.set(tenant.publicId, id);
@@ -99,12 +117,14 @@ export class TenantStore {
   async byPublicId(publicId: string): Promise<Tenant | undefined> {
     const id = this.publicIds.get(publicId);
     if (id !== undefined) return this.byId(id);
+    const { tenants } = this.tables;
     const [row] = await this.db.select({ id: tenants.id }).from(tenants).where(eq(tenants.publicId, publicId)).limit(1);
     return row ? this.byId(row.id) : undefined;
   }
 
   /** Every tenant (of one host, when given). */
   async all(host?: string): Promise<Tenant[]> {
+    const { tenants } = this.tables;
     const rows = await this.db
       .select({ id: tenants.id })
       .from(tenants)
@@ -115,6 +135,7 @@ export class TenantStore {
 
   /** Stored settings data of a tenant (`{}` when never saved). */
   async settings(tenantId: number): Promise<SettingsData> {
+    const settingsTable = this.tables.settings;
     const [row] = await this.db
       .select({ data: settingsTable.data })
       .from(settingsTable)
@@ -126,11 +147,13 @@ export class TenantStore {
   /** Replaces the settings data of a tenant (sealed whole: its password fields are credentials). */
   async saveSettings(tenantId: number, data: SettingsData): Promise<void> {
     const json = this.box.seal(JSON.stringify(data));
+    const settingsTable = this.tables.settings;
     await this.db
       .insert(settingsTable)
       .values({ tenantId, data: json, updatedAt: Date.now() })
       .onConflictDoUpdate({ target: settingsTable.tenantId, set: { data: json, updatedAt: Date.now() } });
     this.forget(tenantId);
+    await this.announce(tenantId);
   }
 
   /**
@@ -141,6 +164,17 @@ export class TenantStore {
     this.cache.delete(tenantId);
     // Reads already under way when this was called may return what was there before: not cached.
     this.forgets.set(tenantId, (this.forgets.get(tenantId) ?? 0) + 1);
+  }
+
+  /** Drops the whole cache (notifications of other replicas' writes may have been missed). */
+  forgetAll(): void {
+    this.cache.clear();
+    this.forgetAlls++;
+  }
+
+  private async announce(tenantId: number): Promise<void> {
+    // The write stands whatever happens here: a lost announcement is healed by the rescan on reconnection.
+    await this.options.announce?.(tenantId);
   }
 
   private async toTenant(row: TenantRow): Promise<Tenant> {

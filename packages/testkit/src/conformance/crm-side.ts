@@ -5,6 +5,7 @@
  * being skipped.
  */
 import type { StatusValue } from "../crm-simulator/types.js";
+import type { ConformanceStore } from "./conformance-store.js";
 import type { CustomerFile, TenantIndex } from "./harness.js";
 import type { SuiteContext } from "./suite-context.js";
 
@@ -20,6 +21,8 @@ export interface ConformanceCrm {
   readonly host: ConformanceHost;
   /** Environment for `startGateway({ env })`: both hosts' variables; pass it through {@link conformanceEnv}. */
   readonly env: Record<string, string>;
+  /** The store this run's gateway uses and the variables naming it ({@link conformanceEnv} passes them on). */
+  readonly store: { readonly kind: ConformanceStore; readonly env: Record<string, string> };
   /** The tenant `(host, key)` of a suite company in this run (core's `runtime.tenants.byKey(host, key)`). */
   tenantKey(tenant: TenantIndex): { host: ConformanceHost; key: string };
   /** The text a settings preview of the company shows (SalesRender: its markdown; Bitrix24: the settings page). */

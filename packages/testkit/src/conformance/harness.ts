@@ -4,6 +4,10 @@
 import type { CrmSimulator } from "../crm-simulator/simulator.js";
 import type { ConformanceCrm } from "./crm-side.js";
 
+function isSuiteCrm(crm: ConformanceCrm | CrmSimulator): crm is ConformanceCrm {
+  return Object.hasOwn(crm, "store");
+}
+
 /** A tenant of the suite: 0 is company A, 1 is company B. */
 export type TenantIndex = 0 | 1;
 
@@ -12,7 +16,8 @@ export type TenantIndex = 0 | 1;
  *
  * `start` must pass {@link conformanceEnv}`(crm)` (or at least `crm.env` plus
  * `SWITCHBOARD_RETRY_BASE_MS: "20"`) to `startGateway`, so transient failures are retried within
- * milliseconds, use a fresh database (`SWITCHBOARD_DB_PATH: ":memory:"`), and serve every host the
+ * milliseconds, use the run's fresh store (`crm.store`: an in-memory SQLite database, or a fresh
+ * PostgreSQL database through `SWITCHBOARD_DATABASE_URL`), and serve every host the
  * suite drives: `hosts: [salesrender, bitrix24]` from `@switchboard/host-salesrender` and
  * `@switchboard/host-bitrix24` (`crm.env` sets `SWITCHBOARD_HOSTS` and the `BITRIX24_*` of the fake).
  */
@@ -112,12 +117,13 @@ export type ChannelStatus = "delivered" | "read" | "error";
 
 /**
  * The gateway env the suite expects: every host's settings (the suite's `crm`, or a CRM simulator's
- * for tests outside the suite), a memory DB and fast retries.
+ * for tests outside the suite), the run's store (a memory DB outside the suite) and fast retries.
  */
 export function conformanceEnv(crm: ConformanceCrm | CrmSimulator): Record<string, string> {
   return {
     ...crm.env,
     SWITCHBOARD_DB_PATH: ":memory:",
+    ...(isSuiteCrm(crm) ? crm.store.env : {}),
     SWITCHBOARD_ALLOW_PRIVATE_URLS: "true",
     SWITCHBOARD_RETRY_BASE_MS: "20",
     SWITCHBOARD_RETRY_MAX_MS: "200",

@@ -1,7 +1,8 @@
 /**
  * @module conformance — the shared protocol suite every gateway's tests run.
  */
-export { runConformanceSuite } from "./run-conformance-suite.js";
+export { runConformanceSuite, type ConformanceRuns } from "./run-conformance-suite.js";
+export { CONFORMANCE_STORES, type ConformanceStore } from "./conformance-store.js";
 export {
   conformanceEnv,
   type ChannelStatus,

@@ -1,0 +1,87 @@
+/**
+ * @module server/core-stores — the one place a gateway's stores are chosen for its database: the
+ * CRM outbox's rows, the outgoing messages (with their statuses and send parts), incoming events'
+ * writes, SQLite's or PostgreSQL's, and where replicas hear each other (the notifier; on
+ * PostgreSQL a LISTEN connection, started here). What replicas add (leases) plugs in here.
+ */
+import type pino from "pino";
+import { LocalNotifier } from "../cluster/local-notifier.js";
+import type { Notifier } from "../cluster/notifier.js";
+import { notifySql } from "../cluster/notify-sql.js";
+import { PgNotifier } from "../cluster/pg-notifier.js";
+import type { Database } from "../db/client.js";
+import { postgresOf } from "../db/postgres-client.js";
+import type { OutgoingStore } from "../messages/outgoing-store.js";
+import { PgOutgoingStore } from "../messages/pg-outgoing-store.js";
+import { SqliteOutgoingStore } from "../messages/sqlite-outgoing-store.js";
+import type { OutboxStore, OutboxWake } from "../outbox/outbox-store.js";
+import { PgOutboxStore } from "../outbox/pg-outbox-store.js";
+import { SqliteOutboxStore } from "../outbox/sqlite-outbox-store.js";
+import type { EventStore } from "../webhooks/event-store.js";
+import { PgEventStore } from "../webhooks/pg-event-store.js";
+import { SqliteEventStore } from "../webhooks/sqlite-event-store.js";
+import type { Clock } from "../worker/clock.js";
+
+/** What the hot-path stores need besides the database. */
+export interface CoreStoreDeps {
+  /** The outbox worker's scheduling clock. */
+  clock: Clock;
+  /** How long a CRM request is kept before it expires. */
+  outboxMaxAgeMs: number;
+  /** This process's outbox worker, told of each tenant with new requests once they committed. */
+  wake: OutboxWake;
+  /** `SWITCHBOARD_DATABASE_URL`, for the notifier's own connection on PostgreSQL. */
+  databaseUrl: string | undefined;
+  logger: pino.Logger;
+}
+
+/** The hot-path stores of one database. */
+export interface CoreStores {
+  outbox: OutboxStore;
+  outgoing: OutgoingStore;
+  events: EventStore;
+  /** What other replicas wrote (on SQLite, only what this process publishes); started by `coreStores`. */
+  notifier: Notifier;
+  /** Tells every replica (this one too) that a tenant or its settings changed: they drop their cached copy. */
+  announceTenant(tenantId: number): Promise<void>;
+  /** Gives back what the stores hold of the database (PostgreSQL: the outbox's lock connection); before the pool closes. */
+  close(): Promise<void>;
+}
+
+/**
+ * The stores of `db`'s dialect. The three share one database: status reports and incoming events
+ * write outbox rows inside their own transactions.
+ */
+export async function coreStores(db: Database, deps: CoreStoreDeps): Promise<CoreStores> {
+  const outboxDeps = { clock: deps.clock, maxAgeMs: deps.outboxMaxAgeMs, wake: deps.wake };
+  if (db.dialectName === "postgres") {
+    if (!deps.databaseUrl) throw new Error("a PostgreSQL store needs its URL for the notifier");
+    const pg = postgresOf(db);
+    const notifier = new PgNotifier({ connection: { connectionString: deps.databaseUrl }, logger: deps.logger });
+    await notifier.start();
+    const outbox = new PgOutboxStore(pg, outboxDeps);
+    return {
+      outbox,
+      outgoing: new PgOutgoingStore(pg, outbox),
+      events: new PgEventStore(pg, { outbox }),
+      notifier,
+      announceTenant: async (tenantId) => void (await pg.execute(notifySql("tenant", tenantId))),
+      close: async () => {
+        await notifier.stop();
+        await outbox.close();
+      },
+    };
+  }
+  const outbox = new SqliteOutboxStore(db, outboxDeps);
+  const outgoing = new SqliteOutgoingStore(db, outbox);
+  const notifier = new LocalNotifier();
+  return {
+    outbox,
+    outgoing,
+    events: new SqliteEventStore(db, { outbox, outgoing }),
+    notifier,
+    // One process: its own writes already dropped its cache.
+    announceTenant: async () => {},
+    close: async () => {},
+  };
+}
