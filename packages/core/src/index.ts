@@ -64,7 +64,12 @@ export { tenantColumns, tenantRows, type TenantColumns } from "./db/tenant-rows.
 export { defineTables, type Dialect, type DialectTables, type TableKit } from "./db/dialect-tables.js";
 export type { ColumnKit, ConstraintKit } from "./db/column-kit.js";
 export type { SecretBox } from "./secrets/keyring.js";
-export { startGateway, type GatewayHandle, type StartGatewayOptions } from "./server/start-gateway.js";
+export {
+  startGateway,
+  type GatewayHandle,
+  type ReplicaOptions,
+  type StartGatewayOptions,
+} from "./server/start-gateway.js";
 export { runGateway, type GatewayEnvironment } from "./server/run-gateway.js";
 export { DEFAULT_WEBHOOK_LIMIT } from "./webhooks/webhook-routes.js";
 export { sameSecret } from "./webhooks/same-secret.js";

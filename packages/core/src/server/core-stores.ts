@@ -2,7 +2,7 @@
  * @module server/core-stores — the one place a gateway's stores are chosen for its database: the
  * CRM outbox's rows, the outgoing messages (with their statuses and send parts), incoming events'
  * writes, SQLite's or PostgreSQL's, and where replicas hear each other (the notifier; on
- * PostgreSQL a LISTEN connection, started here). What replicas add (leases) plugs in here.
+ * PostgreSQL a LISTEN connection, started here; its writes NOTIFY the tenant's owner).
  */
 import type pino from "pino";
 import { LocalNotifier } from "../cluster/local-notifier.js";
@@ -33,6 +33,8 @@ export interface CoreStoreDeps {
   /** `SWITCHBOARD_DATABASE_URL`, for the notifier's own connection on PostgreSQL. */
   databaseUrl: string | undefined;
   logger: pino.Logger;
+  /** The notifier's polling backstop on PostgreSQL (default: PgNotifier's). */
+  pollMs?: number;
 }
 
 /** The hot-path stores of one database. */
@@ -57,12 +59,17 @@ export async function coreStores(db: Database, deps: CoreStoreDeps): Promise<Cor
   if (db.dialectName === "postgres") {
     if (!deps.databaseUrl) throw new Error("a PostgreSQL store needs its URL for the notifier");
     const pg = postgresOf(db);
-    const notifier = new PgNotifier({ connection: { connectionString: deps.databaseUrl }, logger: deps.logger });
+    const notifier = new PgNotifier({
+      connection: { connectionString: deps.databaseUrl },
+      logger: deps.logger,
+      ...(deps.pollMs !== undefined ? { pollMs: deps.pollMs } : {}),
+    });
     await notifier.start();
-    const outbox = new PgOutboxStore(pg, outboxDeps);
+    // Another replica may own the tenant: each write NOTIFYs its owner on commit.
+    const outbox = new PgOutboxStore(pg, { ...outboxDeps, notify: true });
     return {
       outbox,
-      outgoing: new PgOutgoingStore(pg, outbox),
+      outgoing: new PgOutgoingStore(pg, outbox, { notify: true }),
       events: new PgEventStore(pg, { outbox }),
       notifier,
       announceTenant: async (tenantId) => void (await pg.execute(notifySql("tenant", tenantId))),

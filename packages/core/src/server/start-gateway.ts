@@ -36,6 +36,8 @@ import type { SecretBox } from "../secrets/keyring.js";
 import { steadyClock } from "../worker/clock.js";
 import { SendQueue } from "../queue/send-queue.js";
 import { TenantStore } from "../tenants/tenant-store.js";
+import type { Leases } from "../cluster/leases.js";
+import { listenForWork, processLeases, type ProcessLeases } from "../cluster/replica-work.js";
 import { coreStores, type CoreStores } from "./core-stores.js";
 import { scheduleMaintenance } from "./maintenance.js";
 import { openStorage, type OpenedStorage } from "./open-storage.js";
@@ -55,6 +57,16 @@ export interface StartGatewayOptions<E = unknown> {
    * `SWITCHBOARD_HOSTS` picks which of them run. Required.
    */
   hosts?: readonly AnyHost[];
+  /** How this process joins its replicas on PostgreSQL (for tests; ignored on SQLite). */
+  replica?: ReplicaOptions;
+}
+
+/** Options of a replica on PostgreSQL, for tests. */
+export interface ReplicaOptions {
+  /** Its name among the replicas (default: host, pid and a random suffix). */
+  replicaId?: string;
+  /** The polling backstop behind NOTIFY, in ms (default 2000). */
+  pollMs?: number;
 }
 
 /** A running gateway; `instance` is what its `setup` returned (e.g. email's inbound SMTP port). */
@@ -69,6 +81,8 @@ export interface GatewayHandle<G extends AnyGateway = AnyGateway> {
   instance: InstanceOfGateway<G>;
   queue: SendQueue;
   outbox: CrmOutbox;
+  /** The tenants this replica sends and delivers for (on SQLite: every tenant). */
+  leases: Leases;
   /** The running hosts' instances, by host name. */
   hosts: ReadonlyMap<string, HostInstance>;
   /** Graceful stop: stop accepting, let in-flight sends finish within the deadline, close the database. */
@@ -122,21 +136,22 @@ export async function startGateway<G extends AnyGateway>(
   // A server on the network can go away while nothing writes: noticed within a second.
   if (db.dialectName === "postgres") storage.watch(1000);
   // Everything this handle opened so far, given back in reverse when the start fails or it stops.
-  const closeStorage = async (stores?: CoreStores) => {
+  const closeStorage = async (stores?: CoreStores, cluster?: ProcessLeases) => {
     storage.close();
+    await cluster?.close();
     await stores?.close();
     await opened.close();
   };
   let instance: GatewayInstance;
   let prepared: Awaited<ReturnType<typeof prepareCore>>;
   try {
-    prepared = await prepareCore(db, keyring, config, logger, storage);
+    prepared = await prepareCore(db, keyring, config, logger, storage, options.replica ?? {});
   } catch (error) {
     server.close();
     await closeStorage();
     throw error;
   }
-  const { clock, tenants, hosts, outbox, outgoing, links } = prepared;
+  const { clock, tenants, hosts, outbox, outgoing, links, leases } = prepared;
   const files = new FileStore(db, filesFolder(gateway, config, opened.sqlitePath), {
     quotaBytes: config.tenantFilesQuotaBytes,
   });
@@ -156,7 +171,7 @@ export async function startGateway<G extends AnyGateway>(
     instance = await gateway.setup(runtime, options.gatewayEnv);
   } catch (error) {
     server.close();
-    await closeStorage(prepared.stores);
+    await closeStorage(prepared.stores, prepared.cluster);
     throw error;
   }
   const queue = new SendQueue({
@@ -170,6 +185,7 @@ export async function startGateway<G extends AnyGateway>(
     logger,
     clock,
     storage,
+    leases,
   });
   try {
     for (const { definition, env: hostEnv } of selected) {
@@ -192,7 +208,7 @@ export async function startGateway<G extends AnyGateway>(
     for (const started of hosts.values()) await started.close?.();
     await instance.close?.();
     server.close();
-    await closeStorage(prepared.stores);
+    await closeStorage(prepared.stores, prepared.cluster);
     throw error;
   }
   let ready = false;
@@ -211,15 +227,20 @@ export async function startGateway<G extends AnyGateway>(
     storage,
   });
 
+  let stopListening = () => {};
   try {
-    await outbox.start();
     await queue.start();
+    await outbox.start();
+    // Workers first, so every tenant the leases hand over finds them listening.
+    stopListening = listenForWork(prepared.stores.notifier, { queue, outbox });
+    await leases.start();
   } catch (error) {
-    await Promise.all([outbox.stop(0), queue.stop(0)]);
+    await Promise.all([leases.stop(), outbox.stop(0), queue.stop(0)]);
+    stopListening();
     for (const started of hosts.values()) await started.close?.();
     await instance.close?.();
     server.close();
-    await closeStorage(prepared.stores);
+    await closeStorage(prepared.stores, prepared.cluster);
     throw error;
   }
   const stopMaintenance = scheduleMaintenance(db, files, config.fileTtlMs, logger);
@@ -238,20 +259,22 @@ export async function startGateway<G extends AnyGateway>(
     instance: instance as InstanceOfGateway<G>,
     queue,
     outbox,
+    leases,
     hosts,
     stop(stopOptions = {}) {
       stopping ??= (async () => {
         ready = false;
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         const timeout = stopOptions.timeoutMs ?? config.shutdownTimeoutMs;
-        await queue.stop(timeout);
-        await outbox.stop(Math.min(timeout, 2000));
+        // The leases are given back as each tenant's work in flight finishes, for the other replicas.
+        await Promise.all([leases.stop(), queue.stop(timeout), outbox.stop(Math.min(timeout, 2000))]);
+        stopListening();
         stopMaintenance();
         for (const started of hosts.values()) await started.close?.();
         await instance.close?.();
         (server as { closeAllConnections?: () => void }).closeAllConnections?.();
         await closed;
-        await closeStorage(prepared.stores);
+        await closeStorage(prepared.stores, prepared.cluster);
       })();
       return stopping;
     },
@@ -268,6 +291,7 @@ async function prepareCore(
   config: CoreConfig,
   logger: Logger,
   storage: StorageHealth,
+  replica: ReplicaOptions,
 ) {
   const clock = steadyClock({ notBefore: await newestScheduledTime(db) });
   const hosts = new Map<string, HostInstance>();
@@ -277,15 +301,37 @@ async function prepareCore(
     wake: (id) => outbox.wake(id),
     databaseUrl: config.databaseUrl,
     logger,
+    ...(replica.pollMs !== undefined ? { pollMs: replica.pollMs } : {}),
   });
   const tenants = new TenantStore(db, keyring, { announce: (id) => stores.announceTenant(id) });
   // Another replica's tenant or settings write; `null`: notifications may have been missed.
   stores.notifier.on("tenant", (id) => (id === null ? tenants.forgetAll() : tenants.forget(id)));
-  const outbox = new CrmOutbox({ store: stores.outbox, tenants, hosts, config, logger, clock, storage });
+  // Which tenants this replica sends and delivers for (on SQLite: all of them).
+  const cluster = processLeases({
+    databaseUrl: config.databaseUrl,
+    leaseMs: config.shardLeaseMs,
+    logger,
+    notifier: stores.notifier,
+    ...(replica.replicaId !== undefined ? { replicaId: replica.replicaId } : {}),
+  });
+  const { leases } = cluster;
+  const outbox = new CrmOutbox({ store: stores.outbox, tenants, hosts, config, logger, clock, storage, leases });
   try {
     const links = await SignedLinks.open(db, config.selfUri, keyring);
-    return { clock, tenants, hosts, outbox, outgoing: stores.outgoing, events: stores.events, links, stores };
+    return {
+      clock,
+      tenants,
+      hosts,
+      outbox,
+      outgoing: stores.outgoing,
+      events: stores.events,
+      links,
+      stores,
+      cluster,
+      leases,
+    };
   } catch (error) {
+    await cluster.close();
     await stores.close();
     throw error;
   }
