@@ -74,3 +74,42 @@ describe("SWITCHBOARD_DATABASE_URL", () => {
     expect(() => loadCoreConfig({ ...SELF, SWITCHBOARD_DATABASE_URL: URL_WITH_PASSWORD })).not.toThrow(/hunter2/);
   });
 });
+
+describe("retention (SWITCHBOARD_KEEP_*_DAYS, SWITCHBOARD_RETENTION_INTERVAL_MINUTES)", () => {
+  const DAY = 24 * 3600_000;
+  it("defaults to 30 days of finished messages, 7 of dedupe ids, 365 of history, a pass an hour", () => {
+    expect(loadCoreConfig(SELF).retention).toEqual({
+      finishedMs: 30 * DAY,
+      dedupeMs: 7 * DAY,
+      historyMs: 365 * DAY,
+      intervalMs: 3600_000,
+    });
+  });
+
+  it("takes whole days and minutes", () => {
+    const config = loadCoreConfig({
+      ...SELF,
+      SWITCHBOARD_KEEP_FINISHED_DAYS: "90",
+      SWITCHBOARD_KEEP_DEDUPE_DAYS: "2",
+      SWITCHBOARD_KEEP_HISTORY_DAYS: "30",
+      SWITCHBOARD_RETENTION_INTERVAL_MINUTES: "5",
+    });
+    expect(config.retention).toEqual({
+      finishedMs: 90 * DAY,
+      dedupeMs: 2 * DAY,
+      historyMs: 30 * DAY,
+      intervalMs: 300_000,
+    });
+  });
+
+  it("refuses zero, negative or fractional values, naming the variable", () => {
+    for (const [name, value] of [
+      ["SWITCHBOARD_KEEP_FINISHED_DAYS", "0"],
+      ["SWITCHBOARD_KEEP_DEDUPE_DAYS", "-1"],
+      ["SWITCHBOARD_KEEP_HISTORY_DAYS", "1.5"],
+      ["SWITCHBOARD_RETENTION_INTERVAL_MINUTES", "often"],
+    ] as const) {
+      expect(() => loadCoreConfig({ ...SELF, [name]: value })).toThrow(name);
+    }
+  });
+});

@@ -9,6 +9,7 @@ const bool = z
   .enum(["true", "false", "1", "0", "yes", "no", ""])
   .transform((v) => v === "true" || v === "1" || v === "yes");
 const positiveInt = z.coerce.number().int().positive();
+const DAY_MS = 24 * 3600 * 1000;
 
 const envSchema = z.object({
   LV_PLUGIN_SELF_URI: z.string().url({ message: "LV_PLUGIN_SELF_URI must be an absolute URL" }),
@@ -37,6 +38,14 @@ const envSchema = z.object({
   SWITCHBOARD_RETRY_MAX_MS: positiveInt.default(10 * 60 * 1000),
   SWITCHBOARD_FILES_DIR: z.string().optional(),
   SWITCHBOARD_FILE_TTL_HOURS: positiveInt.default(720),
+  /** Finished outgoing messages and their parts: CRMs edit, delete and ask statuses of recent ones. */
+  SWITCHBOARD_KEEP_FINISHED_DAYS: positiveInt.default(30),
+  /** Ids of incoming events handled: longer than any channel redelivers (mail servers: up to 5 days). */
+  SWITCHBOARD_KEEP_DEDUPE_DAYS: positiveInt.default(7),
+  /** What gateways and hosts keep per message to link later ones (email's Message-IDs for threading). */
+  SWITCHBOARD_KEEP_HISTORY_DAYS: positiveInt.default(365),
+  /** Between two retention passes (the first runs soon after start). */
+  SWITCHBOARD_RETENTION_INTERVAL_MINUTES: positiveInt.default(60),
   /** Bytes of stored files (e.g. inbound email attachments) one tenant may keep, in MiB. */
   SWITCHBOARD_TENANT_FILES_QUOTA_MB: positiveInt.default(1024),
   SWITCHBOARD_SHUTDOWN_TIMEOUT_MS: positiveInt.default(10_000),
@@ -94,6 +103,11 @@ export interface CoreConfig {
   retry: { baseMs: number; maxMs: number };
   filesDir: string | undefined;
   fileTtlMs: number;
+  /**
+   * The retention schedule: how long finished rows are kept (`SWITCHBOARD_KEEP_FINISHED_DAYS`,
+   * `_DEDUPE_DAYS`, `_HISTORY_DAYS`; stored files: `fileTtlMs`), and how often a pass runs.
+   */
+  retention: { finishedMs: number; dedupeMs: number; historyMs: number; intervalMs: number };
   /** Stored files one tenant may keep, in bytes. */
   tenantFilesQuotaBytes: number;
   shutdownTimeoutMs: number;
@@ -210,6 +224,12 @@ export function loadCoreConfig(env: Record<string, string | undefined> = process
     retry: { baseMs: e.SWITCHBOARD_RETRY_BASE_MS, maxMs: e.SWITCHBOARD_RETRY_MAX_MS },
     filesDir: e.SWITCHBOARD_FILES_DIR,
     fileTtlMs: e.SWITCHBOARD_FILE_TTL_HOURS * 3600 * 1000,
+    retention: {
+      finishedMs: e.SWITCHBOARD_KEEP_FINISHED_DAYS * DAY_MS,
+      dedupeMs: e.SWITCHBOARD_KEEP_DEDUPE_DAYS * DAY_MS,
+      historyMs: e.SWITCHBOARD_KEEP_HISTORY_DAYS * DAY_MS,
+      intervalMs: e.SWITCHBOARD_RETENTION_INTERVAL_MINUTES * 60_000,
+    },
     tenantFilesQuotaBytes: e.SWITCHBOARD_TENANT_FILES_QUOTA_MB * 1024 * 1024,
     shutdownTimeoutMs: e.SWITCHBOARD_SHUTDOWN_TIMEOUT_MS,
     uploadLimits: e.SWITCHBOARD_UPLOAD_LIMITS,

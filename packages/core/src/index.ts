@@ -57,6 +57,8 @@ export { createGuardedFetch, type GuardedFetchOptions, type GuardedFetchInit } f
 export { isPrivateAddress } from "./net/address-policy.js";
 export { declaredLength } from "./net/content-length.js";
 export type { StoringWrite } from "./webhooks/event-store.js";
+export type { PurgeContext, PurgeHook } from "./retention/purge-hook.js";
+export type { RetentionCutoffs } from "./retention/retention-policy.js";
 export type { Database } from "./db/client.js";
 export { isStorageUnavailable } from "./db/storage-health.js";
 export { DatabaseInUseError } from "./db/sqlite-process-lock.js";

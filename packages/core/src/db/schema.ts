@@ -130,6 +130,11 @@ export const coreTables = defineTables((t) => {
         .uniqueIndex("outgoing_operation")
         .on(x.targetId, x.operationKey)
         .where(sql`target_id IS NOT NULL`),
+      // The retention pass finds finished messages by age; unfinished ones are not in it.
+      k
+        .index("outgoing_finished")
+        .on(x.finishedAt)
+        .where(sql`finished_at IS NOT NULL`),
     ],
   );
 
@@ -203,7 +208,11 @@ export const coreTables = defineTables((t) => {
       externalId: c.text("external_id").notNull(),
       seenAt: c.bigint("seen_at").notNull(),
     }),
-    (x, k) => [k.primaryKey({ columns: [x.tenantId, x.scope, x.externalId] })],
+    (x, k) => [
+      k.primaryKey({ columns: [x.tenantId, x.scope, x.externalId] }),
+      // The retention pass finds old ids by age.
+      k.index("seen_events_seen").on(x.seenAt),
+    ],
   );
 
   /**

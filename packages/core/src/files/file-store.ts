@@ -9,7 +9,7 @@ import { createReadStream } from "node:fs";
 import { chmod, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Readable } from "node:stream";
-import { and, eq, lt, sql } from "drizzle-orm";
+import { and, eq, inArray, lt, sql } from "drizzle-orm";
 import type { Database } from "../db/client.js";
 import { makePrivateDir, PRIVATE_FILE_MODE } from "../db/private-files.js";
 import { postgresOf } from "../db/postgres-client.js";
@@ -147,23 +147,41 @@ export class FileStore {
     };
   }
 
-  /** Deletes files older than `maxAgeMs`; returns how many were removed. */
-  async clean(maxAgeMs: number): Promise<number> {
+  /**
+   * Deletes files older than `maxAgeMs`, `batchSize` at a time (their bytes, then their rows in
+   * one statement); returns how many were removed. A crash between leaves rows whose bytes are
+   * gone, which open as missing and go in the next pass.
+   */
+  async clean(maxAgeMs: number, options: { batchSize?: number; stopped?: () => boolean } = {}): Promise<number> {
     const { storedFiles, tenants } = this.tables;
     const cutoff = Date.now() - maxAgeMs;
-    const old = await this.db
-      .select({ id: storedFiles.id, tenantId: storedFiles.tenantId, size: storedFiles.size, key: tenants.tenantKey })
-      .from(storedFiles)
-      .innerJoin(tenants, eq(tenants.id, storedFiles.tenantId))
-      .where(lt(storedFiles.createdAt, cutoff));
-    for (const row of old) {
+    const batchSize = options.batchSize ?? 5000;
+    let total = 0;
+    for (;;) {
+      const old = await this.db
+        .select({ id: storedFiles.id, tenantId: storedFiles.tenantId, size: storedFiles.size, key: tenants.tenantKey })
+        .from(storedFiles)
+        .innerJoin(tenants, eq(tenants.id, storedFiles.tenantId))
+        .where(lt(storedFiles.createdAt, cutoff))
+        .limit(batchSize);
+      if (old.length === 0) return total;
       // In the database, the bytes go with the row (a cascading foreign key).
-      if (this.dir !== undefined) await rm(join(this.folder(row.key), row.id), { force: true });
-      await this.db.delete(storedFiles).where(eq(storedFiles.id, row.id));
-      const used = this.usage.get(row.tenantId);
-      if (used !== undefined) this.usage.set(row.tenantId, Math.max(0, used - row.size));
+      if (this.dir !== undefined) {
+        for (const row of old) await rm(join(this.folder(row.key), row.id), { force: true });
+      }
+      await this.db.delete(storedFiles).where(
+        inArray(
+          storedFiles.id,
+          old.map((row) => row.id),
+        ),
+      );
+      for (const row of old) {
+        const used = this.usage.get(row.tenantId);
+        if (used !== undefined) this.usage.set(row.tenantId, Math.max(0, used - row.size));
+      }
+      total += old.length;
+      if (old.length < batchSize || options.stopped?.()) return total;
     }
-    return old.length;
   }
 
   /**

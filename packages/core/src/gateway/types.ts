@@ -1,6 +1,7 @@
 /**
  * @module gateway/types — the one contract a channel gateway implements, and what core gives it back.
  */
+import type { PurgeHook } from "../retention/purge-hook.js";
 import type { StoringWrite } from "../webhooks/event-store.js";
 import type { Readable } from "node:stream";
 import type { Logger } from "pino";
@@ -375,6 +376,11 @@ export interface GatewayInstance<S = SettingsData> {
   verifySettings?(input: SettingsToVerify<S>): Promise<void>;
   /** Called after settings were saved (e.g. drop a cached connection). */
   settingsSaved?(tenant: Tenant<S>): Promise<void> | void;
+  /**
+   * Deletes the gateway's own rows past their retention, in each pass of the retention schedule
+   * (e.g. email's Message-IDs older than `cutoffs.history`); never consent state such as opt-outs.
+   */
+  purge?: PurgeHook;
   /** Called on shutdown, after the queue stopped: close servers and connections the closure opened. */
   close?(): Promise<void> | void;
 }

@@ -2,6 +2,7 @@
  * @module hosts/types — the contract a CRM host implements (SalesRender, Bitrix24): how its tenants
  * come to be, its routes, how outbox requests reach it; and what core gives a host back.
  */
+import type { PurgeHook } from "../retention/purge-hook.js";
 import type { AnySQLiteColumn } from "drizzle-orm/sqlite-core";
 import type { Hono } from "hono";
 import type { Logger } from "pino";
@@ -92,6 +93,8 @@ export interface HostInstance {
   groupOf?(tenant: Tenant): string | Promise<string>;
   /** Resolvers of signed file links of kinds this host serves (Bitrix24: operator files), by kind. */
   files?: Record<string, FileResolver>;
+  /** Deletes the host's own rows past their retention, in each pass of the retention schedule. */
+  purge?: PurgeHook;
   /** Called on shutdown, after the outbox stopped. */
   close?(): Promise<void> | void;
 }

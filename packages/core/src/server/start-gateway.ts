@@ -39,8 +39,11 @@ import { TenantStore } from "../tenants/tenant-store.js";
 import type { Leases } from "../cluster/leases.js";
 import { listenForWork, processLeases, type ProcessLeases } from "../cluster/replica-work.js";
 import { coreStores, type CoreStores } from "./core-stores.js";
-import { scheduleMaintenance } from "./maintenance.js";
 import { openStorage, type OpenedStorage } from "./open-storage.js";
+import { retentionPassLock } from "../retention/pass-lock.js";
+import { retentionPolicy } from "../retention/retention-policy.js";
+import { scheduleRetention } from "../retention/retention-schedule.js";
+import type { NamedPurge } from "../retention/retention-pass.js";
 
 /** Options of {@link startGateway}. */
 export interface StartGatewayOptions<E = unknown> {
@@ -59,6 +62,8 @@ export interface StartGatewayOptions<E = unknown> {
   hosts?: readonly AnyHost[];
   /** How this process joins its replicas on PostgreSQL (for tests; ignored on SQLite). */
   replica?: ReplicaOptions;
+  /** The retention schedule's first delay and a report per pass (for tests). */
+  retention?: { firstDelayMs?: number; onPass?: Parameters<typeof scheduleRetention>[0]["onPass"] };
 }
 
 /** Options of a replica on PostgreSQL, for tests. */
@@ -243,7 +248,16 @@ export async function startGateway<G extends AnyGateway>(
     await closeStorage(prepared.stores, prepared.cluster);
     throw error;
   }
-  const stopMaintenance = scheduleMaintenance(db, files, config.fileTtlMs, logger);
+  const retention = scheduleRetention({
+    db,
+    files,
+    policy: retentionPolicy(config),
+    lock: retentionPassLock(db, gateway.name),
+    hooks: purgeHooks(gateway.name, instance, hosts),
+    logger,
+    intervalMs: config.retention.intervalMs,
+    ...(options.retention ?? {}),
+  });
   // The Node bindings (incoming/outgoing) travel along so routes can read the socket directly.
   route.handler = (req, env) => app.fetch(req, env);
   ready = true;
@@ -267,9 +281,8 @@ export async function startGateway<G extends AnyGateway>(
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         const timeout = stopOptions.timeoutMs ?? config.shutdownTimeoutMs;
         // The leases are given back as each tenant's work in flight finishes, for the other replicas.
-        await Promise.all([leases.stop(), queue.stop(timeout), outbox.stop(Math.min(timeout, 2000))]);
+        await Promise.all([leases.stop(), queue.stop(timeout), outbox.stop(Math.min(timeout, 2000)), retention.stop()]);
         stopListening();
-        stopMaintenance();
         for (const started of hosts.values()) await started.close?.();
         await instance.close?.();
         (server as { closeAllConnections?: () => void }).closeAllConnections?.();
@@ -335,6 +348,15 @@ async function prepareCore(
     await stores.close();
     throw error;
   }
+}
+
+/** The purges of the gateway and of the running hosts that declare one. */
+function purgeHooks(name: string, instance: GatewayInstance, hosts: ReadonlyMap<string, HostInstance>): NamedPurge[] {
+  const hooks: NamedPurge[] = [];
+  if (instance.purge) hooks.push({ name, purge: instance.purge.bind(instance) });
+  for (const [host, started] of hosts)
+    if (started.purge) hooks.push({ name: host, purge: started.purge.bind(started) });
+  return hooks;
 }
 
 /**
