@@ -9,8 +9,11 @@ import { benchOptions } from "./env.js";
 import { describeMachine, machineLine } from "./report/machine.js";
 import type { ScenarioResult } from "./report/result.js";
 import { renderTable } from "./report/table.js";
+import { acceptPgScenario } from "./scenarios/accept-pg.js";
 import { acceptScenario } from "./scenarios/accept.js";
+import { drainPgScenario } from "./scenarios/drain-pg.js";
 import { drainScenario, queueOnlyScenario } from "./scenarios/drain.js";
+import { e2ePgScenario } from "./scenarios/e2e-pg.js";
 import { e2eScenario } from "./scenarios/e2e-latency.js";
 import { footprintScenario } from "./scenarios/footprint.js";
 import { inboundScenario } from "./scenarios/inbound.js";
@@ -22,8 +25,11 @@ const machine = describeMachine();
 
 const scenarios: Record<string, (o: typeof options, l: typeof log) => Promise<ScenarioResult>> = {
   accept: acceptScenario,
+  "accept-pg": acceptPgScenario,
   e2e: e2eScenario,
+  "e2e-pg": e2ePgScenario,
   drain: drainScenario,
+  "drain-pg": drainPgScenario,
   "queue-only": queueOnlyScenario,
   inbound: inboundScenario,
   footprint: footprintScenario,
@@ -34,12 +40,18 @@ const results: ScenarioResult[] = [];
 log(`Switchboard bench on ${machineLine(machine)}`);
 for (const [name, run] of Object.entries(scenarios)) {
   if (options.only && !options.only.includes(name)) continue;
-  log(`--- ${name}`);
+  // The machine may be shared: every scenario says what the load was when it started.
+  const load = loadavg().map((l) => Math.round(l * 100) / 100);
+  log(`--- ${name} (load average ${load.join(" / ")})`);
   const started = Date.now();
-  const context = { ranAt: new Date().toISOString(), loadAverageAtStart: Math.round(loadavg()[0]! * 100) / 100 };
+  const context = { ranAt: new Date().toISOString(), loadAverageAtStart: load[0]! };
   try {
     const result = await run(options, log);
-    results.push({ ...result, details: { ...result.details, ...context } });
+    results.push({
+      ...result,
+      notes: [`load average at the start ${load.join(" / ")}`, ...result.notes],
+      details: { ...result.details, ...context },
+    });
   } catch (error) {
     log(`${name} failed: ${(error as Error).stack ?? String(error)}`);
     results.push({ scenario: name, figures: [], notes: [`failed: ${(error as Error).message}`] });

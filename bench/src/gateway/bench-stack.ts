@@ -1,12 +1,16 @@
 /**
  * @module gateway/bench-stack — one measured setup: the CRM simulator and the lean fake Bot API in
- * this process, a gateway in a child process with its own SQLite file, one registered tenant.
+ * this process, the gateway in child processes (one on its own SQLite file, or one or more replicas
+ * sharing a throwaway PostgreSQL server), one or more registered tenants.
  */
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort, startCrmSimulator, type CrmSimulator, type PluginRef } from "@switchboard/testkit";
+import { startPostgres, type PostgresServer } from "@switchboard/testkit/postgres";
 import { BotApiServer } from "../fakes/bot-api-server.js";
+import type { StoreLocation } from "../queue/db-probe.js";
 import { GatewayProcess } from "./gateway-process.js";
 
 /** The tenant every bench scenario uses. */
@@ -14,15 +18,33 @@ export const BENCH_TENANT: PluginRef = { companyId: "1", pluginAlias: "telegram"
 /** Its bot token (the lean fake accepts any). */
 export const BENCH_BOT_TOKEN = "100001:BENCHbenchBENCHbench";
 
+/** The `n`-th bench tenant (0: {@link BENCH_TENANT}), each a company of its own. */
+export function benchTenant(n: number): PluginRef {
+  return n === 0 ? BENCH_TENANT : { companyId: String(n + 1), pluginAlias: "telegram", pluginId: String(n + 1) };
+}
+
+/** The `n`-th bench tenant's bot token (0: {@link BENCH_BOT_TOKEN}). */
+export function benchBotToken(n: number): string {
+  return n === 0 ? BENCH_BOT_TOKEN : `${100001 + n}:BENCHbenchBENCHbench`;
+}
+
 /** A running bench stack. */
 export interface BenchStack {
   crm: CrmSimulator;
   api: BotApiServer;
+  /** The first (or only) replica. */
   gateway: GatewayProcess;
-  /** Milliseconds from spawn to `/readyz` 200. */
+  /** Every replica, the first one first. */
+  gateways: GatewayProcess[];
+  /** The registered tenants, {@link BENCH_TENANT} first. */
+  tenants: PluginRef[];
+  /** Milliseconds from spawn to `/readyz` 200 (the first replica). */
   readyMs: number;
+  /** The SQLite file (SQLite stacks only; empty on PostgreSQL). */
   dbPath: string;
-  /** Restarts the gateway process on the same port and database (after a kill). */
+  /** Where the replicas store everything, for {@link DbProbe.open}. */
+  store: StoreLocation;
+  /** Restarts the (first) gateway process on the same port and database (after a kill). */
   restart(): Promise<GatewayProcess>;
   close(): Promise<void>;
 }
@@ -37,16 +59,56 @@ export interface BenchStackOptions {
   nodeArgs?: string[];
   /** Keep every call the fake sees (default false). */
   recordCalls?: boolean;
+  /**
+   * `sqlite` (default): one process on its own file. `postgres`: a throwaway local server from
+   * `@switchboard/testkit/postgres` (throws `PostgresUnavailableError` where there is none).
+   */
+  store?: "sqlite" | "postgres";
+  /** Gateway processes sharing the PostgreSQL database (default 1; more than 1 needs `postgres`). */
+  replicas?: number;
+  /** Tenants registered and configured (default 1), each with a bot of its own. */
+  tenants?: number;
 }
 
-/** Starts everything and registers (and for Telegram configures) the bench tenant. */
+/**
+ * Starts everything and registers (and for Telegram configures) the bench tenants. Replicas share
+ * `SWITCHBOARD_DATABASE_URL`, `SWITCHBOARD_SECRET_KEY` and the first replica's public URL
+ * (`LV_PLUGIN_SELF_URI`), as replicas behind one balancer do; each listens on its own port.
+ */
 export async function startBenchStack(options: BenchStackOptions): Promise<BenchStack> {
+  const replicas = options.replicas ?? 1;
+  const storeKind = options.store ?? "sqlite";
+  if (replicas > 1 && storeKind !== "postgres") throw new Error("several replicas need the PostgreSQL store");
+  let postgres: PostgresServer | undefined;
+  let store: StoreLocation;
+  let storeEnv: Record<string, string>;
+  const dir = mkdtempSync(join(tmpdir(), "switchboard-bench-"));
+  const dbPath = storeKind === "sqlite" ? join(dir, "gateway.sqlite") : "";
+  if (storeKind === "postgres") {
+    try {
+      postgres = await startPostgres();
+    } catch (error) {
+      rmSync(dir, { recursive: true, force: true });
+      throw error;
+    }
+    store = { kind: "postgres", url: postgres.url };
+    storeEnv = { SWITCHBOARD_DATABASE_URL: postgres.url, SWITCHBOARD_SECRET_KEY: randomBytes(32).toString("base64") };
+  } else {
+    store = { kind: "sqlite", path: dbPath };
+    storeEnv = { SWITCHBOARD_DB_PATH: dbPath };
+  }
   const crm = await startCrmSimulator();
   const api = await BotApiServer.start({ recordCalls: options.recordCalls ?? false });
-  const dir = mkdtempSync(join(tmpdir(), "switchboard-bench-"));
-  const dbPath = join(dir, "gateway.sqlite");
-  const port = await freePort();
-  const spawnGateway = () =>
+  const gateways: GatewayProcess[] = [];
+  const close = async () => {
+    await Promise.all(gateways.map((g) => g.kill()));
+    await Promise.all([api.close(), crm.close()]);
+    await postgres?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  const ports = await Promise.all(Array.from({ length: replicas }, () => freePort()));
+  const publicUrl = `http://127.0.0.1:${ports[0]}/`;
+  const spawnGateway = (port: number) =>
     GatewayProcess.spawn({
       port,
       nodeArgs: options.nodeArgs,
@@ -55,40 +117,52 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
         BENCH_GATEWAY: options.kind,
         BENCH_RATE_LIMITS: options.rateLimits ? "on" : "off",
         TELEGRAM_API_ROOT: api.url,
-        SWITCHBOARD_DB_PATH: dbPath,
+        LV_PLUGIN_SELF_URI: publicUrl,
         SWITCHBOARD_ALLOW_PRIVATE_URLS: "true",
+        ...storeEnv,
         ...options.env,
       },
     });
-  let gateway = spawnGateway();
-  const readyMs = await gateway.ready();
-  const registered = await crm.register(gateway.url, BENCH_TENANT);
-  if (registered.status !== 200)
-    throw new Error(`registration answered ${registered.status}: ${await registered.text()}`);
-  if (options.kind === "telegram") {
-    const saved = await crm.putSettings(gateway.url, BENCH_TENANT, {
-      main: { botToken: BENCH_BOT_TOKEN, allowGroups: false },
-    });
-    if (saved.status !== 200) throw new Error(`settings answered ${saved.status}: ${await saved.text()}`);
+  const tenants = Array.from({ length: options.tenants ?? 1 }, (_, n) => benchTenant(n));
+  let readyMs: number;
+  try {
+    // The first replica migrates alone; the others then start together.
+    gateways.push(spawnGateway(ports[0]!));
+    readyMs = await gateways[0]!.ready();
+    gateways.push(...ports.slice(1).map(spawnGateway));
+    await Promise.all(gateways.slice(1).map((g) => g.ready()));
+    for (const [n, tenant] of tenants.entries()) {
+      const registered = await crm.register(gateways[0]!.url, tenant);
+      if (registered.status !== 200)
+        throw new Error(`registration answered ${registered.status}: ${await registered.text()}`);
+      if (options.kind === "telegram") {
+        const saved = await crm.putSettings(gateways[0]!.url, tenant, {
+          main: { botToken: benchBotToken(n), allowGroups: false },
+        });
+        if (saved.status !== 200) throw new Error(`settings answered ${saved.status}: ${await saved.text()}`);
+      }
+    }
+  } catch (error) {
+    await close();
+    throw error;
   }
   return {
     crm,
     api,
     get gateway() {
-      return gateway;
+      return gateways[0]!;
     },
+    gateways,
+    tenants,
     readyMs,
     dbPath,
+    store,
     async restart() {
-      gateway = spawnGateway();
-      await gateway.ready();
-      return gateway;
+      gateways[0] = spawnGateway(ports[0]!);
+      await gateways[0].ready();
+      return gateways[0];
     },
-    async close() {
-      await gateway.kill();
-      await Promise.all([api.close(), crm.close()]);
-      rmSync(dir, { recursive: true, force: true });
-    },
+    close,
   };
 }
 
@@ -98,10 +172,11 @@ export function sendBodies(
   gatewayUrl: string,
   count: number,
   text: (i: number) => string,
+  tenant: PluginRef = BENCH_TENANT,
 ): string[] {
   return Array.from({ length: count }, (_, i) =>
     JSON.stringify({
-      request: crm.specialToken(gatewayUrl, BENCH_TENANT, {
+      request: crm.specialToken(gatewayUrl, tenant, {
         chat: { id: `chat-${i % 50}`, contact: `tg://user?id=${100 + (i % 50)}`, subject: null },
         message: { id: null, content: { text: text(i), format: "text" }, attachments: [] },
       }),

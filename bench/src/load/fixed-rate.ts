@@ -19,6 +19,8 @@ export interface Sent {
 /** A fixed-rate run. */
 export interface FixedRateOptions {
   url: string;
+  /** Several servers (replicas): request `i` goes to `urls[i % urls.length]` (default: `url` only). */
+  urls?: string[];
   headers: Record<string, string>;
   perSecond: number;
   durationS: number;
@@ -53,8 +55,9 @@ function post(options: FixedRateOptions, agent: Agent, index: number, sent: Sent
   const record: Sent = { index, marker, startedAt: performance.now(), answeredAt: 0, status: 0 };
   sent.push(record);
   return new Promise((resolve) => {
+    const urls = options.urls ?? [options.url];
     const req = request(
-      options.url,
+      urls[index % urls.length]!,
       {
         method: "POST",
         agent,

@@ -1,12 +1,16 @@
 /**
  * @module queue/db-probe — reads a gateway's database from the bench process (SQLite's WAL allows a
- * reader beside the writer): how many messages are stored and how many are not finished yet. The
- * counts are portable (drizzle's `$count`, awaited); only opening the file is SQLite's.
+ * reader beside the writer; PostgreSQL through a small pool of its own): how many messages are
+ * stored and how many are not finished yet. The counts are portable (drizzle's `$count`, awaited);
+ * only opening the database is each store's.
  */
 import { type Database } from "@switchboard/core";
-import { coreTables, openDatabase } from "@switchboard/core/internal";
+import { coreTables, openDatabase, openPostgres, postgresOf } from "@switchboard/core/internal";
 import { bitrix24Tables } from "@switchboard/host-bitrix24";
-import { eq, inArray } from "drizzle-orm";
+import { eq, inArray, sql } from "drizzle-orm";
+
+/** Where a bench gateway stores everything: its SQLite file, or the PostgreSQL database its replicas share. */
+export type StoreLocation = { kind: "sqlite"; path: string } | { kind: "postgres"; url: string };
 
 /** Counts rows of core's send queue and CRM outbox. */
 export class DbProbe {
@@ -14,10 +18,21 @@ export class DbProbe {
   private readonly tables;
   private readonly portals;
 
-  constructor(path: string) {
-    this.db = openDatabase(path);
+  /** A SQLite file by its path, or an opened database. */
+  constructor(source: string | Database) {
+    this.db = typeof source === "string" ? openDatabase(source) : source;
     this.tables = coreTables.for(this.db);
     this.portals = bitrix24Tables.for(this.db).bitrix24Portals;
+  }
+
+  /** Opens a probe on either store (a path is a SQLite file). */
+  static async open(store: StoreLocation | string): Promise<DbProbe> {
+    if (typeof store === "string") return new DbProbe(store);
+    if (store.kind === "sqlite") return new DbProbe(store.path);
+    // The gateway migrated the database already; this only checks that it did.
+    const pg = await openPostgres(store.url, { poolSize: 2 });
+    // Portable code takes a PostgreSQL handle typed as the SQLite one (core's `Database`).
+    return new DbProbe(pg as unknown as Database);
   }
 
   /** Every message ever accepted. */
@@ -55,7 +70,23 @@ export class DbProbe {
     return this.db.$count(this.portals, eq(this.portals.needsReauth, true));
   }
 
+  /**
+   * The replica owning each tenant's sending, by tenant id (PostgreSQL's `shards`; empty on
+   * SQLite, where the one process owns everything).
+   */
+  async owners(): Promise<Map<number, string>> {
+    if (this.db.dialectName !== "postgres") return new Map();
+    const result = await postgresOf(this.db).execute<{ shard: number; owner: string | null }>(
+      sql`SELECT shard, owner FROM shards WHERE owner IS NOT NULL AND lease_until > (extract(epoch from now()) * 1000)`,
+    );
+    return new Map(result.rows.map((r) => [Number(r.shard), String(r.owner)]));
+  }
+
   close(): void {
-    this.db.$client.close();
+    if (this.db.dialectName === "postgres")
+      void postgresOf(this.db)
+        .$client.end()
+        .catch(() => {});
+    else this.db.$client.close();
   }
 }

@@ -4,16 +4,16 @@
  */
 import { performance } from "node:perf_hooks";
 import type { GatewayProcess } from "../gateway/gateway-process.js";
-import { DbProbe } from "./db-probe.js";
+import { DbProbe, type StoreLocation } from "./db-probe.js";
 
 /** How a drain went. */
 export interface DrainResult {
   messages: number;
   seconds: number;
   perSecond: number;
-  /** Peak RSS of the gateway during the drain (VmHWM after a reset), MB. */
+  /** Peak RSS of the gateway during the drain (VmHWM after a reset; the highest replica's), MB. */
   peakRssMb: number;
-  /** RSS when the drain started (what building the backlog left), MB. */
+  /** RSS when the drain started (what building the backlog left; the highest replica's), MB. */
   startRssMb: number;
   /** `process.memoryUsage()` of the gateway when the drain started and the highest values seen during it, MB. */
   memory: { atStart: MemoryMb; highest: MemoryMb } | undefined;
@@ -49,21 +49,26 @@ function highest(a: MemoryMb | undefined, b: MemoryMb | undefined): MemoryMb | u
 }
 
 /**
- * Starts the drain with `release()` and waits until the queue is empty (polling every 20 ms).
- * The peak-RSS counter is reset just before, so the peak covers the drain only.
+ * Starts the drain with `release()` and waits until the queue is empty (polling every 20 ms, 100 ms on PostgreSQL).
+ * The peak-RSS counter is reset just before, so the peak covers the drain only. With several
+ * replicas (`gateway` a list), memory is the first replica's `memoryUsage()` and every replica's RSS.
  */
 export async function watchDrain(
-  gateway: GatewayProcess,
-  dbPath: string,
+  gateway: GatewayProcess | GatewayProcess[],
+  store: StoreLocation | string,
   release: () => void | Promise<void>,
   timeoutMs = 300_000,
 ): Promise<DrainResult> {
-  const probe = new DbProbe(dbPath);
+  const replicas = Array.isArray(gateway) ? gateway : [gateway];
+  const first = replicas[0]!;
+  const probe = await DbProbe.open(store);
+  // A count on PostgreSQL costs the server a scan the gateway competes with: poll it less often.
+  const pollMs = typeof store !== "string" && store.kind === "postgres" ? 100 : 20;
   try {
     const messages = await probe.unfinished();
-    gateway.resetPeak();
-    const startRssMb = gateway.memory().rssMb;
-    const atStart = await memoryOf(gateway);
+    for (const g of replicas) g.resetPeak();
+    const startRssMb = Math.max(...replicas.map((g) => g.memory().rssMb));
+    const atStart = await memoryOf(first);
     let top = atStart;
     let lastSample = 0;
     const t0 = performance.now();
@@ -71,18 +76,18 @@ export async function watchDrain(
     while ((await probe.unfinished()) > 0) {
       if (performance.now() - lastSample > 250) {
         lastSample = performance.now();
-        top = highest(top, await memoryOf(gateway));
+        top = highest(top, await memoryOf(first));
       }
       if (performance.now() - t0 > timeoutMs)
         throw new Error(`drain not finished after ${timeoutMs} ms: ${await probe.unfinished()} left`);
-      await new Promise((r) => setTimeout(r, 20));
+      await new Promise((r) => setTimeout(r, pollMs));
     }
     const seconds = (performance.now() - t0) / 1000;
     return {
       messages,
       seconds,
       perSecond: messages / seconds,
-      peakRssMb: gateway.memory().peakMb,
+      peakRssMb: Math.max(...replicas.map((g) => g.memory().peakMb)),
       startRssMb,
       memory: atStart && top ? { atStart, highest: top } : undefined,
     };
@@ -92,8 +97,12 @@ export async function watchDrain(
 }
 
 /** Waits until the database holds `count` messages (a backlog being built). */
-export async function waitForBacklog(dbPath: string, count: number, timeoutMs = 60_000): Promise<number> {
-  const probe = new DbProbe(dbPath);
+export async function waitForBacklog(
+  store: StoreLocation | string,
+  count: number,
+  timeoutMs = 60_000,
+): Promise<number> {
+  const probe = await DbProbe.open(store);
   const deadline = performance.now() + timeoutMs;
   try {
     for (;;) {

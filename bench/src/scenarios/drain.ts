@@ -7,22 +7,30 @@ import type { BenchOptions } from "../env.js";
 import { profileDirFor, renderProfile, summariseProfileIn } from "../report/cpu-profile.js";
 import { sendBodies, startBenchStack, type BenchStack } from "../gateway/bench-stack.js";
 import { OPEN_GATE_SIGNAL } from "../gateway/noop-gateway.js";
-import { runAutocannon } from "../load/run-autocannon.js";
 import { watchDrain, waitForBacklog, type DrainResult } from "../queue/drain-watch.js";
 import { figure, type ScenarioResult } from "../report/result.js";
 import { bullmqDrain } from "../queue/bullmq-drain.js";
+import { loadReplicas } from "./store-variants.js";
 
 const POOL = 2000;
 
-/** Fills a stack's queue with `count` messages through `/special/send` while delivery is held. */
-async function fill(
+/**
+ * Fills a stack's queue with `count` messages through `/special/send` while delivery is held: the
+ * tenants' messages interleaved, the connections split between the replicas.
+ */
+export async function fill(
   stack: BenchStack,
   count: number,
   connections: number,
 ): Promise<{ perSecond: number; stored: number }> {
-  const bodies = sendBodies(stack.crm, stack.gateway.url, POOL, (i) => `Drain [[d${i}]]`);
-  const result = await runAutocannon({
-    url: `${stack.gateway.url}special/send`,
+  const perTenant = stack.tenants.map((tenant) =>
+    sendBodies(stack.crm, stack.gateway.url, POOL, (i) => `Drain [[d${i}]]`, tenant),
+  );
+  const bodies = Array.from(
+    { length: POOL * perTenant.length },
+    (_, i) => perTenant[i % perTenant.length]![Math.floor(i / perTenant.length)]!,
+  );
+  const result = await loadReplicas(stack.gateways, "special/send", {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: { kind: "pool", bodies },
@@ -30,7 +38,7 @@ async function fill(
     durationS: 600,
     amount: count,
   });
-  const stored = await waitForBacklog(stack.dbPath, count);
+  const stored = await waitForBacklog(stack.store, count);
   if (stored !== count)
     throw new Error(
       `backlog has ${stored} messages, expected ${count} (${result.non2xx} non-2xx, ${result.errors} errors)`,

@@ -21,10 +21,10 @@ export async function e2eScenario(options: BenchOptions, log: (line: string) => 
   const details: Record<string, unknown> = {};
   try {
     const bodies = sendBodies(stack.crm, stack.gateway.url, POOL, (i) => `Latency probe [[e${i}]]`);
-    await measure(stack, bodies, 200, 2); // warm-up: JIT, sockets, SQLite pages
+    await measureFixedRate(stack, bodies, 200, 2); // warm-up: JIT, sockets, SQLite pages
     for (const rate of RATES) {
       log(`e2e: ${rate} messages/s for ${options.fixedRateS} s`);
-      const m = await measure(stack, bodies, rate, options.fixedRateS);
+      const m = await measureFixedRate(stack, bodies, rate, options.fixedRateS);
       details[`${rate}/s`] = m;
       figures.push(
         figure(`${rate}/s: 202 → fake API p50`, m.fromAccept.p50, "ms"),
@@ -59,11 +59,18 @@ export interface Measurement {
   acceptLatency: Percentiles;
 }
 
-async function measure(stack: BenchStack, bodies: string[], rate: number, durationS: number): Promise<Measurement> {
+/** One fixed-rate run against the stack, its requests spread over every replica in turn. */
+export async function measureFixedRate(
+  stack: BenchStack,
+  bodies: string[],
+  rate: number,
+  durationS: number,
+): Promise<Measurement> {
   stack.api.arrivals.clear();
   const before = stack.api.delivered;
   const sent = await runFixedRate({
     url: `${stack.gateway.url}special/send`,
+    urls: stack.gateways.map((g) => `${g.url}special/send`),
     headers: { "content-type": "application/json" },
     perSecond: rate,
     durationS,
