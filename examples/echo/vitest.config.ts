@@ -1,0 +1,3 @@
+import { baseTestConfig } from "@switchboard/vitest-config";
+
+export default baseTestConfig;
