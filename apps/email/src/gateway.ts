@@ -61,6 +61,8 @@ export const email = defineGateway({
         services.transports.invalidate(tenant.id);
         services.domains.forget(tenant.id);
       },
+      // Message-IDs are kept SWITCHBOARD_KEEP_HISTORY_DAYS: a reply to only older mail starts a new thread.
+      purge: (ctx) => services.messages.purge(ctx),
       async close() {
         await inbound?.close();
         services.close();

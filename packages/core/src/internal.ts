@@ -44,6 +44,15 @@ export {
 export { inPgTransaction, type PgQueryable } from "./db/pg-transaction.js";
 export { migrationSteps, type MigrationFolders, type MigrationStep } from "./db/migration-steps.js";
 export { coreTables } from "./db/schema.js";
+export {
+  runRetentionPass,
+  type NamedPurge,
+  type RetentionPassOptions,
+  type RetentionReport,
+} from "./retention/retention-pass.js";
+export { retentionPassLock, type PassLock } from "./retention/pass-lock.js";
+export { retentionPolicy, type RetentionPolicy } from "./retention/retention-policy.js";
+export { FileStore } from "./files/file-store.js";
 export { migrationsUpTo } from "./db/migrations-up-to.js";
 export { Keyring, SecretUnreadableError, isSealed } from "./secrets/keyring.js";
 export { SecretKey } from "./secrets/secret-key.js";

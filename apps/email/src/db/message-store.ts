@@ -2,8 +2,8 @@
  * @module db/message-store — every Message-ID we sent or received, with its conversation.
  * It is what threads replies: the parent of an outgoing reply, the chat of an incoming one.
  */
-import { tenantRows, type Database, type StoringWrite } from "@switchboard/core";
-import { and, desc, eq, isNotNull, isNull, or, sql } from "drizzle-orm";
+import { tenantRows, type Database, type PurgeContext, type StoringWrite } from "@switchboard/core";
+import { and, desc, eq, isNotNull, isNull, lt, or, sql } from "drizzle-orm";
 import type { emailMessages } from "./schema.js";
 import { emailTables } from "./schema.js";
 
@@ -97,6 +97,14 @@ export class MessageStore {
       .orderBy(...this.newest)
       .limit(1);
     return row?.chatId ?? null;
+  }
+
+  /**
+   * The retention pass's purge: forgets Message-IDs stored before `cutoffs.history`. A reply to
+   * one of them is placed by its newer references, else starts a thread of its own.
+   */
+  async purge({ cutoffs, deleteInBatches }: PurgeContext): Promise<Record<string, number>> {
+    return { email_messages: await deleteInBatches(this.table, lt(this.table.createdAt, cutoffs.history)) };
   }
 
   /** Gives a thread's messages that have no chat yet the chat the CRM answered it in. */

@@ -33,6 +33,8 @@ export const emailTables = defineTables((t) => ({
       k.primaryKey({ columns: [x.tenantId, x.messageId] }),
       k.index("email_messages_contact").on(x.tenantId, x.contact, x.createdAt),
       k.index("email_messages_thread").on(x.tenantId, x.threadId),
+      // The retention pass finds old rows by age (SWITCHBOARD_KEEP_HISTORY_DAYS).
+      k.index("email_messages_created").on(x.createdAt),
     ],
   ),
 

@@ -1,0 +1,1 @@
+CREATE INDEX "email_messages_created" ON "email_messages" USING btree ("created_at");
