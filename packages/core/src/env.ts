@@ -66,6 +66,8 @@ const envSchema = z.object({
   SWITCHBOARD_SECRET_KEYS_OLD: z.string().optional(),
   /** Which of the CRM hosts the app can serve run (comma-separated). */
   SWITCHBOARD_HOSTS: z.string().default("salesrender"),
+  /** Bearer token of `GET /metrics`; unset or blank = no metrics route. */
+  METRICS_TOKEN: z.string().optional(),
   NODE_ENV: z.string().optional(),
 });
 
@@ -128,6 +130,11 @@ export interface CoreConfig {
    * given; checked against the hosts the app serves when it starts (`selectHosts`).
    */
   hosts: string[];
+  /**
+   * `METRICS_TOKEN`: `GET /metrics` answers to `Authorization: Bearer <it>`; undefined (unset or
+   * blank) = the route is not there (404). A secret: never logged.
+   */
+  metricsToken: string | undefined;
 }
 
 const KEY_FORMAT = "must be 32 bytes given as base64 (44 characters, `openssl rand -base64 32`) or hex (64 characters)";
@@ -241,5 +248,6 @@ export function loadCoreConfig(env: Record<string, string | undefined> = process
     hosts: e.SWITCHBOARD_HOSTS.split(",")
       .map((name) => name.trim().toLowerCase())
       .filter(Boolean),
+    metricsToken: e.METRICS_TOKEN?.trim() || undefined,
   };
 }

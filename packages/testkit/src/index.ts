@@ -27,6 +27,7 @@ export {
   uniqueId,
 } from "./util/index.js";
 export * from "./stack/index.js";
+export * from "./metrics/index.js";
 export {
   startFakeBitrix24,
   type FakeBitrix24,

@@ -13,6 +13,8 @@ import type { TenantStore } from "../tenants/tenant-store.js";
 import type { GatewayRuntime, Tenant } from "./types.js";
 import type { EventStore } from "../webhooks/event-store.js";
 import { createEventIntake, type EventIntake } from "../webhooks/store-events.js";
+import { countedIntake } from "../metrics/counted-intake.js";
+import type { IncomingObserver } from "../metrics/observers.js";
 
 /** Builds the runtime object from core's parts, and the event intake behind its `storeEvents` (for the webhook routes). */
 export function createRuntime(parts: {
@@ -25,15 +27,18 @@ export function createRuntime(parts: {
   links: SignedLinks;
   files: FileStore;
   secrets: SecretBox;
+  /** Told what incoming events came to, when metrics are on. */
+  observer?: Pick<IncomingObserver, "events">;
 }): { runtime: GatewayRuntime; events: EventIntake } {
   const { db, tenants, outgoing, links, files, config } = parts;
   const fileTtlSeconds = Math.floor(config.fileTtlMs / 1000);
   // Links name the tenant by its host and key, whichever host it has; links signed before hosts
   // existed named a plugin reference, and still open as that SalesRender tenant's (signed-links.ts).
   const linkTenant = (tenant: Tenant) => ({ host: tenant.host, key: tenant.key });
-  const events = createEventIntake(parts.events, (error, tenant) =>
+  const intake = createEventIntake(parts.events, (error, tenant) =>
     parts.logger.error({ err: error, tenant: tenant.id }, "an event's follow-up failed after it was stored"),
   );
+  const events = parts.observer ? countedIntake(intake, parts.observer) : intake;
 
   const runtime: GatewayRuntime = {
     config,

@@ -9,6 +9,7 @@ import type { SignedLinks } from "../files/signed-links.js";
 import type { AnyGateway, GatewayInstance, GatewayRuntime } from "../gateway/types.js";
 import type { HostInstance } from "../hosts/types.js";
 import type { Language } from "../i18n.js";
+import type { GatewayMetrics } from "../metrics/gateway-metrics.js";
 import type { TenantStore } from "../tenants/tenant-store.js";
 import type { EventIntake } from "../webhooks/store-events.js";
 
@@ -39,4 +40,6 @@ export interface AppDeps {
   isReady: () => boolean;
   /** Told about every request that failed because the database refused a write. */
   storage?: Pick<StorageHealth, "failed">;
+  /** The gateway's metrics, when `METRICS_TOKEN` is set: `GET /metrics` serves them, the webhook routes count into them. */
+  metrics?: GatewayMetrics;
 }

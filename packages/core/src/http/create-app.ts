@@ -8,6 +8,7 @@ import type { AppDeps, AppEnv } from "./context.js";
 import { cors } from "./cors.js";
 import { errorHandler } from "./errors.js";
 import { fileRoutes } from "./routes/files.js";
+import { metricsRoutes } from "./routes/metrics.js";
 import { healthRoutes, publicRoutes } from "./routes/public.js";
 import { webhookRoutes } from "../webhooks/webhook-routes.js";
 
@@ -29,10 +30,15 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = base ? root.basePath(base) : root;
   app.route("/", publicRoutes());
   app.route("/", healthRoutes(deps));
+  const metrics =
+    deps.metrics && deps.config.metricsToken ? metricsRoutes(deps.metrics, deps.config.metricsToken) : undefined;
+  if (metrics) app.route("/", metrics);
   for (const host of deps.hosts.values()) if (host.routes) app.route("/", host.routes);
   app.route("/", fileRoutes(deps));
   app.route("/", webhookRoutes(deps, deps.instance));
   // Probes usually hit the root, whatever path the CRM reaches us under.
   if (base) root.route("/", healthRoutes(deps));
+  // Scrapers too.
+  if (base && metrics) root.route("/", metrics);
   return root;
 }

@@ -14,6 +14,7 @@ import { isRetryable } from "../errors.js";
 import type { HostInstance, OutboxRequest } from "../hosts/types.js";
 import type { TenantStore } from "../tenants/tenant-store.js";
 import type { OutboxRow, OutboxStore } from "./outbox-store.js";
+import type { CrmOutcome, OutboxObserver } from "../metrics/observers.js";
 
 export type { OutboxKind } from "./outbox-store.js";
 
@@ -40,6 +41,8 @@ export class CrmOutbox {
       storage: StorageHealth;
       /** The tenants this replica delivers for (default: every tenant, a process alone on its database). */
       leases?: Leases;
+      /** Told how each attempt ended, when metrics are on. */
+      observer?: OutboxObserver;
     },
   ) {
     const store = deps.store;
@@ -159,6 +162,7 @@ export class CrmOutbox {
     const log = () => this.deps.logger.child({ tenant: row.tenant_id, outboxId: row.id, kind: row.kind });
     const tenant = await this.deps.tenants.byId(row.tenant_id);
     const host = tenant && this.deps.hosts.get(tenant.host);
+    const counted = (outcome: CrmOutcome) => this.deps.observer?.crmAttempt(tenant?.host ?? "", row.kind, outcome);
     let failure: string;
     let cause: unknown;
     if (!tenant || !host) {
@@ -177,11 +181,13 @@ export class CrmOutbox {
           signal: this.worker.signalOf(row.tenant_id),
         });
         await this.write(() => this.deps.store.remove(row.id));
+        counted("delivered");
         if (this.deps.logger.isLevelEnabled("debug")) log().debug({ attempts: row.attempts + 1 }, "delivered to CRM");
         return;
       } catch (error) {
         if (!isRetryable(error)) {
           await this.write(() => this.deps.store.remove(row.id));
+          counted("refused");
           const status = (error as { status?: unknown }).status;
           log().warn({ status, failure: (error as Error).message }, "CRM refused the request for good; dropped");
           return;
@@ -194,10 +200,12 @@ export class CrmOutbox {
     const next = this.deps.clock.now() + retryDelay(cause, attempts, this.deps.config.retry);
     if (next > row.expires_at && attempts >= MIN_ATTEMPTS_BEFORE_EXPIRY) {
       await this.write(() => this.deps.store.remove(row.id));
+      counted("expired");
       log().error({ attempts, failure }, "CRM request expired after retries; dropped");
       return;
     }
     await this.write(() => this.deps.store.retry(row, attempts, next, failure.slice(0, 500)));
+    counted("retried");
     log().warn({ attempts, failure }, "CRM request failed; will retry");
   }
 }

@@ -28,6 +28,7 @@ import { MIN_ATTEMPTS_BEFORE_EXPIRY, retryDelay } from "../worker/backoff.js";
 import type { Clock } from "../worker/clock.js";
 import { FairWorker, type TenantTurn, type TurnOutcome } from "../worker/fair-worker.js";
 import { RateLimits } from "./rate-limiter.js";
+import type { SendAction, SendObserver, SendOutcome } from "../metrics/observers.js";
 
 /** Dependencies of the send queue. */
 export interface SendQueueDeps {
@@ -48,6 +49,8 @@ export interface SendQueueDeps {
   storage: StorageHealth;
   /** The tenants this replica sends for (default: every tenant, a process alone on its database). */
   leases?: Leases;
+  /** Told of every attempt and channel call, when metrics are on. */
+  observer?: SendObserver;
 }
 
 /** The outgoing message queue with its worker. */
@@ -57,7 +60,7 @@ export class SendQueue {
   private leaseCheckAt = 0;
   /** Tenants with queued work, served in turn, each with at most `sendTenantConcurrency` sends in flight. */
   private readonly worker: FairWorker<OutgoingRow>;
-  private readonly finished: Array<SentMessage & { done: () => void }> = [];
+  private readonly finished: Array<SentMessage & { host: string; done: () => void }> = [];
 
   constructor(private readonly deps: SendQueueDeps) {
     this.limits = new RateLimits(deps.rateLimits);
@@ -260,10 +263,13 @@ export class SendQueue {
     }));
     const tenant = await this.deps.tenants.byId(row.tenant_id);
     if (row.action !== "send") return this.operate(row, tenant, logger);
+    const host = tenant?.host ?? "";
     let result: SendResult;
+    let called: number | undefined;
     try {
       if (!tenant) throw new ChannelRefusedError("Plugin is not registered", { permanent: true });
       const message = JSON.parse(row.payload) as ChatMessage;
+      called = performance.now();
       result = await this.deps.send(
         {
           tenant,
@@ -275,8 +281,10 @@ export class SendQueue {
         },
         { ...message, queueId: row.id, attempt: row.attempts },
       );
+      this.channelCalled(host, "send", true, called);
     } catch (error) {
-      await this.fail(row, error, logger());
+      this.channelCalled(host, "send", false, called);
+      await this.fail(row, error, logger(), host);
       return;
     }
     const ids = typeof result === "string" ? [result] : result.ids;
@@ -284,7 +292,7 @@ export class SendQueue {
     // Sends finishing in the same tick are marked in one transaction; the send counts as done
     // (for shutdown) only once it is committed.
     await new Promise<void>((done) => {
-      this.finished.push({ row, ids, details, done });
+      this.finished.push({ row, ids, details, host, done });
       if (this.finished.length === 1) setImmediate(() => void this.flushSent());
     });
     if (this.deps.logger.isLevelEnabled("debug")) logger().debug({ channelMessageIds: ids }, "message sent");
@@ -293,7 +301,9 @@ export class SendQueue {
   /** Carries out an edit or removal of a message the channel took. */
   private async operate(row: OutgoingRow, tenant: Tenant | undefined, logger: () => Logger): Promise<void> {
     const action = row.action as "edit" | "remove";
+    const host = tenant?.host ?? "";
     let ids: string[] | null = null;
+    let called: number | undefined;
     try {
       if (!tenant) throw new ChannelRefusedError("Plugin is not registered", { permanent: true });
       const target = await this.deps.outgoing.operationTarget(row);
@@ -304,7 +314,8 @@ export class SendQueue {
             ? "its message is still being sent"
             : `its message was ${target.state === "failed" ? "not sent" : "not found"}`;
         logger().warn({ action, targetId: row.target_id }, `${action} ignored: ${why}`);
-        await this.finishOperation(row, { failed: `${action} ignored: ${why}`, report: false });
+        if (await this.finishOperation(row, { failed: `${action} ignored: ${why}`, report: false }))
+          this.deps.observer?.attempt(host, action, "ignored", {});
         return;
       }
       const { content, attachments } = (JSON.parse(row.payload) as { message: ChatMessage["message"] | null })
@@ -328,24 +339,29 @@ export class SendQueue {
       if (action === "edit") {
         if (!this.deps.edit)
           throw new ChannelRefusedError("This channel cannot edit sent messages", { permanent: true });
+        called = performance.now();
         ids = (await this.deps.edit(ctx, { ...ref, message: { content, attachments } })) ?? null;
       } else {
         if (!this.deps.remove)
           throw new ChannelRefusedError("This channel cannot delete sent messages", { permanent: true });
+        called = performance.now();
         await this.deps.remove(ctx, ref);
       }
+      this.channelCalled(host, action, true, called);
     } catch (error) {
-      await this.fail(row, error, logger());
+      this.channelCalled(host, action, false, called);
+      await this.fail(row, error, logger(), host);
       return;
     }
-    await this.finishOperation(row, { ids });
+    if (await this.finishOperation(row, { ids })) this.deps.observer?.attempt(host, action, "sent", {});
     logger().info({ action, targetId: row.target_id }, `${action} carried out`);
   }
 
+  /** Records an operation's end; false when that could not be written (it is tried again after its lease). */
   private async finishOperation(
     row: OutgoingRow,
     outcome: { ids: string[] | null } | { failed: string; report: boolean },
-  ): Promise<void> {
+  ): Promise<boolean> {
     try {
       const woken = await this.deps.storage.write(() => {
         const now = this.deps.clock.now();
@@ -354,10 +370,17 @@ export class SendQueue {
           : this.deps.outgoing.markOperationDone(row, outcome.ids, now);
       }, this.worker.signal);
       this.hintWoken(woken);
+      return true;
     } catch (error) {
       this.deps.logger.error({ err: error }, "could not record an edit or removal");
       this.leaseCheckAt = Math.min(this.leaseCheckAt, this.deps.clock.now() + this.deps.config.send.leaseMs);
+      return false;
     }
+  }
+
+  /** Tells the observer how long a channel call took; `started` undefined when none was made. */
+  private channelCalled(host: string, action: SendAction, ok: boolean, started: number | undefined): void {
+    if (started !== undefined) this.deps.observer?.channelCall(host, action, ok, (performance.now() - started) / 1000);
   }
 
   /** Wakes the worker for operations a finished row let go. */
@@ -377,6 +400,12 @@ export class SendQueue {
         this.worker.signal,
       );
       this.hintWoken(woken);
+      const observer = this.deps.observer;
+      if (observer) {
+        const now = this.deps.clock.now();
+        for (const { host, row } of items)
+          observer.attempt(host, "send", "sent", { acceptedSeconds: Math.max(0, now - row.created_at) / 1000 });
+      }
     } catch (error) {
       // Shutting down (or a bug): the rows stay leased and are sent again after the lease, at least once.
       this.deps.logger.error({ err: error }, "could not record sent messages");
@@ -385,9 +414,11 @@ export class SendQueue {
     for (const item of items) item.done();
   }
 
-  private async fail(row: OutgoingRow, error: unknown, logger: Logger): Promise<void> {
+  private async fail(row: OutgoingRow, error: unknown, logger: Logger, host: string): Promise<void> {
     try {
-      await this.deps.storage.write(() => this.recordFailure(row, error, logger), this.worker.signal);
+      // Counted once written: a write waiting out a busy database runs its function again.
+      const outcome = await this.deps.storage.write(() => this.recordFailure(row, error, logger), this.worker.signal);
+      if (outcome) this.deps.observer?.attempt(host, row.action, outcome, { error });
     } catch (writeError) {
       // Shutting down (or a bug): the row stays leased and is tried again after the lease.
       logger.error({ err: writeError }, "could not record a failed send");
@@ -395,7 +426,8 @@ export class SendQueue {
     }
   }
 
-  private async recordFailure(row: OutgoingRow, error: unknown, logger: Logger): Promise<void> {
+  /** Writes what a failed attempt means for its row: retried, failed for good, or (undefined) put back uncounted. */
+  private async recordFailure(row: OutgoingRow, error: unknown, logger: Logger): Promise<SendOutcome | undefined> {
     const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     const { maxAttempts, maxAgeMs } = this.deps.config.send;
     const now = this.deps.clock.now();
@@ -406,21 +438,22 @@ export class SendQueue {
       await this.deps.outgoing.retry(row.id, now + delay, reason.slice(0, 1000));
       this.worker.hint(row.tenant_id, now + delay);
       logger.warn({ err: reason, retryInMs: delay }, "send failed; will retry");
-      return;
+      return "retried";
     }
     if (isRetryable(error) && !exhausted) {
       // Shutting down, or the tenant went to another replica: leave it queued for the next
       // process, attempt not wasted.
       await this.deps.outgoing.deferAll([{ id: row.id, at: now }]);
-      return;
+      return undefined;
     }
     if (row.action !== "send") {
       this.hintWoken(await this.deps.outgoing.markOperationFailed(row, reason.slice(0, 1000), true, now));
       logger.error({ err: reason, exhausted, action: row.action }, `${row.action} failed for good`);
-      return;
+      return "failed";
     }
     this.hintWoken(await this.deps.outgoing.markFailed(row, reason.slice(0, 1000), now));
     logger.error({ err: reason, exhausted }, "send failed for good; error status reported");
+    return "failed";
   }
 }
 

@@ -39,6 +39,7 @@ import { TenantStore } from "../tenants/tenant-store.js";
 import type { Leases } from "../cluster/leases.js";
 import { listenForWork, processLeases, type ProcessLeases } from "../cluster/replica-work.js";
 import { coreStores, type CoreStores } from "./core-stores.js";
+import { GatewayMetrics } from "../metrics/gateway-metrics.js";
 import { openStorage, type OpenedStorage } from "./open-storage.js";
 import { retentionPassLock } from "../retention/pass-lock.js";
 import { retentionPolicy } from "../retention/retention-policy.js";
@@ -150,13 +151,13 @@ export async function startGateway<G extends AnyGateway>(
   let instance: GatewayInstance;
   let prepared: Awaited<ReturnType<typeof prepareCore>>;
   try {
-    prepared = await prepareCore(db, keyring, config, logger, storage, options.replica ?? {});
+    prepared = await prepareCore(db, keyring, config, logger, storage, options.replica ?? {}, gateway.name);
   } catch (error) {
     server.close();
     await closeStorage();
     throw error;
   }
-  const { clock, tenants, hosts, outbox, outgoing, links, leases } = prepared;
+  const { clock, tenants, hosts, outbox, outgoing, links, leases, metrics } = prepared;
   const files = new FileStore(db, filesFolder(gateway, config, opened.sqlitePath), {
     quotaBytes: config.tenantFilesQuotaBytes,
   });
@@ -170,6 +171,7 @@ export async function startGateway<G extends AnyGateway>(
     links,
     files,
     secrets: keyring,
+    ...(metrics ? { observer: metrics } : {}),
   });
   try {
     // The one place the gateway's state comes to be: its closure, for the life of this handle.
@@ -191,6 +193,7 @@ export async function startGateway<G extends AnyGateway>(
     clock,
     storage,
     leases,
+    ...(metrics ? { observer: metrics } : {}),
   });
   try {
     for (const { definition, env: hostEnv } of selected) {
@@ -230,6 +233,7 @@ export async function startGateway<G extends AnyGateway>(
     events,
     isReady: () => ready && storage.available,
     storage,
+    ...(metrics ? { metrics } : {}),
   });
 
   let stopListening = () => {};
@@ -305,9 +309,14 @@ async function prepareCore(
   logger: Logger,
   storage: StorageHealth,
   replica: ReplicaOptions,
+  gatewayName: string,
 ) {
   const clock = steadyClock({ notBefore: await newestScheduledTime(db) });
   const hosts = new Map<string, HostInstance>();
+  // Only with a token: without one nothing could read them, so nothing is counted.
+  const metrics = config.metricsToken
+    ? new GatewayMetrics({ gateway: gatewayName, hosts: () => hosts.keys(), db, clock, logger })
+    : undefined;
   const stores = await coreStores(db, {
     clock,
     outboxMaxAgeMs: config.outboxMaxAgeMs,
@@ -328,7 +337,17 @@ async function prepareCore(
     ...(replica.replicaId !== undefined ? { replicaId: replica.replicaId } : {}),
   });
   const { leases } = cluster;
-  const outbox = new CrmOutbox({ store: stores.outbox, tenants, hosts, config, logger, clock, storage, leases });
+  const outbox = new CrmOutbox({
+    store: stores.outbox,
+    tenants,
+    hosts,
+    config,
+    logger,
+    clock,
+    storage,
+    leases,
+    ...(metrics ? { observer: metrics } : {}),
+  });
   try {
     const links = await SignedLinks.open(db, config.selfUri, keyring);
     return {
@@ -342,6 +361,7 @@ async function prepareCore(
       stores,
       cluster,
       leases,
+      metrics,
     };
   } catch (error) {
     await cluster.close();

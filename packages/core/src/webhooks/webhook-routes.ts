@@ -7,11 +7,13 @@
 import type { IncomingMessage } from "node:http";
 import type { Context } from "hono";
 import { Hono } from "hono";
+import { HTTPException } from "hono/http-exception";
 import { isStorageUnavailable } from "../db/storage-health.js";
 import { HttpError, WebhookInputError } from "../errors.js";
 import type { GatewayInstance, Tenant, WebhookDefinition, WebhookRefusal } from "../gateway/types.js";
 import { readBoundedBody } from "../http/bounded-body.js";
 import type { AppDeps, AppEnv } from "../http/context.js";
+import type { IncomingObserver, WebhookOutcome } from "../metrics/observers.js";
 import { webhookRequest } from "./webhook-request.js";
 
 /** Largest webhook body by default: channels' webhooks are a few KB. */
@@ -24,18 +26,50 @@ export function webhookRoutes(deps: AppDeps, instance: GatewayInstance): Hono<Ap
   const app = new Hono<AppEnv>();
   for (const [name, webhook] of Object.entries(instance.webhooks ?? {})) {
     const paths = typeof webhook.path === "string" ? [webhook.path] : webhook.path;
-    for (const path of paths) app.post(`/${path.replace(/^\/+/, "")}`, (c) => handleWebhook(c, deps, name, webhook));
+    const handle = deps.metrics ? countedWebhook(deps.metrics, name, webhook) : handleWebhook;
+    for (const path of paths) app.post(`/${path.replace(/^\/+/, "")}`, (c) => handle(c, deps, name, webhook, {}));
   }
   return app;
 }
 
-async function handleWebhook(c: Context<AppEnv>, deps: AppDeps, name: string, webhook: WebhookDefinition) {
+/** What a webhook request found out, for its metrics: the tenant's host once known. */
+interface Seen {
+  host?: string;
+}
+
+/** `handleWebhook`, counting each request by how it was answered. */
+function countedWebhook(metrics: IncomingObserver, name: string, webhook: WebhookDefinition): typeof handleWebhook {
+  return async (c, deps, _name, _webhook, seen) => {
+    try {
+      const response = await handleWebhook(c, deps, name, webhook, seen);
+      metrics.webhook(seen.host ?? "", name, "accepted");
+      return response;
+    } catch (error) {
+      metrics.webhook(seen.host ?? "", name, webhookOutcome(error));
+      throw error;
+    }
+  };
+}
+
+/** The outcome a refused webhook request is counted under (see `WebhookOutcome`). */
+function webhookOutcome(error: unknown): WebhookOutcome {
+  if (isStorageUnavailable(error)) return "unavailable";
+  const status = error instanceof HttpError || error instanceof HTTPException ? error.status : 500;
+  if (status === 404) return "unknown_tenant";
+  if (status === 401 || status === 403) return "refused";
+  if (status === 413) return "too_large";
+  if (status >= 400 && status < 500) return "invalid";
+  return "error";
+}
+
+async function handleWebhook(c: Context<AppEnv>, deps: AppDeps, name: string, webhook: WebhookDefinition, seen: Seen) {
   const { runtime, logger, config } = deps;
   const params = c.req.param() as Record<string, string>;
   const tenant: Tenant | undefined = webhook.tenant
     ? await webhook.tenant(params)
     : await runtime.tenants.byPublicId(params.publicId ?? "");
   if (!tenant) throw new HttpError(404, "Unknown webhook");
+  seen.host = tenant.host;
   // Built only when a line is written: a pino child per request is a measurable share of a webhook.
   const log = () => logger.child({ tenant: tenant.id, webhook: name });
   const body = await readBoundedBody(c, webhook.maxBytes ?? DEFAULT_WEBHOOK_LIMIT);

@@ -1,0 +1,1 @@
+export { parsePrometheusText, scrapeMetrics, Scrape, type Sample } from "./scrape.js";
