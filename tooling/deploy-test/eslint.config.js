@@ -1,0 +1,3 @@
+import config from "@switchboard/eslint-config/base";
+
+export default config;

@@ -1,0 +1,120 @@
+/**
+ * Issue 15's deploy path, as an operator runs it: `pnpm --filter @switchboard/<app> deploy --prod
+ * <dir>` once per gateway, the folder moved elsewhere, then `node dist/main.js` from it with only
+ * its own environment, on SQLite and on PostgreSQL: `/info`, `/readyz`, one message to the customer
+ * through the channel's fake (with its `sent` status) and one back to the CRM.
+ */
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePort, registerTenant, startCrmSimulator, uniqueId } from "@switchboard/testkit";
+import { postgresTestDatabase } from "@switchboard/testkit/postgres";
+import { bundleProblems, deployBundle } from "./bundle.js";
+import { BundleProcess } from "./bundle-process.js";
+import type { ChannelRig } from "./channels/channel-rig.js";
+import { startEmailRig } from "./channels/email.js";
+import { startSmsRig } from "./channels/sms.js";
+import { startTelegramRig } from "./channels/telegram.js";
+import { DEPLOYABLE_GATEWAYS, type DeployableGateway } from "./gateways.js";
+
+// Skips the PostgreSQL runs (one line) where the machine has no PostgreSQL; fails on CI instead.
+const pg = await postgresTestDatabase();
+
+const RIGS = new Map<DeployableGateway["name"], () => Promise<ChannelRig>>([
+  ["telegram", startTelegramRig],
+  ["sms", startSmsRig],
+  ["email", startEmailRig],
+]);
+
+type Store = "SQLite" | "PostgreSQL";
+
+/** Starts the bundle on `store` against a fresh CRM simulator and the channel's fake, and drives it. */
+async function exerciseBundle(gateway: DeployableGateway, bundle: string, store: Store, dataDir: string) {
+  const crm = await startCrmSimulator();
+  const rig = await RIGS.get(gateway.name)!();
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}/`;
+  const dbPath = join(dataDir, `${gateway.name}.sqlite`);
+  const storeEnv: Record<string, string> =
+    store === "SQLite"
+      ? { SWITCHBOARD_DB_PATH: dbPath }
+      : { SWITCHBOARD_DATABASE_URL: await pg!.server.createDatabase() };
+  const env: Record<string, string> = {
+    NODE_ENV: "production",
+    LV_PLUGIN_SELF_URI: url,
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    SWITCHBOARD_SECRET_KEY: randomBytes(32).toString("base64"),
+    // The CRM simulator and the fakes listen on loopback.
+    SWITCHBOARD_ALLOW_PRIVATE_URLS: "true",
+    LOG_LEVEL: "warn",
+    ...crm.env,
+    ...storeEnv,
+    ...rig.env,
+  };
+  let running: BundleProcess | undefined;
+  try {
+    running = await BundleProcess.start(bundle, url, env);
+    const info = await crm.getInfo(url);
+    expect(info.status).toBe(200);
+    expect(((await info.json()) as { type?: unknown }).type).toBe("CHAT");
+    const ready = await fetch(`${url}readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: "ready" });
+
+    const gw = { crm, url, ref: { companyId: "3001", pluginAlias: gateway.name, pluginId: "1" } };
+    await registerTenant(crm, url, gw.ref, rig.settings);
+    const crmMessageId = uniqueId("m");
+    await rig.sendToCustomer(gw, crmMessageId, `Your order ${crmMessageId} has shipped`);
+    await crm.waitFor(() => crm.statusesOf(crmMessageId).includes("sent"), 20_000);
+    await rig.receiveFromCustomer(gw, `Thank you! ${uniqueId("in")}`);
+
+    if (store === "SQLite") {
+      expect(existsSync(dbPath)).toBe(true);
+      // The native addon in use is the bundle's own copy, not the workspace's.
+      const addons = running.mappedFiles().filter((file) => file.endsWith("better_sqlite3.node"));
+      expect(addons).toHaveLength(1);
+      expect(addons[0]!.startsWith(`${bundle}/node_modules/`)).toBe(true);
+    }
+  } catch (error) {
+    throw new Error(`${(error as Error).message}\n--- the bundle printed:\n${running?.recentOutput ?? ""}`, {
+      cause: error,
+    });
+  } finally {
+    await running?.stop();
+    await Promise.all([rig.close(), crm.close()]);
+  }
+}
+
+describe.each(DEPLOYABLE_GATEWAYS)("$packageName as a pnpm deploy bundle", (gateway) => {
+  let root = "";
+  let bundle = "";
+
+  beforeAll(async () => {
+    root = mkdtempSync(join(tmpdir(), `switchboard-deploy-${gateway.name}-`));
+    const deployedTo = join(root, "deployed");
+    await deployBundle(gateway, deployedTo);
+    // Moved once deployed: anything that still pointed to where pnpm wrote it breaks here.
+    mkdirSync(join(root, "server"));
+    bundle = join(root, "server", gateway.name);
+    renameSync(deployedTo, bundle);
+  });
+
+  afterAll(() => {
+    if (root) rmSync(root, { recursive: true, force: true });
+  });
+
+  it("is self-contained: no sources or tests, nothing outside the folder, better-sqlite3 built", () => {
+    expect(bundleProblems(bundle)).toEqual([]);
+  });
+
+  it("runs with node dist/main.js on SQLite: /info, /readyz, one message each way", async () => {
+    await exerciseBundle(gateway, bundle, "SQLite", join(root, "data"));
+  });
+
+  it.skipIf(!pg)("runs with node dist/main.js on PostgreSQL: /info, /readyz, one message each way", async () => {
+    await exerciseBundle(gateway, bundle, "PostgreSQL", join(root, "data-pg"));
+  });
+});

@@ -1,0 +1,22 @@
+/**
+ * @module env — the one place the deploy test reads its own environment: how to run pnpm.
+ */
+
+/**
+ * The command that runs pnpm: the pnpm that runs this test (`npm_execpath`, set by `pnpm test`
+ * and turbo's pnpm tasks), else `pnpm` from `PATH`.
+ */
+export function pnpmCommand(env: NodeJS.ProcessEnv = process.env): { command: string; prefix: string[] } {
+  const execPath = env.npm_execpath;
+  if (execPath && /pnpm(\.c?js)?$/.test(execPath)) {
+    return execPath.endsWith("js")
+      ? { command: process.execPath, prefix: [execPath] }
+      : { command: execPath, prefix: [] };
+  }
+  return { command: "pnpm", prefix: [] };
+}
+
+/** The environment pnpm runs in: the caller's, so it finds its store and configuration. */
+export function pnpmEnvironment(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  return { ...env };
+}
