@@ -17,6 +17,8 @@ export interface BenchOptions {
   only: string[] | undefined;
   /** Writes a CPU profile of the gateway under accept load into this folder. */
   cpuProfileDir: string | undefined;
+  /** Messages the db-size scenario stores (default 1 000 000). */
+  dbSizeMessages: number;
 }
 
 const num = (value: string | undefined, fallback: number) => {
@@ -33,6 +35,7 @@ export function benchOptions(env: Record<string, string | undefined> = process.e
     connections: num(env.BENCH_CONNECTIONS, 64),
     only: env.BENCH_ONLY ? env.BENCH_ONLY.split(",").map((s) => s.trim()) : undefined,
     cpuProfileDir: env.BENCH_CPU_PROF || undefined,
+    dbSizeMessages: num(env.BENCH_DB_SIZE_MESSAGES, 1_000_000),
   };
 }
 

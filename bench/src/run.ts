@@ -11,6 +11,7 @@ import type { ScenarioResult } from "./report/result.js";
 import { renderTable } from "./report/table.js";
 import { acceptPgScenario } from "./scenarios/accept-pg.js";
 import { acceptScenario } from "./scenarios/accept.js";
+import { dbSizeScenario } from "./scenarios/db-size.js";
 import { drainPgScenario } from "./scenarios/drain-pg.js";
 import { drainScenario, queueOnlyScenario } from "./scenarios/drain.js";
 import { e2ePgScenario } from "./scenarios/e2e-pg.js";
@@ -34,6 +35,7 @@ const scenarios: Record<string, (o: typeof options, l: typeof log) => Promise<Sc
   inbound: inboundScenario,
   footprint: footprintScenario,
   "outgoing-store": outgoingStoreScenario,
+  "db-size": dbSizeScenario,
 };
 
 const results: ScenarioResult[] = [];

@@ -53,6 +53,7 @@ export {
 export { retentionPassLock, type PassLock } from "./retention/pass-lock.js";
 export { retentionPolicy, type RetentionPolicy } from "./retention/retention-policy.js";
 export { FileStore } from "./files/file-store.js";
+export { coreStores, type CoreStores, type CoreStoreDeps } from "./server/core-stores.js";
 export { migrationsUpTo } from "./db/migrations-up-to.js";
 export { Keyring, SecretUnreadableError, isSealed } from "./secrets/keyring.js";
 export { SecretKey } from "./secrets/secret-key.js";
