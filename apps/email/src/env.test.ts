@@ -31,6 +31,7 @@ describe("readEmailEnv", () => {
       host: "127.0.0.1",
       maxBytes: 1000,
       tls: { key: "-----BEGIN PRIVATE KEY-----\nabc", cert: "-----BEGIN CERTIFICATE-----\ndef" },
+      proxyFrom: [],
       limits: {
         maxRecipients: 100,
         maxClients: 200,
@@ -45,6 +46,14 @@ describe("readEmailEnv", () => {
       maxBytes: 26_214_400,
       tls: undefined,
     });
+  });
+
+  it("reads SMTP_INBOUND_PROXY_FROM as a list of IP addresses", () => {
+    const env = gatewayEnv({ SMTP_INBOUND_PORT: "2525", SMTP_INBOUND_PROXY_FROM: " 172.28.0.25, ,::1" });
+    expect(env.inbound?.proxyFrom).toEqual(["172.28.0.25", "::1"]);
+    expect(() => gatewayEnv({ SMTP_INBOUND_PORT: "2525", SMTP_INBOUND_PROXY_FROM: "haproxy" })).toThrow(
+      /SMTP_INBOUND_PROXY_FROM: must be IP addresses/,
+    );
   });
 
   it("reads SWITCHBOARD_ALLOW_PRIVATE_SMTP", () => {

@@ -3,6 +3,7 @@
  * outbound SMTP policy and inbound checks. Core's own variables are handed to core as they are.
  */
 import { readFileSync } from "node:fs";
+import { isIP } from "node:net";
 import type { GatewayEnvironment } from "@switchboard/core";
 import { z } from "zod";
 import { DEFAULT_INBOUND_LIMITS } from "./inbound/client-limits.js";
@@ -33,6 +34,17 @@ const schema = z.object({
   SWITCHBOARD_ALLOW_PRIVATE_SMTP: bool.default(false),
   SMTP_INBOUND_VERIFIED_DOMAINS: z.string().default(""),
   SMTP_INBOUND_SENDER_CHECKS: bool.default(true),
+  /** Balancers in front of the inbound server that send a PROXY protocol header, comma-separated. */
+  SMTP_INBOUND_PROXY_FROM: z
+    .string()
+    .default("")
+    .transform((value) =>
+      value
+        .split(",")
+        .map((entry) => entry.trim())
+        .filter(Boolean),
+    )
+    .refine((entries) => entries.every((entry) => isIP(entry) !== 0), "must be IP addresses, comma-separated"),
 });
 
 /** The email gateway's own environment: what its `setup` is given (tests build it directly). */
@@ -80,6 +92,7 @@ export function readEmailEnv(source: Record<string, string | undefined> = proces
           host: e.SMTP_INBOUND_HOST,
           maxBytes: e.SMTP_INBOUND_MAX_BYTES,
           tls,
+          proxyFrom: e.SMTP_INBOUND_PROXY_FROM,
           limits: {
             maxRecipients: e.SMTP_INBOUND_MAX_RECIPIENTS,
             maxClients: e.SMTP_INBOUND_MAX_CLIENTS,

@@ -27,6 +27,12 @@ export interface InboundServerOptions {
   tls?: { key: string; cert: string };
   /** Per-client and per-session limits (defaults: {@link DEFAULT_INBOUND_LIMITS}). */
   limits?: Partial<InboundLimits>;
+  /**
+   * Addresses of TCP balancers whose connections start with a PROXY protocol v1 header
+   * (`SMTP_INBOUND_PROXY_FROM`): the sender's address it names is the client's, for the limits and
+   * SPF. Connections from other addresses are plain SMTP.
+   */
+  proxyFrom?: readonly string[];
 }
 
 type SmtpError = Error & { responseCode: number };
@@ -64,6 +70,8 @@ export async function startInboundServer(
     hideSTARTTLS: !options.tls,
     ...(options.tls ? { key: options.tls.key, cert: options.tls.cert } : {}),
     disableReverseLookup: true,
+    // smtp-server takes a list of peers (its types say boolean only); an empty list would trust no one anyway.
+    ...(options.proxyFrom?.length ? { useProxy: [...options.proxyFrom] as unknown as boolean } : {}),
     // On shutdown, idle client connections get 421 after this grace period instead of 30 s.
     closeTimeout: 3000,
     maxClients: limits.maxClients,

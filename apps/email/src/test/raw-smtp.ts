@@ -19,14 +19,22 @@ export class RawSmtp {
     this.closed = new Promise((resolve) => socket.once("close", () => resolve()));
   }
 
-  /** Connects from `localAddress` (any 127.x.y.z works on loopback) and reads the greeting. */
-  static async open(port: number, localAddress = "127.0.0.1"): Promise<{ client: RawSmtp; greeting: string }> {
+  /**
+   * Connects from `localAddress` (any 127.x.y.z works on loopback), sends `proxyHeader` first if
+   * given (a balancer's PROXY protocol line), and reads the greeting.
+   */
+  static async open(
+    port: number,
+    localAddress = "127.0.0.1",
+    proxyHeader?: string,
+  ): Promise<{ client: RawSmtp; greeting: string }> {
     const socket = connect({ host: "127.0.0.1", port, localAddress });
     const client = new RawSmtp(socket);
     await new Promise<void>((resolve, reject) => {
       socket.once("connect", resolve);
       socket.once("error", reject);
     });
+    if (proxyHeader !== undefined) socket.write(proxyHeader);
     return { client, greeting: await client.reply() };
   }
 

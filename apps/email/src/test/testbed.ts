@@ -74,6 +74,8 @@ export interface TestbedOptions {
   verifiedDomains?: string[];
   /** Limits of the inbound SMTP server (defaults: production's). */
   limits?: Partial<InboundLimits>;
+  /** Balancers whose connections start with a PROXY protocol header. */
+  proxyFrom?: string[];
   /** Outbound SMTP options (default {@link TEST_OUTBOUND}). */
   outbound?: EmailEnv["outbound"];
   /** More environment variables for the gateway. */
@@ -113,6 +115,7 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
             maxBytes: options.maxBytes ?? 1_048_576,
             tls: options.tls,
             limits: options.limits,
+            proxyFrom: options.proxyFrom,
           },
           outbound: options.outbound ?? TEST_OUTBOUND,
           checks: { dns: fixedDnsResolver(dns), verifiedDomains: options.verifiedDomains ?? ["a.test", "b.test"] },
