@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { ChannelRefusedError } from "./errors.js";
 import { createLogger } from "./logger.js";
 
 describe("createLogger", () => {
@@ -18,5 +19,32 @@ describe("createLogger", () => {
     expect(out).not.toContain("SECRET");
     expect(out).toContain("+1555");
     expect(out.match(/\[redacted\]/g)?.length).toBe(5);
+  });
+});
+
+describe("serializeError", () => {
+  it("writes an error's class, message and codes, never what else it carries", () => {
+    const lines: string[] = [];
+    const logger = createLogger({ level: "info", name: "test" }, { write: (line: string) => void lines.push(line) });
+    const driver = Object.assign(new Error("connection refused"), {
+      code: "ECONNREFUSED",
+      payload: { text: "a customer's words" },
+      config: { connectionString: "postgres://u:pw-SECRET@db/x" },
+    });
+    logger.warn(
+      { event: "x", err: new ChannelRefusedError("Forbidden", { permanent: true, code: 403, cause: driver }) },
+      "m",
+    );
+    logger.warn({ event: "y", err: "plain text" }, "m");
+    const [refused, text] = lines.map((l) => JSON.parse(l) as { err: Record<string, unknown> });
+    expect(refused!.err).toEqual({
+      type: "ChannelRefusedError",
+      message: "Forbidden",
+      code: 403,
+      retryable: false,
+      cause: { type: "Error", message: "connection refused", code: "ECONNREFUSED", stack: driver.stack },
+    });
+    expect(text!.err).toEqual({ message: "plain text" });
+    expect(lines.join("\n")).not.toMatch(/SECRET|customer/);
   });
 });

@@ -24,7 +24,11 @@ export const salesrender = defineHost<SalesRenderEnv, HostInstance>({
   async setup(runtime, env) {
     const registrations = new RegistrationStore(runtime.db, runtime.secrets, runtime.tenants);
     const pinned = await registrations.pinLegacyIssuers();
-    if (pinned > 0) runtime.logger.info({ tenants: pinned }, "pinned registrations to the issuer of their cluster URI");
+    if (pinned > 0)
+      runtime.logger.info(
+        { event: "registration.pinned_at_start", count: pinned },
+        "pinned registrations to the issuer of their cluster URI",
+      );
     const verifier = new CrmTokenVerifier({ selfUri: runtime.config.selfUri, ...env }, new PublicKeyStore(runtime.db));
     const deps: RouteDeps = { runtime, verifier, registrations };
     const routes = new Hono<RouteEnv>();

@@ -35,3 +35,11 @@ export {
   type FakePortal,
   type PortalOptions,
 } from "./fake-bitrix24/index.js";
+export {
+  readDocumentedLogs,
+  checkLogLines,
+  sourceLogEvents,
+  type DocumentedLogs,
+  type DocumentedEvent,
+  type LogLineProblem,
+} from "./logs/documented-logs.js";

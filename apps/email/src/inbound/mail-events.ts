@@ -72,7 +72,10 @@ export async function mailEvents(
   const ours = tenantAddresses(tenant.settings.mail);
   const messageId = parseMessageIds(mail.messageId)[0];
   if (ours && (contact === normaliseAddress(ours.from.address) || contact === ours.inboundAddress)) {
-    log.info({ messageId }, "email: ignored mail from our own address");
+    log.info(
+      { event: "email.own_mail_ignored", channelMessageId: messageId },
+      "email: ignored mail from our own address",
+    );
     return { outcome: "ignored", events: [] };
   }
   const externalId = messageId ?? `sha256.${createHash("sha256").update(raw).digest("hex")}`;
@@ -123,7 +126,10 @@ export async function mailEvents(
         createdAt: Date.now(),
       });
       if (autoReply)
-        log.info({ messageId: externalId }, "email: forwarded an automatic reply (never answered automatically)");
+        log.info(
+          { event: "email.auto_reply_forwarded", channelMessageId: externalId },
+          "email: forwarded an automatic reply (never answered automatically)",
+        );
       return [threading];
     },
   };

@@ -93,13 +93,16 @@ export async function notificationEvents(
   const log = runtime.logger.child({ tenant: tenant.id });
   const reportId = parseMessageIds(mail.messageId)[0];
   if (isDmarcAggregateReport(mail)) {
-    log.info({ reportId, subject: mail.subject }, "email: DMARC aggregate report received, not forwarded");
+    log.info(
+      { event: "email.dmarc_report", reportId, subject: mail.subject },
+      "email: DMARC aggregate report received, not forwarded",
+    );
     return { outcome: "ignored", events: [] };
   }
   if (isFeedbackReport(mail)) {
     const feedbackType = /^Feedback-Type:\s*(\S+)/im.exec(raw.toString("latin1"))?.[1] ?? "unknown";
     log.warn(
-      { reportId, feedbackType, originalIds: returnedMessageIds(raw, mail) },
+      { event: "email.feedback_report", reportId, feedbackType, originalIds: returnedMessageIds(raw, mail) },
       "email: feedback report received (abuse/DMARC), not forwarded",
     );
     return { outcome: "ignored", events: [] };
@@ -117,11 +120,17 @@ export async function notificationEvents(
     }
   }
   if (!ours) {
-    log.info({ reportId, candidates: bounce.originalIds.length }, "email: bounce about no message of ours, dropped");
+    log.info(
+      { event: "email.bounce_unmatched", reportId, candidates: bounce.originalIds.length },
+      "email: bounce about no message of ours, dropped",
+    );
     return { outcome: "ignored", events: [] };
   }
   const { outcome } = bounce;
-  log.info({ messageId: ours, reportId, outcome: outcome?.status ?? "none" }, "email: delivery report");
+  log.info(
+    { event: "email.delivery_report", channelMessageId: ours, reportId, outcome: outcome?.status ?? "none" },
+    "email: delivery report",
+  );
   return {
     outcome: "status",
     events: outcome ? [{ kind: "status", channelMessageId: ours, status: outcome.status, reason: outcome.reason }] : [],

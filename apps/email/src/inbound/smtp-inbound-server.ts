@@ -80,7 +80,7 @@ export async function startInboundServer(
     onConnect(session, callback) {
       const client = clientOf(session);
       if (!clients.connect(client, session.id)) {
-        log.warn({ client }, "email: inbound SMTP client over its connection limit");
+        log.warn({ event: "smtp.client_over_limit", client }, "email: inbound SMTP client over its connection limit");
         return callback(smtpError(421, "4.7.0 Too many connections from your address, try again later"));
       }
       // The idle timeout does not stop a client that keeps talking slowly; this ends any session.
@@ -119,14 +119,19 @@ export async function startInboundServer(
       );
     },
   });
-  server.on("error", (error) => log.warn({ err: error }, "email: inbound SMTP connection error"));
+  server.on("error", (error) =>
+    log.warn({ event: "smtp.connection_error", err: error }, "email: inbound SMTP connection error"),
+  );
   const sweeper = setInterval(() => clients.sweep(), 60_000);
   sweeper.unref();
 
   function endSession(id: string): void {
     for (const connection of server.connections) {
       if (connection.id !== id) continue;
-      log.info({ client: connection.remoteAddress }, "email: inbound SMTP session over its time limit");
+      log.info(
+        { event: "smtp.session_timeout", client: connection.remoteAddress },
+        "email: inbound SMTP session over its time limit",
+      );
       connection.send(421, "4.4.2 Session time limit reached, closing connection");
     }
   }
@@ -154,7 +159,8 @@ export async function startInboundServer(
           mta,
         )
       : undefined;
-    if (verdict) log.info({ ...verdict, warning: undefined }, "email: inbound sender checks");
+    if (verdict)
+      log.info({ event: "smtp.sender_checks", ...verdict, warning: undefined }, "email: inbound sender checks");
     for (const tenant of tenants.values()) {
       const { outcome, events } = await mailEvents(services, tenant, raw, {
         mailFrom,
@@ -163,7 +169,7 @@ export async function startInboundServer(
       // The same atomic store as a webhook's: the 250 only follows once the events are stored.
       const stored = await runtime.storeEvents(tenant, events);
       const said = outcome === "forwarded" && stored.fresh === 0 ? "duplicate" : outcome;
-      log.debug({ tenant: tenant.id, outcome: said }, "email: inbound SMTP message");
+      log.debug({ event: "smtp.message", tenant: tenant.id, outcome: said }, "email: inbound SMTP message");
     }
   }
 
@@ -176,13 +182,13 @@ export async function startInboundServer(
     if (proof === "unknown" || bounce) {
       return smtpError(450, `4.7.1 <${address}>: the domain's verification cannot be confirmed now, try again later`);
     }
-    log.info({ tenant: tenant.id }, "email: RCPT for an unverified inbound domain");
+    log.info({ event: "smtp.domain_unverified", tenant: tenant.id }, "email: RCPT for an unverified inbound domain");
     return smtpError(550, `5.7.1 <${address}>: Recipient address rejected: its domain is not verified on this gateway`);
   }
 
   function replyFor(error: unknown): SmtpError {
     if (error instanceof InboundRejection) return smtpError(error.smtpCode, error.message);
-    log.error({ err: error }, "email: inbound message could not be processed");
+    log.error({ event: "smtp.message_failed", err: error }, "email: inbound message could not be processed");
     return smtpError(451, "4.3.0 Temporary failure, please try again later");
   }
 
@@ -194,7 +200,10 @@ export async function startInboundServer(
       resolve(typeof address === "object" && address ? address.port : options.port);
     });
   });
-  log.info({ port, host: options.host, tls: Boolean(options.tls) }, "email: inbound SMTP server listening");
+  log.info(
+    { event: "smtp.listening", port, address: options.host, tls: Boolean(options.tls) },
+    "email: inbound SMTP server listening",
+  );
   return {
     port,
     close: () =>

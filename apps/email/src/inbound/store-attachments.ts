@@ -52,7 +52,10 @@ export async function storeAttachments(
     } catch (error) {
       // The words still reach the CRM; the manager learns which file is missing and why.
       if (!(error instanceof FileQuotaExceededError)) throw error;
-      runtime.logger.warn({ tenant: tenant.id, file: name }, "email: attachment not stored, storage quota reached");
+      runtime.logger.warn(
+        { event: "email.attachment_over_quota", tenant: tenant.id, file: name },
+        "email: attachment not stored, storage quota reached",
+      );
       notes.push(`[attachment not stored, the storage quota is reached: ${name}]`);
       continue;
     }

@@ -82,7 +82,7 @@ async function sendMessage(
     response = info.response;
   } catch (error) {
     const failure = downloads.failure() ?? classifySmtpError(error);
-    ctx.logger.warn({ messageId: id, err: failure.message }, "email: SMTP send failed");
+    ctx.logger.warn({ event: "email.send_failed", channelMessageId: id, err: failure }, "email: SMTP send failed");
     throw failure;
   }
 

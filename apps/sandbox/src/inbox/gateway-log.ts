@@ -12,7 +12,7 @@ export interface LoggedFailure {
   final: boolean;
 }
 
-/** Reads a pino JSON line; undefined unless it is a send failure of a known CRM message. */
+/** Reads a pino JSON line; undefined unless it is a send failure of a known CRM message (`send.retrying`, `send.failed`). */
 export function readLoggedFailure(line: string): LoggedFailure | undefined {
   let entry: Record<string, unknown>;
   try {
@@ -20,9 +20,9 @@ export function readLoggedFailure(line: string): LoggedFailure | undefined {
   } catch {
     return undefined;
   }
-  const { crmMessageId, err, msg } = entry;
-  if (typeof crmMessageId !== "string" || typeof err !== "string" || typeof msg !== "string") return undefined;
-  if (!msg.startsWith("send failed")) return undefined;
-  const reason = err.replace(/^[A-Za-z]*Error: /, "").slice(0, 500);
-  return { crmMessageId, reason, final: msg.includes("for good") };
+  const { crmMessageId, err, event } = entry;
+  if (event !== "send.retrying" && event !== "send.failed") return undefined;
+  const message = (err as { message?: unknown } | undefined)?.message;
+  if (typeof crmMessageId !== "string" || typeof message !== "string") return undefined;
+  return { crmMessageId, reason: message.slice(0, 500), final: event === "send.failed" };
 }

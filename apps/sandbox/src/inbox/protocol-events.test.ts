@@ -60,15 +60,17 @@ describe("protocol events for the panel", () => {
   });
 
   it("reads a gateway's send failure from its log line, final or retried", () => {
-    const line = (msg: string) =>
-      JSON.stringify({ level: 50, msg, crmMessageId: "m-1", err: "InvalidInputError: bad number" });
-    expect(readLoggedFailure(line("send failed for good; error status reported"))).toEqual({
-      crmMessageId: "m-1",
-      reason: "bad number",
-      final: true,
-    });
-    expect(readLoggedFailure(line("send failed; will retry"))?.final).toBe(false);
-    expect(readLoggedFailure(JSON.stringify({ msg: "message sent", crmMessageId: "m-1" }))).toBeUndefined();
+    // As core's logger writes them (docs/operating.md, "Logs").
+    const line = (event: string, err?: object) =>
+      JSON.stringify({ level: 50, event, tenant: 1, queueId: 2, crmMessageId: "m-1", attempt: 1, err, msg: "x" });
+    const lines = [
+      line("send.failed", { type: "InvalidInputError", message: "bad number", retryable: false }),
+      line("send.retrying", { type: "ChannelNetworkError", message: "timeout", retryable: true }),
+      line("send.sent"),
+    ];
+    expect(readLoggedFailure(lines[0]!)).toEqual({ crmMessageId: "m-1", reason: "bad number", final: true });
+    expect(readLoggedFailure(lines[1]!)).toEqual({ crmMessageId: "m-1", reason: "timeout", final: false });
+    expect(readLoggedFailure(lines[2]!)).toBeUndefined();
     expect(readLoggedFailure("not json")).toBeUndefined();
   });
 });

@@ -68,7 +68,10 @@ export function createSetupPreview(
       const current = await currentInboundUrl(clients, account, sender);
       lines.push(current === inboundUrl ? t(T.configured) : t(sender.kind === "number" ? T.number : T.service));
     } catch (error) {
-      runtime.logger.warn({ tenant: tenant.id, err: (error as Error).message }, "setup preview could not reach Twilio");
+      runtime.logger.warn(
+        { event: "settings.preview_failed", tenant: tenant.id, err: error },
+        "setup preview could not reach Twilio",
+      );
       lines.push(`${t(T.unknown)}: ${(error as Error).message}`);
     }
     return lines.join("\n");

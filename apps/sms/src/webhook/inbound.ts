@@ -57,7 +57,7 @@ export function inboundWebhook(deps: InboundDeps): WebhookDefinition<SmsSettings
         : body;
       if (!contact || (!text.trim() && attachments.length === 0)) {
         runtime.logger.info(
-          { tenant: tenant.id, sid },
+          { event: "sms.inbound_empty", tenant: tenant.id, channelMessageId: sid },
           "inbound message without sender or content; nothing to forward",
         );
         return { events: [], reply: EMPTY_TWIML };
@@ -96,7 +96,7 @@ function applyOptChange(
     change.action === "opt-out" ? { optOut: change.keyword } : "opt-in",
   );
   deps.runtime.logger.info(
-    { tenant: tenant.id, action: change.action, keyword: change.keyword },
+    { event: "sms.opt_in_changed", tenant: tenant.id, change: change.action, keyword: change.keyword },
     "recipient changed their SMS opt-in",
   );
   return [write];

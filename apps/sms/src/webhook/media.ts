@@ -73,7 +73,7 @@ export function mediaAttachments(
     const key = parseMediaUrl(url, apiBaseUrl);
     if (!key) {
       runtime.logger.warn(
-        { tenant: tenant.id, mediaUrl: url.slice(0, 200) },
+        { event: "sms.media_not_fetched", tenant: tenant.id, mediaUrl: url.slice(0, 200) },
         "inbound media URL is not under the Twilio API base; not fetched",
       );
       skipped += 1;

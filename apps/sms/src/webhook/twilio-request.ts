@@ -33,7 +33,7 @@ export function verifyTwilioRequest(logger: GatewayRuntime["logger"]) {
     });
     if (valid) return true;
     logger.warn(
-      { tenant: tenant.id, path: new URL(request.url).pathname },
+      { event: "sms.signature_refused", tenant: tenant.id, path: new URL(request.url).pathname },
       "rejected a Twilio webhook with a bad or missing signature",
     );
     return { status: 403, message: "Invalid Twilio signature" };

@@ -53,7 +53,10 @@ export function createSender(bots: Bots, memory: SendMemory, runtime: GatewayRun
           () => runStep(stepContext, target.chatId, step),
           (to) => {
             memory.rememberMigration(tenantKey, target.chatId, to);
-            ctx.logger.info({ to }, "group migrated to a supergroup; resending there");
+            ctx.logger.info(
+              { event: "telegram.chat_migrated", chat: to },
+              "group migrated to a supergroup; resending there",
+            );
           },
         );
         for (const [i, m] of messages.entries())

@@ -95,7 +95,10 @@ function createVerifier(bots: Bots, runtime: GatewayRuntime<TelegramSettings>, s
       throw unreachable(error, token, "set the webhook");
     }
     await secrets.save(tenant.id, botIdOf(token), secret);
-    runtime.logger.info({ tenant: tenant.id, bot: bots.info(token)?.username, webhook: url }, "telegram webhook set");
+    runtime.logger.info(
+      { event: "telegram.webhook_set", tenant: tenant.id, bot: bots.info(token)?.username, webhookUrl: url },
+      "telegram webhook set",
+    );
     await releasePreviousBot(bots, previous as TelegramSettings, token, runtime.logger);
   };
 }
@@ -112,7 +115,10 @@ async function releasePreviousBot(
   try {
     await bots.api(old).deleteWebhook();
   } catch (error) {
-    logger.warn({ err: redactToken(String(error), old) }, "could not remove the webhook of the previous bot");
+    logger.warn(
+      { event: "telegram.webhook_release_failed", err: redactToken(String(error), old) },
+      "could not remove the webhook of the previous bot",
+    );
   }
 }
 

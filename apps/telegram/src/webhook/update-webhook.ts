@@ -37,7 +37,7 @@ export function createUpdateWebhook(
   secrets: WebhookSecrets,
 ): WebhookDefinition<TelegramSettings> {
   const ignore = (tenant: Tenant<TelegramSettings>, details: object, message: string): ParsedWebhook => {
-    runtime.logger.warn({ tenant: tenant.id, ...details }, message);
+    runtime.logger.warn({ event: "telegram.update_ignored", tenant: tenant.id, ...details }, message);
     return NOTHING;
   };
   return {
@@ -58,14 +58,14 @@ export function createUpdateWebhook(
       if (check.kind === "unreadable") {
         return ignore(
           tenant,
-          { update: check.updateId, problems: check.problems },
+          { updateId: check.updateId, problems: check.problems },
           "telegram update has fields of the wrong shape; ignored",
         );
       }
       const token = tenant.settings.main?.botToken ?? "";
       // The token may have changed since the secret was checked: never mix two bots' updates.
       if ((await runtime.tenants.get(tenant.id))?.settings.main?.botToken !== token) {
-        return ignore(tenant, { update: check.updateId }, "telegram update for a replaced bot token; ignored");
+        return ignore(tenant, { updateId: check.updateId }, "telegram update for a replaced bot token; ignored");
       }
       const update = body as Update;
       let incoming: IncomingMessage | undefined;
@@ -78,7 +78,7 @@ export function createUpdateWebhook(
         // checkUpdate passed it, yet it cannot be read: no redelivery can fix that either.
         return ignore(
           tenant,
-          { update: check.updateId, err: (error as Error).name },
+          { updateId: check.updateId, err: { type: (error as Error).name } },
           "telegram update could not be read; ignored",
         );
       }

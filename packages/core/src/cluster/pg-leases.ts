@@ -241,7 +241,7 @@ export class PgLeases implements Leases {
     } catch (error) {
       // Not given back: the leases run out by themselves.
       this.options.logger.warn(
-        { err: errorText(error), replica: this.replicaId },
+        { event: "lease.stop_failed", err: errorText(error), replica: this.replicaId },
         "leases: could not give back at stop",
       );
     }
@@ -257,7 +257,10 @@ export class PgLeases implements Leases {
     clearTimeout(this.timer);
     this.current = this.round()
       .catch((error: unknown) => {
-        this.options.logger.error({ err: error, replica: this.replicaId }, "leases: round failed");
+        this.options.logger.error(
+          { event: "lease.round_failed", err: error, replica: this.replicaId },
+          "leases: round failed",
+        );
         this.schedule(this.retryMs());
       })
       .finally(() => {
@@ -355,7 +358,7 @@ export class PgLeases implements Leases {
     }
     if (rows.length > 0) {
       this.options.logger.info(
-        { replica: this.replicaId, tenants: rows.map((r) => Number(r.tenant_id)) },
+        { event: "lease.acquired", replica: this.replicaId, tenants: rows.map((r) => Number(r.tenant_id)) },
         "leases: acquired tenants",
       );
       this.armFence();
@@ -376,14 +379,23 @@ export class PgLeases implements Leases {
         try {
           callback(shard.tenantId);
         } catch (error) {
-          this.options.logger.error({ err: error, tenantId: shard.tenantId }, "leases: an owned callback failed");
+          this.options.logger.error(
+            { event: "lease.callback_failed", callback: "owned", err: error, tenant: shard.tenantId },
+            "leases: an owned callback failed",
+          );
         }
       }
       return;
     }
     // Not ready to work for it: give it back so that a round (here or elsewhere) tries again.
     this.options.logger.error(
-      { err: failure.reason, replica: this.replicaId, tenantId: shard.tenantId },
+      {
+        event: "lease.callback_failed",
+        callback: "acquired",
+        err: failure.reason,
+        replica: this.replicaId,
+        tenant: shard.tenantId,
+      },
       "leases: an acquire callback failed; giving the tenant back",
     );
     this.shards.delete(shard.tenantId);
@@ -404,7 +416,10 @@ export class PgLeases implements Leases {
       this.shards.delete(shard.tenantId);
       try {
         await this.query(RELEASE, [this.replicaId, [shard.tenantId]]);
-        this.options.logger.info({ replica: this.replicaId, tenantId: shard.tenantId }, "leases: gave a tenant back");
+        this.options.logger.info(
+          { event: "lease.released", replica: this.replicaId, tenant: shard.tenantId },
+          "leases: gave a tenant back",
+        );
       } catch (error) {
         // Its work is done either way: the lease, no longer renewed, runs out.
         this.failed("release", error);
@@ -417,14 +432,20 @@ export class PgLeases implements Leases {
   /** Forgets `shard` at once: its lease can no longer be trusted; the callbacks abort its work. */
   private fence(shard: Shard, why: string): void {
     this.shards.delete(shard.tenantId);
-    this.options.logger.warn({ replica: this.replicaId, tenantId: shard.tenantId, why }, "leases: fenced a tenant");
+    this.options.logger.warn(
+      { event: "lease.fenced", replica: this.replicaId, tenant: shard.tenantId, why },
+      "leases: fenced a tenant",
+    );
     this.callRelease(shard.tenantId, "fenced");
   }
 
   private callRelease(tenantId: number, reason: ReleaseReason): void {
     for (const callback of this.releaseCallbacks) {
       void (async () => callback(tenantId, reason))().catch((error: unknown) =>
-        this.options.logger.error({ err: error, tenantId }, "leases: a release callback failed"),
+        this.options.logger.error(
+          { event: "lease.callback_failed", callback: "released", err: error, tenant: tenantId },
+          "leases: a release callback failed",
+        ),
       );
     }
   }
@@ -466,7 +487,10 @@ export class PgLeases implements Leases {
   }
 
   private failed(step: string, error: unknown): void {
-    this.options.logger.warn({ err: errorText(error), replica: this.replicaId, step }, "leases: database step failed");
+    this.options.logger.warn(
+      { event: "lease.step_failed", err: errorText(error), replica: this.replicaId, step },
+      "leases: database step failed",
+    );
   }
 }
 

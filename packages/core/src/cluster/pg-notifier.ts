@@ -95,7 +95,10 @@ export class PgNotifier implements Notifier {
       // end() as well: after an error the socket may still be open.
       client.end().catch(() => undefined);
       if (!this.running) return;
-      this.options.logger.warn({ err: error?.message }, "notification connection lost; reconnecting");
+      this.options.logger.warn(
+        { event: "notify.connection_lost", err: error },
+        "notification connection lost; reconnecting",
+      );
       this.scheduleReconnect();
     };
     client.on("error", onLost);
@@ -117,7 +120,7 @@ export class PgNotifier implements Notifier {
       return;
     }
     this.client = client;
-    if (this.attempt > 0) this.options.logger.info("notification connection back");
+    if (this.attempt > 0) this.options.logger.info({ event: "notify.connection_back" }, "notification connection back");
     this.attempt = 0;
     this.firstListen?.resolve();
     // Whatever was notified while we were not listening is lost: every subscriber looks again.
@@ -139,7 +142,10 @@ export class PgNotifier implements Notifier {
       try {
         handler(tenantId, cause);
       } catch (error) {
-        this.options.logger.error({ err: error, kind }, "notification handler failed");
+        this.options.logger.error(
+          { event: "notify.handler_failed", err: error, notification: kind },
+          "notification handler failed",
+        );
       }
     }
   }

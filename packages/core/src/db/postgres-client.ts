@@ -62,7 +62,10 @@ export async function openPostgres(url: string, options: OpenPostgresOptions = {
   });
   // An idle connection the server drops (a restart, a failover) emits here; unheard, it would end the process.
   pool.on("error", (error) =>
-    options.logger?.warn({ err: error }, "a PostgreSQL connection failed; the pool opens another on demand"),
+    options.logger?.warn(
+      { event: "postgres.connection_failed", err: error },
+      "a PostgreSQL connection failed; the pool opens another on demand",
+    ),
   );
   try {
     await migrateUnderLock(pool, migrationSteps(CORE_PG_MIGRATIONS, options));

@@ -61,7 +61,7 @@ export class StorageHealth {
     if (!isStorageUnavailable(error) || this.down || this.closed) return;
     this.down = { since: Date.now(), probes: 0 };
     this.logger.warn(
-      { err: error },
+      { event: "storage.unavailable", err: error },
       "the database refuses writes; answering 503 and retrying until it takes them again",
     );
     this.scheduleProbe();
@@ -71,7 +71,10 @@ export class StorageHealth {
   succeeded(): void {
     if (!this.down) return;
     clearTimeout(this.down.timer);
-    this.logger.info({ downForMs: Date.now() - this.down.since }, "the database takes writes again");
+    this.logger.info(
+      { event: "storage.available", durationMs: Date.now() - this.down.since },
+      "the database takes writes again",
+    );
     this.down = undefined;
   }
 
@@ -116,7 +119,7 @@ export class StorageHealth {
     } catch (error) {
       // Only "not now" errors mark the store down; anything else is the probe's own failure.
       if (isStorageUnavailable(error)) this.failed(error);
-      else this.logger.error({ err: error }, "database probe failed");
+      else this.logger.error({ event: "storage.probe_failed", err: error }, "database probe failed");
     } finally {
       this.probing = false;
     }
@@ -144,7 +147,8 @@ export class StorageHealth {
       if (await this.probe()) this.succeeded();
       else this.scheduleProbe();
     } catch (error) {
-      if (!isStorageUnavailable(error)) this.logger.error({ err: error }, "database probe failed");
+      if (!isStorageUnavailable(error))
+        this.logger.error({ event: "storage.probe_failed", err: error }, "database probe failed");
       this.scheduleProbe();
     } finally {
       this.probing = false;

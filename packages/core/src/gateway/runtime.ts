@@ -36,7 +36,10 @@ export function createRuntime(parts: {
   // existed named a plugin reference, and still open as that SalesRender tenant's (signed-links.ts).
   const linkTenant = (tenant: Tenant) => ({ host: tenant.host, key: tenant.key });
   const intake = createEventIntake(parts.events, (error, tenant) =>
-    parts.logger.error({ err: error, tenant: tenant.id }, "an event's follow-up failed after it was stored"),
+    parts.logger.error(
+      { event: "webhook.followup_failed", err: error, tenant: tenant.id },
+      "an event's follow-up failed after it was stored",
+    ),
   );
   const events = parts.observer ? countedIntake(intake, parts.observer) : intake;
 

@@ -46,7 +46,10 @@ export function createHostRuntime(parts: {
     const log = { tenant: tenant.id, crmMessageId, action };
     if (!capable[action]) {
       // Recorded, not relayed: the channel cannot change a message it sent.
-      logger.info(log, `${action} of a sent message not relayed: the channel cannot`);
+      logger.info(
+        { event: "operation.unsupported", ...log },
+        `${action} of a sent message not relayed: the channel cannot`,
+      );
       return "unsupported";
     }
     const outcome = await parts.queue.enqueueOperation({
@@ -59,7 +62,7 @@ export function createHostRuntime(parts: {
     });
     if (outcome === "unknown" || outcome === "failed") {
       logger.warn(
-        log,
+        { event: "operation.not_queued", ...log },
         `${action} ignored: the message was ${outcome === "unknown" ? "never given to us" : "not sent"}`,
       );
     }
@@ -92,7 +95,7 @@ export function createHostRuntime(parts: {
         try {
           await instance.settingsSaved?.((await tenants.byId(tenant.id))!);
         } catch (error) {
-          logger.warn({ err: error, tenant: tenant.id }, "settingsSaved hook failed");
+          logger.warn({ event: "settings.hook_failed", err: error, tenant: tenant.id }, "settingsSaved hook failed");
         }
         return maskPasswords(gateway.settings, checked.data);
       },

@@ -40,7 +40,7 @@ export function errorHandler(logger: Logger, debug: boolean, onStorageUnavailabl
       const message = status === 413 ? "Request body is too large" : error.message || "Bad request";
       return c.json({ code: status, message }, status);
     }
-    logger.error({ err: error, path: c.req.path }, "unhandled error");
+    logger.error({ event: "http.unhandled", err: error, path: c.req.path }, "unhandled error");
     if (debug) {
       return c.json({ code: 500, message: error.message, name: error.name, trace: error.stack ?? null }, 500);
     }

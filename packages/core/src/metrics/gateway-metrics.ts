@@ -100,7 +100,10 @@ export class GatewayMetrics implements SendObserver, OutboxObserver, IncomingObs
     });
     this.snapshots = new StoreSnapshots(deps.db, deps.clock, (error) => {
       storeReadFailures.inc();
-      deps.logger.warn({ err: error }, "metrics: could not read the queue and outbox depth");
+      deps.logger.warn(
+        { event: "metrics.store_read_failed", err: error },
+        "metrics: could not read the queue and outbox depth",
+      );
     });
     const snapshot = () => this.snapshots.read();
     const hosts = () => [...deps.hosts()];

@@ -117,7 +117,7 @@ export class CrmOutbox {
       if (!this.waitingHosts.has(tenant.host)) {
         this.waitingHosts.add(tenant.host);
         this.deps.logger.warn(
-          { host: tenant.host, tenant: tenant.id },
+          { event: "outbox.host_missing", host: tenant.host, tenant: tenant.id },
           "CRM requests wait for a host that is not running (SWITCHBOARD_HOSTS); kept",
         );
       }
@@ -170,6 +170,7 @@ export class CrmOutbox {
     } else {
       try {
         const request = { kind: row.kind, body: JSON.parse(row.body) } as OutboxRequest;
+        const started = Date.now();
         await host.deliver(request, {
           tenant,
           // The row id alone could come back after the database was recreated; its creation time cannot.
@@ -182,14 +183,18 @@ export class CrmOutbox {
         });
         await this.write(() => this.deps.store.remove(row.id));
         counted("delivered");
-        if (this.deps.logger.isLevelEnabled("debug")) log().debug({ attempts: row.attempts + 1 }, "delivered to CRM");
+        if (this.deps.logger.isLevelEnabled("debug"))
+          log().debug(
+            { event: "outbox.delivered", attempt: row.attempts + 1, durationMs: Date.now() - started },
+            "delivered to CRM",
+          );
         return;
       } catch (error) {
         if (!isRetryable(error)) {
           await this.write(() => this.deps.store.remove(row.id));
           counted("refused");
           const status = (error as { status?: unknown }).status;
-          log().warn({ status, failure: (error as Error).message }, "CRM refused the request for good; dropped");
+          log().warn({ event: "outbox.refused", status, err: error }, "CRM refused the request for good; dropped");
           return;
         }
         failure = error instanceof Error ? error.message : String(error);
@@ -197,15 +202,22 @@ export class CrmOutbox {
       }
     }
     const attempts = row.attempts + 1;
-    const next = this.deps.clock.now() + retryDelay(cause, attempts, this.deps.config.retry);
+    const now = this.deps.clock.now();
+    const next = now + retryDelay(cause, attempts, this.deps.config.retry);
     if (next > row.expires_at && attempts >= MIN_ATTEMPTS_BEFORE_EXPIRY) {
       await this.write(() => this.deps.store.remove(row.id));
       counted("expired");
-      log().error({ attempts, failure }, "CRM request expired after retries; dropped");
+      log().error(
+        { event: "outbox.expired", attempt: attempts, err: cause ?? failure },
+        "CRM request expired after retries; dropped",
+      );
       return;
     }
     await this.write(() => this.deps.store.retry(row, attempts, next, failure.slice(0, 500)));
     counted("retried");
-    log().warn({ attempts, failure }, "CRM request failed; will retry");
+    log().warn(
+      { event: "outbox.retrying", attempt: attempts, err: cause ?? failure, retryInMs: next - now },
+      "CRM request failed; will retry",
+    );
   }
 }

@@ -185,7 +185,10 @@ export class SendQueue {
     const released = await this.deps.outgoing.releaseLeased(tenantId, running);
     if (lease.previous !== "none") this.limits.startEmpty(String(tenantId), now);
     if (released > 0)
-      this.deps.logger.info({ tenant: tenantId, released, previous: lease.previous }, "took over a tenant's sends");
+      this.deps.logger.info(
+        { event: "send.took_over", tenant: tenantId, released, previous: lease.previous },
+        "took over a tenant's sends",
+      );
   }
 
   /**
@@ -266,6 +269,7 @@ export class SendQueue {
     const host = tenant?.host ?? "";
     let result: SendResult;
     let called: number | undefined;
+    const started = Date.now();
     try {
       if (!tenant) throw new ChannelRefusedError("Plugin is not registered", { permanent: true });
       const message = JSON.parse(row.payload) as ChatMessage;
@@ -295,7 +299,8 @@ export class SendQueue {
       this.finished.push({ row, ids, details, host, done });
       if (this.finished.length === 1) setImmediate(() => void this.flushSent());
     });
-    if (this.deps.logger.isLevelEnabled("debug")) logger().debug({ channelMessageIds: ids }, "message sent");
+    if (this.deps.logger.isLevelEnabled("debug"))
+      logger().debug({ event: "send.sent", channelMessageIds: ids, durationMs: Date.now() - started }, "message sent");
   }
 
   /** Carries out an edit or removal of a message the channel took. */
@@ -313,7 +318,7 @@ export class SendQueue {
           target.state === "waiting"
             ? "its message is still being sent"
             : `its message was ${target.state === "failed" ? "not sent" : "not found"}`;
-        logger().warn({ action, targetId: row.target_id }, `${action} ignored: ${why}`);
+        logger().warn({ event: "operation.ignored", action, targetId: row.target_id }, `${action} ignored: ${why}`);
         if (await this.finishOperation(row, { failed: `${action} ignored: ${why}`, report: false }))
           this.deps.observer?.attempt(host, action, "ignored", {});
         return;
@@ -354,7 +359,7 @@ export class SendQueue {
       return;
     }
     if (await this.finishOperation(row, { ids })) this.deps.observer?.attempt(host, action, "sent", {});
-    logger().info({ action, targetId: row.target_id }, `${action} carried out`);
+    logger().info({ event: "operation.done", action, targetId: row.target_id }, `${action} carried out`);
   }
 
   /** Records an operation's end; false when that could not be written (it is tried again after its lease). */
@@ -372,7 +377,10 @@ export class SendQueue {
       this.hintWoken(woken);
       return true;
     } catch (error) {
-      this.deps.logger.error({ err: error }, "could not record an edit or removal");
+      this.deps.logger.error(
+        { event: "queue.write_failed", what: "operation", err: error },
+        "could not record an edit or removal",
+      );
       this.leaseCheckAt = Math.min(this.leaseCheckAt, this.deps.clock.now() + this.deps.config.send.leaseMs);
       return false;
     }
@@ -408,7 +416,10 @@ export class SendQueue {
       }
     } catch (error) {
       // Shutting down (or a bug): the rows stay leased and are sent again after the lease, at least once.
-      this.deps.logger.error({ err: error }, "could not record sent messages");
+      this.deps.logger.error(
+        { event: "queue.write_failed", what: "sent", err: error },
+        "could not record sent messages",
+      );
       this.leaseCheckAt = Math.min(this.leaseCheckAt, this.deps.clock.now() + this.deps.config.send.leaseMs);
     }
     for (const item of items) item.done();
@@ -421,7 +432,7 @@ export class SendQueue {
       if (outcome) this.deps.observer?.attempt(host, row.action, outcome, { error });
     } catch (writeError) {
       // Shutting down (or a bug): the row stays leased and is tried again after the lease.
-      logger.error({ err: writeError }, "could not record a failed send");
+      logger.error({ event: "queue.write_failed", what: "failure", err: writeError }, "could not record a failed send");
       this.leaseCheckAt = Math.min(this.leaseCheckAt, this.deps.clock.now() + this.deps.config.send.leaseMs);
     }
   }
@@ -437,7 +448,7 @@ export class SendQueue {
       const delay = retryDelay(error, row.attempts, this.deps.config.retry);
       await this.deps.outgoing.retry(row.id, now + delay, reason.slice(0, 1000));
       this.worker.hint(row.tenant_id, now + delay);
-      logger.warn({ err: reason, retryInMs: delay }, "send failed; will retry");
+      logger.warn({ event: "send.retrying", err: error, retryInMs: delay }, "send failed; will retry");
       return "retried";
     }
     if (isRetryable(error) && !exhausted) {
@@ -448,11 +459,14 @@ export class SendQueue {
     }
     if (row.action !== "send") {
       this.hintWoken(await this.deps.outgoing.markOperationFailed(row, reason.slice(0, 1000), true, now));
-      logger.error({ err: reason, exhausted, action: row.action }, `${row.action} failed for good`);
+      logger.error(
+        { event: "operation.failed", err: error, exhausted, action: row.action },
+        `${row.action} failed for good`,
+      );
       return "failed";
     }
     this.hintWoken(await this.deps.outgoing.markFailed(row, reason.slice(0, 1000), now));
-    logger.error({ err: reason, exhausted }, "send failed for good; error status reported");
+    logger.error({ event: "send.failed", err: error, exhausted }, "send failed for good; error status reported");
     return "failed";
   }
 }

@@ -34,14 +34,15 @@ export function scheduleRetention(options: RetentionScheduleOptions): RetentionS
       const report = await runRetentionPass({ ...pass, stopped: () => stopped });
       if (report.ran) {
         const { removed, failed, durationMs } = report;
-        if (Object.keys(failed).length) logger.warn({ removed, failed, durationMs }, "retention pass failed in part");
-        else logger.info({ removed, durationMs }, "retention pass");
+        if (Object.keys(failed).length)
+          logger.warn({ event: "retention.partial", removed, failed, durationMs }, "retention pass failed in part");
+        else logger.info({ event: "retention.pass", removed, durationMs }, "retention pass");
       } else {
-        logger.debug("retention pass skipped: another replica is running one");
+        logger.debug({ event: "retention.skipped" }, "retention pass skipped: another replica is running one");
       }
       onPass?.(report);
     } catch (err) {
-      logger.warn({ err }, "retention pass failed");
+      logger.warn({ event: "retention.failed", err }, "retention pass failed");
     }
     if (!stopped) next(Math.max(0, intervalMs - (Date.now() - started)));
   };

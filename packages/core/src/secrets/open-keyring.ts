@@ -34,12 +34,15 @@ export function openKeyring(
   // loadCoreConfig already refuses this; kept so no caller can skip it.
   if (config.production) throw new Error("SWITCHBOARD_SECRET_KEY is required when NODE_ENV=production");
   if (memory) {
-    logger.info("SWITCHBOARD_SECRET_KEY is not set: secrets of this in-memory database use a throw-away key");
+    logger.info(
+      { event: "secrets.throwaway_key" },
+      "SWITCHBOARD_SECRET_KEY is not set: secrets of this in-memory database use a throw-away key",
+    );
     return new Keyring(new SecretKey(randomBytes(32)), config.oldSecretKeys);
   }
   if (stored) {
     logger.info(
-      { keyFile: keyPath },
+      { event: "secrets.key_file", keyFile: keyPath },
       "SWITCHBOARD_SECRET_KEY is not set: secrets are sealed with the generated key file",
     );
     return new Keyring(stored, config.oldSecretKeys);
@@ -49,7 +52,7 @@ export function openKeyring(
   writeFileSync(keyPath, `${key.toBase64()}\n`, { mode: 0o600, flag: "wx" });
   chmodSync(keyPath, 0o600);
   logger.warn(
-    { keyFile: keyPath },
+    { event: "secrets.key_generated", keyFile: keyPath },
     "SWITCHBOARD_SECRET_KEY is not set: generated a secret key into the data folder (set SWITCHBOARD_SECRET_KEY in production)",
   );
   return new Keyring(key, config.oldSecretKeys);

@@ -55,7 +55,10 @@ export async function openStorage(
     ];
     const resealed = await resealSecrets(opened.db, opened.keyring, secretColumns);
     if (resealed > 0) {
-      logger.info({ secrets: resealed, key: opened.keyring.currentKeyId }, "re-encrypted stored secrets");
+      logger.info(
+        { event: "secrets.resealed", secrets: resealed, keyId: opened.keyring.currentKeyId },
+        "re-encrypted stored secrets",
+      );
     }
     return opened;
   } catch (error) {

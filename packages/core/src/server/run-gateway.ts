@@ -58,17 +58,20 @@ export async function runGateway<G extends AnyGateway>(
   } catch (error) {
     // E.g. a stored secret no configured key opens: one clear line, never a key, and exit 1
     // (a setup may have left servers open that would keep the process alive).
-    logger.fatal({ err: error }, `${gateway.name} gateway could not start`);
+    logger.fatal({ event: "gateway.start_failed", err: error }, `${gateway.name} gateway could not start`);
     process.exit(1);
   }
-  logger.info({ url: handle.url, port: handle.port, host: config.host }, `${gateway.name} gateway listening`);
+  logger.info(
+    { event: "gateway.listening", url: handle.url, port: handle.port, address: config.host },
+    `${gateway.name} gateway listening`,
+  );
   const shutdown = (signal: string) => {
-    logger.info({ signal }, "shutting down");
+    logger.info({ event: "gateway.stopping", signal }, "shutting down");
     handle
       .stop()
       .then(() => process.exit(0))
       .catch((err: unknown) => {
-        logger.error({ err }, "shutdown failed");
+        logger.error({ event: "gateway.stop_failed", err }, "shutdown failed");
         process.exit(1);
       });
   };

@@ -19,7 +19,10 @@ export function withoutPasswords(text: string, form: SettingsForm, settings: Set
     const value = ownEntry(ownEntry(settings, group), field);
     if (typeof value !== "string" || value.length < MIN_SECRET_LENGTH || !out.includes(value)) continue;
     out = out.replaceAll(value, REDACTED);
-    logger?.warn({ field: `${group}.${field}` }, "a preview contained a stored password; it was hidden");
+    logger?.warn(
+      { event: "settings.password_hidden", field: `${group}.${field}` },
+      "a preview contained a stored password; it was hidden",
+    );
   }
   return out;
 }

@@ -89,7 +89,7 @@ async function handleWebhook(c: Context<AppEnv>, deps: AppDeps, name: string, we
   const verdict = webhook.verify ? await webhook.verify(request, tenant) : true;
   if (verdict !== true) {
     const refusal = verdict === false ? REFUSED : verdict;
-    log().warn({ status: refusal.status }, "webhook refused");
+    log().warn({ event: "webhook.refused", status: refusal.status }, "webhook refused");
     throw new HttpError(refusal.status, refusal.message);
   }
 
@@ -100,7 +100,8 @@ async function handleWebhook(c: Context<AppEnv>, deps: AppDeps, name: string, we
     if (isStorageUnavailable(error)) throw error;
     if (error instanceof HttpError) throw error;
     // Nothing the channel sends is our 500: it would redeliver the same unreadable request forever.
-    if (!(error instanceof WebhookInputError)) log().error({ err: error }, "webhook could not be parsed");
+    if (!(error instanceof WebhookInputError))
+      log().error({ event: "webhook.unreadable", err: error }, "webhook could not be parsed");
     throw new HttpError(
       400,
       error instanceof WebhookInputError ? error.message : "The webhook request could not be read",
@@ -109,7 +110,8 @@ async function handleWebhook(c: Context<AppEnv>, deps: AppDeps, name: string, we
 
   // Webhooks arriving together share one commit; the answer waits for it (a 5xx if it failed).
   const stored = await deps.events.storeSoon(tenant, parsed.events);
-  if (logger.isLevelEnabled("debug")) log().debug({ events: parsed.events.length, ...stored }, "webhook");
+  if (logger.isLevelEnabled("debug"))
+    log().debug({ event: "webhook.received", events: parsed.events.length, ...stored }, "webhook");
   const reply = parsed.reply;
   // A string body (even empty) lets @hono/node-server answer from its lightweight Response; a null
   // one made it build a full WHATWG Response per webhook (the CORS headers are set on it).

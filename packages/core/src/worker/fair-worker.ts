@@ -166,7 +166,11 @@ export class FairWorker<T> {
     } catch (error) {
       // The next backstop tick (or reconnection) looks again.
       if (isStorageUnavailable(error)) this.jobs.storage.failed(error);
-      else this.jobs.logger.error({ err: error }, `${this.jobs.name}: rescan failed`);
+      else
+        this.jobs.logger.error(
+          { event: "worker.rescan_failed", worker: this.jobs.name, err: error },
+          `${this.jobs.name}: rescan failed`,
+        );
       return;
     }
     for (const row of pending) this.hint(row.tenant_id, row.t);
@@ -271,7 +275,11 @@ export class FairWorker<T> {
         } catch (error) {
           // The database refused (or something unexpected broke): never crash, try again later.
           if (isStorageUnavailable(error)) this.jobs.storage.failed(error);
-          else this.jobs.logger.error({ err: error }, `${this.jobs.name} failed; retrying`);
+          else
+            this.jobs.logger.error(
+              { event: "worker.failed", worker: this.jobs.name, err: error },
+              `${this.jobs.name} failed; retrying`,
+            );
           this.jobs.pumpFailed?.();
           this.waker.wakeAt(this.jobs.clock.now() + backoffDelay(++this.pumpFailures, WORKER_RETRY));
         }

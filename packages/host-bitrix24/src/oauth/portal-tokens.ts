@@ -119,7 +119,7 @@ export class PortalTokens implements CredentialSource {
         this.cache.set(memberId, dead);
         await this.options.store.markNeedsReauthorisation(memberId, "invalid_grant");
         this.options.logger?.warn(
-          { memberId },
+          { event: "bitrix24.reauthorisation_needed", memberId },
           "Bitrix24 portal needs re-authorisation: its refresh token was refused",
         );
       }
@@ -137,7 +137,7 @@ export class PortalTokens implements CredentialSource {
     // process goes on working; the failure still reaches the caller, who must not lose it silently.
     this.cache.set(memberId, next);
     await this.options.store.saveRotated(memberId, issued);
-    this.options.logger?.info({ memberId }, "Bitrix24 access token refreshed");
+    this.options.logger?.info({ event: "bitrix24.token_refreshed", memberId }, "Bitrix24 access token refreshed");
     return next;
   }
 }

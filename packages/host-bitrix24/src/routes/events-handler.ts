@@ -44,7 +44,7 @@ export async function handleEvent(host: HostContext, body: string): Promise<Even
       body: { code: "unauthorized", message: "The application token does not belong to an installed portal" },
     };
   }
-  const log = host.ports.logger.child({ tenant: `bitrix24:${memberId}`, event: event.event });
+  const log = host.ports.logger.child({ memberId, bitrixEvent: event.event });
   switch (event.event) {
     case "ONIMCONNECTORMESSAGEADD": {
       if (event.data.CONNECTOR.toLowerCase() !== host.connector) return ignored("another connector");
@@ -63,7 +63,7 @@ export async function handleEvent(host: HostContext, body: string): Promise<Even
       if (!(update ? messages.edit : messages.delete)) {
         // The channel cannot change a message it sent: recorded here, not relayed.
         log.info(
-          { line: event.data.LINE, messages: event.data.MESSAGES.length },
+          { event: "bitrix24.change_not_relayed", line: event.data.LINE, messages: event.data.MESSAGES.length },
           "Bitrix24 operator edit or delete not relayed",
         );
         return ignored("edits and deletes are not relayed to this channel");
@@ -82,7 +82,10 @@ export async function handleEvent(host: HostContext, body: string): Promise<Even
             : await host.ports.messages.remove(tenant, crmMessageId, { operationKey: "delete" });
         outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
         if (outcome !== "queued")
-          log.info({ line: event.data.LINE, crmMessageId, outcome }, "Bitrix24 operator edit or delete not queued");
+          log.info(
+            { event: "bitrix24.change_not_queued", line: event.data.LINE, crmMessageId, outcome },
+            "Bitrix24 operator edit or delete not queued",
+          );
       }
       return { status: 200, body: { ok: true, ...outcomes } };
     }
@@ -97,14 +100,14 @@ export async function handleEvent(host: HostContext, body: string): Promise<Even
             : "The connector was switched off for this Open Line";
         await host.lines.update(state.tenantId, { active: false, connected: false, lastError: reason });
       }
-      log.info({ line }, "Bitrix24 line deactivated");
+      log.info({ event: "bitrix24.line_deactivated", line }, "Bitrix24 line deactivated");
       return { status: 200, body: { ok: true } };
     }
     case "ONAPPUNINSTALL":
       await host.portals.uninstall(memberId);
       await host.lines.deactivatePortal(memberId, "The app was uninstalled from the portal");
       host.rest.tokens.forget(memberId);
-      log.info("Bitrix24 portal uninstalled: its tokens are deleted");
+      log.info({ event: "bitrix24.uninstalled" }, "Bitrix24 portal uninstalled: its tokens are deleted");
       return { status: 200, body: { ok: true } };
     case "ONAPPINSTALL":
       return ignored("installs go to bitrix24/install");

@@ -47,7 +47,7 @@ export async function installPortal(host: HostContext, request: InstallRequest):
     }
   }
   await host.portals.recordError(portal.memberId, null);
-  host.ports.logger.info({ tenant: `bitrix24:${portal.memberId}` }, "Bitrix24 portal installed");
+  host.ports.logger.info({ event: "bitrix24.installed", memberId: portal.memberId }, "Bitrix24 portal installed");
 }
 
 /** `imconnector.register` (calling it again with the same ID updates the connector). */

@@ -63,6 +63,6 @@ function answerError(host: HostContext, error: Error, c: Context): Response {
     c.header("retry-after", "1");
     return jsonError(c, 503, "storage_unavailable", "Storage is busy; try again");
   }
-  host.ports.logger.error({ err: error }, "Bitrix24 route failed");
+  host.ports.logger.error({ event: "bitrix24.route_failed", err: error }, "Bitrix24 route failed");
   return jsonError(c, 500, "internal_error", "Internal error");
 }

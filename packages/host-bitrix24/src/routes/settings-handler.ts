@@ -129,7 +129,10 @@ async function connectLine(
   } catch (error) {
     const message = (error as Error).message.slice(0, 300);
     await host.lines.update(tenant.id, { lastError: message });
-    host.ports.logger.warn({ tenant: tenant.id, err: message }, "Bitrix24 did not connect the Open Line");
+    host.ports.logger.warn(
+      { event: "bitrix24.line_connect_failed", tenant: tenant.id, err: error },
+      "Bitrix24 did not connect the Open Line",
+    );
     return message;
   }
 }
@@ -151,7 +154,10 @@ async function reauthoriseFromPlacement(host: HostContext, memberId: string, for
   });
   await host.portals.recordError(memberId, null);
   host.rest.tokens.forget(memberId);
-  host.ports.logger.info({ tenant: `bitrix24:${memberId}` }, "Bitrix24 portal re-authorised from its settings page");
+  host.ports.logger.info(
+    { event: "bitrix24.reauthorised", memberId },
+    "Bitrix24 portal re-authorised from its settings page",
+  );
   return true;
 }
 
@@ -214,7 +220,7 @@ async function previewsOf(
         }
       } catch (error) {
         host.ports.logger.warn(
-          { tenant: tenant.id, previewer: field.previewer, err: (error as Error).message },
+          { event: "settings.preview_failed", tenant: tenant.id, previewer: field.previewer, err: error },
           "A settings preview failed",
         );
       }

@@ -44,15 +44,21 @@ export function registrationRoutes(deps: RouteDeps): Hono<RouteEnv> {
     });
     if (!result.ok) {
       logger.warn(
-        { tenant: (await deps.registrations.byReference(ref))?.id, issuer, refusal: result.refusal },
+        {
+          event: "registration.refused",
+          tenant: (await deps.registrations.byReference(ref))?.id,
+          issuer,
+          refusal: result.refusal,
+        },
         "registration refused",
       );
       const [status, message] = REFUSALS.get(result.refusal)!;
       throw new HttpError(status, message);
     }
     const tenant = result.tenant.id;
-    if (result.adoptedIssuer) logger.info({ tenant, issuer }, "registration pinned to its issuer");
-    logger.info({ tenant }, "plugin registered");
+    if (result.adoptedIssuer)
+      logger.info({ event: "registration.pinned", tenant, issuer }, "registration pinned to its issuer");
+    logger.info({ event: "registration.done", tenant }, "plugin registered");
     return c.json({ registered: true });
   });
   return app;

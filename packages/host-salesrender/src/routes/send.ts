@@ -20,7 +20,12 @@ export function sendRoutes(deps: RouteDeps): Hono<RouteEnv> {
     if (!parsed.ok) throw new HttpError(405, parsed.error);
     if (parsed.unknownFormat !== undefined) {
       logger.warn(
-        { format: parsed.unknownFormat.slice(0, 50), crmMessageId: parsed.value.message.id },
+        {
+          event: "send.unknown_format",
+          tenant: tenant.id,
+          format: parsed.unknownFormat.slice(0, 50),
+          crmMessageId: parsed.value.message.id,
+        },
         "unknown message format; sending it as plain text",
       );
     }
@@ -28,7 +33,10 @@ export function sendRoutes(deps: RouteDeps): Hono<RouteEnv> {
       await messages.accept(tenant, parsed.value);
     } catch (error) {
       if (isStorageUnavailable(error)) throw error; // a 503 with Retry-After (core's error handler)
-      logger.error({ err: error }, "could not store an outgoing message");
+      logger.error(
+        { event: "send.store_failed", tenant: tenant.id, err: error },
+        "could not store an outgoing message",
+      );
       throw new HttpError(500, "Error while sending message via gateway");
     }
     return c.body(null, 202);

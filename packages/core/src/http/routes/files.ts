@@ -27,7 +27,7 @@ export function fileRoutes(deps: AppDeps): Hono<AppEnv> {
         file = resolver ? await resolver(tenant, target.key) : undefined;
       }
     } catch (error) {
-      deps.logger.warn({ err: error, kind: target.kind }, "file could not be opened");
+      deps.logger.warn({ event: "file.open_failed", err: error, fileKind: target.kind }, "file could not be opened");
       if (error instanceof SwitchboardError && !error.retryable) throw new HttpError(404, "File not found");
       throw new HttpError(502, "File could not be fetched from the channel, try again later");
     }

@@ -1,0 +1,68 @@
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { checkLogLines, readDocumentedLogs, sourceLogEvents } from "./documented-logs.js";
+
+const root = (path: string) => fileURLToPath(new URL(`../../../../${path}`, import.meta.url));
+const doc = readDocumentedLogs(root("docs/operating.md"));
+
+describe("docs/operating.md's log events", () => {
+  it("lists every event the gateways, the hosts and core log, and none they do not", () => {
+    const logged = sourceLogEvents(
+      [
+        "packages/core/src",
+        "packages/host-salesrender/src",
+        "packages/host-bitrix24/src",
+        "apps/telegram/src",
+        "apps/sms/src",
+        "apps/email/src",
+      ].map(root),
+    );
+    expect(logged.size).toBeGreaterThan(50);
+    expect(
+      [...logged.keys()].filter((name) => !doc.events.has(name)),
+      "logged but not documented",
+    ).toEqual([]);
+    expect(
+      [...doc.events.keys()].filter((name) => !logged.has(name)),
+      "documented but never logged",
+    ).toEqual([]);
+  });
+
+  it("gives every event a level and lists each of its fields in the fields table", () => {
+    for (const [name, event] of doc.events) {
+      expect(["trace", "debug", "info", "warn", "error", "fatal"], name).toContain(event.level);
+      for (const field of [...event.fields, ...event.optional])
+        expect(doc.fields.has(field), `${name}: ${field}`).toBe(true);
+    }
+  });
+});
+
+describe("checkLogLines", () => {
+  const line = (fields: Record<string, unknown>) =>
+    JSON.stringify({ level: 40, time: 1, gateway: "telegram", name: "telegram", msg: "m", ...fields });
+  const retrying = { tenant: 1, queueId: 2, crmMessageId: "c", attempt: 1, err: { message: "x" }, retryInMs: 5 };
+
+  it("takes a line as the page documents it", () => {
+    expect(checkLogLines([line({ event: "send.retrying", ...retrying })], doc)).toEqual([]);
+  });
+
+  it("reports an undocumented event, a wrong level, a missing field, an unlisted one and a non-JSON line", () => {
+    const problems = checkLogLines(
+      [
+        line({ event: "send.nope" }),
+        line({ event: "send.retrying", ...retrying, level: 30 }),
+        line({ event: "send.retrying", ...retrying, retryInMs: undefined }),
+        line({ event: "send.retrying", ...retrying, chatId: 5 }),
+        "not json",
+      ],
+      doc,
+    ).map((p) => p.problem);
+    expect(problems).toEqual([
+      'event "send.nope" is not documented',
+      "level info where the page says warn",
+      "send.retrying lacks retryInMs",
+      "field chatId is not listed for send.retrying",
+      "not a JSON line",
+    ]);
+  });
+});
