@@ -124,26 +124,25 @@ export class GatewayMetrics implements SendObserver, OutboxObserver, IncomingObs
       new Gauge({
         name,
         help,
-        labelNames: ["host", "kind"],
+        labelNames: ["host"],
         registers,
         async collect() {
           const read = await snapshot();
           this.reset();
           if (!read) return;
-          for (const host of hosts())
-            for (const kind of ["incoming", "status"] as OutboxKind[]) this.set({ host, kind }, 0);
-          for (const row of read.outbox) this.set({ host: row.host, kind: row.kind }, value(row));
+          for (const host of hosts()) this.set({ host }, 0);
+          for (const row of read.outbox) this.set({ host: row.host }, value(row));
         },
       });
     outboxGauge(
       "switchboard_crm_outbox_requests",
-      "Requests waiting for the CRM in the outbox; the whole cluster's on PostgreSQL",
+      "Requests (incoming messages, statuses) waiting for the CRM in the outbox; the whole cluster's on PostgreSQL",
       (row) => row.count,
     );
     outboxGauge(
-      "switchboard_crm_outbox_failing_requests",
-      "Requests in the outbox whose last attempt failed (waiting to be tried again)",
-      (row) => row.failing,
+      "switchboard_crm_outbox_retrying_requests",
+      "Requests in the outbox held back by a failed attempt (theirs or the one ahead of them in their chat), not due before its retry",
+      (row) => row.retrying,
     );
     outboxGauge(
       "switchboard_crm_outbox_oldest_age_seconds",

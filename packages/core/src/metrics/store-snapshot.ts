@@ -6,7 +6,6 @@
 import { eq, inArray, sql } from "drizzle-orm";
 import type { Database } from "../db/client.js";
 import { coreTables } from "../db/schema.js";
-import type { OutboxKind } from "../outbox/outbox-store.js";
 import type { Clock } from "../worker/clock.js";
 
 /** Rows of the send queue not finished yet, by the tenant's host and the row's state. */
@@ -16,13 +15,15 @@ export interface QueueDepth {
   count: number;
 }
 
-/** Requests of the CRM outbox, by the tenant's host and kind. */
+/** Requests of the CRM outbox, by the tenant's host. */
 export interface OutboxDepth {
   host: string;
-  kind: OutboxKind;
   count: number;
-  /** Requests whose last attempt failed (they wait for the next). */
-  failing: number;
+  /**
+   * Requests held back by a failed attempt: theirs, or that of the request ahead of them with
+   * the same order key (not due before its retry).
+   */
+  retrying: number;
   /** Age of the oldest request, in seconds. */
   oldestSeconds: number;
 }
@@ -92,26 +93,42 @@ export class StoreSnapshots {
     return rows.map((row) => ({ host: row.host, state: row.state as QueueDepth["state"], count: Number(row.n) }));
   }
 
-  /** The outbox holds only what waits for the CRM (a delivered request is deleted): small unless the CRM is away. */
+  /**
+   * The outbox holds only what waits for the CRM (a delivered request is deleted): small unless
+   * the CRM is away, when it may hold a day of traffic. So it is read on the `(tenant_id,
+   * next_attempt_at, id)` index alone: a request not due yet is held back by a failed attempt,
+   * and a tenant's oldest request is its lowest id (ids and creation times grow together), whose
+   * creation time is one lookup per tenant. Reading `kind` or `attempts` would visit every row
+   * (five times slower with 100 000 of them on SQLite).
+   */
   private async outboxDepth(): Promise<OutboxDepth[]> {
     const { crmOutbox, tenants } = coreTables.for(this.db);
+    const now = this.clock.now();
+    const perTenant = this.db
+      .select({
+        tenantId: crmOutbox.tenantId,
+        n: sql<number>`count(*)`.as("n"),
+        retrying: sql<number>`sum(case when ${crmOutbox.nextAttemptAt} > ${now} then 1 else 0 end)`.as("retrying"),
+        first: sql<number>`min(${crmOutbox.id})`.as("first"),
+      })
+      .from(crmOutbox)
+      .groupBy(crmOutbox.tenantId)
+      .as("per_tenant");
     const rows = await this.db
       .select({
         host: tenants.host,
-        kind: crmOutbox.kind,
-        n: sql<number>`count(*)`,
-        failing: sql<number>`sum(case when ${crmOutbox.attempts} > 0 then 1 else 0 end)`,
+        n: sql<number>`sum(${perTenant.n})`,
+        retrying: sql<number>`sum(${perTenant.retrying})`,
         oldest: sql<number>`min(${crmOutbox.createdAt})`,
       })
-      .from(crmOutbox)
-      .innerJoin(tenants, eq(tenants.id, crmOutbox.tenantId))
-      .groupBy(tenants.host, crmOutbox.kind);
-    const now = this.clock.now();
+      .from(perTenant)
+      .innerJoin(tenants, eq(tenants.id, perTenant.tenantId))
+      .innerJoin(crmOutbox, eq(crmOutbox.id, perTenant.first))
+      .groupBy(tenants.host);
     return rows.map((row) => ({
       host: row.host,
-      kind: row.kind,
       count: Number(row.n),
-      failing: Number(row.failing),
+      retrying: Number(row.retrying),
       oldestSeconds: Math.max(0, (now - Number(row.oldest)) / 1000),
     }));
   }
