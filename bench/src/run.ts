@@ -19,6 +19,7 @@ import { e2eScenario } from "./scenarios/e2e-latency.js";
 import { footprintScenario } from "./scenarios/footprint.js";
 import { inboundScenario } from "./scenarios/inbound.js";
 import { outgoingStoreScenario } from "./scenarios/outgoing-store.js";
+import { pgCommitsScenario } from "./scenarios/pg-commits.js";
 
 const options = benchOptions();
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -36,6 +37,7 @@ const scenarios: Record<string, (o: typeof options, l: typeof log) => Promise<Sc
   footprint: footprintScenario,
   "outgoing-store": outgoingStoreScenario,
   "db-size": dbSizeScenario,
+  "pg-commits": pgCommitsScenario,
 };
 
 const results: ScenarioResult[] = [];

@@ -62,6 +62,7 @@ describe("DbProbe on SQLite", () => {
       try {
         expect(await probe.total()).toBe(5);
         expect(await probe.unfinished()).toBe(3);
+        expect(await probe.anyUnfinished()).toBe(true);
         expect(await probe.leased()).toBe(2);
         expect(await probe.sent()).toBe(1);
         expect(await probe.outboxPending()).toBe(2);
@@ -108,6 +109,7 @@ describe.skipIf(!pg)("DbProbe on PostgreSQL", () => {
       try {
         expect(await probe.total()).toBe(3);
         expect(await probe.unfinished()).toBe(2);
+        expect(await probe.anyUnfinished()).toBe(true);
         expect(await probe.leased()).toBe(1);
         expect(await probe.owners()).toEqual(
           new Map([

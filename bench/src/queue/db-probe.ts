@@ -45,6 +45,16 @@ export class DbProbe {
     return this.db.$count(this.tables.outgoing, inArray(this.tables.outgoing.state, ["queued", "leased"]));
   }
 
+  /** Whether any message is queued or being sent: one index step, cheap enough to poll during a drain. */
+  async anyUnfinished(): Promise<boolean> {
+    const rows = await this.db
+      .select({ id: this.tables.outgoing.id })
+      .from(this.tables.outgoing)
+      .where(inArray(this.tables.outgoing.state, ["queued", "leased"]))
+      .limit(1);
+    return rows.length > 0;
+  }
+
   /** Messages leased (a send was started and not finished). */
   leased(): Promise<number> {
     return this.db.$count(this.tables.outgoing, eq(this.tables.outgoing.state, "leased"));

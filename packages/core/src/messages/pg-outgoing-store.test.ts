@@ -1,7 +1,7 @@
 /**
  * What PgOutgoingStore does beyond the OutgoingStore contract (outgoing-store.contract.test.ts):
- * claims that skip what another replica is claiming, and waking the replica that sends for a
- * tenant by NOTIFY on commit.
+ * claims that skip what another replica is claiming, waking the replica that sends for a tenant by
+ * NOTIFY on commit, and concurrent sends' part records sharing one statement (one commit).
  */
 import { postgresTestDatabase } from "@switchboard/testkit/postgres";
 import pg from "pg";
@@ -123,5 +123,52 @@ describe.skipIf(!postgres)("PgOutgoingStore on PostgreSQL", () => {
       other.release();
     }
     expect((await store.claimDue(1, 10, 1000, 10)).map((r) => r.crm_message_id)).toEqual(["a", "b"]);
+  });
+
+  it("records the parts of concurrent sends in one statement (one commit) and reads them in one query", async () => {
+    let statements = 0;
+    const counting = {
+      query: (...args: Parameters<pg.Pool["query"]>) => {
+        statements += 1;
+        return (pool.query as (...a: unknown[]) => unknown)(...args);
+      },
+      connect: () => pool.connect(),
+    } as unknown as pg.Pool;
+    const db = { $client: counting };
+    const store = new PgOutgoingStore(
+      db,
+      new PgOutboxStore(db, { clock: { now: () => 1 }, maxAgeMs: 1000, wake: () => {} }),
+    );
+    const ids = Array.from({ length: 20 }, (_, i) => `m${i}`);
+    await store.insertAll(
+      ids.map((id) => ({ tenantId: 1, message: message(id) })),
+      10,
+    );
+    const rows = await store.claimDue(1, 10, 1000, 20);
+    statements = 0;
+    // Twenty sends at once read their progress, then record their first part.
+    expect(await Promise.all(rows.map((r) => store.readParts(r.id)))).toEqual(rows.map(() => new Map()));
+    expect(statements).toBe(1);
+    await Promise.all(rows.map((r) => store.recordPart(1, r.id, 0, `g-${r.id}`, undefined)));
+    expect(statements).toBe(2);
+    const parts = await Promise.all(rows.map((r) => store.readParts(r.id)));
+    expect(parts).toEqual(rows.map((r) => new Map([[0, `g-${r.id}`]])));
+    // Each part is mapped to its message at once (a status for it finds the message).
+    expect((await store.findOutgoing(1, `g-${rows[7]!.id}`))?.crmMessageId).toBe("m7");
+    // A record replacing an id runs alone; the others still share one statement.
+    statements = 0;
+    await Promise.all([
+      store.recordPart(1, rows[0]!.id, 0, "again", `g-${rows[0]!.id}`),
+      ...rows.slice(1).map((r) => store.recordPart(1, r.id, 1, `h-${r.id}`, undefined)),
+    ]);
+    expect(statements).toBe(2);
+    expect(await store.findOutgoing(1, `g-${rows[0]!.id}`)).toBeUndefined();
+    expect((await store.findOutgoing(1, "again"))?.crmMessageId).toBe("m0");
+    expect(await store.readParts(rows[1]!.id)).toEqual(
+      new Map([
+        [0, `g-${rows[1]!.id}`],
+        [1, `h-${rows[1]!.id}`],
+      ]),
+    );
   });
 });

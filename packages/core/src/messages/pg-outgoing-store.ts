@@ -8,6 +8,7 @@
  */
 import type pg from "pg";
 import { notifyCall } from "../cluster/notify-sql.js";
+import { PgBatch } from "../db/pg-batch.js";
 import { PG_NUMBERS } from "../db/pg-numbers.js";
 import { inPgTransaction, retryConflicts, type PgQueryable } from "../db/pg-transaction.js";
 import type { RowOf } from "../db/row-of.js";
@@ -98,9 +99,27 @@ interface IdsSources {
   parts: string[];
 }
 
+/** One `recordPart` call. */
+interface PartRecord {
+  tenantId: number;
+  outgoingId: number;
+  index: number;
+  channelMessageId: string;
+  previous: string | undefined;
+}
+
 /** The outgoing-message tables and every write to them, on PostgreSQL. */
 export class PgOutgoingStore implements OutgoingStore {
   private readonly pool: pg.Pool;
+  /**
+   * Every send records its parts and reads them first: concurrent sends' records share one
+   * statement and one commit, their reads one query. A record that replaces an id goes alone (its
+   * unmapping must not meet another record's mapping in one statement).
+   */
+  private readonly partRecords = new PgBatch<PartRecord, void>((records) => this.recordParts(records), {
+    alone: (r) => r.previous !== undefined,
+  });
+  private readonly partReads = new PgBatch<number, Map<number, string>>((ids) => this.readPartsOf(ids));
 
   /** `outbox` stores the CRM requests (statuses) inside this store's transactions and wakes the outbox after them. */
   constructor(
@@ -371,41 +390,35 @@ export class PgOutgoingStore implements OutgoingStore {
   async queuedTenants(): Promise<QueuedTenantRow[]> {
     const { rows } = await this.pool.query<QueuedTenantRow>({
       name: "outgoing-queued-tenants",
-      text: `SELECT tenant_id, MIN(next_attempt_at) AS t FROM outgoing WHERE state = 'queued' GROUP BY tenant_id`,
+      // One index step per tenant on (state, tenant_id, next_attempt_at) rather than a scan of every
+      // queued row (a GROUP BY read the whole backlog on each poll: 9 ms at 20 000 queued).
+      text: `WITH RECURSIVE t AS (
+               (SELECT tenant_id FROM outgoing WHERE state = 'queued' ORDER BY tenant_id LIMIT 1)
+               UNION ALL
+               SELECT (SELECT o.tenant_id FROM outgoing o WHERE o.state = 'queued' AND o.tenant_id > t.tenant_id
+                       ORDER BY o.tenant_id LIMIT 1)
+               FROM t WHERE t.tenant_id IS NOT NULL)
+             SELECT t.tenant_id,
+                    (SELECT o.next_attempt_at FROM outgoing o WHERE o.state = 'queued' AND o.tenant_id = t.tenant_id
+                     ORDER BY o.next_attempt_at LIMIT 1) AS t
+             FROM t WHERE t.tenant_id IS NOT NULL`,
       types: PG_NUMBERS,
     });
     return rows;
   }
 
-  async readParts(outgoingId: number): Promise<Map<number, string>> {
-    const { rows } = await this.pool.query<Pick<RowOf<typeof outgoingSendParts>, "part_index" | "channel_message_id">>({
-      name: "outgoing-read-send-parts",
-      text: `SELECT part_index, channel_message_id FROM outgoing_send_parts WHERE outgoing_id = $1 ORDER BY part_index`,
-      values: [outgoingId],
-    });
-    return new Map(rows.map((r) => [r.part_index, r.channel_message_id]));
+  readParts(outgoingId: number): Promise<Map<number, string>> {
+    return this.partReads.add(outgoingId);
   }
 
-  async recordPart(
+  recordPart(
     tenantId: number,
     outgoingId: number,
     index: number,
     channelMessageId: string,
     previous: string | undefined,
   ): Promise<void> {
-    await this.pool.query({
-      name: "outgoing-record-send-part",
-      // Mapped at once, so a status or a reply for this part finds its message while the rest is
-      // sent; the id it replaces (the channel took that part again under another id) is unmapped.
-      text: `WITH progress AS (
-               INSERT INTO outgoing_send_parts (outgoing_id, part_index, channel_message_id) VALUES ($2, $3, $4)
-               ON CONFLICT (outgoing_id, part_index) DO UPDATE SET channel_message_id = excluded.channel_message_id),
-             replaced AS (
-               DELETE FROM outgoing_parts WHERE tenant_id = $1 AND gateway_message_id = $5 AND outgoing_id = $2)
-             INSERT INTO outgoing_parts (tenant_id, gateway_message_id, outgoing_id, status_rank) VALUES ($1, $4, $2, 1)
-             ON CONFLICT DO NOTHING`,
-      values: [tenantId, outgoingId, index, channelMessageId, previous ?? null],
-    });
+    return this.partRecords.add({ tenantId, outgoingId, index, channelMessageId, previous });
   }
 
   async report(tenantId: number, channelMessageId: string, status: MessageStatus, reason?: string): Promise<boolean> {
@@ -418,6 +431,57 @@ export class PgOutgoingStore implements OutgoingStore {
       ]);
       return { result: moved[0]!, requests };
     });
+  }
+
+  /** The parts recorded so far of each message, in one query. */
+  private async readPartsOf(outgoingIds: readonly number[]): Promise<Array<Map<number, string>>> {
+    const { rows } = await this.pool.query<
+      Pick<RowOf<typeof outgoingSendParts>, "outgoing_id" | "part_index" | "channel_message_id">
+    >({
+      name: "outgoing-read-send-parts",
+      text: `SELECT outgoing_id, part_index, channel_message_id FROM outgoing_send_parts
+             WHERE outgoing_id = ANY($1::bigint[]) ORDER BY outgoing_id, part_index`,
+      values: [outgoingIds],
+      types: PG_NUMBERS,
+    });
+    const byMessage = new Map<number, Map<number, string>>();
+    for (const row of rows) {
+      let parts = byMessage.get(row.outgoing_id);
+      if (!parts) byMessage.set(row.outgoing_id, (parts = new Map()));
+      parts.set(row.part_index, row.channel_message_id);
+    }
+    return outgoingIds.map((id) => new Map(byMessage.get(id) ?? []));
+  }
+
+  /** Records parts of several messages in one statement (one commit). */
+  private async recordParts(records: readonly PartRecord[]): Promise<void[]> {
+    await this.pool.query({
+      name: "outgoing-record-send-parts",
+      // Mapped at once, so a status or a reply for this part finds its message while the rest is
+      // sent; the id it replaces (the channel took that part again under another id) is unmapped.
+      text: `WITH r AS (
+               SELECT * FROM unnest($1::int[], $2::bigint[], $3::int[], $4::text[], $5::text[])
+                        WITH ORDINALITY AS r(tenant_id, outgoing_id, part_index, channel_message_id, previous, n)),
+             progress AS (
+               INSERT INTO outgoing_send_parts (outgoing_id, part_index, channel_message_id)
+               SELECT outgoing_id, part_index, channel_message_id FROM r
+               ON CONFLICT (outgoing_id, part_index) DO UPDATE SET channel_message_id = excluded.channel_message_id),
+             replaced AS (
+               DELETE FROM outgoing_parts p USING r
+               WHERE r.previous IS NOT NULL AND p.tenant_id = r.tenant_id AND p.gateway_message_id = r.previous
+                 AND p.outgoing_id = r.outgoing_id)
+             INSERT INTO outgoing_parts (tenant_id, gateway_message_id, outgoing_id, status_rank)
+             SELECT tenant_id, channel_message_id, outgoing_id, 1 FROM r ORDER BY n
+             ON CONFLICT DO NOTHING`,
+      values: [
+        records.map((r) => r.tenantId),
+        records.map((r) => r.outgoingId),
+        records.map((r) => r.index),
+        records.map((r) => r.channelMessageId),
+        records.map((r) => r.previous ?? null),
+      ],
+    });
+    return records.map(() => undefined);
   }
 
   async findOutgoing(tenantId: number, channelMessageId: string): Promise<FoundOutgoing | undefined> {
