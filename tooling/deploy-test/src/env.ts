@@ -1,5 +1,5 @@
 /**
- * @module env — the one place the deploy test reads its own environment: how to run pnpm.
+ * @module env — the one place the deploy test reads its own environment: how to run pnpm and turbo.
  */
 
 /**
@@ -16,7 +16,10 @@ export function pnpmCommand(env: NodeJS.ProcessEnv = process.env): { command: st
   return { command: "pnpm", prefix: [] };
 }
 
-/** The environment pnpm runs in: the caller's, so it finds its store and configuration. */
-export function pnpmEnvironment(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
-  return { ...env };
+/**
+ * The environment pnpm and turbo run in: the caller's, so they find their store and configuration,
+ * with turbo's telemetry off (tests talk to loopback only).
+ */
+export function toolEnvironment(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  return { ...env, TURBO_TELEMETRY_DISABLED: "1" };
 }
