@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { checkLogLines, readDocumentedLogs, sourceLogEvents } from "./documented-logs.js";
@@ -64,5 +65,31 @@ describe("checkLogLines", () => {
       "field chatId is not listed for send.retrying",
       "not a JSON line",
     ]);
+  });
+});
+
+describe("docs/operating.md's other names", () => {
+  const page = readFileSync(root("docs/operating.md"), "utf8");
+
+  it("mentions only log events of the events table, in any section", () => {
+    const named = [...page.matchAll(/`([a-z0-9_]+\.[a-z0-9_]+)`/g)].map((m) => m[1]!);
+    // Dotted names of an area events are named by (`send.`, `outbox.`, …); not columns or `err.code`.
+    const areas = new Set([...doc.events.keys()].map((name) => name.split(".")[0]));
+    const events = named.filter((name) => areas.has(name.split(".")[0]));
+    expect(events.length).toBeGreaterThan(doc.events.size);
+    expect(events.filter((name) => !doc.events.has(name))).toEqual([]);
+  });
+
+  it("mentions only metrics core defines", () => {
+    const defined = new Set(
+      [
+        ...readFileSync(root("packages/core/src/metrics/gateway-metrics.ts"), "utf8").matchAll(
+          /"(switchboard_[a-z_]+)"/g,
+        ),
+      ].map((m) => m[1]!),
+    );
+    const named = [...page.matchAll(/\b(switchboard_[a-z_]+)/g)].map((m) => m[1]!.replace(/_(bucket|count|sum)$/, ""));
+    expect(named.length).toBeGreaterThan(0);
+    expect([...new Set(named)].filter((name) => !defined.has(name))).toEqual([]);
   });
 });
