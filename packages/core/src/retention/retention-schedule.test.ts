@@ -77,7 +77,7 @@ describe("retention schedule", () => {
       });
       // SWITCHBOARD_KEEP_HISTORY_DAYS is what the gateway's purge is told.
       expect(Math.abs(cutoffs[0]! - (Date.now() - 10 * DAY))).toBeLessThan(60_000);
-      const passLines = lines.filter((l) => l.msg === "retention pass");
+      const passLines = lines.filter((l) => l.event === "retention.pass");
       expect(passLines).toHaveLength(1);
       expect(passLines[0]).toMatchObject({
         level: 30,
