@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Proves the gateway template cannot rot: on a clean copy of the repository (the working tree's
+# files, without node_modules or build output), runs `turbo gen gateway` non-interactively into a
+# scratch name, installs from the pnpm store, then builds, lints, type-checks, format-checks and
+# tests the generated package. Run by .ci/run after `pnpm test`; run it locally the same way:
+#   tooling/scripts/check-generator.sh [name] [port]
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+name="${1:-gen-check-chat}"
+port="${2:-8199}"
+package="@switchboard/${name}"
+scratch="$(mktemp -d "${TMPDIR:-/tmp}/switchboard-generator.XXXXXX")"
+trap 'rm -rf "$scratch"' EXIT
+step() { printf "\n== check-generator (%s): %s\n" "$(date -u +%H:%M:%S)" "$*"; }
+
+step "copying the repository to $scratch"
+# Tracked and untracked files git does not ignore, as they are on disk (a deleted one is skipped).
+(cd "$root" && git ls-files -z --cached --others --exclude-standard |
+  tar --null --files-from=- --ignore-failed-read -cf - 2>/dev/null) | tar -xf - -C "$scratch"
+cd "$scratch"
+# A repository of its own, so turbo hashes the files as it does in the original (git's file list
+# and hashes) and finds the builds cached there.
+git init -q && git add -A
+# Packages the store has are linked, nothing is downloaded; metadata comes from pnpm's cache.
+export npm_config_prefer_offline=true
+# Builds of core, the hosts and the testkit already done in the repository are restored, not redone.
+export TURBO_CACHE_DIR="$root/.turbo/cache"
+
+step "pnpm install (the repository as it is)"
+pnpm install --frozen-lockfile --offline --reporter=append-only >/dev/null
+
+step "turbo gen gateway --args $name $port"
+pnpm turbo gen gateway --args "$name" "$port"
+test -f "apps/$name/src/gateway.ts" || { echo "the generator wrote no apps/$name/src/gateway.ts" >&2; exit 1; }
+
+step "pnpm install (with $package)"
+pnpm install --offline --frozen-lockfile=false --reporter=append-only >/dev/null
+grep -q "apps/$name:" pnpm-lock.yaml || { echo "pnpm-lock.yaml has no apps/$name importer" >&2; exit 1; }
+
+step "build $package and what it depends on"
+pnpm turbo run build --filter="$package..." --output-logs=errors-only
+step "lint, typecheck, format"
+pnpm --filter "$package" lint
+pnpm --filter "$package" typecheck
+pnpm exec prettier --check "apps/$name"
+step "test $package"
+pnpm --filter "$package" test
+step "the generated gateway $package builds, lints, type-checks and passes its tests"
