@@ -5,7 +5,7 @@
  */
 import { salesrender, SALESRENDER_HOST, salesRenderTenantKey } from "@switchboard/host-salesrender";
 import { readFileSync } from "node:fs";
-import { startGateway, type GatewayHandle, type SettingsData } from "@switchboard/core";
+import { startGateway, type GatewayHandle, type SettingsData, type StartGatewayOptions } from "@switchboard/core";
 import { startTestStack, uniqueId, type CrmSimulator, type PluginRef, type SendBody } from "@switchboard/testkit";
 import { conformanceEnv } from "@switchboard/testkit/conformance";
 import { startSmtpSink, type SmtpSink } from "@switchboard/testkit/smtp";
@@ -80,6 +80,8 @@ export interface TestbedOptions {
   outbound?: EmailEnv["outbound"];
   /** More environment variables for the gateway. */
   env?: Record<string, string>;
+  /** Receives the gateway's log lines. */
+  logger?: StartGatewayOptions["logger"];
 }
 
 /** Starts CRM, sinks and gateway, registers both tenants and saves their settings. */
@@ -121,6 +123,7 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
           checks: { dns: fixedDnsResolver(dns), verifiedDomains: options.verifiedDomains ?? ["a.test", "b.test"] },
         },
         port: 0,
+        ...(options.logger ? { logger: options.logger } : {}),
       }),
     settings: (i) => settings(i as 0 | 1),
   });

@@ -3,7 +3,7 @@
  * and the fake Twilio, with tenants registered and configured through the real settings route.
  */
 import { salesrender, SALESRENDER_HOST, salesRenderTenantKey } from "@switchboard/host-salesrender";
-import { startGateway, type GatewayHandle, type Tenant } from "@switchboard/core";
+import { startGateway, type GatewayHandle, type StartGatewayOptions, type Tenant } from "@switchboard/core";
 import {
   freePort,
   startTestStack,
@@ -60,11 +60,12 @@ export function twilioSettings({ account, number }: { account: FakeAccount; numb
 
 /**
  * Starts the bed with `tenantCount` configured tenants (different companies and accounts);
- * `options.env` adds core variables (e.g. a database file and its secret key).
+ * `options.env` adds core variables (e.g. a database file and its secret key); `options.logger`
+ * receives the gateway's log lines.
  */
 export async function startSmsTestbed(
   tenantCount = 1,
-  options: { env?: Record<string, string> } = {},
+  options: { env?: Record<string, string>; logger?: StartGatewayOptions["logger"] } = {},
 ): Promise<SmsTestbed> {
   const twilio = await startFakeTwilio();
   const tenants: TestTenant[] = Array.from({ length: tenantCount }, (_, i) => {
@@ -80,6 +81,7 @@ export async function startSmsTestbed(
       port,
       gatewayEnv: { apiBaseUrl: twilio.url, mediaRetryDelaysMs: [10, 20, 40] },
       env: { ...conformanceEnv(crm), LV_PLUGIN_SELF_URI: selfUri, ...env },
+      ...(options.logger ? { logger: options.logger } : {}),
     });
   const stack = await startTestStack({
     tenants: tenants.map((t) => t.ref),
