@@ -6,12 +6,17 @@
  * a wrong or missing token. No test waits for a time: each waits for a condition.
  */
 import { randomBytes } from "node:crypto";
-import { scrapeMetrics, waitFor, type Scrape } from "@switchboard/testkit";
+import { freePort, scrapeMetrics, startCrmSimulator, waitFor, type Scrape } from "@switchboard/testkit";
 import { postgresTestDatabase } from "@switchboard/testkit/postgres";
 import { afterEach, describe, expect, it } from "vitest";
+import { salesrender } from "@switchboard/host-salesrender";
 import { ChannelNetworkError, ChannelRefusedError } from "../errors.js";
+import type { GatewayDefinition } from "../gateway/types.js";
+import { defineHost } from "../hosts/define-host.js";
+import type { HostRuntime } from "../hosts/types.js";
+import { startGateway } from "../server/start-gateway.js";
 import { createEchoGateway } from "../test/echo-gateway.js";
-import { startStack, TENANT_A, textMessage, type Stack } from "../test/stack.js";
+import { startStack, TENANT_A, tempDbPath, textMessage, type Stack } from "../test/stack.js";
 
 const pg = await postgresTestDatabase();
 const TOKEN = "metrics-token-" + randomBytes(12).toString("hex");
@@ -186,6 +191,84 @@ for (const store of ["sqlite", "postgres"] as const) {
   });
 }
 
+describe("GET /metrics of edits and removals, for another host", () => {
+  it("counts each edit and removal the channel carried out or refused, labelled with the tenant's host", async () => {
+    const crm = await startCrmSimulator();
+    const echo = createEchoGateway();
+    const base = echo.definition as GatewayDefinition;
+    const definition: GatewayDefinition = {
+      ...base,
+      capabilities: { ...base.capabilities, messages: { ...base.capabilities.messages, edit: true, delete: true } },
+      async setup(runtime, env) {
+        const instance = await base.setup(runtime, env);
+        return {
+          ...instance,
+          async edit(_ctx, request) {
+            if (request.message.content?.text === "refused") {
+              throw new ChannelRefusedError("message can't be edited", { permanent: true });
+            }
+          },
+          async remove() {},
+        };
+      },
+    };
+    const state: { runtime?: HostRuntime } = {};
+    const recorder = defineHost({
+      name: "recorder",
+      setup(runtime) {
+        state.runtime = runtime;
+        return { async deliver() {} };
+      },
+    });
+    const gw = await startGateway(definition, {
+      hosts: [salesrender, recorder],
+      port: 0,
+      env: {
+        ...crm.env,
+        METRICS_TOKEN: TOKEN,
+        SWITCHBOARD_HOSTS: "recorder",
+        SWITCHBOARD_DB_PATH: tempDbPath(),
+        SWITCHBOARD_ALLOW_PRIVATE_URLS: "true",
+        LOG_LEVEL: "silent",
+      },
+    });
+    stacks.push({ crm, gw, dbPath: "", close: async () => (await gw.stop({ timeoutMs: 500 }), await crm.close()) });
+    const runtime = state.runtime!;
+    const tenant = await runtime.tenants.open("portal/1");
+    const text = (t: string) => ({ content: { text: t, format: "text" as const }, attachments: [] });
+    await runtime.messages.accept(tenant, {
+      chat: { id: "c", contact: "echo://bob", subject: null },
+      message: { id: "m-1", ...text("Hello") },
+    });
+    const host = { gateway: "echo", host: "recorder" };
+    // One at a time, each once the one before is counted (they would run in this order anyway).
+    const counted = (n: number) =>
+      scrapeUntil(gw.url, (m) => m.sum("switchboard_sends_total", host) === n, `${n} attempts counted`);
+    await counted(1);
+    expect(await runtime.messages.edit(tenant, "m-1", text("Hello, fixed"), { operationKey: "e1" })).toBe("queued");
+    await counted(2);
+    expect(await runtime.messages.edit(tenant, "m-1", text("refused"), { operationKey: "e2" })).toBe("queued");
+    await counted(3);
+    expect(await runtime.messages.remove(tenant, "m-1", { operationKey: "r1" })).toBe("queued");
+    const m = await counted(4);
+    const sends = (action: string, outcome: string, errorClass = "") =>
+      m.sum("switchboard_sends_total", { ...host, action, outcome, error_class: errorClass });
+    expect([
+      sends("send", "sent"),
+      sends("edit", "sent"),
+      sends("edit", "failed", "ChannelRefusedError"),
+      sends("remove", "sent"),
+    ]).toEqual([1, 1, 1, 1]);
+    // Only a message's own send has an accept-to-sent latency; every call to the channel has a duration.
+    expect(m.sum("switchboard_send_latency_seconds_count", host)).toBe(1);
+    expect(m.sum("switchboard_channel_call_duration_seconds_count", host)).toBe(4);
+    expect(
+      m.sum("switchboard_channel_call_duration_seconds_count", { ...host, action: "edit", outcome: "error" }),
+    ).toBe(1);
+    expect(m.sum("switchboard_sends_total", { host: "salesrender" })).toBe(0);
+  });
+});
+
 describe("GET /metrics access", () => {
   it("is not there without METRICS_TOKEN: 404 {code, message} like any unknown route", async () => {
     const s = await scriptedStack("sqlite", { METRICS_TOKEN: "" });
@@ -213,6 +296,22 @@ describe("GET /metrics access", () => {
     const ok = await fetch(`${s.gw.url}metrics`, { headers: { authorization: `Bearer ${TOKEN}` } });
     expect(ok.status).toBe(200);
     expect(ok.headers.get("content-type")).toMatch(/^text\/plain; version=0\.0\.4/);
+  });
+
+  it("answers under the path of LV_PLUGIN_SELF_URI and at the root, where scrapers look", async () => {
+    const port = await freePort();
+    const origin = `http://127.0.0.1:${port}`;
+    const s = await scriptedStack("sqlite", {
+      LV_PLUGIN_SELF_URI: `${origin}/plugins/echo`,
+      PORT: String(port),
+      HOST: "127.0.0.1",
+    });
+    expect(s.gw.url).toBe(`${origin}/plugins/echo/`);
+    await s.crm.send(s.gw.url, TENANT_A, textMessage("ok-path"));
+    const below = await scrapeUntil(s.gw.url, (m) => m.sum("switchboard_sends_total") === 1, "the send counted");
+    const root = await scrapeMetrics(`${origin}/`, TOKEN);
+    expect(root.sum("switchboard_sends_total")).toBe(below.sum("switchboard_sends_total"));
+    expect((await fetch(`${origin}/metrics`)).status).toBe(401);
   });
 
   it("keeps each gateway's metrics in its own registry: two gateways in one process count apart", async () => {
