@@ -6,6 +6,7 @@
 import { readFileSync } from "node:fs";
 import { defineGateway } from "@switchboard/core";
 import { Bots } from "./bot/bots.js";
+import { webhookCli } from "./cli/webhook-commands.js";
 import { MIGRATIONS_FOLDER, POSTGRES_MIGRATIONS_FOLDER } from "./db/migrations.js";
 import { telegramWebhooks } from "./db/schema.js";
 import { WebhookSecrets } from "./db/webhook-secrets.js";
@@ -63,6 +64,7 @@ export const telegram = defineGateway({
   migrationsFolder: MIGRATIONS_FOLDER,
   postgresMigrationsFolder: POSTGRES_MIGRATIONS_FOLDER,
   secretColumns: [telegramWebhooks.secret],
+  cli: webhookCli,
   setup(runtime, env: TelegramEnv) {
     const bots = new Bots(env.apiRoot.replace(/\/+$/, ""));
     const webhookSecrets = new WebhookSecrets(runtime);

@@ -73,5 +73,17 @@ export {
   type StartGatewayOptions,
 } from "./server/start-gateway.js";
 export { runGateway, type GatewayEnvironment } from "./server/run-gateway.js";
+export { runCli, CLI_EXIT, type RunCliOptions } from "./cli/run-cli.js";
+export type {
+  CliCell,
+  CliCommand,
+  CliContext,
+  CliGroup,
+  CliInput,
+  CliOption,
+  CliOutput,
+  GatewayCli,
+} from "./cli/cli-types.js";
+export { CliInputError, CliStoreError } from "./cli/cli-errors.js";
 export { DEFAULT_WEBHOOK_LIMIT } from "./webhooks/webhook-routes.js";
 export { sameSecret } from "./webhooks/same-secret.js";

@@ -25,6 +25,8 @@ export {
   bytesOf,
   type FileServer,
   uniqueId,
+  runNodeScript,
+  type ScriptResult,
 } from "./util/index.js";
 export * from "./stack/index.js";
 export * from "./metrics/index.js";

@@ -12,9 +12,10 @@ import {
 } from "@switchboard/core";
 import { GrammyError } from "grammy";
 import type { Bots } from "../bot/bots.js";
-import { botIdOf, redactToken } from "../bot/redact.js";
-import { newWebhookSecret, type WebhookSecrets } from "../db/webhook-secrets.js";
-import { ALLOWED_UPDATES, webhookUrl } from "../webhook/webhook-address.js";
+import { redactToken } from "../bot/redact.js";
+import type { WebhookSecrets } from "../db/webhook-secrets.js";
+import { pointWebhook } from "../webhook/point-webhook.js";
+import { webhookUrl } from "../webhook/webhook-address.js";
 import type { TelegramSettings } from "./form.js";
 
 /** A refusal on `main.botToken`, in both languages (core answers the one the CRM asked for). */
@@ -71,15 +72,9 @@ function createVerifier(bots: Bots, runtime: GatewayRuntime<TelegramSettings>, s
       throw unreachable(error, token, "check the token");
     }
     const url = webhookUrl(runtime, tenant.publicId);
-    // A new secret on every save; stored only once Telegram took it, so a refused or failed
-    // setWebhook leaves the current one working.
-    const secret = newWebhookSecret();
+    // A new secret on every save (pointWebhook stores it only once Telegram took it).
     try {
-      await bots.api(token).setWebhook(url, {
-        secret_token: secret,
-        allowed_updates: [...ALLOWED_UPDATES],
-        max_connections: 40,
-      });
+      await pointWebhook(bots, runtime, secrets, tenant, token);
     } catch (error) {
       if (error instanceof GrammyError) {
         const reason = redactToken(error.description, token);
@@ -94,7 +89,6 @@ function createVerifier(bots: Bots, runtime: GatewayRuntime<TelegramSettings>, s
       }
       throw unreachable(error, token, "set the webhook");
     }
-    await secrets.save(tenant.id, botIdOf(token), secret);
     runtime.logger.info(
       { event: "telegram.webhook_set", tenant: tenant.id, bot: bots.info(token)?.username, webhookUrl: url },
       "telegram webhook set",

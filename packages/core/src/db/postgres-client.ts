@@ -40,6 +40,8 @@ export interface OpenPostgresOptions extends MigrationFolders {
   connectTimeoutMs?: number;
   /** Where the pool's connection errors go (never with the URL). */
   logger?: Logger;
+  /** `false`: open the pool without running migrations (the CLI's commands beside running replicas). Default true. */
+  migrate?: boolean;
 }
 
 /** The PostgreSQL URL is not one (its text is never repeated: it may hold a password). */
@@ -68,7 +70,7 @@ export async function openPostgres(url: string, options: OpenPostgresOptions = {
     ),
   );
   try {
-    await migrateUnderLock(pool, migrationSteps(CORE_PG_MIGRATIONS, options));
+    if (options.migrate !== false) await migrateUnderLock(pool, migrationSteps(CORE_PG_MIGRATIONS, options));
   } catch (error) {
     await pool.end().catch(() => {});
     throw error;

@@ -12,6 +12,7 @@ import type { CoreConfig } from "../env.js";
 import type { Database } from "../db/client.js";
 import type { SecretBox } from "../secrets/keyring.js";
 import type { AnySQLiteColumn } from "drizzle-orm/sqlite-core";
+import type { GatewayCli } from "../cli/cli-types.js";
 
 /** What `/info` says the gateway can do (`extra.capabilities`, §9). */
 export interface Capabilities {
@@ -405,6 +406,12 @@ export interface GatewayDefinition<S = SettingsData, E = void, I extends Gateway
   postgresMigrationsFolder?: string;
   /** Text columns of the gateway's own tables holding `runtime.secrets.seal`ed values; re-encrypted at start after a key rotation. */
   secretColumns?: AnySQLiteColumn[];
+  /**
+   * Commands the gateway adds to its app's CLI (`node dist/cli.js <group> <command>`), beside
+   * core's: e.g. Telegram's `webhook info|reset`. They run without `setup`, on the store and the
+   * gateway's environment (`CliContext`).
+   */
+  cli?: GatewayCli<S, E>;
   /**
    * Builds the running gateway from core's services and the gateway's own environment (`env`,
    * read by the app's `env.ts`). Everything stateful lives in its closure; it may start servers

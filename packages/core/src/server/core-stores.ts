@@ -22,6 +22,9 @@ import { PgEventStore } from "../webhooks/pg-event-store.js";
 import { SqliteEventStore } from "../webhooks/sqlite-event-store.js";
 import type { Clock } from "../worker/clock.js";
 
+/** How often a gateway on SQLite looks for writes of other processes (the CLI's retries), in ms. */
+export const SQLITE_FOREIGN_WRITE_POLL_MS = 1000;
+
 /** What the hot-path stores need besides the database. */
 export interface CoreStoreDeps {
   /** The outbox worker's scheduling clock. */
@@ -33,7 +36,7 @@ export interface CoreStoreDeps {
   /** `SWITCHBOARD_DATABASE_URL`, for the notifier's own connection on PostgreSQL. */
   databaseUrl: string | undefined;
   logger: pino.Logger;
-  /** The notifier's polling backstop on PostgreSQL (default: PgNotifier's). */
+  /** The notifier's polling backstop (default: PgNotifier's on PostgreSQL, {@link SQLITE_FOREIGN_WRITE_POLL_MS} on SQLite). */
   pollMs?: number;
 }
 
@@ -81,7 +84,12 @@ export async function coreStores(db: Database, deps: CoreStoreDeps): Promise<Cor
   }
   const outbox = new SqliteOutboxStore(db, outboxDeps);
   const outgoing = new SqliteOutgoingStore(db, outbox);
-  const notifier = new LocalNotifier();
+  // Another process (the CLI) may make work due in the file: a poll of data_version notices it.
+  const notifier = new LocalNotifier({
+    everyMs: deps.pollMs ?? SQLITE_FOREIGN_WRITE_POLL_MS,
+    version: () => Number(db.$client.pragma("data_version", { simple: true })),
+  });
+  await notifier.start();
   return {
     outbox,
     outgoing,
@@ -89,6 +97,6 @@ export async function coreStores(db: Database, deps: CoreStoreDeps): Promise<Cor
     notifier,
     // One process: its own writes already dropped its cache.
     announceTenant: async () => {},
-    close: async () => {},
+    close: () => notifier.stop(),
   };
 }

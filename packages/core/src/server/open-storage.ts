@@ -11,6 +11,7 @@ import { openPostgres } from "../db/postgres-client.js";
 import { postgresStorageProbe } from "../db/postgres-storage-probe.js";
 import { lockSqliteDatabase } from "../db/sqlite-process-lock.js";
 import { sqliteStorageProbe } from "../db/sqlite-storage-probe.js";
+import type { MigrationFolders } from "../db/migration-steps.js";
 import type { StorageProbe } from "../db/storage-health.js";
 import type { CoreConfig } from "../env.js";
 import type { AnyGateway } from "../gateway/types.js";
@@ -44,16 +45,9 @@ export async function openStorage(
   config: CoreConfig,
   logger: Logger,
 ): Promise<OpenedStorage> {
-  const opened = config.databaseUrl
-    ? await openPostgresStorage(gateway, hosts, config.databaseUrl, config, logger)
-    : openSqliteStorage(gateway, hosts, config.dbPath ?? join("data", `${gateway.name}.sqlite`), config, logger);
+  const opened = await openMigratedStorage(gateway, hosts, config, logger);
   try {
-    const secretColumns: SecretColumn[] = [
-      ...CORE_SECRET_COLUMNS,
-      ...hosts.flatMap(({ definition }) => definition.secretColumns ?? []).map((column) => ({ column })),
-      ...(gateway.secretColumns ?? []).map((column) => ({ column })),
-    ];
-    const resealed = await resealSecrets(opened.db, opened.keyring, secretColumns);
+    const resealed = await resealSecrets(opened.db, opened.keyring, storedSecretColumns(gateway, hosts));
     if (resealed > 0) {
       logger.info(
         { event: "secrets.resealed", secrets: resealed, keyId: opened.keyring.currentKeyId },
@@ -67,6 +61,64 @@ export async function openStorage(
   }
 }
 
+/**
+ * Opens and migrates the store of `config` with its keyring, holding SQLite's process lock, without
+ * re-sealing anything (`openStorage` does, and `secrets rotate` on its own).
+ */
+export async function openMigratedStorage(
+  gateway: AnyGateway,
+  hosts: readonly SelectedHost[],
+  config: CoreConfig,
+  logger: Logger,
+): Promise<OpenedStorage> {
+  return config.databaseUrl
+    ? await openPostgresStorage(gateway, hosts, config.databaseUrl, config, logger)
+    : openSqliteStorage(gateway, hosts, sqlitePathOf(gateway, config), config, logger);
+}
+
+/** The SQLite file of a gateway: `SWITCHBOARD_DB_PATH`, else `data/<gateway>.sqlite`. */
+export function sqlitePathOf(gateway: AnyGateway, config: CoreConfig): string {
+  return config.dbPath ?? join("data", `${gateway.name}.sqlite`);
+}
+
+/** Every column holding sealed secrets: core's, the running hosts', the gateway's. */
+export function storedSecretColumns(gateway: AnyGateway, hosts: readonly SelectedHost[]): SecretColumn[] {
+  return [
+    ...CORE_SECRET_COLUMNS,
+    ...hosts.flatMap(({ definition }) => definition.secretColumns ?? []).map((column) => ({ column })),
+    ...(gateway.secretColumns ?? []).map((column) => ({ column })),
+  ];
+}
+
+/** The SQLite migrations a store of this gateway and these hosts runs (after core's). */
+export function sqliteMigrationFolders(gateway: AnyGateway, hosts: readonly SelectedHost[]): MigrationFolders {
+  return {
+    gatewayMigrations: gateway.migrationsFolder,
+    gatewayName: gateway.name,
+    hostMigrations: hosts.flatMap(({ definition }) =>
+      definition.migrationsFolder ? [{ name: definition.name, folder: definition.migrationsFolder }] : [],
+    ),
+  };
+}
+
+/** The PostgreSQL migrations of the same; refuses a gateway or host that has SQLite's only. */
+export function postgresMigrationFolders(gateway: AnyGateway, hosts: readonly SelectedHost[]): MigrationFolders {
+  const missing = [
+    ...hosts.filter(({ definition }) => definition.migrationsFolder && !definition.postgresMigrationsFolder),
+  ].map(({ definition }) => `host ${definition.name}`);
+  if (gateway.migrationsFolder && !gateway.postgresMigrationsFolder) missing.push(`gateway ${gateway.name}`);
+  if (missing.length) throw new Error(`No PostgreSQL migrations for ${missing.join(", ")}: it runs on SQLite only`);
+  return {
+    gatewayMigrations: gateway.postgresMigrationsFolder,
+    gatewayName: gateway.name,
+    hostMigrations: hosts.flatMap(({ definition }) =>
+      definition.postgresMigrationsFolder
+        ? [{ name: definition.name, folder: definition.postgresMigrationsFolder }]
+        : [],
+    ),
+  };
+}
+
 function openSqliteStorage(
   gateway: AnyGateway,
   hosts: readonly SelectedHost[],
@@ -78,13 +130,7 @@ function openSqliteStorage(
   const lock = lockSqliteDatabase(dbPath);
   let db: Database;
   try {
-    db = openDatabase(dbPath, {
-      gatewayMigrations: gateway.migrationsFolder,
-      gatewayName: gateway.name,
-      hostMigrations: hosts.flatMap(({ definition }) =>
-        definition.migrationsFolder ? [{ name: definition.name, folder: definition.migrationsFolder }] : [],
-      ),
-    });
+    db = openDatabase(dbPath, sqliteMigrationFolders(gateway, hosts));
   } catch (error) {
     lock.release();
     throw error;
@@ -111,22 +157,8 @@ async function openPostgresStorage(
 ): Promise<OpenedStorage> {
   // loadCoreConfig refuses a PostgreSQL store without it: a key file would be one replica's alone.
   if (!config.secretKey) throw new Error("SWITCHBOARD_SECRET_KEY is required with SWITCHBOARD_DATABASE_URL");
-  const missing = [
-    ...hosts.filter(({ definition }) => definition.migrationsFolder && !definition.postgresMigrationsFolder),
-  ].map(({ definition }) => `host ${definition.name}`);
-  if (gateway.migrationsFolder && !gateway.postgresMigrationsFolder) missing.push(`gateway ${gateway.name}`);
-  if (missing.length) throw new Error(`No PostgreSQL migrations for ${missing.join(", ")}: it runs on SQLite only`);
-  const pg = await openPostgres(url, {
-    poolSize: config.databasePoolSize,
-    logger,
-    gatewayMigrations: gateway.postgresMigrationsFolder,
-    gatewayName: gateway.name,
-    hostMigrations: hosts.flatMap(({ definition }) =>
-      definition.postgresMigrationsFolder
-        ? [{ name: definition.name, folder: definition.postgresMigrationsFolder }]
-        : [],
-    ),
-  });
+  const folders = postgresMigrationFolders(gateway, hosts);
+  const pg = await openPostgres(url, { poolSize: config.databasePoolSize, logger, ...folders });
   return {
     // Portable code types its queries against SQLite's tables (`tables.for(db)` gives PostgreSQL's).
     db: pg as unknown as Database,

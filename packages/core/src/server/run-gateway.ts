@@ -21,6 +21,20 @@ export interface RunGatewayOptions {
 }
 
 /**
+ * The environment with a local run's defaults: outside production, LV_PLUGIN_SELF_URI is
+ * `http://localhost:<PORT or the default port>/` and HOST loopback unless set (production must say
+ * where the CRM reaches it). The CLI reads the same, so it names the same public URLs.
+ */
+export function withLocalDefaults(
+  gateway: Pick<AnyGateway, "defaultPort">,
+  env: Record<string, string | undefined>,
+): Record<string, string | undefined> {
+  if (env.LV_PLUGIN_SELF_URI || env.NODE_ENV === "production") return env;
+  const port = env.PORT ?? String(gateway.defaultPort);
+  return { ...env, LV_PLUGIN_SELF_URI: `http://localhost:${port}/`, HOST: env.HOST ?? "127.0.0.1" };
+}
+
+/**
  * Runs a gateway until SIGTERM/SIGINT; in-flight sends get the shutdown deadline, the rest stay
  * queued. `readEnv` is the app's one reader of `process.env`; whatever it, core's configuration
  * or a running host's `readEnv` refuses is printed as one `[name] …` line and the process exits 1.
@@ -35,11 +49,7 @@ export async function runGateway<G extends AnyGateway>(
   let config;
   try {
     ({ core: env, gateway: gatewayEnv } = readEnv());
-    if (!env.LV_PLUGIN_SELF_URI && env.NODE_ENV !== "production") {
-      // A local run needs no setup; production must say where the CRM reaches it.
-      const port = env.PORT ?? String(gateway.defaultPort);
-      env = { ...env, LV_PLUGIN_SELF_URI: `http://localhost:${port}/`, HOST: env.HOST ?? "127.0.0.1" };
-    }
+    env = withLocalDefaults(gateway, env);
     config = loadCoreConfig(env);
     selectHosts(config.hosts, hosts, env);
   } catch (error) {

@@ -61,7 +61,7 @@ export interface StartGatewayOptions<E = unknown> {
    * `SWITCHBOARD_HOSTS` picks which of them run. Required.
    */
   hosts?: readonly AnyHost[];
-  /** How this process joins its replicas on PostgreSQL (for tests; ignored on SQLite). */
+  /** How this process joins its replicas on PostgreSQL (for tests; on SQLite only `pollMs` applies). */
   replica?: ReplicaOptions;
   /** The retention schedule's first delay and a report per pass (for tests). */
   retention?: { firstDelayMs?: number; onPass?: Parameters<typeof scheduleRetention>[0]["onPass"] };
@@ -71,7 +71,7 @@ export interface StartGatewayOptions<E = unknown> {
 export interface ReplicaOptions {
   /** Its name among the replicas (default: host, pid and a random suffix). */
   replicaId?: string;
-  /** The polling backstop behind NOTIFY, in ms (default 2000). */
+  /** The polling backstop behind NOTIFY, in ms (default 2000); on SQLite, the poll for other processes' writes (default 1000). */
   pollMs?: number;
 }
 

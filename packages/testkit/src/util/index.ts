@@ -15,3 +15,4 @@ export { startMisbehavingFileServer, type MisbehavingFileServer } from "./misbeh
 export { jsonPaths, withValueAt, WRONG_KIND_VALUES } from "./json-paths.js";
 export { startFileServer, bytesOf, type FileServer } from "./file-server.js";
 export { uniqueId } from "./unique-id.js";
+export { runNodeScript, type ScriptResult } from "./run-node-script.js";
