@@ -4,13 +4,14 @@
  * they run beside a running gateway; a retried message is due at once, and the gateway that owns
  * its tenant sends it (PostgreSQL: NOTIFYed; SQLite: its poll of the file sees the write).
  */
-import { and, count, desc, eq, inArray, isNotNull, lt, min, or, sql, type SQL } from "drizzle-orm";
+import { and, count, desc, eq, min, or, sql, type SQL } from "drizzle-orm";
 import { notifySql } from "../cluster/notify-sql.js";
 import type { Database } from "../db/client.js";
 import { postgresOf } from "../db/postgres-client.js";
 import { coreTables } from "../db/schema.js";
 import { CliInputError } from "./cli-errors.js";
 import type { CliCommand, CliContext, CliGroup, CliInput } from "./cli-types.js";
+import { purgeFinishedMessages } from "../retention/finished-messages.js";
 import { formatAge, parseDuration } from "./durations.js";
 import { isoTime } from "./output.js";
 
@@ -237,72 +238,23 @@ const purge: CliCommand = {
   summary: "delete finished messages older than a duration",
   usage: "--older-than <duration>",
   details:
-    "Deletes sent and failed messages that finished longer ago than the duration (30m, 12h, 7d), with their channel ids; queued and leased ones are never touched, nor a message an edit or delete still waits for.",
+    "Deletes sent and failed messages that finished longer ago than the duration (30m, 12h, 7d), with their channel ids, as the retention schedule does (SWITCHBOARD_KEEP_FINISHED_DAYS); queued and leased ones are never touched, nor a message an edit or delete still waits for.",
   options: {
     "older-than": { type: "string", value: "<duration>", description: "finished longer ago than this (30m, 12h, 7d)" },
-    tenant: TENANT_OPTION,
   },
   async run(context, input) {
     const given = input.values["older-than"];
     if (typeof given !== "string") throw new CliInputError("queue purge needs --older-than <duration> (e.g. 7d)");
     if (input.positionals.length) throw new CliInputError("queue purge takes no arguments besides its options");
     const before = Date.now() - parseDuration(given, "--older-than");
-    const tenantId = await tenantFilter(context, input);
-    const purged = await purgeFinished(context.db, before, tenantId);
+    // The retention schedule's own delete, in small batches so a running gateway's writes wait only briefly.
+    const { outgoing: purged } = await purgeFinishedMessages(context.db, before, { batchSize: PURGE_BATCH });
     return {
       json: { purged, finishedBefore: isoTime(before) },
       lines: [`purged ${purged} finished messages (finished before ${isoTime(before)})`],
     };
   },
 };
-
-/**
- * Deletes finished (`sent`, `failed`) messages whose `finished_at` is before `before`, with their
- * parts, in batches; a message a queued edit or removal targets stays. Answers how many went.
- */
-export async function purgeFinished(db: Database, before: number, tenantId?: number): Promise<number> {
-  const { outgoing, outgoingParts } = coreTables.for(db);
-  const filters: SQL[] = [
-    inArray(outgoing.state, ["sent", "failed"]),
-    isNotNull(outgoing.finishedAt),
-    lt(outgoing.finishedAt, before),
-    // Both stores' SQL alike; an alias of the table would be one dialect's.
-    sql`NOT EXISTS (SELECT 1 FROM outgoing follower WHERE follower.target_id = ${outgoing.id} AND follower.state IN ('queued', 'leased'))`,
-  ];
-  if (tenantId !== undefined) filters.push(eq(outgoing.tenantId, tenantId));
-  let purged = 0;
-  for (;;) {
-    const batch = (
-      await db
-        .select({ id: outgoing.id })
-        .from(outgoing)
-        .where(and(...filters))
-        .limit(PURGE_BATCH)
-    ).map((r) => r.id);
-    if (batch.length === 0) return purged;
-    const remove = async (tx: Pick<Database, "delete">) => {
-      await tx.delete(outgoingParts).where(inArray(outgoingParts.outgoingId, batch));
-      // The same conditions again: a row retried since it was read stays.
-      return (
-        await tx
-          .delete(outgoing)
-          .where(and(inArray(outgoing.id, batch), ...filters))
-          .returning({ id: outgoing.id })
-      ).length;
-    };
-    purged +=
-      db.dialectName === "postgres"
-        ? await postgresOf(db).transaction((tx) => remove(tx as unknown as Database))
-        : db.transaction((tx) => {
-            tx.delete(outgoingParts).where(inArray(outgoingParts.outgoingId, batch)).run();
-            return tx
-              .delete(outgoing)
-              .where(and(inArray(outgoing.id, batch), ...filters))
-              .returning({ id: outgoing.id })
-              .all().length;
-          });
-  }
-}
 
 /** Why the message `id` was not retried: it does not exist (for this tenant), or it is not failed. */
 async function explainNotRetried(db: Database, id: number, tenantId: number | undefined): Promise<never> {
