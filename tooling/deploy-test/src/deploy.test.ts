@@ -5,9 +5,10 @@
  * through the channel's fake (with its `sent` status) and one back to the CRM.
  */
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, realpathSync, renameSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort, registerTenant, startCrmSimulator, uniqueId } from "@switchboard/testkit";
 import { postgresTestDatabase } from "@switchboard/testkit/postgres";
@@ -76,7 +77,8 @@ async function exerciseBundle(gateway: DeployableGateway, bundle: string, store:
       // The native addon in use is the bundle's own copy, not the workspace's.
       const addons = running.mappedFiles().filter((file) => file.endsWith("better_sqlite3.node"));
       expect(addons).toHaveLength(1);
-      expect(addons[0]!.startsWith(`${bundle}/node_modules/`)).toBe(true);
+      expect(addons[0]!.startsWith(`${realpathSync(bundle)}/node_modules/`)).toBe(true);
+      await expectOnlineBackup(dbPath, join(dataDir, "backup.sqlite"));
     }
   } catch (error) {
     throw new Error(`${(error as Error).message}\n--- the bundle printed:\n${running?.recentOutput ?? ""}`, {
@@ -85,6 +87,26 @@ async function exerciseBundle(gateway: DeployableGateway, bundle: string, store:
   } finally {
     await running?.stop();
     await Promise.all([rig.close(), crm.close()]);
+  }
+}
+
+/**
+ * docs/deploying.md's SQLite backup, taken while the bundle runs: SQLite's online backup of the
+ * live WAL database is a whole, consistent copy holding the tenant just registered.
+ */
+async function expectOnlineBackup(dbPath: string, backupPath: string): Promise<void> {
+  const live = new Database(dbPath, { readonly: true, fileMustExist: true });
+  try {
+    await live.backup(backupPath);
+  } finally {
+    live.close();
+  }
+  const copy = new Database(backupPath, { readonly: true, fileMustExist: true });
+  try {
+    expect(copy.pragma("integrity_check", { simple: true })).toBe("ok");
+    expect(copy.prepare("SELECT count(*) AS n FROM tenants").get()).toEqual({ n: 1 });
+  } finally {
+    copy.close();
   }
 }
 
@@ -110,7 +132,7 @@ describe.each(DEPLOYABLE_GATEWAYS)("$packageName as a pnpm deploy bundle", (gate
     expect(bundleProblems(bundle)).toEqual([]);
   });
 
-  it("runs with node dist/main.js on SQLite: /info, /readyz, one message each way", async () => {
+  it("runs with node dist/main.js on SQLite: /info, /readyz, one message each way, an online backup", async () => {
     await exerciseBundle(gateway, bundle, "SQLite", join(root, "data"));
   });
 
