@@ -60,4 +60,24 @@ describe("docs/operating.md and docs/architecture.md", () => {
       expect(store).toContain(`"${column}"`);
     }
   });
+  it("name only CLI commands and options the CLI has", () => {
+    const page = read("docs/operating.md");
+    const groups = new Map([
+      ["queue", read("packages/core/src/cli/queue-commands.ts")],
+      ["outbox", read("packages/core/src/cli/outbox-commands.ts")],
+      ["tenants", read("packages/core/src/cli/tenant-commands.ts")],
+      ["webhook", read("apps/telegram/src/cli/webhook-commands.ts")],
+    ]);
+    const commands = [...page.matchAll(/`(queue|outbox|tenants|webhook) ([a-z]+)([^`]*)`/g)];
+    expect(commands.length).toBeGreaterThan(5);
+    for (const [text, group, command, rest] of commands) {
+      const source = groups.get(group!)!;
+      const listed = /commands: \{([^}]*)\}/.exec(source)?.[1] ?? "";
+      expect(listed.includes(command!) || source.includes(`${command}: {`), text).toBe(true);
+      for (const option of rest!.matchAll(/--([a-z-]+)/g))
+        expect(source.includes(`${option[1]}:`) || source.includes(`"${option[1]}":`), `${text}: --${option[1]}`).toBe(
+          true,
+        );
+    }
+  });
 });
