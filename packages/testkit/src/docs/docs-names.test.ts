@@ -2,7 +2,7 @@
  * docs/operating.md and docs/architecture.md name variables, states and store methods: each must
  * be the code's (a renamed one fails here, not in an operator's hands).
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 
@@ -78,6 +78,18 @@ describe("docs/operating.md and docs/architecture.md", () => {
         expect(source.includes(`${option[1]}:`) || source.includes(`"${option[1]}":`), `${text}: --${option[1]}`).toBe(
           true,
         );
+    }
+  });
+  it("name only files and folders that exist", () => {
+    for (const page of ["docs/operating.md", "docs/architecture.md"]) {
+      const paths = [...read(page).matchAll(/`((?:packages|apps|examples|tooling|bench)\/[\w./-]+)`/g)].map(
+        (m) => m[1]!,
+      );
+      expect(paths.length, page).toBeGreaterThan(3);
+      expect(
+        paths.filter((path) => !existsSync(root(path))),
+        page,
+      ).toEqual([]);
     }
   });
 });
