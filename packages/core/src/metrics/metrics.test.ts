@@ -6,6 +6,8 @@
  * a wrong or missing token. No test waits for a time: each waits for a condition.
  */
 import { randomBytes } from "node:crypto";
+import { Writable } from "node:stream";
+import pino from "pino";
 import { freePort, scrapeMetrics, startCrmSimulator, waitFor, type Scrape } from "@switchboard/testkit";
 import { postgresTestDatabase } from "@switchboard/testkit/postgres";
 import { afterEach, describe, expect, it } from "vitest";
@@ -312,6 +314,40 @@ describe("GET /metrics access", () => {
     const root = await scrapeMetrics(`${origin}/`, TOKEN);
     expect(root.sum("switchboard_sends_total")).toBe(below.sum("switchboard_sends_total"));
     expect((await fetch(`${origin}/metrics`)).status).toBe(401);
+  });
+
+  it("never writes the token to a log line, at any level, whatever the requests carry", async () => {
+    const lines: string[] = [];
+    const logger = pino(
+      { level: "trace" },
+      new Writable({
+        write(chunk, _encoding, done) {
+          lines.push(String(chunk));
+          done();
+        },
+      }),
+    );
+    const crm = await startCrmSimulator();
+    const gw = await startGateway(createEchoGateway().definition, {
+      hosts: [salesrender],
+      port: 0,
+      logger,
+      env: {
+        ...crm.env,
+        METRICS_TOKEN: TOKEN,
+        SWITCHBOARD_DB_PATH: tempDbPath(),
+        SWITCHBOARD_ALLOW_PRIVATE_URLS: "true",
+      },
+    });
+    stacks.push({ crm, gw, dbPath: "", close: async () => (await gw.stop({ timeoutMs: 500 }), await crm.close()) });
+    await scrapeMetrics(gw.url, TOKEN);
+    for (const authorization of [`Bearer ${TOKEN}x`, `Basic ${TOKEN}`, `Bearer ${TOKEN}`]) {
+      await fetch(`${gw.url}metrics?token=${TOKEN}`, { headers: { authorization } });
+      await fetch(`${gw.url}metrics/${TOKEN}`, { headers: { authorization } });
+    }
+    await gw.stop({ timeoutMs: 500 });
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.filter((line) => line.includes(TOKEN))).toEqual([]);
   });
 
   it("keeps each gateway's metrics in its own registry: two gateways in one process count apart", async () => {
