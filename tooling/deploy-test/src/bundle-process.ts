@@ -2,7 +2,7 @@
  * @module bundle-process — a deployed bundle running as an operator runs it: `node dist/main.js`
  * in the bundle's folder, with the environment given and nothing else (not even the test's own).
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { waitFor } from "@switchboard/testkit";
 
@@ -70,4 +70,15 @@ export class BundleProcess {
     await this.exited;
     clearTimeout(timer);
   }
+}
+
+/** What `node dist/cli.js <args>` printed and its exit status, run in the bundle with exactly `env`. */
+export function runBundleCli(dir: string, args: string[], env: Record<string, string>) {
+  const result = spawnSync(process.execPath, ["dist/cli.js", ...args], {
+    cwd: dir,
+    env,
+    encoding: "utf8",
+    timeout: 60_000,
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }

@@ -2,7 +2,8 @@
  * Issue 15's deploy path, as an operator runs it: `pnpm --filter @switchboard/<app> deploy --prod
  * <dir>` once per gateway, the folder moved elsewhere, then `node dist/main.js` from it with only
  * its own environment, on SQLite and on PostgreSQL: `/info`, `/readyz`, one message to the customer
- * through the channel's fake (with its `sent` status) and one back to the CRM.
+ * through the channel's fake (with its `sent` status) and one back to the CRM, and the bundle's
+ * `node dist/cli.js tenants list` beside it.
  */
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, realpathSync, renameSync, rmSync } from "node:fs";
@@ -13,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort, registerTenant, startCrmSimulator, uniqueId } from "@switchboard/testkit";
 import { postgresTestDatabase } from "@switchboard/testkit/postgres";
 import { bundleProblems, deployBundle } from "./bundle.js";
-import { BundleProcess } from "./bundle-process.js";
+import { BundleProcess, runBundleCli } from "./bundle-process.js";
 import type { ChannelRig } from "./channels/channel-rig.js";
 import { startEmailRig } from "./channels/email.js";
 import { startSmsRig } from "./channels/sms.js";
@@ -71,6 +72,11 @@ async function exerciseBundle(gateway: DeployableGateway, bundle: string, store:
     await rig.sendToCustomer(gw, crmMessageId, `Your order ${crmMessageId} has shipped`);
     await crm.waitFor(() => crm.statusesOf(crmMessageId).includes("sent"), 20_000);
     await rig.receiveFromCustomer(gw, `Thank you! ${uniqueId("in")}`);
+
+    // The operator's CLI from the same bundle, beside the running gateway, sees the tenant.
+    const cli = runBundleCli(bundle, ["tenants", "list", "--json"], env);
+    expect(cli.status, cli.stderr).toBe(0);
+    expect((JSON.parse(cli.stdout) as { tenants: unknown[] }).tenants).toHaveLength(1);
 
     if (store === "SQLite") {
       expect(existsSync(dbPath)).toBe(true);
@@ -132,11 +138,14 @@ describe.each(DEPLOYABLE_GATEWAYS)("$packageName as a pnpm deploy bundle", (gate
     expect(bundleProblems(bundle)).toEqual([]);
   });
 
-  it("runs with node dist/main.js on SQLite: /info, /readyz, one message each way, an online backup", async () => {
+  it("runs with node dist/main.js on SQLite: /info, /readyz, one message each way, the CLI, an online backup", async () => {
     await exerciseBundle(gateway, bundle, "SQLite", join(root, "data"));
   });
 
-  it.skipIf(!pg)("runs with node dist/main.js on PostgreSQL: /info, /readyz, one message each way", async () => {
-    await exerciseBundle(gateway, bundle, "PostgreSQL", join(root, "data-pg"));
-  });
+  it.skipIf(!pg)(
+    "runs with node dist/main.js on PostgreSQL: /info, /readyz, one message each way, the CLI",
+    async () => {
+      await exerciseBundle(gateway, bundle, "PostgreSQL", join(root, "data-pg"));
+    },
+  );
 });
