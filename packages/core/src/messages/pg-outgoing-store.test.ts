@@ -171,4 +171,50 @@ describe.skipIf(!postgres)("PgOutgoingStore on PostgreSQL", () => {
       ]),
     );
   });
+
+  // The WAL counters are the server's: only a server of this file's own counts this file's commits alone.
+  it.skipIf(!postgres?.server.restartable)(
+    "commits claims and part records without waiting for the disk, and marking sent with it",
+    async () => {
+      // The server's own count of WAL fsyncs: a synchronous commit of a lone writer is one each.
+      const solo = new pg.Pool({ connectionString: postgres!.url, max: 1 });
+      const walSyncs = async () => {
+        // This backend's pending statistics go out at its next transaction's end.
+        await solo.query("SELECT pg_stat_force_next_flush()");
+        await solo.query("SELECT 1");
+        const { rows } = await solo.query<{ wal_sync: string }>(
+          "SELECT wal_sync FROM pg_stat_wal, (SELECT pg_stat_clear_snapshot()) AS fresh",
+        );
+        return Number(rows[0]!.wal_sync);
+      };
+      try {
+        const db = { $client: solo };
+        const store = new PgOutgoingStore(
+          db,
+          new PgOutboxStore(db, { clock: { now: () => 1 }, maxAgeMs: 1000, wake: () => {} }),
+        );
+        const n = 40;
+        await store.insertAll(
+          Array.from({ length: n }, (_, i) => ({ tenantId: 1, message: message(`s${i}`) })),
+          10,
+        );
+        const before = await walSyncs();
+        const claimed = [];
+        for (let i = 0; i < n; i++) {
+          const [row] = await store.claimDue(1, 10, 1000, 1);
+          claimed.push(row!);
+          await store.recordPart(1, row!.id, 0, `w-${row!.id}`, undefined);
+        }
+        const afterAsync = await walSyncs();
+        // 2n commits; the WAL writer's own flushes (every 200 ms) are far fewer.
+        expect(afterAsync - before).toBeLessThan(n);
+        for (const row of claimed) await store.markSent([{ row, ids: [`w-${row.id}`] }], 20);
+        // Marking sent waits for the disk: one flush per commit at least.
+        expect((await walSyncs()) - afterAsync).toBeGreaterThanOrEqual(n);
+        expect(claimed.map((r) => r.crm_message_id)).toEqual(Array.from({ length: n }, (_, i) => `s${i}`));
+      } finally {
+        await solo.end();
+      }
+    },
+  );
 });

@@ -91,6 +91,17 @@ function notifying(insert: string, columns: string): string {
     SELECT ${columns} FROM stored, (SELECT count(*) FROM notified) AS n`;
 }
 
+/**
+ * A FROM item that makes the statement's own transaction commit asynchronously
+ * (`synchronous_commit` off for it alone, read by the server at commit): the commit returns
+ * before its WAL reaches the disk (the WAL writer flushes it within ~0.6 s), so the sends'
+ * bookkeeping does not wait one fsync per statement. Only for writes whose loss in a crash of the
+ * database server itself costs at most a repeated send, the bound a dying replica already has: a
+ * claim (the row is queued again) and a part record (that part may go again). Never for storing a
+ * message, marking it sent or anything for the CRM.
+ */
+const ASYNC_COMMIT = `(SELECT set_config('synchronous_commit', 'off', true)) AS async_commit`;
+
 /** The ids an operation's message has now, as read with it (see `currentIds`). */
 interface IdsSources {
   /** The details of the last edit before the operation that gave ids, if any. */
@@ -231,6 +242,8 @@ export class PgOutgoingStore implements OutgoingStore {
       name: "outgoing-claim-due",
       // One tenant's due rows, oldest first, through the (state, tenant, next_attempt_at) index; rows
       // another replica is claiming this instant are skipped, never waited for nor leased twice.
+      // Committed without waiting for the disk (see ASYNC_COMMIT): a lease lost with the server is
+      // a row queued again, never a message lost.
       text: `WITH due AS (
                SELECT id FROM outgoing
                WHERE state = 'queued' AND tenant_id = $1 AND next_attempt_at <= $2
@@ -240,7 +253,7 @@ export class PgOutgoingStore implements OutgoingStore {
                UPDATE outgoing o SET state = 'leased', lease_until = $3, attempts = o.attempts + 1
                FROM due WHERE o.id = due.id
                RETURNING o.next_attempt_at AS due_at, ${CLAIMED.map((c) => `o.${c}`).join(", ")})
-             SELECT ${CLAIMED_COLUMNS} FROM claimed ORDER BY due_at, id`,
+             SELECT ${CLAIMED_COLUMNS} FROM claimed, ${ASYNC_COMMIT} ORDER BY due_at, id`,
       values: [tenantId, now, leaseUntil, limit],
       types: PG_NUMBERS,
     });
@@ -459,6 +472,8 @@ export class PgOutgoingStore implements OutgoingStore {
       name: "outgoing-record-send-parts",
       // Mapped at once, so a status or a reply for this part finds its message while the rest is
       // sent; the id it replaces (the channel took that part again under another id) is unmapped.
+      // Committed without waiting for the disk (see ASYNC_COMMIT): it guards against this process
+      // dying, which an asynchronous commit survives.
       text: `WITH r AS (
                SELECT * FROM unnest($1::int[], $2::bigint[], $3::int[], $4::text[], $5::text[])
                         WITH ORDINALITY AS r(tenant_id, outgoing_id, part_index, channel_message_id, previous, n)),
@@ -471,7 +486,7 @@ export class PgOutgoingStore implements OutgoingStore {
                WHERE r.previous IS NOT NULL AND p.tenant_id = r.tenant_id AND p.gateway_message_id = r.previous
                  AND p.outgoing_id = r.outgoing_id)
              INSERT INTO outgoing_parts (tenant_id, gateway_message_id, outgoing_id, status_rank)
-             SELECT tenant_id, channel_message_id, outgoing_id, 1 FROM r ORDER BY n
+             SELECT tenant_id, channel_message_id, outgoing_id, 1 FROM r, ${ASYNC_COMMIT} ORDER BY n
              ON CONFLICT DO NOTHING`,
       values: [
         records.map((r) => r.tenantId),
