@@ -2,7 +2,7 @@
 # Proves the gateway template cannot rot: on a clean copy of the repository (the working tree's
 # files, without node_modules or build output), runs `turbo gen gateway` non-interactively into a
 # scratch name, installs from the pnpm store, then builds, lints, type-checks, format-checks and
-# tests the generated package. Run by .ci/run after `pnpm test`; run it locally the same way:
+# tests the generated package, and runs its Dockerfile's prune and frozen install. Run by .ci/run after `pnpm test`; run it locally the same way:
 #   tooling/scripts/check-generator.sh [name] [port]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -43,6 +43,10 @@ step "lint, typecheck, format"
 pnpm --filter "$package" lint
 pnpm --filter "$package" typecheck
 pnpm exec prettier --check "apps/$name"
+step "its Dockerfile's first steps: turbo prune $package --docker, then the frozen install of out/json"
+pnpm turbo prune "$package" --docker --out-dir "$scratch/pruned" >/dev/null
+(cd "$scratch/pruned/json" && pnpm install --frozen-lockfile --offline --reporter=append-only >/dev/null)
+rm -rf "$scratch/pruned"
 step "test $package"
 pnpm --filter "$package" test
 step "the generated gateway $package builds, lints, type-checks and passes its tests"

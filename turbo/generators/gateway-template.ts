@@ -14,18 +14,8 @@ const TEMPLATE_PORT = "8089";
 const SKIPPED = new Set(["node_modules", "dist", ".turbo", "coverage", "data"]);
 /** Copied byte for byte. */
 const BINARY = /\.(png|jpe?g|gif|ico|webp|sqlite)$/i;
-/** Names a new gateway cannot take: the workspace's own packages and folders. */
-const RESERVED = new Set([
-  "core",
-  "testkit",
-  "sandbox",
-  "bench",
-  "tooling",
-  "examples",
-  "example-echo",
-  "host-salesrender",
-  "host-bitrix24",
-]);
+/** Where the workspace's packages are (pnpm-workspace.yaml), to refuse a name one of them has. */
+const PACKAGE_FOLDERS = ["apps", "packages", "tooling", "examples"];
 
 /** The spellings of a gateway's name the template uses. */
 export interface GatewayNames {
@@ -57,8 +47,9 @@ export function checkName(root: string, name: unknown): true | string {
     return "A name is lower-case letters and digits, words joined by single hyphens, starting with a letter (e.g. viber, web-chat)";
   }
   if (name.length > 40) return "A name is at most 40 characters";
-  if (RESERVED.has(name)) return `"${name}" is taken by the workspace itself`;
   if (existsSync(join(root, "apps", name))) return `apps/${name} exists already`;
+  const owner = workspacePackages(root).get(`@switchboard/${name}`);
+  if (owner) return `@switchboard/${name} is taken by ${owner}`;
   return true;
 }
 
@@ -71,6 +62,23 @@ export function checkPort(root: string, port: unknown): true | string {
   const taken = defaultPorts(root).get(value);
   if (taken) return `Port ${value} is ${taken}'s default port`;
   return true;
+}
+
+/** The workspace's package names and their folders. */
+function workspacePackages(root: string): Map<string, string> {
+  const packages = new Map<string, string>();
+  const add = (folder: string) => {
+    const manifest = join(root, folder, "package.json");
+    if (!existsSync(manifest)) return;
+    const { name } = JSON.parse(readFileSync(manifest, "utf8")) as { name?: unknown };
+    if (typeof name === "string") packages.set(name, folder);
+  };
+  add("bench");
+  for (const folder of PACKAGE_FOLDERS) {
+    if (!existsSync(join(root, folder))) continue;
+    for (const entry of readdirSync(join(root, folder))) add(`${folder}/${entry}`);
+  }
+  return packages;
 }
 
 /** The default ports the workspace's gateways declare (`defaultPort: N` in `apps/*` and `examples/*`). */
