@@ -232,13 +232,35 @@ describe.each(kinds)("OutgoingStore contract: $name", (kind) => {
       await store.insertAll([queued(A, "a1"), queued(A, "a2"), queued(A, "a3"), queued(B, "b1")], NOW);
       const [a1, a2] = await store.claimDue(A, NOW, LEASE, 2);
       const [b1] = await store.claimDue(B, NOW, LEASE, 10);
-      expect(await store.releaseLeased(A, [a2!.id])).toBe(1);
+      expect(await store.releaseLeased(A, [a2!.id], NOW)).toBe(1);
       expect(await t.row(a1!.id)).toMatchObject({ state: "queued", lease_until: null, attempts: 1 });
       expect(await t.row(a2!.id)).toMatchObject({ state: "leased" });
       expect(await t.row(b1!.id)).toMatchObject({ state: "leased" });
       // Oldest first again: the chat's first message goes before the ones behind it.
       expect((await store.claimDue(A, NOW, LEASE, 10)).map((r) => r.crm_message_id)).toEqual(["a1", "a3"]);
-      expect(await store.releaseLeased(B, [])).toBe(1);
+      expect(await store.releaseLeased(B, [], NOW)).toBe(1);
+    });
+
+    it("drops the previous owner's rate-limit waits, so the new owner takes the tenant's messages in the order stored; a retry keeps its wait", async () => {
+      await open();
+      await store.insertAll([queued(A, "a1"), queued(A, "a2"), queued(A, "r1"), queued(B, "b1")], NOW);
+      const [a1, a2, r1] = await store.claimDue(A, NOW, LEASE, 3);
+      const [b1] = await store.claimDue(B, NOW, LEASE, 1);
+      // The previous owner's rate limits held a1 back a little (its own limiter knew a later row
+      // of the chat must wait behind it); a2 was in flight when it died; r1 failed and waits to retry.
+      await store.deferAll([
+        { id: a1!.id, at: NOW + 33 },
+        { id: b1!.id, at: NOW + 33 },
+      ]);
+      await store.retry(r1!.id, NOW + 5_000, "NetworkError: reset");
+      // Stored meanwhile: due at once, so before a1 unless its wait goes.
+      await store.insertAll([queued(A, "a3")], NOW + 10);
+      expect(await store.releaseLeased(A, [], NOW + 20)).toBe(1);
+      expect((await store.claimDue(A, NOW + 20, LEASE, 10)).map((r) => r.crm_message_id)).toEqual(["a1", "a2", "a3"]);
+      expect(await t.row(r1!.id)).toMatchObject({ state: "queued", next_attempt_at: NOW + 5_000 });
+      // Another tenant's waits are its owner's.
+      expect(await t.row(b1!.id)).toMatchObject({ state: "queued", next_attempt_at: NOW + 33 });
+      expect(a2).toBeDefined();
     });
   });
 

@@ -106,9 +106,14 @@ export interface OutgoingStore {
   /**
    * Puts every leased row of the tenant back in the queue at once, but those in `running`: this
    * replica just acquired the tenant and nobody else runs its work (their attempts stay counted);
-   * answers how many went back.
+   * answers how many went back. In the same step the previous owner's rate-limit waits go: every
+   * queued row that never failed is due at one time, the earliest of theirs or `now`, so the claim
+   * (oldest due first, then oldest stored) takes them in the order they were stored. Those waits
+   * were kept in order by the old owner's limiter alone; kept, a message stored after a wait was
+   * written would be due before it and overtake its chat's older message on the new owner. A
+   * row that failed keeps its retry time (the channel's retry-after, the backoff).
    */
-  releaseLeased(tenantId: number, running: readonly number[]): Promise<number>;
+  releaseLeased(tenantId: number, running: readonly number[], now: number): Promise<number>;
   /** Leases up to `limit` of the tenant's due rows, oldest first, counting an attempt each (one atomic statement). */
   claimDue(tenantId: number, now: number, leaseUntil: number, limit: number): Promise<OutgoingRow[]>;
   /** Puts claimed rows back without counting their attempts (rate-limited, waiting, or shutting down). */

@@ -227,14 +227,24 @@ export class PgOutgoingStore implements OutgoingStore {
     return { tenantIds: rows[0]!.tenant_ids, nextLease: rows[0]!.next_lease };
   }
 
-  async releaseLeased(tenantId: number, running: readonly number[]): Promise<number> {
-    const { rowCount } = await this.pool.query({
+  async releaseLeased(tenantId: number, running: readonly number[], now: number): Promise<number> {
+    const { rows } = await this.pool.query<{ released: number }>({
       name: "outgoing-release-leased",
-      text: `UPDATE outgoing SET state = 'queued', lease_until = NULL
-             WHERE state = 'leased' AND tenant_id = $1 AND NOT (id = ANY($2::bigint[]))`,
-      values: [tenantId, running],
+      // One statement: the rows going back and the rows waiting are levelled together.
+      text: `WITH back AS (
+               SELECT id, state, last_error, next_attempt_at FROM outgoing
+               WHERE tenant_id = $1 AND (state = 'queued' OR (state = 'leased' AND NOT (id = ANY($2::bigint[]))))
+               FOR UPDATE),
+             level AS (SELECT LEAST(MIN(next_attempt_at), $3::bigint) AS at FROM back WHERE last_error IS NULL),
+             moved AS (
+               UPDATE outgoing o SET state = 'queued', lease_until = NULL,
+                 next_attempt_at = CASE WHEN back.last_error IS NULL THEN level.at ELSE o.next_attempt_at END
+               FROM back, level WHERE o.id = back.id
+               RETURNING back.state AS was)
+             SELECT count(*) FILTER (WHERE was = 'leased')::int AS released FROM moved`,
+      values: [tenantId, running, now],
     });
-    return rowCount ?? 0;
+    return rows[0]?.released ?? 0;
   }
 
   async claimDue(tenantId: number, now: number, leaseUntil: number, limit: number): Promise<OutgoingRow[]> {

@@ -38,7 +38,7 @@ it("puts every leased row of one tenant back at once, except the running ones; a
   await store.insertAll([queued(1, "a1"), queued(1, "a2"), queued(2, "b1")], NOW);
   const [a1, a2] = await store.claimDue(1, NOW, NOW + 60_000, 10);
   const [b1] = await store.claimDue(2, NOW, NOW + 60_000, 10);
-  expect(await store.releaseLeased(1, [a2!.id])).toBe(1);
+  expect(await store.releaseLeased(1, [a2!.id], NOW)).toBe(1);
   expect(state(a1!.id)).toEqual({ state: "queued", lease_until: null, attempts: 1 });
   expect(state(a2!.id).state).toBe("leased");
   expect(state(b1!.id).state).toBe("leased");

@@ -54,6 +54,7 @@ interface QueueStatements {
   releaseExpired: Statement<{ now: number; running: string }, TenantRow>;
   releaseExpiredOf: Statement<{ now: number; running: string; tenants: string }, TenantRow>;
   releaseLeased: Statement<{ tenantId: number; running: string }>;
+  levelWaits: Statement<{ tenantId: number; running: string; now: number }>;
   claimDue: Statement<
     { tenantId: number; now: number; leaseUntil: number; limit: number },
     OutgoingRow & { due_at: number }
@@ -79,6 +80,7 @@ export class SqliteOutgoingStore implements OutgoingStore {
   private readonly stmt: QueueStatements;
   private readonly outbox: SqliteOutboxStore;
   private readonly insertTx: (items: readonly QueuedMessage[], now: number) => boolean[];
+  private readonly releaseTx: (tenantId: number, running: string, now: number) => number;
   private readonly deferTx: (rows: readonly DeferredRow[]) => void;
   private readonly sentTx: (items: readonly SentMessage[], now: number) => number[];
   private readonly failedTx: (row: OutgoingRow, reason: string, now: number) => number[];
@@ -116,6 +118,15 @@ export class SqliteOutgoingStore implements OutgoingStore {
       releaseLeased: sqlite.prepare(
         `UPDATE outgoing SET state = 'queued', lease_until = NULL
          WHERE state = 'leased' AND tenant_id = @tenantId AND id NOT IN (SELECT value FROM json_each(@running))`,
+      ),
+      // The rows about to go back and the rows waiting, but those that failed (see releaseLeased).
+      levelWaits: sqlite.prepare(
+        `UPDATE outgoing SET next_attempt_at = (
+           SELECT MIN(MIN(next_attempt_at), @now) FROM outgoing
+           WHERE tenant_id = @tenantId AND last_error IS NULL
+             AND (state = 'queued' OR (state = 'leased' AND id NOT IN (SELECT value FROM json_each(@running)))))
+         WHERE tenant_id = @tenantId AND last_error IS NULL
+           AND (state = 'queued' OR (state = 'leased' AND id NOT IN (SELECT value FROM json_each(@running))))`,
       ),
       // One tenant's due rows, oldest first, through the (state, tenant, next_attempt_at) index.
       claimDue: sqlite.prepare(
@@ -156,6 +167,10 @@ export class SqliteOutgoingStore implements OutgoingStore {
          WHERE p.tenant_id = ? AND p.gateway_message_id = ?`,
       ),
     };
+    this.releaseTx = sqlite.transaction((tenantId: number, running: string, now: number) => {
+      this.stmt.levelWaits.run({ tenantId, running, now });
+      return this.stmt.releaseLeased.run({ tenantId, running }).changes;
+    });
     this.insertTx = sqlite.transaction((items: readonly QueuedMessage[], now: number) =>
       items.map(
         ({ tenantId, message, hostData }) =>
@@ -369,8 +384,8 @@ export class SqliteOutgoingStore implements OutgoingStore {
     return { tenantIds: released, nextLease: this.stmt.nextLease.get(ids)!.t };
   }
 
-  async releaseLeased(tenantId: number, running: readonly number[]): Promise<number> {
-    return this.stmt.releaseLeased.run({ tenantId, running: JSON.stringify(running) }).changes;
+  async releaseLeased(tenantId: number, running: readonly number[], now: number): Promise<number> {
+    return this.releaseTx(tenantId, JSON.stringify(running), now);
   }
 
   async claimDue(tenantId: number, now: number, leaseUntil: number, limit: number): Promise<OutgoingRow[]> {

@@ -176,13 +176,14 @@ export class SendQueue {
 
   /**
    * The tenant is ours now and nobody else sends for it: its leased rows go back to the queue at
-   * once (a chat's later message must not overtake them while their send lease runs out), and
+   * once (a chat's later message must not overtake them while their send lease runs out), the
+   * previous owner's rate-limit waits go (due in the order stored, see `releaseLeased`), and
    * its rate limits start empty unless nobody ever sent for it (the previous owner's last sends
    * are unknown here: no burst above the channel's limit at a handover).
    */
   private async acquired(tenantId: number, lease: AcquiredLease, now: number): Promise<void> {
     const running = [...this.runningIds];
-    const released = await this.deps.outgoing.releaseLeased(tenantId, running);
+    const released = await this.deps.outgoing.releaseLeased(tenantId, running, now);
     if (lease.previous !== "none") this.limits.startEmpty(String(tenantId), now);
     if (released > 0)
       this.deps.logger.info(
