@@ -151,6 +151,27 @@ describe("send queue", () => {
     expect(at["echo://other"]![0]! - same[0]!).toBeLessThan(same[2]! - same[0]!);
   });
 
+  it("keeps each chat's order while the tenant's rate limit holds a backlog back (rows put back to wait are not overtaken)", async () => {
+    const echo = createEchoGateway({ rateLimits: [{ scope: "tenant", perSecond: 100 }] });
+    const { crm, gw } = await start(echo);
+    const chats = Array.from({ length: 20 }, (_, c) => `echo://chat-${c}`);
+    // Each chat's messages one after the other (accepted in that order), the chats at once: a
+    // backlog builds up behind the tenant's limit, and rows claimed but not let through wait.
+    await Promise.all(
+      chats.map(async (contact, c) => {
+        for (let i = 0; i < 10; i++) {
+          const res = await crm.send(gw.url, TENANT_A, textMessage(`c${c}-${i}`, "x", contact));
+          expect(res.status).toBe(202);
+        }
+      }),
+    );
+    await crm.waitFor(() => echo.calls.length >= 200, 30_000);
+    for (const [c, contact] of chats.entries()) {
+      const sent = echo.calls.filter((call) => call.chat.contact === contact).map((call) => call.message.id);
+      expect(sent, contact).toEqual(Array.from({ length: 10 }, (_, i) => `c${c}-${i}`));
+    }
+  }, 60_000);
+
   it("stores concurrent sends in shared transactions, every one durable before its 202", async () => {
     const echo = createEchoGateway();
     const { crm, gw } = await start(echo);

@@ -53,6 +53,9 @@ export interface SendQueueDeps {
   observer?: SendObserver;
 }
 
+/** How long after its due time a message put back to wait still holds its chat's later messages. */
+const FORGET_WAIT_MS = 15 * 60_000;
+
 /** The outgoing message queue with its worker. */
 export class SendQueue {
   private readonly limits: RateLimits;
@@ -61,6 +64,13 @@ export class SendQueue {
   /** Tenants with queued work, served in turn, each with at most `sendTenantConcurrency` sends in flight. */
   private readonly worker: FairWorker<OutgoingRow>;
   private readonly finished: Array<SentMessage & { host: string; done: () => void }> = [];
+  /**
+   * Messages this replica put back to wait for the rate limits, per tenant and chat: row id →
+   * when it may go. A wait moves a row's due time past later messages of its chat stored
+   * meanwhile (claims go oldest due first), so a later message of a chat with a message waiting
+   * waits behind it: each chat's messages go in the order stored.
+   */
+  private readonly waiting = new Map<number, Map<string, Map<number, number>>>();
 
   constructor(private readonly deps: SendQueueDeps) {
     this.limits = new RateLimits(deps.rateLimits);
@@ -183,6 +193,8 @@ export class SendQueue {
    */
   private async acquired(tenantId: number, lease: AcquiredLease, now: number): Promise<void> {
     const running = [...this.runningIds];
+    // Whatever waited here before is due in the order stored again (releaseLeased).
+    this.waiting.delete(tenantId);
     const released = await this.deps.outgoing.releaseLeased(tenantId, running, now);
     if (lease.previous !== "none") this.limits.startEmpty(String(tenantId), now);
     if (released > 0)
@@ -230,13 +242,17 @@ export class SendQueue {
     }
     const deferred: DeferredRow[] = [];
     for (const row of rows) {
-      const waitsUntil = await this.waitsUntil(row, now);
+      const waitsUntil = (await this.waitsUntil(row, now)) ?? this.behindOwnChat(row, now);
       // Tokens are taken on admission only: a row that waits for its message takes none.
       const at = waitsUntil ?? this.limits.admit(turn.key, row.contact, now);
       if (at > now) {
         deferred.push({ id: row.id, at });
         this.worker.hint(row.tenant_id, at);
-      } else claim(row);
+        if (row.action === "send") this.chatWaiting(row, true).set(row.id, at);
+      } else {
+        if (row.action === "send") this.chatWaiting(row, false)?.delete(row.id);
+        claim(row);
+      }
     }
     // Written before the tenant's next due time is read (a `drained` turn), so that read sees them.
     if (deferred.length) await this.deps.outgoing.deferAll(deferred);
@@ -244,6 +260,40 @@ export class SendQueue {
     // comes round again; that ends, as every claimed row is either taken or put back to a later
     // time, so the tenant is settled once its due rows are all taken or deferred.
     return rows.length < room ? "drained" : "more";
+  }
+
+  /**
+   * When a message may go at the earliest because an older message of its chat waits (see
+   * `waiting`); undefined when none does. A wait due more than {@link FORGET_WAIT_MS} ago is
+   * forgotten: that row left some other way, and must not hold its chat forever. (A row put
+   * back comes round again only when the backlog ahead of it has gone: seconds, or minutes under
+   * a tight limit, so the memory is long.)
+   */
+  private behindOwnChat(row: OutgoingRow, now: number): number | undefined {
+    if (row.action !== "send") return undefined;
+    const chat = this.chatWaiting(row, false);
+    if (!chat) return undefined;
+    let until: number | undefined;
+    for (const [id, at] of chat) {
+      if (at < now - FORGET_WAIT_MS) chat.delete(id);
+      else if (id < row.id) until = Math.max(until ?? 0, at, now + 1);
+    }
+    return until;
+  }
+
+  /** The waiting messages of a row's chat (created when `create`). */
+  private chatWaiting(row: OutgoingRow, create: true): Map<number, number>;
+  private chatWaiting(row: OutgoingRow, create: false): Map<number, number> | undefined;
+  private chatWaiting(row: OutgoingRow, create: boolean): Map<number, number> | undefined {
+    let tenant = this.waiting.get(row.tenant_id);
+    if (!tenant && create) this.waiting.set(row.tenant_id, (tenant = new Map()));
+    let chat = tenant?.get(row.contact);
+    if (!chat && create) tenant!.set(row.contact, (chat = new Map()));
+    if (chat && chat.size === 0 && !create) {
+      tenant!.delete(row.contact);
+      return undefined;
+    }
+    return chat;
   }
 
   /**
