@@ -29,6 +29,8 @@ export type BotApiMode =
 /** One sendMessage call and what the fake did with it. */
 export interface SendCall {
   marker: string;
+  /** The bot token from the request's URL (`/bot<token>/sendMessage`): one bot's calls. */
+  token: string;
   chatId: string;
   /** `performance.now()` when the request body was read. */
   at: number;
@@ -122,7 +124,7 @@ export class BotApiServer {
       } catch {
         return reply(res, 400, { ok: false, error_code: 400, description: "Bad Request: invalid JSON" });
       }
-      if (method === "sendMessage") return this.sendMessage(req, res, params);
+      if (method === "sendMessage") return this.sendMessage(req, res, token, params);
       if (method === "getMe") return reply(res, 200, { ok: true, result: botInfo(token) });
       if (method === "setWebhook") {
         this.webhooks.set(token, { url: String(params.url), secret: String(params.secret_token ?? "") });
@@ -133,14 +135,14 @@ export class BotApiServer {
     });
   }
 
-  private sendMessage(req: IncomingMessage, res: ServerResponse, params: Record<string, unknown>): void {
+  private sendMessage(req: IncomingMessage, res: ServerResponse, token: string, params: Record<string, unknown>): void {
     const at = performance.now();
     const text = String(params.text ?? "");
     const marker = MARKER.exec(text)?.[1] ?? "";
     const chatId = String(params.chat_id ?? "");
     const mode = this.mode;
     const record = (outcome: SendCall["outcome"]) => {
-      if (this.recordCalls) this.calls.push({ marker, chatId, at, outcome });
+      if (this.recordCalls) this.calls.push({ marker, token, chatId, at, outcome });
     };
     switch (mode.kind) {
       case "error500":
