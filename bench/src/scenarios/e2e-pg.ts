@@ -11,18 +11,22 @@ import { measureFixedRate, type Measurement } from "./e2e-latency.js";
 import { loadAverage, PG_ONE, PG_TWO, skipNote, SQLITE, startVariant } from "./store-variants.js";
 
 const POOL = 3000;
+/** 200/s first: a rate a busy machine can still carry, for a same-run comparison. */
+const RATES = [200, 1000];
 const RATE = 1000;
 /** The issue's target on PostgreSQL at 1 000 msg/s. */
 const TARGET_P99_MS = 20;
 
-/** Runs 1 000 msg/s on each setup. */
+/** Runs 200 and 1 000 msg/s on each setup. */
 export async function e2ePgScenario(options: BenchOptions, log: (line: string) => void): Promise<ScenarioResult> {
   const figures: Figure[] = [];
   const notes: string[] = [];
   const details: Record<string, unknown> = {};
   for (const variant of [SQLITE, PG_ONE, PG_TWO]) {
     const load = loadAverage();
-    log(`e2e-pg: ${variant.label}, ${RATE} messages/s for ${options.fixedRateS} s, load average ${load}`);
+    log(
+      `e2e-pg: ${variant.label}, ${RATES.join(" and ")} messages/s for ${options.fixedRateS} s each, load average ${load}`,
+    );
     const stack = await startVariant(variant, { kind: "telegram" });
     if (stack instanceof Error) {
       notes.push(skipNote(stack));
@@ -30,32 +34,34 @@ export async function e2ePgScenario(options: BenchOptions, log: (line: string) =
     }
     try {
       const bodies = sendBodies(stack.crm, stack.gateway.url, POOL, (i) => `Latency probe [[e${i}]]`);
-      let m: Measurement;
-      try {
-        await measureFixedRate(stack, bodies, 200, 2); // warm-up: JIT, sockets, pages
-        m = await measureFixedRate(stack, bodies, RATE, options.fixedRateS);
-      } catch (error) {
-        // A saturated setup (a busy machine) still leaves the others' figures in the table.
-        const reached = `the fake Bot API had received ${stack.api.delivered}`;
-        notes.push(
-          `${variant.label}: load average ${load} at its start; failed: ${(error as Error).message}; ${reached}`,
+      await measureFixedRate(stack, bodies, 200, 2).catch(() => undefined); // warm-up: JIT, sockets, pages
+      for (const rate of RATES) {
+        let m: Measurement;
+        try {
+          m = await measureFixedRate(stack, bodies, rate, options.fixedRateS);
+        } catch (error) {
+          // A saturated setup (a busy machine) still leaves the others' figures in the table.
+          const reached = `the fake Bot API had received ${stack.api.delivered}`;
+          notes.push(
+            `${variant.label} at ${rate}/s: load average ${load} at its start; failed: ${(error as Error).message}; ${reached}`,
+          );
+          break;
+        }
+        details[`${variant.label} ${rate}/s`] = { ...m, loadAverage: load };
+        const target =
+          variant.store === "postgres" && rate === RATE
+            ? { text: `< ${TARGET_P99_MS} ms`, met: m.fromAccept.p99 < TARGET_P99_MS }
+            : undefined;
+        figures.push(
+          figure(`${variant.label}: ${rate}/s 202 → fake API p50`, m.fromAccept.p50, "ms"),
+          figure(`${variant.label}: ${rate}/s 202 → fake API p99`, m.fromAccept.p99, "ms", target),
+          figure(`${variant.label}: ${rate}/s 202 → fake API max`, m.fromAccept.max, "ms"),
+          figure(`${variant.label}: ${rate}/s request → 202 p99`, m.acceptLatency.p99, "ms"),
         );
-        continue;
+        notes.push(
+          `${variant.label} at ${rate}/s: load average ${load} at its start; ${m.sent} sent, ${m.accepted} answered 202, ${m.matched} matched at the fake; ${m.beforeAnswer} reached the fake before the client had read the 202 (counted as 0 ms)`,
+        );
       }
-      details[variant.label] = { ...m, loadAverage: load };
-      const target =
-        variant.store === "postgres"
-          ? { text: `< ${TARGET_P99_MS} ms`, met: m.fromAccept.p99 < TARGET_P99_MS }
-          : undefined;
-      figures.push(
-        figure(`${variant.label}: ${RATE}/s 202 → fake API p50`, m.fromAccept.p50, "ms"),
-        figure(`${variant.label}: ${RATE}/s 202 → fake API p99`, m.fromAccept.p99, "ms", target),
-        figure(`${variant.label}: ${RATE}/s 202 → fake API max`, m.fromAccept.max, "ms"),
-        figure(`${variant.label}: ${RATE}/s request → 202 p99`, m.acceptLatency.p99, "ms"),
-      );
-      notes.push(
-        `${variant.label}: load average ${load} at its start; ${m.sent} sent, ${m.accepted} answered 202, ${m.matched} matched at the fake; ${m.beforeAnswer} reached the fake before the client had read the 202 (counted as 0 ms)`,
-      );
     } finally {
       await stack.close();
     }
