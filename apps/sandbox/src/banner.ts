@@ -6,19 +6,20 @@ import type { Sandbox } from "./sandbox.js";
 
 /** The short banner with every URL a person needs. */
 export function formatBanner(sandbox: Sandbox, dataDir: string, startedInMs: number): string {
-  const port = (url: string) => new URL(url).port;
-  const g = sandbox.gatewayUrls;
+  const pad = (label: string) => label.padEnd(20);
+  const portsOf = (ports: Readonly<Record<string, number>>) =>
+    Object.entries(ports)
+      .map(([name, port]) => (name === "http" ? `:${port}` : `(${name} :${port})`))
+      .join(" ");
   return [
     "",
     `  Switchboard sandbox is running (started in ${(startedInMs / 1000).toFixed(1)} s)`,
     "",
     `  Inbox (the CRM)     ${sandbox.url}`,
     `  Bitrix24 portal     ${sandbox.url}bitrix24`,
-    `  Telegram customer   ${sandbox.url}customer/telegram`,
-    `  SMS customer        ${sandbox.url}customer/sms`,
-    `  Email customer      ${sandbox.url}customer/email`,
+    ...sandbox.channels.map((c) => `  ${pad(`${c.label} customer`)}${sandbox.url}customer/${c.name}`),
     "",
-    `  Gateways            telegram :${port(g.telegram)} · sms :${port(g.sms)} · email :${port(g.email)} (inbound SMTP :${sandbox.smtpInboundPort})`,
+    `  Gateways            ${sandbox.channels.map((c) => `${c.name} ${portsOf(c.ports)}`).join(" · ")}`,
     `  Data                ${dataDir}`,
     "",
     "  Press Ctrl-C to stop.",

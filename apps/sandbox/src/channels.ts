@@ -1,24 +1,21 @@
 /**
- * @module channels — the three channels of the sandbox, the simulated company and the fake
- * accounts its gateways are configured with. None of these is a real credential.
+ * @module channels — the sandbox's channels (one per gateway of `gateways/list.ts`), the simulated
+ * company and the fake accounts its gateways are configured with. None of these is a real credential.
  */
 import type { PluginRef } from "@switchboard/testkit";
 
-/** A channel the sandbox runs a gateway for. */
-export type Channel = "telegram" | "sms" | "email";
-
-/** Every channel, in the order the UI lists them. */
-export const CHANNELS: readonly Channel[] = ["telegram", "sms", "email"];
+/** A channel the sandbox runs a gateway for: the gateway's name in `gateways/list.ts`. */
+export type Channel = string;
 
 /** The simulated company's plugin instance of a channel (the alias is the channel name). */
 export function tenantOf(channel: Channel): PluginRef {
   return { companyId: "1", pluginAlias: channel, pluginId: "1" };
 }
 
-/** The channel a plugin reference belongs to, if it is one of the sandbox's. */
-export function channelOf(ref: PluginRef | undefined): Channel | undefined {
+/** The channel a plugin reference belongs to, if it is one of `channels`. */
+export function channelOf(ref: PluginRef | undefined, channels: readonly Channel[]): Channel | undefined {
   const alias = ref?.pluginAlias;
-  return CHANNELS.find((c) => c === alias);
+  return channels.find((c) => c === alias);
 }
 
 /** The CRM a Telegram bot's chats are answered from. */

@@ -2,15 +2,18 @@
  * @module env — the one place the sandbox reads its environment: ports, data folder, log level.
  */
 import { fileURLToPath } from "node:url";
+import { SANDBOX_GATEWAYS } from "./gateways/list.js";
+import type { SandboxGateway } from "./gateways/sandbox-gateway.js";
 
 /** Where every part of the sandbox listens and keeps its files. */
 export interface SandboxConfig {
   /** The inbox and customer pages (0: a free port). */
   port: number;
-  /** HTTP ports of the gateways (0: a free port each). */
-  gatewayPorts: { telegram: number; sms: number; email: number };
-  /** The email gateway's inbound SMTP port (0: a free port). */
-  smtpInboundPort: number;
+  /**
+   * The gateways' ports by their variables (`TELEGRAM_PORT`, `SMTP_INBOUND_PORT`, … as each
+   * gateway's declaration names them); a variable missing here means 0, a free port.
+   */
+  gatewayPorts: ReadonlyMap<string, number>;
   /**
    * The simulated CRM's port (default 3001; 0 or unset: a free one). Gateways pin each tenant to
    * the origin of the CRM that registered it, so a sandbox restarted on the same data needs the same port.
@@ -28,7 +31,10 @@ const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"
 const DEFAULT_DATA_DIR = fileURLToPath(new URL("../../../data/", import.meta.url));
 
 /** Reads and validates the sandbox's variables; throws one readable error listing every bad one. */
-export function readSandboxConfig(source: Record<string, string | undefined> = process.env): SandboxConfig {
+export function readSandboxConfig(
+  source: Record<string, string | undefined> = process.env,
+  gateways: readonly SandboxGateway[] = SANDBOX_GATEWAYS,
+): SandboxConfig {
   const problems: string[] = [];
   const port = (name: string, fallback: number): number => {
     const raw = source[name]?.trim();
@@ -40,12 +46,11 @@ export function readSandboxConfig(source: Record<string, string | undefined> = p
   };
   const config: SandboxConfig = {
     port: port("SANDBOX_PORT", 3000),
-    gatewayPorts: {
-      telegram: port("TELEGRAM_PORT", 8081),
-      sms: port("SMS_PORT", 8082),
-      email: port("EMAIL_PORT", 8083),
-    },
-    smtpInboundPort: port("SMTP_INBOUND_PORT", 2525),
+    gatewayPorts: new Map(
+      gateways.flatMap((g) =>
+        Object.values(g.ports).map((spec) => [spec.variable, port(spec.variable, spec.fallback)]),
+      ),
+    ),
     crmPort: port("SANDBOX_CRM_PORT", 3001),
     dataDir: source.SANDBOX_DATA_DIR?.trim() || DEFAULT_DATA_DIR,
     logLevel: source.LOG_LEVEL?.trim() || "warn",

@@ -14,7 +14,7 @@ try {
   process.exit(1);
 }
 
-console.warn("[sandbox] starting the CRM simulator, the fakes and three gateways…");
+console.warn("[sandbox] starting the CRM simulator, the fakes and the gateways…");
 let sandbox;
 try {
   sandbox = await startSandbox(config, {

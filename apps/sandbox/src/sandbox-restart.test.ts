@@ -17,8 +17,7 @@ it("connects the Bitrix24 portal again after a restart on the same data", { time
   // The gateways pin the company to the CRM's origin, so both runs use one CRM port.
   const config = {
     port: 0,
-    gatewayPorts: { telegram: 0, sms: 0, email: 0 },
-    smtpInboundPort: 0,
+    gatewayPorts: new Map(),
     crmPort: await freePort(),
     dataDir,
     logLevel: "error",

@@ -1,34 +1,21 @@
 /**
  * @module sandbox — the whole system on one machine: the simulated CRM with its inbox, a fake
- * Bitrix24 portal with its Open Lines chats, the fake Bot API, Twilio and SMTP account, and the
- * three gateways as child processes, registered and configured through the real protocol.
+ * Bitrix24 portal with its Open Lines chats, and every gateway of `gateways/list.ts` as a child
+ * process beside its fake, registered and configured through the real protocol.
  */
 import { mkdirSync } from "node:fs";
 import { startCrmSimulator } from "@switchboard/testkit";
 import { startFakeBitrix24, type FakeBitrix24 } from "@switchboard/testkit/bitrix24";
-import { startSmtpSink } from "@switchboard/testkit/smtp";
-import { startFakeTelegram } from "@switchboard/testkit/telegram";
-import { startFakeTwilio } from "@switchboard/testkit/twilio";
-import {
-  BITRIX24_PORTAL,
-  CHANNELS,
-  MAIL_ACCOUNT,
-  TELEGRAM_BOT,
-  TELEGRAM_PORTAL_BOT,
-  TWILIO_ACCOUNT,
-  type Channel,
-} from "./channels.js";
-import { EmailCustomers } from "./customers/email-customers.js";
-import { SmsCustomers } from "./customers/sms-customers.js";
-import { TelegramCustomers } from "./customers/telegram-customers.js";
+import { BITRIX24_PORTAL, type Channel } from "./channels.js";
 import type { SandboxConfig } from "./env.js";
 import { UploadStore } from "./files/upload-store.js";
 import { gatewayEnv, gatewayUrl } from "./gateways/gateway-env.js";
 import { startGatewayProcess, type GatewayProcess } from "./gateways/gateway-process.js";
+import { SANDBOX_GATEWAYS } from "./gateways/list.js";
 import { gatewayEntry } from "./gateways/locate.js";
-import { resolvePorts, type SandboxPorts } from "./gateways/ports.js";
-import { connectPortal } from "./gateways/connect-portal.js";
+import { resolvePorts } from "./gateways/ports.js";
 import { provisionGateway } from "./gateways/provision.js";
+import type { SandboxGateway, StartedSandboxGateway } from "./gateways/sandbox-gateway.js";
 import { bridgeCrmToInbox } from "./inbox/crm-bridge.js";
 import { readLoggedFailure } from "./inbox/gateway-log.js";
 import { InboxStore } from "./inbox/inbox-store.js";
@@ -36,6 +23,7 @@ import { OpenLines } from "./portal/open-lines.js";
 import { createSandboxApp } from "./web/app.js";
 import { listen } from "./web/listen.js";
 import { LiveHub } from "./web/live-hub.js";
+import type { SandboxChannel } from "./web/services.js";
 
 /** Extra options of {@link startSandbox}. */
 export interface SandboxOptions {
@@ -43,6 +31,8 @@ export interface SandboxOptions {
   inherited?: Record<string, string | undefined>;
   /** Receives each line a gateway prints. */
   onGatewayOutput?: (channel: Channel, line: string) => void;
+  /** The gateways to run (default: every one of `gateways/list.ts`). */
+  gateways?: readonly SandboxGateway[];
 }
 
 /** A running sandbox. */
@@ -50,8 +40,8 @@ export interface Sandbox {
   /** The inbox: `http://localhost:<port>/`. */
   url: string;
   port: number;
-  gatewayUrls: Record<Channel, string>;
-  smtpInboundPort: number;
+  /** The running gateways, in the list's order, with their URLs and resolved ports. */
+  channels: SandboxChannel[];
   crmUrl: string;
   /** The fake Bitrix24 cloud; `bitrix24.portal` is the company's portal the Bitrix24 view shows. */
   bitrix24: FakeBitrix24;
@@ -61,24 +51,16 @@ export interface Sandbox {
 
 /** Starts everything; on failure, whatever did start is stopped again before the error is thrown. */
 export async function startSandbox(config: SandboxConfig, options: SandboxOptions = {}): Promise<Sandbox> {
+  const list = options.gateways ?? SANDBOX_GATEWAYS;
   const cleanups: Array<() => unknown> = [];
   const stop = async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   };
   try {
     mkdirSync(config.dataDir, { recursive: true });
-    const ports = await resolvePorts(config);
+    const ports = await resolvePorts(config, list);
     const crm = await startCrmSimulator({ port: ports.crm });
     cleanups.push(() => crm.close());
-    const fakeTelegram = await startFakeTelegram();
-    cleanups.push(() => fakeTelegram.close());
-    for (const bot of [TELEGRAM_BOT, TELEGRAM_PORTAL_BOT]) {
-      fakeTelegram.addBot(bot.token, { username: bot.username, first_name: bot.firstName });
-    }
-    const fakeTwilio = await startFakeTwilio();
-    cleanups.push(() => fakeTwilio.close());
-    fakeTwilio.addAccount(TWILIO_ACCOUNT.accountSid, TWILIO_ACCOUNT.authToken);
-    fakeTwilio.addPhoneNumber(TWILIO_ACCOUNT.accountSid, TWILIO_ACCOUNT.number);
     const fakeBitrix24 = await startFakeBitrix24({
       clientId: BITRIX24_PORTAL.clientId,
       clientSecret: BITRIX24_PORTAL.clientSecret,
@@ -89,34 +71,45 @@ export async function startSandbox(config: SandboxConfig, options: SandboxOption
       },
     });
     cleanups.push(() => fakeBitrix24.close());
-    const sink = await startSmtpSink({ auth: { user: MAIL_ACCOUNT.user, password: MAIL_ACCOUNT.password } });
-    cleanups.push(() => sink.close());
 
-    const gatewayUrls = Object.fromEntries(CHANNELS.map((c) => [c, gatewayUrl(ports.gateways[c])])) as Record<
-      Channel,
-      string
-    >;
     const hub = new LiveHub();
     const store = new InboxStore();
     const uploads = new UploadStore();
     store.onChange((conversationId) => hub.publish("inbox", { conversationId }));
-    const telegram = new TelegramCustomers(fakeTelegram, uploads, (bot, user) =>
-      hub.publish("telegram", { bot, user }),
-    );
-    const sms = new SmsCustomers(fakeTwilio, uploads, (phone) => hub.publish("sms", { phone }));
-    const email = new EmailCustomers(sink, ports.smtpInbound, uploads, (address) => hub.publish("email", { address }));
+    const channels: Array<SandboxChannel & { started: StartedSandboxGateway; gateway: SandboxGateway }> = [];
+    for (const gateway of list) {
+      const gatewayPorts = ports.gateways.get(gateway.name)!;
+      const started = await gateway.start({
+        ports: gatewayPorts,
+        uploads,
+        publish: (payload) => hub.publish(gateway.name, payload),
+        bitrix24: fakeBitrix24,
+      });
+      cleanups.push(() => started.close());
+      channels.push({
+        name: gateway.name,
+        label: gateway.label,
+        contactPlaceholder: gateway.contactPlaceholder,
+        page: started.page,
+        url: gatewayUrl(gatewayPorts.http!),
+        ports: gatewayPorts,
+        started,
+        gateway,
+      });
+    }
+    const byName = new Map(channels.map((c) => [c.name, c]));
     const openLines = new OpenLines({
       fake: fakeBitrix24,
       operatorName: BITRIX24_PORTAL.operatorName,
       onChat: (chatId) => hub.publish("bitrix24", { chatId }),
       onPortal: () => hub.publish("portal", {}),
     });
-    cleanups.push(() => [telegram, sms, email, openLines].forEach((c) => c.close()));
+    cleanups.push(() => openLines.close());
     const bridge = bridgeCrmToInbox({
       crm,
       store,
-      channelOfUrl: (url) => CHANNELS.find((c) => url.startsWith(gatewayUrls[c])),
-      explainFailure: (channel, contact) => ({ telegram, sms, email })[channel].failureReason(contact),
+      channelOfUrl: (url) => channels.find((c) => url.startsWith(c.url))?.name,
+      explainFailure: (channel, contact) => byName.get(channel)?.started.failureReason(contact),
       onProtocolEvent: (event) => hub.publish("protocol", event),
     });
     cleanups.push(() => bridge.stop());
@@ -127,10 +120,8 @@ export async function startSandbox(config: SandboxConfig, options: SandboxOption
       store,
       uploads,
       hub,
-      gatewayUrls,
-      telegram,
-      sms,
-      email,
+      channels: channels.map(({ started: _started, gateway: _gateway, ...view }) => view),
+      addCustomerRoutes: (routes) => channels.forEach((c) => c.started.addRoutes(routes, store)),
       portal: fakeBitrix24.portal,
       openLines,
       protocolEvents: () => bridge.history(),
@@ -142,18 +133,32 @@ export async function startSandbox(config: SandboxConfig, options: SandboxOption
       if (failure) store.annotate(failure.crmMessageId, failure.final ? failure.reason : `Retrying: ${failure.reason}`);
       options.onGatewayOutput?.(channel, line);
     };
-    const processes = await startGateways(config, onGatewayOutput, {
-      crmEnv: crm.env,
-      ports,
-      fakeTelegram: fakeTelegram.url,
-      fakeTwilio: fakeTwilio.url,
-      fakeBitrix24: fakeBitrix24.url,
-      inherited: options.inherited,
-    });
+    const variablePrefixes = list.flatMap((g) => g.variablePrefixes);
+    const processes = await startGateways(
+      channels.map((c) => ({
+        name: c.name,
+        entry: gatewayEntry(c.gateway.packageName),
+        url: c.url,
+        env: gatewayEnv({
+          channel: c.name,
+          port: c.ports.http!,
+          dataDir: config.dataDir,
+          logLevel: config.logLevel,
+          crmEnv: crm.env,
+          own: c.started.env,
+          variablePrefixes,
+          inherited: options.inherited,
+        }),
+        onOutput: (line) => onGatewayOutput(c.name, line),
+      })),
+    );
     cleanups.push(() => Promise.all(processes.map((p) => p.stop())));
-    await Promise.all(CHANNELS.map((c) => provisionGateway(crm, c, gatewayUrls[c], sink)));
-    await connectPortal(fakeBitrix24.portal, gatewayUrls.telegram);
-    telegram.addBot(TELEGRAM_PORTAL_BOT);
+    await Promise.all(
+      channels.map(async (c) => {
+        await provisionGateway(crm, c.name, c.url, c.started.settings);
+        await c.started.afterProvision?.(c.url);
+      }),
+    );
     // Pages open only once every channel works, so nothing a person does can hit a half-set-up gateway.
     const server = await listen(app, ports.web, "SANDBOX_PORT");
     cleanups.push(() => server.close());
@@ -161,8 +166,7 @@ export async function startSandbox(config: SandboxConfig, options: SandboxOption
     return {
       url: `http://localhost:${server.port}/`,
       port: server.port,
-      gatewayUrls,
-      smtpInboundPort: ports.smtpInbound,
+      channels: channels.map(({ started: _started, gateway: _gateway, ...view }) => view),
       crmUrl: crm.url,
       bitrix24: fakeBitrix24,
       stop,
@@ -173,43 +177,9 @@ export async function startSandbox(config: SandboxConfig, options: SandboxOption
   }
 }
 
-/** Starts the three gateways side by side; if one fails, the others are stopped and the error says which. */
-async function startGateways(
-  config: SandboxConfig,
-  onOutput: (channel: Channel, line: string) => void,
-  parts: {
-    crmEnv: Record<string, string>;
-    ports: SandboxPorts;
-    fakeTelegram: string;
-    fakeTwilio: string;
-    fakeBitrix24: string;
-    inherited: Record<string, string | undefined> | undefined;
-  },
-): Promise<GatewayProcess[]> {
-  const started = await Promise.allSettled(
-    CHANNELS.map(async (channel) =>
-      startGatewayProcess({
-        name: channel,
-        entry: gatewayEntry(channel),
-        url: gatewayUrl(parts.ports.gateways[channel]),
-        env: gatewayEnv({
-          channel,
-          port: parts.ports.gateways[channel],
-          dataDir: config.dataDir,
-          logLevel: config.logLevel,
-          crmEnv: parts.crmEnv,
-          fakes: {
-            telegramApiRoot: parts.fakeTelegram,
-            twilioBaseUrl: parts.fakeTwilio,
-            smtpInboundPort: parts.ports.smtpInbound,
-            bitrix24OAuthUrl: parts.fakeBitrix24,
-          },
-          inherited: parts.inherited,
-        }),
-        onOutput: (line) => onOutput(channel, line),
-      }),
-    ),
-  );
+/** Starts the gateways side by side; if one fails, the others are stopped and the error says which. */
+async function startGateways(specs: Parameters<typeof startGatewayProcess>[0][]): Promise<GatewayProcess[]> {
+  const started = await Promise.allSettled(specs.map((spec) => startGatewayProcess(spec)));
   const running = started.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
   const failures = started.flatMap((r) => (r.status === "rejected" ? [r.reason as Error] : []));
   if (failures.length) {

@@ -211,7 +211,39 @@ const ICONS = {
   email:
     '<path d="M3 5h18a1 1 0 0 1 1 1v12a1 1 0 0 1-1 1H3a1 1 0 0 1-1-1V6a1 1 0 0 1 1-1Zm1 2.3V17h16V7.3l-8 5.3-8-5.3ZM5.6 7 12 11.2 18.4 7H5.6Z"/>',
 };
+/** Display names by channel, filled from `/api/info` (every gateway the sandbox runs). */
 const LABELS = { telegram: "Telegram", sms: "SMS", email: "Email" };
+/** A speech bubble, for a channel without an icon of its own. */
+const CHAT_ICON =
+  '<path d="M12 3c5 0 9 3.4 9 7.6s-4 7.6-9 7.6c-.9 0-1.8-.1-2.6-.3L4 20l1.3-4.1C3.8 14.5 3 12.6 3 10.6 3 6.4 7 3 12 3Z"/>';
+
+let info;
+/** The sandbox's channels as `/api/info` lists them (fetched once per page). */
+export function sandboxChannels() {
+  info ??= api("GET", "/api/info").then((answer) => {
+    for (const c of answer.channels) LABELS[c.channel] = c.label;
+    return answer.channels;
+  });
+  return info;
+}
+
+/** Fills each `nav[data-channel-links]` with a link to every gateway's customer page but the page's own. */
+async function fillChannelLinks() {
+  const navs = [...document.querySelectorAll("nav[data-channel-links]")];
+  if (!navs.length) return;
+  const channels = await sandboxChannels();
+  for (const nav of navs) {
+    const own = nav.dataset.channelLinks;
+    const newTab = nav.hasAttribute("data-new-tab") ? { target: "_blank", rel: "noopener" } : {};
+    if (nav.hasAttribute("data-new-tab"))
+      nav.append(el("span", { class: "muted" }, "Write to the company as a customer:"));
+    for (const c of channels) {
+      if (c.channel !== own)
+        nav.append(" ", el("a", { href: c.page, ...newTab, dataset: { channel: c.channel } }, c.label));
+    }
+  }
+}
+if (typeof document !== "undefined") void fillChannelLinks().catch(() => undefined);
 
 /** The channel's icon (an inline SVG with an accessible name). */
 export function channelIcon(channel) {
@@ -221,7 +253,7 @@ export function channelIcon(channel) {
     "aria-label": LABELS[channel] || channel,
     title: LABELS[channel] || channel,
   });
-  span.innerHTML = `<svg viewBox="0 0 24 24" aria-hidden="true" focusable="false">${ICONS[channel] || ""}</svg>`;
+  span.innerHTML = `<svg viewBox="0 0 24 24" aria-hidden="true" focusable="false">${ICONS[channel] || CHAT_ICON}</svg>`;
   return span;
 }
 

@@ -11,6 +11,7 @@ import {
   markdownPreview,
   renderKeyed,
   safeHtml,
+  sandboxChannels,
   showError,
 } from "./common.js";
 import { bindAnswerComposer, chatListItem, messageItem } from "./chat-parts.js";
@@ -142,7 +143,14 @@ bindAnswerComposer(async ({ text, files }) => {
 // ---- new chat (the CRM writes first) ----
 
 const newChat = $("new-chat");
-const placeholders = { telegram: "tg://user?id=5550001", sms: "+14155550123", email: "ann@example.org" };
+const placeholders = {};
+sandboxChannels().then((channels) => {
+  for (const c of channels) {
+    placeholders[c.channel] = c.contactPlaceholder;
+    $("new-chat-channel").append(el("option", { value: c.channel }, c.label));
+  }
+  $("new-chat-contact").placeholder = placeholders[$("new-chat-channel").value] ?? "";
+});
 $("new-chat-toggle").addEventListener("click", () => {
   newChat.hidden = !newChat.hidden;
   $("new-chat-toggle").setAttribute("aria-expanded", String(!newChat.hidden));
@@ -150,7 +158,7 @@ $("new-chat-toggle").addEventListener("click", () => {
 });
 $("new-chat-channel").addEventListener("change", () => {
   const channel = $("new-chat-channel").value;
-  $("new-chat-contact").placeholder = placeholders[channel];
+  $("new-chat-contact").placeholder = placeholders[channel] ?? "";
   newChat.querySelector(".subject-field").hidden = channel !== "email";
 });
 newChat.addEventListener("submit", async (event) => {

@@ -5,6 +5,7 @@
  */
 import type { CrmEvent, CrmSimulator, IncomingBody, StatusBody } from "@switchboard/testkit";
 import { channelOf, type Channel } from "../channels.js";
+import { CHANNELS } from "../gateways/list.js";
 import type { InboxStore } from "./inbox-store.js";
 import { toProtocolEvent, type ProtocolEvent } from "./protocol-events.js";
 
@@ -33,7 +34,7 @@ export function bridgeCrmToInbox(options: CrmBridgeOptions): { history(): Protoc
     if (history.length > HISTORY) history.shift();
     options.onProtocolEvent(shown);
     if (event.direction !== "from-gateway") return;
-    const channel = channelOf(event.ref);
+    const channel = channelOf(event.ref, CHANNELS);
     const body = event.claims?.body;
     if (!channel || !body) return;
     if (event.kind === "incoming" && event.status === 201) receive(options.store, channel, body as IncomingBody);

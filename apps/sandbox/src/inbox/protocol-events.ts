@@ -5,6 +5,7 @@
  */
 import type { CrmEvent } from "@switchboard/testkit";
 import { channelOf, type Channel } from "../channels.js";
+import { CHANNELS } from "../gateways/list.js";
 
 /** One protocol call for the events panel. */
 export interface ProtocolEvent {
@@ -53,7 +54,7 @@ export function toProtocolEvent(event: CrmEvent, channelOfUrl: (url: string) => 
     at: event.at,
     direction: event.direction,
     kind: event.kind,
-    channel: channelOf(event.ref) ?? channelOf(claimsRef) ?? channelOfUrl(event.url) ?? null,
+    channel: channelOf(event.ref, CHANNELS) ?? channelOf(claimsRef, CHANNELS) ?? channelOfUrl(event.url) ?? null,
     method: event.method,
     path,
     status: event.status,

@@ -12,7 +12,7 @@ import type { InboxMessage } from "./types.js";
 export interface SendDeps {
   crm: CrmSimulator;
   store: InboxStore;
-  gatewayUrls: Record<Channel, string>;
+  gatewayUrls: ReadonlyMap<Channel, string>;
 }
 
 /** Queues a message in a conversation and hands it to its gateway; resolves with the message. */
@@ -29,7 +29,9 @@ export async function sendFromInbox(deps: SendDeps, conversationId: string, draf
     },
   };
   try {
-    const response = await deps.crm.send(deps.gatewayUrls[conversation.channel], tenantOf(conversation.channel), body);
+    const url = deps.gatewayUrls.get(conversation.channel);
+    if (url === undefined) throw new Error(`No ${conversation.channel} gateway runs in this sandbox`);
+    const response = await deps.crm.send(url, tenantOf(conversation.channel), body);
     if (response.status !== 202) {
       deps.store.applyStatus(
         message.id,

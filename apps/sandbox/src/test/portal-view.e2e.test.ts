@@ -53,7 +53,7 @@ describe.skipIf(chromiumPath === undefined)("the Bitrix24 view in a browser", { 
       onPortal: () => hub.publish("portal", {}),
     });
     const app = new Hono();
-    addStaticRoutes(app);
+    addStaticRoutes(app, []);
     addPortalRoutes(app, { openLines, portal: fake.portal, uploads: new UploadStore() });
     app.get("/api/live", liveStream(hub));
     app.onError((error, c) => problemResponse(error, c));

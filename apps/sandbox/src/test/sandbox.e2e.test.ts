@@ -73,7 +73,7 @@ describe.skipIf(chromiumPath === undefined)("the sandbox in a browser", { timeou
     mkdirSync(OUTPUT_DIR, { recursive: true });
     dataDir = mkdtempSync(join(tmpdir(), "sandbox-e2e-"));
     sandbox = await startSandbox(
-      { port: 0, gatewayPorts: { telegram: 0, sms: 0, email: 0 }, smtpInboundPort: 0, dataDir, logLevel: "error" },
+      { port: 0, gatewayPorts: new Map(), dataDir, logLevel: "error" },
       { inherited: process.env },
     );
     browser = await launchChromium(chromiumPath);
@@ -91,9 +91,9 @@ describe.skipIf(chromiumPath === undefined)("the sandbox in a browser", { timeou
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   }, 30_000);
 
-  it("serves every page and lists all three channels' protocol calls (registration and settings)", async () => {
+  it("serves every page and lists every channel's protocol calls (registration and settings)", async () => {
     for (const kind of ["registration", "settings-put"]) {
-      for (const channel of ["telegram", "sms", "email"]) {
+      for (const channel of ["telegram", "sms", "email", "echo"]) {
         await inbox
           .locator(`.event[data-kind="${kind}"][data-channel="${channel}"]`)
           .first()
@@ -236,8 +236,29 @@ describe.skipIf(chromiumPath === undefined)("the sandbox in a browser", { timeou
     await mail.close();
   });
 
-  it("shows all three conversations in the inbox (the README's screenshot)", async () => {
-    for (const channel of ["telegram", "sms", "email"])
+  it("Echo (declared in its own package): the customer writes on the shared chat page, the inbox answers, the answer reaches the fake channel and the tick follows its status webhooks", async () => {
+    const customer = await context.newPage();
+    await customer.goto(`${sandbox.url}customer/echo`);
+    await customer.locator("#channel-label", { hasText: "Echo" }).waitFor();
+    await customer.getByRole("textbox", { name: "Message", exact: true }).fill("Do you ship to Oslo?");
+    await customer.getByRole("button", { name: "Send", exact: true }).click();
+    await customer.locator('.bubble[data-from="customer"]', { hasText: "ship to Oslo" }).waitFor();
+
+    await openChat("echo", "Eve Moss");
+    await inbox.locator(".msg.in", { hasText: "Do you ship to Oslo?" }).waitFor();
+    await answer("Yes, in 3 days.", "text", "sent", "in 3 days");
+
+    const reply = customer.locator('.bubble[data-from="company"]', { hasText: "Yes, in 3 days." });
+    await reply.waitFor();
+    await reply.getByRole("button", { name: "Mark delivered" }).click();
+    await customer.locator('.bubble[data-from="company"][data-status="delivered"]').waitFor();
+    await inbox.locator('.msg.out[data-status="delivered"]', { hasText: "in 3 days" }).waitFor();
+    await shot(customer, "echo-customer");
+    await customer.close();
+  });
+
+  it("shows every channel's conversation in the inbox (the README's screenshot)", async () => {
+    for (const channel of ["telegram", "sms", "email", "echo"])
       await inbox.locator(`.chat-button[data-channel="${channel}"]`).waitFor();
     await openChat("telegram", "Ann Lee");
     await inbox.locator('.event[data-kind="incoming"][data-channel="telegram"] summary').first().click();

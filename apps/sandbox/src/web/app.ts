@@ -4,7 +4,6 @@
  */
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { addCustomerRoutes } from "./customer-routes.js";
 import { addFileRoutes } from "./file-routes.js";
 import { addInboxRoutes } from "./inbox-routes.js";
 import { liveStream } from "./live-hub.js";
@@ -25,9 +24,9 @@ export function createSandboxApp(services: SandboxServices): Hono {
   });
   app.use("/api/*", limit);
   app.use("/bitrix24/*", limit);
-  addStaticRoutes(app);
+  addStaticRoutes(app, services.channels);
   addInboxRoutes(app, services);
-  addCustomerRoutes(app, services);
+  services.addCustomerRoutes(app);
   addPortalRoutes(app, services);
   addFileRoutes(app, services);
   app.get("/api/live", liveStream(services.hub));

@@ -3,7 +3,6 @@
  * protocol events so far.
  */
 import type { Hono } from "hono";
-import { CHANNELS } from "../channels.js";
 import { readUpload } from "../customers/uploaded-file.js";
 import { attachmentType } from "../files/upload-store.js";
 import { UnknownConversationError } from "../inbox/inbox-store.js";
@@ -18,10 +17,17 @@ const FORMATS = ["text", "markdown", "html"];
 /** Adds `/api/...` inbox routes. */
 export function addInboxRoutes(app: Hono, services: SandboxServices): void {
   const { store, uploads } = services;
+  const gatewayUrls = new Map(services.channels.map((c) => [c.name, c.url]));
 
   app.get("/api/info", (c) =>
     c.json({
-      channels: CHANNELS.map((channel) => ({ channel, gateway: services.gatewayUrls[channel] })),
+      channels: services.channels.map((c) => ({
+        channel: c.name,
+        label: c.label,
+        gateway: c.url,
+        page: `/customer/${c.name}`,
+        contactPlaceholder: c.contactPlaceholder,
+      })),
       crm: services.crm.url,
     }),
   );
@@ -30,9 +36,10 @@ export function addInboxRoutes(app: Hono, services: SandboxServices): void {
 
   app.post("/api/conversations", async (c) => {
     const body = await readJsonObject(c);
-    const channel = CHANNELS.find((ch) => ch === body.channel);
+    const channel = services.channels.find((ch) => ch.name === body.channel)?.name;
     const contact = text(body.contact, 200);
-    if (!channel) throw new HttpProblem(400, `channel must be one of ${CHANNELS.join(", ")}`);
+    if (!channel)
+      throw new HttpProblem(400, `channel must be one of ${services.channels.map((ch) => ch.name).join(", ")}`);
     if (!contact)
       throw new HttpProblem(400, "contact is required (a tg://user?id=… link, a phone number or an email address)");
     const subject = channel === "email" ? text(body.subject, 200) || null : null;
@@ -59,7 +66,7 @@ export function addInboxRoutes(app: Hono, services: SandboxServices): void {
     const attachments = readAttachments(body.files, services);
     const messageText = text(body.text, 20_000, true);
     if (!messageText && attachments.length === 0) throw new HttpProblem(400, "Write a text or attach a file");
-    const message = await sendFromInbox({ crm: services.crm, store, gatewayUrls: services.gatewayUrls }, id, {
+    const message = await sendFromInbox({ crm: services.crm, store, gatewayUrls }, id, {
       text: messageText,
       format,
       attachments,

@@ -10,17 +10,15 @@ import { getMimeType } from "hono/utils/mime";
 /** `public/` next to src/ and dist/. */
 const PUBLIC_DIR = fileURLToPath(new URL("../../public/", import.meta.url));
 
-const PAGES: Record<string, string> = {
-  "/": "index.html",
-  "/bitrix24": "bitrix24.html",
-  "/customer/telegram": "telegram.html",
-  "/customer/sms": "sms.html",
-  "/customer/email": "email.html",
-};
+const PAGES: ReadonlyArray<[string, string]> = [
+  ["/", "index.html"],
+  ["/bitrix24", "bitrix24.html"],
+];
 
-/** Adds the page routes and `/assets/<file>`. */
-export function addStaticRoutes(app: Hono): void {
-  for (const [path, file] of Object.entries(PAGES)) {
+/** Adds the page routes (each gateway's customer page at `/customer/<name>`) and `/assets/<file>`. */
+export function addStaticRoutes(app: Hono, channels: ReadonlyArray<{ name: string; page: string }>): void {
+  const pages = [...PAGES, ...channels.map((c): [string, string] => [`/customer/${c.name}`, c.page])];
+  for (const [path, file] of pages) {
     app.get(path, async (c) => c.html(await readFile(PUBLIC_DIR + file, "utf8")));
   }
   app.get("/assets/:file", async (c) => {
