@@ -2,7 +2,8 @@
 # Proves the gateway template cannot rot: on a clean copy of the repository (the working tree's
 # files, without node_modules or build output), runs `turbo gen gateway` non-interactively into a
 # scratch name, installs from the pnpm store, then builds, lints, type-checks, format-checks and
-# tests the generated package, and runs its Dockerfile's prune and frozen install. Run by .ci/run after `pnpm test`; run it locally the same way:
+# tests the generated package, runs its Dockerfile's prune and frozen install, and adds it to the sandbox
+# with the documented one edit and runs the sandbox's test of it. Run by .ci/run after `pnpm test`; run it locally the same way:
 #   tooling/scripts/check-generator.sh [name] [port]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -50,3 +51,16 @@ rm -rf "$scratch/pruned"
 step "test $package"
 pnpm --filter "$package" test
 step "the generated gateway $package builds, lints, type-checks and passes its tests"
+
+# The one edit docs/adding-a-gateway.md's "Show it in the sandbox" gives, then the sandbox's test of
+# every gateway declared in its package (a customer's message reaches the inbox, the answer the fake).
+declaration="$(grep -oE 'export const [A-Za-z0-9]+Sandbox' "apps/$name/src/sandbox.ts" | awk '{print $3}')"
+step "show $package in the sandbox: the dependency and chatGateway($declaration) in apps/sandbox/src/gateways/list.ts"
+pnpm --filter @switchboard/sandbox add "$package@workspace:*" --offline --reporter=append-only >/dev/null
+sed -i -e "1,/^import /s#^import #import { $declaration } from \"$package/sandbox\";\nimport #" \
+  -e "s#^  chatGateway(echoSandbox),#&\n  chatGateway($declaration),#" apps/sandbox/src/gateways/list.ts
+grep -q "chatGateway($declaration)" apps/sandbox/src/gateways/list.ts || { echo "list.ts has no chatGateway($declaration)" >&2; exit 1; }
+pnpm turbo run build --filter=@switchboard/sandbox... --output-logs=errors-only
+pnpm --filter @switchboard/sandbox typecheck
+(cd apps/sandbox && pnpm exec vitest run src/web/chat-gateways.test.ts -t "$name")
+step "$package runs in the sandbox after the one edit"

@@ -148,6 +148,7 @@ sandboxChannels().then((channels) => {
   for (const c of channels) {
     placeholders[c.channel] = c.contactPlaceholder;
     $("new-chat-channel").append(el("option", { value: c.channel }, c.label));
+    $("event-filter").append(el("option", { value: c.channel }, c.label));
   }
   $("new-chat-contact").placeholder = placeholders[$("new-chat-channel").value] ?? "";
 });

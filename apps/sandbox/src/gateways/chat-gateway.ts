@@ -43,9 +43,16 @@ export interface ChatGatewayDeclaration {
   start(): Promise<StartedChatGateway>;
 }
 
+const CHAT_GATEWAYS = new WeakSet<SandboxGateway>();
+
+/** Whether the gateway came from {@link chatGateway} (so it has the shared chat page). */
+export function isChatGateway(gateway: SandboxGateway): boolean {
+  return CHAT_GATEWAYS.has(gateway);
+}
+
 /** The sandbox's view of a package's own declaration. */
 export function chatGateway(declaration: ChatGatewayDeclaration): SandboxGateway {
-  return {
+  const gateway: SandboxGateway = {
     name: declaration.name,
     label: declaration.label,
     packageName: declaration.packageName,
@@ -68,4 +75,6 @@ export function chatGateway(declaration: ChatGatewayDeclaration): SandboxGateway
       };
     },
   };
+  CHAT_GATEWAYS.add(gateway);
+  return gateway;
 }

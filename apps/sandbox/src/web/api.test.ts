@@ -157,41 +157,6 @@ describe("sandbox API", { timeout: 60_000 }, () => {
     await until(async () => (await messagesOf(created.body.id)).some((m) => m.status === "sent"));
   });
 
-  it("runs the Echo gateway from its package's declaration: a customer's message reaches the inbox, the answer reaches the fake channel, its status webhooks move the tick", async () => {
-    const info = (await (await fetch(url("api/info"))).json()) as any;
-    expect(info.channels.map((c: any) => c.channel)).toEqual(["telegram", "sms", "email", "echo"]);
-    expect((await fetch(url("customer/echo"))).status).toBe(200);
-    expect((await json(await post("api/chat/echo/send", form({ contact: "fay", text: "  " })))).status).toBe(400);
-
-    expect(
-      (await post("api/chat/echo/send", form({ contact: "fay", name: "Fay Lin", text: "Is the shop open?" }))).status,
-    ).toBe(201);
-    const chat = await conversationOf("fay");
-    expect(chat).toMatchObject({ channel: "echo", name: "Fay Lin" });
-    expect((await messagesOf(chat.id)).find((m) => m.direction === "in")).toMatchObject({ text: "Is the shop open?" });
-
-    expect((await post(`api/conversations/${chat.id}/messages`, { text: "Until 8 pm", format: "text" })).status).toBe(
-      202,
-    );
-    const sent = await until(async () => {
-      const thread = (await (await fetch(url("api/chat/echo/thread?contact=fay"))).json()) as any;
-      return thread.messages.find((m: any) => m.from === "company" && m.text === "Until 8 pm");
-    });
-    await until(async () => (await messagesOf(chat.id)).some((m) => m.direction === "out" && m.status === "sent"));
-    expect((await post(`api/chat/echo/messages/${sent.id}/status`, { status: "delivered" })).status).toBe(204);
-    await until(async () => (await messagesOf(chat.id)).some((m) => m.direction === "out" && m.status === "delivered"));
-    expect((await post(`api/chat/echo/messages/${sent.id}/status`, { status: "failed" })).status).toBe(204);
-    const failed = await until(async () =>
-      (await messagesOf(chat.id)).find((m) => m.direction === "out" && m.status === "error"),
-    );
-    expect(failed.reason).toContain("could not show the message");
-    expect(await json(await post("api/chat/echo/messages/nope/status", { status: "read" }))).toMatchObject({
-      status: 404,
-      body: { code: 404 },
-    });
-    expect((await json(await post(`api/chat/echo/messages/${sent.id}/status`, { status: "lost" }))).status).toBe(400);
-  });
-
   it("serves uploads for the gateways, and only media inline", async () => {
     const page = new Blob(["<script>alert(1)</script>"], { type: "text/html" });
     const upload = (
