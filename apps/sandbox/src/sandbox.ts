@@ -73,7 +73,7 @@ export async function startSandbox(config: SandboxConfig, options: SandboxOption
     cleanups.push(() => fakeBitrix24.close());
 
     const hub = new LiveHub();
-    const store = new InboxStore();
+    const store = new InboxStore(new Map(list.map((g) => [g.name, g.conversations ?? {}])));
     const uploads = new UploadStore();
     store.onChange((conversationId) => hub.publish("inbox", { conversationId }));
     const channels: Array<SandboxChannel & { started: StartedSandboxGateway; gateway: SandboxGateway }> = [];

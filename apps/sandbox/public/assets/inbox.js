@@ -144,9 +144,11 @@ bindAnswerComposer(async ({ text, files }) => {
 
 const newChat = $("new-chat");
 const placeholders = {};
+const bySubject = new Set();
 sandboxChannels().then((channels) => {
   for (const c of channels) {
     placeholders[c.channel] = c.contactPlaceholder;
+    if (c.threadsBySubject) bySubject.add(c.channel);
     $("new-chat-channel").append(el("option", { value: c.channel }, c.label));
     $("event-filter").append(el("option", { value: c.channel }, c.label));
   }
@@ -160,7 +162,7 @@ $("new-chat-toggle").addEventListener("click", () => {
 $("new-chat-channel").addEventListener("change", () => {
   const channel = $("new-chat-channel").value;
   $("new-chat-contact").placeholder = placeholders[channel] ?? "";
-  newChat.querySelector(".subject-field").hidden = channel !== "email";
+  newChat.querySelector(".subject-field").hidden = !bySubject.has(channel);
 });
 newChat.addEventListener("submit", async (event) => {
   event.preventDefault();

@@ -19,6 +19,8 @@ export const emailSandbox: SandboxGateway = {
   },
   variablePrefixes: ["SMTP_INBOUND_"],
   contactPlaceholder: "ann@example.org",
+  // Addresses compare case-insensitively, and each subject is a thread of its own.
+  conversations: { caseInsensitiveContacts: true, threadsBySubject: true },
   async start({ ports, uploads, publish }) {
     const sink = await startSmtpSink({ auth: { user: MAIL_ACCOUNT.user, password: MAIL_ACCOUNT.password } });
     const smtpInbound = ports.smtpInbound!;

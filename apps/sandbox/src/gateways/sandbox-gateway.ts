@@ -7,7 +7,7 @@
 import type { FakeBitrix24 } from "@switchboard/testkit/bitrix24";
 import type { Hono } from "hono";
 import type { UploadStore } from "../files/upload-store.js";
-import type { InboxStore } from "../inbox/inbox-store.js";
+import type { ConversationRules, InboxStore } from "../inbox/inbox-store.js";
 
 /** A port the gateway listens on, with the sandbox variable that sets it (0: a free port). */
 export interface PortSpec {
@@ -59,6 +59,8 @@ export interface SandboxGateway {
   variablePrefixes: string[];
   /** What a contact looks like, for the inbox's "New chat" form. */
   contactPlaceholder: string;
+  /** How the inbox tells its conversations apart (default: one per contact, compared exactly). */
+  conversations?: ConversationRules;
   /** Starts the fake and the customer side. */
   start(context: SandboxContext): Promise<StartedSandboxGateway>;
 }

@@ -5,7 +5,7 @@ const text = (t: string) => ({ text: t, format: "text" });
 
 describe("InboxStore", () => {
   it("keeps one conversation per channel and contact, most recent first, counting unread messages", () => {
-    const store = new InboxStore();
+    const store = new InboxStore(new Map([["email", { caseInsensitiveContacts: true, threadsBySubject: true }]]));
     const first = store.receive("telegram", {
       chat: { contact: "tg://user?id=1" },
       content: text("hi"),
@@ -27,7 +27,7 @@ describe("InboxStore", () => {
   });
 
   it("opens a new email conversation for a new subject, and follows the chat id the gateway sends", () => {
-    const store = new InboxStore();
+    const store = new InboxStore(new Map([["email", { caseInsensitiveContacts: true, threadsBySubject: true }]]));
     const a = store.receive("email", {
       chat: { contact: "Ann@Example.org", subject: "Order 1" },
       content: text("a"),
@@ -49,7 +49,7 @@ describe("InboxStore", () => {
   });
 
   it("moves delivery states forward only, keeps error final with its reason, and notes retries", () => {
-    const store = new InboxStore();
+    const store = new InboxStore(new Map([["email", { caseInsensitiveContacts: true, threadsBySubject: true }]]));
     const { conversation } = store.receive("sms", {
       chat: { contact: "+14155550123" },
       content: text("hi"),
@@ -74,7 +74,7 @@ describe("InboxStore", () => {
   });
 
   it("tells listeners which conversation changed, and refuses unknown conversations", () => {
-    const store = new InboxStore();
+    const store = new InboxStore(new Map([["email", { caseInsensitiveContacts: true, threadsBySubject: true }]]));
     const changes: string[] = [];
     store.onChange((id) => changes.push(id));
     const { conversation } = store.receive("telegram", {

@@ -1,7 +1,7 @@
 /**
  * @module inbox/inbox-store — conversations and messages of the simulated CRM, in memory, with a
- * change notification for live updates. One conversation per channel and contact (for email, per
- * contact and subject, since a new subject is a new thread).
+ * change notification for live updates. One conversation per channel and contact (per
+ * contact and subject where the channel's rules say a new subject is a new thread: email).
  */
 import { randomUUID } from "node:crypto";
 import { EventEmitter } from "node:events";
@@ -24,12 +24,34 @@ export interface Draft {
   attachments: InboxAttachment[];
 }
 
+/** How a channel's conversations are told apart (a gateway's declaration says it). */
+export interface ConversationRules {
+  /** Contacts compare case-insensitively (email addresses). */
+  caseInsensitiveContacts?: boolean;
+  /** A new subject opens a conversation of its own with the same contact (mail threads). */
+  threadsBySubject?: boolean;
+}
+
 /** The inbox's state. Every mutation emits `change` with the conversation id. */
 export class InboxStore {
+  /** `rules`: by channel; a channel without rules compares contacts exactly and has one conversation per contact. */
+  constructor(private readonly rules: ReadonlyMap<string, ConversationRules> = new Map()) {}
+
   private readonly conversations = new Map<string, Conversation>();
   private readonly messageHome = new Map<string, Conversation>();
   private readonly names = new Map<string, string>();
   private readonly emitter = new EventEmitter();
+
+  /** A contact as conversations are keyed: trimmed, lower-cased where the channel's rules say so. */
+  private normalise(channel: Channel, contact: string): string {
+    const trimmed = contact.trim();
+    return this.rules.get(channel)?.caseInsensitiveContacts ? trimmed.toLowerCase() : trimmed;
+  }
+
+  /** Whether the channel's conversations are threads by subject. */
+  threadsBySubject(channel: Channel): boolean {
+    return this.rules.get(channel)?.threadsBySubject === true;
+  }
 
   /** Calls `listener` after each change; returns an unsubscribe function. */
   onChange(listener: (conversationId: string) => void): () => void {
@@ -49,12 +71,12 @@ export class InboxStore {
 
   /** The conversation with a contact on a channel, created when there is none. */
   conversationWith(channel: Channel, contact: string, subject: string | null = null): Conversation {
-    const key = normaliseContact(channel, contact);
+    const key = this.normalise(channel, contact);
     const existing = [...this.conversations.values()].find(
       (c) =>
         c.channel === channel &&
         c.contact === key &&
-        (channel !== "email" || subject === null || c.subject === subject),
+        (!this.rules.get(channel)?.threadsBySubject || subject === null || c.subject === subject),
     );
     if (existing) return existing;
     const conversation: Conversation = {
@@ -144,7 +166,7 @@ export class InboxStore {
 
   /** Remembers a customer's display name for a contact (told by the customer pages). */
   rememberName(channel: Channel, contact: string, name: string): void {
-    const key = normaliseContact(channel, contact);
+    const key = this.normalise(channel, contact);
     const clean = name.trim().slice(0, 80);
     if (!clean || this.names.get(`${channel}:${key}`) === clean) return;
     this.names.set(`${channel}:${key}`, clean);
@@ -184,12 +206,6 @@ export class UnknownConversationError extends Error {
     super(`No conversation ${id.slice(0, 60)}`);
     this.name = "UnknownConversationError";
   }
-}
-
-/** Contacts compare case-insensitively for email, exactly elsewhere. */
-function normaliseContact(channel: Channel, contact: string): string {
-  const trimmed = contact.trim();
-  return channel === "email" ? trimmed.toLowerCase() : trimmed;
 }
 
 function summarise(conversation: Conversation): ConversationSummary {

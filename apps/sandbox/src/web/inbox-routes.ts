@@ -27,6 +27,7 @@ export function addInboxRoutes(app: Hono, services: SandboxServices): void {
         gateway: c.url,
         page: `/customer/${c.name}`,
         contactPlaceholder: c.contactPlaceholder,
+        threadsBySubject: store.threadsBySubject(c.name),
       })),
       crm: services.crm.url,
     }),
@@ -36,13 +37,14 @@ export function addInboxRoutes(app: Hono, services: SandboxServices): void {
 
   app.post("/api/conversations", async (c) => {
     const body = await readJsonObject(c);
-    const channel = services.channels.find((ch) => ch.name === body.channel)?.name;
+    const found = services.channels.find((ch) => ch.name === body.channel);
     const contact = text(body.contact, 200);
-    if (!channel)
+    if (!found)
       throw new HttpProblem(400, `channel must be one of ${services.channels.map((ch) => ch.name).join(", ")}`);
     if (!contact)
-      throw new HttpProblem(400, "contact is required (a tg://user?id=… link, a phone number or an email address)");
-    const subject = channel === "email" ? text(body.subject, 200) || null : null;
+      throw new HttpProblem(400, `contact is required (on ${found.label}, like ${found.contactPlaceholder})`);
+    const channel = found.name;
+    const subject = store.threadsBySubject(channel) ? text(body.subject, 200) || null : null;
     return c.json(store.conversationWith(channel, contact, subject), 201);
   });
 
