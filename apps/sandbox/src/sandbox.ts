@@ -9,6 +9,7 @@ import { startFakeBitrix24, type FakeBitrix24 } from "@switchboard/testkit/bitri
 import { BITRIX24_PORTAL, type Channel } from "./channels.js";
 import type { SandboxConfig } from "./env.js";
 import { UploadStore } from "./files/upload-store.js";
+import { checkGatewayList } from "./gateways/check-list.js";
 import { gatewayEnv, gatewayUrl } from "./gateways/gateway-env.js";
 import { startGatewayProcess, type GatewayProcess } from "./gateways/gateway-process.js";
 import { SANDBOX_GATEWAYS } from "./gateways/list.js";
@@ -52,6 +53,7 @@ export interface Sandbox {
 /** Starts everything; on failure, whatever did start is stopped again before the error is thrown. */
 export async function startSandbox(config: SandboxConfig, options: SandboxOptions = {}): Promise<Sandbox> {
   const list = options.gateways ?? SANDBOX_GATEWAYS;
+  checkGatewayList(list);
   const cleanups: Array<() => unknown> = [];
   const stop = async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
