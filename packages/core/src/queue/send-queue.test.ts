@@ -172,6 +172,30 @@ describe("send queue", () => {
     }
   }, 60_000);
 
+  it("starts a chat's next send only once its previous one finished, even within the chat's burst", async () => {
+    const echo = createEchoGateway({ rateLimits: [{ scope: "contact", perSecond: 1, burst: 3 }] });
+    let inChat = 0;
+    let most = 0;
+    const gates: Array<() => void> = [];
+    echo.behave(async (m) => {
+      most = Math.max(most, ++inChat);
+      // Held until the test lets it go: a second send of the chat would start meanwhile.
+      await new Promise<void>((resolve) => gates.push(resolve));
+      inChat -= 1;
+      return `id-${m.queueId}`;
+    });
+    const { crm, gw } = await start(echo);
+    for (const id of ["b1", "b2", "b3"]) await crm.send(gw.url, TENANT_A, textMessage(id, "x", "echo://burst"));
+    for (let sent = 1; sent <= 3; sent++) {
+      await crm.waitFor(() => gates.length === 1, 5000);
+      gates.shift()!();
+      await crm.waitFor(() => echo.calls.length >= Math.min(sent + 1, 3) && inChat <= 1, 5000);
+    }
+    await crm.waitFor(() => ["b1", "b2", "b3"].every((id) => crm.statusesOf(id).length === 1), 5000);
+    expect(echo.calls.map((c) => c.message.id)).toEqual(["b1", "b2", "b3"]);
+    expect(most).toBe(1);
+  });
+
   it("stores concurrent sends in shared transactions, every one durable before its 202", async () => {
     const echo = createEchoGateway();
     const { crm, gw } = await start(echo);
@@ -204,8 +228,9 @@ describe("send queue", () => {
         Date.now() - 300,
       5000,
     );
-    // ...and let the worker run a few more times (another message wakes it).
-    await crm.send(gw.url, TENANT_A, textMessage("other"));
+    // ...and let the worker run a few more times (another chat's message wakes it; one of the
+    // same chat would wait for the running send).
+    await crm.send(gw.url, TENANT_A, textMessage("other", "x", "echo://other"));
     await crm.waitFor(() => echo.calls.length === 2);
     release();
     await crm.waitFor(() => crm.statusesOf("slow").length === 1 && crm.statusesOf("other").length === 1);

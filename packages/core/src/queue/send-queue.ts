@@ -53,6 +53,12 @@ export interface SendQueueDeps {
   observer?: SendObserver;
 }
 
+/** How soon a message whose chat has a send in flight is looked at again. */
+const CHAT_SENDING_RECHECK_MS = 25;
+
+/** A row's tenant and chat. */
+const chatKey = (row: OutgoingRow) => `${row.tenant_id} ${row.contact}`;
+
 /** How long after its due time a message put back to wait still holds its chat's later messages. */
 const FORGET_WAIT_MS = 15 * 60_000;
 
@@ -71,6 +77,12 @@ export class SendQueue {
    * waits behind it: each chat's messages go in the order stored.
    */
   private readonly waiting = new Map<number, Map<string, Map<number, number>>>();
+  /**
+   * Messages let through and not finished, by row id: their tenant and chat. A chat's next
+   * message starts only once its previous one finished: two sends of one chat at once could
+   * reach the channel in either order.
+   */
+  private readonly chatSending = new Map<number, string>();
 
   constructor(private readonly deps: SendQueueDeps) {
     this.limits = new RateLimits(deps.rateLimits);
@@ -91,7 +103,10 @@ export class SendQueue {
         this.runningIds.add(row.id);
         return this.send(row);
       },
-      finished: (row) => this.runningIds.delete(row.id),
+      finished: (row) => {
+        this.runningIds.delete(row.id);
+        this.chatSending.delete(row.id);
+      },
       nextCheck: () => this.leaseCheckAt,
       // Rows claimed but neither started nor put back before the failure stay leased: look for
       // expired leases again.
@@ -250,7 +265,10 @@ export class SendQueue {
         this.worker.hint(row.tenant_id, at);
         if (row.action === "send") this.chatWaiting(row, true).set(row.id, at);
       } else {
-        if (row.action === "send") this.chatWaiting(row, false)?.delete(row.id);
+        if (row.action === "send") {
+          this.chatWaiting(row, false)?.delete(row.id);
+          this.chatSending.set(row.id, chatKey(row));
+        }
         claim(row);
       }
     }
@@ -271,9 +289,14 @@ export class SendQueue {
    */
   private behindOwnChat(row: OutgoingRow, now: number): number | undefined {
     if (row.action !== "send") return undefined;
-    const chat = this.chatWaiting(row, false);
-    if (!chat) return undefined;
     let until: number | undefined;
+    const key = chatKey(row);
+    for (const [id, sending] of this.chatSending) {
+      // A send takes milliseconds: looked at again shortly.
+      if (sending === key && id < row.id) until = now + CHAT_SENDING_RECHECK_MS;
+    }
+    const chat = this.chatWaiting(row, false);
+    if (!chat) return until;
     for (const [id, at] of chat) {
       if (at < now - FORGET_WAIT_MS) chat.delete(id);
       else if (id < row.id) until = Math.max(until ?? 0, at, now + 1);
