@@ -464,6 +464,52 @@ describe.each(kinds)("OutgoingStore contract: $name", (kind) => {
       expect((await t.requests()).map((r) => r.body.status)).toEqual(["sent"]);
     });
 
+    it("makes an operation due at once when what it waits for finished while it was claimed", async () => {
+      await open();
+      await store.insertAll([queued(A, "m1")], NOW);
+      const [m1] = await store.claimDue(A, NOW, LEASE, 1);
+      await store.insertOperation(edit("m1", "e1"), NOW + 1);
+      await store.insertOperation({ ...edit("m1", "r1"), action: "remove", message: null }, NOW + 1);
+      // A take claims both operations while the message is being sent: they wait for it.
+      const [e1, r1] = await store.claimDue(A, NOW + 1, LEASE + 1, 10);
+      expect(await store.operationTarget(e1!)).toEqual({ state: "waiting", until: LEASE });
+      // The send finishes before the take puts them back: its wake-up finds them claimed, not queued.
+      expect(await store.markSent([{ row: m1!, ids: ["p1"] }], NOW + 2)).toEqual([]);
+      await store.deferAll([
+        { id: e1!.id, at: LEASE, ifUnblocked: NOW + 3 },
+        { id: r1!.id, at: LEASE, ifUnblocked: NOW + 3 },
+      ]);
+      // The edit is due now, not at the send's lease end; the removal still waits for the edit.
+      expect(await store.tenantNextDue(A)).toBe(NOW + 3);
+      const [e1b, ...others] = await store.claimDue(A, NOW + 3, NOW + 60_003, 10);
+      expect(others).toEqual([]);
+      expect(e1b).toMatchObject({ id: e1!.id, attempts: 1 });
+
+      // The same between two operations: the removal is claimed while the edit runs, the edit ends first.
+      const [r1b] = await store.claimDue(A, LEASE, LEASE + 60_000, 10);
+      expect(await store.operationTarget(r1b!)).toEqual({ state: "waiting", until: NOW + 60_003 });
+      expect(await store.markOperationDone(e1b!, ["p1"], LEASE + 1)).toEqual([]);
+      await store.deferAll([{ id: r1b!.id, at: LEASE + 60_000, ifUnblocked: LEASE + 2 }]);
+      expect(await store.tenantNextDue(A)).toBe(LEASE + 2);
+      const [r1c] = await store.claimDue(A, LEASE + 2, LEASE + 60_002, 10);
+      expect(r1c).toMatchObject({ id: r1!.id, action: "remove" });
+      expect(await store.operationTarget(r1c!)).toMatchObject({ state: "sent", channelIds: ["p1"] });
+    });
+
+    it("keeps a put-back operation's time when what it waits for is still unfinished, or it was only rate-limited", async () => {
+      await open();
+      const [m1] = await sendable(A, "m1");
+      await store.insertOperation(edit("m1", "e1"), NOW);
+      const [e1] = await store.claimDue(A, NOW, LEASE, 10);
+      await store.deferAll([{ id: e1!.id, at: LEASE, ifUnblocked: NOW + 1 }]);
+      expect(await store.tenantNextDue(A)).toBe(LEASE);
+      await store.markSent([{ row: m1!, ids: ["p1"] }], NOW + 2);
+      const [e1b] = await store.claimDue(A, NOW + 2, LEASE, 10);
+      // Held back by a rate limit (no blocker): it goes when the limit lets it.
+      await store.deferAll([{ id: e1b!.id, at: NOW + 5_000 }]);
+      expect(await store.tenantNextDue(A)).toBe(NOW + 5_000);
+    });
+
     it("says an operation's message failed or is unknown", async () => {
       await open();
       const [m1] = await sendable(A, "m1");

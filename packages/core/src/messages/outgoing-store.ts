@@ -72,6 +72,11 @@ export type OperationTarget =
 export interface DeferredRow {
   id: number;
   at: number;
+  /**
+   * For an operation put back because an earlier row of its message is unfinished: when it is due
+   * instead should that row have finished meanwhile (its wake-up found this row claimed, not queued).
+   */
+  ifUnblocked?: number;
 }
 
 /** What releasing expired leases did: the tenants whose rows went back, and the next foreign lease to check. */

@@ -272,6 +272,7 @@ export class PgOutgoingStore implements OutgoingStore {
 
   async deferAll(rows: readonly DeferredRow[]): Promise<void> {
     if (rows.length === 0) return;
+    if (rows.some((r) => r.ifUnblocked !== undefined)) return this.deferWaiting(rows);
     await this.pool.query({
       name: "outgoing-defer",
       // Put back without counting the attempt.
@@ -279,6 +280,36 @@ export class PgOutgoingStore implements OutgoingStore {
              FROM unnest($1::bigint[], $2::bigint[]) AS d(id, at) WHERE o.id = d.id`,
       values: [rows.map((r) => r.id), rows.map((r) => r.at)],
     });
+  }
+
+  /**
+   * Defers operations waiting for an earlier row of their message, unless that finished while they
+   * were claimed. A finishing row's wake-up locks its followers, leased ones too, in id order, and
+   * so does this before it reads: whichever comes second sees the other committed (the wake-up
+   * finds them queued, or this finds their blocker finished), never both missing each other.
+   */
+  private async deferWaiting(rows: readonly DeferredRow[]): Promise<void> {
+    const ids = rows.map((r) => r.id);
+    await retryConflicts(() =>
+      inPgTransaction(this.pool, async (client) => {
+        await client.query({
+          name: "outgoing-defer-lock",
+          text: `SELECT id FROM outgoing WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE`,
+          values: [ids],
+        });
+        // A statement of its own: its snapshot is taken once the rows are locked.
+        await client.query({
+          name: "outgoing-defer-waiting",
+          text: `UPDATE outgoing o SET state = 'queued', lease_until = NULL, attempts = o.attempts - 1,
+                   next_attempt_at = CASE WHEN d.free IS NULL OR EXISTS (
+                     SELECT 1 FROM outgoing b
+                     WHERE (b.id = o.target_id OR b.target_id = o.target_id) AND b.id < o.id
+                       AND b.state IN ('queued', 'leased')) THEN d.at ELSE LEAST(d.at, d.free) END
+                 FROM unnest($1::bigint[], $2::bigint[], $3::bigint[]) AS d(id, at, free) WHERE o.id = d.id`,
+          values: [ids, rows.map((r) => r.at), rows.map((r) => r.ifUnblocked ?? null)],
+        });
+      }),
+    );
   }
 
   async retry(id: number, at: number, reason: string): Promise<void> {
@@ -311,7 +342,7 @@ export class PgOutgoingStore implements OutgoingStore {
                  ON CONFLICT DO NOTHING),
                cleared AS (DELETE FROM outgoing_send_parts WHERE outgoing_id = ANY($1::bigint[])),
                woken AS (${wakeFollowers("$1", "$7", "$3")})
-               SELECT tenant_id FROM woken`,
+               SELECT tenant_id FROM woken WHERE state = 'queued'`,
         values: [
           ids,
           items.map((i) => (i.details ? JSON.stringify(i.details) : null)),
@@ -343,7 +374,7 @@ export class PgOutgoingStore implements OutgoingStore {
                  WHERE id = ANY($1::bigint[])),
                cleared AS (DELETE FROM outgoing_send_parts WHERE outgoing_id = ANY($1::bigint[])),
                woken AS (${wakeFollowers("$1", "$4", "$3")})
-               SELECT tenant_id FROM woken`,
+               SELECT tenant_id FROM woken WHERE state = 'queued'`,
         values: [[row.id], reason, now, [row.target_id ?? row.id]],
       });
       const { requests } = await applyStatusChanges(client, [
@@ -541,7 +572,7 @@ export class PgOutgoingStore implements OutgoingStore {
                  UPDATE outgoing SET state = $2, lease_until = NULL, last_error = $4, details = $5, finished_at = $3
                  WHERE id = ANY($1::bigint[])),
                woken AS (${wakeFollowers("$1", "$6", "$3")})
-               SELECT tenant_id FROM woken`,
+               SELECT tenant_id FROM woken WHERE state = 'queued'`,
         values: [[row.id], state, now, lastError, details, [row.target_id ?? row.id]],
       });
     if (!reports) return (await finish(this.pool)).rows.map((r) => r.tenant_id);
@@ -583,15 +614,21 @@ export class PgOutgoingStore implements OutgoingStore {
 }
 
 /**
- * Makes the operations waiting behind rows that just finished due now; returns their tenants. A
- * CTE of the statement finishing the rows (the followers are other rows, still queued), given
- * the placeholders of its parameters: the rows' ids, each row's message, now.
+ * Makes the operations waiting behind rows that just finished due now; returns their tenants and
+ * states (those `queued` were woken). A CTE of the statement finishing the rows, given the
+ * placeholders of its parameters: the rows' ids, each row's message, now. Followers claimed right
+ * now are locked too, in id order (see `deferWaiting`): a take that is about to put one back
+ * either waits for this commit or is waited for, then woken.
  */
 function wakeFollowers(ids: string, targets: string, now: string): string {
-  return `UPDATE outgoing f SET next_attempt_at = LEAST(f.next_attempt_at, ${now}::bigint)
-    FROM unnest(${targets}::bigint[], ${ids}::bigint[]) AS w(target, id)
-    WHERE f.state = 'queued' AND f.target_id = w.target AND f.id > w.id AND f.last_error IS NULL
-    RETURNING f.tenant_id`;
+  return `UPDATE outgoing f
+    SET next_attempt_at = CASE WHEN f.state = 'queued' THEN LEAST(f.next_attempt_at, ${now}::bigint) ELSE f.next_attempt_at END
+    FROM (SELECT o.id FROM outgoing o JOIN unnest(${targets}::bigint[], ${ids}::bigint[]) AS w(target, id)
+            ON o.target_id = w.target AND o.id > w.id
+          WHERE o.state IN ('queued', 'leased') AND o.last_error IS NULL
+          ORDER BY o.id FOR UPDATE OF o) AS l
+    WHERE f.id = l.id AND f.state IN ('queued', 'leased') AND f.last_error IS NULL
+    RETURNING f.tenant_id, f.state`;
 }
 
 /**

@@ -60,6 +60,7 @@ interface QueueStatements {
     OutgoingRow & { due_at: number }
   >;
   defer: Statement<[due: number, id: number]>;
+  deferWaiting: Statement<{ due: number; ifUnblocked: number; id: number }>;
   retry: Statement<[due: number, lastError: string, id: number]>;
   sent: Statement<[details: string | null, finishedAt: number, id: number]>;
   failed: Statement<[lastError: string, finishedAt: number, id: number]>;
@@ -139,6 +140,16 @@ export class SqliteOutgoingStore implements OutgoingStore {
       defer: sqlite.prepare(
         `UPDATE outgoing SET state = 'queued', lease_until = NULL, attempts = attempts - 1, next_attempt_at = ? WHERE id = ?`,
       ),
+      // An operation waiting for an earlier row of its message, unless that finished while it was
+      // claimed (the finished row's wake-up looks at queued rows only).
+      deferWaiting: sqlite.prepare(
+        `UPDATE outgoing SET state = 'queued', lease_until = NULL, attempts = attempts - 1,
+           next_attempt_at = CASE WHEN EXISTS (
+             SELECT 1 FROM outgoing b
+             WHERE (b.id = outgoing.target_id OR b.target_id = outgoing.target_id) AND b.id < outgoing.id
+               AND b.state IN ('queued', 'leased')) THEN @due ELSE MIN(@due, @ifUnblocked) END
+         WHERE id = @id`,
+      ),
       retry: sqlite.prepare(
         `UPDATE outgoing SET state = 'queued', lease_until = NULL, next_attempt_at = ?, last_error = ? WHERE id = ?`,
       ),
@@ -186,7 +197,7 @@ export class SqliteOutgoingStore implements OutgoingStore {
       ),
     );
     this.deferTx = sqlite.transaction((rows: readonly DeferredRow[]) => {
-      for (const { id, at } of rows) this.stmt.defer.run(at, id);
+      for (const row of rows) this.deferOne(row);
     });
     this.sentTx = sqlite.transaction((items: readonly SentMessage[], now: number) => {
       const woken: number[] = [];
@@ -396,8 +407,13 @@ export class SqliteOutgoingStore implements OutgoingStore {
   }
 
   async deferAll(rows: readonly DeferredRow[]): Promise<void> {
-    if (rows.length === 1) this.stmt.defer.run(rows[0]!.at, rows[0]!.id);
+    if (rows.length === 1) this.deferOne(rows[0]!);
     else if (rows.length > 1) this.deferTx(rows);
+  }
+
+  private deferOne({ id, at, ifUnblocked }: DeferredRow): void {
+    if (ifUnblocked === undefined) this.stmt.defer.run(at, id);
+    else this.stmt.deferWaiting.run({ due: at, ifUnblocked, id });
   }
 
   async retry(id: number, at: number, reason: string): Promise<void> {

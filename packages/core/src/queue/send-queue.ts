@@ -261,7 +261,8 @@ export class SendQueue {
       // Tokens are taken on admission only: a row that waits for its message takes none.
       const at = waitsUntil ?? this.limits.admit(turn.key, row.contact, now);
       if (at > now) {
-        deferred.push({ id: row.id, at });
+        // What it waits for may finish before this is written: then it is due now, not at `at`.
+        deferred.push(waitsUntil === undefined ? { id: row.id, at } : { id: row.id, at, ifUnblocked: now });
         this.worker.hint(row.tenant_id, at);
         if (row.action === "send") this.chatWaiting(row, true).set(row.id, at);
       } else {
