@@ -46,10 +46,13 @@ const STOP_AFTER = 3300;
  * The most arrivals at the fake in any 1 s window that Telegram's declared limit (a token bucket:
  * `burst` at once, `perSecond` after) can explain: the full bucket plus one second's refill, plus
  * ONE arrival for the jitter between the gateway's admission and the fake's arrival clock (two
- * sends admitted 33 ms apart can arrive closer). Measured at 5 000 sends: 32 per bot, 4 per chat
- * on a fast run, so a bot can exceed Telegram's 30/s at the receiving end by one or two: an open
- * finding for core's limiter (docs/scaling.md), bounded here rather than hidden.
+ * sends admitted 33 ms apart can arrive closer). With the bot's bucket at 30/s a fast 5 000-send
+ * run saw 32 per bot: the gateway now declares 27/s, so the bucket's bound (28) plus that jitter
+ * stays within Telegram's 30, which is what the run checks per bot, as the fake counts it.
  */
+/** What Telegram allows one bot in any second, at its end. */
+const TELEGRAM_BOT_LIMIT = 30;
+
 function windowLimit(scope: "tenant" | "contact"): number {
   const rule = telegram.rateLimits?.find((r) => r.scope === scope);
   if (!rule) throw new Error(`the Telegram gateway declares no ${scope} rate limit`);
@@ -155,7 +158,7 @@ describe.skipIf(!pg)("three Telegram replicas on one PostgreSQL, sending", () =>
       lost,
       chatsOutOfOrder: outOfOrder.length,
       maxPerBotPerSecond: perBot,
-      botLimit: windowLimit("tenant"),
+      botLimit: TELEGRAM_BOT_LIMIT,
       maxPerChatPerSecond: perChat,
       chatLimit: windowLimit("contact"),
       handoverMs: Math.round(k.handoverMs),
@@ -175,7 +178,7 @@ describe.skipIf(!pg)("three Telegram replicas on one PostgreSQL, sending", () =>
     // was either marked sent (never sent again) or never handed to the channel.
     expect(dup).toBeLessThanOrEqual(k.sends + s.sends);
     expect(outOfOrder, "chats whose first deliveries are out of posting order").toEqual([]);
-    expect(perBot).toBeLessThanOrEqual(windowLimit("tenant"));
+    expect(perBot, "Telegram's own limit: 30 messages in any second per bot").toBeLessThanOrEqual(TELEGRAM_BOT_LIMIT);
     expect(perChat).toBeLessThanOrEqual(windowLimit("contact"));
     expect(Number.isFinite(firstAfterHandover), "the killed replica's tenant was sent for again").toBe(true);
   }, 1_200_000);
