@@ -53,9 +53,6 @@ export interface SendQueueDeps {
   observer?: SendObserver;
 }
 
-/** How soon a message whose chat has a send in flight is looked at again. */
-const CHAT_SENDING_RECHECK_MS = 25;
-
 /** A row's tenant and chat. */
 const chatKey = (row: OutgoingRow) => `${row.tenant_id} ${row.contact}`;
 
@@ -78,11 +75,13 @@ export class SendQueue {
    */
   private readonly waiting = new Map<number, Map<string, Map<number, number>>>();
   /**
-   * Messages let through and not finished, by row id: their tenant and chat. A chat's next
-   * message starts only once its previous one finished: two sends of one chat at once could
-   * reach the channel in either order.
+   * Per tenant and chat, the end of its last send let through. A chat's next message, claimed in
+   * order, starts only once its previous one finished: two sends of one chat at once could reach
+   * the channel in either order. It waits here, in its slot, rather than being put back to the
+   * store: putting back every row behind a busy chat rewrote the whole backlog for each message
+   * sent (a 100 000-message drain over 50 chats fell from about 7 000 to 40 messages/s).
    */
-  private readonly chatSending = new Map<number, string>();
+  private readonly chatTail = new Map<string, Promise<void>>();
 
   constructor(private readonly deps: SendQueueDeps) {
     this.limits = new RateLimits(deps.rateLimits);
@@ -101,12 +100,9 @@ export class SendQueue {
       beforeRound: (now) => this.releaseExpired(now),
       run: (row) => {
         this.runningIds.add(row.id);
-        return this.send(row);
+        return row.action === "send" ? this.afterOwnChat(row) : this.send(row);
       },
-      finished: (row) => {
-        this.runningIds.delete(row.id);
-        this.chatSending.delete(row.id);
-      },
+      finished: (row) => this.runningIds.delete(row.id),
       nextCheck: () => this.leaseCheckAt,
       // Rows claimed but neither started nor put back before the failure stay leased: look for
       // expired leases again.
@@ -266,10 +262,7 @@ export class SendQueue {
         this.worker.hint(row.tenant_id, at);
         if (row.action === "send") this.chatWaiting(row, true).set(row.id, at);
       } else {
-        if (row.action === "send") {
-          this.chatWaiting(row, false)?.delete(row.id);
-          this.chatSending.set(row.id, chatKey(row));
-        }
+        if (row.action === "send") this.chatWaiting(row, false)?.delete(row.id);
         claim(row);
       }
     }
@@ -291,11 +284,6 @@ export class SendQueue {
   private behindOwnChat(row: OutgoingRow, now: number): number | undefined {
     if (row.action !== "send") return undefined;
     let until: number | undefined;
-    const key = chatKey(row);
-    for (const [id, sending] of this.chatSending) {
-      // A send takes milliseconds: looked at again shortly.
-      if (sending === key && id < row.id) until = now + CHAT_SENDING_RECHECK_MS;
-    }
     const chat = this.chatWaiting(row, false);
     if (!chat) return until;
     for (const [id, at] of chat) {
@@ -330,6 +318,19 @@ export class SendQueue {
     const target = await this.deps.outgoing.operationTarget(row);
     if (target.state !== "waiting") return undefined;
     return Math.max(target.until, now + 1000);
+  }
+
+  /** Sends `row` once the send of its chat let through before it has finished (see `chatTail`). */
+  private afterOwnChat(row: OutgoingRow): Promise<void> {
+    const key = chatKey(row);
+    const ahead = this.chatTail.get(key);
+    const sent = ahead ? ahead.then(() => this.send(row)) : this.send(row);
+    const tail = sent.catch(() => undefined);
+    this.chatTail.set(key, tail);
+    void tail.then(() => {
+      if (this.chatTail.get(key) === tail) this.chatTail.delete(key);
+    });
+    return sent;
   }
 
   private async send(row: OutgoingRow): Promise<void> {
