@@ -253,12 +253,16 @@ export class SendQueue {
     }
     const deferred: DeferredRow[] = [];
     for (const row of rows) {
-      const waitsUntil = (await this.waitsUntil(row, now)) ?? this.behindOwnChat(row, now);
+      // An operation waits for its message's earlier rows; a send for its chat's held rows.
+      const forMessage = await this.waitsUntil(row, now);
+      const waitsUntil = forMessage ?? this.behindOwnChat(row, now);
       // Tokens are taken on admission only: a row that waits for its message takes none.
       const at = waitsUntil ?? this.limits.admit(turn.key, row.contact, now);
       if (at > now) {
         // What it waits for may finish before this is written: then it is due now, not at `at`.
-        deferred.push(waitsUntil === undefined ? { id: row.id, at } : { id: row.id, at, ifUnblocked: now });
+        // Only for a message's rows: a send behind its chat made due now would be claimed and put
+        // back again at once, round after round (the store's check knows messages, not chats).
+        deferred.push(forMessage === undefined ? { id: row.id, at } : { id: row.id, at, ifUnblocked: now });
         this.worker.hint(row.tenant_id, at);
         if (row.action === "send") this.chatWaiting(row, true).set(row.id, at);
       } else {
