@@ -57,12 +57,12 @@ export const telegram = defineGateway({
   icon,
   settings: settingsForm,
   // Telegram's own limits: about 1 message/s per chat (short bursts allowed) and 30/s per bot.
-  // The bot's bucket runs at 27/s, not 30: a bucket of burst 1 at r/s admits r + 1 sends in a
+  // The bot's bucket runs at 25/s, not 30: a bucket of burst 1 at r/s admits r + 1 sends in a
   // closed 1 s window, and jitter between our admission and Telegram's arrival clock can squeeze
   // one or two more into it (the replica chaos run saw 32 at the receiving end with 30/s).
   rateLimits: [
     { scope: "contact", perSecond: 1, burst: 3 },
-    { scope: "tenant", perSecond: 27 },
+    { scope: "tenant", perSecond: 25 },
   ],
   migrationsFolder: MIGRATIONS_FOLDER,
   postgresMigrationsFolder: POSTGRES_MIGRATIONS_FOLDER,

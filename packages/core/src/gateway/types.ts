@@ -165,7 +165,7 @@ export type Autocompleter = (input: {
   context: unknown;
 }) => Promise<unknown> | unknown;
 
-/** A rate limit the queue enforces before calling `send` (e.g. Telegram: 1/s per chat, 27/s per bot to stay under its 30). */
+/** A rate limit the queue enforces before calling `send` (e.g. Telegram: 1/s per chat, 25/s per bot to stay under its 30). */
 export interface RateLimitRule {
   /** `contact`: per tenant and chat contact; `tenant`: per tenant. */
   scope: "contact" | "tenant";
