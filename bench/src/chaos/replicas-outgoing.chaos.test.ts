@@ -47,7 +47,7 @@ const STOP_AFTER = 3300;
  * `burst` at once, `perSecond` after) can explain: the full bucket plus one second's refill, plus
  * ONE arrival for the jitter between the gateway's admission and the fake's arrival clock (two
  * sends admitted 33 ms apart can arrive closer). With the bot's bucket at 30/s a fast 5 000-send
- * run saw 32 per bot: the gateway now declares 25/s, so the bucket's bound (28) plus that jitter
+ * run saw 32 per bot: the gateway now declares 25/s, so the bucket's bound (26) plus that jitter
  * stays within Telegram's 30, which is what the run checks per bot, as the fake counts it.
  */
 /** What Telegram allows one bot in any second, at its end. */
