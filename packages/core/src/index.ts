@@ -84,6 +84,6 @@ export type {
   CliOutput,
   GatewayCli,
 } from "./cli/cli-types.js";
-export { CliInputError, CliStoreError } from "./cli/cli-errors.js";
+export { CliConfigError, CliInputError, CliStoreError } from "./cli/cli-errors.js";
 export { DEFAULT_WEBHOOK_LIMIT } from "./webhooks/webhook-routes.js";
 export { sameSecret } from "./webhooks/same-secret.js";

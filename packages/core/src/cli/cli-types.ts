@@ -73,7 +73,7 @@ export interface CliCommand<S = SettingsData, E = unknown> {
   details?: string;
   options?: Readonly<Record<string, CliOption>>;
   access?: "shared" | "exclusive";
-  /** Refuses a configuration the command cannot work with (a `CliInputError`), before the store is opened. */
+  /** Refuses a configuration the command cannot work with (a `CliConfigError`, exit 1), before the store is opened. */
   precheck?(config: CoreConfig): void;
   run(context: CliContext<S, E>, input: CliInput): Promise<CliOutput>;
 }

@@ -7,7 +7,7 @@
 import type { Keyring } from "../secrets/keyring.js";
 import { resealSecrets } from "../secrets/reseal.js";
 import { storedSecretColumns } from "../server/open-storage.js";
-import { CliInputError } from "./cli-errors.js";
+import { CliConfigError } from "./cli-errors.js";
 import { migrationStates, type CliStoreTarget, type MigrationState } from "./cli-store.js";
 import type { CliCommand, CliContext, CliGroup } from "./cli-types.js";
 
@@ -56,7 +56,7 @@ export const secretCommands: CliGroup = {
       precheck(config) {
         // Without it a key would be generated: nothing the operator could give the replicas.
         if (!config.secretKey) {
-          throw new CliInputError(
+          throw new CliConfigError(
             "secrets rotate needs SWITCHBOARD_SECRET_KEY: the key to encrypt with (`openssl rand -base64 32`)",
           );
         }
