@@ -81,9 +81,28 @@ function inside(path: string, root: string): boolean {
 }
 
 /**
+ * Where the workspace's own packages were copied into the bundle (`injectWorkspacePackages`):
+ * `node_modules/.pnpm/@switchboard+<name>@…/node_modules/@switchboard/<name>`, relative.
+ */
+function injectedPackages(paths: readonly string[]): string[] {
+  const pnpm = join("node_modules", ".pnpm");
+  return paths.filter((path) => {
+    const parts = path.split(sep);
+    return (
+      path.startsWith(pnpm + sep) &&
+      parts.length === 6 &&
+      parts[2]!.startsWith("@switchboard+") &&
+      parts[3] === "node_modules" &&
+      parts[4] === "@switchboard"
+    );
+  });
+}
+
+/**
  * What keeps the folder from being a self-contained bundle, one line each (empty: none): sources
- * or tests in it, a symlink that leaves it, a `node_modules` in a folder above it (Node would look
- * there), better-sqlite3's native binary missing.
+ * or tests in it or in a workspace package copied into it (core, the hosts), a symlink that leaves
+ * it, a `node_modules` in a folder above it (Node would look there), better-sqlite3's native
+ * binary missing.
  */
 export function bundleProblems(dir: string): string[] {
   const root = realpathSync(dir);
@@ -91,10 +110,18 @@ export function bundleProblems(dir: string): string[] {
   for (const name of DEV_ONLY) if (existsSync(join(root, name))) problems.push(`${name} is in the bundle`);
   if (!existsSync(join(root, "dist", "main.js"))) problems.push("dist/main.js is missing");
   const paths = walk(root);
+  const packages = injectedPackages(paths);
+  for (const pkg of packages) {
+    for (const name of DEV_ONLY)
+      if (existsSync(join(root, pkg, name))) problems.push(`${join(pkg, name)} is in the bundle`);
+  }
+  // Our own files: the app's, and each copied workspace package's (not their dependencies').
+  const own = (path: string) =>
+    !path.includes(`node_modules${sep}`) ||
+    packages.some((pkg) => path.startsWith(pkg + sep) && !path.slice(pkg.length + 1).includes(`node_modules${sep}`));
   for (const path of paths) {
     const full = join(root, path);
-    if (/\.test\.(js|ts)$/.test(path) && !path.includes(`node_modules${sep}`))
-      problems.push(`a test is in the bundle: ${path}`);
+    if (/\.test\.(js|ts)$/.test(path) && own(path)) problems.push(`a test is in the bundle: ${path}`);
     if (!lstatSync(full).isSymbolicLink()) continue;
     let target: string;
     try {
