@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Proves the gateway template cannot rot: on a clean copy of the repository (the working tree's
 # files, without node_modules or build output), runs `turbo gen gateway` non-interactively into a
-# scratch name, installs from the pnpm store, then builds, lints, type-checks, format-checks and
+# scratch name (checking that nothing of the template's names is left, and that a taken name or port
+# writes nothing), installs from the pnpm store, then builds, lints, type-checks, format-checks and
 # tests the generated package, runs its Dockerfile's prune and frozen install, and adds it to the sandbox
 # with the documented one edit and runs the sandbox's test of it. Run by .ci/run after `pnpm test`; run it locally the same way:
 #   tooling/scripts/check-generator.sh [name] [port]
@@ -33,6 +34,22 @@ pnpm install --frozen-lockfile --offline --reporter=append-only >/dev/null
 step "turbo gen gateway --args $name $port"
 pnpm turbo gen gateway --args "$name" "$port"
 test -f "apps/$name/src/gateway.ts" || { echo "the generator wrote no apps/$name/src/gateway.ts" >&2; exit 1; }
+# Nothing of the template's own names is left (the test cases' names, routes, headers, variables, files).
+if [[ "$name" != *echo* ]] && grep -rIil 'echo' "apps/$name"; then
+  echo "the files above in apps/$name still name the template (echo)" >&2
+  exit 1
+fi
+
+# turbo gen exits 0 even when the generator refuses its arguments: what it refuses must write nothing.
+step "turbo gen gateway refuses a gateway's name (echo: examples/echo) and a taken port (8089), writing nothing"
+pnpm turbo gen gateway --args echo 8198 || true
+pnpm turbo gen gateway --args "$name-two" 8089 || true
+for refused in echo "$name-two"; do
+  if [ -e "apps/$refused" ]; then
+    echo "the generator wrote apps/$refused, which it should have refused" >&2
+    exit 1
+  fi
+done
 
 step "pnpm install (with $package)"
 pnpm install --offline --frozen-lockfile=false --reporter=append-only >/dev/null

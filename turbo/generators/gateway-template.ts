@@ -50,6 +50,9 @@ export function checkName(root: string, name: unknown): true | string {
   if (existsSync(join(root, "apps", name))) return `apps/${name} exists already`;
   const owner = workspacePackages(root).get(`@switchboard/${name}`);
   if (owner) return `@switchboard/${name} is taken by ${owner}`;
+  // Two gateways of one name share a sandbox entry, its port variable and their variables' prefix.
+  const gateway = [...declaredGateways(root)].find((g) => g.name === name);
+  if (gateway) return `The gateway name ${name} is taken by ${gateway.folder}`;
   return true;
 }
 
@@ -59,8 +62,8 @@ export function checkPort(root: string, port: unknown): true | string {
   if (typeof port !== "string" && typeof port !== "number") return "A port is a number";
   if (!/^\d+$/.test(String(port).trim()) || value < 1024 || value > 65535)
     return "A port is a whole number from 1024 to 65535";
-  const taken = defaultPorts(root).get(value);
-  if (taken) return `Port ${value} is ${taken}'s default port`;
+  const taken = [...declaredGateways(root)].find((g) => g.defaultPort === value);
+  if (taken) return `Port ${value} is ${taken.folder}'s default port`;
   return true;
 }
 
@@ -81,20 +84,27 @@ function workspacePackages(root: string): Map<string, string> {
   return packages;
 }
 
-/** The default ports the workspace's gateways declare (`defaultPort: N` in `apps/*` and `examples/*`). */
-function defaultPorts(root: string): Map<number, string> {
-  const ports = new Map<number, string>();
+/** A gateway the workspace declares: its folder, and `name` and `defaultPort` from its `defineGateway`. */
+interface DeclaredGateway {
+  folder: string;
+  name: string | undefined;
+  defaultPort: number | undefined;
+}
+
+/** The gateways in `apps/*` and `examples/*` (each folder with a `src/gateway.ts`). */
+function* declaredGateways(root: string): Generator<DeclaredGateway> {
   for (const folder of ["apps", "examples"]) {
     const dir = join(root, folder);
     if (!existsSync(dir)) continue;
     for (const entry of readdirSync(dir)) {
       const gateway = join(dir, entry, "src", "gateway.ts");
       if (!existsSync(gateway)) continue;
-      const match = /defaultPort:\s*(\d+)/.exec(readFileSync(gateway, "utf8"));
-      if (match) ports.set(Number(match[1]), `${folder}/${entry}`);
+      const source = readFileSync(gateway, "utf8");
+      const name = /defineGateway\(\{\s*name:\s*"([^"]+)"/.exec(source)?.[1];
+      const port = /defaultPort:\s*(\d+)/.exec(source)?.[1];
+      yield { folder: `${folder}/${entry}`, name, defaultPort: port === undefined ? undefined : Number(port) };
     }
   }
-  return ports;
 }
 
 /** The template's text (or a path in it) with its names and port changed to the new gateway's. */
@@ -115,7 +125,8 @@ export function renameText(text: string, names: GatewayNames, port: number): str
 
 /** Drops what only the template says about itself: `<!-- template-only -->…<!-- /template-only -->`. */
 function dropTemplateNotes(text: string): string {
-  return text.replace(/\n?<!-- template-only -->[\s\S]*?<!-- \/template-only -->\n?/g, "\n");
+  // The block and the blank lines around it become one paragraph break.
+  return text.replace(/\n*<!-- template-only -->[\s\S]*?<!-- \/template-only -->\n*/g, "\n\n");
 }
 
 /** The template's files, relative to it, skipping build and install output. */

@@ -1,6 +1,6 @@
 /**
  * @module webhook/signature — the channel signs each webhook body with the tenant's signing secret:
- * `X-Echo-Signature: sha256=<hex HMAC-SHA256 of the raw body>`.
+ * `x-echo-signature: sha256=<hex HMAC-SHA256 of the raw body>`.
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
 import type { WebhookRefusal, WebhookRequest } from "@switchboard/core";
