@@ -3,16 +3,17 @@
  * <dir>` once per gateway, the folder moved elsewhere, then `node dist/main.js` from it with only
  * its own environment, on SQLite and on PostgreSQL: `/info`, `/readyz`, one message to the customer
  * through the channel's fake (with its `sent` status) and one back to the CRM, and the bundle's
- * `node dist/cli.js tenants list` beside it.
+ * `node dist/cli.js tenants list` beside it, and the backups docs/deploying.md describes.
  */
+import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, realpathSync, renameSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort, registerTenant, startCrmSimulator, uniqueId } from "@switchboard/testkit";
-import { postgresTestDatabase } from "@switchboard/testkit/postgres";
+import { findPostgresBinaries, postgresTestDatabase } from "@switchboard/testkit/postgres";
 import { bundleProblems, deployBundle } from "./bundle.js";
 import { BundleProcess, runBundleCli } from "./bundle-process.js";
 import type { ChannelRig } from "./channels/channel-rig.js";
@@ -78,6 +79,10 @@ async function exerciseBundle(gateway: DeployableGateway, bundle: string, store:
     expect(cli.status, cli.stderr).toBe(0);
     expect((JSON.parse(cli.stdout) as { tenants: unknown[] }).tenants).toHaveLength(1);
 
+    if (store === "PostgreSQL") {
+      mkdirSync(dataDir, { recursive: true });
+      expectPgDump(storeEnv.SWITCHBOARD_DATABASE_URL!, join(dataDir, `${gateway.name}.dump`), gw.ref);
+    }
     if (store === "SQLite") {
       expect(existsSync(dbPath)).toBe(true);
       // The native addon in use is the bundle's own copy, not the workspace's.
@@ -116,6 +121,26 @@ async function expectOnlineBackup(dbPath: string, backupPath: string): Promise<v
   }
 }
 
+/**
+ * docs/deploying.md's PostgreSQL backup, taken while the bundle runs: `pg_dump --format=custom`
+ * of the live database, whose `tenants` data holds the tenant just registered. Needs the client
+ * programs beside the server's (Debian's postgresql package, as CI installs it); a server given
+ * only by SWITCHBOARD_TEST_DATABASE_URL may be of another version, so there it is not taken.
+ */
+function expectPgDump(url: string, file: string, ref: { companyId: string; pluginAlias: string; pluginId: string }) {
+  const binaries = findPostgresBinaries();
+  if (!binaries) return;
+  const program = (name: string) => join(dirname(binaries.initdb), name);
+  const run = (name: string, args: string[]) => {
+    const result = spawnSync(program(name), args, { encoding: "utf8", timeout: 60_000 });
+    expect(result.status, `${name}: ${result.stderr}`).toBe(0);
+    return result.stdout;
+  };
+  run("pg_dump", ["--format=custom", `--file=${file}`, url]);
+  const tenants = run("pg_restore", ["--data-only", "--table=tenants", "--file=-", file]);
+  expect(tenants).toContain(`${ref.companyId}/${ref.pluginAlias}/${ref.pluginId}`);
+}
+
 describe.each(DEPLOYABLE_GATEWAYS)("$packageName as a pnpm deploy bundle", (gateway) => {
   let root = "";
   let bundle = "";
@@ -143,7 +168,7 @@ describe.each(DEPLOYABLE_GATEWAYS)("$packageName as a pnpm deploy bundle", (gate
   });
 
   it.skipIf(!pg)(
-    "runs with node dist/main.js on PostgreSQL: /info, /readyz, one message each way, the CLI",
+    "runs with node dist/main.js on PostgreSQL: /info, /readyz, one message each way, the CLI, a pg_dump",
     async () => {
       await exerciseBundle(gateway, bundle, "PostgreSQL", join(root, "data-pg"));
     },
