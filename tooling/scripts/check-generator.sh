@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Proves the gateway template cannot rot: on a clean copy of the repository (the working tree's
-# files, without node_modules or build output), runs `turbo gen gateway` non-interactively into a
-# scratch name (checking that nothing of the template's names is left, and that a taken name or port
-# writes nothing), installs from the pnpm store, then builds, lints, type-checks, format-checks and
-# tests the generated package, runs its Dockerfile's prune and frozen install, and adds it to the sandbox
-# with the documented one edit and runs the sandbox's test of it. Run by .ci/run after `pnpm test`; run it locally the same way:
+# files, without node_modules or build output), type-checks the generators, runs `turbo gen
+# gateway` non-interactively into a scratch name (checking that nothing of the template's names is
+# left, and that a taken name or port writes nothing), installs from the pnpm store, then builds,
+# lints, type-checks, format-checks and tests the generated package, runs its Dockerfile's prune
+# and frozen install, and adds it to the sandbox with the documented one edit and runs the
+# sandbox's test of it. Run by .ci/run after `pnpm test`; run it locally the same way:
 #   tooling/scripts/check-generator.sh [name] [port]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -25,11 +26,16 @@ cd "$scratch"
 git init -q && git add -A
 # Packages the store has are linked, nothing is downloaded; metadata comes from pnpm's cache.
 export npm_config_prefer_offline=true
+# turbo would send usage telemetry to Vercel: nothing but the package registry is asked here.
+export TURBO_TELEMETRY_DISABLED=1
 # Builds of core, the hosts and the testkit already done in the repository are restored, not redone.
 export TURBO_CACHE_DIR="$root/.turbo/cache"
 
 step "pnpm install (the repository as it is)"
 pnpm install --frozen-lockfile --offline --reporter=append-only >/dev/null
+
+step "type-check the generators (turbo/generators/tsconfig.check.json)"
+pnpm exec tsc -p turbo/generators/tsconfig.check.json
 
 step "turbo gen gateway --args $name $port"
 pnpm turbo gen gateway --args "$name" "$port"
