@@ -100,6 +100,13 @@ async function twoReplicas() {
     timeoutMs: 30_000,
     message: () => `each tenant one owner, one tenant each: ${JSON.stringify(owners())}`,
   });
+  // Each replica here has its own URL, and the CRM accepts a tenant's requests only from the URL
+  // it registered the tenant through: registered again through its owner, whichever replica the
+  // leases gave it to (else, when both went the other way, every status was refused with a 403).
+  for (const [i, ref] of [TENANT_A, TENANT_B].entries()) {
+    const owner = [a, b].find((r) => r.gw.leases.owns(tenantIds[i]!))!;
+    expect((await crm.register(owner.gw.url, ref)).status).toBe(200);
+  }
   return { crm, a, b, sent, tenantIds, owners };
 }
 
