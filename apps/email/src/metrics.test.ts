@@ -5,7 +5,7 @@
  * so it counts as nothing), and the answer sent through the tenant's SMTP account as a send. No test waits for a time: each waits for a condition.
  */
 import { randomBytes } from "node:crypto";
-import { scrapeMetrics, waitFor, type Scrape } from "@switchboard/testkit";
+import { scrapeMetrics, scrapeMetricsUntil, type Scrape } from "@switchboard/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CUSTOMER, INBOUND, startTestbed, unique, type Testbed } from "./test/testbed.js";
 
@@ -17,24 +17,8 @@ beforeAll(async () => {
 });
 afterAll(() => bed.stop());
 
-async function scrapeUntil(ready: (scrape: Scrape) => boolean, what: string): Promise<Scrape> {
-  let last: Scrape | undefined;
-  await waitFor(
-    async () => {
-      last = await scrapeMetrics(bed.gateway.url, TOKEN);
-      return ready(last);
-    },
-    {
-      timeoutMs: 15_000,
-      message: () =>
-        `${what}; last scrape:\n${(last?.samples ?? [])
-          .filter((s) => s.name.startsWith("switchboard_") && !s.name.includes("_bucket"))
-          .map((s) => `${s.name}${JSON.stringify(s.labels)} ${s.value}`)
-          .join("\n")}`,
-    },
-  );
-  return last!;
-}
+const scrapeUntil = (ready: (scrape: Scrape) => boolean, what: string) =>
+  scrapeMetricsUntil(bed.gateway.url, TOKEN, ready, what);
 
 describe("the email gateway's GET /metrics", () => {
   it("counts mail that came in by SMTP and the answer sent", async () => {

@@ -5,7 +5,7 @@
  * docs/operating.md says. No test waits for a time: each waits for a condition.
  */
 import { randomBytes } from "node:crypto";
-import { scrapeMetrics, waitFor, type Scrape } from "@switchboard/testkit";
+import { scrapeMetrics, scrapeMetricsUntil, type Scrape } from "@switchboard/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSmsTestbed, type SmsTestbed } from "./test/testbed.js";
 
@@ -18,24 +18,8 @@ beforeAll(async () => {
 });
 afterAll(() => bed.stop());
 
-async function scrapeUntil(ready: (scrape: Scrape) => boolean, what: string): Promise<Scrape> {
-  let last: Scrape | undefined;
-  await waitFor(
-    async () => {
-      last = await scrapeMetrics(bed.url, TOKEN);
-      return ready(last);
-    },
-    {
-      timeoutMs: 20_000,
-      message: () =>
-        `${what}; last scrape:\n${(last?.samples ?? [])
-          .filter((s) => s.name.startsWith("switchboard_"))
-          .map((s) => `${s.name}${JSON.stringify(s.labels)} ${s.value}`)
-          .join("\n")}`,
-    },
-  );
-  return last!;
-}
+const scrapeUntil = (ready: (scrape: Scrape) => boolean, what: string) =>
+  scrapeMetricsUntil(bed.url, TOKEN, ready, what);
 
 describe("the SMS gateway's GET /metrics", () => {
   it("counts sends, Twilio's status callback, and inbound SMS stored, repeated and forged", async () => {

@@ -5,7 +5,7 @@
  * histogram and the gauges as they should. No test waits for a time: each waits for a condition.
  */
 import { randomBytes } from "node:crypto";
-import { scrapeMetrics, waitFor, type Scrape } from "@switchboard/testkit";
+import { scrapeMetrics, scrapeMetricsUntil, type Scrape } from "@switchboard/testkit";
 import { postgresTestDatabase } from "@switchboard/testkit/postgres";
 import { UpdateBuilder } from "@switchboard/testkit/telegram";
 import { afterEach, describe, expect, it } from "vitest";
@@ -21,24 +21,8 @@ afterEach(async () => {
 
 const LABELS = { gateway: "telegram", host: "salesrender" };
 
-async function scrapeUntil(url: string, ready: (scrape: Scrape) => boolean, what: string): Promise<Scrape> {
-  let last: Scrape | undefined;
-  await waitFor(
-    async () => {
-      last = await scrapeMetrics(url, TOKEN);
-      return ready(last);
-    },
-    {
-      timeoutMs: 20_000,
-      message: () =>
-        `${what}; last scrape:\n${(last?.samples ?? [])
-          .filter((s) => s.name.startsWith("switchboard_"))
-          .map((s) => `${s.name}${JSON.stringify(s.labels)} ${s.value}`)
-          .join("\n")}`,
-    },
-  );
-  return last!;
-}
+const scrapeUntil = (url: string, ready: (scrape: Scrape) => boolean, what: string) =>
+  scrapeMetricsUntil(url, TOKEN, ready, what);
 
 function text(contact: string) {
   const id = nextId("metrics");

@@ -8,7 +8,7 @@
 import { randomBytes } from "node:crypto";
 import { Writable } from "node:stream";
 import pino from "pino";
-import { freePort, scrapeMetrics, startCrmSimulator, waitFor, type Scrape } from "@switchboard/testkit";
+import { freePort, scrapeMetrics, scrapeMetricsUntil, startCrmSimulator, type Scrape } from "@switchboard/testkit";
 import { postgresTestDatabase } from "@switchboard/testkit/postgres";
 import { afterEach, describe, expect, it } from "vitest";
 import { salesrender } from "@switchboard/host-salesrender";
@@ -62,24 +62,8 @@ async function scriptedStack(store: Store, env: Record<string, string> = {}) {
 }
 
 /** Scrapes until `ready` holds for a scrape (the gauges are read at most once a second), and answers that scrape. */
-async function scrapeUntil(url: string, ready: (scrape: Scrape) => boolean, what: string): Promise<Scrape> {
-  let last: Scrape | undefined;
-  await waitFor(
-    async () => {
-      last = await scrapeMetrics(url, TOKEN);
-      return ready(last);
-    },
-    { timeoutMs: 20_000, message: () => `${what}; last scrape:\n${describeScrape(last)}` },
-  );
-  return last!;
-}
-
-function describeScrape(scrape: Scrape | undefined): string {
-  return (scrape?.samples ?? [])
-    .filter((s) => s.name.startsWith("switchboard_"))
-    .map((s) => `${s.name}${JSON.stringify(s.labels)} ${s.value}`)
-    .join("\n");
-}
+const scrapeUntil = (url: string, ready: (scrape: Scrape) => boolean, what: string) =>
+  scrapeMetricsUntil(url, TOKEN, ready, what);
 
 function postWebhook(url: string, body: unknown, headers: Record<string, string> = {}) {
   return fetch(url, {

@@ -1,1 +1,1 @@
-export { parsePrometheusText, scrapeMetrics, Scrape, type Sample } from "./scrape.js";
+export { parsePrometheusText, scrapeMetrics, scrapeMetricsUntil, Scrape, type Sample } from "./scrape.js";

@@ -2,6 +2,7 @@
  * @module metrics/scrape — reads a gateway's `GET /metrics` (Prometheus text format) into samples
  * a test can add up by label.
  */
+import { waitFor } from "../util/wait-for.js";
 
 /** One sample line: the metric's name (with `_bucket`, `_sum`, `_count` as written), its labels, its value. */
 export interface Sample {
@@ -65,4 +66,34 @@ export async function scrapeMetrics(gatewayUrl: string, token: string): Promise<
   if (!(response.headers.get("content-type") ?? "").startsWith("text/plain"))
     throw new Error(`GET /metrics answered ${response.headers.get("content-type")}, not text/plain`);
   return parsePrometheusText(text);
+}
+
+/**
+ * Scrapes until `ready` holds for a scrape (a gateway reads its gauges at most once a second) and
+ * answers that scrape; on time-out the error names `what` and lists the last scrape's
+ * `switchboard_` samples (histogram buckets left out).
+ */
+export async function scrapeMetricsUntil(
+  gatewayUrl: string,
+  token: string,
+  ready: (scrape: Scrape) => boolean,
+  what: string,
+  timeoutMs = 20_000,
+): Promise<Scrape> {
+  let last: Scrape | undefined;
+  await waitFor(
+    async () => {
+      last = await scrapeMetrics(gatewayUrl, token);
+      return ready(last);
+    },
+    {
+      timeoutMs,
+      message: () =>
+        `${what}; last scrape:\n${(last?.samples ?? [])
+          .filter((s) => s.name.startsWith("switchboard_") && !s.name.includes("_bucket"))
+          .map((s) => `${s.name}${JSON.stringify(s.labels)} ${s.value}`)
+          .join("\n")}`,
+    },
+  );
+  return last!;
 }
