@@ -330,9 +330,17 @@ describe.skipIf(!db)("PgLeases on PostgreSQL", () => {
 
       await db!.server.stopServer();
       try {
-        await waitFor(() => a.leases.ownedTenants().length === 0 && b.leases.ownedTenants().length === 0);
-        const fenced = [...a.released, ...b.released].filter((r) => r.reason === "fenced").map((r) => r.tenantId);
-        expect(fenced.sort()).toEqual([...tenants].sort());
+        // `owns` turns false by the clock as the lease nears its end, a moment before the renewal
+        // timer fences the shard: wait for the fences themselves, not only for nothing owned.
+        const fenced = () => [...a.released, ...b.released].filter((r) => r.reason === "fenced").map((r) => r.tenantId);
+        await waitFor(
+          () =>
+            a.leases.ownedTenants().length === 0 &&
+            b.leases.ownedTenants().length === 0 &&
+            fenced().length >= tenants.length,
+          { message: () => `fenced so far: ${JSON.stringify(fenced())}` },
+        );
+        expect(fenced().sort()).toEqual([...tenants].sort());
       } finally {
         await db!.server.startServer();
       }
