@@ -241,16 +241,11 @@ export class SendQueue {
   private async take(
     turn: TenantTurn,
     room: number,
-    claimedAt: number,
+    now: number,
     claim: (row: OutgoingRow) => void,
   ): Promise<TurnOutcome> {
-    const leaseUntil = claimedAt + this.deps.config.send.leaseMs;
-    const rows = await this.deps.outgoing.claimDue(turn.owner, claimedAt, leaseUntil, room);
-    // Tokens are taken at the time the sends start, not when this wake-up began: a wake-up's time
-    // is read before its store calls, and admitting a slow claim's rows at that earlier time let
-    // them reach the channel bunched with the next claim's (up to the rate times the delay more
-    // in one second: 35 and 36 for one bot in CI chaos runs, at a 25/s bucket).
-    const now = this.deps.clock.now();
+    const leaseUntil = now + this.deps.config.send.leaseMs;
+    const rows = await this.deps.outgoing.claimDue(turn.owner, now, leaseUntil, room);
     if (rows.length > 0 && !this.worker.owns(turn.owner)) {
       // Lost the tenant while claiming: its rows go back for the next owner, attempts not counted.
       await this.deps.outgoing.deferAll(rows.map((row) => ({ id: row.id, at: now })));
