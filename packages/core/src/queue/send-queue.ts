@@ -287,9 +287,9 @@ export class SendQueue {
    */
   private behindOwnChat(row: OutgoingRow, now: number): number | undefined {
     if (row.action !== "send") return undefined;
-    let until: number | undefined;
     const chat = this.chatWaiting(row, false);
-    if (!chat) return until;
+    if (!chat) return undefined;
+    let until: number | undefined;
     for (const [id, at] of chat) {
       if (at < now - FORGET_WAIT_MS) chat.delete(id);
       else if (id < row.id) until = Math.max(until ?? 0, at, now + 1);
