@@ -32,7 +32,7 @@ export interface SendCall {
   /** The bot token from the request's URL (`/bot<token>/sendMessage`): one bot's calls. */
   token: string;
   chatId: string;
-  /** `performance.now()` when the request body was read. */
+  /** When the request body was read, on the fake's clock (`performance.now()` unless told otherwise). */
   at: number;
   outcome: "ok" | "500" | "hang" | "close" | "429";
 }
@@ -59,15 +59,24 @@ export class BotApiServer {
     private readonly server: Server,
     readonly url: string,
     private readonly recordCalls: boolean,
+    private readonly clock: () => number,
   ) {}
 
-  /** Starts the fake on a free loopback port. `recordCalls: false` keeps only counters and arrivals. */
-  static async start(options: { recordCalls?: boolean } = {}): Promise<BotApiServer> {
+  /**
+   * Starts the fake on a free loopback port. `recordCalls: false` keeps only counters and
+   * arrivals; `clock` stamps arrivals (another thread's `performance.now()` timeline, say).
+   */
+  static async start(options: { recordCalls?: boolean; clock?: () => number } = {}): Promise<BotApiServer> {
     const server = createServer();
     server.keepAliveTimeout = 60_000;
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const port = (server.address() as AddressInfo).port;
-    const fake = new BotApiServer(server, `http://127.0.0.1:${port}`, options.recordCalls ?? true);
+    const fake = new BotApiServer(
+      server,
+      `http://127.0.0.1:${port}`,
+      options.recordCalls ?? true,
+      options.clock ?? (() => performance.now()),
+    );
     server.on("request", (req: IncomingMessage, res: ServerResponse) => fake.handle(req, res));
     server.on("connection", (socket: Socket) => {
       fake.sockets.add(socket);
@@ -136,7 +145,7 @@ export class BotApiServer {
   }
 
   private sendMessage(req: IncomingMessage, res: ServerResponse, token: string, params: Record<string, unknown>): void {
-    const at = performance.now();
+    const at = this.clock();
     const text = String(params.text ?? "");
     const marker = MARKER.exec(text)?.[1] ?? "";
     const chatId = String(params.chat_id ?? "");
@@ -170,7 +179,7 @@ export class BotApiServer {
         this.held.push(() => {
           // The gateway gave up on this call meanwhile (its client timeout): it was never answered.
           if (req.socket.destroyed) return record("close");
-          this.accept(res, marker, chatId, text, performance.now(), record);
+          this.accept(res, marker, chatId, text, this.clock(), record);
         });
         return;
       case "ok":

@@ -1,6 +1,6 @@
 /**
- * Builds what the chaos suite runs as child processes (the bench's gateway main, and the SMS and
- * email gateways for their webhooks): node runs them from dist/, so they must be current. A failed
+ * Builds what the chaos suite runs as child processes or threads (the bench's gateway main, the
+ * fake Bot API's thread, and the SMS and email gateways for their webhooks): node runs them from dist/, so they must be current. A failed
  * build fails the suite (`pnpm test:chaos` also builds them first through turbo's dependsOn).
  */
 import { existsSync } from "node:fs";
@@ -10,6 +10,7 @@ import { buildOrThrow, ChaosBuildError } from "./build.js";
 const root = fileURLToPath(new URL("../../../../", import.meta.url));
 const ENTRIES = [
   "bench/dist/gateway/child-main.js",
+  "bench/dist/fakes/bot-api-thread-main.js",
   "apps/telegram/dist/gateway.js",
   "apps/sms/dist/main.js",
   "apps/email/dist/main.js",

@@ -1,7 +1,8 @@
 /**
  * The replica chaos scenarios' stack: three processes of the real Telegram gateway (its declared
- * rate limits on) sharing one real PostgreSQL, the CRM simulator and the lean fake Bot API in this
- * process, and two tenants (two CRM companies, two bots).
+ * rate limits on) sharing one real PostgreSQL, the CRM simulator in this process, the lean fake Bot
+ * API on a thread of its own (it stamps arrivals for the rate checks: see `fakes/bot-api-thread.ts`),
+ * and two tenants (two CRM companies, two bots).
  *
  * The replicas stand behind one public URL, as behind a balancer: each is told the same
  * `LV_PLUGIN_SELF_URI` (the CRM's tokens name it as their audience, the gateway's name it as their
@@ -12,7 +13,7 @@ import { randomBytes } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import { freePort, startCrmSimulator, type CrmSimulator, type PluginRef, type SendBody } from "@switchboard/testkit";
 import type { PostgresServer } from "@switchboard/testkit/postgres";
-import { BotApiServer } from "../../fakes/bot-api-server.js";
+import { BotApiThread } from "../../fakes/bot-api-thread.js";
 import { GatewayProcess } from "../../gateway/gateway-process.js";
 import { PgProbe, type InFlight } from "../../queue/pg-probe.js";
 import { FAST_RETRIES } from "./chaos-stack.js";
@@ -36,7 +37,7 @@ export const REPLICAS = 3;
 /** A running replica stack. */
 export interface ReplicaStack {
   crm: CrmSimulator;
-  api: BotApiServer;
+  api: BotApiThread;
   probe: PgProbe;
   server: PostgresServer;
   tenants: ReplicaTenant[];
@@ -69,7 +70,7 @@ export async function startReplicaStack(
   env: Record<string, string> = {},
 ): Promise<ReplicaStack> {
   const crm = await startCrmSimulator();
-  const api = await BotApiServer.start({ recordCalls: true });
+  const api = await BotApiThread.start();
   const probe = new PgProbe(database);
   const ports: number[] = [];
   for (let i = 0; i < REPLICAS; i++) ports.push(await freePort());
@@ -160,6 +161,8 @@ export async function startReplicaStack(
       });
       if (saved.status !== 200) throw new Error(`settings answered ${saved.status}: ${await saved.text()}`);
     }
+    // The webhooks the settings set, copied from the fake's thread.
+    await api.synced();
     const ids = await probe.tenantIds();
     for (const tenant of TENANT_REFS) {
       const key = `${tenant.ref.companyId}/${tenant.ref.pluginAlias}/${tenant.ref.pluginId}`;
@@ -185,7 +188,7 @@ export interface Disruption extends InFlight {
   at: number;
 }
 
-/** `performance.now()`, the fake Bot API's clock. */
+/** `performance.now()`, the fake Bot API's clock (its thread stamps on this thread's timeline). */
 export const now = (): number => performance.now();
 
 async function post(url: string, body: string, headers: Record<string, string>): Promise<number> {
