@@ -36,6 +36,7 @@ async function cluster(
     channel?: (replica: string) => Channel;
     crm?: (replica: string) => (signal: AbortSignal) => Promise<void>;
     rateLimits?: RateLimitRule[];
+    holdSent?: (replica: string) => (() => Promise<void>) | undefined;
   } = {},
 ) {
   const url = await db!.server.createDatabase();
@@ -53,6 +54,7 @@ async function cluster(
       ...(options.crm ? { crm: options.crm(name) } : {}),
       ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
       ...(options.channel ? { channel: options.channel(name) } : {}),
+      ...(options.holdSent?.(name) ? { holdSent: options.holdSent(name)! } : {}),
     });
     running.push(replica);
     return replica;
@@ -265,6 +267,41 @@ describe.skipIf(!db)("send queues of replicas on one PostgreSQL", () => {
     });
     expectOnceInOrder(delivered, sent);
     expect(settled([b, c], tenantIds)).toBe(true);
+  });
+
+  it("a send's slot is free once the channel took it: a chat's next sends go while its 'sent' updates wait, and a graceful stop waits for them", async () => {
+    let holding = true;
+    const gates: Array<() => void> = [];
+    const holdSent = (name: string) =>
+      name === "a"
+        ? () => (holding ? new Promise<void>((resolve) => gates.push(resolve)) : Promise.resolve())
+        : undefined;
+    const { admin, tenantIds, delivered, replicas } = await cluster(["a", "b"], 2, { holdSent });
+    const [a, b] = replicas as [ReplicaQueue, ReplicaQueue];
+    const handed = tenantIds.filter((t) => a.leases.owns(t));
+    expect(handed).toHaveLength(1);
+    const sent = await post(replicas, handed, 3, 4);
+    // a's tenant has 4 slots and each chat one send at a time: all 12 reach the channel only if
+    // neither waits for a "sent" update, none of which is written yet.
+    await waitFor(() => delivered.filter((d) => d.replica === "a").length === 12, {
+      timeoutMs: 20_000,
+      message: () => `${delivered.length} of 12 sent while the "sent" updates wait`,
+    });
+    expect(gates.length).toBeGreaterThan(0);
+    const stopping = a.stop();
+    // Its sends still count as in flight until written: its tenant stays put through several of
+    // b's lease rounds (given back too early, b would take it and send its leased rows again).
+    await expect(waitFor(() => handed.some((t) => b.leases.owns(t)), { timeoutMs: 1500 })).rejects.toThrow();
+    holding = false;
+    for (const open of gates.splice(0)) open();
+    await stopping;
+    // Every row was marked sent by a before it gave the tenant back: nothing left for b to send again.
+    const { rows } = await admin.query<{ state: string; n: number }>(
+      "SELECT state, count(*)::int AS n FROM outgoing WHERE tenant_id = $1 GROUP BY state",
+      [handed[0]],
+    );
+    expect(rows).toEqual([{ state: "sent", n: 12 }]);
+    expectOnceInOrder(delivered, sent);
   });
 
   it("the per-bot limit holds across a handover: the new owner starts the tenant's bucket empty", async () => {

@@ -1,6 +1,7 @@
 import pino from "pino";
 import { describe, expect, it } from "vitest";
-import { FairWorker, type WorkerJobs } from "./fair-worker.js";
+import type { Leases, ReleaseCallback } from "../cluster/leases.js";
+import { FairWorker, type Settling, type WorkerJobs } from "./fair-worker.js";
 
 const A = 1;
 const B = 2;
@@ -9,7 +10,7 @@ const row = (tenantId: number) => ({ tenant_id: tenantId, t: 0 });
 /** A worker over in-memory queues of numbered items per tenant, every item due at once. */
 function memoryWorker(options: {
   queues: Map<string, number[]>;
-  run: (item: number) => Promise<void>;
+  run: (item: number) => Promise<void | Settling>;
   overrides?: Partial<WorkerJobs<number>>;
 }) {
   return new FairWorker<number>({
@@ -188,5 +189,50 @@ describe("fair worker", () => {
     expect(touched).toContain("take finished");
     await new Promise((r) => setImmediate(r));
     expect(touched.length).toBe(atStop);
+  });
+  it("frees a slot when the work gives its last step to settle, yet counts it in flight for a handover and for stop until then", async () => {
+    const started: number[] = [];
+    const gates = new Map<number, () => void>();
+    let releaseOf: ReleaseCallback | undefined;
+    const leases: Leases = {
+      replicaId: "r1",
+      owns: () => true,
+      onAcquire: () => () => undefined,
+      onOwned: () => () => undefined,
+      ownedTenants: () => [A],
+      onRelease: (callback) => {
+        releaseOf = callback;
+        return () => undefined;
+      },
+      start: async () => undefined,
+      stop: async () => undefined,
+    };
+    const worker = memoryWorker({
+      queues: new Map([[String(A), [1, 2, 3]]]),
+      run: async (item) => {
+        started.push(item);
+        return { settled: new Promise<void>((resolve) => gates.set(item, resolve)) };
+      },
+      // One slot for the tenant: the items after the first start only because each freed it.
+      overrides: { concurrency: 1, leases },
+    });
+    await worker.start();
+    await until(() => started.length === 3);
+    expect(worker.inFlightOf({ key: String(A), owner: A })).toBe(3);
+    expect(worker.inFlight).toBe(3);
+
+    let handedOver = false;
+    const release = Promise.resolve(releaseOf!(A, "rebalance")).then(() => (handedOver = true));
+    let stopped = false;
+    const stop = worker.stop(60_000).then(() => (stopped = true));
+    gates.get(1)!();
+    gates.get(2)!();
+    await until(() => worker.inFlight === 1);
+    expect(handedOver).toBe(false);
+    expect(stopped).toBe(false);
+    gates.get(3)!();
+    await Promise.all([release, stop]);
+    expect(worker.inFlight).toBe(0);
+    expect(worker.signal.aborted).toBe(true);
   });
 });

@@ -56,14 +56,23 @@ export interface WorkerJobs<T> {
   nextDue(tenantId: number): number | null | Promise<number | null>;
   /** Runs first in each wake-up, before the turns (the queue: expired leases go back). */
   beforeRound?(now: number): void | Promise<void>;
-  /** Does a claimed piece of work. */
-  run(item: T): Promise<void>;
-  /** After `run` ended (its slot is free again). */
+  /**
+   * Does a claimed piece of work. It may resolve before the work is over, with the promise of its
+   * last step (`settled`): its slot is then free for the next piece, while the work still counts
+   * as in flight for its tenant's handover and for `stop` until `settled` ends.
+   */
+  run(item: T): Promise<void | Settling>;
+  /** After the work ended (`run`, and its `settled` if it gave one). */
   finished?(item: T, turn: TenantTurn): void;
   /** An extra time to wake at, besides the tenants' due times (the queue's next lease check). */
   nextCheck?(): number;
   /** After a failed wake-up, before it is tried again. */
   pumpFailed?(): void;
+}
+
+/** What `run` gives when its work's last step no longer needs its slot. */
+export interface Settling {
+  settled: Promise<void>;
 }
 
 /** A tenant with stored work, `t` its earliest due time. */
@@ -82,7 +91,10 @@ export interface Claim<T> {
 /** Serves tenants with due work in turn, each within its group's cap, so no tenant starves another. */
 export class FairWorker<T> {
   private readonly waker: Waker;
+  /** Work holding a slot (bounded by `concurrency`). */
   private readonly inflight = new Inflight();
+  /** Work not finished yet, with a slot or settling after it (what `stop` and a handover wait for). */
+  private readonly unfinished = new Inflight();
   private readonly fair: FairShare<number>;
   /** Claimed or running work per tenant. */
   private readonly perTenant = new Map<string, number>();
@@ -117,9 +129,9 @@ export class FairWorker<T> {
     return this.abortController.signal;
   }
 
-  /** Work in flight right now. */
+  /** Work in flight right now (in a slot, or settling after it). */
   get inFlight(): number {
-    return this.inflight.size;
+    return this.unfinished.size;
   }
 
   /** Claimed or running work of one tenant. */
@@ -203,7 +215,7 @@ export class FairWorker<T> {
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([this.filled, new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
     clearTimeout(timer);
-    await this.inflight.drained(timeoutMs);
+    await this.unfinished.drained(timeoutMs);
     const reason = new Error("Gateway is shutting down");
     this.abortController.abort(reason);
     for (const controller of this.tenantAborts.values()) controller.abort(reason);
@@ -358,17 +370,21 @@ export class FairWorker<T> {
 
   /** Starts a committed claim (counted against its group's cap as it starts). */
   private launch(claim: Claim<T>): void {
-    void this.inflight.track(this.jobs.run(claim.item)).then(() => {
-      this.release(claim);
+    const ran = this.jobs.run(claim.item);
+    void this.inflight.track(ran).then(() => {
+      this.fair.finish(claim.group);
+      this.waker.wake();
+    });
+    const settled = ran.then(
+      (outcome) => outcome?.settled,
+      () => undefined,
+    );
+    void this.unfinished.track(settled).then(() => {
+      this.count(claim.turn.key, -1);
+      this.checkQuiet(claim.turn.owner);
       this.jobs.finished?.(claim.item, claim.turn);
       this.waker.wake();
     });
-  }
-
-  private release(claim: Claim<T>): void {
-    this.fair.finish(claim.group);
-    this.count(claim.turn.key, -1);
-    this.checkQuiet(claim.turn.owner);
   }
 
   private count(key: string, by: 1 | -1): void {

@@ -93,6 +93,8 @@ export async function startReplicaQueue(options: {
   channel?: Channel;
   /** What the CRM does with a request before taking it (default: takes it at once). */
   crm?: (signal: AbortSignal) => Promise<void>;
+  /** Awaited before each "sent" update is written (default: written at once): a slow database. */
+  holdSent?: () => Promise<void>;
 }): Promise<ReplicaQueue> {
   const pool = new pg.Pool({ connectionString: options.url, max: 6 });
   const leasePool = new pg.Pool({ connectionString: options.url, max: 2 });
@@ -107,6 +109,14 @@ export async function startReplicaQueue(options: {
     notify: true,
   });
   const outgoing = new PgOutgoingStore(db, outboxRows, { notify: true });
+  const holdSent = options.holdSent;
+  if (holdSent) {
+    const markSent = outgoing.markSent.bind(outgoing);
+    outgoing.markSent = async (items, now) => {
+      await holdSent();
+      return markSent(items, now);
+    };
+  }
   const notifier = new PgNotifier({ connection: { connectionString: options.url }, logger, pollMs: options.pollMs });
   const leases = new PgLeases({ pool: leasePool, leaseMs: options.leaseMs, logger, notifier, replicaId: options.name });
   let dead = false;
