@@ -19,6 +19,8 @@ export interface BenchOptions {
   cpuProfileDir: string | undefined;
   /** Messages the db-size scenario stores (default 1 000 000). */
   dbSizeMessages: number;
+  /** Messages of each Bitrix24 scenario's backlog, each way (default 20 000). */
+  bitrix24Messages: number;
 }
 
 const num = (value: string | undefined, fallback: number) => {
@@ -36,6 +38,7 @@ export function benchOptions(env: Record<string, string | undefined> = process.e
     only: env.BENCH_ONLY ? env.BENCH_ONLY.split(",").map((s) => s.trim()) : undefined,
     cpuProfileDir: env.BENCH_CPU_PROF || undefined,
     dbSizeMessages: num(env.BENCH_DB_SIZE_MESSAGES, 1_000_000),
+    bitrix24Messages: num(env.BENCH_BITRIX24_MESSAGES, 20_000),
   };
 }
 

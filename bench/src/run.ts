@@ -11,6 +11,8 @@ import type { ScenarioResult } from "./report/result.js";
 import { renderTable } from "./report/table.js";
 import { acceptPgScenario } from "./scenarios/accept-pg.js";
 import { acceptScenario } from "./scenarios/accept.js";
+import { bitrix24InScenario } from "./scenarios/bitrix24-in.js";
+import { bitrix24OutScenario } from "./scenarios/bitrix24-out.js";
 import { dbSizeScenario } from "./scenarios/db-size.js";
 import { drainPgScenario } from "./scenarios/drain-pg.js";
 import { drainScenario, queueOnlyScenario } from "./scenarios/drain.js";
@@ -38,6 +40,8 @@ const scenarios: Record<string, (o: typeof options, l: typeof log) => Promise<Sc
   "outgoing-store": outgoingStoreScenario,
   "db-size": dbSizeScenario,
   "pg-commits": pgCommitsScenario,
+  "bitrix24-out": bitrix24OutScenario,
+  "bitrix24-in": bitrix24InScenario,
 };
 
 const results: ScenarioResult[] = [];

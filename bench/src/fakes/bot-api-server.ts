@@ -32,6 +32,8 @@ export interface SendCall {
   /** The bot token from the request's URL (`/bot<token>/sendMessage`): one bot's calls. */
   token: string;
   chatId: string;
+  /** The message text as sent (so a check can tell it arrived whole). */
+  text: string;
   /** When the request body was read, on the fake's clock (`performance.now()` unless told otherwise). */
   at: number;
   outcome: "ok" | "500" | "hang" | "close" | "429";
@@ -151,7 +153,7 @@ export class BotApiServer {
     const chatId = String(params.chat_id ?? "");
     const mode = this.mode;
     const record = (outcome: SendCall["outcome"]) => {
-      if (this.recordCalls) this.calls.push({ marker, token, chatId, at, outcome });
+      if (this.recordCalls) this.calls.push({ marker, token, chatId, text, at, outcome });
     };
     switch (mode.kind) {
       case "error500":

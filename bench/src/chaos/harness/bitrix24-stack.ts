@@ -41,6 +41,10 @@ export interface Bitrix24ChaosOptions {
   /** Our side's per-portal rate (BITRIX24_RATE_PER_SECOND / BITRIX24_RATE_BURST; default generous). */
   rate?: { perSecond: number; burst: number };
   env?: Record<string, string>;
+  /** Where the gateway stores everything (default SQLite; the bench also measures PostgreSQL). */
+  store?: "sqlite" | "postgres";
+  /** Keep every call the fake Bot API sees (default true: the chaos checks read them). */
+  recordCalls?: boolean;
 }
 
 /** Starts the fake and the gateway, installs every portal and connects every line. */
@@ -51,7 +55,8 @@ export async function startBitrix24ChaosStack(options: Bitrix24ChaosOptions): Pr
   try {
     stack = await startBenchStack({
       kind: "telegram",
-      recordCalls: true,
+      recordCalls: options.recordCalls ?? true,
+      store: options.store ?? "sqlite",
       env: {
         ...FAST_RETRIES,
         SWITCHBOARD_HOSTS: "salesrender,bitrix24",
