@@ -29,6 +29,8 @@ export const portalClock = (): number => performance.timeOrigin + performance.no
 export interface Bitrix24Bench {
   s: Bitrix24ChaosStack;
   line: ChaosLine;
+  /** The connector's id on the portal (`switchboard_telegram`). */
+  connector: string;
   /** The line's bot's webhook, as the gateway set it at the fake Bot API. */
   hook: { url: string; headers: Record<string, string> };
   /** Each customer's external chat id at the portal (what an operator's event names), by customer. */
@@ -59,7 +61,9 @@ export async function startBitrix24Bench(variant: StoreVariant): Promise<Bitrix2
     if (!hook) throw new Error("the gateway set no webhook for the line's bot");
     const headers = { "content-type": "application/json", "x-telegram-bot-api-secret-token": hook.secret };
     const contacts = await learnContacts(s, line, hook.url, headers);
-    return { s, line, hook: { url: hook.url, headers }, contacts, close: () => s.close() };
+    const connector = [...line.portal.state.connectors.keys()][0];
+    if (!connector) throw new Error("the gateway registered no connector on the portal");
+    return { s, line, connector, hook: { url: hook.url, headers }, contacts, close: () => s.close() };
   } catch (error) {
     await s.close();
     throw error;
