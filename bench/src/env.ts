@@ -42,20 +42,26 @@ export function benchOptions(env: Record<string, string | undefined> = process.e
   };
 }
 
+/** The gateways the bench child can run. */
+export type BenchGatewayKind = "telegram" | "sms" | "email" | "noop";
+
+const GATEWAY_KINDS: readonly BenchGatewayKind[] = ["telegram", "sms", "email", "noop"];
+
 /** What the gateway child process runs. */
 export interface ChildGatewayEnv {
-  /** `telegram`: the real Telegram gateway; `noop`: a sender that does nothing (queue only). */
-  kind: "telegram" | "noop";
+  /** `telegram`, `sms`, `email`: that real gateway; `noop`: a sender that does nothing (queue only). */
+  kind: BenchGatewayKind;
   /** `off` drops the gateway's declared rate limits (Telegram's 30/s per bot). */
   rateLimits: "on" | "off";
   /** The whole environment, for core and the gateway's own `env.ts`. */
   env: Record<string, string | undefined>;
 }
 
-/** Reads the gateway child's variables (`BENCH_GATEWAY`, `BENCH_RATE_LIMITS`; the Telegram gateway reads its own). */
+/** Reads the gateway child's variables (`BENCH_GATEWAY`, default telegram, and `BENCH_RATE_LIMITS`; each gateway reads its own). */
 export function childGatewayEnv(env: Record<string, string | undefined> = process.env): ChildGatewayEnv {
+  const kind = GATEWAY_KINDS.find((k) => k === env.BENCH_GATEWAY) ?? "telegram";
   return {
-    kind: env.BENCH_GATEWAY === "noop" ? "noop" : "telegram",
+    kind,
     rateLimits: env.BENCH_RATE_LIMITS === "off" ? "off" : "on",
     env: { ...env },
   };

@@ -13,6 +13,9 @@ import { acceptPgScenario } from "./scenarios/accept-pg.js";
 import { acceptScenario } from "./scenarios/accept.js";
 import { bitrix24InScenario } from "./scenarios/bitrix24-in.js";
 import { bitrix24OutScenario } from "./scenarios/bitrix24-out.js";
+import { channelAcceptScenario } from "./scenarios/channel-accept.js";
+import { channelDrainScenario } from "./scenarios/channel-drain.js";
+import { channelE2eScenario } from "./scenarios/channel-e2e.js";
 import { dbSizeScenario } from "./scenarios/db-size.js";
 import { drainPgScenario } from "./scenarios/drain-pg.js";
 import { drainScenario, queueOnlyScenario } from "./scenarios/drain.js";
@@ -30,10 +33,16 @@ const machine = describeMachine();
 const scenarios: Record<string, (o: typeof options, l: typeof log) => Promise<ScenarioResult>> = {
   accept: acceptScenario,
   "accept-pg": acceptPgScenario,
+  "accept-sms": channelAcceptScenario("sms", "1c. accept, SMS gateway"),
+  "accept-email": channelAcceptScenario("email", "1d. accept, email gateway"),
   e2e: e2eScenario,
   "e2e-pg": e2ePgScenario,
+  "e2e-sms": channelE2eScenario("sms", "2c. end-to-end, SMS gateway"),
+  "e2e-email": channelE2eScenario("email", "2d. end-to-end, email gateway"),
   drain: drainScenario,
   "drain-pg": drainPgScenario,
+  "drain-sms": channelDrainScenario("sms", "3d. drain, SMS gateway"),
+  "drain-email": channelDrainScenario("email", "3e. drain, email gateway"),
   "queue-only": queueOnlyScenario,
   inbound: inboundScenario,
   footprint: footprintScenario,

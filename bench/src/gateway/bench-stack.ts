@@ -1,7 +1,8 @@
 /**
- * @module gateway/bench-stack — one measured setup: the CRM simulator and the lean fake Bot API in
- * this process, the gateway in child processes (one on its own SQLite file, or one or more replicas
- * sharing a throwaway PostgreSQL server), one or more registered tenants.
+ * @module gateway/bench-stack — one measured setup: the CRM simulator and the gateway's lean fake
+ * peer (the Bot API, Twilio's Messages API or an SMTP relay) in this process, the gateway in child
+ * processes (one on its own SQLite file, or one or more replicas sharing a throwaway PostgreSQL
+ * server), one or more tenants registered and configured through the protocol routes.
  */
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -9,7 +10,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort, startCrmSimulator, type CrmSimulator, type PluginRef } from "@switchboard/testkit";
 import { startPostgres, type PostgresServer } from "@switchboard/testkit/postgres";
+import type { BenchGatewayKind } from "../env.js";
 import { BotApiServer } from "../fakes/bot-api-server.js";
+import type { ChannelPeer } from "../fakes/channel-peer.js";
+import { SmtpArrivalsServer } from "../fakes/smtp-arrivals-server.js";
+import { TwilioMessagesServer } from "../fakes/twilio-messages-server.js";
 import type { StoreLocation } from "../queue/db-probe.js";
 import { GatewayProcess } from "./gateway-process.js";
 
@@ -28,10 +33,32 @@ export function benchBotToken(n: number): string {
   return n === 0 ? BENCH_BOT_TOKEN : `${100001 + n}:BENCHbenchBENCHbench`;
 }
 
+/** The relay login of the email tenants. */
+const SMTP_LOGIN = { user: "bench-shop", password: "smtp-Pa55word-bench-41c9" };
+/** The domain of the email tenants' addresses. */
+const MAIL_DOMAIN = "bench-shop.test";
+
+/** The CRM contact of chat `n` (of 50) on each gateway: a Telegram user, a phone number, a mailbox. */
+export function benchContact(kind: BenchGatewayKind, n: number): string {
+  const k = n % 50;
+  if (kind === "sms") return `+1415555${String(100 + k).padStart(4, "0")}`;
+  if (kind === "email") return `customer-${k}@bench-customers.test`;
+  return `tg://user?id=${100 + k}`;
+}
+
 /** A running bench stack. */
 export interface BenchStack {
+  /** Which gateway runs. */
+  kind: BenchGatewayKind;
   crm: CrmSimulator;
+  /** The lean fake Bot API (started for every kind; only Telegram calls it). */
   api: BotApiServer;
+  /** The fake the gateway delivers to: {@link api} for Telegram, the Twilio fake or the SMTP relay. */
+  peer: ChannelPeer;
+  /** The fake Twilio (SMS stacks only). */
+  twilio?: TwilioMessagesServer;
+  /** The SMTP relay (email stacks only). */
+  smtp?: SmtpArrivalsServer;
   /** The first (or only) replica. */
   gateway: GatewayProcess;
   /** Every replica, the first one first. */
@@ -51,7 +78,7 @@ export interface BenchStack {
 
 /** Options of {@link startBenchStack}. */
 export interface BenchStackOptions {
-  kind: "telegram" | "noop";
+  kind: BenchGatewayKind;
   /** Keep the gateway's declared rate limits (default off: the bench measures the machinery). */
   rateLimits?: boolean;
   /** Extra gateway environment. */
@@ -66,7 +93,7 @@ export interface BenchStackOptions {
   store?: "sqlite" | "postgres";
   /** Gateway processes sharing the PostgreSQL database (default 1; more than 1 needs `postgres`). */
   replicas?: number;
-  /** Tenants registered and configured (default 1), each with a bot of its own. */
+  /** Tenants registered and configured (default 1), each with a bot (Telegram) or an address (email) of its own; SMS tenants share the one Twilio number. */
   tenants?: number;
 }
 
@@ -99,10 +126,13 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
   }
   const crm = await startCrmSimulator();
   const api = await BotApiServer.start({ recordCalls: options.recordCalls ?? false });
+  const twilio = options.kind === "sms" ? await TwilioMessagesServer.start() : undefined;
+  const smtp = options.kind === "email" ? await SmtpArrivalsServer.start(SMTP_LOGIN) : undefined;
+  const peer: ChannelPeer = twilio ?? smtp ?? api;
   const gateways: GatewayProcess[] = [];
   const close = async () => {
     await Promise.all(gateways.map((g) => g.kill()));
-    await Promise.all([api.close(), crm.close()]);
+    await Promise.all([api.close(), crm.close(), twilio?.close(), smtp?.close()]);
     await postgres?.stop();
     rmSync(dir, { recursive: true, force: true });
   };
@@ -117,13 +147,20 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
         BENCH_GATEWAY: options.kind,
         BENCH_RATE_LIMITS: options.rateLimits ? "on" : "off",
         TELEGRAM_API_ROOT: api.url,
+        ...(twilio ? { TWILIO_API_BASE_URL: twilio.url } : {}),
+        // The relay is on loopback; no inbound SMTP server (SMTP_INBOUND_PORT unset): outbound only.
+        ...(smtp ? { SWITCHBOARD_ALLOW_PRIVATE_SMTP: "true", SMTP_INBOUND_VERIFIED_DOMAINS: MAIL_DOMAIN } : {}),
         LV_PLUGIN_SELF_URI: publicUrl,
         SWITCHBOARD_ALLOW_PRIVATE_URLS: "true",
         ...storeEnv,
         ...options.env,
       },
     });
-  const tenants = Array.from({ length: options.tenants ?? 1 }, (_, n) => benchTenant(n));
+  const tenants = Array.from({ length: options.tenants ?? 1 }, (_, n) =>
+    options.kind === "sms" || options.kind === "email"
+      ? { ...benchTenant(n), pluginAlias: options.kind }
+      : benchTenant(n),
+  );
   let readyMs: number;
   try {
     // The first replica migrates alone; the others then start together.
@@ -135,10 +172,9 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
       const registered = await crm.register(gateways[0]!.url, tenant);
       if (registered.status !== 200)
         throw new Error(`registration answered ${registered.status}: ${await registered.text()}`);
-      if (options.kind === "telegram") {
-        const saved = await crm.putSettings(gateways[0]!.url, tenant, {
-          main: { botToken: benchBotToken(n), allowGroups: false },
-        });
+      const settings = settingsOf(options.kind, n, twilio, smtp);
+      if (settings) {
+        const saved = await crm.putSettings(gateways[0]!.url, tenant, settings);
         if (saved.status !== 200) throw new Error(`settings answered ${saved.status}: ${await saved.text()}`);
       }
     }
@@ -147,8 +183,12 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
     throw error;
   }
   return {
+    kind: options.kind,
     crm,
     api,
+    peer,
+    ...(twilio ? { twilio } : {}),
+    ...(smtp ? { smtp } : {}),
     get gateway() {
       return gateways[0]!;
     },
@@ -166,6 +206,36 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
   };
 }
 
+/** Tenant `n`'s settings on each gateway, saved through `PUT /protected/settings` (none for the no-op gateway). */
+function settingsOf(
+  kind: BenchGatewayKind,
+  n: number,
+  twilio: TwilioMessagesServer | undefined,
+  smtp: SmtpArrivalsServer | undefined,
+): Record<string, unknown> | undefined {
+  if (kind === "telegram") return { main: { botToken: benchBotToken(n), allowGroups: false } };
+  if (kind === "sms" && twilio) {
+    const { accountSid, authToken, phoneNumber } = twilio.account;
+    // Status callbacks on, as in production: each send carries its StatusCallback URL.
+    return { main: { accountSid, authToken, sender: phoneNumber, statusCallbacks: true } };
+  }
+  if (kind === "email" && smtp) {
+    const inboundAddress = `support-${n + 1}@${MAIL_DOMAIN}`;
+    return {
+      smtp: {
+        host: smtp.host,
+        port: smtp.port,
+        secure: false,
+        allowPlaintext: true,
+        user: smtp.login.user,
+        password: smtp.login.password,
+      },
+      mail: { from: `Bench Shop <${inboundAddress}>`, inboundAddress, defaultSubject: "Your order" },
+    };
+  }
+  return undefined;
+}
+
 /** Pre-signed `/special/send` bodies (`{"request": <RS512 token>}`), message id null so each is queued. */
 export function sendBodies(
   crm: CrmSimulator,
@@ -173,11 +243,12 @@ export function sendBodies(
   count: number,
   text: (i: number) => string,
   tenant: PluginRef = BENCH_TENANT,
+  kind: BenchGatewayKind = "telegram",
 ): string[] {
   return Array.from({ length: count }, (_, i) =>
     JSON.stringify({
       request: crm.specialToken(gatewayUrl, tenant, {
-        chat: { id: `chat-${i % 50}`, contact: `tg://user?id=${100 + (i % 50)}`, subject: null },
+        chat: { id: `chat-${i % 50}`, contact: benchContact(kind, i), subject: null },
         message: { id: null, content: { text: text(i), format: "text" }, attachments: [] },
       }),
     }),

@@ -31,11 +31,17 @@ describe("DbProbe on SQLite", () => {
         .returning({ id: tenants.id });
       const tenantId = tenant!.id;
       const states = ["queued", "leased", "leased", "sent", "failed"];
-      await gateway
-        .insert(outgoing)
-        .values(
-          states.map((state) => ({ tenantId, payload: "{}", contact: "c", state, nextAttemptAt: 1, createdAt: 1 })),
-        );
+      const payloads = ["{}", '{"text":"a [[m1]]"}', '{"text":"b [[m1]]"}', '{"text":"c [[m2]] [[m3]]"}', "{}"];
+      await gateway.insert(outgoing).values(
+        states.map((state, i) => ({
+          tenantId,
+          payload: payloads[i]!,
+          contact: "c",
+          state,
+          nextAttemptAt: 1,
+          createdAt: 1,
+        })),
+      );
       const request = { tenantId, body: "{}", orderKey: "c", nextAttemptAt: 1, createdAt: 1, expiresAt: 9 };
       await gateway.insert(crmOutbox).values([
         { ...request, kind: "incoming" },
@@ -65,6 +71,15 @@ describe("DbProbe on SQLite", () => {
         expect(await probe.anyUnfinished()).toBe(true);
         expect(await probe.leased()).toBe(2);
         expect(await probe.sent()).toBe(1);
+        expect(await probe.failed()).toBe(1);
+        // A row's first marker is what the bench sent; rows without one count under "".
+        expect(await probe.markerCounts()).toEqual(
+          new Map([
+            ["", 2],
+            ["m1", 2],
+            ["m2", 1],
+          ]),
+        );
         expect(await probe.outboxPending()).toBe(2);
         expect(await probe.registrations()).toBe(1);
         expect(await probe.portalsNeedingReauthorisation()).toBe(1);

@@ -8,6 +8,7 @@ import { type Database } from "@switchboard/core";
 import { coreTables, openDatabase, openPostgres, postgresOf } from "@switchboard/core/internal";
 import { bitrix24Tables } from "@switchboard/host-bitrix24";
 import { eq, inArray, sql } from "drizzle-orm";
+import { MARKER } from "../fakes/channel-peer.js";
 
 /** Where a bench gateway stores everything: its SQLite file, or the PostgreSQL database its replicas share. */
 export type StoreLocation = { kind: "sqlite"; path: string } | { kind: "postgres"; url: string };
@@ -63,6 +64,25 @@ export class DbProbe {
   /** Messages marked sent. */
   sent(): Promise<number> {
     return this.db.$count(this.tables.outgoing, eq(this.tables.outgoing.state, "sent"));
+  }
+
+  /** Messages marked failed (the channel refused them, or they ran out of tries). */
+  failed(): Promise<number> {
+    return this.db.$count(this.tables.outgoing, eq(this.tables.outgoing.state, "failed"));
+  }
+
+  /**
+   * How many stored messages carry each `[[marker]]` (the first in a row's payload): what the
+   * bench sent, to check against what arrived at the fake peer.
+   */
+  async markerCounts(): Promise<Map<string, number>> {
+    const rows = await this.db.select({ payload: this.tables.outgoing.payload }).from(this.tables.outgoing);
+    const counts = new Map<string, number>();
+    for (const { payload } of rows) {
+      const marker = MARKER.exec(payload)?.[1] ?? "";
+      counts.set(marker, (counts.get(marker) ?? 0) + 1);
+    }
+    return counts;
   }
 
   /** Requests waiting for the CRM. */

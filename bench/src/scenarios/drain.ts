@@ -24,7 +24,7 @@ export async function fill(
   connections: number,
 ): Promise<{ perSecond: number; stored: number }> {
   const perTenant = stack.tenants.map((tenant) =>
-    sendBodies(stack.crm, stack.gateway.url, POOL, (i) => `Drain [[d${i}]]`, tenant),
+    sendBodies(stack.crm, stack.gateway.url, POOL, (i) => `Drain [[d${i}]]`, tenant, stack.kind),
   );
   const bodies = Array.from(
     { length: POOL * perTenant.length },

@@ -7,6 +7,7 @@ import { waitFor } from "@switchboard/testkit";
 import type { BenchOptions } from "../env.js";
 import { sendBodies, startBenchStack, type BenchStack } from "../gateway/bench-stack.js";
 import { runFixedRate, type Sent } from "../load/fixed-rate.js";
+import { checkExactlyOnce, countMarkers, type DeliveryCheck } from "../report/exactly-once.js";
 import { percentiles, type Percentiles } from "../report/stats.js";
 import { figure, type Figure, type ScenarioResult } from "../report/result.js";
 
@@ -57,17 +58,19 @@ export interface Measurement {
   fromAccept: Percentiles;
   fromRequest: Percentiles;
   acceptLatency: Percentiles;
+  /** Each 202's marker against the fake peer's arrivals in this run. */
+  delivery: DeliveryCheck;
 }
 
-/** One fixed-rate run against the stack, its requests spread over every replica in turn. */
+/** One fixed-rate run against the stack, its requests spread over every replica in turn; the fake peer's arrivals are cleared first. */
 export async function measureFixedRate(
   stack: BenchStack,
   bodies: string[],
   rate: number,
   durationS: number,
 ): Promise<Measurement> {
-  stack.api.arrivals.clear();
-  const before = stack.api.delivered;
+  stack.peer.arrivals.clear();
+  const before = stack.peer.delivered;
   const sent = await runFixedRate({
     url: `${stack.gateway.url}special/send`,
     urls: stack.gateways.map((g) => `${g.url}special/send`),
@@ -77,8 +80,8 @@ export async function measureFixedRate(
     bodyFor: (i) => ({ body: bodies[i % bodies.length]!, marker: `e${i % bodies.length}` }),
   });
   const accepted = sent.filter((s) => s.status === 202);
-  await waitFor(() => stack.api.delivered - before >= accepted.length, { timeoutMs: 60_000 });
-  return match(accepted, stack.api.arrivals, sent.length);
+  await waitFor(() => stack.peer.delivered - before >= accepted.length, { timeoutMs: 60_000 });
+  return match(accepted, stack.peer.arrivals, sent.length);
 }
 
 /**
@@ -116,5 +119,6 @@ export function match(accepted: Sent[], arrivals: Map<string, number[]>, sentCou
     fromAccept: percentiles(fromAccept),
     fromRequest: percentiles(fromRequest),
     acceptLatency: percentiles(accepted.map((s) => s.answeredAt - s.startedAt)),
+    delivery: checkExactlyOnce(countMarkers(accepted.map((s) => s.marker)), arrivals),
   };
 }
