@@ -1,3 +1,4 @@
+import { connect, type Socket } from "node:net";
 import { TransportPool } from "@switchboard/email/dist/send/transport-pool.js";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { smtpSession } from "../chaos/harness/smtp-session.js";
@@ -61,3 +62,58 @@ test("held messages get their 250 only when released", async () => {
   expect((await sent).response).toMatch(/^250 /);
   expect(server.arrivals.get("s3")).toHaveLength(1);
 });
+
+test("a held message whose client hung up is counted as abandoned, not as an arrival", async () => {
+  server.setMode({ kind: "hold" });
+  const socket = connect({ host: server.host, port: server.port });
+  const replies = replyCodes(socket);
+  const auth = Buffer.from(`\0${LOGIN.user}\0${LOGIN.password}`).toString("base64");
+  for (const [command, code] of [
+    ["", 220],
+    ["EHLO bench.test", 250],
+    [`AUTH PLAIN ${auth}`, 235],
+    ["MAIL FROM:<shop@bench-shop.test>", 250],
+    ["RCPT TO:<customer@bench-customers.test>", 250],
+    ["DATA", 354],
+  ] as const) {
+    if (command) socket.write(`${command}\r\n`);
+    expect(await replies.next()).toBe(code);
+  }
+  socket.write("Subject: late\r\n\r\nLate [[s4]]\r\n.\r\n");
+  await expect.poll(() => server.heldCount).toBe(1);
+  socket.destroy();
+  await expect.poll(() => server.heldOfClosedSessions).toBe(1);
+  server.setMode({ kind: "ok" });
+  server.release();
+  expect(server.abandoned).toBe(1);
+  expect(server.arrivals.has("s4")).toBe(false);
+});
+
+/** The reply codes of an SMTP connection, one per complete reply, in order. */
+function replyCodes(socket: Socket): { next(): Promise<number> } {
+  const codes: number[] = [];
+  const waiting: Array<(code: number) => void> = [];
+  let buffer = "";
+  socket.setEncoding("utf8");
+  socket.on("data", (chunk: string) => {
+    buffer += chunk;
+    let end: number;
+    while ((end = buffer.indexOf("\r\n")) >= 0) {
+      const line = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      // "250-..." continues a reply; "250 ..." ends it.
+      if (/^\d{3}(?: |$)/.test(line)) {
+        const code = Number(line.slice(0, 3));
+        const wake = waiting.shift();
+        if (wake) wake(code);
+        else codes.push(code);
+      }
+    }
+  });
+  return {
+    next: () => {
+      const code = codes.shift();
+      return code !== undefined ? Promise.resolve(code) : new Promise((resolve) => waiting.push(resolve));
+    },
+  };
+}

@@ -23,6 +23,9 @@ export class SmtpArrivalsServer implements ChannelPeer {
   delivered = 0;
   /** Messages whose DATA ended without a marker in them (none is expected from the bench). */
   unmarked = 0;
+  /** Held messages whose client hung up (its timeout) before they were released: never accepted. */
+  abandoned = 0;
+  private readonly closedSessions = new Set<string>();
   private mode: PeerMode = { kind: "ok" };
   private held: Array<() => void> = [];
 
@@ -48,10 +51,15 @@ export class SmtpArrivalsServer implements ChannelPeer {
           return callback(null, { user: credentials.username });
         callback(Object.assign(new Error("5.7.8 Authentication credentials invalid"), { responseCode: 535 }));
       },
-      onData: (stream, _session, callback) => {
+      onData: (stream, session, callback) => {
         const chunks: Buffer[] = [];
         stream.on("data", (chunk: Buffer) => chunks.push(chunk));
-        stream.on("end", () => this.received(Buffer.concat(chunks), callback));
+        stream.on("end", () => this.received(session.id, Buffer.concat(chunks), callback));
+      },
+      onClose: (session, callback) => {
+        // Only sessions with a held message are looked up again; the others need not be kept.
+        if (this.held.length > 0) this.closedSessions.add(session.id);
+        callback();
       },
     });
   }
@@ -77,11 +85,17 @@ export class SmtpArrivalsServer implements ChannelPeer {
     const held = this.held;
     this.held = [];
     for (const answer of held) answer();
+    this.closedSessions.clear();
   }
 
   /** Messages whose DATA is waiting for its answer in `hold` mode. */
   get heldCount(): number {
     return this.held.length;
+  }
+
+  /** Held messages whose session has closed. */
+  get heldOfClosedSessions(): number {
+    return this.closedSessions.size;
   }
 
   close(): Promise<void> {
@@ -90,7 +104,7 @@ export class SmtpArrivalsServer implements ChannelPeer {
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
 
-  private received(raw: Buffer, callback: (error?: Error | null, message?: string) => void): void {
+  private received(sessionId: string, raw: Buffer, callback: (error?: Error | null, message?: string) => void): void {
     const accept = (at: number) => {
       const marker = MARKER.exec(raw.toString("latin1"))?.[1];
       if (marker === undefined) this.unmarked += 1;
@@ -99,6 +113,10 @@ export class SmtpArrivalsServer implements ChannelPeer {
       callback(null, `OK: queued as bench-${this.delivered}`);
     };
     if (this.mode.kind === "ok") return accept(performance.now());
-    this.held.push(() => accept(performance.now()));
+    this.held.push(() => {
+      // The client gave up on its answer meanwhile: it will send this message again.
+      if (this.closedSessions.delete(sessionId)) this.abandoned += 1;
+      else accept(performance.now());
+    });
   }
 }

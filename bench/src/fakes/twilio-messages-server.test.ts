@@ -80,3 +80,25 @@ test("held sends are answered, and recorded, only when released", async () => {
   expect((await sent).body).toBe("Held [[t3]]");
   expect(fake.arrivals.get("t3")).toHaveLength(1);
 });
+
+test("a held send the client gave up on is counted as abandoned, not as an arrival", async () => {
+  fake.setMode({ kind: "hold" });
+  const controller = new AbortController();
+  const sent = fetch(`${fake.url}/2010-04-01/Accounts/${fake.account.accountSid}/Messages.json`, {
+    method: "POST",
+    headers: {
+      authorization: `Basic ${Buffer.from(`${fake.account.accountSid}:${fake.account.authToken}`).toString("base64")}`,
+      "content-type": "application/x-www-form-urlencoded",
+    },
+    body: new URLSearchParams({ To: "+14155550102", From: fake.account.phoneNumber, Body: "Late [[t4]]" }),
+    signal: controller.signal,
+  }).catch(() => "aborted");
+  await expect.poll(() => fake.heldCount).toBe(1);
+  controller.abort();
+  expect(await sent).toBe("aborted");
+  await expect.poll(() => fake.heldOfClosedConnections).toBe(1);
+  fake.setMode({ kind: "ok" });
+  fake.release();
+  expect(fake.abandoned).toBe(1);
+  expect(fake.arrivals.has("t4")).toBe(false);
+});

@@ -37,7 +37,7 @@ export class TwilioMessagesServer implements ChannelPeer {
   /** The number's inbound SMS webhook, as the gateway set it when its settings were saved. */
   smsUrl = "";
   private mode: PeerMode = { kind: "ok" };
-  private held: Array<() => void> = [];
+  private held: Array<{ socket: Socket; answer: () => void }> = [];
   private readonly sockets = new Set<Socket>();
   private readonly expectedAuth: string;
 
@@ -77,12 +77,17 @@ export class TwilioMessagesServer implements ChannelPeer {
   release(): void {
     const held = this.held;
     this.held = [];
-    for (const answer of held) answer();
+    for (const { answer } of held) answer();
   }
 
   /** Sends waiting in `hold` mode. */
   get heldCount(): number {
     return this.held.length;
+  }
+
+  /** Held sends whose connection has closed (the client gave up on them). */
+  get heldOfClosedConnections(): number {
+    return this.held.filter((h) => h.socket.destroyed).length;
   }
 
   close(): Promise<void> {
@@ -143,10 +148,13 @@ export class TwilioMessagesServer implements ChannelPeer {
       reply(res, 201, this.messageJson(to, from, body));
     };
     if (this.mode.kind === "ok") return accept(at);
-    this.held.push(() => {
-      // The gateway's deadline passed meanwhile: it will send this message again.
-      if (req.socket.destroyed) this.abandoned += 1;
-      else accept(performance.now());
+    this.held.push({
+      socket: req.socket,
+      answer: () => {
+        // The gateway's deadline passed meanwhile: it will send this message again.
+        if (req.socket.destroyed) this.abandoned += 1;
+        else accept(performance.now());
+      },
     });
   }
 
