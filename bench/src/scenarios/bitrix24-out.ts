@@ -12,6 +12,7 @@ import { runFixedRate } from "../load/fixed-rate.js";
 import { runAutocannon } from "../load/run-autocannon.js";
 import { DbProbe } from "../queue/db-probe.js";
 import { watchDrain } from "../queue/drain-watch.js";
+import { profileDirFor, renderProfile, summariseProfileIn } from "../report/cpu-profile.js";
 import { figure, type Figure, type ScenarioResult } from "../report/result.js";
 import { assertOnce, batchingOf, exactlyOnce, messageTexts, type PortalCall } from "./bitrix24-checks.js";
 import {
@@ -35,7 +36,8 @@ export async function bitrix24OutScenario(options: BenchOptions, log: (line: str
   for (const variant of [SQLITE, PG_ONE]) {
     const load = loadAverage();
     log(`bitrix24-out: ${variant.label}, load average ${load}`);
-    const bench = await startBitrix24Bench(variant);
+    const profileDir = profileDirFor(options.cpuProfileDir, `bitrix24-out-${variant.store}`);
+    const bench = await startBitrix24Bench(variant, profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : []);
     if (bench instanceof Error) {
       notes.push(skipNote(bench));
       break;
@@ -85,6 +87,8 @@ export async function bitrix24OutScenario(options: BenchOptions, log: (line: str
         throw new Error(
           `${accepted.ok} of ${count} events answered 2xx (${accepted.non2xx} non-2xx, ${accepted.errors} errors)`,
         );
+      // autocannon's own average is over whole-second samples: too coarse for a run of a fixed amount.
+      const acceptRate = accepted.ok / accepted.durationS;
       await waitForRows(bench, before + count);
       log(`bitrix24-out: ${label}, releasing the fake Bot API`);
       const drain = await watchDrain(bench.s.stack.gateways, bench.s.stack.store, () => {
@@ -94,9 +98,9 @@ export async function bitrix24OutScenario(options: BenchOptions, log: (line: str
       const gatewayCpuUs = ((cpuSeconds(bench.s.stack.gateways) - cpuBefore) / count) * 1e6;
       const statuses = await settle(bench, sent);
       const check = verify(bench, sent);
-      details[label] = { accepted, drain, gatewayCpuUs, statuses, check, loadAverage: load };
+      details[label] = { accepted, acceptRate, drain, gatewayCpuUs, statuses, check, loadAverage: load };
       figures.push(
-        figure(`${label}: events accepted/s (sends held)`, accepted.requestsPerSecond, "req/s"),
+        figure(`${label}: events accepted/s (sends held)`, acceptRate, "req/s"),
         figure(`${label}: backlog drained to Telegram`, drain.perSecond, "msg/s"),
         figure(`${label}: gateway CPU per operator message (accept and send)`, gatewayCpuUs, "µs"),
         figure(`${label}: peak RSS while draining`, drain.peakRssMb, "MB"),
@@ -105,8 +109,14 @@ export async function bitrix24OutScenario(options: BenchOptions, log: (line: str
         figure(`${label}: fake portal CPU to build one event`, backlog.fakeCpuUsPerEvent, "µs"),
       );
       notes.push(
-        `${label}: load average ${load} at its start; backlog of ${count} events answered 200 at ${Math.round(accepted.requestsPerSecond)}/s, drained in ${drain.seconds.toFixed(2)} s; ${check.messages} operator messages in all reached Telegram exactly once with their words whole, each one's delivery status reached the portal (${statuses.calls} send.status.delivery calls, ${check.statusesRepeated} statuses repeated)`,
+        `${label}: load average ${load} at its start; backlog of ${count} events answered 200 at ${Math.round(acceptRate)}/s in ${accepted.durationS} s, drained in ${drain.seconds.toFixed(2)} s; ${check.messages} operator messages in all reached Telegram exactly once with their words whole, each one's delivery status reached the portal (${statuses.calls} send.status.delivery calls, ${check.statusesRepeated} statuses repeated)`,
       );
+      if (profileDir) {
+        // The profile covers the gateway's whole life: setup, the fixed-rate runs and the backlog.
+        await bench.s.stack.gateway.stop();
+        const profile = summariseProfileIn(profileDir, 25);
+        if (profile) log(renderProfile(profile));
+      }
     } finally {
       await bench.close();
     }

@@ -39,7 +39,10 @@ export interface Bitrix24Bench {
 }
 
 /** Starts the stack for `variant`, or answers the skip error where PostgreSQL is missing. */
-export async function startBitrix24Bench(variant: StoreVariant): Promise<Bitrix24Bench | PostgresUnavailableError> {
+export async function startBitrix24Bench(
+  variant: StoreVariant,
+  nodeArgs: string[] = [],
+): Promise<Bitrix24Bench | PostgresUnavailableError> {
   let s: Bitrix24ChaosStack;
   try {
     s = await startBitrix24ChaosStack({
@@ -47,6 +50,7 @@ export async function startBitrix24Bench(variant: StoreVariant): Promise<Bitrix2
       linesPerPortal: 1,
       store: variant.store,
       recordCalls: true,
+      nodeArgs,
       fake: { clock: portalClock },
       portalBucket: { burst: UNLIMITED, perSecond: UNLIMITED },
       rate: { perSecond: UNLIMITED, burst: UNLIMITED },

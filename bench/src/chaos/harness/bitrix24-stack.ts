@@ -45,6 +45,8 @@ export interface Bitrix24ChaosOptions {
   store?: "sqlite" | "postgres";
   /** Keep every call the fake Bot API sees (default true: the chaos checks read them). */
   recordCalls?: boolean;
+  /** Extra node flags for the gateway (the bench's `--cpu-prof`). */
+  nodeArgs?: string[];
 }
 
 /** Starts the fake and the gateway, installs every portal and connects every line. */
@@ -57,6 +59,7 @@ export async function startBitrix24ChaosStack(options: Bitrix24ChaosOptions): Pr
       kind: "telegram",
       recordCalls: options.recordCalls ?? true,
       store: options.store ?? "sqlite",
+      ...(options.nodeArgs ? { nodeArgs: options.nodeArgs } : {}),
       env: {
         ...FAST_RETRIES,
         SWITCHBOARD_HOSTS: "salesrender,bitrix24",
