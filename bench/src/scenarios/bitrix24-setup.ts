@@ -5,7 +5,7 @@
  * operator's events built by the fake itself.
  */
 import { performance } from "node:perf_hooks";
-import { waitFor } from "@switchboard/testkit";
+import { waitFor, type FakeBitrix24, type FakePortal } from "@switchboard/testkit";
 import { PostgresUnavailableError } from "@switchboard/testkit/postgres";
 import { startBitrix24ChaosStack, type Bitrix24ChaosStack, type ChaosLine } from "../chaos/harness/bitrix24-stack.js";
 import { telegramUpdate } from "../load/load-spec.js";
@@ -127,7 +127,7 @@ export function operatorWords(marker: string): string {
  * rate under test. Also answers the fake's own CPU per event built.
  */
 export async function buildOperatorEvents(
-  bench: Bitrix24Bench,
+  bench: { s: { b24: FakeBitrix24 }; line: { portal: FakePortal; line: number }; contacts: readonly string[] },
   prefix: string,
   count: number,
 ): Promise<{ events: OperatorEvent[]; fakeCpuUsPerEvent: number }> {

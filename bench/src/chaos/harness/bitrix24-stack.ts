@@ -2,7 +2,8 @@
  * The Bitrix24 chaos stack: the fake Bitrix24 cloud (portals, OAuth server, queue server) in this
  * process, the Telegram gateway child serving `SWITCHBOARD_HOSTS=salesrender,bitrix24`, the bench
  * tenant on the SalesRender side, and several portals installed with several Open Lines, each line
- * connected through its settings slider to a bot of its own on the lean fake Bot API.
+ * connected through its settings slider to a bot of its own on the lean fake Bot API. The bench's
+ * Bitrix24 scenarios (`scenarios/bitrix24-setup.ts`) start the same stack, on either store.
  */
 import { startFakeBitrix24, type FakeBitrix24, type FakeBitrix24Options, type FakePortal } from "@switchboard/testkit";
 import { startBenchStack, type BenchStack } from "../../gateway/bench-stack.js";
