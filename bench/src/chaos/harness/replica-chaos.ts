@@ -26,6 +26,15 @@ export interface ChaosRecord {
   stop: FrozenState & { at: number; upAt: number; readyAgainMs: number };
 }
 
+/** Waits until every replica answers `/readyz` with `status`; a timeout names what each answered last. */
+async function everyReplica(stack: ReplicaStack, status: number, timeoutMs: number, what: string): Promise<void> {
+  let answers: number[] = [];
+  await waitFor(async () => (answers = await stack.readiness()).every((answer) => answer === status), {
+    timeoutMs,
+    message: () => `${what} (their last answers to /readyz: ${answers.join(", ")}; 0 is none within 2 s)`,
+  });
+}
+
 /** Runs both disruptions; resolves once PostgreSQL is back and every replica is ready again. */
 export async function disrupt(stack: ReplicaStack, plan: ChaosPlan): Promise<ChaosRecord> {
   await waitFor(() => plan.done() >= plan.killAfter, { timeoutMs: 900_000, message: "work done before the kill" });
@@ -59,11 +68,16 @@ export async function disrupt(stack: ReplicaStack, plan: ChaosPlan): Promise<Cha
   await waitFor(() => plan.done() >= plan.stopAfter, { timeoutMs: 900_000, message: "work done before the stop" });
   const stopAt = now();
   const frozen = await stack.probe.stopTheWorld(() => stack.server.stopServer());
-  await waitFor(() => stack.allReady(503), { timeoutMs: 30_000, message: "every replica not ready" });
-  await waitFor(() => now() - stopAt >= DATABASE_DOWN_MS, { timeoutMs: DATABASE_DOWN_MS + 5000 });
-  plan.whileDown?.(frozen);
-  await stack.server.startServer();
-  const upAt = now();
-  await waitFor(() => stack.allReady(200), { timeoutMs: 60_000, message: "every replica ready again" });
+  let upAt = 0;
+  try {
+    await everyReplica(stack, 503, 30_000, "every replica not ready");
+    await waitFor(() => now() - stopAt >= DATABASE_DOWN_MS, { timeoutMs: DATABASE_DOWN_MS + 5000 });
+    plan.whileDown?.(frozen);
+  } finally {
+    // Also when a wait above failed: the run then ends with its error, not stalled on a stopped database.
+    await stack.server.startServer();
+    upAt = now();
+  }
+  await everyReplica(stack, 200, 60_000, "every replica ready again");
   return { kill, stop: { ...frozen, at: stopAt, upAt, readyAgainMs: now() - upAt } };
 }

@@ -58,8 +58,8 @@ export interface ReplicaStack {
   send(index: number, tenant: ReplicaTenant, body: SendBody): Promise<number>;
   /** A Telegram webhook update to replica `index` with the tenant's secret header; the HTTP status, 0 when the connection failed. */
   postUpdate(index: number, tenant: ReplicaTenant, update: string): Promise<number>;
-  /** Whether every replica answers `/readyz` with `status`. */
-  allReady(status: number): Promise<boolean>;
+  /** What each replica answers `/readyz` (its status; 0 when it did not answer within 2 s). */
+  readiness(): Promise<number[]>;
   close(): Promise<void>;
 }
 
@@ -131,8 +131,8 @@ export async function startReplicaStack(
         "x-telegram-bot-api-secret-token": hook.secret,
       });
     },
-    async allReady(status) {
-      const answers = await Promise.all(
+    readiness() {
+      return Promise.all(
         replicas.map((_, i) =>
           fetch(`${replicaUrl(i)}readyz`, { signal: AbortSignal.timeout(2000) }).then(
             async (res) => {
@@ -143,7 +143,6 @@ export async function startReplicaStack(
           ),
         ),
       );
-      return answers.every((answer) => answer === status);
     },
     async close() {
       await Promise.all(replicas.map((r) => r.kill()));
