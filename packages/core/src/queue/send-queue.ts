@@ -389,8 +389,8 @@ export class SendQueue {
     const ids = typeof result === "string" ? [result] : result.ids;
     const details = typeof result === "string" ? undefined : result.details;
     // Sends finishing in the same tick, or while the last "sent" transaction commits, are marked in
-    // one transaction (see `flushing`); the send counts as done
-    // (for shutdown and a handover) only once it is committed.
+    // one transaction (see `flushing`); the send counts as done (for shutdown and a handover) only
+    // once it is committed.
     this.committing++;
     const settled = new Promise<void>((done) => {
       this.finished.push({ row, ids, details, host, done });
