@@ -3,11 +3,8 @@
  * gateway under autocannon, on SQLite and on PostgreSQL (one replica), with delivery held at the
  * fake peer so the accept path is measured alone; every 2xx must be a stored row.
  */
-import type { BenchOptions } from "../env.js";
-import { sendBodies } from "../gateway/bench-stack.js";
-import { DbProbe } from "../queue/db-probe.js";
-import { profileDirFor, renderProfile, summariseProfileIn } from "../report/cpu-profile.js";
 import { figure, type Figure } from "../report/result.js";
+import { ACCEPT_POOL, ACCEPT_WARMUP_S, measureAccept } from "./accept-measure.js";
 import {
   CHANNEL_NAMES,
   CHANNEL_STORES,
@@ -17,18 +14,6 @@ import {
   type ChannelKind,
   type Scenario,
 } from "./channel-variants.js";
-import {
-  cpuSeconds,
-  loadAverage,
-  loadReplicas,
-  postgresCpuSeconds,
-  skipNote,
-  startVariant,
-  type StoreVariant,
-} from "./store-variants.js";
-
-const WARMUP_S = 3;
-const POOL = 2000;
 
 /** The accept scenario of one channel gateway (`accept-sms`, `accept-email`). */
 export function channelAcceptScenario(kind: ChannelKind, title: string): Scenario {
@@ -37,7 +22,11 @@ export function channelAcceptScenario(kind: ChannelKind, title: string): Scenari
     const notes: string[] = [];
     const details: Record<string, unknown> = {};
     for (const variant of CHANNEL_STORES) {
-      const measured = await measure(kind, variant, options, log);
+      const measured = await measureAccept(variant, options, log, {
+        kind,
+        name: `accept-${kind}`,
+        profileName: `accept-${kind}-${variant.store}`,
+      });
       if (typeof measured === "string") {
         notes.push(measured);
         break;
@@ -64,90 +53,9 @@ export function channelAcceptScenario(kind: ChannelKind, title: string): Scenari
       );
     }
     notes.push(
-      `the ${CHANNEL_NAMES[kind]} gateway against ${PEER_NAMES[kind]}, which holds every delivery: the accepted messages stay queued, so arrival is checked by e2e-${kind} and drain-${kind}, not here; ${options.connections} connections, ${options.durationS} s after ${WARMUP_S} s of warm-up, one tenant, each request one of ${POOL} distinct RS512 tokens (message id null, so every one is queued)`,
+      `the ${CHANNEL_NAMES[kind]} gateway against ${PEER_NAMES[kind]}, which holds every delivery: the accepted messages stay queued, so arrival is checked by e2e-${kind} and drain-${kind}, not here; ${options.connections} connections, ${options.durationS} s after ${ACCEPT_WARMUP_S} s of warm-up, one tenant, each request one of ${ACCEPT_POOL} distinct RS512 tokens (message id null, so every one is queued)`,
       RATE_LIMIT_NOTE,
     );
     return { scenario: title, figures, notes, details };
   };
-}
-
-interface Accepted {
-  requestsPerSecond: number;
-  p50: number;
-  p99: number;
-  gatewayCpuUs: number;
-  databaseCpuUs: number;
-  accepted: number;
-  stored: number;
-  non2xx: number;
-  errors: number;
-  loadAverage: string;
-}
-
-async function measure(
-  kind: ChannelKind,
-  variant: StoreVariant,
-  options: BenchOptions,
-  log: (line: string) => void,
-): Promise<Accepted | string> {
-  const load = loadAverage();
-  log(`accept-${kind}: ${variant.label}, load average ${load}`);
-  const profileDir = profileDirFor(options.cpuProfileDir, `accept-${kind}-${variant.store}`);
-  const stack = await startVariant(variant, {
-    kind,
-    nodeArgs: profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [],
-  });
-  if (stack instanceof Error) return skipNote(stack);
-  try {
-    stack.peer.setMode({ kind: "hold" });
-    const bodies = sendBodies(
-      stack.crm,
-      stack.gateway.url,
-      POOL,
-      (i) => `Hello from the bench [[a${i}]]`,
-      stack.tenants[0],
-      kind,
-    );
-    const run = (durationS: number) =>
-      loadReplicas(stack.gateways, "special/send", {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: { kind: "pool", bodies },
-        connections: options.connections,
-        durationS,
-      });
-    const warm = await run(WARMUP_S);
-    const databaseUrl = stack.store.kind === "postgres" ? stack.store.url : undefined;
-    const cpuBefore = cpuSeconds(stack.gateways);
-    const dbBefore = databaseUrl ? postgresCpuSeconds(databaseUrl) : 0;
-    const ours = await run(options.durationS);
-    const perRequest = (seconds: number) => Math.round((seconds / Math.max(1, ours.ok)) * 1e6);
-    const gatewayCpuUs = perRequest(cpuSeconds(stack.gateways) - cpuBefore);
-    const databaseCpuUs = databaseUrl ? perRequest(postgresCpuSeconds(databaseUrl) - dbBefore) : 0;
-    log(
-      `accept-${kind}: ${variant.label} ${Math.round(ours.requestsPerSecond)} req/s, gateway ${gatewayCpuUs} µs, database ${databaseCpuUs} µs CPU per request`,
-    );
-    const probe = await DbProbe.open(stack.store);
-    const stored = await probe.total();
-    probe.close();
-    if (profileDir) {
-      await Promise.all(stack.gateways.map((g) => g.stop()));
-      const profile = summariseProfileIn(profileDir);
-      if (profile) log(renderProfile(profile));
-    }
-    return {
-      requestsPerSecond: ours.requestsPerSecond,
-      p50: ours.latencyP50Ms,
-      p99: ours.latencyP99Ms,
-      gatewayCpuUs,
-      databaseCpuUs,
-      accepted: warm.ok + ours.ok,
-      stored,
-      non2xx: warm.non2xx + ours.non2xx,
-      errors: warm.errors + ours.errors,
-      loadAverage: load,
-    };
-  } finally {
-    await stack.close();
-  }
 }
