@@ -25,7 +25,7 @@ export interface GatewayProcessOptions {
   args?: string[];
   /** Extra node flags (e.g. `--cpu-prof`). */
   nodeArgs?: string[];
-  /** Where the child's stderr/stdout go (default: discarded unless it fails to start). */
+  /** Each line the child writes (stdout and stderr); besides, the last 8 000 characters are kept for a failed start. */
   log?: (line: string) => void;
 }
 
@@ -38,6 +38,7 @@ export class GatewayProcess {
     readonly child: ChildProcess,
     readonly url: string,
     readonly startedAt: number,
+    log?: (line: string) => void,
   ) {
     this.exited = new Promise((resolve) => child.once("exit", (code) => resolve(code)));
     const keep = (chunk: Buffer) => {
@@ -45,6 +46,20 @@ export class GatewayProcess {
     };
     child.stdout?.on("data", keep);
     child.stderr?.on("data", keep);
+    if (log) {
+      const lines = (stream: NodeJS.ReadableStream | null) => {
+        let rest = "";
+        stream?.on("data", (chunk: Buffer) => {
+          const text = rest + chunk.toString("utf8");
+          const cut = text.lastIndexOf("\n");
+          if (cut < 0) return void (rest = text);
+          rest = text.slice(cut + 1);
+          for (const line of text.slice(0, cut).split("\n")) if (line) log(line);
+        });
+      };
+      lines(child.stdout);
+      lines(child.stderr);
+    }
   }
 
   /** Spawns the process; `ready()` waits for it to answer. */
@@ -65,7 +80,7 @@ export class GatewayProcess {
         stdio: ["ignore", "pipe", "pipe"],
       },
     );
-    return new GatewayProcess(child, url, startedAt);
+    return new GatewayProcess(child, url, startedAt, options.log);
   }
 
   /** Polls `/readyz` until it answers 200; returns milliseconds since spawn. */

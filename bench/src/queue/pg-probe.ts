@@ -26,6 +26,16 @@ export interface FrozenState extends InFlight {
   outboxMarkers: string[];
 }
 
+/** An outgoing row as the probe reads it. */
+export interface SendRow {
+  id: number;
+  crmMessageId: string;
+  tenantId: number;
+  state: string;
+  attempts: number;
+  lastError: string | null;
+}
+
 /** Reads the shared database; `close()` when done. */
 export class PgProbe {
   private readonly pool: pg.Pool;
@@ -51,6 +61,16 @@ export class PgProbe {
         WHERE owner IS NOT NULL AND lease_until > (extract(epoch FROM clock_timestamp()) * 1000)::bigint`,
     );
     return new Map(rows.map((row) => [Number(row.shard), row.owner]));
+  }
+
+  /** The outgoing rows of these CRM message ids: how many times each was claimed and its last error. */
+  async sendsOf(crmMessageIds: readonly string[]): Promise<SendRow[]> {
+    const { rows } = await this.pool.query<SendRow>(
+      `SELECT id::int, crm_message_id AS "crmMessageId", tenant_id AS "tenantId", state, attempts, last_error AS "lastError"
+         FROM outgoing WHERE action = 'send' AND crm_message_id = ANY($1::text[]) ORDER BY id`,
+      [[...crmMessageIds]],
+    );
+    return rows;
   }
 
   /** What is in flight for these tenants right now. */

@@ -31,6 +31,38 @@ const TENANT_REFS: Array<Omit<ReplicaTenant, "tenantId">> = [
   { ref: { companyId: "2", pluginAlias: "telegram", pluginId: "2" }, botToken: "100002:REPLICAbenchBBBBBBBB" },
 ];
 
+/** Something a replica logged that explains a duplicate or a delay: a lease moving, a send retried, a write failing. */
+export interface ReplicaEvent {
+  /** When this process read the line (`performance.now()`). */
+  at: number;
+  replica: number;
+  event: string;
+  tenant?: number;
+  /** `worker.fenced`: which worker, and how much of the tenant's work it had in flight. */
+  worker?: string;
+  inFlight?: number;
+  line: string;
+}
+
+/**
+ * Leases lost outside the planned disruptions (a renewal late on a loaded machine): how many, and
+ * the work `worker` had in flight at them, which its next owner may do again. The database stop
+ * (from `from` to `to`) is left out: what was in flight then is counted at the stop itself.
+ */
+export function unplannedFences(
+  events: readonly ReplicaEvent[],
+  worker: string,
+  stop: { from: number; to: number },
+): { fences: number; inFlight: number } {
+  const fences = events.filter(
+    (e) => e.event === "worker.fenced" && e.worker === worker && !(e.at >= stop.from && e.at <= stop.to),
+  );
+  return { fences: fences.length, inFlight: fences.reduce((sum, e) => sum + (e.inFlight ?? 0), 0) };
+}
+
+/** The events kept from the replicas' logs (the rest, one line per request or round, is dropped). */
+const KEPT_EVENTS = /^(lease\.|worker\.fenced$|send\.(took_over|retrying|failed)$|queue\.write_failed$|storage\.)/;
+
 /** How many replicas run. */
 export const REPLICAS = 3;
 
@@ -43,6 +75,8 @@ export interface ReplicaStack {
   tenants: ReplicaTenant[];
   /** The URL every replica calls its own (what a balancer would serve). */
   publicUrl: string;
+  /** What the replicas logged about leases, retried sends and failed writes, in the order read. */
+  events: ReplicaEvent[];
   /** The replica processes (a restarted one replaces its entry). */
   replicas: GatewayProcess[];
   /** Index of the replica holding `tenantId`'s lease now, if any (from the `shards` table). */
@@ -89,7 +123,31 @@ export async function startReplicaStack(
     LV_PLUGIN_SELF_URI: publicUrl,
     ...env,
   };
-  const spawn = (index: number) => GatewayProcess.spawn({ port: ports[index]!, env: shared });
+  const events: ReplicaEvent[] = [];
+  const keep = (replica: number, line: string) => {
+    let entry: { event?: unknown; tenant?: unknown; worker?: unknown; inFlight?: unknown };
+    try {
+      entry = JSON.parse(line) as typeof entry;
+    } catch {
+      return;
+    }
+    if (typeof entry.event !== "string" || !KEPT_EVENTS.test(entry.event)) return;
+    events.push({
+      at: performance.now(),
+      replica,
+      event: entry.event,
+      ...(typeof entry.tenant === "number" ? { tenant: entry.tenant } : {}),
+      ...(typeof entry.worker === "string" ? { worker: entry.worker } : {}),
+      ...(typeof entry.inFlight === "number" ? { inFlight: entry.inFlight } : {}),
+      line: line.slice(0, 600),
+    });
+  };
+  const spawn = (index: number) =>
+    GatewayProcess.spawn({
+      port: ports[index]!,
+      env: { LOG_LEVEL: "info", ...shared },
+      log: (line) => keep(index, line),
+    });
   const replicas = Array.from({ length: REPLICAS }, (_, i) => spawn(i));
   const stack: ReplicaStack = {
     crm,
@@ -98,6 +156,7 @@ export async function startReplicaStack(
     server,
     tenants: [],
     publicUrl,
+    events,
     replicas,
     async ownerOf(tenantId) {
       const owner = (await probe.owners()).get(tenantId);

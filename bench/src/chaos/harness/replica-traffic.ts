@@ -22,6 +22,8 @@ export interface PostingTally {
   accepted: number;
   /** Posts not answered 2xx (a replica dead, the database down) and posted again. */
   reposted: number;
+  /** The markers of the messages posted more than once. */
+  repostedMarkers: Set<string>;
 }
 
 /** How {@link postInChatOrder} posts. */
@@ -40,7 +42,7 @@ export interface PostingOptions {
  * or a failed connection is posted again, same id, to the next replica; a 4xx is a bug and throws.
  */
 export async function postInChatOrder(scripts: readonly ChatScript[], options: PostingOptions): Promise<PostingTally> {
-  const tally: PostingTally = { accepted: 0, reposted: 0 };
+  const tally: PostingTally = { accepted: 0, reposted: 0, repostedMarkers: new Set() };
   let turn = 0;
   let next = 0;
   const chatWorker = async () => {
@@ -55,6 +57,7 @@ export async function postInChatOrder(scripts: readonly ChatScript[], options: P
             throw new Error(`${script.markers[index]} was refused with ${status}, not a retryable answer`);
           }
           tally.reposted += 1;
+          tally.repostedMarkers.add(script.markers[index]!);
           // A short pause: a dead replica or a stopped database refuses at once.
           await sleep(25);
         }

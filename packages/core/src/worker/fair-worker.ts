@@ -242,6 +242,13 @@ export class FairWorker<T> {
   private released(tenantId: number, reason: ReleaseReason): Promise<void> | void {
     this.fair.forget(String(tenantId));
     if (reason === "fenced") {
+      // What was in flight may have reached the channel: its next owner may do it again (at least once).
+      const inFlight = this.inFlightOf({ key: String(tenantId), owner: tenantId });
+      if (inFlight > 0)
+        this.jobs.logger.warn(
+          { event: "worker.fenced", worker: this.jobs.name, tenant: tenantId, inFlight },
+          `${this.jobs.name} lost a tenant's lease with work in flight; it is aborted`,
+        );
       this.tenantAborts.get(tenantId)?.abort(new Error("This replica lost the tenant's lease"));
       return;
     }
