@@ -262,6 +262,19 @@ describe.each(kinds)("OutgoingStore contract: $name", (kind) => {
       expect(await t.row(b1!.id)).toMatchObject({ state: "queued", next_attempt_at: NOW + 33 });
       expect(a2).toBeDefined();
     });
+
+    it("levels the waits to no later than the rows' own storing, so a chat's message stored while the new owner took over still comes after them", async () => {
+      await open();
+      await store.insertAll([queued(A, "a1")], NOW);
+      const [a1] = await store.claimDue(A, NOW, LEASE, 1);
+      // The previous owner held a1 back for the rate limits.
+      await store.deferAll([{ id: a1!.id, at: NOW + 900 }]);
+      // The chat's next message, on another replica: its time read before the takeover's, its
+      // commit after it (the takeover's statement does not see it).
+      expect(await store.releaseLeased(A, [], NOW + 20)).toBe(0);
+      await store.insertAll([queued(A, "a2")], NOW + 10);
+      expect((await store.claimDue(A, NOW + 20, LEASE, 10)).map((r) => r.crm_message_id)).toEqual(["a1", "a2"]);
+    });
   });
 
   describe("sent, failed and statuses", () => {

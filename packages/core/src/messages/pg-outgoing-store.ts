@@ -230,12 +230,15 @@ export class PgOutgoingStore implements OutgoingStore {
   async releaseLeased(tenantId: number, running: readonly number[], now: number): Promise<number> {
     const { rows } = await this.pool.query<{ released: number }>({
       name: "outgoing-release-leased",
-      // One statement: the rows going back and the rows waiting are levelled together.
+      // One statement: the rows going back and the rows waiting are levelled together, to no later
+      // than the oldest one's storing. A later message of one of their chats, stored by another
+      // replica while this runs (unseen by it), has a time read after its predecessor was stored,
+      // so it still sorts after them; levelled to `now` it could sort before.
       text: `WITH back AS (
-               SELECT id, state, last_error, next_attempt_at FROM outgoing
+               SELECT id, state, last_error, next_attempt_at, created_at FROM outgoing
                WHERE tenant_id = $1 AND (state = 'queued' OR (state = 'leased' AND NOT (id = ANY($2::bigint[]))))
                FOR UPDATE),
-             level AS (SELECT LEAST(MIN(next_attempt_at), $3::bigint) AS at FROM back WHERE last_error IS NULL),
+             level AS (SELECT LEAST(MIN(next_attempt_at), MIN(created_at), $3::bigint) AS at FROM back WHERE last_error IS NULL),
              moved AS (
                UPDATE outgoing o SET state = 'queued', lease_until = NULL,
                  next_attempt_at = CASE WHEN back.last_error IS NULL THEN level.at ELSE o.next_attempt_at END

@@ -120,10 +120,11 @@ export class SqliteOutgoingStore implements OutgoingStore {
         `UPDATE outgoing SET state = 'queued', lease_until = NULL
          WHERE state = 'leased' AND tenant_id = @tenantId AND id NOT IN (SELECT value FROM json_each(@running))`,
       ),
-      // The rows about to go back and the rows waiting, but those that failed (see releaseLeased).
+      // The rows about to go back and the rows waiting, but those that failed (see releaseLeased),
+      // to no later than the oldest one's storing (as on PostgreSQL, see PgOutgoingStore.releaseLeased).
       levelWaits: sqlite.prepare(
         `UPDATE outgoing SET next_attempt_at = (
-           SELECT MIN(MIN(next_attempt_at), @now) FROM outgoing
+           SELECT MIN(MIN(next_attempt_at), MIN(created_at), @now) FROM outgoing
            WHERE tenant_id = @tenantId AND last_error IS NULL
              AND (state = 'queued' OR (state = 'leased' AND id NOT IN (SELECT value FROM json_each(@running)))))
          WHERE tenant_id = @tenantId AND last_error IS NULL
