@@ -65,7 +65,7 @@ describe.skipIf(!postgres)("PgOutgoingStore on PostgreSQL", () => {
     return before.sort();
   }
 
-  it("NOTIFYs send once per tenant that got rows, when they commit; never for repeats", async () => {
+  it("NOTIFYs send once per tenant that got rows, once they committed; never for repeats", async () => {
     const store = open({ notify: true });
     await store.insertAll(
       [
@@ -75,6 +75,7 @@ describe.skipIf(!postgres)("PgOutgoingStore on PostgreSQL", () => {
       ],
       10,
     );
+    await store.noticesSent();
     expect(await heardSoFar()).toEqual(["1", "2"]);
     await store.insertAll([{ tenantId: 1, message: message("a") }], 10);
     expect(
@@ -83,6 +84,7 @@ describe.skipIf(!postgres)("PgOutgoingStore on PostgreSQL", () => {
         10,
       ),
     ).toBe("queued");
+    await store.noticesSent();
     expect(await heardSoFar()).toEqual(["2"]);
     expect(
       await store.insertOperation(
@@ -90,7 +92,36 @@ describe.skipIf(!postgres)("PgOutgoingStore on PostgreSQL", () => {
         10,
       ),
     ).toBe("repeated");
+    await store.noticesSent();
     expect(await heardSoFar()).toEqual([]);
+  });
+
+  it("NOTIFYs only for tenants another replica works for, once the write committed", async () => {
+    const owned = new Set([1]);
+    const store = open({ notify: true, ownedHere: (id) => owned.has(id) });
+    await store.insertAll(
+      [
+        { tenantId: 1, message: message("a") },
+        { tenantId: 2, message: message("b") },
+      ],
+      10,
+    );
+    await store.noticesSent();
+    expect(await heardSoFar()).toEqual(["2"]);
+    await store.insertAll([{ tenantId: 1, message: message("c") }], 10);
+    expect(
+      await store.insertOperation(
+        { tenantId: 1, action: "remove", crmMessageId: "a", operationKey: "r", message: null },
+        10,
+      ),
+    ).toBe("queued");
+    await store.noticesSent();
+    expect(await heardSoFar()).toEqual([]);
+    // Lost before the commit was acknowledged: told after all.
+    owned.clear();
+    await store.insertAll([{ tenantId: 1, message: message("d") }], 10);
+    await store.noticesSent();
+    expect(await heardSoFar()).toEqual(["1"]);
   });
 
   it("stays silent without notify", async () => {

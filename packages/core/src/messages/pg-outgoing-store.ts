@@ -7,7 +7,8 @@
  * connection. Status reports for the CRM are stored in the same transaction (`PgOutboxStore.insertWithin`).
  */
 import type pg from "pg";
-import { notifyCall } from "../cluster/notify-sql.js";
+import { OwnerNotices } from "../cluster/owner-notices.js";
+import { ASYNC_COMMIT } from "../db/pg-async-commit.js";
 import { PgBatch } from "../db/pg-batch.js";
 import { PG_NUMBERS } from "../db/pg-numbers.js";
 import { inPgTransaction, retryConflicts, type PgQueryable } from "../db/pg-transaction.js";
@@ -40,11 +41,12 @@ const CLAIMED_COLUMNS = CLAIMED.join(", ");
 export interface PgOutgoingStoreOptions {
   /**
    * NOTIFY `send` (the cluster's Notifier) for each tenant with new rows to send (messages, edits,
-   * removals), in the statement that stores them: heard by the replica sending for the tenant when
-   * it commits, never for a rollback. Off by default: a lone process has no one to tell (its send
-   * queue wakes itself), and notifying transactions serialize their commits.
+   * removals) once they committed, heard by the replica sending for the tenant (see
+   * `OwnerNotices`). Off by default: a lone process has no one to tell (its send queue wakes itself).
    */
   notify?: boolean;
+  /** Whether this replica sends for the tenant right now: its rows wake its queue in-process, without a NOTIFY. */
+  ownedHere?: (tenantId: number) => boolean;
 }
 
 // Ids in the order given (ORDER BY n): the queue's order within one due time.
@@ -60,8 +62,7 @@ const INSERT_MESSAGES = `INSERT INTO outgoing (tenant_id, crm_message_id, payloa
  * Stores an operation for its message (`$1` tenant, `$2` its CRM id) unless the message failed:
  * FOR SHARE, so a message being marked failed right now is seen failed, not queued behind.
  */
-function insertOperationSql(notify: boolean): string {
-  return `WITH target AS (
+const INSERT_OPERATION = `WITH target AS (
       SELECT id, state, contact, host_data FROM outgoing
       WHERE tenant_id = $1 AND crm_message_id = $2 AND action = 'send' FOR SHARE),
     ins AS (
@@ -70,37 +71,8 @@ function insertOperationSql(notify: boolean): string {
              'queued', 0, $8::bigint, $8::bigint
       FROM target t WHERE t.state <> 'failed'
       ON CONFLICT DO NOTHING
-      RETURNING id, tenant_id)${
-        notify
-          ? `,
-    notified AS (SELECT ${notifyCall("send", "t.tenant_id")} FROM (SELECT DISTINCT tenant_id FROM ins) AS t)`
-          : ""
-      }
-    SELECT (SELECT state FROM target) AS state, EXISTS (SELECT 1 FROM ins) AS inserted${
-      notify ? ", (SELECT count(*) FROM notified) AS notified" : ""
-    }`;
-}
-
-/**
- * `insert` (an INSERT … RETURNING tenant_id, …) that also NOTIFYs `send` once per tenant it
- * stored rows for, answering `columns` of the stored rows.
- */
-function notifying(insert: string, columns: string): string {
-  return `WITH stored AS (${insert}),
-    notified AS (SELECT ${notifyCall("send", "t.tenant_id")} FROM (SELECT DISTINCT tenant_id FROM stored) AS t)
-    SELECT ${columns} FROM stored, (SELECT count(*) FROM notified) AS n`;
-}
-
-/**
- * A FROM item that makes the statement's own transaction commit asynchronously
- * (`synchronous_commit` off for it alone, read by the server at commit): the commit returns
- * before its WAL reaches the disk (the WAL writer flushes it within ~0.6 s), so the sends'
- * bookkeeping does not wait one fsync per statement. Only for writes whose loss in a crash of the
- * database server itself costs at most a repeated send, the bound a dying replica already has: a
- * claim (the row is queued again) and a part record (that part may go again). Never for storing a
- * message, marking it sent or anything for the CRM.
- */
-const ASYNC_COMMIT = `(SELECT set_config('synchronous_commit', 'off', true)) AS async_commit`;
+      RETURNING id)
+    SELECT (SELECT state FROM target) AS state, EXISTS (SELECT 1 FROM ins) AS inserted`;
 
 /** The ids an operation's message has now, as read with it (see `currentIds`). */
 interface IdsSources {
@@ -131,14 +103,22 @@ export class PgOutgoingStore implements OutgoingStore {
     alone: (r) => r.previous !== undefined,
   });
   private readonly partReads = new PgBatch<number, Map<number, string>>((ids) => this.readPartsOf(ids));
+  /** Which writes NOTIFY `send` (none without `notify`). */
+  private readonly notices: OwnerNotices | undefined;
 
   /** `outbox` stores the CRM requests (statuses) inside this store's transactions and wakes the outbox after them. */
   constructor(
     db: { $client: pg.Pool },
     private readonly outbox: Pick<PgOutboxStore, "insertWithin" | "committed">,
-    private readonly options: PgOutgoingStoreOptions = {},
+    options: PgOutgoingStoreOptions = {},
   ) {
     this.pool = db.$client;
+    this.notices = options.notify ? new OwnerNotices("send", this.pool, options.ownedHere) : undefined;
+  }
+
+  /** Resolves once the NOTIFYs of the writes so far are sent (before the pool closes, and for tests). */
+  noticesSent(): Promise<void> {
+    return this.notices?.sent() ?? Promise.resolve();
   }
 
   async insertAll(items: readonly QueuedMessage[], now: number): Promise<boolean[]> {
@@ -147,8 +127,8 @@ export class PgOutgoingStore implements OutgoingStore {
     // messages in different orders can deadlock on the unique index: the loser is rerun.
     const { rows } = await retryConflicts(() =>
       this.pool.query<Pick<RowOf<typeof outgoing>, "tenant_id" | "crm_message_id">>({
-        name: this.options.notify ? "outgoing-insert-notify" : "outgoing-insert",
-        text: this.options.notify ? notifying(INSERT_MESSAGES, "tenant_id, crm_message_id") : INSERT_MESSAGES,
+        name: "outgoing-insert",
+        text: INSERT_MESSAGES,
         values: [
           items.map((i) => i.tenantId),
           items.map((i) => i.message.message.id),
@@ -159,6 +139,7 @@ export class PgOutgoingStore implements OutgoingStore {
         ],
       }),
     );
+    this.notices?.committed(rows.map((row) => row.tenant_id));
     // RETURNING names the stored rows, not their places: the first item of each key is the one stored.
     const stored = new Map<string, number>();
     for (const row of rows) {
@@ -177,8 +158,8 @@ export class PgOutgoingStore implements OutgoingStore {
 
   async insertOperation(op: QueuedOperation, now: number): Promise<OperationStored> {
     const { rows } = await this.pool.query<{ state: string | null; inserted: boolean }>({
-      name: this.options.notify ? "outgoing-insert-operation-notify" : "outgoing-insert-operation",
-      text: insertOperationSql(this.options.notify === true),
+      name: "outgoing-insert-operation",
+      text: INSERT_OPERATION,
       values: [
         op.tenantId,
         op.crmMessageId,
@@ -191,6 +172,7 @@ export class PgOutgoingStore implements OutgoingStore {
       ],
     });
     const { state, inserted } = rows[0]!;
+    if (inserted) this.notices?.committed([op.tenantId]);
     if (state === null) return "unknown";
     if (state === "failed") return "failed";
     return inserted ? "queued" : "repeated";

@@ -359,6 +359,15 @@ describe.skipIf(!pgDatabase)("OutboxStore on PostgreSQL, waking other replicas",
       await waitUntil(async () => heard.length >= 2);
       expect(heard.sort()).toEqual(["1", "2"]);
       expect(await h.store.count()).toBe(3);
+      // A tenant this replica delivers for is woken in-process: no NOTIFY.
+      const owner = new PgOutboxStore(
+        { $client: pgPool! },
+        { clock: h.clock, maxAgeMs: MAX_AGE, wake: () => {}, notify: true, ownedHere: (id) => id === 5 },
+      );
+      await owner.insertAll([incoming(5, "eve", "e1"), incoming(6, "fay", "f1")]);
+      await waitUntil(async () => heard.length >= 3);
+      expect(heard.slice(2)).toEqual(["6"]);
+      heard.splice(2);
       // Without notify (a lone process), nothing is told.
       await h.insert([incoming(3, "cid", "c1")]);
       await store.insertAll([incoming(4, "dan", "d1")]);

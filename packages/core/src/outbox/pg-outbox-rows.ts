@@ -12,7 +12,6 @@
  * newest row: that statement's snapshot is taken after the lock, so it sees every committed row of
  * the key, and ids of one key follow commit order.
  */
-import { notifyCall } from "../cluster/notify-sql.js";
 import type { PgQueryable } from "../db/pg-transaction.js";
 import type { OutboxRequest } from "./outbox-store.js";
 
@@ -28,12 +27,6 @@ export interface OutboxRowTimes {
   now: number;
   /** A row expires `maxAgeMs` after `now`. */
   maxAgeMs: number;
-  /**
-   * NOTIFY `outbox` for each tenant stored, in the insert itself: delivered when the caller
-   * commits, never for a rollback. Off for a lone process: no one to tell, and notifying
-   * transactions serialize their commits.
-   */
-  notify?: boolean;
 }
 
 /** The order key as stored: prefixed with the kind and the tenant (the same on SQLite). */
@@ -58,7 +51,7 @@ export async function lockOrderKeys(client: PgQueryable, storedKeys: readonly st
 
 /**
  * Stores CRM requests on `client`, inside the caller's transaction (which the caller commits),
- * in one insert after one lock statement (which also notifies the replicas when `notify`);
+ * in one insert after one lock statement;
  * answers the tenants they belong to, to wake this process's outbox once committed
  * (`PgOutboxStore.committed`). Each row is due at `now`, or no earlier than the newest
  * row of its order key.
@@ -84,11 +77,8 @@ export async function insertOutboxRows(
     FROM unnest($1::int[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS r(tenant_id, kind, body, order_key, n)
     ORDER BY r.n`;
   await client.query({
-    name: times.notify ? "outbox-insert-rows-notify" : "outbox-insert-rows",
-    text: times.notify
-      ? `WITH stored AS (${insert} RETURNING tenant_id)
-         SELECT ${notifyCall("outbox", "t.tenant_id")} FROM (SELECT DISTINCT tenant_id FROM stored) AS t`
-      : insert,
+    name: "outbox-insert-rows",
+    text: insert,
     values: [
       requests.map((r) => r.tenantId),
       requests.map((r) => r.kind),

@@ -11,6 +11,7 @@ import type pg from "pg";
 import { PG_NUMBERS } from "../db/pg-numbers.js";
 import { inPgTransaction, type PgQueryable } from "../db/pg-transaction.js";
 import { isStorageUnavailable } from "../db/storage-health.js";
+import { OwnerNotices } from "../cluster/owner-notices.js";
 import type { Clock } from "../worker/clock.js";
 import type { PendingRow } from "../worker/fair-worker.js";
 import type { OutboxHead, OutboxRequest, OutboxRow, OutboxStore, OutboxWake } from "./outbox-store.js";
@@ -28,11 +29,14 @@ export interface PgOutboxDeps {
   /** This process's outbox worker, told of each tenant with new requests once they committed. */
   wake: OutboxWake;
   /**
-   * Replicas share the database: every insert of outbox rows (this store's and other stores'
-   * through `insertWithin`) NOTIFYs `outbox` for its tenants, delivered on commit, so the replica
-   * that delivers for a tenant hears of them at once. Off by default (a lone process).
+   * Replicas share the database: once an insert of outbox rows (this store's, or another store's
+   * through `insertWithin`) committed, `committed` NOTIFYs `outbox` for its tenants delivered by
+   * another replica (see `OwnerNotices`), so that replica hears of them at once. Off by default
+   * (a lone process).
    */
   notify?: boolean;
+  /** Whether this replica delivers for the tenant right now: its writes wake it in-process, without a NOTIFY. */
+  ownedHere?: (tenantId: number) => boolean;
 }
 
 /** The outbox's table on PostgreSQL; other PostgreSQL stores store CRM requests through `insertWithin` in their own transactions. */
@@ -51,11 +55,15 @@ export class PgOutboxStore implements OutboxStore {
   /** Heads whose delivery lock this store holds. */
   private readonly held = new Set<number>();
 
+  /** Which writes NOTIFY (none without `notify`). */
+  private readonly notices: OwnerNotices | undefined;
+
   constructor(
     db: { $client: pg.Pool },
     private readonly deps: PgOutboxDeps,
   ) {
     this.pool = db.$client;
+    this.notices = deps.notify ? new OwnerNotices("outbox", this.pool, deps.ownedHere) : undefined;
   }
 
   /**
@@ -63,16 +71,21 @@ export class PgOutboxStore implements OutboxStore {
    * once that transaction committed (the outgoing store's status reports, the event store).
    */
   insertWithin(client: PgQueryable, requests: readonly OutboxRequest[]): Promise<number[]> {
-    return insertOutboxRows(client, requests, {
-      now: this.deps.clock.now(),
-      maxAgeMs: this.deps.maxAgeMs,
-      notify: this.deps.notify ?? false,
-    });
+    return insertOutboxRows(client, requests, { now: this.deps.clock.now(), maxAgeMs: this.deps.maxAgeMs });
   }
 
-  /** A transaction that stored requests for these tenants committed: wakes this process's outbox. */
+  /**
+   * A transaction that stored requests for these tenants committed: wakes this process's outbox,
+   * and tells the other replicas delivering for some of them (`notify`).
+   */
   committed(tenantIds: readonly number[]): void {
     for (const tenantId of tenantIds) this.deps.wake(tenantId);
+    this.notices?.committed(tenantIds);
+  }
+
+  /** Resolves once the NOTIFYs of the writes so far are sent (before the pool closes, and for tests). */
+  noticesSent(): Promise<void> {
+    return this.notices?.sent() ?? Promise.resolve();
   }
 
   /** Times default to the store's clock and maximum age (those every writer of outbox rows uses). */
@@ -83,7 +96,7 @@ export class PgOutboxStore implements OutboxStore {
   ): Promise<void> {
     if (requests.length === 0) return;
     const tenantIds = await inPgTransaction(this.pool, (client) =>
-      insertOutboxRows(client, requests, { now, maxAgeMs, notify: this.deps.notify ?? false }),
+      insertOutboxRows(client, requests, { now, maxAgeMs }),
     );
     this.committed(tenantIds);
   }

@@ -38,6 +38,8 @@ export interface CoreStoreDeps {
   logger: pino.Logger;
   /** The notifier's polling backstop (default: PgNotifier's on PostgreSQL, {@link SQLITE_FOREIGN_WRITE_POLL_MS} on SQLite). */
   pollMs?: number;
+  /** Whether this replica works for the tenant right now (its leases): its writes skip the NOTIFY. */
+  ownedHere?: (tenantId: number) => boolean;
 }
 
 /** The hot-path stores of one database. */
@@ -68,15 +70,19 @@ export async function coreStores(db: Database, deps: CoreStoreDeps): Promise<Cor
       ...(deps.pollMs !== undefined ? { pollMs: deps.pollMs } : {}),
     });
     await notifier.start();
-    // Another replica may own the tenant: each write NOTIFYs its owner on commit.
-    const outbox = new PgOutboxStore(pg, { ...outboxDeps, notify: true });
+    // Another replica may own the tenant: each write NOTIFYs its owner once committed, unless it is this one.
+    const ownedHere = deps.ownedHere ?? (() => false);
+    const outbox = new PgOutboxStore(pg, { ...outboxDeps, notify: true, ownedHere });
+    const outgoing = new PgOutgoingStore(pg, outbox, { notify: true, ownedHere });
     return {
       outbox,
-      outgoing: new PgOutgoingStore(pg, outbox, { notify: true }),
+      outgoing,
       events: new PgEventStore(pg, { outbox }),
       notifier,
       announceTenant: async (tenantId) => void (await pg.execute(notifySql("tenant", tenantId))),
       close: async () => {
+        // What the last writes owe the other replicas goes out before the pool closes.
+        await Promise.all([outgoing.noticesSent(), outbox.noticesSent()]);
         await notifier.stop();
         await outbox.close();
       },

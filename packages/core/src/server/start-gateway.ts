@@ -324,6 +324,8 @@ async function prepareCore(
     databaseUrl: config.databaseUrl,
     logger,
     ...(replica.pollMs !== undefined ? { pollMs: replica.pollMs } : {}),
+    // The leases need the stores' notifier, so they come after; nothing is written before they exist.
+    ownedHere: (id) => cluster.leases.owns(id),
   });
   const tenants = new TenantStore(db, keyring, { announce: (id) => stores.announceTenant(id) });
   // Another replica's tenant or settings write; `null`: notifications may have been missed.
