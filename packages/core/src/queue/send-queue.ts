@@ -59,6 +59,13 @@ const chatKey = (row: OutgoingRow) => `${row.tenant_id} ${row.contact}`;
 /** How long after its due time a message put back to wait still holds its chat's later messages. */
 const FORGET_WAIT_MS = 15 * 60_000;
 
+/**
+ * Inserts of new messages committing at once, at most. Each is one statement and one commit for
+ * every request that arrived meanwhile: on PostgreSQL, one per event-loop turn let dozens commit
+ * at once with a few rows each, and the server's CPU per commit, not the disk, bound accepting.
+ */
+const MAX_INSERTS = 1;
+
 /** The outgoing message queue with its worker. */
 export class SendQueue {
   private readonly limits: RateLimits;
@@ -120,16 +127,20 @@ export class SendQueue {
 
   /**
    * Stores a message for sending; messages arriving in the same tick share one transaction (one
-   * WAL commit for many requests). Resolves once the message is durable: true when stored, false
-   * when the tenant already has this CRM message id (idempotency). `hostData` is stored with it
-   * as JSON and carried into its statuses.
+   * WAL commit for many requests), and so do those arriving while {@link MAX_INSERTS} inserts
+   * commit. Resolves once the message is durable: true when stored, false when the tenant already
+   * has this CRM message id (idempotency). `hostData` is stored with it as JSON and carried into
+   * its statuses.
    */
   enqueue(tenantId: number, message: ChatMessage, hostData?: unknown): Promise<boolean> {
     return new Promise((resolve, reject) => {
       this.batch.push({ tenantId, message, hostData, resolve, reject });
-      if (this.batch.length === 1) setImmediate(() => void this.flush());
+      if (this.batch.length === 1 && this.inserting < MAX_INSERTS) setImmediate(() => void this.flush());
     });
   }
+
+  /** Inserts committing now (on SQLite, which writes synchronously, never more than one). */
+  private inserting = 0;
 
   private readonly batch: Array<
     QueuedMessage & {
@@ -140,6 +151,8 @@ export class SendQueue {
 
   private async flush(): Promise<void> {
     const items = this.batch.splice(0);
+    if (items.length === 0) return;
+    this.inserting++;
     let results: boolean[];
     try {
       results = await this.deps.outgoing.insertAll(items, this.deps.clock.now());
@@ -147,6 +160,10 @@ export class SendQueue {
       this.deps.storage.failed(error);
       for (const item of items) item.reject(error);
       return;
+    } finally {
+      this.inserting--;
+      // What arrived while the inserts committed goes in the next one, all of it at once.
+      if (this.batch.length > 0 && this.inserting < MAX_INSERTS) setImmediate(() => void this.flush());
     }
     const now = this.deps.clock.now();
     items.forEach((item, i) => {
