@@ -3,12 +3,14 @@
  * and kill: the real Telegram, SMS or email gateway from its dist/ (optionally without its rate
  * limits) or the no-op gateway, run by core's production `runGateway` for the hosts
  * SWITCHBOARD_HOSTS picks (salesrender by default, bitrix24 too in the Bitrix24 chaos scenarios).
- * SIGUSR2 opens the no-op gateway's gate.
+ * SIGUSR2 opens the no-op gateway's gate; a `memory` message on the IPC channel is answered with
+ * `process.memoryUsage()`.
  */
 import { runGateway, type AnyGateway, type GatewayEnvironment } from "@switchboard/core";
 import { bitrix24 } from "@switchboard/host-bitrix24";
 import { salesrender } from "@switchboard/host-salesrender";
 import { childGatewayEnv } from "../env.js";
+import type { MemoryAnswer, MemoryQuestion } from "./gateway-process.js";
 import { createNoopGateway, OPEN_GATE_SIGNAL } from "./noop-gateway.js";
 
 const config = childGatewayEnv();
@@ -62,6 +64,14 @@ async function choose(): Promise<Chosen> {
     }
   }
 }
+
+// The bench asks for the heap figures over IPC rather than a route, like the gate's signal: the
+// gateway's HTTP surface stays as shipped. Unref'd, so the channel never keeps the process alive.
+process.on("message", (message: unknown) => {
+  if ((message as Partial<MemoryQuestion> | null)?.type !== "memory") return;
+  process.send?.({ type: "memory", usage: process.memoryUsage() } satisfies MemoryAnswer);
+});
+process.channel?.unref();
 
 const chosen = await choose();
 await runGateway(measured(chosen.gateway), chosen.readEnv, { hosts: [salesrender, bitrix24] });

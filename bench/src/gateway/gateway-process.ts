@@ -29,6 +29,14 @@ export interface GatewayProcessOptions {
   log?: (line: string) => void;
 }
 
+/** What the parent asks a bench child over IPC, and what it answers. */
+export type MemoryQuestion = { type: "memory" };
+export type MemoryAnswer = { type: "memory"; usage: NodeJS.MemoryUsage };
+
+function isMemoryAnswer(message: unknown): message is MemoryAnswer {
+  return typeof message === "object" && message !== null && (message as { type?: unknown }).type === "memory";
+}
+
 /** A running gateway process. */
 export class GatewayProcess {
   private output = "";
@@ -77,7 +85,8 @@ export class GatewayProcess {
           LOG_LEVEL: "warn",
           ...options.env,
         }),
-        stdio: ["ignore", "pipe", "pipe"],
+        // The IPC channel answers `memoryUsage()` (see child-main); other entries ignore it.
+        stdio: ["ignore", "pipe", "pipe", "ipc"],
       },
     );
     return new GatewayProcess(child, url, startedAt, options.log);
@@ -98,6 +107,28 @@ export class GatewayProcess {
       await new Promise((r) => setTimeout(r, 5));
     }
     throw new Error(`gateway not ready after ${timeoutMs} ms:\n${this.output}`);
+  }
+
+  /**
+   * The child's `process.memoryUsage()`, asked over its IPC channel (the bench's child-main
+   * answers; undefined when it does not within 2 s, or the child is gone).
+   */
+  memoryUsage(): Promise<NodeJS.MemoryUsage | undefined> {
+    const child = this.child;
+    if (!child.connected) return Promise.resolve(undefined);
+    return new Promise((resolve) => {
+      const done = (usage: NodeJS.MemoryUsage | undefined) => {
+        clearTimeout(timer);
+        child.off("message", onMessage);
+        resolve(usage);
+      };
+      const onMessage = (message: unknown) => {
+        if (isMemoryAnswer(message)) done(message.usage);
+      };
+      const timer = setTimeout(() => done(undefined), 2000);
+      child.on("message", onMessage);
+      child.send({ type: "memory" } satisfies MemoryQuestion, (error) => error && done(undefined));
+    });
   }
 
   /** Current and peak resident memory in MB (Linux /proc). */

@@ -22,23 +22,18 @@ export interface DrainResult {
 /** `process.memoryUsage()` in MB. */
 export type MemoryMb = Record<"rss" | "heapTotal" | "heapUsed" | "external" | "arrayBuffers", number>;
 
-/** The gateway's own view of its memory (via the bench child's probe route), or undefined. */
+/** The gateway's own view of its memory (asked over the child's IPC channel), or undefined. */
 export async function memoryOf(gateway: GatewayProcess): Promise<MemoryMb | undefined> {
-  try {
-    const res = await fetch(`${gateway.url}bench/memory`, { signal: AbortSignal.timeout(2000) });
-    if (res.status !== 200) return undefined;
-    const raw = (await res.json()) as Record<string, number>;
-    const mb = (k: string) => Math.round(((raw[k] ?? 0) / 2 ** 20) * 10) / 10;
-    return {
-      rss: mb("rss"),
-      heapTotal: mb("heapTotal"),
-      heapUsed: mb("heapUsed"),
-      external: mb("external"),
-      arrayBuffers: mb("arrayBuffers"),
-    };
-  } catch {
-    return undefined;
-  }
+  const raw = await gateway.memoryUsage();
+  if (!raw) return undefined;
+  const mb = (bytes: number) => Math.round((bytes / 2 ** 20) * 10) / 10;
+  return {
+    rss: mb(raw.rss),
+    heapTotal: mb(raw.heapTotal),
+    heapUsed: mb(raw.heapUsed),
+    external: mb(raw.external),
+    arrayBuffers: mb(raw.arrayBuffers),
+  };
 }
 
 function highest(a: MemoryMb | undefined, b: MemoryMb | undefined): MemoryMb | undefined {
