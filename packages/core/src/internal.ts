@@ -64,7 +64,7 @@ export { SingleProcessLeases } from "./cluster/single-process-leases.js";
 export { NOTIFY_KINDS, type Notifier, type NotifyKind, type NotifyHandler } from "./cluster/notifier.js";
 export { PgNotifier, type PgNotifierOptions } from "./cluster/pg-notifier.js";
 export { LocalNotifier } from "./cluster/local-notifier.js";
-export { notifyCall, notifyQuery, notifySql } from "./cluster/notify-sql.js";
+export { notifyQuery, notifySql } from "./cluster/notify-sql.js";
 // The send queue's and the outbox's stores, for the bench's store throughput scenario.
 export { SqliteOutgoingStore } from "./messages/sqlite-outgoing-store.js";
 export { PgOutgoingStore, type PgOutgoingStoreOptions } from "./messages/pg-outgoing-store.js";

@@ -5,7 +5,8 @@ import pg from "pg";
 import pino from "pino";
 import { afterEach, describe, expect, it } from "vitest";
 import type { NotifyKind } from "./notifier.js";
-import { notifyCall, notifyQuery, notifySql } from "./notify-sql.js";
+import { notifyQuery, notifySql } from "./notify-sql.js";
+import { OwnerNotices } from "./owner-notices.js";
 import { PgNotifier } from "./pg-notifier.js";
 
 const db = await postgresTestDatabase({ ownServer: true });
@@ -59,8 +60,10 @@ describe.skipIf(!db)("PgNotifier on PostgreSQL", () => {
     } finally {
       client.release();
     }
-    // Inside one writing statement, with the tenant taken from the rows written.
-    await writer.query(`SELECT ${notifyCall("outbox", "v.tenant_id")} FROM (VALUES (7), (8)) AS v (tenant_id)`);
+    // After a write committed, for the tenants another replica owns (6 is owned here).
+    const notices = new OwnerNotices("outbox", writer, (id) => id === 6);
+    notices.committed([7, 6, 8, 7]);
+    await notices.sent();
     await drizzle(writer).execute(notifySql("tenant", 9));
     await writer.query(notifyQuery("leases", null));
 
