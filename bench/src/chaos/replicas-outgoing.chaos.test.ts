@@ -190,10 +190,10 @@ describe.skipIf(!pg)("three Telegram replicas on one PostgreSQL, sending", () =>
     // any other moment (a renewal late on a loaded machine) is a disruption too: the sends its
     // replica had in flight then (it logs them) may go again.
     const bound = k.sends + s.sends + fenced.inFlight;
+    const moments = { kill: k.at, dbStop: s.at, dbUp: s.upAt };
     if (dup > bound) {
       const twice = markers.filter((m) => api.timesDelivered(m) > 1);
       const rows = await stack.probe.sendsOf(twice);
-      const moments = { kill: k.at, dbStop: s.at, dbUp: s.upAt };
       const report = duplicateReport(api.arrivals, rows, stack.events, moments, tally.repostedMarkers);
       expect.fail(
         `${dup} duplicates, ${k.sends} + ${s.sends} + ${fenced.inFlight} in flight at the kill, the stop and other lost leases:\n${report}`,
@@ -204,7 +204,6 @@ describe.skipIf(!pg)("three Telegram replicas on one PostgreSQL, sending", () =>
         .filter((script) => outOfOrder.includes(`${script.tenant.botToken} ${script.chat}`))
         .map((script) => ({ chat: `${script.tenant.botToken.split(":")[0]} ${script.chat}`, markers: script.markers }));
       const rows = await stack.probe.sendsOf(chats.flatMap((c) => c.markers));
-      const moments = { kill: k.at, dbStop: s.at, dbUp: s.upAt };
       expect.fail(
         `chats whose first deliveries are out of posting order:\n${orderReport(chats, api.arrivals, rows, stack.events, moments)}`,
       );

@@ -37,7 +37,6 @@ export interface ReplicaEvent {
   at: number;
   replica: number;
   event: string;
-  tenant?: number;
   /** `worker.fenced`: which worker, and how much of the tenant's work it had in flight. */
   worker?: string;
   inFlight?: number;
@@ -125,7 +124,7 @@ export async function startReplicaStack(
   };
   const events: ReplicaEvent[] = [];
   const keep = (replica: number, line: string) => {
-    let entry: { event?: unknown; tenant?: unknown; worker?: unknown; inFlight?: unknown };
+    let entry: { event?: unknown; worker?: unknown; inFlight?: unknown };
     try {
       entry = JSON.parse(line) as typeof entry;
     } catch {
@@ -136,7 +135,6 @@ export async function startReplicaStack(
       at: performance.now(),
       replica,
       event: entry.event,
-      ...(typeof entry.tenant === "number" ? { tenant: entry.tenant } : {}),
       ...(typeof entry.worker === "string" ? { worker: entry.worker } : {}),
       ...(typeof entry.inFlight === "number" ? { inFlight: entry.inFlight } : {}),
       line: line.slice(0, 600),
