@@ -164,7 +164,7 @@ export class PgLeases implements Leases {
   private again = false;
   private timer: NodeJS.Timeout | undefined;
   private fenceTimer: NodeJS.Timeout | undefined;
-  private unsubscribe: (() => void) | undefined;
+  private readonly unsubscribe: Array<() => void> = [];
   private leaving: Promise<void> | undefined;
 
   constructor(private readonly options: PgLeasesOptions) {
@@ -205,10 +205,20 @@ export class PgLeases implements Leases {
   async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
-    // A replica gave shards back or joined: rebalance now. Rescans are left to the rounds' own timer.
-    this.unsubscribe = this.options.notifier?.on("leases", (_tenantId, cause) => {
-      if (cause === "notified") this.kick();
-    });
+    const notifier = this.options.notifier;
+    if (notifier) {
+      // A replica gave shards back or joined: rebalance now. Rescans are left to the rounds' own timer.
+      this.unsubscribe.push(notifier.on("leases", (_tenantId, cause) => cause === "notified" && this.kick()));
+      // A tenant written that this replica holds no lease of may be a new one, which must get an
+      // owner now, not up to a third of the lease later; every way of creating a tenant already
+      // announces it (for the replicas' caches). A settings change of another's tenant costs one
+      // round more, which finds nothing to do.
+      this.unsubscribe.push(
+        notifier.on("tenant", (tenantId, cause) => {
+          if (cause === "notified" && tenantId !== null && !this.shards.has(tenantId)) this.kick();
+        }),
+      );
+    }
     this.kick();
     await this.current;
   }
@@ -225,7 +235,7 @@ export class PgLeases implements Leases {
 
   private async leave(): Promise<void> {
     this.stopping = true;
-    this.unsubscribe?.();
+    for (const unsubscribe of this.unsubscribe.splice(0)) unsubscribe();
     // A round past its check may still acquire; the rounds after it only renew.
     await this.current;
     for (const shard of this.shards.values()) if (shard.state !== "draining") this.drain(shard, "stop");

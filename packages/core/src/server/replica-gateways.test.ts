@@ -43,7 +43,13 @@ afterEach(async () => {
   for (const it of opened.splice(0).reverse()) await it.stop().catch(() => undefined);
 });
 
-async function startReplica(crm: CrmSimulator, url: string, name: string, sent: Sent[]): Promise<Replica> {
+async function startReplica(
+  crm: CrmSimulator,
+  url: string,
+  name: string,
+  sent: Sent[],
+  leaseSeconds = 3,
+): Promise<Replica> {
   const echo = createEchoGateway();
   let holding = false;
   const gates: Array<() => void> = [];
@@ -60,7 +66,7 @@ async function startReplica(crm: CrmSimulator, url: string, name: string, sent: 
       ...crm.env,
       SWITCHBOARD_DATABASE_URL: url,
       SWITCHBOARD_SECRET_KEY: key,
-      SWITCHBOARD_LEASE_SECONDS: "3",
+      SWITCHBOARD_LEASE_SECONDS: String(leaseSeconds),
       SWITCHBOARD_ALLOW_PRIVATE_URLS: "true",
       SWITCHBOARD_RETRY_BASE_MS: "10",
       SWITCHBOARD_RETRY_MAX_MS: "200",
@@ -183,6 +189,45 @@ describe.skipIf(!db)("two replicas of a gateway (startGateway) on one PostgreSQL
       message: () => `${sentStatuses().length} of ${total(posted)} statuses`,
     });
     expect(new Set(sentStatuses()).size).toBe(total(posted));
+  }, 90_000);
+
+  it("a tenant registered through either replica gets an owner at once, not at the next lease renewal, and its first message goes out", async () => {
+    const crm = await startCrmSimulator();
+    opened.push({ stop: () => crm.close() });
+    const url = await db!.server.createDatabase();
+    const sent: Sent[] = [];
+    // Renewals every 40 s: an owner found within 10 s was found because the tenant was created.
+    const a = await startReplica(crm, url, "a", sent, 120);
+    const b = await startReplica(crm, url, "b", sent, 120);
+    const ownersOf = async (ref: PluginRef) => {
+      const tenant = await a.gw.runtime.tenants.byKey("salesrender", `${ref.companyId}/echo/${ref.pluginId}`);
+      return tenant ? [a, b].filter((r) => r.gw.leases.owns(tenant.id)).map((r) => r.name) : [];
+    };
+    expect((await crm.register(b.gw.url, TENANT_A)).status).toBe(200);
+    let ownersA: string[] = [];
+    await waitFor(async () => (ownersA = await ownersOf(TENANT_A)).length === 1, {
+      timeoutMs: 10_000,
+      message: () => `tenant A's owners: ${JSON.stringify(ownersA)}`,
+    });
+    expect((await crm.register(a.gw.url, TENANT_B)).status).toBe(200);
+    let ownersB: string[] = [];
+    await waitFor(async () => (ownersB = await ownersOf(TENANT_B)).length === 1, {
+      timeoutMs: 10_000,
+      message: () => `tenant B's owners: ${JSON.stringify(ownersB)}`,
+    });
+    // Fair by tenants: the replica that had none took the second.
+    expect(new Set([...ownersA, ...ownersB]).size).toBe(2);
+    // The CRM takes a tenant's requests only from the URL it registered it through: through its owner.
+    const byName = new Map([a, b].map((r) => [r.name, r]));
+    const ownerB = byName.get(ownersB[0]!)!;
+    expect((await crm.register(ownerB.gw.url, TENANT_B)).status).toBe(200);
+    const res = await crm.send(a.gw.url, TENANT_B, {
+      chat: { id: "new-chat", contact: "echo://new-chat", subject: null },
+      message: { id: "first", content: { text: "first words", format: "text" }, attachments: [] },
+    });
+    expect(res.status, await res.clone().text()).toBe(202);
+    await waitFor(() => sent.length === 1, { timeoutMs: 10_000, message: () => `${sent.length} sent` });
+    expect(sent[0]).toMatchObject({ replica: ownerB.name, id: "first" });
   }, 90_000);
 
   it("messages posted only to the replica not owning their tenant are sent by the owner, woken by NOTIFY", async () => {
