@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { ChannelNetworkError, InvalidInputError } from "../errors.js";
 import { createEchoGateway } from "../test/echo-gateway.js";
 import { crashMidSend, startStack, TENANT_A, textMessage, type Stack } from "../test/stack.js";
+import { openSendParts } from "./send-parts.js";
 
 const stacks: Stack[] = [];
 afterEach(async () => {
@@ -146,5 +147,38 @@ describe("ctx.parts", () => {
     } finally {
       await crash.close();
     }
+  });
+});
+
+describe("openSendParts", () => {
+  /** A store that counts its reads and holds what was recorded. */
+  function countingStore(recorded: Map<number, string>) {
+    const store = {
+      reads: 0,
+      readParts: async () => {
+        store.reads++;
+        return new Map(recorded);
+      },
+      recordPart: async (_tenantId: number, _outgoingId: number, index: number, id: string) => {
+        recorded.set(index, id);
+      },
+    };
+    return store;
+  }
+
+  it("reads nothing on a message's first attempt, and the recorded parts on a later one", async () => {
+    const recorded = new Map<number, string>();
+    const first = countingStore(recorded);
+    const parts = openSendParts(first, 1, 7, 1);
+    expect(await parts.get(0)).toBeUndefined();
+    await parts.record(0, "m-0");
+    expect(await parts.all()).toEqual(new Map([[0, "m-0"]]));
+    expect(first.reads).toBe(0);
+
+    const retry = countingStore(recorded);
+    const again = openSendParts(retry, 1, 7, 2);
+    expect(await again.get(0)).toBe("m-0");
+    expect(await again.get(1)).toBeUndefined();
+    expect(retry.reads).toBe(1);
   });
 });

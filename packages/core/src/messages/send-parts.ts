@@ -6,13 +6,18 @@ import { InvalidInputError } from "../errors.js";
 import type { SendParts } from "../gateway/types.js";
 import type { OutgoingStore } from "./outgoing-store.js";
 
-/** The parts of one send, read from the store on first use (most sends never ask). */
+/**
+ * The parts of one send, read from the store on first use. On the message's first attempt there
+ * is nothing to read: every way a message goes back to the queue after its send started counts
+ * that attempt (a retry, an expired lease, a takeover), so `attempt` 1 means no part was recorded.
+ */
 export function openSendParts(
   store: Pick<OutgoingStore, "readParts" | "recordPart">,
   tenantId: number,
   outgoingId: number,
+  attempt: number,
 ): SendParts {
-  let known: Promise<Map<number, string>> | undefined;
+  let known: Promise<Map<number, string>> | undefined = attempt <= 1 ? Promise.resolve(new Map()) : undefined;
   const parts = () =>
     (known ??= store.readParts(outgoingId).catch((error: unknown) => {
       known = undefined;

@@ -393,7 +393,7 @@ export class SendQueue {
             return logger();
           },
           signal: this.worker.signalOf(row.tenant_id),
-          parts: openSendParts(this.deps.outgoing, row.tenant_id, row.id),
+          parts: openSendParts(this.deps.outgoing, row.tenant_id, row.id, row.attempts),
         },
         { ...message, queueId: row.id, attempt: row.attempts },
       );
