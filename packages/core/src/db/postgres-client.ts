@@ -59,6 +59,10 @@ export async function openPostgres(url: string, options: OpenPostgresOptions = {
     connectionString: checkedUrl(url),
     max: options.poolSize ?? DEFAULT_POOL_SIZE,
     connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
+    // Connections stay open once the load opened them (pg closes idle ones after 10 s by default):
+    // a new one costs the request waiting for it a TCP and SCRAM handshake, a fresh server backend
+    // and a parse of every named statement again, each time the load rises after a quiet spell.
+    idleTimeoutMillis: 0,
     keepAlive: true,
     application_name: "switchboard",
   });
