@@ -19,6 +19,7 @@ import { SqliteStatusTracker } from "./sqlite-status-tracker.js";
 import type { StatusRequestBody } from "../hosts/types.js";
 import {
   CLAIMED,
+  type ClaimedRows,
   type DeferredRow,
   type FoundOutgoing,
   type OperationStored,
@@ -400,11 +401,13 @@ export class SqliteOutgoingStore implements OutgoingStore {
     return this.releaseTx(tenantId, JSON.stringify(running), now);
   }
 
-  async claimDue(tenantId: number, now: number, leaseUntil: number, limit: number): Promise<OutgoingRow[]> {
+  async claimDue(tenantId: number, now: number, leaseUntil: number, limit: number): Promise<ClaimedRows> {
     const rows = this.stmt.claimDue.all({ tenantId, now, leaseUntil, limit });
     // RETURNING answers in the table's order (by id); the claim answers in the order it chose them.
     rows.sort((a, b) => a.due_at - b.due_at || a.id - b.id);
-    return rows.map(({ due_at: _due, ...row }) => row);
+    // One process, synchronous: nothing runs between the claim and this read.
+    const nextDue = this.stmt.tenantNextDue.get({ tenantId })!.t;
+    return { rows: rows.map(({ due_at: _due, ...row }) => row), nextDue };
   }
 
   async deferAll(rows: readonly DeferredRow[]): Promise<void> {
