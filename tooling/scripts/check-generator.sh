@@ -15,6 +15,8 @@ package="@switchboard/${name}"
 scratch="$(mktemp -d "${TMPDIR:-/tmp}/switchboard-generator.XXXXXX")"
 trap 'rm -rf "$scratch"' EXIT
 step() { printf "\n== check-generator (%s): %s\n" "$(date -u +%H:%M:%S)" "$*"; }
+# Runs a command with its output kept aside, and shows that output only when it fails.
+quiet() { "$@" >"$scratch/quiet.log" 2>&1 || { cat "$scratch/quiet.log" >&2; return 1; }; }
 
 step "copying the repository to $scratch"
 # Tracked and untracked files git does not ignore, as they are on disk (a deleted one is skipped).
@@ -24,7 +26,7 @@ cd "$scratch"
 # A repository of its own, so turbo hashes the files as it does in the original (git's file list
 # and hashes) and finds the builds cached there.
 git init -q && git add -A
-# Packages the store has are linked, nothing is downloaded; metadata comes from pnpm's cache.
+# Packages the store has are linked, nothing is downloaded; metadata comes from pnpm's cache where it is there.
 export npm_config_prefer_offline=true
 # turbo would send usage telemetry to Vercel: nothing but the package registry is asked here.
 export TURBO_TELEMETRY_DISABLED=1
@@ -32,7 +34,7 @@ export TURBO_TELEMETRY_DISABLED=1
 export TURBO_CACHE_DIR="$root/.turbo/cache"
 
 step "pnpm install (the repository as it is)"
-pnpm install --frozen-lockfile --offline --reporter=append-only >/dev/null
+quiet pnpm install --frozen-lockfile --offline --reporter=append-only
 
 step "type-check the generators (turbo/generators/tsconfig.check.json)"
 pnpm exec tsc -p turbo/generators/tsconfig.check.json
@@ -58,7 +60,9 @@ for refused in echo "$name-two"; do
 done
 
 step "pnpm install (with $package)"
-pnpm install --offline --frozen-lockfile=false --reporter=append-only >/dev/null
+# Resolving the new package needs the registry's metadata of its dependencies, which a machine
+# that only ever installed from the lockfile has not cached: asked for where missing.
+quiet pnpm install --prefer-offline --frozen-lockfile=false --reporter=append-only
 grep -q "apps/$name:" pnpm-lock.yaml || { echo "pnpm-lock.yaml has no apps/$name importer" >&2; exit 1; }
 
 step "build $package and what it depends on"
@@ -69,7 +73,7 @@ pnpm --filter "$package" typecheck
 pnpm exec prettier --check "apps/$name"
 step "its Dockerfile's first steps: turbo prune $package --docker, then the frozen install of out/json"
 pnpm turbo prune "$package" --docker --out-dir "$scratch/pruned" >/dev/null
-(cd "$scratch/pruned/json" && pnpm install --frozen-lockfile --offline --reporter=append-only >/dev/null)
+(cd "$scratch/pruned/json" && quiet pnpm install --frozen-lockfile --offline --reporter=append-only)
 rm -rf "$scratch/pruned"
 step "test $package"
 pnpm --filter "$package" test
@@ -79,7 +83,7 @@ step "the generated gateway $package builds, lints, type-checks and passes its t
 # every gateway declared in its package (a customer's message reaches the inbox, the answer the fake).
 declaration="$(grep -oE 'export const [A-Za-z0-9]+Sandbox' "apps/$name/src/sandbox.ts" | awk '{print $3}')"
 step "show $package in the sandbox: the dependency and chatGateway($declaration) in apps/sandbox/src/gateways/list.ts"
-pnpm --filter @switchboard/sandbox add "$package@workspace:*" --offline --reporter=append-only >/dev/null
+quiet pnpm --filter @switchboard/sandbox add "$package@workspace:*" --prefer-offline --reporter=append-only
 sed -i -e "1,/^import /s#^import #import { $declaration } from \"$package/sandbox\";\nimport #" \
   -e "s#^  chatGateway(echoSandbox),#&\n  chatGateway($declaration),#" apps/sandbox/src/gateways/list.ts
 grep -q "chatGateway($declaration)" apps/sandbox/src/gateways/list.ts || { echo "list.ts has no chatGateway($declaration)" >&2; exit 1; }
