@@ -82,7 +82,7 @@ async function fill(db: Database, stores: CoreStores, count: number, log: (line:
             slice.map((i) => outgoing(i, tenantId)),
             now,
           );
-          const rows = (await stores.outgoing.claimDue(tenantId, now, now + 60_000, slice.length)).rows;
+          const rows = await stores.outgoing.claimDue(tenantId, now, now + 60_000, slice.length);
           const sent = rows.map((row) => ({
             row,
             ids: row.id % 10 === 0 ? [`tg-${row.id}-1`, `tg-${row.id}-2`] : [`tg-${row.id}`],

@@ -71,7 +71,7 @@ async function measure(store: OutgoingStore, writers: number): Promise<StoreRate
       Array.from({ length: writers }, async () => {
         const rows = [];
         for (;;) {
-          const got = (await store.claimDue(TENANT, now, now + 600_000, BATCH)).rows;
+          const got = await store.claimDue(TENANT, now, now + 600_000, BATCH);
           if (got.length === 0) return rows;
           rows.push(...got);
         }

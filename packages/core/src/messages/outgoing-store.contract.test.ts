@@ -46,7 +46,7 @@ describe.each(kinds)("OutgoingStore contract: $name", (kind) => {
       ids.map((id) => queued(tenantId, id)),
       NOW,
     );
-    return (await store.claimDue(tenantId, NOW, LEASE, ids.length)).rows;
+    return store.claimDue(tenantId, NOW, LEASE, ids.length);
   }
 
   describe("insertAll", () => {
@@ -62,7 +62,7 @@ describe.each(kinds)("OutgoingStore contract: $name", (kind) => {
       // Messages without a CRM id are never repeats of each other.
       expect(await store.insertAll([queued(A, null), queued(A, null)], NOW)).toEqual([true, true]);
       expect(await store.insertAll([], NOW)).toEqual([]);
-      const rows = (await store.claimDue(A, NOW + 1, LEASE, 10)).rows;
+      const rows = await store.claimDue(A, NOW + 1, LEASE, 10);
       expect(rows.map((r) => r.crm_message_id)).toEqual(["m1", "m2", null, null, "m3"]);
       expect(rows[0]).toMatchObject({
         tenant_id: A,
@@ -79,7 +79,7 @@ describe.each(kinds)("OutgoingStore contract: $name", (kind) => {
     it("keeps the host's data with the message as JSON", async () => {
       await open();
       await store.insertAll([queued(A, "m1", { line: 7 }), queued(A, "m2", null)], NOW);
-      const rows = (await store.claimDue(A, NOW, LEASE, 10)).rows;
+      const rows = await store.claimDue(A, NOW, LEASE, 10);
       expect(rows.map((r) => r.host_data)).toEqual(['{"line":7}', "null"]);
     });
 
@@ -92,7 +92,7 @@ describe.each(kinds)("OutgoingStore contract: $name", (kind) => {
           NOW,
         ),
       ).toEqual(ids.map(() => true));
-      const rows = (await store.claimDue(A, NOW, LEASE, 1000)).rows;
+      const rows = await store.claimDue(A, NOW, LEASE, 1000);
       expect(rows.map((r) => r.crm_message_id)).toEqual(ids);
     });
   });
@@ -104,34 +104,15 @@ describe.each(kinds)("OutgoingStore contract: $name", (kind) => {
       await store.insertAll([queued(A, "m1"), queued(A, "m2"), queued(B, "b1")], NOW);
       await store.insertAll([queued(A, "m3")], NOW + 100);
       await store.insertAll([queued(A, "future")], NOW + 10_000);
-      const first = (await store.claimDue(A, NOW + 1000, LEASE, 2)).rows;
+      const first = await store.claimDue(A, NOW + 1000, LEASE, 2);
       expect(first.map((r) => r.crm_message_id)).toEqual(["m1", "m2"]);
-      const rest = (await store.claimDue(A, NOW + 1000, LEASE, 10)).rows;
+      const rest = await store.claimDue(A, NOW + 1000, LEASE, 10);
       expect(rest.map((r) => r.crm_message_id)).toEqual(["m3", "late"]);
-      expect((await store.claimDue(A, NOW + 1000, LEASE, 10)).rows).toEqual([]);
+      expect(await store.claimDue(A, NOW + 1000, LEASE, 10)).toEqual([]);
       expect(await t.row(first[0]!.id)).toMatchObject({ state: "leased", lease_until: LEASE, attempts: 1 });
-      expect((await store.claimDue(B, NOW, LEASE, 10)).rows.map((r) => r.crm_message_id)).toEqual(["b1"]);
+      expect((await store.claimDue(B, NOW, LEASE, 10)).map((r) => r.crm_message_id)).toEqual(["b1"]);
       expect(await store.tenantNextDue(A)).toBe(NOW + 10_000);
       expect(await store.tenantNextDue(B)).toBeNull();
-    });
-
-    it("says when the tenant's rows it left are next due: a due row, a later one, none", async () => {
-      await open();
-      await store.insertAll([queued(A, "m1"), queued(A, "m2")], NOW);
-      await store.insertAll([queued(A, "later")], NOW + 5_000);
-      await store.insertAll([queued(B, "b1")], NOW + 1);
-      const first = await store.claimDue(A, NOW + 10, LEASE, 1);
-      expect(first.rows.map((r) => r.crm_message_id)).toEqual(["m1"]);
-      // m2 is due and left; another tenant's rows never count.
-      expect(first.nextDue).toBe(NOW);
-      const second = await store.claimDue(A, NOW + 10, LEASE, 10);
-      expect(second.rows.map((r) => r.crm_message_id)).toEqual(["m2"]);
-      expect(second.nextDue).toBe(NOW + 5_000);
-      expect(await store.claimDue(A, NOW + 10, LEASE, 10)).toEqual({ rows: [], nextDue: NOW + 5_000 });
-      const last = await store.claimDue(A, NOW + 5_000, LEASE, 10);
-      expect(last.rows.map((r) => r.crm_message_id)).toEqual(["later"]);
-      expect(last.nextDue).toBeNull();
-      expect(await store.claimDue(A, NOW + 5_000, LEASE, 10)).toEqual({ rows: [], nextDue: null });
     });
 
     it("hands no row out twice to two replicas claiming at once", async () => {
@@ -147,7 +128,7 @@ describe.each(kinds)("OutgoingStore contract: $name", (kind) => {
       const claimed: number[][] = [[], []];
       const drain = async (s: OutgoingStore, into: number[]) => {
         for (;;) {
-          const rows = (await s.claimDue(A, NOW, LEASE, 7)).rows;
+          const rows = await s.claimDue(A, NOW, LEASE, 7);
           if (rows.length === 0 && (await s.tenantNextDue(A)) === null) return;
           into.push(...rows.map((r) => r.id));
         }
@@ -167,7 +148,7 @@ describe.each(kinds)("OutgoingStore contract: $name", (kind) => {
       const [one, two] = await Promise.all([store.insertAll(batch, NOW), replica.insertAll([...batch].reverse(), NOW)]);
       const stored = batch.map((_, i) => Number(one![i]) + Number(two![batch.length - 1 - i]));
       expect(stored).toEqual(batch.map(() => 1));
-      expect((await store.claimDue(A, NOW, LEASE, 100)).rows).toHaveLength(50);
+      expect(await store.claimDue(A, NOW, LEASE, 100)).toHaveLength(50);
     });
 
     it("reports each step of a message once when its parts' statuses come to two replicas at once", async () => {
@@ -199,10 +180,8 @@ describe.each(kinds)("OutgoingStore contract: $name", (kind) => {
       });
       expect(await t.row(m3!.id)).toMatchObject({ state: "queued", attempts: 1, last_error: "channel said no" });
       expect(await store.tenantNextDue(A)).toBe(NOW + 10);
-      expect((await store.claimDue(A, NOW + 15, LEASE, 10)).rows).toMatchObject([
-        { crm_message_id: "m3", attempts: 2 },
-      ]);
-      expect((await store.claimDue(A, NOW + 100, LEASE, 10)).rows.map((r) => r.crm_message_id)).toEqual(["m2", "m1"]);
+      expect(await store.claimDue(A, NOW + 15, LEASE, 10)).toMatchObject([{ crm_message_id: "m3", attempts: 2 }]);
+      expect((await store.claimDue(A, NOW + 100, LEASE, 10)).map((r) => r.crm_message_id)).toEqual(["m2", "m1"]);
     });
 
     it("lists every tenant with queued rows and its earliest due time", async () => {
@@ -223,8 +202,8 @@ describe.each(kinds)("OutgoingStore contract: $name", (kind) => {
     it("puts expired leases back (attempts kept) except this process's running sends, and says the next lease to check", async () => {
       await open();
       await store.insertAll([queued(A, "a1"), queued(A, "a2"), queued(B, "b1")], NOW);
-      const [a1, a2] = (await store.claimDue(A, NOW, NOW + 100, 10)).rows;
-      const [b1] = (await store.claimDue(B, NOW, NOW + 300, 10)).rows;
+      const [a1, a2] = await store.claimDue(A, NOW, NOW + 100, 10);
+      const [b1] = await store.claimDue(B, NOW, NOW + 300, 10);
       expect(await store.releaseExpired(NOW + 99, [])).toEqual({ tenantIds: [], nextLease: NOW + 100 });
       const released = await store.releaseExpired(NOW + 100, [a2!.id]);
       expect([...new Set(released.tenantIds)]).toEqual([A]);
@@ -232,14 +211,14 @@ describe.each(kinds)("OutgoingStore contract: $name", (kind) => {
       expect(await t.row(a1!.id)).toMatchObject({ state: "queued", lease_until: null, attempts: 1 });
       expect(await t.row(a2!.id)).toMatchObject({ state: "leased" });
       expect(await store.releaseExpired(NOW + 1000, [a2!.id, b1!.id])).toEqual({ tenantIds: [], nextLease: null });
-      expect((await store.claimDue(A, NOW + 1000, LEASE, 10)).rows.map((r) => r.crm_message_id)).toEqual(["a1"]);
+      expect((await store.claimDue(A, NOW + 1000, LEASE, 10)).map((r) => r.crm_message_id)).toEqual(["a1"]);
     });
 
     it("only the tenants given (a replica's own), and the next lease among theirs", async () => {
       await open();
       await store.insertAll([queued(A, "a1"), queued(B, "b1")], NOW);
-      const [a1] = (await store.claimDue(A, NOW, NOW + 100, 10)).rows;
-      const [b1] = (await store.claimDue(B, NOW, NOW + 200, 10)).rows;
+      const [a1] = await store.claimDue(A, NOW, NOW + 100, 10);
+      const [b1] = await store.claimDue(B, NOW, NOW + 200, 10);
       expect(await store.releaseExpired(NOW + 500, [], [B])).toEqual({ tenantIds: [B], nextLease: null });
       expect(await t.row(a1!.id)).toMatchObject({ state: "leased" });
       expect(await t.row(b1!.id)).toMatchObject({ state: "queued", lease_until: null, attempts: 1 });
@@ -251,22 +230,22 @@ describe.each(kinds)("OutgoingStore contract: $name", (kind) => {
     it("puts every leased row of one tenant back at once, lease or not, except the running ones; attempts kept", async () => {
       await open();
       await store.insertAll([queued(A, "a1"), queued(A, "a2"), queued(A, "a3"), queued(B, "b1")], NOW);
-      const [a1, a2] = (await store.claimDue(A, NOW, LEASE, 2)).rows;
-      const [b1] = (await store.claimDue(B, NOW, LEASE, 10)).rows;
+      const [a1, a2] = await store.claimDue(A, NOW, LEASE, 2);
+      const [b1] = await store.claimDue(B, NOW, LEASE, 10);
       expect(await store.releaseLeased(A, [a2!.id], NOW)).toBe(1);
       expect(await t.row(a1!.id)).toMatchObject({ state: "queued", lease_until: null, attempts: 1 });
       expect(await t.row(a2!.id)).toMatchObject({ state: "leased" });
       expect(await t.row(b1!.id)).toMatchObject({ state: "leased" });
       // Oldest first again: the chat's first message goes before the ones behind it.
-      expect((await store.claimDue(A, NOW, LEASE, 10)).rows.map((r) => r.crm_message_id)).toEqual(["a1", "a3"]);
+      expect((await store.claimDue(A, NOW, LEASE, 10)).map((r) => r.crm_message_id)).toEqual(["a1", "a3"]);
       expect(await store.releaseLeased(B, [], NOW)).toBe(1);
     });
 
     it("drops the previous owner's rate-limit waits, so the new owner takes the tenant's messages in the order stored; a retry keeps its wait", async () => {
       await open();
       await store.insertAll([queued(A, "a1"), queued(A, "a2"), queued(A, "r1"), queued(B, "b1")], NOW);
-      const [a1, a2, r1] = (await store.claimDue(A, NOW, LEASE, 3)).rows;
-      const [b1] = (await store.claimDue(B, NOW, LEASE, 1)).rows;
+      const [a1, a2, r1] = await store.claimDue(A, NOW, LEASE, 3);
+      const [b1] = await store.claimDue(B, NOW, LEASE, 1);
       // The previous owner's rate limits held a1 back a little (its own limiter knew a later row
       // of the chat must wait behind it); a2 was in flight when it died; r1 failed and waits to retry.
       await store.deferAll([
@@ -277,11 +256,7 @@ describe.each(kinds)("OutgoingStore contract: $name", (kind) => {
       // Stored meanwhile: due at once, so before a1 unless its wait goes.
       await store.insertAll([queued(A, "a3")], NOW + 10);
       expect(await store.releaseLeased(A, [], NOW + 20)).toBe(1);
-      expect((await store.claimDue(A, NOW + 20, LEASE, 10)).rows.map((r) => r.crm_message_id)).toEqual([
-        "a1",
-        "a2",
-        "a3",
-      ]);
+      expect((await store.claimDue(A, NOW + 20, LEASE, 10)).map((r) => r.crm_message_id)).toEqual(["a1", "a2", "a3"]);
       expect(await t.row(r1!.id)).toMatchObject({ state: "queued", next_attempt_at: NOW + 5_000 });
       // Another tenant's waits are its owner's.
       expect(await t.row(b1!.id)).toMatchObject({ state: "queued", next_attempt_at: NOW + 33 });
@@ -291,14 +266,14 @@ describe.each(kinds)("OutgoingStore contract: $name", (kind) => {
     it("levels the waits to no later than the rows' own storing, so a chat's message stored while the new owner took over still comes after them", async () => {
       await open();
       await store.insertAll([queued(A, "a1")], NOW);
-      const [a1] = (await store.claimDue(A, NOW, LEASE, 1)).rows;
+      const [a1] = await store.claimDue(A, NOW, LEASE, 1);
       // The previous owner held a1 back for the rate limits.
       await store.deferAll([{ id: a1!.id, at: NOW + 900 }]);
       // The chat's next message, on another replica: its time read before the takeover's, its
       // commit after it (the takeover's statement does not see it).
       expect(await store.releaseLeased(A, [], NOW + 20)).toBe(0);
       await store.insertAll([queued(A, "a2")], NOW + 10);
-      expect((await store.claimDue(A, NOW + 20, LEASE, 10)).rows.map((r) => r.crm_message_id)).toEqual(["a1", "a2"]);
+      expect((await store.claimDue(A, NOW + 20, LEASE, 10)).map((r) => r.crm_message_id)).toEqual(["a1", "a2"]);
     });
   });
 
@@ -306,7 +281,7 @@ describe.each(kinds)("OutgoingStore contract: $name", (kind) => {
     it("marks messages sent in one call: parts mapped in the channel's order, progress cleared, sent reported", async () => {
       await open();
       await store.insertAll([queued(A, "m1", { line: 3 }), queued(A, "m2")], NOW);
-      const [m1, m2] = (await store.claimDue(A, NOW, LEASE, 10)).rows;
+      const [m1, m2] = await store.claimDue(A, NOW, LEASE, 10);
       await store.recordPart(A, m1!.id, 0, "9", undefined);
       expect(
         await store.markSent(
@@ -430,7 +405,7 @@ describe.each(kinds)("OutgoingStore contract: $name", (kind) => {
       expect(await store.insertOperation(edit("nope", "k1"), NOW)).toBe("unknown");
       expect(await store.insertOperation({ ...edit("m1", "k1"), tenantId: B }, NOW)).toBe("unknown");
       expect(await store.insertOperation(edit("m2", "k1"), NOW)).toBe("failed");
-      const [op] = (await store.claimDue(A, NOW, LEASE, 10)).rows;
+      const [op] = await store.claimDue(A, NOW, LEASE, 10);
       expect(op).toMatchObject({ action: "edit", target_id: m1!.id, crm_message_id: null, host_data: null });
       expect(JSON.parse(op!.payload)).toEqual({ message: edit("m1", "k1").message });
     });
@@ -440,7 +415,7 @@ describe.each(kinds)("OutgoingStore contract: $name", (kind) => {
       await store.insertAll([queued(A, "m1", { line: 1 })], NOW);
       expect(await store.insertOperation(edit("m1", "e1"), NOW)).toBe("queued");
       expect(await store.insertOperation({ ...edit("m1", "e2"), hostData: { line: 2 } }, NOW)).toBe("queued");
-      const [m1, e1, e2] = (await store.claimDue(A, NOW, LEASE, 10)).rows;
+      const [m1, e1, e2] = await store.claimDue(A, NOW, LEASE, 10);
       expect(e2!.host_data).toBe('{"line":2}');
       expect(e1!.host_data).toBe('{"line":1}');
       expect(await store.operationTarget(e1!)).toEqual({ state: "waiting", until: LEASE });
@@ -451,7 +426,7 @@ describe.each(kinds)("OutgoingStore contract: $name", (kind) => {
       // The message finished: its operations are due now, their tenant told.
       expect(await store.markSent([{ row: m1!, ids: ["p1", "p2"] }], NOW + 7)).toEqual([A, A]);
       expect(await store.tenantNextDue(A)).toBe(NOW + 7);
-      const [e1b, e2b] = (await store.claimDue(A, NOW + 7, LEASE, 10)).rows;
+      const [e1b, e2b] = await store.claimDue(A, NOW + 7, LEASE, 10);
       expect(await store.operationTarget(e1b!)).toEqual({
         state: "sent",
         crmMessageId: "m1",
@@ -489,13 +464,13 @@ describe.each(kinds)("OutgoingStore contract: $name", (kind) => {
       await store.insertOperation(edit("m1", "e1"), NOW);
       await store.insertOperation({ ...edit("m1", "r1"), action: "remove", message: null }, NOW);
       await store.insertOperation(edit("m1", "e3"), NOW);
-      const [e1, r1, e3] = (await store.claimDue(A, NOW, LEASE, 10)).rows;
+      const [e1, r1, e3] = await store.claimDue(A, NOW, LEASE, 10);
       await store.deferAll([
         { id: r1!.id, at: NOW + 50_000 },
         { id: e3!.id, at: NOW + 50_000 },
       ]);
       expect(await store.markOperationFailed(e1!, "gone", false, NOW + 1)).toEqual([A, A]);
-      const [r1b] = (await store.claimDue(A, NOW + 1, LEASE, 1)).rows;
+      const [r1b] = await store.claimDue(A, NOW + 1, LEASE, 1);
       expect(r1b!.action).toBe("remove");
       expect(await store.operationTarget(r1b!)).toMatchObject({ state: "sent", channelIds: ["p1"] });
       expect(await store.markOperationDone(r1b!, null, NOW + 2)).toEqual([A]);
@@ -505,11 +480,11 @@ describe.each(kinds)("OutgoingStore contract: $name", (kind) => {
     it("makes an operation due at once when what it waits for finished while it was claimed", async () => {
       await open();
       await store.insertAll([queued(A, "m1")], NOW);
-      const [m1] = (await store.claimDue(A, NOW, LEASE, 1)).rows;
+      const [m1] = await store.claimDue(A, NOW, LEASE, 1);
       await store.insertOperation(edit("m1", "e1"), NOW + 1);
       await store.insertOperation({ ...edit("m1", "r1"), action: "remove", message: null }, NOW + 1);
       // A take claims both operations while the message is being sent: they wait for it.
-      const [e1, r1] = (await store.claimDue(A, NOW + 1, LEASE + 1, 10)).rows;
+      const [e1, r1] = await store.claimDue(A, NOW + 1, LEASE + 1, 10);
       expect(await store.operationTarget(e1!)).toEqual({ state: "waiting", until: LEASE });
       // The send finishes before the take puts them back: its wake-up finds them claimed, not queued.
       expect(await store.markSent([{ row: m1!, ids: ["p1"] }], NOW + 2)).toEqual([]);
@@ -519,17 +494,17 @@ describe.each(kinds)("OutgoingStore contract: $name", (kind) => {
       ]);
       // The edit is due now, not at the send's lease end; the removal still waits for the edit.
       expect(await store.tenantNextDue(A)).toBe(NOW + 3);
-      const [e1b, ...others] = (await store.claimDue(A, NOW + 3, NOW + 60_003, 10)).rows;
+      const [e1b, ...others] = await store.claimDue(A, NOW + 3, NOW + 60_003, 10);
       expect(others).toEqual([]);
       expect(e1b).toMatchObject({ id: e1!.id, attempts: 1 });
 
       // The same between two operations: the removal is claimed while the edit runs, the edit ends first.
-      const [r1b] = (await store.claimDue(A, LEASE, LEASE + 60_000, 10)).rows;
+      const [r1b] = await store.claimDue(A, LEASE, LEASE + 60_000, 10);
       expect(await store.operationTarget(r1b!)).toEqual({ state: "waiting", until: NOW + 60_003 });
       expect(await store.markOperationDone(e1b!, ["p1"], LEASE + 1)).toEqual([]);
       await store.deferAll([{ id: r1b!.id, at: LEASE + 60_000, ifUnblocked: LEASE + 2 }]);
       expect(await store.tenantNextDue(A)).toBe(LEASE + 2);
-      const [r1c] = (await store.claimDue(A, LEASE + 2, LEASE + 60_002, 10)).rows;
+      const [r1c] = await store.claimDue(A, LEASE + 2, LEASE + 60_002, 10);
       expect(r1c).toMatchObject({ id: r1!.id, action: "remove" });
       expect(await store.operationTarget(r1c!)).toMatchObject({ state: "sent", channelIds: ["p1"] });
     });
@@ -538,11 +513,11 @@ describe.each(kinds)("OutgoingStore contract: $name", (kind) => {
       await open();
       const [m1] = await sendable(A, "m1");
       await store.insertOperation(edit("m1", "e1"), NOW);
-      const [e1] = (await store.claimDue(A, NOW, LEASE, 10)).rows;
+      const [e1] = await store.claimDue(A, NOW, LEASE, 10);
       await store.deferAll([{ id: e1!.id, at: LEASE, ifUnblocked: NOW + 1 }]);
       expect(await store.tenantNextDue(A)).toBe(LEASE);
       await store.markSent([{ row: m1!, ids: ["p1"] }], NOW + 2);
-      const [e1b] = (await store.claimDue(A, NOW + 2, LEASE, 10)).rows;
+      const [e1b] = await store.claimDue(A, NOW + 2, LEASE, 10);
       // Held back by a rate limit (no blocker): it goes when the limit lets it.
       await store.deferAll([{ id: e1b!.id, at: NOW + 5_000 }]);
       expect(await store.tenantNextDue(A)).toBe(NOW + 5_000);
@@ -552,7 +527,7 @@ describe.each(kinds)("OutgoingStore contract: $name", (kind) => {
       await open();
       const [m1] = await sendable(A, "m1");
       await store.insertOperation(edit("m1", "e1"), NOW);
-      const [e1] = (await store.claimDue(A, NOW, LEASE, 10)).rows;
+      const [e1] = await store.claimDue(A, NOW, LEASE, 10);
       await store.markFailed(m1!, "no", NOW);
       expect(await store.operationTarget(e1!)).toEqual({ state: "failed" });
       expect(await store.operationTarget({ ...e1!, target_id: null })).toEqual({ state: "unknown" });

@@ -29,16 +29,6 @@ export const CLAIMED = [
 /** A queued message as the worker claims it. */
 export type OutgoingRow = Pick<RowOf<typeof outgoing>, (typeof CLAIMED)[number]>;
 
-/** What a claim leased, oldest due first, and when the tenant's other queued rows are next due. */
-export interface ClaimedRows {
-  rows: OutgoingRow[];
-  /**
-   * The earliest due time of the tenant's queued rows the claim did not take, as the claim saw
-   * them (null: none). Rows another claimer held may count as queued: an early look, never a late one.
-   */
-  nextDue: number | null;
-}
-
 /** A message the channel took, with the ids it gave it, to mark sent. */
 export interface SentMessage {
   row: OutgoingRow;
@@ -129,11 +119,8 @@ export interface OutgoingStore {
    * row that failed keeps its retry time (the channel's retry-after, the backoff).
    */
   releaseLeased(tenantId: number, running: readonly number[], now: number): Promise<number>;
-  /**
-   * Leases up to `limit` of the tenant's due rows, oldest first, counting an attempt each (one
-   * atomic statement), and says when the tenant's queued rows it left are next due.
-   */
-  claimDue(tenantId: number, now: number, leaseUntil: number, limit: number): Promise<ClaimedRows>;
+  /** Leases up to `limit` of the tenant's due rows, oldest first, counting an attempt each (one atomic statement). */
+  claimDue(tenantId: number, now: number, leaseUntil: number, limit: number): Promise<OutgoingRow[]>;
   /** Puts claimed rows back without counting their attempts (rate-limited, waiting, or shutting down). */
   deferAll(rows: readonly DeferredRow[]): Promise<void>;
   /** Puts a failed row back for another attempt at `at`, with why it failed. */

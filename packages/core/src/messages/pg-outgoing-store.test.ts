@@ -147,13 +147,13 @@ describe.skipIf(!postgres)("PgOutgoingStore on PostgreSQL", () => {
     try {
       await other.query("BEGIN");
       await other.query(`SELECT id FROM outgoing ORDER BY id LIMIT 2 FOR UPDATE`);
-      const claimed = (await store.claimDue(1, 10, 1000, 10)).rows;
+      const claimed = await store.claimDue(1, 10, 1000, 10);
       expect(claimed.map((r) => r.crm_message_id)).toEqual(["c", "d"]);
       await other.query("ROLLBACK");
     } finally {
       other.release();
     }
-    expect((await store.claimDue(1, 10, 1000, 10)).rows.map((r) => r.crm_message_id)).toEqual(["a", "b"]);
+    expect((await store.claimDue(1, 10, 1000, 10)).map((r) => r.crm_message_id)).toEqual(["a", "b"]);
   });
 
   it("records the parts of concurrent sends in one statement (one commit) and reads them in one query", async () => {
@@ -175,7 +175,7 @@ describe.skipIf(!postgres)("PgOutgoingStore on PostgreSQL", () => {
       ids.map((id) => ({ tenantId: 1, message: message(id) })),
       10,
     );
-    const rows = (await store.claimDue(1, 10, 1000, 20)).rows;
+    const rows = await store.claimDue(1, 10, 1000, 20);
     statements = 0;
     // Twenty sends at once read their progress, then record their first part.
     expect(await Promise.all(rows.map((r) => store.readParts(r.id)))).toEqual(rows.map(() => new Map()));
@@ -232,7 +232,7 @@ describe.skipIf(!postgres)("PgOutgoingStore on PostgreSQL", () => {
         const before = await walSyncs();
         const claimed = [];
         for (let i = 0; i < n; i++) {
-          const [row] = (await store.claimDue(1, 10, 1000, 1)).rows;
+          const [row] = await store.claimDue(1, 10, 1000, 1);
           claimed.push(row!);
           await store.recordPart(1, row!.id, 0, `w-${row!.id}`, undefined);
         }

@@ -22,7 +22,6 @@ import type { ChatMessage, MessageStatus } from "../protocol/chat.js";
 import { applyStatusChanges, reportPart, type StatusChange } from "./pg-status-tracker.js";
 import {
   CLAIMED,
-  type ClaimedRows,
   type DeferredRow,
   type FoundOutgoing,
   type OperationStored,
@@ -233,14 +232,11 @@ export class PgOutgoingStore implements OutgoingStore {
     return rows[0]?.released ?? 0;
   }
 
-  async claimDue(tenantId: number, now: number, leaseUntil: number, limit: number): Promise<ClaimedRows> {
-    const { rows } = await this.pool.query<OutgoingRow & { next_due: number | null }>({
+  async claimDue(tenantId: number, now: number, leaseUntil: number, limit: number): Promise<OutgoingRow[]> {
+    const { rows } = await this.pool.query<OutgoingRow>({
       name: "outgoing-claim-due",
       // One tenant's due rows, oldest first, through the (state, tenant, next_attempt_at) index; rows
       // another replica is claiming this instant are skipped, never waited for nor leased twice.
-      // Each row carries the earliest due time of the queued rows left (the statement's snapshot
-      // still sees the claimed ones queued: they are left out by id), so a claim that empties the
-      // tenant's due work needs no second round trip to know when it is next due.
       // Committed without waiting for the disk (see ASYNC_COMMIT): a lease lost with the server is
       // a row queued again, never a message lost.
       text: `WITH due AS (
@@ -251,18 +247,12 @@ export class PgOutgoingStore implements OutgoingStore {
              claimed AS (
                UPDATE outgoing o SET state = 'leased', lease_until = $3, attempts = o.attempts + 1
                FROM due WHERE o.id = due.id
-               RETURNING o.next_attempt_at AS due_at, ${CLAIMED.map((c) => `o.${c}`).join(", ")}),
-             later AS (
-               SELECT MIN(next_attempt_at) AS next_due FROM outgoing
-               WHERE state = 'queued' AND tenant_id = $1 AND id NOT IN (SELECT id FROM due))
-             SELECT ${CLAIMED_COLUMNS}, later.next_due FROM claimed, later, ${ASYNC_COMMIT} ORDER BY due_at, id`,
+               RETURNING o.next_attempt_at AS due_at, ${CLAIMED.map((c) => `o.${c}`).join(", ")})
+             SELECT ${CLAIMED_COLUMNS} FROM claimed, ${ASYNC_COMMIT} ORDER BY due_at, id`,
       values: [tenantId, now, leaseUntil, limit],
       types: PG_NUMBERS,
     });
-    // Nothing claimed, nothing to carry the time: asked on its own.
-    if (rows.length === 0) return { rows: [], nextDue: await this.tenantNextDue(tenantId) };
-    const nextDue = rows[0]!.next_due;
-    return { rows: rows.map(({ next_due: _next, ...row }) => row), nextDue };
+    return rows;
   }
 
   async deferAll(rows: readonly DeferredRow[]): Promise<void> {

@@ -36,8 +36,8 @@ const queued = (tenantId: number, id: string): QueuedMessage => ({
 it("puts every leased row of one tenant back at once, except the running ones; attempts kept", async () => {
   const { store, state } = open();
   await store.insertAll([queued(1, "a1"), queued(1, "a2"), queued(2, "b1")], NOW);
-  const [a1, a2] = (await store.claimDue(1, NOW, NOW + 60_000, 10)).rows;
-  const [b1] = (await store.claimDue(2, NOW, NOW + 60_000, 10)).rows;
+  const [a1, a2] = await store.claimDue(1, NOW, NOW + 60_000, 10);
+  const [b1] = await store.claimDue(2, NOW, NOW + 60_000, 10);
   expect(await store.releaseLeased(1, [a2!.id], NOW)).toBe(1);
   expect(state(a1!.id)).toEqual({ state: "queued", lease_until: null, attempts: 1 });
   expect(state(a2!.id).state).toBe("leased");
@@ -47,8 +47,8 @@ it("puts every leased row of one tenant back at once, except the running ones; a
 it("releases expired leases of the tenants given only, with the next lease among theirs", async () => {
   const { store, state } = open();
   await store.insertAll([queued(1, "a1"), queued(2, "b1")], NOW);
-  const [a1] = (await store.claimDue(1, NOW, NOW + 100, 10)).rows;
-  const [b1] = (await store.claimDue(2, NOW, NOW + 200, 10)).rows;
+  const [a1] = await store.claimDue(1, NOW, NOW + 100, 10);
+  const [b1] = await store.claimDue(2, NOW, NOW + 200, 10);
   expect(await store.releaseExpired(NOW + 500, [], [2])).toEqual({ tenantIds: [2], nextLease: null });
   expect(state(a1!.id).state).toBe("leased");
   expect(state(b1!.id)).toEqual({ state: "queued", lease_until: null, attempts: 1 });

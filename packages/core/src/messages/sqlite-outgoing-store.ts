@@ -19,7 +19,6 @@ import { SqliteStatusTracker } from "./sqlite-status-tracker.js";
 import type { StatusRequestBody } from "../hosts/types.js";
 import {
   CLAIMED,
-  type ClaimedRows,
   type DeferredRow,
   type FoundOutgoing,
   type OperationStored,
@@ -401,13 +400,11 @@ export class SqliteOutgoingStore implements OutgoingStore {
     return this.releaseTx(tenantId, JSON.stringify(running), now);
   }
 
-  async claimDue(tenantId: number, now: number, leaseUntil: number, limit: number): Promise<ClaimedRows> {
+  async claimDue(tenantId: number, now: number, leaseUntil: number, limit: number): Promise<OutgoingRow[]> {
     const rows = this.stmt.claimDue.all({ tenantId, now, leaseUntil, limit });
     // RETURNING answers in the table's order (by id); the claim answers in the order it chose them.
     rows.sort((a, b) => a.due_at - b.due_at || a.id - b.id);
-    // One process, synchronous: nothing runs between the claim and this read.
-    const nextDue = this.stmt.tenantNextDue.get({ tenantId })!.t;
-    return { rows: rows.map(({ due_at: _due, ...row }) => row), nextDue };
+    return rows.map(({ due_at: _due, ...row }) => row);
   }
 
   async deferAll(rows: readonly DeferredRow[]): Promise<void> {

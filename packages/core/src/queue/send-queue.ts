@@ -270,7 +270,7 @@ export class SendQueue {
     claim: (row: OutgoingRow) => void,
   ): Promise<TurnOutcome> {
     const leaseUntil = now + this.deps.config.send.leaseMs;
-    const { rows, nextDue } = await this.deps.outgoing.claimDue(turn.owner, now, leaseUntil, room);
+    const rows = await this.deps.outgoing.claimDue(turn.owner, now, leaseUntil, room);
     if (rows.length > 0 && !this.worker.owns(turn.owner)) {
       // Lost the tenant while claiming: its rows go back for the next owner, attempts not counted.
       await this.deps.outgoing.deferAll(rows.map((row) => ({ id: row.id, at: now })));
@@ -288,22 +288,19 @@ export class SendQueue {
         // Only for a message's rows: a send behind its chat made due now would be claimed and put
         // back again at once, round after round (the store's check knows messages, not chats).
         deferred.push(forMessage === undefined ? { id: row.id, at } : { id: row.id, at, ifUnblocked: now });
+        this.worker.hint(row.tenant_id, at);
         if (row.action === "send") this.chatWaiting(row, true).set(row.id, at);
       } else {
         if (row.action === "send") this.chatWaiting(row, false)?.delete(row.id);
         claim(row);
       }
     }
+    // Written before the tenant's next due time is read (a `drained` turn), so that read sees them.
     if (deferred.length) await this.deps.outgoing.deferAll(deferred);
-    // Fewer than asked: nothing else is due; the tenant is next due at the earliest of what the
-    // claim left and what was put back here (which the claim could not see). Otherwise it comes
-    // round again; that ends, as every claimed row is either taken or put back to a later time,
-    // so the tenant is settled once its due rows are all taken or deferred.
-    if (rows.length >= room) return "more";
-    // An operation put back may be due at once or later, as the store decides: read from its rows.
-    if (deferred.some((row) => row.ifUnblocked !== undefined)) return "drained";
-    const next = Math.min(nextDue ?? Infinity, ...deferred.map((row) => row.at));
-    return { nextDue: next === Infinity ? null : next };
+    // Fewer than asked: nothing else is due, the tenant's rows say when it is next. Otherwise it
+    // comes round again; that ends, as every claimed row is either taken or put back to a later
+    // time, so the tenant is settled once its due rows are all taken or deferred.
+    return rows.length < room ? "drained" : "more";
   }
 
   /**

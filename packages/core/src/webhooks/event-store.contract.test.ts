@@ -251,7 +251,7 @@ describe.skipIf(implementations.length === 0).each(implementations)("EventStore 
 
   it("moves outgoing messages' statuses forward and stores the CRM requests they make in the same transaction", async () => {
     await h.outgoing.insertAll([{ tenantId: 1, message: outgoingMessage("crm-1") }], T0);
-    const [row] = (await h.outgoing.claimDue(1, T0, T0 + 60_000, 10)).rows;
+    const [row] = await h.outgoing.claimDue(1, T0, T0 + 60_000, 10);
     await h.outgoing.markSent([{ row: row!, ids: ["g-1"] }], T0);
     const status = (channelMessageId: string, value: MessageStatus) =>
       ({ kind: "status", channelMessageId, status: value }) as const;

@@ -65,40 +65,6 @@ describe("fair worker", () => {
     expect(worker.signal.aborted).toBe(true);
   });
 
-  it("takes a drained turn's next due time from the turn itself, and looks again for work hinted while it claimed", async () => {
-    const ran: number[] = [];
-    const queues = new Map([[String(A), [1]]]);
-    let asked = 0;
-    let storeDuringClaim = true;
-    const worker: FairWorker<number> = memoryWorker({
-      queues,
-      run: async (item) => void ran.push(item),
-      overrides: {
-        take: async (turn, room, _now, claim) => {
-          const queue = queues.get(turn.key)!;
-          const items = queue.splice(0, room);
-          if (storeDuringClaim) {
-            // Stored (and hinted) while the claim ran: its answer did not see it.
-            storeDuringClaim = false;
-            queue.push(2);
-            worker.hint(A, 0);
-          }
-          for (const item of items) claim(item);
-          return { nextDue: null };
-        },
-        nextDue: () => {
-          asked++;
-          return null;
-        },
-      },
-    });
-    await worker.start();
-    await until(() => ran.length === 2);
-    expect(ran).toEqual([1, 2]);
-    expect(asked).toBe(0);
-    await worker.stop(10);
-  });
-
   it("runs what a failed wake-up claimed before its failure (each claim is committed), and tries the rest again", async () => {
     const ran: number[] = [];
     const queues = new Map([

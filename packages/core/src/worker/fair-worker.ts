@@ -20,17 +20,8 @@ import { FairShare, type Turn } from "./fair-share.js";
 import { Inflight } from "./inflight.js";
 import { Waker } from "./waker.js";
 
-/**
- * What one tenant's turn gave: `drained` (nothing else due now), `more` (come round again),
- * `blocked` (not this wake-up), or {@link Drained} (nothing else due now, and when it next is).
- */
-export type TurnOutcome = "drained" | "more" | "blocked" | Drained;
-
-/** A drained turn that read the tenant's next due time in its claim, so `nextDue` is not asked. */
-export interface Drained {
-  /** When the tenant's stored work is next due, as the turn's claim saw it (null: it has none). */
-  nextDue: number | null;
-}
+/** What one tenant's turn gave: `drained` (nothing else due now), `more` (come round again), `blocked` (not this wake-up). */
+export type TurnOutcome = "drained" | "more" | "blocked";
 
 /** What a worker does with its work; the skeleton decides when and how much. */
 export interface WorkerJobs<T> {
@@ -354,8 +345,6 @@ export class FairWorker<T> {
           const room = Math.min(share, free(), this.fair.room(group));
           if (room <= 0) continue;
           this.taking = turn.owner;
-          // A Drained turn's time was read by its claim: a hint after this may be for work it did not see.
-          const beforeTake = this.fair.mark();
           let outcome: TurnOutcome;
           try {
             outcome = await this.jobs.take(turn, room, now, (item) => {
@@ -375,8 +364,6 @@ export class FairWorker<T> {
             const since = this.fair.mark();
             // Work hinted while the query ran may not be in its answer: look again after this round.
             if (!this.fair.settle(turn.key, await this.jobs.nextDue(turn.owner), since)) this.fillAgain = true;
-          } else if (typeof outcome === "object") {
-            if (!this.fair.settle(turn.key, outcome.nextDue, beforeTake)) this.fillAgain = true;
           } else if (outcome === "more") again.push(turn);
         }
         turns = again;
