@@ -6,7 +6,7 @@
  * waits for a time: each waits for a condition.
  */
 import { randomBytes } from "node:crypto";
-import { salesrender } from "@switchboard/host-salesrender";
+import { SALESRENDER_HOST, salesrender, salesRenderTenantKey } from "@switchboard/host-salesrender";
 import { startCrmSimulator, waitFor, type CrmSimulator, type PluginRef } from "@switchboard/testkit";
 import { postgresTestDatabase } from "@switchboard/testkit/postgres";
 import { afterEach, describe, expect, it } from "vitest";
@@ -85,6 +85,10 @@ async function startReplica(
   };
 }
 
+/** The tenant a plugin reference registered, read through `replica`. */
+const tenantOf = (replica: Replica, ref: PluginRef) =>
+  replica.gw.runtime.tenants.byKey(SALESRENDER_HOST, salesRenderTenantKey(ref));
+
 /** Two replicas on a fresh database, both tenants registered, each tenant leased by one of them. */
 async function twoReplicas() {
   const crm = await startCrmSimulator();
@@ -97,8 +101,7 @@ async function twoReplicas() {
   expect((await crm.register(b.gw.url, TENANT_B)).status).toBe(200);
   const tenantIds: number[] = [];
   for (const ref of [TENANT_A, TENANT_B]) {
-    const tenant = await a.gw.runtime.tenants.byKey("salesrender", `${ref.companyId}/echo/${ref.pluginId}`);
-    tenantIds.push(tenant!.id);
+    tenantIds.push((await tenantOf(a, ref))!.id);
   }
   const owners = () => tenantIds.map((t) => [a, b].filter((r) => r.gw.leases.owns(t)).map((r) => r.name));
   // Fair by tenants: one each.
@@ -200,7 +203,7 @@ describe.skipIf(!db)("two replicas of a gateway (startGateway) on one PostgreSQL
     const a = await startReplica(crm, url, "a", sent, 120);
     const b = await startReplica(crm, url, "b", sent, 120);
     const ownersOf = async (ref: PluginRef) => {
-      const tenant = await a.gw.runtime.tenants.byKey("salesrender", `${ref.companyId}/echo/${ref.pluginId}`);
+      const tenant = await tenantOf(a, ref);
       return tenant ? [a, b].filter((r) => r.gw.leases.owns(tenant.id)).map((r) => r.name) : [];
     };
     expect((await crm.register(b.gw.url, TENANT_A)).status).toBe(200);
