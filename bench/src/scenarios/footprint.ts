@@ -81,10 +81,10 @@ export async function footprintScenario(_options: BenchOptions, log: (line: stri
       details[name] = { readyTimes, idleRss };
       figures.push(
         figure(`${name}: start → /readyz 200 (median of ${STARTS})`, median, "ms", {
-          text: "< 1000 ms",
-          met: median < 1000,
+          text: "< 500 ms",
+          met: median < 500,
         }),
-        figure(`${name}: idle RSS`, idleRss, "MB", { text: "< 100 MB", met: idleRss < 100 }),
+        figure(`${name}: idle RSS`, idleRss, "MB", { text: "< 80 MB", met: idleRss < 80 }),
       );
     }
   } finally {
